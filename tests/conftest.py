@@ -1,0 +1,40 @@
+"""Fixtures shared by every test module. Area-specific fixtures live in their own modules."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from workbench.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's project, coder or theme settings."""
+    for var in ("WORKBENCH_PROJECT", "WORKBENCH_CODER", "TEXTUAL_THEME", "NO_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def project() -> Project:
+    """An empty in-memory project."""
+    p = Project.memory()
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def project_file(tmp_path: Path) -> Path:
+    """The path of an empty project file on disk."""
+    path = tmp_path / "workbench.db"
+    Project.open(path).close()
+    return path
+
+
+def file_bytes(path: Path) -> bytes:
+    """The bytes of a project file, for byte-for-byte unchanged checks."""
+    return Path(path).read_bytes() if os.path.exists(path) else b""

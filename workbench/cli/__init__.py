@@ -1,0 +1,112 @@
+"""The command line: a thin face over the core.
+
+Commands live one group per module under ``workbench/cli/`` and are imported only when invoked,
+so ``workbench --help`` stays fast. ``COMMANDS`` maps each command name to ``module:attribute``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from workbench import __version__
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: (module, short help shown by --help without importing the module)
+    "import": ("workbench.cli.ingest:import_cmd", "Import transcripts (txt, md, docx, odt, vtt, srt)."),
+    "documents": ("workbench.cli.ingest:documents_cmd", "List the documents of the project."),
+    "cases": ("workbench.cli.ingest:cases_cmd", "Cases and their attributes."),
+    "codebook": ("workbench.cli.codebook:codebook_cmd", "Show, load, export and edit the codebook."),
+    "code": ("workbench.cli.coding:code_cmd", "Apply or remove codes on spans of text."),
+    "codings": ("workbench.cli.coding:codings_cmd", "List codings; import them from CSV."),
+    "memo": ("workbench.cli.coding:memo_cmd", "Write and list memos."),
+    "done": ("workbench.cli.coding:done_cmd", "Mark a document done for a coder."),
+    "undo": ("workbench.cli.coding:undo_cmd", "Undo the last action."),
+    "redo": ("workbench.cli.coding:redo_cmd", "Redo the last undone action."),
+    "stats": ("workbench.cli.demo:stats_cmd", "Documents, codes and codings per coder."),
+    "demo": ("workbench.cli.demo:demo_cmd", "Build the demo workspace and open it."),
+    "tui": ("workbench.cli.tui:tui_cmd", "Open the coding app."),
+    "serve": ("workbench.cli.tui:serve_cmd", "Serve the coding app in a browser."),
+    "cooccur": ("workbench.cli.cooccur:cooccur_cmd", "Code co-occurrence table."),
+    "sankey": ("workbench.cli.cooccur:sankey_cmd", "Sankey diagram of co-occurring codes."),
+    "network": ("workbench.cli.cooccur:network_cmd", "Co-occurrence network (graphml, gexf)."),
+    "agree": ("workbench.cli.agree:agree_cmd", "Inter-coder agreement per code."),
+    "disagreements": ("workbench.cli.agree:disagreements_cmd", "List disagreements between coders."),
+    "merge": ("workbench.cli.agree:merge_cmd", "Merge another coder's project file into this one."),
+    "suggest": ("workbench.cli.suggest:suggest_cmd", "Code suggestions: train, run, evaluate."),
+    "export": ("workbench.cli.export:export_cmd", "Export qdpx, quotations, matrices, codings."),
+    "import-qdpx": ("workbench.cli.export:import_qdpx_cmd", "Import a REFI-QDA project (.qdpx)."),
+    "check": ("workbench.cli.reliability:check_cmd", "Check the project file for damage."),
+    "backup": ("workbench.cli.reliability:backup_cmd", "Back up the project while it is open."),
+    "restore": ("workbench.cli.reliability:restore_cmd", "Restore the project from a backup."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attr = target[0].split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return _unavailable(name)
+            raise
+        return getattr(module, attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _unavailable(name: str) -> click.Command:
+    @click.command(name=name)
+    def missing() -> None:
+        raise click.ClickException(f"'{name}' is not available in this version")
+
+    return missing
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
+@click.option(
+    "--project", "-p", "project_path", envvar="WORKBENCH_PROJECT", type=click.Path(dir_okay=False),
+    default="workbench.db", show_default=True, help="The project file (env WORKBENCH_PROJECT).",
+)
+@click.version_option(__version__, prog_name="workbench")
+@click.pass_context
+def cli(ctx: click.Context, project_path: str) -> None:
+    """Code qualitative interviews: import, code, compare coders, analyse, export."""
+    ctx.obj = {"project_path": project_path}
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(cli.get_command(ctx, "tui"))
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit status 1."""
+    from workbench.errors import WorkbenchError
+
+    try:
+        cli.main(standalone_mode=False, prog_name="workbench")
+    except WorkbenchError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)

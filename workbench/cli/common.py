@@ -1,0 +1,57 @@
+"""Helpers shared by the command modules: opening the project and printing results."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from workbench.project import Project
+
+FORMATS = ("table", "csv", "json")
+
+
+def format_option(*extra: str, default: str = "table"):
+    return click.option(
+        "--format", "fmt", type=click.Choice([*FORMATS, *extra]), default=default,
+        show_default=True, help="Output format.",
+    )
+
+
+def open_project(ctx: click.Context, *, create: bool = False) -> Project:
+    """Open the project named by ``--project``; it is closed when the command ends."""
+    root = ctx.find_root()
+    path = root.obj["project_path"] if root.obj else "workbench.db"
+    project = Project.open(path, create=create)
+    ctx.call_on_close(project.close)
+    return project
+
+
+def emit(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[str] | None = None,
+         title: str | None = None, json_value: Any = None) -> None:
+    """Print ``rows`` as a rich table, CSV or JSON (``json_value`` overrides the JSON shape)."""
+    columns = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "json":
+        value = json_value if json_value is not None else list(rows)
+        click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, show_lines=False)
+        for col in columns:
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        Console(file=sys.stdout).print(table)

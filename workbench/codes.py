@@ -1,0 +1,218 @@
+"""Operations on the code tree: add, rename, move, merge, delete, recolour.
+
+Codes are addressed by path (``Group/Subcode``). Every operation is one undoable action and
+never loses a coding silently: merge re-points codings, delete refuses while codings exist
+unless forced.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from workbench.errors import CodebookError
+from workbench.model import Code
+from workbench.project import Project, new_guid, normalise_path, now
+
+COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+EDITABLE = ("description", "inclusion", "exclusion", "colour", "keywords", "examples")
+
+
+def check_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise CodebookError("a code name cannot be empty")
+    if "/" in name:
+        raise CodebookError(f"a code name cannot contain '/': {name!r}")
+    return name
+
+
+def check_colour(colour: str | None) -> str | None:
+    if colour is None:
+        return None
+    if not COLOUR.match(colour):
+        raise CodebookError(f"colour {colour!r} is not of the form #RRGGBB")
+    return colour.upper()
+
+
+def _find(codes: list[Code], path: str) -> Code | None:
+    path = normalise_path(path)
+    return next((c for c in codes if c.path == path), None)
+
+
+def _require(project: Project, path: str) -> Code:
+    return project.code(path)
+
+
+def _subtree_ids(codes: list[Code], root: Code) -> list[int]:
+    prefix = root.path + "/"
+    return [c.id for c in codes if c.id == root.id or c.path.startswith(prefix)]
+
+
+def _encode(fields: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    if "keywords" in out:
+        out["keywords"] = json.dumps(out["keywords"] or {}, ensure_ascii=False)
+    if "examples" in out:
+        out["examples"] = json.dumps(list(out["examples"] or []), ensure_ascii=False)
+    if "colour" in out:
+        out["colour"] = check_colour(out["colour"])
+    return out
+
+
+def add_code(project: Project, path: str, *, guid: str | None = None, **fields: Any) -> Code:
+    """Add the code at ``path``, creating missing parents; return it.
+
+    Adding a path that exists is an error, so a typo never merges into an existing code.
+    """
+    parts = [check_name(p) for p in normalise_path(path).split("/")]
+    unknown = set(fields) - set(EDITABLE) - {"position"}
+    if unknown:
+        raise CodebookError(f"unknown code field(s): {', '.join(sorted(unknown))}")
+    codes = project.codes()
+    if _find(codes, "/".join(parts)):
+        raise CodebookError(f"code {'/'.join(parts)!r} exists already")
+    with project.action("codebook", f"add code {'/'.join(parts)}") as act:
+        parent_id = None
+        for depth in range(1, len(parts) + 1):
+            sub = "/".join(parts[:depth])
+            found = _find(codes, sub)
+            if found:
+                parent_id = found.id
+                continue
+            last = depth == len(parts)
+            row = {
+                "guid": (guid if last and guid else new_guid()),
+                "parent_id": parent_id,
+                "name": parts[depth - 1],
+                "created_at": now(),
+                "position": _next_position(project, parent_id),
+            }
+            if last:
+                row.update(_encode(fields))
+            parent_id = act.insert("codes", row)
+    return project.code("/".join(parts))
+
+
+def _next_position(project: Project, parent_id: int | None) -> int:
+    row = project.conn.execute(
+        "SELECT max(position) FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0)", (parent_id,)
+    ).fetchone()
+    return (row[0] if row[0] is not None else -1) + 1
+
+
+def update_code(project: Project, path: str, **fields: Any) -> Code:
+    """Change a code's description, criteria, colour, keywords or examples."""
+    code = _require(project, path)
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise CodebookError(f"unknown code field(s): {', '.join(sorted(unknown))}")
+    with project.action("codebook", f"edit code {code.path}") as act:
+        act.update("codes", code.id, **_encode(fields))
+    return project.code_by_id(code.id)
+
+
+def rename_code(project: Project, path: str, new_name: str) -> Code:
+    code = _require(project, path)
+    new_name = check_name(new_name)
+    parent = code.path.rsplit("/", 1)[0] + "/" if "/" in code.path else ""
+    if new_name != code.name and _find(project.codes(), parent + new_name):
+        raise CodebookError(f"code {parent + new_name!r} exists already")
+    with project.action("codebook", f"rename {code.path} to {new_name}") as act:
+        act.update("codes", code.id, name=new_name)
+    return project.code_by_id(code.id)
+
+
+def move_code(project: Project, path: str, new_parent: str | None) -> Code:
+    """Move a code (with its subtree) under ``new_parent``, or to the top when None."""
+    codes = project.codes()
+    code = _require(project, path)
+    parent_id = None
+    if new_parent:
+        parent = _require(project, new_parent)
+        if parent.id in _subtree_ids(codes, code):
+            raise CodebookError(f"cannot move {code.path} under itself ({parent.path})")
+        parent_id = parent.id
+        target = f"{parent.path}/{code.name}"
+    else:
+        target = code.name
+    existing = _find(codes, target)
+    if existing and existing.id != code.id:
+        raise CodebookError(f"code {target!r} exists already")
+    with project.action("codebook", f"move {code.path} to {new_parent or 'top level'}") as act:
+        act.update("codes", code.id, parent_id=parent_id,
+                   position=_next_position(project, parent_id))
+    return project.code_by_id(code.id)
+
+
+def merge_codes(project: Project, source: str, target: str) -> int:
+    """Merge ``source`` into ``target``: codings re-pointed, children moved, source removed.
+
+    Returns the number of codings re-pointed.
+    """
+    src = _require(project, source)
+    dst = _require(project, target)
+    codes = project.codes()
+    if src.id == dst.id or dst.id in _subtree_ids(codes, src):
+        raise CodebookError(f"cannot merge {src.path} into itself or its own subcode")
+    moved = 0
+    with project.action("codebook", f"merge {src.path} into {dst.path}") as act:
+        for (coding_id,) in project.conn.execute(
+            "SELECT id FROM codings WHERE code_id = ?", (src.id,)
+        ).fetchall():
+            act.update("codings", coding_id, code_id=dst.id)
+            moved += 1
+        for (sug_id,) in project.conn.execute(
+            "SELECT id FROM suggestions WHERE code_id = ?", (src.id,)
+        ).fetchall():
+            act.delete("suggestions", sug_id)
+        for child in [c for c in codes if c.parent_id == src.id]:
+            clash = _find(codes, f"{dst.path}/{child.name}")
+            if clash:
+                raise CodebookError(
+                    f"cannot merge: {dst.path} already has a subcode named {child.name!r}"
+                )
+            act.update("codes", child.id, parent_id=dst.id)
+        for memo in project.memos("code", src.id):
+            act.update("memos", memo.id, target_id=dst.id)
+        act.delete("codes", src.id)
+    return moved
+
+
+def delete_code(project: Project, path: str, *, force: bool = False) -> int:
+    """Delete a code and its subtree. Refused while any of them is coded, unless ``force``.
+
+    Returns the number of codings deleted with it.
+    """
+    code = _require(project, path)
+    codes = project.codes()
+    ids = _subtree_ids(codes, code)
+    marks = ",".join("?" * len(ids))
+    coding_ids = [r[0] for r in project.conn.execute(
+        f"SELECT id FROM codings WHERE code_id IN ({marks})", ids)]
+    if coding_ids and not force:
+        raise CodebookError(
+            f"{code.path} has {len(coding_ids)} coding(s); merge it, or delete with --force"
+        )
+    with project.action("codebook", f"delete code {code.path}") as act:
+        for coding_id in coding_ids:
+            for memo in project.memos("coding", coding_id):
+                act.delete("memos", memo.id)
+            act.delete("codings", coding_id)
+        for (sug_id,) in project.conn.execute(
+            f"SELECT id FROM suggestions WHERE code_id IN ({marks})", ids
+        ).fetchall():
+            act.delete("suggestions", sug_id)
+        by_id = {c.id: c for c in codes}
+        # children before parents, so the parent foreign key always holds
+        for code_id in sorted(ids, key=lambda i: -by_id[i].depth):
+            for memo in project.memos("code", code_id):
+                act.delete("memos", memo.id)
+            act.delete("codes", code_id)
+    return len(coding_ids)
+
+
+def coding_counts(project: Project) -> dict[int, int]:
+    """Codings per code id (not counting subcodes)."""
+    return dict(project.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))

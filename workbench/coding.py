@@ -1,0 +1,145 @@
+"""Coding operations: apply, remove, change and resize codings; memos; done marks.
+
+Each function is one user action (one transaction, one undoable entry in the action log), so the
+CLI, the TUI and scripts all get the same guarantees from the same call.
+"""
+
+from __future__ import annotations
+
+from workbench.errors import ProjectError, WorkbenchError
+from workbench.project import Project, new_guid, now
+
+
+def _check_span(project: Project, document_id: int, start: int, end: int) -> None:
+    length = project.document(document_id).length
+    if not (0 <= start < end <= length):
+        raise WorkbenchError(
+            f"span [{start}, {end}) is outside the text (0 to {length}) or empty",
+            source=project.document(document_id).name,
+        )
+
+
+def apply_code(
+    project: Project,
+    document: str | int,
+    code_path: str,
+    start: int,
+    end: int,
+    *,
+    coder: str | None = None,
+    source: str = "manual",
+) -> int:
+    """Code ``[start, end)`` of ``document`` with ``code_path``; return the new coding's id."""
+    doc = project.document(document)
+    code = project.code(code_path)
+    _check_span(project, doc.id, start, end)
+    coder = coder or project.default_coder()
+    coder_id = project.coder_id(coder)
+    with project.action("apply", f"apply {code.path} to {doc.name} [{start}, {end})",
+                        coder=coder) as act:
+        return act.insert("codings", {
+            "guid": new_guid(), "document_id": doc.id, "code_id": code.id,
+            "coder_id": coder_id, "start": start, "end": end, "source": source,
+            "created_at": now(),
+        })
+
+
+def _coding_row(project: Project, coding_id: int) -> tuple:
+    row = project.conn.execute(
+        'SELECT id, document_id, code_id, coder_id, start, "end" FROM codings WHERE id = ?',
+        (coding_id,),
+    ).fetchone()
+    if row is None:
+        raise ProjectError(f"no coding with id {coding_id}")
+    return row
+
+
+def remove_coding(project: Project, coding_id: int) -> None:
+    """Delete one coding and the memos attached to it."""
+    _coding_row(project, coding_id)
+    with project.action("remove", f"remove coding {coding_id}") as act:
+        for memo in project.memos("coding", coding_id):
+            act.delete("memos", memo.id)
+        act.delete("codings", coding_id)
+
+
+def remove_codings(
+    project: Project, document: str | int, code_path: str, start: int, end: int,
+    *, coder: str | None = None,
+) -> int:
+    """Remove the codings of ``code_path`` by ``coder`` that lie within ``[start, end)``."""
+    doc = project.document(document)
+    code = project.code(code_path)
+    coder_id = project.coder_id(coder or project.default_coder())
+    ids = [
+        r[0] for r in project.conn.execute(
+            'SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder_id = ? '
+            'AND start >= ? AND "end" <= ?',
+            (doc.id, code.id, coder_id, start, end),
+        )
+    ]
+    if not ids:
+        raise WorkbenchError(
+            f"no coding of {code.path} within [{start}, {end}) by this coder", source=doc.name
+        )
+    with project.action("remove", f"remove {len(ids)} coding(s) of {code.path}") as act:
+        for coding_id in ids:
+            for memo in project.memos("coding", coding_id):
+                act.delete("memos", memo.id)
+            act.delete("codings", coding_id)
+    return len(ids)
+
+
+def change_code(project: Project, coding_id: int, code_path: str) -> None:
+    _coding_row(project, coding_id)
+    code = project.code(code_path)
+    with project.action("recode", f"change coding {coding_id} to {code.path}") as act:
+        act.update("codings", coding_id, code_id=code.id)
+
+
+def resize_coding(project: Project, coding_id: int, start: int, end: int) -> None:
+    row = _coding_row(project, coding_id)
+    _check_span(project, row[1], start, end)
+    with project.action("resize", f"resize coding {coding_id} to [{start}, {end})") as act:
+        act.update("codings", coding_id, start=start, end=end)
+
+
+def add_memo(
+    project: Project, target_type: str, target_id: int | None, text: str,
+    *, coder: str | None = None, title: str | None = None,
+) -> int:
+    """Attach a memo to the project, a document, a code or a coding."""
+    if target_type not in ("project", "document", "code", "coding"):
+        raise WorkbenchError(f"memos attach to project, document, code or coding, not {target_type!r}")
+    coder_id = project.coder_id(coder) if coder else None
+    with project.action("memo", f"memo on {target_type} {target_id or ''}".strip(),
+                        coder=coder) as act:
+        stamp = now()
+        return act.insert("memos", {
+            "guid": new_guid(), "target_type": target_type, "target_id": target_id,
+            "coder_id": coder_id, "title": title, "text": text,
+            "created_at": stamp, "updated_at": stamp,
+        })
+
+
+def edit_memo(project: Project, memo_id: int, text: str) -> None:
+    with project.action("memo", f"edit memo {memo_id}") as act:
+        act.update("memos", memo_id, text=text, updated_at=now())
+
+
+def delete_memo(project: Project, memo_id: int) -> None:
+    with project.action("memo", f"delete memo {memo_id}") as act:
+        act.delete("memos", memo_id)
+
+
+def mark_done(project: Project, document: str | int, coder: str, done: bool = True) -> None:
+    """Mark a document done (or not) for a coder; agreement counts only done documents."""
+    doc = project.document(document)
+    coder_id = project.coder_id(coder)
+    with project.transaction():
+        project.conn.execute(
+            "INSERT INTO document_status (document_id, coder_id, done, updated_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(document_id, coder_id) DO UPDATE SET "
+            "done = excluded.done, updated_at = excluded.updated_at",
+            (doc.id, coder_id, int(done), now()),
+        )

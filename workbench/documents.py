@@ -1,0 +1,103 @@
+"""Storing imported transcripts: text, turns, sentences and the search index.
+
+One document is one action: either everything about it is stored or nothing is.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from workbench.errors import DuplicateDocumentError, WorkbenchError
+from workbench.ingest.base import ParsedTranscript
+from workbench.model import Document
+from workbench.project import Project, enumerate_paragraphs, new_guid, now
+from workbench.sentences import split_spans
+from workbench.textnorm import sha256
+
+
+def unique_name(project: Project, wanted: str) -> str:
+    taken = {r[0] for r in project.conn.execute("SELECT name FROM documents")}
+    if wanted not in taken:
+        return wanted
+    n = 2
+    while f"{wanted} ({n})" in taken:
+        n += 1
+    return f"{wanted} ({n})"
+
+
+def add_document(
+    project: Project,
+    parsed: ParsedTranscript,
+    *,
+    name: str,
+    case: str | None = None,
+    source_path: str | Path | None = None,
+    force: bool = False,
+    language: str | None = None,
+) -> Document:
+    """Store ``parsed`` as a new document; refuse text imported before unless ``force``."""
+    text = parsed.text
+    if not text.strip():
+        raise WorkbenchError("the transcript has no text", source=str(source_path or name))
+    digest = sha256(text)
+    if not force:
+        row = project.conn.execute(
+            "SELECT name FROM documents WHERE sha256 = ?", (digest,)
+        ).fetchone()
+        if row:
+            raise DuplicateDocumentError(
+                f"the same text is already in the project as {row[0]!r} (use --force to import again)",
+                source=str(source_path or name),
+            )
+    language = language or project.language
+    turn_spans = [(t.start, t.end) for t in parsed.turns] or [
+        (s, e) for _, s, e in enumerate_paragraphs(text)
+    ]
+    sentences = list(split_spans(text, turn_spans, language))
+    with project.action("import", f"import {name}", undoable=False):
+        case_id = project.case_id(case) if case else None
+        doc_name = name if force else name
+        if project.conn.execute("SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone():
+            if not force:
+                raise DuplicateDocumentError(
+                    f"a document named {name!r} exists already (use --name or --force)",
+                    source=str(source_path or name),
+                )
+            doc_name = unique_name(project, name)
+        cur = project.conn.execute(
+            "INSERT INTO documents (guid, name, case_id, text, length, sha256, source_path, "
+            "source_format, language, metadata, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (new_guid(), doc_name, case_id, text, len(text), digest,
+             str(source_path) if source_path else None, parsed.source_format, language,
+             json.dumps(parsed.metadata, ensure_ascii=False, default=str), now()),
+        )
+        doc_id = cur.lastrowid
+        project.conn.executemany(
+            'INSERT INTO turns (document_id, seq, speaker, start, "end", time_start, time_end) '
+            "VALUES (?,?,?,?,?,?,?)",
+            [(doc_id, i, t.speaker, t.start, t.end, t.time_start, t.time_end)
+             for i, t in enumerate(parsed.turns)],
+        )
+        first = project.conn.execute("SELECT ifnull(max(id), 0) + 1 FROM sentences").fetchone()[0]
+        project.conn.executemany(
+            'INSERT INTO sentences (id, document_id, seq, start, "end") VALUES (?,?,?,?,?)',
+            [(first + i, doc_id, i, s, e) for i, (s, e) in enumerate(sentences)],
+        )
+        project.conn.executemany(
+            "INSERT INTO sentences_fts (text, sentence_id, document_id) VALUES (?,?,?)",
+            [(text[s:e], first + i, doc_id) for i, (s, e) in enumerate(sentences)],
+        )
+    return project.document(doc_id)
+
+
+def delete_document(project: Project, name: str) -> None:
+    doc = project.document(name)
+    with project.action("delete-document", f"delete document {doc.name}", undoable=False):
+        project.conn.execute("DELETE FROM sentences_fts WHERE document_id = ?", (doc.id,))
+        project.conn.execute(
+            "DELETE FROM memos WHERE target_type = 'coding' AND target_id IN "
+            "(SELECT id FROM codings WHERE document_id = ?)", (doc.id,))
+        project.conn.execute(
+            "DELETE FROM memos WHERE target_type = 'document' AND target_id = ?", (doc.id,))
+        project.conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))

@@ -1,0 +1,174 @@
+"""The project database schema, as numbered migrations.
+
+Never edit a migration once it has been released: add a new one. ``tests/fixtures/`` keeps a
+project file written by each released schema version, and a test opens each with the current
+code to prove the upgrade keeps the data.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "workbench"
+migrations = Migrations(MIGRATION_SET)
+
+# The schema version is the number of migrations applied; bump with every new migration.
+SCHEMA_VERSION = 1
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    """The whole data model of the first release."""
+    db.executescript(
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        -- Typed attributes: each attribute has one type, values are stored as text and read
+        -- back through that type (integer, float, boolean, date or text).
+        CREATE TABLE attributes (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL DEFAULT 'text'
+                CHECK (type IN ('text', 'integer', 'float', 'boolean', 'date'))
+        );
+        CREATE TABLE case_attributes (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            attribute_id INTEGER NOT NULL REFERENCES attributes(id) ON DELETE CASCADE,
+            value TEXT,
+            PRIMARY KEY (case_id, attribute_id)
+        );
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE,
+            case_id INTEGER REFERENCES cases(id) ON DELETE SET NULL,
+            text TEXT NOT NULL,
+            length INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            source_path TEXT,
+            source_format TEXT,
+            language TEXT,
+            metadata TEXT NOT NULL DEFAULT '{}',
+            imported_at TEXT NOT NULL
+        );
+        CREATE INDEX documents_sha256 ON documents(sha256);
+        CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            speaker TEXT,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            time_start REAL,
+            time_end REAL,
+            CHECK (start >= 0 AND "end" >= start)
+        );
+        CREATE INDEX turns_document ON turns(document_id, start);
+        CREATE TABLE sentences (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            CHECK (start >= 0 AND "end" >= start)
+        );
+        CREATE INDEX sentences_document ON sentences(document_id, start);
+        CREATE VIRTUAL TABLE sentences_fts USING fts5(
+            text, sentence_id UNINDEXED, document_id UNINDEXED,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE codes (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            parent_id INTEGER REFERENCES codes(id),
+            name TEXT NOT NULL CHECK (length(trim(name)) > 0 AND instr(name, '/') = 0),
+            description TEXT,
+            inclusion TEXT,
+            exclusion TEXT,
+            colour TEXT,
+            keywords TEXT NOT NULL DEFAULT '{}',
+            examples TEXT NOT NULL DEFAULT '[]',
+            position INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX codes_sibling_name ON codes(ifnull(parent_id, 0), name);
+        CREATE TABLE coders (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE codings (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            code_id INTEGER NOT NULL REFERENCES codes(id),
+            coder_id INTEGER NOT NULL REFERENCES coders(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            source TEXT NOT NULL DEFAULT 'manual',
+            created_at TEXT NOT NULL,
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX codings_document ON codings(document_id, start);
+        CREATE INDEX codings_code ON codings(code_id);
+        CREATE INDEX codings_coder ON codings(coder_id);
+        -- Memos attach to the project (target_id NULL), a document, a code or a coding.
+        CREATE TABLE memos (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            target_type TEXT NOT NULL
+                CHECK (target_type IN ('project', 'document', 'code', 'coding')),
+            target_id INTEGER,
+            coder_id INTEGER REFERENCES coders(id),
+            title TEXT,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX memos_target ON memos(target_type, target_id);
+        -- A coder marks a document done; agreement only counts documents every coder marked.
+        CREATE TABLE document_status (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+            done INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (document_id, coder_id)
+        );
+        CREATE TABLE suggestions (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            score REAL NOT NULL,
+            suggester TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'accepted', 'rejected')),
+            coder_id INTEGER REFERENCES coders(id),
+            coding_id INTEGER REFERENCES codings(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            decided_at TEXT
+        );
+        CREATE INDEX suggestions_document ON suggestions(document_id, start);
+        CREATE UNIQUE INDEX suggestions_span ON suggestions(document_id, code_id, start, "end");
+        -- The action log: one row per user action, with the row changes needed to undo and
+        -- redo it. ``undone`` rows form the redo stack.
+        CREATE TABLE actions (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            coder_id INTEGER REFERENCES coders(id),
+            kind TEXT NOT NULL,
+            description TEXT NOT NULL,
+            changes TEXT NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0
+        );
+        """
+    )
