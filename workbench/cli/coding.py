@@ -1,0 +1,207 @@
+"""Coding from the command line: apply and remove codes, list codings, memos, done marks, undo."""
+
+from __future__ import annotations
+
+import click
+
+from workbench.cli.common import emit, format_option, open_project
+
+
+def _coder_option():
+    return click.option("--coder", default=None,
+                        help="Coder name (default: $WORKBENCH_CODER or the project's coder).")
+
+
+@click.group("code")
+def code_cmd() -> None:
+    """Apply or remove a code on a span of a document."""
+
+
+@code_cmd.command("apply")
+@click.option("--doc", "doc", required=True, help="Document name.")
+@click.option("--code", "code_path", required=True, help="Code path, e.g. Group/Subcode.")
+@click.option("--start", type=int, required=True, help="First character (code point offset).")
+@click.option("--end", type=int, required=True, help="End offset (exclusive).")
+@click.option("--memo", default=None, help="A memo attached to the new coding.")
+@_coder_option()
+@click.pass_context
+def code_apply(ctx, doc: str, code_path: str, start: int, end: int, memo: str | None,
+               coder: str | None) -> None:
+    """Code the span [START, END) of DOC with CODE."""
+    from workbench.coding import add_memo, apply_code
+
+    project = open_project(ctx)
+    coder = coder or project.default_coder()
+    coding_id = apply_code(project, doc, code_path, start, end, coder=coder)
+    if memo:
+        add_memo(project, "coding", coding_id, memo, coder=coder)
+    text = project.text(project.document(doc).id)[start:end]
+    click.echo(f"coding {coding_id}: {code_path} on {doc} [{start}, {end}) by {coder}: "
+               f"{_excerpt(text)}")
+
+
+@code_cmd.command("remove")
+@click.option("--id", "coding_id", type=int, default=None, help="Remove the coding with this id.")
+@click.option("--doc", "doc", default=None, help="Document name.")
+@click.option("--code", "code_path", default=None, help="Code path.")
+@click.option("--start", type=int, default=None)
+@click.option("--end", type=int, default=None)
+@_coder_option()
+@click.pass_context
+def code_remove(ctx, coding_id, doc, code_path, start, end, coder) -> None:
+    """Remove a coding by --id, or this coder's codings of CODE inside [START, END) of DOC."""
+    from workbench.coding import remove_coding, remove_codings
+    from workbench.errors import WorkbenchError
+
+    project = open_project(ctx)
+    if coding_id is not None:
+        remove_coding(project, coding_id)
+        click.echo(f"removed coding {coding_id}")
+        return
+    if None in (doc, code_path, start, end):
+        raise WorkbenchError("give --id, or all of --doc, --code, --start and --end")
+    n = remove_codings(project, doc, code_path, start, end, coder=coder)
+    click.echo(f"removed {n} coding(s)")
+
+
+def _excerpt(text: str, width: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def coding_rows(project, *, doc: str | None = None, code: str | None = None,
+                coder: str | None = None, full_text: bool = False) -> list[dict]:
+    """Rows of (document, code path, coder, start, end, text) for listings and exports."""
+    paths = {c.id: c.path for c in project.codes()}
+    coders = {c.id: c.name for c in project.coders()}
+    docs = {d.id: d.name for d in project.documents()}
+    rows = []
+    codings = project.codings(
+        document_id=project.document(doc).id if doc else None,
+        coder_id=project.coder_id(coder, create=False) if coder else None,
+        code_id=project.code(code).id if code else None,
+    )
+    for c in codings:
+        text = project.text(c.document_id)[c.start:c.end]
+        rows.append({
+            "id": c.id, "document": docs[c.document_id], "code": paths[c.code_id],
+            "coder": coders[c.coder_id], "start": c.start, "end": c.end,
+            "text": text if full_text else _excerpt(text),
+        })
+    return rows
+
+
+@click.group("codings", invoke_without_command=True)
+@click.option("--doc", default=None, help="Only this document.")
+@click.option("--code", "code_path", default=None, help="Only this code (exact path).")
+@_coder_option()
+@format_option()
+@click.pass_context
+def codings_cmd(ctx, doc, code_path, coder, fmt) -> None:
+    """List codings: document, code path, coder, start, end, text."""
+    if ctx.invoked_subcommand is not None:
+        return
+    project = open_project(ctx)
+    rows = coding_rows(project, doc=doc, code=code_path, coder=coder, full_text=fmt != "table")
+    emit(rows, fmt, columns=["document", "code", "coder", "start", "end", "text"],
+         title=f"{len(rows)} codings")
+
+
+@codings_cmd.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def codings_import(ctx, csv_file: str) -> None:
+    """Import codings from a CSV with columns document,code,coder,start,end,text (all or nothing)."""
+    from workbench.codings_io import import_codings_csv
+
+    project = open_project(ctx)
+    n = import_codings_csv(project, csv_file)
+    click.echo(f"imported {n} coding(s) from {csv_file}")
+
+
+@click.group("memo")
+def memo_cmd() -> None:
+    """Memos on the project, documents, codes and codings."""
+
+
+@memo_cmd.command("add")
+@click.argument("text")
+@click.option("--doc", default=None, help="Attach to this document.")
+@click.option("--code", "code_path", default=None, help="Attach to this code.")
+@click.option("--coding", "coding_id", type=int, default=None, help="Attach to this coding id.")
+@click.option("--title", default=None)
+@_coder_option()
+@click.pass_context
+def memo_add(ctx, text, doc, code_path, coding_id, title, coder) -> None:
+    """Write a memo (on the project when no target is given)."""
+    from workbench.coding import add_memo
+    from workbench.errors import WorkbenchError
+
+    project = open_project(ctx)
+    targets = [t for t in (doc, code_path, coding_id) if t is not None]
+    if len(targets) > 1:
+        raise WorkbenchError("a memo attaches to one target: give one of --doc, --code, --coding")
+    if doc is not None:
+        target = ("document", project.document(doc).id)
+    elif code_path is not None:
+        target = ("code", project.code(code_path).id)
+    elif coding_id is not None:
+        if not project.conn.execute("SELECT 1 FROM codings WHERE id = ?", (coding_id,)).fetchone():
+            raise WorkbenchError(f"no coding with id {coding_id}")
+        target = ("coding", coding_id)
+    else:
+        target = ("project", None)
+    memo_id = add_memo(project, *target, text, coder=coder or project.default_coder(),
+                       title=title)
+    click.echo(f"memo {memo_id} on {target[0]}")
+
+
+@memo_cmd.command("list")
+@format_option()
+@click.pass_context
+def memo_list(ctx, fmt) -> None:
+    """List every memo with what it is attached to."""
+    project = open_project(ctx)
+    docs = {d.id: d.name for d in project.documents()}
+    paths = {c.id: c.path for c in project.codes()}
+    coders = {c.id: c.name for c in project.coders()}
+    rows = []
+    for m in project.memos():
+        target = {"document": docs, "code": paths}.get(m.target_type, {}).get(m.target_id,
+                                                                            m.target_id)
+        rows.append({"id": m.id, "on": m.target_type, "target": target,
+                     "coder": coders.get(m.coder_id), "title": m.title, "text": m.text})
+    emit(rows, fmt, columns=["id", "on", "target", "coder", "title", "text"])
+
+
+@click.command("done")
+@click.argument("doc")
+@_coder_option()
+@click.option("--undo", "not_done", is_flag=True, help="Clear the done mark instead.")
+@click.pass_context
+def done_cmd(ctx, doc: str, coder: str | None, not_done: bool) -> None:
+    """Mark DOC as done (fully coded) for a coder; agreement counts only done documents."""
+    from workbench.coding import mark_done
+
+    project = open_project(ctx)
+    coder = coder or project.default_coder()
+    mark_done(project, doc, coder, done=not not_done)
+    click.echo(f"{doc}: {'not ' if not_done else ''}done for {coder}")
+
+
+@click.command("undo")
+@click.pass_context
+def undo_cmd(ctx) -> None:
+    """Undo the last action (also actions done in the app)."""
+    project = open_project(ctx)
+    what = project.undo()
+    click.echo(f"undone: {what}" if what else "nothing to undo")
+
+
+@click.command("redo")
+@click.pass_context
+def redo_cmd(ctx) -> None:
+    """Redo the action undone last."""
+    project = open_project(ctx)
+    what = project.redo()
+    click.echo(f"redone: {what}" if what else "nothing to redo")

@@ -1,0 +1,102 @@
+"""The demo workspace: the bundled interviews, codebook and two coders' codings in one folder.
+
+The sample content ships inside the wheel (``workbench/_bundled``) and sits at the top of a
+source checkout (``codebooks/``, ``transcripts/``); ``bundled_dir`` finds whichever is there.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.project import Project
+
+TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt")
+DEMO_CODEBOOK = "health-governance.yaml"
+
+
+def bundled_dir() -> Path:
+    """The folder holding ``codebooks/`` and ``transcripts/``: in the wheel or the checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_bundled", package.parent):
+        if (candidate / "codebooks").is_dir() and (candidate / "transcripts").is_dir():
+            return candidate
+    raise WorkbenchError("the bundled sample content is missing from this installation")
+
+
+@dataclass
+class DemoSummary:
+    folder: Path
+    project: Path
+    documents: int = 0
+    codes: int = 0
+    codings: dict[str, int] = field(default_factory=dict)
+
+
+def build_demo(folder: str | Path, *, reset: bool = False) -> DemoSummary:
+    """Create (or reuse) the demo workspace in ``folder`` and return what it holds.
+
+    The folder gets ``workbench.db``, copies of the transcripts and codebook, and an empty
+    ``exports/``. An existing demo project is reused unless ``reset`` is given, so coding done
+    in the demo is never thrown away by running the command again.
+    """
+    from workbench.cases import import_cases_csv
+    from workbench.codebook import load_codebook
+    from workbench.codings_io import import_codings_csv
+    from workbench.coding import mark_done
+    from workbench.documents import add_document
+    from workbench.ingest import read_transcript
+
+    source = bundled_dir()
+    folder = Path(folder)
+    db_path = folder / "workbench.db"
+    if db_path.exists() and not reset:
+        with Project.open(db_path, create=False) as project:
+            return summarise(project, folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for sub in ("transcripts", "codebooks"):
+        shutil.copytree(source / sub, folder / sub, dirs_exist_ok=True)
+    (folder / "exports").mkdir(exist_ok=True)
+    for stale in folder.glob("workbench.db*"):
+        stale.unlink()
+
+    transcripts = folder / "transcripts"
+    languages = _case_languages(transcripts / "cases.csv")
+    files = sorted(p for p in transcripts.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES)
+    parsed = [(path, read_transcript(path)) for path in files]
+    with Project.open(db_path) as project:
+        project.set_setting("language", "es")
+        with project.transaction():
+            load_codebook(project, folder / "codebooks" / DEMO_CODEBOOK)
+            for path, transcript in parsed:
+                add_document(project, transcript, name=path.stem, case=path.stem,
+                             source_path=path.name, language=languages.get(path.stem))
+            import_cases_csv(project, transcripts / "cases.csv")
+            for codings_csv in sorted(transcripts.glob("codings-*.csv")):
+                import_codings_csv(project, codings_csv)
+            coders = [c.name for c in project.coders()]
+            for doc in project.documents():
+                for coder in coders:
+                    mark_done(project, doc.id, coder)
+        return summarise(project, folder)
+
+
+def _case_languages(cases_csv: Path) -> dict[str, str]:
+    if not cases_csv.exists():
+        return {}
+    with cases_csv.open(encoding="utf-8", newline="") as fh:
+        return {row["participant"]: row.get("language") or "" for row in csv.DictReader(fh)}
+
+
+def summarise(project: Project, folder: Path) -> DemoSummary:
+    counts = dict(project.conn.execute(
+        "SELECT coders.name, count(codings.id) FROM coders "
+        "LEFT JOIN codings ON codings.coder_id = coders.id GROUP BY coders.name ORDER BY coders.name"
+    ))
+    return DemoSummary(
+        folder=folder, project=project.path, documents=len(project.documents()),
+        codes=len(project.codes()), codings=counts,
+    )

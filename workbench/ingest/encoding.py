@@ -1,0 +1,129 @@
+"""Turning the bytes of a text file into text, whatever encoding the transcriber's editor used.
+
+Interviews arrive from many machines: UTF-8 from most editors (with or without a byte-order
+mark), UTF-16 from some Windows tools, and Windows-1252 / Latin-1 from older Word and Excel
+exports, which is where Spanish text turns into "participaciÃ³n" when read the wrong way.
+The rule here is: trust a byte-order mark; otherwise read UTF-8, and read any byte sequence
+that is not valid UTF-8 as Windows-1252 (Latin-1 for the five bytes Windows-1252 leaves
+undefined). Files that are not text at all (NUL bytes, mostly control characters) are refused
+with the byte where the trouble starts, so nobody codes an image by mistake.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from dataclasses import dataclass
+
+from workbench.errors import InputFileError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+# Above this share of control characters a file is binary data, not a transcript.
+_MAX_CONTROL_SHARE = 0.05
+_SAMPLE = 65_536
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read bytes that are not UTF-8 as Windows-1252 (else Latin-1)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    chunk = exc.object[exc.start:exc.end]
+    return "".join(_cp1252_char(b) for b in chunk), exc.end
+
+
+def _cp1252_char(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: Latin-1 reading
+
+
+codecs.register_error("workbench-cp1252", _cp1252_fallback)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Decoded text and the encoding it was read as (kept in the document's metadata)."""
+
+    text: str
+    encoding: str
+
+
+def decode_bytes(data: bytes, source: str) -> Decoded:
+    """Decode ``data`` (the whole file) to text; raise ``InputFileError`` if it is not text."""
+    if not data.strip():
+        raise InputFileError("empty file", source=source)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputFileError(
+                    f"not valid {encoding.upper()} text", source=source,
+                    place=f"byte {exc.start + len(bom)}",
+                ) from None
+            label = "utf-8-sig" if encoding == "utf-8" else encoding
+            return _checked(text, label, source, data)
+    nul = data.find(b"\x00")
+    if nul != -1:
+        guessed = _utf16_without_bom(data)
+        if guessed is not None:
+            return _checked(data.decode(guessed), guessed, source, data)
+        raise InputFileError("binary data, not a transcript", source=source, place=f"byte {nul}")
+    try:
+        return _checked(data.decode("utf-8"), "utf-8", source, data)
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="workbench-cp1252")
+    return _checked(text, "cp1252", source, data)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Recognise BOM-less UTF-16 by its pattern of NUL bytes (ASCII-heavy text only)."""
+    sample = data[:_SAMPLE]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) // 2
+    for nuls, other, encoding in ((odd_nuls, even_nuls, "utf-16-le"),
+                                  (even_nuls, odd_nuls, "utf-16-be")):
+        if nuls > 0.6 * half and other == 0:
+            try:
+                data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return encoding
+    return None
+
+
+def _checked(text: str, encoding: str, source: str, data: bytes) -> Decoded:
+    """Refuse text that is mostly control characters; it was binary data after all."""
+    if not text.strip():
+        raise InputFileError("empty file", source=source)
+    sample = text[:_SAMPLE]
+    controls = [
+        i for i, ch in enumerate(sample)
+        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc"
+    ] if not sample.isprintable() else []
+    if controls and len(controls) > _MAX_CONTROL_SHARE * len(sample):
+        first = controls[0]
+        place = _byte_offset(text, first, encoding, data)
+        raise InputFileError("binary data, not a transcript", source=source, place=f"byte {place}")
+    return Decoded(text, encoding)
+
+
+def _byte_offset(text: str, index: int, encoding: str, data: bytes) -> int:
+    """Where character ``index`` of ``text`` starts in the file (approximately for mixed input)."""
+    codec = {"utf-8-sig": "utf-8-sig", "cp1252": "utf-8"}.get(encoding, encoding)
+    try:
+        return len(text[:index].encode(codec, errors="replace"))
+    except LookupError:  # pragma: no cover - every label above is a real codec
+        return index

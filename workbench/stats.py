@@ -1,0 +1,29 @@
+"""Project statistics: what is in the project, at a glance."""
+
+from __future__ import annotations
+
+from workbench.project import Project
+
+
+def project_stats(project: Project) -> dict:
+    """Counts of documents, cases, codes, memos and codings per coder (also done marks)."""
+    q = project.conn.execute
+    per_coder = [
+        {"coder": name, "codings": n, "documents_coded": docs, "documents_done": done}
+        for name, n, docs, done in q(
+            "SELECT c.name, "
+            "(SELECT count(*) FROM codings WHERE coder_id = c.id), "
+            "(SELECT count(DISTINCT document_id) FROM codings WHERE coder_id = c.id), "
+            "(SELECT count(*) FROM document_status WHERE coder_id = c.id AND done = 1) "
+            "FROM coders c ORDER BY c.name"
+        )
+    ]
+    return {
+        "documents": q("SELECT count(*) FROM documents").fetchone()[0],
+        "characters": q("SELECT ifnull(sum(length), 0) FROM documents").fetchone()[0],
+        "cases": q("SELECT count(*) FROM cases").fetchone()[0],
+        "codes": q("SELECT count(*) FROM codes").fetchone()[0],
+        "codings": q("SELECT count(*) FROM codings").fetchone()[0],
+        "memos": q("SELECT count(*) FROM memos").fetchone()[0],
+        "coders": per_coder,
+    }
