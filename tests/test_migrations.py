@@ -1,0 +1,42 @@
+"""Project files written by every released schema version open with their data intact.
+
+``tests/fixtures/schema-vN.db`` is a project written by schema version N; never regenerate an
+old fixture, add one for each new version.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbench.check import check_project
+from workbench.project import Project
+from workbench.schema import SCHEMA_VERSION
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-v*.db"))
+
+
+def test_a_fixture_exists_for_the_current_schema():
+    assert any(f.name == f"schema-v{SCHEMA_VERSION}.db" for f in FIXTURES)
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f.stem)
+def test_old_project_opens_upgraded_with_data_intact(fixture, tmp_path):
+    path = tmp_path / fixture.name
+    shutil.copyfile(fixture, path)
+    with Project.open(path, create=False) as p:
+        assert p.schema_version() == SCHEMA_VERSION
+        assert check_project(p).ok
+        [doc] = p.documents()
+        assert doc.name == "rosa"
+        text = p.text(doc.id)
+        got = sorted((p.code_by_id(c.code_id).path, text[c.start:c.end]) for c in p.codings())
+        assert got == [("Decentralization/Budget execution", "The region executed only half "),
+                       ("Representation/Selecting representatives",
+                        "We held an election in each province.")]
+        assert p.code("Representation/Selecting representatives").colour == "#1F77B4"
+        assert [m.text for m in p.memos("coding")] == ["elections by province"]
+        assert p.cases()[0].attributes == {"region": "Piura", "interview_year": 2023}
+        assert p.undo() is not None  # the action log came along too
