@@ -73,6 +73,8 @@ def add_code(project: Project, path: str, *, guid: str | None = None, **fields: 
     codes = project.codes()
     if _find(codes, "/".join(parts)):
         raise CodebookError(f"code {'/'.join(parts)!r} exists already")
+    if guid and any(c.guid.upper() == guid.upper() for c in codes):
+        raise CodebookError(f"GUID {guid} belongs to another code already")
     with project.action("codebook", f"add code {'/'.join(parts)}") as act:
         parent_id = None
         for depth in range(1, len(parts) + 1):
@@ -156,8 +158,18 @@ def merge_codes(project: Project, source: str, target: str) -> int:
     codes = project.codes()
     if src.id == dst.id or dst.id in _subtree_ids(codes, src):
         raise CodebookError(f"cannot merge {src.path} into itself or its own subcode")
+    children = [c for c in codes if c.parent_id == src.id]
+    for child in children:
+        clash = _find(codes, f"{dst.path}/{child.name}")
+        if clash and clash.id != src.id:
+            raise CodebookError(
+                f"cannot merge: {dst.path} already has a subcode named {child.name!r}"
+            )
     moved = 0
     with project.action("codebook", f"merge {src.path} into {dst.path}") as act:
+        if any(_find(codes, f"{dst.path}/{child.name}") == src for child in children):
+            # a child takes the name of the code merged away: free that name first
+            act.update("codes", src.id, name=f"~merged-{src.id}")
         for (coding_id,) in project.conn.execute(
             "SELECT id FROM codings WHERE code_id = ?", (src.id,)
         ).fetchall():
@@ -167,12 +179,7 @@ def merge_codes(project: Project, source: str, target: str) -> int:
             "SELECT id FROM suggestions WHERE code_id = ?", (src.id,)
         ).fetchall():
             act.delete("suggestions", sug_id)
-        for child in [c for c in codes if c.parent_id == src.id]:
-            clash = _find(codes, f"{dst.path}/{child.name}")
-            if clash:
-                raise CodebookError(
-                    f"cannot merge: {dst.path} already has a subcode named {child.name!r}"
-                )
+        for child in children:
             act.update("codes", child.id, parent_id=dst.id)
         for memo in project.memos("code", src.id):
             act.update("memos", memo.id, target_id=dst.id)

@@ -45,8 +45,8 @@ def build_demo(folder: str | Path, *, reset: bool = False) -> DemoSummary:
     """
     from workbench.cases import import_cases_csv
     from workbench.codebook import load_codebook
-    from workbench.codings_io import import_codings_csv
     from workbench.coding import mark_done
+    from workbench.codings_io import import_codings_csv
     from workbench.documents import add_document
     from workbench.ingest import read_transcript
 

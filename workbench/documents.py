@@ -35,8 +35,13 @@ def add_document(
     source_path: str | Path | None = None,
     force: bool = False,
     language: str | None = None,
+    sentences: list[tuple[int, int]] | None = None,
 ) -> Document:
-    """Store ``parsed`` as a new document; refuse text imported before unless ``force``."""
+    """Store ``parsed`` as a new document; refuse text imported before unless ``force``.
+
+    ``sentences`` (start, end) spans are stored as given instead of splitting the text, so a
+    document copied from another project keeps the very same sentence units.
+    """
     text = parsed.text
     if not text.strip():
         raise WorkbenchError("the transcript has no text", source=str(source_path or name))
@@ -54,7 +59,10 @@ def add_document(
     turn_spans = [(t.start, t.end) for t in parsed.turns] or [
         (s, e) for _, s, e in enumerate_paragraphs(text)
     ]
-    sentences = list(split_spans(text, turn_spans, language))
+    if sentences is None:
+        sentences = list(split_spans(text, turn_spans, language))
+    else:
+        sentences = [(int(s), int(e)) for s, e in sentences]
     with project.action("import", f"import {name}", undoable=False):
         case_id = project.case_id(case) if case else None
         doc_name = name if force else name

@@ -12,7 +12,7 @@ with the byte where the trouble starts, so nobody codes an image by mistake.
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 from dataclasses import dataclass
 
 from workbench.errors import InputFileError
@@ -24,10 +24,14 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+# Control characters (Unicode category Cc) other than tab, line feed, CR, form feed, VT.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # Above this share of control characters a file is binary data, not a transcript.
 _MAX_CONTROL_SHARE = 0.05
 _SAMPLE = 65_536
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
@@ -45,7 +49,15 @@ def _cp1252_char(byte: int) -> str:
         return chr(byte)  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: Latin-1 reading
 
 
+def _latin1_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler for Windows-1252: its five undefined bytes read as Latin-1."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return "".join(chr(b) for b in exc.object[exc.start:exc.end]), exc.end
+
+
 codecs.register_error("workbench-cp1252", _cp1252_fallback)
+codecs.register_error("workbench-latin1", _latin1_fallback)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,19 +82,34 @@ def decode_bytes(data: bytes, source: str) -> Decoded:
                     place=f"byte {exc.start + len(bom)}",
                 ) from None
             label = "utf-8-sig" if encoding == "utf-8" else encoding
-            return _checked(text, label, source, data)
+            return _checked(text, label, source)
     nul = data.find(b"\x00")
     if nul != -1:
         guessed = _utf16_without_bom(data)
         if guessed is not None:
-            return _checked(data.decode(guessed), guessed, source, data)
-        raise InputFileError("binary data, not a transcript", source=source, place=f"byte {nul}")
+            return _checked(data.decode(guessed), guessed, source)
+        raise InputFileError(f"binary data at byte {nul}, not a transcript", source=source)
     try:
-        return _checked(data.decode("utf-8"), "utf-8", source, data)
+        return _checked(data.decode("utf-8"), "utf-8", source)
     except UnicodeDecodeError:
         pass
-    text = data.decode("utf-8", errors="workbench-cp1252")
-    return _checked(text, "cp1252", source, data)
+    return _checked(*_decode_legacy(data), source)
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    """Bytes that are not pure UTF-8: mostly Windows-1252, or UTF-8 with a few stray bytes.
+
+    A Windows-1252 file can contain byte runs that happen to be valid UTF-8 ("sí”…" is
+    ``ED 94 85``, a Hangul syllable in UTF-8), so the choice is made for the whole file: when
+    valid UTF-8 sequences are at least as many as the bytes that are not, it is UTF-8 with
+    stray Windows-1252 bytes; otherwise the whole file is Windows-1252.
+    """
+    high = sum(1 for b in data if b >= 0x80)
+    valid = _UTF8_SEQUENCE.findall(data)
+    stray = high - sum(len(v) for v in valid)
+    if len(valid) >= stray:
+        return data.decode("utf-8", errors="workbench-cp1252"), "utf-8+cp1252"
+    return data.decode("cp1252", errors="workbench-latin1"), "cp1252"
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -104,26 +131,22 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _checked(text: str, encoding: str, source: str, data: bytes) -> Decoded:
+def _checked(text: str, encoding: str, source: str) -> Decoded:
     """Refuse text that is mostly control characters; it was binary data after all."""
     if not text.strip():
         raise InputFileError("empty file", source=source)
     sample = text[:_SAMPLE]
-    controls = [
-        i for i, ch in enumerate(sample)
-        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc"
-    ] if not sample.isprintable() else []
-    if controls and len(controls) > _MAX_CONTROL_SHARE * len(sample):
-        first = controls[0]
-        place = _byte_offset(text, first, encoding, data)
-        raise InputFileError("binary data, not a transcript", source=source, place=f"byte {place}")
+    controls = len(_CONTROL.findall(sample))
+    if controls > _MAX_CONTROL_SHARE * len(sample):
+        first = _CONTROL.search(sample)
+        assert first is not None
+        place = _byte_offset(text, first.start(), encoding)
+        raise InputFileError(f"binary data at byte {place}, not a transcript", source=source)
     return Decoded(text, encoding)
 
 
-def _byte_offset(text: str, index: int, encoding: str, data: bytes) -> int:
-    """Where character ``index`` of ``text`` starts in the file (approximately for mixed input)."""
-    codec = {"utf-8-sig": "utf-8-sig", "cp1252": "utf-8"}.get(encoding, encoding)
-    try:
-        return len(text[:index].encode(codec, errors="replace"))
-    except LookupError:  # pragma: no cover - every label above is a real codec
-        return index
+def _byte_offset(text: str, index: int, encoding: str) -> int:
+    """Where character ``index`` of ``text`` starts in the file (approximate for mixed input)."""
+    bom = {"utf-8-sig": 3, "utf-16-le": 2, "utf-16-be": 2, "utf-32-le": 4, "utf-32-be": 4}
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    return bom.get(encoding, 0) + len(text[:index].encode(codec, errors="replace"))

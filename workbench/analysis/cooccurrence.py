@@ -1,0 +1,461 @@
+"""Code co-occurrence: which codes meet in the text, how often, and how strongly.
+
+Definitions (docs/cooccurrence.md has worked examples; tests check the same numbers):
+
+- Pairs are formed only inside one coder's codings; the default sums over coders.
+- ``overlap``: two codings of codes A != B in one document whose ranges share at least one
+  character count once. Half-open ranges: ``[0, 5)`` and ``[5, 9)`` touch but do not overlap.
+- ``proximity`` N: as overlap, plus pairs whose gap (later start minus earlier end) is at most
+  N characters; touching codings have gap 0.
+- ``unit`` (sentence, turn, paragraph, document): the number of units in which a coder applied
+  both codes (a coding applies its code to every unit it shares a character with).
+- Frequencies n1: codings of the code in overlap and proximity modes, units containing the
+  code in unit mode; always after roll-up and filters.
+- c = n12 / (n1 + n2 - n12); conditional_ab = n12 / n1; conditional_ba = n12 / n2. In overlap
+  and proximity modes one coding can meet several codings of the other code, so n12 can exceed
+  n1 or n2 and the plain formulas exceed 1. Then each coefficient uses n12 capped at the
+  frequencies it divides by (c: min(n1, n2); conditional_ab: n1; conditional_ba: n2), so no
+  coefficient is above 1, and the pair is marked ``capped``. The count itself is never capped.
+
+The engine reads all selected codings in one query, then sweeps each document once in start
+order keeping an active set per coder: O(n log n + k) for n codings and k meeting pairs.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from workbench.analysis.filters import EVERYTHING, CodingSelection, Selection, select
+from workbench.errors import WorkbenchError
+from workbench.project import UNIT_KINDS, Project
+
+if TYPE_CHECKING:
+    import networkx
+
+MODES = ("overlap", "unit", "proximity")
+MEASURES = ("count", "c", "conditional")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to count: ``mode``, the ``unit`` for unit mode, the ``distance`` for proximity."""
+
+    mode: str = "overlap"
+    unit: str = "sentence"
+    distance: int = 0
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise WorkbenchError(f"unknown mode {self.mode!r}; use one of {', '.join(MODES)}")
+        if self.unit not in UNIT_KINDS:
+            raise WorkbenchError(f"unknown unit {self.unit!r}; use one of {', '.join(UNIT_KINDS)}")
+        if self.distance < 0:
+            raise WorkbenchError(f"distance must be 0 or more, not {self.distance}")
+
+    @property
+    def label(self) -> str:
+        """``overlap``, ``unit:sentence`` or ``proximity:50``: the mode as JSON reports it."""
+        if self.mode == "unit":
+            return f"unit:{self.unit}"
+        if self.mode == "proximity":
+            return f"proximity:{self.distance}"
+        return "overlap"
+
+    @property
+    def reach(self) -> int:
+        """A later coding meets an earlier one when ``later.start <= earlier.end + reach``."""
+        return self.distance if self.mode == "proximity" else -1
+
+
+OVERLAP = Options()
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    a: str
+    b: str
+    count: int
+    c: float
+    conditional_ab: float
+    conditional_ba: float
+    capped: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "count": self.count, "c": self.c,
+                "conditional_ab": self.conditional_ab, "conditional_ba": self.conditional_ba}
+
+
+def coefficients(n12: int, n1: int, n2: int) -> tuple[float, float, float, bool]:
+    """(c, conditional_ab, conditional_ba, capped) for counts n12, n1, n2, each at most 1."""
+    capped = n12 > min(n1, n2)
+    k = min(n12, n1, n2)
+    union = n1 + n2 - k
+    c = k / union if union else 0.0
+    ab = min(n12, n1) / n1 if n1 else 0.0
+    ba = min(n12, n2) / n2 if n2 else 0.0
+    return c, ab, ba, capped
+
+
+@dataclass
+class CooccurrenceResult:
+    """Codes, their frequencies and the pairs that meet, plus views for tables and figures."""
+
+    mode: str
+    codes: list[str]
+    frequencies: dict[str, int]
+    pairs: list[Pair]
+    colours: dict[str, str] = field(default_factory=dict)
+
+    # --------------------------------------------------------------- lookups
+
+    def pair(self, a: str, b: str) -> Pair | None:
+        a, b = min(a, b), max(a, b)
+        for p in self.pairs:
+            if p.a == a and p.b == b:
+                return p
+        return None
+
+    def value(self, row: str, column: str, measure: str = "count") -> float:
+        """The cell (row, column) of the matrix for ``measure``.
+
+        ``conditional`` reads as "share of the row code's occurrences that meet the column code".
+        """
+        p = self.pair(row, column)
+        if p is None:
+            return 0
+        if measure == "count":
+            return p.count
+        if measure == "c":
+            return p.c
+        if measure == "conditional":
+            return p.conditional_ab if row == p.a else p.conditional_ba
+        raise WorkbenchError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+
+    # ----------------------------------------------------------------- views
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "codes": list(self.codes),
+            "frequencies": dict(self.frequencies),
+            "pairs": [p.as_json() for p in self.pairs],
+        }
+
+    def rows(self, measure: str = "count") -> list[dict[str, Any]]:
+        """One row per pair, strongest first by ``measure``; ``capped`` pairs marked."""
+        key = {"count": lambda p: (p.count, p.c),
+               "c": lambda p: (p.c, p.count),
+               "conditional": lambda p: (max(p.conditional_ab, p.conditional_ba), p.count)}
+        if measure not in key:
+            raise WorkbenchError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+        out = []
+        for p in sorted(self.pairs, key=key[measure], reverse=True):
+            out.append({
+                "a": p.a, "b": p.b, "count": p.count, "n_a": self.frequencies[p.a],
+                "n_b": self.frequencies[p.b], "c": round(p.c, 4),
+                "conditional_ab": round(p.conditional_ab, 4),
+                "conditional_ba": round(p.conditional_ba, 4),
+                "capped": "yes" if p.capped else "",
+            })
+        return out
+
+    def matrix(self, measure: str = "count") -> tuple[list[str], list[list[float | None]]]:
+        """(codes, cells): a code-by-code matrix; the diagonal holds frequencies for counts."""
+        cells: list[list[float | None]] = []
+        for r in self.codes:
+            row: list[float | None] = []
+            for c in self.codes:
+                if r == c:
+                    row.append(self.frequencies[r] if measure == "count" else None)
+                else:
+                    v = self.value(r, c, measure)
+                    row.append(round(v, 4) if isinstance(v, float) else v)
+            cells.append(row)
+        return list(self.codes), cells
+
+    def graph(self) -> networkx.Graph:
+        """Codes as nodes (frequency, colour), meeting pairs as edges (count, c, conditionals)."""
+        import networkx as nx
+
+        g = nx.Graph(mode=self.mode)
+        for code in self.codes:
+            g.add_node(code, label=code, frequency=self.frequencies[code],
+                       colour=self.colours.get(code, "#999999"))
+        for p in self.pairs:
+            g.add_edge(p.a, p.b, count=p.count, c=p.c, conditional_ab=p.conditional_ab,
+                       conditional_ba=p.conditional_ba, weight=p.count)
+        return g
+
+
+# ------------------------------------------------------------------ the engine
+
+
+def cooccurrence(
+    project: Project,
+    options: Options = OVERLAP,
+    selection: Selection = EVERYTHING,
+) -> CooccurrenceResult:
+    """Count co-occurrences of the selected codings (one query, one sweep per document)."""
+    chosen = select(project, selection, ids=False)
+    if options.mode == "unit":
+        units = load_units(project, options.unit, {r[0] for r in chosen.rows})
+        freq, pairs = count_units(chosen.rows, chosen.rollup, units)
+    else:
+        raw_freq, raw_pairs = count_sweep(chosen.rows, options.reach)
+        freq, pairs = fold(raw_freq, raw_pairs, chosen.rollup)
+    return build_result(options.label, chosen, freq, pairs)
+
+
+def count_sweep(
+    rows: Sequence[tuple], reach: int
+) -> tuple[Counter[int], dict[tuple[int, int], int]]:
+    """Frequencies per stored code id and meeting counts per pair of stored code ids.
+
+    ``rows`` are ``(document_id, coder_id, start, end, code_id)`` ordered by document then
+    start. A later coding meets an earlier one of the same coder when
+    ``later.start <= earlier.end + reach`` (reach -1 = sharing a character). Each coder keeps
+    an active list of ``(earlier.end + reach, code)``; entries drop out once a start passes them.
+    Codings of one stored code never pair; pairs that fold into one code are dropped later.
+    """
+    counts: dict[tuple[int, int], int] = {}
+    get = counts.get
+    current_doc = None
+    actives: dict[int, list[tuple[int, int]]] = {}
+    for doc, coder, start, end, code in rows:
+        if doc != current_doc:
+            current_doc = doc
+            actives = {}
+        active = actives.get(coder)
+        if active is None:
+            actives[coder] = [(end + reach, code)]
+            continue
+        if len(active) == 1:
+            # The common case in real coding: at most one coding open at a time.
+            limit, other = active[0]
+            if limit < start:
+                active[0] = (end + reach, code)
+                continue
+            if other != code:
+                key = (other, code) if other < code else (code, other)
+                counts[key] = get(key, 0) + 1
+            active.append((end + reach, code))
+            continue
+        active = [entry for entry in active if entry[0] >= start]
+        actives[coder] = active
+        for _limit, other in active:
+            if other != code:
+                key = (other, code) if other < code else (code, other)
+                counts[key] = get(key, 0) + 1
+        active.append((end + reach, code))
+    frequencies = Counter([row[4] for row in rows])
+    return frequencies, counts
+
+
+def fold(
+    raw_freq: Counter[int], raw_pairs: dict[tuple[int, int], int], rollup: dict[int, int]
+) -> tuple[Counter[int], Counter[tuple[int, int]]]:
+    """Counts per stored code id -> counts per rolled-up code index (A == B pairs dropped)."""
+    freq: Counter[int] = Counter()
+    for code, n in raw_freq.items():
+        if code in rollup:
+            freq[rollup[code]] += n
+    pairs: Counter[tuple[int, int]] = Counter()
+    for (x, y), n in raw_pairs.items():
+        a, b = rollup.get(x), rollup.get(y)
+        if a is None or b is None or a == b:
+            continue
+        pairs[(a, b) if a < b else (b, a)] += n
+    return freq, pairs
+
+
+def load_units(
+    project: Project, kind: str, documents: set[int]
+) -> dict[int, tuple[list[int], list[int]]]:
+    """Document id -> (unit starts, unit ends), both ascending, for the documents given."""
+    out: dict[int, tuple[list[int], list[int]]] = {}
+    if kind in ("sentence", "turn"):
+        table = "sentences" if kind == "sentence" else "turns"
+        for doc, start, end in project.conn.execute(
+            f'SELECT document_id, start, "end" FROM {table} ORDER BY document_id, start'
+        ):
+            if doc in documents:
+                starts, ends = out.setdefault(doc, ([], []))
+                starts.append(start)
+                ends.append(end)
+    elif kind == "document":
+        for doc, length in project.conn.execute("SELECT id, length FROM documents"):
+            if doc in documents:
+                out[doc] = ([0], [length])
+    else:
+        for doc in documents:
+            units = project.units(doc, kind)
+            out[doc] = ([u.start for u in units], [u.end for u in units])
+    return out
+
+
+def units_of(span_start: int, span_end: int, unit: tuple[list[int], list[int]]) -> range:
+    """Indices of the units a span ``[start, end)`` shares at least one character with."""
+    starts, ends = unit
+    first = bisect.bisect_right(ends, span_start)
+    last = bisect.bisect_left(starts, span_end)
+    return range(first, last)
+
+
+def count_units(
+    rows: Sequence[tuple], rollup: dict[int, int], units: dict[int, tuple[list[int], list[int]]]
+) -> tuple[Counter[int], Counter[tuple[int, int]]]:
+    """Units containing each rolled-up code, and units containing both codes of a pair,
+    per coder, summed over coders."""
+    present: dict[tuple[int, int, int], set[int]] = {}
+    for doc, coder, start, end, code, *_ in rows:
+        index = rollup.get(code)
+        unit = units.get(doc)
+        if index is None or unit is None:
+            continue
+        for u in units_of(start, end, unit):
+            present.setdefault((doc, coder, u), set()).add(index)
+    freq: Counter[int] = Counter()
+    pairs: Counter[tuple[int, int]] = Counter()
+    for codes in present.values():
+        ordered = sorted(codes)
+        freq.update(ordered)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                pairs[(a, b)] += 1
+    return freq, pairs
+
+
+def build_result(
+    label: str, chosen: CodingSelection, freq: Counter[int], pairs: Counter[tuple[int, int]]
+) -> CooccurrenceResult:
+    codes = [path for i, path in enumerate(chosen.codes) if freq.get(i)]
+    frequencies = {chosen.codes[i]: freq[i] for i in range(len(chosen.codes)) if freq.get(i)}
+    out: list[Pair] = []
+    for (x, y), n in pairs.items():
+        if n <= 0:
+            continue
+        a, b = sorted((chosen.codes[x], chosen.codes[y]))
+        c, ab, ba, capped = coefficients(n, frequencies[a], frequencies[b])
+        out.append(Pair(a, b, n, c, ab, ba, capped))
+    out.sort(key=lambda p: (p.a, p.b))
+    colours = {code: chosen.colours[code] for code in codes}
+    return CooccurrenceResult(label, codes, frequencies, out, colours)
+
+
+# ------------------------------------------------------------- where codes meet
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """One place where codes A and B meet: for the list of quotations behind a table cell.
+
+    ``start``/``end`` span both codings (overlap, proximity) or the unit (unit mode);
+    ``a_coding``/``b_coding`` are the coding ids (the first coding of each code in the unit
+    in unit mode).
+    """
+
+    document_id: int
+    document: str
+    coder: str
+    start: int
+    end: int
+    text: str
+    a_coding: int
+    b_coding: int
+
+
+def meetings(
+    project: Project,
+    a: str,
+    b: str,
+    options: Options = OVERLAP,
+    selection: Selection = EVERYTHING,
+) -> list[Meeting]:
+    """The passages where (rolled-up) codes ``a`` and ``b`` meet, in document order.
+
+    Exactly the occurrences ``cooccurrence`` counts for that pair, so a table cell with count
+    n opens n passages.
+    """
+    chosen = select(project, selection)
+    for path in (a, b):
+        if path not in chosen.codes:
+            raise WorkbenchError(f"code {path!r} is not in the selection")
+    ia, ib = chosen.codes.index(a), chosen.codes.index(b)
+    if ia == ib:
+        raise WorkbenchError("a code does not co-occur with itself; choose two codes")
+    rows = [r for r in chosen.rows if chosen.rollup.get(r[4]) in (ia, ib)]
+    found: list[tuple[int, int, int, int, int, int]] = []
+    if options.mode == "unit":
+        units = load_units(project, options.unit, {r[0] for r in rows})
+        first: dict[tuple[int, int, int], dict[int, int]] = {}
+        for doc, coder, start, end, code, cid in rows:
+            if doc not in units:
+                continue
+            for u in units_of(start, end, units[doc]):
+                first.setdefault((doc, coder, u), {}).setdefault(chosen.rollup[code], cid)
+        for (doc, coder, u), by_code in first.items():
+            if ia in by_code and ib in by_code:
+                starts, ends = units[doc]
+                found.append((doc, coder, starts[u], ends[u], by_code[ia], by_code[ib]))
+    else:
+        found = list(_meeting_pairs(rows, chosen.rollup, ia, options.reach))
+    found.sort(key=lambda m: (chosen.documents.get(m[0], ""), m[2], m[3], m[1]))
+    out = []
+    for doc, coder, start, end, ca, cb in found:
+        text = project.text(doc)[start:end]
+        out.append(Meeting(doc, chosen.documents.get(doc, str(doc)), chosen.coders.get(coder, ""),
+                           start, end, text, ca, cb))
+    return out
+
+
+def _meeting_pairs(
+    rows: Sequence[tuple], rollup: dict[int, int], ia: int, reach: int
+) -> Iterator[tuple[int, int, int, int, int, int]]:
+    """The same sweep as ``count_sweep``, yielding each meeting pair with its coding ids."""
+    current_doc = None
+    actives: dict[int, list[tuple[int, int, int, int, int]]] = {}
+    for doc, coder, start, end, code, cid in rows:
+        if doc != current_doc:
+            current_doc, actives = doc, {}
+        index = rollup[code]
+        active = [e for e in actives.get(coder, []) if e[0] >= start]
+        for _limit, other, o_start, o_end, o_id in active:
+            if other != index:
+                a_id, b_id = (o_id, cid) if other == ia else (cid, o_id)
+                yield doc, coder, min(o_start, start), max(o_end, end), a_id, b_id
+        active.append((end + reach, index, start, end, cid))
+        actives[coder] = active
+
+
+def frequencies_by(
+    project: Project,
+    groups: dict[int, str],
+    options: Options = OVERLAP,
+    selection: Selection = EVERYTHING,
+) -> tuple[CodingSelection, dict[str, Counter[str]]]:
+    """Code frequencies (as the mode defines them) per group of documents.
+
+    ``groups`` maps document id -> a group label such as a case attribute value; documents
+    without a group are left out. For attribute -> code flows in figures.
+    """
+    chosen = select(project, selection, ids=False)
+    out: dict[str, Counter[str]] = {}
+    rows = [r for r in chosen.rows if r[0] in groups and r[4] in chosen.rollup]
+    if options.mode == "unit":
+        units = load_units(project, options.unit, {r[0] for r in rows})
+        present: dict[tuple[int, int, int], set[int]] = {}
+        for doc, coder, start, end, code in rows:
+            if doc in units:
+                for u in units_of(start, end, units[doc]):
+                    present.setdefault((doc, coder, u), set()).add(chosen.rollup[code])
+        for (doc, _coder, _u), codes in present.items():
+            counter = out.setdefault(groups[doc], Counter())
+            counter.update(chosen.codes[i] for i in codes)
+    else:
+        for doc, _coder, _start, _end, code in rows:
+            out.setdefault(groups[doc], Counter())[chosen.codes[chosen.rollup[code]]] += 1
+    return chosen, out

@@ -1,0 +1,291 @@
+"""Which codings an analysis looks at: coders, codes, case attributes, and code roll-up.
+
+Every analysis (co-occurrence, agreement, frequencies, figures) answers the same questions
+first: whose codings, which codes, which documents, and at what depth of the code tree. This
+module answers them once, so a filter means the same thing everywhere. ``select`` reads the
+codings in one query per project and returns plain tuples (fast paths use them directly);
+``select_codings`` returns the same selection as records for callers that prefer names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from workbench.errors import UnknownCodeError, WorkbenchError
+from workbench.model import Code
+from workbench.project import Project, normalise_path
+
+# Colours for codes that have none of their own (nor an ancestor with one): a palette that
+# stays readable in print and for the common forms of colour blindness.
+PALETTE = (
+    "#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F",
+    "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC",
+)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to include. Empty tuples mean "everything"; ``depth=None`` means no roll-up.
+
+    - ``coders``: coder names; only their codings count.
+    - ``codes``: code paths; each includes its whole subtree.
+    - ``depth``: roll each code up to its ancestor at this depth (1 = top-level groups).
+    - ``where``: ``(attribute, value)`` pairs on the document's case. Pairs with the same
+      attribute are alternatives (region=Piura or region=Cusco); different attributes must
+      all hold (region=Piura and sector=government).
+    - ``documents``: document names.
+    """
+
+    coders: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    depth: int | None = None
+    where: tuple[tuple[str, str], ...] = ()
+    documents: tuple[str, ...] = ()
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        coders: Iterable[str] = (),
+        codes: Iterable[str] = (),
+        depth: int | None = None,
+        where: Iterable[str | tuple[str, str]] = (),
+        documents: Iterable[str] = (),
+    ) -> Selection:
+        """A selection from user input; ``where`` items may be ``"key=value"`` strings."""
+        if depth is not None and depth < 1:
+            raise WorkbenchError(f"depth must be 1 or more, not {depth}")
+        return cls(
+            coders=tuple(coders),
+            codes=tuple(codes),
+            depth=depth,
+            where=tuple(parse_where(w) if isinstance(w, str) else tuple(w) for w in where),
+            documents=tuple(documents),
+        )
+
+
+EVERYTHING = Selection()
+
+
+def parse_where(item: str) -> tuple[str, str]:
+    """``"region=Piura"`` -> ``("region", "Piura")``."""
+    key, sep, value = item.partition("=")
+    if not sep or not key.strip():
+        raise WorkbenchError(f"--where expects attribute=value, not {item!r}")
+    return key.strip(), value.strip()
+
+
+def rollup_path(path: str, depth: int | None) -> str:
+    """The ancestor of ``path`` at ``depth`` (the path itself when it is not deeper)."""
+    if depth is None:
+        return path
+    return "/".join(path.split("/")[:depth])
+
+
+@dataclass(frozen=True, slots=True)
+class SelectedCoding:
+    """One coding in a selection, with its code already rolled up."""
+
+    id: int
+    document_id: int
+    coder_id: int
+    code_id: int
+    code: str
+    start: int
+    end: int
+
+
+@dataclass
+class CodingSelection:
+    """The outcome of ``select``: the codings plus what is needed to name and draw them.
+
+    ``rows`` are ``(document_id, coder_id, start, end, code_id, coding_id)`` ordered by
+    document then start (without ``coding_id`` when selected with ``ids=False``); ``code_id`` is the stored code, ``rollup`` maps it to the index of
+    its rolled-up path in ``codes``.
+    """
+
+    codes: list[str]
+    colours: dict[str, str]
+    rollup: dict[int, int]
+    coders: dict[int, str]
+    documents: dict[int, str]
+    rows: list[tuple[int, int, int, int, int, int]] = field(default_factory=list)
+
+    def code_of(self, code_id: int) -> str:
+        return self.codes[self.rollup[code_id]]
+
+    def codings(self) -> list[SelectedCoding]:
+        codes, rollup = self.codes, self.rollup
+        return [
+            SelectedCoding(cid, doc, coder, code, codes[rollup[code]], s, e)
+            for doc, coder, s, e, code, cid in self.rows
+        ]
+
+
+def code_scope(
+    project: Project, paths: Sequence[str] = (), depth: int | None = None,
+    codes: Sequence[Code] | None = None,
+) -> tuple[list[str], dict[int, int], dict[str, str]]:
+    """Rolled-up code paths in codebook order, a map from code id to their index, colours.
+
+    ``paths`` restricts to those codes and their subtrees (unknown paths are an error).
+    """
+    codes = list(codes) if codes is not None else project.codes()
+    by_path = {c.path: c for c in codes}
+    wanted: list[str] = []
+    for raw in paths:
+        path = normalise_path(raw)
+        if path not in by_path:
+            raise UnknownCodeError(f"no code {raw!r} in the codebook", source=str(project.path))
+        wanted.append(path)
+
+    def included(path: str) -> bool:
+        return not wanted or any(path == w or path.startswith(w + "/") for w in wanted)
+
+    order: list[str] = []
+    index: dict[str, int] = {}
+    rollup: dict[int, int] = {}
+    for code in codes:
+        if not included(code.path):
+            continue
+        target = rollup_path(code.path, depth)
+        if target not in index:
+            index[target] = len(order)
+            order.append(target)
+        rollup[code.id] = index[target]
+    colours = code_colours(codes, order)
+    return order, rollup, colours
+
+
+def code_colours(codes: Sequence[Code], paths: Sequence[str]) -> dict[str, str]:
+    """A colour for each path: its own, else the nearest ancestor's, else one from PALETTE
+    chosen by its top-level group (so subcodes of one group share a colour)."""
+    own = {c.path: c.colour for c in codes if c.colour}
+    groups = list(dict.fromkeys(c.path.split("/")[0] for c in codes))
+    out: dict[str, str] = {}
+    for path in paths:
+        parts = path.split("/")
+        colour = None
+        for depth in range(len(parts), 0, -1):
+            colour = own.get("/".join(parts[:depth]))
+            if colour:
+                break
+        if not colour:
+            group = parts[0]
+            colour = PALETTE[(groups.index(group) if group in groups else 0) % len(PALETTE)]
+        out[path] = colour.upper()
+    return out
+
+
+def coder_ids(project: Project, names: Sequence[str]) -> dict[int, str]:
+    """Coder id -> name for ``names`` (all coders when empty); unknown names are an error."""
+    known = {c.name: c.id for c in project.coders()}
+    if not names:
+        return {cid: name for name, cid in known.items()}
+    out: dict[int, str] = {}
+    for name in names:
+        name = name.strip()
+        if name not in known:
+            listed = ", ".join(sorted(known)) or "none yet"
+            raise WorkbenchError(f"no coder named {name!r} (coders: {listed})",
+                                 source=str(project.path))
+        out[known[name]] = name
+    return out
+
+
+def case_values(project: Project, attribute: str) -> dict[int, str]:
+    """Document id -> the value of ``attribute`` on its case (documents without one left out)."""
+    check_attribute(project, attribute)
+    rows = project.conn.execute(
+        "SELECT d.id, ca.value FROM documents d "
+        "JOIN case_attributes ca ON ca.case_id = d.case_id "
+        "JOIN attributes a ON a.id = ca.attribute_id "
+        "WHERE a.name = ? AND ca.value IS NOT NULL AND ca.value != ''",
+        (attribute,),
+    )
+    return {doc: str(value) for doc, value in rows}
+
+
+def check_attribute(project: Project, attribute: str) -> None:
+    names = [r[0] for r in project.conn.execute("SELECT name FROM attributes ORDER BY name")]
+    if attribute not in names:
+        listed = ", ".join(names) or "none; import a cases file first"
+        raise WorkbenchError(f"no case attribute {attribute!r} (attributes: {listed})",
+                             source=str(project.path))
+
+
+def document_names(project: Project) -> dict[int, str]:
+    """Document id -> name, reading only those two columns (the text sits between the rest)."""
+    return dict(project.conn.execute("SELECT id, name FROM documents"))
+
+
+def document_scope(
+    project: Project, where: Sequence[tuple[str, str]] = (), names: Sequence[str] = ()
+) -> dict[int, str]:
+    """Document id -> name for the documents whose case matches every ``where`` attribute.
+
+    Values compare without regard to case or surrounding spaces. A value no case has is an
+    error naming the values that exist, so a typo does not silently give an empty table.
+    """
+    docs = document_names(project)
+    if names:
+        wanted = {project.document(n).id for n in names}
+        docs = {i: n for i, n in docs.items() if i in wanted}
+    alternatives: dict[str, dict[str, str]] = {}
+    for key, value in where:
+        alternatives.setdefault(key, {})[value.strip().casefold()] = value
+    for key, wanted_values in alternatives.items():
+        by_doc = case_values(project, key)
+        existing = {v.strip().casefold(): v for v in by_doc.values()}
+        for folded, original in wanted_values.items():
+            if folded not in existing:
+                listed = ", ".join(sorted(set(existing.values()))) or "none"
+                raise WorkbenchError(f"no case has {key}={original!r} (values: {listed})",
+                                     source=str(project.path))
+        values = set(wanted_values)
+        docs = {i: n for i, n in docs.items()
+                if i in by_doc and by_doc[i].strip().casefold() in values}
+    return docs
+
+
+def select(
+    project: Project, selection: Selection = EVERYTHING, *, ids: bool = True
+) -> CodingSelection:
+    """The codings ``selection`` includes, read in one query, ordered by document and start.
+
+    ``ids=False`` leaves the coding id out of each row (5-tuples): a little faster for
+    analyses that only count.
+    """
+    codes, rollup, colours = code_scope(project, selection.codes, selection.depth)
+    coders = coder_ids(project, selection.coders)
+    documents = (
+        document_scope(project, selection.where, selection.documents)
+        if selection.where or selection.documents
+        else document_names(project)
+    )
+    result = CodingSelection(codes, colours, rollup, coders, documents)
+    clauses, params = [], []
+    if selection.coders:
+        clauses.append("coder_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(coders)))
+    if selection.codes:
+        clauses.append("code_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(rollup)))
+    if selection.where or selection.documents:
+        clauses.append("document_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(documents)))
+    sql = 'SELECT document_id, coder_id, start, "end", code_id' + (", id" if ids else "")
+    sql += " FROM codings"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    # The (document_id, start) index gives this order without a sort step.
+    sql += " ORDER BY document_id, start"
+    result.rows = project.conn.execute(sql, params).fetchall()
+    return result
+
+
+def select_codings(project: Project, selection: Selection = EVERYTHING) -> list[SelectedCoding]:
+    """The selected codings as records, each carrying its rolled-up code path."""
+    return select(project, selection).codings()

@@ -1,0 +1,246 @@
+"""``workbench cooccur``, ``sankey`` and ``network``: co-occurrence tables and figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from workbench.cli.common import emit, open_project
+from workbench.errors import WorkbenchError
+
+
+def filter_options(fn):
+    """The options every co-occurrence command shares: mode and selection."""
+    options = [
+        click.option("--mode", type=click.Choice(["overlap", "unit", "proximity"]), default=None,
+                     help="How codes meet: overlapping codings (default), a shared unit, or "
+                          "codings at most --distance characters apart."),
+        click.option("--unit", type=click.Choice(["sentence", "turn", "paragraph", "document"]),
+                     default="sentence", show_default=True, help="The unit for --mode unit."),
+        click.option("--distance", type=click.IntRange(min=0), default=None,
+                     help="Largest gap in characters (--mode proximity; implies it)."),
+        click.option("--coder", "coders", multiple=True,
+                     help="Only this coder's codings (repeatable). Default: sum over coders."),
+        click.option("--codes", "codes", multiple=True, metavar="PATH",
+                     help="Only this code and its subcodes (repeatable)."),
+        click.option("--depth", type=click.IntRange(min=1), default=None,
+                     help="Roll codes up to their ancestor at this depth (1 = groups)."),
+        click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
+                     help="Only documents whose case has this attribute value (repeatable)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def style_options(fn):
+    """Title, size, font and scale for figures fit for a journal."""
+    options = [
+        click.option("--title", default=None, help="Figure title."),
+        click.option("--width", type=int, default=1000, show_default=True, help="Pixels."),
+        click.option("--height", type=int, default=700, show_default=True, help="Pixels."),
+        click.option("--font-size", type=int, default=12, show_default=True),
+        click.option("--font-family", default="Arial, Helvetica, sans-serif", show_default=True),
+        click.option("--scale", type=float, default=1.0, show_default=True,
+                     help="PNG pixels per layout pixel (3 gives ~300 dpi at print size)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _options(mode: str | None, unit: str, distance: int | None):
+    from workbench.analysis.cooccurrence import Options
+
+    if mode is None:
+        mode = "proximity" if distance is not None else "overlap"
+    if distance is not None and mode != "proximity":
+        raise WorkbenchError("--distance applies to --mode proximity only")
+    return Options(mode=mode, unit=unit, distance=distance or 0)
+
+
+def _selection(coders, codes, depth, where):
+    from workbench.analysis.filters import Selection
+
+    return Selection.build(coders=coders, codes=codes, depth=depth, where=where)
+
+
+def _style(title, width, height, font_size, font_family, scale):
+    from workbench.export.figures import FigureStyle
+
+    return FigureStyle(title=title, width=width, height=height, font_size=font_size,
+                       font_family=font_family, scale=scale)
+
+
+def _matrix_rows(result, measure: str) -> tuple[list[dict[str, Any]], list[str]]:
+    codes, cells = result.matrix(measure)
+    columns = ["code", *codes]
+    rows = [
+        {"code": code, **{c: ("" if v is None else v) for c, v in zip(codes, row, strict=True)}}
+        for code, row in zip(codes, cells, strict=True)
+    ]
+    return rows, columns
+
+
+PAIR_COLUMNS = ["a", "b", "count", "n_a", "n_b", "c", "conditional_ab", "conditional_ba",
+                "capped"]
+
+
+@click.command("cooccur")
+@filter_options
+@click.option("--measure", type=click.Choice(["count", "c", "conditional"]), default="count",
+              show_default=True, help="Sort pairs by / fill the matrix and heat map with.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
+              default="table", show_default=True, help="Output format (xlsx needs --out).")
+@click.option("--layout", type=click.Choice(["pairs", "matrix"]), default="pairs",
+              show_default=True, help="table/csv: one row per pair, or a code-by-code matrix.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of the screen.")
+@click.option("--heatmap", type=click.Path(dir_okay=False), default=None,
+              help="Also draw the matrix as a heat map (.html, .svg, .pdf or .png).")
+@style_options
+@click.pass_context
+def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure, fmt, layout,
+                out, heatmap, title, width, height, font_size, font_family, scale):
+    """Code co-occurrence: counts, c-coefficients and conditional shares per pair of codes.
+
+    \b
+    Examples:
+      workbench cooccur
+      workbench cooccur --depth 1 --measure c --layout matrix
+      workbench cooccur --mode unit --unit turn --where region=Piura --format json
+      workbench cooccur --format xlsx --out cooccurrence.xlsx --heatmap heat.svg
+    """
+    from workbench.analysis.cooccurrence import cooccurrence
+
+    options = _options(mode, unit, distance)
+    selection = _selection(coders, codes, depth, where)
+    if fmt == "xlsx" and not out:
+        raise WorkbenchError("--format xlsx needs --out FILE.xlsx")
+    style = _style(title, width, height, font_size, font_family, scale)
+    project = open_project(ctx)
+    result = cooccurrence(project, options, selection)
+    if heatmap:
+        from workbench.export.figures import figure_format, heatmap_figure, write_figure
+
+        figure_format(heatmap)
+        write_figure(heatmap_figure(result, measure, style), heatmap, style)
+        click.echo(f"wrote {heatmap}", err=True)
+    if fmt == "xlsx":
+        from workbench.export.figures import write_heatmap_xlsx
+
+        write_heatmap_xlsx(result, out, measure)
+        click.echo(f"wrote {out}", err=True)
+        return
+    if layout == "matrix":
+        rows, columns = _matrix_rows(result, measure)
+    else:
+        rows, columns = result.rows(measure), PAIR_COLUMNS
+    if out is None:
+        emit(rows, fmt, columns=columns, json_value=result.to_json(),
+             title=f"co-occurrence ({result.mode}); {len(result.codes)} codes")
+        return
+    Path(out).write_text(_render(rows, columns, fmt, result), encoding="utf-8")
+    click.echo(f"wrote {out}", err=True)
+
+
+def _render(rows, columns, fmt: str, result) -> str:
+    if fmt == "json":
+        return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buf.getvalue()
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"co-occurrence ({result.mode})")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    buf = io.StringIO()
+    Console(file=buf, width=max(100, 14 * len(columns)), color_system=None).print(table)
+    return buf.getvalue()
+
+
+@click.command("sankey")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--left", multiple=True, metavar="PATH",
+              help="Codes (with subcodes) on the left, the table rows (repeatable). Default all.")
+@click.option("--right", multiple=True, metavar="PATH",
+              help="Codes (with subcodes) on the right, the columns (repeatable). Default all.")
+@click.option("--attribute", default=None,
+              help="Draw this case attribute's values on the left, flowing into codes.")
+@click.option("--measure", type=click.Choice(["count", "c"]), default="count",
+              show_default=True, help="Link width.")
+@filter_options
+@style_options
+@click.pass_context
+def sankey_cmd(ctx, out, left, right, attribute, measure, mode, unit, distance, coders, codes,
+               depth, where, title, width, height, font_size, font_family, scale):
+    """Sankey diagram to OUT (.html offline, .svg, .pdf, .png).
+
+    \b
+    Examples:
+      workbench sankey figure.html --left Decentralization --right Participation
+      workbench sankey figure.svg --depth 1 --title "Code groups" --font-size 14
+      workbench sankey regions.pdf --attribute region --right Decentralization
+    """
+    from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
+    from workbench.analysis.filters import case_values, code_scope
+    from workbench.export.figures import figure_format, write_figure
+    from workbench.export.sankey import attribute_flows, code_flows, sankey_figure
+
+    figure_format(out)
+    options = _options(mode, unit, distance)
+    style = _style(title, width, height, font_size, font_family, scale)
+    project = open_project(ctx)
+    scope_codes = list(codes) + list(left) + list(right) if codes else []
+    selection = _selection(coders, scope_codes, depth, where)
+    right_codes = code_scope(project, right, depth)[0] if right else None
+    if attribute:
+        if left:
+            raise WorkbenchError("--attribute puts the attribute values on the left; drop --left")
+        if measure != "count":
+            raise WorkbenchError("attribute flows are counts; drop --measure c")
+        groups = case_values(project, attribute)
+        chosen, counts = frequencies_by(project, groups, options, selection)
+        shown = [c for c in chosen.codes if right_codes is None or c in right_codes]
+        data = attribute_flows(counts, shown, chosen.colours)
+    else:
+        result = cooccurrence(project, options, selection)
+        left_codes = code_scope(project, left, depth)[0] if left else None
+        data = code_flows(result, left_codes, right_codes, measure)
+    write_figure(sankey_figure(data, style), out, style)
+    click.echo(f"wrote {out}: {data.node_count} nodes, {data.link_count} links", err=True)
+
+
+@click.command("network")
+@click.argument("out", type=click.Path(dir_okay=False))
+@filter_options
+@click.pass_context
+def network_cmd(ctx, out, mode, unit, distance, coders, codes, depth, where):
+    """Co-occurrence network to OUT (.graphml or .gexf) for Gephi, Cytoscape or networkx.
+
+    \b
+    Example:
+      workbench network codes.gexf --depth 1
+    """
+    from workbench.analysis.cooccurrence import cooccurrence
+    from workbench.export.network import NETWORK_FORMATS, write_network
+
+    if Path(out).suffix.lower() not in NETWORK_FORMATS:
+        raise WorkbenchError(f"use one of {', '.join(NETWORK_FORMATS)}", source=out)
+    options = _options(mode, unit, distance)
+    project = open_project(ctx)
+    result = cooccurrence(project, options, _selection(coders, codes, depth, where))
+    write_network(result, out)
+    click.echo(f"wrote {out}: {len(result.codes)} nodes, {len(result.pairs)} edges", err=True)

@@ -1,0 +1,114 @@
+"""``workbench export ...`` (qdpx, quotations, matrix, units, codings) and ``import-qdpx``."""
+
+from __future__ import annotations
+
+import click
+
+from workbench.cli.common import open_project
+
+
+@click.group(name="export")
+def export_cmd() -> None:
+    """Export the project: REFI-QDA, quotations, matrices and codings for papers."""
+
+
+@export_cmd.command(name="qdpx")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.pass_context
+def qdpx_cmd(ctx: click.Context, out: str) -> None:
+    """Write the whole project as a REFI-QDA project (.qdpx)."""
+    from workbench.interop.qdpx import export_qdpx
+
+    summary = export_qdpx(open_project(ctx), out)
+    click.echo(summary.summary())
+
+
+def _where_option(fn):
+    return click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
+                        help="Only documents whose case has this attribute value (repeatable).")(fn)
+
+
+def _coder_option(fn):
+    return click.option("--coder", default=None, help="Only this coder's codings.")(fn)
+
+
+@export_cmd.command(name="quotations")
+@click.argument("out", type=click.Path(dir_okay=False))
+@_coder_option
+@_where_option
+@click.option("--codes", "codes", multiple=True, metavar="PATH",
+              help="Only these codes and their subcodes (repeatable).")
+@click.pass_context
+def quotations_cmd(ctx: click.Context, out: str, coder: str | None, where: tuple[str, ...],
+                   codes: tuple[str, ...]) -> None:
+    """Quotations grouped by code, as OUT.md, OUT.html or OUT.docx."""
+    from workbench.export.reports import export_quotations
+    from workbench.export.tables import parse_where
+
+    n = export_quotations(open_project(ctx), out, coder=coder, where=parse_where(where),
+                          codes=list(codes))
+    click.echo(f"{out}: {n} quotations")
+
+
+@export_cmd.command(name="matrix")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--by", default="case", show_default=True, metavar="case|ATTRIBUTE",
+              help="Columns: cases, or the values of a case attribute.")
+@click.option("--count", type=click.Choice(["codings", "documents"]), default="codings",
+              show_default=True, help="Count codings, or documents with at least one coding.")
+@_coder_option
+@_where_option
+@click.pass_context
+def matrix_cmd(ctx: click.Context, out: str, by: str, count: str, coder: str | None,
+               where: tuple[str, ...]) -> None:
+    """Code x case or code x attribute-value frequencies, as OUT.csv or OUT.xlsx."""
+    from workbench.export.tables import export_matrix, parse_where
+
+    matrix = export_matrix(open_project(ctx), out, by=by, count=count, coder=coder,
+                           where=parse_where(where))
+    click.echo(f"{out}: {len(matrix.codes)} codes x {len(matrix.columns)} columns")
+
+
+@export_cmd.command(name="units")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--unit", type=click.Choice(["sentence", "turn", "paragraph", "document"]),
+              default="sentence", show_default=True)
+@_coder_option
+@_where_option
+@click.pass_context
+def units_cmd(ctx: click.Context, out: str, unit: str, coder: str | None,
+              where: tuple[str, ...]) -> None:
+    """A 0/1 unit x code matrix (OUT.csv) for R or SPSS."""
+    from workbench.export.tables import export_units, parse_where
+
+    n = export_units(open_project(ctx), out, unit=unit, coder=coder, where=parse_where(where))
+    click.echo(f"{out}: {n} {unit}s")
+
+
+@export_cmd.command(name="codings")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.pass_context
+def codings_cmd(ctx: click.Context, out: str) -> None:
+    """All codings with their text as OUT.csv (document,code,coder,start,end,text,...)."""
+    from workbench.codings_io import export_codings_csv
+
+    n = export_codings_csv(open_project(ctx), out)
+    click.echo(f"{out}: {n} codings")
+
+
+@click.command(name="import-qdpx")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--merge", is_flag=True,
+              help="Add to a project that has documents (match documents by text, codes by "
+                   "GUID then path, coders by name).")
+@click.option("--max-size", "max_size", type=click.IntRange(min=1), default=2048,
+              show_default=True, metavar="MB", help="Refuse archives that expand beyond this.")
+@click.pass_context
+def import_qdpx_cmd(ctx: click.Context, file: str, merge: bool, max_size: int) -> None:
+    """Import a REFI-QDA project (.qdpx) into this project (a new one unless --merge)."""
+    from workbench.interop.qdpx import Limits, import_qdpx
+
+    report = import_qdpx(open_project(ctx, create=True), file, merge=merge,
+                         limits=Limits(max_total=max_size * 1024**2))
+    for line in report.lines():
+        click.echo(line)

@@ -1,0 +1,194 @@
+"""Codings as CSV: export them all with their text, and import them back in bulk.
+
+The columns are ``document,code,coder,start,end,text`` (export adds ``memo`` and
+``created_at``). Spreadsheets and scripts can produce the same columns to code in bulk: a row
+may leave ``start`` and ``end`` blank, and its ``text`` is then found in the document (first
+occurrence). Import is all-or-nothing: every row is checked first, and the first problem is
+reported as ``file.csv:row N: reason`` (row 1 is the header, as in a spreadsheet).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.errors import InputFileError, UnknownCodeError
+from workbench.interop.output import write_atomic
+from workbench.project import Project, new_guid, normalise_path, now
+from workbench.textnorm import normalise
+
+EXPORT_COLUMNS = ("document", "code", "coder", "start", "end", "text", "memo", "created_at")
+REQUIRED = ("document", "code", "coder")
+
+
+def coding_rows(project: Project) -> list[dict[str, object]]:
+    """One row per coding, ordered by document, position and code."""
+    paths = {c.id: c.path for c in project.codes()}
+    docs = {d.id: d.name for d in project.documents()}
+    coders = {c.id: c.name for c in project.coders()}
+    memos: dict[int, list[str]] = {}
+    for memo in project.memos("coding"):
+        memos.setdefault(memo.target_id, []).append(memo.text)
+    rows = []
+    for c in project.codings():
+        text = project.text(c.document_id)
+        rows.append({
+            "document": docs[c.document_id], "code": paths[c.code_id],
+            "coder": coders[c.coder_id], "start": c.start, "end": c.end,
+            "text": text[c.start:c.end], "memo": "\n\n".join(memos.get(c.id, [])),
+            "created_at": c.created_at,
+        })
+    rows.sort(key=lambda r: (r["document"], r["start"], r["end"], r["code"], r["coder"]))
+    return rows
+
+
+def export_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
+    """Write every coding to ``path`` (UTF-8 CSV); return the number of rows."""
+    rows = coding_rows(project)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(path, buf.getvalue().encode("utf-8"))
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class _Row:
+    document_id: int
+    code_id: int
+    coder: str
+    start: int
+    end: int
+    memo: str
+
+
+def _int(value: str, what: str, source: str, place: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise InputFileError(f"{what} {value!r} is not a whole number", source=source,
+                             place=place) from None
+
+
+def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Row]:
+    """Check every row of the file against the project; raise at the first problem."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputFileError("no such file", source=source) from None
+    except OSError as exc:
+        raise InputFileError(f"cannot read: {exc.strerror}", source=source) from None
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputFileError("not UTF-8 text (save the CSV as UTF-8)", source=source) from None
+    reader = csv.reader(io.StringIO(content, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise InputFileError("the file is empty", source=source, place="row 1") from None
+    missing = [c for c in REQUIRED if c not in header]
+    if missing or not ({"text"} <= set(header) or {"start", "end"} <= set(header)):
+        need = ", ".join(missing) if missing else "text (or start and end)"
+        raise InputFileError(f"missing column(s): {need}; expected "
+                             "document,code,coder,start,end,text", source=source, place="row 1")
+    docs = {d.name: d for d in project.documents()}
+    codes = {c.path: c.id for c in project.codes()}
+    rows: list[_Row] = []
+    try:
+        for number, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            place = f"row {number}"
+            record = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
+            name = record["document"].strip()
+            if name not in docs:
+                raise InputFileError(f"unknown document {name!r}", source=source, place=place)
+            doc = docs[name]
+            path_ = normalise_path(record["code"])
+            if path_ not in codes:
+                raise UnknownCodeError(f"unknown code {path_!r}", source=source, place=place)
+            coder = record["coder"].strip()
+            if not coder:
+                raise InputFileError("the coder is empty", source=source, place=place)
+            start_s, end_s = record.get("start", "").strip(), record.get("end", "").strip()
+            text = normalise(record.get("text", ""))
+            body = project.text(doc.id)
+            if not start_s and not end_s:
+                if not text.strip():
+                    raise InputFileError("give start and end, or the text to find",
+                                         source=source, place=place)
+                found = body.find(text)
+                if found < 0:
+                    stripped = text.strip()
+                    found = body.find(stripped)
+                    text = stripped
+                if found < 0:
+                    raise InputFileError(f"text {_short(text)!r} not found in {name!r}",
+                                         source=source, place=place)
+                start, end = found, found + len(text)
+            elif not start_s or not end_s:
+                raise InputFileError("give both start and end, or neither", source=source,
+                                     place=place)
+            else:
+                start = _int(start_s, "start", source, place)
+                end = _int(end_s, "end", source, place)
+                if not 0 <= start < end <= doc.length:
+                    raise InputFileError(f"span [{start}, {end}) is outside {name!r} (0 to "
+                                         f"{doc.length}) or empty", source=source, place=place)
+                if text and body[start:end] != text:
+                    raise InputFileError(
+                        f"text {_short(text)!r} does not match {name!r} at [{start}, {end}), "
+                        f"which reads {_short(body[start:end])!r}", source=source, place=place)
+            rows.append(_Row(doc.id, codes[path_], coder, start, end,
+                             record.get("memo", "").strip()))
+    except csv.Error as exc:
+        raise InputFileError(f"malformed CSV: {exc}", source=source,
+                             place=f"row {reader.line_num}") from None
+    return rows
+
+
+def _short(text: str, width: int = 40) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
+    """Add the codings of a CSV file as one undoable action; return how many were added.
+
+    Rows identical to a coding already in the project (same document, code, coder and span)
+    are left out, so importing a file twice adds nothing the second time. Coders named in the
+    file are created when new.
+    """
+    rows = read_codings_csv(project, path)
+    present = {tuple(r) for r in project.conn.execute(
+        'SELECT document_id, code_id, coder_id, start, "end" FROM codings')}
+    added = 0
+    with project.action("import-codings", f"import codings from {Path(path).name}") as act:
+        coder_ids: dict[str, int] = {}
+        for row in rows:
+            if row.coder not in coder_ids:
+                coder_ids[row.coder] = project.coder_id(row.coder)
+            key = (row.document_id, row.code_id, coder_ids[row.coder], row.start, row.end)
+            if key in present:
+                continue
+            present.add(key)
+            coding_id = act.insert("codings", {
+                "guid": new_guid(), "document_id": row.document_id, "code_id": row.code_id,
+                "coder_id": coder_ids[row.coder], "start": row.start, "end": row.end,
+                "source": "import", "created_at": now(),
+            })
+            if row.memo:
+                stamp = now()
+                act.insert("memos", {
+                    "guid": new_guid(), "target_type": "coding", "target_id": coding_id,
+                    "coder_id": coder_ids[row.coder], "title": None, "text": row.memo,
+                    "created_at": stamp, "updated_at": stamp,
+                })
+            added += 1
+    return added

@@ -1,0 +1,1 @@
+"""Exports: figures (Sankey, heat map), networks, tables and reports built from the core."""

@@ -1,0 +1,249 @@
+"""Tables for papers and statistics packages: frequency matrices and unit x code matrices.
+
+``frequency_matrix`` counts, for every code, its codings (or the documents holding at least one
+of its codings) per case or per value of a case attribute. Counts are of the code itself, not
+of its subcodes, so a row never double-counts. ``unit_matrix`` marks, for every sentence, turn
+or paragraph, which codes touch it (1) or not (0): the wide layout R and SPSS read directly.
+
+The selection helpers (coder, case attributes, code subtrees) are shared with the quotation
+report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.interop.output import write_atomic
+from workbench.model import Coding
+from workbench.project import UNIT_KINDS, Project
+
+NO_CASE = "(no case)"
+MISSING = "(missing)"
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def value_text(value: object) -> str:
+    """How a case attribute value is written in tables and compared in ``--where``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def parse_where(items: Iterable[str]) -> dict[str, str]:
+    """``["region=Piura", "role=government"]`` as a mapping; each item needs one ``=``."""
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise WorkbenchError(f"--where {item!r} is not of the form key=value")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def select_documents(project: Project, where: dict[str, str] | None = None) -> set[int]:
+    """Ids of the documents whose case matches every ``key=value`` of ``where``.
+
+    Keys are case attribute names, or ``case`` and ``document`` for the names themselves;
+    values compare as text, ignoring letter case.
+    """
+    docs = project.documents()
+    if not where:
+        return {d.id for d in docs}
+    cases = {c.id: c for c in project.cases()}
+    known = {name for c in cases.values() for name in c.attributes} | {"case", "document"}
+    for key in where:
+        if key not in known:
+            raise WorkbenchError(f"no case attribute named {key!r}; known: "
+                                 f"{', '.join(sorted(known))}")
+    chosen = set()
+    for doc in docs:
+        case = cases.get(doc.case_id)
+        values = {"document": doc.name, "case": case.name if case else ""}
+        if case:
+            values.update({k: value_text(v) for k, v in case.attributes.items()})
+        if all(values.get(k, "").casefold() == v.casefold() for k, v in where.items()):
+            chosen.add(doc.id)
+    return chosen
+
+
+def select_codes(project: Project, paths: Sequence[str] | None = None) -> set[int]:
+    """Ids of the codes named by ``paths`` and all their subcodes (every code when empty)."""
+    codes = project.codes()
+    if not paths:
+        return {c.id for c in codes}
+    chosen = set()
+    for path in paths:
+        root = project.code(path)
+        chosen |= {c.id for c in codes if c.id == root.id or c.path.startswith(root.path + "/")}
+    return chosen
+
+
+def select_codings(project: Project, *, coder: str | None = None,
+                   where: dict[str, str] | None = None,
+                   codes: Sequence[str] | None = None) -> list[Coding]:
+    """Codings by ``coder`` (any when None) in the selected documents and code subtrees."""
+    coder_id = None
+    if coder:
+        coder_id = project.coder_id(coder, create=False)
+    docs = select_documents(project, where)
+    code_ids = select_codes(project, codes)
+    return [c for c in project.codings(coder_id=coder_id)
+            if c.document_id in docs and c.code_id in code_ids]
+
+
+# --------------------------------------------------------------------------- frequency matrix
+
+
+@dataclass
+class Matrix:
+    """Rows of counts: ``rows[i]`` holds the counts of ``codes[i]`` per column, then total."""
+
+    columns: list[str]
+    codes: list[str]
+    rows: list[list[int]]
+    count: str
+    by: str
+
+    def table(self) -> list[list[object]]:
+        head: list[object] = ["code", *self.columns, "total"]
+        return [head] + [[code, *row] for code, row in zip(self.codes, self.rows, strict=True)]
+
+
+def _sort_values(values: set[str]) -> list[str]:
+    def key(v: str) -> tuple:
+        if v == MISSING or v == NO_CASE:
+            return (2, 0, v)
+        try:
+            return (0, float(v), v)
+        except ValueError:
+            return (1, 0, v.casefold())
+    return sorted(values, key=key)
+
+
+def frequency_matrix(project: Project, *, by: str = "case", count: str = "codings",
+                     coder: str | None = None, where: dict[str, str] | None = None) -> Matrix:
+    """Code x case (``by="case"``) or code x attribute value (``by=ATTRIBUTE``) counts."""
+    if count not in ("codings", "documents"):
+        raise WorkbenchError(f"--count must be codings or documents, not {count!r}")
+    cases = {c.id: c for c in project.cases()}
+    if by != "case":
+        known = {name for c in cases.values() for name in c.attributes}
+        if by not in known:
+            raise WorkbenchError(f"no case attribute named {by!r}; use 'case' or one of: "
+                                 f"{', '.join(sorted(known)) or '(none)'}")
+    column_of: dict[int, str] = {}
+    for doc in project.documents():
+        case = cases.get(doc.case_id)
+        if by == "case":
+            column_of[doc.id] = case.name if case else NO_CASE
+        else:
+            value = case.attributes.get(by) if case else None
+            column_of[doc.id] = value_text(value) if value is not None else MISSING
+    chosen = select_documents(project, where)
+    columns = _sort_values({column_of[d] for d in chosen})
+    index = {c: i for i, c in enumerate(columns)}
+    codings = select_codings(project, coder=coder, where=where)
+    codes = project.codes()
+    counts: dict[int, list[int]] = {c.id: [0] * len(columns) for c in codes}
+    docs_seen: dict[tuple[int, int], None] = {}
+    totals_docs: dict[int, set[int]] = defaultdict(set)
+    for coding in codings:
+        col = index[column_of[coding.document_id]]
+        if count == "codings":
+            counts[coding.code_id][col] += 1
+        elif (coding.code_id, coding.document_id) not in docs_seen:
+            docs_seen[(coding.code_id, coding.document_id)] = None
+            counts[coding.code_id][col] += 1
+        totals_docs[coding.code_id].add(coding.document_id)
+    rows = []
+    for code in codes:
+        row = counts[code.id]
+        rows.append([*row, sum(row) if count == "codings" else len(totals_docs[code.id])])
+    return Matrix(columns, [c.path for c in codes], rows, count, by)
+
+
+def write_table(rows: list[list[object]], path: str | os.PathLike[str], *,
+                sheet: str = "matrix") -> None:
+    """Write ``rows`` (first row = header) as CSV or XLSX, chosen by the file's suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        write_atomic(path, buf.getvalue().encode("utf-8"))
+    elif suffix == ".xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        book = Workbook()
+        ws = book.active
+        ws.title = sheet[:31]
+        for row in rows:
+            ws.append(row)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "B2"
+        ws.column_dimensions["A"].width = max((len(str(r[0])) for r in rows), default=10) + 2
+        out = io.BytesIO()
+        book.save(out)
+        write_atomic(path, out.getvalue())
+    else:
+        raise WorkbenchError("write the table as .csv or .xlsx", source=str(path))
+
+
+def export_matrix(project: Project, path: str | os.PathLike[str], **options: object) -> Matrix:
+    """Compute ``frequency_matrix(**options)`` and write it to ``path`` (CSV or XLSX)."""
+    matrix = frequency_matrix(project, **options)  # type: ignore[arg-type]
+    write_table(matrix.table(), path, sheet=f"codes x {matrix.by}")
+    return matrix
+
+
+# --------------------------------------------------------------------------- unit matrix
+
+
+def unit_matrix(project: Project, *, unit: str = "sentence", coder: str | None = None,
+                where: dict[str, str] | None = None) -> list[list[object]]:
+    """Header ``document, unit, start, end, <code paths>`` then one 0/1 row per unit.
+
+    ``unit`` numbers count from 1 within each document. A unit has 1 for a code when any
+    coding of that code overlaps it by at least one character.
+    """
+    if unit not in UNIT_KINDS:
+        raise WorkbenchError(f"unknown unit {unit!r}; use one of {', '.join(UNIT_KINDS)}")
+    codes = project.codes()
+    col = {c.id: i for i, c in enumerate(codes)}
+    docs = select_documents(project, where)
+    by_doc: dict[int, list[Coding]] = defaultdict(list)
+    for coding in select_codings(project, coder=coder, where=where):
+        by_doc[coding.document_id].append(coding)
+    table: list[list[object]] = [["document", "unit", "start", "end", *(c.path for c in codes)]]
+    for doc in project.documents():
+        if doc.id not in docs:
+            continue
+        codings = by_doc[doc.id]
+        for n, u in enumerate(project.units(doc.id, unit), start=1):
+            flags = [0] * len(codes)
+            for coding in codings:
+                if coding.start < u.end and coding.end > u.start:
+                    flags[col[coding.code_id]] = 1
+            table.append([doc.name, n, u.start, u.end, *flags])
+    return table
+
+
+def export_units(project: Project, path: str | os.PathLike[str], **options: object) -> int:
+    """Write ``unit_matrix(**options)`` to ``path`` as CSV; return the number of units."""
+    if Path(path).suffix.lower() != ".csv":
+        raise WorkbenchError("the unit matrix is written as .csv", source=str(path))
+    table = unit_matrix(project, **options)  # type: ignore[arg-type]
+    write_table(table, path)
+    return len(table) - 1

@@ -1,0 +1,687 @@
+"""Reading a REFI-QDA ``.qdpx`` archive into the project, leniently and safely.
+
+The archive is checked as a whole (``archive``) and its XML parsed without DTDs or entities
+(``xmlsafe``) before anything is written; then everything is stored in one transaction, so a
+bad file leaves the project untouched. Real tools bend the standard, so reading is lenient:
+
+- ``sources/`` in any letter case, ``plainTextPath`` with or without ``internal://`` (or an
+  outside path whose file name is found in the archive), text inline as ``PlainTextContent``;
+- sources that only have a ``.docx`` (``richTextPath``): the text is taken from its paragraphs,
+  one line each;
+- any namespace, or none: elements are matched by their local names; empty ``<Sets/>``;
+- selections that count a CRLF as one character (as ATLAS.ti does) or as two: decided per source
+  by ``textmap.choose_counting``; positions are mapped onto our normalised text;
+- missing names get one (``Source 3``, ``Case 2``, ``Unnamed code 1``), and invalid GUIDs a
+  new one.
+
+Whatever cannot be imported (pictures, audio, PDFs, selections outside the text, codings of
+unknown codes ...) is skipped and listed with its reason in the returned ``ImportReport``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.codebook import Codebook, load_parsed
+from workbench.documents import add_document
+from workbench.errors import InputFileError, WorkbenchError
+from workbench.ingest.base import ParsedTranscript
+from workbench.interop import xmlsafe
+from workbench.interop.archive import Limits, SafeArchive, open_archive
+from workbench.interop.ids import norm_guid
+from workbench.interop.qdc import ParsedCodes, apply_sets, read_codes, ref_key
+from workbench.interop.textmap import SourceText, choose_counting, source_text
+from workbench.project import Project, new_guid, now
+from workbench.textnorm import normalise, sha256
+
+VARIABLE_TYPES = {"text": "text", "integer": "integer", "float": "float", "boolean": "boolean",
+                  "date": "date", "datetime": "text"}
+VALUE_ELEMENTS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue",
+                  "DateTimeValue")
+FALLBACK_CODER = "imported"
+
+
+@dataclass
+class ImportReport:
+    """What an import did and what it left out, with reasons."""
+
+    source: str
+    documents: int = 0
+    matched_documents: int = 0
+    codes_added: int = 0
+    codings: int = 0
+    duplicate_codings: int = 0
+    memos: int = 0
+    cases: int = 0
+    coders: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (f"{self.source}: {self.documents} documents imported"
+                + (f" ({self.matched_documents} matched existing ones)"
+                   if self.matched_documents else "")
+                + f", {self.codes_added} codes added, {self.codings} codings, "
+                  f"{self.memos} memos, {self.cases} cases")
+        if self.duplicate_codings:
+            text += f"; {self.duplicate_codings} codings were already present"
+        return text
+
+    def lines(self) -> list[str]:
+        """The summary, then every note and every skipped item, one per line."""
+        out = [self.summary()]
+        out += [f"note: {n}" for n in self.notes]
+        out += [f"skipped: {s}" for s in self.skipped]
+        return out
+
+
+# --------------------------------------------------------------------------- parsed file
+
+
+@dataclass
+class _Coding:
+    guid: str | None
+    code_ref: str | None
+    user: str | None
+    created: str | None
+    notes: list[str]
+
+
+@dataclass
+class _Selection:
+    start: int
+    end: int
+    codings: list[_Coding]
+    notes: list[str]
+    place: str
+
+
+@dataclass
+class _Source:
+    guid: str | None
+    name: str
+    text: SourceText
+    selections: list[_Selection]
+    whole: list[_Coding]  # codings of the source as a whole
+    notes: list[str]
+    place: str
+    crlf_as_one: bool = False
+    doc_id: int | None = None
+
+
+@dataclass
+class _Case:
+    name: str
+    values: list[tuple[str, Any]]  # (variable key, element) pairs
+    sources: list[str]
+
+
+@dataclass
+class _Note:
+    guid: str
+    title: str | None
+    text: str
+    user: str | None
+    created: str | None
+
+
+@dataclass
+class _Parsed:
+    origin: str
+    users: dict[str, str]
+    codes: ParsedCodes
+    code_notes: dict[int, list[str]]  # id(entry) -> note refs
+    variables: dict[str, tuple[str, str]]  # key -> (name, our type)
+    cases: list[_Case]
+    sources: list[_Source]
+    notes: dict[str, _Note]
+    project_notes: list[str]
+
+
+class _Reader:
+    """Reads the archive into plain records, collecting what it skips."""
+
+    def __init__(self, archive: SafeArchive, report: ImportReport):
+        self.archive = archive
+        self.report = report
+        self.source = str(archive.path)
+
+    def skip(self, what: str, why: str) -> None:
+        self.report.skipped.append(f"{what}: {why}")
+
+    # ---- files inside the archive
+
+    def member_for(self, path: str) -> str | None:
+        """The archive member a source path points to, searched leniently."""
+        rel = path.strip()
+        lower = rel.lower()
+        for prefix in ("internal://", "relative://", "file:///", "file://"):
+            if lower.startswith(prefix):
+                rel = rel[len(prefix):]
+                break
+        rel = rel.replace("\\", "/")
+        for candidate in (f"sources/{rel}", rel):
+            found = self.archive.find(candidate)
+            if found:
+                return found
+        base = posixpath.basename(rel).lower()
+        if not base:
+            return None
+        matches = [m for m in self.archive.members()
+                   if posixpath.basename(m.replace("\\", "/")).lower() == base]
+        in_sources = [m for m in matches if m.replace("\\", "/").lower().startswith("sources/")]
+        pick = in_sources or matches
+        return pick[0] if len(pick) == 1 else None
+
+    def decode(self, data: bytes, what: str) -> str:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.report.notes.append(f"{what}: not UTF-8; read as Windows-1252")
+            return data.decode("cp1252", errors="replace")
+
+    def docx_text(self, member: str, what: str) -> str:
+        from docx import Document as DocxDocument
+
+        data = self.archive.read(member)
+        remaining = Limits(max_total=max(self.archive.limits.max_total
+                                         - self.archive._read_total, 0),
+                           max_ratio=self.archive.limits.max_ratio)
+        with open_archive(f"{self.source}:{member}", remaining, data=data) as inner:
+            for name in inner.members():
+                if name.lower().endswith(".xml"):
+                    xmlsafe.parse(inner.read(name), source=f"{self.source}:{member}:{name}")
+        try:
+            doc = DocxDocument(io.BytesIO(data))
+        except Exception as exc:  # python-docx raises many kinds for broken files
+            raise InputFileError(f"cannot read the Word file: {exc}", source=self.source,
+                                 place=member) from exc
+        self.report.notes.append(f"{what}: text taken from {posixpath.basename(member)} "
+                                 "(one line per paragraph)")
+        return "\n".join(p.text for p in doc.paragraphs)
+
+    def source_raw_text(self, el: Any, what: str) -> str | None:
+        inline = xmlsafe.child(el, "PlainTextContent")
+        if inline is not None:
+            return "".join(inline.itertext())
+        plain = xmlsafe.attr(el, "plainTextPath")
+        if plain:
+            member = self.member_for(plain)
+            if member:
+                return self.decode(self.archive.read(member), what)
+        rich = xmlsafe.attr(el, "richTextPath")
+        if rich:
+            member = self.member_for(rich)
+            if member and member.lower().endswith(".docx"):
+                return self.docx_text(member, what)
+            if member and member.lower().endswith(".txt"):
+                return self.decode(self.archive.read(member), what)
+            if member:
+                self.skip(what, f"its text is only in {posixpath.basename(member)}, a format "
+                                "workbench cannot read here (docx and txt are)")
+                return None
+        missing = plain or rich
+        self.skip(what, f"its text file {missing!r} is not in the archive" if missing
+                  else "it has no text (no PlainTextContent, plainTextPath or richTextPath)")
+        return None
+
+    # ---- elements
+
+    def codings_of(self, el: Any, default_user: str | None) -> list[_Coding]:
+        out = []
+        for coding in xmlsafe.children(el, "Coding"):
+            ref = xmlsafe.child(coding, "CodeRef")
+            out.append(_Coding(
+                guid=norm_guid(xmlsafe.attr(coding, "guid")),
+                code_ref=ref_key(xmlsafe.attr(ref, "targetGUID")) if ref is not None else None,
+                user=ref_key(xmlsafe.attr(coding, "creatingUser")) or default_user,
+                created=xmlsafe.attr(coding, "creationDateTime"),
+                notes=self.note_refs(coding),
+            ))
+        return out
+
+    @staticmethod
+    def note_refs(el: Any) -> list[str]:
+        refs = (ref_key(xmlsafe.attr(r, "targetGUID")) for r in xmlsafe.children(el, "NoteRef"))
+        return [r for r in refs if r]
+
+    def text_source(self, el: Any, index: int) -> _Source | None:
+        place = f"line {el.sourceline}"
+        name = (xmlsafe.attr(el, "name") or "").strip()
+        what = f"source {name!r}" if name else f"source {index} ({place})"
+        raw = self.source_raw_text(el, what)
+        if raw is None:
+            return None
+        text = source_text(raw)
+        if not text.text.strip():
+            self.skip(what, "its text is empty")
+            return None
+        if not name:
+            name = f"Source {index}"
+            self.report.notes.append(f"{what} had no name; called {name!r}")
+        user = ref_key(xmlsafe.attr(el, "creatingUser"))
+        selections = []
+        for sel in xmlsafe.children(el, "PlainTextSelection"):
+            splace = f"{name}, line {sel.sourceline}"
+            try:
+                start = int(xmlsafe.attr(sel, "startPosition") or "")
+                end = int(xmlsafe.attr(sel, "endPosition") or "")
+            except ValueError:
+                self.skip(f"selection at {splace}", "start or end position is not a number")
+                continue
+            sel_user = ref_key(xmlsafe.attr(sel, "creatingUser")) or user
+            selections.append(_Selection(start, end, self.codings_of(sel, sel_user),
+                                         self.note_refs(sel), splace))
+        return _Source(norm_guid(xmlsafe.attr(el, "guid")), name, text, selections,
+                       self.codings_of(el, user), self.note_refs(el), place)
+
+    def note(self, el: Any, index: int) -> _Note | None:
+        guid = ref_key(xmlsafe.attr(el, "guid"))
+        title = (xmlsafe.attr(el, "name") or "").strip() or None
+        what = f"note {title!r}" if title else f"note {index} (line {el.sourceline})"
+        raw = self.source_raw_text(el, what)
+        if raw is None:
+            return None
+        text = normalise(raw).strip()
+        if not text:
+            self.skip(what, "it is empty")
+            return None
+        return _Note(guid or f"#note{index}", title, text,
+                     ref_key(xmlsafe.attr(el, "creatingUser")),
+                     xmlsafe.attr(el, "creationDateTime"))
+
+    def read(self, root: Any) -> _Parsed:
+        users = {}
+        users_el = xmlsafe.child(root, "Users")
+        for n, user in enumerate(xmlsafe.children(users_el, "User") if users_el is not None
+                                 else [], start=1):
+            key = ref_key(xmlsafe.attr(user, "guid"))
+            if not key:
+                continue
+            name = (xmlsafe.attr(user, "name") or xmlsafe.attr(user, "id") or "").strip()
+            if not name:
+                name = f"user-{key[:8].lower()}"
+                self.report.notes.append(f"user {n} had no name; called {name!r}")
+            users[key] = name
+
+        book = xmlsafe.child(root, "CodeBook")
+        codes = read_codes(xmlsafe.child(book, "Codes") if book is not None else None,
+                           source=self.source)
+        self.report.notes.extend(codes.notes)
+        codes.notes = []
+        apply_sets(codes, xmlsafe.child(root, "Sets"))
+        self.report.notes.extend(codes.notes)
+        codes.notes = []
+
+        variables = {}
+        var_el = xmlsafe.child(root, "Variables")
+        for n, var in enumerate(xmlsafe.children(var_el, "Variable") if var_el is not None
+                                else [], start=1):
+            key = ref_key(xmlsafe.attr(var, "guid"))
+            name = (xmlsafe.attr(var, "name") or "").strip()
+            if not key:
+                continue
+            if not name:
+                name = f"variable {n}"
+                self.report.notes.append(f"variable {n} had no name; called {name!r}")
+            typ = (xmlsafe.attr(var, "typeOfVariable") or "Text").strip().lower()
+            if typ not in VARIABLE_TYPES:
+                self.report.notes.append(f"variable {name!r}: unknown type {typ!r}, read as text")
+            if typ == "datetime":
+                self.report.notes.append(f"variable {name!r}: date-time values kept as text")
+            variables[key] = (name, VARIABLE_TYPES.get(typ, "text"))
+
+        cases = []
+        cases_el = xmlsafe.child(root, "Cases")
+        for n, case in enumerate(xmlsafe.children(cases_el, "Case") if cases_el is not None
+                                 else [], start=1):
+            name = (xmlsafe.attr(case, "name") or "").strip()
+            if not name:
+                name = f"Case {n}"
+                self.report.notes.append(f"case {n} had no name; called {name!r}")
+            values = []
+            for vv in xmlsafe.children(case, "VariableValue"):
+                ref = xmlsafe.child(vv, "VariableRef")
+                key = ref_key(xmlsafe.attr(ref, "targetGUID")) if ref is not None else None
+                value_el = next((c for c in vv if xmlsafe.local(c) in VALUE_ELEMENTS), None)
+                if key not in variables:
+                    self.skip(f"a value of case {name!r}", "its variable is not declared")
+                    continue
+                if value_el is not None:
+                    values.append((key, value_el))
+            sources = [ref_key(xmlsafe.attr(r, "targetGUID"))
+                       for r in xmlsafe.children(case, "SourceRef")]
+            if xmlsafe.child(case, "SelectionRef") is not None or \
+                    xmlsafe.child(case, "CodeRef") is not None:
+                self.skip(f"case {name!r}", "references to selections or codes of a case are "
+                                            "not kept (cases hold whole documents here)")
+            cases.append(_Case(name, values, [s for s in sources if s]))
+
+        sources = []
+        sources_el = xmlsafe.child(root, "Sources")
+        for n, el in enumerate(list(sources_el) if sources_el is not None else [], start=1):
+            kind = xmlsafe.local(el)
+            if kind != "TextSource":
+                if kind:
+                    label = xmlsafe.attr(el, "name") or f"source {n}"
+                    self.skip(f"{kind} {label!r}", "only text sources can be imported")
+                continue
+            parsed = self.text_source(el, n)
+            if parsed is not None:
+                sources.append(parsed)
+
+        notes = {}
+        notes_el = xmlsafe.child(root, "Notes")
+        for n, el in enumerate(xmlsafe.children(notes_el, "Note") if notes_el is not None
+                               else [], start=1):
+            note = self.note(el, n)
+            if note is not None:
+                notes[note.guid] = note
+        for kind in ("Links", "Graphs"):
+            if xmlsafe.child(root, kind) is not None:
+                self.skip(kind, "links and graphs have no counterpart in workbench")
+        return _Parsed(
+            origin=xmlsafe.attr(root, "origin") or "", users=users, codes=codes,
+            code_notes=codes.note_refs, variables=variables, cases=cases, sources=sources,
+            notes=notes, project_notes=self.note_refs(root),
+        )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _find_qde(archive: SafeArchive) -> str:
+    found = archive.find("project.qde")
+    if found:
+        return found
+    qdes = [m for m in archive.members() if m.lower().endswith(".qde")]
+    if len(qdes) == 1:
+        return qdes[0]
+    raise InputFileError("not a REFI-QDA project: the archive has no project.qde",
+                         source=str(archive.path))
+
+
+def read_qdpx(path: str | os.PathLike[str], report: ImportReport,
+              limits: Limits | None = None) -> _Parsed:
+    """Check and read the archive completely, writing nothing."""
+    with open_archive(path, limits) as archive:
+        qde = _find_qde(archive)
+        root = xmlsafe.parse(archive.read(qde), source=f"{path}:{qde}")
+        if xmlsafe.local(root) != "Project":
+            raise InputFileError(f"not a REFI-QDA project (the root is <{xmlsafe.local(root)}>)",
+                                 source=f"{path}:{qde}")
+        return _Reader(archive, report).read(root)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _typed_text(typ: str, el: Any) -> str | None:
+    """A variable value as we store it (text read back through the attribute's type)."""
+    raw = "".join(el.itertext()).strip()
+    if raw == "":
+        return None
+    if typ == "integer":
+        return str(int(raw))
+    if typ == "float":
+        return repr(float(raw))
+    if typ == "boolean":
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise ValueError(raw)
+        return "true" if raw.lower() in ("true", "1") else "false"
+    if typ == "date":
+        from datetime import date
+
+        return date.fromisoformat(raw[:10]).isoformat()
+    return raw
+
+
+def _turns(text: str) -> list:
+    """Speaker turns found in the text (labels stay in the text, so offsets are unchanged)."""
+    try:
+        from workbench.ingest.speakers import detect_turns
+    except ImportError:  # pragma: no cover - the ingest package is part of every install
+        return []
+    return detect_turns(text)
+
+
+class _Writer:
+    """Stores a parsed file inside the caller's transaction."""
+
+    def __init__(self, project: Project, parsed: _Parsed, report: ImportReport, merge: bool):
+        self.project = project
+        self.conn = project.conn
+        self.p = parsed
+        self.report = report
+        self.merge = merge
+        self.coder_ids: dict[str, int] = {}
+        self.entry_ids: dict[int, int | None] = {}
+
+    def coder(self, user: str | None) -> int:
+        if user and user in self.p.users:
+            name = self.p.users[user]
+        elif user:
+            name = f"user-{user[:8].lower()}"
+            if name not in self.coder_ids:
+                self.report.notes.append(f"user {user} is not declared; coder named {name!r}")
+        else:
+            name = FALLBACK_CODER
+            if name not in self.coder_ids:
+                self.report.notes.append(f"codings without a user were given to coder {name!r}")
+        if name not in self.coder_ids:
+            self.coder_ids[name] = self.project.coder_id(name)
+            if name not in self.report.coders:
+                self.report.coders.append(name)
+        return self.coder_ids[name]
+
+    def codes(self) -> dict[str, int]:
+        """Load the codebook; return file code reference -> code id."""
+        entries = self.p.codes.walk()
+        if not entries:
+            return {}
+        before = {c.id for c in self.project.codes()}
+        load_parsed(self.project, Codebook(source=self.report.source, codes=self.p.codes.entries))
+        codes = self.project.codes()
+        self.report.codes_added = len([c for c in codes if c.id not in before])
+        by_guid = {c.guid.upper(): c.id for c in codes}
+        by_path = {c.path: c.id for c in codes}
+        self.entry_ids = {id(e): by_guid.get(e.guid or "", by_path.get(e.path)) for e in entries}
+        return {ref: self.entry_ids[id(e)] for ref, e in self.p.codes.by_ref.items()}
+
+    def cases(self) -> dict[str, str]:
+        """Create cases and attribute values; return source reference -> case name."""
+        attr_ids: dict[str, tuple[int, str]] = {}
+        for key, (name, typ) in self.p.variables.items():
+            row = self.conn.execute("SELECT id, type FROM attributes WHERE name = ?",
+                                    (name,)).fetchone()
+            if row is None:
+                row = (self.conn.execute("INSERT INTO attributes (name, type) VALUES (?, ?)",
+                                         (name, typ)).lastrowid, typ)
+            elif row[1] != typ:
+                self.report.notes.append(f"attribute {name!r} is {row[1]} in this project "
+                                         f"({typ} in the file); values read as {row[1]}")
+            attr_ids[key] = row
+        source_case: dict[str, str] = {}
+        seen = Counter()
+        for case in self.p.cases:
+            seen[case.name] += 1
+            case_id = self.project.case_id(case.name)
+            self.report.cases += 1
+            for key, el in case.values:
+                attr_id, typ = attr_ids[key]
+                try:
+                    value = _typed_text(typ, el)
+                except ValueError:
+                    self.report.skipped.append(
+                        f"value of {self.p.variables[key][0]!r} for case {case.name!r}: "
+                        f"{''.join(el.itertext())!r} is not a valid {typ}")
+                    continue
+                old = self.conn.execute(
+                    "SELECT value FROM case_attributes WHERE case_id = ? AND attribute_id = ?",
+                    (case_id, attr_id)).fetchone()
+                if old is not None and old[0] not in (None, "") and old[0] != value:
+                    self.report.notes.append(
+                        f"case {case.name!r}: kept {self.p.variables[key][0]} = {old[0]!r} "
+                        f"(the file says {value!r})")
+                    continue
+                self.conn.execute(
+                    "INSERT INTO case_attributes (case_id, attribute_id, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT(case_id, attribute_id) DO UPDATE SET value = excluded.value",
+                    (case_id, attr_id, value))
+            for ref in case.sources:
+                if ref in source_case and source_case[ref] != case.name:
+                    self.report.notes.append(f"a source in cases {source_case[ref]!r} and "
+                                             f"{case.name!r} was put in the first")
+                    continue
+                source_case[ref] = case.name
+        return source_case
+
+    def documents(self, source_case: dict[str, str]) -> None:
+        existing = {}
+        if self.merge:
+            existing = {h: (i, c) for i, h, c in self.conn.execute(
+                "SELECT id, sha256, case_id FROM documents")}
+        taken_guids = {r[0].upper() for r in self.conn.execute("SELECT guid FROM documents")}
+        for src in self.p.sources:
+            case = source_case.get(src.guid) if src.guid else None
+            digest = sha256(src.text.text)
+            if digest in existing:
+                src.doc_id, case_id = existing[digest]
+                self.report.matched_documents += 1
+                if case and case_id is None:
+                    self.conn.execute("UPDATE documents SET case_id = ? WHERE id = ?",
+                                      (self.project.case_id(case), src.doc_id))
+                continue
+            doc = add_document(
+                self.project, ParsedTranscript(src.text.text, _turns(src.text.text),
+                                               source_format="qdpx"),
+                name=src.name, case=case, source_path=self.report.source, force=True)
+            if doc.name != src.name:
+                self.report.notes.append(f"source {src.name!r} stored as {doc.name!r} "
+                                         "(the name was taken)")
+            if src.guid and src.guid not in taken_guids:
+                self.conn.execute("UPDATE documents SET guid = ? WHERE id = ?",
+                                  (src.guid, doc.id))
+                taken_guids.add(src.guid)
+            src.doc_id = doc.id
+            existing[digest] = (doc.id, None)
+            self.report.documents += 1
+
+    def codings(self, code_ids: dict[str, int]) -> dict[str, tuple[str, int]]:
+        """Store codings; return note reference -> (target type, id) for their notes."""
+        targets: dict[str, tuple[str, int]] = {}
+        present = {tuple(r[1:]): r[0] for r in self.conn.execute(
+            'SELECT id, document_id, code_id, coder_id, start, "end" FROM codings')}
+        taken = {r[0].upper() for r in self.conn.execute("SELECT guid FROM codings")}
+        prefer_one = "atlas" in self.p.origin.lower()
+        for src in self.p.sources:
+            spans = [(s.start, s.end) for s in src.selections]
+            src.crlf_as_one = choose_counting(src.text, spans, prefer_one=prefer_one)
+            if src.crlf_as_one:
+                self.report.notes.append(f"source {src.name!r}: selections count a line break "
+                                         "(CRLF) as one character")
+            for ref in src.notes:
+                targets.setdefault(ref, ("document", src.doc_id))
+            whole = _Selection(0, src.text.length(crlf_as_one=src.crlf_as_one), src.whole, [],
+                               f"{src.name} (whole source)")
+            for sel in [*src.selections, whole] if src.whole else src.selections:
+                start = src.text.map(sel.start, crlf_as_one=src.crlf_as_one)
+                end = src.text.map(sel.end, crlf_as_one=src.crlf_as_one)
+                if start is None or end is None:
+                    self.report.skipped.append(
+                        f"selection at {sel.place}: [{sel.start}, {sel.end}) lies outside the "
+                        f"text ({src.text.length(crlf_as_one=src.crlf_as_one)} characters)")
+                    continue
+                if end <= start:
+                    self.report.skipped.append(f"selection at {sel.place}: it is empty")
+                    continue
+                if not sel.codings:
+                    self.report.skipped.append(f"selection at {sel.place}: it has no coding")
+                    continue
+                first_id = None
+                for coding in sel.codings:
+                    code_id = code_ids.get(coding.code_ref or "")
+                    if code_id is None:
+                        self.report.skipped.append(
+                            f"coding at {sel.place}: code {coding.code_ref!r} is not in the "
+                            "codebook")
+                        continue
+                    coder_id = self.coder(coding.user)
+                    key = (src.doc_id, code_id, coder_id, start, end)
+                    if key in present:
+                        self.report.duplicate_codings += 1
+                        for ref in coding.notes:
+                            targets.setdefault(ref, ("coding", present[key]))
+                        continue
+                    guid = coding.guid if coding.guid and coding.guid not in taken else new_guid()
+                    coding_id = self.conn.execute(
+                        'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
+                        "source, created_at) VALUES (?, ?, ?, ?, ?, ?, 'import', ?)",
+                        (guid, src.doc_id, code_id, coder_id, start, end,
+                         coding.created or now())).lastrowid
+                    taken.add(guid)
+                    present[key] = coding_id
+                    first_id = first_id or coding_id
+                    self.report.codings += 1
+                    for ref in coding.notes:
+                        targets.setdefault(ref, ("coding", coding_id))
+                for ref in sel.notes:
+                    targets.setdefault(ref, ("coding", first_id) if first_id
+                                       else ("document", src.doc_id))
+        return targets
+
+    def memos(self, targets: dict[str, tuple[str, int]]) -> None:
+        for entry_key, refs in self.p.code_notes.items():
+            code_id = self.entry_ids.get(entry_key)
+            for ref in refs:
+                if code_id is not None:
+                    targets.setdefault(ref, ("code", code_id))
+        for ref in self.p.project_notes:
+            targets.setdefault(ref, ("project", None))
+        present = {tuple(r) for r in self.conn.execute(
+            "SELECT target_type, target_id, text FROM memos")}
+        for guid, note in self.p.notes.items():
+            ttype, tid = targets.get(guid, ("project", None))
+            if (ttype, tid, note.text) in present:
+                continue
+            coder_id = self.coder(note.user) if note.user else None
+            stamp = note.created or now()
+            self.conn.execute(
+                "INSERT INTO memos (guid, target_type, target_id, coder_id, title, text, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (new_guid(), ttype, tid, coder_id, note.title, note.text, stamp, stamp))
+            self.report.memos += 1
+
+
+def import_qdpx(project: Project, path: str | os.PathLike[str], *, merge: bool = False,
+                limits: Limits | None = None) -> ImportReport:
+    """Import the ``.qdpx`` at ``path``; the project must be empty unless ``merge``.
+
+    With ``merge``, documents already in the project (same text) are matched rather than
+    added, codes are matched by GUID then path, coders by name, and codings already present
+    are not duplicated. Everything happens in one transaction.
+    """
+    report = ImportReport(str(path))
+    if not merge:
+        count = project.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        if count:
+            raise WorkbenchError(
+                f"the project already has {count} document(s); import into a new project, or "
+                "use --merge to add to this one", source=str(project.path))
+    parsed = read_qdpx(path, report, limits)
+    with project.action("import-qdpx", f"import {os.path.basename(str(path))}",
+                        undoable=False):
+        writer = _Writer(project, parsed, report, merge)
+        code_ids = writer.codes()
+        source_case = writer.cases()
+        writer.documents(source_case)
+        targets = writer.codings(code_ids)
+        writer.memos(targets)
+    return report

@@ -1,0 +1,125 @@
+"""Parsing untrusted XML safely, reading it by local names, and validating what we write.
+
+Files from other tools are treated as hostile: a document type declaration is refused outright
+(it is the only place entities can be declared, so this closes external entities and entity
+expansion bombs alike), and the parser never loads a DTD, resolves an entity or touches the
+network. Elements are matched on their local names so that files carrying another version of
+the REFI-QDA namespace (or none) still read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import InputFileError, WorkbenchError
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+
+_DOCTYPE_MARKERS = tuple(
+    "<!DOCTYPE".encode(enc) for enc in ("ascii", "utf-16-le", "utf-16-be")
+) + tuple("<!ENTITY".encode(enc) for enc in ("ascii", "utf-16-le", "utf-16-be"))
+
+
+def _parser() -> Any:
+    from lxml import etree
+
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        huge_tree=False, remove_comments=True, remove_pis=True,
+    )
+
+
+def parse(data: bytes, *, source: str) -> Any:
+    """Parse ``data`` into an element tree root, refusing DTDs and entities."""
+    from lxml import etree
+
+    upper = data.upper()
+    if any(marker in upper for marker in _DOCTYPE_MARKERS):
+        raise InputFileError(
+            "refusing XML with a document type declaration (entities are not allowed)",
+            source=source,
+        )
+    try:
+        root = etree.fromstring(data, parser=_parser())
+    except etree.XMLSyntaxError as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputFileError(
+            f"malformed XML: {exc.msg if hasattr(exc, 'msg') else exc}",
+            source=source, place=f"line {line}" if line else None,
+        ) from exc
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise InputFileError("refusing XML with a document type declaration", source=source)
+    return root
+
+
+def local(el: Any) -> str:
+    """The local name of an element, without any namespace."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def children(el: Any, name: str) -> Iterator[Any]:
+    """Direct children called ``name``, whatever their namespace."""
+    for child in el:
+        if local(child) == name:
+            yield child
+
+
+def child(el: Any, name: str) -> Any | None:
+    return next(children(el, name), None)
+
+
+def text_of(el: Any, name: str) -> str | None:
+    """The text of the first child called ``name``, or None when there is none."""
+    found = child(el, name)
+    if found is None:
+        return None
+    return "".join(found.itertext())
+
+
+def attr(el: Any, name: str) -> str | None:
+    """An attribute by local name (some tools qualify attributes with a namespace)."""
+    value = el.get(name)
+    if value is not None:
+        return value
+    for key, val in el.attrib.items():
+        if key.rsplit("}", 1)[-1] == name:
+            return val
+    return None
+
+
+@lru_cache(maxsize=2)
+def _schema(name: str) -> Any:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / name), parser))
+
+
+def validate(root: Any, schema: str) -> None:
+    """Check ``root`` against ``Project.xsd`` or ``Codebook.xsd``.
+
+    A failure here means workbench built an invalid file, which is a bug, not a user error; it
+    is still raised as a ``WorkbenchError`` so nothing invalid is ever written.
+    """
+    xsd = _schema(schema)
+    if not xsd.validate(root):
+        error = xsd.error_log.last_error
+        raise WorkbenchError(
+            f"internal error: the file would not validate against {schema}: {error.message} "
+            f"(line {error.line}); please report this"
+        )
+
+
+def serialise(root: Any) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

@@ -1,0 +1,284 @@
+"""Disagreements between coders, and resolving each one into a consensus coder.
+
+``disagreements`` lists the places where the compared coders did not all do the same thing with
+a code, at the chosen unit: for ``sentence``, ``turn`` and ``document`` units each unit some but
+not all coders applied the code to; for ``char`` units each stretch of overlapping codings of the
+code (all coders' codings joined) in which some characters are not coded by everyone. Each item
+carries every coder's codings there, so a screen can show both spans side by side.
+
+``resolve`` copies the chosen side into the consensus coder as one undoable action. Resolving the
+same item again replaces the consensus codings inside the item's span, so a team can change its
+mind; ``project.undo()`` takes a decision back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from workbench.analysis.agreement import Selection, select
+from workbench.analysis.units import coverage_segments, load_units, merge_intervals, units_touched
+from workbench.errors import WorkbenchError
+from workbench.model import Coding
+from workbench.project import Project, new_guid, now
+
+DEFAULT_CONSENSUS = "consensus"
+KEEP_CHOICES = ("a", "b", "both", "none")
+EXCERPT = 160
+
+
+@dataclass(frozen=True, slots=True)
+class CodingSpan:
+    """One coder's coding involved in a disagreement."""
+
+    id: int
+    coder: str
+    code: str
+    code_id: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """One place where the compared coders differ about one code."""
+
+    document: str
+    document_id: int
+    unit: str
+    start: int
+    end: int
+    code: str
+    coders: tuple[str, ...]
+    applied_by: tuple[str, ...]
+    codings: tuple[CodingSpan, ...]
+    text: str
+
+    @property
+    def key(self) -> tuple[int, str, int, int, str]:
+        """Stable identity of the item, for remembering which ones were walked."""
+        return (self.document_id, self.unit, self.start, self.end, self.code)
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """Compared coders who did not apply the code here."""
+        return tuple(c for c in self.coders if c not in self.applied_by)
+
+    def spans_of(self, coder: str) -> list[CodingSpan]:
+        return [c for c in self.codings if c.coder == coder]
+
+
+def disagreements(
+    project: Project,
+    *,
+    coders: Sequence[str] | None = None,
+    unit: str = "char",
+    codes: Sequence[str] | None = None,
+    depth: int | None = None,
+    docs: Sequence[str] | None = None,
+    document: str | None = None,
+) -> list[Disagreement]:
+    """Every disagreement, by document, position and code (same selection rules as agreement)."""
+    sel = select(project, coders=coders, unit=unit, codes=codes, depth=depth, docs=docs)
+    only = project.document(document).id if document else None
+    if only is not None and only not in {d.id for d in sel.documents}:
+        raise WorkbenchError(
+            f"{document!r} is not among the compared documents (not marked done by every coder?)"
+        )
+    code_paths = {c.id: c.path for c in project.codes()}
+    if unit == "char":
+        items = _char_items(project, sel, code_paths, only)
+    else:
+        items = _unit_items(project, sel, code_paths, only)
+    order = {c.path: i for i, c in enumerate(sel.rows)}
+    items.sort(key=lambda d: (d.document, d.start, d.end, order.get(d.code, 0)))
+    return items
+
+
+def _span(row: Sequence[int], sel: Selection, code_paths: dict[int, str]) -> CodingSpan:
+    cid, _d, _row, k, start, end, code_id = row
+    return CodingSpan(cid, sel.coders[k].name, code_paths[code_id], code_id, start, end)
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+
+
+def _present(sel: Selection, d: int) -> list[int]:
+    return [k for k in range(len(sel.coders)) if sel.available[d, k]]
+
+
+def _char_items(
+    project: Project, sel: Selection, code_paths: dict[int, str], only: int | None
+) -> list[Disagreement]:
+    groups: dict[tuple[int, int], list[list[int]]] = {}
+    for row in sel.codings.tolist():
+        groups.setdefault((row[2], row[1]), []).append(row)
+    items: list[Disagreement] = []
+    for (r, d), rows in groups.items():
+        doc = sel.documents[d]
+        present = _present(sel, d)
+        if (only is not None and doc.id != only) or len(present) < 2:
+            continue
+        layers = [merge_intervals((x[4], x[5]) for x in rows if x[3] == k) for k in present]
+        clusters: list[list[tuple[int, int, frozenset[int]]]] = []
+        for seg in coverage_segments(layers):
+            if clusters and clusters[-1][-1][1] == seg[0]:
+                clusters[-1].append(seg)
+            else:
+                clusters.append([seg])
+        text = project.text(doc.id)
+        for cluster in clusters:
+            if all(len(who) == len(present) for _s, _e, who in cluster):
+                continue
+            start, end = cluster[0][0], cluster[-1][1]
+            who = frozenset().union(*(w for _s, _e, w in cluster))
+            involved = [x for x in rows if x[4] < end and x[5] > start]
+            items.append(Disagreement(
+                doc.name, doc.id, "char", start, end, sel.rows[r].path,
+                tuple(sel.coders[k].name for k in present),
+                tuple(sel.coders[present[i]].name for i in sorted(who)),
+                tuple(_span(x, sel, code_paths) for x in involved),
+                _excerpt(text[start:end]),
+            ))
+    return items
+
+
+def _unit_items(
+    project: Project, sel: Selection, code_paths: dict[int, str], only: int | None
+) -> list[Disagreement]:
+    units = load_units(project, [d.id for d in sel.documents], sel.unit)
+    c = sel.codings
+    if not c.size or not len(units):
+        return []
+    span_idx, unit_idx = units_touched(units, c[:, 1], c[:, 4], c[:, 5])
+    touched: dict[tuple[int, int], list[int]] = {}
+    for s, u in zip(span_idx.tolist(), unit_idx.tolist(), strict=True):
+        touched.setdefault((int(c[s, 2]), u), []).append(s)
+    items: list[Disagreement] = []
+    for (r, u), spans in touched.items():
+        d = int(units.doc[u])
+        doc = sel.documents[d]
+        present = _present(sel, d)
+        if (only is not None and doc.id != only) or len(present) < 2:
+            continue
+        who = sorted({int(c[s, 3]) for s in spans})
+        if len(who) == len(present):
+            continue
+        start, end = int(units.start[u]), int(units.end[u])
+        items.append(Disagreement(
+            doc.name, doc.id, sel.unit, start, end, sel.rows[r].path,
+            tuple(sel.coders[k].name for k in present),
+            tuple(sel.coders[k].name for k in who),
+            tuple(_span(c[s].tolist(), sel, code_paths) for s in sorted(spans)),
+            _excerpt(project.text(doc.id)[start:end]),
+        ))
+    return items
+
+
+# ---------------------------------------------------------------------------- resolving
+
+
+def chosen_spans(item: Disagreement, keep: str) -> list[tuple[int, int, int]]:
+    """(code id, start, end) the consensus coder gets for a decision ``keep``.
+
+    ``a`` and ``b`` are the first and second compared coder; a coder's name also works.
+    ``both`` joins every coder's codings of each code into their union; ``none`` keeps nothing.
+    """
+    if keep == "none":
+        return []
+    if keep == "both":
+        by_code: dict[int, list[tuple[int, int]]] = {}
+        for span in item.codings:
+            by_code.setdefault(span.code_id, []).append((span.start, span.end))
+        return sorted((code_id, s, e) for code_id, spans in by_code.items()
+                      for s, e in merge_intervals(spans))
+    if keep in ("a", "b"):
+        index = 0 if keep == "a" else 1
+        if index >= len(item.coders):
+            raise WorkbenchError(f"there is no coder {keep!r} in this comparison")
+        keep = item.coders[index]
+    if keep not in item.coders:
+        raise WorkbenchError(
+            f"keep one of a, b, both, none or a compared coder ({', '.join(item.coders)}), "
+            f"not {keep!r}"
+        )
+    return sorted({(s.code_id, s.start, s.end) for s in item.spans_of(keep)})
+
+
+def consensus_codings(project: Project, item: Disagreement,
+                      consensus: str = DEFAULT_CONSENSUS) -> list[Coding]:
+    """The consensus coder's codings of the item's code(s) that touch the item's span."""
+    row = project.conn.execute("SELECT id FROM coders WHERE name = ?", (consensus,)).fetchone()
+    if row is None:
+        return []
+    code_ids = _item_code_ids(project, item)
+    return [
+        c for c in project.codings(document_id=item.document_id, coder_id=row[0])
+        if c.code_id in code_ids and c.start < item.end and c.end > item.start
+    ]
+
+
+def _item_code_ids(project: Project, item: Disagreement) -> set[int]:
+    ids = {s.code_id for s in item.codings}
+    ids.add(project.code(item.code).id)
+    return ids
+
+
+def resolve(
+    project: Project, item: Disagreement, keep: str, consensus: str = DEFAULT_CONSENSUS
+) -> list[int]:
+    """Settle one disagreement into the consensus coder, as one undoable action.
+
+    Consensus codings of the item's code(s) lying inside the item's span are replaced by the
+    chosen ones (identical codings are kept, not duplicated). Returns the ids of new codings;
+    when nothing changes no action is recorded.
+    """
+    consensus = consensus.strip()
+    if not consensus:
+        raise WorkbenchError("the consensus coder needs a name")
+    if consensus in item.coders:
+        raise WorkbenchError(
+            f"the consensus coder must not be one of the compared coders ({consensus!r})"
+        )
+    wanted = chosen_spans(item, keep)
+    existing = consensus_codings(project, item, consensus)
+    inside = [c for c in existing if c.start >= item.start and c.end <= item.end]
+    have = {(c.code_id, c.start, c.end) for c in existing}
+    to_delete = [c for c in inside if (c.code_id, c.start, c.end) not in set(wanted)]
+    to_add = [w for w in wanted if w not in have]
+    if not to_delete and not to_add:
+        return []
+    label = {"a": item.coders[0], "b": item.coders[1] if len(item.coders) > 1 else "b"}
+    description = (f"reconcile {item.code} in {item.document} [{item.start}, {item.end}): "
+                   f"keep {label.get(keep, keep)}")
+    new_ids: list[int] = []
+    with project.action("reconcile", description, coder=consensus) as act:
+        coder_id = project.coder_id(consensus)
+        for coding in to_delete:
+            for memo in project.memos("coding", coding.id):
+                act.delete("memos", memo.id)
+            act.delete("codings", coding.id)
+        for code_id, start, end in to_add:
+            new_ids.append(act.insert("codings", {
+                "guid": new_guid(), "document_id": item.document_id, "code_id": code_id,
+                "coder_id": coder_id, "start": start, "end": end, "source": "reconcile",
+                "created_at": now(),
+            }))
+    return new_ids
+
+
+def summary_rows(items: Sequence[Disagreement]) -> list[dict[str, object]]:
+    """Rows for listing: document, unit span, code, who applied it and who not, spans, text."""
+    return [
+        {"document": d.document, "unit": f"{d.start}-{d.end}", "code": d.code,
+         "applied_by": ", ".join(d.applied_by), "not_by": ", ".join(d.left_out),
+         "spans": "; ".join(f"{c.coder} {c.start}-{c.end}" for c in d.codings),
+         "text": d.text}
+        for d in items
+    ]
+
+
+__all__ = ["CodingSpan", "DEFAULT_CONSENSUS", "Disagreement", "KEEP_CHOICES", "chosen_spans",
+           "consensus_codings", "disagreements", "resolve", "summary_rows"]

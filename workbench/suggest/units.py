@@ -1,0 +1,110 @@
+"""Units with what the coders said about them: the training and test data of the suggesters.
+
+A unit (sentence or turn) is *positive* for a code when one of the chosen coders' codings of that
+code intersects it. It is *negative* for a code when the code does not touch it and the document
+was marked done by one of the chosen coders (so silence means "no"), or when a suggestion of that
+code overlapping the unit was rejected. In documents nobody marked done, silence means "not
+looked at yet", so only positives and rejections are known there.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from workbench.errors import WorkbenchError
+from workbench.project import Project
+
+UNITS = ("sentence", "turn")
+
+
+@dataclass(slots=True)
+class LabelledUnit:
+    document_id: int
+    start: int
+    end: int
+    text: str
+    positive: set[int] = field(default_factory=set)
+    negative: set[int] = field(default_factory=set)
+    complete: bool = False  # every code not positive is negative (document marked done)
+
+
+def check_unit(unit: str) -> str:
+    if unit not in UNITS:
+        raise WorkbenchError(f"unknown unit {unit!r}; use sentence or turn")
+    return unit
+
+
+def coder_ids(project: Project, coders: Sequence[str] | None) -> list[int] | None:
+    """Ids of the named coders (None: every coder). Unknown names are an error."""
+    if not coders:
+        return None
+    known = {c.name: c.id for c in project.coders()}
+    missing = [c for c in coders if c not in known]
+    if missing:
+        raise WorkbenchError(f"no coder named {missing[0]!r} in the project",
+                             source=str(project.path))
+    return [known[c] for c in coders]
+
+
+def unit_spans(project: Project, document_id: int, unit: str) -> list[tuple[int, int]]:
+    spans = [(u.start, u.end) for u in project.units(document_id, unit) if u.end > u.start]
+    if not spans and unit == "turn":
+        spans = [(u.start, u.end) for u in project.units(document_id, "paragraph")]
+    return sorted(spans)
+
+
+def touching(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> range:
+    """Indexes of the (sorted, non-overlapping) units that ``[start, end)`` intersects."""
+    lo = max(bisect.bisect_right(starts, start) - 1, 0)
+    hi = bisect.bisect_left(starts, end)
+    while lo < hi and spans[lo][1] <= start:
+        lo += 1
+    return range(lo, hi)
+
+
+def labelled_units(project: Project, unit: str = "sentence", *,
+                   coders: Sequence[str] | None = None,
+                   documents: Iterable[int] | None = None) -> list[LabelledUnit]:
+    """Every unit of ``documents`` (default all) with its positive and negative codes."""
+    check_unit(unit)
+    ids = coder_ids(project, coders)
+    chosen = ids if ids is not None else [c.id for c in project.coders()]
+    done: set[int] = set()
+    for cid in chosen:
+        done |= project.done_documents(cid)
+    doc_ids = list(documents) if documents is not None else [d.id for d in project.documents()]
+    out: list[LabelledUnit] = []
+    for doc_id in doc_ids:
+        text = project.text(doc_id)
+        spans = unit_spans(project, doc_id, unit)
+        starts = [s for s, _ in spans]
+        units = [LabelledUnit(doc_id, s, e, text[s:e], complete=doc_id in done)
+                 for s, e in spans]
+        for coding in project.codings(document_id=doc_id):
+            if ids is not None and coding.coder_id not in ids:
+                continue
+            for i in touching(spans, starts, coding.start, coding.end):
+                units[i].positive.add(coding.code_id)
+        sql = ('SELECT code_id, start, "end", coder_id FROM suggestions '
+               "WHERE document_id = ? AND status = 'rejected'")
+        for code_id, start, end, coder_id in project.conn.execute(sql, (doc_id,)):
+            if ids is not None and coder_id not in ids:
+                continue
+            for i in touching(spans, starts, start, end):
+                units[i].negative.add(code_id)
+        out.extend(units)
+    return out
+
+
+def cats_for(unit: LabelledUnit, labels: Sequence[int]) -> dict[str, float]:
+    """spaCy ``cats`` for a unit; codes whose value is unknown are left out (masked)."""
+    cats: dict[str, float] = {}
+    for code_id in labels:
+        if code_id in unit.positive:
+            cats[str(code_id)] = 1.0
+        elif unit.complete or code_id in unit.negative:
+            cats[str(code_id)] = 0.0
+    return cats
+

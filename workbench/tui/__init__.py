@@ -1,0 +1,10 @@
+"""The coding app (Textual). Imported lazily: nothing here loads Textual until ``run_app``."""
+
+from __future__ import annotations
+
+
+def run_app(project_path: str, coder: str | None = None) -> None:
+    """Open the project at ``project_path`` in the coding app and run it until the user quits."""
+    from workbench.tui.app import run
+
+    run(project_path, coder=coder)

@@ -1,0 +1,33 @@
+"""What every full screen of the app shares: the scopes it offers, and reloading its data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from workbench.project import Project
+    from workbench.tui.app import WorkbenchApp
+
+
+class WorkbenchScreen(Screen):
+    """A screen over the project; ``refresh_data`` reloads it after any change elsewhere."""
+
+    #: action scopes (see ``actions.SCOPES``) offered on this screen besides ``app``
+    SCOPES: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def wb(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def project(self) -> Project:
+        return self.wb.project
+
+    def refresh_data(self) -> None:
+        """Reload what the screen shows from the project."""
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+        self.wb.update_status()

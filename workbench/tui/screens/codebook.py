@@ -1,0 +1,244 @@
+"""The codebook screen: the code tree with counts and details; add, rename, move, merge,
+delete (after confirmation) and recolour codes. Each edit is one undoable core action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Input, Static, Tree
+
+from workbench import codes as core
+from workbench.errors import WorkbenchError
+from workbench.model import Code
+from workbench.tui.actions import bindings
+from workbench.tui.colours import code_colours
+from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.screens.modals import CodePickerModal, ConfirmModal, MemoModal, PromptModal
+from workbench.tui.widgets.codetree import CodeTree
+
+TOP_LEVEL = Code(id=-1, guid="", parent_id=None, name="(top level)", path="(top level)")
+
+
+class CodebookScreen(WorkbenchScreen):
+    """Browse and edit the codebook."""
+
+    SCOPES = ("codebook",)
+    BINDINGS = bindings("codebook")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.codes: list[Code] = []
+        self.counts: dict[int, int] = {}
+        self.colours: dict[int, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="codebook-body"):
+            with Vertical(id="codebook-left"):
+                yield Input(placeholder="filter codes (f)", id="codebook-filter")
+                yield CodeTree(id="codebook-tree")
+            with VerticalScroll(id="codebook-details-box"):
+                yield Static(id="codebook-details")
+        yield Footer()
+
+    @property
+    def code_tree(self) -> CodeTree:
+        return self.query_one(CodeTree)
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+        self.code_tree.focus()
+        if self.code_tree.root.children:
+            self.code_tree.move_cursor(self.code_tree.root.children[0])
+
+    def refresh_data(self) -> None:
+        self.codes = self.project.codes()
+        self.counts = core.coding_counts(self.project)
+        self.colours = code_colours(self.codes)
+        self.code_tree.populate(self.codes, self.counts, self.colours)
+        self.show_details()
+
+    @property
+    def code(self) -> Code | None:
+        return self.code_tree.highlighted_code
+
+    def show_details(self) -> None:
+        box = self.query_one("#codebook-details", Static)
+        code = self.code
+        if code is None:
+            box.update(Text("The codebook is empty: press a to add a code, or load one with "
+                            "'workbench codebook load FILE'.", style="dim"))
+            return
+        text = Text()
+        text.append("■ ", style=self.colours.get(code.id, ""))
+        text.append(code.path + "\n", style="bold")
+        text.append(f"colour {code.colour or '(inherited)'} · "
+                    f"{self.counts.get(code.id, 0)} coding(s)\n\n", style="dim")
+        for title, value in (("Description", code.description), ("Include", code.inclusion),
+                             ("Exclude", code.exclusion)):
+            if value:
+                text.append(f"{title}\n", style="bold underline")
+                text.append(value.strip() + "\n\n")
+        if code.keywords:
+            text.append("Keywords\n", style="bold underline")
+            for lang, words in code.keywords.items():
+                text.append(f"{lang}: {', '.join(words)}\n")
+            text.append("\n")
+        if code.examples:
+            text.append("Examples\n", style="bold underline")
+            for example in code.examples:
+                text.append(f"“{example}”\n", style="italic")
+        box.update(text)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        self.show_details()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.code_tree.populate(self.codes, self.counts, self.colours, event.value)
+        self.show_details()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.code_tree.focus()
+
+    def _run(self, fn: Callable[[], object], message: str, select: str | None = None) -> None:
+        try:
+            fn()
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.refresh_data()
+        if select is not None:
+            match = next((c for c in self.codes if c.path == select), None)
+            if match is not None:
+                self.code_tree.select_code(match.id)
+        self.notify(message)
+
+    def _need_code(self) -> Code | None:
+        code = self.code
+        if code is None:
+            self.notify("No code selected", severity="warning")
+        return code
+
+    def action_filter_codes(self) -> None:
+        self.query_one("#codebook-filter", Input).focus()
+
+    def action_add_code(self) -> None:
+        code = self.code
+        prefix = f"{code.path}/" if code else ""
+
+        def added(path: str | None) -> None:
+            if path and path.strip().strip("/"):
+                self._run(lambda: core.add_code(self.project, path), f"Added {path}",
+                          select=path.strip().strip("/"))
+
+        self.app.push_screen(PromptModal("New code (path: Group/Name)", prefix), added)
+
+    def action_rename_code(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+
+        def renamed(name: str | None) -> None:
+            if name and name.strip() and name.strip() != code.name:
+                parent = code.path.rsplit("/", 1)[0] + "/" if "/" in code.path else ""
+                self._run(lambda: core.rename_code(self.project, code.path, name),
+                          f"Renamed to {name.strip()}", select=parent + name.strip())
+
+        self.app.push_screen(PromptModal(f"Rename {code.path}", code.name), renamed)
+
+    def action_move_code(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+        targets = [TOP_LEVEL] + [
+            c for c in self.codes if c.id != code.id and not c.path.startswith(code.path + "/")
+        ]
+
+        def moved(target: Code | None) -> None:
+            if target is None:
+                return
+            parent = None if target.id == -1 else target.path
+            new_path = f"{parent}/{code.name}" if parent else code.name
+            self._run(lambda: core.move_code(self.project, code.path, parent),
+                      f"Moved to {new_path}", select=new_path)
+
+        self.app.push_screen(CodePickerModal(targets, f"Move {code.path} under"), moved)
+
+    def action_merge_code(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+        targets = [c for c in self.codes
+                   if c.id != code.id and not c.path.startswith(code.path + "/")]
+
+        def merge(target: Code | None) -> None:
+            if target is None:
+                return
+            n = self.counts.get(code.id, 0)
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._run(lambda: core.merge_codes(self.project, code.path, target.path),
+                              f"Merged {code.path} into {target.path}", select=target.path)
+
+            self.app.push_screen(ConfirmModal(
+                f"Merge {code.path} into {target.path}? Its {n} coding(s) move to "
+                f"{target.path} and {code.name} is removed.", yes="Merge"), confirmed)
+
+        self.app.push_screen(CodePickerModal(targets, f"Merge {code.path} into"), merge)
+
+    def action_delete_code(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+        subtree = [c for c in self.codes
+                   if c.id == code.id or c.path.startswith(code.path + "/")]
+        codings = sum(self.counts.get(c.id, 0) for c in subtree)
+        question = f"Delete {code.path}"
+        if len(subtree) > 1:
+            question += f" and its {len(subtree) - 1} subcode(s)"
+        question += "?"
+        if codings:
+            question += f" {codings} coding(s) will be deleted with it (undo brings them back)."
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._run(lambda: core.delete_code(self.project, code.path, force=True),
+                          f"Deleted {code.path}")
+
+        self.app.push_screen(ConfirmModal(question, yes="Delete"), confirmed)
+
+    def action_colour_code(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+
+        def coloured(value: str | None) -> None:
+            if value is None:
+                return
+            colour = value.strip() or None
+            self._run(lambda: core.update_code(self.project, code.path, colour=colour),
+                      f"Colour of {code.name}: {colour or 'inherited'}", select=code.path)
+
+        self.app.push_screen(PromptModal(f"Colour of {code.path} (#RRGGBB, empty to inherit)",
+                                         code.colour or ""), coloured)
+
+    def action_describe_code(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+
+        def described(value: str | None) -> None:
+            if value is not None and value != (code.description or ""):
+                self._run(lambda: core.update_code(self.project, code.path,
+                                                   description=value.strip() or None),
+                          f"Description of {code.name} saved", select=code.path)
+
+        self.app.push_screen(MemoModal(f"Description of {code.path}", code.description or ""),
+                             described)
+
+    def status(self) -> str:
+        return "codebook"

@@ -1,0 +1,368 @@
+"""The coding screen: transcript, codebook tree, recent codes and details of the span at hand.
+
+Every change goes through the core (``workbench.coding``), one undoable action each, and is on
+disk when the call returns; the screen then updates only what changed in the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, Static, Tree
+
+from workbench import coding as core
+from workbench.errors import WorkbenchError
+from workbench.model import Code, Coding
+from workbench.search import find_in_text
+from workbench.tui.actions import bindings
+from workbench.tui.colours import code_colours
+from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.screens.modals import ChoiceModal, CodePickerModal, MemoModal, PromptModal
+from workbench.tui.widgets.codetree import CodeTree
+from workbench.tui.widgets.transcript import Span, TranscriptView
+
+
+class CodingScreen(WorkbenchScreen):
+    """Code one document."""
+
+    SCOPES = ("coding", "transcript")
+    BINDINGS = bindings("coding")
+
+    def __init__(self, document_id: int, select: tuple[int, int] | None = None) -> None:
+        super().__init__()
+        self.document_id = document_id
+        self.initial_selection = select
+        self.codes: list[Code] = []
+        self.codes_by_id: dict[int, Code] = {}
+        self.colours: dict[int, str] = {}
+        self.codings: list[Coding] = []
+        self.coder_names: dict[int, str] = {}
+        self.memos: dict[int, tuple[int, str]] = {}
+        self.find_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="coding-body"):
+            yield TranscriptView(id="transcript")
+            with Vertical(id="side"):
+                yield Input(placeholder="filter codes (f)", id="code-filter")
+                yield CodeTree(id="codes")
+                yield Static(id="recent")
+                yield Static(id="details")
+        yield Footer()
+
+    @property
+    def view(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
+
+    @property
+    def code_tree(self) -> CodeTree:
+        return self.query_one(CodeTree)
+
+    # ----------------------------------------------------------------- data
+
+    def on_mount(self) -> None:
+        project = self.project
+        self.document = project.document(self.document_id)
+        text = project.text(self.document_id)
+        turns = [(t.start, t.end, t.speaker) for t in project.turns(self.document_id)]
+        sentences = [(u.start, u.end) for u in project.units(self.document_id, "sentence")]
+        self._load_codes()
+        self._load_codings()
+        self.view.load(text, turns, sentences, self.visible_spans(),
+                       {c.id: c.name for c in self.codes}, self.colours)
+        self._fill_tree()
+        if self.initial_selection:
+            self.view.select(*self.initial_selection)
+        self.view.focus()
+        self.update_side()
+
+    def _load_codes(self) -> None:
+        self.codes = self.project.codes()
+        self.codes_by_id = {c.id: c for c in self.codes}
+        self.colours = code_colours(self.codes)
+
+    def _load_codings(self) -> None:
+        self.codings = self.project.codings(document_id=self.document_id)
+        self.coder_names = {c.id: c.name for c in self.project.coders()}
+        ids = {c.id for c in self.codings}
+        self.memos = {
+            m.target_id: (m.id, m.text) for m in self.project.memos("coding")
+            if m.target_id in ids
+        }
+
+    def visible_spans(self) -> list[Span]:
+        """The codings shown: everyone's, or in blind mode only the current coder's."""
+        blind = self.wb.blind
+        coder_id = self.wb.coder_id
+        return [
+            Span(c.id, c.code_id, c.coder_id, c.start, c.end)
+            for c in self.codings
+            if not blind or c.coder_id == coder_id
+        ]
+
+    def counts(self) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        for span in self.view.spans.values():
+            counts[span.code_id] = counts.get(span.code_id, 0) + 1
+        return counts
+
+    def _fill_tree(self) -> None:
+        self.code_tree.populate(self.codes, self.counts(), self.colours)
+
+    def refresh_data(self) -> None:
+        """Reload codes and codings (after undo, a coder switch, blind mode, codebook edits)."""
+        if not self.is_mounted:
+            return
+        self._load_codes()
+        self._load_codings()
+        self.view.set_colours(self.colours)
+        self.view.set_code_names({c.id: c.name for c in self.codes})
+        self.view.set_spans(self.visible_spans())
+        self._fill_tree()
+        self.update_side()
+
+    # ---------------------------------------------------------------- side
+
+    def update_side(self) -> None:
+        self.query_one("#recent", Static).update(self._recent_text())
+        self.query_one("#details", Static).update(self._details_text())
+
+    def _recent_text(self) -> Text:
+        text = Text("Recent  ", style="bold")
+        for n, code_id in enumerate(self.wb.recent[:9], start=1):
+            code = self.codes_by_id.get(code_id)
+            if code is None:
+                continue
+            text.append(f"{n}", style="reverse")
+            text.append(" ")
+            text.append(code.name, style=self.colours.get(code.id, ""))
+            text.append("  ")
+        if len(text) == 8:
+            text.append("(codes you apply appear here)", style="dim")
+        return text
+
+    def _details_text(self) -> Text:
+        view = self.view
+        lo, hi = view.selection
+        text = Text()
+        if hi > lo:
+            text.append(f"Selection {hi - lo} chars [{lo}, {hi})\n", style="bold")
+        else:
+            text.append(f"Cursor at {view.cursor}\n", style="dim")
+        spans = view.spans_here()
+        if not spans:
+            text.append("no coding here", style="dim")
+        for span in spans:
+            code = self.codes_by_id.get(span.code_id)
+            text.append("■ ", style=self.colours.get(span.code_id, ""))
+            text.append(code.path if code else "?", style="bold")
+            text.append(f"\n  {self.coder_names.get(span.coder_id, '?')} "
+                        f"[{span.start}, {span.end})", style="dim")
+            memo = self.memos.get(span.id)
+            if memo:
+                text.append(f"\n  memo: {memo[1][:200]}", style="italic")
+            text.append("\n")
+        return text
+
+    def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
+        self.query_one("#details", Static).update(self._details_text())
+
+    # ------------------------------------------------------------- applying
+
+    def apply(self, code: Code) -> int | None:
+        """Code the selection with ``code``; returns the new coding id."""
+        view = self.view
+        lo, hi = view.selection
+        if hi <= lo:
+            self.notify("Select some text first (s: sentence, t: turn, shift+arrows)",
+                        severity="warning")
+            return None
+        try:
+            coding_id = core.apply_code(self.project, self.document_id, code.path, lo, hi,
+                                        coder=self.wb.coder)
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+        coder_id = self.wb.coder_id
+        self.codings.append(Coding(coding_id, self.document_id, code.id, coder_id, lo, hi))
+        view.add_span(Span(coding_id, code.id, coder_id, lo, hi))
+        self.code_tree.set_count(code.id, self.code_tree.counts.get(code.id, 0) + 1)
+        self.wb.remember(code.id)
+        self.update_side()
+        return coding_id
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        code = event.node.data
+        if isinstance(code, Code):
+            self.apply(code)
+
+    def action_apply_code(self) -> None:
+        def chosen(code: Code | None) -> None:
+            if code is not None:
+                self.apply(code)
+
+        self.app.push_screen(CodePickerModal(self.codes, "Apply code"), chosen)
+
+    def action_apply_recent(self, n: int) -> None:
+        recent = self.wb.recent
+        if n > len(recent) or recent[n - 1] not in self.codes_by_id:
+            self.notify(f"No recent code {n} yet", severity="warning")
+            return
+        self.apply(self.codes_by_id[recent[n - 1]])
+
+    # ---------------------------------------------------- editing codings
+
+    def _choose_span(self, spans: list[Span], title: str, then: Callable[[Span], None]) -> None:
+        if not spans:
+            self.notify("No coding of yours here", severity="warning")
+            return
+        if len(spans) == 1:
+            then(spans[0])
+            return
+        labels = [
+            f"{self.codes_by_id[s.code_id].path if s.code_id in self.codes_by_id else '?'} "
+            f"[{s.start}, {s.end})" for s in spans
+        ]
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                then(spans[index])
+
+        self.app.push_screen(ChoiceModal(title, labels), picked)
+
+    def own_spans_at_cursor(self) -> list[Span]:
+        return [s for s in self.view.spans_here() if s.coder_id == self.wb.coder_id]
+
+    def _run(self, fn: Callable[[], object], message: str) -> bool:
+        try:
+            fn()
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        self.refresh_data()
+        self.notify(message)
+        return True
+
+    def action_remove_coding(self) -> None:
+        def remove(span: Span) -> None:
+            self._run(lambda: core.remove_coding(self.project, span.id), "Coding removed")
+
+        self._choose_span(self.own_spans_at_cursor(), "Remove which coding?", remove)
+
+    def action_change_code(self) -> None:
+        def change(span: Span) -> None:
+            def chosen(code: Code | None) -> None:
+                if code is not None:
+                    self._run(lambda: core.change_code(self.project, span.id, code.path),
+                              f"Changed to {code.path}")
+
+            self.app.push_screen(CodePickerModal(self.codes, "Change to code"), chosen)
+
+        self._choose_span(self.own_spans_at_cursor(), "Change which coding?", change)
+
+    def action_resize_coding(self) -> None:
+        lo, hi = self.view.selection
+        if hi <= lo:
+            self.notify("Select the new extent first, then resize", severity="warning")
+            return
+        candidates = [
+            s for s in self.view.spans.values()
+            if s.coder_id == self.wb.coder_id and s.start < hi and s.end > lo
+        ] or self.own_spans_at_cursor()
+
+        def resize(span: Span) -> None:
+            self._run(lambda: core.resize_coding(self.project, span.id, lo, hi),
+                      f"Coding resized to [{lo}, {hi})")
+
+        self._choose_span(sorted(candidates, key=lambda s: s.start), "Resize which coding?",
+                          resize)
+
+    def action_memo(self) -> None:
+        spans = self.view.spans_here()
+        if not spans:
+            memos = self.project.memos("document", self.document_id)
+            memo = memos[0] if memos else None
+            self._edit_memo("document", self.document_id, memo.id if memo else None,
+                            memo.text if memo else "", f"Memo on {self.document.name}")
+            return
+
+        def on_span(span: Span) -> None:
+            existing = self.memos.get(span.id)
+            code = self.codes_by_id.get(span.code_id)
+            self._edit_memo("coding", span.id, existing[0] if existing else None,
+                            existing[1] if existing else "",
+                            f"Memo on {code.path if code else 'coding'} [{span.start}, {span.end})")
+
+        self._choose_span(spans, "Memo on which coding?", on_span)
+
+    def _edit_memo(self, target: str, target_id: int, memo_id: int | None, text: str,
+                   title: str) -> None:
+        def saved(new_text: str | None) -> None:
+            if new_text is None or new_text == text:
+                return
+            if memo_id is None:
+                if new_text.strip():
+                    self._run(lambda: core.add_memo(self.project, target, target_id, new_text,
+                                                    coder=self.wb.coder), "Memo saved")
+            elif new_text.strip():
+                self._run(lambda: core.edit_memo(self.project, memo_id, new_text), "Memo saved")
+            else:
+                self._run(lambda: core.delete_memo(self.project, memo_id), "Memo deleted")
+
+        self.app.push_screen(MemoModal(title, text), saved)
+
+    # ------------------------------------------------------------- find
+
+    def action_find(self) -> None:
+        def found(needle: str | None) -> None:
+            if needle is None:
+                return
+            self.find_text = needle
+            hits = find_in_text(self.view.text, needle)
+            self.view.set_find(hits)
+            if hits:
+                self.view.find_next()
+                self.notify(f"{len(hits)} match(es) for {needle!r}; n / N for next / previous")
+            elif needle.strip():
+                self.notify(f"No match for {needle!r}", severity="warning")
+            self.view.focus()
+
+        self.app.push_screen(PromptModal("Find in transcript", self.find_text), found)
+
+    def action_find_next(self) -> None:
+        if not self.view.find_next():
+            self.notify("Nothing to find: press / first", severity="warning")
+
+    def action_find_previous(self) -> None:
+        if not self.view.find_next(backwards=True):
+            self.notify("Nothing to find: press / first", severity="warning")
+
+    # ------------------------------------------------------------- other
+
+    def action_toggle_done(self) -> None:
+        done = self.document_id in self.project.done_documents(self.wb.coder_id)
+        core.mark_done(self.project, self.document_id, self.wb.coder, not done)
+        self.notify(f"{self.document.name}: {'not done' if done else 'done'} for {self.wb.coder}")
+        self.wb.update_status()
+
+    def action_filter_codes(self) -> None:
+        self.query_one("#code-filter", Input).focus()
+
+    def action_focus_transcript(self) -> None:
+        self.view.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "code-filter":
+            self.code_tree.populate(self.codes, self.code_tree.counts, self.colours, event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "code-filter":
+            self.code_tree.focus()
+
+    def status(self) -> str:
+        done = self.document_id in self.project.done_documents(self.wb.coder_id)
+        return f"{self.document.name}{' · done' if done else ''}"

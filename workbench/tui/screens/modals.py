@@ -1,0 +1,214 @@
+"""Small dialogs: confirm, ask for a line of text, pick a code, pick from a list, write a memo.
+
+Each is a ``ModalScreen`` that dismisses with its answer (``None`` when cancelled with Escape),
+so callers use ``push_screen(modal, callback)`` and stay free of dialog plumbing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.fuzzy import Matcher
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+from workbench.model import Code
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Yes or no; Enter or ``y`` confirms, Escape or ``n`` cancels."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(classes="dialog-screen")
+        self.question = question
+        self.yes, self.no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes, variant="error", id="yes")
+                yield Button(self.no, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class PromptModal(ModalScreen[str | None]):
+    """One line of text."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", *, placeholder: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.value, self.placeholder = title, value, placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(self.value, placeholder=self.placeholder, id="prompt")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceModal(ModalScreen[int | None]):
+    """Pick one of a few labelled choices; returns its index."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: Sequence[str]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.choices = title, list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*self.choices, id="choices")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_index)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CodePickerModal(ModalScreen[Code | None]):
+    """Fuzzy search of code paths: type a few letters, Enter applies the best match."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+    ]
+
+    def __init__(self, codes: Sequence[Code], title: str = "Code") -> None:
+        super().__init__(classes="dialog-screen")
+        self.codes = list(codes)
+        self.title_text = title
+        self.shown: list[Code] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(placeholder="type part of a code name", id="code-query")
+            yield OptionList(id="code-options")
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    def matches(self, query: str) -> list[Code]:
+        """Codes whose path matches ``query`` fuzzily, best first."""
+        if not query.strip():
+            return list(self.codes)
+        matcher = Matcher(query)
+        scored = [(matcher.match(c.path), i, c) for i, c in enumerate(self.codes)]
+        return [c for score, _, c in sorted(scored, key=lambda t: (-t[0], t[1])) if score > 0]
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one("#code-options", OptionList)
+        self.shown = self.matches(query)
+        options.clear_options()
+        options.add_options([Option(c.path) for c in self.shown])
+        if self.shown:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one("#code-options", OptionList)
+        index = options.highlighted
+        if self.shown and index is not None:
+            self.dismiss(self.shown[index])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.shown[event.option_index])
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#code-options", OptionList)
+        if self.shown:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(len(self.shown) - 1, current + step))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MemoModal(ModalScreen[str | None]):
+    """A memo editor: Ctrl+S saves, Escape cancels."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", show=True),
+        Binding("escape", "cancel", "Cancel", show=True),
+    ]
+
+    def __init__(self, title: str, text: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.text = title, text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog memo"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield TextArea(self.text, id="memo-text", soft_wrap=True)
+            yield Label("ctrl+s save · esc cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CoderModal(ModalScreen[str | None]):
+    """Switch coder: pick a known coder or type a new name."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, coders: Sequence[str], current: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.coders, self.current = list(coders), current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Coder (now {self.current})", classes="dialog-title")
+            yield OptionList(*self.coders, id="coders")
+            yield Input(placeholder="or type a new coder name", id="coder-name")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if self.current in self.coders:
+            options.highlighted = self.coders.index(self.current)
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.coders[event.option_index])
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        name = event.value.strip()
+        if name:
+            self.dismiss(name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Widgets of the coding app, one per area of the screen."""

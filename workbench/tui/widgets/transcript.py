@@ -1,0 +1,637 @@
+"""The transcript view: a long document drawn line by line (Textual's Line API).
+
+Textual's TextArea re-lays out and re-renders too much per key for a transcript of 100k lines.
+This view soft-wraps the text once per width (``textlayout``), keeps a per-line index of the
+coded spans, and renders only the visible lines, caching each rendered line (an LRU of strips
+keyed by everything that can change its look). A key press that moves the cursor re-renders
+the two lines it touches; the rest come from the cache.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.events import MouseDown, MouseMove, MouseUp, Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from workbench.tui.actions import bindings
+from workbench.tui.textlayout import (
+    BLANK,
+    SPEAKER,
+    Layout,
+    build_layout,
+    unit_at,
+    word_end,
+    word_start,
+)
+
+MARGIN_MAX = 26
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A coding as the view needs it."""
+
+    id: int
+    code_id: int
+    coder_id: int
+    start: int
+    end: int
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """A read-only transcript with a cursor, a selection and coloured coded spans."""
+
+    BINDINGS: list[Binding] = bindings("transcript")
+
+    COMPONENT_CLASSES = {
+        "transcript--cursor",
+        "transcript--selection",
+        "transcript--speaker",
+        "transcript--margin",
+        "transcript--find",
+    }
+
+    class CursorMoved(Message):
+        """The cursor or the selection changed."""
+
+        def __init__(self, view: TranscriptView) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.text = ""
+        self.turns: list[tuple[int, int, str | None]] = []
+        self.sentences: list[tuple[int, int]] = []
+        self._sentence_starts: list[int] = []
+        self._turn_spans: list[tuple[int, int]] = []
+        self._turn_starts: list[int] = []
+        self.lines: Layout | None = None
+        self.spans: dict[int, Span] = {}
+        self.line_index: dict[int, list[int]] = {}
+        self.code_names: dict[int, str] = {}
+        self.code_colours: dict[int, str] = {}
+        self.cursor = 0
+        self.sel_anchor: int | None = None
+        self._goal_column: int | None = None
+        self.find_hits: list[tuple[int, int]] = []
+        self._find_starts: list[int] = []
+        self._version = 0
+        self._cache: LRUCache[tuple, Strip] = LRUCache(4096)
+        self._styles: dict[int, Style] = {}
+        self._margin_styles: dict[int, Style] = {}
+        self._dragging = False
+
+    # ------------------------------------------------------------------ loading
+
+    def load(
+        self,
+        text: str,
+        turns: Sequence[tuple[int, int, str | None]],
+        sentences: Sequence[tuple[int, int]],
+        spans: Iterable[Span],
+        code_names: dict[int, str],
+        code_colours: dict[int, str],
+    ) -> None:
+        """Show a new document (resets cursor, selection and find)."""
+        self.text = text
+        self.turns = sorted(turns)
+        self._turn_spans = [(s, e) for s, e, _ in self.turns]
+        self._turn_starts = [s for s, _ in self._turn_spans]
+        self.sentences = sorted(sentences)
+        self._sentence_starts = [s for s, _ in self.sentences]
+        self.cursor, self.sel_anchor = 0, None
+        self.find_hits, self._find_starts = [], []
+        self.lines = None
+        self.code_names = dict(code_names)
+        self.set_colours(code_colours)
+        self.spans = {s.id: s for s in spans}
+        self._relayout()
+
+    def set_colours(self, code_colours: dict[int, str]) -> None:
+        self.code_colours = dict(code_colours)
+        self._styles.clear()
+        self._margin_styles.clear()
+        self._invalidate()
+
+    def set_code_names(self, code_names: dict[int, str]) -> None:
+        self.code_names = dict(code_names)
+        self._invalidate()
+
+    def set_spans(self, spans: Iterable[Span]) -> None:
+        """Replace every coded span shown (after undo, a coder switch, blind mode...)."""
+        self.spans = {s.id: s for s in spans}
+        self._reindex()
+        self._invalidate()
+
+    def add_span(self, span: Span) -> None:
+        """Show one more coded span; only the lines it covers are redrawn."""
+        self.spans[span.id] = span
+        if self.lines is not None:
+            for line in self.lines.lines_between(span.start, span.end):
+                self.line_index.setdefault(line, []).append(span.id)
+                self.line_index[line].sort(key=lambda i: (self.spans[i].start, -self.spans[i].end))
+        self._invalidate()
+
+    def remove_span(self, span_id: int) -> None:
+        span = self.spans.pop(span_id, None)
+        if span is not None and self.lines is not None:
+            for line in self.lines.lines_between(span.start, span.end):
+                ids = self.line_index.get(line)
+                if ids and span_id in ids:
+                    ids.remove(span_id)
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._version += 1
+        self.refresh()
+
+    def _relayout(self) -> None:
+        width = self._text_width()
+        if width <= 0:
+            return
+        self.lines = build_layout(self.text, self.turns, width)
+        self._reindex()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.lines))
+        self._version += 1
+        self.refresh()
+
+    def _reindex(self) -> None:
+        index: dict[int, list[int]] = {}
+        layout = self.lines
+        if layout is not None:
+            for span in sorted(self.spans.values(), key=lambda s: (s.start, -s.end)):
+                for line in layout.lines_between(span.start, span.end):
+                    index.setdefault(line, []).append(span.id)
+        self.line_index = index
+
+    def _margin_width(self) -> int:
+        width = self.scrollable_content_region.width
+        return min(MARGIN_MAX, max(width // 4, 10)) if width >= 40 else 0
+
+    def _text_width(self) -> int:
+        width = self.scrollable_content_region.width
+        margin = self._margin_width()
+        return width - margin - (1 if margin else 0)
+
+    def on_resize(self, event: Resize) -> None:
+        if self.lines is None or self.lines.width != max(self._text_width(), 8):
+            self._relayout()
+            self.scroll_to_cursor()
+
+    # ------------------------------------------------------------- rendering
+
+    def _code_style(self, code_id: int) -> Style:
+        style = self._styles.get(code_id)
+        if style is None:
+            base = self.background_colors[1]
+            colour = Color.parse(self.code_colours.get(code_id, "#888888"))
+            style = Style(bgcolor=base.blend(colour, 0.45).rich_color)
+            self._styles[code_id] = style
+        return style
+
+    def _margin_style(self, code_id: int) -> Style:
+        style = self._margin_styles.get(code_id)
+        if style is None:
+            colour = Color.parse(self.code_colours.get(code_id, "#888888"))
+            style = Style(color=colour.rich_color, bold=True)
+            self._margin_styles[code_id] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if self.lines is None:
+            self._relayout()
+        layout = self.lines
+        index = self.scroll_offset.y + y
+        if layout is None or index >= len(layout):
+            return Strip.blank(width, self.rich_style)
+        return self.line_strip(index, width)
+
+    def line_strip(self, index: int, width: int) -> Strip:
+        """The rendered strip of display line ``index`` (from the cache when unchanged)."""
+        layout = self.lines
+        assert layout is not None
+        start, end = layout.starts[index], layout.ends[index]
+        lo, hi = self.selection
+        sel = (max(lo, start), min(hi, end)) if lo < end and hi > start else None
+        if sel is not None and sel[0] >= sel[1]:
+            sel = None
+        cursor_col = -1
+        if layout.line_of(self.cursor) == index:
+            cursor_col = self.cursor - start
+        key = (index, width, self._version, sel, cursor_col, self.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_line(index, width, sel, cursor_col)
+            self._cache[key] = strip
+        return strip
+
+    def _render_line(
+        self, index: int, width: int, sel: tuple[int, int] | None, cursor_col: int
+    ) -> Strip:
+        layout = self.lines
+        assert layout is not None
+        base = self.rich_style
+        margin = self._margin_width()
+        text_width = width - margin - (1 if margin else 0)
+        kind = layout.kinds[index]
+        if kind == BLANK:
+            return Strip.blank(width, base)
+        if kind == SPEAKER:
+            label = layout.labels.get(index, "")
+            style = base + self.get_component_rich_style("transcript--speaker")
+            return Strip([Segment(label[:width], style)]).adjust_cell_length(width, base)
+        start, end = layout.starts[index], layout.ends[index]
+        chunk = self.text[start:end].replace("\t", " ")
+        n = len(chunk)
+        points = {0, n}
+        pieces: list[tuple[int, int, int]] = []
+        ids = self.line_index.get(index, ())
+        for span_id in ids:
+            span = self.spans[span_id]
+            a, b = max(span.start, start) - start, min(span.end, end) - start
+            if a < b:
+                pieces.append((a, b, span.code_id))
+                points.update((a, b))
+        if sel is not None:
+            points.update((sel[0] - start, sel[1] - start))
+        hits = self._hits_on(start, end)
+        for a, b in hits:
+            points.update((a, b))
+        label_len = layout.label_spans.get(index, 0)
+        if label_len:
+            points.add(label_len)
+        if 0 <= cursor_col < n:
+            points.update((cursor_col, cursor_col + 1))
+        cursor_style = self.get_component_rich_style("transcript--cursor")
+        selection_style = self.get_component_rich_style("transcript--selection")
+        find_style = self.get_component_rich_style("transcript--find")
+        speaker_style = self.get_component_rich_style("transcript--speaker")
+        ordered = sorted(p for p in points if 0 <= p <= n)
+        segments: list[Segment] = []
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if a >= b:
+                continue
+            style = base
+            covering = [p for p in pieces if p[0] <= a and p[1] >= b]
+            if covering:
+                style = style + self._code_style(covering[-1][2])
+                if len(covering) > 1:
+                    style = style + Style(underline=True)
+            if a < label_len:
+                style = style + speaker_style
+            if any(h[0] <= a and h[1] >= b for h in hits):
+                style = style + find_style
+            if sel is not None and sel[0] - start <= a and sel[1] - start >= b:
+                style = style + selection_style
+            if a == cursor_col:
+                style = style + cursor_style
+            segments.append(Segment(chunk[a:b], style))
+        if cursor_col >= n:
+            segments.append(Segment(" ", base + cursor_style))
+        strip = Strip(segments).adjust_cell_length(text_width, base)
+        if margin:
+            strip = Strip.join([strip, self._margin(index, margin, base)])
+        return strip
+
+    def _margin(self, index: int, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("transcript--margin")
+        segments = [Segment("│", style)]
+        seen: list[int] = []
+        for span_id in self.line_index.get(index, ()):
+            code_id = self.spans[span_id].code_id
+            if code_id not in seen:
+                seen.append(code_id)
+        used = 1
+        for code_id in seen:
+            name = self.code_names.get(code_id, "?")
+            room = width + 1 - used
+            if room <= 1:
+                break
+            text = f"{name[: room - 1]} "
+            segments.append(Segment(text, style + self._margin_style(code_id)))
+            used += len(text)
+        return Strip(segments).adjust_cell_length(width + 1, style)
+
+    def _hits_on(self, start: int, end: int) -> list[tuple[int, int]]:
+        if not self.find_hits:
+            return []
+        i = bisect_left(self._find_starts, start)
+        while i > 0 and self.find_hits[i - 1][1] > start:
+            i -= 1
+        out = []
+        while i < len(self.find_hits) and self.find_hits[i][0] < end:
+            a, b = self.find_hits[i]
+            if b > start:
+                out.append((max(a, start) - start, min(b, end) - start))
+            i += 1
+        return out
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # ------------------------------------------------------------- selection
+
+    @property
+    def selection(self) -> tuple[int, int]:
+        """The selected ``[start, end)``; empty (cursor, cursor) when nothing is selected."""
+        if self.sel_anchor is None or self.sel_anchor == self.cursor:
+            return (self.cursor, self.cursor)
+        return (min(self.sel_anchor, self.cursor), max(self.sel_anchor, self.cursor))
+
+    def spans_at(self, offset: int | None = None) -> list[Span]:
+        """The coded spans covering ``offset`` (default: the cursor), innermost last."""
+        offset = self.cursor if offset is None else offset
+        if self.lines is None:
+            return []
+        line = self.lines.line_of(offset)
+        return [
+            self.spans[i] for i in self.line_index.get(line, ())
+            if self.spans[i].start <= offset < self.spans[i].end
+        ]
+
+    def spans_here(self) -> list[Span]:
+        """The spans the next edit is about: those overlapping the selection, else at the cursor."""
+        lo, hi = self.selection
+        if hi <= lo or self.lines is None:
+            return self.spans_at()
+        seen: dict[int, Span] = {}
+        for line in self.lines.lines_between(lo, hi):
+            for span_id in self.line_index.get(line, ()):
+                span = self.spans[span_id]
+                if span.start < hi and span.end > lo:
+                    seen[span_id] = span
+        return sorted(seen.values(), key=lambda s: (s.start, -s.end))
+
+    def move_to(self, offset: int, *, extend: bool = False, keep_goal: bool = False) -> None:
+        """Move the cursor; with ``extend`` the selection grows from its anchor."""
+        offset = max(0, min(offset, len(self.text)))
+        old_lines = self._touched_lines()
+        if extend:
+            if self.sel_anchor is None:
+                self.sel_anchor = self.cursor
+        else:
+            self.sel_anchor = None
+        self.cursor = offset
+        if not keep_goal:
+            self._goal_column = None
+        self._refresh_lines(old_lines | self._touched_lines())
+        self.scroll_to_cursor()
+        self.post_message(self.CursorMoved(self))
+
+    def select(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` with the cursor at its end."""
+        old_lines = self._touched_lines()
+        self.sel_anchor, self.cursor = start, end
+        self._goal_column = None
+        self._refresh_lines(old_lines | self._touched_lines())
+        self.scroll_to_cursor()
+        self.post_message(self.CursorMoved(self))
+
+    def _touched_lines(self) -> set[int]:
+        if self.lines is None:
+            return set()
+        lo, hi = self.selection
+        first = self.lines.line_of(lo)
+        last = self.lines.line_of(max(hi - 1, lo))
+        lines = {self.lines.line_of(self.cursor)}
+        if last - first < 400:
+            lines.update(range(first, last + 1))
+        else:
+            lines.update(range(first, first + 200))
+            lines.update(range(last - 200, last + 1))
+        return lines
+
+    def _refresh_lines(self, lines: set[int]) -> None:
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height
+        visible = [y for y in lines if top <= y < top + height]
+        if visible:
+            self.refresh_lines(min(visible), max(visible) - min(visible) + 1)
+
+    def scroll_to_cursor(self) -> None:
+        if self.lines is None:
+            return
+        line = self.lines.line_of(self.cursor)
+        top = round(self.scroll_offset.y)
+        height = max(self.scrollable_content_region.height, 1)
+        if line < top:
+            self.scroll_to(y=line, animate=False, immediate=True)
+        elif line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False, immediate=True)
+
+    # --------------------------------------------------------------- motions
+
+    def _right(self, offset: int) -> int:
+        layout = self.lines
+        if layout is None:
+            return offset
+        line = layout.line_of(offset)
+        if offset < layout.ends[line]:
+            return offset + 1
+        nxt = layout.next_text_line(line, 1)
+        return layout.starts[nxt] if nxt is not None else offset
+
+    def _left(self, offset: int) -> int:
+        layout = self.lines
+        if layout is None:
+            return offset
+        line = layout.line_of(offset)
+        if offset > layout.starts[line]:
+            return offset - 1
+        prev = layout.next_text_line(line, -1)
+        if prev is None:
+            return offset
+        return layout.ends[prev] - (1 if layout.continues(prev) else 0)
+
+    def _vertical(self, offset: int, lines: int) -> int:
+        layout = self.lines
+        if layout is None:
+            return offset
+        line = layout.line_of(offset)
+        if self._goal_column is None:
+            self._goal_column = offset - layout.starts[line]
+        step = 1 if lines > 0 else -1
+        target = line
+        for _ in range(abs(lines)):
+            nxt = layout.next_text_line(target, step)
+            if nxt is None:
+                break
+            target = nxt
+        if target == line:
+            return layout.ends[line] if step > 0 else layout.starts[line]
+        length = layout.ends[target] - layout.starts[target]
+        if layout.continues(target):
+            length -= 1
+        return layout.starts[target] + max(0, min(self._goal_column, length))
+
+    def _page(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def action_cursor_left(self) -> None:
+        self.move_to(self._left(self.cursor))
+
+    def action_cursor_right(self) -> None:
+        self.move_to(self._right(self.cursor))
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self._vertical(self.cursor, -1), keep_goal=True)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self._vertical(self.cursor, 1), keep_goal=True)
+
+    def action_page_up(self) -> None:
+        self.move_to(self._vertical(self.cursor, -self._page()), keep_goal=True)
+
+    def action_page_down(self) -> None:
+        self.move_to(self._vertical(self.cursor, self._page()), keep_goal=True)
+
+    def action_word_right(self) -> None:
+        self.move_to(word_end(self.text, self.cursor))
+
+    def action_word_left(self) -> None:
+        self.move_to(word_start(self.text, self.cursor))
+
+    def action_line_start(self) -> None:
+        if self.lines is not None:
+            self.move_to(self.lines.starts[self.lines.line_of(self.cursor)])
+
+    def action_line_end(self) -> None:
+        if self.lines is not None:
+            self.move_to(self.lines.ends[self.lines.line_of(self.cursor)])
+
+    def action_document_start(self) -> None:
+        self.move_to(0)
+
+    def action_document_end(self) -> None:
+        self.move_to(len(self.text))
+
+    def action_extend_left(self) -> None:
+        self.move_to(self._left(self.cursor), extend=True)
+
+    def action_extend_right(self) -> None:
+        self.move_to(self._right(self.cursor), extend=True)
+
+    def action_extend_up(self) -> None:
+        self.move_to(self._vertical(self.cursor, -1), extend=True, keep_goal=True)
+
+    def action_extend_down(self) -> None:
+        self.move_to(self._vertical(self.cursor, 1), extend=True, keep_goal=True)
+
+    def action_extend_word(self) -> None:
+        self.move_to(word_end(self.text, self.cursor), extend=True)
+
+    def action_shrink_word(self) -> None:
+        self.move_to(word_start(self.text, self.cursor), extend=True)
+
+    def _extend_unit(self, spans: list[tuple[int, int]], starts: list[int]) -> None:
+        if not spans:
+            return
+        if self.sel_anchor is None or self.sel_anchor == self.cursor:
+            i = unit_at(spans, starts, self.cursor)
+            assert i is not None
+            self.sel_anchor = min(spans[i][0], self.cursor)
+            self.move_to(spans[i][1], extend=True)
+            return
+        i = unit_at(spans, starts, self.cursor)
+        assert i is not None
+        target = spans[i][1]
+        if target <= self.cursor and i + 1 < len(spans):
+            target = spans[i + 1][1]
+        self.move_to(max(target, self.cursor), extend=True)
+
+    def action_extend_sentence(self) -> None:
+        self._extend_unit(self.sentences, self._sentence_starts)
+
+    def action_extend_turn(self) -> None:
+        self._extend_unit(self._turn_spans, self._turn_starts)
+
+    def _select_unit(self, spans: list[tuple[int, int]], starts: list[int]) -> None:
+        i = unit_at(spans, starts, self.cursor)
+        if i is not None:
+            self.select(*spans[i])
+
+    def action_select_sentence(self) -> None:
+        self._select_unit(self.sentences, self._sentence_starts)
+
+    def action_select_turn(self) -> None:
+        self._select_unit(self._turn_spans, self._turn_starts)
+
+    def action_clear_selection(self) -> None:
+        if self.sel_anchor is not None:
+            self.move_to(self.cursor)
+
+    # ------------------------------------------------------------------ find
+
+    def set_find(self, hits: list[tuple[int, int]]) -> None:
+        self.find_hits = sorted(hits)
+        self._find_starts = [a for a, _ in self.find_hits]
+        self._invalidate()
+
+    def find_next(self, backwards: bool = False) -> bool:
+        """Select the next (or previous) find hit after the cursor; False when there is none."""
+        if not self.find_hits:
+            return False
+        lo, _ = self.selection
+        if backwards:
+            i = bisect_left(self._find_starts, lo) - 1
+            hit = self.find_hits[i % len(self.find_hits)]
+        else:
+            i = bisect_right(self._find_starts, lo)
+            hit = self.find_hits[i % len(self.find_hits)]
+        self.select(*hit)
+        return True
+
+    # ----------------------------------------------------------------- mouse
+
+    def _offset_at(self, x: int, y: int) -> int | None:
+        layout = self.lines
+        if layout is None or not layout.starts:
+            return None
+        line = min(max(round(self.scroll_offset.y) + y, 0), len(layout) - 1)
+        while line < len(layout) - 1 and layout.kinds[line] != 0:
+            line += 1
+        length = layout.ends[line] - layout.starts[line]
+        if layout.continues(line):
+            length -= 1
+        return layout.starts[line] + max(0, min(x, length))
+
+    def on_mouse_down(self, event: MouseDown) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        target = self._offset_at(offset.x, offset.y)
+        if target is None:
+            return
+        self.focus()
+        self._dragging = True
+        self.capture_mouse()
+        self.move_to(target)
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        if not self._dragging:
+            return
+        offset = event.get_content_offset_capture(self)
+        target = self._offset_at(offset.x, offset.y)
+        if target is not None and target != self.cursor:
+            self.move_to(target, extend=True)
+
+    def on_mouse_up(self, event: MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
