@@ -7,7 +7,9 @@ with slightly different boundaries, as people do, so codings overlap in realisti
 Printed, best of several runs in this process:
   (a) read      the SELECT of the columns the engine needs, into tuples
   (b) engine    workbench.analysis.cooccurrence.cooccurrence, end to end (overlap mode)
-  (c) all-pairs every pair of codings in each document compared (what simple tools do)
+  (c) all-pairs every pair of codings in each document compared (what simple tools do), once
+                as a tight inline loop over tuples and once written plainly (records and a
+                test function per pair, as such tools usually are)
 Targets: engine <= 2x read, and >= 10x faster than all-pairs. The all-pairs result is checked
 equal to the engine's, so the comparison is like for like.
 
@@ -97,6 +99,29 @@ def all_pairs(project: Project) -> Counter:
     return counts
 
 
+def meet(x: dict, y: dict) -> bool:
+    """Do two codings co-occur? One coder, two codes, at least one shared character."""
+    return (x["coder"] == y["coder"] and x["code"] != y["code"]
+            and x["start"] < y["end"] and y["start"] < x["end"])
+
+
+def all_pairs_plain(project: Project) -> Counter:
+    """The same baseline written as such tools usually are: a record per coding, a test
+    function per pair (the shape of QualCoder-style relation reports)."""
+    paths = {c.id: c.path for c in project.codes()}
+    by_doc: dict[int, list[dict]] = {}
+    for doc, coder, start, end, code in project.conn.execute(READ_SQL):
+        by_doc.setdefault(doc, []).append(
+            {"coder": coder, "code": paths[code], "start": start, "end": end})
+    counts: Counter = Counter()
+    for records in by_doc.values():
+        for i, x in enumerate(records):
+            for y in records[i + 1:]:
+                if meet(x, y):
+                    counts[tuple(sorted((x["code"], y["code"])))] += 1
+    return counts
+
+
 def best(fn, repeat: int) -> tuple[float, object]:
     times, value = [], None
     for _ in range(repeat):
@@ -128,9 +153,10 @@ def main(argv: list[str] | None = None) -> int:
                 project, selection=__import__("workbench.analysis.filters", fromlist=["x"])
                 .Selection.build(depth=1)), repeat)
             t_all, baseline = best(lambda: all_pairs(project), 1)
+            t_plain, plain = best(lambda: all_pairs_plain(project), 1)
         assert len(rows) == codings
         engine_counts = {(p.a, p.b): p.count for p in result.pairs}
-        if engine_counts != dict(baseline):
+        if engine_counts != dict(baseline) or engine_counts != dict(plain):
             print("MISMATCH between engine and all-pairs baseline", file=sys.stderr)
             return 1
         pairs = sum(engine_counts.values())
@@ -140,11 +166,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    engine, proximity 50 {t_prox * 1000:8.1f} ms   {t_prox / t_read:5.2f}x read "
               f"({sum(p.count for p in prox.pairs):,} pairs)")
         print(f"    engine, --depth 1    {t_group * 1000:8.1f} ms   {t_group / t_read:5.2f}x read")
-        print(f"(c) all-pairs baseline   {t_all * 1000:8.1f} ms   "
+        print(f"(c) all-pairs, tight     {t_all * 1000:8.1f} ms   "
               f"engine is {t_all / t_engine:5.1f}x faster")
-        ok = t_engine <= 2 * t_read and t_all >= 10 * t_engine
-        print("targets (engine <= 2x read, >= 10x faster than all-pairs):",
-              "met" if ok else "NOT met")
+        print(f"    all-pairs, plain     {t_plain * 1000:8.1f} ms   "
+              f"engine is {t_plain / t_engine:5.1f}x faster")
+        print("target engine <= 2x read:", "met" if t_engine <= 2 * t_read else "NOT met")
+        print("target >= 10x faster than all-pairs: tight loop",
+              "met" if t_all >= 10 * t_engine else "NOT met", "| plain",
+              "met" if t_plain >= 10 * t_engine else "NOT met")
     return 0
 
 

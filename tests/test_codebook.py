@@ -401,14 +401,6 @@ def test_round_trip_property(tmp_path, groups, example):
 # --------------------------------------------------------------------------- .qdc dispatch
 
 
-def test_qdc_without_the_interop_module_is_a_clear_error(project, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "workbench.interop.qdc", None)
-    with pytest.raises(CodebookError, match=r"\.qdc .*not available"):
-        load_codebook(project, tmp_path / "book.qdc")
-    with pytest.raises(CodebookError, match=r"\.qdc .*not available"):
-        export_codebook(project, tmp_path / "book.QDC")
-
-
 def test_qdc_is_handed_to_the_interop_module(project, tmp_path, monkeypatch):
     calls = []
     fake = types.ModuleType("workbench.interop.qdc")

@@ -588,13 +588,9 @@ def _save_meta(project: Project, meta: dict[str, str | None]) -> None:
 
 
 def _qdc():
-    try:
-        from workbench.interop import qdc
-    except ModuleNotFoundError as exc:
-        if exc.name in ("workbench.interop.qdc", "workbench.interop"):
-            raise CodebookError(".qdc (REFI-QDA) codebooks are not available in this version; "
-                                "use a .yaml codebook") from None
-        raise
+    """The REFI-QDA codebook module, imported only when a .qdc file is named (it needs lxml)."""
+    from workbench.interop import qdc
+
     return qdc
 
 

@@ -28,6 +28,11 @@ class WorkbenchScreen(Screen):
     def refresh_data(self) -> None:
         """Reload what the screen shows from the project."""
 
+    _shown_before = False
+
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        # the first resume follows mounting, which loaded the data already
+        if self._shown_before:
+            self.refresh_data()
+        self._shown_before = True
         self.wb.update_status()

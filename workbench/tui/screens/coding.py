@@ -364,5 +364,7 @@ class CodingScreen(WorkbenchScreen):
             self.code_tree.focus()
 
     def status(self) -> str:
+        if not hasattr(self, "document"):
+            return ""
         done = self.document_id in self.project.done_documents(self.wb.coder_id)
         return f"{self.document.name}{' · done' if done else ''}"

@@ -1,0 +1,140 @@
+"""Reviewing stored suggestions: list them, accept one into a coding, reject one for good.
+
+This is the core API the CLI and the TUI share. Accepting and rejecting are each one undoable
+action: accept inserts a coding whose ``source`` is ``suggestion:<id>`` and marks the suggestion
+accepted with the new coding's id; reject marks it rejected. A rejected suggestion keeps its row,
+and because (document, code, start, end) is unique, ``suggest run`` never proposes it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.errors import WorkbenchError
+from workbench.project import Project, new_guid, now
+
+ORDERS = ("position", "uncertainty", "score")
+STATUSES = ("open", "accepted", "rejected", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    id: int
+    document_id: int
+    document: str
+    code_id: int
+    code: str
+    start: int
+    end: int
+    score: float
+    suggester: str
+    reason: str
+    status: str
+    coder: str | None
+    coding_id: int | None
+    created_at: str
+    decided_at: str | None
+
+    @property
+    def uncertainty(self) -> float:
+        """1 at a score of 0.5 (the model cannot tell), 0 at 0 or 1."""
+        return 1.0 - 2.0 * abs(self.score - 0.5)
+
+
+_SELECT = (
+    's.id, s.document_id, d.name, s.code_id, s.start, s."end", s.score, s.suggester, s.reason, '
+    "s.status, c.name, s.coding_id, s.created_at, s.decided_at FROM suggestions s "
+    "JOIN documents d ON d.id = s.document_id LEFT JOIN coders c ON c.id = s.coder_id"
+)
+
+
+def _rows_to_suggestions(project: Project, rows: list[tuple]) -> list[Suggestion]:
+    paths = {c.id: c.path for c in project.codes()}
+    return [Suggestion(r[0], r[1], r[2], r[3], paths.get(r[3], "?"), r[4], r[5], r[6], r[7],
+                       r[8], r[9], r[10], r[11], r[12], r[13]) for r in rows]
+
+
+def list_suggestions(project: Project, document: str | int | None = None, *,
+                     order: str = "position", status: str = "open",
+                     code: str | None = None) -> list[Suggestion]:
+    """Suggestions (open by default) of one document or all, by position or by uncertainty.
+
+    ``position``: document name, then start. ``uncertainty``: scores nearest 0.5 first (the
+    review queue: the ones a decision teaches the model most about). ``score``: highest first.
+    """
+    if order not in ORDERS:
+        raise WorkbenchError(f"unknown order {order!r}; use {', '.join(ORDERS)}")
+    if status not in STATUSES:
+        raise WorkbenchError(f"unknown status {status!r}; use {', '.join(STATUSES)}")
+    where, params = [], []
+    if document is not None:
+        where.append("s.document_id = ?")
+        params.append(project.document(document).id)
+    if status != "all":
+        where.append("s.status = ?")
+        params.append(status)
+    if code is not None:
+        where.append("s.code_id = ?")
+        params.append(project.code(code).id)
+    sql = "SELECT " + _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    sql += {
+        "position": ' ORDER BY d.name, s.start, s."end", s.id',
+        "uncertainty": ' ORDER BY abs(s.score - 0.5), d.name, s.start, s.id',
+        "score": " ORDER BY s.score DESC, d.name, s.start, s.id",
+    }[order]
+    return _rows_to_suggestions(project, project.conn.execute(sql, params).fetchall())
+
+
+def get_suggestion(project: Project, suggestion_id: int) -> Suggestion:
+    rows = project.conn.execute("SELECT " + _SELECT + " WHERE s.id = ?",
+                                (suggestion_id,)).fetchall()
+    if not rows:
+        raise WorkbenchError(f"no suggestion with id {suggestion_id}", source=str(project.path))
+    return _rows_to_suggestions(project, rows)[0]
+
+
+def _open(project: Project, suggestion_id: int) -> Suggestion:
+    s = get_suggestion(project, suggestion_id)
+    if s.status != "open":
+        raise WorkbenchError(f"suggestion {suggestion_id} was {s.status} already",
+                             source=str(project.path))
+    return s
+
+
+def accept(project: Project, suggestion_id: int, coder: str | None = None, *,
+           start: int | None = None, end: int | None = None) -> int:
+    """Turn an open suggestion into a coding for ``coder``; return the coding id.
+
+    ``start``/``end`` let the reviewer trim the span first (the TUI's resize before accept).
+    """
+    s = _open(project, suggestion_id)
+    start = s.start if start is None else start
+    end = s.end if end is None else end
+    doc = project.document(s.document_id)
+    if not 0 <= start < end <= doc.length:
+        raise WorkbenchError(f"span [{start}, {end}) is outside the text (0 to {doc.length}) "
+                             "or empty", source=doc.name)
+    coder = coder or project.default_coder()
+    coder_id = project.coder_id(coder)
+    with project.action("suggestion",
+                        f"accept suggestion {s.id}: {s.code} in {s.document} [{start}, {end})",
+                        coder=coder) as act:
+        coding_id = act.insert("codings", {
+            "guid": new_guid(), "document_id": s.document_id, "code_id": s.code_id,
+            "coder_id": coder_id, "start": start, "end": end,
+            "source": f"suggestion:{s.id}", "created_at": now(),
+        })
+        act.update("suggestions", s.id, status="accepted", coder_id=coder_id,
+                   coding_id=coding_id, decided_at=now())
+    return coding_id
+
+
+def reject(project: Project, suggestion_id: int, coder: str | None = None) -> None:
+    """Reject an open suggestion; the same span and code is never suggested again."""
+    s = _open(project, suggestion_id)
+    coder = coder or project.default_coder()
+    coder_id = project.coder_id(coder)
+    with project.action("suggestion",
+                        f"reject suggestion {s.id}: {s.code} in {s.document} [{s.start}, {s.end})",
+                        coder=coder) as act:
+        act.update("suggestions", s.id, status="rejected", coder_id=coder_id, decided_at=now())
