@@ -111,3 +111,11 @@ def test_no_labels_means_no_turns() -> None:
 
 def test_a_label_with_nothing_said_makes_no_empty_turn() -> None:
     assert turns("Ana:\nLuis: hola\nAna:   \nLuis: chau") == [("Luis", "hola"), ("Luis", "chau")]
+
+
+def test_a_generic_role_in_a_header_is_not_a_one_off_speaker() -> None:
+    text = ("Participant: ACA01 (health policy researcher)\nDate: 14 March 2024\n\n"
+            "Interviewer: Hello.\nDr. Quispe: Hello.\nInterviewer: Begin.\nDr. Quispe: Yes.\n"
+            "Participant 4: Me too.\n")
+    assert [s for s, _ in turns(text)] == [
+        None, "Interviewer", "Dr. Quispe", "Interviewer", "Dr. Quispe", "Participant 4"]

@@ -63,10 +63,13 @@ _TITLES = frozenset(
     "dr dra dr. dra. sr sra srta sr. sra. srta. prof prof. lic lic. ing ing. mr mrs ms mr. "
     "mrs. ms. don doña dona".split()
 )
+# Roles that are speakers even alone; the generic ones ("Participant: ACA01" is often a
+# header line) only with a number.
 _ROLE = re.compile(
-    r"^(?:speaker|hablante|locutor|locutora|participant|participante|interviewer|interviewee|"
-    r"entrevistador|entrevistadora|entrevistado|entrevistada|moderator|moderador|moderadora|"
-    r"respondent|informant|informante|facilitator|facilitador|facilitadora)\s*\d*$"
+    r"^(?:interviewer|entrevistador|entrevistadora|moderator|moderador|moderadora|"
+    r"facilitator|facilitador|facilitadora)\s*\d*$"
+    r"|^(?:speaker|hablante|locutor|locutora|participant|participante|interviewee|"
+    r"entrevistado|entrevistada|respondent|informant|informante)\s*\d+$"
     r"|^(?:[a-z]{1,3}\d+|[a-z])$",
     re.IGNORECASE,
 )

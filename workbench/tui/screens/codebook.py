@@ -147,7 +147,7 @@ class CodebookScreen(WorkbenchScreen):
                 self._run(lambda: core.rename_code(self.project, code.path, name),
                           f"Renamed to {name.strip()}", select=parent + name.strip())
 
-        self.app.push_screen(PromptModal(f"Rename {code.path}", code.name), renamed)
+        self.app.push_screen(PromptModal(f"Rename {code.path}", code.name, select_all=True), renamed)
 
     def action_move_code(self) -> None:
         code = self._need_code()
@@ -224,7 +224,7 @@ class CodebookScreen(WorkbenchScreen):
                       f"Colour of {code.name}: {colour or 'inherited'}", select=code.path)
 
         self.app.push_screen(PromptModal(f"Colour of {code.path} (#RRGGBB, empty to inherit)",
-                                         code.colour or ""), coloured)
+                                         code.colour or "", select_all=True), coloured)
 
     def action_describe_code(self) -> None:
         code = self._need_code()

@@ -331,7 +331,7 @@ class CodingScreen(WorkbenchScreen):
                 self.notify(f"No match for {needle!r}", severity="warning")
             self.view.focus()
 
-        self.app.push_screen(PromptModal("Find in transcript", self.find_text), found)
+        self.app.push_screen(PromptModal("Find in transcript", self.find_text, select_all=True), found)
 
     def action_find_next(self) -> None:
         if not self.view.find_next():

@@ -54,14 +54,17 @@ class PromptModal(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", *, placeholder: str = "") -> None:
+    def __init__(self, title: str, value: str = "", *, placeholder: str = "",
+                 select_all: bool = False) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text, self.value, self.placeholder = title, value, placeholder
+        self.select_all = select_all
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, id="prompt")
+            yield Input(self.value, placeholder=self.placeholder, id="prompt",
+                        select_on_focus=self.select_all)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)

@@ -1,0 +1,191 @@
+"""Fuzzing every reader: broken input gives our own one-line error and changes nothing.
+
+Each importer (transcripts in six formats, YAML and .qdc codebooks, .qdpx projects) gets
+arbitrary bytes and mutated copies of a valid file: bit flips, truncation, junk, moved and
+duplicated lines, and for zip-based formats damaged archives and damaged, dropped, renamed or
+added members. The property: the call either succeeds (a mutated file may still be valid; the
+project must then pass ``check``) or raises a ``WorkbenchError`` with a non-empty one-line
+message and leaves every table exactly as it was. Examples are derandomised, so a run is
+reproducible and the module stays within its time budget.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests import refi_helpers
+from tests.reliability_helpers import Guard, mutated_text, mutated_xml, mutated_yaml, mutated_zip
+from workbench.codebook import load_codebook
+from workbench.ingest import import_files
+from workbench.interop.qdc import export_qdc, load_qdc
+from workbench.interop.qdpx import export_qdpx, import_qdpx
+from workbench.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+TRANSCRIPTS = REPO / "transcripts"
+TEXT_SEEDS = {".txt": "DRS01.txt", ".md": "NGO01.md", ".vtt": "INT01.vtt", ".srt": "COM01.srt"}
+ZIP_SEEDS = {".docx": ("ACA01.docx", ("word/document.xml",)),
+             ".odt": ("MIN01.odt", ("content.xml",))}
+SEED_BYTES = 6000  # mutate the start of each sample file: enough structure, fast to import
+
+FUZZ = settings(max_examples=20, deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                       HealthCheck.function_scoped_fixture])
+FEW = settings(FUZZ, max_examples=12)
+
+
+def text_seed(name: str) -> bytes:
+    """The start of a sample transcript, cut at a line end."""
+    data = (TRANSCRIPTS / name).read_bytes()
+    if len(data) <= SEED_BYTES:
+        return data
+    return data[: data.rindex(b"\n\n", 0, SEED_BYTES) + 1]
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
+
+
+@pytest.fixture(scope="module")
+def seeded() -> Guard:
+    """A small project with documents, cases, codes, codings and memos."""
+    project = refi_helpers.build(Project.memory())
+    guard = Guard(project)
+    yield guard
+    project.close()
+
+
+@pytest.fixture(scope="module")
+def empty() -> Guard:
+    project = Project.memory()
+    guard = Guard(project)
+    yield guard
+    project.close()
+
+
+@pytest.fixture(scope="module")
+def refi_files(workdir) -> dict[str, bytes]:
+    """A valid .qdc and .qdpx written from the interchange fixture project."""
+    project = refi_helpers.build(Project.memory())
+    export_qdc(project, workdir / "seed.qdc")
+    export_qdpx(project, workdir / "seed.qdpx")
+    project.close()
+    return {".qdc": (workdir / "seed.qdc").read_bytes(),
+            ".qdpx": (workdir / "seed.qdpx").read_bytes()}
+
+
+def written(workdir: Path, suffix: str, data: bytes) -> Path:
+    path = workdir / f"input{suffix}"
+    path.write_bytes(data)
+    return path
+
+
+def import_transcript(guard: Guard, path: Path) -> None:
+    guard.attempt(lambda p: import_files(p, [path]))
+
+
+# --------------------------------------------------------------------------- transcripts
+
+
+def test_seeds_are_valid(workdir, seeded):
+    """The unmutated seeds import: the mutations start from files that work."""
+    for suffix, name in TEXT_SEEDS.items():
+        assert seeded.attempt(lambda p: import_files(
+            p, [written(workdir, suffix, text_seed(name))])) is None, suffix
+    for suffix, (name, _) in ZIP_SEEDS.items():
+        data = (TRANSCRIPTS / name).read_bytes()
+        assert seeded.attempt(lambda p: import_files(
+            p, [written(workdir, suffix, data)])) is None, suffix
+
+
+@pytest.mark.parametrize("suffix", [*TEXT_SEEDS, *ZIP_SEEDS])
+@FEW
+@given(data=st.binary(max_size=3000))
+def test_arbitrary_bytes_as_transcript(workdir, seeded, suffix, data):
+    import_transcript(seeded, written(workdir, suffix, data))
+
+
+@pytest.mark.parametrize("suffix", list(TEXT_SEEDS))
+@FUZZ
+@given(data=st.data())
+def test_mutated_text_transcript(workdir, seeded, suffix, data):
+    mutated = data.draw(mutated_text(text_seed(TEXT_SEEDS[suffix])))
+    import_transcript(seeded, written(workdir, suffix, mutated))
+
+
+@pytest.mark.parametrize("suffix", list(ZIP_SEEDS))
+@FUZZ
+@given(data=st.data())
+def test_mutated_zip_transcript(workdir, seeded, suffix, data):
+    name, xml_members = ZIP_SEEDS[suffix]
+    mutated = data.draw(mutated_zip((TRANSCRIPTS / name).read_bytes(), xml_members))
+    import_transcript(seeded, written(workdir, suffix, mutated))
+
+
+def test_a_damaged_file_among_good_ones_imports_nothing(workdir, seeded):
+    good = written(workdir, ".txt", text_seed("DRS01.txt"))
+    bad = workdir / "broken.docx"
+    bad.write_bytes((TRANSCRIPTS / "ACA01.docx").read_bytes()[:5000])
+    error = seeded.attempt(lambda p: import_files(p, [good, bad]))
+    assert error is not None and "broken.docx" in str(error)
+
+
+# --------------------------------------------------------------------------- codebooks
+
+
+@FEW
+@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".yaml", ".qdc"]))
+def test_arbitrary_bytes_as_codebook(workdir, seeded, data, suffix):
+    path = written(workdir, suffix, data)
+    seeded.attempt(lambda p: load_codebook(p, path))
+
+
+@settings(FUZZ, max_examples=40)
+@given(data=st.data())
+def test_mutated_yaml_codebook(workdir, seeded, data):
+    seed = (REPO / "codebooks" / "health-governance.yaml").read_bytes()
+    path = written(workdir, ".yaml", data.draw(mutated_yaml(seed)))
+    seeded.attempt(lambda p: load_codebook(p, path))
+
+
+@settings(FUZZ, max_examples=30)
+@given(data=st.data())
+def test_mutated_qdc_codebook(workdir, seeded, refi_files, data):
+    path = written(workdir, ".qdc", data.draw(mutated_xml(refi_files[".qdc"])))
+    seeded.attempt(lambda p: load_qdc(p, path))
+
+
+# --------------------------------------------------------------------------- .qdpx
+
+
+def test_qdpx_seed_is_valid(workdir, empty, refi_files):
+    path = written(workdir, ".qdpx", refi_files[".qdpx"])
+    assert empty.attempt(lambda p: import_qdpx(p, path)) is None
+
+
+@FEW
+@given(data=st.binary(max_size=3000))
+def test_arbitrary_bytes_as_qdpx(workdir, empty, data):
+    path = written(workdir, ".qdpx", data)
+    empty.attempt(lambda p: import_qdpx(p, path))
+
+
+@settings(FUZZ, max_examples=40)
+@given(data=st.data())
+def test_mutated_qdpx_into_new_project(workdir, empty, refi_files, data):
+    mutated = data.draw(mutated_zip(refi_files[".qdpx"], ("project.qde",)))
+    path = written(workdir, ".qdpx", mutated)
+    empty.attempt(lambda p: import_qdpx(p, path))
+
+
+@settings(FUZZ, max_examples=25)
+@given(data=st.data())
+def test_mutated_qdpx_merged_into_a_project(workdir, seeded, refi_files, data):
+    mutated = data.draw(mutated_zip(refi_files[".qdpx"], ("project.qde",)))
+    path = written(workdir, ".qdpx", mutated)
+    seeded.attempt(lambda p: import_qdpx(p, path, merge=True))
