@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from tests.cooccur_helpers import add_codes, add_doc, code, counts, set_attribute
 from workbench.analysis.cooccurrence import (
+    OVERLAP,
     Options,
     coefficients,
     cooccurrence,
@@ -32,7 +33,7 @@ def p(project):
     return project
 
 
-def run(project, options=Options(), **sel):
+def run(project, options=OVERLAP, **sel):
     return cooccurrence(project, options, Selection.build(**sel))
 
 
@@ -325,3 +326,23 @@ def test_sweep_equals_brute_force(items, reach, rolled):
     for (a, b), n in pairs.items():
         for value in coefficients(n, freq[a], freq[b])[:3]:
             assert 0 <= value <= 1
+
+
+def test_docs_worked_example(p):
+    """The numbers printed in docs/cooccurrence.md (A = Budget, B = Civil, C = Autonomy)."""
+    code(p, "d1", A, 0, 40)
+    code(p, "d1", B, 30, 60)
+    code(p, "d1", B, 100, 120)
+    code(p, "d1", A, 125, 140)
+    code(p, "d1", C, 200, 210)
+    r = run(p)
+    assert r.frequencies == {A: 2, B: 2, C: 1}
+    pair = r.pair(A, B)
+    assert (pair.count, round(pair.c, 3), pair.conditional_ab, pair.conditional_ba) == (
+        1, 0.333, 0.5, 0.5)
+    assert run(p, PROX(4)).pair(A, B).count == 1
+    near = run(p, PROX(5)).pair(A, B)
+    assert (near.count, near.c, near.conditional_ab) == (2, 1.0, 1.0)
+    assert counts(run(p, PROX(59))) == {(A, B): 2}
+    # at 60, Budget [0,40) reaches Civil [100,120) and the second Budget reaches Autonomy
+    assert counts(run(p, PROX(60))) == {(A, B): 3, (A, C): 1}

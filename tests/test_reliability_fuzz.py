@@ -11,10 +11,11 @@ reproducible and the module stays within its time budget.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests import refi_helpers
@@ -32,10 +33,19 @@ ZIP_SEEDS = {".docx": ("ACA01.docx", ("word/document.xml",)),
              ".odt": ("MIN01.odt", ("content.xml",))}
 SEED_BYTES = 6000  # mutate the start of each sample file: enough structure, fast to import
 
-FUZZ = settings(max_examples=20, deadline=None, derandomize=True, database=None,
+# WORKBENCH_FUZZ_SCALE=50 runs fifty times as many random (not derandomised) examples, for a
+# deeper search than the suite's fixed, reproducible sample.
+SCALE = max(1, int(os.environ.get("WORKBENCH_FUZZ_SCALE", "1")))
+FUZZ = settings(max_examples=20 * SCALE, deadline=None, derandomize=SCALE == 1, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
-FEW = settings(FUZZ, max_examples=12)
+
+
+def examples(n: int) -> settings:
+    return settings(FUZZ, max_examples=n * SCALE)
+
+
+FEW = examples(12)
 
 
 def text_seed(name: str) -> bytes:
@@ -68,15 +78,22 @@ def empty() -> Guard:
     project.close()
 
 
+class Seeds(dict):
+    """Seed files by suffix; a short repr keeps failure reports readable."""
+
+    def __repr__(self) -> str:
+        return f"Seeds({', '.join(self)})"
+
+
 @pytest.fixture(scope="module")
-def refi_files(workdir) -> dict[str, bytes]:
+def refi_files(workdir) -> Seeds:
     """A valid .qdc and .qdpx written from the interchange fixture project."""
     project = refi_helpers.build(Project.memory())
     export_qdc(project, workdir / "seed.qdc")
     export_qdpx(project, workdir / "seed.qdpx")
     project.close()
-    return {".qdc": (workdir / "seed.qdc").read_bytes(),
-            ".qdpx": (workdir / "seed.qdpx").read_bytes()}
+    return Seeds({".qdc": (workdir / "seed.qdc").read_bytes(),
+                  ".qdpx": (workdir / "seed.qdpx").read_bytes()})
 
 
 def written(workdir: Path, suffix: str, data: bytes) -> Path:
@@ -106,6 +123,7 @@ def test_seeds_are_valid(workdir, seeded):
 @pytest.mark.parametrize("suffix", [*TEXT_SEEDS, *ZIP_SEEDS])
 @FEW
 @given(data=st.binary(max_size=3000))
+@example(data=b"\x80\xc2\x80\xc2\x80")  # mixed UTF-8 / Windows-1252 control bytes
 def test_arbitrary_bytes_as_transcript(workdir, seeded, suffix, data):
     import_transcript(seeded, written(workdir, suffix, data))
 
@@ -145,7 +163,7 @@ def test_arbitrary_bytes_as_codebook(workdir, seeded, data, suffix):
     seeded.attempt(lambda p: load_codebook(p, path))
 
 
-@settings(FUZZ, max_examples=40)
+@examples(40)
 @given(data=st.data())
 def test_mutated_yaml_codebook(workdir, seeded, data):
     seed = (REPO / "codebooks" / "health-governance.yaml").read_bytes()
@@ -153,7 +171,7 @@ def test_mutated_yaml_codebook(workdir, seeded, data):
     seeded.attempt(lambda p: load_codebook(p, path))
 
 
-@settings(FUZZ, max_examples=30)
+@examples(30)
 @given(data=st.data())
 def test_mutated_qdc_codebook(workdir, seeded, refi_files, data):
     path = written(workdir, ".qdc", data.draw(mutated_xml(refi_files[".qdc"])))
@@ -175,7 +193,7 @@ def test_arbitrary_bytes_as_qdpx(workdir, empty, data):
     empty.attempt(lambda p: import_qdpx(p, path))
 
 
-@settings(FUZZ, max_examples=40)
+@examples(40)
 @given(data=st.data())
 def test_mutated_qdpx_into_new_project(workdir, empty, refi_files, data):
     mutated = data.draw(mutated_zip(refi_files[".qdpx"], ("project.qde",)))
@@ -183,7 +201,7 @@ def test_mutated_qdpx_into_new_project(workdir, empty, refi_files, data):
     empty.attempt(lambda p: import_qdpx(p, path))
 
 
-@settings(FUZZ, max_examples=25)
+@examples(25)
 @given(data=st.data())
 def test_mutated_qdpx_merged_into_a_project(workdir, seeded, refi_files, data):
     mutated = data.draw(mutated_zip(refi_files[".qdpx"], ("project.qde",)))

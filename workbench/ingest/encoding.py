@@ -148,5 +148,5 @@ def _checked(text: str, encoding: str, source: str) -> Decoded:
 def _byte_offset(text: str, index: int, encoding: str) -> int:
     """Where character ``index`` of ``text`` starts in the file (approximate for mixed input)."""
     bom = {"utf-8-sig": 3, "utf-16-le": 2, "utf-16-be": 2, "utf-32-le": 4, "utf-32-be": 4}
-    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    codec = "utf-8" if encoding in ("utf-8-sig", "utf-8+cp1252") else encoding
     return bom.get(encoding, 0) + len(text[:index].encode(codec, errors="replace"))

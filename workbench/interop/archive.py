@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +80,7 @@ class SafeArchive:
                             source=str(self.path), place=info.filename,
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
             raise InputFileError(f"damaged archive member: {exc}", source=str(self.path),
                                  place=info.filename) from exc
         return b"".join(chunks)

@@ -39,6 +39,8 @@ class ActionSpec:
     show: bool = False
     palette: bool = True
     priority: bool = False
+    #: short label for the footer (the description is the tooltip, help and palette text)
+    label: str = ""
 
 
 def _a(id: str, action: str, description: str, keys: str, scope: str, **kw) -> ActionSpec:
@@ -47,10 +49,10 @@ def _a(id: str, action: str, description: str, keys: str, scope: str, **kw) -> A
 
 ACTIONS: tuple[ActionSpec, ...] = (
     # ---- everywhere
-    _a("help", "help", "Keys and actions", "f1,question_mark", "app", show=True),
-    _a("documents", "documents", "Documents", "f2", "app", show=True),
-    _a("codebook", "codebook", "Codebook", "f3", "app", show=True),
-    _a("search", "search", "Search the project", "ctrl+f", "app", show=True),
+    _a("help", "help", "Keys and actions", "f1,question_mark", "app", show=True, label="Help"),
+    _a("documents", "documents", "Documents", "f2", "app", show=True, label="Documents"),
+    _a("codebook", "codebook", "Codebook", "f3", "app", show=True, label="Codebook"),
+    _a("search", "search", "Search the project", "ctrl+f", "app", show=True, label="Search"),
     _a("switch-coder", "switch_coder", "Switch coder", "ctrl+k", "app"),
     _a("blind", "toggle_blind", "Blind mode: hide other coders' codings", "ctrl+b", "app"),
     _a("undo", "undo", "Undo", "ctrl+z,u", "app"),
@@ -60,25 +62,25 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("suggestions", "analysis('suggestions')", "Code suggestions", "", "app"),
     _a("quit", "quit", "Quit", "ctrl+q", "app", priority=True),
     # ---- documents
-    _a("open-document", "open_document", "Open the document", "enter,o", "documents", show=True),
+    _a("open-document", "open_document", "Open the document", "enter,o", "documents", show=True, label="Open"),
     _a("documents-done", "toggle_done", "Mark done / not done for the coder", "d", "documents",
-       show=True),
+       show=True, label="Done"),
     # ---- coding screen
-    _a("apply-code", "apply_code", "Apply a code (search by name)", "a", "coding", show=True),
+    _a("apply-code", "apply_code", "Apply a code (search by name)", "a", "coding", show=True, label="Apply code"),
     *(
         _a(f"apply-recent-{n}", f"apply_recent({n})", f"Apply recent code {n}", str(n), "coding",
            palette=False)
         for n in range(1, 10)
     ),
     _a("remove-coding", "remove_coding", "Remove the coding under the cursor", "x,delete",
-       "coding", show=True),
+       "coding", show=True, label="Remove"),
     _a("change-code", "change_code", "Change the code of the coding under the cursor", "c",
        "coding"),
     _a("resize-coding", "resize_coding", "Resize the coding under the cursor to the selection",
        "r", "coding"),
     _a("memo", "memo", "Memo on the coding under the cursor (or the document)", "m", "coding",
-       show=True),
-    _a("find", "find", "Find in the transcript", "slash", "coding", show=True),
+       show=True, label="Memo"),
+    _a("find", "find", "Find in the transcript", "slash", "coding", show=True, label="Find"),
     _a("find-next", "find_next", "Next match", "n", "coding"),
     _a("find-previous", "find_previous", "Previous match", "N", "coding"),
     _a("mark-done", "toggle_done", "Mark the document done / not done", "d", "coding"),
@@ -113,22 +115,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
        "transcript"),
     _a("extend-turn", "extend_turn", "Extend selection by a speaker turn", "T", "transcript"),
     _a("select-sentence", "select_sentence", "Select the current sentence", "s", "transcript",
-       show=True),
-    _a("select-turn", "select_turn", "Select the current turn", "t", "transcript", show=True),
+       show=True, label="Sentence"),
+    _a("select-turn", "select_turn", "Select the current turn", "t", "transcript", show=True, label="Turn"),
     _a("clear-selection", "clear_selection", "Clear the selection", "escape", "transcript",
        palette=False),
     # ---- codebook screen
-    _a("code-add", "add_code", "Add a code", "a", "codebook", show=True),
-    _a("code-rename", "rename_code", "Rename the code", "r", "codebook", show=True),
-    _a("code-move", "move_code", "Move the code under another", "m", "codebook", show=True),
-    _a("code-merge", "merge_code", "Merge the code into another", "M", "codebook", show=True),
-    _a("code-delete", "delete_code", "Delete the code", "x,delete", "codebook", show=True),
+    _a("code-add", "add_code", "Add a code", "a", "codebook", show=True, label="Add"),
+    _a("code-rename", "rename_code", "Rename the code", "r", "codebook", show=True, label="Rename"),
+    _a("code-move", "move_code", "Move the code under another", "m", "codebook", show=True, label="Move"),
+    _a("code-merge", "merge_code", "Merge the code into another", "M", "codebook", show=True, label="Merge"),
+    _a("code-delete", "delete_code", "Delete the code", "x,delete", "codebook", show=True, label="Delete"),
     _a("code-colour", "colour_code", "Set the code's colour", "k", "codebook"),
     _a("code-describe", "describe_code", "Edit the code's description", "e", "codebook"),
     _a("code-filter", "filter_codes", "Filter the code tree", "f", "codebook"),
     # ---- search screen
-    _a("search-query", "focus_query", "Edit the query", "slash", "search", show=True),
-    _a("search-code-all", "code_all", "Code every hit with a code", "A", "search", show=True),
+    _a("search-query", "focus_query", "Edit the query", "slash", "search", show=True, label="Query"),
+    _a("search-code-all", "code_all", "Code every hit with a code", "A", "search", show=True, label="Code all hits"),
 )
 
 BY_ID = {a.id: a for a in ACTIONS}
@@ -137,7 +139,8 @@ BY_ID = {a.id: a for a in ACTIONS}
 def bindings(scope: str) -> list[Binding]:
     """Key bindings of one scope, with ids so a keymap can remap them."""
     return [
-        Binding(a.keys, a.action, a.description, show=a.show, id=a.id, priority=a.priority)
+        Binding(a.keys, a.action, a.label or a.description, show=a.show, id=a.id,
+                priority=a.priority, tooltip=a.description)
         for a in ACTIONS
         if a.scope == scope and a.keys
     ]

@@ -193,6 +193,7 @@ class CodingScreen(WorkbenchScreen):
         self.code_tree.set_count(code.id, self.code_tree.counts.get(code.id, 0) + 1)
         self.wb.remember(code.id)
         self.update_side()
+        self.notify(f"Applied {code.name}", timeout=2)
         return coding_id
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:

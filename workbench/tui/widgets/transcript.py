@@ -88,7 +88,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self.find_hits: list[tuple[int, int]] = []
         self._find_starts: list[int] = []
         self._version = 0
+        #: bumped for single lines (a span added or removed) so the rest stays cached
+        self._line_versions: dict[int, int] = {}
         self._cache: LRUCache[tuple, Strip] = LRUCache(4096)
+        self._look: dict[str, Style] = {}
         self._styles: dict[int, Style] = {}
         self._margin_styles: dict[int, Style] = {}
         self._dragging = False
@@ -139,23 +142,52 @@ class TranscriptView(ScrollView, can_focus=True):
         """Show one more coded span; only the lines it covers are redrawn."""
         self.spans[span.id] = span
         if self.lines is not None:
-            for line in self.lines.lines_between(span.start, span.end):
-                self.line_index.setdefault(line, []).append(span.id)
-                self.line_index[line].sort(key=lambda i: (self.spans[i].start, -self.spans[i].end))
-        self._invalidate()
+            lines = self.lines.lines_between(span.start, span.end)
+            for line in lines:
+                ids = self.line_index.setdefault(line, [])
+                ids.append(span.id)
+                ids.sort(key=lambda i: (self.spans[i].start, -self.spans[i].end))
+            self._touch(lines)
 
     def remove_span(self, span_id: int) -> None:
         span = self.spans.pop(span_id, None)
         if span is not None and self.lines is not None:
-            for line in self.lines.lines_between(span.start, span.end):
+            lines = self.lines.lines_between(span.start, span.end)
+            for line in lines:
                 ids = self.line_index.get(line)
                 if ids and span_id in ids:
                     ids.remove(span_id)
-        self._invalidate()
+            self._touch(lines)
+
+    def _touch(self, lines: range) -> None:
+        """Mark ``lines`` changed: their cached strips are no longer used."""
+        versions = self._line_versions
+        for line in lines:
+            versions[line] = versions.get(line, 0) + 1
+        self._refresh_lines(set(lines))
 
     def _invalidate(self) -> None:
         self._version += 1
+        self._line_versions.clear()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._look.clear()
+        self._styles.clear()
+        self._margin_styles.clear()
+        self._version += 1
+        super().notify_style_update()
+
+    def _style(self, name: str) -> Style:
+        """A component style (``base`` is the widget's own), resolved once per theme."""
+        style = self._look.get(name)
+        if style is None:
+            if name == "base":
+                style = self.rich_style
+            else:
+                style = self.get_component_rich_style(f"transcript--{name}")
+            self._look[name] = style
+        return style
 
     def _relayout(self) -> None:
         width = self._text_width()
@@ -216,7 +248,7 @@ class TranscriptView(ScrollView, can_focus=True):
         layout = self.lines
         index = self.scroll_offset.y + y
         if layout is None or index >= len(layout):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._style("base"))
         return self.line_strip(index, width)
 
     def line_strip(self, index: int, width: int) -> Strip:
@@ -231,7 +263,7 @@ class TranscriptView(ScrollView, can_focus=True):
         cursor_col = -1
         if layout.line_of(self.cursor) == index:
             cursor_col = self.cursor - start
-        key = (index, width, self._version, sel, cursor_col, self.has_focus)
+        key = (index, width, self._version, self._line_versions.get(index, 0), sel, cursor_col)
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render_line(index, width, sel, cursor_col)
@@ -243,7 +275,7 @@ class TranscriptView(ScrollView, can_focus=True):
     ) -> Strip:
         layout = self.lines
         assert layout is not None
-        base = self.rich_style
+        base = self._style("base")
         margin = self._margin_width()
         text_width = width - margin - (1 if margin else 0)
         kind = layout.kinds[index]
@@ -251,7 +283,7 @@ class TranscriptView(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if kind == SPEAKER:
             label = layout.labels.get(index, "")
-            style = base + self.get_component_rich_style("transcript--speaker")
+            style = base + self._style("speaker")
             return Strip([Segment(label[:width], style)]).adjust_cell_length(width, base)
         start, end = layout.starts[index], layout.ends[index]
         chunk = self.text[start:end].replace("\t", " ")
@@ -275,10 +307,10 @@ class TranscriptView(ScrollView, can_focus=True):
             points.add(label_len)
         if 0 <= cursor_col < n:
             points.update((cursor_col, cursor_col + 1))
-        cursor_style = self.get_component_rich_style("transcript--cursor")
-        selection_style = self.get_component_rich_style("transcript--selection")
-        find_style = self.get_component_rich_style("transcript--find")
-        speaker_style = self.get_component_rich_style("transcript--speaker")
+        cursor_style = self._style("cursor")
+        selection_style = self._style("selection")
+        find_style = self._style("find")
+        speaker_style = self._style("speaker")
         ordered = sorted(p for p in points if 0 <= p <= n)
         segments: list[Segment] = []
         for a, b in zip(ordered, ordered[1:], strict=False):
@@ -307,7 +339,7 @@ class TranscriptView(ScrollView, can_focus=True):
         return strip
 
     def _margin(self, index: int, width: int, base: Style) -> Strip:
-        style = base + self.get_component_rich_style("transcript--margin")
+        style = base + self._style("margin")
         segments = [Segment("│", style)]
         seen: list[int] = []
         for span_id in self.line_index.get(index, ()):
@@ -338,12 +370,6 @@ class TranscriptView(ScrollView, can_focus=True):
                 out.append((max(a, start) - start, min(b, end) - start))
             i += 1
         return out
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
 
     # ------------------------------------------------------------- selection
 

@@ -1,0 +1,252 @@
+"""Render cost per key press in the transcript view, against Textual's read-only TextArea.
+
+Builds a synthetic interview (default 100k lines, 10k coded spans) in a temporary project,
+opens it on the coding screen of the real app (headless, ``run_test``), and times inside the
+process, for each key: the action plus the rendering of every visible line. The same keys on a
+read-only ``TextArea`` holding the same text are the baseline. Also times opening the document.
+
+    python benchmarks/bench_tui.py            # 100k lines, 10k spans
+    python benchmarks/bench_tui.py --quick    # 5k lines, 500 spans, a few seconds
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from workbench.codes import add_code  # noqa: E402
+from workbench.project import Project, new_guid, now  # noqa: E402
+
+WORDS = (
+    "the council region budget health network we they said ministry community office "
+    "director money transfer powers people assembly representative meeting year plan "
+    "was were not only but so because when local national decision report public"
+).split()
+SIZE = (160, 50)
+
+
+def synthetic_text(lines: int, seed: int = 7) -> tuple[str, list[tuple[int, int, str]]]:
+    """``lines`` lines of text in turns of ~10 lines, alternating two speakers."""
+    rng = random.Random(seed)
+    parts: list[str] = []
+    turns: list[tuple[int, int, str]] = []
+    pos = 0
+    n = 0
+    while n < lines:
+        speaker = "Interviewer" if len(turns) % 2 == 0 else "Participant"
+        body_lines = []
+        for _ in range(min(rng.randint(3, 12), lines - n)):
+            words = [rng.choice(WORDS) for _ in range(rng.randint(6, 11))]
+            body_lines.append(" ".join(words).capitalize() + ".")
+        n += len(body_lines) + 1  # and the blank line between turns
+        body = f"{speaker}: " + "\n".join(body_lines)
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        turns.append((pos, pos + len(body), speaker))
+        parts.append(body)
+        pos += len(body)
+    return "".join(parts), turns
+
+
+def build(path: Path, lines: int, spans: int) -> tuple[int, str]:
+    """The project with one document and ``spans`` codings; returns (document id, code path)."""
+    text, turns = synthetic_text(lines)
+    sentences = []
+    for start, end, _ in turns:
+        pos = start
+        for piece in text[start:end].split("\n"):
+            sentences.append((pos, pos + len(piece)))
+            pos += len(piece) + 1
+    with Project.open(path) as project:
+        codes = [add_code(project, f"Group {g}/Code {c}").path for g in range(4) for c in range(5)]
+        with project.transaction():
+            doc_id = project.conn.execute(
+                "INSERT INTO documents (guid, name, text, length, sha256, imported_at) "
+                "VALUES (?, 'big', ?, ?, 'x', ?)", (new_guid(), text, len(text), now()),
+            ).lastrowid
+            project.conn.executemany(
+                'INSERT INTO turns (document_id, seq, speaker, start, "end") VALUES (?,?,?,?,?)',
+                [(doc_id, i, sp, s, e) for i, (s, e, sp) in enumerate(turns)],
+            )
+            project.conn.executemany(
+                'INSERT INTO sentences (document_id, seq, start, "end") VALUES (?,?,?,?)',
+                [(doc_id, i, s, e) for i, (s, e) in enumerate(sentences)],
+            )
+            coder_id = project.coder_id("bench")
+            code_ids = [project.code(c).id for c in codes]
+            rng = random.Random(11)
+            chosen = rng.sample(sentences, min(spans, len(sentences)))
+            project.conn.executemany(
+                'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
+                "created_at) VALUES (?,?,?,?,?,?,?)",
+                [(new_guid(), doc_id, rng.choice(code_ids), coder_id, s, e, now())
+                 for s, e in chosen if e > s],
+            )
+    return doc_id, codes[0]
+
+
+def stats(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95
+
+
+async def time_keys(pilot, widget, keys: dict[str, Callable[[], object]], presses: int,
+                    between: Callable[[], object] | None = None) -> dict[str, list[float]]:
+    """For each key: run its action then render every visible line; milliseconds each."""
+    height = widget.scrollable_content_region.height
+    results: dict[str, list[float]] = {}
+    for name, action in keys.items():
+        samples = []
+        for _ in range(presses):
+            if between is not None:
+                between()
+            t0 = time.perf_counter()
+            action()
+            for y in range(height):
+                widget.render_line(y)
+            samples.append((time.perf_counter() - t0) * 1000)
+            await pilot.pause()  # let the app handle the messages the key posted (not timed)
+        results[name] = samples
+    return results
+
+
+async def bench_view(path: Path, doc_id: int, code_path: str, presses: int) -> dict:
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.coding import CodingScreen
+
+    out: dict = {}
+    with Project.open(path) as project:
+        app = WorkbenchApp(project, coder="bench")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            t0 = time.perf_counter()
+            await app.push_screen(CodingScreen(doc_id))
+            await pilot.pause()
+            view = app.screen.view
+            for y in range(view.scrollable_content_region.height):
+                view.render_line(y)
+            out["open_s"] = time.perf_counter() - t0
+            out["display_lines"] = len(view.lines)
+            out["spans"] = len(view.spans)
+            screen = app.screen
+            code = project.code(code_path)
+            view.move_to(0)
+            await pilot.pause()
+            keys = {
+                "cursor down": view.action_cursor_down,
+                "page down": view.action_page_down,
+                "extend selection": view.action_extend_down,
+            }
+            out["keys"] = await time_keys(pilot, view, keys, presses)
+
+            def select_next() -> None:
+                view.move_to(view.cursor)
+                view.action_cursor_down()
+                view.action_select_sentence()
+
+            # the durable write (one transaction, fsync'd) is timed apart from the screen work
+            import workbench.tui.screens.coding as coding_screen
+
+            real_apply = coding_screen.core.apply_code
+            writes: list[float] = []
+
+            def timed_apply(*args, **kwargs):
+                t = time.perf_counter()
+                try:
+                    return real_apply(*args, **kwargs)
+                finally:
+                    writes.append((time.perf_counter() - t) * 1000)
+
+            coding_screen.core.apply_code = timed_apply
+            try:
+                applied = await time_keys(pilot, view, {"apply code": lambda: screen.apply(code)},
+                                          presses, between=select_next)
+            finally:
+                coding_screen.core.apply_code = real_apply
+            total = applied["apply code"]
+            out["keys"]["apply code (screen)"] = [t - w for t, w in zip(total, writes, strict=True)]
+            out["keys"]["apply code (total)"] = total
+            out["write_ms"] = writes
+    return out
+
+
+async def bench_textarea(text: str, presses: int) -> dict:
+    from textual.app import App, ComposeResult
+    from textual.widgets import TextArea
+
+    class Baseline(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextArea(text, read_only=True, soft_wrap=True)
+
+    out: dict = {}
+    app = Baseline()
+    t0 = time.perf_counter()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        area = app.query_one(TextArea)
+        for y in range(area.scrollable_content_region.height):
+            area.render_line(y)
+        out["open_s"] = time.perf_counter() - t0
+        keys = {
+            "cursor down": area.action_cursor_down,
+            "page down": area.action_cursor_page_down,
+            "extend selection": lambda: area.action_cursor_down(select=True),
+        }
+        out["keys"] = await time_keys(pilot, area, keys, presses)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small document, few presses")
+    parser.add_argument("--lines", type=int, default=None)
+    parser.add_argument("--spans", type=int, default=None)
+    parser.add_argument("--presses", type=int, default=None)
+    args = parser.parse_args()
+    lines = args.lines or (5_000 if args.quick else 100_000)
+    spans = args.spans or (500 if args.quick else 10_000)
+    presses = args.presses or (20 if args.quick else 200)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        t0 = time.perf_counter()
+        doc_id, code_path = build(path, lines, spans)
+        print(f"built {lines:,} lines, {spans:,} coded spans in {time.perf_counter() - t0:.1f} s")
+        view = asyncio.run(bench_view(path, doc_id, code_path, presses))
+        with Project.open(path) as project:
+            text = project.text(doc_id)
+        area = asyncio.run(bench_textarea(text, presses))
+    print(f"transcript view: {view['display_lines']:,} display lines, {view['spans']:,} spans, "
+          f"size {SIZE[0]}x{SIZE[1]}, {presses} presses per key")
+    print(f"open document: {view['open_s'] * 1000:.0f} ms (TextArea: {area['open_s'] * 1000:.0f} ms)")
+    print(f"{'key':<18}{'median ms':>10}{'p95 ms':>10}{'TextArea median':>17}{'p95':>9}{'ratio':>8}")
+    for key, samples in view["keys"].items():
+        med, p95 = stats(samples)
+        base = area["keys"].get(key)
+        if base:
+            bmed, bp95 = stats(base)
+            print(f"{key:<18}{med:>10.2f}{p95:>10.2f}{bmed:>17.2f}{bp95:>9.2f}"
+                  f"{bmed / med if med else float('inf'):>7.1f}x")
+        else:
+            print(f"{key:<18}{med:>10.2f}{p95:>10.2f}{'(no equivalent)':>17}")
+    wmed, wp95 = stats(view["write_ms"])
+    print(f"  of which the durable write (core apply_code, commit with fsync): median "
+          f"{wmed:.2f} ms, p95 {wp95:.2f} ms")
+    worst = max(stats(s)[0] for k, s in view["keys"].items() if k != "apply code (total)")
+    print(f"target: render median < 5 ms per key -> {'met' if worst < 5 else 'NOT met'} "
+          f"(worst median {worst:.2f} ms); open < 1 s -> "
+          f"{'met' if view['open_s'] < 1 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""More kills mid-write: loading codebooks and merging coders' projects are all-or-nothing.
+
+A child process repeats a bulk action (a codebook load, a merge) and prints a line after each
+one returns; the test kills it with SIGKILL after a few confirmations, while the next action
+is under way. The project must then pass ``check``, hold every confirmed action, and hold each
+action whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+from tests.core_helpers import add_interview
+from workbench import codes
+from workbench.backup import backup_project
+from workbench.check import check_project
+from workbench.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+BOOK_CODES = 600  # codes per codebook: one group and its subcodes
+MERGE_CODINGS = 3000  # codings per merged project
+
+CODEBOOK_LOOP = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from workbench.codebook import load_codebook
+    from workbench.project import Project
+    project = Project.open(sys.argv[1])
+    folder, per_book = Path(sys.argv[2]), int(sys.argv[3])
+    for i in range(1000):
+        book = folder / f"book{i}.yaml"
+        lines = ["codes:", f"  - name: Book {i}", "    codes:"]
+        lines += [f"      - name: Code {j}" for j in range(per_book - 1)]
+        book.write_text("\\n".join(lines) + "\\n")
+        load_codebook(project, book)
+        print(f"confirmed {i + 1}", flush=True)
+""")
+
+MERGE_LOOP = textwrap.dedent("""
+    import sys
+    from workbench.merge import merge
+    from workbench.project import Project
+    project = Project.open(sys.argv[1])
+    for i, other in enumerate(sys.argv[2:]):
+        merge(project, other)
+        print(f"confirmed {i + 1}", flush=True)
+""")
+
+
+def spawn(script: str, *args: object) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", script, *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+
+
+def kill_after(proc: subprocess.Popen, confirmations: int) -> int:
+    """Read confirmations until ``confirmations`` arrived, SIGKILL, return the last one seen."""
+    last = 0
+    for line in proc.stdout:
+        last = int(line.split()[1])
+        if last >= confirmations:
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read()
+    return last
+
+
+def test_kill_during_codebook_loads_keeps_whole_codebooks(tmp_path):
+    path = tmp_path / "p.db"
+    Project.open(path).close()
+    proc = spawn(CODEBOOK_LOOP, path, tmp_path, BOOK_CODES)
+    confirmed = kill_after(proc, 3)
+    with Project.open(path) as p:
+        assert check_project(p).ok
+        groups = [c for c in p.codes() if c.parent_id is None]
+        assert len(groups) >= confirmed
+        for group in groups:  # every loaded book is complete
+            children = p.conn.execute("SELECT count(*) FROM codes WHERE parent_id = ?",
+                                      (group.id,)).fetchone()[0]
+            assert children == BOOK_CODES - 1, group.name
+        loads = p.conn.execute("SELECT count(*) FROM actions WHERE kind = 'codebook'")
+        assert loads.fetchone()[0] == len(groups)
+        assert p.undo() is not None  # the log of a killed session still undoes
+        assert len([c for c in p.codes() if c.parent_id is None]) == len(groups) - 1
+
+
+def coder_copy(base: Path, target: Path, coder: str, count: int) -> Path:
+    """A copy of ``base`` with ``count`` codings by ``coder`` (as a coder's own file would be)."""
+    with Project.open(base) as p:
+        backup_project(p, target)
+    with Project.open(target) as p:
+        doc = p.document("rosa")
+        code_id = p.code("A").id
+        coder_id = p.coder_id(coder)
+        with p.transaction():
+            p.conn.executemany(
+                'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
+                "created_at) VALUES (?,?,?,?,?,?,?)",
+                [(str(uuid.uuid4()).upper(), doc.id, code_id, coder_id, i % 200,
+                  i % 200 + 1 + i // 200, "2024-06-01T00:00:00.000+00:00")
+                 for i in range(count)])
+    return target
+
+
+def test_kill_during_merges_keeps_whole_merges(tmp_path):
+    base = tmp_path / "p.db"
+    with Project.open(base) as p:
+        add_interview(p)
+        codes.add_code(p, "A")
+    coders = [f"coder{i}" for i in range(6)]
+    others = [coder_copy(base, tmp_path / f"{c}.db", c, MERGE_CODINGS) for c in coders]
+    proc = spawn(MERGE_LOOP, base, *others)
+    confirmed = kill_after(proc, 2)
+    with Project.open(base) as p:
+        assert check_project(p).ok
+        counts = dict(p.conn.execute(
+            "SELECT coders.name, count(*) FROM codings JOIN coders ON coders.id = coder_id "
+            "GROUP BY coders.name"))
+        assert set(counts.values()) <= {MERGE_CODINGS}, counts  # each merge whole or absent
+        assert len(counts) >= confirmed
+        assert list(counts) == coders[: len(counts)]  # merged in order, none skipped
+        merges = p.conn.execute("SELECT count(*) FROM actions WHERE kind = 'merge'")
+        assert merges.fetchone()[0] == len(counts)
+
+
+def test_kill_during_backup_leaves_no_half_backup(tmp_path):
+    """A backup is written beside its destination and renamed when complete."""
+    base = tmp_path / "p.db"
+    with Project.open(base) as p:
+        add_interview(p)
+        codes.add_code(p, "A")
+    big = coder_copy(base, tmp_path / "big.db", "maria", 200_000)
+    script = textwrap.dedent("""
+        import sys
+        from workbench.backup import backup_project
+        from workbench.project import Project
+        project = Project.open(sys.argv[1])
+        for i in range(1000):
+            backup_project(project, f"{sys.argv[2]}{i}.db")
+            print(f"confirmed {i + 1}", flush=True)
+    """)
+    proc = spawn(script, big, tmp_path / "copy")
+    confirmed = kill_after(proc, 2)
+    copies = sorted(tmp_path.glob("copy*.db"))
+    assert len(copies) >= confirmed
+    for copy in copies:
+        with Project.open(copy, create=False) as p:
+            assert check_project(p).ok
+            assert len(p.codings()) == 200_000
