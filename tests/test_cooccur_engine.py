@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.cooccur_helpers import add_codes, add_doc, code, counts, set_attribute
+from workbench.analysis import cooccurrence as engine
 from workbench.analysis.cooccurrence import (
     OVERLAP,
     Options,
+    build_result,
     coefficients,
     cooccurrence,
+    count_arrays,
     count_sweep,
     fold,
     meetings,
 )
-from workbench.analysis.filters import Selection, select_codings
+from workbench.analysis.filters import Selection, in_sweep_order, select, select_codings
 from workbench.errors import UnknownCodeError, WorkbenchError
+from workbench.project import Project
 
 A, B, C = "G/A", "G/B", "H/C"
 PROX = lambda n: Options(mode="proximity", distance=n)  # noqa: E731
@@ -302,8 +308,8 @@ def brute_force(rows, reach, rollup):
     for (d1, k1, s1, e1, c1), (d2, k2, s2, e2, c2) in itertools.combinations(rows, 2):
         if d1 != d2 or k1 != k2:
             continue
-        a, b = rollup[c1], rollup[c2]
-        if a == b:
+        a, b = rollup.get(c1), rollup.get(c2)
+        if a is None or b is None or a == b:
             continue
         first, second = sorted([(s1, e1), (s2, e2)])
         overlap = s1 < e2 and s2 < e1
@@ -346,3 +352,105 @@ def test_docs_worked_example(p):
     assert counts(run(p, PROX(59))) == {(A, B): 2}
     # at 60, Budget [0,40) reaches Civil [100,120) and the second Budget reaches Autonomy
     assert counts(run(p, PROX(60))) == {(A, B): 3, (A, C): 1}
+
+
+# ------------------------------------ the vectorised engine against the sweep and brute force
+
+
+def as_columns(rows):
+    """Rows of (document, coder, start, end, code) -> the five int64 columns the engine reads."""
+    return tuple(np.array([r[i] for r in rows], dtype=np.int64) for i in range(5))
+
+
+# (start, length, code, coder, document): small offsets so that equal starts, nesting,
+# touching and gaps of a few characters all turn up often
+codings = st.tuples(st.integers(0, 40), st.integers(1, 12), st.integers(0, 4), st.integers(0, 2),
+                    st.integers(0, 2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(codings, max_size=50), st.sampled_from([-1, 0, 1, 5, 10**12]),
+       st.sampled_from(["plain", "rolled", "partial"]), st.sampled_from([1, 3, 1 << 21]),
+       st.sampled_from([5, 3000]))
+def test_vectorised_sweep_equals_python_sweep_and_brute_force(items, reach, scheme, chunk, size):
+    rows = sorted((doc, coder, s, s + length, c) for s, length, c, coder, doc in items)
+    rollup = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4}
+    if scheme == "rolled":
+        rollup = {0: 0, 1: 1, 2: 0, 3: 1, 4: 4}  # two pairs of codes fold into one
+    elif scheme == "partial":
+        del rollup[3]  # codings of a code outside the selection pair with nothing
+    # ``size`` 3000 is past the bincount table: counts go through np.unique instead;
+    # small chunks expand the candidate pairs a few codings at a time
+    saved, engine.CHUNK_PAIRS = engine.CHUNK_PAIRS, chunk
+    try:
+        freq, pairs = count_arrays(as_columns(rows), rollup, size, reach)
+    finally:
+        engine.CHUNK_PAIRS = saved
+    ref_freq, ref_pairs = fold(*count_sweep(rows, reach), rollup)
+    assert dict(freq) == dict(ref_freq)
+    assert dict(pairs) == dict(ref_pairs) == brute_force(rows, reach, rollup)
+    assert all(isinstance(k, int) and isinstance(n, int) for k, n in freq.items())
+    assert all(isinstance(n, int) for n in pairs.values())
+
+
+def test_vectorised_sweep_by_hand():
+    # coder 1 in document 1: [0,10) A, [5,8) B, [9,20) B, [20,25) C; coder 2: [0,10) C
+    rows = [(1, 1, 0, 10, 0), (1, 1, 5, 8, 1), (1, 1, 9, 20, 1), (1, 1, 20, 25, 2),
+            (1, 2, 0, 10, 2), (2, 1, 0, 10, 1)]
+    rollup = {0: 0, 1: 1, 2: 2}
+    freq, pairs = count_arrays(as_columns(rows), rollup, 3, -1)
+    assert freq == {0: 1, 1: 3, 2: 2}
+    assert pairs == {(0, 1): 2}  # A with both Bs; [9,20) and [20,25) only touch
+    assert count_arrays(as_columns(rows), rollup, 3, 0)[1] == {(0, 1): 2, (1, 2): 1}
+    assert count_arrays(as_columns([]), rollup, 3, -1) == ({}, {})
+
+
+def test_columns_are_put_in_sweep_order():
+    rows = [(2, 1, 0, 5, 1), (1, 2, 3, 9, 0), (1, 1, 7, 9, 2), (1, 1, 2, 4, 1)]
+    got = in_sweep_order(as_columns(rows))
+    assert [tuple(int(c[i]) for c in got) for i in range(4)] == sorted(rows)
+    ordered = as_columns(sorted(rows))
+    assert all(a is b for a, b in zip(in_sweep_order(ordered), ordered, strict=True))
+
+
+PATHS = ("G/A", "G/B", "H/C", "H/D", "I")
+SHARED: dict[str, Project] = {}
+
+
+def shared_project() -> Project:
+    """One small project reused by every example below (codings replaced each time)."""
+    if "p" not in SHARED:
+        project = Project.memory()
+        add_codes(project, *PATHS)
+        add_doc(project, "d1", case="K1")
+        add_doc(project, "d2", case="K2")
+        set_attribute(project, "K1", "region", "Piura")
+        set_attribute(project, "K2", "region", "Cusco")
+        SHARED["p"] = project
+    return SHARED["p"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15), st.sampled_from(PATHS),
+                          st.sampled_from(["maria", "james"]), st.sampled_from(["d1", "d2"])),
+                max_size=40),
+       st.sampled_from([OVERLAP, PROX(0), PROX(7)]),
+       st.sampled_from([{}, {"depth": 1}, {"coders": ["james"]}, {"codes": ["G", "I"]},
+                        {"codes": ["H"], "depth": 1}, {"where": ["region=Piura"]},
+                        {"documents": ["d2"], "coders": ["maria"]}]))
+def test_engine_equals_python_sweep_and_brute_force(items, options, sel):
+    p = shared_project()
+    p.conn.execute("DELETE FROM codings")
+    for start, length, path, coder, doc in items:
+        code(p, doc, path, start, start + length, coder=coder)
+    selection = Selection.build(**sel)
+    got = cooccurrence(p, options, selection)
+    chosen = select(p, selection, ids=False)  # the reference: the Python sweep on tuples
+    reference = build_result(options.label, chosen,
+                             *fold(*count_sweep(chosen.rows, options.reach), chosen.rollup))
+    assert got == reference
+    picked = select_codings(p, selection)
+    brute = brute_force([(c.document_id, c.coder_id, c.start, c.end, c.code) for c in picked],
+                        options.reach, {c.code: c.code for c in picked})
+    assert counts(got) == brute
+    assert got.frequencies == dict(Counter(c.code for c in picked))

@@ -131,7 +131,17 @@ def check_codebook(text: str, *, source: str = "<codebook>") -> tuple[Codebook |
         position = getattr(exc, "position", 0) or 0
         line = text.count("\n", 0, position) + 1
         return None, [Problem(line, f"invalid YAML, {getattr(exc, 'reason', exc)}")]
-    return _Checker(text, source).run(root)
+    except RecursionError:  # the YAML composer recurses once per level of nesting
+        return None, [_too_deep(text)]
+    try:
+        return _Checker(text, source).run(root)
+    except RecursionError:
+        return None, [_too_deep(text)]
+
+
+def _too_deep(text: str) -> Problem:
+    """Nesting deeper than Python's recursion allows (over 100 levels): refused, not a crash."""
+    return Problem(1, "the codebook is nested too deeply to read (keep it under 100 levels)")
 
 
 _YAML_HINTS = (

@@ -29,7 +29,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from workbench.analysis.filters import EVERYTHING, CodingSelection, Selection, select
+from workbench.analysis.filters import (
+    EVERYTHING,
+    CodingSelection,
+    Selection,
+    read_columns,
+    scope,
+    select,
+)
 from workbench.errors import WorkbenchError
 from workbench.project import UNIT_KINDS, Project
 
@@ -200,14 +207,96 @@ def cooccurrence(
     selection: Selection = EVERYTHING,
 ) -> CooccurrenceResult:
     """Count co-occurrences of the selected codings (one query, one sweep per document)."""
-    chosen = select(project, selection, ids=False)
     if options.mode == "unit":
+        chosen = select(project, selection, ids=False)
         units = load_units(project, options.unit, {r[0] for r in chosen.rows})
         freq, pairs = count_units(chosen.rows, chosen.rollup, units)
     else:
-        raw_freq, raw_pairs = count_sweep(chosen.rows, options.reach)
-        freq, pairs = fold(raw_freq, raw_pairs, chosen.rollup)
+        chosen = scope(project, selection)
+        columns = read_columns(project, selection, chosen)
+        freq, pairs = count_arrays(columns, chosen.rollup, len(chosen.codes), options.reach)
     return build_result(options.label, chosen, freq, pairs)
+
+
+# Candidate pairs enumerated at once by ``count_arrays``; bounds its memory (about 100 bytes
+# per pair) when one coder stacks thousands of codings on one passage.
+CHUNK_PAIRS = 1 << 21
+
+
+def count_arrays(
+    columns: Sequence[Any], rollup: dict[int, int], size: int, reach: int
+) -> tuple[Counter[int], Counter[tuple[int, int]]]:
+    """``count_sweep`` followed by ``fold``, computed with numpy on whole columns.
+
+    ``columns`` are ``(document_id, coder_id, start, end, code_id)`` int64 arrays ordered by
+    document, coder and start (``filters.read_columns``); ``size`` is the number of rolled-up
+    codes. Codings of one document and coder form a group; within a group sorted by start,
+    coding i meets exactly the codings j > i with ``start[j] <= end[i] + reach``, a contiguous
+    run ending where a binary search on ``(group, start)`` puts ``end[i] + reach``. The runs
+    are expanded into index pairs (in chunks of at most CHUNK_PAIRS) and the pairs of
+    rolled-up codes counted with ``bincount``. Same results as the Python sweep (the tests
+    compare both with a brute-force count), several times faster.
+    """
+    import numpy as np
+
+    doc, coder, start, end, code = (np.asarray(c, dtype=np.int64) for c in columns)
+    freq: Counter[int] = Counter()
+    pairs: Counter[tuple[int, int]] = Counter()
+    if len(code) == 0 or not rollup:
+        return freq, pairs
+    # stored code id -> rolled-up index; codings of codes outside the selection drop out
+    # here (the sweep pairs them and ``fold`` drops those pairs: the same counts)
+    ids = np.fromiter(rollup.keys(), dtype=np.int64, count=len(rollup))
+    low = min(int(ids.min()), int(code.min()))
+    table = np.full(max(int(ids.max()), int(code.max())) - low + 1, -1, dtype=np.int64)
+    table[ids - low] = np.fromiter(rollup.values(), dtype=np.int64, count=len(rollup))
+    index = table[code - low]
+    keep = index >= 0
+    if not keep.all():
+        doc, coder, start, end, index = doc[keep], coder[keep], start[keep], end[keep], index[keep]
+    n = len(index)
+    for i, count in enumerate(np.bincount(index, minlength=size).tolist()):
+        if count:
+            freq[i] = count
+    if n < 2:
+        return freq, pairs
+    group = np.zeros(n, dtype=np.int64)
+    np.cumsum((doc[1:] != doc[:-1]) | (coder[1:] != coder[:-1]), out=group[1:])
+    top = int(end.max())
+    reach = min(reach, top)  # a reach past every end reaches every later start already
+    stride = top + reach + 2  # > every start and every end + reach
+    if (int(group[-1]) + 1) * stride >= 1 << 62:
+        raise WorkbenchError("offsets too large to count co-occurrences")
+    base = group * stride
+    last = np.searchsorted(base + start, base + end + reach, side="right")
+    runs = last - np.arange(1, n + 1)  # partners of each coding: the next ``runs`` codings
+    ends = np.cumsum(runs)
+    square = size * size <= 1 << 22
+    totals = np.zeros(size * size if square else 0, dtype=np.int64)
+    first = 0
+    while first < n:
+        done = int(ends[first - 1]) if first else 0
+        stop = max(int(np.searchsorted(ends, done + CHUNK_PAIRS, side="right")), first + 1)
+        run = runs[first:stop]
+        total = int(ends[stop - 1]) - done
+        if total:
+            left = np.repeat(np.arange(first, stop), run)
+            right = left + 1 + 0 * np.arange(total) - np.repeat(ends[first:stop] - run - done, run)
+            a, b = index[left], index[right]
+            meet = a != b
+            a, b = a[meet], b[meet]
+            key = np.minimum(a, b) * size + np.maximum(a, b)
+            if square:
+                totals += np.bincount(key, minlength=size * size)
+            else:
+                keys, counts = np.unique(key, return_counts=True)
+                for k, count in zip(keys.tolist(), counts.tolist(), strict=True):
+                    pairs[divmod(k, size)] += count
+        first = stop
+    if square:
+        for k in np.flatnonzero(totals).tolist():
+            pairs[divmod(k, size)] = int(totals[k])
+    return freq, pairs
 
 
 def count_sweep(

@@ -179,7 +179,7 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
     if not isinstance(data, dict):
         raise WorkbenchError("the key map must map action ids to keys", source=str(path))
     if isinstance(data.get("keys"), dict):
-        data = data["keys"]
+        data = {**{k: v for k, v in data.items() if k != "keys"}, **data["keys"]}
     keymap: dict[str, str] = {}
     for action_id, keys in data.items():
         if action_id not in BY_ID:
@@ -213,3 +213,7 @@ def markdown_table(keymap: dict[str, str] | None = None) -> str:
             out.append(f"| `{keys}` | {a.description} | `{a.id}` |")
         out.append("")
     return "\n".join(out)
+
+
+if __name__ == "__main__":  # python -m workbench.tui.actions: the key tables of docs/tui.md
+    print(markdown_table())

@@ -23,6 +23,7 @@ from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import ChoiceModal, CodePickerModal, MemoModal, PromptModal
 from workbench.tui.widgets.codetree import CodeTree
 from workbench.tui.widgets.transcript import Span, TranscriptView
+from workbench.views import sentence_spans, turn_spans
 
 
 class CodingScreen(WorkbenchScreen):
@@ -68,8 +69,8 @@ class CodingScreen(WorkbenchScreen):
         project = self.project
         self.document = project.document(self.document_id)
         text = project.text(self.document_id)
-        turns = [(t.start, t.end, t.speaker) for t in project.turns(self.document_id)]
-        sentences = [(u.start, u.end) for u in project.units(self.document_id, "sentence")]
+        turns = turn_spans(project, self.document_id)
+        sentences = sentence_spans(project, self.document_id)
         self._load_codes()
         self._load_codings()
         self.view.load(text, turns, sentences, self.visible_spans(),

@@ -10,7 +10,7 @@ the two lines it touches; the rest come from the cache.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -75,6 +75,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self.turns: list[tuple[int, int, str | None]] = []
         self.sentences: list[tuple[int, int]] = []
         self._sentence_starts: list[int] = []
+        self._sentences_ready = True
+        #: called for the sentences when one is needed before they were handed over
+        self.sentence_loader: Callable[[], Sequence[tuple[int, int]]] | None = None
         self._turn_spans: list[tuple[int, int]] = []
         self._turn_starts: list[int] = []
         self.lines: Layout | None = None
@@ -102,7 +105,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self,
         text: str,
         turns: Sequence[tuple[int, int, str | None]],
-        sentences: Sequence[tuple[int, int]],
+        sentences: Sequence[tuple[int, int]] | None,
         spans: Iterable[Span],
         code_names: dict[int, str],
         code_colours: dict[int, str],
@@ -112,8 +115,11 @@ class TranscriptView(ScrollView, can_focus=True):
         self.turns = sorted(turns)
         self._turn_spans = [(s, e) for s, e, _ in self.turns]
         self._turn_starts = [s for s, _ in self._turn_spans]
-        self.sentences = sorted(sentences)
-        self._sentence_starts = [s for s, _ in self.sentences]
+        if sentences is None:
+            self.sentences, self._sentence_starts = [], []
+            self._sentences_ready = False
+        else:
+            self.set_sentences(sentences)
         self.cursor, self.sel_anchor = 0, None
         self.find_hits, self._find_starts = [], []
         self.lines = None
@@ -121,6 +127,16 @@ class TranscriptView(ScrollView, can_focus=True):
         self.set_colours(code_colours)
         self.spans = {s.id: s for s in spans}
         self._relayout()
+
+    def set_sentences(self, sentences: Sequence[tuple[int, int]]) -> None:
+        """Sentence spans, for selecting and extending by sentence (may arrive after loading)."""
+        self.sentences = sorted(sentences)
+        self._sentence_starts = [s for s, _ in self.sentences]
+        self._sentences_ready = True
+
+    def _need_sentences(self) -> None:
+        if not self._sentences_ready and self.sentence_loader is not None:
+            self.set_sentences(self.sentence_loader())
 
     def set_colours(self, code_colours: dict[int, str]) -> None:
         self.code_colours = dict(code_colours)
@@ -582,6 +598,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.move_to(max(target, self.cursor), extend=True)
 
     def action_extend_sentence(self) -> None:
+        self._need_sentences()
         self._extend_unit(self.sentences, self._sentence_starts)
 
     def action_extend_turn(self) -> None:
@@ -593,6 +610,7 @@ class TranscriptView(ScrollView, can_focus=True):
             self.select(*spans[i])
 
     def action_select_sentence(self) -> None:
+        self._need_sentences()
         self._select_unit(self.sentences, self._sentence_starts)
 
     def action_select_turn(self) -> None:

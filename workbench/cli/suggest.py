@@ -1,0 +1,221 @@
+"""Code suggestions from the command line: train, run, evaluate, list, accept, reject, rules."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from workbench.cli.common import emit, format_option, open_project
+
+UNITS = ("sentence", "turn")
+
+
+def _bar(description: str):
+    """A rich progress bar on stderr, and the ``(done, total)`` callback that drives it."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)
+    task = bar.add_task(description, total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, update
+
+
+@click.group("suggest")
+def suggest_cmd() -> None:
+    """Code suggestions, offline: keyword and speaker rules and a model trained on your codings.
+
+    Typical loop: workbench suggest train; workbench suggest run; workbench suggest list;
+    workbench suggest accept ID / reject ID. Measure first with workbench suggest evaluate.
+    """
+
+
+@suggest_cmd.command("train")
+@click.option("--unit", type=click.Choice(UNITS), default="sentence", show_default=True,
+              help="Learn from sentences or whole speaker turns.")
+@click.option("--coder", "coders", multiple=True,
+              help="Learn from this coder's codings only (repeatable; default every coder).")
+@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True)
+@click.pass_context
+def train_cmd(ctx, unit, coders, epochs) -> None:
+    """Train the classifier on the project's codings and save it beside the project."""
+    from workbench.suggest.learned import train
+
+    project = open_project(ctx)
+    bar, update = _bar("training")
+    with bar:
+        result = train(project, unit=unit, coders=list(coders) or None, epochs=epochs,
+                       progress=update)
+    click.echo(f"trained on {result.units} {unit}s ({result.codings} codings, "
+               f"{result.codes} codes, {result.epochs} epochs); saved to {result.folder}")
+
+
+@suggest_cmd.command("run")
+@click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
+@click.option("--code", "code", default=None, help="Only this code (path).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Lowest model probability to store (rules always score 1).")
+@click.option("--suggester", type=click.Choice(["rules", "learned", "both"]), default="both",
+              show_default=True)
+@format_option()
+@click.pass_context
+def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
+    """Score documents and store open suggestions; print a summary per code."""
+    from workbench.suggest.run import run_suggestions
+
+    project = open_project(ctx)
+    summary = run_suggestions(project, documents=list(docs) or None, code=code,
+                              min_score=min_score, suggester=suggester)
+    rows = [{"code": path, "open": n} for path, n in sorted(summary.by_code.items())]
+    totals = {"documents": summary.documents, "added": summary.added, "kept": summary.kept,
+              "removed": summary.removed, "skipped_coded": summary.skipped_coded,
+              "skipped_decided": summary.skipped_decided,
+              "by_suggester": dict(summary.by_suggester), "notes": summary.notes}
+    if fmt == "json":
+        emit(rows, fmt, json_value={**totals, "codes": rows})
+        return
+    emit(rows, fmt, columns=["code", "open"], title="Open suggestions from this run")
+    if fmt == "table":
+        click.echo(f"{summary.documents} document(s): {summary.added} new, {summary.kept} kept, "
+                   f"{summary.removed} dropped; skipped {summary.skipped_coded} already coded "
+                   f"and {summary.skipped_decided} decided before")
+        for note in summary.notes:
+            click.echo(f"note: {note}")
+
+
+@suggest_cmd.command("list")
+@click.option("--doc", "document", default=None, help="Only this document.")
+@click.option("--code", "code", default=None, help="Only this code (path).")
+@click.option("--order", type=click.Choice(["position", "uncertainty", "score"]),
+              default="position", show_default=True)
+@click.option("--status", type=click.Choice(["open", "accepted", "rejected", "all"]),
+              default="open", show_default=True)
+@format_option()
+@click.pass_context
+def list_cmd(ctx, document, code, order, status, fmt) -> None:
+    """List suggestions with their score, reason and text."""
+    from workbench.suggest.review import list_suggestions
+
+    project = open_project(ctx)
+    items = list_suggestions(project, document, order=order, status=status, code=code)
+    rows = []
+    for s in items:
+        text = project.text(s.document_id)[s.start:s.end]
+        rows.append({"id": s.id, "document": s.document, "start": s.start, "end": s.end,
+                     "code": s.code, "score": round(s.score, 3), "suggester": s.suggester,
+                     "reason": s.reason, "status": s.status, "coder": s.coder,
+                     "coding_id": s.coding_id,
+                     "text": text if fmt != "table" or len(text) <= 80 else text[:77] + "..."})
+    columns = ["id", "document", "start", "end", "code", "score", "reason", "text"]
+    if status != "open":
+        columns.insert(6, "status")
+    emit(rows, fmt, columns=columns if fmt == "table" else None,
+         title=f"{len(rows)} {status} suggestion(s)")
+
+
+@suggest_cmd.command("accept")
+@click.argument("suggestion_ids", type=int, nargs=-1, required=True)
+@click.option("--coder", default=None, help="Who accepts (default: the project's coder).")
+@click.pass_context
+def accept_cmd(ctx, suggestion_ids, coder) -> None:
+    """Accept suggestions: each becomes a coding (source suggestion:ID); 'workbench undo' undoes."""
+    from workbench.suggest.review import accept
+
+    project = open_project(ctx)
+    for sid in suggestion_ids:
+        coding_id = accept(project, sid, coder)
+        click.echo(f"accepted suggestion {sid}: coding {coding_id}")
+
+
+@suggest_cmd.command("reject")
+@click.argument("suggestion_ids", type=int, nargs=-1, required=True)
+@click.option("--coder", default=None, help="Who rejects (default: the project's coder).")
+@click.pass_context
+def reject_cmd(ctx, suggestion_ids, coder) -> None:
+    """Reject suggestions: the same span is never suggested again for that code."""
+    from workbench.suggest.review import reject
+
+    project = open_project(ctx)
+    for sid in suggestion_ids:
+        reject(project, sid, coder)
+        click.echo(f"rejected suggestion {sid}")
+
+
+@suggest_cmd.command("evaluate")
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
+@click.option("--unit", type=click.Choice(UNITS), default="sentence", show_default=True)
+@click.option("--coder", "coders", multiple=True,
+              help="Use this coder's codings only (repeatable; default every coder).")
+@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Model probability from which a unit counts as suggested.")
+@format_option()
+@click.pass_context
+def evaluate_cmd(ctx, folds, unit, coders, epochs, threshold, fmt) -> None:
+    """Cross-validate by document: precision, recall, F1 of the model and the keyword rules."""
+    from workbench.suggest.evaluate import evaluate
+
+    project = open_project(ctx)
+    bar, update = _bar("folds")
+    with bar:
+        result = evaluate(project, folds=folds, unit=unit, coders=list(coders) or None,
+                          epochs=epochs, threshold=threshold, progress=update)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    learned = {r["code"]: r for r in result["models"]["learned"]["codes"]}
+    rows = []
+    for r in result["models"]["rules"]["codes"]:
+        m = learned[r["code"]]
+        rows.append({"code": r["code"], "support": r["support"],
+                     "model P": f"{m['precision']:.2f}", "model R": f"{m['recall']:.2f}",
+                     "model F1": f"{m['f1']:.2f}", "rules P": f"{r['precision']:.2f}",
+                     "rules R": f"{r['recall']:.2f}", "rules F1": f"{r['f1']:.2f}"})
+    emit(rows, fmt, title=f"Held-out {unit}s, {folds}-fold cross-validation by document")
+    if fmt == "table":
+        for name in ("learned", "rules"):
+            m = result["models"][name]
+            click.echo(f"{name:8} macro F1 {m['macro_f1']:.3f}  micro F1 {m['micro_f1']:.3f}")
+
+
+@suggest_cmd.group("rules", invoke_without_command=True)
+@format_option()
+@click.pass_context
+def rules_cmd(ctx, fmt) -> None:
+    """List the rules: keywords and patterns from the codebook, and speaker rules."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from workbench.suggest.rules import describe_rules
+
+    emit(describe_rules(open_project(ctx)), fmt,
+         columns=["number", "kind", "code", "language", "rule"])
+
+
+@rules_cmd.command("add")
+@click.option("--code", "code", required=True, help="The code to suggest (path).")
+@click.option("--speaker", default=None, help="Speaker label (glob, case-insensitive).")
+@click.option("--role", default=None, help="Value of the case attribute 'role'.")
+@click.pass_context
+def rules_add_cmd(ctx, code, speaker, role) -> None:
+    """Add a speaker rule: suggest CODE for every turn of a speaker or role."""
+    from workbench.suggest.rules import add_speaker_rule
+
+    rule = add_speaker_rule(open_project(ctx), code, speaker=speaker, role=role)
+    click.echo(f"rule added: {rule.describe()} -> {rule.code}")
+
+
+@rules_cmd.command("remove")
+@click.argument("number", type=int)
+@click.pass_context
+def rules_remove_cmd(ctx, number) -> None:
+    """Remove speaker rule NUMBER (as listed by 'workbench suggest rules')."""
+    from workbench.suggest.rules import remove_speaker_rule
+
+    rule = remove_speaker_rule(open_project(ctx), number)
+    click.echo(f"rule removed: {rule.describe()} -> {rule.code}")
