@@ -281,7 +281,7 @@ def count_arrays(
         total = int(ends[stop - 1]) - done
         if total:
             left = np.repeat(np.arange(first, stop), run)
-            right = left + 1 + 0 * np.arange(total) - np.repeat(ends[first:stop] - run - done, run)
+            right = left + 1 + np.arange(total) - np.repeat(ends[first:stop] - run - done, run)
             a, b = index[left], index[right]
             meet = a != b
             a, b = a[meet], b[meet]

@@ -87,6 +87,9 @@ class CodebookScreen(WorkbenchScreen):
             for lang, words in code.keywords.items():
                 text.append(f"{lang}: {', '.join(words)}\n")
             text.append("\n")
+        if not (code.description or code.inclusion or code.exclusion or code.keywords
+                or code.examples):
+            text.append("No description yet: e writes one.\n", style="dim italic")
         if code.examples:
             text.append("Examples\n", style="bold underline")
             for example in code.examples:
