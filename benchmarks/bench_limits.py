@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 FLOOR_MB = 1024
 FULL = {"transcript_mb": 50, "codes": 10_000, "depth": 12, "codings": 1_000_000,
         "documents": 40, "doc_chars": 25_000, "coding_codes": 200}
-QUICK = {"transcript_mb": 2, "codes": 1_000, "depth": 12, "codings": 50_000,
-         "documents": 10, "doc_chars": 10_000, "coding_codes": 50}
+QUICK = {"transcript_mb": 1, "codes": 1_000, "depth": 12, "codings": 20_000,
+         "documents": 5, "doc_chars": 10_000, "coding_codes": 50}
 
 WORDS = (
     "la participación de la comunidad en el consejo regional de salud fue limitada porque "
@@ -92,7 +92,7 @@ def deep_codebook(path: Path, depth: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def coded_project(path: Path, scale: dict) -> str:
+def coded_project(path: Path, scale: dict, codings: int | None = None) -> str:
     """Documents, a codebook, two coders who marked everything done, and many codings.
 
     Codings are bulk-inserted with ``executemany`` inside one non-undoable action: the setup of
@@ -104,6 +104,7 @@ def coded_project(path: Path, scale: dict) -> str:
     from workbench.ingest.base import ParsedTranscript, ParsedTurn
     from workbench.project import Project
 
+    codings = scale["codings"] if codings is None else codings
     rng = random.Random(1_000_000)
     pool = sentences(rng, 2_000)
     project = Project.open(path)
@@ -130,7 +131,7 @@ def coded_project(path: Path, scale: dict) -> str:
     stamp = "2024-06-01T12:00:00.000+00:00"
 
     def rows():
-        for i in range(scale["codings"]):
+        for i in range(codings):
             doc_id, length = docs[i % len(docs)]
             start = rng.randrange(0, length - 210)
             yield (str(uuid.UUID(int=rng.getrandbits(128))).upper(), doc_id,
@@ -142,7 +143,27 @@ def coded_project(path: Path, scale: dict) -> str:
             'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", source, '
             "created_at) VALUES (?,?,?,?,?,?,?,?)", rows())
     project.close()
-    return f"{len(docs)} documents, {n_codes} codes, {scale['codings']:,} codings"
+    return f"{len(docs)} documents, {n_codes} codes, {codings:,} codings"
+
+
+def codings_csv(project_path: Path, csv_path: Path, count: int) -> None:
+    """A codings CSV (document, code, coder, start, end) for the project at ``project_path``."""
+    import csv
+
+    from workbench.project import Project
+
+    rng = random.Random(7)
+    with Project.open(project_path) as project:
+        docs = [(d.name, d.length) for d in project.documents()]
+        paths = [c.path for c in project.codes() if c.parent_id is not None]
+    with csv_path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["document", "code", "coder", "start", "end"])
+        for i in range(count):
+            name, length = docs[i % len(docs)]
+            start = rng.randrange(0, length - 210)
+            out.writerow([name, rng.choice(paths), ("maria", "james")[i % 2], start,
+                          start + rng.randint(5, 200)])
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -177,11 +198,10 @@ def run_check_command(path: Path) -> str:
 def scenario(name: str, work: Path, scale: dict) -> str:
     """Run one scenario; return a one-line description of what it did."""
     if name == "baseline":
-        from workbench.project import Project
-
         import workbench.analysis.agreement  # noqa: F401
         import workbench.analysis.cooccurrence  # noqa: F401
         import workbench.ingest  # noqa: F401
+        from workbench.project import Project
 
         Project.open(work / "empty.db").close()
         return "import workbench, open an empty project"
@@ -189,6 +209,7 @@ def scenario(name: str, work: Path, scale: dict) -> str:
         from workbench.ingest import import_files
         from workbench.project import Project
 
+        (work / "transcript.db").unlink(missing_ok=True)
         source = work / "big.txt"
         size = big_transcript(source, scale["transcript_mb"])
         with Project.open(work / "transcript.db") as project:
@@ -207,6 +228,7 @@ def scenario(name: str, work: Path, scale: dict) -> str:
             wide_codebook(book, scale["codes"])
         else:
             deep_codebook(book, scale["depth"])
+        (work / f"{name}.db").unlink(missing_ok=True)
         with Project.open(work / f"{name}.db") as project:
             report = load_codebook(project, book)
             start = time.perf_counter()
@@ -220,7 +242,20 @@ def scenario(name: str, work: Path, scale: dict) -> str:
         return (f"{len(report.added):,} codes loaded, {deepest} levels deep; list all codes "
                 f"{listing * 1000:.0f} ms, find one by path {lookup * 1000:.0f} ms")
     if name == "codings-setup":
+        if (work / "codings.db").exists():
+            return "reusing codings.db from the --keep folder"
         return coded_project(work / "codings.db", scale)
+    if name == "codings-csv":
+        from workbench.codings_io import import_codings_csv
+
+        (work / "csv.db").unlink(missing_ok=True)
+        coded_project(work / "csv.db", scale, codings=0)
+        codings_csv(work / "csv.db", work / "codings.csv", scale["codings"])
+        with open_project(work / "csv.db") as project:
+            start = time.perf_counter()
+            added = import_codings_csv(project, work / "codings.csv")
+            took = time.perf_counter() - start
+        return f"import_codings_csv added {added:,} codings as one undoable action in {took:.1f} s"
     if name == "codings-list":
         with open_project(work / "codings.db") as project:
             n = len(project.codings())
@@ -251,7 +286,8 @@ def scenario(name: str, work: Path, scale: dict) -> str:
 
 
 SCENARIOS = ("baseline", "transcript", "transcript-check", "codes", "deep", "codings-setup",
-             "codings-list", "codings-check", "cooccurrence", "agreement", "agreement-sentence")
+             "codings-list", "codings-check", "cooccurrence", "agreement", "agreement-sentence",
+             "codings-csv")
 
 
 def child(name: str, work: Path, scale: dict) -> None:
@@ -286,9 +322,13 @@ def main() -> None:
         child(args.child, Path(args.work), scale)
         return
     wanted = SCENARIOS if not args.only else ("baseline", *args.only.split(","))
-    if any(w.startswith("codings-") or w in ("cooccurrence", "agreement", "agreement-sentence")
-           for w in wanted[1:]) and "codings-setup" not in wanted:
-        wanted = (*wanted[:1], "codings-setup", *wanted[1:])
+    needs_setup = ("codings-list", "codings-check", "cooccurrence", "agreement",
+                   "agreement-sentence")
+    if "transcript-check" in wanted and not (args.keep and
+                                             (Path(args.keep) / "transcript.db").exists()):
+        wanted = (*wanted, "transcript")
+    if any(w in needs_setup for w in wanted) and "codings-setup" not in wanted:
+        wanted = (*wanted, "codings-setup")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(args.keep or tmp)
         work.mkdir(parents=True, exist_ok=True)

@@ -75,6 +75,7 @@ NASTY_YAML = (
     "[", "]", "{", "}", "&a x", "*a", "*undefined", "!!python/object:os.system", "null", "~",
     "- x", "1e999", "'", '"', "|", ">", "? x", "!!binary AAAA", "{a: b}", "[1, [2, [3]]]",
     "<<: *a", "\t", "%YAML 1.1", "---", "...", "@", "`", "0x1F", "2024-13-45",
+    "[" * 600 + "]" * 600,  # nesting deeper than the YAML parser's recursion allows
 )
 
 _ATTR = re.compile(rb'="[^"]*"')

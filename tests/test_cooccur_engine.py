@@ -357,8 +357,14 @@ def test_docs_worked_example(p):
 # ------------------------------------ the vectorised engine against the sweep and brute force
 
 
-def as_columns(rows):
-    """Rows of (document, coder, start, end, code) -> the five int64 columns the engine reads."""
+def as_columns(rows, spread=100, offset=0):
+    """Rows of (document, coder, start, end, code) -> the columns ``count_arrays`` takes:
+    (group, start, end, code) with one group number per document and coder."""
+    return (np.array([r[0] * spread + r[1] + offset for r in rows], dtype=np.int64),
+            *(np.array([r[i] for r in rows], dtype=np.int64) for i in (2, 3, 4)))
+
+
+def five_columns(rows):
     return tuple(np.array([r[i] for r in rows], dtype=np.int64) for i in range(5))
 
 
@@ -371,21 +377,26 @@ codings = st.tuples(st.integers(0, 40), st.integers(1, 12), st.integers(0, 4), s
 @settings(max_examples=300, deadline=None)
 @given(st.lists(codings, max_size=50), st.sampled_from([-1, 0, 1, 5, 10**12]),
        st.sampled_from(["plain", "rolled", "partial"]), st.sampled_from([1, 3, 1 << 21]),
-       st.sampled_from([5, 3000]))
-def test_vectorised_sweep_equals_python_sweep_and_brute_force(items, reach, scheme, chunk, size):
+       st.sampled_from([1, 2, 8]), st.sampled_from([5, 3000]),
+       st.sampled_from([(100, 0), (100, -1000), (2**60, 0)]))
+def test_vectorised_sweep_equals_python_sweep_and_brute_force(items, reach, scheme, chunk, near,
+                                                              size, numbering):
     rows = sorted((doc, coder, s, s + length, c) for s, length, c, coder, doc in items)
     rollup = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4}
     if scheme == "rolled":
         rollup = {0: 0, 1: 1, 2: 0, 3: 1, 4: 4}  # two pairs of codes fold into one
     elif scheme == "partial":
         del rollup[3]  # codings of a code outside the selection pair with nothing
-    # ``size`` 3000 is past the bincount table: counts go through np.unique instead;
-    # small chunks expand the candidate pairs a few codings at a time
-    saved, engine.CHUNK_PAIRS = engine.CHUNK_PAIRS, chunk
+    # ``size`` 3000 is past the bincount table: counts go through np.unique instead; a small
+    # NEAR sends most runs of partners to the binary search, and small chunks expand those
+    # a few codings at a time
+    saved = engine.CHUNK_PAIRS, engine.NEAR
+    engine.CHUNK_PAIRS, engine.NEAR = chunk, near
     try:
-        freq, pairs = count_arrays(as_columns(rows), rollup, size, reach)
+        # group numbers need not be small or positive, only ascending
+        freq, pairs = count_arrays(as_columns(rows, *numbering), rollup, size, reach)
     finally:
-        engine.CHUNK_PAIRS = saved
+        engine.CHUNK_PAIRS, engine.NEAR = saved
     ref_freq, ref_pairs = fold(*count_sweep(rows, reach), rollup)
     assert dict(freq) == dict(ref_freq)
     assert dict(pairs) == dict(ref_pairs) == brute_force(rows, reach, rollup)
@@ -407,9 +418,9 @@ def test_vectorised_sweep_by_hand():
 
 def test_columns_are_put_in_sweep_order():
     rows = [(2, 1, 0, 5, 1), (1, 2, 3, 9, 0), (1, 1, 7, 9, 2), (1, 1, 2, 4, 1)]
-    got = in_sweep_order(as_columns(rows))
+    got = in_sweep_order(five_columns(rows))
     assert [tuple(int(c[i]) for c in got) for i in range(4)] == sorted(rows)
-    ordered = as_columns(sorted(rows))
+    ordered = five_columns(sorted(rows))
     assert all(a is b for a, b in zip(in_sweep_order(ordered), ordered, strict=True))
 
 
@@ -454,3 +465,40 @@ def test_engine_equals_python_sweep_and_brute_force(items, options, sel):
                         options.reach, {c.code: c.code for c in picked})
     assert counts(got) == brute
     assert got.frequencies == dict(Counter(c.code for c in picked))
+
+
+def test_offsets_too_large_to_pack_are_read_unpacked(p):
+    """Offsets past 2**31 do not fit the packed read; the engine reads plain columns then."""
+    far = 2**40
+    code(p, "d1", A, far, far + 10)
+    code(p, "d1", B, far + 5, far + 20)
+    code(p, "d1", C, far + 25, far + 30)
+    code(p, "d1", A, 0, 10, coder="james")
+    code(p, "d1", C, 5, 8, coder="james")
+    assert counts(run(p)) == {(A, B): 1, (A, C): 1}
+    assert counts(run(p, PROX(5))) == {(A, B): 1, (A, C): 1, (B, C): 1}
+    assert run(p).frequencies == {A: 2, B: 1, C: 2}
+
+
+def test_read_columns_inside_a_transaction(p):
+    code(p, "d1", A, 0, 10)
+    code(p, "d1", B, 5, 10)
+    with p.transaction():
+        assert counts(run(p)) == {(A, B): 1}
+        assert p.conn.in_transaction
+    assert not p.conn.in_transaction
+
+
+def test_negative_ids_are_packed_too(p):
+    """Ids are positive when SQLite assigns them, but a file may hold others."""
+    stamp = "2024-01-01T00:00:00"
+    p.conn.execute("INSERT INTO coders (id, name, created_at) VALUES (-4, 'ana', ?)", (stamp,))
+    p.conn.execute("INSERT INTO codes (id, guid, name, created_at, position) "
+                   "VALUES (-9, 'g-neg', 'Neg', ?, 9)", (stamp,))
+    code(p, "d1", "Neg", 0, 10, coder="ana")
+    code(p, "d1", A, 5, 15, coder="ana")
+    code(p, "d1", B, 0, 10)
+    code(p, "d1", "Neg", 3, 4)
+    assert counts(run(p)) == {(A, "Neg"): 1, (B, "Neg"): 1}
+    assert counts(run(p, coders=["ana"])) == {(A, "Neg"): 1}
+    assert run(p).frequencies == {A: 1, B: 1, "Neg": 2}

@@ -36,7 +36,7 @@ SEED_BYTES = 6000  # mutate the start of each sample file: enough structure, fas
 # WORKBENCH_FUZZ_SCALE=50 runs fifty times as many random (not derandomised) examples, for a
 # deeper search than the suite's fixed, reproducible sample.
 SCALE = max(1, int(os.environ.get("WORKBENCH_FUZZ_SCALE", "1")))
-FUZZ = settings(max_examples=20 * SCALE, deadline=None, derandomize=SCALE == 1, database=None,
+FUZZ = settings(max_examples=50 * SCALE, deadline=None, derandomize=SCALE == 1, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
 
@@ -45,7 +45,7 @@ def examples(n: int) -> settings:
     return settings(FUZZ, max_examples=n * SCALE)
 
 
-FEW = examples(12)
+FEW = examples(25)
 
 
 def text_seed(name: str) -> bytes:
@@ -111,13 +111,11 @@ def import_transcript(guard: Guard, path: Path) -> None:
 
 def test_seeds_are_valid(workdir, seeded):
     """The unmutated seeds import: the mutations start from files that work."""
-    for suffix, name in TEXT_SEEDS.items():
-        assert seeded.attempt(lambda p: import_files(
-            p, [written(workdir, suffix, text_seed(name))])) is None, suffix
-    for suffix, (name, _) in ZIP_SEEDS.items():
-        data = (TRANSCRIPTS / name).read_bytes()
-        assert seeded.attempt(lambda p: import_files(
-            p, [written(workdir, suffix, data)])) is None, suffix
+    seeds = {suffix: text_seed(name) for suffix, name in TEXT_SEEDS.items()}
+    seeds |= {suffix: (TRANSCRIPTS / name).read_bytes() for suffix, (name, _) in ZIP_SEEDS.items()}
+    for suffix, data in seeds.items():
+        path = written(workdir, suffix, data)
+        assert seeded.attempt(lambda p, path=path: import_files(p, [path])) is None, suffix
 
 
 @pytest.mark.parametrize("suffix", [*TEXT_SEEDS, *ZIP_SEEDS])
@@ -163,7 +161,7 @@ def test_arbitrary_bytes_as_codebook(workdir, seeded, data, suffix):
     seeded.attempt(lambda p: load_codebook(p, path))
 
 
-@examples(40)
+@examples(100)
 @given(data=st.data())
 def test_mutated_yaml_codebook(workdir, seeded, data):
     seed = (REPO / "codebooks" / "health-governance.yaml").read_bytes()
@@ -171,7 +169,7 @@ def test_mutated_yaml_codebook(workdir, seeded, data):
     seeded.attempt(lambda p: load_codebook(p, path))
 
 
-@examples(30)
+@examples(60)
 @given(data=st.data())
 def test_mutated_qdc_codebook(workdir, seeded, refi_files, data):
     path = written(workdir, ".qdc", data.draw(mutated_xml(refi_files[".qdc"])))
@@ -193,7 +191,7 @@ def test_arbitrary_bytes_as_qdpx(workdir, empty, data):
     empty.attempt(lambda p: import_qdpx(p, path))
 
 
-@examples(40)
+@examples(80)
 @given(data=st.data())
 def test_mutated_qdpx_into_new_project(workdir, empty, refi_files, data):
     mutated = data.draw(mutated_zip(refi_files[".qdpx"], ("project.qde",)))
@@ -201,9 +199,23 @@ def test_mutated_qdpx_into_new_project(workdir, empty, refi_files, data):
     empty.attempt(lambda p: import_qdpx(p, path))
 
 
-@examples(25)
+@examples(50)
 @given(data=st.data())
 def test_mutated_qdpx_merged_into_a_project(workdir, seeded, refi_files, data):
     mutated = data.draw(mutated_zip(refi_files[".qdpx"], ("project.qde",)))
     path = written(workdir, ".qdpx", mutated)
     seeded.attempt(lambda p: import_qdpx(p, path, merge=True))
+
+
+def test_a_corrupt_compressed_member_is_our_error(workdir, empty, refi_files):
+    """Damage inside a deflate stream (zlib's own error) is reported like any broken archive."""
+    import struct
+
+    data = bytearray(refi_files[".qdpx"])
+    assert data[:4] == b"PK\x03\x04"
+    name_len, extra_len = struct.unpack("<HH", data[26:30])
+    body = 30 + name_len + extra_len
+    data[body: body + 16] = b"\xff" * 16  # deflate block type 3 does not exist
+    path = written(workdir, ".qdpx", bytes(data))
+    error = empty.attempt(lambda p: import_qdpx(p, path))
+    assert error is not None and "damaged archive member" in str(error)

@@ -18,6 +18,8 @@ from workbench.project import Project
 def backup_project(project: Project, destination: str | Path, *, overwrite: bool = False) -> Path:
     """Write a consistent copy of the open project to ``destination``."""
     destination = Path(destination)
+    if project.path != Path(":memory:") and _same_file(destination, project.path):
+        raise ProjectError("is the project itself; back up to another file", source=str(destination))
     if destination.exists() and not overwrite:
         raise ProjectError("exists already (use --force to overwrite)", source=str(destination))
     tmp = destination.with_name(destination.name + ".partial")
@@ -41,6 +43,8 @@ def restore_project(project_path: str | Path, backup: str | Path) -> Path:
     backup = Path(backup)
     if not backup.exists():
         raise ProjectError("no such backup file", source=str(backup))
+    if _same_file(backup, Path(project_path)):
+        raise ProjectError("is the project itself, not a backup of it", source=str(backup))
     with Project.open(backup, create=False) as candidate:
         report = check_project(candidate)
         if not report.ok:
@@ -58,3 +62,5 @@ def restore_project(project_path: str | Path, backup: str | Path) -> Path:
     return saved
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    return a.exists() and b.exists() and a.resolve() == b.resolve()

@@ -36,9 +36,10 @@ def split_spans(
     spans = [piece for s, e in spans if text[s:e].strip() for piece in _chunks(text, s, e)]
     docs = nlp.pipe((text[s:e] for s, e in spans), batch_size=64)
     for (base, _end), doc in zip(spans, docs, strict=True):
+        piece = doc.text  # spaCy rebuilds Doc.text from its tokens on every access: once only
         bounds = [(sent.start_char, sent.end_char) for sent in doc.sents]
-        for start, end in _move_opening_marks(doc.text, bounds):
-            chunk = doc.text[start:end]
+        for start, end in _move_opening_marks(piece, bounds):
+            chunk = piece[start:end]
             stripped = chunk.strip()
             if not stripped:
                 continue

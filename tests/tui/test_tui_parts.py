@@ -148,8 +148,15 @@ def test_every_bound_action_exists_on_its_target() -> None:
     from workbench.tui.screens.search import SearchScreen
     from workbench.tui.widgets.transcript import TranscriptView
 
+    from workbench.tui.screens.agreement import AgreementScreen, ReconcileScreen
+    from workbench.tui.screens.cooccurrence import CooccurrenceScreen, QuotationsModal
+    from workbench.tui.screens.suggestions import SuggestionsScreen
+
     targets = {"app": WorkbenchApp, "documents": DocumentsScreen, "coding": CodingScreen,
-               "transcript": TranscriptView, "codebook": CodebookScreen, "search": SearchScreen}
+               "transcript": TranscriptView, "codebook": CodebookScreen, "search": SearchScreen,
+               "cooccurrence": CooccurrenceScreen, "quotations": QuotationsModal,
+               "agreement": AgreementScreen, "reconcile": ReconcileScreen,
+               "suggestions": SuggestionsScreen}
     for action in ACTIONS:
         name = action.action.split("(")[0]
         assert hasattr(targets[action.scope], f"action_{name}"), action.id

@@ -212,14 +212,17 @@ def cooccurrence(
         units = load_units(project, options.unit, {r[0] for r in chosen.rows})
         freq, pairs = count_units(chosen.rows, chosen.rollup, units)
     else:
-        chosen = scope(project, selection)
+        chosen = scope(project, selection, names=False)
         columns = read_columns(project, selection, chosen)
         freq, pairs = count_arrays(columns, chosen.rollup, len(chosen.codes), options.reach)
     return build_result(options.label, chosen, freq, pairs)
 
 
-# Candidate pairs enumerated at once by ``count_arrays``; bounds its memory (about 100 bytes
-# per pair) when one coder stacks thousands of codings on one passage.
+# ``count_arrays`` pairs codings 1 to NEAR places apart in sweep order by comparing shifted
+# whole columns; the few codings with more partners than that (a long coding holding many
+# others) find the rest by binary search, CHUNK_PAIRS candidate pairs at a time (about 100
+# bytes each), so memory stays bounded when one coder stacks thousands of codings.
+NEAR = 8
 CHUNK_PAIRS = 1 << 21
 
 
@@ -228,18 +231,19 @@ def count_arrays(
 ) -> tuple[Counter[int], Counter[tuple[int, int]]]:
     """``count_sweep`` followed by ``fold``, computed with numpy on whole columns.
 
-    ``columns`` are ``(document_id, coder_id, start, end, code_id)`` int64 arrays ordered by
-    document, coder and start (``filters.read_columns``); ``size`` is the number of rolled-up
-    codes. Codings of one document and coder form a group; within a group sorted by start,
-    coding i meets exactly the codings j > i with ``start[j] <= end[i] + reach``, a contiguous
-    run ending where a binary search on ``(group, start)`` puts ``end[i] + reach``. The runs
-    are expanded into index pairs (in chunks of at most CHUNK_PAIRS) and the pairs of
-    rolled-up codes counted with ``bincount``. Same results as the Python sweep (the tests
-    compare both with a brute-force count), several times faster.
+    ``columns`` are ``(group, start, end, code_id)`` int64 arrays ordered by group and start,
+    ``group`` numbering the (document, coder) pairs (``filters.read_columns``); ``size`` is
+    the number of rolled-up codes. With ``key = (group, start)`` and ``needle = (group, end +
+    reach)`` packed into single numbers, coding i meets exactly the codings j > i with
+    ``key[j] <= needle[i]``: a contiguous run after i, because keys ascend. Partners k places
+    on are found for all codings at once (``key[k:] <= needle[:-k]``), for k = 1, 2, ...
+    until none has one; runs longer than NEAR continue by binary search. Pairs of rolled-up
+    codes are counted with ``bincount``. Same results as the Python sweep (the tests compare
+    both with a brute-force count), several times faster.
     """
     import numpy as np
 
-    doc, coder, start, end, code = (np.asarray(c, dtype=np.int64) for c in columns)
+    group, start, end, code = (np.asarray(c, dtype=np.int64) for c in columns)
     freq: Counter[int] = Counter()
     pairs: Counter[tuple[int, int]] = Counter()
     if len(code) == 0 or not rollup:
@@ -250,52 +254,70 @@ def count_arrays(
     low = min(int(ids.min()), int(code.min()))
     table = np.full(max(int(ids.max()), int(code.max())) - low + 1, -1, dtype=np.int64)
     table[ids - low] = np.fromiter(rollup.values(), dtype=np.int64, count=len(rollup))
-    index = table[code - low]
+    index = table[code - low].astype(np.int32)  # halves the memory the pairing walks
     keep = index >= 0
     if not keep.all():
-        doc, coder, start, end, index = doc[keep], coder[keep], start[keep], end[keep], index[keep]
+        group, start, end, index = group[keep], start[keep], end[keep], index[keep]
     n = len(index)
     for i, count in enumerate(np.bincount(index, minlength=size).tolist()):
         if count:
             freq[i] = count
     if n < 2:
         return freq, pairs
-    group = np.zeros(n, dtype=np.int64)
-    np.cumsum((doc[1:] != doc[:-1]) | (coder[1:] != coder[:-1]), out=group[1:])
     top = int(end.max())
     reach = min(reach, top)  # a reach past every end reaches every later start already
     stride = top + reach + 2  # > every start and every end + reach
-    if (int(group[-1]) + 1) * stride >= 1 << 62:
-        raise WorkbenchError("offsets too large to count co-occurrences")
-    base = group * stride
-    last = np.searchsorted(base + start, base + end + reach, side="right")
-    runs = last - np.arange(1, n + 1)  # partners of each coding: the next ``runs`` codings
-    ends = np.cumsum(runs)
+    if int(group[0]) < 0 or (int(group[-1]) + 1) * stride >= 1 << 62:
+        changes = group[1:] != group[:-1]
+        group = np.zeros(n, dtype=np.int64)  # renumber the groups 0, 1, 2, ...
+        np.cumsum(changes, out=group[1:])
+        if (int(group[-1]) + 1) * stride >= 1 << 62:
+            raise WorkbenchError("offsets too large to count co-occurrences")
+    key = group * stride + start
+    needle = key + (end + reach - start)
+
+    # ``square``: count ordered pairs (a, b) in a size x size table, then add it to its
+    # transpose and read the upper triangle (the diagonal, a == b, is not a pair). Past a
+    # few million cells, count min/max keys with np.unique instead.
     square = size * size <= 1 << 22
     totals = np.zeros(size * size if square else 0, dtype=np.int64)
-    first = 0
-    while first < n:
-        done = int(ends[first - 1]) if first else 0
-        stop = max(int(np.searchsorted(ends, done + CHUNK_PAIRS, side="right")), first + 1)
-        run = runs[first:stop]
-        total = int(ends[stop - 1]) - done
-        if total:
-            left = np.repeat(np.arange(first, stop), run)
-            right = left + 1 + np.arange(total) - np.repeat(ends[first:stop] - run - done, run)
-            a, b = index[left], index[right]
-            meet = a != b
-            a, b = a[meet], b[meet]
-            key = np.minimum(a, b) * size + np.maximum(a, b)
-            if square:
-                totals += np.bincount(key, minlength=size * size)
-            else:
-                keys, counts = np.unique(key, return_counts=True)
-                for k, count in zip(keys.tolist(), counts.tolist(), strict=True):
-                    pairs[divmod(k, size)] += count
-        first = stop
+
+    def tally(a: Any, b: Any) -> None:
+        nonlocal totals
+        if square:
+            totals += np.bincount(a * size + b, minlength=size * size)
+            return
+        meet = a != b
+        a, b = a[meet], b[meet]
+        keys, counts = np.unique(np.minimum(a, b) * size + np.maximum(a, b), return_counts=True)
+        for k, count in zip(keys.tolist(), counts.tolist(), strict=True):
+            pairs[divmod(k, size)] += count
+
+    near = min(NEAR, n - 1)
+    for k in range(1, near + 1):
+        meet = key[k:] <= needle[:-k]
+        if not meet.any():
+            break
+        tally(index[:-k][meet], index[k:][meet])
+    else:
+        far = np.flatnonzero(key[near + 1:] <= needle[:n - near - 1])
+        runs = np.searchsorted(key, needle[far], side="right") - far - 1 - near
+        ends = np.cumsum(runs)
+        first = 0
+        while first < len(far):
+            done = int(ends[first - 1]) if first else 0
+            stop = max(int(np.searchsorted(ends, done + CHUNK_PAIRS, side="right")), first + 1)
+            run = runs[first:stop]
+            # pair p of far coding i is with coding p + shift (its run starts at i + near + 1)
+            shift = far[first:stop] + near + 1 - (ends[first:stop] - run - done)
+            a = np.repeat(index[far[first:stop]], run)
+            tally(a, index[np.arange(int(ends[stop - 1]) - done) + np.repeat(shift, run)])
+            first = stop
     if square:
-        for k in np.flatnonzero(totals).tolist():
-            pairs[divmod(k, size)] = int(totals[k])
+        counted = totals.reshape(size, size)
+        upper = np.triu(counted + counted.T, 1)
+        for x, y in zip(*(v.tolist() for v in np.nonzero(upper)), strict=True):
+            pairs[(x, y)] = int(upper[x, y])
     return freq, pairs
 
 
@@ -427,7 +449,9 @@ def build_result(
     for (x, y), n in pairs.items():
         if n <= 0:
             continue
-        a, b = sorted((chosen.codes[x], chosen.codes[y]))
+        a, b = chosen.codes[x], chosen.codes[y]
+        if b < a:
+            a, b = b, a
         c, ab, ba, capped = coefficients(n, frequencies[a], frequencies[b])
         out.append(Pair(a, b, n, c, ab, ba, capped))
     out.sort(key=lambda p: (p.a, p.b))

@@ -122,12 +122,12 @@ class WorkbenchApp(App[None]):
         self._show(HelpScreen, HelpScreen)
 
     def action_analysis(self, kind: str) -> None:
-        from workbench.tui.screens.analysis import AnalysisScreen
+        from workbench.tui.screens.analysis import screen_class
 
-        screen = self.screen
-        if isinstance(screen, AnalysisScreen) and screen.kind == kind:
+        screen_type = screen_class(kind)
+        if isinstance(self.screen, screen_type):
             return
-        self.push_screen(AnalysisScreen(kind))
+        self.push_screen(screen_type())
         self.call_after_refresh(self.update_status)
 
     # ---------------------------------------------------------------- data

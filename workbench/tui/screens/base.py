@@ -28,6 +28,10 @@ class WorkbenchScreen(Screen):
     def refresh_data(self) -> None:
         """Reload what the screen shows from the project."""
 
+    def action_back(self) -> None:
+        """Leave this screen for the one under it."""
+        self.app.pop_screen()
+
     _shown_before = False
 
     def on_screen_resume(self) -> None:

@@ -22,7 +22,7 @@ from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import ChoiceModal, CodePickerModal, MemoModal, PromptModal
 from workbench.tui.widgets.codetree import CodeTree
-from workbench.tui.widgets.transcript import Span, TranscriptView
+from workbench.tui.widgets.transcript import Mark, Span, TranscriptView
 from workbench.views import sentence_spans, turn_spans
 
 
@@ -42,6 +42,7 @@ class CodingScreen(WorkbenchScreen):
         self.codings: list[Coding] = []
         self.coder_names: dict[int, str] = {}
         self.memos: dict[int, tuple[int, str]] = {}
+        self.suggestions: list[Mark] = []
         self.find_text = ""
 
     def compose(self) -> ComposeResult:
@@ -73,8 +74,9 @@ class CodingScreen(WorkbenchScreen):
         sentences = sentence_spans(project, self.document_id)
         self._load_codes()
         self._load_codings()
+        self._load_suggestions()
         self.view.load(text, turns, sentences, self.visible_spans(),
-                       {c.id: c.name for c in self.codes}, self.colours)
+                       {c.id: c.name for c in self.codes}, self.colours, self.suggestions)
         self._fill_tree()
         if self.initial_selection:
             self.view.select(*self.initial_selection)
@@ -94,6 +96,15 @@ class CodingScreen(WorkbenchScreen):
             m.target_id: (m.id, m.text) for m in self.project.memos("coding")
             if m.target_id in ids
         }
+
+    def _load_suggestions(self) -> None:
+        """The document's open suggestions (one query when the document opens or reloads)."""
+        from workbench.suggest.review import list_suggestions
+
+        self.suggestions = [
+            Mark(s.id, s.code_id, s.start, s.end, s.score, f"{s.suggester}: {s.reason}")
+            for s in list_suggestions(self.project, self.document_id, order="position")
+        ]
 
     def visible_spans(self) -> list[Span]:
         """The codings shown: everyone's, or in blind mode only the current coder's."""
@@ -120,9 +131,11 @@ class CodingScreen(WorkbenchScreen):
             return
         self._load_codes()
         self._load_codings()
+        self._load_suggestions()
         self.view.set_colours(self.colours)
         self.view.set_code_names({c.id: c.name for c in self.codes})
         self.view.set_spans(self.visible_spans())
+        self.view.set_marks(self.suggestions)
         self._fill_tree()
         self.update_side()
 
@@ -167,6 +180,12 @@ class CodingScreen(WorkbenchScreen):
             if memo:
                 text.append(f"\n  memo: {memo[1][:200]}", style="italic")
             text.append("\n")
+        for mark in view.marks_here():
+            code = self.codes_by_id.get(mark.code_id)
+            text.append("? suggested ", style="italic")
+            text.append(code.path if code else "?", style="bold italic")
+            text.append(f"\n  score {mark.score:.2f} [{mark.start}, {mark.end}) "
+                        f"y accept, X reject\n  {mark.reason[:200]}\n", style="dim")
         return text
 
     def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
@@ -316,6 +335,61 @@ class CodingScreen(WorkbenchScreen):
                 self._run(lambda: core.delete_memo(self.project, memo_id), "Memo deleted")
 
         self.app.push_screen(MemoModal(title, text), saved)
+
+    # ---------------------------------------------------------- suggestions
+
+    def _choose_mark(self, title: str, then: Callable[[Mark], None]) -> None:
+        marks = self.view.marks_here()
+        if not marks:
+            self.notify("No suggestion here (j goes to the next one)", severity="warning")
+            return
+        if len(marks) == 1:
+            then(marks[0])
+            return
+        labels = [
+            f"{self.codes_by_id[m.code_id].path if m.code_id in self.codes_by_id else '?'} "
+            f"[{m.start}, {m.end}) score {m.score:.2f}" for m in marks
+        ]
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                then(marks[index])
+
+        self.app.push_screen(ChoiceModal(title, labels), picked)
+
+    def action_accept_suggestion(self) -> None:
+        """Code the suggestion for the current coder; a selection overlapping it sets the
+        extent instead (trim or grow a suggestion, then accept)."""
+        from workbench.suggest.review import accept
+
+        lo, hi = self.view.selection
+
+        def do(mark: Mark) -> None:
+            start, end = (lo, hi) if hi > lo else (mark.start, mark.end)
+            code = self.codes_by_id.get(mark.code_id)
+            if self._run(lambda: accept(self.project, mark.id, self.wb.coder, start=start,
+                                        end=end), f"Accepted {code.name if code else 'code'}"):
+                self.wb.remember(mark.code_id)
+                self.update_side()
+
+        self._choose_mark("Accept which suggestion?", do)
+
+    def action_reject_suggestion(self) -> None:
+        from workbench.suggest.review import reject
+
+        def do(mark: Mark) -> None:
+            self._run(lambda: reject(self.project, mark.id, self.wb.coder),
+                      "Suggestion rejected; it will not come back")
+
+        self._choose_mark("Reject which suggestion?", do)
+
+    def action_next_suggestion(self) -> None:
+        after = [m for m in self.suggestions if m.start > self.view.cursor]
+        target = after[0] if after else (self.suggestions[0] if self.suggestions else None)
+        if target is None:
+            self.notify("No open suggestions in this document", severity="warning")
+            return
+        self.view.move_to(target.start)
 
     # ------------------------------------------------------------- find
 

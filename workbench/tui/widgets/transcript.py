@@ -49,6 +49,18 @@ class Span:
     end: int
 
 
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """An open suggestion as the view needs it: drawn apart from codings, never editable."""
+
+    id: int
+    code_id: int
+    start: int
+    end: int
+    score: float
+    reason: str
+
+
 class TranscriptView(ScrollView, can_focus=True):
     """A read-only transcript with a cursor, a selection and coloured coded spans."""
 
@@ -60,6 +72,7 @@ class TranscriptView(ScrollView, can_focus=True):
         "transcript--speaker",
         "transcript--margin",
         "transcript--find",
+        "transcript--suggestion",
     }
 
     class CursorMoved(Message):
@@ -83,6 +96,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self.lines: Layout | None = None
         self.spans: dict[int, Span] = {}
         self.line_index: dict[int, list[int]] = {}
+        #: open suggestions, indexed per display line like the spans
+        self.marks: dict[int, Mark] = {}
+        self.mark_index: dict[int, list[int]] = {}
         self.code_names: dict[int, str] = {}
         self.code_colours: dict[int, str] = {}
         self.cursor = 0
@@ -109,8 +125,10 @@ class TranscriptView(ScrollView, can_focus=True):
         spans: Iterable[Span],
         code_names: dict[int, str],
         code_colours: dict[int, str],
+        marks: Iterable[Mark] = (),
     ) -> None:
-        """Show a new document (resets cursor, selection and find)."""
+        """Show a new document (resets cursor, selection and find); ``marks`` are its open
+        suggestions."""
         self.text = text
         self.turns = sorted(turns)
         self._turn_spans = [(s, e) for s, e, _ in self.turns]
@@ -126,6 +144,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.code_names = dict(code_names)
         self.set_colours(code_colours)
         self.spans = {s.id: s for s in spans}
+        self.marks = {m.id: m for m in marks}
         self._relayout()
 
     def set_sentences(self, sentences: Sequence[tuple[int, int]]) -> None:
@@ -164,6 +183,12 @@ class TranscriptView(ScrollView, can_focus=True):
                 ids.append(span.id)
                 ids.sort(key=lambda i: (self.spans[i].start, -self.spans[i].end))
             self._touch(lines)
+
+    def set_marks(self, marks: Iterable[Mark]) -> None:
+        """Replace the suggestion marks shown (after a run, an accept or reject, an undo)."""
+        self.marks = {m.id: m for m in marks}
+        self._reindex_marks()
+        self._invalidate()
 
     def remove_span(self, span_id: int) -> None:
         span = self.spans.pop(span_id, None)
@@ -223,6 +248,16 @@ class TranscriptView(ScrollView, can_focus=True):
                 for line in layout.lines_between(span.start, span.end):
                     index.setdefault(line, []).append(span.id)
         self.line_index = index
+        self._reindex_marks()
+
+    def _reindex_marks(self) -> None:
+        index: dict[int, list[int]] = {}
+        layout = self.lines
+        if layout is not None:
+            for mark in sorted(self.marks.values(), key=lambda m: (m.start, -m.end)):
+                for line in layout.lines_between(mark.start, mark.end):
+                    index.setdefault(line, []).append(mark.id)
+        self.mark_index = index
 
     def _margin_width(self) -> int:
         width = self.scrollable_content_region.width
@@ -313,6 +348,13 @@ class TranscriptView(ScrollView, can_focus=True):
             if a < b:
                 pieces.append((a, b, span.code_id))
                 points.update((a, b))
+        suggested: list[tuple[int, int]] = []
+        for mark_id in self.mark_index.get(index, ()):
+            mark = self.marks[mark_id]
+            a, b = max(mark.start, start) - start, min(mark.end, end) - start
+            if a < b:
+                suggested.append((a, b))
+                points.update((a, b))
         if sel is not None:
             points.update((sel[0] - start, sel[1] - start))
         hits = self._hits_on(start, end)
@@ -338,6 +380,8 @@ class TranscriptView(ScrollView, can_focus=True):
                 style = style + self._code_style(covering[-1][2])
                 if len(covering) > 1:
                     style = style + Style(underline=True)
+            if suggested and any(p[0] <= a and p[1] >= b for p in suggested):
+                style = style + self._style("suggestion")
             if a < label_len:
                 style = style + speaker_style
             if any(h[0] <= a and h[1] >= b for h in hits):
@@ -370,6 +414,18 @@ class TranscriptView(ScrollView, can_focus=True):
                 break
             text = f"{name[: room - 1]} "
             segments.append(Segment(text, style + self._margin_style(code_id)))
+            used += len(text)
+        marked: list[int] = []
+        for mark_id in self.mark_index.get(index, ()):
+            code_id = self.marks[mark_id].code_id
+            if code_id not in marked and code_id not in seen:
+                marked.append(code_id)
+        for code_id in marked:
+            room = width + 1 - used
+            if room <= 2:
+                break
+            text = f"?{self.code_names.get(code_id, '?')[: room - 2]} "
+            segments.append(Segment(text, style + self._style("suggestion")))
             used += len(text)
         return Strip(segments).adjust_cell_length(width + 1, style)
 
@@ -406,6 +462,30 @@ class TranscriptView(ScrollView, can_focus=True):
             self.spans[i] for i in self.line_index.get(line, ())
             if self.spans[i].start <= offset < self.spans[i].end
         ]
+
+    def marks_at(self, offset: int | None = None) -> list[Mark]:
+        """The open suggestions covering ``offset`` (default: the cursor)."""
+        offset = self.cursor if offset is None else offset
+        if self.lines is None or not self.marks:
+            return []
+        line = self.lines.line_of(offset)
+        return [
+            self.marks[i] for i in self.mark_index.get(line, ())
+            if self.marks[i].start <= offset < self.marks[i].end
+        ]
+
+    def marks_here(self) -> list[Mark]:
+        """Suggestions overlapping the selection, else those at the cursor."""
+        lo, hi = self.selection
+        if hi <= lo or self.lines is None:
+            return self.marks_at()
+        seen: dict[int, Mark] = {}
+        for line in self.lines.lines_between(lo, hi):
+            for mark_id in self.mark_index.get(line, ()):
+                mark = self.marks[mark_id]
+                if mark.start < hi and mark.end > lo:
+                    seen[mark_id] = mark
+        return sorted(seen.values(), key=lambda m: (m.start, -m.end))
 
     def spans_here(self) -> list[Span]:
         """The spans the next edit is about: those overlapping the selection, else at the cursor."""
