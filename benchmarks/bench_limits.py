@@ -255,7 +255,7 @@ def scenario(name: str, work: Path, scale: dict) -> str:
             start = time.perf_counter()
             added = import_codings_csv(project, work / "codings.csv")
             took = time.perf_counter() - start
-        return f"import_codings_csv added {added:,} codings as one undoable action in {took:.1f} s"
+        return f"import_codings_csv added {added:,} codings as one action in {took:.1f} s"
     if name == "codings-list":
         with open_project(work / "codings.db") as project:
             n = len(project.codings())

@@ -56,7 +56,7 @@ def export_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
     return len(rows)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Row:
     document_id: int
     code_id: int
@@ -158,8 +158,15 @@ def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+UNDO_LIMIT = 50_000
+"""Files with more rows are imported as one action that cannot be undone: an undo record of
+a million codings would cost more than a gigabyte of memory (benchmarks/bench_limits.py)."""
+
+
 def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
     """Add the codings of a CSV file as one undoable action; return how many were added.
+
+    Above ``UNDO_LIMIT`` rows the action is still all-or-nothing but is not undoable.
 
     Rows identical to a coding already in the project (same document, code, coder and span)
     are left out, so importing a file twice adds nothing the second time. Coders named in the
@@ -169,7 +176,8 @@ def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
     present = {tuple(r) for r in project.conn.execute(
         'SELECT document_id, code_id, coder_id, start, "end" FROM codings')}
     added = 0
-    with project.action("import-codings", f"import codings from {Path(path).name}") as act:
+    with project.action("import-codings", f"import codings from {Path(path).name}",
+                        undoable=len(rows) <= UNDO_LIMIT) as act:
         coder_ids: dict[str, int] = {}
         for row in rows:
             if row.coder not in coder_ids:

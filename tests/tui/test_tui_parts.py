@@ -142,15 +142,14 @@ def test_action_ids_are_unique_and_scoped() -> None:
 
 def test_every_bound_action_exists_on_its_target() -> None:
     from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.agreement import AgreementScreen, ReconcileScreen
     from workbench.tui.screens.codebook import CodebookScreen
     from workbench.tui.screens.coding import CodingScreen
+    from workbench.tui.screens.cooccurrence import CooccurrenceScreen, QuotationsModal
     from workbench.tui.screens.documents import DocumentsScreen
     from workbench.tui.screens.search import SearchScreen
-    from workbench.tui.widgets.transcript import TranscriptView
-
-    from workbench.tui.screens.agreement import AgreementScreen, ReconcileScreen
-    from workbench.tui.screens.cooccurrence import CooccurrenceScreen, QuotationsModal
     from workbench.tui.screens.suggestions import SuggestionsScreen
+    from workbench.tui.widgets.transcript import TranscriptView
 
     targets = {"app": WorkbenchApp, "documents": DocumentsScreen, "coding": CodingScreen,
                "transcript": TranscriptView, "codebook": CodebookScreen, "search": SearchScreen,

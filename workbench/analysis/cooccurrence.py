@@ -17,8 +17,12 @@ Definitions (docs/cooccurrence.md has worked examples; tests check the same numb
   frequencies it divides by (c: min(n1, n2); conditional_ab: n1; conditional_ba: n2), so no
   coefficient is above 1, and the pair is marked ``capped``. The count itself is never capped.
 
-The engine reads all selected codings in one query, then sweeps each document once in start
-order keeping an active set per coder: O(n log n + k) for n codings and k meeting pairs.
+In overlap and proximity modes the engine reads the selected codings in one query as packed
+number columns (``filters.read_columns``) and counts with numpy (``count_arrays``): within each
+document and coder, in start order, a coding's partners are the next few codings, found for all
+codings at once by comparing shifted columns (binary search for long runs), O(n log n + k) for n
+codings and k meeting pairs. ``count_sweep`` is the same count as a plain Python sweep with an
+active set per coder: the reference the tests hold the engine to (with a brute-force count).
 """
 
 from __future__ import annotations
@@ -254,7 +258,7 @@ def count_arrays(
     low = min(int(ids.min()), int(code.min()))
     table = np.full(max(int(ids.max()), int(code.max())) - low + 1, -1, dtype=np.int64)
     table[ids - low] = np.fromiter(rollup.values(), dtype=np.int64, count=len(rollup))
-    index = table[code - low].astype(np.int32)  # halves the memory the pairing walks
+    index = table[code - low]
     keep = index >= 0
     if not keep.all():
         group, start, end, index = group[keep], start[keep], end[keep], index[keep]

@@ -214,8 +214,10 @@ class ReconcileScreen(WorkbenchScreen):
         ))
         text = Text()
         text.append(f"{item.code}\n", style="bold")
+        not_by = f"; not by {', '.join(item.left_out)}" if item.left_out else \
+            " (their spans differ)"
         text.append(f"{item.document} [{item.start}, {item.end})  ·  applied by "
-                    f"{', '.join(item.applied_by)}; not by {', '.join(item.left_out)}\n")
+                    f"{', '.join(item.applied_by)}{not_by}\n")
         for coder, letter in ((a, "A"), (b, "B")):
             spans = item.spans_of(coder)
             listed = ", ".join(f"{s.code} [{s.start}, {s.end})" for s in spans) or "nothing"
