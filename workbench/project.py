@@ -378,8 +378,7 @@ class Project:
     def codes(self) -> list[Code]:
         """Every code, parents before children, siblings by position then name."""
         rows = self.conn.execute(
-            "SELECT id, guid, parent_id, name, colour, description, inclusion, exclusion, "
-            "keywords, examples, position FROM codes ORDER BY position, name"
+            f"SELECT {self._CODE_COLUMNS} FROM codes ORDER BY position, name"
         ).fetchall()
         children: dict[int | None, list[tuple]] = {}
         for row in rows:
@@ -388,31 +387,45 @@ class Project:
         stack: list[tuple[tuple, str]] = [(r, r[3]) for r in reversed(children.get(None, []))]
         while stack:
             row, path = stack.pop()
-            result.append(
-                Code(
-                    id=row[0], guid=row[1], parent_id=row[2], name=row[3], path=path,
-                    colour=row[4], description=row[5], inclusion=row[6], exclusion=row[7],
-                    keywords=json.loads(row[8] or "{}"), examples=tuple(json.loads(row[9] or "[]")),
-                    position=row[10],
-                )
-            )
+            result.append(_code_from_row(row, path))
             for child in reversed(children.get(row[0], [])):
                 stack.append((child, f"{path}/{child[3]}"))
         return result
 
+    _CODE_COLUMNS = ("id, guid, parent_id, name, colour, description, inclusion, exclusion, "
+                     "keywords, examples, position")
+
     def code(self, path: str) -> Code:
-        """A code by its path, ``Group/Subcode``."""
+        """A code by its path, ``Group/Subcode``: one indexed lookup per level of the path."""
         wanted = normalise_path(path)
-        for code in self.codes():
-            if code.path == wanted:
-                return code
-        raise UnknownCodeError(f"no code {path!r} in the codebook", source=str(self.path))
+        parent_id = 0
+        for name in wanted.split("/"):
+            row = self.conn.execute(
+                "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ? AND name = ?",
+                (parent_id, name),
+            ).fetchone()
+            if row is None:
+                raise UnknownCodeError(f"no code {path!r} in the codebook", source=str(self.path))
+            parent_id = row[0]
+        return self.code_by_id(parent_id)
 
     def code_by_id(self, code_id: int) -> Code:
-        for code in self.codes():
-            if code.id == code_id:
-                return code
-        raise UnknownCodeError(f"no code with id {code_id}")
+        row = self.conn.execute(
+            f"SELECT {self._CODE_COLUMNS} FROM codes WHERE id = ?", (code_id,)
+        ).fetchone()
+        if row is None:
+            raise UnknownCodeError(f"no code with id {code_id}")
+        names, parent, seen = [row[3]], row[2], {code_id}
+        while parent is not None and parent not in seen:
+            seen.add(parent)
+            up = self.conn.execute(
+                "SELECT name, parent_id FROM codes WHERE id = ?", (parent,)
+            ).fetchone()
+            if up is None:
+                break
+            names.append(up[0])
+            parent = up[1]
+        return _code_from_row(row, "/".join(reversed(names)))
 
     # --------------------------------------------------------------- codings
 
@@ -506,6 +519,15 @@ class ActionRecorder:
         if self.undoable:
             self.changes.append({"table": table, "op": "update", "id": row_id,
                                  "before": dict(zip(after, before, strict=True)), "after": after})
+
+
+def _code_from_row(row: tuple, path: str) -> Code:
+    return Code(
+        id=row[0], guid=row[1], parent_id=row[2], name=row[3], path=path, colour=row[4],
+        description=row[5], inclusion=row[6], exclusion=row[7],
+        keywords=json.loads(row[8] or "{}"), examples=tuple(json.loads(row[9] or "[]")),
+        position=row[10],
+    )
 
 
 def normalise_path(path: str) -> str:
