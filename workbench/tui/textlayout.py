@@ -92,17 +92,18 @@ def build_layout(
     """
     width = max(width, 8)
     layout = Layout(width)
-    blocks: list[tuple[int, int, str | None]] = []
+    blocks: list[tuple[int, int, str | None, int]] = []
     pos = 0
     for start, end, speaker in sorted(turns):
-        if start > pos and text[pos:start].strip():
-            blocks.append((pos, start, None))
-        blocks.append((start, end, speaker))
+        label_start = _label_start(text, pos, start, speaker)
+        if label_start > pos and text[pos:label_start].strip():
+            blocks.append((pos, label_start, None, 0))
+        blocks.append((label_start, end, speaker, start - label_start))
         pos = max(pos, end)
     if pos < len(text) and (text[pos:].strip() or not blocks):
-        blocks.append((pos, len(text), None))
+        blocks.append((pos, len(text), None, 0))
     starts, ends, kinds = layout.starts, layout.ends, layout.kinds
-    for index, (start, end, speaker) in enumerate(blocks):
+    for index, (start, end, speaker, label_len) in enumerate(blocks):
         # leave the newlines around a block to the blank separator line
         while start < end and text[start] == "\n":
             start += 1
@@ -114,8 +115,11 @@ def build_layout(
             kinds.append(BLANK)
         labelled_inline = False
         if speaker:
-            if text.startswith(speaker, start):
+            if label_len:
                 labelled_inline = True
+            elif text.startswith(speaker, start):
+                labelled_inline = True
+                label_len = len(speaker)
             else:
                 layout.labels[len(starts)] = speaker
                 starts.append(start)
@@ -128,7 +132,7 @@ def build_layout(
             line_end = end if nl == -1 else nl
             for piece_start, piece_end in wrap_line(text, line_start, line_end, width):
                 if first and labelled_inline:
-                    layout.label_spans[len(starts)] = min(len(speaker), piece_end - piece_start)
+                    layout.label_spans[len(starts)] = min(label_len, piece_end - piece_start)
                 first = False
                 starts.append(piece_start)
                 ends.append(piece_end)
@@ -141,6 +145,21 @@ def build_layout(
         ends.append(0)
         kinds.append(TEXT)
     return layout
+
+
+def _label_start(text: str, pos: int, start: int, speaker: str | None) -> int:
+    """Where the speaker label written in the text before a turn begins, else ``start``.
+
+    Importers keep labels such as ``Rosa:`` or ``[Rosa]`` in the text but outside the turn's
+    offsets; shown inline and styled, they stand in for a separate heading line.
+    """
+    if not speaker:
+        return start
+    line_start = max(text.rfind("\n", pos, start) + 1, pos)
+    prefix = text[line_start:start]
+    if prefix.strip() and len(prefix) <= 80 and speaker.casefold() in prefix.casefold():
+        return line_start
+    return start
 
 
 def word_end(text: str, offset: int) -> int:
