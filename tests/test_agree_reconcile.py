@@ -99,3 +99,30 @@ def test_disagreements_cli(coded: Project, tmp_path) -> None:
     assert lines[0] == "document,unit,code,applied_by,not_by,spans,text"
     assert lines[1].startswith("doc,10-70,G/X,\"A, B\",,A 10-50; B 30-70,")
     assert lines[2].startswith("doc,150-160,G/Y,B,A,B 150-160,")
+
+
+def test_a_later_decision_replaces_a_unit_level_both_that_reaches_past_the_unit(project):
+    """Sentence units: 'both' copies whole spans (which may cross the sentence); 'none' after it
+    must take them away again."""
+    from tests.core_helpers import add_interview
+    from workbench import codes as code_ops
+    from workbench import coding
+    from workbench.reconcile import consensus_codings, disagreements, resolve
+
+    doc = add_interview(project)
+    code_ops.add_code(project, "A")
+    sentences = project.units(doc.id, "sentence")
+    first, second = sentences[1], sentences[2]
+    coding.apply_code(project, "rosa", "A", first.start, second.end, coder="maria")
+    coding.mark_done(project, "rosa", "maria")
+    coding.mark_done(project, "rosa", "james")
+    coding.apply_code(project, "rosa", "A", sentences[0].start, sentences[0].end, coder="james")
+    items = [i for i in disagreements(project, coders=["maria", "james"], unit="sentence")
+             if i.start == first.start]
+    assert len(items) == 1
+    item = items[0]
+    resolve(project, item, "both")
+    assert [(c.start, c.end) for c in consensus_codings(project, item)] == [
+        (first.start, second.end)]
+    resolve(project, item, "none")
+    assert consensus_codings(project, item) == []

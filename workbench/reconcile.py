@@ -231,8 +231,9 @@ def resolve(
 ) -> list[int]:
     """Settle one disagreement into the consensus coder, as one undoable action.
 
-    Consensus codings of the item's code(s) lying inside the item's span are replaced by the
-    chosen ones (identical codings are kept, not duplicated). Returns the ids of new codings;
+    Consensus codings of the item's code(s) lying inside the item's area (its unit and the
+    compared coders' spans there) are replaced by the chosen ones (identical codings are kept,
+    not duplicated). Returns the ids of new codings;
     when nothing changes no action is recorded.
     """
     consensus = consensus.strip()
@@ -244,7 +245,11 @@ def resolve(
         )
     wanted = chosen_spans(item, keep)
     existing = consensus_codings(project, item, consensus)
-    inside = [c for c in existing if c.start >= item.start and c.end <= item.end]
+    # The area this disagreement covers: its unit plus every compared coder's span in it. A
+    # consensus coding inside it came from settling this item before (a unit-level "both" can
+    # reach past the unit), so a new decision replaces it.
+    area = merge_intervals([(item.start, item.end)] + [(c.start, c.end) for c in item.codings])
+    inside = [c for c in existing if any(s <= c.start and c.end <= e for s, e in area)]
     have = {(c.code_id, c.start, c.end) for c in existing}
     to_delete = [c for c in inside if (c.code_id, c.start, c.end) not in set(wanted)]
     to_add = [w for w in wanted if w not in have]
