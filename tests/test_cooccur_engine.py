@@ -437,11 +437,13 @@ def shared_project() -> Project:
         add_doc(project, "d2", case="K2")
         set_attribute(project, "K1", "region", "Piura")
         set_attribute(project, "K2", "region", "Cusco")
+        for coder in ("maria", "james"):  # both exist even when an example codes as one only
+            project.coder_id(coder)
         SHARED["p"] = project
     return SHARED["p"]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80, deadline=None, derandomize=True)
 @given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15), st.sampled_from(PATHS),
                           st.sampled_from(["maria", "james"]), st.sampled_from(["d1", "d2"])),
                 max_size=40),
