@@ -151,3 +151,15 @@ def test_mark_done_is_idempotent_and_reversible(project):
     assert project.done_documents(coder_id) == {doc.id}
     coding.mark_done(project, "rosa", "maria", done=False)
     assert project.done_documents(coder_id) == set()
+
+
+def test_undo_stops_at_a_bulk_action_instead_of_reaching_past_it(project):
+    add_interview(project)
+    codes.add_code(project, "A")
+    add_interview(project, "second", text="Ana: Otra entrevista.")  # not undoable
+    assert project.undo() is None
+    assert project.undo_barrier() == "import second"
+    assert [c.path for c in project.codes()] == ["A"]  # the older code add stays
+    coding.apply_code(project, "second", "A", 5, 10, coder="x")
+    assert project.undo().startswith("apply")
+    assert project.undo() is None and project.undo_barrier() == "import second"

@@ -189,13 +189,28 @@ class Project:
                  json.dumps(recorder.changes) if undoable else "null"),
             )
 
-    def undo(self) -> str | None:
-        """Undo the newest action that can be undone; return its description."""
+    def undo_barrier(self) -> str | None:
+        """The description of the action undo cannot pass, when that is what comes next.
+
+        Bulk actions (imports, merges) are logged without their changes. Undo stops at them
+        rather than reaching past them: an older change undone under newer bulk data could
+        break it (a code removed while imported codings use it).
+        """
         row = self.conn.execute(
-            "SELECT id, description, changes FROM actions WHERE undone = 0 AND changes != 'null' "
+            "SELECT description, changes FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return row[0] if row is not None and row[1] == "null" else None
+
+    def undo(self) -> str | None:
+        """Undo the newest action; return its description, or None when there is none.
+
+        None also when the newest action cannot be undone (see ``undo_barrier``).
+        """
+        row = self.conn.execute(
+            "SELECT id, description, changes FROM actions WHERE undone = 0 "
             "ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        if row is None:
+        if row is None or row[2] == "null":
             return None
         with self.transaction():
             for change in reversed(json.loads(row[2])):

@@ -198,7 +198,13 @@ def undo_cmd(ctx) -> None:
     """Undo the last action (also actions done in the app)."""
     project = open_project(ctx)
     what = project.undo()
-    click.echo(f"undone: {what}" if what else "nothing to undo")
+    if what:
+        click.echo(f"undone: {what}")
+    elif barrier := project.undo_barrier():
+        click.echo(f"cannot undo '{barrier}': imports and merges are not undoable "
+                   "(restore a backup instead)")
+    else:
+        click.echo("nothing to undo")
 
 
 @click.command("redo")

@@ -13,6 +13,8 @@ the same pipeline, so both sides of a match agree.
 
 A project may name an installed spaCy pipeline (``workbench`` never downloads one) in the
 setting ``spacy_model.<lang>`` or ``spacy_model``; it is used for documents in its language.
+``set_named_pipeline`` checks a name before storing it, so a typo fails when it is typed
+rather than at the next ``suggest run``.
 """
 
 from __future__ import annotations
@@ -153,6 +155,7 @@ def _installed_model(project: Project, lang: str) -> Any | None:
         return None
     import spacy
 
+    register_components()  # a named folder may hold a pipeline saved by workbench
     if not spacy.util.is_package(name) and not Path(name).is_dir():
         raise WorkbenchError(f"the spaCy pipeline {name!r} named in the project settings "
                              "is not installed", place="setting spacy_model")
@@ -184,3 +187,146 @@ def pipeline(project: Project, lang: str) -> Any:
         save_pipeline(nlp, folder)
     _loaded[key] = nlp
     return nlp
+
+
+# ------------------------------------------------------------ named pipelines in the settings
+
+SETTING = "spacy_model"
+
+
+def _package_meta(name: str) -> dict[str, Any] | None:
+    """The ``meta.json`` of an installed spaCy pipeline package, or None when ``name`` is not
+    one. The package is located, not imported: naming some other package runs none of its code.
+    """
+    import importlib.util
+
+    import spacy
+
+    if not spacy.util.is_package(name):
+        return None
+    try:
+        spec = importlib.util.find_spec(name.replace("-", "_"))
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    for location in locations:
+        try:
+            meta = json.loads((Path(location) / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(meta, dict) and meta.get("lang"):
+            return meta
+    return None
+
+
+def check_named_pipeline(name: str) -> tuple[str, str]:
+    """Check that ``name`` is an installed spaCy pipeline package or a folder holding a saved
+    pipeline; return ``(value to store, its language)``. Folders are stored as absolute paths
+    so the setting means the same from any working directory."""
+    import spacy
+
+    meta = _package_meta(name)
+    if meta is not None:
+        return name, str(meta["lang"])
+    folder = Path(name).expanduser()
+    if folder.is_dir():
+        register_components()
+        try:
+            nlp = spacy.util.load_model(folder)
+        except Exception as exc:  # spaCy raises IOError, ValueError, config errors...
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise WorkbenchError(f"the folder {name!r} does not hold a saved spaCy pipeline "
+                                 f"({reason})") from exc
+        return str(folder.resolve()), nlp.lang
+    if spacy.util.is_package(name):
+        raise WorkbenchError(f"{name!r} is an installed package but not a spaCy pipeline")
+    raise WorkbenchError(f"no installed spaCy pipeline or pipeline folder named {name!r} "
+                         "(workbench never downloads one; install it with pip first)")
+
+
+def set_named_pipeline(project: Project, name: str, language: str | None = None) -> tuple[str, str]:
+    """Check ``name`` and store it as the pipeline for its language; return ``(key, value)``.
+
+    ``language`` defaults to the pipeline's own; naming a different one is an error, because
+    a pipeline is only ever used for documents in its own language.
+    """
+    value, lang = check_named_pipeline(name)
+    if language is not None:
+        language = language.strip().lower()
+        if language != lang:
+            raise WorkbenchError(f"the spaCy pipeline {name!r} is for language {lang!r}, "
+                                 f"not {language!r}")
+    key = f"{SETTING}.{lang}"
+    project.set_setting(key, value)
+    return key, value
+
+
+def clear_named_pipeline(project: Project, language: str | None = None) -> list[str]:
+    """Remove the named pipeline for ``language`` (every one when None); return the keys
+    removed. Documents then use the built-in pipeline again."""
+    keys = [key for key, _ in named_pipeline_settings(project)
+            if language is None or key == f"{SETTING}.{language.strip().lower()}"]
+    with project.transaction():
+        for key in keys:
+            project.conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+    return keys
+
+
+def named_pipeline_settings(project: Project) -> list[tuple[str, str]]:
+    """The ``spacy_model`` settings of the project, as ``(key, value)`` sorted by key."""
+    rows = project.conn.execute(
+        "SELECT key, value FROM settings WHERE key = ? OR key LIKE ? ORDER BY key",
+        (SETTING, SETTING + ".%"),
+    )
+    return [(key, value) for key, value in rows]
+
+
+def describe_pipelines(project: Project) -> list[dict[str, str]]:
+    """Per language in use (project, documents, settings): the setting and the pipeline that
+    ``pipeline`` would use. Nothing is built or loaded."""
+    settings = dict(named_pipeline_settings(project))
+    langs = {language_of(project, None)}
+    langs.update(language_of(project, doc.language) for doc in project.documents())
+    langs.update(key.split(".", 1)[1] for key in settings if "." in key)
+    general = settings.get(SETTING)
+    general_lang = _named_language(general) if general else None
+    rows = []
+    for lang in sorted(langs):
+        key = f"{SETTING}.{lang}" if f"{SETTING}.{lang}" in settings else SETTING
+        name = settings.get(key)
+        if key == SETTING and general_lang != lang:
+            name = None
+        if name and key == SETTING:
+            used_lang = general_lang
+        else:
+            used_lang = _named_language(name) if name else None
+        folder = storage_dir(project) / f"pipeline-{lang}"
+        if name and used_lang is None:
+            used = f"error: {name} is not installed"
+        elif name and used_lang == lang:
+            used = name
+        elif name:
+            used = f"built-in ({name} is for {used_lang!r})"
+        elif _marker_ok(folder):
+            used = f"built-in, saved in {folder}"
+        else:
+            used = "built-in, built on first use"
+        rows.append({"language": lang, "setting": f"{key} = {name}" if name else "",
+                     "pipeline": used})
+    return rows
+
+
+def _named_language(name: str) -> str | None:
+    """The language of a named pipeline without loading it (None when it is not available)."""
+    meta = _package_meta(name)
+    if meta is not None:
+        return str(meta["lang"])
+    try:
+        config = (Path(name).expanduser() / "config.cfg").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    for line in config.splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "lang":
+            return value.strip().strip('"')
+    return None

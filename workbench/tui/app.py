@@ -139,7 +139,13 @@ class WorkbenchApp(App[None]):
             self.notify(str(exc), severity="error")
             return
         self.data_changed()
-        self.notify(f"Undone: {done}" if done else "Nothing to undo")
+        if done:
+            self.notify(f"Undone: {done}")
+        elif barrier := self.project.undo_barrier():
+            self.notify(f"Cannot undo '{barrier}': imports and merges are not undoable",
+                        severity="warning")
+        else:
+            self.notify("Nothing to undo")
 
     def action_redo(self) -> None:
         try:
