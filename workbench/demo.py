@@ -77,11 +77,29 @@ def build_demo(folder: str | Path, *, reset: bool = False) -> DemoSummary:
             import_cases_csv(project, transcripts / "cases.csv")
             for codings_csv in sorted(transcripts.glob("codings-*.csv")):
                 import_codings_csv(project, codings_csv)
+            _add_memos(project, transcripts / "memos.csv")
             coders = [c.name for c in project.coders()]
             for doc in project.documents():
                 for coder in coders:
                     mark_done(project, doc.id, coder)
         return summarise(project, folder)
+
+
+def _add_memos(project: Project, memos_csv: Path) -> None:
+    """The sample memos: on the project, documents and codes (columns on,target,coder,text)."""
+    from workbench.coding import add_memo
+
+    if not memos_csv.exists():
+        return
+    with memos_csv.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            kind, target = row["on"], row["target"]
+            target_id = {
+                "project": lambda: None,
+                "document": lambda: project.document(target).id,
+                "code": lambda: project.code(target).id,
+            }[kind]()
+            add_memo(project, kind, target_id, row["text"], coder=row["coder"] or None)
 
 
 def _case_languages(cases_csv: Path) -> dict[str, str]:

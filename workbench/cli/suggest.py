@@ -219,3 +219,32 @@ def rules_remove_cmd(ctx, number) -> None:
 
     rule = remove_speaker_rule(open_project(ctx), number)
     click.echo(f"rule removed: {rule.describe()} -> {rule.code}")
+
+
+@suggest_cmd.command("pipeline")
+@click.argument("name", required=False)
+@click.option("--language", default=None,
+              help="Language the pipeline is for (default: the pipeline's own; with --clear, "
+                   "only this language).")
+@click.option("--clear", is_flag=True,
+              help="Forget the named pipeline (every language unless --language).")
+@format_option()
+@click.pass_context
+def pipeline_cmd(ctx, name, language, clear, fmt) -> None:
+    """Use an installed spaCy pipeline (package name or saved folder) for documents in its
+    language; without NAME, show which pipeline each language uses."""
+    from workbench.suggest import pipelines
+
+    if name and clear:
+        raise click.UsageError("give a NAME or --clear, not both")
+    project = open_project(ctx)
+    if name:
+        key, value = pipelines.set_named_pipeline(project, name, language)
+        click.echo(f"{key} = {value}")
+    elif clear:
+        removed = pipelines.clear_named_pipeline(project, language)
+        click.echo(f"removed {', '.join(removed)}" if removed
+                   else "no named pipeline to remove")
+    else:
+        emit(pipelines.describe_pipelines(project), fmt,
+             columns=["language", "setting", "pipeline"], title="Language pipelines")

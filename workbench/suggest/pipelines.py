@@ -290,6 +290,8 @@ def describe_pipelines(project: Project) -> list[dict[str, str]]:
     langs.update(key.split(".", 1)[1] for key in settings if "." in key)
     general = settings.get(SETTING)
     general_lang = _named_language(general) if general else None
+    if general_lang:
+        langs.add(general_lang)
     rows = []
     for lang in sorted(langs):
         key = f"{SETTING}.{lang}" if f"{SETTING}.{lang}" in settings else SETTING
@@ -322,11 +324,7 @@ def _named_language(name: str) -> str | None:
     if meta is not None:
         return str(meta["lang"])
     try:
-        config = (Path(name).expanduser() / "config.cfg").read_text(encoding="utf-8")
-    except OSError:
+        meta = json.loads((Path(name).expanduser() / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
-    for line in config.splitlines():
-        key, _, value = line.partition("=")
-        if key.strip() == "lang":
-            return value.strip().strip('"')
-    return None
+    return str(meta["lang"]) if isinstance(meta, dict) and meta.get("lang") else None
