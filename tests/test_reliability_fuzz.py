@@ -19,7 +19,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests import refi_helpers
-from tests.reliability_helpers import Guard, mutated_text, mutated_xml, mutated_yaml, mutated_zip
+from tests.reliability_helpers import (
+    NASTY_VALUES,
+    Guard,
+    byte_mutation,
+    mutated_text,
+    mutated_xml,
+    mutated_yaml,
+    mutated_zip,
+)
 from workbench.codebook import load_codebook
 from workbench.ingest import import_files
 from workbench.interop.qdc import export_qdc, load_qdc
@@ -219,3 +227,125 @@ def test_a_corrupt_compressed_member_is_our_error(workdir, empty, refi_files):
     path = written(workdir, ".qdpx", bytes(data))
     error = empty.attempt(lambda p: import_qdpx(p, path))
     assert error is not None and "damaged archive member" in str(error)
+
+
+# --------------------------------------------------------------------------- CSV readers
+
+CASES_SEED = (
+    "participant,region,age,official,interviewed,weight,sector\n"
+    "DRS01,Piura,52,yes,2024-03-05,1.5,government\n"
+    "COM01,Piura,37,no,2024-04-11,0.75,community\n"
+    'NEW01,"San Martín, Tarapoto",41,sí,2024-05-02,2,"civil society"\n'
+).encode()
+
+
+@pytest.fixture(scope="module")
+def codings_seed(seeded) -> bytes:
+    """Codings of the seeded project as a new coder would send them: spans or text to find."""
+    import csv
+    import io
+
+    project = seeded.project
+    paths = {c.id: c.path for c in project.codes()}
+    docs = {d.id: d.name for d in project.documents()}
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["document", "code", "coder", "start", "end", "text", "memo"])
+    seen = set()
+    for i, c in enumerate(project.codings()):
+        body = project.text(c.document_id)
+        text = body[c.start:c.end]
+        start = c.start if i % 2 else body.find(text)  # a text row finds the first occurrence
+        key = (c.document_id, c.code_id, start, start + len(text))
+        if key in seen:  # two coders on one span: one row, so every row is a new coding
+            continue
+        seen.add(key)
+        span = [c.start, c.end] if i % 2 else ["", ""]
+        writer.writerow([docs[c.document_id], paths[c.code_id], "fuzzer", *span, text,
+                         "a memo, with a comma" if i % 3 == 0 else ""])
+    return buf.getvalue().encode("utf-8")
+
+
+def test_csv_seeds_are_valid(workdir, seeded, codings_seed):
+    from workbench.cases import import_cases_csv
+    from workbench.codings_io import import_codings_csv
+
+    real_cases = (TRANSCRIPTS / "cases.csv").read_bytes()
+    for data in (CASES_SEED, real_cases):
+        path = written(workdir, ".csv", data)
+        assert seeded.attempt(lambda p, path=path: import_cases_csv(p, path)) is None
+    assert codings_seed.count(b"\n") > 5
+    path = written(workdir, ".csv", codings_seed)
+    added = []
+    assert seeded.attempt(lambda p: added.append(import_codings_csv(p, path))) is None
+    assert added == [codings_seed.count(b"\n") - 1]  # every row is a new coding
+
+
+@FEW
+@given(data=st.binary(max_size=3000), reader=st.sampled_from(["cases", "codings"]))
+@example(data=b"participant\n\x00\n", reader="cases")
+@example(data=b"document,code,coder,text\nrosa,Transparency,x," + b"y" * 140_000 + b"\n",
+         reader="codings")
+def test_arbitrary_bytes_as_csv(workdir, seeded, data, reader):
+    from workbench.cases import import_cases_csv
+    from workbench.codings_io import import_codings_csv
+
+    call = import_cases_csv if reader == "cases" else import_codings_csv
+    path = written(workdir, ".csv", data)
+    seeded.attempt(lambda p: call(p, path))
+
+
+CSV_VALUES = (*NASTY_VALUES, "1e999", "inf", "+7", "007", "１２", "1_000", "TRUE", "Sí",
+              "2024-02-30", "0000-01-01", "rosa", "juan", "Transparency", "Transparency/",
+              "/Transparency", "Representation//Seat allocation", '"', "a\nb", ";", "\t")
+
+
+@st.composite
+def mutated_csv(draw, seed: bytes) -> bytes:
+    """A CSV file with cells replaced by odd values, cells dropped or added, then maybe bytes
+    damaged: the rows stay parseable more often than with byte damage alone, so the checks
+    after parsing (types, spans, names) get exercised too."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(seed.decode("utf-8"), newline="")))
+    for _ in range(draw(st.integers(1, 4))):
+        r = draw(st.integers(0, len(rows) - 1))
+        row = rows[r]
+        how = draw(st.sampled_from(["value", "value", "value", "drop", "add"]))
+        if how == "add" or not row:
+            row.insert(draw(st.integers(0, len(row))), draw(st.sampled_from(CSV_VALUES)))
+        elif how == "drop":
+            del row[draw(st.integers(0, len(row) - 1))]
+        else:
+            row[draw(st.integers(0, len(row) - 1))] = draw(st.sampled_from(CSV_VALUES))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=draw(st.sampled_from(["\n", "\r\n"]))).writerows(rows)
+    data = buf.getvalue().encode("utf-8")
+    if draw(st.booleans()):
+        data = byte_mutation(draw, data, lines=True)
+    return data
+
+
+def csv_mutation(seed: bytes) -> st.SearchStrategy[bytes]:
+    return st.one_of(mutated_text(seed), mutated_csv(seed))
+
+
+@pytest.mark.parametrize("seed", ["crafted", "sample"])
+@examples(60)
+@given(data=st.data())
+def test_mutated_cases_csv(workdir, seeded, seed, data):
+    from workbench.cases import import_cases_csv
+
+    base = CASES_SEED if seed == "crafted" else (TRANSCRIPTS / "cases.csv").read_bytes()
+    path = written(workdir, ".csv", data.draw(csv_mutation(base)))
+    seeded.attempt(lambda p: import_cases_csv(p, path))
+
+
+@examples(80)
+@given(data=st.data())
+def test_mutated_codings_csv(workdir, seeded, codings_seed, data):
+    from workbench.codings_io import import_codings_csv
+
+    path = written(workdir, ".csv", data.draw(csv_mutation(codings_seed)))
+    seeded.attempt(lambda p: import_codings_csv(p, path))

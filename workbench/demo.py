@@ -94,11 +94,12 @@ def _add_memos(project: Project, memos_csv: Path) -> None:
     with memos_csv.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             kind, target = row["on"], row["target"]
-            target_id = {
-                "project": lambda: None,
-                "document": lambda: project.document(target).id,
-                "code": lambda: project.code(target).id,
-            }[kind]()
+            if kind == "document":
+                target_id = project.document(target).id
+            elif kind == "code":
+                target_id = project.code(target).id
+            else:
+                target_id = None
             add_memo(project, kind, target_id, row["text"], coder=row["coder"] or None)
 
 

@@ -136,8 +136,9 @@ def _store(project: Project, docs: Sequence[Any], code_ids: set[int], run_kinds:
         and set(kind.split("+")) & run_kinds
     ]
     summary.added, summary.kept, summary.removed = len(inserts), len(updates), len(stale)
-    with project.action("suggest", f"suggest: {len(inserts)} new, {len(stale)} dropped",
-                        undoable=False):
+    # Machine output, not the user's data: kept out of the undo history, so that re-running
+    # suggestions never stands between the user and undoing their own coding.
+    with project.transaction():
         project.conn.executemany("DELETE FROM suggestions WHERE id = ?", stale)
         project.conn.executemany(
             "UPDATE suggestions SET score = ?, suggester = ?, reason = ? WHERE id = ?", updates)
