@@ -4,19 +4,25 @@ A child process repeats a bulk action (a codebook load, a merge) and prints a li
 one returns; the test kills it with SIGKILL after a few confirmations, while the next action
 is under way. The project must then pass ``check``, hold every confirmed action, and hold each
 action whole or not at all.
+
+The real commands get the same treatment: ``workbench codings import`` of a large CSV and
+``workbench import`` of many files are killed while their one transaction is being written
+(the write-ahead log is growing), and must leave all of the import or none of it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from pathlib import Path
 
-from tests.core_helpers import add_interview
+from tests.core_helpers import INTERVIEW, add_interview
 from workbench import codes
 from workbench.backup import backup_project
 from workbench.check import check_project
@@ -153,3 +159,96 @@ def test_kill_during_backup_leaves_no_half_backup(tmp_path):
         with Project.open(copy, create=False) as p:
             assert check_project(p).ok
             assert len(p.codings()) == 50_000
+
+
+# --------------------------------------------------------------------------- real commands
+
+CSV_ROWS = 100_000
+
+
+def run_cli(project: Path, *args: object) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "workbench", "-p", str(project),
+                             *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=REPO)
+
+
+def kill_when_writing(proc: subprocess.Popen, project: Path, threshold: int) -> bool:
+    """SIGKILL ``proc`` once the project's write-ahead log holds more than ``threshold``
+    bytes, that is, in the middle of writing its transaction. False if it finished first."""
+    wal = Path(f"{project}-wal")
+    deadline = time.monotonic() + 60
+    while proc.poll() is None:
+        size = wal.stat().st_size if wal.exists() else 0
+        if size > threshold or time.monotonic() > deadline:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            assert size > threshold, "the command never started writing"
+            return True
+        time.sleep(0.002)
+    assert proc.returncode == 0, proc.stderr.read()
+    return False
+
+
+def small_project(path: Path) -> Path:
+    with Project.open(path) as p:
+        add_interview(p)
+        codes.add_code(p, "A")
+    assert not Path(f"{path}-wal").exists()  # closed cleanly: a growing log means writing
+    return path
+
+
+def test_kill_during_codings_import_command_keeps_all_or_none(tmp_path):
+    pristine = small_project(tmp_path / "pristine.db")
+    big = tmp_path / "big.csv"
+    width = len(INTERVIEW) - 20
+    lines = ["document,code,coder,start,end"]
+    lines += [f"rosa,A,coder{i // width},{i % width},{i % width + 1 + i % 7}"
+              for i in range(CSV_ROWS)]  # all distinct: every row is a new coding
+    big.write_text("\n".join(lines) + "\n")
+    outcomes = []
+    for threshold in (64_000, 4_000_000):  # just after the CSV is read; well into the writes
+        path = tmp_path / f"p{threshold}.db"
+        shutil.copy(pristine, path)
+        killed = kill_when_writing(run_cli(path, "codings", "import", big), path, threshold)
+        with Project.open(path, create=False) as p:
+            assert check_project(p).ok, check_project(p).problems[:3]
+            n = len(p.codings())
+            imports = p.conn.execute(
+                "SELECT count(*) FROM actions WHERE kind = 'import-codings'").fetchone()[0]
+        assert (n, imports) in {(0, 0), (CSV_ROWS, 1)}, (threshold, n, imports)
+        outcomes.append((killed, n))
+    assert (True, 0) in outcomes  # a kill did land mid-import, and left nothing of it
+
+
+def test_kill_during_import_of_many_files_keeps_all_or_none(tmp_path):
+    pristine = small_project(tmp_path / "pristine.db")
+    files = []
+    for i in range(40):
+        turns = [f"{'Interviewer' if j % 2 == 0 else f'P{i}'}: " + " ".join(
+            f"Sentence {k} of turn {j} in interview {i} is about councils and budgets."
+            for k in range(10)) for j in range(60)]
+        files.append(tmp_path / f"f{i:02d}.txt")
+        files[-1].write_text("\n\n".join(turns) + "\n")
+    names = {f.stem for f in files}
+    outcomes = []
+    for threshold in (64_000, 1_500_000):
+        path = tmp_path / f"p{threshold}.db"
+        shutil.copy(pristine, path)
+        killed = kill_when_writing(run_cli(path, "import", *files), path, threshold)
+        with Project.open(path, create=False) as p:
+            assert check_project(p).ok, check_project(p).problems[:3]
+            docs = {d.name for d in p.documents()}
+            assert docs in ({"rosa"}, {"rosa"} | names), (threshold, len(docs))
+            for doc in p.documents():
+                assert p.units(doc.id, "sentence") and p.turns(doc.id), doc.name
+        outcomes.append((killed, len(docs)))
+    assert (True, 1) in outcomes  # a kill did land mid-import, and left nothing of it
+    # the killed session leaves no lock or debris: the same import then runs to the end
+    path = tmp_path / f"p{threshold}.db"
+    if docs == {"rosa"}:
+        done = subprocess.run([sys.executable, "-m", "workbench", "-p", str(path), "import",
+                               *map(str, files)], capture_output=True, text=True, cwd=REPO)
+        assert done.returncode == 0, done.stderr
+    with Project.open(path, create=False) as p:
+        assert {d.name for d in p.documents()} == {"rosa"} | names
+        assert check_project(p).ok
