@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.core_helpers import add_interview
+from tests.process_helpers import kill_after, spawn
 from workbench import codes, coding
 from workbench.backup import backup_project, restore_project
 from workbench.check import check_project
@@ -52,24 +52,6 @@ def seeded(path: Path) -> Path:
         add_interview(p)
         codes.add_code(p, "A")
     return path
-
-
-def spawn(script: str, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", script, *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=REPO)
-
-
-def kill_after(proc: subprocess.Popen, confirmations: int) -> int:
-    """Read confirmations until ``confirmations`` arrived, SIGKILL, return the last one seen."""
-    last = 0
-    for line in proc.stdout:
-        last = int(line.split()[1])
-        if last >= confirmations:
-            break
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    return last
 
 
 def test_kill_during_bulk_coding_keeps_every_confirmed_coding(tmp_path):

@@ -23,6 +23,7 @@ import uuid
 from pathlib import Path
 
 from tests.core_helpers import INTERVIEW, add_interview
+from tests.process_helpers import kill_after, spawn
 from workbench import codes
 from workbench.backup import backup_project
 from workbench.check import check_project
@@ -57,24 +58,6 @@ MERGE_LOOP = textwrap.dedent("""
         merge(project, other)
         print(f"confirmed {i + 1}", flush=True)
 """)
-
-
-def spawn(script: str, *args: object) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", script, *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
-
-
-def kill_after(proc: subprocess.Popen, confirmations: int) -> int:
-    """Read confirmations until ``confirmations`` arrived, SIGKILL, return the last one seen."""
-    last = 0
-    for line in proc.stdout:
-        last = int(line.split()[1])
-        if last >= confirmations:
-            break
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.read()
-    return last
 
 
 def test_kill_during_codebook_loads_keeps_whole_codebooks(tmp_path):

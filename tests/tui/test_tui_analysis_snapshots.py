@@ -10,30 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from snapshot_helpers import SIZE, app_on
+from snapshot_helpers import still as still_screen
 from tui_analysis_fixture import build_analysis_project
-
-from workbench.project import Project
-from workbench.tui.app import WorkbenchApp
-
-SIZE = (120, 36)
 
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("WORKBENCH_KEYS", str(tmp_path / "none.toml"))
-    path = build_analysis_project(tmp_path / "study.db")
-    project = Project.open(path)
-    yield WorkbenchApp(project, coder="maria")
-    project.close()
+    yield from app_on(build_analysis_project(tmp_path / "study.db"))
 
 
 async def still(pilot) -> None:
-    """No blinking cursors, no notes, nothing pending."""
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    pilot.app.clear_notifications()
-    await pilot.pause()
+    await still_screen(pilot, clear_notes=True)
 
 
 def opener(kind: str, *keys: str):

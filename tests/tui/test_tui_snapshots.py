@@ -9,29 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from snapshot_helpers import SIZE, app_on, still
 from tui_helpers import build_project
-
-from workbench.project import Project
-from workbench.tui.app import WorkbenchApp
-
-SIZE = (120, 36)
 
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("WORKBENCH_KEYS", str(tmp_path / "none.toml"))
-    path = build_project(tmp_path / "interviews.db")
-    project = Project.open(path)
-    yield WorkbenchApp(project, coder="maria")
-    project.close()
-
-
-async def still(pilot) -> None:
-    """No blinking cursors, nothing pending."""
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    await pilot.pause()
+    yield from app_on(build_project(tmp_path / "interviews.db"))
 
 
 def test_documents_screen(snap_compare, app) -> None:
