@@ -11,18 +11,14 @@ import io
 import zipfile
 from pathlib import Path
 
+from tests.core_helpers import INTERVIEW
 from workbench.codes import add_code
 from workbench.coding import add_memo, apply_code
 from workbench.documents import add_document
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.project import Project, now
 
-ROSA = (
-    "Interviewer: How were the representatives chosen?\n\n"
-    "Rosa: We held an election in each province. The seats were shared by sector.\n\n"
-    "Interviewer: And the budget?\n\n"
-    "Rosa: The region executed only half of it. Lima decided the rest."
-)
+ROSA = INTERVIEW  # the same interview the core tests use
 JUAN = (
     "Interviewer: Who takes part in the council?\n\n"
     "Juan: Civil society has two seats. Participación comunitaria is weak.\n\n"

@@ -65,7 +65,7 @@ def add_document(
         sentences = [(int(s), int(e)) for s, e in sentences]
     with project.action("import", f"import {name}", undoable=False):
         case_id = project.case_id(case) if case else None
-        doc_name = name if force else name
+        doc_name = name
         if project.conn.execute("SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone():
             if not force:
                 raise DuplicateDocumentError(

@@ -240,10 +240,8 @@ class Project:
             cols = ", ".join(f'"{c}"' for c in row)
             marks = ", ".join("?" for _ in row)
             self.conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values()))
-            self._after_write(table, row)
         elif op == "delete":
             self.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (change["row"]["id"],))
-            self._after_write(table, change["row"])
         else:
             values = change["before"] if inverse else change["after"]
             sets = ", ".join(f'"{c}" = ?' for c in values)
@@ -251,9 +249,6 @@ class Project:
                 f'UPDATE "{table}" SET {sets} WHERE id = ?', [*values.values(), change["id"]]
             )
         self._text_cache.clear()
-
-    def _after_write(self, table: str, row: dict[str, Any]) -> None:
-        """Hook for derived data that has to follow a replayed change (none yet)."""
 
     # --------------------------------------------------------------- settings
 
