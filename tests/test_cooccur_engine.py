@@ -122,16 +122,44 @@ def test_many_pairs_in_one_sweep(p):
     assert r.frequencies == {A: 1, B: 2, C: 1}
 
 
-def test_capped_coefficients_never_exceed_one(p):
+def test_c_is_atlas_ti_formula_unchanged_and_flagged(p):
+    """One long A coding meets three short B codings: n1 = 1, n2 = 3, n12 = 3."""
     code(p, "d1", A, 0, 100)
     for s in (0, 20, 40):
         code(p, "d1", B, s, s + 10)
     pair = run(p).pairs[0]
     assert pair.count == 3  # the count itself is not capped
-    assert pair.capped
-    assert pair.c == pytest.approx(1 / 3)  # n12 capped at min(n1, n2) = 1: 1 / (1 + 3 - 1)
-    assert pair.conditional_ab == 1.0
+    assert pair.overlap_warning and pair.capped
+    assert pair.c == pytest.approx(3 / (1 + 3 - 3))  # 3.0, uncapped, as ATLAS.ti prints it
+    assert pair.conditional_ab == 1.0  # the shares stay capped at 1
     assert pair.conditional_ba == 1.0
+
+
+def test_issue_worked_c_case_through_cli(tmp_path):
+    """n1 = 5, n2 = 1, n12 = 3: c = 3 / (5 + 1 - 3) = 1.0, flagged (one B meets three A)."""
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+
+    path = tmp_path / "c.db"
+    with Project.open(path) as project:
+        add_codes(project, A, B)
+        add_doc(project, "d1")
+        for s in (0, 20, 40, 200, 300):  # five A codings, three of them inside B's one
+            code(project, "d1", A, s, s + 10)
+        code(project, "d1", B, 0, 60)
+    out = CliRunner().invoke(cli, ["-p", str(path), "cooccur", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["frequencies"] == {A: 5, B: 1}
+    [pair] = data["pairs"]
+    assert pair["count"] == 3
+    assert pair["c"] == pytest.approx(1.0)
+    assert pair["overlap_warning"] is True
+    assert {"a", "b", "count", "c", "conditional_ab", "conditional_ba"} <= set(pair)
+    table = CliRunner().invoke(cli, ["-p", str(path), "cooccur", "--format", "csv"]).output
+    header, row = table.splitlines()[:2]
+    assert header.split(",")[-1] == "overlap_warning" and row.endswith(",yes")
 
 
 def test_atlas_ti_c_coefficient_example(p):
@@ -252,7 +280,7 @@ def test_json_shape(p):
     assert data["codes"] == [A, B, C]
     assert data["frequencies"] == {A: 1, B: 1, C: 1}
     assert data["pairs"] == [{"a": A, "b": C, "count": 1, "c": 1.0, "conditional_ab": 1.0,
-                              "conditional_ba": 1.0}]
+                              "conditional_ba": 1.0, "overlap_warning": False}]
 
 
 def test_meetings_are_the_counted_passages(p):
@@ -282,7 +310,10 @@ def test_meetings_in_unit_mode(project):
 def test_coefficients_formula():
     assert coefficients(5, 100, 10)[:3] == pytest.approx((5 / 105, 0.05, 0.5))
     assert coefficients(0, 3, 4) == (0.0, 0.0, 0.0, False)
-    assert coefficients(4, 2, 5) == (0.4, 1.0, 0.8, True)  # n12 capped at 2: 2 / (2 + 5 - 2)
+    assert coefficients(4, 2, 5) == (4 / 3, 1.0, 0.8, True)  # c uncapped: 4 / (2 + 5 - 4)
+    assert coefficients(3, 5, 1) == (1.0, 0.6, 1.0, True)  # the ATLAS.ti case of the docs
+    assert coefficients(4, 2, 2)[0] is None  # n1 + n2 - n12 = 0: c has no value
+    assert coefficients(2, 2, 2) == (1.0, 1.0, 1.0, False)
 
 
 def test_bad_options():
@@ -330,8 +361,14 @@ def test_sweep_equals_brute_force(items, reach, rolled):
     assert dict(pairs) == expected
     assert sum(freq.values()) == len(rows)
     for (a, b), n in pairs.items():
-        for value in coefficients(n, freq[a], freq[b])[:3]:
-            assert 0 <= value <= 1
+        c, ab, ba, flag = coefficients(n, freq[a], freq[b])
+        assert 0 <= ab <= 1 and 0 <= ba <= 1  # shares stay capped
+        assert flag == (n > min(freq[a], freq[b]))
+        if freq[a] + freq[b] - n > 0:
+            assert c == pytest.approx(n / (freq[a] + freq[b] - n))  # c never capped
+            assert (c > 1) <= flag  # above 1 only when flagged
+        else:
+            assert c is None and flag
 
 
 def test_docs_worked_example(p):

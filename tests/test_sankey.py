@@ -65,8 +65,9 @@ def test_c_measure_and_group_rollup(study):
     result = cooccurrence(study, selection=Selection.build(depth=1))
     data = code_flows(result, [DEC], [PAR], measure="c")
     assert data.labels == [DEC, PAR]
-    # rolled up: Decentralization 4 codings, Participation 3, 4 cross-group pairs -> capped at 3
-    assert data.values == [round(3 / (4 + 3 - 3), 4)]
+    # rolled up: Decentralization 4 codings, Participation 3, 4 cross-group pairs; c is
+    # ATLAS.ti's n12 / (n1 + n2 - n12), uncapped
+    assert data.values == [round(4 / (4 + 3 - 4), 4)]
     with pytest.raises(WorkbenchError):
         code_flows(result, measure="conditional")
 

@@ -11,11 +11,13 @@ Definitions (docs/cooccurrence.md has worked examples; tests check the same numb
   both codes (a coding applies its code to every unit it shares a character with).
 - Frequencies n1: codings of the code in overlap and proximity modes, units containing the
   code in unit mode; always after roll-up and filters.
-- c = n12 / (n1 + n2 - n12); conditional_ab = n12 / n1; conditional_ba = n12 / n2. In overlap
-  and proximity modes one coding can meet several codings of the other code, so n12 can exceed
-  n1 or n2 and the plain formulas exceed 1. Then each coefficient uses n12 capped at the
-  frequencies it divides by (c: min(n1, n2); conditional_ab: n1; conditional_ba: n2), so no
-  coefficient is above 1, and the pair is marked ``capped``. The count itself is never capped.
+- c = n12 / (n1 + n2 - n12), exactly as ATLAS.ti defines it; conditional_ab = n12 / n1;
+  conditional_ba = n12 / n2. In overlap and proximity modes one coding can meet several codings
+  of the other code, so n12 can exceed n1 or n2. Then c is still reported unchanged (it may
+  exceed 1, as in ATLAS.ti) and the pair carries ``overlap_warning``, the mark ATLAS.ti puts on
+  such cells; when n1 + n2 - n12 is 0 or less the formula has no value and c is ``None``. The
+  conditional shares use n12 capped at the frequency they divide by (a share above 1 has no
+  reading) and the pair is marked ``capped``. The count itself is never capped.
 
 In overlap and proximity modes the engine reads the selected codings in one query as packed
 number columns (``filters.read_columns``) and counts with numpy (``count_arrays``): within each
@@ -90,25 +92,48 @@ class Pair:
     a: str
     b: str
     count: int
-    c: float
+    c: float | None
     conditional_ab: float
     conditional_ba: float
     capped: bool = False
 
+    @property
+    def overlap_warning(self) -> bool:
+        """ATLAS.ti's warning: n12 exceeds a frequency, one occurrence meets several."""
+        return self.capped
+
     def as_json(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "count": self.count, "c": self.c,
-                "conditional_ab": self.conditional_ab, "conditional_ba": self.conditional_ba}
+                "conditional_ab": self.conditional_ab, "conditional_ba": self.conditional_ba,
+                "overlap_warning": self.overlap_warning}
 
 
-def coefficients(n12: int, n1: int, n2: int) -> tuple[float, float, float, bool]:
-    """(c, conditional_ab, conditional_ba, capped) for counts n12, n1, n2, each at most 1."""
-    capped = n12 > min(n1, n2)
-    k = min(n12, n1, n2)
-    union = n1 + n2 - k
-    c = k / union if union else 0.0
+def c_coefficient(n12: int, n1: int, n2: int) -> float | None:
+    """ATLAS.ti's c = n12 / (n1 + n2 - n12), uncapped; None where the denominator is 0 or less.
+
+    0 when the codes never meet (n12 = 0), whatever the frequencies.
+    """
+    if n12 <= 0:
+        return 0.0
+    union = n1 + n2 - n12
+    return n12 / union if union > 0 else None
+
+
+def coefficients(n12: int, n1: int, n2: int) -> tuple[float | None, float, float, bool]:
+    """(c, conditional_ab, conditional_ba, flag) for counts n12, n1, n2.
+
+    ``c`` is ATLAS.ti's formula unchanged (``c_coefficient``); the conditional shares use n12
+    capped at the frequency they divide by. ``flag`` is True when n12 > min(n1, n2).
+    """
+    flag = n12 > min(n1, n2)
     ab = min(n12, n1) / n1 if n1 else 0.0
     ba = min(n12, n2) / n2 if n2 else 0.0
-    return c, ab, ba, capped
+    return c_coefficient(n12, n1, n2), ab, ba, flag
+
+
+def _c_key(p: Pair) -> float:
+    """Sort key for c: an undefined c (n12 >= n1 + n2) sorts above every number."""
+    return float("inf") if p.c is None else p.c
 
 
 @dataclass
@@ -141,7 +166,7 @@ class CooccurrenceResult:
         if measure == "count":
             return p.count
         if measure == "c":
-            return p.c
+            return p.c if p.c is not None else float("nan")
         if measure == "conditional":
             return p.conditional_ab if row == p.a else p.conditional_ba
         raise WorkbenchError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
@@ -157,9 +182,9 @@ class CooccurrenceResult:
         }
 
     def rows(self, measure: str = "count") -> list[dict[str, Any]]:
-        """One row per pair, strongest first by ``measure``; ``capped`` pairs marked."""
-        key = {"count": lambda p: (p.count, p.c),
-               "c": lambda p: (p.c, p.count),
+        """One row per pair, strongest first by ``measure``; flagged pairs marked."""
+        key = {"count": lambda p: (p.count, _c_key(p)),
+               "c": lambda p: (_c_key(p), p.count),
                "conditional": lambda p: (max(p.conditional_ab, p.conditional_ba), p.count)}
         if measure not in key:
             raise WorkbenchError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
@@ -167,10 +192,11 @@ class CooccurrenceResult:
         for p in sorted(self.pairs, key=key[measure], reverse=True):
             out.append({
                 "a": p.a, "b": p.b, "count": p.count, "n_a": self.frequencies[p.a],
-                "n_b": self.frequencies[p.b], "c": round(p.c, 4),
+                "n_b": self.frequencies[p.b], "c": "" if p.c is None else round(p.c, 4),
                 "conditional_ab": round(p.conditional_ab, 4),
                 "conditional_ba": round(p.conditional_ba, 4),
                 "capped": "yes" if p.capped else "",
+                "overlap_warning": "yes" if p.overlap_warning else "",
             })
         return out
 
@@ -184,7 +210,10 @@ class CooccurrenceResult:
                     row.append(self.frequencies[r] if measure == "count" else None)
                 else:
                     v = self.value(r, c, measure)
-                    row.append(round(v, 4) if isinstance(v, float) else v)
+                    if isinstance(v, float):
+                        row.append(None if v != v else round(v, 4))  # NaN: c undefined
+                    else:
+                        row.append(v)
             cells.append(row)
         return list(self.codes), cells
 
@@ -197,8 +226,10 @@ class CooccurrenceResult:
             g.add_node(code, label=code, frequency=self.frequencies[code],
                        colour=self.colours.get(code, "#999999"))
         for p in self.pairs:
-            g.add_edge(p.a, p.b, count=p.count, c=p.c, conditional_ab=p.conditional_ab,
-                       conditional_ba=p.conditional_ba, weight=p.count)
+            extra = {} if p.c is None else {"c": p.c}
+            g.add_edge(p.a, p.b, count=p.count, conditional_ab=p.conditional_ab,
+                       conditional_ba=p.conditional_ba, weight=p.count,
+                       overlap_warning=p.overlap_warning, **extra)
         return g
 
 

@@ -88,7 +88,7 @@ def _matrix_rows(result, measure: str) -> tuple[list[dict[str, Any]], list[str]]
 
 
 PAIR_COLUMNS = ["a", "b", "count", "n_a", "n_b", "c", "conditional_ab", "conditional_ba",
-                "capped"]
+                "capped", "overlap_warning"]
 
 
 @click.command("cooccur")

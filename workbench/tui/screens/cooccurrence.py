@@ -325,8 +325,8 @@ class CooccurrenceScreen(WorkbenchScreen):
                     f"sorted by {order}.\n")
         text.append(f"The same figures: {self.filters.command()}", style="dim")
         if any(r.get("capped") for r in self.rows):
-            text.append("\n* coefficient capped at 1 (one coding meets several of the other code)",
-                        style="dim")
+            text.append("\n* one coding meets several of the other code: c as ATLAS.ti reports "
+                        "it (may exceed 1), shares capped at 1", style="dim")
         note.update(text)
 
     # ---------------------------------------------------------------- sorting
