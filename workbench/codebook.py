@@ -32,7 +32,7 @@ from workbench.project import Project, new_guid, now
 TOP_KEYS = ("name", "description", "languages", "codes")
 CODE_KEYS = (
     "name", "guid", "colour", "description", "inclusion", "exclusion", "examples", "keywords",
-    "codes",
+    "value", "codes",
 )
 TEXT_FIELDS = ("description", "inclusion", "exclusion")
 GUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
@@ -322,11 +322,30 @@ class _Checker:
             entry.fields["examples"] = self.string_list(items["examples"], "examples")
         if "keywords" in items:
             entry.fields["keywords"] = self.keywords(items["keywords"])
+        if "value" in items:
+            entry.fields["value"] = self.number(items["value"])
         if "guid" in items:
             entry.guid = self.guid(items["guid"])
         if "codes" in items:
             entry.children = self.code_list(items["codes"], path)
         return entry
+
+    def number(self, node: yaml.Node) -> float | None:
+        """A code's numeric ``value:`` (an integer or a decimal); empty clears it."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, f"value must be a number, not {_kind(node)}")
+            return None
+        if node.tag == _NULL or not node.value.strip():
+            return None
+        try:
+            number = float(node.value.strip())
+        except ValueError:
+            number = None
+        if number is None or number != number or number in (float("inf"), float("-inf")):
+            self.problem(node, f"value '{node.value.strip()}' is not a number (write it as 3 "
+                               "or 2.5, without quotes)")
+            return None
+        return number
 
     def colour(self, node: yaml.Node) -> str | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
@@ -489,6 +508,8 @@ def _current(code: Code, key: str) -> Any:
         return json.dumps(code.keywords or {}, ensure_ascii=False)
     if key == "examples":
         return json.dumps(list(code.examples), ensure_ascii=False)
+    if key == "value":
+        return code.value
     return getattr(code, key) or None
 
 
@@ -650,6 +671,8 @@ def codebook_data(project: Project) -> dict[str, Any]:
             node["examples"] = list(code.examples)
         if code.keywords:
             node["keywords"] = {lang: _Flow(words) for lang, words in code.keywords.items()}
+        if code.value is not None:
+            node["value"] = int(code.value) if float(code.value).is_integer() else code.value
         nodes[code.id] = node
         if code.parent_id is None:
             top.append(node)
@@ -721,7 +744,7 @@ def code_rows(project: Project) -> list[dict[str, Any]]:
             "guid": c.guid, "depth": c.depth,
             "parent": by_id[c.parent_id].path if c.parent_id else None,
             "inclusion": c.inclusion or "", "exclusion": c.exclusion or "",
-            "keywords": c.keywords, "examples": list(c.examples),
+            "keywords": c.keywords, "examples": list(c.examples), "value": c.value,
         }
         for c in codes
     ]

@@ -261,7 +261,7 @@ class _Merger:
                 "guid": code.guid, "parent_id": parent, "name": code.name,
                 "description": row[0], "inclusion": row[1], "exclusion": row[2],
                 "colour": row[3], "keywords": row[4], "examples": row[5], "position": row[6],
-                "created_at": now(),
+                "value": code.value, "created_at": now(),
             })
             children[(parent, code.name)] = new_id
             self.code_map[code.id] = new_id

@@ -65,6 +65,7 @@ class Code:
     keywords: dict[str, list[str]] = field(default_factory=dict)
     examples: tuple[str, ...] = ()
     position: int = 0
+    value: float | None = None  # numeric value when the code is a value of a variable
 
     @property
     def depth(self) -> int:

@@ -403,7 +403,7 @@ class Project:
         return result
 
     _CODE_COLUMNS = ("id, guid, parent_id, name, colour, description, inclusion, exclusion, "
-                     "keywords, examples, position")
+                     "keywords, examples, position, value")
 
     def code(self, path: str) -> Code:
         """A code by its path, ``Group/Subcode``: one indexed lookup per level of the path."""
@@ -536,7 +536,7 @@ def _code_from_row(row: tuple, path: str) -> Code:
         id=row[0], guid=row[1], parent_id=row[2], name=row[3], path=path, colour=row[4],
         description=row[5], inclusion=row[6], exclusion=row[7],
         keywords=json.loads(row[8] or "{}"), examples=tuple(json.loads(row[9] or "[]")),
-        position=row[10],
+        position=row[10], value=row[11] if len(row) > 11 else None,
     )
 
 

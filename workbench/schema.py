@@ -13,7 +13,7 @@ MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @migrations(name="0001_initial")
@@ -184,3 +184,13 @@ def m0002_codings_sweep_index(db: Database) -> None:
     db.execute(
         'CREATE INDEX codings_sweep ON codings(document_id, coder_id, start, "end", code_id)'
     )
+
+
+@migrations(name="0003_code_values")
+def m0003_code_values(db: Database) -> None:
+    """A numeric value per code, so the subcodes of a group can be the values of a variable.
+
+    ``agree --group PATH --level ordinal|interval|ratio`` reads it (docs/agreement.md); NULL
+    means the code has no value (nominal comparisons need none).
+    """
+    db.execute("ALTER TABLE codes ADD COLUMN value REAL")

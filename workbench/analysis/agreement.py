@@ -13,7 +13,7 @@ Definitions and the pooling rules are written down in ``docs/agreement.md``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -410,15 +410,31 @@ class Agreement:
     percent: float | None
     kappa: float | None
     alpha: float | None
+    variable: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "unit": self.unit,
             "coders": list(self.coders),
             "codes": [c.to_json() for c in self.codes],
             "overall": {"percent": _round(self.percent), "kappa": _round(self.kappa),
                         "alpha": _round(self.alpha)},
         }
+        if self.variable is not None:
+            out["variable"] = self.variable
+        return out
+
+    def variable_line(self) -> str:
+        """One line on the group variable, for tables and the methods paragraph."""
+        v = self.variable
+        if v is None:
+            return ""
+        alpha = "undefined" if v["alpha"] is None else f"{v['alpha']:.3f}"
+        named = [x for x in v["values"] if x["label"] != "none" or x["code"]]
+        return (f"Variable {v['group']} ({len(named)} values, {v['level']}, uncoded = "
+                f"{'missing' if v['missing'] == 'uncoded' else 'none'}): Krippendorff's alpha "
+                f"{alpha} over {v['pairable_units']} pairable units ({v['pairable_values']} "
+                f"values); {len(v['conflicts'])} unit(s) given two values by one coder.")
 
 
     def rows(self) -> list[dict[str, Any]]:
@@ -465,7 +481,10 @@ class Agreement:
         if not two:
             del total[3]
         lines.append("| " + " | ".join(total) + " |")
-        return "\n".join(lines) + "\n\n" + self.footnote() + "\n"
+        text = "\n".join(lines) + "\n\n" + self.footnote() + "\n"
+        if self.variable is not None:
+            text += "\n" + self.variable_line() + "\n"
+        return text
 
 
 def _fmt(value: float | None, digits: int = 3, missing: str = "") -> str:
@@ -543,10 +562,33 @@ def agreement(
     codes: Sequence[str] | None = None,
     depth: int | None = None,
     docs: Sequence[str] | None = None,
+    group: str | None = None,
+    level: str = "nominal",
+    missing: str = "none",
 ) -> Agreement:
-    """Agreement between coders per code and overall; see ``docs/agreement.md``."""
+    """Agreement between coders per code and overall; see ``docs/agreement.md``.
+
+    With ``group`` the subcodes of that code are also compared as the values of one variable
+    (``workbench.analysis.variable``): the result's ``variable`` block holds its alpha at
+    ``level``, with ``missing`` deciding what a unit without a value is.
+    """
+    from workbench.analysis import variable as var
+
+    var.check_level(level, missing)
+    if group is None and (level != "nominal" or missing != "none"):
+        raise WorkbenchError("--level and --missing describe a variable: name it with --group")
+    if group is not None and not codes:
+        codes = [group]
     sel = select(project, coders=coders, unit=unit, codes=codes, depth=depth, docs=docs)
-    return summarise(sel, tally(project, sel))
+    if group is not None and unit == "char":
+        raise WorkbenchError("--group compares one value per unit: use --unit sentence, turn "
+                             "or document (not char)")
+    result = summarise(sel, tally(project, sel))
+    if group is None:
+        return result
+    table = var.variable_table(project, sel, group, level=level, missing=missing)
+    block = var.summary(table, var.variable_alpha(table))
+    return replace(result, variable=block)
 
 
 def split_list(values: Sequence[str] | str | None) -> list[str] | None:

@@ -29,9 +29,19 @@ def _comparison_options(fn):
 
 @click.command("agree")
 @_comparison_options
+@click.option("--group", "group", default=None, metavar="PATH",
+              help="Also compare the subcodes of PATH as the values of one variable per unit.")
+@click.option("--missing", type=click.Choice(["none", "uncoded"]), default="none",
+              show_default=True,
+              help="With --group: a unit a coder gave no value is the value 'none', or "
+                   "missing for that coder ('uncoded').")
+@click.option("--level", type=click.Choice(["nominal", "ordinal", "interval", "ratio"]),
+              default="nominal", show_default=True,
+              help="With --group: level of measurement; beyond nominal it uses the codes' "
+                   "numeric 'value:'.")
 @format_option("markdown")
 @click.pass_context
-def agree_cmd(ctx, coders, unit, codes, depth, docs, fmt) -> None:
+def agree_cmd(ctx, coders, unit, codes, depth, docs, group, missing, level, fmt) -> None:
     """Inter-coder agreement per code and overall: percent, Cohen's kappa, Krippendorff's alpha.
 
     Only documents every compared coder marked done count (see 'workbench done'), unless named
@@ -41,7 +51,8 @@ def agree_cmd(ctx, coders, unit, codes, depth, docs, fmt) -> None:
 
     project = open_project(ctx)
     result = agreement(project, coders=split_list(coders), unit=unit, codes=split_list(codes),
-                       depth=depth, docs=split_list(docs))
+                       depth=depth, docs=split_list(docs), group=group, level=level,
+                       missing=missing)
     if fmt == "markdown":
         click.echo(result.to_markdown(), nl=False)
         return
@@ -52,6 +63,11 @@ def agree_cmd(ctx, coders, unit, codes, depth, docs, fmt) -> None:
          title=f"Agreement ({unit} units): {', '.join(result.coders)}")
     if fmt == "table":
         click.echo(result.footnote())
+    if result.variable is not None:
+        click.echo(result.variable_line(), err=fmt == "csv")
+        for c in result.variable["conflicts"]:
+            click.echo(f"  two values: {c['document']} [{c['start']}, {c['end']}) by "
+                       f"{c['coder']}: {', '.join(c['codes'])}", err=fmt == "csv")
 
 
 @click.command("disagreements")

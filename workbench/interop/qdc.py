@@ -31,6 +31,7 @@ from workbench.project import Project
 
 USE_WHEN = "Use when: "
 NOT_WHEN = "Do not use when: "
+VALUE = "Value: "  # REFI-QDA has no element for a code's numeric value: a documented extension
 MAX_QDC_BYTES = 64 * 1024**2
 
 
@@ -44,18 +45,36 @@ def description_text(code: Code) -> str | None:
         parts.append(USE_WHEN + code.inclusion)
     if code.exclusion:
         parts.append(NOT_WHEN + code.exclusion)
+    if code.value is not None:
+        parts.append(VALUE + format_value(code.value))
     return "\n\n".join(parts) or None
 
 
-def split_description(text: str | None) -> dict[str, str | None]:
-    """Undo ``description_text``: trailing criteria paragraphs become their own fields."""
+def format_value(value: float) -> str:
+    """``3.0`` -> ``"3"``, ``2.5`` -> ``"2.5"``: a code's value as written in files."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _parse_value(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def split_description(text: str | None) -> dict[str, Any]:
+    """Undo ``description_text``: trailing criteria (and value) paragraphs become fields."""
     if text is None:
         return {}
     paras = text.strip().split("\n\n")
-    fields: dict[str, str | None] = {}
+    fields: dict[str, Any] = {}
     while paras:
         last = paras[-1].strip()
-        if last.startswith(USE_WHEN) and "inclusion" not in fields:
+        if (last.startswith(VALUE) and "value" not in fields and not fields
+                and _parse_value(last[len(VALUE):].strip()) is not None):
+            fields["value"] = _parse_value(last[len(VALUE):].strip())
+        elif last.startswith(USE_WHEN) and "inclusion" not in fields:
             fields["inclusion"] = last[len(USE_WHEN):].strip() or None
         elif last.startswith(NOT_WHEN) and "exclusion" not in fields:
             fields["exclusion"] = last[len(NOT_WHEN):].strip() or None
