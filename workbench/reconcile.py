@@ -14,9 +14,12 @@ mind; ``project.undo()`` takes a decision back.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from workbench.analysis.agreement import Selection, select
+import numpy as np
+
+from workbench.analysis.agreement import UNIT_BASE, Selection, check_agree_unit, select
+from workbench.analysis.segments import DEFAULT_OVERLAP, frequency_table, match_segments
 from workbench.analysis.units import coverage_segments, load_units, merge_intervals, units_touched
 from workbench.errors import WorkbenchError
 from workbench.model import Coding
@@ -77,9 +80,19 @@ def disagreements(
     depth: int | None = None,
     docs: Sequence[str] | None = None,
     document: str | None = None,
+    overlap: float | None = None,
 ) -> list[Disagreement]:
-    """Every disagreement, by document, position and code (same selection rules as agreement)."""
-    sel = select(project, coders=coders, unit=unit, codes=codes, depth=depth, docs=docs)
+    """Every disagreement, by document, position and code (same selection rules as agreement).
+
+    ``segment``: each coded segment the other coder did not match (``overlap`` percent of the
+    longer, default 90), with the other coder's overlapping segments of the code beside it;
+    ``presence`` and ``frequency``: each document where the coders differ about a code.
+    """
+    check_agree_unit(unit)
+    if overlap is not None and unit != "segment":
+        raise WorkbenchError("--overlap applies to --unit segment only")
+    sel = select(project, coders=coders, unit=UNIT_BASE.get(unit, unit), codes=codes,
+                 depth=depth, docs=docs)
     only = project.document(document).id if document else None
     if only is not None and only not in {d.id for d in sel.documents}:
         raise WorkbenchError(
@@ -88,8 +101,15 @@ def disagreements(
     code_paths = {c.id: c.path for c in project.codes()}
     if unit == "char":
         items = _char_items(project, sel, code_paths, only)
+    elif unit == "segment":
+        items = _segment_items(project, sel, code_paths, only,
+                               DEFAULT_OVERLAP if overlap is None else overlap)
+    elif unit == "frequency":
+        items = _frequency_items(project, sel, code_paths, only)
     else:
         items = _unit_items(project, sel, code_paths, only)
+        if unit == "presence":
+            items = [replace(d, unit="presence") for d in items]
     order = {c.path: i for i, c in enumerate(sel.rows)}
     items.sort(key=lambda d: (d.document, d.start, d.end, order.get(d.code, 0)))
     return items
@@ -173,6 +193,56 @@ def _unit_items(
             tuple(sel.coders[k].name for k in who),
             tuple(_span(c[s].tolist(), sel, code_paths) for s in sorted(spans)),
             _excerpt(project.text(doc.id)[start:end]),
+        ))
+    return items
+
+
+def _segment_items(
+    project: Project, sel: Selection, code_paths: dict[int, str], only: int | None,
+    overlap: float,
+) -> list[Disagreement]:
+    """One item per unmatched segment: its coder's coding and the other's overlapping ones."""
+    segments, matched = match_segments(sel, overlap)
+    rows = sel.codings.tolist()
+    items: list[Disagreement] = []
+    for segment, hit in zip(segments, matched.tolist(), strict=True):
+        doc = sel.documents[segment.doc]
+        if hit or (only is not None and doc.id != only) or not sel.available[segment.doc].all():
+            continue
+        start, end = segment.start, segment.end
+        involved = [rows[segment.index]] + [
+            x for x in rows
+            if x[1] == segment.doc and x[2] == segment.row and x[3] != segment.coder
+            and x[4] < end and x[5] > start]
+        items.append(Disagreement(
+            doc.name, doc.id, "segment", start, end, sel.rows[segment.row].path,
+            sel.coder_names, (sel.coders[segment.coder].name,),
+            tuple(_span(x, sel, code_paths) for x in involved),
+            _excerpt(project.text(doc.id)[start:end]),
+        ))
+    return items
+
+
+def _frequency_items(
+    project: Project, sel: Selection, code_paths: dict[int, str], only: int | None
+) -> list[Disagreement]:
+    """One item per document and code where the coders made different numbers of codings."""
+    table = frequency_table(sel)
+    rows = sel.codings.tolist()
+    items: list[Disagreement] = []
+    for r, d in zip(*np.nonzero(table.max(axis=2) != table.min(axis=2)), strict=True):
+        doc = sel.documents[int(d)]
+        present = _present(sel, int(d))
+        if (only is not None and doc.id != only) or len(present) < len(sel.coders):
+            continue
+        involved = [x for x in rows if x[1] == d and x[2] == r]
+        counts = table[r, d]
+        top = int(counts.max())
+        items.append(Disagreement(
+            doc.name, doc.id, "frequency", 0, doc.length, sel.rows[int(r)].path,
+            sel.coder_names, tuple(c.name for k, c in enumerate(sel.coders) if counts[k] == top),
+            tuple(_span(x, sel, code_paths) for x in involved),
+            _excerpt(project.text(doc.id)[:EXCERPT]),
         ))
     return items
 

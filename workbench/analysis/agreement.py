@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from workbench.analysis import segments as seg
+from workbench.analysis.segments import DEFAULT_OVERLAP
 from workbench.analysis.units import (
     check_unit,
     coverage_lengths,
@@ -411,15 +413,25 @@ class Agreement:
     kappa: float | None
     alpha: float | None
     variable: dict[str, Any] | None = None
+    overlap: float | None = None  # segment units: minimum overlap, percent of the longer
+
+    @property
+    def kappa_method(self) -> str:
+        """``cohen`` (2x2 tables over units) or ``brennan-prediger`` (segments, as MAXQDA)."""
+        return "brennan-prediger" if self.unit == "segment" else "cohen"
 
     def to_json(self) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "unit": self.unit,
             "coders": list(self.coders),
             "codes": [c.to_json() for c in self.codes],
             "overall": {"percent": _round(self.percent), "kappa": _round(self.kappa),
                         "alpha": _round(self.alpha)},
         }
+        if self.unit == "segment":
+            out["overlap"] = self.overlap
+            out["overall"]["kappa_method"] = self.kappa_method
+            out["overall"]["categories"] = sum(1 for c in self.codes if c.used)
         if self.variable is not None:
             out["variable"] = self.variable
         return out
@@ -443,7 +455,8 @@ class Agreement:
         for c in self.codes:
             row: dict[str, Any] = {"code": c.code, "units": c.units, "percent": _fmt(c.percent, 1),
                                    "kappa": _fmt(c.kappa), "alpha": _fmt(c.alpha)}
-            row.update({k: v for k, v in c.counts.items() if k not in ("units", "applied")})
+            row.update({k: v for k, v in c.counts.items()
+                        if k != "units" and not isinstance(v, dict)})
             out.append(row)
         out.append({"code": "overall", "units": sum(c.units for c in self.codes if c.used),
                     "percent": _fmt(self.percent, 1), "kappa": _fmt(self.kappa),
@@ -451,16 +464,36 @@ class Agreement:
         return out
 
     def columns(self) -> list[str]:
-        counts = ["both", "only_a", "only_b", "neither"] if len(self.coders) == 2 else [
-            "all", "some", "none"]
+        if self.unit == "segment":
+            counts = ["segments_a", "matched_a", "segments_b", "matched_b"]
+        elif self.unit == "frequency":
+            counts = ["equal", "differ"]
+        elif len(self.coders) == 2:
+            counts = ["both", "only_a", "only_b", "neither"]
+        else:
+            counts = ["all", "some", "none"]
         return ["code", "units", "percent", "kappa", "alpha", *counts]
+
+    @property
+    def unit_label(self) -> str:
+        """The unit in words, for footnotes and the methods paragraph."""
+        if self.unit == "segment":
+            return (f"coded segment (matched by a segment of the same code overlapping at "
+                    f"least {self.overlap:g} % of the longer)")
+        return {"char": "character", "presence": "code presence per document",
+                "frequency": "code frequency per document"}.get(self.unit, self.unit)
 
     def footnote(self) -> str:
         """Unit, coders and documents, as a line under a table in a paper."""
-        unit = {"char": "character"}.get(self.unit, self.unit)
-        return (f"Unit: {unit}. Coders: {', '.join(self.coders)}. "
+        text = (f"Unit: {self.unit_label}. Coders: {', '.join(self.coders)}. "
                 f"Documents ({len(self.documents)}): {', '.join(self.documents)}. "
                 "Overall figures pool the codes applied by at least one coder.")
+        if self.unit == "segment":
+            k = sum(1 for c in self.codes if c.used)
+            text += (" Kappa: Brennan and Prediger's kappa_n with chance agreement 1/k, k = "
+                     "the number of codes compared, as MAXQDA computes it for segments")
+            text += f" (k = {k})." if k >= 2 else f"; undefined with k = {k}."
+        return text
 
     def to_markdown(self) -> str:
         """A pipe table ready for a paper, with a footnote naming unit, coders and documents."""
@@ -565,6 +598,7 @@ def agreement(
     group: str | None = None,
     level: str = "nominal",
     missing: str = "none",
+    overlap: float | None = None,
 ) -> Agreement:
     """Agreement between coders per code and overall; see ``docs/agreement.md``.
 
@@ -574,21 +608,89 @@ def agreement(
     """
     from workbench.analysis import variable as var
 
+    check_agree_unit(unit)
     var.check_level(level, missing)
     if group is None and (level != "nominal" or missing != "none"):
         raise WorkbenchError("--level and --missing describe a variable: name it with --group")
+    if group is not None and unit not in ("sentence", "turn", "document"):
+        raise WorkbenchError(f"--group compares one value per unit: use --unit sentence, turn "
+                             f"or document (not {unit})")
     if group is not None and not codes:
         codes = [group]
-    sel = select(project, coders=coders, unit=unit, codes=codes, depth=depth, docs=docs)
-    if group is not None and unit == "char":
-        raise WorkbenchError("--group compares one value per unit: use --unit sentence, turn "
-                             "or document (not char)")
+    if overlap is not None and unit != "segment":
+        raise WorkbenchError("--overlap applies to --unit segment only")
+    base = UNIT_BASE.get(unit, unit)
+    sel = select(project, coders=coders, unit=base, codes=codes, depth=depth, docs=docs)
+    if unit == "segment":
+        return summarise_segments(sel, DEFAULT_OVERLAP if overlap is None else overlap)
+    if unit == "frequency":
+        return summarise_frequency(sel)
     result = summarise(sel, tally(project, sel))
+    if unit != base:
+        result = replace(result, unit=unit)
     if group is None:
         return result
     table = var.variable_table(project, sel, group, level=level, missing=missing)
     block = var.summary(table, var.variable_alpha(table))
     return replace(result, variable=block)
+
+
+#: agreement units beyond the unit model: segments matched by overlap, and per document the
+#: presence (the ``document`` unit under MAXQDA's name) or frequency of each code
+AGREE_UNITS = ("char", "sentence", "turn", "document", "segment", "presence", "frequency")
+UNIT_BASE = {"segment": "document", "presence": "document", "frequency": "document"}
+
+
+def check_agree_unit(unit: str) -> str:
+    if unit not in AGREE_UNITS:
+        raise WorkbenchError(f"unknown unit {unit!r}; use one of {', '.join(AGREE_UNITS)}")
+    return unit
+
+
+def summarise_segments(sel: Selection, overlap: float) -> Agreement:
+    """Segment agreement of two coders (``workbench.analysis.segments``)."""
+    segs, matched = seg.match_segments(sel, overlap)
+    counts = seg.segment_counts(sel, segs, matched)
+    results = []
+    for code, c in zip(sel.rows, counts, strict=True):
+        hits = c["matched_a"] + c["matched_b"]
+        results.append(CodeAgreement(code.path, c["units"], percent_agreement(hits, c["units"]),
+                                     None, None, c, c["units"] > 0))
+    total = sum(c["units"] for c in counts)
+    hits = sum(c["matched_a"] + c["matched_b"] for c in counts)
+    percent = percent_agreement(hits, total)
+    used = sum(1 for r in results if r.used)
+    kappa = seg.brennan_prediger(None if percent is None else percent / 100.0, used)
+    return Agreement(unit="segment", coders=sel.coder_names,
+                     documents=tuple(d.name for d in sel.documents), codes=tuple(results),
+                     percent=percent, kappa=kappa, alpha=None, overlap=overlap)
+
+
+def summarise_frequency(sel: Selection) -> Agreement:
+    """Per document and code: do the coders' numbers of codings agree; interval alpha on them."""
+    table = seg.frequency_table(sel)
+    full = sel.available.all(axis=1)
+    results = []
+    pooled_equal = pooled_units = 0
+    used_matrices = []
+    for r, code in enumerate(sel.rows):
+        counts = table[r][full]
+        equal = int((counts.max(axis=1) == counts.min(axis=1)).sum()) if counts.size else 0
+        units = int(full.sum())
+        matrix = seg.frequency_matrix(table[r], sel.available)
+        used = bool(table[r].any())
+        data = {"units": units, "equal": equal, "differ": units - equal,
+                "codings": {c.name: int(table[r][:, k].sum()) for k, c in enumerate(sel.coders)}}
+        results.append(CodeAgreement(code.path, units, percent_agreement(equal, units), None,
+                                     seg.frequency_alpha([matrix]), data, used))
+        if used:
+            pooled_equal += equal
+            pooled_units += units
+            used_matrices.append(matrix)
+    return Agreement(unit="frequency", coders=sel.coder_names,
+                     documents=tuple(d.name for d in sel.documents), codes=tuple(results),
+                     percent=percent_agreement(pooled_equal, pooled_units), kappa=None,
+                     alpha=seg.frequency_alpha(used_matrices))
 
 
 def split_list(values: Sequence[str] | str | None) -> list[str] | None:

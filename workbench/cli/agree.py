@@ -8,7 +8,7 @@ import click
 
 from workbench.cli.common import emit, format_option, open_project
 
-UNITS = ("char", "sentence", "turn", "document")
+UNITS = ("char", "sentence", "turn", "document", "segment", "presence", "frequency")
 
 
 def _comparison_options(fn):
@@ -16,7 +16,12 @@ def _comparison_options(fn):
                       help="Coders to compare, A,B,... (default: every coder who marked "
                            "documents done).")(fn)
     fn = click.option("--unit", type=click.Choice(UNITS), default="char", show_default=True,
-                      help="Unit of analysis.")(fn)
+                      help="Unit of analysis: characters, sentences, turns, documents; coded "
+                           "segments matched by overlap; code presence or frequency per "
+                           "document.")(fn)
+    fn = click.option("--overlap", type=float, default=None, metavar="PERCENT",
+                      help="With --unit segment: minimum overlap, in percent of the longer "
+                           "segment, for two segments to match [default: 90].")(fn)
     fn = click.option("--codes", "codes", multiple=True,
                       help="Only this code and its subcodes (path; repeat or comma-separate).")(fn)
     fn = click.option("--depth", type=click.IntRange(min=1), default=None,
@@ -41,7 +46,8 @@ def _comparison_options(fn):
                    "numeric 'value:'.")
 @format_option("markdown")
 @click.pass_context
-def agree_cmd(ctx, coders, unit, codes, depth, docs, group, missing, level, fmt) -> None:
+def agree_cmd(ctx, coders, unit, overlap, codes, depth, docs, group, missing, level,
+              fmt) -> None:
     """Inter-coder agreement per code and overall: percent, Cohen's kappa, Krippendorff's alpha.
 
     Only documents every compared coder marked done count (see 'workbench done'), unless named
@@ -52,7 +58,7 @@ def agree_cmd(ctx, coders, unit, codes, depth, docs, group, missing, level, fmt)
     project = open_project(ctx)
     result = agreement(project, coders=split_list(coders), unit=unit, codes=split_list(codes),
                        depth=depth, docs=split_list(docs), group=group, level=level,
-                       missing=missing)
+                       missing=missing, overlap=overlap)
     if fmt == "markdown":
         click.echo(result.to_markdown(), nl=False)
         return
@@ -75,15 +81,18 @@ def agree_cmd(ctx, coders, unit, codes, depth, docs, group, missing, level, fmt)
 @click.option("--doc", "document", default=None, help="Only this document.")
 @format_option()
 @click.pass_context
-def disagreements_cmd(ctx, coders, unit, codes, depth, docs, document, fmt) -> None:
-    """List where coders disagree: document, unit (start-end), code, who applied it, text."""
+def disagreements_cmd(ctx, coders, unit, overlap, codes, depth, docs, document, fmt) -> None:
+    """List where coders disagree: document, unit (start-end), code, who applied it, text.
+
+    With --unit segment: every coded segment the other coder did not match (--overlap).
+    """
     from workbench.analysis.agreement import split_list
     from workbench.reconcile import disagreements, summary_rows
 
     project = open_project(ctx)
     items = disagreements(project, coders=split_list(coders), unit=unit,
                           codes=split_list(codes), depth=depth, docs=split_list(docs),
-                          document=document)
+                          document=document, overlap=overlap)
     rows = summary_rows(items)
     columns = ["document", "unit", "code", "applied_by", "not_by", "spans", "text"]
     if fmt == "json":

@@ -32,9 +32,10 @@ from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import PromptModal
 from workbench.tui.widgets.passage import PassageView
 
-UNITS = ("char", "sentence", "turn", "document")
+UNITS = ("char", "sentence", "turn", "document", "segment", "presence", "frequency")
 NUMBERS = ("units", "percent", "kappa", "alpha", "both", "only_a", "only_b", "neither", "all",
-           "some", "none")
+           "some", "none", "segments_a", "matched_a", "segments_b", "matched_b", "equal",
+           "differ")
 
 
 class AgreementScreen(WorkbenchScreen):
@@ -111,6 +112,7 @@ class AgreementScreen(WorkbenchScreen):
     def action_cycle_unit(self) -> None:
         self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)]
         self.refresh_data()
+        self.wb.update_status()  # the header names the unit: follow the switch
         self.notify(f"Unit: {self.unit}", timeout=2)
 
     def action_choose_coders(self) -> None:

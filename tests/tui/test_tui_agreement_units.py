@@ -1,0 +1,40 @@
+"""The agreement screen: every unit the core offers, the header following the unit, and the
+methods paragraph under the table (the same text as ``agree --format markdown``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tui_analysis_fixture import build_analysis_project
+from tui_pilot import run_app
+
+from workbench.analysis.agreement import agreement
+from workbench.project import Project
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens.agreement import UNITS, AgreementScreen
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    return build_analysis_project(tmp_path / "study.db")
+
+
+def test_header_follows_the_unit_through_every_unit(project_path: Path) -> None:
+    with Project.open(project_path) as other:
+        expected = {unit: agreement(other, unit=unit).rows() for unit in UNITS}
+
+    async def script(app: WorkbenchApp, pilot) -> None:
+        await app.run_action("analysis('agreement')")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AgreementScreen)
+        for unit in UNITS:
+            assert screen.unit == unit
+            assert app.sub_title.endswith(f"agreement ({unit})"), app.sub_title
+            assert screen.result is not None and screen.result.rows() == expected[unit]
+            await pilot.press("t")
+            await pilot.pause()
+        assert screen.unit == UNITS[0] and app.sub_title.endswith("agreement (char)")
+
+    run_app(project_path, script)
