@@ -296,7 +296,13 @@ def test_cli_json_shape_and_markdown(tmp_path) -> None:
     lines = md.splitlines()
     assert lines[0].startswith("| Code |") and lines[1].startswith("|:---")
     assert "| Theme/Yes | 50 | 70.0 | 0.40 |" in md
-    assert lines[-1].startswith("Unit: sentence. Coders: A, B. Documents (1): d1.")
+    assert lines[-3].startswith("Unit: sentence. Coders: A, B. Documents (1): d1.")
+    # the methods paragraph comes last, with the same figures as the table
+    assert lines[-1] == (
+        "Two coders (A and B) coded 1 document independently. Agreement on 1 code was "
+        "computed per code over sentence units with percent agreement, Cohen's kappa and "
+        "Krippendorff's alpha (nominal, each code applied or not). Pooled over the 1 code "
+        "applied, percent agreement 70.0 %, Cohen's kappa 0.40 and Krippendorff's alpha 0.40.")
     csv_out = runner.invoke(cli, ["-p", str(path), "agree", "--unit", "sentence", "--format",
                                   "csv"]).output
     assert csv_out.splitlines()[1].startswith("Theme/Yes,50,70.0,0.400,")

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.analysis import bootstrap as boot
 from workbench.analysis import segments as seg
 from workbench.analysis.segments import DEFAULT_OVERLAP
 from workbench.analysis.units import (
@@ -395,10 +396,14 @@ class CodeAgreement:
     alpha: float | None
     counts: dict[str, Any]
     used: bool
+    bootstrap: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "units": self.units, "percent": _round(self.percent),
-                "kappa": _round(self.kappa), "alpha": _round(self.alpha), "counts": self.counts}
+        out = {"code": self.code, "units": self.units, "percent": _round(self.percent),
+               "kappa": _round(self.kappa), "alpha": _round(self.alpha), "counts": self.counts}
+        if self.bootstrap is not None:
+            out["bootstrap"] = self.bootstrap
+        return out
 
 
 @dataclass(frozen=True)
@@ -414,6 +419,8 @@ class Agreement:
     alpha: float | None
     variable: dict[str, Any] | None = None
     overlap: float | None = None  # segment units: minimum overlap, percent of the longer
+    bootstrap: dict[str, Any] | None = None  # of the pooled alpha, when requested
+    draws: int | None = None  # bootstrap resamples requested (blocks may still be None)
 
     @property
     def kappa_method(self) -> str:
@@ -432,6 +439,8 @@ class Agreement:
             out["overlap"] = self.overlap
             out["overall"]["kappa_method"] = self.kappa_method
             out["overall"]["categories"] = sum(1 for c in self.codes if c.used)
+        if self.bootstrap is not None:
+            out["overall"]["bootstrap"] = self.bootstrap
         if self.variable is not None:
             out["variable"] = self.variable
         return out
@@ -446,7 +455,8 @@ class Agreement:
         return (f"Variable {v['group']} ({len(named)} values, {v['level']}, uncoded = "
                 f"{'missing' if v['missing'] == 'uncoded' else 'none'}): Krippendorff's alpha "
                 f"{alpha} over {v['pairable_units']} pairable units ({v['pairable_values']} "
-                f"values); {len(v['conflicts'])} unit(s) given two values by one coder.")
+                f"values{'; 95 % interval ' + _ci(v.get('bootstrap')) if v.get('bootstrap') else ''}"
+                f"); {len(v['conflicts'])} unit(s) given two values by one coder.")
 
 
     def rows(self) -> list[dict[str, Any]]:
@@ -457,10 +467,16 @@ class Agreement:
                                    "kappa": _fmt(c.kappa), "alpha": _fmt(c.alpha)}
             row.update({k: v for k, v in c.counts.items()
                         if k != "units" and not isinstance(v, dict)})
+            if self.draws:
+                row.update(_boot_cells(c.bootstrap))
             out.append(row)
-        out.append({"code": "overall", "units": sum(c.units for c in self.codes if c.used),
-                    "percent": _fmt(self.percent, 1), "kappa": _fmt(self.kappa),
-                    "alpha": _fmt(self.alpha)})
+        total: dict[str, Any] = {
+            "code": "overall", "units": sum(c.units for c in self.codes if c.used),
+            "percent": _fmt(self.percent, 1), "kappa": _fmt(self.kappa),
+            "alpha": _fmt(self.alpha)}
+        if self.draws:
+            total.update(_boot_cells(self.bootstrap))
+        out.append(total)
         return out
 
     def columns(self) -> list[str]:
@@ -472,7 +488,8 @@ class Agreement:
             counts = ["both", "only_a", "only_b", "neither"]
         else:
             counts = ["all", "some", "none"]
-        return ["code", "units", "percent", "kappa", "alpha", *counts]
+        boot_columns = list(_boot_cells(None)) if self.draws else []
+        return ["code", "units", "percent", "kappa", "alpha", *counts, *boot_columns]
 
     @property
     def unit_label(self) -> str:
@@ -495,29 +512,60 @@ class Agreement:
             text += f" (k = {k})." if k >= 2 else f"; undefined with k = {k}."
         return text
 
+    def methods(self) -> str:
+        """One paragraph a paper can quote: coders, documents, unit, measures, level, figures."""
+        from workbench.analysis.methods import methods_paragraph
+
+        return methods_paragraph(self)
+
     def to_markdown(self) -> str:
-        """A pipe table ready for a paper, with a footnote naming unit, coders and documents."""
+        """A pipe table ready for a paper, its footnote, and the methods paragraph last."""
         two = len(self.coders) == 2
-        head = ["Code", "Units", "Agreement (%)", "Cohen's κ", "Krippendorff's α"]
+        kappa = "Brennan–Prediger κ" if self.unit == "segment" else "Cohen's κ"
+        head = ["Code", "Units", "Agreement (%)", kappa, "Krippendorff's α"]
+        if self.draws:
+            head.append("α 95 % CI")
         if not two:
-            head.remove("Cohen's κ")
+            head.remove(kappa)
+
+        def cells(name: str, units: int, percent, kap, alpha, block) -> str:
+            out = [name, str(units), _fmt(percent, 1, "–"), _fmt(kap, 2, "–"),
+                   _fmt(alpha, 2, "–")]
+            if self.draws:
+                out.append(_ci(block, 2) or "–")
+            if not two:
+                del out[3]
+            return "| " + " | ".join(out) + " |"
+
         lines = ["| " + " | ".join(head) + " |",
                  "|" + "|".join([":---", *["---:"] * (len(head) - 1)]) + "|"]
         for c in self.codes:
-            cells = [c.code.replace("|", "\\|"), str(c.units), _fmt(c.percent, 1, "–"),
-                     _fmt(c.kappa, 2, "–"), _fmt(c.alpha, 2, "–")]
-            if not two:
-                del cells[3]
-            lines.append("| " + " | ".join(cells) + " |")
-        total = ["**Overall**", str(sum(c.units for c in self.codes if c.used)),
-                 _fmt(self.percent, 1, "–"), _fmt(self.kappa, 2, "–"), _fmt(self.alpha, 2, "–")]
-        if not two:
-            del total[3]
-        lines.append("| " + " | ".join(total) + " |")
+            lines.append(cells(c.code.replace("|", "\\|"), c.units, c.percent, c.kappa,
+                               c.alpha, c.bootstrap))
+        lines.append(cells("**Overall**", sum(c.units for c in self.codes if c.used),
+                           self.percent, self.kappa, self.alpha, self.bootstrap))
         text = "\n".join(lines) + "\n\n" + self.footnote() + "\n"
         if self.variable is not None:
             text += "\n" + self.variable_line() + "\n"
-        return text
+        return text + "\n" + self.methods() + "\n"
+
+
+def _ci(block: dict[str, Any] | None, digits: int = 3) -> str:
+    """``0.61–0.88`` from a bootstrap block; empty without one."""
+    if not block:
+        return ""
+    low, high = block["ci95"]
+    return f"{low:.{digits}f}–{high:.{digits}f}"
+
+
+def _boot_cells(block: dict[str, Any] | None) -> dict[str, str]:
+    """Table cells of a bootstrap block: the interval and P(alpha < each minimum)."""
+    out = {"alpha_ci95": _ci(block)}
+    for t in boot.THRESHOLDS:
+        key = f"{t:.3f}"
+        value = block["p_below"][key] if block else None
+        out[f"p_below_{key}"] = _fmt(value)
+    return out
 
 
 def _fmt(value: float | None, digits: int = 3, missing: str = "") -> str:
@@ -599,12 +647,16 @@ def agreement(
     level: str = "nominal",
     missing: str = "none",
     overlap: float | None = None,
+    bootstrap: int | None = None,
+    seed: int | None = None,
 ) -> Agreement:
     """Agreement between coders per code and overall; see ``docs/agreement.md``.
 
     With ``group`` the subcodes of that code are also compared as the values of one variable
     (``workbench.analysis.variable``): the result's ``variable`` block holds its alpha at
-    ``level``, with ``missing`` deciding what a unit without a value is.
+    ``level``, with ``missing`` deciding what a unit without a value is. ``bootstrap`` draws
+    that many resamples (``workbench.analysis.bootstrap``) for a 95 % interval of every alpha,
+    reproducible with ``seed``.
     """
     from workbench.analysis import variable as var
 
@@ -619,20 +671,96 @@ def agreement(
         codes = [group]
     if overlap is not None and unit != "segment":
         raise WorkbenchError("--overlap applies to --unit segment only")
+    if bootstrap is not None:
+        boot.check_draws(bootstrap)
     base = UNIT_BASE.get(unit, unit)
     sel = select(project, coders=coders, unit=base, codes=codes, depth=depth, docs=docs)
+    rng = np.random.default_rng(seed)
     if unit == "segment":
         return summarise_segments(sel, DEFAULT_OVERLAP if overlap is None else overlap)
     if unit == "frequency":
-        return summarise_frequency(sel)
-    result = summarise(sel, tally(project, sel))
+        result = summarise_frequency(sel)
+        if bootstrap:
+            result = _bootstrap_frequency(result, sel, bootstrap, seed, rng)
+        return result
+    t = tally(project, sel)
+    result = summarise(sel, t)
     if unit != base:
         result = replace(result, unit=unit)
+    if bootstrap:
+        result = _bootstrap_binary(result, t, bootstrap, seed, rng)
     if group is None:
         return result
     table = var.variable_table(project, sel, group, level=level, missing=missing)
     block = var.summary(table, var.variable_alpha(table))
+    if bootstrap:
+        block["bootstrap"] = _bootstrap_counts(*var.domain(table), table.level, bootstrap,
+                                               seed, rng)
     return replace(result, variable=block)
+
+
+def _bootstrap_binary(result: Agreement, t: Tally, draws: int, seed: int | None,
+                      rng: np.random.Generator) -> Agreement:
+    """Per code and pooled: the bootstrap of each code's binary (0/1) alpha."""
+    delta2 = boot.metric("nominal", [0, 1], np.zeros(2))
+    codes = []
+    pooled_o = np.zeros((2, 2))
+    pooled_pairs = 0
+    for r, row in enumerate(result.codes):
+        block = None
+        if row.alpha is not None:
+            o = binary_coincidences(t.hist[r])
+            pairs = boot.pairs_in_hist(t.hist[r])
+            block = boot.summary(boot.bootstrap_alphas(o, delta2, pairs, draws, rng), draws,
+                                 seed)
+        if row.used:
+            pooled_o += binary_coincidences(t.hist[r])
+            pooled_pairs += boot.pairs_in_hist(t.hist[r])
+        codes.append(replace(row, bootstrap=block))
+    overall = None
+    if result.alpha is not None:
+        overall = boot.summary(boot.bootstrap_alphas(pooled_o, delta2, pooled_pairs, draws, rng),
+                               draws, seed)
+    return replace(result, codes=tuple(codes), bootstrap=overall, draws=draws)
+
+
+def _bootstrap_counts(counts: np.ndarray, values: Sequence[float], level: str, draws: int,
+                      seed: int | None, rng: np.random.Generator) -> dict[str, Any] | None:
+    """Bootstrap of alpha for a units x values table of counts at ``level``."""
+    paired = counts[counts.sum(axis=1) >= 2]
+    if not paired.size or np.count_nonzero(paired.sum(axis=0)) < 2:
+        return None
+    o = coincidences(paired)
+    delta2 = boot.metric(level, values, o.sum(axis=1))
+    return boot.summary(boot.bootstrap_alphas(o, delta2, boot.pairs_in_counts(paired), draws,
+                                              rng), draws, seed)
+
+
+def _matrix_counts(matrices: Sequence[np.ndarray]) -> tuple[np.ndarray, list[float]]:
+    """Coders x units matrices (NaN = missing) stacked into units x values counts."""
+    data = np.concatenate(matrices, axis=1)
+    values = sorted(set(data[~np.isnan(data)].tolist()))
+    counts = (data[:, :, None] == np.array(values)[None, None, :]).sum(axis=0)
+    return counts, values
+
+
+def _bootstrap_frequency(result: Agreement, sel: Selection, draws: int, seed: int | None,
+                         rng: np.random.Generator) -> Agreement:
+    """Per code and pooled: the bootstrap of interval alpha on the numbers of codings."""
+    table = seg.frequency_table(sel)
+    codes, used = [], []
+    for r, row in enumerate(result.codes):
+        matrix = seg.frequency_matrix(table[r], sel.available)
+        block = None
+        if row.alpha is not None:
+            block = _bootstrap_counts(*_matrix_counts([matrix]), "interval", draws, seed, rng)
+        if row.used:
+            used.append(matrix)
+        codes.append(replace(row, bootstrap=block))
+    overall = None
+    if result.alpha is not None and used:
+        overall = _bootstrap_counts(*_matrix_counts(used), "interval", draws, seed, rng)
+    return replace(result, codes=tuple(codes), bootstrap=overall, draws=draws)
 
 
 #: agreement units beyond the unit model: segments matched by overlap, and per document the

@@ -44,10 +44,14 @@ def _comparison_options(fn):
               default="nominal", show_default=True,
               help="With --group: level of measurement; beyond nominal it uses the codes' "
                    "numeric 'value:'.")
+@click.option("--bootstrap", "draws", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Add a 95 % interval for every alpha and P(alpha < 0.667 / 0.800) from N "
+                   "bootstrap resamples (Hayes & Krippendorff 2007).")
+@click.option("--seed", type=int, default=None, help="Seed for --bootstrap (reproducible).")
 @format_option("markdown")
 @click.pass_context
-def agree_cmd(ctx, coders, unit, overlap, codes, depth, docs, group, missing, level,
-              fmt) -> None:
+def agree_cmd(ctx, coders, unit, overlap, codes, depth, docs, group, missing, level, draws,
+              seed, fmt) -> None:
     """Inter-coder agreement per code and overall: percent, Cohen's kappa, Krippendorff's alpha.
 
     Only documents every compared coder marked done count (see 'workbench done'), unless named
@@ -58,7 +62,7 @@ def agree_cmd(ctx, coders, unit, overlap, codes, depth, docs, group, missing, le
     project = open_project(ctx)
     result = agreement(project, coders=split_list(coders), unit=unit, codes=split_list(codes),
                        depth=depth, docs=split_list(docs), group=group, level=level,
-                       missing=missing, overlap=overlap)
+                       missing=missing, overlap=overlap, bootstrap=draws, seed=seed)
     if fmt == "markdown":
         click.echo(result.to_markdown(), nl=False)
         return
