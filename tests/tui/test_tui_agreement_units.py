@@ -38,3 +38,20 @@ def test_header_follows_the_unit_through_every_unit(project_path: Path) -> None:
         assert screen.unit == UNITS[0] and app.sub_title.endswith("agreement (char)")
 
     run_app(project_path, script)
+
+
+def test_methods_paragraph_under_the_table(project_path: Path) -> None:
+    with Project.open(project_path) as other:
+        expected = agreement(other, unit="sentence")
+
+    async def script(app: WorkbenchApp, pilot) -> None:
+        await app.run_action("analysis('agreement')")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("t")
+        await pilot.pause()
+        shown = str(screen.query_one("#agree-methods").render())
+        assert " ".join(shown.split()) == expected.methods()
+        assert expected.to_markdown().rstrip("\n").endswith(expected.methods())
+
+    run_app(project_path, script)

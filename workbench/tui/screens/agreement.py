@@ -55,6 +55,7 @@ class AgreementScreen(WorkbenchScreen):
         yield Header()
         yield Static(id="agree-note", classes="analysis-note")
         yield DataTable(id="agree-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="agree-methods", classes="analysis-note")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -80,6 +81,8 @@ class AgreementScreen(WorkbenchScreen):
         table = self.query_one(DataTable)
         table.clear(columns=True)
         note = self.query_one("#agree-note", Static)
+        methods = self.query_one("#agree-methods", Static)
+        methods.update(self.result.methods() if self.result is not None else "")
         if self.result is None:
             note.update(Text(f"Agreement cannot be computed: {self.error}\n"
                              "c chooses the coders (A,B); each must mark the documents done "
