@@ -168,3 +168,24 @@ def test_bad_value_in_yaml_names_the_line(tmp_path):
     with pytest.raises(CodebookError, match="value 'high' is not a number") as exc:
         parse_codebook("codes:\n  - name: A\n    value: high\n", source="book.yaml")
     assert "book.yaml:3" in str(exc.value)
+
+
+def test_value_round_trips_through_qdpx_and_stays_valid(tmp_path):
+    """The qdpx export is schema-validated; the value rides in the description and comes back."""
+    from workbench.interop.qdpx import export_qdpx, import_qdpx
+
+    path = tmp_path / "k.db"
+    _rating_project(path)
+    with Project.open(path) as p:
+        p.conn.execute("UPDATE codes SET description = 'Very high.' WHERE name = '5'")
+        export_qdpx(p, tmp_path / "k.qdpx")
+    other = Project.memory()
+    import_qdpx(other, tmp_path / "k.qdpx")
+    assert {c.path: c.value for c in other.codes()} == {
+        "Rating": None, "Rating/1": 1.0, "Rating/2": 2.0, "Rating/3": 3.0, "Rating/4": 4.0,
+        "Rating/5": 5.0}
+    assert other.code("Rating/5").description == "Very high."
+    # and the variable gives the same alpha in the imported project
+    got = agreement(other, unit="sentence", group="Rating", missing="uncoded", level="ordinal",
+                    docs=["interview"])  # done marks are not part of REFI-QDA
+    assert round(got.variable["alpha"], 3) == 0.815
