@@ -55,3 +55,28 @@ def test_methods_paragraph_under_the_table(project_path: Path) -> None:
         assert expected.to_markdown().rstrip("\n").endswith(expected.methods())
 
     run_app(project_path, script)
+
+
+def test_reconcile_walks_unmatched_segments(project_path: Path) -> None:
+    from workbench.reconcile import disagreements
+    from workbench.tui.screens.agreement import ReconcileScreen
+
+    with Project.open(project_path) as other:
+        expected = [d.key for d in disagreements(other, unit="segment")]
+    assert expected and all(key[1] == "segment" for key in expected)
+
+    async def script(app: WorkbenchApp, pilot) -> None:
+        await app.run_action("analysis('agreement')")
+        await pilot.pause()
+        screen = app.screen
+        while screen.unit != "segment":
+            await pilot.press("t")
+            await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        walk = app.screen
+        assert isinstance(walk, ReconcileScreen)
+        assert [d.key for d in walk.items] == expected
+        assert "segment units" in str(walk.query_one("#reconcile-progress").render())
+
+    run_app(project_path, script)
