@@ -77,9 +77,11 @@ def disagreements(
     depth: int | None = None,
     docs: Sequence[str] | None = None,
     document: str | None = None,
+    where: Sequence[str | tuple[str, str]] = (),
 ) -> list[Disagreement]:
     """Every disagreement, by document, position and code (same selection rules as agreement)."""
-    sel = select(project, coders=coders, unit=unit, codes=codes, depth=depth, docs=docs)
+    sel = select(project, coders=coders, unit=unit, codes=codes, depth=depth, docs=docs,
+                 where=where)
     only = project.document(document).id if document else None
     if only is not None and only not in {d.id for d in sel.documents}:
         raise WorkbenchError(

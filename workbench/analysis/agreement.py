@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.analysis import filters
 from workbench.analysis.units import (
     check_unit,
     coverage_lengths,
@@ -227,16 +228,27 @@ def select(
     codes: Sequence[str] | None = None,
     depth: int | None = None,
     docs: Sequence[str] | None = None,
+    where: Sequence[str | tuple[str, str]] = (),
 ) -> Selection:
-    """Decide what to compare, with a one-line error when the comparison cannot be made."""
+    """Decide what to compare, with a one-line error when the comparison cannot be made.
+
+    ``where`` narrows the compared documents exactly as in every other command
+    (``analysis.filters``, ``docs/selection.md``): case attributes and ``document=NAME``.
+    """
     check_unit(unit)
+    scope = filters.Selection.build(coders=coders or (), codes=codes or (), where=where)
+    filters.coder_ids(project, scope.coders)  # the same one-line errors as every command
+    in_scope = filters.selected_documents(project, scope) if scope.filters_documents else None
     done, coded = _done(project), _coded(project)
+    if in_scope is not None:
+        done = {k: v & in_scope.keys() for k, v in done.items()}
+        coded = {k: v & in_scope.keys() for k, v in coded.items()}
     chosen = _coder_list(project, coders) if coders else None
     if docs:
         documents: list[Document] = []
         for name in docs:
             doc = project.document(name.strip())
-            if doc not in documents:
+            if doc not in documents and (in_scope is None or doc.id in in_scope):
                 documents.append(doc)
         doc_ids = {d.id for d in documents}
         if chosen is None:
@@ -250,9 +262,10 @@ def select(
             common = set.intersection(*(done.get(c.id, set()) for c in chosen))
             if not common:
                 names = ", ".join(c.name for c in chosen)
+                within = " among the selected documents" if in_scope is not None else ""
                 raise WorkbenchError(
-                    f"no document is marked done by every coder compared ({names}); mark them "
-                    "with 'workbench done DOC --coder NAME' or name them with --docs"
+                    f"no document{within} is marked done by every coder compared ({names}); "
+                    "mark them with 'workbench done DOC --coder NAME' or name them with --docs"
                 )
             documents = [d for d in project.documents() if d.id in common]
         else:
@@ -543,9 +556,11 @@ def agreement(
     codes: Sequence[str] | None = None,
     depth: int | None = None,
     docs: Sequence[str] | None = None,
+    where: Sequence[str | tuple[str, str]] = (),
 ) -> Agreement:
     """Agreement between coders per code and overall; see ``docs/agreement.md``."""
-    sel = select(project, coders=coders, unit=unit, codes=codes, depth=depth, docs=docs)
+    sel = select(project, coders=coders, unit=unit, codes=codes, depth=depth, docs=docs,
+                 where=where)
     return summarise(sel, tally(project, sel))
 
 

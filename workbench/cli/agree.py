@@ -6,7 +6,7 @@ import json
 
 import click
 
-from workbench.cli.common import emit, format_option, open_project
+from workbench.cli.common import emit, format_option, open_project, where_option
 
 UNITS = ("char", "sentence", "turn", "document")
 
@@ -24,6 +24,7 @@ def _comparison_options(fn):
     fn = click.option("--docs", "docs", multiple=True,
                       help="Compare these documents (names, comma-separated) instead of the "
                            "ones every coder marked done.")(fn)
+    fn = where_option(fn)
     return fn
 
 
@@ -31,7 +32,7 @@ def _comparison_options(fn):
 @_comparison_options
 @format_option("markdown")
 @click.pass_context
-def agree_cmd(ctx, coders, unit, codes, depth, docs, fmt) -> None:
+def agree_cmd(ctx, coders, unit, codes, depth, docs, where, fmt) -> None:
     """Inter-coder agreement per code and overall: percent, Cohen's kappa, Krippendorff's alpha.
 
     Only documents every compared coder marked done count (see 'workbench done'), unless named
@@ -41,7 +42,7 @@ def agree_cmd(ctx, coders, unit, codes, depth, docs, fmt) -> None:
 
     project = open_project(ctx)
     result = agreement(project, coders=split_list(coders), unit=unit, codes=split_list(codes),
-                       depth=depth, docs=split_list(docs))
+                       depth=depth, docs=split_list(docs), where=where)
     if fmt == "markdown":
         click.echo(result.to_markdown(), nl=False)
         return
@@ -59,7 +60,7 @@ def agree_cmd(ctx, coders, unit, codes, depth, docs, fmt) -> None:
 @click.option("--doc", "document", default=None, help="Only this document.")
 @format_option()
 @click.pass_context
-def disagreements_cmd(ctx, coders, unit, codes, depth, docs, document, fmt) -> None:
+def disagreements_cmd(ctx, coders, unit, codes, depth, docs, where, document, fmt) -> None:
     """List where coders disagree: document, unit (start-end), code, who applied it, text."""
     from workbench.analysis.agreement import split_list
     from workbench.reconcile import disagreements, summary_rows
@@ -67,7 +68,7 @@ def disagreements_cmd(ctx, coders, unit, codes, depth, docs, document, fmt) -> N
     project = open_project(ctx)
     items = disagreements(project, coders=split_list(coders), unit=unit,
                           codes=split_list(codes), depth=depth, docs=split_list(docs),
-                          document=document)
+                          document=document, where=where)
     rows = summary_rows(items)
     columns = ["document", "unit", "code", "applied_by", "not_by", "spans", "text"]
     if fmt == "json":

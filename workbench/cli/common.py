@@ -23,6 +23,17 @@ def format_option(*extra: str, default: str = "table"):
     )
 
 
+WHERE_HELP = ("Only documents whose case has this attribute value, or document=NAME; repeat "
+              "a key for alternatives (see docs/selection.md).")
+
+
+def where_option(fn):
+    """The one ``--where KEY=VALUE`` option; every command parses it with
+    ``analysis.filters.parse_where``, so it means the same thing everywhere."""
+    return click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
+                        help=WHERE_HELP)(fn)
+
+
 def open_project(ctx: click.Context, *, create: bool = False) -> Project:
     """Open the project named by ``--project``; it is closed when the command ends."""
     root = ctx.find_root()

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from workbench.cli.common import emit, open_project
+from workbench.cli.common import emit, open_project, where_option
 from workbench.errors import WorkbenchError
 
 
@@ -30,8 +30,7 @@ def filter_options(fn):
                      help="Only this code and its subcodes (repeatable)."),
         click.option("--depth", type=click.IntRange(min=1), default=None,
                      help="Roll codes up to their ancestor at this depth (1 = groups)."),
-        click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
-                     help="Only documents whose case has this attribute value (repeatable)."),
+        where_option,
     ]
     for option in reversed(options):
         fn = option(fn)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from workbench.cli.common import emit, format_option, open_project
+from workbench.cli.common import emit, format_option, open_project, where_option
 
 UNITS = ("sentence", "turn")
 
@@ -155,17 +155,20 @@ def reject_cmd(ctx, suggestion_ids, coder) -> None:
 @click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Model probability from which a unit counts as suggested.")
+@where_option
 @format_option()
 @click.pass_context
-def evaluate_cmd(ctx, folds, unit, coders, epochs, threshold, fmt) -> None:
+def evaluate_cmd(ctx, folds, unit, coders, epochs, threshold, where, fmt) -> None:
     """Cross-validate by document: precision, recall, F1 of the model and the keyword rules."""
+    from workbench.analysis.filters import Selection, check_selection
     from workbench.suggest.evaluate import evaluate
 
     project = open_project(ctx)
+    check_selection(project, Selection.build(coders=coders, where=where))  # before the bar
     bar, update = _bar("folds")
     with bar:
         result = evaluate(project, folds=folds, unit=unit, coders=list(coders) or None,
-                          epochs=epochs, threshold=threshold, progress=update)
+                          epochs=epochs, threshold=threshold, progress=update, where=where)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

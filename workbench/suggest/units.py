@@ -13,6 +13,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from workbench.analysis import filters
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 
@@ -40,12 +41,7 @@ def coder_ids(project: Project, coders: Sequence[str] | None) -> list[int] | Non
     """Ids of the named coders (None: every coder). Unknown names are an error."""
     if not coders:
         return None
-    known = {c.name: c.id for c in project.coders()}
-    missing = [c for c in coders if c not in known]
-    if missing:
-        raise WorkbenchError(f"no coder named {missing[0]!r} in the project",
-                             source=str(project.path))
-    return [known[c] for c in coders]
+    return list(filters.coder_ids(project, coders))
 
 
 def unit_spans(project: Project, document_id: int, unit: str) -> list[tuple[int, int]]:
