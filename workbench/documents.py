@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from workbench.analysis.units import enumerate_paragraphs
 from workbench.errors import DuplicateDocumentError, WorkbenchError
 from workbench.ingest.base import ParsedTranscript
 from workbench.model import Document
-from workbench.project import Project, enumerate_paragraphs, new_guid, now
+from workbench.project import Project, new_guid, now
 from workbench.sentences import split_spans
 from workbench.textnorm import sha256
 

@@ -6,9 +6,8 @@ import json
 
 import click
 
+from workbench.analysis.units import AGREEMENT_UNITS as UNITS
 from workbench.cli.common import emit, format_option, open_project, where_option
-
-UNITS = ("char", "sentence", "turn", "document")
 
 
 def _comparison_options(fn):

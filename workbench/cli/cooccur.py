@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from workbench.analysis.units import SPAN_UNITS
 from workbench.cli.common import emit, open_project, where_option
 from workbench.errors import WorkbenchError
 
@@ -20,7 +21,7 @@ def filter_options(fn):
         click.option("--mode", type=click.Choice(["overlap", "unit", "proximity"]), default=None,
                      help="How codes meet: overlapping codings (default), a shared unit, or "
                           "codings at most --distance characters apart."),
-        click.option("--unit", type=click.Choice(["sentence", "turn", "paragraph", "document"]),
+        click.option("--unit", type=click.Choice(SPAN_UNITS),
                      default="sentence", show_default=True, help="The unit for --mode unit."),
         click.option("--distance", type=click.IntRange(min=0), default=None,
                      help="Largest gap in characters (--mode proximity; implies it)."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from workbench.analysis.units import SPAN_UNITS
 from workbench.cli.common import open_project, where_option
 
 
@@ -64,7 +65,7 @@ def matrix_cmd(ctx: click.Context, out: str, by: str, count: str, coder: str | N
 
 @export_cmd.command(name="units")
 @click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--unit", type=click.Choice(["sentence", "turn", "paragraph", "document"]),
+@click.option("--unit", type=click.Choice(SPAN_UNITS),
               default="sentence", show_default=True)
 @_coder_option
 @where_option

@@ -7,9 +7,8 @@ import sys
 
 import click
 
+from workbench.analysis.units import SUGGEST_UNITS as UNITS
 from workbench.cli.common import emit, format_option, open_project, where_option
-
-UNITS = ("sentence", "turn")
 
 
 def _bar(description: str):

@@ -27,10 +27,11 @@ from workbench.analysis.filters import (
     parse_where_items,
     selected_documents,
 )
+from workbench.analysis.units import SPAN_UNITS, check_unit, touched, unit_rows
 from workbench.errors import WorkbenchError
 from workbench.interop.output import write_atomic
 from workbench.model import Coding
-from workbench.project import UNIT_KINDS, Project
+from workbench.project import Project
 
 NO_CASE = "(no case)"
 MISSING = "(missing)"
@@ -205,8 +206,7 @@ def unit_matrix(project: Project, *, unit: str = "sentence", coder: str | None =
     ``unit`` numbers count from 1 within each document. A unit has 1 for a code when any
     coding of that code overlaps it by at least one character.
     """
-    if unit not in UNIT_KINDS:
-        raise WorkbenchError(f"unknown unit {unit!r}; use one of {', '.join(UNIT_KINDS)}")
+    check_unit(unit, SPAN_UNITS)
     codes = project.codes()
     col = {c.id: i for i, c in enumerate(codes)}
     docs = select_documents(project, where)
@@ -217,13 +217,14 @@ def unit_matrix(project: Project, *, unit: str = "sentence", coder: str | None =
     for doc in project.documents():
         if doc.id not in docs:
             continue
-        codings = by_doc[doc.id]
-        for n, u in enumerate(project.units(doc.id, unit), start=1):
-            flags = [0] * len(codes)
-            for coding in codings:
-                if coding.start < u.end and coding.end > u.start:
-                    flags[col[coding.code_id]] = 1
-            table.append([doc.name, n, u.start, u.end, *flags])
+        rows = unit_rows(project, doc.id, unit)
+        starts, ends = [s for _, s, _ in rows], [e for _, _, e in rows]
+        flags = [[0] * len(codes) for _ in rows]
+        for coding in by_doc[doc.id]:
+            for i in touched(starts, ends, coding.start, coding.end):
+                flags[i][col[coding.code_id]] = 1
+        table.extend([doc.name, n, s, e, *f]
+                     for n, (s, e, f) in enumerate(zip(starts, ends, flags, strict=True), start=1))
     return table
 
 

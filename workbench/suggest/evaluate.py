@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.analysis.filters import Selection, selected_documents
+from workbench.analysis.units import touched
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.suggest.learned import DEFAULT_EPOCHS, DEFAULT_THRESHOLD, fit, score
@@ -32,7 +33,6 @@ from workbench.suggest.units import (
     check_unit,
     coder_ids,
     labelled_units,
-    touching,
 )
 
 
@@ -158,9 +158,9 @@ def _rule_hits(rules: RuleSuggester, doc_ids: Sequence[int],
     """(document, unit start, code) for every held-out unit a rule suggestion intersects."""
     hits: set[tuple[int, int, int]] = set()
     for d in doc_ids:
-        spans = [(u.start, u.end) for u in by_doc[d]]
-        starts = [s for s, _ in spans]
+        starts = [u.start for u in by_doc[d]]
+        ends = [u.end for u in by_doc[d]]
         for cand in rules.candidates(d):
-            for i in touching(spans, starts, cand.start, cand.end):
-                hits.add((d, spans[i][0], cand.code_id))
+            for i in touched(starts, ends, cand.start, cand.end):
+                hits.add((d, starts[i], cand.code_id))
     return hits
