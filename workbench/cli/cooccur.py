@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
 from workbench.analysis.units import SPAN_UNITS
-from workbench.cli.common import emit, open_project, where_option
+from workbench.cli.common import emit, open_project, render, where_option
 from workbench.errors import WorkbenchError
+from workbench.interop.output import write_atomic
 
 
 def filter_options(fn):
@@ -145,30 +143,10 @@ def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure,
         emit(rows, fmt, columns=columns, json_value=result.to_json(),
              title=f"co-occurrence ({result.mode}); {len(result.codes)} codes")
         return
-    Path(out).write_text(_render(rows, columns, fmt, result), encoding="utf-8")
+    text = render(rows, fmt, columns=columns, json_value=result.to_json(),
+                  title=f"co-occurrence ({result.mode})", width=max(100, 14 * len(columns)))
+    write_atomic(out, text.encode("utf-8"))
     click.echo(f"wrote {out}", err=True)
-
-
-def _render(rows, columns, fmt: str, result) -> str:
-    if fmt == "json":
-        return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buf.getvalue()
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"co-occurrence ({result.mode})")
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    buf = io.StringIO()
-    Console(file=buf, width=max(100, 14 * len(columns)), color_system=None).print(table)
-    return buf.getvalue()
 
 
 @click.command("sankey")
