@@ -42,8 +42,8 @@ def code_apply(ctx, doc: str, code_path: str, start: int, end: int, memo: str | 
 @click.option("--id", "coding_id", type=int, default=None, help="Remove the coding with this id.")
 @click.option("--doc", "doc", default=None, help="Document name.")
 @click.option("--code", "code_path", default=None, help="Code path.")
-@click.option("--start", type=int, default=None)
-@click.option("--end", type=int, default=None)
+@click.option("--start", type=int, default=None, help="First character of the stretch.")
+@click.option("--end", type=int, default=None, help="End of the stretch (exclusive).")
 @_coder_option()
 @click.pass_context
 def code_remove(ctx, coding_id, doc, code_path, start, end, coder) -> None:
@@ -130,7 +130,7 @@ def memo_cmd() -> None:
 @click.option("--doc", default=None, help="Attach to this document.")
 @click.option("--code", "code_path", default=None, help="Attach to this code.")
 @click.option("--coding", "coding_id", type=int, default=None, help="Attach to this coding id.")
-@click.option("--title", default=None)
+@click.option("--title", default=None, help="A short title shown in memo listings.")
 @_coder_option()
 @click.pass_context
 def memo_add(ctx, text, doc, code_path, coding_id, title, coder) -> None:

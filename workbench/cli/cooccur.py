@@ -42,8 +42,10 @@ def style_options(fn):
         click.option("--title", default=None, help="Figure title."),
         click.option("--width", type=int, default=1000, show_default=True, help="Pixels."),
         click.option("--height", type=int, default=700, show_default=True, help="Pixels."),
-        click.option("--font-size", type=int, default=12, show_default=True),
-        click.option("--font-family", default="Arial, Helvetica, sans-serif", show_default=True),
+        click.option("--font-size", type=int, default=12, show_default=True,
+                     help="Text size in points."),
+        click.option("--font-family", default="Arial, Helvetica, sans-serif", show_default=True,
+                     help="CSS font list for every label."),
         click.option("--scale", type=float, default=1.0, show_default=True,
                      help="PNG pixels per layout pixel (3 gives ~300 dpi at print size)."),
     ]

@@ -66,7 +66,7 @@ def matrix_cmd(ctx: click.Context, out: str, by: str, count: str, coder: str | N
 @export_cmd.command(name="units")
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option("--unit", type=click.Choice(SPAN_UNITS),
-              default="sentence", show_default=True)
+              default="sentence", show_default=True, help="One row per unit of this kind.")
 @_coder_option
 @where_option
 @click.pass_context
