@@ -161,30 +161,15 @@ def code_selection(
     """Rows (codes reported) and the code id -> row index map for a subtree filter and roll-up.
 
     ``codes`` are paths; each selects that code and everything under it. ``depth`` rolls every
-    code deeper than it up to its ancestor at that depth (1 = the top-level groups).
+    code deeper than it up to its ancestor at that depth (1 = the top-level groups). The same
+    subtree and roll-up rules as every other analysis (``analysis.filters.code_scope``).
     """
-    all_codes = project.codes()
     if depth is not None and depth < 1:
         raise WorkbenchError(f"--depth must be 1 or more, not {depth}")
-    if codes:
-        roots = [project.code(path).path for path in codes]
-        selected = [
-            c for c in all_codes
-            if any(c.path == r or c.path.startswith(r + "/") for r in roots)
-        ]
-    else:
-        selected = list(all_codes)
+    all_codes = project.codes()
+    order, row_of, _ = filters.code_scope(project, codes or (), depth, codes=all_codes)
     by_path = {c.path: c for c in all_codes}
-    target: dict[int, Code] = {}
-    for c in selected:
-        if depth is not None and c.depth > depth:
-            target[c.id] = by_path["/".join(c.path.split("/")[:depth])]
-        else:
-            target[c.id] = c
-    order = {c.id: i for i, c in enumerate(all_codes)}
-    rows = sorted({t.id: t for t in target.values()}.values(), key=lambda c: order[c.id])
-    index = {c.id: i for i, c in enumerate(rows)}
-    return rows, {code_id: index[t.id] for code_id, t in target.items()}
+    return [by_path[path] for path in order], row_of
 
 
 def _coder_list(project: Project, names: Sequence[str]) -> list[Coder]:
