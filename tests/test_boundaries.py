@@ -107,3 +107,21 @@ def test_help_imports_no_heavy_library():
         "try:\n    cli.main(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass"
     )
     assert not loaded & set(HEAVY_MODULES), loaded & set(HEAVY_MODULES)
+
+
+def test_no_import_circle_outside_the_app():
+    """Lazy imports inside functions count; ``if TYPE_CHECKING:`` imports do not."""
+    from tests.house_helpers import import_circles, import_graph
+
+    circles = [c for c in import_circles(import_graph())
+               if not all(m.startswith("workbench.tui") for m in c)]
+    assert circles == []
+
+
+def test_the_import_graph_sees_lazy_and_package_imports():
+    from tests.house_helpers import import_graph
+
+    graph = import_graph()
+    assert "workbench.interop.qdc" in graph["workbench.codebook"]  # imported inside _qdc()
+    assert "workbench.ingest" in graph["workbench.cli.ingest"]      # lazily, in a function
+    assert "workbench.project" not in graph["workbench.analysis.units"]  # TYPE_CHECKING only

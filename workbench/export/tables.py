@@ -21,6 +21,7 @@ from pathlib import Path
 
 from workbench.analysis.filters import (
     Selection,
+    check_attribute,
     check_selection,
     code_scope,
     coder_ids,
@@ -126,10 +127,7 @@ def frequency_matrix(project: Project, *, by: str = "case", count: str = "coding
         raise WorkbenchError(f"--count must be codings or documents, not {count!r}")
     cases = {c.id: c for c in project.cases()}
     if by != "case":
-        known = {name for c in cases.values() for name in c.attributes}
-        if by not in known:
-            raise WorkbenchError(f"no case attribute named {by!r}; use 'case' or one of: "
-                                 f"{', '.join(sorted(known)) or '(none)'}")
+        check_attribute(project, by)  # the same one-line error as an unknown --where key
     column_of: dict[int, str] = {}
     for doc in project.documents():
         case = cases.get(doc.case_id)
