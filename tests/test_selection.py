@@ -182,22 +182,26 @@ MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("command", list(COMMANDS))
-def test_the_same_mistake_is_the_same_error_everywhere(study, tmp_path, command):
+def test_the_same_mistake_is_the_same_error_everywhere(study, tmp_path):
     before = (study.stat().st_size, study.stat().st_mtime_ns)
     for kind, args, message in MISTAKES:
-        if kind == "coder":
-            args = [CODER[command], *args]
-        elif kind == "codes":
-            if command not in CODES:
-                continue
-            args = [CODES[command], *args]
-        out = [str(tmp_path / a) for a in ARGS.get(command, [])]
-        code, _, err = main_run(study, *command.split(), *out, *args)
-        assert code == 1, (command, args, err)
-        assert err.strip().endswith(message), (command, args, err)
-        assert err.count("\n") == 1
-        assert not any(tmp_path.iterdir()), "nothing is written after a mistake"
+        printed: dict[str, str] = {}
+        for command in COMMANDS:
+            if kind == "coder":
+                full = [CODER[command], *args]
+            elif kind == "codes":
+                if command not in CODES:
+                    continue
+                full = [CODES[command], *args]
+            else:
+                full = args
+            out = [str(tmp_path / a) for a in ARGS.get(command, [])]
+            code, _, err = main_run(study, *command.split(), *out, *full)
+            assert code == 1, (command, full, err)
+            assert err.count("\n") == 1 and err.endswith(message + "\n"), (command, full, err)
+            assert not any(tmp_path.iterdir()), f"{command} wrote a file after a mistake"
+            printed[command] = err
+        assert len(set(printed.values())) == 1, printed  # word for word the same line
     assert (study.stat().st_size, study.stat().st_mtime_ns) == before
 
 
