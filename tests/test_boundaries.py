@@ -33,21 +33,36 @@ def core_modules() -> list[str]:
 
 CORE = core_modules()
 
-# Records which file first asked for each UI library. sqlite-utils itself imports click (for
-# its own command line); that is not the core importing it, so the check is on the importer.
-SPY = """
-import sys, traceback
-importers = {}
-class Spy:
-    def find_spec(self, name, path=None, target=None):
-        top = name.split('.')[0]
-        if top in %r and top not in importers:
-            frames = [f.filename for f in traceback.extract_stack()[:-1]
-                      if not f.filename.startswith('<')]
-            importers[top] = frames[-1]
-        return None
-sys.meta_path.insert(0, Spy())
+# Runs in a fresh interpreter: imports every core module with ``__import__`` wrapped, so every
+# import statement that runs is seen with the module that ran it, even when the library is
+# already loaded (sqlite-utils loads click for its own command line first, which hid a core
+# module importing click too).
+GUARD = """
+import builtins, importlib, json, sys
+UI = %r
+seen = []
+real = builtins.__import__
+def spy(name, globals=None, locals=None, fromlist=(), level=0):
+    if level == 0 and name.split('.')[0] in UI:
+        seen.append([(globals or {}).get('__name__', '?'), name.split('.')[0]])
+    return real(name, globals, locals, fromlist, level)
+builtins.__import__ = spy
+loaded_by = {}
+for module in %r:
+    before = {m.split('.')[0] for m in sys.modules}
+    importlib.import_module(module)
+    for lib in UI:
+        if lib in sys.modules and lib not in before:
+            loaded_by.setdefault(lib, module)
+print(json.dumps({"seen": seen, "loaded_by": loaded_by}))
 """
+
+
+def core_import_report(modules: list[str]) -> dict:
+    script = GUARD % (UI_MODULES, modules)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(out.splitlines()[-1])
 
 
 def test_the_core_list_covers_the_package():
@@ -56,14 +71,34 @@ def test_the_core_list_covers_the_package():
 
 
 def test_core_modules_do_not_import_ui_libraries():
-    script = SPY % (UI_MODULES,) + "\n".join(f"import {m}" for m in CORE)
-    script += "\nimport json; print(json.dumps(importers))"
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True).stdout
-    importers = json.loads(out.splitlines()[-1])
-    offenders = {lib: f for lib, f in importers.items() if "sqlite_utils" not in f}
-    assert offenders == {}
-    assert "textual" not in importers and "rich" not in importers
+    report = core_import_report(CORE)
+    offenders = sorted({f"{importer} imports {lib}" for importer, lib in report["seen"]
+                        if importer in CORE or importer == "workbench"})
+    assert offenders == []
+    # only sqlite-utils (its own command line) may bring click in; nothing brings the others
+    assert set(report["loaded_by"]) <= {"click"}, report["loaded_by"]
+
+
+def test_no_core_source_imports_ui_libraries_even_lazily():
+    """Imports inside functions run only when called; read them from the source instead."""
+    import ast
+    from pathlib import Path
+
+    import workbench
+
+    root = Path(workbench.__file__).parent
+    offenders = []
+    for module in CORE:
+        parts = module.split(".")[1:]
+        path = root.joinpath(*parts).with_suffix(".py")
+        if not path.exists():
+            path = root.joinpath(*parts, "__init__.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            offenders += [f"{module}:{node.lineno} {n}" for n in names
+                          if n.split(".")[0] in UI_MODULES]
+    assert offenders == []
 
 
 def test_help_imports_no_heavy_library():
@@ -72,3 +107,21 @@ def test_help_imports_no_heavy_library():
         "try:\n    cli.main(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass"
     )
     assert not loaded & set(HEAVY_MODULES), loaded & set(HEAVY_MODULES)
+
+
+def test_no_import_circle_outside_the_app():
+    """Lazy imports inside functions count; ``if TYPE_CHECKING:`` imports do not."""
+    from tests.house_helpers import import_circles, import_graph
+
+    circles = [c for c in import_circles(import_graph())
+               if not all(m.startswith("workbench.tui") for m in c)]
+    assert circles == []
+
+
+def test_the_import_graph_sees_lazy_and_package_imports():
+    from tests.house_helpers import import_graph
+
+    graph = import_graph()
+    assert "workbench.interop.qdc" in graph["workbench.codebook"]  # imported inside _qdc()
+    assert "workbench.ingest" in graph["workbench.cli.ingest"]      # lazily, in a function
+    assert "workbench.project" not in graph["workbench.analysis.units"]  # TYPE_CHECKING only

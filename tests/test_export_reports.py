@@ -46,7 +46,7 @@ def test_filters_by_coder_case_attribute_and_codes(full):
     decentral = quotations(full, codes=["Decentralization"])
     assert [s.path for s in decentral][0] == "Decentralization"
     assert sum(len(s.quotations) for s in decentral) == 3
-    with pytest.raises(WorkbenchError, match="no case attribute named 'nope'"):
+    with pytest.raises(WorkbenchError, match="no case attribute 'nope' \\(attributes: "):
         quotations(full, where={"nope": "x"})
 
 

@@ -51,7 +51,7 @@ def test_attribute_with_missing_values_and_numbers_sorted(full):
 def test_matrix_filters_and_errors(full):
     m = frequency_matrix(full, by="case", where={"age": "37"})
     assert m.columns == ["COM01"]
-    with pytest.raises(WorkbenchError, match="no case attribute named 'colour'"):
+    with pytest.raises(WorkbenchError, match="no case attribute 'colour' \\(attributes: "):
         frequency_matrix(full, by="colour")
 
 

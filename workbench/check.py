@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from workbench.coding import MEMO_TARGETS
 from workbench.project import Project
 from workbench.textnorm import sha256
 
@@ -145,7 +146,7 @@ def _memos(project: Project, report: CheckReport) -> None:
     count = 0
     for memo_id, kind, target in q("SELECT id, target_type, target_id FROM memos"):
         count += 1
-        table = {"document": "documents", "code": "codes", "coding": "codings"}.get(kind)
+        table = MEMO_TARGETS.get(kind)
         if table and not q(f"SELECT 1 FROM {table} WHERE id = ?", (target,)).fetchone():
             report.problems.append(f"memo {memo_id}: its {kind} {target} does not exist")
     report.checked["memos"] = count

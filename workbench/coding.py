@@ -28,8 +28,12 @@ def apply_code(
     *,
     coder: str | None = None,
     source: str = "manual",
+    memo: str | None = None,
 ) -> int:
-    """Code ``[start, end)`` of ``document`` with ``code_path``; return the new coding's id."""
+    """Code ``[start, end)`` of ``document`` with ``code_path``; return the new coding's id.
+
+    ``memo`` attaches a memo to the new coding in the same action, so one undo removes both.
+    """
     doc = project.document(document)
     code = project.code(code_path)
     _check_span(project, doc.id, start, end)
@@ -37,11 +41,19 @@ def apply_code(
     coder_id = project.coder_id(coder)
     with project.action("apply", f"apply {code.path} to {doc.name} [{start}, {end})",
                         coder=coder) as act:
-        return act.insert("codings", {
+        stamp = now()
+        coding_id = act.insert("codings", {
             "guid": new_guid(), "document_id": doc.id, "code_id": code.id,
             "coder_id": coder_id, "start": start, "end": end, "source": source,
-            "created_at": now(),
+            "created_at": stamp,
         })
+        if memo:
+            act.insert("memos", {
+                "guid": new_guid(), "target_type": "coding", "target_id": coding_id,
+                "coder_id": coder_id, "title": None, "text": memo,
+                "created_at": stamp, "updated_at": stamp,
+            })
+        return coding_id
 
 
 def _coding_row(project: Project, coding_id: int) -> tuple:
@@ -108,9 +120,12 @@ def add_memo(
     project: Project, target_type: str, target_id: int | None, text: str,
     *, coder: str | None = None, title: str | None = None,
 ) -> int:
-    """Attach a memo to the project, a document, a code or a coding."""
-    if target_type not in ("project", "document", "code", "coding"):
-        raise WorkbenchError(f"memos attach to project, document, code or coding, not {target_type!r}")
+    """Attach a memo to the project, a document, a code or a coding.
+
+    The target must exist (``check_memo_target``): a memo on nothing would make ``check``
+    report the project as damaged.
+    """
+    check_memo_target(project, target_type, target_id)
     coder_id = project.coder_id(coder) if coder else None
     with project.action("memo", f"memo on {target_type} {target_id or ''}".strip(),
                         coder=coder) as act:
@@ -120,6 +135,25 @@ def add_memo(
             "coder_id": coder_id, "title": title, "text": text,
             "created_at": stamp, "updated_at": stamp,
         })
+
+
+MEMO_TARGETS = {"document": "documents", "code": "codes", "coding": "codings"}
+
+
+def check_memo_target(project: Project, target_type: str, target_id: int | None) -> None:
+    """Raise a one-line error unless ``target_type`` ``target_id`` exists (``project`` takes
+    no id; every other target needs one)."""
+    if target_type == "project":
+        if target_id is not None:
+            raise WorkbenchError("a memo on the project takes no target id")
+        return
+    table = MEMO_TARGETS.get(target_type)
+    if table is None:
+        raise WorkbenchError(
+            f"memos attach to project, document, code or coding, not {target_type!r}")
+    if target_id is None or not project.conn.execute(
+            f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)).fetchone():
+        raise WorkbenchError(f"no {target_type} with id {target_id}")
 
 
 def edit_memo(project: Project, memo_id: int, text: str) -> None:

@@ -14,18 +14,27 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.errors import InputFileError, UnknownCodeError
 from workbench.interop.output import write_atomic
 from workbench.project import Project, new_guid, normalise_path, now
 from workbench.textnorm import normalise
 
+if TYPE_CHECKING:
+    from workbench.analysis.filters import Selection
+
 EXPORT_COLUMNS = ("document", "code", "coder", "start", "end", "text", "memo", "created_at")
 REQUIRED = ("document", "code", "coder")
 
 
-def coding_rows(project: Project) -> list[dict[str, object]]:
-    """One row per coding, ordered by document, position and code."""
+def coding_rows(project: Project, selection: Selection | None = None) -> list[dict[str, object]]:
+    """One row per coding ``selection`` keeps (all when None), by document, position, code."""
+    keep: set[int] | None = None
+    if selection is not None:
+        from workbench.analysis.filters import select
+
+        keep = {row[5] for row in select(project, selection).rows}
     paths = {c.id: c.path for c in project.codes()}
     docs = {d.id: d.name for d in project.documents()}
     coders = {c.id: c.name for c in project.coders()}
@@ -34,6 +43,8 @@ def coding_rows(project: Project) -> list[dict[str, object]]:
         memos.setdefault(memo.target_id, []).append(memo.text)
     rows = []
     for c in project.codings():
+        if keep is not None and c.id not in keep:
+            continue
         text = project.text(c.document_id)
         rows.append({
             "document": docs[c.document_id], "code": paths[c.code_id],
@@ -45,9 +56,11 @@ def coding_rows(project: Project) -> list[dict[str, object]]:
     return rows
 
 
-def export_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
-    """Write every coding to ``path`` (UTF-8 CSV); return the number of rows."""
-    rows = coding_rows(project)
+def export_codings_csv(project: Project, path: str | os.PathLike[str],
+                       selection: Selection | None = None) -> int:
+    """Write every coding ``selection`` keeps (all when None) to ``path`` (UTF-8 CSV); return
+    the number of rows."""
+    rows = coding_rows(project, selection)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()

@@ -47,7 +47,7 @@ def build_demo(folder: str | Path, *, reset: bool = False) -> DemoSummary:
     from workbench.codebook import load_codebook
     from workbench.coding import mark_done
     from workbench.codings_io import import_codings_csv
-    from workbench.documents import add_document
+    from workbench.documents import add_document, set_language
     from workbench.ingest import read_transcript
 
     source = bundled_dir()
@@ -68,7 +68,7 @@ def build_demo(folder: str | Path, *, reset: bool = False) -> DemoSummary:
     files = sorted(p for p in transcripts.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES)
     parsed = [(path, read_transcript(path)) for path in files]
     with Project.open(db_path) as project:
-        project.set_setting("language", "es")
+        set_language(project, "es")
         with project.transaction():
             load_codebook(project, folder / "codebooks" / DEMO_CODEBOOK)
             for path, transcript in parsed:

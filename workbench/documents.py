@@ -8,12 +8,37 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from workbench.analysis.units import enumerate_paragraphs
 from workbench.errors import DuplicateDocumentError, WorkbenchError
-from workbench.ingest.base import ParsedTranscript
-from workbench.model import Document
-from workbench.project import Project, enumerate_paragraphs, new_guid, now
+from workbench.model import Document, ParsedTranscript
+from workbench.project import Project, new_guid, now
 from workbench.sentences import split_spans
 from workbench.textnorm import sha256
+
+LANGUAGES = ("en", "es")  # languages a project's sentences can be split in
+
+
+def set_language(project: Project, language: str) -> None:
+    """Set the project's language (sentence splitting, suggestions).
+
+    Only while the project has no documents: their sentences were split in the old language,
+    and changing it later would leave the stored sentences and the setting disagreeing.
+    Setting the language it already has is always allowed.
+    """
+    check_language(project, language)
+    if language != project.language:
+        project.set_setting("language", language)
+
+
+def check_language(project: Project, language: str) -> None:
+    """Raise the one-line error ``set_language`` would, without changing anything."""
+    if language not in LANGUAGES:
+        raise WorkbenchError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+    if language != project.language and project.conn.execute(
+            "SELECT 1 FROM documents LIMIT 1").fetchone():
+        raise WorkbenchError(
+            f"the project's language is {project.language!r} and it has documents "
+            "already; --language only applies to a new project", source=str(project.path))
 
 
 def unique_name(project: Project, wanted: str) -> str:
@@ -97,15 +122,3 @@ def add_document(
             [(text[s:e], first + i, doc_id) for i, (s, e) in enumerate(sentences)],
         )
     return project.document(doc_id)
-
-
-def delete_document(project: Project, name: str) -> None:
-    doc = project.document(name)
-    with project.action("delete-document", f"delete document {doc.name}", undoable=False):
-        project.conn.execute("DELETE FROM sentences_fts WHERE document_id = ?", (doc.id,))
-        project.conn.execute(
-            "DELETE FROM memos WHERE target_type = 'coding' AND target_id IN "
-            "(SELECT id FROM codings WHERE document_id = ?)", (doc.id,))
-        project.conn.execute(
-            "DELETE FROM memos WHERE target_type = 'document' AND target_id = ?", (doc.id,))
-        project.conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))

@@ -20,6 +20,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from workbench.analysis.units import SPAN_UNITS, unit_rows
+from workbench.analysis.units import enumerate_paragraphs as enumerate_paragraphs  # re-export
 from workbench.errors import ProjectError, UnknownCodeError, UnknownDocumentError
 from workbench.model import Case, Code, Coder, Coding, Document, Memo, Turn, Unit
 from workbench.schema import SCHEMA_VERSION, migrations
@@ -27,7 +29,7 @@ from workbench.schema import SCHEMA_VERSION, migrations
 DEFAULT_PROJECT = "workbench.db"
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
-UNIT_KINDS = ("sentence", "turn", "paragraph", "document")
+UNIT_KINDS = SPAN_UNITS  # the list lives in analysis.units; this name is kept for importers
 
 
 def now() -> str:
@@ -339,24 +341,10 @@ class Project:
         return [Turn(*r) for r in rows]
 
     def units(self, document_id: int, kind: str) -> list[Unit]:
-        """The spans analyses count over: sentences, turns, paragraphs or the whole document."""
-        if kind == "sentence":
-            rows = self.conn.execute(
-                'SELECT seq, start, "end" FROM sentences WHERE document_id = ? ORDER BY seq',
-                (document_id,),
-            ).fetchall()
-        elif kind == "turn":
-            rows = self.conn.execute(
-                'SELECT seq, start, "end" FROM turns WHERE document_id = ? ORDER BY seq',
-                (document_id,),
-            ).fetchall()
-        elif kind == "paragraph":
-            rows = list(enumerate_paragraphs(self.text(document_id)))
-        elif kind == "document":
-            rows = [(0, 0, self.document(document_id).length)]
-        else:
-            raise ProjectError(f"unknown unit {kind!r}; use one of {', '.join(UNIT_KINDS)}")
-        return [Unit(document_id, kind, seq, start, end) for seq, start, end in rows]
+        """The spans analyses count over: sentences, turns, paragraphs or the whole document
+        (read by ``analysis.units``, the one unit module)."""
+        return [Unit(document_id, kind, seq, start, end)
+                for seq, start, end in unit_rows(self, document_id, kind)]
 
     # ----------------------------------------------------------------- cases
 
@@ -556,18 +544,3 @@ def typed_value(typ: str, value: str | None) -> object:
     if typ == "boolean":
         return value.lower() in ("1", "true", "yes")
     return value
-
-
-def enumerate_paragraphs(text: str) -> Iterator[tuple[int, int, int]]:
-    """(seq, start, end) of each paragraph: runs of text between blank lines."""
-    seq, pos, n = 0, 0, len(text)
-    while pos < n:
-        while pos < n and text[pos] == "\n":
-            pos += 1
-        if pos >= n:
-            break
-        end = text.find("\n\n", pos)
-        end = n if end == -1 else end
-        yield seq, pos, end
-        seq += 1
-        pos = end

@@ -81,6 +81,7 @@ def disagreements(
     docs: Sequence[str] | None = None,
     document: str | None = None,
     overlap: float | None = None,
+    where: Sequence[str | tuple[str, str]] = (),
 ) -> list[Disagreement]:
     """Every disagreement, by document, position and code (same selection rules as agreement).
 
@@ -92,7 +93,7 @@ def disagreements(
     if overlap is not None and unit != "segment":
         raise WorkbenchError("--overlap applies to --unit segment only")
     sel = select(project, coders=coders, unit=UNIT_BASE.get(unit, unit), codes=codes,
-                 depth=depth, docs=docs)
+                 depth=depth, docs=docs, where=where)
     only = project.document(document).id if document else None
     if only is not None and only not in {d.id for d in sel.documents}:
         raise WorkbenchError(

@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 
 from workbench.analysis import bootstrap as boot
+from workbench.analysis import filters
 from workbench.analysis import segments as seg
 from workbench.analysis.segments import DEFAULT_OVERLAP
 from workbench.analysis.units import (
+    AGREEMENT_COMPARISONS,
     check_unit,
     coverage_lengths,
     load_units,
@@ -163,30 +165,15 @@ def code_selection(
     """Rows (codes reported) and the code id -> row index map for a subtree filter and roll-up.
 
     ``codes`` are paths; each selects that code and everything under it. ``depth`` rolls every
-    code deeper than it up to its ancestor at that depth (1 = the top-level groups).
+    code deeper than it up to its ancestor at that depth (1 = the top-level groups). The same
+    subtree and roll-up rules as every other analysis (``analysis.filters.code_scope``).
     """
-    all_codes = project.codes()
     if depth is not None and depth < 1:
         raise WorkbenchError(f"--depth must be 1 or more, not {depth}")
-    if codes:
-        roots = [project.code(path).path for path in codes]
-        selected = [
-            c for c in all_codes
-            if any(c.path == r or c.path.startswith(r + "/") for r in roots)
-        ]
-    else:
-        selected = list(all_codes)
+    all_codes = project.codes()
+    order, row_of, _ = filters.code_scope(project, codes or (), depth, codes=all_codes)
     by_path = {c.path: c for c in all_codes}
-    target: dict[int, Code] = {}
-    for c in selected:
-        if depth is not None and c.depth > depth:
-            target[c.id] = by_path["/".join(c.path.split("/")[:depth])]
-        else:
-            target[c.id] = c
-    order = {c.id: i for i, c in enumerate(all_codes)}
-    rows = sorted({t.id: t for t in target.values()}.values(), key=lambda c: order[c.id])
-    index = {c.id: i for i, c in enumerate(rows)}
-    return rows, {code_id: index[t.id] for code_id, t in target.items()}
+    return [by_path[path] for path in order], row_of
 
 
 def _coder_list(project: Project, names: Sequence[str]) -> list[Coder]:
@@ -230,16 +217,27 @@ def select(
     codes: Sequence[str] | None = None,
     depth: int | None = None,
     docs: Sequence[str] | None = None,
+    where: Sequence[str | tuple[str, str]] = (),
 ) -> Selection:
-    """Decide what to compare, with a one-line error when the comparison cannot be made."""
+    """Decide what to compare, with a one-line error when the comparison cannot be made.
+
+    ``where`` narrows the compared documents exactly as in every other command
+    (``analysis.filters``, ``docs/selection.md``): case attributes and ``document=NAME``.
+    """
     check_unit(unit)
+    scope = filters.Selection.build(coders=coders or (), codes=codes or (), where=where)
+    filters.coder_ids(project, scope.coders)  # the same one-line errors as every command
+    in_scope = filters.selected_documents(project, scope) if scope.filters_documents else None
     done, coded = _done(project), _coded(project)
+    if in_scope is not None:
+        done = {k: v & in_scope.keys() for k, v in done.items()}
+        coded = {k: v & in_scope.keys() for k, v in coded.items()}
     chosen = _coder_list(project, coders) if coders else None
     if docs:
         documents: list[Document] = []
         for name in docs:
             doc = project.document(name.strip())
-            if doc not in documents:
+            if doc not in documents and (in_scope is None or doc.id in in_scope):
                 documents.append(doc)
         doc_ids = {d.id for d in documents}
         if chosen is None:
@@ -253,9 +251,10 @@ def select(
             common = set.intersection(*(done.get(c.id, set()) for c in chosen))
             if not common:
                 names = ", ".join(c.name for c in chosen)
+                within = " among the selected documents" if in_scope is not None else ""
                 raise WorkbenchError(
-                    f"no document is marked done by every coder compared ({names}); mark them "
-                    "with 'workbench done DOC --coder NAME' or name them with --docs"
+                    f"no document{within} is marked done by every coder compared ({names}); "
+                    "mark them with 'workbench done DOC --coder NAME' or name them with --docs"
                 )
             documents = [d for d in project.documents() if d.id in common]
         else:
@@ -649,6 +648,7 @@ def agreement(
     overlap: float | None = None,
     bootstrap: int | None = None,
     seed: int | None = None,
+    where: Sequence[str | tuple[str, str]] = (),
 ) -> Agreement:
     """Agreement between coders per code and overall; see ``docs/agreement.md``.
 
@@ -674,7 +674,8 @@ def agreement(
     if bootstrap is not None:
         boot.check_draws(bootstrap)
     base = UNIT_BASE.get(unit, unit)
-    sel = select(project, coders=coders, unit=base, codes=codes, depth=depth, docs=docs)
+    sel = select(project, coders=coders, unit=base, codes=codes, depth=depth, docs=docs,
+                 where=where)
     rng = np.random.default_rng(seed)
     if unit == "segment":
         return summarise_segments(sel, DEFAULT_OVERLAP if overlap is None else overlap)
@@ -763,16 +764,13 @@ def _bootstrap_frequency(result: Agreement, sel: Selection, draws: int, seed: in
     return replace(result, codes=tuple(codes), bootstrap=overall, draws=draws)
 
 
-#: agreement units beyond the unit model: segments matched by overlap, and per document the
-#: presence (the ``document`` unit under MAXQDA's name) or frequency of each code
-AGREE_UNITS = ("char", "sentence", "turn", "document", "segment", "presence", "frequency")
+AGREE_UNITS = AGREEMENT_COMPARISONS
 UNIT_BASE = {"segment": "document", "presence": "document", "frequency": "document"}
 
 
 def check_agree_unit(unit: str) -> str:
-    if unit not in AGREE_UNITS:
-        raise WorkbenchError(f"unknown unit {unit!r}; use one of {', '.join(AGREE_UNITS)}")
-    return unit
+    """``unit`` when agreement can compare by it (units and the segment comparisons)."""
+    return check_unit(unit, AGREEMENT_COMPARISONS)
 
 
 def summarise_segments(sel: Selection, overlap: float) -> Agreement:

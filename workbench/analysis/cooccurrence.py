@@ -29,7 +29,6 @@ active set per coder: the reference the tests hold the engine to (with a brute-f
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -43,8 +42,9 @@ from workbench.analysis.filters import (
     scope,
     select,
 )
+from workbench.analysis.units import SPAN_UNITS, check_unit, spans_by_document, touched
 from workbench.errors import WorkbenchError
-from workbench.project import UNIT_KINDS, Project
+from workbench.project import Project
 
 if TYPE_CHECKING:
     import networkx
@@ -64,8 +64,7 @@ class Options:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise WorkbenchError(f"unknown mode {self.mode!r}; use one of {', '.join(MODES)}")
-        if self.unit not in UNIT_KINDS:
-            raise WorkbenchError(f"unknown unit {self.unit!r}; use one of {', '.join(UNIT_KINDS)}")
+        check_unit(self.unit, SPAN_UNITS)
         if self.distance < 0:
             raise WorkbenchError(f"distance must be 0 or more, not {self.distance}")
 
@@ -421,34 +420,13 @@ def fold(
 def load_units(
     project: Project, kind: str, documents: set[int]
 ) -> dict[int, tuple[list[int], list[int]]]:
-    """Document id -> (unit starts, unit ends), both ascending, for the documents given."""
-    out: dict[int, tuple[list[int], list[int]]] = {}
-    if kind in ("sentence", "turn"):
-        table = "sentences" if kind == "sentence" else "turns"
-        for doc, start, end in project.conn.execute(
-            f'SELECT document_id, start, "end" FROM {table} ORDER BY document_id, start'
-        ):
-            if doc in documents:
-                starts, ends = out.setdefault(doc, ([], []))
-                starts.append(start)
-                ends.append(end)
-    elif kind == "document":
-        for doc, length in project.conn.execute("SELECT id, length FROM documents"):
-            if doc in documents:
-                out[doc] = ([0], [length])
-    else:
-        for doc in documents:
-            units = project.units(doc, kind)
-            out[doc] = ([u.start for u in units], [u.end for u in units])
-    return out
+    """Document id -> (unit starts, unit ends): ``analysis.units.spans_by_document``."""
+    return spans_by_document(project, kind, documents)
 
 
 def units_of(span_start: int, span_end: int, unit: tuple[list[int], list[int]]) -> range:
-    """Indices of the units a span ``[start, end)`` shares at least one character with."""
-    starts, ends = unit
-    first = bisect.bisect_right(ends, span_start)
-    last = bisect.bisect_left(starts, span_end)
-    return range(first, last)
+    """Indices of the units a span ``[start, end)`` touches: ``analysis.units.touched``."""
+    return touched(unit[0], unit[1], span_start, span_end)
 
 
 def count_units(

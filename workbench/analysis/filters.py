@@ -1,10 +1,13 @@
-"""Which codings an analysis looks at: coders, codes, case attributes, and code roll-up.
+"""Which codings an analysis looks at: coders, codes, documents, case attributes, roll-up.
 
-Every analysis (co-occurrence, agreement, frequencies, figures) answers the same questions
-first: whose codings, which codes, which documents, and at what depth of the code tree. This
-module answers them once, so a filter means the same thing everywhere. ``select`` reads the
-codings in one query per project and returns plain tuples (fast paths use them directly);
-``select_codings`` returns the same selection as records for callers that prefer names.
+Every analysis, export, agreement, suggestion evaluation and app screen answers the same
+questions first: whose codings, which codes, which documents, and at what depth of the code
+tree. This module answers them once (the meaning is written in ``docs/selection.md``), so a
+filter means the same thing everywhere and a typo is the same one-line error everywhere.
+``parse_where`` is the one reader of ``--where`` items; ``Selection`` holds a selection;
+``document_scope``, ``coder_ids`` and ``code_scope`` resolve its parts against a project.
+``select`` reads the codings in one query per project and returns plain tuples (fast paths use
+them directly); ``select_codings`` returns the same selection as records.
 """
 
 from __future__ import annotations
@@ -35,8 +38,8 @@ class Selection:
     - ``depth``: roll each code up to its ancestor at this depth (1 = top-level groups).
     - ``where``: ``(attribute, value)`` pairs on the document's case. Pairs with the same
       attribute are alternatives (region=Piura or region=Cusco); different attributes must
-      all hold (region=Piura and sector=government).
-    - ``documents``: document names.
+      all hold (region=Piura and sector=government). The key ``case`` names the case itself.
+    - ``documents``: document names (alternatives; ``--where document=NAME`` lands here).
     """
 
     coders: tuple[str, ...] = ()
@@ -55,27 +58,52 @@ class Selection:
         where: Iterable[str | tuple[str, str]] = (),
         documents: Iterable[str] = (),
     ) -> Selection:
-        """A selection from user input; ``where`` items may be ``"key=value"`` strings."""
+        """A selection from user input; ``where`` items may be ``"key=value"`` strings, and
+        ``document=NAME`` items join ``documents``. Empty names are dropped."""
         if depth is not None and depth < 1:
             raise WorkbenchError(f"depth must be 1 or more, not {depth}")
+        pairs = parse_where_items(where)
+        names = [n.strip() for n in documents if n.strip()]
+        names += [value for key, value in pairs if key == DOCUMENT_KEY]
         return cls(
-            coders=tuple(coders),
-            codes=tuple(codes),
+            coders=tuple(dict.fromkeys(c.strip() for c in coders if c and c.strip())),
+            codes=tuple(dict.fromkeys(c.strip() for c in codes if c and c.strip())),
             depth=depth,
-            where=tuple(parse_where(w) if isinstance(w, str) else tuple(w) for w in where),
-            documents=tuple(documents),
+            where=tuple(p for p in pairs if p[0] != DOCUMENT_KEY),
+            documents=tuple(dict.fromkeys(names)),
         )
+
+    @property
+    def filters_documents(self) -> bool:
+        """True when the selection narrows the documents (by name or by case)."""
+        return bool(self.where or self.documents)
 
 
 EVERYTHING = Selection()
 
+# ``--where`` keys that name a document or a case instead of a case attribute.
+DOCUMENT_KEY = "document"
+CASE_KEY = "case"
+
 
 def parse_where(item: str) -> tuple[str, str]:
-    """``"region=Piura"`` -> ``("region", "Piura")``."""
+    """``"region=Piura"`` -> ``("region", "Piura")``: the one reader of a ``--where`` item."""
     key, sep, value = item.partition("=")
     if not sep or not key.strip():
         raise WorkbenchError(f"--where expects attribute=value, not {item!r}")
     return key.strip(), value.strip()
+
+
+def parse_where_items(
+    items: Iterable[str | tuple[str, str]] | dict[str, str] | None,
+) -> tuple[tuple[str, str], ...]:
+    """``--where`` items (strings, pairs, or a mapping from older callers) as pairs."""
+    if not items:
+        return ()
+    if isinstance(items, dict):
+        return tuple((str(k).strip(), str(v).strip()) for k, v in items.items())
+    return tuple(parse_where(w) if isinstance(w, str) else (w[0].strip(), w[1].strip())
+                 for w in items)
 
 
 def rollup_path(path: str, depth: int | None) -> str:
@@ -113,9 +141,6 @@ class CodingSelection:
     coders: dict[int, str]
     documents: dict[int, str]
     rows: list[tuple[int, int, int, int, int, int]] = field(default_factory=list)
-
-    def code_of(self, code_id: int) -> str:
-        return self.codes[self.rollup[code_id]]
 
     def codings(self) -> list[SelectedCoding]:
         codes, rollup = self.codes, self.rollup
@@ -225,10 +250,12 @@ def document_names(project: Project) -> dict[int, str]:
 def document_scope(
     project: Project, where: Sequence[tuple[str, str]] = (), names: Sequence[str] = ()
 ) -> dict[int, str]:
-    """Document id -> name for the documents whose case matches every ``where`` attribute.
+    """Document id -> name for the documents named in ``names`` (any of them, when given)
+    whose case matches every ``where`` attribute (any of the values given for it).
 
-    Values compare without regard to case or surrounding spaces. A value no case has is an
-    error naming the values that exist, so a typo does not silently give an empty table.
+    Values compare without regard to letter case or surrounding spaces. An unknown document,
+    attribute or value is a one-line error naming what exists, so a typo never silently gives
+    an empty table.
     """
     docs = document_names(project)
     if names:
@@ -238,7 +265,7 @@ def document_scope(
     for key, value in where:
         alternatives.setdefault(key, {})[value.strip().casefold()] = value
     for key, wanted_values in alternatives.items():
-        by_doc = case_values(project, key)
+        by_doc = case_names(project) if key == CASE_KEY else case_values(project, key)
         existing = {v.strip().casefold(): v for v in by_doc.values()}
         for folded, original in wanted_values.items():
             if folded not in existing:
@@ -249,6 +276,26 @@ def document_scope(
         docs = {i: n for i, n in docs.items()
                 if i in by_doc and by_doc[i].strip().casefold() in values}
     return docs
+
+
+def case_names(project: Project) -> dict[int, str]:
+    """Document id -> the name of its case (documents without a case left out)."""
+    return dict(project.conn.execute(
+        "SELECT d.id, c.name FROM documents d JOIN cases c ON c.id = d.case_id"))
+
+
+def selected_documents(project: Project, selection: Selection = EVERYTHING) -> dict[int, str]:
+    """Document id -> name of every document ``selection`` keeps (all when it names none)."""
+    return document_scope(project, selection.where, selection.documents)
+
+
+def check_selection(project: Project, selection: Selection) -> None:
+    """Raise the one-line error for the first unknown coder, code, document, attribute or
+    value in ``selection``, before any work is done."""
+    code_scope(project, selection.codes, selection.depth)
+    coder_ids(project, selection.coders)
+    if selection.filters_documents:
+        selected_documents(project, selection)
 
 
 def scope(

@@ -6,9 +6,8 @@ import json
 
 import click
 
-from workbench.cli.common import emit, format_option, open_project
-
-UNITS = ("char", "sentence", "turn", "document", "segment", "presence", "frequency")
+from workbench.analysis.units import AGREEMENT_COMPARISONS as UNITS
+from workbench.cli.common import emit, format_option, open_project, where_option
 
 
 def _comparison_options(fn):
@@ -29,6 +28,7 @@ def _comparison_options(fn):
     fn = click.option("--docs", "docs", multiple=True,
                       help="Compare these documents (names, comma-separated) instead of the "
                            "ones every coder marked done.")(fn)
+    fn = where_option(fn)
     return fn
 
 
@@ -51,7 +51,7 @@ def _comparison_options(fn):
 @format_option("markdown")
 @click.pass_context
 def agree_cmd(ctx, coders, unit, overlap, codes, depth, docs, group, missing, level, draws,
-              seed, fmt) -> None:
+              seed, where, fmt) -> None:
     """Inter-coder agreement per code and overall: percent, Cohen's kappa, Krippendorff's alpha.
 
     Only documents every compared coder marked done count (see 'workbench done'), unless named
@@ -62,7 +62,8 @@ def agree_cmd(ctx, coders, unit, overlap, codes, depth, docs, group, missing, le
     project = open_project(ctx)
     result = agreement(project, coders=split_list(coders), unit=unit, codes=split_list(codes),
                        depth=depth, docs=split_list(docs), group=group, level=level,
-                       missing=missing, overlap=overlap, bootstrap=draws, seed=seed)
+                       missing=missing, overlap=overlap, bootstrap=draws, seed=seed,
+                       where=where)
     if fmt == "markdown":
         click.echo(result.to_markdown(), nl=False)
         return
@@ -85,7 +86,7 @@ def agree_cmd(ctx, coders, unit, overlap, codes, depth, docs, group, missing, le
 @click.option("--doc", "document", default=None, help="Only this document.")
 @format_option()
 @click.pass_context
-def disagreements_cmd(ctx, coders, unit, overlap, codes, depth, docs, document, fmt) -> None:
+def disagreements_cmd(ctx, coders, unit, overlap, codes, depth, docs, where, document, fmt) -> None:
     """List where coders disagree: document, unit (start-end), code, who applied it, text.
 
     With --unit segment: every coded segment the other coder did not match (--overlap).
@@ -96,7 +97,7 @@ def disagreements_cmd(ctx, coders, unit, overlap, codes, depth, docs, document, 
     project = open_project(ctx)
     items = disagreements(project, coders=split_list(coders), unit=unit,
                           codes=split_list(codes), depth=depth, docs=split_list(docs),
-                          document=document, overlap=overlap)
+                          document=document, overlap=overlap, where=where)
     rows = summary_rows(items)
     columns = ["document", "unit", "code", "applied_by", "not_by", "spans", "text"]
     if fmt == "json":

@@ -28,13 +28,11 @@ def code_cmd() -> None:
 def code_apply(ctx, doc: str, code_path: str, start: int, end: int, memo: str | None,
                coder: str | None) -> None:
     """Code the span [START, END) of DOC with CODE."""
-    from workbench.coding import add_memo, apply_code
+    from workbench.coding import apply_code
 
     project = open_project(ctx)
     coder = coder or project.default_coder()
-    coding_id = apply_code(project, doc, code_path, start, end, coder=coder)
-    if memo:
-        add_memo(project, "coding", coding_id, memo, coder=coder)
+    coding_id = apply_code(project, doc, code_path, start, end, coder=coder, memo=memo)
     text = project.text(project.document(doc).id)[start:end]
     click.echo(f"coding {coding_id}: {code_path} on {doc} [{start}, {end}) by {coder}: "
                f"{_excerpt(text)}")
@@ -44,8 +42,8 @@ def code_apply(ctx, doc: str, code_path: str, start: int, end: int, memo: str | 
 @click.option("--id", "coding_id", type=int, default=None, help="Remove the coding with this id.")
 @click.option("--doc", "doc", default=None, help="Document name.")
 @click.option("--code", "code_path", default=None, help="Code path.")
-@click.option("--start", type=int, default=None)
-@click.option("--end", type=int, default=None)
+@click.option("--start", type=int, default=None, help="First character of the stretch.")
+@click.option("--end", type=int, default=None, help="End of the stretch (exclusive).")
 @_coder_option()
 @click.pass_context
 def code_remove(ctx, coding_id, doc, code_path, start, end, coder) -> None:
@@ -132,7 +130,7 @@ def memo_cmd() -> None:
 @click.option("--doc", default=None, help="Attach to this document.")
 @click.option("--code", "code_path", default=None, help="Attach to this code.")
 @click.option("--coding", "coding_id", type=int, default=None, help="Attach to this coding id.")
-@click.option("--title", default=None)
+@click.option("--title", default=None, help="A short title shown in memo listings.")
 @_coder_option()
 @click.pass_context
 def memo_add(ctx, text, doc, code_path, coding_id, title, coder) -> None:
@@ -149,9 +147,7 @@ def memo_add(ctx, text, doc, code_path, coding_id, title, coder) -> None:
     elif code_path is not None:
         target = ("code", project.code(code_path).id)
     elif coding_id is not None:
-        if not project.conn.execute("SELECT 1 FROM codings WHERE id = ?", (coding_id,)).fetchone():
-            raise WorkbenchError(f"no coding with id {coding_id}")
-        target = ("coding", coding_id)
+        target = ("coding", coding_id)  # add_memo checks that it exists
     else:
         target = ("project", None)
     memo_id = add_memo(project, *target, text, coder=coder or project.default_coder(),

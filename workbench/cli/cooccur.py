@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from workbench.cli.common import emit, open_project
+from workbench.analysis.units import SPAN_UNITS
+from workbench.cli.common import emit, open_project, render, where_option
 from workbench.errors import WorkbenchError
+from workbench.interop.output import write_atomic
 
 
 def filter_options(fn):
@@ -20,7 +19,7 @@ def filter_options(fn):
         click.option("--mode", type=click.Choice(["overlap", "unit", "proximity"]), default=None,
                      help="How codes meet: overlapping codings (default), a shared unit, or "
                           "codings at most --distance characters apart."),
-        click.option("--unit", type=click.Choice(["sentence", "turn", "paragraph", "document"]),
+        click.option("--unit", type=click.Choice(SPAN_UNITS),
                      default="sentence", show_default=True, help="The unit for --mode unit."),
         click.option("--distance", type=click.IntRange(min=0), default=None,
                      help="Largest gap in characters (--mode proximity; implies it)."),
@@ -30,8 +29,7 @@ def filter_options(fn):
                      help="Only this code and its subcodes (repeatable)."),
         click.option("--depth", type=click.IntRange(min=1), default=None,
                      help="Roll codes up to their ancestor at this depth (1 = groups)."),
-        click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
-                     help="Only documents whose case has this attribute value (repeatable)."),
+        where_option,
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -44,8 +42,10 @@ def style_options(fn):
         click.option("--title", default=None, help="Figure title."),
         click.option("--width", type=int, default=1000, show_default=True, help="Pixels."),
         click.option("--height", type=int, default=700, show_default=True, help="Pixels."),
-        click.option("--font-size", type=int, default=12, show_default=True),
-        click.option("--font-family", default="Arial, Helvetica, sans-serif", show_default=True),
+        click.option("--font-size", type=int, default=12, show_default=True,
+                     help="Text size in points."),
+        click.option("--font-family", default="Arial, Helvetica, sans-serif", show_default=True,
+                     help="CSS font list for every label."),
         click.option("--scale", type=float, default=1.0, show_default=True,
                      help="PNG pixels per layout pixel (3 gives ~300 dpi at print size)."),
     ]
@@ -145,30 +145,10 @@ def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure,
         emit(rows, fmt, columns=columns, json_value=result.to_json(),
              title=f"co-occurrence ({result.mode}); {len(result.codes)} codes")
         return
-    Path(out).write_text(_render(rows, columns, fmt, result), encoding="utf-8")
+    text = render(rows, fmt, columns=columns, json_value=result.to_json(),
+                  title=f"co-occurrence ({result.mode})", width=max(100, 14 * len(columns)))
+    write_atomic(out, text.encode("utf-8"))
     click.echo(f"wrote {out}", err=True)
-
-
-def _render(rows, columns, fmt: str, result) -> str:
-    if fmt == "json":
-        return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buf.getvalue()
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"co-occurrence ({result.mode})")
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    buf = io.StringIO()
-    Console(file=buf, width=max(100, 14 * len(columns)), color_system=None).print(table)
-    return buf.getvalue()
 
 
 @click.command("sankey")

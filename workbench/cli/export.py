@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli.common import open_project
+from workbench.analysis.units import SPAN_UNITS
+from workbench.cli.common import open_project, where_option
 
 
 @click.group(name="export")
@@ -23,11 +24,6 @@ def qdpx_cmd(ctx: click.Context, out: str) -> None:
     click.echo(summary.summary())
 
 
-def _where_option(fn):
-    return click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
-                        help="Only documents whose case has this attribute value (repeatable).")(fn)
-
-
 def _coder_option(fn):
     return click.option("--coder", default=None, help="Only this coder's codings.")(fn)
 
@@ -35,7 +31,7 @@ def _coder_option(fn):
 @export_cmd.command(name="quotations")
 @click.argument("out", type=click.Path(dir_okay=False))
 @_coder_option
-@_where_option
+@where_option
 @click.option("--codes", "codes", multiple=True, metavar="PATH",
               help="Only these codes and their subcodes (repeatable).")
 @click.pass_context
@@ -43,9 +39,8 @@ def quotations_cmd(ctx: click.Context, out: str, coder: str | None, where: tuple
                    codes: tuple[str, ...]) -> None:
     """Quotations grouped by code, as OUT.md, OUT.html or OUT.docx."""
     from workbench.export.reports import export_quotations
-    from workbench.export.tables import parse_where
 
-    n = export_quotations(open_project(ctx), out, coder=coder, where=parse_where(where),
+    n = export_quotations(open_project(ctx), out, coder=coder, where=where,
                           codes=list(codes))
     click.echo(f"{out}: {n} quotations")
 
@@ -57,42 +52,49 @@ def quotations_cmd(ctx: click.Context, out: str, coder: str | None, where: tuple
 @click.option("--count", type=click.Choice(["codings", "documents"]), default="codings",
               show_default=True, help="Count codings, or documents with at least one coding.")
 @_coder_option
-@_where_option
+@where_option
 @click.pass_context
 def matrix_cmd(ctx: click.Context, out: str, by: str, count: str, coder: str | None,
                where: tuple[str, ...]) -> None:
     """Code x case or code x attribute-value frequencies, as OUT.csv or OUT.xlsx."""
-    from workbench.export.tables import export_matrix, parse_where
+    from workbench.export.tables import export_matrix
 
-    matrix = export_matrix(open_project(ctx), out, by=by, count=count, coder=coder,
-                           where=parse_where(where))
+    matrix = export_matrix(open_project(ctx), out, by=by, count=count, coder=coder, where=where)
     click.echo(f"{out}: {len(matrix.codes)} codes x {len(matrix.columns)} columns")
 
 
 @export_cmd.command(name="units")
 @click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--unit", type=click.Choice(["sentence", "turn", "paragraph", "document"]),
-              default="sentence", show_default=True)
+@click.option("--unit", type=click.Choice(SPAN_UNITS),
+              default="sentence", show_default=True, help="One row per unit of this kind.")
 @_coder_option
-@_where_option
+@where_option
 @click.pass_context
 def units_cmd(ctx: click.Context, out: str, unit: str, coder: str | None,
               where: tuple[str, ...]) -> None:
     """A 0/1 unit x code matrix (OUT.csv) for R or SPSS."""
-    from workbench.export.tables import export_units, parse_where
+    from workbench.export.tables import export_units
 
-    n = export_units(open_project(ctx), out, unit=unit, coder=coder, where=parse_where(where))
+    n = export_units(open_project(ctx), out, unit=unit, coder=coder, where=where)
     click.echo(f"{out}: {n} {unit}s")
 
 
 @export_cmd.command(name="codings")
 @click.argument("out", type=click.Path(dir_okay=False))
+@_coder_option
+@where_option
+@click.option("--codes", "codes", multiple=True, metavar="PATH",
+              help="Only these codes and their subcodes (repeatable).")
 @click.pass_context
-def codings_cmd(ctx: click.Context, out: str) -> None:
+def codings_cmd(ctx: click.Context, out: str, coder: str | None, where: tuple[str, ...],
+                codes: tuple[str, ...]) -> None:
     """All codings with their text as OUT.csv (document,code,coder,start,end,text,...)."""
     from workbench.codings_io import export_codings_csv
+    from workbench.export.tables import selection_of
 
-    n = export_codings_csv(open_project(ctx), out)
+    selection = selection_of(coder=coder, where=where, codes=codes) \
+        if coder or where or codes else None
+    n = export_codings_csv(open_project(ctx), out, selection)
     click.echo(f"{out}: {n} codings")
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import emit, format_option, open_project
-
-LANGUAGES = ("en", "es")
+from workbench.documents import LANGUAGES
 
 
 @click.command("import")
@@ -37,11 +36,6 @@ def import_cmd(ctx: click.Context, files: tuple[str, ...], case: str | None, nam
     existed = path.exists()
     project = open_project(ctx, create=True)
     try:
-        if language and language != project.language:
-            if project.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone():
-                raise WorkbenchError(
-                    f"the project's language is {project.language!r} and it has documents "
-                    "already; --language only applies to a new project", source=str(path))
         if len(files) > 1:
             documents = _import_with_progress(project, files, case=case, force=force,
                                               language=language)
@@ -65,12 +59,7 @@ def import_cmd(ctx: click.Context, files: tuple[str, ...], case: str | None, nam
 def _import(project, files, *, language, progress=None, **options):
     from workbench.ingest import import_files
 
-    if language:
-        # Set inside the import's transaction, so a failed import leaves no trace.
-        with project.transaction():
-            project.set_setting("language", language)
-            return import_files(project, files, progress=progress, **options)
-    return import_files(project, files, progress=progress, **options)
+    return import_files(project, files, progress=progress, language=language, **options)
 
 
 def _import_with_progress(project, files, **options):

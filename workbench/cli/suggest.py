@@ -7,9 +7,8 @@ import sys
 
 import click
 
-from workbench.cli.common import emit, format_option, open_project
-
-UNITS = ("sentence", "turn")
+from workbench.analysis.units import SUGGEST_UNITS as UNITS
+from workbench.cli.common import emit, format_option, open_project, where_option
 
 
 def _bar(description: str):
@@ -41,7 +40,8 @@ def suggest_cmd() -> None:
               help="Learn from sentences or whole speaker turns.")
 @click.option("--coder", "coders", multiple=True,
               help="Learn from this coder's codings only (repeatable; default every coder).")
-@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Training passes over the data.")
 @click.pass_context
 def train_cmd(ctx, unit, coders, epochs) -> None:
     """Train the classifier on the project's codings and save it beside the project."""
@@ -62,7 +62,7 @@ def train_cmd(ctx, unit, coders, epochs) -> None:
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Lowest model probability to store (rules always score 1).")
 @click.option("--suggester", type=click.Choice(["rules", "learned", "both"]), default="both",
-              show_default=True)
+              show_default=True, help="Keyword and speaker rules, the trained model, or both.")
 @format_option()
 @click.pass_context
 def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
@@ -93,9 +93,10 @@ def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
 @click.option("--doc", "document", default=None, help="Only this document.")
 @click.option("--code", "code", default=None, help="Only this code (path).")
 @click.option("--order", type=click.Choice(["position", "uncertainty", "score"]),
-              default="position", show_default=True)
+              default="position", show_default=True,
+              help="Text order, least certain first, or highest score first.")
 @click.option("--status", type=click.Choice(["open", "accepted", "rejected", "all"]),
-              default="open", show_default=True)
+              default="open", show_default=True, help="Which suggestions to list.")
 @format_option()
 @click.pass_context
 def list_cmd(ctx, document, code, order, status, fmt) -> None:
@@ -148,24 +149,30 @@ def reject_cmd(ctx, suggestion_ids, coder) -> None:
 
 
 @suggest_cmd.command("evaluate")
-@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
-@click.option("--unit", type=click.Choice(UNITS), default="sentence", show_default=True)
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
+              help="Groups of documents; each is held out once.")
+@click.option("--unit", type=click.Choice(UNITS), default="sentence", show_default=True,
+              help="Evaluate on sentences or whole speaker turns.")
 @click.option("--coder", "coders", multiple=True,
               help="Use this coder's codings only (repeatable; default every coder).")
-@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Training passes over the data.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Model probability from which a unit counts as suggested.")
+@where_option
 @format_option()
 @click.pass_context
-def evaluate_cmd(ctx, folds, unit, coders, epochs, threshold, fmt) -> None:
+def evaluate_cmd(ctx, folds, unit, coders, epochs, threshold, where, fmt) -> None:
     """Cross-validate by document: precision, recall, F1 of the model and the keyword rules."""
+    from workbench.analysis.filters import Selection, check_selection
     from workbench.suggest.evaluate import evaluate
 
     project = open_project(ctx)
+    check_selection(project, Selection.build(coders=coders, where=where))  # before the bar
     bar, update = _bar("folds")
     with bar:
         result = evaluate(project, folds=folds, unit=unit, coders=list(coders) or None,
-                          epochs=epochs, threshold=threshold, progress=update)
+                          epochs=epochs, threshold=threshold, progress=update, where=where)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

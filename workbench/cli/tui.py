@@ -40,7 +40,8 @@ def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
               help="The project file (default: the global --project).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on (keep 127.0.0.1 unless the network is trusted).")
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=int,
+              help="TCP port to listen on.")
 @click.option("--coder", default=None, help="Code as this coder.")
 @click.pass_context
 def serve_cmd(ctx: click.Context, project: str | None, host: str, port: int,

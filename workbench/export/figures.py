@@ -8,6 +8,7 @@ The heat map of a co-occurrence table is built here too: it is drawn with the sa
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import WorkbenchError
+from workbench.interop.output import write_atomic
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -122,35 +124,29 @@ def write_figure(fig: go.Figure, path: str | Path, style: FigureStyle = DEFAULT_
     """Write ``fig`` to ``path`` in the format its extension names; return the path.
 
     HTML carries plotly.js inline, so it opens without a network. Static formats go through
-    the shared kaleido server; the file is written to a temporary name first and renamed, so
-    a failure never leaves half a file behind.
+    the shared kaleido server. The bytes are written by ``write_atomic``, so a failure never
+    leaves half a file behind.
     """
     path = Path(path)
     suffix = figure_format(path)
     if not path.parent.exists():
         raise WorkbenchError("the folder does not exist", source=str(path))
-    tmp = path.with_name(f".{path.name}.tmp{suffix}")
-    try:
-        if suffix == ".html":
-            fig.write_html(tmp, include_plotlyjs=True, full_html=True, include_mathjax=False,
-                           config={"displaylogo": False, "responsive": True})
-        else:
-            _ensure_server()
-            import kaleido
+    if suffix == ".html":
+        data = fig.to_html(include_plotlyjs=True, full_html=True, include_mathjax=False,
+                           config={"displaylogo": False, "responsive": True}).encode("utf-8")
+    else:
+        _ensure_server()
+        import kaleido
 
-            try:
-                kaleido.write_fig_sync(
-                    fig, path=str(tmp),
-                    opts={"format": suffix[1:], "width": style.width, "height": style.height,
-                          # scale multiplies pixels; vector formats keep layout size
-                          "scale": style.scale if suffix == ".png" else 1},
-                )
-            except Exception as exc:  # kaleido reports browser trouble in many types
-                raise WorkbenchError(f"static export failed: {exc}", source=str(path)) from exc
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        try:
+            data = kaleido.calc_fig_sync(
+                fig, opts={"format": suffix[1:], "width": style.width, "height": style.height,
+                           # scale multiplies pixels; vector formats keep layout size
+                           "scale": style.scale if suffix == ".png" else 1},
+            )
+        except Exception as exc:  # kaleido reports browser trouble in many types
+            raise WorkbenchError(f"static export failed: {exc}", source=str(path)) from exc
+    write_atomic(path, data)
     return path
 
 
@@ -226,11 +222,7 @@ def write_heatmap_xlsx(result: CooccurrenceResult, path: str | Path, measure: st
     freq.append(["code", "frequency"])
     for code in codes:
         freq.append([code, result.frequencies[code]])
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    out = io.BytesIO()
+    wb.save(out)
+    write_atomic(path, out.getvalue())
     return path

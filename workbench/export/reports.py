@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.analysis.filters import parse_where_items
 from workbench.errors import WorkbenchError
-from workbench.export.tables import select_codes, select_codings
+from workbench.export.tables import Where, select_codes, select_codings
 from workbench.interop.output import write_atomic
 from workbench.project import Project
 
@@ -88,7 +89,7 @@ class _Locator:
 
 
 def quotations(project: Project, *, coder: str | None = None,
-               where: dict[str, str] | None = None,
+               where: Where = None,
                codes: Sequence[str] | None = None) -> list[Section]:
     """The sections of the report: selected codes in codebook order with their quotations.
 
@@ -127,12 +128,12 @@ def quotations(project: Project, *, coder: str | None = None,
     return [s for s, k in zip(sections, keep, strict=True) if k]
 
 
-def _filters_line(coder: str | None, where: dict[str, str] | None,
+def _filters_line(coder: str | None, where: Where,
                   codes: Sequence[str] | None) -> str:
     parts = []
     if coder:
         parts.append(f"coder {coder}")
-    for key, value in (where or {}).items():
+    for key, value in parse_where_items(where):
         parts.append(f"{key} = {value}")
     if codes:
         parts.append("codes " + ", ".join(codes))
@@ -195,7 +196,7 @@ def render_docx(sections: list[Section], title: str, filters: str) -> bytes:
 
 
 def export_quotations(project: Project, path: str | os.PathLike[str], *,
-                      coder: str | None = None, where: dict[str, str] | None = None,
+                      coder: str | None = None, where: Where = None,
                       codes: Sequence[str] | None = None,
                       title: str = "Quotations by code") -> int:
     """Write the quotation report to ``path`` (format by suffix); return the quotation count."""

@@ -5,8 +5,8 @@ of its codings) per case or per value of a case attribute. Counts are of the cod
 of its subcodes, so a row never double-counts. ``unit_matrix`` marks, for every sentence, turn
 or paragraph, which codes touch it (1) or not (0): the wide layout R and SPSS read directly.
 
-The selection helpers (coder, case attributes, code subtrees) are shared with the quotation
-report.
+Which codings and documents count is decided by ``analysis.filters`` (the one selection, see
+``docs/selection.md``); the helpers here adapt the export options to it.
 """
 
 from __future__ import annotations
@@ -19,10 +19,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.analysis.filters import (
+    Selection,
+    check_attribute,
+    check_selection,
+    code_scope,
+    coder_ids,
+    parse_where_items,
+    selected_documents,
+)
+from workbench.analysis.units import SPAN_UNITS, check_unit, touched, unit_rows
 from workbench.errors import WorkbenchError
 from workbench.interop.output import write_atomic
 from workbench.model import Coding
-from workbench.project import UNIT_KINDS, Project
+from workbench.project import Project
 
 NO_CASE = "(no case)"
 MISSING = "(missing)"
@@ -40,64 +50,43 @@ def value_text(value: object) -> str:
     return str(value)
 
 
-def parse_where(items: Iterable[str]) -> dict[str, str]:
-    """``["region=Piura", "role=government"]`` as a mapping; each item needs one ``=``."""
-    out: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise WorkbenchError(f"--where {item!r} is not of the form key=value")
-        out[key.strip()] = value.strip()
-    return out
+def parse_where(items: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """``--where`` items as ``(key, value)`` pairs: ``analysis.filters.parse_where_items``.
 
-
-def select_documents(project: Project, where: dict[str, str] | None = None) -> set[int]:
-    """Ids of the documents whose case matches every ``key=value`` of ``where``.
-
-    Keys are case attribute names, or ``case`` and ``document`` for the names themselves;
-    values compare as text, ignoring letter case.
+    Pairs, not a mapping: a repeated key is a set of alternatives (region=Piura or Cusco).
     """
-    docs = project.documents()
-    if not where:
-        return {d.id for d in docs}
-    cases = {c.id: c for c in project.cases()}
-    known = {name for c in cases.values() for name in c.attributes} | {"case", "document"}
-    for key in where:
-        if key not in known:
-            raise WorkbenchError(f"no case attribute named {key!r}; known: "
-                                 f"{', '.join(sorted(known))}")
-    chosen = set()
-    for doc in docs:
-        case = cases.get(doc.case_id)
-        values = {"document": doc.name, "case": case.name if case else ""}
-        if case:
-            values.update({k: value_text(v) for k, v in case.attributes.items()})
-        if all(values.get(k, "").casefold() == v.casefold() for k, v in where.items()):
-            chosen.add(doc.id)
-    return chosen
+    return parse_where_items(list(items))
+
+
+Where = Iterable[str | tuple[str, str]] | dict[str, str] | None
+
+
+def selection_of(*, coder: str | None = None, where: Where = None,
+                 codes: Sequence[str] | None = None) -> Selection:
+    """The one ``Selection`` for an export's ``coder``, ``where`` and ``codes`` arguments."""
+    return Selection.build(coders=[coder] if coder else (), codes=codes or (),
+                           where=parse_where_items(where))
+
+
+def select_documents(project: Project, where: Where = None) -> set[int]:
+    """Ids of the documents ``where`` keeps (see ``docs/selection.md``); unknown document,
+    attribute or value names are an error."""
+    return set(selected_documents(project, selection_of(where=where)))
 
 
 def select_codes(project: Project, paths: Sequence[str] | None = None) -> set[int]:
     """Ids of the codes named by ``paths`` and all their subcodes (every code when empty)."""
-    codes = project.codes()
-    if not paths:
-        return {c.id for c in codes}
-    chosen = set()
-    for path in paths:
-        root = project.code(path)
-        chosen |= {c.id for c in codes if c.id == root.id or c.path.startswith(root.path + "/")}
-    return chosen
+    return set(code_scope(project, paths or ())[1])
 
 
-def select_codings(project: Project, *, coder: str | None = None,
-                   where: dict[str, str] | None = None,
+def select_codings(project: Project, *, coder: str | None = None, where: Where = None,
                    codes: Sequence[str] | None = None) -> list[Coding]:
     """Codings by ``coder`` (any when None) in the selected documents and code subtrees."""
-    coder_id = None
-    if coder:
-        coder_id = project.coder_id(coder, create=False)
-    docs = select_documents(project, where)
-    code_ids = select_codes(project, codes)
+    selection = selection_of(coder=coder, where=where, codes=codes)
+    check_selection(project, selection)
+    coder_id = next(iter(coder_ids(project, selection.coders)), None) if coder else None
+    docs = set(selected_documents(project, selection))
+    code_ids = select_codes(project, selection.codes)
     return [c for c in project.codings(coder_id=coder_id)
             if c.document_id in docs and c.code_id in code_ids]
 
@@ -132,16 +121,13 @@ def _sort_values(values: set[str]) -> list[str]:
 
 
 def frequency_matrix(project: Project, *, by: str = "case", count: str = "codings",
-                     coder: str | None = None, where: dict[str, str] | None = None) -> Matrix:
+                     coder: str | None = None, where: Where = None) -> Matrix:
     """Code x case (``by="case"``) or code x attribute value (``by=ATTRIBUTE``) counts."""
     if count not in ("codings", "documents"):
         raise WorkbenchError(f"--count must be codings or documents, not {count!r}")
     cases = {c.id: c for c in project.cases()}
     if by != "case":
-        known = {name for c in cases.values() for name in c.attributes}
-        if by not in known:
-            raise WorkbenchError(f"no case attribute named {by!r}; use 'case' or one of: "
-                                 f"{', '.join(sorted(known)) or '(none)'}")
+        check_attribute(project, by)  # the same one-line error as an unknown --where key
     column_of: dict[int, str] = {}
     for doc in project.documents():
         case = cases.get(doc.case_id)
@@ -212,14 +198,13 @@ def export_matrix(project: Project, path: str | os.PathLike[str], **options: obj
 
 
 def unit_matrix(project: Project, *, unit: str = "sentence", coder: str | None = None,
-                where: dict[str, str] | None = None) -> list[list[object]]:
+                where: Where = None) -> list[list[object]]:
     """Header ``document, unit, start, end, <code paths>`` then one 0/1 row per unit.
 
     ``unit`` numbers count from 1 within each document. A unit has 1 for a code when any
     coding of that code overlaps it by at least one character.
     """
-    if unit not in UNIT_KINDS:
-        raise WorkbenchError(f"unknown unit {unit!r}; use one of {', '.join(UNIT_KINDS)}")
+    check_unit(unit, SPAN_UNITS)
     codes = project.codes()
     col = {c.id: i for i, c in enumerate(codes)}
     docs = select_documents(project, where)
@@ -230,13 +215,14 @@ def unit_matrix(project: Project, *, unit: str = "sentence", coder: str | None =
     for doc in project.documents():
         if doc.id not in docs:
             continue
-        codings = by_doc[doc.id]
-        for n, u in enumerate(project.units(doc.id, unit), start=1):
-            flags = [0] * len(codes)
-            for coding in codings:
-                if coding.start < u.end and coding.end > u.start:
-                    flags[col[coding.code_id]] = 1
-            table.append([doc.name, n, u.start, u.end, *flags])
+        rows = unit_rows(project, doc.id, unit)
+        starts, ends = [s for _, s, _ in rows], [e for _, _, e in rows]
+        flags = [[0] * len(codes) for _ in rows]
+        for coding in by_doc[doc.id]:
+            for i in touched(starts, ends, coding.start, coding.end):
+                flags[i][col[coding.code_id]] = 1
+        table.extend([doc.name, n, s, e, *f]
+                     for n, (s, e, f) in enumerate(zip(starts, ends, flags, strict=True), start=1))
     return table
 
 

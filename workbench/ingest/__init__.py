@@ -89,14 +89,19 @@ def import_files(
     name: str | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    language: str | None = None,
 ) -> list[Document]:
     """Import ``paths`` as new documents: all of them, or (on any error) none.
 
     Every file is read and checked before anything is written; the documents are then stored
     in one transaction. A document whose name matches an existing case joins that case unless
-    ``case`` is given. ``name`` renames a single imported file.
+    ``case`` is given. ``name`` renames a single imported file. ``language`` sets the
+    project's language first (only allowed while it has no documents), in the same transaction.
     """
-    from workbench.documents import add_document
+    from workbench.documents import add_document, check_language, set_language
+
+    if language:
+        check_language(project, language)  # before any file is read
 
     paths = [Path(p) for p in paths]
     if not paths:
@@ -112,6 +117,8 @@ def import_files(
     known_cases = {c[0] for c in project.conn.execute("SELECT name FROM cases")}
     documents: list[Document] = []
     with project.transaction():
+        if language:
+            set_language(project, language)  # undone with the import if a document fails
         for i, (path, doc_name, transcript) in enumerate(parsed):
             doc_case = case if case is not None else (doc_name if doc_name in known_cases else None)
             documents.append(

@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.analysis.filters import Selection, selected_documents
+from workbench.analysis.units import touched
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.suggest.learned import DEFAULT_EPOCHS, DEFAULT_THRESHOLD, fit, score
@@ -31,7 +33,6 @@ from workbench.suggest.units import (
     check_unit,
     coder_ids,
     labelled_units,
-    touching,
 )
 
 
@@ -83,11 +84,19 @@ def folds_of(doc_ids: Sequence[int], names: dict[int, str], k: int) -> list[list
 def evaluate(project: Project, *, folds: int = 5, unit: str = "sentence",
              coders: Sequence[str] | None = None, epochs: int = DEFAULT_EPOCHS,
              threshold: float = DEFAULT_THRESHOLD,
-             progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Cross-validate the learned suggester and the keyword rules; the issue's JSON shape."""
+             progress: Callable[[int, int], None] | None = None,
+             where: Sequence[str | tuple[str, str]] = ()) -> dict[str, Any]:
+    """Cross-validate the learned suggester and the keyword rules; the issue's JSON shape.
+
+    ``where`` keeps only the documents it selects (``docs/selection.md``), for training and
+    testing alike.
+    """
     check_unit(unit)
     coder_ids(project, coders)  # unknown names fail before any work
-    units = labelled_units(project, unit, coders=coders)
+    selection = Selection.build(where=where)
+    documents = list(selected_documents(project, selection)) \
+        if selection.filters_documents else None
+    units = labelled_units(project, unit, coders=coders, documents=documents)
     labels = sorted({c for u in units for c in u.positive})
     if not labels:
         raise WorkbenchError("nothing to evaluate: the project has no codings",
@@ -149,9 +158,9 @@ def _rule_hits(rules: RuleSuggester, doc_ids: Sequence[int],
     """(document, unit start, code) for every held-out unit a rule suggestion intersects."""
     hits: set[tuple[int, int, int]] = set()
     for d in doc_ids:
-        spans = [(u.start, u.end) for u in by_doc[d]]
-        starts = [s for s, _ in spans]
+        starts = [u.start for u in by_doc[d]]
+        ends = [u.end for u in by_doc[d]]
         for cand in rules.candidates(d):
-            for i in touching(spans, starts, cand.start, cand.end):
-                hits.add((d, spans[i][0], cand.code_id))
+            for i in touched(starts, ends, cand.start, cand.end):
+                hits.add((d, starts[i], cand.code_id))
     return hits

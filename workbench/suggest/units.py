@@ -9,14 +9,13 @@ looked at yet", so only positives and rejections are known there.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from workbench.errors import WorkbenchError
+from workbench.analysis import filters, units
 from workbench.project import Project
 
-UNITS = ("sentence", "turn")
+UNITS = units.SUGGEST_UNITS
 
 
 @dataclass(slots=True)
@@ -31,37 +30,25 @@ class LabelledUnit:
 
 
 def check_unit(unit: str) -> str:
-    if unit not in UNITS:
-        raise WorkbenchError(f"unknown unit {unit!r}; use sentence or turn")
-    return unit
+    return units.check_unit(unit, UNITS)
 
 
 def coder_ids(project: Project, coders: Sequence[str] | None) -> list[int] | None:
     """Ids of the named coders (None: every coder). Unknown names are an error."""
     if not coders:
         return None
-    known = {c.name: c.id for c in project.coders()}
-    missing = [c for c in coders if c not in known]
-    if missing:
-        raise WorkbenchError(f"no coder named {missing[0]!r} in the project",
-                             source=str(project.path))
-    return [known[c] for c in coders]
+    return list(filters.coder_ids(project, coders))
 
 
 def unit_spans(project: Project, document_id: int, unit: str) -> list[tuple[int, int]]:
-    spans = [(u.start, u.end) for u in project.units(document_id, unit) if u.end > u.start]
-    if not spans and unit == "turn":
-        spans = [(u.start, u.end) for u in project.units(document_id, "paragraph")]
-    return sorted(spans)
+    """The non-empty units of a document, sorted; paragraphs stand in for missing turns."""
+    return units.spans(project, document_id, unit, nonempty=True, turn_fallback=True)
 
 
 def touching(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> range:
-    """Indexes of the (sorted, non-overlapping) units that ``[start, end)`` intersects."""
-    lo = max(bisect.bisect_right(starts, start) - 1, 0)
-    hi = bisect.bisect_left(starts, end)
-    while lo < hi and spans[lo][1] <= start:
-        lo += 1
-    return range(lo, hi)
+    """Indexes of the (sorted, non-overlapping) units that ``[start, end)`` intersects
+    (``analysis.units.touched``; callers that touch many spans pass the ends once there)."""
+    return units.touched(starts, [e for _, e in spans], start, end)
 
 
 def labelled_units(project: Project, unit: str = "sentence", *,
@@ -79,22 +66,22 @@ def labelled_units(project: Project, unit: str = "sentence", *,
     for doc_id in doc_ids:
         text = project.text(doc_id)
         spans = unit_spans(project, doc_id, unit)
-        starts = [s for s, _ in spans]
-        units = [LabelledUnit(doc_id, s, e, text[s:e], complete=doc_id in done)
+        starts, ends = [s for s, _ in spans], [e for _, e in spans]
+        found = [LabelledUnit(doc_id, s, e, text[s:e], complete=doc_id in done)
                  for s, e in spans]
         for coding in project.codings(document_id=doc_id):
             if ids is not None and coding.coder_id not in ids:
                 continue
-            for i in touching(spans, starts, coding.start, coding.end):
-                units[i].positive.add(coding.code_id)
+            for i in units.touched(starts, ends, coding.start, coding.end):
+                found[i].positive.add(coding.code_id)
         sql = ('SELECT code_id, start, "end", coder_id FROM suggestions '
                "WHERE document_id = ? AND status = 'rejected'")
         for code_id, start, end, coder_id in project.conn.execute(sql, (doc_id,)):
             if ids is not None and coder_id not in ids:
                 continue
-            for i in touching(spans, starts, start, end):
-                units[i].negative.add(code_id)
-        out.extend(units)
+            for i in units.touched(starts, ends, start, end):
+                found[i].negative.add(code_id)
+        out.extend(found)
     return out
 
 

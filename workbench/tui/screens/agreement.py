@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench.analysis.agreement import Agreement, agreement, split_list
+from workbench.analysis.units import AGREEMENT_COMPARISONS
 from workbench.errors import WorkbenchError
 from workbench.reconcile import (
     DEFAULT_CONSENSUS,
@@ -32,7 +33,7 @@ from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import PromptModal
 from workbench.tui.widgets.passage import PassageView
 
-UNITS = ("char", "sentence", "turn", "document", "segment", "presence", "frequency")
+UNITS = AGREEMENT_COMPARISONS
 NUMBERS = ("units", "percent", "kappa", "alpha", "both", "only_a", "only_b", "neither", "all",
            "some", "none", "segments_a", "matched_a", "segments_b", "matched_b", "equal",
            "differ")

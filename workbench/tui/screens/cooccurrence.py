@@ -32,8 +32,9 @@ from workbench.analysis.cooccurrence import (
     meetings,
 )
 from workbench.analysis.filters import Selection
+from workbench.analysis.units import SPAN_UNITS as UNIT_KINDS
 from workbench.errors import WorkbenchError
-from workbench.project import UNIT_KINDS, Project
+from workbench.project import Project
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
 

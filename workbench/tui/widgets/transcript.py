@@ -190,16 +190,6 @@ class TranscriptView(ScrollView, can_focus=True):
         self._reindex_marks()
         self._invalidate()
 
-    def remove_span(self, span_id: int) -> None:
-        span = self.spans.pop(span_id, None)
-        if span is not None and self.lines is not None:
-            lines = self.lines.lines_between(span.start, span.end)
-            for line in lines:
-                ids = self.line_index.get(line)
-                if ids and span_id in ids:
-                    ids.remove(span_id)
-            self._touch(lines)
-
     def _touch(self, lines: range) -> None:
         """Mark ``lines`` changed: their cached strips are no longer used."""
         versions = self._line_versions
