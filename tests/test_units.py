@@ -100,8 +100,9 @@ def test_unit_lists_come_from_one_place():
     def choices(cmd):
         return tuple(next(p for p in cmd.params if p.name == "unit").type.choices)
 
-    assert choices(agree_cmd) == units.AGREEMENT_UNITS == ("char", "sentence", "turn",
-                                                            "document")
+    assert units.AGREEMENT_UNITS == ("char", "sentence", "turn", "document")
+    assert choices(agree_cmd) == units.AGREEMENT_COMPARISONS == (
+        *units.AGREEMENT_UNITS, "segment", "presence", "frequency")
     assert choices(cooccur_cmd) == choices(units_cmd) == units.SPAN_UNITS
     assert choices(evaluate_cmd) == units.SUGGEST_UNITS == ("sentence", "turn")
     assert set(units.AGREEMENT_UNITS) | set(units.SPAN_UNITS) == set(units.KINDS)
