@@ -9,8 +9,10 @@ bad file leaves the project untouched. Real tools bend the standard, so reading 
 - sources that only have a ``.docx`` (``richTextPath``): the text is taken from its paragraphs,
   one line each;
 - any namespace, or none: elements are matched by their local names; empty ``<Sets/>``;
-- selections that count a CRLF as one character (as ATLAS.ti does) or as two: decided per source
-  by ``textmap.choose_counting``; positions are mapped onto our normalised text;
+- positions counted in code points, UTF-16 code units (NVivo for Windows) or UTF-8 bytes, with
+  a CRLF as one character (ATLAS.ti) or two: decided per source by ``positions.choose`` (or
+  fixed by the caller's ``positions``), named in the report, and mapped onto our normalised
+  text;
 - missing names get one (``Source 3``, ``Case 2``, ``Unnamed code 1``), and invalid GUIDs a
   new one.
 
@@ -34,8 +36,9 @@ from workbench.ingest.base import ParsedTranscript
 from workbench.interop import xmlsafe
 from workbench.interop.archive import Limits, SafeArchive, open_archive
 from workbench.interop.ids import norm_guid
+from workbench.interop.positions import Choice, Reading, Span, choose
 from workbench.interop.qdc import ParsedCodes, apply_sets, read_codes, ref_key
-from workbench.interop.textmap import SourceText, choose_counting, source_text
+from workbench.interop.textmap import UNITS, SourceText, source_text
 from workbench.project import Project, new_guid, now
 from workbench.textnorm import normalise, sha256
 
@@ -61,6 +64,7 @@ class ImportReport:
     coders: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    positions: dict[str, str] = field(default_factory=dict)  # source name -> unit read
 
     def summary(self) -> str:
         text = (f"{self.source}: {self.documents} documents imported"
@@ -72,9 +76,24 @@ class ImportReport:
             text += f"; {self.duplicate_codings} codings were already present"
         return text
 
+    def positions_text(self) -> str:
+        """The unit each source's positions were read in, grouped: ``code points in 2
+        sources; UTF-16 code units, CRLF as two in 'NVivo 1'``."""
+        groups: dict[str, list[str]] = {}
+        for name, unit in self.positions.items():
+            groups.setdefault(unit, []).append(name)
+        parts = []
+        for unit, names in groups.items():
+            where = (", ".join(repr(n) for n in names) if len(names) <= 5
+                     else f"{len(names)} sources")
+            parts.append(f"{unit} in {where}")
+        return "; ".join(parts)
+
     def lines(self) -> list[str]:
         """The summary, then every note and every skipped item, one per line."""
         out = [self.summary()]
+        if self.positions:
+            out.append("positions: " + self.positions_text())
         out += [f"note: {n}" for n in self.notes]
         out += [f"skipped: {s}" for s in self.skipped]
         return out
@@ -99,6 +118,7 @@ class _Selection:
     codings: list[_Coding]
     notes: list[str]
     place: str
+    quote: str | None = None
 
 
 @dataclass
@@ -110,7 +130,7 @@ class _Source:
     whole: list[_Coding]  # codings of the source as a whole
     notes: list[str]
     place: str
-    crlf_as_one: bool = False
+    reading: Reading = field(default_factory=Reading)
     doc_id: int | None = None
 
 
@@ -264,7 +284,8 @@ class _Reader:
             self.skip(what, "its text is empty")
             return None
         if not name:
-            name = f"Source {index}"
+            name = _file_stem(xmlsafe.attr(el, "plainTextPath")
+                              or xmlsafe.attr(el, "richTextPath")) or f"Source {index}"
             self.report.notes.append(f"{what} had no name; called {name!r}")
         user = ref_key(xmlsafe.attr(el, "creatingUser"))
         selections = []
@@ -278,7 +299,8 @@ class _Reader:
                 continue
             sel_user = ref_key(xmlsafe.attr(sel, "creatingUser")) or user
             selections.append(_Selection(start, end, self.codings_of(sel, sel_user),
-                                         self.note_refs(sel), splace))
+                                         self.note_refs(sel), splace,
+                                         xmlsafe.attr(sel, "name")))
         return _Source(norm_guid(xmlsafe.attr(el, "guid")), name, text, selections,
                        self.codings_of(el, user), self.note_refs(el), place)
 
@@ -397,6 +419,15 @@ class _Reader:
 # --------------------------------------------------------------------------- reading
 
 
+def _file_stem(path: str | None) -> str | None:
+    """The file name in a source path without its extension, unless it is only a GUID."""
+    if not path:
+        return None
+    base = posixpath.basename(path.replace("\\", "/").split("://", 1)[-1])
+    stem = posixpath.splitext(base)[0].strip()
+    return None if not stem or norm_guid(stem) else stem
+
+
 def _find_qde(archive: SafeArchive) -> str:
     found = archive.find("project.qde")
     if found:
@@ -455,12 +486,14 @@ def _turns(text: str) -> list:
 class _Writer:
     """Stores a parsed file inside the caller's transaction."""
 
-    def __init__(self, project: Project, parsed: _Parsed, report: ImportReport, merge: bool):
+    def __init__(self, project: Project, parsed: _Parsed, report: ImportReport, merge: bool,
+                 positions: str | None = None):
         self.project = project
         self.conn = project.conn
         self.p = parsed
         self.report = report
         self.merge = merge
+        self.positions = positions
         self.coder_ids: dict[str, int] = {}
         self.entry_ids: dict[int, int | None] = {}
 
@@ -580,24 +613,24 @@ class _Writer:
         present = {tuple(r[1:]): r[0] for r in self.conn.execute(
             'SELECT id, document_id, code_id, coder_id, start, "end" FROM codings')}
         taken = {r[0].upper() for r in self.conn.execute("SELECT guid FROM codings")}
-        prefer_one = "atlas" in self.p.origin.lower()
         for src in self.p.sources:
-            spans = [(s.start, s.end) for s in src.selections]
-            src.crlf_as_one = choose_counting(src.text, spans, prefer_one=prefer_one)
-            if src.crlf_as_one:
-                self.report.notes.append(f"source {src.name!r}: selections count a line break "
-                                         "(CRLF) as one character")
+            self.choose_reading(src)
+            reading = src.reading
             for ref in src.notes:
                 targets.setdefault(ref, ("document", src.doc_id))
-            whole = _Selection(0, src.text.length(crlf_as_one=src.crlf_as_one), src.whole, [],
-                               f"{src.name} (whole source)")
+            size = src.text.length(crlf_as_one=reading.crlf_as_one, unit=reading.unit)
+            whole = _Selection(0, size, src.whole, [], f"{src.name} (whole source)")
             for sel in [*src.selections, whole] if src.whole else src.selections:
-                start = src.text.map(sel.start, crlf_as_one=src.crlf_as_one)
-                end = src.text.map(sel.end, crlf_as_one=src.crlf_as_one)
+                start = src.text.map(sel.start, crlf_as_one=reading.crlf_as_one,
+                                     unit=reading.unit)
+                end = src.text.map(sel.end, crlf_as_one=reading.crlf_as_one, unit=reading.unit)
                 if start is None or end is None:
+                    where = ("lies outside the text" if max(sel.start, sel.end) > size
+                             or min(sel.start, sel.end) < 0
+                             else "splits a character")
                     self.report.skipped.append(
-                        f"selection at {sel.place}: [{sel.start}, {sel.end}) lies outside the "
-                        f"text ({src.text.length(crlf_as_one=src.crlf_as_one)} characters)")
+                        f"selection at {sel.place}: [{sel.start}, {sel.end}) {where} "
+                        f"({size} {reading.describe(crlf=False)})")
                     continue
                 if end <= start:
                     self.report.skipped.append(f"selection at {sel.place}: it is empty")
@@ -637,6 +670,25 @@ class _Writer:
                                        else ("document", src.doc_id))
         return targets
 
+    def choose_reading(self, src: _Source) -> Choice:
+        """Decide (or take from ``positions``) the unit of ``src``'s positions; report it."""
+        origin = self.p.origin.lower()
+        prefer = (Reading("codepoints", True) if "atlas" in origin
+                  else Reading("utf16", False) if "nvivo" in origin else None)
+        spans = [Span(s.start, s.end, s.quote) for s in src.selections]
+        choice = choose(src.text, spans, unit=self.positions, prefer=prefer)
+        src.reading = choice.reading
+        self.report.positions[src.name] = choice.describe(src.text.has_crlf)
+        if choice.weak:
+            self.report.notes.append(
+                f"source {src.name!r}: weak evidence for reading positions as "
+                f"{choice.reading.describe()} ({choice.evidence()}); check its codings, or "
+                "choose with --positions")
+        elif choice.mattered and choice.reading != Reading():
+            self.report.notes.append(f"source {src.name!r}: positions read as "
+                                     f"{choice.reading.describe()} ({choice.evidence()})")
+        return choice
+
     def memos(self, targets: dict[str, tuple[str, int]]) -> None:
         for entry_key, refs in self.p.code_notes.items():
             code_id = self.entry_ids.get(entry_key)
@@ -661,13 +713,18 @@ class _Writer:
 
 
 def import_qdpx(project: Project, path: str | os.PathLike[str], *, merge: bool = False,
-                limits: Limits | None = None) -> ImportReport:
+                limits: Limits | None = None, positions: str | None = None) -> ImportReport:
     """Import the ``.qdpx`` at ``path``; the project must be empty unless ``merge``.
 
     With ``merge``, documents already in the project (same text) are matched rather than
     added, codes are matched by GUID then path, coders by name, and codings already present
     are not duplicated. Everything happens in one transaction.
+
+    ``positions`` (``codepoints``, ``utf16`` or ``bytes``) fixes the unit the file's selection
+    positions count; by default it is decided per source from the evidence.
     """
+    if positions is not None and positions not in UNITS:
+        raise WorkbenchError(f"unknown position unit {positions!r} (use {', '.join(UNITS)})")
     report = ImportReport(str(path))
     if not merge:
         count = project.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -678,7 +735,7 @@ def import_qdpx(project: Project, path: str | os.PathLike[str], *, merge: bool =
     parsed = read_qdpx(path, report, limits)
     with project.action("import-qdpx", f"import {os.path.basename(str(path))}",
                         undoable=False):
-        writer = _Writer(project, parsed, report, merge)
+        writer = _Writer(project, parsed, report, merge, positions)
         code_ids = writer.codes()
         source_case = writer.cases()
         writer.documents(source_case)

@@ -3,17 +3,20 @@
 We store every text normalised (``workbench.textnorm.normalise``: no BOM, LF line endings, NFC),
 and offsets index that. A source text from a ``.qdpx`` may still carry CRLFs, lone CRs, Unicode
 line separators or decomposed accents, and its selections count code points in *that* text. Some
-tools (ATLAS.ti) even count a CRLF as a single character. ``SourceText`` normalises the text
-while remembering where each original position lands, under both ways of counting line breaks,
-and ``choose_counting`` decides which one a file's selections use.
+tools (ATLAS.ti) even count a CRLF as a single character, and NVivo for Windows counts UTF-16
+code units (an emoji is two). ``SourceText`` normalises the text while remembering where each
+original position lands, under every way of counting (``table``); ``workbench.interop.positions``
+decides which one a file's selections use.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workbench.textnorm import normalise
+
+UNITS = ("codepoints", "utf16", "bytes")
 
 
 @dataclass
@@ -24,20 +27,74 @@ class SourceText:
     text: str
     _crlf_two: list[int]  # raw code point offset -> normalised offset
     _crlf_one: list[int]  # offset counting each CRLF as one character -> normalised offset
+    one: str = ""  # the raw text with each CRLF as one LF (what ``_crlf_one`` indexes)
+    _tables: dict[tuple[str, bool], list[int]] = field(default_factory=dict, repr=False)
 
     @property
     def has_crlf(self) -> bool:
         return "\r\n" in self.raw
 
-    def length(self, *, crlf_as_one: bool) -> int:
-        return len(self._crlf_one if crlf_as_one else self._crlf_two) - 1
+    @property
+    def has_astral(self) -> bool:
+        """Whether some character needs two UTF-16 code units (emoji, rare CJK ...)."""
+        return any(ord(c) > 0xFFFF for c in self.raw)
 
-    def map(self, position: int, *, crlf_as_one: bool) -> int | None:
-        """The normalised offset of ``position``, or None when it lies outside the text."""
-        table = self._crlf_one if crlf_as_one else self._crlf_two
-        if not 0 <= position < len(table):
+    @property
+    def is_ascii(self) -> bool:
+        return self.raw.isascii()
+
+    def table(self, unit: str = "codepoints", crlf_as_one: bool = False) -> list[int]:
+        """Offset counted in ``unit`` -> normalised offset; -1 inside a character.
+
+        Code points index the raw text (or, with ``crlf_as_one``, the text with each CRLF as
+        one character) directly; UTF-16 code units and UTF-8 bytes are first turned into code
+        points, and a position that falls between the units of one character maps to -1.
+        """
+        key = (unit, crlf_as_one)
+        if key in self._tables:
+            return self._tables[key]
+        base = self._crlf_one if crlf_as_one else self._crlf_two
+        if unit == "codepoints":
+            return base
+        if unit not in UNITS:
+            raise ValueError(f"unknown position unit {unit!r}")
+        string = self.one if crlf_as_one else self.raw
+        out: list[int] = []
+        for i, c in enumerate(string):
+            width = (2 if ord(c) > 0xFFFF else 1) if unit == "utf16" else len(
+                c.encode("utf-8", "surrogatepass"))
+            out.append(base[i])
+            out.extend([-1] * (width - 1))
+        out.append(base[len(string)])
+        self._tables[key] = out
+        return out
+
+    def length(self, *, crlf_as_one: bool, unit: str = "codepoints") -> int:
+        return len(self.table(unit, crlf_as_one)) - 1
+
+    def map(self, position: int, *, crlf_as_one: bool, unit: str = "codepoints") -> int | None:
+        """The normalised offset of ``position``, or None when it lies outside the text or
+        between the units of one character."""
+        table = self.table(unit, crlf_as_one)
+        if not 0 <= position < len(table) or table[position] < 0:
             return None
         return table[position]
+
+
+def unit_offsets(text: str, unit: str) -> list[int]:
+    """Code point offset -> offset counted in ``unit``, for every position of ``text``."""
+    if unit == "codepoints" or (unit == "utf16" and not any(ord(c) > 0xFFFF for c in text)) \
+            or (unit == "bytes" and text.isascii()):
+        return list(range(len(text) + 1))
+    if unit not in UNITS:
+        raise ValueError(f"unknown position unit {unit!r}")
+    out = [0]
+    pos = 0
+    for c in text:
+        pos += (2 if ord(c) > 0xFFFF else 1) if unit == "utf16" else len(
+            c.encode("utf-8", "surrogatepass"))
+        out.append(pos)
+    return out
 
 
 def _nfc_map(s: str) -> tuple[str, list[int]]:
@@ -111,44 +168,4 @@ def source_text(raw: str) -> SourceText:
     crlf_two = [crlf_one[two_to_one[k]] for k in range(n + 1)]
     if text != normalise(raw):  # pragma: no cover - guards the two normalisers drifting apart
         text = normalise(raw)
-    return SourceText(raw, text, crlf_two, crlf_one)
-
-
-def _midword(text: str, pos: int) -> bool:
-    return 0 < pos < len(text) and text[pos - 1].isalnum() and text[pos].isalnum()
-
-
-def choose_counting(src: SourceText, spans: list[tuple[int, int]], *,
-                    prefer_one: bool = False) -> bool:
-    """Whether ``spans`` count a CRLF as one character (True) or as two (False).
-
-    Without CRLFs the question is moot (False). Otherwise: if any span ends past the text as
-    counted with CRLF as one, they must count two; if any ends past the text counted with two,
-    (impossible) they count one. Else the reading that puts fewer boundaries in the middle of
-    a word (or splits fewer CRLFs) wins; a tie goes to ``prefer_one`` (set for files whose
-    origin is known to count CRLF once), and otherwise to the standard's code point counting.
-    """
-    if not src.has_crlf or not spans:
-        return False
-    if any(end > src.length(crlf_as_one=True) for _, end in spans):
-        return False
-
-    def badness(one: bool) -> int:
-        score = 0
-        for start, end in spans:
-            for pos in (start, end):
-                mapped = src.map(pos, crlf_as_one=one)
-                if mapped is None:
-                    score += 10
-                    continue
-                if _midword(src.text, mapped):
-                    score += 1
-                if not one and 0 < pos < len(src.raw) and src.raw[pos - 1] == "\r" \
-                        and src.raw[pos] == "\n":
-                    score += 2
-        return score
-
-    one, two = badness(True), badness(False)
-    if one != two:
-        return one < two
-    return prefer_one
+    return SourceText(raw, text, crlf_two, crlf_one, one)

@@ -1,0 +1,204 @@
+"""Deciding in which unit another tool counted a source's selection positions.
+
+REFI-QDA says positions count characters, but tools disagree on what a character is: NVivo for
+Windows counts UTF-16 code units (an emoji is two) and a CRLF as two, ATLAS.ti counts a CRLF as
+one, some writers count UTF-8 bytes, and most count Unicode code points. Nothing in the file
+says which, so each source is judged by its evidence: every reading (unit x CRLF counting) is
+applied to the source's selections, and the one whose boundaries fall where people select wins.
+
+A reading is penalised, in this order of weight, for
+
+1. boundaries beyond the end of the text (the reading cannot be right),
+2. boundaries between the units of one character (half an emoji, the middle of a UTF-8 byte
+   sequence: impossible too),
+3. selections whose quoted text (the ``name`` our export and several tools give a selection)
+   does not match the text the reading selects (3 points each), boundaries inside a CRLF (2),
+   boundaries inside a word (1) and selections that start or end with a space (1 each).
+
+Readings that select exactly the same text for every boundary are one choice; the preferred
+name is given (code points before UTF-16 before bytes, CRLF as two before one, unless the
+file's origin says otherwise). The evidence is *weak* when the best and the runner-up differ by
+less than one quote mismatch: the import then says so.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from workbench.interop.textmap import UNITS, SourceText
+
+UNIT_NAMES = {"codepoints": "code points", "utf16": "UTF-16 code units", "bytes": "UTF-8 bytes"}
+WEAK_MARGIN = 3
+QUOTE_CHARS = 30
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way of counting: a unit, and whether a CRLF counts as one."""
+
+    unit: str = "codepoints"
+    crlf_as_one: bool = False
+
+    def describe(self, *, crlf: bool = True) -> str:
+        name = UNIT_NAMES[self.unit]
+        if crlf:
+            name += ", CRLF as one" if self.crlf_as_one else ", CRLF as two"
+        return name
+
+
+@dataclass(frozen=True)
+class Span:
+    """A selection as written in the file, with the text it quotes (if any)."""
+
+    start: int
+    end: int
+    quote: str | None = None
+
+
+@dataclass
+class Choice:
+    """The reading chosen for one source, and how sure the choice is."""
+
+    reading: Reading
+    distinct: int  # how many readings select different text for this source
+    scores: dict[Reading, tuple[int, int, int]] = field(default_factory=dict)
+    runner_up: Reading | None = None
+    weak: bool = False
+
+    @property
+    def mattered(self) -> bool:
+        """Whether another reading would have put some boundary elsewhere."""
+        return self.distinct > 1
+
+    def describe(self, has_crlf: bool) -> str:
+        return self.reading.describe(crlf=has_crlf)
+
+    def evidence(self) -> str:
+        """``"3 of 606 boundaries inside a word; as code points, 335"``-style detail."""
+        best = self.scores[self.reading]
+        text = _score_text(best)
+        if self.runner_up is not None:
+            text += f"; read as {self.runner_up.describe()}: {_score_text(self.scores[self.runner_up])}"
+        return text
+
+
+def _score_text(score: tuple[int, int, int]) -> str:
+    outside, split, penalty = score
+    parts = []
+    if outside:
+        parts.append(f"{outside} outside the text")
+    if split:
+        parts.append(f"{split} inside a character")
+    parts.append(f"penalty {penalty}")
+    return ", ".join(parts)
+
+
+def readings(unit: str | None = None) -> list[Reading]:
+    """Every reading, or those of one ``unit``, in the default order of preference."""
+    units = [unit] if unit else list(UNITS)
+    return [Reading(u, one) for u in units for one in (False, True)]
+
+
+def _squash(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def _quote_key(quote: str | None) -> str | None:
+    if not quote:
+        return None
+    q = _squash(quote)
+    for ellipsis in ("...", "…"):  # a quote cut short by the writer
+        q = q.removesuffix(ellipsis).rstrip()
+    return q[:QUOTE_CHARS] if len(q) >= 3 else None
+
+
+def _midword(text: str, pos: int) -> bool:
+    return 0 < pos < len(text) and text[pos - 1].isalnum() and text[pos].isalnum()
+
+
+def score(src: SourceText, spans: list[Span], reading: Reading) -> tuple[int, int, int]:
+    """(boundaries outside the text, boundaries inside a character, penalty) of a reading."""
+    table = src.table(reading.unit, reading.crlf_as_one)
+    size = len(table)
+    raw_crlf = src.one if reading.crlf_as_one else src.raw
+    units = _unit_offsets(raw_crlf, reading.unit) if src.has_crlf and not reading.crlf_as_one \
+        else None
+    outside = split = penalty = 0
+    for span in spans:
+        mapped = []
+        for pos in (span.start, span.end):
+            if not 0 <= pos < size:
+                outside += 1
+                continue
+            where = table[pos]
+            if where < 0:
+                split += 1
+                continue
+            mapped.append(where)
+            if _midword(src.text, where):
+                penalty += 1
+            if units is not None and pos in units.inside_crlf:
+                penalty += 2
+        if len(mapped) == 2 and mapped[1] > mapped[0]:
+            chosen = src.text[mapped[0]:mapped[1]]
+            penalty += chosen[0].isspace() + chosen[-1].isspace()
+        quote = _quote_key(span.quote)
+        if quote is not None and len(mapped) == 2:
+            got = _squash(src.text[mapped[0]:mapped[1]])
+            if got[:len(quote)] != quote:
+                penalty += WEAK_MARGIN
+    return outside, split, penalty
+
+
+@dataclass
+class _Offsets:
+    inside_crlf: set[int]
+
+
+def _unit_offsets(raw: str, unit: str) -> _Offsets:
+    """Unit offsets of the positions between a CR and its LF."""
+    inside: set[int] = set()
+    pos = 0
+    for i, c in enumerate(raw):
+        if c == "\n" and i and raw[i - 1] == "\r":
+            inside.add(pos)
+        pos += (2 if ord(c) > 0xFFFF else 1) if unit == "utf16" else \
+            len(c.encode("utf-8", "surrogatepass")) if unit == "bytes" else 1
+    return _Offsets(inside)
+
+
+def _signature(src: SourceText, spans: list[Span], reading: Reading) -> tuple:
+    table = src.table(reading.unit, reading.crlf_as_one)
+    size = len(table)
+    return tuple(table[p] if 0 <= p < size else None for s in spans for p in (s.start, s.end))
+
+
+def choose(src: SourceText, spans: list[Span], *, unit: str | None = None,
+           prefer: Reading | None = None) -> Choice:
+    """The reading of ``spans`` that best fits ``src`` (see the module doc).
+
+    ``unit`` restricts the choice to one unit (the user's ``--positions``); ``prefer`` wins
+    ties (a reading the file's origin is known to use).
+    """
+    candidates = readings(unit)
+    if prefer is not None and prefer in candidates:
+        candidates.remove(prefer)
+        candidates.insert(0, prefer)
+    if not spans:
+        return Choice(candidates[0], 1, {candidates[0]: (0, 0, 0)})
+    # Readings that select the same text for every boundary are one choice.
+    groups: dict[tuple, Reading] = {}
+    for reading in candidates:
+        groups.setdefault(_signature(src, spans, reading), reading)
+    options = list(groups.values())
+    scores = {r: score(src, spans, r) for r in options}
+    ranked = sorted(options, key=lambda r: (scores[r], options.index(r)))
+    best = ranked[0]
+    choice = Choice(best, len(options), scores)
+    if len(ranked) > 1:
+        second = ranked[1]
+        choice.runner_up = second
+        a, b = scores[best], scores[second]
+        choice.weak = a[:2] == b[:2] and b[2] - a[2] < WEAK_MARGIN
+    return choice
