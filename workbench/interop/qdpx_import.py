@@ -17,7 +17,11 @@ bad file leaves the project untouched. Real tools bend the standard, so reading 
   new one.
 
 Whatever cannot be imported (pictures, audio, PDFs, selections outside the text, codings of
-unknown codes ...) is skipped and listed with its reason in the returned ``ImportReport``.
+unknown codes ...) is skipped and listed with its reason in the returned ``ImportReport``, and
+every element workbench has no place for is counted by kind (``ignored: 3 sets, 1 graph``):
+nothing is dropped without a word. Every declared user becomes a coder, coded or not; a
+coding's time and creator come from the ``Coding`` or, failing that, from its
+``PlainTextSelection`` (NVivo puts them there).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import io
 import os
 import posixpath
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,16 +70,23 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     positions: dict[str, str] = field(default_factory=dict)  # source name -> unit read
+    ignored: Counter = field(default_factory=Counter)  # element kind -> how many
 
     def summary(self) -> str:
         text = (f"{self.source}: {self.documents} documents imported"
                 + (f" ({self.matched_documents} matched existing ones)"
                    if self.matched_documents else "")
                 + f", {self.codes_added} codes added, {self.codings} codings, "
-                  f"{self.memos} memos, {self.cases} cases")
+                  f"{self.memos} memos, {self.cases} cases, {len(self.coders)} coders")
         if self.duplicate_codings:
             text += f"; {self.duplicate_codings} codings were already present"
+        if self.ignored:
+            text += f"; ignored: {self.ignored_text()}"
         return text
+
+    def ignored_text(self) -> str:
+        """``3 sets, 1 graph``: what the file holds that workbench has no place for."""
+        return ", ".join(f"{n} {_plural(kind, n)}" for kind, n in self.ignored.most_common())
 
     def positions_text(self) -> str:
         """The unit each source's positions were read in, grouped: ``code points in 2
@@ -99,6 +111,64 @@ class ImportReport:
         return out
 
 
+def _plural(kind: str, n: int) -> str:
+    if n == 1:
+        return kind
+    return kind + ("es" if kind.endswith(("s", "x", "ch")) else "s")
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def _kind(el: Any, parent: Any | None) -> str:
+    """A readable name for an element kind: ``PictureSource`` -> ``picture source``."""
+    words = _CAMEL.sub(" ", xmlsafe.local(el) or "element").lower()
+    if words in ("description", "variable value", "note ref") and parent is not None:
+        owner = _CAMEL.sub(" ", xmlsafe.local(parent)).lower()
+        owner = "source" if owner.endswith("source") else owner
+        words = f"{owner} {words}"
+    return words
+
+
+# Which children of which element the import represents. Anything else is counted as ignored
+# (its descendants with it). ``Sets`` are judged by ``apply_sets``; ``*`` is any value element.
+_GRAMMAR: dict[str, set[str]] = {
+    "Project": {"Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Sets",
+                "Description", "NoteRef"},
+    "Users": {"User"}, "User": set(),
+    "CodeBook": {"Codes"}, "Codes": {"Code"}, "Code": {"Code", "Description", "NoteRef"},
+    "Variables": {"Variable"}, "Variable": set(),
+    "Cases": {"Case"}, "Case": {"VariableValue", "SourceRef"},
+    "VariableValue": {"VariableRef", *VALUE_ELEMENTS},
+    "Sources": {"TextSource"},
+    "TextSource": {"PlainTextContent", "PlainTextSelection", "Coding", "NoteRef"},
+    "PlainTextSelection": {"Coding", "NoteRef"}, "Coding": {"CodeRef", "NoteRef"},
+    "Notes": {"Note"}, "Note": {"PlainTextContent"},
+}
+
+
+def count_ignored(root: Any, report: ImportReport) -> None:
+    """Count every element (with its subtree) the import has no place for, by kind."""
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        allowed = _GRAMMAR.get(xmlsafe.local(el))
+        if allowed is None:
+            continue
+        for child in el:
+            name = xmlsafe.local(child)
+            if not name:
+                continue
+            if name in allowed:
+                stack.append(child)
+            elif name in ("Graphs", "Links") and xmlsafe.local(el) == "Project":
+                for item in child:
+                    if xmlsafe.local(item):
+                        report.ignored[_kind(item, child)] += 1
+            else:
+                report.ignored[_kind(child, el)] += 1
+
+
 # --------------------------------------------------------------------------- parsed file
 
 
@@ -119,6 +189,7 @@ class _Selection:
     notes: list[str]
     place: str
     quote: str | None = None
+    created: str | None = None
 
 
 @dataclass
@@ -300,7 +371,8 @@ class _Reader:
             sel_user = ref_key(xmlsafe.attr(sel, "creatingUser")) or user
             selections.append(_Selection(start, end, self.codings_of(sel, sel_user),
                                          self.note_refs(sel), splace,
-                                         xmlsafe.attr(sel, "name")))
+                                         xmlsafe.attr(sel, "name"),
+                                         xmlsafe.attr(sel, "creationDateTime")))
         return _Source(norm_guid(xmlsafe.attr(el, "guid")), name, text, selections,
                        self.codings_of(el, user), self.note_refs(el), place)
 
@@ -341,6 +413,9 @@ class _Reader:
         apply_sets(codes, xmlsafe.child(root, "Sets"))
         self.report.notes.extend(codes.notes)
         codes.notes = []
+        if codes.ignored_sets:
+            self.report.ignored["set"] += codes.ignored_sets
+        count_ignored(root, self.report)
 
         variables = {}
         var_el = xmlsafe.child(root, "Variables")
@@ -496,6 +571,7 @@ class _Writer:
         self.positions = positions
         self.coder_ids: dict[str, int] = {}
         self.entry_ids: dict[int, int | None] = {}
+        self.dates_fixed = False
 
     def coder(self, user: str | None) -> int:
         if user and user in self.p.users:
@@ -513,6 +589,37 @@ class _Writer:
             if name not in self.report.coders:
                 self.report.coders.append(name)
         return self.coder_ids[name]
+
+    def users(self) -> None:
+        """Every declared user becomes a coder, whether or not they coded anything."""
+        for key in self.p.users:
+            self.coder(key)
+
+    def stamp(self, raw: str | None, place: str) -> str:
+        """A file's date-time as we store it; the import time when it is missing or broken.
+
+        QualCoder writes ``2025-01-01T10:00:00+00:00Z`` (an offset *and* a ``Z``): the ``Z``
+        is dropped, with one note.
+        """
+        if not raw or not raw.strip():
+            return now()
+        value = raw.strip()
+        if re.search(r"[+-]\d\d:?\d\dZ$", value):
+            value = value[:-1]
+            if not self.dates_fixed:
+                self.report.notes.append(
+                    f"dates such as {raw!r} carry both an offset and 'Z' (as QualCoder writes "
+                    "them); read without the 'Z'")
+            self.dates_fixed = True
+        from datetime import datetime
+
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            self.report.notes.append(f"{place}: date {raw!r} is not a date-time; the import "
+                                     "time was used")
+            return now()
+        return value  # kept as written, so our own round trip is exact
 
     def codes(self) -> dict[str, int]:
         """Load the codebook; return file code reference -> code id."""
@@ -545,8 +652,10 @@ class _Writer:
         seen = Counter()
         for case in self.p.cases:
             seen[case.name] += 1
+            if not self.conn.execute("SELECT 1 FROM cases WHERE name = ?",
+                                     (case.name,)).fetchone():
+                self.report.cases += 1  # counted only when it is new (a merge matches by name)
             case_id = self.project.case_id(case.name)
-            self.report.cases += 1
             for key, el in case.values:
                 attr_id, typ = attr_ids[key]
                 try:
@@ -658,7 +767,7 @@ class _Writer:
                         'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
                         "source, created_at) VALUES (?, ?, ?, ?, ?, ?, 'import', ?)",
                         (guid, src.doc_id, code_id, coder_id, start, end,
-                         coding.created or now())).lastrowid
+                         self.stamp(coding.created or sel.created, sel.place))).lastrowid
                     taken.add(guid)
                     present[key] = coding_id
                     first_id = first_id or coding_id
@@ -704,7 +813,7 @@ class _Writer:
             if (ttype, tid, note.text) in present:
                 continue
             coder_id = self.coder(note.user) if note.user else None
-            stamp = note.created or now()
+            stamp = self.stamp(note.created, f"note {note.title or guid}")
             self.conn.execute(
                 "INSERT INTO memos (guid, target_type, target_id, coder_id, title, text, "
                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -736,6 +845,7 @@ def import_qdpx(project: Project, path: str | os.PathLike[str], *, merge: bool =
     with project.action("import-qdpx", f"import {os.path.basename(str(path))}",
                         undoable=False):
         writer = _Writer(project, parsed, report, merge, positions)
+        writer.users()
         code_ids = writer.codes()
         source_case = writer.cases()
         writer.documents(source_case)
