@@ -9,7 +9,10 @@ Mapping: a coder is a ``User`` (GUID derived from the name), a coding is a
 ``PlainTextSelection`` holding one ``Coding`` (the selection's GUID is derived from the
 coding's), a memo is a ``Note`` referenced from what it annotates (the project, a source, a
 code or a coding), a case is a ``Case`` with ``VariableValue``s and ``SourceRef``s to its
-documents, and each top-level code with subcodes is also a ``Set``.
+documents, and each top-level code with subcodes is also a ``Set``. The codebook's description
+is the project's ``Description``. Whatever REFI-QDA has no element for (done marks, document
+languages, turns and sentences, keywords and examples ...) goes into ``workbench/extension.json``
+(see ``workbench.interop.extension``), which other tools ignore.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
-from workbench.interop import xmlsafe
+from workbench.interop import extension, xmlsafe
 from workbench.interop.ids import coder_guid, norm_guid, stable_guid
 from workbench.interop.output import write_atomic
 from workbench.interop.qdc import append_codes, code_sets
@@ -239,6 +242,9 @@ def project_element(project: Project, summary: ExportSummary,
             sub(set_el, "Description", text=f"The code group {sname} and its subcodes")
             for member in members:
                 sub(set_el, "MemberCode", {"targetGUID": member})
+    description = project.setting("codebook.description")
+    if description:
+        sub(root, "Description", text=description)
     for note in refs.get(("project", None), []):
         sub(root, "NoteRef", {"targetGUID": note})
 
@@ -260,5 +266,6 @@ def export_qdpx(project: Project, path: str | os.PathLike[str], *,
         zf.writestr("project.qde", xmlsafe.serialise(root))
         for name, text in files.items():
             zf.writestr(name, text.encode("utf-8"))
+        zf.writestr(extension.NAME, extension.dumps(extension.collect(project, positions)))
     write_atomic(path, buf.getvalue())
     return summary

@@ -37,8 +37,8 @@ from typing import Any
 from workbench.codebook import Codebook, load_parsed
 from workbench.documents import add_document
 from workbench.errors import InputFileError, WorkbenchError
-from workbench.ingest.base import ParsedTranscript
-from workbench.interop import xmlsafe
+from workbench.ingest.base import ParsedTranscript, ParsedTurn
+from workbench.interop import extension, xmlsafe
 from workbench.interop.archive import Limits, SafeArchive, open_archive
 from workbench.interop.ids import norm_guid
 from workbench.interop.positions import Choice, Reading, Span, choose
@@ -219,6 +219,7 @@ class _Note:
     text: str
     user: str | None
     created: str | None
+    modified: str | None = None
 
 
 @dataclass
@@ -232,6 +233,8 @@ class _Parsed:
     sources: list[_Source]
     notes: dict[str, _Note]
     project_notes: list[str]
+    description: str | None = None
+    extension: dict[str, Any] | None = None
 
 
 class _Reader:
@@ -389,7 +392,7 @@ class _Reader:
             return None
         return _Note(guid or f"#note{index}", title, text,
                      ref_key(xmlsafe.attr(el, "creatingUser")),
-                     xmlsafe.attr(el, "creationDateTime"))
+                     xmlsafe.attr(el, "creationDateTime"), xmlsafe.attr(el, "modifiedDateTime"))
 
     def read(self, root: Any) -> _Parsed:
         users = {}
@@ -488,6 +491,7 @@ class _Reader:
             origin=xmlsafe.attr(root, "origin") or "", users=users, codes=codes,
             code_notes=codes.note_refs, variables=variables, cases=cases, sources=sources,
             notes=notes, project_notes=self.note_refs(root),
+            description=(xmlsafe.text_of(root, "Description") or "").strip() or None,
         )
 
 
@@ -523,7 +527,14 @@ def read_qdpx(path: str | os.PathLike[str], report: ImportReport,
         if xmlsafe.local(root) != "Project":
             raise InputFileError(f"not a REFI-QDA project (the root is <{xmlsafe.local(root)}>)",
                                  source=f"{path}:{qde}")
-        return _Reader(archive, report).read(root)
+        parsed = _Reader(archive, report).read(root)
+        member = archive.find(extension.NAME)
+        if member:
+            parsed.extension = extension.parse(archive.read(member), f"{path}:{member}")
+            if parsed.extension is None:
+                report.notes.append(f"{member}: not a workbench extension this version reads; "
+                                    "ignored")
+        return parsed
 
 
 # --------------------------------------------------------------------------- writing
@@ -569,6 +580,8 @@ class _Writer:
         self.report = report
         self.merge = merge
         self.positions = positions
+        self.ext = parsed.extension or {}
+        self.new_names: dict[str, set[str]] = {"coders": set(), "cases": set()}
         self.coder_ids: dict[str, int] = {}
         self.entry_ids: dict[int, int | None] = {}
         self.dates_fixed = False
@@ -585,6 +598,8 @@ class _Writer:
             if name not in self.coder_ids:
                 self.report.notes.append(f"codings without a user were given to coder {name!r}")
         if name not in self.coder_ids:
+            if not self.conn.execute("SELECT 1 FROM coders WHERE name = ?", (name,)).fetchone():
+                self.new_names["coders"].add(name)
             self.coder_ids[name] = self.project.coder_id(name)
             if name not in self.report.coders:
                 self.report.coders.append(name)
@@ -621,15 +636,47 @@ class _Writer:
             return now()
         return value  # kept as written, so our own round trip is exact
 
+    def settings(self) -> None:
+        """Project settings from the extension (a new project takes them all, a merge only
+        those it lacks); a foreign project's ``Description`` becomes the codebook's."""
+        wanted = dict(self.ext.get("settings", {}))
+        if self.p.description and "codebook.description" not in wanted:
+            wanted["codebook.description"] = self.p.description
+        for key, value in wanted.items():
+            if not isinstance(key, str) or not (value is None or isinstance(value, str)):
+                continue
+            if self.merge and self.project.setting(key) is not None:
+                continue
+            self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) "
+                              "DO UPDATE SET value = excluded.value", (key, value))
+
     def codes(self) -> dict[str, int]:
         """Load the codebook; return file code reference -> code id."""
         entries = self.p.codes.walk()
         if not entries:
             return {}
+        extra = self.ext.get("codes", {})
+        for entry in entries:
+            fields = extra.get(entry.guid or "")
+            if not isinstance(fields, dict):
+                continue
+            for key in ("description", "inclusion", "exclusion"):
+                if key in fields:
+                    entry.fields[key] = fields[key]
+            for key in ("keywords", "examples"):
+                if fields.get(key):
+                    entry.fields[key] = fields[key]
         before = {c.id for c in self.project.codes()}
         load_parsed(self.project, Codebook(source=self.report.source, codes=self.p.codes.entries))
         codes = self.project.codes()
         self.report.codes_added = len([c for c in codes if c.id not in before])
+        for code in codes:
+            fields = extra.get(code.guid.upper())
+            if code.id not in before and isinstance(fields, dict):
+                self.conn.execute(
+                    "UPDATE codes SET position = coalesce(?, position), "
+                    "created_at = coalesce(?, created_at) WHERE id = ?",
+                    (fields.get("position"), fields.get("created_at"), code.id))
         by_guid = {c.guid.upper(): c.id for c in codes}
         by_path = {c.path: c.id for c in codes}
         self.entry_ids = {id(e): by_guid.get(e.guid or "", by_path.get(e.path)) for e in entries}
@@ -655,6 +702,7 @@ class _Writer:
             if not self.conn.execute("SELECT 1 FROM cases WHERE name = ?",
                                      (case.name,)).fetchone():
                 self.report.cases += 1  # counted only when it is new (a merge matches by name)
+                self.new_names["cases"].add(case.name)
             case_id = self.project.case_id(case.name)
             for key, el in case.values:
                 attr_id, typ = attr_ids[key]
@@ -701,10 +749,21 @@ class _Writer:
                     self.conn.execute("UPDATE documents SET case_id = ? WHERE id = ?",
                                       (self.project.case_id(case), src.doc_id))
                 continue
+            extra = self.ext.get("documents", {}).get(src.guid or "")
+            extra = extra if isinstance(extra, dict) else {}
+            turns, sentences = self.units(src, extra)
+            metadata = extra.get("metadata")
             doc = add_document(
-                self.project, ParsedTranscript(src.text.text, _turns(src.text.text),
-                                               source_format="qdpx"),
-                name=src.name, case=case, source_path=self.report.source, force=True)
+                self.project, ParsedTranscript(
+                    src.text.text, _turns(src.text.text) if turns is None else turns,
+                    source_format=extra.get("source_format") or "qdpx",
+                    metadata=metadata if isinstance(metadata, dict) else {}),
+                name=src.name, case=case, source_path=extra.get("source_path")
+                or self.report.source, force=True, language=extra.get("language"),
+                sentences=sentences)
+            if extra.get("imported_at"):
+                self.conn.execute("UPDATE documents SET imported_at = ? WHERE id = ?",
+                                  (extra["imported_at"], doc.id))
             if doc.name != src.name:
                 self.report.notes.append(f"source {src.name!r} stored as {doc.name!r} "
                                          "(the name was taken)")
@@ -715,6 +774,52 @@ class _Writer:
             src.doc_id = doc.id
             existing[digest] = (doc.id, None)
             self.report.documents += 1
+
+    def units(self, src: _Source, extra: dict[str, Any]) -> tuple[list | None, list | None]:
+        """Turns and sentences from the extension, when they fit the text (else None)."""
+        size = len(src.text.text)
+
+        def fits(rows: list) -> bool:
+            return all(0 <= r[0] <= r[1] <= size for r in rows)
+
+        turns = sentences = None
+        rows = extra.get("turns")
+        if rows and fits([r[1:3] for r in rows]):
+            turns = [ParsedTurn(r[1], r[2], r[0], r[3], r[4]) for r in rows]
+        rows = extra.get("sentences")
+        if rows and fits(rows):
+            sentences = [tuple(r) for r in rows]
+        if extra and (turns is None) != (not extra.get("turns")) or \
+                extra and (sentences is None) != (not extra.get("sentences")):
+            self.report.notes.append(f"source {src.name!r}: the extension's turns or sentences "
+                                     "do not fit its text; found again")
+        return turns, sentences
+
+    def restore(self) -> None:
+        """Creation times of new coders and cases, and done marks, from the extension."""
+        for table in ("coders", "cases"):
+            for name, created in self.ext.get(table, {}).items():
+                if name in self.new_names[table] and isinstance(created, str):
+                    self.conn.execute(f"UPDATE {table} SET created_at = ? WHERE name = ?",
+                                      (created, name))
+        for src in self.p.sources:
+            extra = self.ext.get("documents", {}).get(src.guid or "")
+            if src.doc_id is None or not isinstance(extra, dict):
+                continue
+            for coder, done, updated in extra.get("done", []):
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO document_status (document_id, coder_id, done, "
+                    "updated_at) VALUES (?, ?, ?, ?)",
+                    (src.doc_id, self.coder_ids.get(coder) or self.named_coder(coder),
+                     1 if done else 0, updated or now()))
+
+    def named_coder(self, name: str) -> int:
+        if not self.conn.execute("SELECT 1 FROM coders WHERE name = ?", (name,)).fetchone():
+            self.new_names["coders"].add(name)
+        self.coder_ids[name] = self.project.coder_id(name)
+        if name not in self.report.coders:
+            self.report.coders.append(name)
+        return self.coder_ids[name]
 
     def codings(self, code_ids: dict[str, int]) -> dict[str, tuple[str, int]]:
         """Store codings; return note reference -> (target type, id) for their notes."""
@@ -763,10 +868,12 @@ class _Writer:
                             targets.setdefault(ref, ("coding", present[key]))
                         continue
                     guid = coding.guid if coding.guid and coding.guid not in taken else new_guid()
+                    how = (self.ext.get("codings", {}).get(guid, "manual") if self.ext
+                           else "import")
                     coding_id = self.conn.execute(
                         'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
-                        "source, created_at) VALUES (?, ?, ?, ?, ?, ?, 'import', ?)",
-                        (guid, src.doc_id, code_id, coder_id, start, end,
+                        "source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (guid, src.doc_id, code_id, coder_id, start, end, how,
                          self.stamp(coding.created or sel.created, sel.place))).lastrowid
                     taken.add(guid)
                     present[key] = coding_id
@@ -785,7 +892,10 @@ class _Writer:
         prefer = (Reading("codepoints", True) if "atlas" in origin
                   else Reading("utf16", False) if "nvivo" in origin else None)
         spans = [Span(s.start, s.end, s.quote) for s in src.selections]
-        choice = choose(src.text, spans, unit=self.positions, prefer=prefer)
+        unit = self.positions
+        if unit is None and self.ext.get("positions") in UNITS:
+            unit = self.ext["positions"]  # our own export says how it counted
+        choice = choose(src.text, spans, unit=unit, prefer=prefer)
         src.reading = choice.reading
         self.report.positions[src.name] = choice.describe(src.text.has_crlf)
         if choice.weak:
@@ -808,16 +918,23 @@ class _Writer:
             targets.setdefault(ref, ("project", None))
         present = {tuple(r) for r in self.conn.execute(
             "SELECT target_type, target_id, text FROM memos")}
+        taken = {r[0].upper() for r in self.conn.execute("SELECT guid FROM memos")}
         for guid, note in self.p.notes.items():
             ttype, tid = targets.get(guid, ("project", None))
             if (ttype, tid, note.text) in present:
                 continue
             coder_id = self.coder(note.user) if note.user else None
             stamp = self.stamp(note.created, f"note {note.title or guid}")
+            updated = self.stamp(note.modified, f"note {note.title or guid}") \
+                if note.modified else stamp
+            memo_guid = norm_guid(guid)
+            if not memo_guid or memo_guid in taken:
+                memo_guid = new_guid()
+            taken.add(memo_guid)
             self.conn.execute(
                 "INSERT INTO memos (guid, target_type, target_id, coder_id, title, text, "
                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (new_guid(), ttype, tid, coder_id, note.title, note.text, stamp, stamp))
+                (memo_guid, ttype, tid, coder_id, note.title, note.text, stamp, updated))
             self.report.memos += 1
 
 
@@ -845,10 +962,12 @@ def import_qdpx(project: Project, path: str | os.PathLike[str], *, merge: bool =
     with project.action("import-qdpx", f"import {os.path.basename(str(path))}",
                         undoable=False):
         writer = _Writer(project, parsed, report, merge, positions)
+        writer.settings()
         writer.users()
         code_ids = writer.codes()
         source_case = writer.cases()
         writer.documents(source_case)
         targets = writer.codings(code_ids)
         writer.memos(targets)
+        writer.restore()
     return report
