@@ -154,3 +154,66 @@ def test_position_options_on_the_command_line(project_file, tmp_path):
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["-p", str(tmp_path / "c.db"), "import-qdpx", str(out)])
     assert "positions: UTF-16 code units in 'Interju_HU01'" in result.output
+
+
+# --------------------------------------------------------------------------- property
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = ["Senkit", "nem", "lehet", "dönt", "mindenről", "participación", "año", "🙂", "👍🏽",
+         "𝔘𝔫𝔦", "中文", "ok", "the", "minutes"]
+
+
+def _position(raw: str, index: int, reading: Reading) -> int:
+    """``index`` (a code point offset into ``raw``) counted the way ``reading`` counts.
+
+    Written independently of the code under test: encode the prefix and measure it.
+    """
+    prefix = raw[:index]
+    if reading.crlf_as_one:
+        prefix = prefix.replace("\r\n", "\n")
+    if reading.unit == "utf16":
+        return len(prefix.encode("utf-16-le")) // 2
+    if reading.unit == "bytes":
+        return len(prefix.encode("utf-8"))
+    return len(prefix)
+
+
+@given(lines=st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8), min_size=1,
+                      max_size=6),
+       picks=st.lists(st.tuples(st.integers(0, 200), st.integers(1, 4)), min_size=1,
+                      max_size=8),
+       reading=st.sampled_from([Reading(u, one) for u in ("codepoints", "utf16", "bytes")
+                                for one in (False, True)]))
+def test_any_reading_is_found_or_called_weak(lines, picks, reading):
+    """Selections on word boundaries, written in any unit: the chosen reading puts them on
+    the right text, or the choice is flagged as weak. It is never wrong without a word."""
+    raw = "\r\n".join(" ".join(words) for words in lines)
+    # word boundaries (code point offsets into raw)
+    words = [(i, i + len(w)) for i, w in _word_spans(raw)]
+    spans, truth = [], []
+    for first, count in picks:
+        a = words[first % len(words)]
+        b = words[min(first % len(words) + count - 1, len(words) - 1)]
+        spans.append(Span(_position(raw, a[0], reading), _position(raw, b[1], reading)))
+        truth.append(raw[a[0]:b[1]].replace("\r\n", "\n"))
+    src = source_text(raw)
+    choice = choose(src, spans)
+    got = []
+    for span in spans:
+        start = src.map(span.start, crlf_as_one=choice.reading.crlf_as_one,
+                        unit=choice.reading.unit)
+        end = src.map(span.end, crlf_as_one=choice.reading.crlf_as_one,
+                      unit=choice.reading.unit)
+        got.append(None if start is None or end is None else src.text[start:end])
+    assert got == truth or choice.weak
+
+
+def _word_spans(raw: str):
+    pos = 0
+    for line in raw.split("\r\n"):
+        for word in line.split(" "):
+            start = raw.index(word, pos)
+            yield start, word
+            pos = start + len(word)

@@ -96,13 +96,52 @@ def _check(ok: bool, source: str, what: str) -> None:
                              place=NAME)
 
 
-def _span_list(rows: Any, width: int, source: str, what: str) -> None:
-    _check(isinstance(rows, list), source, f"{what} is not a list")
-    for row in rows:
-        _check(isinstance(row, list) and len(row) == width
-               and all(isinstance(v, int) and not isinstance(v, bool)
-                       for v in (row[:2] if width == 2 else row[1:3])),
-               source, f"{what}: {row!r} is not a [{'start, end' if width == 2 else 'speaker, start, end, ...'}] row")
+def _int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _num(v: Any) -> bool:
+    return v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+
+
+def _str(v: Any) -> bool:
+    return v is None or isinstance(v, str)
+
+
+def _document(doc: Any, source: str, guid: str) -> None:
+    _check(isinstance(doc, dict), source, f"document {guid} is not an object")
+    for key in ("language", "source_path", "source_format", "imported_at"):
+        _check(_str(doc.get(key)), source, f"{key} of document {guid} is not text")
+    _check(isinstance(doc.get("metadata", {}), dict), source, f"metadata of document {guid}")
+    turns = doc.get("turns", [])
+    _check(isinstance(turns, list) and all(
+        isinstance(t, list) and len(t) == 5 and _str(t[0]) and _int(t[1]) and _int(t[2])
+        and _num(t[3]) and _num(t[4]) for t in turns), source,
+        f"turns of document {guid} are not [speaker, start, end, time_start, time_end] rows")
+    sentences = doc.get("sentences", [])
+    _check(isinstance(sentences, list) and all(
+        isinstance(r, list) and len(r) == 2 and _int(r[0]) and _int(r[1]) for r in sentences),
+        source, f"sentences of document {guid} are not [start, end] rows")
+    done = doc.get("done", [])
+    _check(isinstance(done, list) and all(
+        isinstance(d, list) and len(d) == 3 and isinstance(d[0], str) and d[0].strip()
+        and _str(d[2]) for d in done), source,
+        f"done marks of document {guid} are not [coder, done, updated_at] rows")
+
+
+def _code(code: Any, source: str, guid: str) -> None:
+    _check(isinstance(code, dict), source, f"code {guid} is not an object")
+    for key in ("description", "inclusion", "exclusion", "created_at"):
+        _check(_str(code.get(key)), source, f"{key} of code {guid} is not text")
+    _check(code.get("position") is None or _int(code["position"]), source,
+           f"position of code {guid} is not a number")
+    keywords = code.get("keywords", {})
+    _check(isinstance(keywords, dict) and all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(w, str) for w in v)
+        for k, v in keywords.items()), source, f"keywords of code {guid}")
+    examples = code.get("examples", [])
+    _check(isinstance(examples, list) and all(isinstance(e, str) for e in examples), source,
+           f"examples of code {guid}")
 
 
 def parse(data: bytes, source: str) -> dict[str, Any] | None:
@@ -113,7 +152,7 @@ def parse(data: bytes, source: str) -> dict[str, Any] | None:
     """
     try:
         ext = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputFileError(f"malformed workbench extension: {exc}", source=source,
                              place=NAME) from None
     if not isinstance(ext, dict) or ext.get("format") != FORMAT:
@@ -121,17 +160,11 @@ def parse(data: bytes, source: str) -> dict[str, Any] | None:
     for key in ("settings", "coders", "cases", "codes", "documents", "codings"):
         ext.setdefault(key, {})
         _check(isinstance(ext[key], dict), source, f"{key!r} is not an object")
+    for key in ("settings", "coders", "cases", "codings"):
+        _check(all(isinstance(k, str) and _str(v) for k, v in ext[key].items()), source,
+               f"{key!r} must map text to text")
     for guid, doc in ext["documents"].items():
-        _check(isinstance(doc, dict), source, f"document {guid} is not an object")
-        _span_list(doc.get("turns", []), 5, source, f"turns of document {guid}")
-        _span_list(doc.get("sentences", []), 2, source, f"sentences of document {guid}")
-        done = doc.get("done", [])
-        _check(isinstance(done, list) and all(isinstance(d, list) and len(d) == 3
-                                              and isinstance(d[0], str) for d in done),
-               source, f"done marks of document {guid}")
+        _document(doc, source, guid)
     for guid, code in ext["codes"].items():
-        _check(isinstance(code, dict), source, f"code {guid} is not an object")
-        _check(isinstance(code.get("keywords", {}), dict)
-               and isinstance(code.get("examples", []), list), source,
-               f"keywords or examples of code {guid}")
+        _code(code, source, guid)
     return ext

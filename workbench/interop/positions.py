@@ -75,7 +75,8 @@ class Choice:
         return self.reading.describe(crlf=has_crlf)
 
     def evidence(self) -> str:
-        """``"3 of 606 boundaries inside a word; as code points, 335"``-style detail."""
+        """``"penalty 0; read as code points, CRLF as two: penalty 27"``: the winner's score
+        and the runner-up's."""
         best = self.scores[self.reading]
         text = _score_text(best)
         if self.runner_up is not None:
@@ -121,9 +122,8 @@ def score(src: SourceText, spans: list[Span], reading: Reading) -> tuple[int, in
     """(boundaries outside the text, boundaries inside a character, penalty) of a reading."""
     table = src.table(reading.unit, reading.crlf_as_one)
     size = len(table)
-    raw_crlf = src.one if reading.crlf_as_one else src.raw
-    units = _unit_offsets(raw_crlf, reading.unit) if src.has_crlf and not reading.crlf_as_one \
-        else None
+    inside_crlf = _inside_crlf(src.raw, reading.unit) if src.has_crlf and not \
+        reading.crlf_as_one else set()
     outside = split = penalty = 0
     for span in spans:
         mapped = []
@@ -138,7 +138,7 @@ def score(src: SourceText, spans: list[Span], reading: Reading) -> tuple[int, in
             mapped.append(where)
             if _midword(src.text, where):
                 penalty += 1
-            if units is not None and pos in units.inside_crlf:
+            if pos in inside_crlf:
                 penalty += 2
         if len(mapped) == 2 and mapped[1] > mapped[0]:
             chosen = src.text[mapped[0]:mapped[1]]
@@ -151,13 +151,8 @@ def score(src: SourceText, spans: list[Span], reading: Reading) -> tuple[int, in
     return outside, split, penalty
 
 
-@dataclass
-class _Offsets:
-    inside_crlf: set[int]
-
-
-def _unit_offsets(raw: str, unit: str) -> _Offsets:
-    """Unit offsets of the positions between a CR and its LF."""
+def _inside_crlf(raw: str, unit: str) -> set[int]:
+    """Offsets (counted in ``unit``) of the positions between a CR and its LF."""
     inside: set[int] = set()
     pos = 0
     for i, c in enumerate(raw):
@@ -165,7 +160,7 @@ def _unit_offsets(raw: str, unit: str) -> _Offsets:
             inside.add(pos)
         pos += (2 if ord(c) > 0xFFFF else 1) if unit == "utf16" else \
             len(c.encode("utf-8", "surrogatepass")) if unit == "bytes" else 1
-    return _Offsets(inside)
+    return inside
 
 
 def _signature(src: SourceText, spans: list[Span], reading: Reading) -> tuple:

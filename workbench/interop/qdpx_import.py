@@ -868,7 +868,7 @@ class _Writer:
                             targets.setdefault(ref, ("coding", present[key]))
                         continue
                     guid = coding.guid if coding.guid and coding.guid not in taken else new_guid()
-                    how = (self.ext.get("codings", {}).get(guid, "manual") if self.ext
+                    how = (self.ext.get("codings", {}).get(guid) or "manual" if self.ext
                            else "import")
                     coding_id = self.conn.execute(
                         'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '

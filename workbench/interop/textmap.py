@@ -54,8 +54,9 @@ class SourceText:
         if key in self._tables:
             return self._tables[key]
         base = self._crlf_one if crlf_as_one else self._crlf_two
-        if unit == "codepoints":
-            return base
+        if unit == "codepoints" or (unit == "utf16" and not self.has_astral) or (
+                unit == "bytes" and self.is_ascii):
+            return base  # every character is one unit
         if unit not in UNITS:
             raise ValueError(f"unknown position unit {unit!r}")
         string = self.one if crlf_as_one else self.raw
