@@ -134,3 +134,12 @@ def test_dry_run_warns_when_no_turns(tmp_path):
     result = CliRunner().invoke(cli, ["-p", str(tmp_path / "p.db"), "import", "--dry-run",
                                       str(path)])
     assert "no speaker turns found" in result.output
+
+
+def test_a_first_block_of_timestamped_turns_is_not_a_header(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("[00:00:03] Ana: Hola Luis\n[00:00:05] Luis: Hola Ana\n\n"
+                    "[00:00:09] Ana: Empecemos.\n[00:00:12] Luis: Bien.\n", encoding="utf-8")
+    parsed = read_transcript(path)
+    assert [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns][:2] == [
+        ("Ana", "Hola Luis"), ("Luis", "Hola Ana")]

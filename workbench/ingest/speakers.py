@@ -213,7 +213,8 @@ def _header_end(text: str) -> int:
         return 0
     keys = [m.group(1).strip().lower() for line in lines
             if (m := _HEADER_KEY.match(line)) is not None]
-    titled = len(keys) < len(lines)
+    titled = any(_HEADER_KEY.match(line) is None and _LABEL.match(line) is None
+                 for line in lines)
     fields = any(k in NOT_SPEAKERS for k in keys)
     return blank.start() if titled or fields else 0
 
