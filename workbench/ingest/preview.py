@@ -32,10 +32,6 @@ class TurnReport:
     turns: int
     speakers: list[SpeakerSummary] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "format": self.source_format, "characters": self.characters,
-                "turns": self.turns, "speakers": [vars(s) for s in self.speakers]}
-
     def lines(self) -> list[str]:
         named = [s for s in self.speakers if s.speaker is not None]
         out = [f"{self.name} ({self.source_format}): {self.characters} characters, "
