@@ -120,20 +120,18 @@ def _midword(text: str, pos: int) -> bool:
 
 def score(src: SourceText, spans: list[Span], reading: Reading) -> tuple[int, int, int]:
     """(boundaries outside the text, boundaries inside a character, penalty) of a reading."""
-    table = src.table(reading.unit, reading.crlf_as_one)
-    size = len(table)
-    inside_crlf = _inside_crlf(src.raw, reading.unit) if src.has_crlf and not \
+    inside_crlf = _inside_crlf(src, reading.unit) if src.has_crlf and not \
         reading.crlf_as_one else set()
     outside = split = penalty = 0
     for span in spans:
         mapped = []
         for pos in (span.start, span.end):
-            if not 0 <= pos < size:
-                outside += 1
-                continue
-            where = table[pos]
-            if where < 0:
-                split += 1
+            where = src.map(pos, crlf_as_one=reading.crlf_as_one, unit=reading.unit)
+            if where is None:
+                if 0 <= pos <= src.length(crlf_as_one=reading.crlf_as_one, unit=reading.unit):
+                    split += 1
+                else:
+                    outside += 1
                 continue
             mapped.append(where)
             if _midword(src.text, where):
@@ -151,22 +149,19 @@ def score(src: SourceText, spans: list[Span], reading: Reading) -> tuple[int, in
     return outside, split, penalty
 
 
-def _inside_crlf(raw: str, unit: str) -> set[int]:
-    """Offsets (counted in ``unit``) of the positions between a CR and its LF."""
+def _inside_crlf(src: SourceText, unit: str) -> set[int]:
+    """Offsets (counted in ``unit``, CRLF as two) of the positions between a CR and its LF."""
     inside: set[int] = set()
-    pos = 0
-    for i, c in enumerate(raw):
-        if c == "\n" and i and raw[i - 1] == "\r":
-            inside.add(pos)
-        pos += (2 if ord(c) > 0xFFFF else 1) if unit == "utf16" else \
-            len(c.encode("utf-8", "surrogatepass")) if unit == "bytes" else 1
+    i = src.raw.find("\r\n")
+    while i >= 0:
+        inside.add(src.units_at(i + 1, crlf_as_one=False, unit=unit))
+        i = src.raw.find("\r\n", i + 2)
     return inside
 
 
 def _signature(src: SourceText, spans: list[Span], reading: Reading) -> tuple:
-    table = src.table(reading.unit, reading.crlf_as_one)
-    size = len(table)
-    return tuple(table[p] if 0 <= p < size else None for s in spans for p in (s.start, s.end))
+    return tuple(src.map(p, crlf_as_one=reading.crlf_as_one, unit=reading.unit)
+                 for s in spans for p in (s.start, s.end))
 
 
 def choose(src: SourceText, spans: list[Span], *, unit: str | None = None,

@@ -5,18 +5,23 @@ and offsets index that. A source text from a ``.qdpx`` may still carry CRLFs, lo
 line separators or decomposed accents, and its selections count code points in *that* text. Some
 tools (ATLAS.ti) even count a CRLF as a single character, and NVivo for Windows counts UTF-16
 code units (an emoji is two). ``SourceText`` normalises the text while remembering where each
-original position lands, under every way of counting (``table``); ``workbench.interop.positions``
+original position lands, under every way of counting (``map``); ``workbench.interop.positions``
 decides which one a file's selections use.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from workbench.textnorm import normalise
 
 UNITS = ("codepoints", "utf16", "bytes")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 @dataclass
@@ -28,58 +33,85 @@ class SourceText:
     _crlf_two: list[int]  # raw code point offset -> normalised offset
     _crlf_one: list[int]  # offset counting each CRLF as one character -> normalised offset
     one: str = ""  # the raw text with each CRLF as one LF (what ``_crlf_one`` indexes)
-    _tables: dict[tuple[str, bool], list[int]] = field(default_factory=dict, repr=False)
+    _tables: dict[tuple[str, bool], tuple[list[int], ...]] = field(default_factory=dict,
+                                                                   repr=False)
 
     @property
     def has_crlf(self) -> bool:
         return "\r\n" in self.raw
 
-    @property
+    @cached_property
     def has_astral(self) -> bool:
         """Whether some character needs two UTF-16 code units (emoji, rare CJK ...)."""
         return any(ord(c) > 0xFFFF for c in self.raw)
 
-    @property
+    @cached_property
     def is_ascii(self) -> bool:
         return self.raw.isascii()
 
-    def table(self, unit: str = "codepoints", crlf_as_one: bool = False) -> list[int]:
-        """Offset counted in ``unit`` -> normalised offset; -1 inside a character.
+    def _wide(self, unit: str, crlf_as_one: bool) -> tuple[list[int], list[int], list[int],
+                                                          list[int]]:
+        """Where ``unit`` needs several units for one character: each such character's first
+        unit offset, its width, the extra units of all wide characters before it, and its
+        code point offset.
 
-        Code points index the raw text (or, with ``crlf_as_one``, the text with each CRLF as
-        one character) directly; UTF-16 code units and UTF-8 bytes are first turned into code
-        points, and a position that falls between the units of one character maps to -1.
+        Kept sparse (only wide characters are listed, found by a regular expression) so that
+        a long text costs little.
         """
         key = (unit, crlf_as_one)
-        if key in self._tables:
-            return self._tables[key]
-        base = self._crlf_one if crlf_as_one else self._crlf_two
-        if unit == "codepoints" or (unit == "utf16" and not self.has_astral) or (
-                unit == "bytes" and self.is_ascii):
-            return base  # every character is one unit
+        if key not in self._tables:
+            string = self.one if crlf_as_one else self.raw
+            starts: list[int] = []
+            widths: list[int] = []
+            extra = [0]
+            cps: list[int] = []
+            wide = _ASTRAL if unit == "utf16" else _NON_ASCII
+            for match in wide.finditer(string):
+                i = match.start()
+                width = 2 if unit == "utf16" else len(match.group().encode("utf-8",
+                                                                           "surrogatepass"))
+                starts.append(i + extra[-1])
+                widths.append(width)
+                extra.append(extra[-1] + width - 1)
+                cps.append(i)
+            self._tables[key] = (starts, widths, extra, cps)
+        return self._tables[key]
+
+    def units_at(self, index: int, *, crlf_as_one: bool, unit: str) -> int:
+        """The offset in ``unit`` of code point ``index`` of the raw text (or of the text with
+        CRLF as one, with ``crlf_as_one``)."""
+        if self._trivial(unit):
+            return index
+        _starts, _widths, extra, cps = self._wide(unit, crlf_as_one)
+        return index + extra[bisect_left(cps, index)]
+
+    def _trivial(self, unit: str) -> bool:
+        """Whether every character of this text is one ``unit``."""
         if unit not in UNITS:
             raise ValueError(f"unknown position unit {unit!r}")
-        string = self.one if crlf_as_one else self.raw
-        out: list[int] = []
-        for i, c in enumerate(string):
-            width = (2 if ord(c) > 0xFFFF else 1) if unit == "utf16" else len(
-                c.encode("utf-8", "surrogatepass"))
-            out.append(base[i])
-            out.extend([-1] * (width - 1))
-        out.append(base[len(string)])
-        self._tables[key] = out
-        return out
+        return unit == "codepoints" or (unit == "utf16" and not self.has_astral) or (
+            unit == "bytes" and self.is_ascii)
 
     def length(self, *, crlf_as_one: bool, unit: str = "codepoints") -> int:
-        return len(self.table(unit, crlf_as_one)) - 1
+        size = len(self._crlf_one if crlf_as_one else self._crlf_two) - 1
+        if self._trivial(unit):
+            return size
+        return size + self._wide(unit, crlf_as_one)[2][-1]
 
     def map(self, position: int, *, crlf_as_one: bool, unit: str = "codepoints") -> int | None:
-        """The normalised offset of ``position``, or None when it lies outside the text or
-        between the units of one character."""
-        table = self.table(unit, crlf_as_one)
-        if not 0 <= position < len(table) or table[position] < 0:
+        """The normalised offset of ``position`` counted in ``unit`` (with a CRLF as one
+        character or two), or None when it lies outside the text or between the units of one
+        character (half an emoji in UTF-16, inside a UTF-8 byte sequence)."""
+        base = self._crlf_one if crlf_as_one else self._crlf_two
+        if not self._trivial(unit):
+            starts, widths, extra, _cps = self._wide(unit, crlf_as_one)
+            k = bisect_left(starts, position)  # wide characters starting before it
+            if k and position < starts[k - 1] + widths[k - 1]:
+                return None
+            position -= extra[k]
+        if not 0 <= position < len(base):
             return None
-        return table[position]
+        return base[position]
 
 
 def unit_offsets(text: str, unit: str) -> list[int]:
