@@ -86,3 +86,14 @@ def test_merge_counts_only_new_cases(tmp_path):
     add_document(partial, ParsedTranscript(JUAN), name="other")
     report = import_qdpx(partial, out, merge=True)
     assert report.cases == 1  # COM01 is new, DRS01 was there
+
+
+def test_positions_line_names_every_source_even_with_the_same_name(project, tmp_path):
+    def src(n: int, text: str) -> str:
+        return (f'<TextSource guid="11111111-0000-0000-0000-00000000000{n}" name="same">'
+                f"<PlainTextContent>{text}</PlainTextContent></TextSource>")
+
+    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="x"><Sources>'
+           f'{src(1, "Hola uno.")}{src(2, "Hola dos.")}</Sources></Project>')
+    report = import_qdpx(project, make_zip(tmp_path / "d.qdpx", {"project.qde": qde}))
+    assert report.positions == {"same": "code points", "same (2)": "code points"}

@@ -767,6 +767,7 @@ class _Writer:
             if doc.name != src.name:
                 self.report.notes.append(f"source {src.name!r} stored as {doc.name!r} "
                                          "(the name was taken)")
+                src.name = doc.name  # later notes and the positions line use the stored name
             if src.guid and src.guid not in taken_guids:
                 self.conn.execute("UPDATE documents SET guid = ? WHERE id = ?",
                                   (src.guid, doc.id))
