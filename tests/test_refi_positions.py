@@ -57,6 +57,10 @@ def test_nvivo_utf16_positions_land_on_the_right_text(project, tmp_path):
     assert report.positions == {"Interju_HU01": "UTF-16 code units, CRLF as two"}
     assert any(line.startswith("positions: UTF-16 code units") for line in report.lines())
     assert not any("weak evidence" in n for n in report.notes)
+    evidence = next(n for n in report.notes if "positions read as" in n)
+    # 9 selections, all on word edges and matching their quotes when read as UTF-16
+    assert "(0 of 18 boundaries inside a word, 0 of 9 quotes differ;" in evidence
+    assert "as code points, CRLF as two:" in evidence and "9 of 9 quotes differ" in evidence
 
 
 def test_utf16_is_found_from_the_evidence_alone(project, tmp_path):

@@ -57,12 +57,48 @@ class Span:
 
 
 @dataclass
+class Score:
+    """How well a reading fits: counts of each kind of misplaced boundary."""
+
+    boundaries: int = 0
+    outside: int = 0  # beyond the end of the text
+    split: int = 0  # between the units of one character
+    midword: int = 0  # inside a word
+    in_crlf: int = 0  # between a CR and its LF
+    edges: int = 0  # a selection starting or ending with a space
+    quotes: int = 0  # selections that carry a quote
+    quotes_wrong: int = 0  # ... whose quote is not the selected text
+
+    @property
+    def penalty(self) -> int:
+        return (WEAK_MARGIN * self.quotes_wrong + 2 * self.in_crlf + self.midword
+                + self.edges)
+
+    def key(self) -> tuple[int, int, int]:
+        """Impossible boundaries first, then the penalty: lower is better."""
+        return self.outside, self.split, self.penalty
+
+    def describe(self) -> str:
+        """``3 of 606 boundaries inside a word, 0 of 303 quotes differ``."""
+        parts = [f"{self.midword} of {self.boundaries} boundaries inside a word"]
+        if self.quotes:
+            parts.append(f"{self.quotes_wrong} of {self.quotes} quotes differ")
+        for count, what in ((self.outside, "beyond the text"),
+                            (self.split, "inside a character"),
+                            (self.in_crlf, "inside a CRLF"),
+                            (self.edges, "selection edges on a space")):
+            if count:
+                parts.append(f"{count} {what}")
+        return ", ".join(parts)
+
+
+@dataclass
 class Choice:
     """The reading chosen for one source, and how sure the choice is."""
 
     reading: Reading
     distinct: int  # how many readings select different text for this source
-    scores: dict[Reading, tuple[int, int, int]] = field(default_factory=dict)
+    scores: dict[Reading, Score] = field(default_factory=dict)
     runner_up: Reading | None = None
     weak: bool = False
 
@@ -75,24 +111,16 @@ class Choice:
         return self.reading.describe(crlf=has_crlf)
 
     def evidence(self) -> str:
-        """``"penalty 0; read as code points, CRLF as two: penalty 27"``: the winner's score
-        and the runner-up's."""
-        best = self.scores[self.reading]
-        text = _score_text(best)
-        if self.runner_up is not None:
-            text += f"; read as {self.runner_up.describe()}: {_score_text(self.scores[self.runner_up])}"
+        """The winner's score, then the runner-up's, and the standard reading's when it is
+        neither: ``3 of 606 boundaries inside a word; as code points, CRLF as two: 335 of
+        606 boundaries inside a word``."""
+        text = self.scores[self.reading].describe()
+        others = [self.runner_up] if self.runner_up is not None else []
+        if Reading() in self.scores and Reading() not in (self.reading, *others):
+            others.append(Reading())
+        for other in others:
+            text += f"; as {other.describe()}: {self.scores[other].describe()}"
         return text
-
-
-def _score_text(score: tuple[int, int, int]) -> str:
-    outside, split, penalty = score
-    parts = []
-    if outside:
-        parts.append(f"{outside} outside the text")
-    if split:
-        parts.append(f"{split} inside a character")
-    parts.append(f"penalty {penalty}")
-    return ", ".join(parts)
 
 
 def readings(unit: str | None = None) -> list[Reading]:
@@ -118,35 +146,35 @@ def _midword(text: str, pos: int) -> bool:
     return 0 < pos < len(text) and text[pos - 1].isalnum() and text[pos].isalnum()
 
 
-def score(src: SourceText, spans: list[Span], reading: Reading) -> tuple[int, int, int]:
-    """(boundaries outside the text, boundaries inside a character, penalty) of a reading."""
+def score(src: SourceText, spans: list[Span], reading: Reading) -> Score:
+    """How well ``reading`` puts ``spans`` on ``src`` (see the module doc)."""
     inside_crlf = _inside_crlf(src, reading.unit) if src.has_crlf and not \
         reading.crlf_as_one else set()
-    outside = split = penalty = 0
+    size = src.length(crlf_as_one=reading.crlf_as_one, unit=reading.unit)
+    result = Score()
     for span in spans:
         mapped = []
         for pos in (span.start, span.end):
+            result.boundaries += 1
             where = src.map(pos, crlf_as_one=reading.crlf_as_one, unit=reading.unit)
             if where is None:
-                if 0 <= pos <= src.length(crlf_as_one=reading.crlf_as_one, unit=reading.unit):
-                    split += 1
+                if 0 <= pos <= size:
+                    result.split += 1
                 else:
-                    outside += 1
+                    result.outside += 1
                 continue
             mapped.append(where)
-            if _midword(src.text, where):
-                penalty += 1
-            if pos in inside_crlf:
-                penalty += 2
+            result.midword += _midword(src.text, where)
+            result.in_crlf += pos in inside_crlf
         if len(mapped) == 2 and mapped[1] > mapped[0]:
             chosen = src.text[mapped[0]:mapped[1]]
-            penalty += chosen[0].isspace() + chosen[-1].isspace()
+            result.edges += chosen[0].isspace() + chosen[-1].isspace()
         quote = _quote_key(span.quote)
-        if quote is not None and len(mapped) == 2:
-            got = _squash(src.text[mapped[0]:mapped[1]])
-            if got[:len(quote)] != quote:
-                penalty += WEAK_MARGIN
-    return outside, split, penalty
+        if quote is not None:
+            result.quotes += 1
+            got = _squash(src.text[mapped[0]:mapped[1]]) if len(mapped) == 2 else ""
+            result.quotes_wrong += got[:len(quote)] != quote
+    return result
 
 
 def _inside_crlf(src: SourceText, unit: str) -> set[int]:
@@ -176,19 +204,19 @@ def choose(src: SourceText, spans: list[Span], *, unit: str | None = None,
         candidates.remove(prefer)
         candidates.insert(0, prefer)
     if not spans:
-        return Choice(candidates[0], 1, {candidates[0]: (0, 0, 0)})
+        return Choice(candidates[0], 1, {candidates[0]: Score()})
     # Readings that select the same text for every boundary are one choice.
     groups: dict[tuple, Reading] = {}
     for reading in candidates:
         groups.setdefault(_signature(src, spans, reading), reading)
     options = list(groups.values())
     scores = {r: score(src, spans, r) for r in options}
-    ranked = sorted(options, key=lambda r: (scores[r], options.index(r)))
+    ranked = sorted(options, key=lambda r: (scores[r].key(), options.index(r)))
     best = ranked[0]
     choice = Choice(best, len(options), scores)
     if len(ranked) > 1:
         second = ranked[1]
         choice.runner_up = second
-        a, b = scores[best], scores[second]
+        a, b = scores[best].key(), scores[second].key()
         choice.weak = a[:2] == b[:2] and b[2] - a[2] < WEAK_MARGIN
     return choice
