@@ -74,8 +74,8 @@ def test_merge_counts_only_new_cases(tmp_path):
     out = tmp_path / "p.qdpx"
     export_qdpx(full, out)
     report = import_qdpx(full, out, merge=True)
-    assert report.cases == 0
-    assert "0 cases" in report.summary()
+    assert report.cases == 0 and report.coders_added == 0
+    assert "0 cases, 0 coders" in report.summary()
     partial = Project.memory()
     partial.case_id("DRS01")
     from refi_helpers import JUAN

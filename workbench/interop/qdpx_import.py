@@ -66,7 +66,8 @@ class ImportReport:
     duplicate_codings: int = 0
     memos: int = 0
     cases: int = 0
-    coders: list[str] = field(default_factory=list)
+    coders: list[str] = field(default_factory=list)  # every coder the file's work went to
+    coders_added: int = 0  # of those, how many were new to the project
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     positions: dict[str, str] = field(default_factory=dict)  # source name -> unit read
@@ -77,7 +78,7 @@ class ImportReport:
                 + (f" ({self.matched_documents} matched existing ones)"
                    if self.matched_documents else "")
                 + f", {self.codes_added} codes added, {self.codings} codings, "
-                  f"{self.memos} memos, {self.cases} cases, {len(self.coders)} coders")
+                  f"{self.memos} memos, {self.cases} cases, {self.coders_added} coders")
         if self.duplicate_codings:
             text += f"; {self.duplicate_codings} codings were already present"
         if self.ignored:
@@ -971,4 +972,5 @@ def import_qdpx(project: Project, path: str | os.PathLike[str], *, merge: bool =
         targets = writer.codings(code_ids)
         writer.memos(targets)
         writer.restore()
+        report.coders_added = len(writer.new_names["coders"])
     return report
