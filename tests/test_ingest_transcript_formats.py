@@ -143,3 +143,10 @@ def test_a_first_block_of_timestamped_turns_is_not_a_header(tmp_path):
     parsed = read_transcript(path)
     assert [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns][:2] == [
         ("Ana", "Hola Luis"), ("Luis", "Hola Ana")]
+
+
+def test_a_single_line_ending_in_a_time_is_not_a_speaker(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Notes from the visit to Piura.\nMeeting 2:30\nWe met the director.\n",
+                    encoding="utf-8")
+    assert read_transcript(path).turns == []

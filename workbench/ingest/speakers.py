@@ -179,13 +179,15 @@ def find_labels(text: str, known: frozenset[str] | set[str] = frozenset()) -> li
 
     labels = []
     header_end = _header_end(text)
+    lone_lines = sum(1 for match, _, _ in candidates if match.group("lone") is not None)
     for match, name, bracketed in candidates:
         if not accepted(name, bracketed):
             continue
         if match.start() < header_end and _header_value(text, match.end()):
             continue
-        if match.group("lone") is not None and not (name_like(name) or _ROLE.match(name)):
-            continue  # "Name  0:05" lines must look like a name
+        if match.group("lone") is not None and not (
+                lone_lines >= 2 and (name_like(name) or _ROLE.match(name))):
+            continue  # "Name  0:05" lines must look like a name, and come more than once
         clock = (match.group("time") or match.group("time2") or match.group("time3")
                  or match.group("time4"))
         labels.append(
