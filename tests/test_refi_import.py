@@ -107,7 +107,9 @@ def test_crlf_counted_as_one_character(project, tmp_path):
         ("atlas", "Topic", "ana", "Tercera"), ("atlas", "Topic/Sub", "ana", "votos"),
         ("strict", "Topic", "ana", "Tercera"), ("strict", "Topic/Sub", "ana", "votos"),
     ]
-    assert any("'atlas'" in n and "one character" in n for n in report.notes)
+    assert report.positions == {"atlas": "code points, CRLF as one",
+                                "strict": "code points, CRLF as two"}
+    assert any("'atlas'" in n and "CRLF as one" in n for n in report.notes)
     assert not any("'strict'" in n for n in report.notes)
 
 

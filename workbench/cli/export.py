@@ -13,14 +13,21 @@ def export_cmd() -> None:
     """Export the project: REFI-QDA, quotations, matrices and codings for papers."""
 
 
+POSITION_UNITS = ("codepoints", "utf16", "bytes")
+
+
 @export_cmd.command(name="qdpx")
 @click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--positions", type=click.Choice(POSITION_UNITS), default="codepoints",
+              show_default=True,
+              help="Unit of selection positions: code points (the standard), UTF-16 code units "
+                   "(as NVivo for Windows reads them) or UTF-8 bytes.")
 @click.pass_context
-def qdpx_cmd(ctx: click.Context, out: str) -> None:
+def qdpx_cmd(ctx: click.Context, out: str, positions: str) -> None:
     """Write the whole project as a REFI-QDA project (.qdpx)."""
     from workbench.interop.qdpx import export_qdpx
 
-    summary = export_qdpx(open_project(ctx), out)
+    summary = export_qdpx(open_project(ctx), out, positions=positions)
     click.echo(summary.summary())
 
 
@@ -105,12 +112,16 @@ def codings_cmd(ctx: click.Context, out: str, coder: str | None, where: tuple[st
                    "GUID then path, coders by name).")
 @click.option("--max-size", "max_size", type=click.IntRange(min=1), default=2048,
               show_default=True, metavar="MB", help="Refuse archives that expand beyond this.")
+@click.option("--positions", type=click.Choice(POSITION_UNITS), default=None,
+              help="Unit the file's selection positions count (default: decided per source "
+                   "from where the selections fall, and named in the summary).")
 @click.pass_context
-def import_qdpx_cmd(ctx: click.Context, file: str, merge: bool, max_size: int) -> None:
+def import_qdpx_cmd(ctx: click.Context, file: str, merge: bool, max_size: int,
+                    positions: str | None) -> None:
     """Import a REFI-QDA project (.qdpx) into this project (a new one unless --merge)."""
     from workbench.interop.qdpx import Limits, import_qdpx
 
     report = import_qdpx(open_project(ctx, create=True), file, merge=merge,
-                         limits=Limits(max_total=max_size * 1024**2))
+                         limits=Limits(max_total=max_size * 1024**2), positions=positions)
     for line in report.lines():
         click.echo(line)

@@ -19,19 +19,32 @@ from workbench.documents import LANGUAGES
 @click.option("--force", is_flag=True, help="Import text that is already in the project.")
 @click.option("--language", type=click.Choice(LANGUAGES),
               help="Language for sentence splitting (set while the project has no documents).")
+@click.option("--dry-run", "dry_run", is_flag=True,
+              help="Show the speakers found and the first turn of each; write nothing.")
 @click.pass_context
 def import_cmd(ctx: click.Context, files: tuple[str, ...], case: str | None, name: str | None,
-               force: bool, language: str | None) -> None:
+               force: bool, language: str | None, dry_run: bool) -> None:
     """Import transcripts (.txt, .md, .docx, .odt, .vtt, .srt) as documents.
 
     Every file is checked before anything is stored: if one file is broken, nothing is
-    imported and the project is left as it was.
+    imported and the project is left as it was. With --dry-run, the files are only read and
+    the turn detection is shown (speakers, and the first turn of each), so a wrong guess is
+    seen before importing; no project is opened or created.
     """
     from workbench.errors import WorkbenchError
     from workbench.ingest.summary import document_rows
 
     if name is not None and len(files) != 1:
         raise WorkbenchError("--name needs exactly one file")
+    if dry_run:
+        from workbench.ingest import document_name, read_transcript
+        from workbench.ingest.preview import turn_report
+
+        for file in files:
+            report = turn_report(name or document_name(file), read_transcript(file))
+            for line in report.lines():
+                click.echo(line)
+        return
     path = Path(ctx.find_root().obj["project_path"])
     existed = path.exists()
     project = open_project(ctx, create=True)

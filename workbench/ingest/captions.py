@@ -9,7 +9,9 @@ Speakers come from WebVTT voice tags (``<v Ana>``, ``<v.loud Ana>``) and from ``
 the start of a caption line (decided with the same heuristics as plain text, see
 ``workbench.ingest.speakers``). A caption without a speaker continues the last speaker's
 turn, and consecutive cues of one speaker merge into one turn that keeps the start time of
-its first cue and the end time of its last. The stored text shows one turn per paragraph as
+its first cue and the end time of its last. Captions with no speaker at all (an SRT file from
+a subtitle tool) are cut into turns at pauses of ``PAUSE`` seconds or more, so their times
+still place each passage. The stored text shows one turn per paragraph as
 ``Name: what was said``; turn offsets cover what was said, not the label.
 """
 
@@ -29,6 +31,7 @@ _CLOCK = r"(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3}"
 _TIMING = re.compile(rf"^\s*({_CLOCK})\s*-->\s*({_CLOCK})(?:\s.*)?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)*(?:\s+([^>]*))?>|</v>")
 _TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+PAUSE = 2.0
 
 
 @dataclass(slots=True)
@@ -169,7 +172,8 @@ def _transcript(cues: list[Cue], fmt: str, encoding: str, source: str) -> Parsed
             text = text[skip:].strip()
             if not text:
                 continue
-        if groups and groups[-1][0] == speaker:
+        pause = speaker is None and groups and piece.cue.start - groups[-1][3] >= PAUSE
+        if groups and groups[-1][0] == speaker and not pause:
             name, texts, start, _end = groups[-1]
             texts.append(text)
             groups[-1] = (name, texts, start, max(_end, piece.cue.end))

@@ -3,14 +3,26 @@
 Transcribers mark who speaks in a handful of ways: ``Name:`` or ``NAME:`` at the start of a
 line (often with a tab after the colon), multi-word labels such as ``Dr. Rosa Quispe:`` or
 ``Entrevistador:``, ``[Name]`` prefixes, ``Speaker 1:``, sometimes after a timestamp such as
-``[00:12:31]`` and, in Markdown, in bold (``**Ana:**``). A line without a label continues the
-turn of the last speaker.
+``[00:12:31]`` and, in Markdown, in bold (``**Ana:**``). Transcription services add their own:
+
+- ``[id1] hello, I like the course`` (QualCoder's example transcripts): a bracketed id, the
+  text on the same line;
+- ``Ana Pérez  0:05`` alone on a line, the text on the next lines (Otter);
+- ``Ana Pérez (00:00:05):`` and ``Speaker 1 (00:00):`` with the text on the same or the next
+  lines (Rev, Descript);
+- ``[00:01:23] Ana: text`` (a timestamp before the label).
+
+A timestamp in any of these becomes the turn's start time. A line without a label continues
+the turn of the last speaker.
 
 The difficulty is what is *not* a speaker: ``Note: ...``, ``http://...``, ``10:30``, or a
 sentence that happens to contain a colon ("The problem was simple: ..."). Labels must look like
 names (short, few words, starting with a letter, capitalised), obvious non-speakers are
 listed, and once two labels repeat (a dialogue is established) a label that occurs only once
 is trusted only when it looks unmistakably like a speaker label (``Speaker 3``, ``DR. LÓPEZ``).
+A header block at the top (a title or a ``Date:`` line, then a blank line) may list people as
+``Interviewer: Daniel Ferreyra (research team)``: such a line, whose value is a name or an id
+rather than something said, is part of the header, not a turn.
 
 Turn offsets cover what was said, after the label: ``text[turn.start:turn.end]`` is the
 utterance, while the text itself keeps the label visible.
@@ -28,6 +40,7 @@ MAX_NAME_CHARS = 40
 MAX_NAME_WORDS = 5
 
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+_NAME = rf"[^\W\d_][^:\n*_\[\]]{{0,{MAX_NAME_CHARS - 1}}}?"
 _LABEL = re.compile(
     rf"""
     ^[ \t]*
@@ -35,7 +48,9 @@ _LABEL = re.compile(
       |(?P<time2>{_TIME})[ \t]+[-–]?[ \t]*)?
     (?:
         \[(?P<bracket>[^\]\n]{{1,{MAX_NAME_CHARS}}})\](?:[ \t]*:)?   # [Name] or [Name]:
-      | (?:\*\*|__)?(?P<name>[^\W\d_][^:\n*_\[\]]{{0,{MAX_NAME_CHARS - 1}}}?)
+      | (?P<lone>{_NAME})[ \t]+(?P<time4>{_TIME})[ \t]*$            # Name  0:05 (a line)
+      | (?:\*\*|__)?(?P<name>{_NAME})
+        (?:[ \t]*[\[(](?P<time3>{_TIME})[\])])?                      # Name (00:00:05):
         (?:\*\*|__)?:(?:\*\*|__)?                                   # Name:  **Name:**
     )
     (?=[ \t]|$)
@@ -55,7 +70,8 @@ NOT_SPEAKERS = frozenset(
     asistentes observation observación observacion observations comment comentario comments
     translation traducción traduccion inaudible laughs laughter laughing risas risa crosstalk
     pause pausa silence silencio music música musica noise ruido applause aplausos end fin start
-    inicio see ver cf answer total edit editado edited update
+    inicio see ver cf answer total edit editado edited update unclear indistinct inaudible
+    background cough coughs sighs sigh overlapping overlap incomprehensible ininteligible
     """.split()
 )
 _CONNECTORS = frozenset("de del la las los y e van von da das do dos di du le el al bin".split())
@@ -140,7 +156,8 @@ def find_labels(text: str, known: frozenset[str] | set[str] = frozenset()) -> li
     candidates: list[tuple[re.Match[str], str, bool]] = []
     for match in _LABEL.finditer(text):
         bracketed = match.group("bracket") is not None
-        name = clean_name(match.group("bracket") if bracketed else match.group("name"))
+        raw = match.group("bracket") if bracketed else match.group("name") or match.group("lone")
+        name = clean_name(raw)
         if plausible_name(name):
             candidates.append((match, name, bracketed))
     if not candidates:
@@ -152,8 +169,8 @@ def find_labels(text: str, known: frozenset[str] | set[str] = frozenset()) -> li
     def accepted(name: str, bracketed: bool) -> bool:
         if name in known:
             return True
-        if bracketed:
-            return name_like(name)
+        if bracketed:  # [Ana], [Interviewer], and ids such as [id1] or [P2]
+            return name_like(name) or bool(_ROLE.match(name)) or counts[name] >= 2
         if counts[name] >= 2:
             return name_like(name) or len(name.split()) <= 2
         if not name_like(name):
@@ -161,15 +178,64 @@ def find_labels(text: str, known: frozenset[str] | set[str] = frozenset()) -> li
         return not dialogue or unmistakable(name)
 
     labels = []
+    header_end = _header_end(text)
+    lone_lines = sum(1 for match, _, _ in candidates if match.group("lone") is not None)
     for match, name, bracketed in candidates:
         if not accepted(name, bracketed):
             continue
-        clock = match.group("time") or match.group("time2")
+        if match.start() < header_end and _header_value(text, match.end()):
+            continue
+        if match.group("lone") is not None and not (
+                lone_lines >= 2 and (name_like(name) or _ROLE.match(name))):
+            continue  # "Name  0:05" lines must look like a name, and come more than once
+        clock = (match.group("time") or match.group("time2") or match.group("time3")
+                 or match.group("time4"))
         labels.append(
             Label(match.start(), match.end(), name, bracketed,
                   parse_clock(clock) if clock else None)
         )
     return labels
+
+
+_HEADER_KEY = re.compile(r"^[ \t]*(?:\*\*)?([^\W\d_][\w .-]{0,20}?)(?:\*\*)?:", re.MULTILINE)
+_CODE_ID = re.compile(r"^[A-Z]{2,}[-_]?\d+$")
+
+
+def _header_end(text: str) -> int:
+    """Where a header block ends (0 when the text has none).
+
+    A header is the text before the first blank line, at most 8 lines and not the whole text,
+    that has a title line without a label, or a ``Date:``-like field.
+    """
+    blank = re.search(r"\n[ \t]*\n", text)
+    if blank is None:
+        return 0
+    lines = [line for line in text[:blank.start()].split("\n") if line.strip()]
+    if not lines or len(lines) > 8:
+        return 0
+    keys = [m.group(1).strip().lower() for line in lines
+            if (m := _HEADER_KEY.match(line)) is not None]
+    titled = any(_HEADER_KEY.match(line) is None and _LABEL.match(line) is None
+                 for line in lines)
+    fields = any(k in NOT_SPEAKERS for k in keys)
+    return blank.start() if titled or fields else 0
+
+
+def _header_value(text: str, pos: int) -> bool:
+    """Whether the rest of the line at ``pos`` is a header value (a name or an id), not speech.
+
+    ``Daniel Ferreyra (research team)``, ``ACA01``: yes. ``Hello.``, ``Good morning``: no.
+    """
+    end = text.find("\n", pos)
+    value = text[pos:end if end >= 0 else len(text)].strip()
+    if not value or re.search(r"[.?!¿¡…]", value):
+        return False
+    bare = re.sub(r"\([^)]*\)", "", value).split(",")[0].strip()
+    if _CODE_ID.match(bare):
+        return True
+    words = bare.split()
+    return 2 <= len(words) <= 5 and name_like(bare) or (bare != value and bool(words)
+                                                        and name_like(bare))
 
 
 def detect_turns(text: str) -> list[ParsedTurn]:

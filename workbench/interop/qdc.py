@@ -156,6 +156,7 @@ class ParsedCodes:
     by_ref: dict[str, CodebookEntry] = field(default_factory=dict)  # file GUID -> entry
     note_refs: dict[int, list[str]] = field(default_factory=dict)  # id(entry) -> NoteRefs
     notes: list[str] = field(default_factory=list)
+    ignored_sets: int = 0  # sets that became neither a group nor matched one
 
     def walk(self) -> list[CodebookEntry]:
         out: list[CodebookEntry] = []
@@ -266,6 +267,7 @@ def apply_sets(parsed: ParsedCodes, sets_el: Any | None) -> None:
         members = [parsed.by_ref[r] for r in refs if r in parsed.by_ref]
         label = f"set {name!r}" if name else "a set without a name"
         if not members:
+            parsed.ignored_sets += 1
             if refs or xmlsafe.child(set_el, "MemberSource") is not None:
                 parsed.notes.append(f"{label} skipped: it names no code of the codebook")
             continue
@@ -274,9 +276,11 @@ def apply_sets(parsed: ParsedCodes, sets_el: Any | None) -> None:
             if not name or any(e.name == name for e in parsed.entries):
                 parsed.notes.append(f"{label} skipped: a top-level code has that name "
                                     "(or the set has none)")
+                parsed.ignored_sets += 1
                 continue
             if any(id(m) in claimed for m in members):
                 parsed.notes.append(f"{label} skipped: some of its codes are in an earlier set")
+                parsed.ignored_sets += 1
                 continue
             group = CodebookEntry(name=name, path=name, line=set_el.sourceline or 0,
                                   guid=norm_guid(xmlsafe.attr(set_el, "guid")))
@@ -296,6 +300,7 @@ def apply_sets(parsed: ParsedCodes, sets_el: Any | None) -> None:
             continue  # the set mirrors an existing group (as in our own exports)
         parsed.notes.append(f"{label} skipped: its codes are nested in different groups; "
                             "workbench groups codes by their hierarchy only")
+        parsed.ignored_sets += 1
 
 
 def to_codebook(parsed: ParsedCodes, *, source: str) -> Codebook:

@@ -9,7 +9,10 @@ Mapping: a coder is a ``User`` (GUID derived from the name), a coding is a
 ``PlainTextSelection`` holding one ``Coding`` (the selection's GUID is derived from the
 coding's), a memo is a ``Note`` referenced from what it annotates (the project, a source, a
 code or a coding), a case is a ``Case`` with ``VariableValue``s and ``SourceRef``s to its
-documents, and each top-level code with subcodes is also a ``Set``.
+documents, and each top-level code with subcodes is also a ``Set``. The codebook's description
+is the project's ``Description``. Whatever REFI-QDA has no element for (done marks, document
+languages, turns and sentences, keywords and examples ...) goes into ``workbench/extension.json``
+(see ``workbench.interop.extension``), which other tools ignore.
 """
 
 from __future__ import annotations
@@ -26,10 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
-from workbench.interop import xmlsafe
+from workbench.interop import extension, xmlsafe
 from workbench.interop.ids import coder_guid, norm_guid, stable_guid
 from workbench.interop.output import write_atomic
 from workbench.interop.qdc import append_codes, code_sets
+from workbench.interop.textmap import UNITS, unit_offsets
 from workbench.project import Project, now, typed_value
 
 VARIABLE_TYPES = {"text": "Text", "integer": "Integer", "float": "Float", "boolean": "Boolean",
@@ -88,8 +92,13 @@ def _variable_value(typ: str, raw: str | None) -> tuple[str, str] | None:
     return "TextValue", str(value)
 
 
-def project_element(project: Project, summary: ExportSummary) -> tuple[Any, dict[str, str]]:
-    """The validated ``Project`` element and the source files (archive name -> text)."""
+def project_element(project: Project, summary: ExportSummary,
+                    positions: str = "codepoints") -> tuple[Any, dict[str, str]]:
+    """The validated ``Project`` element and the source files (archive name -> text).
+
+    ``positions`` is the unit selection positions count: code points (the standard's reading,
+    and ours), or ``utf16`` code units as NVivo for Windows reads them, or UTF-8 ``bytes``.
+    """
     from lxml import etree
 
     ns = xmlsafe.PROJECT_NS
@@ -193,13 +202,15 @@ def project_element(project: Project, summary: ExportSummary) -> tuple[Any, dict
                                               "plainTextPath": f"internal://{guid}.txt",
                                               **_dt(imported_at)})
             files[f"sources/{guid}.txt"] = text
+            units = unit_offsets(text, positions) if by_doc.get(did) else []
             for cid, cguid, _d, code_id, coder_id, start, end, created in by_doc.get(did, []):
                 coding_guid = _guid(cguid, "coding", str(cid))
                 user = {"creatingUser": user_guid[coder_id]} if coder_id in user_guid else {}
                 sel = sub(src, "PlainTextSelection", {
                     "guid": stable_guid("selection", coding_guid),
                     "name": text[start:end][:60].replace("\n", " "),
-                    "startPosition": str(start), "endPosition": str(end), **user, **_dt(created)})
+                    "startPosition": str(units[start]), "endPosition": str(units[end]), **user,
+                    **_dt(created)})
                 coding = sub(sel, "Coding", {"guid": coding_guid, **user, **_dt(created)})
                 sub(coding, "CodeRef", {"targetGUID": code_guid[code_id]})
                 for note in refs.get(("coding", cid), []):
@@ -231,6 +242,9 @@ def project_element(project: Project, summary: ExportSummary) -> tuple[Any, dict
             sub(set_el, "Description", text=f"The code group {sname} and its subcodes")
             for member in members:
                 sub(set_el, "MemberCode", {"targetGUID": member})
+    description = project.setting("codebook.description")
+    if description:
+        sub(root, "Description", text=description)
     for note in refs.get(("project", None), []):
         sub(root, "NoteRef", {"targetGUID": note})
 
@@ -238,14 +252,20 @@ def project_element(project: Project, summary: ExportSummary) -> tuple[Any, dict
     return root, files
 
 
-def export_qdpx(project: Project, path: str | os.PathLike[str]) -> ExportSummary:
-    """Write the whole project to ``path`` as a ``.qdpx`` archive."""
+def export_qdpx(project: Project, path: str | os.PathLike[str], *,
+                positions: str = "codepoints") -> ExportSummary:
+    """Write the whole project to ``path`` as a ``.qdpx`` archive (positions in ``positions``)."""
+    from workbench.errors import WorkbenchError
+
+    if positions not in UNITS:
+        raise WorkbenchError(f"unknown position unit {positions!r} (use {', '.join(UNITS)})")
     summary = ExportSummary(str(path))
-    root, files = project_element(project, summary)
+    root, files = project_element(project, summary, positions)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("project.qde", xmlsafe.serialise(root))
         for name, text in files.items():
             zf.writestr(name, text.encode("utf-8"))
+        zf.writestr(extension.NAME, extension.dumps(extension.collect(project, positions)))
     write_atomic(path, buf.getvalue())
     return summary

@@ -9,13 +9,19 @@ bad file leaves the project untouched. Real tools bend the standard, so reading 
 - sources that only have a ``.docx`` (``richTextPath``): the text is taken from its paragraphs,
   one line each;
 - any namespace, or none: elements are matched by their local names; empty ``<Sets/>``;
-- selections that count a CRLF as one character (as ATLAS.ti does) or as two: decided per source
-  by ``textmap.choose_counting``; positions are mapped onto our normalised text;
+- positions counted in code points, UTF-16 code units (NVivo for Windows) or UTF-8 bytes, with
+  a CRLF as one character (ATLAS.ti) or two: decided per source by ``positions.choose`` (or
+  fixed by the caller's ``positions``), named in the report, and mapped onto our normalised
+  text;
 - missing names get one (``Source 3``, ``Case 2``, ``Unnamed code 1``), and invalid GUIDs a
   new one.
 
 Whatever cannot be imported (pictures, audio, PDFs, selections outside the text, codings of
-unknown codes ...) is skipped and listed with its reason in the returned ``ImportReport``.
+unknown codes ...) is skipped and listed with its reason in the returned ``ImportReport``, and
+every element workbench has no place for is counted by kind (``ignored: 3 sets, 1 graph``):
+nothing is dropped without a word. Every declared user becomes a coder, coded or not; a
+coding's time and creator come from the ``Coding`` or, failing that, from its
+``PlainTextSelection`` (NVivo puts them there).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 import io
 import os
 import posixpath
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,12 +37,13 @@ from typing import Any
 from workbench.codebook import Codebook, load_parsed
 from workbench.documents import add_document
 from workbench.errors import InputFileError, WorkbenchError
-from workbench.ingest.base import ParsedTranscript
-from workbench.interop import xmlsafe
+from workbench.ingest.base import ParsedTranscript, ParsedTurn
+from workbench.interop import extension, xmlsafe
 from workbench.interop.archive import Limits, SafeArchive, open_archive
 from workbench.interop.ids import norm_guid
+from workbench.interop.positions import Choice, Reading, Span, choose
 from workbench.interop.qdc import ParsedCodes, apply_sets, read_codes, ref_key
-from workbench.interop.textmap import SourceText, choose_counting, source_text
+from workbench.interop.textmap import UNITS, SourceText, source_text
 from workbench.project import Project, new_guid, now
 from workbench.textnorm import normalise, sha256
 
@@ -58,26 +66,108 @@ class ImportReport:
     duplicate_codings: int = 0
     memos: int = 0
     cases: int = 0
-    coders: list[str] = field(default_factory=list)
+    coders: list[str] = field(default_factory=list)  # every coder the file's work went to
+    coders_added: int = 0  # of those, how many were new to the project
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    positions: dict[str, str] = field(default_factory=dict)  # source name -> unit read
+    ignored: Counter = field(default_factory=Counter)  # element kind -> how many
 
     def summary(self) -> str:
         text = (f"{self.source}: {self.documents} documents imported"
                 + (f" ({self.matched_documents} matched existing ones)"
                    if self.matched_documents else "")
                 + f", {self.codes_added} codes added, {self.codings} codings, "
-                  f"{self.memos} memos, {self.cases} cases")
+                  f"{self.memos} memos, {self.cases} cases, {self.coders_added} coders")
         if self.duplicate_codings:
             text += f"; {self.duplicate_codings} codings were already present"
+        if self.ignored:
+            text += f"; ignored: {self.ignored_text()}"
         return text
+
+    def ignored_text(self) -> str:
+        """``3 sets, 1 graph``: what the file holds that workbench has no place for."""
+        return ", ".join(f"{n} {_plural(kind, n)}" for kind, n in self.ignored.most_common())
+
+    def positions_text(self) -> str:
+        """The unit each source's positions were read in, grouped: ``code points in 2
+        sources; UTF-16 code units, CRLF as two in 'NVivo 1'``."""
+        groups: dict[str, list[str]] = {}
+        for name, unit in self.positions.items():
+            groups.setdefault(unit, []).append(name)
+        parts = []
+        for unit, names in groups.items():
+            where = (", ".join(repr(n) for n in names) if len(names) <= 5
+                     else f"{len(names)} sources")
+            parts.append(f"{unit} in {where}")
+        return "; ".join(parts)
 
     def lines(self) -> list[str]:
         """The summary, then every note and every skipped item, one per line."""
         out = [self.summary()]
+        if self.positions:
+            out.append("positions: " + self.positions_text())
         out += [f"note: {n}" for n in self.notes]
         out += [f"skipped: {s}" for s in self.skipped]
         return out
+
+
+def _plural(kind: str, n: int) -> str:
+    if n == 1:
+        return kind
+    return kind + ("es" if kind.endswith(("s", "x", "ch")) else "s")
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def _kind(el: Any, parent: Any | None) -> str:
+    """A readable name for an element kind: ``PictureSource`` -> ``picture source``."""
+    words = _CAMEL.sub(" ", xmlsafe.local(el) or "element").lower()
+    if words in ("description", "variable value", "note ref") and parent is not None:
+        owner = _CAMEL.sub(" ", xmlsafe.local(parent)).lower()
+        owner = "source" if owner.endswith("source") else owner
+        words = f"{owner} {words}"
+    return words
+
+
+# Which children of which element the import represents. Anything else is counted as ignored
+# (its descendants with it). ``Sets`` are judged by ``apply_sets``; ``*`` is any value element.
+_GRAMMAR: dict[str, set[str]] = {
+    "Project": {"Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Sets",
+                "Description", "NoteRef"},
+    "Users": {"User"}, "User": set(),
+    "CodeBook": {"Codes"}, "Codes": {"Code"}, "Code": {"Code", "Description", "NoteRef"},
+    "Variables": {"Variable"}, "Variable": set(),
+    "Cases": {"Case"}, "Case": {"VariableValue", "SourceRef"},
+    "VariableValue": {"VariableRef", *VALUE_ELEMENTS},
+    "Sources": {"TextSource"},
+    "TextSource": {"PlainTextContent", "PlainTextSelection", "Coding", "NoteRef"},
+    "PlainTextSelection": {"Coding", "NoteRef"}, "Coding": {"CodeRef", "NoteRef"},
+    "Notes": {"Note"}, "Note": {"PlainTextContent"},
+}
+
+
+def count_ignored(root: Any, report: ImportReport) -> None:
+    """Count every element (with its subtree) the import has no place for, by kind."""
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        allowed = _GRAMMAR.get(xmlsafe.local(el))
+        if allowed is None:
+            continue
+        for child in el:
+            name = xmlsafe.local(child)
+            if not name:
+                continue
+            if name in allowed:
+                stack.append(child)
+            elif name in ("Graphs", "Links") and xmlsafe.local(el) == "Project":
+                for item in child:
+                    if xmlsafe.local(item):
+                        report.ignored[_kind(item, child)] += 1
+            else:
+                report.ignored[_kind(child, el)] += 1
 
 
 # --------------------------------------------------------------------------- parsed file
@@ -99,6 +189,8 @@ class _Selection:
     codings: list[_Coding]
     notes: list[str]
     place: str
+    quote: str | None = None
+    created: str | None = None
 
 
 @dataclass
@@ -110,7 +202,7 @@ class _Source:
     whole: list[_Coding]  # codings of the source as a whole
     notes: list[str]
     place: str
-    crlf_as_one: bool = False
+    reading: Reading = field(default_factory=Reading)
     doc_id: int | None = None
 
 
@@ -128,6 +220,7 @@ class _Note:
     text: str
     user: str | None
     created: str | None
+    modified: str | None = None
 
 
 @dataclass
@@ -141,6 +234,8 @@ class _Parsed:
     sources: list[_Source]
     notes: dict[str, _Note]
     project_notes: list[str]
+    description: str | None = None
+    extension: dict[str, Any] | None = None
 
 
 class _Reader:
@@ -264,7 +359,8 @@ class _Reader:
             self.skip(what, "its text is empty")
             return None
         if not name:
-            name = f"Source {index}"
+            name = _file_stem(xmlsafe.attr(el, "plainTextPath")
+                              or xmlsafe.attr(el, "richTextPath")) or f"Source {index}"
             self.report.notes.append(f"{what} had no name; called {name!r}")
         user = ref_key(xmlsafe.attr(el, "creatingUser"))
         selections = []
@@ -278,7 +374,9 @@ class _Reader:
                 continue
             sel_user = ref_key(xmlsafe.attr(sel, "creatingUser")) or user
             selections.append(_Selection(start, end, self.codings_of(sel, sel_user),
-                                         self.note_refs(sel), splace))
+                                         self.note_refs(sel), splace,
+                                         xmlsafe.attr(sel, "name"),
+                                         xmlsafe.attr(sel, "creationDateTime")))
         return _Source(norm_guid(xmlsafe.attr(el, "guid")), name, text, selections,
                        self.codings_of(el, user), self.note_refs(el), place)
 
@@ -295,7 +393,7 @@ class _Reader:
             return None
         return _Note(guid or f"#note{index}", title, text,
                      ref_key(xmlsafe.attr(el, "creatingUser")),
-                     xmlsafe.attr(el, "creationDateTime"))
+                     xmlsafe.attr(el, "creationDateTime"), xmlsafe.attr(el, "modifiedDateTime"))
 
     def read(self, root: Any) -> _Parsed:
         users = {}
@@ -319,6 +417,9 @@ class _Reader:
         apply_sets(codes, xmlsafe.child(root, "Sets"))
         self.report.notes.extend(codes.notes)
         codes.notes = []
+        if codes.ignored_sets:
+            self.report.ignored["set"] += codes.ignored_sets
+        count_ignored(root, self.report)
 
         variables = {}
         var_el = xmlsafe.child(root, "Variables")
@@ -391,10 +492,20 @@ class _Reader:
             origin=xmlsafe.attr(root, "origin") or "", users=users, codes=codes,
             code_notes=codes.note_refs, variables=variables, cases=cases, sources=sources,
             notes=notes, project_notes=self.note_refs(root),
+            description=(xmlsafe.text_of(root, "Description") or "").strip() or None,
         )
 
 
 # --------------------------------------------------------------------------- reading
+
+
+def _file_stem(path: str | None) -> str | None:
+    """The file name in a source path without its extension, unless it is only a GUID."""
+    if not path:
+        return None
+    base = posixpath.basename(path.replace("\\", "/").split("://", 1)[-1])
+    stem = posixpath.splitext(base)[0].strip()
+    return None if not stem or norm_guid(stem) else stem
 
 
 def _find_qde(archive: SafeArchive) -> str:
@@ -417,7 +528,14 @@ def read_qdpx(path: str | os.PathLike[str], report: ImportReport,
         if xmlsafe.local(root) != "Project":
             raise InputFileError(f"not a REFI-QDA project (the root is <{xmlsafe.local(root)}>)",
                                  source=f"{path}:{qde}")
-        return _Reader(archive, report).read(root)
+        parsed = _Reader(archive, report).read(root)
+        member = archive.find(extension.NAME)
+        if member:
+            parsed.extension = extension.parse(archive.read(member), f"{path}:{member}")
+            if parsed.extension is None:
+                report.notes.append(f"{member}: not a workbench extension this version reads; "
+                                    "ignored")
+        return parsed
 
 
 # --------------------------------------------------------------------------- writing
@@ -455,14 +573,19 @@ def _turns(text: str) -> list:
 class _Writer:
     """Stores a parsed file inside the caller's transaction."""
 
-    def __init__(self, project: Project, parsed: _Parsed, report: ImportReport, merge: bool):
+    def __init__(self, project: Project, parsed: _Parsed, report: ImportReport, merge: bool,
+                 positions: str | None = None):
         self.project = project
         self.conn = project.conn
         self.p = parsed
         self.report = report
         self.merge = merge
+        self.positions = positions
+        self.ext = parsed.extension or {}
+        self.new_names: dict[str, set[str]] = {"coders": set(), "cases": set()}
         self.coder_ids: dict[str, int] = {}
         self.entry_ids: dict[int, int | None] = {}
+        self.dates_fixed = False
 
     def coder(self, user: str | None) -> int:
         if user and user in self.p.users:
@@ -476,20 +599,85 @@ class _Writer:
             if name not in self.coder_ids:
                 self.report.notes.append(f"codings without a user were given to coder {name!r}")
         if name not in self.coder_ids:
+            if not self.conn.execute("SELECT 1 FROM coders WHERE name = ?", (name,)).fetchone():
+                self.new_names["coders"].add(name)
             self.coder_ids[name] = self.project.coder_id(name)
             if name not in self.report.coders:
                 self.report.coders.append(name)
         return self.coder_ids[name]
+
+    def users(self) -> None:
+        """Every declared user becomes a coder, whether or not they coded anything."""
+        for key in self.p.users:
+            self.coder(key)
+
+    def stamp(self, raw: str | None, place: str) -> str:
+        """A file's date-time as we store it; the import time when it is missing or broken.
+
+        QualCoder writes ``2025-01-01T10:00:00+00:00Z`` (an offset *and* a ``Z``): the ``Z``
+        is dropped, with one note.
+        """
+        if not raw or not raw.strip():
+            return now()
+        value = raw.strip()
+        if re.search(r"[+-]\d\d:?\d\dZ$", value):
+            value = value[:-1]
+            if not self.dates_fixed:
+                self.report.notes.append(
+                    f"dates such as {raw!r} carry both an offset and 'Z' (as QualCoder writes "
+                    "them); read without the 'Z'")
+            self.dates_fixed = True
+        from datetime import datetime
+
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            self.report.notes.append(f"{place}: date {raw!r} is not a date-time; the import "
+                                     "time was used")
+            return now()
+        return value  # kept as written, so our own round trip is exact
+
+    def settings(self) -> None:
+        """Project settings from the extension (a new project takes them all, a merge only
+        those it lacks); a foreign project's ``Description`` becomes the codebook's."""
+        wanted = dict(self.ext.get("settings", {}))
+        if self.p.description and "codebook.description" not in wanted:
+            wanted["codebook.description"] = self.p.description
+        for key, value in wanted.items():
+            if not isinstance(key, str) or not (value is None or isinstance(value, str)):
+                continue
+            if self.merge and self.project.setting(key) is not None:
+                continue
+            self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) "
+                              "DO UPDATE SET value = excluded.value", (key, value))
 
     def codes(self) -> dict[str, int]:
         """Load the codebook; return file code reference -> code id."""
         entries = self.p.codes.walk()
         if not entries:
             return {}
+        extra = self.ext.get("codes", {})
+        for entry in entries:
+            fields = extra.get(entry.guid or "")
+            if not isinstance(fields, dict):
+                continue
+            for key in ("description", "inclusion", "exclusion"):
+                if key in fields:
+                    entry.fields[key] = fields[key]
+            for key in ("keywords", "examples"):
+                if fields.get(key):
+                    entry.fields[key] = fields[key]
         before = {c.id for c in self.project.codes()}
         load_parsed(self.project, Codebook(source=self.report.source, codes=self.p.codes.entries))
         codes = self.project.codes()
         self.report.codes_added = len([c for c in codes if c.id not in before])
+        for code in codes:
+            fields = extra.get(code.guid.upper())
+            if code.id not in before and isinstance(fields, dict):
+                self.conn.execute(
+                    "UPDATE codes SET position = coalesce(?, position), "
+                    "created_at = coalesce(?, created_at) WHERE id = ?",
+                    (fields.get("position"), fields.get("created_at"), code.id))
         by_guid = {c.guid.upper(): c.id for c in codes}
         by_path = {c.path: c.id for c in codes}
         self.entry_ids = {id(e): by_guid.get(e.guid or "", by_path.get(e.path)) for e in entries}
@@ -512,8 +700,11 @@ class _Writer:
         seen = Counter()
         for case in self.p.cases:
             seen[case.name] += 1
+            if not self.conn.execute("SELECT 1 FROM cases WHERE name = ?",
+                                     (case.name,)).fetchone():
+                self.report.cases += 1  # counted only when it is new (a merge matches by name)
+                self.new_names["cases"].add(case.name)
             case_id = self.project.case_id(case.name)
-            self.report.cases += 1
             for key, el in case.values:
                 attr_id, typ = attr_ids[key]
                 try:
@@ -559,13 +750,25 @@ class _Writer:
                     self.conn.execute("UPDATE documents SET case_id = ? WHERE id = ?",
                                       (self.project.case_id(case), src.doc_id))
                 continue
+            extra = self.ext.get("documents", {}).get(src.guid or "")
+            extra = extra if isinstance(extra, dict) else {}
+            turns, sentences = self.units(src, extra)
+            metadata = extra.get("metadata")
             doc = add_document(
-                self.project, ParsedTranscript(src.text.text, _turns(src.text.text),
-                                               source_format="qdpx"),
-                name=src.name, case=case, source_path=self.report.source, force=True)
+                self.project, ParsedTranscript(
+                    src.text.text, _turns(src.text.text) if turns is None else turns,
+                    source_format=extra.get("source_format") or "qdpx",
+                    metadata=metadata if isinstance(metadata, dict) else {}),
+                name=src.name, case=case, source_path=extra.get("source_path")
+                or self.report.source, force=True, language=extra.get("language"),
+                sentences=sentences)
+            if extra.get("imported_at"):
+                self.conn.execute("UPDATE documents SET imported_at = ? WHERE id = ?",
+                                  (extra["imported_at"], doc.id))
             if doc.name != src.name:
                 self.report.notes.append(f"source {src.name!r} stored as {doc.name!r} "
                                          "(the name was taken)")
+                src.name = doc.name  # later notes and the positions line use the stored name
             if src.guid and src.guid not in taken_guids:
                 self.conn.execute("UPDATE documents SET guid = ? WHERE id = ?",
                                   (src.guid, doc.id))
@@ -574,30 +777,76 @@ class _Writer:
             existing[digest] = (doc.id, None)
             self.report.documents += 1
 
+    def units(self, src: _Source, extra: dict[str, Any]) -> tuple[list | None, list | None]:
+        """Turns and sentences from the extension, when they fit the text (else None)."""
+        size = len(src.text.text)
+
+        def fits(rows: list) -> bool:
+            return all(0 <= r[0] <= r[1] <= size for r in rows)
+
+        turns = sentences = None
+        rows = extra.get("turns")
+        if rows and fits([r[1:3] for r in rows]):
+            turns = [ParsedTurn(r[1], r[2], r[0], r[3], r[4]) for r in rows]
+        rows = extra.get("sentences")
+        if rows and fits(rows):
+            sentences = [tuple(r) for r in rows]
+        if extra and (turns is None) != (not extra.get("turns")) or \
+                extra and (sentences is None) != (not extra.get("sentences")):
+            self.report.notes.append(f"source {src.name!r}: the extension's turns or sentences "
+                                     "do not fit its text; found again")
+        return turns, sentences
+
+    def restore(self) -> None:
+        """Creation times of new coders and cases, and done marks, from the extension."""
+        for table in ("coders", "cases"):
+            for name, created in self.ext.get(table, {}).items():
+                if name in self.new_names[table] and isinstance(created, str):
+                    self.conn.execute(f"UPDATE {table} SET created_at = ? WHERE name = ?",
+                                      (created, name))
+        for src in self.p.sources:
+            extra = self.ext.get("documents", {}).get(src.guid or "")
+            if src.doc_id is None or not isinstance(extra, dict):
+                continue
+            for coder, done, updated in extra.get("done", []):
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO document_status (document_id, coder_id, done, "
+                    "updated_at) VALUES (?, ?, ?, ?)",
+                    (src.doc_id, self.coder_ids.get(coder) or self.named_coder(coder),
+                     1 if done else 0, updated or now()))
+
+    def named_coder(self, name: str) -> int:
+        if not self.conn.execute("SELECT 1 FROM coders WHERE name = ?", (name,)).fetchone():
+            self.new_names["coders"].add(name)
+        self.coder_ids[name] = self.project.coder_id(name)
+        if name not in self.report.coders:
+            self.report.coders.append(name)
+        return self.coder_ids[name]
+
     def codings(self, code_ids: dict[str, int]) -> dict[str, tuple[str, int]]:
         """Store codings; return note reference -> (target type, id) for their notes."""
         targets: dict[str, tuple[str, int]] = {}
         present = {tuple(r[1:]): r[0] for r in self.conn.execute(
             'SELECT id, document_id, code_id, coder_id, start, "end" FROM codings')}
         taken = {r[0].upper() for r in self.conn.execute("SELECT guid FROM codings")}
-        prefer_one = "atlas" in self.p.origin.lower()
         for src in self.p.sources:
-            spans = [(s.start, s.end) for s in src.selections]
-            src.crlf_as_one = choose_counting(src.text, spans, prefer_one=prefer_one)
-            if src.crlf_as_one:
-                self.report.notes.append(f"source {src.name!r}: selections count a line break "
-                                         "(CRLF) as one character")
+            self.choose_reading(src)
+            reading = src.reading
             for ref in src.notes:
                 targets.setdefault(ref, ("document", src.doc_id))
-            whole = _Selection(0, src.text.length(crlf_as_one=src.crlf_as_one), src.whole, [],
-                               f"{src.name} (whole source)")
+            size = src.text.length(crlf_as_one=reading.crlf_as_one, unit=reading.unit)
+            whole = _Selection(0, size, src.whole, [], f"{src.name} (whole source)")
             for sel in [*src.selections, whole] if src.whole else src.selections:
-                start = src.text.map(sel.start, crlf_as_one=src.crlf_as_one)
-                end = src.text.map(sel.end, crlf_as_one=src.crlf_as_one)
+                start = src.text.map(sel.start, crlf_as_one=reading.crlf_as_one,
+                                     unit=reading.unit)
+                end = src.text.map(sel.end, crlf_as_one=reading.crlf_as_one, unit=reading.unit)
                 if start is None or end is None:
+                    where = ("lies outside the text" if max(sel.start, sel.end) > size
+                             or min(sel.start, sel.end) < 0
+                             else "splits a character")
                     self.report.skipped.append(
-                        f"selection at {sel.place}: [{sel.start}, {sel.end}) lies outside the "
-                        f"text ({src.text.length(crlf_as_one=src.crlf_as_one)} characters)")
+                        f"selection at {sel.place}: [{sel.start}, {sel.end}) {where} "
+                        f"({size} {reading.describe(crlf=False)})")
                     continue
                 if end <= start:
                     self.report.skipped.append(f"selection at {sel.place}: it is empty")
@@ -621,11 +870,13 @@ class _Writer:
                             targets.setdefault(ref, ("coding", present[key]))
                         continue
                     guid = coding.guid if coding.guid and coding.guid not in taken else new_guid()
+                    how = (self.ext.get("codings", {}).get(guid) or "manual" if self.ext
+                           else "import")
                     coding_id = self.conn.execute(
                         'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
-                        "source, created_at) VALUES (?, ?, ?, ?, ?, ?, 'import', ?)",
-                        (guid, src.doc_id, code_id, coder_id, start, end,
-                         coding.created or now())).lastrowid
+                        "source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (guid, src.doc_id, code_id, coder_id, start, end, how,
+                         self.stamp(coding.created or sel.created, sel.place))).lastrowid
                     taken.add(guid)
                     present[key] = coding_id
                     first_id = first_id or coding_id
@@ -637,6 +888,28 @@ class _Writer:
                                        else ("document", src.doc_id))
         return targets
 
+    def choose_reading(self, src: _Source) -> Choice:
+        """Decide (or take from ``positions``) the unit of ``src``'s positions; report it."""
+        origin = self.p.origin.lower()
+        prefer = (Reading("codepoints", True) if "atlas" in origin
+                  else Reading("utf16", False) if "nvivo" in origin else None)
+        spans = [Span(s.start, s.end, s.quote) for s in src.selections]
+        unit = self.positions
+        if unit is None and self.ext.get("positions") in UNITS:
+            unit = self.ext["positions"]  # our own export says how it counted
+        choice = choose(src.text, spans, unit=unit, prefer=prefer)
+        src.reading = choice.reading
+        self.report.positions[src.name] = choice.describe(src.text.has_crlf)
+        if choice.weak:
+            self.report.notes.append(
+                f"source {src.name!r}: weak evidence for reading positions as "
+                f"{choice.reading.describe()} ({choice.evidence()}); check its codings, or "
+                "choose with --positions")
+        elif choice.mattered and choice.reading != Reading():
+            self.report.notes.append(f"source {src.name!r}: positions read as "
+                                     f"{choice.reading.describe()} ({choice.evidence()})")
+        return choice
+
     def memos(self, targets: dict[str, tuple[str, int]]) -> None:
         for entry_key, refs in self.p.code_notes.items():
             code_id = self.entry_ids.get(entry_key)
@@ -647,27 +920,39 @@ class _Writer:
             targets.setdefault(ref, ("project", None))
         present = {tuple(r) for r in self.conn.execute(
             "SELECT target_type, target_id, text FROM memos")}
+        taken = {r[0].upper() for r in self.conn.execute("SELECT guid FROM memos")}
         for guid, note in self.p.notes.items():
             ttype, tid = targets.get(guid, ("project", None))
             if (ttype, tid, note.text) in present:
                 continue
             coder_id = self.coder(note.user) if note.user else None
-            stamp = note.created or now()
+            stamp = self.stamp(note.created, f"note {note.title or guid}")
+            updated = self.stamp(note.modified, f"note {note.title or guid}") \
+                if note.modified else stamp
+            memo_guid = norm_guid(guid)
+            if not memo_guid or memo_guid in taken:
+                memo_guid = new_guid()
+            taken.add(memo_guid)
             self.conn.execute(
                 "INSERT INTO memos (guid, target_type, target_id, coder_id, title, text, "
                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (new_guid(), ttype, tid, coder_id, note.title, note.text, stamp, stamp))
+                (memo_guid, ttype, tid, coder_id, note.title, note.text, stamp, updated))
             self.report.memos += 1
 
 
 def import_qdpx(project: Project, path: str | os.PathLike[str], *, merge: bool = False,
-                limits: Limits | None = None) -> ImportReport:
+                limits: Limits | None = None, positions: str | None = None) -> ImportReport:
     """Import the ``.qdpx`` at ``path``; the project must be empty unless ``merge``.
 
     With ``merge``, documents already in the project (same text) are matched rather than
     added, codes are matched by GUID then path, coders by name, and codings already present
     are not duplicated. Everything happens in one transaction.
+
+    ``positions`` (``codepoints``, ``utf16`` or ``bytes``) fixes the unit the file's selection
+    positions count; by default it is decided per source from the evidence.
     """
+    if positions is not None and positions not in UNITS:
+        raise WorkbenchError(f"unknown position unit {positions!r} (use {', '.join(UNITS)})")
     report = ImportReport(str(path))
     if not merge:
         count = project.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -678,10 +963,14 @@ def import_qdpx(project: Project, path: str | os.PathLike[str], *, merge: bool =
     parsed = read_qdpx(path, report, limits)
     with project.action("import-qdpx", f"import {os.path.basename(str(path))}",
                         undoable=False):
-        writer = _Writer(project, parsed, report, merge)
+        writer = _Writer(project, parsed, report, merge, positions)
+        writer.settings()
+        writer.users()
         code_ids = writer.codes()
         source_case = writer.cases()
         writer.documents(source_case)
         targets = writer.codings(code_ids)
         writer.memos(targets)
+        writer.restore()
+        report.coders_added = len(writer.new_names["coders"])
     return report

@@ -3,17 +3,25 @@
 We store every text normalised (``workbench.textnorm.normalise``: no BOM, LF line endings, NFC),
 and offsets index that. A source text from a ``.qdpx`` may still carry CRLFs, lone CRs, Unicode
 line separators or decomposed accents, and its selections count code points in *that* text. Some
-tools (ATLAS.ti) even count a CRLF as a single character. ``SourceText`` normalises the text
-while remembering where each original position lands, under both ways of counting line breaks,
-and ``choose_counting`` decides which one a file's selections use.
+tools (ATLAS.ti) even count a CRLF as a single character, and NVivo for Windows counts UTF-16
+code units (an emoji is two). ``SourceText`` normalises the text while remembering where each
+original position lands, under every way of counting (``map``); ``workbench.interop.positions``
+decides which one a file's selections use.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from workbench.textnorm import normalise
+
+UNITS = ("codepoints", "utf16", "bytes")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 @dataclass
@@ -24,20 +32,102 @@ class SourceText:
     text: str
     _crlf_two: list[int]  # raw code point offset -> normalised offset
     _crlf_one: list[int]  # offset counting each CRLF as one character -> normalised offset
+    one: str = ""  # the raw text with each CRLF as one LF (what ``_crlf_one`` indexes)
+    _tables: dict[tuple[str, bool], tuple[list[int], ...]] = field(default_factory=dict,
+                                                                   repr=False)
 
     @property
     def has_crlf(self) -> bool:
         return "\r\n" in self.raw
 
-    def length(self, *, crlf_as_one: bool) -> int:
-        return len(self._crlf_one if crlf_as_one else self._crlf_two) - 1
+    @cached_property
+    def has_astral(self) -> bool:
+        """Whether some character needs two UTF-16 code units (emoji, rare CJK ...)."""
+        return any(ord(c) > 0xFFFF for c in self.raw)
 
-    def map(self, position: int, *, crlf_as_one: bool) -> int | None:
-        """The normalised offset of ``position``, or None when it lies outside the text."""
-        table = self._crlf_one if crlf_as_one else self._crlf_two
-        if not 0 <= position < len(table):
+    @cached_property
+    def is_ascii(self) -> bool:
+        return self.raw.isascii()
+
+    def _wide(self, unit: str, crlf_as_one: bool) -> tuple[list[int], list[int], list[int],
+                                                          list[int]]:
+        """Where ``unit`` needs several units for one character: each such character's first
+        unit offset, its width, the extra units of all wide characters before it, and its
+        code point offset.
+
+        Kept sparse (only wide characters are listed, found by a regular expression) so that
+        a long text costs little.
+        """
+        key = (unit, crlf_as_one)
+        if key not in self._tables:
+            string = self.one if crlf_as_one else self.raw
+            starts: list[int] = []
+            widths: list[int] = []
+            extra = [0]
+            cps: list[int] = []
+            wide = _ASTRAL if unit == "utf16" else _NON_ASCII
+            for match in wide.finditer(string):
+                i = match.start()
+                width = 2 if unit == "utf16" else len(match.group().encode("utf-8",
+                                                                           "surrogatepass"))
+                starts.append(i + extra[-1])
+                widths.append(width)
+                extra.append(extra[-1] + width - 1)
+                cps.append(i)
+            self._tables[key] = (starts, widths, extra, cps)
+        return self._tables[key]
+
+    def units_at(self, index: int, *, crlf_as_one: bool, unit: str) -> int:
+        """The offset in ``unit`` of code point ``index`` of the raw text (or of the text with
+        CRLF as one, with ``crlf_as_one``)."""
+        if self._trivial(unit):
+            return index
+        _starts, _widths, extra, cps = self._wide(unit, crlf_as_one)
+        return index + extra[bisect_left(cps, index)]
+
+    def _trivial(self, unit: str) -> bool:
+        """Whether every character of this text is one ``unit``."""
+        if unit not in UNITS:
+            raise ValueError(f"unknown position unit {unit!r}")
+        return unit == "codepoints" or (unit == "utf16" and not self.has_astral) or (
+            unit == "bytes" and self.is_ascii)
+
+    def length(self, *, crlf_as_one: bool, unit: str = "codepoints") -> int:
+        size = len(self._crlf_one if crlf_as_one else self._crlf_two) - 1
+        if self._trivial(unit):
+            return size
+        return size + self._wide(unit, crlf_as_one)[2][-1]
+
+    def map(self, position: int, *, crlf_as_one: bool, unit: str = "codepoints") -> int | None:
+        """The normalised offset of ``position`` counted in ``unit`` (with a CRLF as one
+        character or two), or None when it lies outside the text or between the units of one
+        character (half an emoji in UTF-16, inside a UTF-8 byte sequence)."""
+        base = self._crlf_one if crlf_as_one else self._crlf_two
+        if not self._trivial(unit):
+            starts, widths, extra, _cps = self._wide(unit, crlf_as_one)
+            k = bisect_left(starts, position)  # wide characters starting before it
+            if k and position < starts[k - 1] + widths[k - 1]:
+                return None
+            position -= extra[k]
+        if not 0 <= position < len(base):
             return None
-        return table[position]
+        return base[position]
+
+
+def unit_offsets(text: str, unit: str) -> list[int]:
+    """Code point offset -> offset counted in ``unit``, for every position of ``text``."""
+    if unit == "codepoints" or (unit == "utf16" and not any(ord(c) > 0xFFFF for c in text)) \
+            or (unit == "bytes" and text.isascii()):
+        return list(range(len(text) + 1))
+    if unit not in UNITS:
+        raise ValueError(f"unknown position unit {unit!r}")
+    out = [0]
+    pos = 0
+    for c in text:
+        pos += (2 if ord(c) > 0xFFFF else 1) if unit == "utf16" else len(
+            c.encode("utf-8", "surrogatepass"))
+        out.append(pos)
+    return out
 
 
 def _nfc_map(s: str) -> tuple[str, list[int]]:
@@ -111,44 +201,4 @@ def source_text(raw: str) -> SourceText:
     crlf_two = [crlf_one[two_to_one[k]] for k in range(n + 1)]
     if text != normalise(raw):  # pragma: no cover - guards the two normalisers drifting apart
         text = normalise(raw)
-    return SourceText(raw, text, crlf_two, crlf_one)
-
-
-def _midword(text: str, pos: int) -> bool:
-    return 0 < pos < len(text) and text[pos - 1].isalnum() and text[pos].isalnum()
-
-
-def choose_counting(src: SourceText, spans: list[tuple[int, int]], *,
-                    prefer_one: bool = False) -> bool:
-    """Whether ``spans`` count a CRLF as one character (True) or as two (False).
-
-    Without CRLFs the question is moot (False). Otherwise: if any span ends past the text as
-    counted with CRLF as one, they must count two; if any ends past the text counted with two,
-    (impossible) they count one. Else the reading that puts fewer boundaries in the middle of
-    a word (or splits fewer CRLFs) wins; a tie goes to ``prefer_one`` (set for files whose
-    origin is known to count CRLF once), and otherwise to the standard's code point counting.
-    """
-    if not src.has_crlf or not spans:
-        return False
-    if any(end > src.length(crlf_as_one=True) for _, end in spans):
-        return False
-
-    def badness(one: bool) -> int:
-        score = 0
-        for start, end in spans:
-            for pos in (start, end):
-                mapped = src.map(pos, crlf_as_one=one)
-                if mapped is None:
-                    score += 10
-                    continue
-                if _midword(src.text, mapped):
-                    score += 1
-                if not one and 0 < pos < len(src.raw) and src.raw[pos - 1] == "\r" \
-                        and src.raw[pos] == "\n":
-                    score += 2
-        return score
-
-    one, two = badness(True), badness(False)
-    if one != two:
-        return one < two
-    return prefer_one
+    return SourceText(raw, text, crlf_two, crlf_one, one)
