@@ -13,7 +13,15 @@ from tests.core_helpers import add_interview
 from workbench.codes import add_code, merge_codes
 from workbench.coding import add_memo, apply_code
 from workbench.ingest.encoding import decode_bytes
-from workbench.interop.textmap import choose_counting, source_text
+from workbench.interop.positions import Reading, Span, choose
+from workbench.interop.textmap import source_text
+
+
+def choose_counting(src, spans, *, prefer_one: bool = False) -> bool:
+    """Whether the code-point reading chosen for ``spans`` counts a CRLF as one."""
+    prefer = Reading("codepoints", True) if prefer_one else None
+    found = choose(src, [Span(s, e) for s, e in spans], unit="codepoints", prefer=prefer)
+    return found.reading.crlf_as_one
 
 # ------------------------------------------------------------------ CR/LF position mapping
 
@@ -67,11 +75,12 @@ def test_boundaries_inside_words_count_against_a_reading():
 
 
 def test_a_boundary_between_cr_and_lf_weighs_more_than_one_inside_a_word():
-    # raw a0 b1 CR2 LF3 c4 d5 sp6 e7 f8; normalised a0 b1 LF2 c3 d4 sp5 e6 f7.
-    # (4, 6): read as one, 4 falls between c and d (+1); read as two it is "cd" (0).
-    # (3, 6): read as one it is "cd" (0); read as two it starts between CR and LF (+2).
-    # One: 1, two: 2, so one wins; were a split CRLF no worse than a split word, two would.
-    src = source_text("ab\r\ncd ef")
+    # raw a0 b1 CR2 LF3 c4 d5 ,6 e7 f8; normalised a0 b1 LF2 c3 d4 ,5 e6 f7.
+    # (4, 6): read as one it is "d," and 4 falls between c and d (+1); read as two it is "cd".
+    # (3, 6): read as one it is "cd,"; read as two it starts between CR and LF (+2).
+    # No selection starts or ends on a space. One: 1, two: 2, so one wins; were a split CRLF
+    # no worse than a split word, the tie would go to the standard reading (two).
+    src = source_text("ab\r\ncd,ef")
     assert choose_counting(src, [(4, 6), (3, 6)]) is True
 
 
