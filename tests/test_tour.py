@@ -53,6 +53,8 @@ def workspace(tmp_path_factory) -> Path:
 # A command the README adds needs a line here (test_every_tour_command_is_checked).
 N = r"\d+"
 EXPECTED: list[tuple[str, str, str]] = [
+    ("import --dry-run", "stdout", rf"^\S+ \(txt\): {N} characters, {N} turns, {N} speakers\n"
+     r"(?:  .*\n)*  Interviewer: \d+ turns; first: "),
     ("import ", "stdout", rf"^\S+: {N} characters, {N} turns, {N} speakers, {N} sentences"),
     ("cases import", "stdout", rf"^{N} cases created, {N} updated; attributes: region \(text\)"),
     ("documents", "stdout", r"name .* case .* characters .* turns .* speakers .* sentences"
