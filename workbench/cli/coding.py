@@ -192,25 +192,36 @@ def done_cmd(ctx, doc: str, coder: str | None, not_done: bool) -> None:
     click.echo(f"{doc}: {'not ' if not_done else ''}done for {coder}")
 
 
+def _undo_coder(coder: str | None) -> str | None:
+    """``--coder``, else $WORKBENCH_CODER; None (anyone's newest action) when neither is set."""
+    import os
+
+    return coder or os.environ.get("WORKBENCH_CODER") or None
+
+
 @click.command("undo")
+@_coder_option()
 @click.pass_context
-def undo_cmd(ctx) -> None:
-    """Undo the last action (also actions done in the app)."""
+def undo_cmd(ctx, coder: str | None) -> None:
+    """Undo the coder's last action (also one done in the app); without a coder, the newest."""
     project = open_project(ctx)
-    what = project.undo()
+    coder = _undo_coder(coder)
+    what = project.undo(coder)
     if what:
         click.echo(f"undone: {what}")
-    elif barrier := project.undo_barrier():
+    elif barrier := project.undo_barrier(coder):
         click.echo(f"cannot undo '{barrier}': imports and merges are not undoable "
                    "(restore a backup instead)")
     else:
-        click.echo("nothing to undo")
+        click.echo("nothing to undo" + (f" for {coder}" if coder else ""))
 
 
 @click.command("redo")
+@_coder_option()
 @click.pass_context
-def redo_cmd(ctx) -> None:
-    """Redo the action undone last."""
+def redo_cmd(ctx, coder: str | None) -> None:
+    """Redo the action the coder undid last; without a coder, the one undone last."""
     project = open_project(ctx)
-    what = project.redo()
-    click.echo(f"redone: {what}" if what else "nothing to redo")
+    coder = _undo_coder(coder)
+    what = project.redo(coder)
+    click.echo(f"redone: {what}" if what else "nothing to redo" + (f" for {coder}" if coder else ""))
