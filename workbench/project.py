@@ -363,6 +363,8 @@ class Project:
             self.conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values()))
         elif op == "delete":
             self.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (change["row"]["id"],))
+            if inverse:  # an insert taken back: its id stays reserved for a redo
+                self._reserve_id(table, change["row"]["id"])
         else:
             values = change["before"] if inverse else change["after"]
             sets = ", ".join(f'"{c}" = ?' for c in values)
@@ -370,6 +372,27 @@ class Project:
                 f'UPDATE "{table}" SET {sets} WHERE id = ?', [*values.values(), change["id"]]
             )
         self._text_cache.clear()
+
+    def _reserve_id(self, table: str, row_id: int) -> None:
+        """Keep ``row_id`` of ``table`` from being handed out again (see ``fresh_id``)."""
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+            "value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+            (f"reserved-id.{table}", str(row_id)))
+
+    def fresh_id(self, table: str) -> int | None:
+        """An id for a new row of ``table`` that no undone action could want back.
+
+        SQLite gives a new row the largest id plus one, so a row removed by undo would see
+        its id reused, and redoing its insert would then collide. Ids up to the largest one
+        taken back by undo stay reserved; None means SQLite's own choice is safe.
+        """
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?",
+                                (f"reserved-id.{table}",)).fetchone()
+        if row is None:
+            return None
+        top = self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0] or 0
+        return max(int(row[0]), top) + 1
 
     # --------------------------------------------------------------- settings
 
@@ -616,6 +639,8 @@ class ActionRecorder:
         self.changes: list[dict[str, Any]] = []
 
     def insert(self, table: str, row: dict[str, Any]) -> int:
+        if "id" not in row and (fresh := self.project.fresh_id(table)) is not None:
+            row = {"id": fresh, **row}
         cols = ", ".join(f'"{c}"' for c in row)
         marks = ", ".join("?" for _ in row)
         cur = self.project.conn.execute(
@@ -623,7 +648,7 @@ class ActionRecorder:
         )
         if self.undoable:
             self.changes.append({"table": table, "op": "insert",
-                                 "row": {"id": cur.lastrowid, **row}})
+                                 "row": {**row, "id": cur.lastrowid}})
         return cur.lastrowid
 
     def delete(self, table: str, row_id: int) -> None:

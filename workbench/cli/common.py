@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from workbench.project import Project
+from workbench.project import BATCH_MAX_WAIT, Project
 
 FORMATS = ("table", "csv", "json")
 
@@ -24,12 +24,32 @@ def format_option(*extra: str, default: str = "table"):
 
 
 def open_project(ctx: click.Context, *, create: bool = False) -> Project:
-    """Open the project named by ``--project``; it is closed when the command ends."""
+    """Open the project named by ``--project``; it is closed when the command ends.
+
+    A command is a batch job: it may wait minutes for another program's write lock
+    (``BATCH_MAX_WAIT``), and says on stderr that it is waiting rather than look hung.
+    """
     root = ctx.find_root()
-    path = root.obj["project_path"] if root.obj else "workbench.db"
-    project = Project.open(path, create=create)
+    obj = root.obj or {}
+    path = obj.get("project_path") or "workbench.db"
+    project = Project.open(path, create=create, read_only=bool(obj.get("read_only")),
+                           max_wait=BATCH_MAX_WAIT)
+    project.on_busy = _say_waiting()
     ctx.call_on_close(project.close)
     return project
+
+
+def _say_waiting():
+    """An ``on_busy`` hook that tells the user, about every ten seconds, why nothing happens."""
+    said = [-10.0]
+
+    def on_busy(waited: float) -> None:
+        if waited - said[0] >= 10:
+            said[0] = waited
+            click.echo(f"waiting for the project: another program is writing ({waited:.0f} s; "
+                       f"giving up after {BATCH_MAX_WAIT:.0f} s)", err=True)
+
+    return on_busy
 
 
 def emit(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[str] | None = None,

@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.app import App
 
 from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.project import INTERACTIVE_BUSY_TIMEOUT, Project
 from workbench.tui.actions import bindings, load_keymap
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.base import WorkbenchScreen
@@ -38,7 +38,8 @@ class WorkbenchApp(App[None]):
         super().__init__()
         self.project = project
         self.coder = (coder or project.default_coder()).strip()
-        self.coder_id = project.coder_id(self.coder)
+        self.coder_id = self._coder_id(self.coder)
+        project.acting_coder = self.coder  # the app's actions are its coder's (undo per coder)
         self.blind = False
         self.recent: list[int] = []
         self.keymap_overrides = dict(keymap or {})
@@ -56,8 +57,18 @@ class WorkbenchApp(App[None]):
         screen = self.screen
         where = screen.status() if hasattr(screen, "status") else ""
         blind = " (blind)" if self.blind else ""
-        self.sub_title = f"{Path(str(self.project.path)).name} · coder: {self.coder}{blind}" + (
-            f" · {where}" if where else "")
+        read_only = " · READ ONLY" if self.project.read_only else ""
+        self.sub_title = (f"{Path(str(self.project.path)).name}{read_only} · coder: "
+                          f"{self.coder}{blind}" + (f" · {where}" if where else ""))
+
+    def _coder_id(self, name: str) -> int:
+        """The coder's id; a read-only project cannot add a coder, so a new one owns nothing."""
+        if self.project.read_only:
+            try:
+                return self.project.coder_id(name, create=False)
+            except WorkbenchError:
+                return -1
+        return self.project.coder_id(name)
 
     def remember(self, code_id: int) -> None:
         """Put a code first in the recent list behind keys 1-9."""
@@ -70,9 +81,11 @@ class WorkbenchApp(App[None]):
         name = name.strip()
         if not name:
             return
-        self.coder_id = self.project.coder_id(name)
+        self.coder_id = self._coder_id(name)
         self.coder = name
-        self.project.set_setting("coder", name)
+        self.project.acting_coder = name
+        if not self.project.read_only:
+            self.project.set_setting("coder", name)
         self.data_changed()
         self.notify(f"Coding as {name}")
 
@@ -132,16 +145,21 @@ class WorkbenchApp(App[None]):
 
     # ---------------------------------------------------------------- data
 
+    def undo_coder(self) -> str:
+        """Whose actions undo and redo take back: the app's coder, or the coder a screen
+        writes for (the reconciliation screen writes the consensus coder's codings)."""
+        return getattr(self.screen, "undo_coder", None) or self.coder
+
     def action_undo(self) -> None:
         try:
-            done = self.project.undo()
+            done = self.project.undo(self.undo_coder())
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return
         self.data_changed()
         if done:
             self.notify(f"Undone: {done}")
-        elif barrier := self.project.undo_barrier():
+        elif barrier := self.project.undo_barrier(self.undo_coder()):
             self.notify(f"Cannot undo '{barrier}': imports and merges are not undoable",
                         severity="warning")
         else:
@@ -149,7 +167,7 @@ class WorkbenchApp(App[None]):
 
     def action_redo(self) -> None:
         try:
-            done = self.project.redo()
+            done = self.project.redo(self.undo_coder())
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -173,8 +191,13 @@ class WorkbenchApp(App[None]):
         self.push_screen(CoderModal(coders, self.coder), chosen)
 
 
-def run(project_path: str, *, coder: str | None = None) -> None:
-    """Open ``project_path`` and run the app until the user quits."""
+def run(project_path: str, *, coder: str | None = None, read_only: bool = False) -> None:
+    """Open ``project_path`` and run the app until the user quits.
+
+    The app's writes try for the lock briefly (``INTERACTIVE_BUSY_TIMEOUT``) and again, so a
+    busy project never holds the screen for long in one go.
+    """
     keymap = load_keymap()
-    with Project.open(project_path, create=False) as project:
+    with Project.open(project_path, create=False, read_only=read_only,
+                      busy_timeout=INTERACTIVE_BUSY_TIMEOUT) as project:
         WorkbenchApp(project, coder=coder, keymap=keymap).run()
