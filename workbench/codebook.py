@@ -16,7 +16,6 @@ import difflib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 import yaml
 
 from workbench.codes import COLOUR, coding_counts
-from workbench.errors import CodebookError
+from workbench.errors import CodebookError, WorkbenchError
 from workbench.model import Code
 from workbench.project import Project, new_guid, now
 
@@ -686,16 +685,12 @@ def export_codebook(project: Project, path: str | os.PathLike[str]) -> int:
     """
     if str(path).lower().endswith(".qdc"):
         return _qdc().export_qdc(project, path)
-    text = codebook_yaml(project)
-    target = Path(path)
+    from workbench.interop.output import write_atomic
+
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".codebook-", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise CodebookError(f"cannot write: {exc.strerror}", source=str(path)) from None
+        write_atomic(path, codebook_yaml(project).encode("utf-8"))
+    except WorkbenchError as exc:
+        raise CodebookError(exc.reason, source=str(path)) from None
     return len(project.codes())
 
 
