@@ -590,6 +590,17 @@ class Project:
         coder_id: int | None = None,
         code_id: int | None = None,
     ) -> list[Coding]:
+        return list(self.iter_codings(document_id=document_id, coder_id=coder_id,
+                                      code_id=code_id))
+
+    def iter_codings(
+        self,
+        *,
+        document_id: int | None = None,
+        coder_id: int | None = None,
+        code_id: int | None = None,
+    ) -> Iterator[Coding]:
+        """The codings in document and offset order, one at a time (memory stays flat)."""
         where, params = [], []
         for column, value in (("document_id", document_id), ("coder_id", coder_id),
                               ("code_id", code_id)):
@@ -603,7 +614,10 @@ class Project:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += ' ORDER BY document_id, start, "end", id'
-        return [Coding(*r) for r in self.conn.execute(sql, params)]
+        cursor = self.conn.execute(sql, params)
+        while batch := cursor.fetchmany(1000):
+            for r in batch:
+                yield Coding(*r)
 
     # ----------------------------------------------------------------- memos
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+
 import click
 
-from workbench.cli.common import emit, format_option, open_project
+from workbench.cli.common import emit, emit_stream, format_option, open_project, stream_table
 
 
 def _coder_option():
@@ -72,23 +75,27 @@ def _excerpt(text: str, width: int = 80) -> str:
 def coding_rows(project, *, doc: str | None = None, code: str | None = None,
                 coder: str | None = None, full_text: bool = False) -> list[dict]:
     """Rows of (document, code path, coder, start, end, text) for listings and exports."""
+    return list(iter_coding_rows(project, doc=doc, code=code, coder=coder, full_text=full_text))
+
+
+def iter_coding_rows(project, *, doc: str | None = None, code: str | None = None,
+                     coder: str | None = None, full_text: bool = False) -> Iterator[dict]:
+    """``coding_rows`` one at a time: a listing of 200k codings never holds them all."""
     paths = {c.id: c.path for c in project.codes()}
     coders = {c.id: c.name for c in project.coders()}
     docs = {d.id: d.name for d in project.documents()}
-    rows = []
-    codings = project.codings(
+    codings = project.iter_codings(
         document_id=project.document(doc).id if doc else None,
         coder_id=project.coder_id(coder, create=False) if coder else None,
         code_id=project.code(code).id if code else None,
     )
     for c in codings:
         text = project.text(c.document_id)[c.start:c.end]
-        rows.append({
+        yield {
             "id": c.id, "document": docs[c.document_id], "code": paths[c.code_id],
             "coder": coders[c.coder_id], "start": c.start, "end": c.end,
             "text": text if full_text else _excerpt(text),
-        })
-    return rows
+        }
 
 
 @click.group("codings", invoke_without_command=True)
@@ -102,9 +109,24 @@ def codings_cmd(ctx, doc, code_path, coder, fmt) -> None:
     if ctx.invoked_subcommand is not None:
         return
     project = open_project(ctx)
-    rows = coding_rows(project, doc=doc, code=code_path, coder=coder, full_text=fmt != "table")
-    emit(rows, fmt, columns=["document", "code", "coder", "start", "end", "text"],
-         title=f"{len(rows)} codings")
+    rows = iter_coding_rows(project, doc=doc, code=code_path, coder=coder,
+                            full_text=fmt != "table")
+    columns = ["document", "code", "coder", "start", "end", "text"]
+    if fmt == "table":
+        widths = {
+            "document": max((len(d.name) for d in project.documents()), default=8),
+            "code": max((len(c.path) for c in project.codes()), default=4),
+            "coder": max((len(c.name) for c in project.coders()), default=5),
+            "start": 7, "end": 7,
+        }
+        lines = stream_table(rows, columns, widths, total_label="codings")
+        if sys.stdout.isatty():
+            click.echo_via_pager(lines)
+        else:
+            for line in lines:
+                click.echo(line, nl=False)
+        return
+    emit_stream(rows, fmt, columns=columns)
 
 
 @codings_cmd.command("import")
