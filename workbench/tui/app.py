@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.app import App
+from textual.screen import ModalScreen
 
 from workbench.errors import WorkbenchError
 from workbench.project import INTERACTIVE_BUSY_TIMEOUT, Project
@@ -43,6 +45,23 @@ class WorkbenchApp(App[None]):
         self.blind = False
         self.recent: list[int] = []
         self.keymap_overrides = dict(keymap or {})
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed into a screen that is no longer on top belong to the one that is.
+
+        Textual hands each key to the widget focused when the key *arrives*, but resolves key
+        bindings when the key reaches the app, against the focus of that moment. Keys typed
+        in one burst (as over SSH: ``a``, part of a code's name, Enter) all arrive before
+        ``a`` has opened the code picker: the letters went to the transcript and were lost
+        while Enter found the picker's binding and applied whatever was highlighted. Such
+        keys are passed on, in order, to what has the focus now, and nothing else sees them.
+        """
+        origin = getattr(event, "_workbench_screen", None)
+        if origin is None or origin is self.screen or not isinstance(self.screen, ModalScreen):
+            return
+        event.stop()
+        event.prevent_default()
+        (self.focused or self.screen)._forward_event(events.Key(event.key, event.character))
 
     def on_mount(self) -> None:
         if self.keymap_overrides:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -108,6 +109,7 @@ class CodePickerModal(ModalScreen[Code | None]):
         self.codes = list(codes)
         self.title_text = title
         self.shown: list[Code] = []
+        self._shown_for = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -129,6 +131,7 @@ class CodePickerModal(ModalScreen[Code | None]):
     def _fill(self, query: str) -> None:
         options = self.query_one("#code-options", OptionList)
         self.shown = self.matches(query)
+        self._shown_for = query
         options.clear_options()
         options.add_options([Option(c.path) for c in self.shown])
         if self.shown:
@@ -137,9 +140,33 @@ class CodePickerModal(ModalScreen[Code | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
+    def on_key(self, event: events.Key) -> None:
+        """Typing that reached the dialog itself belongs in the query box.
+
+        Keys sent in one burst (as over SSH) arrive before the query box has focus; they are
+        delivered to the dialog, and would otherwise be lost or run the app's own key
+        bindings (``u`` undoes). The query box takes printable keys itself, so any that get
+        here were meant for it.
+        """
+        if event.is_printable and event.character:
+            query = self.query_one("#code-query", Input)
+            query.insert_text_at_cursor(event.character)
+            query.focus()
+            event.stop()
+            event.prevent_default()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter applies the best match for the text in the box *now*.
+
+        The list below is refilled on ``Input.Changed``, which can still be queued when Enter
+        arrives right after the last letter: the highlighted row then belongs to an older
+        query. Only when the list is current does the highlight (moved with the arrows) count.
+        """
         options = self.query_one("#code-options", OptionList)
         index = options.highlighted
+        if self._shown_for != event.value:
+            self._fill(event.value)
+            index = 0
         if self.shown and index is not None:
             self.dismiss(self.shown[index])
 
