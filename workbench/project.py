@@ -51,6 +51,10 @@ def default_project_path() -> Path:
     return Path(os.environ.get("WORKBENCH_PROJECT") or DEFAULT_PROJECT)
 
 
+class ProjectBusy(ProjectError):
+    """Another program held the write lock for longer than this write would wait."""
+
+
 class BusyCancelled(ProjectError):
     """The user stopped waiting for the write lock; nothing was written."""
 
@@ -177,6 +181,11 @@ class Project:
                 source=str(self.path),
             )
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long one try at the write lock waits (the app keeps it short)."""
+        self.busy_timeout = seconds
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
     def schema_version(self) -> int:
         return len(migrations.applied(self.db))
 
@@ -208,7 +217,7 @@ class Project:
                     raise
                 waited = time.monotonic() - started
                 if waited >= self.max_wait:
-                    raise ProjectError(
+                    raise ProjectBusy(
                         "the project is busy (another program keeps writing to it); try again"
                     ) from exc
                 if self.on_busy is not None:

@@ -6,6 +6,7 @@ so callers use ``push_screen(modal, callback)`` and stay free of dialog plumbing
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 from textual import events
@@ -242,3 +243,37 @@ class CoderModal(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class WaitModal(ModalScreen[None]):
+    """Shown while a write waits for another program to finish writing; Escape stops waiting.
+
+    It covers the screen, so nothing typed meanwhile lands on the transcript or anywhere else
+    the pending write did not mean.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Stop waiting", show=True)]
+
+    def __init__(self, cancel: threading.Event, what: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.cancel, self.what = cancel, what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Waiting for the project: another program is writing", id="wait-status",
+                        classes="dialog-title")
+            yield Label(f"{self.what} will be saved as soon as it is free · esc: stop waiting "
+                        "(nothing is saved)", classes="dialog-hint")
+
+    def show_wait(self, waited: float) -> None:
+        if not self.cancel.is_set():
+            self.query_one("#wait-status", Label).update(
+                f"Waiting for the project: another program is writing ({waited:.0f} s)")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key != "escape":
+            event.stop()  # keys typed while waiting go nowhere else
+
+    def action_cancel(self) -> None:
+        self.cancel.set()
+        self.query_one("#wait-status", Label).update("Stopping…")
