@@ -184,3 +184,23 @@ def test_the_app_never_touches_the_project_file(tmp_path, forbid_plain_io):
     assert (30, 40, "ana") in spans
     with Project.open(path, create=False) as p:
         assert check_project(p).ok
+
+
+def test_a_command_on_a_busy_project_says_it_waits_then_writes(tmp_path):
+    import sqlite3
+    import threading
+
+    path = _project(tmp_path)
+    blocker = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(2.5, blocker.rollback)
+    release.start()
+    try:
+        done = _cli(path, "code", "apply", "--doc", "rosa", "--code", "Transparency",
+                    "--start", "6", "--end", "9", "--coder", "ben")
+    finally:
+        release.join()
+        blocker.close()
+    assert done.returncode == 0, done.stderr
+    assert "waiting for the project: another program is writing" in done.stderr
+    assert (6, 9, "ben") in _spans(path)

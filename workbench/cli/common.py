@@ -13,6 +13,9 @@ import click
 
 from workbench.project import BATCH_MAX_WAIT, Project
 
+#: one try at the write lock from a command; between tries it may say that it is waiting
+BATCH_TRY = 1.0
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -33,7 +36,7 @@ def open_project(ctx: click.Context, *, create: bool = False) -> Project:
     obj = root.obj or {}
     path = obj.get("project_path") or "workbench.db"
     project = Project.open(path, create=create, read_only=bool(obj.get("read_only")),
-                           max_wait=BATCH_MAX_WAIT)
+                           busy_timeout=BATCH_TRY, max_wait=BATCH_MAX_WAIT)
     project.on_busy = _say_waiting()
     ctx.call_on_close(project.close)
     return project
