@@ -8,9 +8,10 @@ write gives one line and changes nothing; ``--read-only`` forces the same on any
 from __future__ import annotations
 
 import os
-import stat
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -97,18 +98,17 @@ def _runner_for_another_user() -> tuple[list[str], dict]:
     pytest.skip("no interpreter that the user 'nobody' can run")
 
 
-def test_a_file_the_user_cannot_write_opens_read_only(tmp_path):
-    folder = Path(os.path.realpath(tmp_path)) / "archive"
+def test_a_file_the_user_cannot_write_opens_read_only():
+    # a folder of its own, not under pytest's private (0700) temporary folders
+    root = Path(tempfile.mkdtemp(prefix="workbench-ro-"))
+    root.chmod(0o755)
+    folder = root / "archive"
     folder.mkdir()
     path = _project(folder / "study.db")
     with Project.open(path) as p:  # an archived copy: checkpointed, no -wal or -shm beside it
         p.conn.execute("PRAGMA journal_mode = DELETE")
     path.chmod(0o444)
     folder.chmod(0o555)
-    for up in [tmp_path, *tmp_path.parents]:
-        if up == Path("/"):
-            break
-        up.chmod(up.stat().st_mode | stat.S_IXOTH)
     exe, extra = _runner_for_another_user()
     try:
         def run(*args: str) -> subprocess.CompletedProcess:
@@ -118,15 +118,17 @@ def test_a_file_the_user_cannot_write_opens_read_only(tmp_path):
         listed = run("codings", "--format", "csv")
         assert listed.returncode == 0, listed.stderr
         assert "Representation" in listed.stdout
-        assert run("check").returncode == 0
+        checked = run("check")
+        assert checked.returncode == 0, checked.stderr
         refused = run("code", "apply", "--doc", "rosa", "--code", "Representation",
                       "--start", "6", "--end", "9", "--coder", "ben")
         assert refused.returncode == 1
         assert READ_ONLY_MESSAGE in refused.stderr and len(refused.stderr.splitlines()) == 1
+        assert _count(path) == 1
     finally:
         folder.chmod(0o755)
         path.chmod(0o644)
-    assert _count(path) == 1
+        shutil.rmtree(root)
 
 
 def test_the_app_shows_read_only_and_refuses_a_coding(tmp_path):

@@ -193,7 +193,7 @@ def test_a_command_on_a_busy_project_says_it_waits_then_writes(tmp_path):
     path = _project(tmp_path)
     blocker = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     blocker.execute("BEGIN IMMEDIATE")
-    release = threading.Timer(2.5, blocker.rollback)
+    release = threading.Timer(7, blocker.rollback)
     release.start()
     try:
         done = _cli(path, "code", "apply", "--doc", "rosa", "--code", "Transparency",

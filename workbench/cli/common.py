@@ -43,11 +43,12 @@ def open_project(ctx: click.Context, *, create: bool = False) -> Project:
 
 
 def _say_waiting():
-    """An ``on_busy`` hook that tells the user, about every ten seconds, why nothing happens."""
-    said = [-10.0]
+    """An ``on_busy`` hook that tells the user why nothing happens: once the wait passes five
+    seconds (shorter waits under ordinary contention are not worth a line), then every ten."""
+    said = [-5.0]
 
     def on_busy(waited: float) -> None:
-        if waited - said[0] >= 10:
+        if waited >= 5 and waited - said[0] >= 10:
             said[0] = waited
             click.echo(f"waiting for the project: another program is writing ({waited:.0f} s; "
                        f"giving up after {BATCH_MAX_WAIT:.0f} s)", err=True)
@@ -71,12 +72,10 @@ def emit_stream(rows: Iterable[dict[str, Any]], fmt: str, *, columns: Sequence[s
         click.echo(buf.getvalue(), nl=False)
         return count
     # the same text as json.dumps(list(rows), indent=2), written as it comes
-    out = click.get_text_stream("stdout")
     for count, row in enumerate(rows, 1):
         body = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        out.write(("[\n  " if count == 1 else ",\n  ") + body)
-    out.write("\n]\n" if count else "[]\n")
-    out.flush()
+        click.echo(("[\n  " if count == 1 else ",\n  ") + body, nl=False)
+    click.echo("\n]" if count else "[]")
     return count
 
 
