@@ -161,3 +161,34 @@ def test_the_app_shows_read_only_and_refuses_a_coding(tmp_path):
     asyncio.run(session())
     assert errors and READ_ONLY_MESSAGE in errors[0]
     assert _count(path) == 1
+
+
+def test_the_app_refuses_a_done_mark_with_one_line(tmp_path):
+    import asyncio
+
+    from workbench.tui.app import WorkbenchApp
+
+    path = _project(tmp_path / "study.db")
+    errors: list[str] = []
+
+    async def session():
+        with Project.open(path, read_only=True) as project:
+            app = WorkbenchApp(project, coder="ana")
+            shown = app.notify
+
+            def notify(message, *args, severity="information", **kwargs):
+                if severity == "error":
+                    errors.append(str(message))
+                return shown(message, *args, severity=severity, **kwargs)
+
+            app.notify = notify
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                await pilot.press("d")  # mark the document done: a write
+                await pilot.pause()
+                assert app.is_running
+
+    asyncio.run(session())
+    assert errors and READ_ONLY_MESSAGE in errors[0]
+    with Project.open(path, read_only=True) as p:
+        assert p.conn.execute("SELECT count(*) FROM document_status").fetchone()[0] == 0

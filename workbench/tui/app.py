@@ -174,11 +174,15 @@ class WorkbenchApp(App[None]):
         name = name.strip()
         if not name:
             return
-        self.coder_id = self._coder_id(name)
+        try:
+            self.coder_id = self._coder_id(name)
+            if not self.project.read_only:
+                self.project.set_setting("coder", name)
+        except WorkbenchError as exc:  # a busy project: stay who we were
+            self.notify(str(exc), severity="error")
+            return
         self.coder = name
         self.project.acting_coder = name
-        if not self.project.read_only:
-            self.project.set_setting("coder", name)
         self.data_changed()
         self.notify(f"Coding as {name}")
 

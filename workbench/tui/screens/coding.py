@@ -420,9 +420,14 @@ class CodingScreen(WorkbenchScreen):
 
     def action_toggle_done(self) -> None:
         done = self.document_id in self.project.done_documents(self.wb.coder_id)
-        core.mark_done(self.project, self.document_id, self.wb.coder, not done)
-        self.notify(f"{self.document.name}: {'not done' if done else 'done'} for {self.wb.coder}")
-        self.wb.update_status()
+        coder = self.wb.coder
+
+        def marked(_: object) -> None:
+            self.notify(f"{self.document.name}: {'not done' if done else 'done'} for {coder}")
+            self.wb.update_status()
+
+        self.wb.write(lambda: core.mark_done(self.project, self.document_id, coder, not done),
+                      marked, what="the done mark")
 
     def action_filter_codes(self) -> None:
         self.query_one("#code-filter", Input).focus()
