@@ -48,3 +48,27 @@ def test_a_burst_applies_the_code_typed_before_enter(project_path, typed, expect
     run_app(project_path, script)
     mine = [c for c in codings_on_disk(project_path) if c[1] == "maria"]
     assert len(mine) == 3 and {c[0] for c in mine} == {expected}, mine
+
+
+def test_keys_reaching_the_picker_before_its_query_box_has_focus_are_kept(project_path):  # noqa: F811
+    from workbench.tui.screens.modals import CodePickerModal
+
+    with Project.open(project_path) as p:
+        add_code(p, "Transparency/Corruption")
+    chosen = []
+
+    async def script(app, pilot) -> None:
+        await pilot.press("enter")
+        await pilot.pause()
+        picker = CodePickerModal(app.screen.codes, "Apply code")
+        app.push_screen(picker, chosen.append)
+        for ch in "corrup":  # delivered to the dialog itself, before it has mounted
+            event = events.Key(ch, ch)
+            event.set_sender(app)
+            picker._forward_event(event)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+
+    run_app(project_path, script)
+    assert [c.path for c in chosen] == ["Transparency/Corruption"]
