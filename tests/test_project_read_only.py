@@ -98,15 +98,20 @@ def _runner_for_another_user() -> tuple[list[str], dict]:
     pytest.skip("no interpreter that the user 'nobody' can run")
 
 
-def test_a_file_the_user_cannot_write_opens_read_only():
+@pytest.mark.parametrize("journal", ["delete", "wal"])
+def test_a_file_the_user_cannot_write_opens_read_only(journal):
+    """An archived copy in a folder nobody may write: in WAL mode SQLite cannot even make its
+    shared-memory file there, and the project opens immutable."""
     # a folder of its own, not under pytest's private (0700) temporary folders
     root = Path(tempfile.mkdtemp(prefix="workbench-ro-"))
     root.chmod(0o755)
     folder = root / "archive"
     folder.mkdir()
     path = _project(folder / "study.db")
-    with Project.open(path) as p:  # an archived copy: checkpointed, no -wal or -shm beside it
-        p.conn.execute("PRAGMA journal_mode = DELETE")
+    if journal == "delete":
+        with Project.open(path) as p:
+            p.conn.execute("PRAGMA journal_mode = DELETE")
+    assert not Path(f"{path}-shm").exists()  # closed cleanly: no -wal or -shm beside it
     path.chmod(0o444)
     folder.chmod(0o555)
     exe, extra = _runner_for_another_user()
