@@ -104,6 +104,7 @@ def test_a_writer_held_too_long_gives_a_clear_message(tmp_path, monkeypatch):
     try:
         with Project.open(path) as p:
             p.conn.execute("PRAGMA busy_timeout = 50")
+            p.max_wait = 0.5
             with pytest.raises(ProjectError, match="busy"):
                 coding.apply_code(p, "rosa", "A", 0, 5, coder="x")
     finally:

@@ -67,6 +67,9 @@ APP_SCRIPT = textwrap.dedent("""
                     else:
                         await pilot.press("1")  # the code used last
                     await pilot.pause()
+                    # a write that found the project busy waits in a worker, visibly
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
                     # the transcript shows the new coding (the screen may also have reloaded
                     # and picked up the other writers' codings: those are not counted here)
                     mine = [s for s in screen.view.spans.values() if s.coder_id == app.coder_id

@@ -31,7 +31,7 @@ from workbench.codebook_load import (  # the parsed file and its loading live th
     load_parsed,
 )
 from workbench.codes import COLOUR, coding_counts
-from workbench.errors import CodebookError
+from workbench.errors import CodebookError, WorkbenchError
 from workbench.interop.output import write_atomic
 from workbench.project import Project
 
@@ -480,7 +480,10 @@ def export_codebook(project: Project, path: str | os.PathLike[str]) -> int:
     """
     if str(path).lower().endswith(".qdc"):
         return _qdc().export_qdc(project, path)
-    write_atomic(path, codebook_yaml(project).encode("utf-8"))
+    try:
+        write_atomic(path, codebook_yaml(project).encode("utf-8"))
+    except WorkbenchError as exc:
+        raise CodebookError(exc.reason, source=str(path)) from None
     return len(project.codes())
 
 

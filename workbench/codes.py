@@ -151,7 +151,9 @@ def move_code(project: Project, path: str, new_parent: str | None) -> Code:
 def merge_codes(project: Project, source: str, target: str) -> int:
     """Merge ``source`` into ``target``: codings re-pointed, children moved, source removed.
 
-    Returns the number of codings re-pointed.
+    A coding of ``source`` whose coder already coded the same span with ``target`` is folded
+    into that coding (its memos follow) rather than becoming a second, identical coding.
+    Returns the number of codings re-pointed (folded ones not counted).
     """
     src = _require(project, source)
     dst = _require(project, target)
@@ -170,11 +172,25 @@ def merge_codes(project: Project, source: str, target: str) -> int:
         if any(_find(codes, f"{dst.path}/{child.name}") == src for child in children):
             # a child takes the name of the code merged away: free that name first
             act.update("codes", src.id, name=f"~merged-{src.id}")
-        for (coding_id,) in project.conn.execute(
-            "SELECT id FROM codings WHERE code_id = ?", (src.id,)
+        for coding_id, same in project.conn.execute(
+            'SELECT c.id, (SELECT d.id FROM codings d WHERE d.code_id = ? AND '
+            'd.document_id = c.document_id AND d.coder_id = c.coder_id AND d.start = c.start '
+            'AND d."end" = c."end" ORDER BY d.id LIMIT 1) FROM codings c WHERE c.code_id = ? '
+            "ORDER BY c.id", (dst.id, src.id)
         ).fetchall():
-            act.update("codings", coding_id, code_id=dst.id)
-            moved += 1
+            if same is None:
+                act.update("codings", coding_id, code_id=dst.id)
+                moved += 1
+                continue
+            # the coder already gave this span the target code: keep that one coding, and
+            # what pointed at this one (memos, accepted suggestions) now points at it
+            for memo in project.memos("coding", coding_id):
+                act.update("memos", memo.id, target_id=same)
+            for (sug_id,) in project.conn.execute(
+                "SELECT id FROM suggestions WHERE coding_id = ?", (coding_id,)
+            ).fetchall():
+                act.update("suggestions", sug_id, coding_id=same)
+            act.delete("codings", coding_id)
         for (sug_id,) in project.conn.execute(
             "SELECT id FROM suggestions WHERE code_id = ?", (src.id,)
         ).fetchall():

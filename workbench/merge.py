@@ -24,7 +24,7 @@ from workbench.documents import add_document, unique_name
 from workbench.errors import ProjectError
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.model import Code
-from workbench.project import SQLITE_HEADER, Project, new_guid, now
+from workbench.project import Project, new_guid, now
 
 
 @dataclass
@@ -76,9 +76,7 @@ def open_other(path: str | Path) -> Project:
         raise ProjectError("no such project file", source=str(path))
     if path.is_dir():
         raise ProjectError("is a directory, not a project file", source=str(path))
-    with path.open("rb") as fh:
-        if fh.read(16) != SQLITE_HEADER:
-            raise ProjectError("not a workbench project (not SQLite)", source=str(path))
+    # Only SQLite reads the file (never a plain open: see docs/reliability.md, the lock rule).
     try:
         src = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
@@ -88,6 +86,8 @@ def open_other(path: str | Path) -> Project:
             src.close()
         tables = {r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise ProjectError("not a workbench project (not SQLite)", source=str(path)) from None
         raise ProjectError(f"cannot read project: {exc}", source=str(path)) from exc
     if not {"documents", "codes", "codings", "coders"} <= tables:
         mem.close()

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,14 @@ from workbench.schema import SCHEMA_VERSION, migrations
 
 DEFAULT_PROJECT = "workbench.db"
 BUSY_TIMEOUT_MS = 10_000
+#: how long a write may wait for the lock, all tries together, before "the project is busy"
+MAX_WAIT = 50.0
+#: interactive writes (the app) try for the lock this long at a time, so they can be cancelled
+INTERACTIVE_BUSY_TIMEOUT = 0.25
+#: batch commands wait this long in all before giving up
+BATCH_MAX_WAIT = 300.0
 SQLITE_HEADER = b"SQLite format 3\x00"
+READ_ONLY_MESSAGE = "the project is open read-only; nothing was changed"
 UNIT_KINDS = SPAN_UNITS  # the list lives in analysis.units; this name is kept for importers
 
 
@@ -46,47 +53,108 @@ def default_project_path() -> Path:
     return Path(os.environ.get("WORKBENCH_PROJECT") or DEFAULT_PROJECT)
 
 
+class ProjectBusy(ProjectError):
+    """Another program held the write lock for longer than this write would wait."""
+
+
+class BusyCancelled(ProjectError):
+    """The user stopped waiting for the write lock; nothing was written."""
+
+
+def _writable(path: Path) -> bool:
+    """Can this user write the file and create its ``-wal`` and ``-shm`` beside it?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect(path: Path, *, read_only: bool, busy_timeout: float) -> sqlite3.Connection:
+    """A connection set up for workbench: WAL, foreign keys, full sync, a busy timeout.
+
+    Only SQLite touches the file: reading ``sqlite_master`` is what finds a file that is not
+    SQLite at all. Read-only opens use ``mode=ro``; an archived copy whose folder cannot hold
+    the ``-shm`` file (read-only media) falls back to ``immutable=1``.
+    """
+    uri = path.resolve().as_uri()
+    targets = [f"{uri}?mode=ro", f"{uri}?mode=ro&immutable=1"] if read_only else [f"{uri}?mode=rwc"]
+    for n, target in enumerate(targets, 1):
+        conn = sqlite3.connect(target, uri=True, timeout=busy_timeout, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not read_only:
+                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if mode.lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+            return conn
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if "not a database" in str(exc):
+                raise ProjectError("not a workbench project (not SQLite)", source=str(path)) from None
+            if n == len(targets):
+                raise ProjectError(f"cannot open project: {exc}", source=str(path)) from exc
+    raise AssertionError("unreachable")
+
+
 class Project:
     """An open project file. Use ``Project.open(path)``; close it or use it as a context."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False):
         self.path = path
         self.conn = conn
         self.db = Database(conn)
+        self.read_only = read_only
+        #: the coder whose actions these are when a call names none (the app's current coder)
+        self.acting_coder: str | None = None
+        self.busy_timeout = BUSY_TIMEOUT_MS / 1000
+        self.max_wait = MAX_WAIT
+        #: called with the seconds waited so far each time a try at the write lock times out;
+        #: it may raise (``BusyCancelled``) to give up, or report the wait to the user
+        self.on_busy: Callable[[float], None] | None = None
         self._text_cache: dict[int, str] = {}
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Project:
-        """Open (and migrate) the project at ``path``; create it when allowed and missing."""
+    def open(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        busy_timeout: float = BUSY_TIMEOUT_MS / 1000,
+        max_wait: float = MAX_WAIT,
+    ) -> Project:
+        """Open (and migrate) the project at ``path``; create it when allowed and missing.
+
+        The file is never opened, read or copied outside SQLite: POSIX locks belong to the
+        process, so closing any descriptor of ours on the file would drop the locks SQLite
+        holds for every other connection of this process (see docs/reliability.md). Whether
+        the file is SQLite at all is found out by SQLite reading it.
+
+        A file this user cannot write opens read-only, as does any file with ``read_only``.
+        ``busy_timeout`` is how long one try at the write lock waits; ``max_wait`` bounds
+        all tries together (``on_busy`` hears of each failed try).
+        """
         path = Path(path) if path is not None else default_project_path()
-        if path.exists():
-            if path.is_dir():
-                raise ProjectError("is a directory, not a project file", source=str(path))
-            if path.stat().st_size:
-                with path.open("rb") as fh:
-                    if fh.read(16) != SQLITE_HEADER:
-                        raise ProjectError("not a workbench project (not SQLite)", source=str(path))
-        elif not create:
+        if path.is_dir():
+            raise ProjectError("is a directory, not a project file", source=str(path))
+        exists = path.exists()
+        if not exists and (read_only or not create):
             raise ProjectError(
                 "no project here; run 'workbench import' or 'workbench demo' first", source=str(path)
             )
+        read_only = read_only or (exists and not _writable(path))
+        conn = _connect(path, read_only=read_only, busy_timeout=busy_timeout)
+        project = cls(path, conn, read_only=read_only)
+        project.busy_timeout = busy_timeout
+        project.max_wait = max_wait
         try:
-            conn = sqlite3.connect(
-                str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                check_same_thread=False,
-            )
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-            if mode.lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-        except sqlite3.DatabaseError as exc:
-            raise ProjectError(f"cannot open project: {exc}", source=str(path)) from exc
-        project = cls(path, conn)
-        project._migrate()
+            project._migrate()
+        except BaseException:
+            conn.close()
+            raise
         return project
 
     @classmethod
@@ -101,6 +169,10 @@ class Project:
     def _migrate(self) -> None:
         try:
             pending = migrations.pending(self.db)
+            if pending and self.read_only:
+                raise ProjectError(
+                    "written by an older workbench and open read-only; open it once with write "
+                    "access to upgrade it", source=str(self.path))
             if pending:
                 self._retry_busy(lambda: migrations.apply(self.db))
         except sqlite3.DatabaseError as exc:
@@ -110,6 +182,11 @@ class Project:
                 f"written by a newer workbench (schema {self.schema_version()}); upgrade workbench",
                 source=str(self.path),
             )
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long one try at the write lock waits (the app keeps it short)."""
+        self.busy_timeout = seconds
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
     def schema_version(self) -> int:
         return len(migrations.applied(self.db))
@@ -125,21 +202,30 @@ class Project:
 
     # ------------------------------------------------------------- transactions
 
-    @staticmethod
-    def _retry_busy(fn, *, attempts: int = 5):
-        """Run ``fn``; when SQLite stays locked past the busy timeout, retry a few times."""
-        for attempt in range(attempts):
+    def _retry_busy(self, fn):
+        """Run ``fn``; while SQLite stays locked past one try's busy timeout, try again.
+
+        Between tries ``on_busy`` hears how long we have waited (the app shows it and lets the
+        user cancel; batch commands say they are waiting). Past ``max_wait`` the write gives up
+        with one clear line and nothing changed.
+        """
+        started = time.monotonic()
+        attempt = 0
+        while True:
             try:
                 return fn()
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
-                if attempt == attempts - 1:
-                    raise ProjectError(
+                waited = time.monotonic() - started
+                if waited >= self.max_wait:
+                    raise ProjectBusy(
                         "the project is busy (another program keeps writing to it); try again"
                     ) from exc
-                time.sleep(0.2 * (attempt + 1))
-        raise AssertionError("unreachable")
+                if self.on_busy is not None:
+                    self.on_busy(waited)
+                attempt += 1
+                time.sleep(min(0.05 * attempt, 0.5))
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Project]:
@@ -159,6 +245,8 @@ class Project:
                 raise
             self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
+        if self.read_only:
+            raise ProjectError(READ_ONLY_MESSAGE, source=str(self.path))
         self._retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         try:
             yield self
@@ -177,13 +265,17 @@ class Project:
 
         Writes made through the yielded recorder are logged so the action can be undone and
         redone later. ``undoable=False`` is for bulk actions (imports, merges) whose inverse
-        would be as large as the data; they are logged without their changes.
+        would be as large as the data; they are logged without their changes. The action
+        belongs to ``coder``, else to ``acting_coder`` (the app's coder), else to nobody.
         """
+        coder = coder or self.acting_coder
         with self.transaction():
             recorder = ActionRecorder(self, undoable)
             yield recorder
             coder_id = self.coder_id(coder) if coder else None
-            self.conn.execute("DELETE FROM actions WHERE undone = 1")
+            # a new action ends the redo history of its own coder only
+            self.conn.execute("DELETE FROM actions WHERE undone = 1 AND coder_id IS ?",
+                              (coder_id,))
             self.conn.execute(
                 "INSERT INTO actions (created_at, coder_id, kind, description, changes) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -191,47 +283,85 @@ class Project:
                  json.dumps(recorder.changes) if undoable else "null"),
             )
 
-    def undo_barrier(self) -> str | None:
-        """The description of the action undo cannot pass, when that is what comes next.
+    def _coder_filter(self, coder: str | None) -> tuple[str, tuple[Any, ...]] | None:
+        """SQL and parameters selecting ``coder``'s actions; None when the coder never acted."""
+        if coder is None:
+            return "1", ()
+        row = self.conn.execute(
+            "SELECT id FROM coders WHERE name = ?", (coder.strip(),)).fetchone()
+        return None if row is None else ("coder_id = ?", (row[0],))
+
+    def _next_undo(self, coder: str | None) -> tuple[int, str, str] | None:
+        where = self._coder_filter(coder)
+        if where is None:
+            return None
+        return self.conn.execute(
+            f"SELECT id, description, changes FROM actions WHERE undone = 0 AND {where[0]} "
+            "ORDER BY id DESC LIMIT 1", where[1]).fetchone()
+
+    def undo_barrier(self, coder: str | None = None) -> str | None:
+        """The description of the action undo cannot pass, when that is what stops it.
 
         Bulk actions (imports, merges) are logged without their changes. Undo stops at them
         rather than reaching past them: an older change undone under newer bulk data could
-        break it (a code removed while imported codings use it).
+        break it (a code removed while imported codings use it). This holds across coders:
+        a coder's action older than anyone's import is not undone either.
         """
-        row = self.conn.execute(
-            "SELECT description, changes FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        return row[0] if row is not None and row[1] == "null" else None
-
-    def undo(self) -> str | None:
-        """Undo the newest action; return its description, or None when there is none.
-
-        None also when the newest action cannot be undone (see ``undo_barrier``).
-        """
-        row = self.conn.execute(
-            "SELECT id, description, changes FROM actions WHERE undone = 0 "
-            "ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        if row is None or row[2] == "null":
-            return None
-        with self.transaction():
-            for change in reversed(json.loads(row[2])):
-                self._apply_change(change, inverse=True)
-            self.conn.execute("UPDATE actions SET undone = 1 WHERE id = ?", (row[0],))
-        return row[1]
-
-    def redo(self) -> str | None:
-        """Redo the action undone last; return its description."""
-        row = self.conn.execute(
-            "SELECT id, description, changes FROM actions WHERE undone = 1 ORDER BY id LIMIT 1"
-        ).fetchone()
+        row = self._next_undo(coder)
         if row is None:
             return None
-        with self.transaction():
-            for change in json.loads(row[2]):
-                self._apply_change(change, inverse=False)
-            self.conn.execute("UPDATE actions SET undone = 0 WHERE id = ?", (row[0],))
+        if row[2] == "null":
+            return row[1]
+        barrier = self.conn.execute(
+            "SELECT description FROM actions WHERE undone = 0 AND changes = 'null' AND id > ? "
+            "ORDER BY id DESC LIMIT 1", (row[0],)).fetchone()
+        return barrier[0] if barrier else None
+
+    def undo(self, coder: str | None = None) -> str | None:
+        """Undo ``coder``'s newest action (anyone's when None); return its description.
+
+        None when there is nothing to undo, or when a bulk action stands in the way (see
+        ``undo_barrier``). In a shared project a coder never undoes another coder's action;
+        an action that other coders' later work depends on (a code they have since applied)
+        is refused with one line and nothing changes.
+        """
+        row = self._next_undo(coder)
+        if row is None or self.undo_barrier(coder) is not None:
+            return None
+        self._replay(row, inverse=True)
         return row[1]
+
+    def redo(self, coder: str | None = None) -> str | None:
+        """Redo ``coder``'s action undone last (anyone's when None); return its description.
+
+        Undo takes a coder's actions back newest first, so the one undone last is the oldest
+        still undone: redo replays that one, and the next redo the one after it.
+        """
+        where = self._coder_filter(coder)
+        if where is None:
+            return None
+        row = self.conn.execute(
+            f"SELECT id, description, changes FROM actions WHERE undone = 1 AND {where[0]} "
+            "ORDER BY id LIMIT 1", where[1]).fetchone()
+        if row is None:
+            return None
+        self._replay(row, inverse=False)
+        return row[1]
+
+    def _replay(self, row: tuple[int, str, str], *, inverse: bool) -> None:
+        """Apply one logged action backwards (undo) or forwards (redo), all or nothing."""
+        changes = json.loads(row[2])
+        try:
+            with self.transaction():
+                for change in (reversed(changes) if inverse else changes):
+                    self._apply_change(change, inverse=inverse)
+                self.conn.execute("UPDATE actions SET undone = ? WHERE id = ?",
+                                  (int(inverse), row[0]))
+        except sqlite3.IntegrityError as exc:
+            self._text_cache.clear()
+            raise ProjectError(
+                f"cannot {'undo' if inverse else 'redo'} '{row[1]}': later changes depend on it "
+                f"({exc})") from None
 
     def _apply_change(self, change: dict[str, Any], *, inverse: bool) -> None:
         table, op = change["table"], change["op"]
@@ -244,6 +374,8 @@ class Project:
             self.conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values()))
         elif op == "delete":
             self.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (change["row"]["id"],))
+            if inverse:  # an insert taken back: its id stays reserved for a redo
+                self._reserve_id(table, change["row"]["id"])
         else:
             values = change["before"] if inverse else change["after"]
             sets = ", ".join(f'"{c}" = ?' for c in values)
@@ -251,6 +383,27 @@ class Project:
                 f'UPDATE "{table}" SET {sets} WHERE id = ?', [*values.values(), change["id"]]
             )
         self._text_cache.clear()
+
+    def _reserve_id(self, table: str, row_id: int) -> None:
+        """Keep ``row_id`` of ``table`` from being handed out again (see ``fresh_id``)."""
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+            "value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+            (f"reserved-id.{table}", str(row_id)))
+
+    def fresh_id(self, table: str) -> int | None:
+        """An id for a new row of ``table`` that no undone action could want back.
+
+        SQLite gives a new row the largest id plus one, so a row removed by undo would see
+        its id reused, and redoing its insert would then collide. Ids up to the largest one
+        taken back by undo stay reserved; None means SQLite's own choice is safe.
+        """
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?",
+                                (f"reserved-id.{table}",)).fetchone()
+        if row is None:
+            return None
+        top = self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0] or 0
+        return max(int(row[0]), top) + 1
 
     # --------------------------------------------------------------- settings
 
@@ -434,6 +587,17 @@ class Project:
         coder_id: int | None = None,
         code_id: int | None = None,
     ) -> list[Coding]:
+        return list(self.iter_codings(document_id=document_id, coder_id=coder_id,
+                                      code_id=code_id))
+
+    def iter_codings(
+        self,
+        *,
+        document_id: int | None = None,
+        coder_id: int | None = None,
+        code_id: int | None = None,
+    ) -> Iterator[Coding]:
+        """The codings in document and offset order, one at a time (memory stays flat)."""
         where, params = [], []
         for column, value in (("document_id", document_id), ("coder_id", coder_id),
                               ("code_id", code_id)):
@@ -447,7 +611,10 @@ class Project:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += ' ORDER BY document_id, start, "end", id'
-        return [Coding(*r) for r in self.conn.execute(sql, params)]
+        cursor = self.conn.execute(sql, params)
+        while batch := cursor.fetchmany(1000):
+            for r in batch:
+                yield Coding(*r)
 
     # ----------------------------------------------------------------- memos
 
@@ -483,6 +650,8 @@ class ActionRecorder:
         self.changes: list[dict[str, Any]] = []
 
     def insert(self, table: str, row: dict[str, Any]) -> int:
+        if "id" not in row and (fresh := self.project.fresh_id(table)) is not None:
+            row = {"id": fresh, **row}
         cols = ", ".join(f'"{c}"' for c in row)
         marks = ", ".join("?" for _ in row)
         cur = self.project.conn.execute(
@@ -490,7 +659,7 @@ class ActionRecorder:
         )
         if self.undoable:
             self.changes.append({"table": table, "op": "insert",
-                                 "row": {"id": cur.lastrowid, **row}})
+                                 "row": {**row, "id": cur.lastrowid}})
         return cur.lastrowid
 
     def delete(self, table: str, row_id: int) -> None:

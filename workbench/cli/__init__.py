@@ -82,11 +82,15 @@ def _unavailable(name: str) -> click.Command:
     "--project", "-p", "project_path", envvar="WORKBENCH_PROJECT", type=click.Path(dir_okay=False),
     default="workbench.db", show_default=True, help="The project file (env WORKBENCH_PROJECT).",
 )
+@click.option(
+    "--read-only", "read_only", is_flag=True, envvar="WORKBENCH_READ_ONLY",
+    help="Open the project for reading only: analyses and exports work, writes are refused.",
+)
 @click.version_option(__version__, prog_name="workbench")
 @click.pass_context
-def cli(ctx: click.Context, project_path: str) -> None:
+def cli(ctx: click.Context, project_path: str, read_only: bool) -> None:
     """Code qualitative interviews: import, code, compare coders, analyse, export."""
-    ctx.obj = {"project_path": project_path}
+    ctx.obj = {"project_path": project_path, "read_only": read_only}
     if ctx.invoked_subcommand is None:
         ctx.invoke(cli.get_command(ctx, "tui"))
 

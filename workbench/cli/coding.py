@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+
 import click
 
-from workbench.cli.common import emit, format_option, open_project
+from workbench.cli.common import emit, emit_stream, format_option, open_project, stream_table
 
 
 def _coder_option():
@@ -70,23 +73,27 @@ def _excerpt(text: str, width: int = 80) -> str:
 def coding_rows(project, *, doc: str | None = None, code: str | None = None,
                 coder: str | None = None, full_text: bool = False) -> list[dict]:
     """Rows of (document, code path, coder, start, end, text) for listings and exports."""
+    return list(iter_coding_rows(project, doc=doc, code=code, coder=coder, full_text=full_text))
+
+
+def iter_coding_rows(project, *, doc: str | None = None, code: str | None = None,
+                     coder: str | None = None, full_text: bool = False) -> Iterator[dict]:
+    """``coding_rows`` one at a time: a listing of 200k codings never holds them all."""
     paths = {c.id: c.path for c in project.codes()}
     coders = {c.id: c.name for c in project.coders()}
     docs = {d.id: d.name for d in project.documents()}
-    rows = []
-    codings = project.codings(
+    codings = project.iter_codings(
         document_id=project.document(doc).id if doc else None,
         coder_id=project.coder_id(coder, create=False) if coder else None,
         code_id=project.code(code).id if code else None,
     )
     for c in codings:
         text = project.text(c.document_id)[c.start:c.end]
-        rows.append({
+        yield {
             "id": c.id, "document": docs[c.document_id], "code": paths[c.code_id],
             "coder": coders[c.coder_id], "start": c.start, "end": c.end,
             "text": text if full_text else _excerpt(text),
-        })
-    return rows
+        }
 
 
 @click.group("codings", invoke_without_command=True)
@@ -100,9 +107,24 @@ def codings_cmd(ctx, doc, code_path, coder, fmt) -> None:
     if ctx.invoked_subcommand is not None:
         return
     project = open_project(ctx)
-    rows = coding_rows(project, doc=doc, code=code_path, coder=coder, full_text=fmt != "table")
-    emit(rows, fmt, columns=["document", "code", "coder", "start", "end", "text"],
-         title=f"{len(rows)} codings")
+    rows = iter_coding_rows(project, doc=doc, code=code_path, coder=coder,
+                            full_text=fmt != "table")
+    columns = ["document", "code", "coder", "start", "end", "text"]
+    if fmt == "table":
+        widths = {
+            "document": max((len(d.name) for d in project.documents()), default=8),
+            "code": max((len(c.path) for c in project.codes()), default=4),
+            "coder": max((len(c.name) for c in project.coders()), default=5),
+            "start": 7, "end": 7,
+        }
+        lines = stream_table(rows, columns, widths, total_label="codings")
+        if sys.stdout.isatty():
+            click.echo_via_pager(lines)
+        else:
+            for line in lines:
+                click.echo(line, nl=False)
+        return
+    emit_stream(rows, fmt, columns=columns)
 
 
 @codings_cmd.command("import")
@@ -188,25 +210,36 @@ def done_cmd(ctx, doc: str, coder: str | None, not_done: bool) -> None:
     click.echo(f"{doc}: {'not ' if not_done else ''}done for {coder}")
 
 
+def _undo_coder(coder: str | None) -> str | None:
+    """``--coder``, else $WORKBENCH_CODER; None (anyone's newest action) when neither is set."""
+    import os
+
+    return coder or os.environ.get("WORKBENCH_CODER") or None
+
+
 @click.command("undo")
+@_coder_option()
 @click.pass_context
-def undo_cmd(ctx) -> None:
-    """Undo the last action (also actions done in the app)."""
+def undo_cmd(ctx, coder: str | None) -> None:
+    """Undo the coder's last action (also one done in the app); without a coder, the newest."""
     project = open_project(ctx)
-    what = project.undo()
+    coder = _undo_coder(coder)
+    what = project.undo(coder)
     if what:
         click.echo(f"undone: {what}")
-    elif barrier := project.undo_barrier():
+    elif barrier := project.undo_barrier(coder):
         click.echo(f"cannot undo '{barrier}': imports and merges are not undoable "
                    "(restore a backup instead)")
     else:
-        click.echo("nothing to undo")
+        click.echo("nothing to undo" + (f" for {coder}" if coder else ""))
 
 
 @click.command("redo")
+@_coder_option()
 @click.pass_context
-def redo_cmd(ctx) -> None:
-    """Redo the action undone last."""
+def redo_cmd(ctx, coder: str | None) -> None:
+    """Redo the action the coder undid last; without a coder, the one undone last."""
     project = open_project(ctx)
-    what = project.redo()
-    click.echo(f"redone: {what}" if what else "nothing to redo")
+    coder = _undo_coder(coder)
+    what = project.redo(coder)
+    click.echo(f"redone: {what}" if what else "nothing to redo" + (f" for {coder}" if coder else ""))

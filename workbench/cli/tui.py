@@ -31,8 +31,10 @@ def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
     from workbench.tui import run_app
 
     path = _project_path(ctx, project)
-    Project.open(path, create=False).close()  # a clear error before the screen is taken over
-    run_app(path, coder=coder)
+    read_only = bool((ctx.find_root().obj or {}).get("read_only"))
+    # a clear error before the screen is taken over
+    Project.open(path, create=False, read_only=read_only).close()
+    run_app(path, coder=coder, read_only=read_only)
 
 
 @click.command("serve")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-def run_app(project_path: str, coder: str | None = None) -> None:
+def run_app(project_path: str, coder: str | None = None, *, read_only: bool = False) -> None:
     """Open the project at ``project_path`` in the coding app and run it until the user quits."""
     from workbench.tui.app import run
 
-    run(project_path, coder=coder)
+    run(project_path, coder=coder, read_only=read_only)

@@ -6,12 +6,17 @@ coding, whether other coders' work is hidden, and the recently used codes behind
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+from textual import events
 from textual.app import App
+from textual.screen import ModalScreen
 
 from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.project import INTERACTIVE_BUSY_TIMEOUT, BusyCancelled, Project, ProjectBusy
 from workbench.tui.actions import bindings, load_keymap
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.base import WorkbenchScreen
@@ -19,6 +24,10 @@ from workbench.tui.screens.documents import DocumentsScreen
 
 RECENT = 9
 
+
+T = TypeVar("T")
+#: how long a write waits in the background for a busy project before it gives up
+WAIT_LIMIT = 600.0
 
 class WorkbenchApp(App[None]):
     """Code qualitative interviews."""
@@ -38,10 +47,95 @@ class WorkbenchApp(App[None]):
         super().__init__()
         self.project = project
         self.coder = (coder or project.default_coder()).strip()
-        self.coder_id = project.coder_id(self.coder)
+        self.coder_id = self._coder_id(self.coder)
+        project.acting_coder = self.coder  # the app's actions are its coder's (undo per coder)
+        # a write on the screen's thread tries for the lock once, briefly; a busy project
+        # sends it to a worker that waits visibly (see ``write``) instead of freezing the app
+        if str(project.path) != ":memory:":
+            project.set_busy_timeout(INTERACTIVE_BUSY_TIMEOUT)
+        project.max_wait = 0
         self.blind = False
         self.recent: list[int] = []
         self.keymap_overrides = dict(keymap or {})
+
+    # ------------------------------------------------------------- writing
+
+    def write(self, fn: Callable[[], T], done: Callable[[T], None] | None = None,
+              *, what: str = "the change") -> bool | None:
+        """Run the write ``fn``; when another program holds the project, wait in a worker.
+
+        The first try runs at once and gives up after one short busy timeout. Then a dialog
+        says "waiting for the project: another program is writing" while a worker tries
+        again until the lock is free (``done`` then runs, as after a write at once) or the
+        user presses Escape (nothing is written). Returns True when written at once, None
+        when waiting, False on an error (already shown).
+        """
+        try:
+            result = fn()
+        except ProjectBusy:
+            self._wait_and_write(fn, done, what)
+            return None
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        if done is not None:
+            done(result)
+        return True
+
+    def _wait_and_write(self, fn: Callable[[], T], done: Callable[[T], None] | None,
+                        what: str) -> None:
+        from workbench.tui.screens.modals import WaitModal
+
+        cancel = threading.Event()
+        dialog = WaitModal(cancel, what)
+        self.push_screen(dialog)
+        project = self.project
+
+        def on_busy(waited: float) -> None:
+            if cancel.is_set():
+                raise BusyCancelled(f"stopped waiting for the project; {what} was not saved")
+            self.call_from_thread(dialog.show_wait, waited)
+
+        def finish(outcome: tuple[str, object]) -> None:
+            if self.screen is dialog:
+                dialog.dismiss()
+            kind, value = outcome
+            if kind == "ok":
+                if done is not None:
+                    done(value)  # type: ignore[arg-type]
+            else:
+                self.notify(str(value), severity="warning" if kind == "cancelled" else "error")
+
+        def work() -> None:
+            project.on_busy, project.max_wait = on_busy, WAIT_LIMIT
+            try:
+                outcome: tuple[str, object] = ("ok", fn())
+            except BusyCancelled as exc:
+                outcome = ("cancelled", exc)
+            except WorkbenchError as exc:
+                outcome = ("error", exc)
+            finally:
+                project.on_busy, project.max_wait = None, 0
+            self.call_from_thread(finish, outcome)
+
+        self.run_worker(work, thread=True, exclusive=True, group="write")
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed into a screen that is no longer on top belong to the one that is.
+
+        Textual hands each key to the widget focused when the key *arrives*, but resolves key
+        bindings when the key reaches the app, against the focus of that moment. Keys typed
+        in one burst (as over SSH: ``a``, part of a code's name, Enter) all arrive before
+        ``a`` has opened the code picker: the letters went to the transcript and were lost
+        while Enter found the picker's binding and applied whatever was highlighted. Such
+        keys are passed on, in order, to what has the focus now, and nothing else sees them.
+        """
+        origin = getattr(event, "_workbench_screen", None)
+        if origin is None or origin is self.screen or not isinstance(self.screen, ModalScreen):
+            return
+        event.stop()
+        event.prevent_default()
+        (self.focused or self.screen)._forward_event(events.Key(event.key, event.character))
 
     def on_mount(self) -> None:
         if self.keymap_overrides:
@@ -56,8 +150,18 @@ class WorkbenchApp(App[None]):
         screen = self.screen
         where = screen.status() if hasattr(screen, "status") else ""
         blind = " (blind)" if self.blind else ""
-        self.sub_title = f"{Path(str(self.project.path)).name} · coder: {self.coder}{blind}" + (
-            f" · {where}" if where else "")
+        read_only = " · READ ONLY" if self.project.read_only else ""
+        self.sub_title = (f"{Path(str(self.project.path)).name}{read_only} · coder: "
+                          f"{self.coder}{blind}" + (f" · {where}" if where else ""))
+
+    def _coder_id(self, name: str) -> int:
+        """The coder's id; a read-only project cannot add a coder, so a new one owns nothing."""
+        if self.project.read_only:
+            try:
+                return self.project.coder_id(name, create=False)
+            except WorkbenchError:
+                return -1
+        return self.project.coder_id(name)
 
     def remember(self, code_id: int) -> None:
         """Put a code first in the recent list behind keys 1-9."""
@@ -70,9 +174,15 @@ class WorkbenchApp(App[None]):
         name = name.strip()
         if not name:
             return
-        self.coder_id = self.project.coder_id(name)
+        try:
+            self.coder_id = self._coder_id(name)
+            if not self.project.read_only:
+                self.project.set_setting("coder", name)
+        except WorkbenchError as exc:  # a busy project: stay who we were
+            self.notify(str(exc), severity="error")
+            return
         self.coder = name
-        self.project.set_setting("coder", name)
+        self.project.acting_coder = name
         self.data_changed()
         self.notify(f"Coding as {name}")
 
@@ -132,29 +242,34 @@ class WorkbenchApp(App[None]):
 
     # ---------------------------------------------------------------- data
 
+    def undo_coder(self) -> str:
+        """Whose actions undo and redo take back: the app's coder, or the coder a screen
+        writes for (the reconciliation screen writes the consensus coder's codings)."""
+        return getattr(self.screen, "undo_coder", None) or self.coder
+
     def action_undo(self) -> None:
-        try:
-            done = self.project.undo()
-        except WorkbenchError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.data_changed()
-        if done:
-            self.notify(f"Undone: {done}")
-        elif barrier := self.project.undo_barrier():
-            self.notify(f"Cannot undo '{barrier}': imports and merges are not undoable",
-                        severity="warning")
-        else:
-            self.notify("Nothing to undo")
+        coder = self.undo_coder()
+
+        def undone(done: str | None) -> None:
+            self.data_changed()
+            if done:
+                self.notify(f"Undone: {done}")
+            elif barrier := self.project.undo_barrier(coder):
+                self.notify(f"Cannot undo '{barrier}': imports and merges are not undoable",
+                            severity="warning")
+            else:
+                self.notify("Nothing to undo")
+
+        self.write(lambda: self.project.undo(coder), undone, what="the undo")
 
     def action_redo(self) -> None:
-        try:
-            done = self.project.redo()
-        except WorkbenchError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.data_changed()
-        self.notify(f"Redone: {done}" if done else "Nothing to redo")
+        coder = self.undo_coder()
+
+        def redone(done: str | None) -> None:
+            self.data_changed()
+            self.notify(f"Redone: {done}" if done else "Nothing to redo")
+
+        self.write(lambda: self.project.redo(coder), redone, what="the redo")
 
     def action_toggle_blind(self) -> None:
         self.blind = not self.blind
@@ -173,8 +288,13 @@ class WorkbenchApp(App[None]):
         self.push_screen(CoderModal(coders, self.coder), chosen)
 
 
-def run(project_path: str, *, coder: str | None = None) -> None:
-    """Open ``project_path`` and run the app until the user quits."""
+def run(project_path: str, *, coder: str | None = None, read_only: bool = False) -> None:
+    """Open ``project_path`` and run the app until the user quits.
+
+    The app's writes try for the lock briefly (``INTERACTIVE_BUSY_TIMEOUT``) and again, so a
+    busy project never holds the screen for long in one go.
+    """
     keymap = load_keymap()
-    with Project.open(project_path, create=False) as project:
+    with Project.open(project_path, create=False, read_only=read_only,
+                      busy_timeout=INTERACTIVE_BUSY_TIMEOUT) as project:
         WorkbenchApp(project, coder=coder, keymap=keymap).run()

@@ -157,6 +157,7 @@ class ReconcileScreen(WorkbenchScreen):
         self.coders = coders
         self.unit = unit
         self.consensus = consensus
+        self.undo_coder = consensus  # undo here takes back the decisions written for it
         self.items: list[Disagreement] = []
         self.index = 0
         self.error = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -27,6 +28,10 @@ class WorkbenchScreen(Screen):
 
     def refresh_data(self) -> None:
         """Reload what the screen shows from the project."""
+
+    def on_key(self, event: events.Key) -> None:
+        """Note on the key which screen it was typed into (see ``WorkbenchApp.on_key``)."""
+        event._workbench_screen = self  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         """Leave this screen for the one under it."""

@@ -14,7 +14,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static, Tree
 
 from workbench import coding as core
-from workbench.errors import WorkbenchError
 from workbench.model import Code, Coding
 from workbench.search import find_in_text
 from workbench.tui.actions import bindings
@@ -201,20 +200,22 @@ class CodingScreen(WorkbenchScreen):
             self.notify("Select some text first (s: sentence, t: turn, shift+arrows)",
                         severity="warning")
             return None
-        try:
-            coding_id = core.apply_code(self.project, self.document_id, code.path, lo, hi,
-                                        coder=self.wb.coder)
-        except WorkbenchError as exc:
-            self.notify(str(exc), severity="error")
-            return None
-        coder_id = self.wb.coder_id
-        self.codings.append(Coding(coding_id, self.document_id, code.id, coder_id, lo, hi))
-        view.add_span(Span(coding_id, code.id, coder_id, lo, hi))
-        self.code_tree.set_count(code.id, self.code_tree.counts.get(code.id, 0) + 1)
-        self.wb.remember(code.id)
-        self.update_side()
-        self.notify(f"Applied {code.name}", timeout=2)
-        return coding_id
+        applied: list[int] = []
+
+        def landed(coding_id: int) -> None:
+            applied.append(coding_id)
+            coder_id = self.wb.coder_id
+            self.codings.append(Coding(coding_id, self.document_id, code.id, coder_id, lo, hi))
+            view.add_span(Span(coding_id, code.id, coder_id, lo, hi))
+            self.code_tree.set_count(code.id, self.code_tree.counts.get(code.id, 0) + 1)
+            self.wb.remember(code.id)
+            self.update_side()
+            self.notify(f"Applied {code.name}", timeout=2)
+
+        coder = self.wb.coder
+        self.wb.write(lambda: core.apply_code(self.project, self.document_id, code.path, lo, hi,
+                                              coder=coder), landed, what=f"applying {code.name}")
+        return applied[0] if applied else None
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         code = event.node.data
@@ -259,14 +260,12 @@ class CodingScreen(WorkbenchScreen):
         return [s for s in self.view.spans_here() if s.coder_id == self.wb.coder_id]
 
     def _run(self, fn: Callable[[], object], message: str) -> bool:
-        try:
-            fn()
-        except WorkbenchError as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        self.refresh_data()
-        self.notify(message)
-        return True
+        """Write through the app (which waits visibly on a busy project); True when done now."""
+        def done(_: object) -> None:
+            self.refresh_data()
+            self.notify(message)
+
+        return bool(self.wb.write(fn, done, what="the change"))
 
     def action_remove_coding(self) -> None:
         def remove(span: Span) -> None:
@@ -421,9 +420,14 @@ class CodingScreen(WorkbenchScreen):
 
     def action_toggle_done(self) -> None:
         done = self.document_id in self.project.done_documents(self.wb.coder_id)
-        core.mark_done(self.project, self.document_id, self.wb.coder, not done)
-        self.notify(f"{self.document.name}: {'not done' if done else 'done'} for {self.wb.coder}")
-        self.wb.update_status()
+        coder = self.wb.coder
+
+        def marked(_: object) -> None:
+            self.notify(f"{self.document.name}: {'not done' if done else 'done'} for {coder}")
+            self.wb.update_status()
+
+        self.wb.write(lambda: core.mark_done(self.project, self.document_id, coder, not done),
+                      marked, what="the done mark")
 
     def action_filter_codes(self) -> None:
         self.query_one("#code-filter", Input).focus()

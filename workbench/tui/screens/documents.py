@@ -88,9 +88,14 @@ class DocumentsScreen(WorkbenchScreen):
             return
         progress = row.coders.get(self.wb.coder)
         done = bool(progress and progress.done)
-        core.mark_done(self.project, row.document_id, self.wb.coder, not done)
-        self.refresh_data()
-        self.notify(f"{row.name}: {'not done' if done else 'done'} for {self.wb.coder}")
+        coder = self.wb.coder
+
+        def marked(_: object) -> None:
+            self.refresh_data()
+            self.notify(f"{row.name}: {'not done' if done else 'done'} for {coder}")
+
+        self.wb.write(lambda: core.mark_done(self.project, row.document_id, coder, not done),
+                      marked, what="the done mark")
 
     def status(self) -> str:
         return "documents"

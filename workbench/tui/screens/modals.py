@@ -6,8 +6,10 @@ so callers use ``push_screen(modal, callback)`` and stay free of dialog plumbing
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -108,6 +110,7 @@ class CodePickerModal(ModalScreen[Code | None]):
         self.codes = list(codes)
         self.title_text = title
         self.shown: list[Code] = []
+        self._shown_for = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -129,6 +132,7 @@ class CodePickerModal(ModalScreen[Code | None]):
     def _fill(self, query: str) -> None:
         options = self.query_one("#code-options", OptionList)
         self.shown = self.matches(query)
+        self._shown_for = query
         options.clear_options()
         options.add_options([Option(c.path) for c in self.shown])
         if self.shown:
@@ -137,9 +141,33 @@ class CodePickerModal(ModalScreen[Code | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
+    def on_key(self, event: events.Key) -> None:
+        """Typing that reached the dialog itself belongs in the query box.
+
+        Keys sent in one burst (as over SSH) arrive before the query box has focus; they are
+        delivered to the dialog, and would otherwise be lost or run the app's own key
+        bindings (``u`` undoes). The query box takes printable keys itself, so any that get
+        here were meant for it.
+        """
+        if event.is_printable and event.character:
+            query = self.query_one("#code-query", Input)
+            query.insert_text_at_cursor(event.character)
+            query.focus()
+            event.stop()
+            event.prevent_default()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter applies the best match for the text in the box *now*.
+
+        The list below is refilled on ``Input.Changed``, which can still be queued when Enter
+        arrives right after the last letter: the highlighted row then belongs to an older
+        query. Only when the list is current does the highlight (moved with the arrows) count.
+        """
         options = self.query_one("#code-options", OptionList)
         index = options.highlighted
+        if self._shown_for != event.value:
+            self._fill(event.value)
+            index = 0
         if self.shown and index is not None:
             self.dismiss(self.shown[index])
 
@@ -215,3 +243,37 @@ class CoderModal(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class WaitModal(ModalScreen[None]):
+    """Shown while a write waits for another program to finish writing; Escape stops waiting.
+
+    It covers the screen, so nothing typed meanwhile lands on the transcript or anywhere else
+    the pending write did not mean.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Stop waiting", show=True)]
+
+    def __init__(self, cancel: threading.Event, what: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.cancel, self.what = cancel, what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Waiting for the project: another program is writing", id="wait-status",
+                        classes="dialog-title")
+            yield Label(f"{self.what} will be saved as soon as it is free · esc: stop waiting "
+                        "(nothing is saved)", classes="dialog-hint")
+
+    def show_wait(self, waited: float) -> None:
+        if not self.cancel.is_set():
+            self.query_one("#wait-status", Label).update(
+                f"Waiting for the project: another program is writing ({waited:.0f} s)")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key != "escape":
+            event.stop()  # keys typed while waiting go nowhere else
+
+    def action_cancel(self) -> None:
+        self.cancel.set()
+        self.query_one("#wait-status", Label).update("Stopping…")
