@@ -1,0 +1,91 @@
+"""``workbench serve`` driven in a real headless Chromium over the DevTools protocol.
+
+Only loopback addresses are used. The tests are few on purpose: each starts a server and a
+browser session (a few seconds each); finer behaviour is tested without a browser.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "tui"))
+
+from browser import Browser, Page, chromium_path  # noqa: E402
+from serve_helpers import serving  # noqa: E402
+from tui_helpers import build_project  # noqa: E402
+
+from workbench.project import Project  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = chromium_path()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Browser:
+    if CHROMIUM is None:
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    b = Browser(CHROMIUM)
+    yield b
+    b.close()
+
+
+def focus_terminal(page: Page) -> None:
+    page.wait_for("document.querySelector('.xterm-helper-textarea') !== null")
+    page.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
+
+
+def test_a_coding_applied_in_the_browser_lands_in_the_project(tmp_path, browser):
+    path = build_project(tmp_path / "p.db")
+    with serving(path, "--coder", "maria") as url:
+        page = browser.page()
+        page.goto(url + "/")
+        # a session starts and the documents screen appears
+        page.wait_for_screen("DRS01", "NGO01", "maria")
+        assert any(u.startswith(url.replace("http", "ws") + "/ws") for u in page.requests)
+        focus_terminal(page)
+        press_until(page, "Enter", "Each network chose")  # opens the first document
+        mark = page.frame_count()
+        page.type_text("s")  # the sentence under the cursor
+        page.type_text("a")  # apply a code: the picker opens
+        page.wait_for_screen("Apply code", since=mark)
+        page.type_text("seat alloc")
+        page.wait_for_screen("Seat allocation", since=mark)
+        page.press("Enter")
+        _wait_for_codings(path, "maria", 1)
+    with Project.open(path) as project:
+        coder = project.coder_id("maria")
+        [coding] = project.codings(coder_id=coder)
+        code = project.code_by_id(coding.code_id)
+        text = project.text(coding.document_id)
+    assert code.path == "Representation/Seat allocation"
+    assert text[coding.start:coding.end] == "Interviewer: How were the members of the council chosen?"
+
+
+def press_until(page: Page, key: str, needle: str, *, tries: int = 3) -> None:
+    """Press ``key`` until the app draws ``needle``: a key sent while the app is still
+    mounting its first screen can be dropped, and a busy machine makes that likelier."""
+    for attempt in range(tries):
+        mark = page.frame_count()
+        page.press(key)
+        try:
+            page.wait_for_screen(needle, since=mark, timeout=10 * (attempt + 1))
+            return
+        except TimeoutError:
+            continue
+    raise TimeoutError(f"{key} never led to {needle!r}")
+
+
+def _wait_for_codings(path: Path, coder: str, count: int, timeout: float = 15.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with Project.open(path) as project:
+            if len(project.codings(coder_id=project.coder_id(coder))) >= count:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"{coder} never had {count} coding(s) in the project file")
