@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -18,6 +19,7 @@ from serve_helpers import serving  # noqa: E402
 from tui_helpers import build_project  # noqa: E402
 
 from workbench.project import Project  # noqa: E402
+from workbench.users import add_user  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -38,11 +40,38 @@ def focus_terminal(page: Page) -> None:
     page.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
 
 
-def test_a_coding_applied_in_the_browser_lands_in_the_project(tmp_path, browser):
+PASSWORD = "correct horse battery"
+
+
+def sign_in(page: Page, url: str, name: str, secret: str) -> None:
+    page.goto(url + "/")
+    page.wait_for("document.getElementById('secret') !== null")
+    page.expect_load()
+    page.evaluate(f"""(() => {{
+        document.getElementById('name').value = {name!r};
+        document.getElementById('secret').value = {secret!r};
+        document.querySelector('form').submit(); }})()""")
+    page.wait_load()
+
+
+def test_signed_in_coder_codes_as_themselves_and_nothing_leaves_the_server(tmp_path, browser):
     path = build_project(tmp_path / "p.db")
-    with serving(path, "--coder", "maria") as url:
+    with Project.open(path) as project:
+        add_user(project, "maria", password=PASSWORD)
+    log = tmp_path / "serve.log"
+    with serving(path, log=log) as url:
         page = browser.page()
+        # without signing in: the sign-in page, no app session, no project data
         page.goto(url + "/")
+        page.wait_for("document.getElementById('secret') !== null")
+        assert not any(u.startswith("ws") for u in page.requests)
+        html = page.evaluate("document.documentElement.outerHTML")
+        assert "DRS01" not in html and not page.frames
+        sign_in(page, url, "maria", "wrong password")
+        assert page.evaluate("document.getElementById('error').textContent") != ""
+        assert not any(u.startswith("ws") for u in page.requests)
+
+        sign_in(page, url, "maria", PASSWORD)
         # a session starts and the documents screen appears
         page.wait_for_screen("DRS01", "NGO01", "maria")
         assert any(u.startswith(url.replace("http", "ws") + "/ws") for u in page.requests)
@@ -56,13 +85,19 @@ def test_a_coding_applied_in_the_browser_lands_in_the_project(tmp_path, browser)
         page.wait_for_screen("Seat allocation", since=mark)
         page.press("Enter")
         _wait_for_codings(path, "maria", 1)
+        # the page asked this server, and only this server, for everything
+        hosts = {urlsplit(u).netloc for u in page.requests if not u.startswith(("data:", "about:"))}
+        assert hosts == {urlsplit(url).netloc}, page.requests
+        assert any("/static/fonts/" in u for u in page.requests)
     with Project.open(path) as project:
-        coder = project.coder_id("maria")
-        [coding] = project.codings(coder_id=coder)
+        [coding] = project.codings(coder_id=project.coder_id("maria"))
         code = project.code_by_id(coding.code_id)
         text = project.text(coding.document_id)
     assert code.path == "Representation/Seat allocation"
     assert text[coding.start:coding.end] == "Interviewer: How were the members of the council chosen?"
+    logged = log.read_text()
+    assert "maria signed in" in logged and PASSWORD not in logged
+    assert "Each network chose" not in logged and "council chosen" not in logged
 
 
 def press_until(page: Page, key: str, needle: str, *, tries: int = 3) -> None:

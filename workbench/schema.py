@@ -13,7 +13,7 @@ MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @migrations(name="0001_initial")
@@ -183,4 +183,26 @@ def m0002_codings_sweep_index(db: Database) -> None:
     """
     db.execute(
         'CREATE INDEX codings_sweep ON codings(document_id, coder_id, start, "end", code_id)'
+    )
+
+
+@migrations(name="0003_users")
+def m0003_users(db: Database) -> None:
+    """People who may sign in to the team server (``workbench users``).
+
+    A user signs in as the coder of the same name. Only hashes are kept: an Argon2id password
+    hash, or the SHA-256 of a random token; at least one of the two.
+    """
+    db.executescript(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+            role TEXT NOT NULL DEFAULT 'coder' CHECK (role IN ('coder', 'lead')),
+            password_hash TEXT,
+            token_hash TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (password_hash IS NOT NULL OR token_hash IS NOT NULL)
+        );
+        """
     )
