@@ -6,16 +6,18 @@ Why hand-written: the protocol is JSON over one websocket, and aiohttp (already 
 client runs its event loop in a thread so tests stay plain synchronous functions.
 
 Every page opened through ``Browser.page()`` records every request it makes (``requests``),
-including websocket handshakes, and every websocket frame the server sends it (``frames``):
-tests assert on what left the page and on what the app drew.
+including websocket handshakes, and every websocket frame the server sends it (``frames``).
+The frames are also fed to a terminal emulator (pyte) sized as the page's terminal, so
+``Page.screen()`` is what a person sees in the tab now: tests assert on what left the page and
+on what the app shows.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -25,8 +27,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
+import pyte
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 CHROMIUM_FLAGS = (
@@ -35,8 +39,6 @@ CHROMIUM_FLAGS = (
     "--disable-default-apps", "--disable-extensions", "--mute-audio", "--window-size=1280,800",
     "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
 )
-# ANSI escape sequences (CSI with parameters, OSC up to BEL/ST, single-character escapes)
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
 
 def chromium_path() -> str | None:
@@ -143,7 +145,7 @@ class Browser:
         target = self.call("Target.createTarget", params)["targetId"]
         session = self.call("Target.attachToTarget",
                             {"targetId": target, "flatten": True})["sessionId"]
-        page = Page(self, session)
+        page = Page(self, session, target)
         self._listeners[session] = page._on_event
         page.call("Network.enable")
         page.call("Page.enable")
@@ -176,11 +178,14 @@ class Browser:
 class Page:
     """One tab: navigate, read the DOM, type, and the record of its traffic."""
 
-    def __init__(self, browser: Browser, session: str) -> None:
+    def __init__(self, browser: Browser, session: str, target: str) -> None:
         self.browser = browser
         self.session = session
+        self.target = target
         self.requests: list[str] = []  # every URL the page asked for, in order
         self.frames: list[bytes] = []  # every websocket frame the server sent the page
+        self._screen = pyte.Screen(80, 24)
+        self._stream = pyte.ByteStream(self._screen)
         self._lock = threading.Lock()
         self._loaded = threading.Event()
 
@@ -190,17 +195,29 @@ class Page:
                 self.requests.append(params["request"]["url"])
             elif method == "Network.webSocketCreated":
                 self.requests.append(params["url"])
+                query = parse_qs(urlsplit(params["url"]).query)
+                if "width" in query and "height" in query:
+                    self._screen.resize(int(query["height"][0]), int(query["width"][0]))
+            elif method == "Network.webSocketFrameSent":
+                payload = params["response"]["payloadData"]
+                if payload.startswith('["resize"'):
+                    size = json.loads(payload)[1]
+                    self._screen.resize(size["height"], size["width"])
             elif method == "Network.webSocketFrameReceived":
                 response = params["response"]
-                payload = response["payloadData"]
-                data = (base64.b64decode(payload) if response.get("opcode") == 2
-                        else payload.encode("utf-8"))
-                self.frames.append(data)
+                if response.get("opcode") == 2:  # binary: the app's terminal output
+                    data = base64.b64decode(response["payloadData"])
+                    self.frames.append(data)
+                    self._stream.feed(data)
         if method == "Page.loadEventFired":
             self._loaded.set()
 
     def call(self, method: str, params: dict | None = None, **kw) -> dict:
         return self.browser.call(method, params, session=self.session, **kw)
+
+    def close(self) -> None:
+        """Close the tab (its app session ends with it)."""
+        self.browser.call("Target.closeTarget", {"targetId": self.target})
 
     def goto(self, url: str, *, timeout: float = 20.0) -> None:
         """Navigate and wait for the load event."""
@@ -257,23 +274,22 @@ class Page:
 
     # ------------------------------------------------------------ reading
 
-    def screen_text(self) -> str:
-        """Everything the app has drawn so far, escape sequences removed."""
+    def screen(self) -> str:
+        """The terminal as a person sees it now: one line per row."""
         with self._lock:
-            raw = b"".join(self.frames)
-        return _ANSI.sub("", raw.decode("utf-8", "replace"))
+            return "\n".join(line.rstrip() for line in self._screen.display)
 
-    def wait_for_screen(self, *needles: str, timeout: float = 30.0, since: int = 0) -> str:
-        """Wait until the app has drawn every ``needle`` (in frames after index ``since``)."""
+    def wait_for_screen(self, *needles: str, timeout: float = 30.0,
+                        test: Callable[[str], bool] | None = None) -> str:
+        """Wait until the screen shows every ``needle`` (and ``test(screen)`` holds)."""
         deadline = time.monotonic() + timeout
+        text = ""
         while time.monotonic() < deadline:
-            with self._lock:
-                raw = b"".join(self.frames[since:])
-            text = _ANSI.sub("", raw.decode("utf-8", "replace"))
-            if all(n in text for n in needles):
+            text = self.screen()
+            if all(n in text for n in needles) and (test is None or test(text)):
                 return text
             time.sleep(0.1)
-        raise TimeoutError(f"the app never showed {needles!r}")
+        raise TimeoutError(f"the screen never showed {needles!r}:\n{text}")
 
     def frame_count(self) -> int:
         with self._lock:

@@ -56,3 +56,24 @@ def serving(project: Path, *args: str, log: Path | None = None) -> Iterator[str]
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(5)
+
+
+def app_processes(project: Path) -> list[int]:
+    """Pids of app sessions still running on ``project`` (Linux /proc; empty elsewhere)."""
+    pids = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"tui" in cmdline and str(project).encode() in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
+def wait_for_no_app_processes(project: Path, timeout: float = 10.0) -> list[int]:
+    """Wait until no app session runs on ``project``; return the pids left."""
+    deadline = time.monotonic() + timeout
+    while (left := app_processes(project)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left

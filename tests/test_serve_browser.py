@@ -6,6 +6,7 @@ browser session (a few seconds each); finer behaviour is tested without a browse
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "tui"))
 
 from browser import Browser, Page, chromium_path  # noqa: E402
-from serve_helpers import serving  # noqa: E402
+from serve_helpers import app_processes, serving, wait_for_no_app_processes  # noqa: E402
 from tui_helpers import build_project  # noqa: E402
 
 from workbench.project import Project  # noqa: E402
@@ -77,18 +78,20 @@ def test_signed_in_coder_codes_as_themselves_and_nothing_leaves_the_server(tmp_p
         assert any(u.startswith(url.replace("http", "ws") + "/ws") for u in page.requests)
         focus_terminal(page)
         press_until(page, "Enter", "Each network chose")  # opens the first document
-        mark = page.frame_count()
         page.type_text("s")  # the sentence under the cursor
         page.type_text("a")  # apply a code: the picker opens
-        page.wait_for_screen("Apply code", since=mark)
+        page.wait_for_screen(test=picker_open)
         page.type_text("seat alloc")
-        page.wait_for_screen("Seat allocation", since=mark)
+        page.wait_for_screen("seat alloc")  # typed into the picker's search
         page.press("Enter")
         _wait_for_codings(path, "maria", 1)
         # the page asked this server, and only this server, for everything
         hosts = {urlsplit(u).netloc for u in page.requests if not u.startswith(("data:", "about:"))}
         assert hosts == {urlsplit(url).netloc}, page.requests
         assert any("/static/fonts/" in u for u in page.requests)
+        assert app_processes(path.resolve())  # the session's app runs while served
+    # stopping the server ends every app session it started
+    assert wait_for_no_app_processes(path.resolve()) == []
     with Project.open(path) as project:
         [coding] = project.codings(coder_id=project.coder_id("maria"))
         code = project.code_by_id(coding.code_id)
@@ -100,14 +103,18 @@ def test_signed_in_coder_codes_as_themselves_and_nothing_leaves_the_server(tmp_p
     assert "Each network chose" not in logged and "council chosen" not in logged
 
 
+def picker_open(screen: str) -> bool:
+    """The code picker's title, inside its dialog's frame (the footer says it too)."""
+    return re.search(r"█\s+Apply code", screen) is not None
+
+
 def press_until(page: Page, key: str, needle: str, *, tries: int = 3) -> None:
     """Press ``key`` until the app draws ``needle``: a key sent while the app is still
     mounting its first screen can be dropped, and a busy machine makes that likelier."""
     for attempt in range(tries):
-        mark = page.frame_count()
         page.press(key)
         try:
-            page.wait_for_screen(needle, since=mark, timeout=10 * (attempt + 1))
+            page.wait_for_screen(needle, timeout=10 * (attempt + 1))
             return
         except TimeoutError:
             continue

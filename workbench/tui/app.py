@@ -6,6 +6,7 @@ coding, whether other coders' work is hidden, and the recently used codes behind
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual.app import App
@@ -16,7 +17,13 @@ from workbench.tui.actions import bindings, load_keymap
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.documents import DocumentsScreen
-from workbench.tui.session import POLL_SECONDS, TeamSession, data_version, team_session
+from workbench.tui.session import (
+    POLL_SECONDS,
+    TeamSession,
+    data_version,
+    served,
+    team_session,
+)
 
 RECENT = 9
 
@@ -55,6 +62,9 @@ class WorkbenchApp(App[None]):
         if self.team is not None:
             self._seen_version = data_version(self.project)
             self.set_interval(POLL_SECONDS, self.follow_team)
+        if served():  # under `workbench serve`: quit if the server is gone
+            server = os.getppid()
+            self.set_interval(POLL_SECONDS, lambda: os.getppid() != server and self.exit())
 
     def follow_team(self) -> None:
         """Team session: follow blind coding as the lead sets it, and show the others' work

@@ -46,11 +46,39 @@ def _page(name: str, **values: str) -> str:
 
 
 class SessionAppService(AppService):
-    """One app process, run as the signed-in user, its standard error discarded."""
+    """One app process, run as the signed-in user, its standard error discarded.
+
+    The process gets a session of its own (``exec`` replaces the shell, so the pid is the
+    app's), so the server can end it for sure when the browser goes or the server stops: an
+    app left behind would keep the project open and burn a core.
+    """
 
     def __init__(self, command: str, *, user: str | None, **kw) -> None:
         super().__init__(command, **kw)
         self.user = user
+
+    async def _open_app_process(self, width: int = 80, height: int = 24):
+        environment = self._build_environment(width=width, height=height)
+        self._process = process = await asyncio.create_subprocess_shell(
+            "exec " + self.command, stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=environment,
+            start_new_session=True,
+        )
+        self._stdin = process.stdin
+        return process
+
+    async def end(self, grace: float = 3.0) -> None:
+        """Ask the app to quit; kill it if it has not within ``grace`` seconds."""
+        try:
+            await asyncio.wait_for(self.stop(), grace)
+        except Exception:  # a timeout, or the app already gone
+            pass
+        process = self._process
+        if process is not None and process.returncode is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         env = super()._build_environment(width, height)
@@ -74,6 +102,7 @@ class TeamServer(Server):
         self.ssl_context = ssl_context
         self.sessions = Sessions()
         self.limiter = FailureLimiter()
+        self.live: set[SessionAppService] = set()
 
     # ------------------------------------------------------------ plumbing
 
@@ -106,7 +135,12 @@ class TeamServer(Server):
             web.static("/static", self.statics_path, show_index=False, name="static"),
         ])
         app.on_startup.append(self.on_startup)
+        app.on_shutdown.append(self.end_sessions)
         return app
+
+    async def end_sessions(self, app: web.Application) -> None:
+        """Server stopping: end every app session (none is left running on its own)."""
+        await asyncio.gather(*(service.end() for service in list(self.live)))
 
     @web.middleware
     async def security_headers(self, request: web.Request, handler) -> web.StreamResponse:
@@ -250,7 +284,7 @@ class TeamServer(Server):
         websocket = web.WebSocketResponse(heartbeat=15)
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
-        app_service: AppService | None = None
+        app_service: SessionAppService | None = None
         label = user or self.open_coder or "default"
         try:
             await websocket.prepare(request)
@@ -259,19 +293,18 @@ class TeamServer(Server):
                 write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                 close=websocket.close, download_manager=self.download_manager, debug=False,
             )
+            self.live.add(app_service)
             log.info("app session started for %s", label)
             await app_service.start(width, height)
-            try:
-                await self._process_messages(websocket, app_service)
-            finally:
-                await app_service.stop()
+            await self._process_messages(websocket, app_service)
         except asyncio.CancelledError:
             await websocket.close()
         except Exception as error:  # the message could quote project data: log the type only
             log.error("app session for %s failed: %s", label, type(error).__name__)
         finally:
             if app_service is not None:
-                await app_service.stop()
+                await app_service.end()
+                self.live.discard(app_service)
             log.info("app session ended for %s", label)
         return websocket
 

@@ -46,3 +46,8 @@ def team_session(project: Project) -> TeamSession | None:
 def data_version(project: Project) -> int:
     """Changes whenever another connection commits to the project (SQLite's data_version)."""
     return project.conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+def served() -> bool:
+    """Whether this app runs under a web server (textual-serve's driver) rather than a terminal."""
+    return "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
