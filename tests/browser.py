@@ -36,7 +36,7 @@ CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome"
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--mute-audio", "--window-size=1280,800",
+    "--disable-default-apps", "--disable-extensions", "--mute-audio",
     "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
 )
 
@@ -60,10 +60,12 @@ class CDPError(RuntimeError):
 class Browser:
     """One headless Chromium process and one DevTools websocket to it."""
 
-    def __init__(self, executable: str, *, timeout: float = 20.0) -> None:
+    def __init__(self, executable: str, *, timeout: float = 20.0,
+                 window: tuple[int, int] = (1280, 800)) -> None:
         self.profile = tempfile.mkdtemp(prefix="wb-chromium-")
         self.process = subprocess.Popen(
-            [executable, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            [executable, *CHROMIUM_FLAGS, f"--window-size={window[0]},{window[1]}",
+             f"--user-data-dir={self.profile}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         self.loop = asyncio.new_event_loop()
