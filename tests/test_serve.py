@@ -286,3 +286,41 @@ def test_signing_in_sets_a_strict_session_cookie_and_failures_are_limited(tmp_pa
         assert locked.status == 429
 
     http(path, scenario)
+
+
+def test_https_serves_the_session_cookie_secure_only(tmp_path):
+    import shutil
+    import subprocess
+
+    from aiohttp import TCPConnector
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from workbench.tui.server import TeamServer, ssl_context
+
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"],
+                   check=True, capture_output=True)
+    path = build_project(tmp_path / "p.db")
+    with Project.open(path) as p:
+        token = add_user(p, "maria", token=True)
+    context = ssl_context(str(cert), str(key))
+    server = TeamServer(path, host="127.0.0.1", port=0, open_coder=None, sign_in=True,
+                        ssl_context=context)
+
+    async def main():
+        test_server = TestServer(await server._make_app(), scheme="https")
+        await test_server.start_server(ssl=context)
+        client = TestClient(test_server, connector=TCPConnector(ssl=False))
+        try:
+            ok = await client.post("/signin", data={"name": "maria", "secret": token},
+                                   allow_redirects=False)
+            assert ok.status == 303 and str(ok.url).startswith("https://")
+            cookie = ok.headers["Set-Cookie"]
+            assert "Secure" in cookie and "HttpOnly" in cookie
+        finally:
+            await client.close()
+
+    asyncio.run(main())
