@@ -193,17 +193,15 @@ def test_sessions_expire_and_end():
     assert sessions.user(a) is None
 
 
-def test_failed_sign_ins_are_limited_per_name_and_per_address():
+def test_failed_sign_ins_are_limited_within_a_window():
     clock = Clock()
     limiter = FailureLimiter(limit=3, window=60, clock=clock)
     for _ in range(3):
-        assert not limiter.blocked("name:maria", "addr:1")
-        limiter.failed("name:maria", "addr:1")
-    assert limiter.blocked("name:maria", "addr:2")  # the name, from anywhere
-    assert limiter.blocked("name:james", "addr:1")  # the address, for any name
-    assert not limiter.blocked("name:james", "addr:2")
+        assert not limiter.blocked("maria")
+        limiter.failed("maria")
+    assert limiter.blocked("maria") and not limiter.blocked("james")
     clock.now += 61
-    assert not limiter.blocked("name:maria", "addr:1")
+    assert not limiter.blocked("maria")
 
 
 def test_loopback_addresses():
@@ -222,6 +220,7 @@ def http(path: Path, scenario, *, sign_in: bool = True):
 
     server = TeamServer(path, host="127.0.0.1", port=0, open_coder=None, sign_in=sign_in)
     server.limiter.limit = 3
+    server.address_limiter.limit = 8
 
     async def main():
         client = TestClient(TestServer(await server._make_app()))
@@ -281,7 +280,12 @@ def test_signing_in_sets_a_strict_session_cookie_and_failures_are_limited(tmp_pa
         assert ws.status == 403
         # three failures for a name lock it, even with the right password
         for _ in range(3):
-            await client.post("/signin", data={"name": "james", "secret": "x"})
+            await client.post("/signin", data={"name": "maria", "secret": "x"})
+        locked = await client.post("/signin", data={"name": "maria", "secret": PASSWORD})
+        assert locked.status == 429
+        # eight failures from one address (four so far) lock it for every name
+        for name in ("a", "b", "c", "d"):
+            assert (await client.post("/signin", data={"name": name, "secret": "x"})).status == 401
         locked = await client.post("/signin", data={"name": "james", "secret": "x"})
         assert locked.status == 429
 

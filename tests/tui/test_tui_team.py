@@ -107,13 +107,31 @@ def test_undo_in_a_team_session_is_the_coders_own(project_path: Path) -> None:
     calls = []
 
     async def script(app: WorkbenchApp, pilot) -> None:
-        app.project.undo = lambda **kw: calls.append(("undo", kw))
-        app.project.redo = lambda **kw: calls.append(("redo", kw))
+        def undo(coder=None):
+            calls.append(("undo", coder))
+
+        def redo(coder=None):
+            calls.append(("redo", coder))
+
+        app.project.undo, app.project.redo = undo, redo
         await pilot.press("ctrl+z", "ctrl+y")
         await pilot.pause()
 
     run_team(project_path, TeamSession("maria", lead=False), script)
-    assert calls == [("undo", {"coder": "maria"}), ("redo", {"coder": "maria"})]
+    assert calls == [("undo", "maria"), ("redo", "maria")]
+
+
+def test_without_per_coder_undo_a_team_session_refuses_to_undo(project_path: Path) -> None:
+    calls = []
+
+    async def script(app: WorkbenchApp, pilot) -> None:
+        # an undo that cannot be scoped would take back whoever acted last
+        app.project.undo = lambda: calls.append("undo")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+
+    run_team(project_path, TeamSession("maria", lead=False), script)
+    assert calls == []
 
 
 def test_the_session_person_and_role_come_from_the_project(project_path, monkeypatch):

@@ -6,6 +6,7 @@ coding, whether other coders' work is hidden, and the recently used codes behind
 
 from __future__ import annotations
 
+import inspect
 import os
 from pathlib import Path
 
@@ -88,9 +89,14 @@ class WorkbenchApp(App[None]):
         self.notify(f"Only the project lead can {what}", severity="warning")
         return True
 
-    def undo_scope(self) -> dict[str, str]:
-        """A team member undoes and redoes only their own actions."""
-        return {"coder": self.coder} if self.team is not None else {}
+    def undo_scope(self) -> dict[str, str] | None:
+        """A team member undoes and redoes only their own actions (None: cannot here)."""
+        if self.team is None:
+            return {}
+        if "coder" not in inspect.signature(self.project.undo).parameters:
+            self.notify("Undo needs per-coder undo, which this version lacks", severity="error")
+            return None  # a plain undo would take back another coder's action
+        return {"coder": self.coder}
 
     # ------------------------------------------------------------- state
 
@@ -179,7 +185,9 @@ class WorkbenchApp(App[None]):
 
     def action_undo(self) -> None:
         try:
-            done = self.project.undo(**self.undo_scope())
+            if (scope := self.undo_scope()) is None:
+                return
+            done = self.project.undo(**scope)
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -194,7 +202,9 @@ class WorkbenchApp(App[None]):
 
     def action_redo(self) -> None:
         try:
-            done = self.project.redo(**self.undo_scope())
+            if (scope := self.undo_scope()) is None:
+                return
+            done = self.project.redo(**scope)
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return

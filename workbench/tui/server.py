@@ -31,7 +31,12 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from workbench.tui.signin import SESSION_COOKIE, FailureLimiter, Sessions
+from workbench.tui.signin import (
+    MAX_FAILURES_PER_ADDRESS,
+    SESSION_COOKIE,
+    FailureLimiter,
+    Sessions,
+)
 
 log = logging.getLogger("workbench.serve")
 SESSION_USER_ENV = "WORKBENCH_SESSION_USER"
@@ -101,7 +106,8 @@ class TeamServer(Server):
         self.sign_in = sign_in
         self.ssl_context = ssl_context
         self.sessions = Sessions()
-        self.limiter = FailureLimiter()
+        self.limiter = FailureLimiter()  # per name
+        self.address_limiter = FailureLimiter(limit=MAX_FAILURES_PER_ADDRESS)
         self.live: set[SessionAppService] = set()
 
     # ------------------------------------------------------------ plumbing
@@ -221,8 +227,8 @@ class TeamServer(Server):
         form = await request.post()
         name = str(form.get("name", "")).strip()[:100]
         secret = str(form.get("secret", ""))[:1000]
-        keys = (f"name:{name}", f"addr:{self.client(request)}")
-        if self.limiter.blocked(*keys):
+        address = self.client(request)
+        if self.limiter.blocked(name) or self.address_limiter.blocked(address):
             log.info("sign-in refused for %r from %s: too many failed attempts", name,
                      self.client(request))
             return await self.handle_signin_page(
@@ -230,10 +236,11 @@ class TeamServer(Server):
                 status=429)
         user = await asyncio.get_running_loop().run_in_executor(None, self._verify, name, secret)
         if user is None:
-            self.limiter.failed(*keys)
+            self.limiter.failed(name)
+            self.address_limiter.failed(address)
             log.info("failed sign-in for %r from %s", name, self.client(request))
             return await self.handle_signin_page(request, "Wrong name or password.", status=401)
-        self.limiter.succeeded(keys[0])
+        self.limiter.succeeded(name)
         self.sessions.end(request.cookies.get(SESSION_COOKIE))
         session_id = self.sessions.start(user)
         log.info("%s signed in from %s", user, self.client(request))

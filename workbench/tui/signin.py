@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 SESSION_COOKIE = "workbench_session"
 SESSION_HOURS = 12
-MAX_FAILURES = 5  # failed sign-ins per name and per client address ...
+MAX_FAILURES = 5  # failed sign-ins for one name ...
+MAX_FAILURES_PER_ADDRESS = 20  # ... or from one address (a team behind one proxy shares it)
 FAILURE_WINDOW = 15 * 60  # ... within this many seconds, before further tries are refused
 
 
@@ -61,10 +62,11 @@ class Sessions:
 
 @dataclass
 class FailureLimiter:
-    """Refuse sign-in for a name or an address after too many recent failures.
+    """Refuse sign-in for a key (a name, or an address) after too many recent failures.
 
-    Both keys count: guessing many passwords for one name from many addresses, or many names
-    from one address, are both stopped. A success does not clear the address's count.
+    The server keeps one per name (guessing one person's password from many addresses) and a
+    looser one per address (many names from one address; a team behind one proxy shares an
+    address, so its limit is higher).
     """
 
     limit: int = MAX_FAILURES
