@@ -109,6 +109,9 @@ class TeamServer(Server):
         self.limiter = FailureLimiter()  # per name
         self.address_limiter = FailureLimiter(limit=MAX_FAILURES_PER_ADDRESS)
         self.live: set[SessionAppService] = set()
+        # cookies are shared by every port of a host: one name per server keeps two servers on
+        # one machine from signing each other's users out
+        self.cookie = f"{SESSION_COOKIE}_{port}"
 
     # ------------------------------------------------------------ plumbing
 
@@ -186,7 +189,7 @@ class TeamServer(Server):
         """The signed-in user, or (without sign-in) the open coder's session marker ''."""
         if not self.sign_in:
             return ""
-        return self.sessions.user(request.cookies.get(SESSION_COOKIE))
+        return self.sessions.user(request.cookies.get(self.cookie))
 
     def same_origin(self, request: web.Request) -> bool:
         """A browser's request from our own page (cross-site websockets and forms refused)."""
@@ -241,11 +244,11 @@ class TeamServer(Server):
             log.info("failed sign-in for %r from %s", name, self.client(request))
             return await self.handle_signin_page(request, "Wrong name or password.", status=401)
         self.limiter.succeeded(name)
-        self.sessions.end(request.cookies.get(SESSION_COOKIE))
+        self.sessions.end(request.cookies.get(self.cookie))
         session_id = self.sessions.start(user)
         log.info("%s signed in from %s", user, self.client(request))
         response = web.Response(status=303, headers={"Location": "/"})
-        response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="Strict",
+        response.set_cookie(self.cookie, session_id, httponly=True, samesite="Strict",
                             secure=request.secure, path="/")
         return response
 
@@ -260,9 +263,9 @@ class TeamServer(Server):
     async def handle_signout(self, request: web.Request) -> web.StreamResponse:
         if not self.same_origin(request):
             raise web.HTTPForbidden(text="cross-site sign-out refused")
-        self.sessions.end(request.cookies.get(SESSION_COOKIE))
+        self.sessions.end(request.cookies.get(self.cookie))
         response = web.Response(status=303, headers={"Location": "/signin"})
-        response.del_cookie(SESSION_COOKIE, path="/")
+        response.del_cookie(self.cookie, path="/")
         return response
 
     async def handle_download_signed_in(self, request: web.Request) -> web.StreamResponse:
