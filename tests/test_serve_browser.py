@@ -20,6 +20,7 @@ from serve_helpers import app_processes, serving, wait_for_no_app_processes  # n
 from tui_helpers import build_project  # noqa: E402
 
 from workbench.project import Project  # noqa: E402
+from workbench.tui.session import TeamSession  # noqa: E402
 from workbench.users import add_user  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -101,6 +102,27 @@ def test_signed_in_coder_codes_as_themselves_and_nothing_leaves_the_server(tmp_p
     logged = log.read_text()
     assert "maria signed in" in logged and PASSWORD not in logged
     assert "Each network chose" not in logged and "council chosen" not in logged
+
+
+def test_blind_coding_in_the_browser_until_the_lead_lifts_it(tmp_path, browser):
+    """The signed-in person reaches the app: under --blind, ana sees only her own progress
+    (james has a coding in the fixture) until the lead lifts blind coding."""
+    path = build_project(tmp_path / "p.db")
+    with Project.open(path) as project:
+        token = add_user(project, "ana", token=True)
+        add_user(project, "rosa", token=True, lead=True)
+    with serving(path, "--blind") as url:
+        page = browser.page()
+        sign_in(page, url, "ana", token)
+        screen = page.wait_for_screen("DRS01", "NGO01", "coder: ana (blind)")
+        assert "james" not in screen
+        focus_terminal(page)
+        page.type_text("\x0b")  # ctrl+k: switch coder is refused in a team session
+        page.wait_for_screen("Signed in as ana")
+        with Project.open(path) as project:  # what the lead's "Lift blind coding" does
+            TeamSession("rosa", lead=True).lift_blind(project)
+        screen = page.wait_for_screen("james", "coder: ana")
+        assert "(blind)" not in screen.splitlines()[0]
 
 
 def picker_open(screen: str) -> bool:
