@@ -204,6 +204,16 @@ def test_failed_sign_ins_are_limited_within_a_window():
     assert not limiter.blocked("maria")
 
 
+def test_the_failure_record_stays_bounded():
+    clock = Clock()
+    limiter = FailureLimiter(limit=3, window=60, clock=clock)
+    for i in range(10_001):
+        limiter.failed(f"name{i}")
+    clock.now += 61
+    limiter.failed("last")
+    assert len(limiter._failures) == 1
+
+
 def test_loopback_addresses():
     assert all(map(is_loopback, ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"]))
     assert not any(map(is_loopback, ["0.0.0.0", "::", "192.168.1.5", "example.org"]))
@@ -328,3 +338,19 @@ def test_https_serves_the_session_cookie_secure_only(tmp_path):
             await client.close()
 
     asyncio.run(main())
+
+
+def test_a_password_typed_as_the_name_is_not_logged(tmp_path, caplog):
+    path = build_project(tmp_path / "p.db")
+    with Project.open(path) as p:
+        add_user(p, "maria", password=PASSWORD)
+
+    async def scenario(client):
+        await client.post("/signin", data={"name": PASSWORD, "secret": ""})
+        await client.post("/signin", data={"name": "maria", "secret": "wrong"})
+
+    with caplog.at_level("INFO", logger="workbench.serve"):
+        http(path, scenario)
+    assert "failed sign-in for an unknown name" in caplog.text
+    assert "failed sign-in for 'maria'" in caplog.text
+    assert PASSWORD not in caplog.text

@@ -232,33 +232,37 @@ class TeamServer(Server):
         secret = str(form.get("secret", ""))[:1000]
         address = self.client(request)
         if self.limiter.blocked(name) or self.address_limiter.blocked(address):
-            log.info("sign-in refused for %r from %s: too many failed attempts", name,
-                     self.client(request))
+            log.info("sign-in refused from %s: too many failed attempts", address)
             return await self.handle_signin_page(
                 request, "Too many failed attempts. Wait a quarter of an hour and try again.",
                 status=429)
-        user = await asyncio.get_running_loop().run_in_executor(None, self._verify, name, secret)
+        user, known = await asyncio.get_running_loop().run_in_executor(
+            None, self._verify, name, secret)
         if user is None:
             self.limiter.failed(name)
             self.address_limiter.failed(address)
-            log.info("failed sign-in for %r from %s", name, self.client(request))
+            # an unknown "name" may be a password typed in the wrong box: never log it
+            log.info("failed sign-in for %s from %s", repr(name) if known else "an unknown name",
+                     address)
             return await self.handle_signin_page(request, "Wrong name or password.", status=401)
         self.limiter.succeeded(name)
         self.sessions.end(request.cookies.get(self.cookie))
         session_id = self.sessions.start(user)
-        log.info("%s signed in from %s", user, self.client(request))
+        log.info("%s signed in from %s", user, address)
         response = web.Response(status=303, headers={"Location": "/"})
         response.set_cookie(self.cookie, session_id, httponly=True, samesite="Strict",
                             secure=request.secure, path="/")
         return response
 
-    def _verify(self, name: str, secret: str) -> str | None:
+    def _verify(self, name: str, secret: str) -> tuple[str | None, bool]:
+        """(the user signed in or None, whether ``name`` is a user at all)."""
         from workbench.project import Project
-        from workbench.users import verify
+        from workbench.users import user, verify
 
         with Project.open(self.project_path, create=False) as project:
             found = verify(project, name, secret)
-        return found.name if found else None
+            known = found is not None or user(project, name) is not None
+        return (found.name if found else None), known
 
     async def handle_signout(self, request: web.Request) -> web.StreamResponse:
         if not self.same_origin(request):

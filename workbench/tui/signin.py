@@ -87,6 +87,9 @@ class FailureLimiter:
     def failed(self, *keys: str) -> None:
         for key in keys:
             self._recent(key).append(self.clock())
+        if len(self._failures) > 10_000:  # random names must not grow memory without end
+            for key in [k for k in self._failures if not self._recent(k)]:
+                del self._failures[key]
 
     def succeeded(self, name_key: str) -> None:
         self._failures.pop(name_key, None)
