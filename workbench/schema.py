@@ -13,7 +13,7 @@ MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @migrations(name="0001_initial")
@@ -194,3 +194,25 @@ def m0003_code_values(db: Database) -> None:
     means the code has no value (nominal comparisons need none).
     """
     db.execute("ALTER TABLE codes ADD COLUMN value REAL")
+
+
+@migrations(name="0004_users")
+def m0004_users(db: Database) -> None:
+    """People who may sign in to the team server (``workbench users``).
+
+    A user signs in as the coder of the same name. Only hashes are kept: an Argon2id password
+    hash, or the SHA-256 of a random token; at least one of the two.
+    """
+    db.executescript(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+            role TEXT NOT NULL DEFAULT 'coder' CHECK (role IN ('coder', 'lead')),
+            password_hash TEXT,
+            token_hash TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (password_hash IS NOT NULL OR token_hash IS NOT NULL)
+        );
+        """
+    )

@@ -209,26 +209,3 @@ def test_tui_command_refuses_a_missing_project(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "no project here" in str(result.exception)
     assert not (tmp_path / "none.db").exists()
-
-
-def test_serve_command_runs_the_app_command(tmp_path: Path, monkeypatch) -> None:
-    import textual_serve.server
-
-    from workbench.cli import cli
-
-    path = build_project(tmp_path / "s.db")
-    seen = {}
-
-    class FakeServer:
-        def __init__(self, command: str, host: str, port: int, title: str) -> None:
-            seen.update(command=command, host=host, port=port)
-
-        def serve(self) -> None:
-            seen["served"] = True
-
-    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
-    result = CliRunner().invoke(cli, ["serve", "--project", str(path), "--port", "8123"])
-    assert result.exit_code == 0, result.output
-    assert seen["served"] and seen["port"] == 8123 and seen["host"] == "127.0.0.1"
-    assert "-m workbench tui --project" in seen["command"]
-    assert str(path.resolve()) in seen["command"]

@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("workbench.cli.demo:demo_cmd", "Build the demo workspace and open it."),
     "tui": ("workbench.cli.tui:tui_cmd", "Open the coding app."),
     "serve": ("workbench.cli.tui:serve_cmd", "Serve the coding app in a browser."),
+    "users": ("workbench.cli.users:users_cmd", "Users who may sign in to 'workbench serve'."),
     "cooccur": ("workbench.cli.cooccur:cooccur_cmd", "Code co-occurrence table."),
     "sankey": ("workbench.cli.cooccur:sankey_cmd", "Sankey diagram of co-occurring codes."),
     "network": ("workbench.cli.cooccur:network_cmd", "Co-occurrence network (graphml, gexf)."),

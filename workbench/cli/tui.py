@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-import sys
 from pathlib import Path
 
 import click
@@ -41,22 +39,47 @@ def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
 @click.option("--project", "-p", "project", type=click.Path(dir_okay=False), default=None,
               help="The project file (default: the global --project).")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to listen on (keep 127.0.0.1 unless the network is trusted).")
+              help="Interface to listen on. Beyond 127.0.0.1 the project needs users "
+                   "('workbench users add').")
 @click.option("--port", default=8000, show_default=True, type=int,
               help="TCP port to listen on.")
-@click.option("--coder", default=None, help="Code as this coder.")
+@click.option("--coder", default=None,
+              help="Without users: code as this coder. With users each person signs in and "
+                   "codes as themselves.")
+@click.option("--blind", is_flag=True,
+              help="Blind coding: coders see only their own codings and progress until the "
+                   "project lead lifts it.")
+@click.option("--certfile", type=click.Path(dir_okay=False), default=None,
+              help="Serve HTTPS with this certificate (PEM, chain first).")
+@click.option("--keyfile", type=click.Path(dir_okay=False), default=None,
+              help="The certificate's private key (PEM), if not in --certfile.")
 @click.pass_context
 def serve_cmd(ctx: click.Context, project: str | None, host: str, port: int,
-              coder: str | None) -> None:
-    """Serve the coding app in a web browser (textual-serve), one app per browser tab."""
-    from textual_serve.server import Server
+              coder: str | None, blind: bool, certfile: str | None,
+              keyfile: str | None) -> None:
+    """Serve the coding app to a team's web browsers, one app per browser tab.
 
+    When the project has users (see 'workbench users'), everyone signs in first and codes as
+    themselves. Without users the server only listens on this machine and everyone codes as
+    --coder. See docs/serve.md.
+    """
+    from workbench.errors import WorkbenchError
     from workbench.project import Project
+    from workbench.tui.server import TeamServer, ssl_context
+    from workbench.tui.signin import is_loopback
+    from workbench.users import has_users, set_blind_coding
 
     path = Path(_project_path(ctx, project)).resolve()
-    Project.open(path, create=False).close()
-    command = [sys.executable, "-m", "workbench", "tui", "--project", str(path)]
-    if coder:
-        command += ["--coder", coder]
-    click.echo(f"serving {path.name} on http://{host}:{port} (ctrl+c stops)")
-    Server(shlex.join(command), host=host, port=port, title="workbench").serve()
+    with Project.open(path, create=False) as opened:
+        sign_in = has_users(opened)
+        if not sign_in and not is_loopback(host):
+            raise WorkbenchError(
+                f"refusing to listen on {host} without users: add one with "
+                "'workbench users add NAME' (or keep --host 127.0.0.1)")
+        if blind:
+            if not sign_in:
+                raise WorkbenchError("--blind needs users: add them with 'workbench users add'")
+            set_blind_coding(opened, True)
+    context = ssl_context(certfile, keyfile)
+    TeamServer(path, host=host, port=port, open_coder=coder, sign_in=sign_in,
+               ssl_context=context).serve()

@@ -60,6 +60,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("search", "search", "Search the project", "ctrl+f", "app", show=True, label="Search"),
     _a("switch-coder", "switch_coder", "Switch coder", "ctrl+k", "app"),
     _a("blind", "toggle_blind", "Blind mode: hide other coders' codings", "ctrl+b", "app"),
+    _a("lift-blind", "lift_blind", "Lift blind coding for the whole team (project lead)", "",
+       "app"),
     _a("undo", "undo", "Undo", "ctrl+z,u", "app"),
     _a("redo", "redo", "Redo", "ctrl+y,ctrl+r", "app"),
     _a("cooccurrence", "analysis('cooccurrence')", "Co-occurrence of codes", "", "app"),

@@ -6,6 +6,7 @@ coding, whether other coders' work is hidden, and the recently used codes behind
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,13 @@ from workbench.tui.actions import bindings, load_keymap
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.documents import DocumentsScreen
+from workbench.tui.session import (
+    POLL_SECONDS,
+    TeamSession,
+    data_version,
+    served,
+    team_session,
+)
 
 RECENT = 9
 
@@ -43,10 +51,13 @@ class WorkbenchApp(App[None]):
         *,
         coder: str | None = None,
         keymap: dict[str, str] | None = None,
+        team: TeamSession | None = None,
     ) -> None:
         super().__init__()
         self.project = project
-        self.coder = (coder or project.default_coder()).strip()
+        #: the signed-in person under ``workbench serve`` (codes only as themselves), or None
+        self.team = team
+        self.coder = (team.user if team else coder or project.default_coder()).strip()
         self.coder_id = self._coder_id(self.coder)
         project.acting_coder = self.coder  # the app's actions are its coder's (undo per coder)
         # a write on the screen's thread tries for the lock once, briefly; a busy project
@@ -54,7 +65,7 @@ class WorkbenchApp(App[None]):
         if str(project.path) != ":memory:":
             project.set_busy_timeout(INTERACTIVE_BUSY_TIMEOUT)
         project.max_wait = 0
-        self.blind = False
+        self.blind = bool(team and team.forced_blind(project))
         self.recent: list[int] = []
         self.keymap_overrides = dict(keymap or {})
 
@@ -142,6 +153,34 @@ class WorkbenchApp(App[None]):
             self.set_keymap(self.keymap_overrides)
         self.push_screen(DocumentsScreen())
         self.update_status()
+        if self.team is not None:
+            self._seen_version = data_version(self.project)
+            self.set_interval(POLL_SECONDS, self.follow_team)
+        if served():  # under `workbench serve`: quit if the server is gone
+            server = os.getppid()
+            self.set_interval(POLL_SECONDS, lambda: os.getppid() != server and self.exit())
+
+    def follow_team(self) -> None:
+        """Team session: follow blind coding as the lead sets it, and show the others' work
+        (codings, done marks) on the documents screen as they commit it."""
+        assert self.team is not None
+        blind = self.team.forced_blind(self.project)
+        version = data_version(self.project)
+        changed, self._seen_version = version != self._seen_version, version
+        if blind != self.blind and not self.team.lead:
+            self.blind = blind
+            self.data_changed()
+            if not blind:
+                self.notify("The lead lifted blind coding: every coder's work is shown")
+        elif changed and isinstance(self.screen, DocumentsScreen):
+            self.data_changed()
+
+    def team_refuses(self, what: str, *, lead_only: bool = True) -> bool:
+        """In a team session, say so and return True when this person may not ``what``."""
+        if self.team is None or (lead_only and self.team.lead):
+            return False
+        self.notify(f"Only the project lead can {what}", severity="warning")
+        return True
 
     # ------------------------------------------------------------- state
 
@@ -234,6 +273,8 @@ class WorkbenchApp(App[None]):
     def action_analysis(self, kind: str) -> None:
         from workbench.tui.screens.analysis import screen_class
 
+        if kind == "agreement" and self.team_refuses("compare coders and reconcile"):
+            return
         screen_type = screen_class(kind)
         if isinstance(self.screen, screen_type):
             return
@@ -272,12 +313,29 @@ class WorkbenchApp(App[None]):
         self.write(lambda: self.project.redo(coder), redone, what="the redo")
 
     def action_toggle_blind(self) -> None:
+        if self.team is not None and self.team.forced_blind(self.project):
+            self.notify("Blind coding is on for the team until the lead lifts it",
+                        severity="warning")
+            return
         self.blind = not self.blind
         self.data_changed()
         self.notify("Blind mode: only your codings are shown" if self.blind
                     else "Blind mode off: every coder's codings are shown")
 
+    def action_lift_blind(self) -> None:
+        if self.team is None:
+            self.notify("Blind coding for a team is set by 'workbench serve --blind'")
+            return
+        if self.team_refuses("lift blind coding"):
+            return
+        self.team.lift_blind(self.project)
+        self.notify("Blind coding lifted: every coder now sees everyone's work")
+
     def action_switch_coder(self) -> None:
+        if self.team is not None:
+            self.notify(f"Signed in as {self.coder}: sign in as another user to code as them",
+                        severity="warning")
+            return
         from workbench.tui.screens.modals import CoderModal
 
         def chosen(name: str | None) -> None:
@@ -297,4 +355,4 @@ def run(project_path: str, *, coder: str | None = None, read_only: bool = False)
     keymap = load_keymap()
     with Project.open(project_path, create=False, read_only=read_only,
                       busy_timeout=INTERACTIVE_BUSY_TIMEOUT) as project:
-        WorkbenchApp(project, coder=coder, keymap=keymap).run()
+        WorkbenchApp(project, coder=coder, keymap=keymap, team=team_session(project)).run()

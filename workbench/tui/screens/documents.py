@@ -44,6 +44,8 @@ class DocumentsScreen(WorkbenchScreen):
                     attributes.append(name)
         attributes = attributes[:MAX_ATTRIBUTES]
         coders = sorted({name for row in self.rows for name in row.coders} | {self.wb.coder})
+        if self.wb.blind:  # blind coding: only the coder's own progress
+            coders = [self.wb.coder]
         table.clear(columns=True)
         table.add_columns("Document", "Case", *attributes, "Words", *coders)
         for row in self.rows:

@@ -1,0 +1,71 @@
+"""``workbench users``: who may sign in to ``workbench serve`` (kept in the project file)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from workbench.cli.common import emit, format_option, open_project
+
+
+@click.group("users")
+def users_cmd() -> None:
+    """Users of the team server: each signs in as the coder of the same name."""
+
+
+@users_cmd.command("add")
+@click.argument("name")
+@click.option("--lead", is_flag=True,
+              help="Project lead: sees everyone's work, runs agreement, reconciles, lifts "
+                   "blind coding.")
+@click.option("--token", is_flag=True,
+              help="Sign in with a random token, printed once, instead of a password.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input (for scripts).")
+@click.pass_context
+def users_add(ctx, name: str, lead: bool, token: bool, password_stdin: bool) -> None:
+    """Add user NAME, who will sign in with a password (asked twice) or a token."""
+    from workbench.users import add_user
+
+    project = open_project(ctx)
+    password = None
+    if token and password_stdin:
+        raise click.UsageError("--token and --password-stdin exclude each other")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif not token:
+        password = click.prompt(f"Password for {name}", hide_input=True,
+                                confirmation_prompt=True)
+    secret = add_user(project, name, password=password, token=token, lead=lead)
+    role = "lead" if lead else "coder"
+    if secret:
+        click.echo(f"added {role} {name}; token (shown only now, keep it safe): {secret}")
+    else:
+        click.echo(f"added {role} {name}")
+
+
+@users_cmd.command("remove")
+@click.argument("name")
+@click.pass_context
+def users_remove(ctx, name: str) -> None:
+    """Remove user NAME (their codings stay, under the coder NAME)."""
+    from workbench.users import remove_user
+
+    remove_user(open_project(ctx), name)
+    click.echo(f"removed user {name}")
+
+
+@users_cmd.command("list")
+@format_option()
+@click.pass_context
+def users_list(ctx, fmt: str) -> None:
+    """List users, their role and how they sign in (never a password or token)."""
+    from workbench.users import list_users
+
+    rows = [
+        {"name": u.name, "role": u.role,
+         "signs_in_with": "token" if u.token else "password", "created_at": u.created_at}
+        for u in list_users(open_project(ctx))
+    ]
+    emit(rows, fmt, columns=["name", "role", "signs_in_with", "created_at"])
