@@ -121,19 +121,6 @@ def test_undo_in_a_team_session_is_the_coders_own(project_path: Path) -> None:
     assert calls == [("undo", "maria"), ("redo", "maria")]
 
 
-def test_without_per_coder_undo_a_team_session_refuses_to_undo(project_path: Path) -> None:
-    calls = []
-
-    async def script(app: WorkbenchApp, pilot) -> None:
-        # an undo that cannot be scoped would take back whoever acted last
-        app.project.undo = lambda: calls.append("undo")
-        await pilot.press("ctrl+z")
-        await pilot.pause()
-
-    run_team(project_path, TeamSession("maria", lead=False), script)
-    assert calls == []
-
-
 def test_the_session_person_and_role_come_from_the_project(project_path, monkeypatch):
     with Project.open(project_path) as p:
         add_user(p, "lead", token=True, lead=True)
