@@ -178,3 +178,21 @@ def test_cli_train_and_evaluate_json_keeps_old_keys(tmp_path):
     assert "MAP" in out and "\nfloor " in out and "\nold " not in out
     assert "trained on 90 sentences" in run("suggest", "train")
     assert (tmp_path / "p.spacy" / "classifier" / "classifier.joblib").exists()
+
+
+def test_fast_character_ngrams_equal_scikit_learns_transform():
+    from sklearn.preprocessing import normalize
+
+    from workbench.suggest.classifier import Featurizer, TrainingSet, UnitRow, fit
+
+    texts = ["Elecciones  y DESCENTRALIZACIÓN, en el Perú!", "a b  c", "x",
+             "The funds \u2014 arrived\tlate.", "Las elecciones regionales y la descentralización."]
+    f = Featurizer().fit(texts * 2, turn_block=False)
+    assert np.abs(f.own(texts).toarray()
+                  - normalize(f.union.transform(texts)).toarray()).max() < 1e-6
+    # scoring block by block equals scoring the blocks side by side
+    rows = [UnitRow(t, i // 2, i // 3) for i, t in enumerate(texts * 3)]
+    labels = {"A": np.asarray([1, 0, 0, 1, 0] * 3, dtype=np.int8)}
+    clf = fit(TrainingSet(rows, labels, {"A": "A. funds"}))
+    whole = clf.calibrate(clf.decision(clf.featurizer.transform(rows)))
+    assert np.abs(clf.scores(rows, batch=4) - whole).max() < 1e-5
