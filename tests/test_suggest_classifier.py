@@ -196,3 +196,33 @@ def test_fast_character_ngrams_equal_scikit_learns_transform():
     clf = fit(TrainingSet(rows, labels, {"A": "A. funds"}))
     whole = clf.calibrate(clf.decision(clf.featurizer.transform(rows)))
     assert np.abs(clf.scores(rows, batch=4) - whole).max() < 1e-5
+
+
+def test_similar_finds_uncoded_passages_a_keyword_search_misses(tmp_path):
+    from workbench.suggest.similar import similar_units
+
+    path = tmp_path / "p.db"
+    with Project.open(path) as p:
+        coded_corpus(p, n_docs=3)
+        add_text(p, "new", "Rosa: We talked about the weather in June. The treasury funds "
+                           "and transfers were late again. My family moved to the city.",
+                 language="en")
+        found = similar_units(p, code="Finance/Spending", limit=3)
+        assert found[0].text == "The treasury funds and transfers were late again."
+        assert "budget" not in found[0].text.lower()
+        coded = {(c.document_id, c.start) for c in p.codings()}
+        assert all((s.document_id, s.start) not in coded for s in found)
+        assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+        text = p.text(p.document("new").id)
+        start = text.index("The treasury")
+        like = similar_units(p, document="new", start=start, end=start + 20, limit=50)
+        assert all(not (s.document == "new" and s.start == start) for s in like)
+        with pytest.raises(WorkbenchError, match="inside the text"):
+            similar_units(p, document="new", start=5, end=10**6)
+    out = CliRunner().invoke(cli, ["--project", str(path), "suggest", "similar", "--code",
+                                   "Finance/Spending", "--limit", "2", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)
+    assert [r["rank"] for r in rows] == [1, 2] and rows[0]["document"] == "new"
+    bad = CliRunner().invoke(cli, ["--project", str(path), "suggest", "similar"])
+    assert bad.exit_code != 0 and "give --code" in bad.output

@@ -210,6 +210,36 @@ def evaluate_cmd(ctx, folds, unit, coders, group, epochs, threshold, no_old, fmt
                        f"MAP {m['map']:.3f}")
 
 
+@suggest_cmd.command("similar")
+@click.option("--code", "code", default=None, help="Rank passages like this code's codings.")
+@click.option("--doc", "document", default=None, help="Rank passages like one in this document.")
+@click.option("--start", type=int, default=None, help="Start of the passage (with --doc).")
+@click.option("--end", type=int, default=None, help="End of the passage (with --doc).")
+@click.option("--unit", type=click.Choice(UNITS), default="sentence", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@format_option()
+@click.pass_context
+def similar_cmd(ctx, code, document, start, end, unit, limit, fmt) -> None:
+    """More like this: the uncoded passages most like a code (--code PATH) or like a passage
+    (--doc D --start N --end M), by the model's features, best first."""
+    from workbench.suggest.similar import similar_units
+
+    if (code is None) == (document is None):
+        raise click.UsageError("give --code PATH, or --doc D with --start and --end")
+    if document is not None and (start is None or end is None):
+        raise click.UsageError("--doc needs --start and --end")
+    project = open_project(ctx)
+    found = similar_units(project, code=code, document=document, start=start, end=end,
+                          unit=unit, limit=limit)
+    rows = [{"rank": n, "document": s.document, "start": s.start, "end": s.end,
+             "score": s.score,
+             "text": s.text if fmt != "table" or len(s.text) <= 80 else s.text[:77] + "..."}
+            for n, s in enumerate(found, 1)]
+    emit(rows, fmt, columns=["rank", "document", "start", "end", "score", "text"],
+         title=f"{len(rows)} uncoded {unit}(s) most like "
+               + (code if code else f"{document} [{start}, {end})"))
+
+
 @suggest_cmd.group("rules", invoke_without_command=True)
 @format_option()
 @click.pass_context
