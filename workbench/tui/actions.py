@@ -97,6 +97,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
        "coding"),
     _a("next-suggestion", "next_suggestion", "Next open suggestion in the document", "j",
        "coding"),
+    _a("toggle-suggestions", "toggle_suggestions", "Hide or show every suggestion mark", "J",
+       "transcript"),
     # ---- transcript (cursor and selection)
     _a("cursor-left", "cursor_left", "Cursor left", "left", "transcript", palette=False),
     _a("cursor-right", "cursor_right", "Cursor right", "right", "transcript", palette=False),
