@@ -177,3 +177,27 @@ def _store(project: Project, docs: Sequence[Any], code_ids: set[int], run_kinds:
         project.conn.executemany(
             'INSERT INTO suggestions (document_id, code_id, start, "end", score, suggester, '
             "reason, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)", inserts)
+
+
+#: decisions (accept or reject) after which the app retrains the model in the background
+RETRAIN_EVERY = 5
+
+
+@dataclass
+class Retrained:
+    units: int
+    codes: int
+    summary: RunSummary
+
+
+def retrain_and_run(project: Project) -> Retrained:
+    """The active-learning step: retrain the classifier on every coding and decision so far
+    (accepted suggestions are codings, rejected ones known negatives), then rescore every
+    document so the review queue reflects what the model learned. Same unit and coders as
+    the last training, when there was one."""
+    from workbench.suggest import trained
+
+    meta = trained.read_meta(project) or {}
+    result = trained.train(project, unit=meta.get("unit", "sentence"),
+                           coders=meta.get("coders"))
+    return Retrained(result.units, result.codes, run_suggestions(project))

@@ -190,6 +190,7 @@ def train(project: Project, *, unit: str = "sentence", coders: Sequence[str] | N
         exemplars[c] = (own[idx], [(units[i].document_id, units[i].start, units[i].end)
                                    for i in idx])
     coding_ids, digest = codings_fingerprint(project, ids)
+    digest = _with_rejections(project, digest)
     paths = {c.id: c.path for c in project.codes()}
     meta = {
         "version": MODEL_VERSION, "kind": "tfidf-logistic", "created_at": now(), "unit": unit,
@@ -212,6 +213,16 @@ def train(project: Project, *, unit: str = "sentence", coders: Sequence[str] | N
     tmp.rename(folder)
     return TrainResult(folder, len(units), len(clf.models), len(coding_ids),
                        {paths[m.code]: round(m.threshold, 4) for m in clf.models})
+
+
+def _with_rejections(project: Project, digest: str) -> str:
+    """The codings' hash extended by the rejected suggestions: a rejection teaches the model
+    too, so one since training makes it stale."""
+    import hashlib
+
+    rejected = [r[0] for r in project.conn.execute(
+        "SELECT id FROM suggestions WHERE status = 'rejected' ORDER BY id")]
+    return hashlib.sha256(f"{digest}:{rejected}".encode()).hexdigest()
 
 
 def model_folder(project: Project) -> Path:
@@ -251,6 +262,7 @@ def model_status(project: Project) -> dict[str, Any] | None:
         return None
     ids = coder_ids(project, meta.get("coders"))
     current_ids, digest = codings_fingerprint(project, ids)
+    digest = _with_rejections(project, digest)
     seen = set(meta["codings"]["ids"])
     return {
         "created_at": meta["created_at"], "unit": meta["unit"], "coders": meta.get("coders"),
