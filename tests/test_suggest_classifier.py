@@ -226,3 +226,33 @@ def test_similar_finds_uncoded_passages_a_keyword_search_misses(tmp_path):
     assert [r["rank"] for r in rows] == [1, 2] and rows[0]["document"] == "new"
     bad = CliRunner().invoke(cli, ["--project", str(path), "suggest", "similar"])
     assert bad.exit_code != 0 and "give --code" in bad.output
+
+
+def test_wordllama_embeddings_load_offline_and_join_the_features(project, monkeypatch):
+    pytest.importorskip("wordllama")
+    import socket
+
+    from workbench.suggest.classifier import Featurizer, UnitRow
+
+    def no_network(*args, **kwargs):
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    f = Featurizer().fit(["the funds came", "the funds went", "a clinic"], turn_block=False,
+                         embeddings="wordllama")
+    e = f.embed(["the funds came", ""]).toarray()
+    assert e.shape[0] == 2 and np.isfinite(e).all()  # an empty text embeds to NaN: zeroed
+    assert np.linalg.norm(e[0]) == pytest.approx(1.0, abs=1e-5)
+    rows = [UnitRow("the funds came", 1), UnitRow("a clinic", 1)]
+    x = f.transform(rows)
+    assert x.shape[1] == 2 * f.width + 2 * e.shape[1]
+    assert f.code_rows(["funds"]).shape[1] == x.shape[1]
+
+    coded_corpus(project, n_docs=4)
+    train(project, embeddings="wordllama")
+    model = load_model(project)  # the embedder is not pickled: it is loaded again, offline
+    assert model.meta["embeddings"] == "wordllama"
+    add_text(project, "new", "Rosa: The treasury funds were spent in June.", language="en")
+    assert run_suggestions(project, documents=["new"], suggester="learned").added >= 1
+    with pytest.raises(WorkbenchError, match="unknown embeddings"):
+        train(project, embeddings="word2vec")

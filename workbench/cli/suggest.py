@@ -46,8 +46,10 @@ def suggest_cmd() -> None:
               help="new: TF-IDF and logistic regression; old: spaCy textcat (for comparison).")
 @click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True,
               help="Epochs of the old model (the new one needs none).")
+@click.option("--embeddings", type=click.Choice(["wordllama"]), default=None,
+              help="Add static word embeddings (optional package wordllama; slower scoring).")
 @click.pass_context
-def train_cmd(ctx, unit, coders, kind, epochs) -> None:
+def train_cmd(ctx, unit, coders, kind, epochs, embeddings) -> None:
     """Train the classifier on the project's codings and save it beside the project."""
     project = open_project(ctx)
     if kind == "old":
@@ -64,7 +66,8 @@ def train_cmd(ctx, unit, coders, kind, epochs) -> None:
 
     bar, update = _bar("codes")
     with bar:
-        result = train(project, unit=unit, coders=list(coders) or None, progress=update)
+        result = train(project, unit=unit, coders=list(coders) or None,
+                       embeddings=embeddings, progress=update)
     click.echo(f"trained on {result.units} {unit}s ({result.codings} codings, "
                f"{result.codes} codes); saved to {result.folder}")
 
@@ -174,9 +177,12 @@ def reject_cmd(ctx, suggestion_ids, coder) -> None:
               help="Fixed probability cut for the models (default: each code's tuned "
                    "threshold; 0.5 for the old model).")
 @click.option("--no-old", is_flag=True, help="Skip the old spaCy model (faster).")
+@click.option("--embeddings", type=click.Choice(["wordllama"]), default=None,
+              help="Evaluate the model with static word embeddings added.")
 @format_option()
 @click.pass_context
-def evaluate_cmd(ctx, folds, unit, coders, group, epochs, threshold, no_old, fmt) -> None:
+def evaluate_cmd(ctx, folds, unit, coders, group, epochs, threshold, no_old, embeddings,
+                 fmt) -> None:
     """Cross-validate by document: precision, recall, F1 and average precision of the model,
     the old model, the rules, both, and the suggest-everything floor."""
     from workbench.suggest.evaluate import evaluate
@@ -186,7 +192,7 @@ def evaluate_cmd(ctx, folds, unit, coders, group, epochs, threshold, no_old, fmt
     with bar:
         result = evaluate(project, folds=folds, unit=unit, coders=list(coders) or None,
                           epochs=epochs, threshold=threshold, group=group, old=not no_old,
-                          progress=update)
+                          embeddings=embeddings, progress=update)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

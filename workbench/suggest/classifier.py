@@ -98,11 +98,25 @@ class Featurizer:
         self._names: np.ndarray | None = None
         self._cache: dict[str, list[int]] = {}
         self._analyze: Callable[[str], list[str]] | None = None
+        #: "wordllama": add dense static embeddings of the unit and its neighbours
+        self.embeddings: str | None = None
+        self._embedder: Any = None
 
-    def fit(self, texts: Sequence[str], turn_block: bool) -> Featurizer:
+    def fit(self, texts: Sequence[str], turn_block: bool,
+            embeddings: str | None = None) -> Featurizer:
         self.union.fit(list(texts))
         self.turn_block = turn_block
+        self.embeddings = embeddings
         return self
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """Unit-length static embeddings (``wordllama``, loaded from its wheel, offline)."""
+        import scipy.sparse as sp
+
+        if self._embedder is None:
+            self._embedder = load_wordllama()
+        e = np.nan_to_num(np.asarray(self._embedder.embed(list(texts)), dtype=np.float32))
+        return _normalise(sp.csr_matrix(e))
 
     def own(self, texts: Sequence[str]) -> Any:
         """The unit block alone (rows of unit length), for similarity."""
@@ -146,7 +160,12 @@ class Featurizer:
         return _normalise(m.tocsr())
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_cache": {}, "_analyze": None}
+        return {**self.__dict__, "_cache": {}, "_analyze": None, "_embedder": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("embeddings", None)
+        state.setdefault("_embedder", None)
+        self.__dict__.update(state)
 
     @property
     def width(self) -> int:
@@ -187,6 +206,9 @@ class Featurizer:
             member = sp.csr_matrix((np.ones(n, dtype=np.float32), (ids, range(n))),
                                    shape=(len(keys), n))
             parts.append(_normalise(member @ own)[ids] * CONTEXT_WEIGHT)
+        if self.embeddings:
+            e = self.embed([r.text for r in rows])
+            parts += [e, _normalise(shift @ e) * CONTEXT_WEIGHT]
         return parts
 
     def code_rows(self, texts: Sequence[str]) -> Any:
@@ -195,8 +217,11 @@ class Featurizer:
 
         own = self.own(texts)
         blocks = 3 if self.turn_block else 2
-        return sp.hstack([own] + [sp.csr_matrix(own.shape, dtype=np.float32)] * (blocks - 1),
-                         format="csr")
+        parts = [own] + [sp.csr_matrix(own.shape, dtype=np.float32)] * (blocks - 1)
+        if self.embeddings:
+            e = self.embed(texts)
+            parts += [e, sp.csr_matrix(e.shape, dtype=np.float32)]
+        return sp.hstack(parts, format="csr")
 
 
 @dataclass
@@ -319,15 +344,16 @@ class Classifier:
         copied side by side; batches (whole documents) bound the memory.
         """
         out = []
-        width = self.featurizer.width
         for chunk in _batches(rows, batch):
             if self._w is None:
                 out.append(np.zeros((len(chunk), 0), dtype=np.float32))
                 continue
             blocks = self.featurizer.blocks(self.featurizer.own([r.text for r in chunk]),
                                             chunk)
-            d = sum(np.asarray(b @ self._w[k * width:(k + 1) * width])
-                    for k, b in enumerate(blocks)) + self._b
+            d, at = self._b, 0
+            for b in blocks:
+                d = d + np.asarray(b @ self._w[at:at + b.shape[1]])
+                at += b.shape[1]
             out.append(self.calibrate(d))
         if not out:
             return np.zeros((0, len(self.models)), dtype=np.float32)
@@ -345,10 +371,13 @@ class Classifier:
         order = np.argsort(-contrib)
         names = self.featurizer.names()
         words, chars = [], []
+        blocks = 3 if self.featurizer.turn_block else 2
         for i in order:
             if contrib[i] <= 0:
                 break
             col = int(row.indices[i])
+            if col >= blocks * width:  # an embedding dimension: no words to show
+                continue
             where = "" if col < width else " (nearby)"
             kind, _, gram = str(names[col % width]).partition(" ")
             label = f"'{gram.strip()}'{where}"
@@ -366,14 +395,33 @@ class TrainingSet:
     code_texts: dict[Any, str] = field(default_factory=dict)  # extra positives
 
 
+def load_wordllama() -> Any:
+    """WordLlama's small static embeddings, from the weights inside its wheel.
+
+    Its default ``load()`` looks in a folder the wheel does not ship and then downloads;
+    pointing ``cache_dir`` at the package and disabling downloads keeps it offline.
+    """
+    from pathlib import Path
+
+    try:
+        import wordllama
+        from wordllama import WordLlama
+    except ImportError as exc:
+        from workbench.errors import WorkbenchError
+
+        raise WorkbenchError("static embeddings need the optional package wordllama "
+                             "(pip install 'workbench[embeddings]')") from exc
+    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+
+
 def fit(data: TrainingSet, *, inner_folds: int = INNER_FOLDS, progress: Progress | None = None,
-        turn_block: bool | None = None) -> Classifier:
+        turn_block: bool | None = None, embeddings: str | None = None) -> Classifier:
     """Fit the featurizer and one calibrated regression per code of ``data.labels``."""
     rows = data.rows
     if turn_block is None:
         turn_block = any(r.turn is not None for r in rows)
     featurizer = Featurizer().fit([r.text for r in rows] + list(data.code_texts.values()),
-                                  turn_block)
+                                  turn_block, embeddings)
     x = featurizer.transform(rows)
     ids: dict[Any, int] = {}  # not hash(): string hashes change from process to process
     groups = np.asarray([ids.setdefault(r.document, len(ids)) for r in rows])

@@ -149,18 +149,21 @@ def _group_folds(project: Project, tested: Sequence[int], k: int, group: str) ->
 def evaluate(project: Project, *, folds: int = 5, unit: str = "sentence",
              coders: Sequence[str] | None = None, epochs: int | None = None,
              threshold: float | None = None, group: str = "document", old: bool = True,
+             embeddings: str | None = None,
              progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Cross-validate every suggester (see the module docstring); the issue's JSON shape.
 
     ``threshold``: a fixed probability cut for the classifiers instead of the tuned per-code
     thresholds (the old model always uses it, 0.5 when not given). ``old``: also train and
-    score the previous spaCy model (slower).
+    score the previous spaCy model (slower). ``embeddings``: "wordllama" adds static
+    embeddings to the classifier's features, as ``suggest train --embeddings`` does.
     """
     from workbench.suggest import learned as old_model
     from workbench.suggest.classifier import fit
-    from workbench.suggest.trained import training_set
+    from workbench.suggest.trained import check_embeddings, training_set
 
     check_unit(unit)
+    check_embeddings(embeddings)
     if group not in GROUPS:
         raise WorkbenchError(f"unknown group {group!r}; use document or case")
     coder_ids(project, coders)  # unknown names fail before any work
@@ -197,7 +200,7 @@ def evaluate(project: Project, *, folds: int = 5, unit: str = "sentence",
         train_docs = sorted({u.document_id for u in train_units})
         data = training_set(project, train_units, unit,
                             sorted({c for u in train_units for c in u.positive}))
-        clf = fit(data) if data.labels else None
+        clf = fit(data, embeddings=embeddings) if data.labels else None
         probs, cuts = np.zeros((len(test), 0)), np.zeros(0)
         column: dict[int, int] = {}
         if clf is not None:
@@ -228,7 +231,7 @@ def evaluate(project: Project, *, folds: int = 5, unit: str = "sentence",
             scores["floor"].add(c, np.ones(len(test), dtype=bool), actual, np.ones(len(test)))
         if progress:
             progress(f + 1, folds)
-    return {"unit": unit, "folds": folds, "group": group,
+    return {"unit": unit, "folds": folds, "group": group, "embeddings": embeddings,
             "min_macro_support": MIN_MACRO_SUPPORT,
             "models": {m: s.report(paths, support) for m, s in scores.items()}}
 

@@ -194,10 +194,10 @@ def retrain_and_run(project: Project) -> Retrained:
     """The active-learning step: retrain the classifier on every coding and decision so far
     (accepted suggestions are codings, rejected ones known negatives), then rescore every
     document so the review queue reflects what the model learned. Same unit and coders as
-    the last training, when there was one."""
+    the last training, when there was one (embeddings too)."""
     from workbench.suggest import trained
 
     meta = trained.read_meta(project) or {}
     result = trained.train(project, unit=meta.get("unit", "sentence"),
-                           coders=meta.get("coders"))
+                           coders=meta.get("coders"), embeddings=meta.get("embeddings"))
     return Retrained(result.units, result.codes, run_suggestions(project))

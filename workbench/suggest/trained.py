@@ -167,8 +167,17 @@ class TrainedModel:
         return out
 
 
+EMBEDDINGS = (None, "wordllama")
+
+
+def check_embeddings(embeddings: str | None) -> str | None:
+    if embeddings not in EMBEDDINGS:
+        raise WorkbenchError(f"unknown embeddings {embeddings!r}; use wordllama (or none)")
+    return embeddings
+
+
 def train(project: Project, *, unit: str = "sentence", coders: Sequence[str] | None = None,
-          progress: Progress | None = None) -> TrainResult:
+          embeddings: str | None = None, progress: Progress | None = None) -> TrainResult:
     """Train on every document's units and save the model beside the project."""
     import joblib
 
@@ -176,13 +185,14 @@ def train(project: Project, *, unit: str = "sentence", coders: Sequence[str] | N
     from workbench.suggest.rules import rule_precision
 
     check_unit(unit)
+    check_embeddings(embeddings)
     ids = coder_ids(project, coders)
     units = labelled_units(project, unit, coders=coders)
     data = training_set(project, units, unit)
     if not data.labels:
         raise WorkbenchError("nothing to learn from: code some passages first",
                              source=str(project.path))
-    clf = fit(data, progress=progress)
+    clf = fit(data, progress=progress, embeddings=embeddings)
     own = clf.featurizer.own([u.text for u in units])
     exemplars = {}
     for c, y in data.labels.items():
@@ -194,7 +204,7 @@ def train(project: Project, *, unit: str = "sentence", coders: Sequence[str] | N
     paths = {c.id: c.path for c in project.codes()}
     meta = {
         "version": MODEL_VERSION, "kind": "tfidf-logistic", "created_at": now(), "unit": unit,
-        "coders": list(coders) if coders else None,
+        "coders": list(coders) if coders else None, "embeddings": embeddings,
         "units": len(units),
         "codes": [{"id": m.code, "path": paths[m.code], "positives": m.positives,
                    "documents": m.documents, "threshold": round(m.threshold, 4),
