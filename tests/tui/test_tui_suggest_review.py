@@ -72,6 +72,9 @@ def test_more_like_this_lists_uncoded_passages_and_codes_one(project_path: Path)
         await app.run_action("analysis('suggestions')")
         await pilot.pause()
         screen = app.screen
+        await pilot.press("a")  # an accept is one decision (not its coding's id)
+        await pilot.pause()
+        assert screen.decisions == 1
         code = screen.items[0].code
         await pilot.press("m")
         await app.workers.wait_for_complete()
@@ -89,6 +92,7 @@ def test_more_like_this_lists_uncoded_passages_and_codes_one(project_path: Path)
         assert (new.document_id, new.start, new.end) == (target.document_id, target.start,
                                                          target.end)
         assert new.coder_id == app.coder_id and target not in screen.similar
+        assert screen.decisions == 2
         await pilot.press("m")  # back to the queue
         await pilot.pause()
         assert screen.similar_code is None and screen.current() is not None

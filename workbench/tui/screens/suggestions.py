@@ -136,6 +136,7 @@ class SuggestionsScreen(WorkbenchScreen):
     # --------------------------------------------------------------- actions
 
     def _decide(self, fn, verb: str, *, codes: bool = False) -> None:
+        """Apply ``fn(project, suggestion)``, which returns how many decisions it made."""
         if self.similar_code is not None:
             if codes:
                 self._code_similar()
@@ -154,7 +155,7 @@ class SuggestionsScreen(WorkbenchScreen):
         if self.items:
             self.query_one(DataTable).move_cursor(row=min(row, len(self.items) - 1))
         self.notify(f"{verb} {s.code} in {s.document}", timeout=2)
-        self.decided(n or 1)
+        self.decided(n)
 
     def decided(self, n: int) -> None:
         """Count decisions; every ``RETRAIN_EVERY`` the model learns from them."""
@@ -164,10 +165,18 @@ class SuggestionsScreen(WorkbenchScreen):
             self.action_retrain()
 
     def action_accept(self) -> None:
-        self._decide(lambda p, s: accept(p, s.id, self.wb.coder), "Coded", codes=True)
+        def one(p, s) -> int:
+            accept(p, s.id, self.wb.coder)
+            return 1
+
+        self._decide(one, "Coded", codes=True)
 
     def action_reject(self) -> None:
-        self._decide(lambda p, s: reject(p, s.id, self.wb.coder), "Rejected")
+        def one(p, s) -> int:
+            reject(p, s.id, self.wb.coder)
+            return 1
+
+        self._decide(one, "Rejected")
 
     def action_reject_code(self) -> None:
         """Reject every open suggestion of this code in this document."""
