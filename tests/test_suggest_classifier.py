@@ -256,3 +256,21 @@ def test_wordllama_embeddings_load_offline_and_join_the_features(project, monkey
     assert run_suggestions(project, documents=["new"], suggester="learned").added >= 1
     with pytest.raises(WorkbenchError, match="unknown embeddings"):
         train(project, embeddings="word2vec")
+
+
+def test_a_code_from_one_interview_suggests_sparingly():
+    from workbench.suggest.classifier import TrainingSet, UnitRow, fit
+
+    texts = [f"plain sentence number {i} about the day" for i in range(40)]
+    texts[3] = texts[7] = "the mayor never answered our letters"
+    rows = [UnitRow(t, i // 10) for i, t in enumerate(texts)]
+    y = np.zeros(40, dtype=np.int8)
+    y[[3, 7]] = 1  # both in document 0
+    clf = fit(TrainingSet(rows, {"A": y}, {"A": "A. The mayor"}))
+    assert clf.models[0].how == "none"
+    probs = clf.scores(rows)[:, 0]
+    # the threshold admits as many units as there are positives (2), not everything at 0.5
+    assert clf.thresholds[0] == pytest.approx(np.sort(probs)[-2], abs=1e-5)
+    assert clf.thresholds[0] > 0.5
+    predicted = clf.predict(clf.scores(rows))[:, 0]
+    assert predicted.sum() == 2 and predicted[3] and predicted[7]

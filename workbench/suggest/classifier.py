@@ -236,7 +236,8 @@ class CodeModel:
     threshold: float = 0.5
     positives: int = 0
     documents: int = 0
-    how: str = "ranking"  # "tuned" (F1 out of fold), "ranking" (break-even), "none"
+    how: str = "ranking"  # "tuned" (F1 out of fold), "ranking" (break-even), "none" (see
+    # _fit_code: coded in fewer than two documents)
 
 
 def _batches(rows: Sequence[UnitRow], size: int) -> list[Sequence[UnitRow]]:
@@ -460,7 +461,13 @@ def _fit_code(code: Any, x: Any, groups: np.ndarray, data: TrainingSet, featuriz
     n_groups = len(set(g.tolist()))
     splits = min(inner_folds, n_groups)
     if not (y.sum() and splits >= 2 and model.documents >= 2):
+        # Coded in one interview only: nothing to calibrate on across interviews. Admit as
+        # many units as it has positives by the model's own (optimistic) scores, so such a
+        # code suggests sparingly instead of everywhere.
         model.how = "none"
+        if y.sum():
+            d = np.asarray(xc @ coef) + intercept
+            model.threshold = choose_threshold(_sigmoid(d), y, tune=False)
         return model
     oof = np.zeros(len(y), dtype=np.float32)
     for tr, te in GroupKFold(n_splits=splits).split(xc, y, g):
