@@ -140,16 +140,17 @@ def test_cli_evaluate_json_shape_and_train_run_list(tmp_path):
 
     data = json.loads(run("suggest", "evaluate", "--folds", "3", "--epochs", "3",
                           "--format", "json"))
-    assert set(data) == {"unit", "folds", "models"}
+    # today's keys stay; new ones are only added (see test_suggest_classifier)
+    assert set(data) >= {"unit", "folds", "models"}
     assert (data["unit"], data["folds"]) == ("sentence", 3)
-    assert set(data["models"]) == {"learned", "rules"}
+    assert set(data["models"]) >= {"learned", "rules"}
     for model in data["models"].values():
-        assert set(model) == {"codes", "macro_f1", "micro_f1"}
+        assert set(model) >= {"codes", "macro_f1", "micro_f1"}
         for row in model["codes"]:
-            assert set(row) == {"code", "support", "precision", "recall", "f1"}
+            assert set(row) >= {"code", "support", "precision", "recall", "f1"}
     out = run("suggest", "evaluate", "--folds", "2", "--unit", "turn", "--epochs", "2")
     assert "micro F1" in out and "Finance" in out
-    assert "trained on 90 sentences" in run("suggest", "train", "--epochs", "3")
+    assert "trained on 90 sentences" in run("suggest", "train", "--model", "old", "--epochs", "3")
     run("suggest", "run", "--suggester", "rules")
     listed = json.loads(run("suggest", "list", "--format", "json"))
     assert listed and all(r["reason"].startswith("keyword") for r in listed)

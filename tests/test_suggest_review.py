@@ -30,8 +30,10 @@ def test_run_stores_sentence_suggestions_with_reasons(proj):
     items = list_suggestions(proj, "rosa")
     assert [TEXT[s.start:s.end] for s in items] == [
         "The representatives met in May.", "Our representative spoke first."]
-    assert {s.reason for s in items} == {"keyword 'representative' (lemma)"}
-    assert {(s.status, s.suggester, s.score) for s in items} == {("open", "rules", 1.0)}
+    # nothing is coded yet, so the rule's precision is unknown: 0.5, and the reason says so
+    assert {s.reason for s in items} == {
+        "keyword 'representative' (lemma) (not seen in coded documents)"}
+    assert {(s.status, s.suggester, s.score) for s in items} == {("open", "rules", 0.5)}
     again = run_suggestions(proj)
     assert (again.added, again.kept, again.removed) == (0, 2, 0)
     assert len(list_suggestions(proj)) == 2
@@ -122,3 +124,18 @@ def test_review_api_imports_no_spacy_and_no_ui():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_reject_all_of_a_code_in_a_document_is_one_undoable_action(proj):
+    from workbench.suggest.review import reject_all
+
+    add_text(proj, "other", "Rosa: A representative came.", language="en")
+    run_suggestions(proj)
+    assert len(list_suggestions(proj)) == 3
+    code = "Representation/Selecting representatives"
+    assert reject_all(proj, "rosa", code, "ana") == 2
+    assert [s.document for s in list_suggestions(proj)] == ["other"]
+    assert {s.status for s in list_suggestions(proj, "rosa", status="all")} == {"rejected"}
+    assert reject_all(proj, "rosa", code, "ana") == 0
+    proj.undo()
+    assert len(list_suggestions(proj, "rosa")) == 2

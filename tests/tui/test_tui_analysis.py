@@ -328,16 +328,27 @@ def test_coding_screen_marks_suggestions_and_accepts_them(project_path: Path) ->
         line = view.lines.line_of(mark.start)
         assert mark.id in view.mark_index[line]
         width = view.scrollable_content_region.width
-        strip = view.line_strip(line, width)
         suggestion_style = view._style("suggestion")
-        styled = "".join(seg.text for seg in strip if seg.style and seg.style.italic
-                         and seg.style.color == suggestion_style.color)
-        assert "regional office" in styled
-        # j goes to the first suggestion; the details name code, score and reason
+        quiet_style = view._style("suggestion-margin")
+
+        def styled(look) -> str:
+            return "".join(seg.text for seg in view.line_strip(line, width)
+                           if seg.style and seg.style.italic and seg.style.color == look.color)
+
+        # until the cursor steps into it, a suggestion is a quiet mark in the margin only
         view.move_to(0)
+        assert mark.start > 0 and "regional office" not in styled(suggestion_style)
+        assert styled(quiet_style).startswith("?")
+        # j goes to the first suggestion: now it is drawn over the text
         await pilot.press("j")
         await pilot.pause()
         assert view.cursor == mark.start
+        assert "regional office" in styled(suggestion_style)
+        # J hides every mark, and shows them again
+        await pilot.press("J")
+        assert styled(suggestion_style) == "" and "?" not in styled(quiet_style)
+        await pilot.press("J")
+        assert "regional office" in styled(suggestion_style)
         details = str(screen.query_one("#details").render())
         assert "suggested" in details and "0.55" in details and "model: 0.55" in details
         await pilot.press("y")

@@ -40,27 +40,43 @@ def suggest_cmd() -> None:
               help="Learn from sentences or whole speaker turns.")
 @click.option("--coder", "coders", multiple=True,
               help="Learn from this coder's codings only (repeatable; default every coder).")
+@click.option("--model", "kind", type=click.Choice(["new", "old"]), default="new",
+              show_default=True,
+              help="new: TF-IDF and logistic regression; old: spaCy textcat (for comparison).")
 @click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Training passes over the data.")
+              help="Epochs of the old model (the new one needs none).")
+@click.option("--embeddings", type=click.Choice(["wordllama"]), default=None,
+              help="Add static word embeddings (optional package wordllama; slower scoring).")
 @click.pass_context
-def train_cmd(ctx, unit, coders, epochs) -> None:
+def train_cmd(ctx, unit, coders, kind, epochs, embeddings) -> None:
     """Train the classifier on the project's codings and save it beside the project."""
-    from workbench.suggest.learned import train
-
     project = open_project(ctx)
-    bar, update = _bar("training")
+    if kind == "old":
+        from workbench.suggest.learned import train
+
+        bar, update = _bar("training")
+        with bar:
+            result = train(project, unit=unit, coders=list(coders) or None, epochs=epochs,
+                           progress=update)
+        click.echo(f"trained on {result.units} {unit}s ({result.codings} codings, "
+                   f"{result.codes} codes, {result.epochs} epochs); saved to {result.folder}")
+        return
+    from workbench.suggest.trained import train
+
+    bar, update = _bar("codes")
     with bar:
-        result = train(project, unit=unit, coders=list(coders) or None, epochs=epochs,
-                       progress=update)
+        result = train(project, unit=unit, coders=list(coders) or None,
+                       embeddings=embeddings, progress=update)
     click.echo(f"trained on {result.units} {unit}s ({result.codings} codings, "
-               f"{result.codes} codes, {result.epochs} epochs); saved to {result.folder}")
+               f"{result.codes} codes); saved to {result.folder}")
 
 
 @suggest_cmd.command("run")
 @click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
 @click.option("--code", "code", default=None, help="Only this code (path).")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=0.5, show_default=True,
-              help="Lowest model probability to store (rules always score 1).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Lowest calibrated score to store (a rule's precision on your coding, the "
+                   "model's probability; the model also keeps to each code's threshold).")
 @click.option("--suggester", type=click.Choice(["rules", "learned", "both"]), default="both",
               show_default=True, help="Keyword and speaker rules, the trained model, or both.")
 @format_option()
@@ -155,15 +171,23 @@ def reject_cmd(ctx, suggestion_ids, coder) -> None:
               help="Evaluate on sentences or whole speaker turns.")
 @click.option("--coder", "coders", multiple=True,
               help="Use this coder's codings only (repeatable; default every coder).")
+@click.option("--group", type=click.Choice(["document", "case"]), default="document",
+              show_default=True, help="Keep each document (or each case) in one fold.")
 @click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Training passes over the data.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
-              help="Model probability from which a unit counts as suggested.")
+              help="Epochs of the old model.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Fixed probability cut for the models (default: each code's tuned "
+                   "threshold; 0.5 for the old model).")
+@click.option("--no-old", is_flag=True, help="Skip the old spaCy model (faster).")
+@click.option("--embeddings", type=click.Choice(["wordllama"]), default=None,
+              help="Evaluate the model with static word embeddings added.")
 @where_option
 @format_option()
 @click.pass_context
-def evaluate_cmd(ctx, folds, unit, coders, epochs, threshold, where, fmt) -> None:
-    """Cross-validate by document: precision, recall, F1 of the model and the keyword rules."""
+def evaluate_cmd(ctx, folds, unit, coders, group, epochs, threshold, no_old, embeddings,
+                 where, fmt) -> None:
+    """Cross-validate by document: precision, recall, F1 and average precision of the model,
+    the old model, the rules, both, and the suggest-everything floor."""
     from workbench.analysis.filters import Selection, check_selection
     from workbench.suggest.evaluate import evaluate
 
@@ -172,23 +196,59 @@ def evaluate_cmd(ctx, folds, unit, coders, epochs, threshold, where, fmt) -> Non
     bar, update = _bar("folds")
     with bar:
         result = evaluate(project, folds=folds, unit=unit, coders=list(coders) or None,
-                          epochs=epochs, threshold=threshold, progress=update, where=where)
+                          epochs=epochs, threshold=threshold, group=group, old=not no_old,
+                          embeddings=embeddings, progress=update, where=where)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    learned = {r["code"]: r for r in result["models"]["learned"]["codes"]}
+    models = result["models"]
+    learned = {r["code"]: r for r in models["learned"]["codes"]}
     rows = []
-    for r in result["models"]["rules"]["codes"]:
+    for r in models["rules"]["codes"]:
         m = learned[r["code"]]
-        rows.append({"code": r["code"], "support": r["support"],
-                     "model P": f"{m['precision']:.2f}", "model R": f"{m['recall']:.2f}",
-                     "model F1": f"{m['f1']:.2f}", "rules P": f"{r['precision']:.2f}",
-                     "rules R": f"{r['recall']:.2f}", "rules F1": f"{r['f1']:.2f}"})
-    emit(rows, fmt, title=f"Held-out {unit}s, {folds}-fold cross-validation by document")
+        rows.append({"code": r["code"], "n": r["support"],
+                     "P": f"{m['precision']:.2f}", "R": f"{m['recall']:.2f}",
+                     "F1": f"{m['f1']:.2f}", "AP": f"{m['ap']:.2f}",
+                     "rules F1": f"{r['f1']:.2f}", "rules AP": f"{r['ap']:.2f}"})
+    emit(rows, fmt, title=f"Held-out {unit}s, {folds}-fold cross-validation by {group} "
+                          "(P, R, F1, AP: the model)")
     if fmt == "table":
-        for name in ("learned", "rules"):
-            m = result["models"][name]
-            click.echo(f"{name:8} macro F1 {m['macro_f1']:.3f}  micro F1 {m['micro_f1']:.3f}")
+        n = models["learned"]["macro_codes"]
+        click.echo(f"macro F1 and MAP over the {n} code(s) with at least "
+                   f"{result['min_macro_support']} positive {unit}s")
+        for name, m in models.items():
+            click.echo(f"{name:8} micro F1 {m['micro_f1']:.3f}  macro F1 {m['macro_f1']:.3f}  "
+                       f"MAP {m['map']:.3f}")
+
+
+@suggest_cmd.command("similar")
+@click.option("--code", "code", default=None, help="Rank passages like this code's codings.")
+@click.option("--doc", "document", default=None, help="Rank passages like one in this document.")
+@click.option("--start", type=int, default=None, help="Start of the passage (with --doc).")
+@click.option("--end", type=int, default=None, help="End of the passage (with --doc).")
+@click.option("--unit", type=click.Choice(UNITS), default="sentence", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@format_option()
+@click.pass_context
+def similar_cmd(ctx, code, document, start, end, unit, limit, fmt) -> None:
+    """More like this: the uncoded passages most like a code (--code PATH) or like a passage
+    (--doc D --start N --end M), by the model's features, best first."""
+    from workbench.suggest.similar import similar_units
+
+    if (code is None) == (document is None):
+        raise click.UsageError("give --code PATH, or --doc D with --start and --end")
+    if document is not None and (start is None or end is None):
+        raise click.UsageError("--doc needs --start and --end")
+    project = open_project(ctx)
+    found = similar_units(project, code=code, document=document, start=start, end=end,
+                          unit=unit, limit=limit)
+    rows = [{"rank": n, "document": s.document, "start": s.start, "end": s.end,
+             "score": s.score,
+             "text": s.text if fmt != "table" or len(s.text) <= 80 else s.text[:77] + "..."}
+            for n, s in enumerate(found, 1)]
+    emit(rows, fmt, columns=["rank", "document", "start", "end", "score", "text"],
+         title=f"{len(rows)} uncoded {unit}(s) most like "
+               + (code if code else f"{document} [{start}, {end})"))
 
 
 @suggest_cmd.group("rules", invoke_without_command=True)

@@ -1,11 +1,14 @@
 """Code suggestions, offline: keyword and speaker rules, a classifier trained on the project's
-own codings, held-out evaluation, and the review calls (list, accept, reject).
+own codings, held-out evaluation, "more like this", and the review calls.
 
-Nothing here imports spaCy at module import time, so the CLI and the TUI can import the review
-API without paying for it. The entry points most callers need:
+Nothing here imports spaCy or scikit-learn at module import time, so the CLI and the TUI can
+import the review API without paying for it. The entry points most callers need:
 
-- ``workbench.suggest.review``: ``list_suggestions``, ``accept``, ``reject``, ``Suggestion``.
-- ``workbench.suggest.run``: ``run_suggestions`` (score documents, store open suggestions).
-- ``workbench.suggest.learned``: ``train`` (fit and save the classifier).
-- ``workbench.suggest.evaluate``: ``evaluate`` (grouped cross-validation against the rules).
+- ``workbench.suggest.review``: ``list_suggestions``, ``accept``, ``reject``, ``reject_all``.
+- ``workbench.suggest.run``: ``run_suggestions`` (score documents, store open suggestions),
+  ``retrain_and_run`` (the active-learning step).
+- ``workbench.suggest.trained``: ``train`` (fit and save the classifier of ``classifier.py``).
+- ``workbench.suggest.evaluate``: ``evaluate`` (grouped cross-validation of every suggester).
+- ``workbench.suggest.similar``: ``similar_units`` (uncoded passages like a code or passage).
+- ``workbench.suggest.learned``: the previous spaCy textcat model, kept for comparison.
 """

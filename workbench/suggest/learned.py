@@ -1,4 +1,8 @@
-"""The learned suggester: a multi-label bag-of-words classifier trained on the project's codings.
+"""The previous learned suggester, kept as "old" for comparison: spaCy's bag-of-words textcat.
+
+The suggester in use is ``trained.py`` (TF-IDF and logistic regression, which measured twice
+as good on real coded studies); ``workbench suggest train --model old`` still trains this one
+and ``suggest evaluate`` reports it beside the new one.
 
 spaCy's ``textcat_multilabel`` with the ``spacy.TextCatBOW.v3`` architecture (a sparse linear
 model over hashed word n-grams; one independent probability per code). It needs no word vectors,
@@ -200,7 +204,7 @@ class LearnedModel:
         for row, (start, end) in zip(probs, spans, strict=True):
             for j, code_id in enumerate(self.code_ids):
                 p = float(row[j])
-                if p >= min_score and (code_ids is None or code_id in code_ids):
+                if p >= max(min_score, DEFAULT_THRESHOLD) and (code_ids is None or code_id in code_ids):
                     out.append(Candidate(document_id, code_id, start, end, round(p, 4),
                                          "learned", f"model {p:.2f} ({self.unit})"))
         return out

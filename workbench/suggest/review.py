@@ -138,3 +138,26 @@ def reject(project: Project, suggestion_id: int, coder: str | None = None) -> No
                         f"reject suggestion {s.id}: {s.code} in {s.document} [{s.start}, {s.end})",
                         coder=coder) as act:
         act.update("suggestions", s.id, status="rejected", coder_id=coder_id, decided_at=now())
+
+
+def reject_all(project: Project, document: str | int, code: str | int,
+               coder: str | None = None) -> int:
+    """Reject every open suggestion of ``code`` in ``document`` as one undoable action (the
+    reviewer's "not this code here"); return how many. Each rejection teaches the model."""
+    doc = project.document(document)
+    target = project.code_by_id(code) if isinstance(code, int) else project.code(code)
+    ids = [r[0] for r in project.conn.execute(
+        "SELECT id FROM suggestions WHERE document_id = ? AND code_id = ? AND status = 'open' "
+        "ORDER BY start", (doc.id, target.id))]
+    if not ids:
+        return 0
+    coder = coder or project.default_coder()
+    coder_id = project.coder_id(coder)
+    stamp = now()
+    with project.action("suggestion",
+                        f"reject {len(ids)} suggestion(s) of {target.path} in {doc.name}",
+                        coder=coder) as act:
+        for sid in ids:
+            act.update("suggestions", sid, status="rejected", coder_id=coder_id,
+                       decided_at=stamp)
+    return len(ids)

@@ -37,6 +37,7 @@ INTERVIEWERS = "suggest.interviewer_speakers"
 DEFAULT_INTERVIEWERS = ("interviewer*", "entrevistador*", "moderator*", "moderador*")
 REGEX_PREFIX = "re:"
 RULE_SCORE = 1.0
+UNSEEN_PRECISION = 0.5  # a rule never seen firing in coded documents
 _NOT_NEEDED = ("sentencizer", "senter", "parser", "ner", "textcat", "textcat_multilabel")
 
 
@@ -249,22 +250,88 @@ class RuleSuggester:
         nlp = pipeline(self.project, language_of(self.project, doc.language))
         return [(s.start_char, s.end_char) for s in nlp(text).sents]
 
-    def candidates(self, document_id: int) -> list[Candidate]:
-        """Every rule suggestion for one document: sentences for keywords, turns for speakers."""
+    def fired(self, document_id: int) -> list[tuple[int, int, int, list[str]]]:
+        """Every rule hit of one document: (start, end, code id, the reasons that fired),
+        sentences for keywords and patterns, turns for speaker rules."""
         doc = self.project.document(document_id)
         rules = self.keywords(language_of(self.project, doc.language))
         text = self.project.text(document_id)
-        out: list[Candidate] = []
+        out: list[tuple[int, int, int, list[str]]] = []
         if not rules.empty:
             spans = self.sentences(document_id)
-            for (start, end), fired in zip(spans, rules.match([text[s:e] for s, e in spans]),
-                                           strict=True):
-                for code_id, reasons in fired.items():
-                    out.append(Candidate(document_id, code_id, start, end, RULE_SCORE, "rules",
-                                         _reason(reasons)))
-        out.extend(speaker_candidates(self.project, document_id, self.speaker_rules,
-                                      self.by_path))
+            for (start, end), hits in zip(spans, rules.match([text[s:e] for s, e in spans]),
+                                          strict=True):
+                for code_id, reasons in hits.items():
+                    out.append((start, end, code_id, list(dict.fromkeys(reasons))))
+        for c in speaker_candidates(self.project, document_id, self.speaker_rules,
+                                    self.by_path):
+            out.append((c.start, c.end, c.code_id, [c.reason]))
         return out
+
+    def candidates(self, document_id: int,
+                   precision: dict[tuple[int, str], tuple[float, int]] | None = None
+                   ) -> list[Candidate]:
+        """Every rule suggestion for one document: sentences for keywords, turns for speakers.
+
+        With ``precision`` (from ``rule_precision``) a suggestion scores the precision of its
+        best rule on the project's own coding, and its reason says so; without, it scores 1.
+        """
+        out: list[Candidate] = []
+        for start, end, code_id, reasons in self.fired(document_id):
+            score, reason = RULE_SCORE, _reason(reasons)
+            if precision is not None:
+                known = [(precision.get((code_id, r), (UNSEEN_PRECISION, 0)), r)
+                         for r in reasons]
+                (score, n), best = max(known)
+                reason = _reason([best, *reasons])
+                reason += (f" (right {round(score * (n + 2) - 1)} of {n} times in coded "
+                           "documents)" if n else " (not seen in coded documents)")
+            out.append(Candidate(document_id, code_id, start, end, round(score, 4), "rules",
+                                 reason))
+        return out
+
+
+def rule_precision(project: Project, *, coders: Sequence[str] | None = None,
+                   documents: Iterable[int] | None = None,
+                   rules: RuleSuggester | None = None,
+                   cache: dict[int, list[tuple[int, int, int, list[str]]]] | None = None,
+                   ) -> dict[tuple[int, str], tuple[float, int]]:
+    """How often each rule was right on the project's own coding: ``{(code id, reason):
+    (precision, hits)}``.
+
+    Counted in ``documents`` (default: those marked done by one of ``coders``, else every
+    document with codings), where an uncoded span means "no". A hit is right when a coding
+    of its code (by ``coders``, default all) intersects the span. The precision is smoothed
+    as (right + 1) / (hits + 2), so a rule that never fired there scores 0.5, not 0 or 1.
+    ``cache`` (document id -> ``rules.fired``) saves matching a document twice.
+    """
+    from workbench.suggest.units import coder_ids
+
+    ids = coder_ids(project, coders)
+    chosen = ids if ids is not None else [c.id for c in project.coders()]
+    if documents is None:
+        done: set[int] = set()
+        for cid in chosen:
+            done |= project.done_documents(cid)
+        documents = sorted(done) or sorted({c.document_id for c in project.codings()
+                                            if ids is None or c.coder_id in ids})
+    rules = rules or RuleSuggester(project)
+    counts: dict[tuple[int, str], list[int]] = {}
+    for doc_id in documents:
+        coded: dict[int, list[tuple[int, int]]] = {}
+        for cd in project.codings(document_id=doc_id):
+            if ids is None or cd.coder_id in ids:
+                coded.setdefault(cd.code_id, []).append((cd.start, cd.end))
+        if cache is not None and doc_id not in cache:
+            cache[doc_id] = rules.fired(doc_id)
+        hits = cache[doc_id] if cache is not None else rules.fired(doc_id)
+        for start, end, code_id, reasons in hits:
+            right = any(s < end and start < e for s, e in coded.get(code_id, ()))
+            for r in reasons:
+                c = counts.setdefault((code_id, r), [0, 0])
+                c[0] += right
+                c[1] += 1
+    return {k: ((tp + 1) / (n + 2), n) for k, (tp, n) in counts.items()}
 
 
 def describe_rules(project: Project) -> list[dict[str, Any]]:

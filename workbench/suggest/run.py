@@ -6,6 +6,11 @@ a new one is added. Spans that any coder already coded with that code (any overl
 proposed, and accepted or rejected suggestions are never reopened. When rules and the model
 propose the same span for the same code, one suggestion carries both reasons and the model's
 score. The run is one (non-undoable, bulk) action.
+
+Scores are calibrated: a rule suggestion scores its rule's precision on the project's own
+coding (``rules.rule_precision``, saved with the model at training, else counted now), a model
+suggestion its calibrated probability. ``min_score`` drops whatever scores below it; the model
+also proposes only units at or above each code's own threshold.
 """
 
 from __future__ import annotations
@@ -18,8 +23,7 @@ from typing import Any
 from workbench.errors import WorkbenchError
 from workbench.project import Project, now
 from workbench.suggest.candidates import Candidate
-from workbench.suggest.learned import DEFAULT_THRESHOLD, load_model, model_status
-from workbench.suggest.rules import RuleSuggester
+from workbench.suggest.rules import RuleSuggester, rule_precision
 
 SUGGESTERS = ("rules", "learned", "both")
 
@@ -55,8 +59,32 @@ def _merge(cands: list[Candidate]) -> dict[tuple[int, int, int, int], Candidate]
     return merged
 
 
+def load_learned(project: Project) -> Any:
+    """The trained classifier, else the previous spaCy model when only that one was trained."""
+    from workbench.suggest import learned, trained
+
+    model = trained.load_model(project)
+    return model if model is not None else learned.load_model(project)
+
+
+def learned_status(project: Project, model: Any) -> dict[str, Any] | None:
+    from workbench.suggest import learned, trained
+
+    if isinstance(model, trained.TrainedModel):
+        return trained.model_status(project)
+    return learned.model_status(project)
+
+
+def saved_rule_precision(model: Any) -> dict[tuple[int, str], tuple[float, int]] | None:
+    """The rules' precision as counted when the model was trained (None: not saved)."""
+    rows = getattr(model, "meta", {}).get("rule_precision") if model is not None else None
+    if rows is None:
+        return None
+    return {(int(c), str(r)): (float(p), int(n)) for c, r, p, n in rows}
+
+
 def run_suggestions(project: Project, *, documents: Sequence[str | int] | None = None,
-                    code: str | None = None, min_score: float = DEFAULT_THRESHOLD,
+                    code: str | None = None, min_score: float = 0.0,
                     suggester: str = "both") -> RunSummary:
     """Score ``documents`` (default all) for ``code`` (default all codes) and store the result."""
     if suggester not in SUGGESTERS:
@@ -73,12 +101,16 @@ def run_suggestions(project: Project, *, documents: Sequence[str | int] | None =
     summary = RunSummary(documents=len(docs))
     cands: list[Candidate] = []
     run_kinds = {"rules", "learned"} if suggester == "both" else {suggester}
+    model = load_learned(project) if "learned" in run_kinds else None
     if "rules" in run_kinds:
         rules = RuleSuggester(project, codes)
+        precision = saved_rule_precision(model)
+        if precision is None:
+            precision = rule_precision(project, rules=RuleSuggester(project))
         for doc in docs:
-            cands.extend(c for c in rules.candidates(doc.id) if c.code_id in code_ids)
+            cands.extend(c for c in rules.candidates(doc.id, precision)
+                         if c.code_id in code_ids and c.score >= min_score)
     if "learned" in run_kinds:
-        model = load_model(project)
         if model is None:
             if suggester == "learned":
                 raise WorkbenchError("no trained model yet; run 'workbench suggest train' first",
@@ -86,7 +118,7 @@ def run_suggestions(project: Project, *, documents: Sequence[str | int] | None =
             summary.notes.append("no trained model: rules only (run 'workbench suggest train')")
             run_kinds.discard("learned")
         else:
-            summary.model = model_status(project)
+            summary.model = learned_status(project, model)
             if summary.model and summary.model["stale"]:
                 summary.notes.append("the codings changed since the model was trained; "
                                      "'workbench suggest train' would bring it up to date")
@@ -145,3 +177,27 @@ def _store(project: Project, docs: Sequence[Any], code_ids: set[int], run_kinds:
         project.conn.executemany(
             'INSERT INTO suggestions (document_id, code_id, start, "end", score, suggester, '
             "reason, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)", inserts)
+
+
+#: decisions (accept or reject) after which the app retrains the model in the background
+RETRAIN_EVERY = 5
+
+
+@dataclass
+class Retrained:
+    units: int
+    codes: int
+    summary: RunSummary
+
+
+def retrain_and_run(project: Project) -> Retrained:
+    """The active-learning step: retrain the classifier on every coding and decision so far
+    (accepted suggestions are codings, rejected ones known negatives), then rescore every
+    document so the review queue reflects what the model learned. Same unit and coders as
+    the last training, when there was one (embeddings too)."""
+    from workbench.suggest import trained
+
+    meta = trained.read_meta(project) or {}
+    result = trained.train(project, unit=meta.get("unit", "sentence"),
+                           coders=meta.get("coders"), embeddings=meta.get("embeddings"))
+    return Retrained(result.units, result.codes, run_suggestions(project))

@@ -2,8 +2,16 @@
 
 Built on ``workbench.suggest.review``: accept makes a coding for the current coder (its source
 says which suggestion it came from), reject is remembered so the same span and code is never
-proposed again; both are undoable actions. ``R`` runs the suggesters (``suggest.run``) in the
-background, as ``workbench suggest run`` does.
+proposed again, ``X`` rejects every open suggestion of the code in that document; all are
+undoable actions. ``R`` runs the suggesters (``suggest.run``) in the background, as
+``workbench suggest run`` does.
+
+Active learning: after every ``RETRAIN_EVERY`` decisions the model is retrained and every
+document rescored in a background thread (``suggest.run.retrain_and_run``), so the queue,
+ordered by uncertainty, offers next what the model is least sure of.
+
+``m`` ("more like this") lists the uncoded passages most like the current suggestion's code
+(``suggest.similar``); there ``a`` codes one for the current coder, ``m`` or escape goes back.
 """
 
 from __future__ import annotations
@@ -13,12 +21,15 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench.errors import WorkbenchError
-from workbench.suggest.review import Suggestion, accept, list_suggestions, reject
+from workbench.suggest.review import Suggestion, accept, list_suggestions, reject, reject_all
+from workbench.suggest.run import RETRAIN_EVERY
+from workbench.suggest.similar import Similar
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.passage import PassageView
 
 REASON = 60
+SIMILAR_LIMIT = 50
 ORDERS = ("uncertainty", "position")
 
 
@@ -33,6 +44,11 @@ class SuggestionsScreen(WorkbenchScreen):
         self.order = order
         self.items: list[Suggestion] = []
         self._texts: dict[int, str] = {}
+        #: decisions since the model was last retrained
+        self.decisions = 0
+        #: "more like this" mode: the code and the passages shown instead of the queue
+        self.similar_code: str | None = None
+        self.similar: list[Similar] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,6 +71,9 @@ class SuggestionsScreen(WorkbenchScreen):
             self.load()
 
     def load(self) -> None:
+        if self.similar_code is not None:
+            self._show_similar()
+            return
         table = self.query_one(DataTable)
         keep = self.current()
         self.items = list_suggestions(self.project, order=self.order)
@@ -72,7 +91,7 @@ class SuggestionsScreen(WorkbenchScreen):
         self.show()
 
     def current(self) -> Suggestion | None:
-        if not self.items:
+        if not self.items or self.similar_code is not None:
             return None
         row = self.query_one(DataTable).cursor_row
         return self.items[row] if 0 <= row < len(self.items) else None
@@ -83,6 +102,9 @@ class SuggestionsScreen(WorkbenchScreen):
         return self._texts[document_id]
 
     def show(self) -> None:
+        if self.similar_code is not None:
+            self._show_similar_passage()
+            return
         note = self.query_one("#suggest-note", Static)
         passage = self.query_one(PassageView)
         s = self.current()
@@ -113,14 +135,19 @@ class SuggestionsScreen(WorkbenchScreen):
 
     # --------------------------------------------------------------- actions
 
-    def _decide(self, fn, verb: str) -> None:
+    def _decide(self, fn, verb: str, *, codes: bool = False) -> None:
+        """Apply ``fn(project, suggestion)``, which returns how many decisions it made."""
+        if self.similar_code is not None:
+            if codes:
+                self._code_similar()
+            return
         s = self.current()
         if s is None:
             self.notify("No open suggestion here", severity="warning")
             return
         row = self.query_one(DataTable).cursor_row
         try:
-            fn(self.project, s.id, self.wb.coder)
+            n = fn(self.project, s)
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -128,24 +155,163 @@ class SuggestionsScreen(WorkbenchScreen):
         if self.items:
             self.query_one(DataTable).move_cursor(row=min(row, len(self.items) - 1))
         self.notify(f"{verb} {s.code} in {s.document}", timeout=2)
+        self.decided(n)
+
+    def decided(self, n: int) -> None:
+        """Count decisions; every ``RETRAIN_EVERY`` the model learns from them."""
+        self.decisions += n
+        if self.decisions >= RETRAIN_EVERY:
+            self.decisions = 0
+            self.action_retrain()
 
     def action_accept(self) -> None:
-        self._decide(accept, "Coded")
+        def one(p, s) -> int:
+            accept(p, s.id, self.wb.coder)
+            return 1
+
+        self._decide(one, "Coded", codes=True)
 
     def action_reject(self) -> None:
-        self._decide(reject, "Rejected")
+        def one(p, s) -> int:
+            reject(p, s.id, self.wb.coder)
+            return 1
+
+        self._decide(one, "Rejected")
+
+    def action_reject_code(self) -> None:
+        """Reject every open suggestion of this code in this document."""
+        self._decide(lambda p, s: reject_all(p, s.document_id, s.code_id, self.wb.coder),
+                     "Rejected every suggestion of")
+
+    def action_retrain(self) -> None:
+        self.notify("Retraining the model on your decisions…", timeout=2)
+        self.run_worker(self._retrain, thread=True, exclusive=True, group="retrain")
+
+    def _retrain(self) -> None:
+        import time
+
+        from workbench.project import Project
+        from workbench.suggest.run import retrain_and_run
+
+        began = time.perf_counter()
+        try:
+            with Project.open(self.project.path, create=False) as project:
+                done = retrain_and_run(project)
+        except WorkbenchError as exc:
+            self.app.call_from_thread(self.notify, f"Not retrained: {exc}", severity="warning")
+            return
+        took = time.perf_counter() - began
+        self.app.call_from_thread(
+            self.notify, f"Model retrained on {done.units} units, {done.codes} codes in "
+                         f"{took:.1f} s: {done.summary.added} new suggestion(s), "
+                         f"{done.summary.removed} dropped", timeout=5)
+        self.app.call_from_thread(self.refresh_data)
+
+    # ------------------------------------------------------------ more like this
+
+    def action_more_like_this(self) -> None:
+        """Toggle "more like this" for the current suggestion's code."""
+        if self.similar_code is not None:
+            self.similar_code = None
+            self.similar = []
+            self._columns(queue=True)
+            self.refresh_data()
+            return
+        s = self.current()
+        if s is None:
+            self.notify("No suggestion here to start from", severity="warning")
+            return
+        self.notify(f"Looking for passages like {s.code}…", timeout=2)
+        self.run_worker(lambda: self._find_similar(s.code), thread=True, exclusive=True,
+                        group="similar")
+
+    def _find_similar(self, code: str) -> None:
+        from workbench.project import Project
+        from workbench.suggest.similar import similar_units
+
+        try:
+            with Project.open(self.project.path, create=False) as project:
+                found = similar_units(project, code=code, limit=SIMILAR_LIMIT)
+        except WorkbenchError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+
+        def show() -> None:
+            self.similar_code, self.similar = code, found
+            self._columns(queue=False)
+            self.load()
+
+        self.app.call_from_thread(show)
+
+    def _columns(self, queue: bool) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        if queue:
+            table.add_columns("Document", "Offsets", "Code", "Score", "Suggester", "Reason")
+        else:
+            table.add_columns("Document", "Offsets", "Likeness", "Passage")
+
+    def _show_similar(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for n, s in enumerate(self.similar):
+            text = s.text if len(s.text) <= REASON else s.text[: REASON - 1] + "…"
+            table.add_row(s.document, f"{s.start}-{s.end}", Text(f"{s.score:.2f}",
+                                                                 justify="right"), text,
+                          key=f"similar-{n}")
+        self._show_similar_passage()
+
+    def current_similar(self) -> Similar | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.similar[row] if 0 <= row < len(self.similar) else None
+
+    def _show_similar_passage(self) -> None:
+        note = self.query_one("#suggest-note", Static)
+        passage = self.query_one(PassageView)
+        head = Text()
+        head.append(f"{len(self.similar)} uncoded passage(s) most like {self.similar_code}",
+                    style="bold")
+        head.append("  ·  a codes it for " + str(self.wb.coder) + ", m goes back")
+        note.update(head)
+        s = self.current_similar()
+        if s is None:
+            passage.update("")
+            return
+        passage.show(self.text_of(s.document_id), s.start, s.end,
+                     [(s.start, s.end, "suggestion")])
+
+    def _code_similar(self) -> None:
+        from workbench.coding import apply_code
+
+        s = self.current_similar()
+        if s is None or self.similar_code is None:
+            return
+        try:
+            apply_code(self.project, s.document_id, self.similar_code, s.start, s.end,
+                       coder=self.wb.coder)
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        row = self.query_one(DataTable).cursor_row
+        self.similar = [x for x in self.similar if x is not s]
+        self.load()
+        if self.similar:
+            self.query_one(DataTable).move_cursor(row=min(row, len(self.similar) - 1))
+        self.notify(f"Coded {self.similar_code} in {s.document}", timeout=2)
+        self.decided(1)
 
     def action_skip(self) -> None:
         table = self.query_one(DataTable)
-        if self.items:
-            table.move_cursor(row=(table.cursor_row + 1) % len(self.items))
+        n = len(self.similar) if self.similar_code is not None else len(self.items)
+        if n:
+            table.move_cursor(row=(table.cursor_row + 1) % n)
 
     def action_toggle_order(self) -> None:
         self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
         self.refresh_data()
 
     def action_open_suggestion(self) -> None:
-        s = self.current()
+        s = self.current_similar() if self.similar_code is not None else self.current()
         if s is not None:
             self.wb.open_document(s.document_id, select=(s.start, s.end))
 

@@ -73,6 +73,7 @@ class TranscriptView(ScrollView, can_focus=True):
         "transcript--margin",
         "transcript--find",
         "transcript--suggestion",
+        "transcript--suggestion-margin",
     }
 
     class CursorMoved(Message):
@@ -99,6 +100,11 @@ class TranscriptView(ScrollView, can_focus=True):
         #: open suggestions, indexed per display line like the spans
         self.marks: dict[int, Mark] = {}
         self.mark_index: dict[int, list[int]] = {}
+        #: the suggestions the cursor is in: only these are drawn over the text; the others
+        #: are a quiet mark in the margin, so open suggestions never hide the codings
+        self.active_marks: frozenset[int] = frozenset()
+        #: False hides every suggestion mark (margin and text)
+        self.marks_visible = True
         self.code_names: dict[int, str] = {}
         self.code_colours: dict[int, str] = {}
         self.cursor = 0
@@ -145,7 +151,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self.set_colours(code_colours)
         self.spans = {s.id: s for s in spans}
         self.marks = {m.id: m for m in marks}
+        self.active_marks = frozenset()
         self._relayout()
+        self._update_active_marks()
 
     def set_sentences(self, sentences: Sequence[tuple[int, int]]) -> None:
         """Sentence spans, for selecting and extending by sentence (may arrive after loading)."""
@@ -188,7 +196,32 @@ class TranscriptView(ScrollView, can_focus=True):
         """Replace the suggestion marks shown (after a run, an accept or reject, an undo)."""
         self.marks = {m.id: m for m in marks}
         self._reindex_marks()
+        self.active_marks = frozenset()
+        self._update_active_marks()
         self._invalidate()
+
+    def set_marks_visible(self, visible: bool) -> None:
+        """Show or hide every suggestion mark (the suggestions themselves stay open)."""
+        self.marks_visible = visible
+        self.active_marks = frozenset()
+        self._update_active_marks()
+        self._invalidate()
+
+    def action_toggle_suggestions(self) -> None:
+        self.set_marks_visible(not self.marks_visible)
+        self.notify("Suggestions shown (j steps to the next)" if self.marks_visible
+                    else "Suggestions hidden (J shows them)", timeout=2)
+
+    def _update_active_marks(self) -> None:
+        """Redraw the suggestions the cursor stepped into or out of."""
+        new = frozenset(m.id for m in self.marks_at()) if self.marks_visible else frozenset()
+        if new == self.active_marks:
+            return
+        changed = [self.marks[i] for i in new ^ self.active_marks if i in self.marks]
+        self.active_marks = new
+        if self.lines is not None:
+            for mark in changed:
+                self._touch(self.lines.lines_between(mark.start, mark.end))
 
     def _touch(self, lines: range) -> None:
         """Mark ``lines`` changed: their cached strips are no longer used."""
@@ -340,6 +373,8 @@ class TranscriptView(ScrollView, can_focus=True):
                 points.update((a, b))
         suggested: list[tuple[int, int]] = []
         for mark_id in self.mark_index.get(index, ()):
+            if mark_id not in self.active_marks:
+                continue
             mark = self.marks[mark_id]
             a, b = max(mark.start, start) - start, min(mark.end, end) - start
             if a < b:
@@ -389,6 +424,9 @@ class TranscriptView(ScrollView, can_focus=True):
         return strip
 
     def _margin(self, index: int, width: int, base: Style) -> Strip:
+        """Code names of the line's codings; a line with open suggestions starts with a quiet
+        "?" (in the suggestion colour while the cursor is in one), and the suggested codes'
+        names follow the coded ones when there is room."""
         style = base + self._style("margin")
         segments = [Segment("│", style)]
         seen: list[int] = []
@@ -396,7 +434,15 @@ class TranscriptView(ScrollView, can_focus=True):
             code_id = self.spans[span_id].code_id
             if code_id not in seen:
                 seen.append(code_id)
+        marked: dict[int, bool] = {}  # code -> the cursor is in one of its suggestions here
+        for mark_id in self.mark_index.get(index, ()) if self.marks_visible else ():
+            code_id = self.marks[mark_id].code_id
+            marked[code_id] = marked.get(code_id, False) or mark_id in self.active_marks
         used = 1
+        if marked:
+            look = "suggestion" if any(marked.values()) else "suggestion-margin"
+            segments.append(Segment("?", style + self._style(look)))
+            used += 1
         for code_id in seen:
             name = self.code_names.get(code_id, "?")
             room = width + 1 - used
@@ -405,17 +451,13 @@ class TranscriptView(ScrollView, can_focus=True):
             text = f"{name[: room - 1]} "
             segments.append(Segment(text, style + self._margin_style(code_id)))
             used += len(text)
-        marked: list[int] = []
-        for mark_id in self.mark_index.get(index, ()):
-            code_id = self.marks[mark_id].code_id
-            if code_id not in marked and code_id not in seen:
-                marked.append(code_id)
-        for code_id in marked:
+        for code_id, active in marked.items():
             room = width + 1 - used
-            if room <= 2:
-                break
-            text = f"?{self.code_names.get(code_id, '?')[: room - 2]} "
-            segments.append(Segment(text, style + self._style("suggestion")))
+            if room <= 1 or code_id in seen:
+                continue
+            text = f"{self.code_names.get(code_id, '?')[: room - 1]} "
+            look = "suggestion" if active else "suggestion-margin"
+            segments.append(Segment(text, style + self._style(look)))
             used += len(text)
         return Strip(segments).adjust_cell_length(width + 1, style)
 
@@ -503,6 +545,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if not keep_goal:
             self._goal_column = None
         self._refresh_lines(old_lines | self._touched_lines())
+        self._update_active_marks()
         self.scroll_to_cursor()
         self.post_message(self.CursorMoved(self))
 
@@ -512,6 +555,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.sel_anchor, self.cursor = start, end
         self._goal_column = None
         self._refresh_lines(old_lines | self._touched_lines())
+        self._update_active_marks()
         self.scroll_to_cursor()
         self.post_message(self.CursorMoved(self))
 
