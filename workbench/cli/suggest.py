@@ -226,8 +226,10 @@ def evaluate_cmd(ctx, folds, unit, coders, group, epochs, threshold, no_old, emb
 @click.option("--doc", "document", default=None, help="Rank passages like one in this document.")
 @click.option("--start", type=int, default=None, help="Start of the passage (with --doc).")
 @click.option("--end", type=int, default=None, help="End of the passage (with --doc).")
-@click.option("--unit", type=click.Choice(UNITS), default="sentence", show_default=True)
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--unit", type=click.Choice(UNITS), default="sentence", show_default=True,
+              help="Rank sentences or whole speaker turns.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many passages to list.")
 @format_option()
 @click.pass_context
 def similar_cmd(ctx, code, document, start, end, unit, limit, fmt) -> None:
