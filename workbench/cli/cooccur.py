@@ -177,32 +177,88 @@ def _render(rows, columns, fmt: str, result) -> str:
               help="Codes (with subcodes) on the left, the table rows (repeatable). Default all.")
 @click.option("--right", multiple=True, metavar="PATH",
               help="Codes (with subcodes) on the right, the columns (repeatable). Default all.")
+@click.option("--group", "group", default=None, metavar="PATH",
+              help="The subcodes of this group with each other (one figure per aspect).")
+@click.option("--stages", default=None, metavar="A,B,C",
+              help="Flows over three or more columns: a case attribute (optional, first), "
+                   "then code groups, e.g. region,Decentralization,Participation.")
 @click.option("--attribute", default=None,
               help="Draw this case attribute's values on the left, flowing into codes.")
 @click.option("--measure", type=click.Choice(["count", "c"]), default="count",
               show_default=True, help="Link width.")
+@click.option("--values", "values", type=click.Choice(["count", "c", "conditional", "none"]),
+              default=None, help="Number printed on each link (default: the --measure).")
+@click.option("--labels", type=click.Choice(["leaf", "path"]), default="leaf",
+              show_default=True, help="Node labels: the code's own name, or its whole path.")
+@click.option("--order", type=click.Choice(["crossings", "codebook"]), default="crossings",
+              show_default=True,
+              help="Codebook order, then fewer crossings (barycentric); or codebook order only.")
+@click.option("--size", type=click.Choice(["single", "double", "slide"]), default=None,
+              help="Journal presets: 85 mm or 175 mm wide at 300 dpi with print fonts, or a "
+                   "1280x720 slide. Overrides --width, --font-size and --scale.")
 @filter_options
 @style_options
 @click.pass_context
-def sankey_cmd(ctx, out, left, right, attribute, measure, mode, unit, distance, coders, codes,
-               depth, where, title, width, height, font_size, font_family, scale):
+def sankey_cmd(ctx, out, left, right, group, stages, attribute, measure, values, labels, order,
+               size, mode, unit, distance, coders, codes, depth, where, title, width, height,
+               font_size, font_family, scale):
     """Sankey diagram to OUT (.html offline, .svg, .pdf, .png).
 
     \b
     Examples:
-      workbench sankey figure.html --left Decentralization --right Participation
+      workbench sankey figure.html --left Decentralization --right Effectiveness
       workbench sankey figure.svg --depth 1 --title "Code groups" --font-size 14
+      workbench sankey participation.pdf --group Participation --size single
+      workbench sankey flows.png --stages region,Decentralization,Effectiveness --size double
       workbench sankey regions.pdf --attribute region --right Decentralization
     """
-    from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
-    from workbench.analysis.filters import case_values, code_scope
-    from workbench.export.figures import figure_format, write_figure
-    from workbench.export.sankey import attribute_flows, code_flows, sankey_figure
+    from workbench.export.figures import figure_format
 
     figure_format(out)
+    if sum(bool(x) for x in (group, stages, attribute)) > 1:
+        raise WorkbenchError("choose one of --group, --stages and --attribute")
+    if (group or stages) and (left or right):
+        raise WorkbenchError("--group and --stages choose the codes; drop --left/--right")
     options = _options(mode, unit, distance)
-    style = _style(title, width, height, font_size, font_family, scale)
     project = open_project(ctx)
+    data = _sankey_data(project, options, left, right, group, stages, attribute, measure,
+                        values, coders, codes, depth, where)
+    from workbench.export.sankey import needed_height, order_columns, sankey_figure
+
+    if order == "crossings":
+        data = order_columns(data)
+    height_given = ctx.get_parameter_source("height") != click.core.ParameterSource.DEFAULT
+    if size:
+        from workbench.export.figures import preset_style
+
+        style = preset_style(size, title=title, font_family=font_family,
+                             height=height if height_given else None)
+        if not height_given and size != "slide":
+            from dataclasses import replace
+
+            style = replace(style, height=max(style.height, needed_height(data, style)))
+    else:
+        style = _style(title, width, height, font_size, font_family, scale)
+    from workbench.export.figures import write_figure
+
+    write_figure(sankey_figure(data, style, labels), out, style)
+    click.echo(f"wrote {out}: {data.node_count} nodes, {data.link_count} links", err=True)
+
+
+def _sankey_data(project, options, left, right, group, stages, attribute, measure, values,
+                 coders, codes, depth, where):
+    """The nodes and links the options ask for (the figure is drawn by the caller)."""
+    from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
+    from workbench.analysis.filters import case_values, code_scope
+    from workbench.export.sankey import attribute_flows, code_flows, group_flows, stage_flows
+
+    if stages:
+        return stage_flows(project, stages.split(","), options,
+                           _selection(coders, codes, depth, where), measure, values)
+    if group:
+        path = project.code(group).path
+        sel = _selection(coders, [path], path.count("/") + 2, where)
+        return group_flows(cooccurrence(project, options, sel), path, measure, values)
     scope_codes = list(codes) + list(left) + list(right) if codes else []
     selection = _selection(coders, scope_codes, depth, where)
     right_codes = code_scope(project, right, depth)[0] if right else None
@@ -214,13 +270,14 @@ def sankey_cmd(ctx, out, left, right, attribute, measure, mode, unit, distance, 
         groups = case_values(project, attribute)
         chosen, counts = frequencies_by(project, groups, options, selection)
         shown = [c for c in chosen.codes if right_codes is None or c in right_codes]
-        data = attribute_flows(counts, shown, chosen.colours)
-    else:
-        result = cooccurrence(project, options, selection)
-        left_codes = code_scope(project, left, depth)[0] if left else None
-        data = code_flows(result, left_codes, right_codes, measure)
-    write_figure(sankey_figure(data, style), out, style)
-    click.echo(f"wrote {out}: {data.node_count} nodes, {data.link_count} links", err=True)
+        heading = ", ".join(right) if right else "Code"
+        return attribute_flows(counts, shown, chosen.colours, values or "count", attribute,
+                               [attribute, heading])
+    result = cooccurrence(project, options, selection)
+    left_codes = code_scope(project, left, depth)[0] if left else None
+    headings = [", ".join(left) if left else "Code",
+                ", ".join(right) if right else "Co-occurring code"]
+    return code_flows(result, left_codes, right_codes, measure, values, headings)
 
 
 @click.command("network")

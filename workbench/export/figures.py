@@ -34,9 +34,11 @@ class FigureStyle:
     title: str | None = None
     width: int = 1000
     height: int = 700
-    font_size: int = 12
+    font_size: float = 12
     font_family: str = "Arial, Helvetica, sans-serif"
     scale: float = 1.0
+    dpi: int | None = None  # written into PNG files (pHYs) when a print size was chosen
+    size: str | None = None  # the preset this style came from, for captions
 
     def __post_init__(self) -> None:
         if self.width < 100 or self.height < 100:
@@ -58,6 +60,50 @@ class FigureStyle:
 
 
 DEFAULT_STYLE = FigureStyle()
+
+# Journal presets. Layout units are CSS pixels (96 per inch), so an SVG or PDF comes out at
+# the printed size and a PNG at ``scale`` = dpi / 96. Fonts: 7 pt in a single column and 8 pt
+# across the page are the smallest most journals accept; a slide is 1280 x 720 at 18 px.
+PX_PER_MM = 96 / 25.4
+PT = 96 / 72
+SIZES: dict[str, dict[str, float]] = {
+    "single": {"width_mm": 85, "font_pt": 7, "dpi": 300},
+    "double": {"width_mm": 175, "font_pt": 8, "dpi": 300},
+    "slide": {"width_px": 1280, "height_px": 720, "font_px": 18, "dpi": 144},
+}
+
+
+def preset_style(size: str, *, title: str | None = None,
+                 font_family: str = "Arial, Helvetica, sans-serif",
+                 height: int | None = None) -> FigureStyle:
+    """The style for a journal column (``single``, ``double``) or a ``slide``.
+
+    Print presets leave the height to the figure (``height`` 0 here means "as tall as the
+    content needs"; callers fill it in) unless one is given.
+    """
+    if size not in SIZES:
+        raise WorkbenchError(f"--size is one of {', '.join(SIZES)}, not {size!r}")
+    p = SIZES[size]
+    dpi = int(p["dpi"])
+    if size == "slide":
+        width, font = int(p["width_px"]), float(p["font_px"])
+        height = height or int(p["height_px"])
+    else:
+        width = int(round(p["width_mm"] * PX_PER_MM))
+        font = round(p["font_pt"] * PT, 2)
+        height = height or max(100, int(round(width * 0.75)))
+    return FigureStyle(title=title, width=width, height=height, font_size=font,
+                       font_family=font_family, scale=dpi / 96, dpi=dpi, size=size)
+
+
+# Average advance of a character in Arial/Helvetica, in em, with headroom: labels are placed
+# from this estimate, so it errs wide (capitals and accents included).
+CHAR_EM = 0.58
+
+
+def text_width(text: str, font_size: float) -> float:
+    """Estimated width in pixels of one line of ``text`` at ``font_size``."""
+    return len(text) * CHAR_EM * font_size
 
 
 def find_browser() -> str | None:
@@ -141,7 +187,8 @@ def write_figure(fig: go.Figure, path: str | Path, style: FigureStyle = DEFAULT_
             try:
                 kaleido.write_fig_sync(
                     fig, path=str(tmp),
-                    opts={"format": suffix[1:], "width": style.width, "height": style.height,
+                    opts={"format": suffix[1:], "width": fig.layout.width or style.width,
+                          "height": fig.layout.height or style.height,
                           # scale multiplies pixels; vector formats keep layout size
                           "scale": style.scale if suffix == ".png" else 1},
                 )
