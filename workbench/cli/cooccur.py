@@ -129,7 +129,9 @@ def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure,
         from workbench.export.figures import figure_format, heatmap_figure, write_figure
 
         figure_format(heatmap)
-        write_figure(heatmap_figure(result, measure, style), heatmap, style)
+        record = figure_record(ctx, heatmap, project, options, selection, {"measure": measure})
+        write_figure(heatmap_figure(result, measure, style), heatmap, style, record)
+        _caption(heatmap, record, "Heat map of code co-occurrence")
         click.echo(f"wrote {heatmap}", err=True)
     if fmt == "xlsx":
         from workbench.export.figures import write_heatmap_xlsx
@@ -195,7 +197,8 @@ def _render(rows, columns, fmt: str, result) -> str:
               help="Codebook order, then fewer crossings (barycentric); or codebook order only.")
 @click.option("--size", type=click.Choice(["single", "double", "slide"]), default=None,
               help="Journal presets: 85 mm or 175 mm wide at 300 dpi with print fonts, or a "
-                   "1280x720 slide. Overrides --width, --font-size and --scale.")
+                   "1280x720 slide. Overrides --width and --font-size (--scale still sets "
+                   "the PNG resolution when given: 96 dpi per 1).")
 @filter_options
 @style_options
 @click.pass_context
@@ -221,8 +224,9 @@ def sankey_cmd(ctx, out, left, right, group, stages, attribute, measure, values,
         raise WorkbenchError("--group and --stages choose the codes; drop --left/--right")
     options = _options(mode, unit, distance)
     project = open_project(ctx)
-    data = _sankey_data(project, options, left, right, group, stages, attribute, measure,
-                        values, coders, codes, depth, where)
+    data, selection, what = _sankey_data(project, options, left, right, group, stages,
+                                         attribute, measure, values, coders, codes, depth,
+                                         where)
     from workbench.export.sankey import needed_height, order_columns, sankey_figure
 
     if order == "crossings":
@@ -233,16 +237,48 @@ def sankey_cmd(ctx, out, left, right, group, stages, attribute, measure, values,
 
         style = preset_style(size, title=title, font_family=font_family,
                              height=height if height_given else None)
-        if not height_given and size != "slide":
-            from dataclasses import replace
+        from dataclasses import replace
 
+        if not height_given and size != "slide":
             style = replace(style, height=max(style.height, needed_height(data, style)))
+        if ctx.get_parameter_source("scale") != click.core.ParameterSource.DEFAULT:
+            style = replace(style, scale=scale, dpi=int(round(96 * scale)))
     else:
         style = _style(title, width, height, font_size, font_family, scale)
     from workbench.export.figures import write_figure
 
-    write_figure(sankey_figure(data, style, labels), out, style)
+    extra = {"measure": measure, "values": values or (measure if not attribute else "count"),
+             "size": size, "labels": labels, "order": order}
+    record = figure_record(ctx, out, project, options, selection, extra)
+    write_figure(sankey_figure(data, style, labels), out, style, record)
+    _caption(out, record, what)
     click.echo(f"wrote {out}: {data.node_count} nodes, {data.link_count} links", err=True)
+
+
+def figure_record(ctx, out, project, options, selection, extra):
+    """How ``out`` was made, with the counts its caption reports."""
+    from workbench.cli.figures import make_record
+    from workbench.export.provenance import selection_counts
+
+    counts = selection_counts(project, selection)
+    counts["mode"] = options.label
+    filters = []
+    if selection.coders:
+        filters.append("coders " + ", ".join(selection.coders))
+    if selection.codes:
+        filters.append("codes " + ", ".join(selection.codes))
+    if selection.depth:
+        filters.append(f"codes rolled up to depth {selection.depth}")
+    filters += [f"{k} = {v}" for k, v in selection.where]
+    counts["filters"] = "; ".join(filters)
+    counts.update({k: v for k, v in extra.items() if v is not None})
+    return make_record(ctx, out, project, counts)
+
+
+def _caption(out, record, what):
+    from workbench.export.provenance import write_caption
+
+    write_caption(out, record, what)
 
 
 def _sankey_data(project, options, left, right, group, stages, attribute, measure, values,
@@ -253,12 +289,17 @@ def _sankey_data(project, options, left, right, group, stages, attribute, measur
     from workbench.export.sankey import attribute_flows, code_flows, group_flows, stage_flows
 
     if stages:
-        return stage_flows(project, stages.split(","), options,
-                           _selection(coders, codes, depth, where), measure, values)
+        names = [x.strip() for x in stages.split(",") if x.strip()]
+        data = stage_flows(project, names, options, _selection(coders, codes, depth, where),
+                           measure, values)
+        groups = names[1:] if data.attributes else names
+        sel = _selection(coders, groups, None, where)
+        return data, sel, "Flows from " + " through ".join(names[:-1]) + f" to {names[-1]}"
     if group:
         path = project.code(group).path
         sel = _selection(coders, [path], path.count("/") + 2, where)
-        return group_flows(cooccurrence(project, options, sel), path, measure, values)
+        data = group_flows(cooccurrence(project, options, sel), path, measure, values)
+        return data, sel, f"Co-occurrence of the codes of {path} with each other"
     scope_codes = list(codes) + list(left) + list(right) if codes else []
     selection = _selection(coders, scope_codes, depth, where)
     right_codes = code_scope(project, right, depth)[0] if right else None
@@ -271,13 +312,19 @@ def _sankey_data(project, options, left, right, group, stages, attribute, measur
         chosen, counts = frequencies_by(project, groups, options, selection)
         shown = [c for c in chosen.codes if right_codes is None or c in right_codes]
         heading = ", ".join(right) if right else "Code"
-        return attribute_flows(counts, shown, chosen.colours, values or "count", attribute,
+        data = attribute_flows(counts, shown, chosen.colours, values or "count", attribute,
                                [attribute, heading])
+        return data, selection, f"Codings of {heading.lower() if not right else heading} by {attribute}"
     result = cooccurrence(project, options, selection)
     left_codes = code_scope(project, left, depth)[0] if left else None
     headings = [", ".join(left) if left else "Code",
                 ", ".join(right) if right else "Co-occurring code"]
-    return code_flows(result, left_codes, right_codes, measure, values, headings)
+    data = code_flows(result, left_codes, right_codes, measure, values, headings)
+    if left or right:
+        what = f"Co-occurrence of {headings[0]} codes (left) with {headings[1]} codes (right)"
+    else:
+        what = "Co-occurrence of code groups" if depth == 1 else "Co-occurrence of codes"
+    return data, selection, what
 
 
 @click.command("network")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from workbench.analysis.cooccurrence import CooccurrenceResult
+    from workbench.export.provenance import Record
 
 STATIC = (".svg", ".pdf", ".png")
 FORMATS = (".html", *STATIC)
@@ -164,18 +165,25 @@ def figure_format(path: str | Path) -> str:
     return suffix
 
 
-def write_figure(fig: go.Figure, path: str | Path, style: FigureStyle = DEFAULT_STYLE) -> Path:
+def write_figure(fig: go.Figure, path: str | Path, style: FigureStyle = DEFAULT_STYLE,
+                 record: Record | None = None) -> Path:
     """Write ``fig`` to ``path`` in the format its extension names; return the path.
 
     HTML carries plotly.js inline, so it opens without a network. Static formats go through
     the shared kaleido server; the file is written to a temporary name first and renamed, so
-    a failure never leaves half a file behind.
+    a failure never leaves half a file behind. A ``record`` (how the figure was made) goes
+    into the file's metadata and, for HTML, into ``layout.meta.workbench``.
     """
     path = Path(path)
     suffix = figure_format(path)
     if not path.parent.exists():
         raise WorkbenchError("the folder does not exist", source=str(path))
     tmp = path.with_name(f".{path.name}.tmp{suffix}")
+    if record is not None:
+        import json
+
+        meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+        fig.update_layout(meta={**meta, "workbench": json.loads(record.to_json())})
     try:
         if suffix == ".html":
             fig.write_html(tmp, include_plotlyjs=True, full_html=True, include_mathjax=False,
@@ -194,6 +202,10 @@ def write_figure(fig: go.Figure, path: str | Path, style: FigureStyle = DEFAULT_
                 )
             except Exception as exc:  # kaleido reports browser trouble in many types
                 raise WorkbenchError(f"static export failed: {exc}", source=str(path)) from exc
+        if record is not None:
+            from workbench.export.provenance import embed
+
+            embed(tmp, record, suffix, dpi=style.dpi)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
