@@ -303,7 +303,8 @@ def caption_text(record: Record, what: str) -> str:
             f"{c['documents']} documents, {len(coders)} coder{'s' if len(coders) != 1 else ''}"
             + (f" ({', '.join(coders)})" if coders else "")
             + f", {c.get('codings', 0)} codings.")
-    parts.append(f"Co-occurrence: {how} ({mode}).")
+    if "mode" in c:
+        parts.append(f"Co-occurrence: {how} ({mode}).")
     if c.get("measure"):
         parts.append(f"Link width: {MEASURES.get(c['measure'], c['measure'])}.")
     if c.get("values") and c.get("values") != "none":
