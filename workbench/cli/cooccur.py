@@ -103,10 +103,15 @@ PAIR_COLUMNS = ["a", "b", "count", "n_a", "n_b", "c", "conditional_ab", "conditi
               help="Write to this file instead of the screen.")
 @click.option("--heatmap", type=click.Path(dir_okay=False), default=None,
               help="Also draw the matrix as a heat map (.html, .svg, .pdf or .png).")
+@click.option("--labels", type=click.Choice(["leaf", "path"]), default="leaf",
+              show_default=True, help="Heat map labels: the code's own name, or its path.")
+@click.option("--size", type=click.Choice(["single", "double", "slide"]), default=None,
+              help="Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide.")
 @style_options
 @click.pass_context
 def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure, fmt, layout,
-                out, heatmap, title, width, height, font_size, font_family, scale):
+                out, heatmap, labels, size, title, width, height, font_size, font_family,
+                scale):
     """Code co-occurrence: counts, c-coefficients and conditional shares per pair of codes.
 
     \b
@@ -129,8 +134,21 @@ def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure,
         from workbench.export.figures import figure_format, heatmap_figure, write_figure
 
         figure_format(heatmap)
-        record = figure_record(ctx, heatmap, project, options, selection, {"measure": measure})
-        write_figure(heatmap_figure(result, measure, style), heatmap, style, record)
+        if size:
+            from workbench.export.figures import preset_style
+
+            style = preset_style(size, title=title, font_family=font_family)
+            if size != "slide":
+                from dataclasses import replace
+
+                style = replace(style, height=style.width)  # a square matrix
+            if ctx.get_parameter_source("scale") != click.core.ParameterSource.DEFAULT:
+                from dataclasses import replace
+
+                style = replace(style, scale=scale, dpi=int(round(96 * scale)))
+        record = figure_record(ctx, heatmap, project, options, selection,
+                               {"measure": measure, "labels": labels, "size": size})
+        write_figure(heatmap_figure(result, measure, style, labels), heatmap, style, record)
         _caption(heatmap, record, "Heat map of code co-occurrence")
         click.echo(f"wrote {heatmap}", err=True)
     if fmt == "xlsx":
@@ -329,9 +347,11 @@ def _sankey_data(project, options, left, right, group, stages, attribute, measur
 
 @click.command("network")
 @click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--labels", type=click.Choice(["leaf", "path"]), default="leaf",
+              show_default=True, help="Node labels: the code's own name, or its whole path.")
 @filter_options
 @click.pass_context
-def network_cmd(ctx, out, mode, unit, distance, coders, codes, depth, where):
+def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, where):
     """Co-occurrence network to OUT (.graphml or .gexf) for Gephi, Cytoscape or networkx.
 
     \b
@@ -345,6 +365,9 @@ def network_cmd(ctx, out, mode, unit, distance, coders, codes, depth, where):
         raise WorkbenchError(f"use one of {', '.join(NETWORK_FORMATS)}", source=out)
     options = _options(mode, unit, distance)
     project = open_project(ctx)
-    result = cooccurrence(project, options, _selection(coders, codes, depth, where))
-    write_network(result, out)
+    selection = _selection(coders, codes, depth, where)
+    result = cooccurrence(project, options, selection)
+    record = figure_record(ctx, out, project, options, selection, {"labels": labels})
+    write_network(result, out, labels, record)
+    _caption(out, record, "Co-occurrence network of codes")
     click.echo(f"wrote {out}: {len(result.codes)} nodes, {len(result.pairs)} edges", err=True)

@@ -102,6 +102,20 @@ def preset_style(size: str, *, title: str | None = None,
 CHAR_EM = 0.58
 
 
+def display_labels(paths: list[str], labels: str = "leaf") -> list[str]:
+    """What a figure writes for each code: its own name (``leaf``) or its ``path``.
+
+    A leaf name shared by two codes shown together falls back to the path for both, so a
+    figure never shows two codes under one name. Sankey, heat map and network use this.
+    """
+    if labels not in ("leaf", "path"):
+        raise WorkbenchError(f"--labels is leaf or path, not {labels!r}")
+    if labels == "path":
+        return list(paths)
+    leaves = [p.rsplit("/", 1)[-1] for p in paths]
+    return [p if leaves.count(leaf) > 1 else leaf for p, leaf in zip(paths, leaves, strict=True)]
+
+
 def text_width(text: str, font_size: float) -> float:
     """Estimated width in pixels of one line of ``text`` at ``font_size``."""
     return len(text) * CHAR_EM * font_size
@@ -214,12 +228,16 @@ def write_figure(fig: go.Figure, path: str | Path, style: FigureStyle = DEFAULT_
 
 
 def heatmap_figure(
-    result: CooccurrenceResult, measure: str = "count", style: FigureStyle = DEFAULT_STYLE
+    result: CooccurrenceResult, measure: str = "count", style: FigureStyle = DEFAULT_STYLE,
+    labels: str = "leaf",
 ) -> go.Figure:
     """The co-occurrence matrix as a heat map, each cell labelled with its value.
 
     With ``conditional`` a cell reads "share of the row code's occurrences that meet the column
     code", so the map is not symmetric. The diagonal is left empty: it is no co-occurrence.
+    Codes run in codebook order, named as in the Sankey (``labels``), each with a swatch of
+    its code colour; cells use a single-hue scale from 0 to the largest value, readable with
+    colour blindness and in grey.
     """
     import plotly.graph_objects as go
 
@@ -227,14 +245,20 @@ def heatmap_figure(
     z: list[list[Any]] = [
         [None if i == j else v for j, v in enumerate(row)] for i, row in enumerate(cells)
     ]
+    names = display_labels(codes, labels)
+    ticks = [f'<span style="color:{result.colours.get(c, "#999999")}">■</span> {n}'
+             for c, n in zip(codes, names, strict=True)]
     text_format = "%{z}" if measure == "count" else "%{z:.2f}"
     fig = go.Figure(go.Heatmap(
         z=z, x=codes, y=codes, colorscale="Blues", hoverongaps=False,
         texttemplate=text_format, colorbar={"title": {"text": measure}},
-        zmin=0, zmax=None if measure == "count" else 1,
+        zmin=0, textfont={"size": max(6, style.font_size * 0.85)},
     ))
-    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickmode="array", tickvals=codes, ticktext=ticks, tickangle=-45)
+    fig.update_yaxes(tickmode="array", tickvals=codes, ticktext=ticks, autorange="reversed")
     style.apply(fig)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40 if style.title else 10, "b": 10},
+                      meta={"heatmap": {"codes": codes, "labels": names, "measure": measure}})
     return fig
 
 

@@ -11,7 +11,8 @@ each format keeps metadata:
 - PDF: the document information dictionary (``/WorkbenchRecord``, ``/Keywords``, ``/Subject``);
 - PNG: ``iTXt`` chunks (``workbench-record``, ``Comment``) and the resolution (``pHYs``);
 - DOCX and XLSX: the document properties (comments / description, keywords);
-- Markdown: an HTML comment at the end.
+- Markdown: an HTML comment at the end;
+- GraphML and GEXF networks: graph attributes, and GEXF's ``<meta>`` description.
 
 ``read_record`` reads them back, so ``workbench figures rerun`` can make every file of a
 folder again. A sidecar ``NAME.caption.md`` holds a draft caption with the counts.
@@ -35,7 +36,8 @@ from workbench.errors import WorkbenchError
 from workbench.project import Project
 
 RECORD_KEY = "workbench-record"
-RECORD_FORMATS = (".html", ".svg", ".pdf", ".png", ".docx", ".xlsx", ".md")
+RECORD_FORMATS = (".html", ".svg", ".pdf", ".png", ".docx", ".xlsx", ".md", ".graphml",
+                  ".gexf")
 
 
 @dataclass
@@ -257,6 +259,14 @@ def read_record(path: str | Path) -> Record | None:
 
             comments = Document(str(path)).core_properties.comments
             return Record.from_json(comments) if comments.startswith("{") else None
+        if suffix == ".graphml":
+            m = re.search(r'<data key="(d\d+)">(\{[^<]*)</data>',
+                          path.read_text(encoding="utf-8"))
+            return Record.from_json(html.unescape(m.group(2))) if m else None
+        if suffix == ".gexf":
+            m = re.search(r"<description>(.*?)</description>", path.read_text(encoding="utf-8"),
+                          re.S)
+            return Record.from_json(html.unescape(m.group(1))) if m else None
         if suffix == ".xlsx":
             from openpyxl import load_workbook
 

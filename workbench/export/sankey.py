@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import WorkbenchError
-from workbench.export.figures import DEFAULT_STYLE, FigureStyle, text_width
+from workbench.export.figures import DEFAULT_STYLE, FigureStyle, display_labels, text_width
 from workbench.palette import translucent, value_colours
 
 if TYPE_CHECKING:
@@ -380,15 +380,6 @@ class Layout:
     lines: list[list[str]]
 
 
-def display_label(label: str, labels: str, attributes: frozenset[str] = frozenset()) -> str:
-    """The text beside a node: its last path part (``leaf``) or the whole path."""
-    if labels not in LABELS:
-        raise WorkbenchError(f"--labels is leaf or path, not {labels!r}")
-    if labels == "path" or label in attributes:
-        return label
-    return label.rsplit("/", 1)[-1]
-
-
 def wrap(text: str, font_size: float, max_width: float) -> list[str]:
     """``text`` on one line, or on two split at the space nearest the middle when too wide."""
     if text_width(text, font_size) <= max_width or " " not in text:
@@ -399,9 +390,11 @@ def wrap(text: str, font_size: float, max_width: float) -> list[str]:
 
 
 def _lines(data: SankeyData, style: FigureStyle, labels: str) -> list[list[str]]:
+    """Each node's label, wrapped; a code's name by ``display_labels``, a value as it is."""
     limit = 0.27 * style.width
-    return [wrap(display_label(x, labels, data.attributes), style.font_size, limit)
-            for x in data.labels]
+    codes = [x for x in dict.fromkeys(data.labels) if x not in data.attributes]
+    names = dict(zip(codes, display_labels(codes, labels), strict=True))
+    return [wrap(names.get(x, x), style.font_size, limit) for x in data.labels]
 
 
 def needed_height(data: SankeyData, style: FigureStyle, labels: str = "leaf") -> int:
