@@ -154,7 +154,9 @@ def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure,
     if fmt == "xlsx":
         from workbench.export.figures import write_heatmap_xlsx
 
-        write_heatmap_xlsx(result, out, measure)
+        write_heatmap_xlsx(result, out, measure,
+                           figure_record(ctx, out, project, options, selection,
+                                         {"measure": measure}))
         click.echo(f"wrote {out}", err=True)
         return
     if layout == "matrix":

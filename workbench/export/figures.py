@@ -262,7 +262,8 @@ def heatmap_figure(
     return fig
 
 
-def write_heatmap_xlsx(result: CooccurrenceResult, path: str | Path, measure: str = "count") -> Path:
+def write_heatmap_xlsx(result: CooccurrenceResult, path: str | Path, measure: str = "count",
+                       record: Record | None = None) -> Path:
     """A workbook with the matrix as a heat map (colour scale), the pairs and frequencies.
 
     Sheets: ``matrix`` (the ``measure`` per cell, a white-to-blue colour scale over the
@@ -309,6 +310,13 @@ def write_heatmap_xlsx(result: CooccurrenceResult, path: str | Path, measure: st
     freq.append(["code", "frequency"])
     for code in codes:
         freq.append([code, result.frequencies[code]])
+    if record is not None:
+        wb.properties.description = record.to_json()
+        wb.properties.keywords = record.fingerprint
+        wb.properties.subject = record.command[:255]
+        about = wb.create_sheet("about")
+        about.append(["command", record.command])
+        about.append(["project fingerprint", record.fingerprint])
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         wb.save(tmp)
