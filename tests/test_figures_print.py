@@ -24,7 +24,6 @@ from tests.figure_helpers import (
     run,
     text_box,
 )
-from workbench.export import figures
 from workbench.export.figures import find_browser
 
 
@@ -143,12 +142,9 @@ def static(demo, tmp_path_factory):
     if find_browser() is None:
         pytest.skip("no Chrome/Chromium for kaleido (apt-get install chromium)")
     folder = tmp_path_factory.mktemp("static")
-    try:
-        for ext in ("svg", "pdf", "png"):
-            run(demo, "sankey", str(folder / f"groups.{ext}"), "--depth", "1", "--size", "single",
-                "--title", "Code groups")
-    finally:
-        figures.close_server()
+    for ext in ("svg", "pdf", "png"):
+        run(demo, "sankey", str(folder / f"groups.{ext}"), "--depth", "1", "--size", "single",
+            "--title", "Code groups")
     return folder
 
 
@@ -173,6 +169,14 @@ def test_pdf_page_is_85_mm_and_renders_with_its_text(static, tmp_path):
                     str(tmp_path / "page")], check=True)
     png = (tmp_path / "page.png").read_bytes()
     assert int.from_bytes(png[16:20], "big") == pytest.approx(1004, abs=3)
+    # the page is drawn, not blank: a grey-scale rendering has ink on a good share of it
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-singlefile", str(static / "groups.pdf"),
+                    str(tmp_path / "grey")], check=True)
+    pgm = (tmp_path / "grey.pgm").read_bytes()
+    magic, width, height, _maxval, pixels = pgm.split(maxsplit=4)
+    assert magic == b"P5" and len(pixels) == int(width) * int(height)
+    ink = sum(1 for b in pixels if b < 200) / len(pixels)
+    assert 0.05 < ink < 0.8
     text = subprocess.run(["pdftotext", str(static / "groups.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     for word in ("Code", "Representation", "Intersectorality", "16"):

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from tests.figure_helpers import demo_workspace, plotly_json, run
-from workbench.export import figures
 from workbench.export.figures import find_browser
 from workbench.export.provenance import fingerprint
 from workbench.project import Project
@@ -78,13 +77,10 @@ def static(demo, tmp_path_factory):
     if find_browser() is None:
         pytest.skip("no Chrome/Chromium for kaleido (apt-get install chromium)")
     folder = tmp_path_factory.mktemp("static-prov")
-    try:
-        for ext in ("svg", "pdf", "png"):
-            run(demo, "sankey", str(folder / f"g.{ext}"), "--group", "Effectiveness", "--size",
-                "single")
-        run(demo, "cooccur", "--depth", "1", "--heatmap", str(folder / "heat.png"))
-    finally:
-        figures.close_server()
+    for ext in ("svg", "pdf", "png"):
+        run(demo, "sankey", str(folder / f"g.{ext}"), "--group", "Effectiveness", "--size",
+            "single")
+    run(demo, "cooccur", "--depth", "1", "--heatmap", str(folder / "heat.png"))
     return folder
 
 
