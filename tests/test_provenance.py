@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import struct
 import xml.etree.ElementTree as ET
@@ -159,3 +160,26 @@ def test_reference_figures_are_the_demos_and_rerun(tmp_path):
     listed = run(project, "figures", "rerun", str(copy), "--dry-run").strip().splitlines()
     assert len(listed) == len(pngs)
     assert all(re.search(r"figures/\S+\.png", line) for line in listed)
+
+
+def test_tables_carry_the_record_and_rerun(demo, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    run(demo, "export", "matrix", str(tmp_path / "m.xlsx"), "--by", "region")
+    run(demo, "export", "matrix", str(tmp_path / "m.csv"))
+    run(demo, "export", "quotations", str(tmp_path / "q.docx"), "--codes", "Transparency/Corruption")
+    run(demo, "export", "quotations", str(tmp_path / "q.md"), "--codes", "Transparency/Corruption")
+    fp = project_fingerprint(demo)
+    book = load_workbook(tmp_path / "m.xlsx")
+    assert book.properties.keywords == fp
+    assert json.loads(book.properties.description)["args"][:2] == ["export", "matrix"]
+    assert [r[0].value for r in book["about"].iter_rows()] == ["command", "project fingerprint"]
+    props = Document(str(tmp_path / "q.docx")).core_properties
+    assert props.keywords == fp and json.loads(props.comments)["args"][1] == "quotations"
+    md = (tmp_path / "q.md").read_text(encoding="utf-8")
+    assert md.startswith("# Quotations by code") and f"fingerprint {fp}" in md
+    assert "workbench-record" not in (tmp_path / "m.csv").read_text(encoding="utf-8")
+    listed = run(demo, "figures", "rerun", str(tmp_path), "--dry-run").splitlines()
+    assert sorted(shlex.split(line)[5] for line in listed) == [
+        str(tmp_path / name) for name in ("m.xlsx", "q.docx", "q.md")]

@@ -311,12 +311,9 @@ def write_heatmap_xlsx(result: CooccurrenceResult, path: str | Path, measure: st
     for code in codes:
         freq.append([code, result.frequencies[code]])
     if record is not None:
-        wb.properties.description = record.to_json()
-        wb.properties.keywords = record.fingerprint
-        wb.properties.subject = record.command[:255]
-        about = wb.create_sheet("about")
-        about.append(["command", record.command])
-        about.append(["project fingerprint", record.fingerprint])
+        from workbench.export.provenance import set_xlsx_record
+
+        set_xlsx_record(wb, record)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         wb.save(tmp)

@@ -24,7 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import WorkbenchError
-from workbench.export.provenance import Record, html_head, markdown_footer
+from workbench.export.provenance import (
+    Record,
+    html_head,
+    markdown_footer,
+    set_docx_record,
+    set_xlsx_record,
+)
 from workbench.interop.output import write_atomic
 from workbench.project import Project
 
@@ -262,11 +268,7 @@ def render_docx(table: Table, record: Record | None = None) -> bytes:
         p = doc.add_paragraph(f"Made by {record.command} on project fingerprint "
                               f"{record.fingerprint}.")
         p.runs[0].font.size = Pt(8)
-        props = doc.core_properties
-        # python-docx caps its setters at 255 characters; the file format does not
-        props._element._get_or_add("description").text = record.to_json()
-        props.keywords = record.fingerprint
-        props.subject = record.command[:255]
+        set_docx_record(doc, record)
     props = doc.core_properties
     props.title = table.title
     out = io.BytesIO()
@@ -305,9 +307,7 @@ def render_xlsx(table: Table, record: Record | None = None) -> bytes:
         notes.append([])
         notes.append(["command", record.command])
         notes.append(["project fingerprint", record.fingerprint])
-        book.properties.description = record.to_json()
-        book.properties.keywords = record.fingerprint
-        book.properties.subject = record.command[:255]
+        set_xlsx_record(book, record)
     book.properties.title = table.title
     out = io.BytesIO()
     book.save(out)

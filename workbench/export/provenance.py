@@ -132,8 +132,56 @@ def embed(path: str | Path, record: Record, suffix: str | None = None,
     elif suffix == ".md":
         text = path.read_text(encoding="utf-8")
         path.write_text(text.rstrip("\n") + "\n\n" + markdown_footer(record), encoding="utf-8")
+    elif suffix == ".docx":
+        from docx import Document
+
+        doc = Document(str(path))
+        set_docx_record(doc, record)
+        doc.save(str(path))
+    elif suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path)
+        set_xlsx_record(book, record)
+        book.save(path)
     else:
         raise WorkbenchError(f"cannot record provenance in {suffix} files", source=str(path))
+
+
+def set_docx_record(doc: Any, record: Record) -> None:
+    """The record in a Word document's properties (comments, keywords, subject)."""
+    props = doc.core_properties
+    # python-docx caps its setters at 255 characters; the file format does not
+    props._element._get_or_add("description").text = record.to_json()
+    props.keywords = record.fingerprint
+    props.subject = record.command[:255]
+
+
+def set_xlsx_record(book: Any, record: Record) -> None:
+    """The record in a workbook's properties and a visible ``about`` sheet."""
+    book.properties.description = record.to_json()
+    book.properties.keywords = record.fingerprint
+    book.properties.subject = record.command[:255]
+    about = book["about"] if "about" in book.sheetnames else book.create_sheet("about")
+    about.delete_rows(1, about.max_row)
+    about.append(["command", record.command])
+    about.append(["project fingerprint", record.fingerprint])
+
+
+def embed_copy(path: str | Path, record: Record) -> None:
+    """``embed`` into a copy, then put the copy in place: never half a file."""
+    import os
+    import shutil
+
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.rec{path.suffix}")
+    try:
+        shutil.copyfile(path, tmp)
+        embed(tmp, record, path.suffix)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def _json_in_html(record: Record) -> str:
