@@ -203,7 +203,7 @@ def _render(rows, columns, fmt: str, result) -> str:
               help="The subcodes of this group with each other (one figure per aspect).")
 @click.option("--stages", default=None, metavar="A,B,C",
               help="Flows over three or more columns: a case attribute (optional, first), "
-                   "then code groups, e.g. region,Decentralization,Participation.")
+                   "then code groups, e.g. region,Decentralization,Effectiveness.")
 @click.option("--attribute", default=None,
               help="Draw this case attribute's values on the left, flowing into codes.")
 @click.option("--measure", type=click.Choice(["count", "c"]), default="count",
