@@ -9,8 +9,9 @@ What a reader of a paper needs from the figure decides its shape:
   is then ordered by the barycentre of its links into the column before it (the classic
   one-sided crossing reduction), ties kept in codebook order.
 - The layout is computed here, not by plotly.js, so labels can sit beside the nodes and never
-  on the bands (left of the first column, right of the last, above the node in the gap between
-  nodes for a middle column), and a test can check that from the file. Bands are drawn as
+  on the bands (left of the first column, right of the last; a middle column is as wide as its
+  labels, written inside its nodes, and bands only join neighbouring columns), and a test can
+  check that from the file. Bands are drawn as
   shapes, labels, column headings and link values as annotations; an invisible scatter trace
   carries the hover texts in HTML.
 - Links take their source's colour, translucent, attribute values included.
@@ -390,11 +391,16 @@ def wrap(text: str, font_size: float, max_width: float) -> list[str]:
 
 
 def _lines(data: SankeyData, style: FigureStyle, labels: str) -> list[list[str]]:
-    """Each node's label, wrapped; a code's name by ``display_labels``, a value as it is."""
-    limit = 0.27 * style.width
+    """Each node's label, wrapped; a code's name by ``display_labels``, a value as it is.
+
+    Labels of a middle column wrap sooner: the column is as wide as its longest line.
+    """
+    last = max(data.columns, default=0)
     codes = [x for x in dict.fromkeys(data.labels) if x not in data.attributes]
     names = dict(zip(codes, display_labels(codes, labels), strict=True))
-    return [wrap(names.get(x, x), style.font_size, limit) for x in data.labels]
+    return [wrap(names.get(x, x), style.font_size,
+                 (0.27 if col in (0, last) else 0.16) * style.width)
+            for x, col in zip(data.labels, data.columns, strict=True)]
 
 
 def needed_height(data: SankeyData, style: FigureStyle, labels: str = "leaf") -> int:
@@ -414,8 +420,6 @@ def _top(style: FigureStyle, data: SankeyData) -> float:
     if data.headings:
         lines = max(len(wrap(h, f, 0.27 * style.width)) for h in data.headings)
         top += (0.4 + 1.25 * lines) * f
-    if len(data.headings) > 2:
-        top += 1.4 * f  # room for a middle column's first label above its node
     return top
 
 
@@ -437,17 +441,21 @@ def layout(data: SankeyData, style: FigureStyle, labels: str = "leaf") -> Layout
     right_w = max(right_w, heading_w[-1] if heading_w else 0) + gap
     width, height = float(style.width), float(style.height)
     thick = min(16.0, max(5.0, 0.018 * width))
-    if left_w + right_w + thick * n_cols + 40 > width:
+    # a middle column is as wide as its labels, written inside its nodes: bands only join
+    # neighbouring columns, so nothing crosses that strip and the labels never meet a band
+    col_w = [thick] * n_cols
+    for col in range(1, n_cols - 1):
+        col_w[col] = 1.15 * max(widest(s) for s, c in zip(shown, data.columns, strict=True)
+                                if c == col) + 0.8 * f  # room to spare inside the node
+    between = (width - left_w - right_w - sum(col_w)) / (n_cols - 1)
+    if between < 30:
         raise WorkbenchError("the labels leave no room for the figure; use --labels leaf, a "
                              "larger --size or a smaller --font-size")
     top = _top(style, data)
     bottom = height - 0.6 * f
     most = max(len(x) for x in shown)
     pad = max(1.25 * f * most, 4.0)
-    if n_cols > 2:
-        pad = max(pad, 1.25 * f * most + 0.3 * f + 2)
-    span = (width - left_w - right_w - thick)
-    xs = [left_w + span * c / (n_cols - 1) for c in range(n_cols)]
+    xs = [left_w + sum(col_w[:c]) + between * c for c in range(n_cols)]
     node_value = [0.0] * len(data.labels)
     out_sum = [0.0] * len(data.labels)
     in_sum = [0.0] * len(data.labels)
@@ -466,7 +474,7 @@ def layout(data: SankeyData, style: FigureStyle, labels: str = "leaf") -> Layout
         y = top + (bottom - top - total) / 2
         for i in nodes:
             h = node_value[i] * ky
-            boxes[i] = NodeBox(xs[col], xs[col] + thick, y, y + h)
+            boxes[i] = NodeBox(xs[col], xs[col] + col_w[col], y, y + h)
             y += h + pad
     placed = [b for b in boxes if b is not None]
     assert len(placed) == len(boxes)
@@ -529,7 +537,7 @@ def sankey_figure(data: SankeyData, style: FigureStyle = DEFAULT_STYLE,
     """The figure: bands and nodes as shapes; labels, headings, values as annotations.
 
     The first column's labels end left of its nodes, the last column's start right of them,
-    a middle column's sit centred above each node, in the gap to the node above. Figure
+    a middle column's are written inside its (wide, lightly tinted) nodes. Figure
     coordinates are pixels (y down) on hidden axes, so ``layout.meta['sankey']`` can record the
     boxes that tests compare with the annotations.
     """
@@ -548,8 +556,12 @@ def sankey_figure(data: SankeyData, style: FigureStyle = DEFAULT_STYLE,
                        "fillcolor": translucent(data.colours[band.source], 0.45),
                        "line": {"width": 0}, "name": f"link:{k}"})
     for i, box in enumerate(lay.nodes):
+        middle = 0 < data.columns[i] < n_cols - 1
         shapes.append({"type": "rect", "x0": box.x0, "x1": box.x1, "y0": box.y0, "y1": box.y1,
-                       "fillcolor": data.colours[i], "line": {"color": "white", "width": 0.5},
+                       "fillcolor": translucent(data.colours[i], 0.3) if middle
+                       else data.colours[i],
+                       "line": {"color": data.colours[i] if middle else "white",
+                                "width": 1 if middle else 0.5},
                        "layer": "above", "name": f"node:{i}"})
     for i, box in enumerate(lay.nodes):
         col = data.columns[i]
@@ -559,13 +571,11 @@ def sankey_figure(data: SankeyData, style: FigureStyle = DEFAULT_STYLE,
         elif col == n_cols - 1:
             x, y, anchor, yanchor = box.x1 + 0.3 * f, (box.y0 + box.y1) / 2, "left", "middle"
         else:
-            x, y, anchor, yanchor = (box.x0 + box.x1) / 2, box.y0 - 1, "center", "bottom"
-        label = {"x": x, "y": y, "xanchor": anchor, "yanchor": yanchor, "align": anchor,
-                 "text": text, "showarrow": False, "name": f"label:{i}",
-                 "font": {"size": f}, "xref": "x", "yref": "y"}
-        if anchor == "center":  # a middle column's label crosses the bands' ends: keep it legible
-            label.update(bgcolor="rgba(255,255,255,0.8)", borderpad=0)
-        annotations.append(label)
+            x, y, anchor, yanchor = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, "center", \
+                "middle"
+        annotations.append({"x": x, "y": y, "xanchor": anchor, "yanchor": yanchor,
+                            "align": anchor, "text": text, "showarrow": False,
+                            "name": f"label:{i}", "font": {"size": f}, "xref": "x", "yref": "y"})
     for col, heading in enumerate(data.headings[:n_cols]):
         boxes = [b for b, c in zip(lay.nodes, data.columns, strict=True) if c == col]
         if col == 0:
@@ -574,7 +584,7 @@ def sankey_figure(data: SankeyData, style: FigureStyle = DEFAULT_STYLE,
             x, anchor = boxes[0].x0, "left"
         else:
             x, anchor = (boxes[0].x0 + boxes[0].x1) / 2, "center"
-        heading_y = lay.top - (1.4 * f if n_cols > 2 else 0) - 0.5 * f
+        heading_y = lay.top - 0.5 * f
         annotations.append({"x": x, "y": heading_y, "xanchor": anchor, "yanchor": "bottom",
                             "align": anchor,
                             "text": "<br>".join(f"<b>{_escape(x)}</b>" for x in
