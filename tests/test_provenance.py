@@ -183,3 +183,17 @@ def test_tables_carry_the_record_and_rerun(demo, tmp_path):
     listed = run(demo, "figures", "rerun", str(tmp_path), "--dry-run").splitlines()
     assert sorted(shlex.split(line)[5] for line in listed) == [
         str(tmp_path / name) for name in ("m.xlsx", "q.docx", "q.md")]
+
+
+def test_rerun_moves_every_output_of_one_command_together(demo, tmp_path):
+    made = tmp_path / "made"
+    made.mkdir()
+    run(demo, "cooccur", "--depth", "1", "--format", "xlsx", "--out", str(made / "t.xlsx"),
+        "--heatmap", str(made / "h.html"))
+    moved = tmp_path / "moved"
+    made.rename(moved)
+    listed = run(demo, "figures", "rerun", str(moved), "--dry-run").strip().splitlines()
+    assert len(listed) == 1  # one command wrote both files
+    assert str(moved / "t.xlsx") in listed[0] and str(moved / "h.html") in listed[0]
+    run(demo, "figures", "rerun", str(moved))
+    assert not made.exists()

@@ -82,7 +82,8 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool) -> None:
         if record.output not in record.args:
             raise WorkbenchError("the record does not name its output; make it again by hand",
                                  source=str(path))
-        args = [str(path) if a == record.output else a for a in record.args]
+        args = [str(path) if a == record.output else _sibling(base, a, record.args)
+                for a in record.args]
         project = root.obj["project_path"] if given else record.project
         key = (project, *args)
         if key in seen:
@@ -101,3 +102,19 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool) -> None:
         ran += 1
     if not dry_run:
         click.echo(f"{ran} command{'s' if ran != 1 else ''} run in {folder}")
+
+
+def _sibling(folder: Path, arg: str, args: list[str]) -> str:
+    """``arg`` rewritten into ``folder`` when it names another file the same command wrote
+    there (``cooccur --out table.xlsx --heatmap heat.svg``): both move together."""
+    from workbench.export.provenance import RECORD_FORMATS, read_record
+
+    name = Path(arg).name
+    candidate = folder / name
+    if not name.lower().endswith(RECORD_FORMATS) or not candidate.is_file():
+        return arg
+    try:
+        other = read_record(candidate)
+    except WorkbenchError:
+        return arg
+    return str(candidate) if other is not None and other.args == args else arg
