@@ -71,7 +71,7 @@ def test_show_json_shape_and_counts(coded):
     by_path = {r["path"]: r for r in rows}
     selecting = by_path["Representation/Selecting representatives"]
     assert (selecting["count"], selecting["depth"]) == (2, 2)
-    assert selecting["colour"] == "#175A89" and len(selecting["guid"]) == 36
+    assert selecting["colour"] == "#00507D" and len(selecting["guid"]) == 36
     assert (by_path["Representation"]["count"], by_path["Representation"]["total"]) == (0, 2)
     assert by_path["Decentralization/Budget execution"]["count"] == 1
     assert by_path["Transparency"]["depth"] == 1

@@ -84,7 +84,8 @@ def test_xlsx_heat_map(study_file, tmp_path):
     out = tmp_path / "co.xlsx"
     invoke(study_file, "cooccur", "--format", "xlsx", "--out", str(out))
     wb = load_workbook(out)
-    assert wb.sheetnames == ["matrix", "pairs", "frequencies"]
+    assert wb.sheetnames == ["matrix", "pairs", "frequencies", "about"]  # about: provenance
+    assert wb.properties.keywords.startswith("sha256:")
     ws = wb["matrix"]
     assert [c.value for c in ws[2]] == [BUDGET, 2, 1, 2, 0]
     rules = list(ws.conditional_formatting)

@@ -26,7 +26,15 @@ from workbench.analysis.filters import Selection, case_values, code_scope
 from workbench.errors import WorkbenchError
 from workbench.export import figures
 from workbench.export.figures import FigureStyle, find_browser, write_figure
-from workbench.export.sankey import attribute_flows, code_flows, sankey_figure
+from workbench.export.sankey import (
+    attribute_flows,
+    code_flows,
+    group_flows,
+    order_columns,
+    sankey_figure,
+    stage_flows,
+)
+from workbench.palette import translucent
 
 CHROMIUM = "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(
@@ -40,25 +48,51 @@ def study(project):
     return small_study(project)
 
 
+def links_of(data):
+    return {(data.labels[s], data.labels[t]): v
+            for s, t, v in zip(data.sources, data.targets, data.values, strict=True)}
+
+
 def test_code_flows_left_to_right(study):
     result = cooccurrence(study)
     left = code_scope(study, [DEC])[0]
     right = code_scope(study, [PAR])[0]
     data = code_flows(result, left, right)
     assert data.labels == [BUDGET, AUTONOMY, CIVIL, BARRIERS]
-    links = {(data.labels[s], data.labels[t]): v
-             for s, t, v in zip(data.sources, data.targets, data.values, strict=True)}
-    assert links == {(BUDGET, CIVIL): 2, (AUTONOMY, CIVIL): 1, (AUTONOMY, BARRIERS): 1}
+    assert data.columns == [0, 0, 1, 1]
+    assert links_of(data) == {(BUDGET, CIVIL): 2, (AUTONOMY, CIVIL): 1, (AUTONOMY, BARRIERS): 1}
+    assert data.texts == ["2", "1", "1"]
     # subcodes without a colour of their own take their group's
     assert data.colours == [GROUP_COLOURS[DEC]] * 2 + [GROUP_COLOURS[PAR]] * 2
 
 
-def test_codes_on_both_sides_are_listed_twice(study):
+def test_each_unordered_pair_is_drawn_once(study):
     data = code_flows(cooccurrence(study))
-    # 4 pairs, each drawn both ways (rows -> columns of the symmetric table)
-    assert data.link_count == 8
-    assert data.node_count == 8
-    assert all(t >= 4 for t in data.targets) and all(s < 4 for s in data.sources)
+    # small_study: Budget-Civil 2, Budget-Autonomy 1, Autonomy-Civil 1, Autonomy-Barriers 1;
+    # codebook order Budget, Autonomy, Civil, Barriers: each pair from the earlier code
+    assert links_of(data) == {(BUDGET, CIVIL): 2, (BUDGET, AUTONOMY): 1, (AUTONOMY, CIVIL): 1,
+                              (AUTONOMY, BARRIERS): 1}
+    assert data.column_labels(0) == [BUDGET, AUTONOMY]
+    assert data.column_labels(1) == [AUTONOMY, CIVIL, BARRIERS]
+
+
+def test_group_flows_are_one_groups_codes_with_each_other(study):
+    result = cooccurrence(study, selection=Selection.build(codes=[DEC], depth=2))
+    data = group_flows(result, DEC)
+    assert links_of(data) == {(BUDGET, AUTONOMY): 1}
+    assert data.headings == [DEC, f"with {DEC}"]
+    with pytest.raises(WorkbenchError, match="no two codes of Participation co-occur"):
+        group_flows(cooccurrence(study, selection=Selection.build(codes=[PAR], depth=2)), PAR)
+
+
+def test_values_printed_as_count_c_or_conditional(study):
+    result = cooccurrence(study)
+    data = code_flows(result, [BUDGET], [CIVIL], values="c")
+    # Budget 2 codings, Civil 2, 2 meetings: c = 2 / (2 + 2 - 2) = 1
+    assert data.texts == ["1.00"]
+    data = code_flows(result, [AUTONOMY], [BARRIERS], values="conditional")
+    assert data.texts == ["50%"]  # 1 of Autonomy's 2 codings meets Barriers
+    assert code_flows(result, [AUTONOMY], [BARRIERS], values="none").texts == [""]
 
 
 def test_c_measure_and_group_rollup(study):
@@ -72,15 +106,68 @@ def test_c_measure_and_group_rollup(study):
         code_flows(result, measure="conditional")
 
 
-def test_attribute_flows(study):
+def test_attribute_flows_are_coloured_by_their_value(study):
     groups = case_values(study, "region")
     chosen, counts = frequencies_by(study, groups, selection=Selection.build(codes=[DEC]))
-    data = attribute_flows(counts, chosen.codes, chosen.colours)
-    links = {(data.labels[s], data.labels[t]): v
-             for s, t, v in zip(data.sources, data.targets, data.values, strict=True)}
-    assert links == {("Loreto", BUDGET): 1, ("Loreto", AUTONOMY): 1,
-                     ("Piura", BUDGET): 1, ("Piura", AUTONOMY): 1}
-    assert data.colours[:2] == ["#7F7F7F", "#7F7F7F"]
+    data = attribute_flows(counts, chosen.codes, chosen.colours, attribute="region")
+    assert links_of(data) == {("Loreto", BUDGET): 1, ("Loreto", AUTONOMY): 1,
+                              ("Piura", BUDGET): 1, ("Piura", AUTONOMY): 1}
+    assert data.headings == ["region", "Code"]
+    loreto, piura = data.colours[:2]
+    assert loreto != piura and "#7F7F7F" not in (loreto, piura)
+    fig = sankey_figure(data)
+    bands = [s for s in fig.layout.shapes if s.name.startswith("link:")]
+    assert {b.fillcolor for b in bands} == {translucent(loreto, 0.45), translucent(piura, 0.45)}
+
+
+def test_stages_run_from_an_attribute_through_two_groups(study):
+    data = stage_flows(study, ["region", DEC, PAR])
+    assert data.headings == ["region", DEC, PAR]
+    assert data.column_labels(0) == ["Loreto", "Piura"]
+    assert data.column_labels(1) == [BUDGET, AUTONOMY]
+    assert data.column_labels(2) == [CIVIL, BARRIERS]
+    assert links_of(data) == {("Loreto", BUDGET): 1, ("Loreto", AUTONOMY): 1,
+                              ("Piura", BUDGET): 1, ("Piura", AUTONOMY): 1,
+                              (BUDGET, CIVIL): 2, (AUTONOMY, CIVIL): 1, (AUTONOMY, BARRIERS): 1}
+    with pytest.raises(WorkbenchError, match="only come first"):
+        stage_flows(study, [DEC, "region", PAR])
+    with pytest.raises(WorkbenchError, match="same level"):
+        stage_flows(study, ["region", DEC, BUDGET])
+
+
+def crossings(data) -> int:
+    """Pairs of links between the same two columns whose ends swap order (counted directly)."""
+    pos = {}
+    for col in set(data.columns):
+        for rank, label in enumerate(i for i, c in enumerate(data.columns) if c == col):
+            pos[label] = rank
+    links = list(zip(data.sources, data.targets, strict=True))
+    n = 0
+    for i, (s1, t1) in enumerate(links):
+        for s2, t2 in links[i + 1:]:
+            if data.columns[s1] == data.columns[s2] and (pos[s1] - pos[s2]) * (pos[t1] - pos[t2]) < 0:
+                n += 1
+    return n
+
+
+def test_barycentric_order_removes_a_crossing_and_keeps_the_first_column():
+    from workbench.export.sankey import SankeyData
+
+    # codebook order A, B | X, Y, Z with A->Z, B->X, B->Y: barycentres X 1, Y 1, Z 0
+    data = SankeyData(labels=["A", "B", "X", "Y", "Z"], colours=["#000000"] * 5,
+                      sources=[0, 1, 1], targets=[4, 2, 3], values=[1, 1, 1],
+                      columns=[0, 0, 1, 1, 1])
+    assert crossings(data) == 2
+    ordered = order_columns(data)
+    assert ordered.column_labels(0) == ["A", "B"]
+    assert ordered.column_labels(1) == ["Z", "X", "Y"]  # ties X, Y keep codebook order
+    assert crossings(ordered) == 0
+    assert links_of(ordered) == links_of(data)
+
+
+def test_ordering_never_adds_crossings_on_the_study(study):
+    data = code_flows(cooccurrence(study))
+    assert crossings(order_columns(data)) <= crossings(data)
 
 
 def test_html_is_offline(study, tmp_path):
@@ -123,9 +210,10 @@ def test_headless_chromium_renders_every_node_and_link(study, tmp_path):
          "--dump-dom", page.resolve().as_uri()],
         capture_output=True, text=True, timeout=120, check=True,
     ).stdout
-    assert len(re.findall(r'class="sankey-node"', dom)) == data.node_count == 8
-    assert len(re.findall(r'class="sankey-link"', dom)) == data.link_count == 8
-    for label in (BUDGET, CIVIL):
+    # nodes and bands are shapes, one <path> each, in the shape layers plotly.js draws
+    shapes = re.findall(r'<path[^>]*data-index="\d+"', dom)
+    assert len(shapes) == data.node_count + data.link_count == 5 + 4
+    for label in ("Budget execution", "Civil society inclusion"):
         assert label in dom
 
 
@@ -157,9 +245,9 @@ def test_svg_is_the_figure(static_files):
     root = ET.parse(files["svg"]).getroot()
     assert root.tag.endswith("svg") and root.get("width") == "900"
     texts = {"".join(el.itertext()) for el in root.iter() if el.tag.endswith("text")}
-    assert set(data.labels) <= texts
+    assert {label.rsplit("/", 1)[-1] for label in data.labels} <= texts  # leaf labels
     assert "Decentralization and participation" in texts
-    assert len([el for el in root.iter() if el.get("class") == "sankey-link"]) == data.link_count
+    assert {t for t in data.texts} <= texts  # link values
 
 
 @pytest.mark.browser

@@ -1,23 +1,16 @@
-"""Every command of the README's tour runs as written, on a fresh demo workspace, and prints
-what the README says it does. Commands that cannot run here are reported, not dropped."""
+"""The README's tour: its commands, and what each prints.
+
+The commands run on a fresh demo in tests/test_doc_examples.py (with every page of docs/),
+which checks each tour command's output against ``EXPECTED`` below; skipped examples are
+listed and bounded there (``test_skipped_examples_are_few_and_known``)."""
 
 from __future__ import annotations
 
-import glob
 import re
 import shlex
-import shutil
-import warnings
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from workbench.cli import cli
-from workbench.demo import build_demo
-
 REPO = Path(__file__).resolve().parent.parent
-HAS_BROWSER = bool(shutil.which("chromium") or Path("/usr/bin/chromium").exists())
 
 
 def tour_commands() -> list[str]:
@@ -34,19 +27,14 @@ def tour_commands() -> list[str]:
     return commands
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("tour")
-    build_demo(root / "workbench-demo")
-    (root / "exports").mkdir()
-    (root / "backups").mkdir()
-    shutil.copyfile(REPO / "transcripts" / "cases.csv", root / "cases.csv")
-    shutil.copyfile(REPO / "codebooks" / "health-governance.yaml",
-                    root / "codebooks.yaml")
-    (root / "codebooks").mkdir()
-    shutil.copyfile(REPO / "codebooks" / "health-governance.yaml",
-                    root / "codebooks" / "health-governance.yaml")
-    return root
+def test_every_tour_command_is_run_by_the_doc_examples_test():
+    """The tour runs in tests/test_doc_examples.py with every page of docs/ (and its output is
+    checked there); this keeps the two readings of the README in step."""
+    from tests.test_doc_examples import examples
+
+    readme = [e.tokens for e in examples() if e.page == "README.md"]
+    for command in tour_commands():
+        assert shlex.split(command, comments=True) in readme, command
 
 
 # What each tour command prints: (start of the command, stream, pattern its output must match).
@@ -122,54 +110,3 @@ def test_the_tour_has_commands():
 def test_every_tour_command_is_checked():
     unchecked = [c for c in tour_commands() if expectation(c) is None]
     assert unchecked == [], "say in EXPECTED what these print"
-
-
-def skip_reason(args: list[str]) -> str | None:
-    if any(glob.has_magic(a) for a in args):
-        return "stands for the user's own files"
-    if not HAS_BROWSER and any(a.endswith((".svg", ".pdf", ".png")) for a in args):
-        return "needs Chromium for static figures"
-    return None
-
-
-def test_every_tour_command_runs(workspace, monkeypatch):
-    monkeypatch.chdir(workspace)
-    monkeypatch.setenv("WORKBENCH_PROJECT", "workbench-demo/workbench.db")
-    runner = CliRunner()
-    ran, skipped = 0, []
-    for command in tour_commands():
-        args = shlex.split(command, comments=True)[1:]
-        reason = skip_reason(args)
-        if reason:
-            skipped.append(f"{command.split('#')[0].strip()} ({reason})")
-            continue
-        inputs = {"james.db": "export", "colleague.qdpx": "export", "codings.csv": "export"}
-        for name in inputs:
-            if name in args and not (workspace / name).exists():
-                _make_input(runner, workspace, name)
-        if args[:2] == ["restore", "backups/monday.db"]:
-            assert (workspace / "backups" / "monday.db").exists()
-        result = runner.invoke(cli, args, catch_exceptions=False)
-        assert result.exit_code == 0, f"{command}\n{result.output}"
-        stream, pattern = expectation(command)
-        printed = result.stdout if stream == "stdout" else result.stderr
-        assert re.search(pattern, printed, re.M), f"{command}\nprinted:\n{printed[:2000]}"
-        for arg in args:
-            if arg.startswith(("exports/", "my-codebook", "backups/")):
-                assert (workspace / arg).stat().st_size > 0, f"{command}: {arg} is empty"
-        ran += 1
-    for line in skipped:
-        warnings.warn(f"tour command not run: {line}", stacklevel=1)
-    assert ran + len(skipped) == len(tour_commands())
-    assert ran >= 25, skipped
-
-
-def _make_input(runner: CliRunner, workspace: Path, name: str) -> None:
-    """Files the tour reads that a user would bring: made from the demo itself."""
-    if name == "james.db":
-        args = ["backup", "james.db"]
-    elif name == "colleague.qdpx":
-        args = ["export", "qdpx", "colleague.qdpx"]
-    else:
-        args = ["export", "codings", "codings.csv"]
-    assert runner.invoke(cli, args, catch_exceptions=False).exit_code == 0

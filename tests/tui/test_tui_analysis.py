@@ -137,7 +137,7 @@ def test_cooccurrence_filters_and_sankey_export(project_path: Path, monkeypatch)
     written = list((project_path.parent / "exports").glob("sankey-unit-turn-*"))
     assert [p.suffix for p in written] == [".html"]
     page = written[0].read_text(encoding="utf-8")
-    assert '"type":"sankey"' in page.replace(" ", "")
+    assert '"sankey":{' in page.replace(" ", "")  # the figure's record of nodes and links
     # the figure's nodes are the groups that meet at turn level: Decentralization and
     # Transparency (in NGO01); the Representation codes roll up into one group, no pair
     assert [(p.a, p.b) for p in groups.pairs] == [("Decentralization", "Transparency")]

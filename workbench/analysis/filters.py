@@ -19,14 +19,11 @@ from typing import Any
 
 from workbench.errors import UnknownCodeError, WorkbenchError
 from workbench.model import Code
-from workbench.project import Project, normalise_path
 
-# Colours for codes that have none of their own (nor an ancestor with one): a palette that
-# stays readable in print and for the common forms of colour blindness.
-PALETTE = (
-    "#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F",
-    "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC",
-)
+# Colours for codes that have none of their own (nor an ancestor with one): the palette the
+# app uses too, readable in print and for the common forms of colour blindness.
+from workbench.palette import PALETTE
+from workbench.project import Project, normalise_path
 
 
 @dataclass(frozen=True)

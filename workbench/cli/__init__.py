@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "suggest": ("workbench.cli.suggest:suggest_cmd", "Code suggestions: train, run, evaluate."),
     "export": ("workbench.cli.export:export_cmd", "Export qdpx, quotations, matrices, codings."),
     "import-qdpx": ("workbench.cli.export:import_qdpx_cmd", "Import a REFI-QDA project (.qdpx)."),
+    "figures": ("workbench.cli.figures:figures_cmd", "Figures and tables of a folder: rerun them."),
+    "report": ("workbench.cli.report:report_cmd", "Methods tables: codebook, code frequencies."),
     "check": ("workbench.cli.reliability:check_cmd", "Check the project file for damage."),
     "backup": ("workbench.cli.reliability:backup_cmd", "Back up the project while it is open."),
     "restore": ("workbench.cli.reliability:restore_cmd", "Restore the project from a backup."),
@@ -47,6 +49,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 class LazyGroup(click.Group):
     """A click group whose subcommands are imported on first use."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # the command line as typed, for the provenance record of exported files
+        ctx.meta.setdefault("workbench.argv", list(args))
+        return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

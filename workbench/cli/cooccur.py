@@ -103,10 +103,15 @@ PAIR_COLUMNS = ["a", "b", "count", "n_a", "n_b", "c", "conditional_ab", "conditi
               help="Write to this file instead of the screen.")
 @click.option("--heatmap", type=click.Path(dir_okay=False), default=None,
               help="Also draw the matrix as a heat map (.html, .svg, .pdf or .png).")
+@click.option("--labels", type=click.Choice(["leaf", "path"]), default="leaf",
+              show_default=True, help="Heat map labels: the code's own name, or its path.")
+@click.option("--size", type=click.Choice(["single", "double", "slide"]), default=None,
+              help="Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide.")
 @style_options
 @click.pass_context
 def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure, fmt, layout,
-                out, heatmap, title, width, height, font_size, font_family, scale):
+                out, heatmap, labels, size, title, width, height, font_size, font_family,
+                scale):
     """Code co-occurrence: counts, c-coefficients and conditional shares per pair of codes.
 
     \b
@@ -129,12 +134,29 @@ def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure,
         from workbench.export.figures import figure_format, heatmap_figure, write_figure
 
         figure_format(heatmap)
-        write_figure(heatmap_figure(result, measure, style), heatmap, style)
+        if size:
+            from workbench.export.figures import preset_style
+
+            style = preset_style(size, title=title, font_family=font_family)
+            if size != "slide":
+                from dataclasses import replace
+
+                style = replace(style, height=style.width)  # a square matrix
+            if ctx.get_parameter_source("scale") != click.core.ParameterSource.DEFAULT:
+                from dataclasses import replace
+
+                style = replace(style, scale=scale, dpi=int(round(96 * scale)))
+        record = figure_record(ctx, heatmap, project, options, selection,
+                               {"measure": measure, "labels": labels, "size": size})
+        write_figure(heatmap_figure(result, measure, style, labels), heatmap, style, record)
+        _caption(heatmap, record, "Heat map of code co-occurrence")
         click.echo(f"wrote {heatmap}", err=True)
     if fmt == "xlsx":
         from workbench.export.figures import write_heatmap_xlsx
 
-        write_heatmap_xlsx(result, out, measure)
+        write_heatmap_xlsx(result, out, measure,
+                           figure_record(ctx, out, project, options, selection,
+                                         {"measure": measure}))
         click.echo(f"wrote {out}", err=True)
         return
     if layout == "matrix":
@@ -157,32 +179,127 @@ def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure,
               help="Codes (with subcodes) on the left, the table rows (repeatable). Default all.")
 @click.option("--right", multiple=True, metavar="PATH",
               help="Codes (with subcodes) on the right, the columns (repeatable). Default all.")
+@click.option("--group", "group", default=None, metavar="PATH",
+              help="The subcodes of this group with each other (one figure per aspect).")
+@click.option("--stages", default=None, metavar="A,B,C",
+              help="Flows over three or more columns: a case attribute (optional, first), "
+                   "then code groups, e.g. region,Decentralization,Effectiveness.")
 @click.option("--attribute", default=None,
               help="Draw this case attribute's values on the left, flowing into codes.")
 @click.option("--measure", type=click.Choice(["count", "c"]), default="count",
               show_default=True, help="Link width.")
+@click.option("--values", "values", type=click.Choice(["count", "c", "conditional", "none"]),
+              default=None, help="Number printed on each link (default: the --measure).")
+@click.option("--labels", type=click.Choice(["leaf", "path"]), default="leaf",
+              show_default=True, help="Node labels: the code's own name, or its whole path.")
+@click.option("--order", type=click.Choice(["crossings", "codebook"]), default="crossings",
+              show_default=True,
+              help="Codebook order, then fewer crossings (barycentric); or codebook order only.")
+@click.option("--size", type=click.Choice(["single", "double", "slide"]), default=None,
+              help="Journal presets: 85 mm or 175 mm wide at 300 dpi with print fonts, or a "
+                   "1280x720 slide. Overrides --width and --font-size (--scale still sets "
+                   "the PNG resolution when given: 96 dpi per 1).")
 @filter_options
 @style_options
 @click.pass_context
-def sankey_cmd(ctx, out, left, right, attribute, measure, mode, unit, distance, coders, codes,
-               depth, where, title, width, height, font_size, font_family, scale):
+def sankey_cmd(ctx, out, left, right, group, stages, attribute, measure, values, labels, order,
+               size, mode, unit, distance, coders, codes, depth, where, title, width, height,
+               font_size, font_family, scale):
     """Sankey diagram to OUT (.html offline, .svg, .pdf, .png).
 
     \b
     Examples:
-      workbench sankey figure.html --left Decentralization --right Participation
+      workbench sankey figure.html --left Decentralization --right Effectiveness
       workbench sankey figure.svg --depth 1 --title "Code groups" --font-size 14
+      workbench sankey participation.pdf --group Participation --size single
+      workbench sankey flows.png --stages region,Decentralization,Effectiveness --size double
       workbench sankey regions.pdf --attribute region --right Decentralization
     """
-    from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
-    from workbench.analysis.filters import case_values, code_scope
-    from workbench.export.figures import figure_format, write_figure
-    from workbench.export.sankey import attribute_flows, code_flows, sankey_figure
+    from workbench.export.figures import figure_format
 
     figure_format(out)
+    if sum(bool(x) for x in (group, stages, attribute)) > 1:
+        raise WorkbenchError("choose one of --group, --stages and --attribute")
+    if (group or stages) and (left or right):
+        raise WorkbenchError("--group and --stages choose the codes; drop --left/--right")
     options = _options(mode, unit, distance)
-    style = _style(title, width, height, font_size, font_family, scale)
     project = open_project(ctx)
+    data, selection, what = _sankey_data(project, options, left, right, group, stages,
+                                         attribute, measure, values, coders, codes, depth,
+                                         where)
+    from workbench.export.sankey import needed_height, order_columns, sankey_figure
+
+    if order == "crossings":
+        data = order_columns(data)
+    height_given = ctx.get_parameter_source("height") != click.core.ParameterSource.DEFAULT
+    if size:
+        from workbench.export.figures import preset_style
+
+        style = preset_style(size, title=title, font_family=font_family,
+                             height=height if height_given else None)
+        from dataclasses import replace
+
+        if not height_given and size != "slide":
+            style = replace(style, height=max(style.height, needed_height(data, style)))
+        if ctx.get_parameter_source("scale") != click.core.ParameterSource.DEFAULT:
+            style = replace(style, scale=scale, dpi=int(round(96 * scale)))
+    else:
+        style = _style(title, width, height, font_size, font_family, scale)
+    from workbench.export.figures import write_figure
+
+    extra = {"measure": measure, "values": values or (measure if not attribute else "count"),
+             "size": size, "labels": labels, "order": order}
+    record = figure_record(ctx, out, project, options, selection, extra)
+    write_figure(sankey_figure(data, style, labels), out, style, record)
+    _caption(out, record, what)
+    click.echo(f"wrote {out}: {data.node_count} nodes, {data.link_count} links", err=True)
+
+
+def figure_record(ctx, out, project, options, selection, extra):
+    """How ``out`` was made, with the counts its caption reports."""
+    from workbench.cli.figures import make_record
+    from workbench.export.provenance import selection_counts
+
+    counts = selection_counts(project, selection)
+    counts["mode"] = options.label
+    filters = []
+    if selection.coders:
+        filters.append("coders " + ", ".join(selection.coders))
+    if selection.codes:
+        filters.append("codes " + ", ".join(selection.codes))
+    if selection.depth:
+        filters.append(f"codes rolled up to depth {selection.depth}")
+    filters += [f"{k} = {v}" for k, v in selection.where]
+    counts["filters"] = "; ".join(filters)
+    counts.update({k: v for k, v in extra.items() if v is not None})
+    return make_record(ctx, out, project, counts)
+
+
+def _caption(out, record, what):
+    from workbench.export.provenance import write_caption
+
+    write_caption(out, record, what)
+
+
+def _sankey_data(project, options, left, right, group, stages, attribute, measure, values,
+                 coders, codes, depth, where):
+    """The nodes and links the options ask for (the figure is drawn by the caller)."""
+    from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
+    from workbench.analysis.filters import case_values, code_scope
+    from workbench.export.sankey import attribute_flows, code_flows, group_flows, stage_flows
+
+    if stages:
+        names = [x.strip() for x in stages.split(",") if x.strip()]
+        data = stage_flows(project, names, options, _selection(coders, codes, depth, where),
+                           measure, values)
+        groups = names[1:] if data.attributes else names
+        sel = _selection(coders, groups, None, where)
+        return data, sel, "Flows from " + " through ".join(names[:-1]) + f" to {names[-1]}"
+    if group:
+        path = project.code(group).path
+        sel = _selection(coders, [path], path.count("/") + 2, where)
+        data = group_flows(cooccurrence(project, options, sel), path, measure, values)
+        return data, sel, f"Co-occurrence of the codes of {path} with each other"
     scope_codes = list(codes) + list(left) + list(right) if codes else []
     selection = _selection(coders, scope_codes, depth, where)
     right_codes = code_scope(project, right, depth)[0] if right else None
@@ -194,20 +311,29 @@ def sankey_cmd(ctx, out, left, right, attribute, measure, mode, unit, distance, 
         groups = case_values(project, attribute)
         chosen, counts = frequencies_by(project, groups, options, selection)
         shown = [c for c in chosen.codes if right_codes is None or c in right_codes]
-        data = attribute_flows(counts, shown, chosen.colours)
+        heading = ", ".join(right) if right else "Code"
+        data = attribute_flows(counts, shown, chosen.colours, values or "count", attribute,
+                               [attribute, heading])
+        return data, selection, f"Codings of {heading.lower() if not right else heading} by {attribute}"
+    result = cooccurrence(project, options, selection)
+    left_codes = code_scope(project, left, depth)[0] if left else None
+    headings = [", ".join(left) if left else "Code",
+                ", ".join(right) if right else "Co-occurring code"]
+    data = code_flows(result, left_codes, right_codes, measure, values, headings)
+    if left or right:
+        what = f"Co-occurrence of {headings[0]} codes (left) with {headings[1]} codes (right)"
     else:
-        result = cooccurrence(project, options, selection)
-        left_codes = code_scope(project, left, depth)[0] if left else None
-        data = code_flows(result, left_codes, right_codes, measure)
-    write_figure(sankey_figure(data, style), out, style)
-    click.echo(f"wrote {out}: {data.node_count} nodes, {data.link_count} links", err=True)
+        what = "Co-occurrence of code groups" if depth == 1 else "Co-occurrence of codes"
+    return data, selection, what
 
 
 @click.command("network")
 @click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--labels", type=click.Choice(["leaf", "path"]), default="leaf",
+              show_default=True, help="Node labels: the code's own name, or its whole path.")
 @filter_options
 @click.pass_context
-def network_cmd(ctx, out, mode, unit, distance, coders, codes, depth, where):
+def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, where):
     """Co-occurrence network to OUT (.graphml or .gexf) for Gephi, Cytoscape or networkx.
 
     \b
@@ -221,6 +347,9 @@ def network_cmd(ctx, out, mode, unit, distance, coders, codes, depth, where):
         raise WorkbenchError(f"use one of {', '.join(NETWORK_FORMATS)}", source=out)
     options = _options(mode, unit, distance)
     project = open_project(ctx)
-    result = cooccurrence(project, options, _selection(coders, codes, depth, where))
-    write_network(result, out)
+    selection = _selection(coders, codes, depth, where)
+    result = cooccurrence(project, options, selection)
+    record = figure_record(ctx, out, project, options, selection, {"labels": labels})
+    write_network(result, out, labels, record)
+    _caption(out, record, "Co-occurrence network of codes")
     click.echo(f"wrote {out}: {len(result.codes)} nodes, {len(result.pairs)} edges", err=True)

@@ -47,9 +47,22 @@ def quotations_cmd(ctx: click.Context, out: str, coder: str | None, where: tuple
     """Quotations grouped by code, as OUT.md, OUT.html or OUT.docx."""
     from workbench.export.reports import export_quotations
 
-    n = export_quotations(open_project(ctx), out, coder=coder, where=where,
+    project = open_project(ctx)
+    n = export_quotations(project, out, coder=coder, where=where,
                           codes=list(codes))
+    _record(ctx, out, project)
     click.echo(f"{out}: {n} quotations")
+
+
+def _record(ctx: click.Context, out: str, project) -> None:
+    """Put the command and project fingerprint into a table or report file that can hold it."""
+    from pathlib import Path
+
+    from workbench.cli.figures import make_record
+    from workbench.export.provenance import embed_copy
+
+    if Path(out).suffix.lower() in (".md", ".html", ".docx", ".xlsx"):  # CSV has no place
+        embed_copy(out, make_record(ctx, out, project, {}))
 
 
 @export_cmd.command(name="matrix")
@@ -66,7 +79,9 @@ def matrix_cmd(ctx: click.Context, out: str, by: str, count: str, coder: str | N
     """Code x case or code x attribute-value frequencies, as OUT.csv or OUT.xlsx."""
     from workbench.export.tables import export_matrix
 
-    matrix = export_matrix(open_project(ctx), out, by=by, count=count, coder=coder, where=where)
+    project = open_project(ctx)
+    matrix = export_matrix(project, out, by=by, count=count, coder=coder, where=where)
+    _record(ctx, out, project)
     click.echo(f"{out}: {len(matrix.codes)} codes x {len(matrix.columns)} columns")
 
 

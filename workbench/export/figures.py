@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from workbench.analysis.cooccurrence import CooccurrenceResult
+    from workbench.export.provenance import Record
 
 STATIC = (".svg", ".pdf", ".png")
 FORMATS = (".html", *STATIC)
@@ -36,9 +37,11 @@ class FigureStyle:
     title: str | None = None
     width: int = 1000
     height: int = 700
-    font_size: int = 12
+    font_size: float = 12
     font_family: str = "Arial, Helvetica, sans-serif"
     scale: float = 1.0
+    dpi: int | None = None  # written into PNG files (pHYs) when a print size was chosen
+    size: str | None = None  # the preset this style came from, for captions
 
     def __post_init__(self) -> None:
         if self.width < 100 or self.height < 100:
@@ -60,6 +63,64 @@ class FigureStyle:
 
 
 DEFAULT_STYLE = FigureStyle()
+
+# Journal presets. Layout units are CSS pixels (96 per inch), so an SVG or PDF comes out at
+# the printed size and a PNG at ``scale`` = dpi / 96. Fonts: 7 pt in a single column and 8 pt
+# across the page are the smallest most journals accept; a slide is 1280 x 720 at 18 px.
+PX_PER_MM = 96 / 25.4
+PT = 96 / 72
+SIZES: dict[str, dict[str, float]] = {
+    "single": {"width_mm": 85, "font_pt": 7, "dpi": 300},
+    "double": {"width_mm": 175, "font_pt": 8, "dpi": 300},
+    "slide": {"width_px": 1280, "height_px": 720, "font_px": 18, "dpi": 144},
+}
+
+
+def preset_style(size: str, *, title: str | None = None,
+                 font_family: str = "Arial, Helvetica, sans-serif",
+                 height: int | None = None) -> FigureStyle:
+    """The style for a journal column (``single``, ``double``) or a ``slide``.
+
+    Print presets leave the height to the figure (``height`` 0 here means "as tall as the
+    content needs"; callers fill it in) unless one is given.
+    """
+    if size not in SIZES:
+        raise WorkbenchError(f"--size is one of {', '.join(SIZES)}, not {size!r}")
+    p = SIZES[size]
+    dpi = int(p["dpi"])
+    if size == "slide":
+        width, font = int(p["width_px"]), float(p["font_px"])
+        height = height or int(p["height_px"])
+    else:
+        width = int(round(p["width_mm"] * PX_PER_MM))
+        font = round(p["font_pt"] * PT, 2)
+        height = height or max(100, int(round(width * 0.75)))
+    return FigureStyle(title=title, width=width, height=height, font_size=font,
+                       font_family=font_family, scale=dpi / 96, dpi=dpi, size=size)
+
+
+# Average advance of a character in Arial/Helvetica, in em, with headroom: labels are placed
+# from this estimate, so it errs wide (capitals and accents included).
+CHAR_EM = 0.58
+
+
+def display_labels(paths: list[str], labels: str = "leaf") -> list[str]:
+    """What a figure writes for each code: its own name (``leaf``) or its ``path``.
+
+    A leaf name shared by two codes shown together falls back to the path for both, so a
+    figure never shows two codes under one name. Sankey, heat map and network use this.
+    """
+    if labels not in ("leaf", "path"):
+        raise WorkbenchError(f"--labels is leaf or path, not {labels!r}")
+    if labels == "path":
+        return list(paths)
+    leaves = [p.rsplit("/", 1)[-1] for p in paths]
+    return [p if leaves.count(leaf) > 1 else leaf for p, leaf in zip(paths, leaves, strict=True)]
+
+
+def text_width(text: str, font_size: float) -> float:
+    """Estimated width in pixels of one line of ``text`` at ``font_size``."""
+    return len(text) * CHAR_EM * font_size
 
 
 def find_browser() -> str | None:
@@ -120,43 +181,65 @@ def figure_format(path: str | Path) -> str:
     return suffix
 
 
-def write_figure(fig: go.Figure, path: str | Path, style: FigureStyle = DEFAULT_STYLE) -> Path:
+def write_figure(fig: go.Figure, path: str | Path, style: FigureStyle = DEFAULT_STYLE,
+                 record: Record | None = None) -> Path:
     """Write ``fig`` to ``path`` in the format its extension names; return the path.
 
     HTML carries plotly.js inline, so it opens without a network. Static formats go through
-    the shared kaleido server. The bytes are written by ``write_atomic``, so a failure never
-    leaves half a file behind.
+    the shared kaleido server. The figure is made in a scratch folder and its bytes put in
+    place by ``write_atomic``, so a failure never leaves half a file behind. A ``record`` (how
+    the figure was made) goes into the file's metadata and, for HTML, into
+    ``layout.meta.workbench``.
     """
     path = Path(path)
     suffix = figure_format(path)
     if not path.parent.exists():
         raise WorkbenchError("the folder does not exist", source=str(path))
-    if suffix == ".html":
-        data = fig.to_html(include_plotlyjs=True, full_html=True, include_mathjax=False,
-                           config={"displaylogo": False, "responsive": True}).encode("utf-8")
-    else:
-        _ensure_server()
-        import kaleido
+    if record is not None:
+        import json
 
-        try:
-            data = kaleido.calc_fig_sync(
-                fig, opts={"format": suffix[1:], "width": style.width, "height": style.height,
-                           # scale multiplies pixels; vector formats keep layout size
-                           "scale": style.scale if suffix == ".png" else 1},
-            )
-        except Exception as exc:  # kaleido reports browser trouble in many types
-            raise WorkbenchError(f"static export failed: {exc}", source=str(path)) from exc
-    write_atomic(path, data)
+        meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+        fig.update_layout(meta={**meta, "workbench": json.loads(record.to_json())})
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="workbench-figure-") as scratch:
+        tmp = Path(scratch) / f"figure{suffix}"
+        if suffix == ".html":
+            fig.write_html(tmp, include_plotlyjs=True, full_html=True, include_mathjax=False,
+                           config={"displaylogo": False, "responsive": True})
+        else:
+            _ensure_server()
+            import kaleido
+
+            try:
+                kaleido.write_fig_sync(
+                    fig, path=str(tmp),
+                    opts={"format": suffix[1:], "width": fig.layout.width or style.width,
+                          "height": fig.layout.height or style.height,
+                          # scale multiplies pixels; vector formats keep layout size
+                          "scale": style.scale if suffix == ".png" else 1},
+                )
+            except Exception as exc:  # kaleido reports browser trouble in many types
+                raise WorkbenchError(f"static export failed: {exc}", source=str(path)) from exc
+        if record is not None:
+            from workbench.export.provenance import embed
+
+            embed(tmp, record, suffix, dpi=style.dpi)
+        write_atomic(path, tmp.read_bytes())
     return path
 
 
 def heatmap_figure(
-    result: CooccurrenceResult, measure: str = "count", style: FigureStyle = DEFAULT_STYLE
+    result: CooccurrenceResult, measure: str = "count", style: FigureStyle = DEFAULT_STYLE,
+    labels: str = "leaf",
 ) -> go.Figure:
     """The co-occurrence matrix as a heat map, each cell labelled with its value.
 
     With ``conditional`` a cell reads "share of the row code's occurrences that meet the column
     code", so the map is not symmetric. The diagonal is left empty: it is no co-occurrence.
+    Codes run in codebook order, named as in the Sankey (``labels``), each with a swatch of
+    its code colour; cells use a single-hue scale from 0 to the largest value, readable with
+    colour blindness and in grey.
     """
     import plotly.graph_objects as go
 
@@ -164,18 +247,25 @@ def heatmap_figure(
     z: list[list[Any]] = [
         [None if i == j else v for j, v in enumerate(row)] for i, row in enumerate(cells)
     ]
+    names = display_labels(codes, labels)
+    ticks = [f'<span style="color:{result.colours.get(c, "#999999")}">■</span> {n}'
+             for c, n in zip(codes, names, strict=True)]
     text_format = "%{z}" if measure == "count" else "%{z:.2f}"
     fig = go.Figure(go.Heatmap(
         z=z, x=codes, y=codes, colorscale="Blues", hoverongaps=False,
         texttemplate=text_format, colorbar={"title": {"text": measure}},
-        zmin=0, zmax=None if measure == "count" else 1,
+        zmin=0, textfont={"size": max(6, style.font_size * 0.85)},
     ))
-    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickmode="array", tickvals=codes, ticktext=ticks, tickangle=-45)
+    fig.update_yaxes(tickmode="array", tickvals=codes, ticktext=ticks, autorange="reversed")
     style.apply(fig)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40 if style.title else 10, "b": 10},
+                      meta={"heatmap": {"codes": codes, "labels": names, "measure": measure}})
     return fig
 
 
-def write_heatmap_xlsx(result: CooccurrenceResult, path: str | Path, measure: str = "count") -> Path:
+def write_heatmap_xlsx(result: CooccurrenceResult, path: str | Path, measure: str = "count",
+                       record: Record | None = None) -> Path:
     """A workbook with the matrix as a heat map (colour scale), the pairs and frequencies.
 
     Sheets: ``matrix`` (the ``measure`` per cell, a white-to-blue colour scale over the
@@ -222,6 +312,10 @@ def write_heatmap_xlsx(result: CooccurrenceResult, path: str | Path, measure: st
     freq.append(["code", "frequency"])
     for code in codes:
         freq.append([code, result.frequencies[code]])
+    if record is not None:
+        from workbench.export.provenance import set_xlsx_record
+
+        set_xlsx_record(wb, record)
     out = io.BytesIO()
     wb.save(out)
     write_atomic(path, out.getvalue())

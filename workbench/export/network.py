@@ -2,7 +2,10 @@
 
 Codes are nodes (label, frequency, colour), meeting pairs are edges (count, c, conditional
 shares; weight = count). GEXF also carries each node's colour in its visual attributes, so
-Gephi shows codebook colours without further work.
+Gephi shows codebook colours without further work. Nodes come in codebook order with the
+labels and colours the Sankey and heat map use; the file records the command that made it
+(GraphML: graph attributes ``workbench_command``, ``workbench_fingerprint`` and
+``workbench_record``; GEXF: the ``<meta>`` description and keywords).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.analysis.cooccurrence import CooccurrenceResult
+    from workbench.export.provenance import Record
 
 NETWORK_FORMATS = (".graphml", ".gexf")
 
@@ -23,9 +27,12 @@ def rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
 
 
-def write_network(result: CooccurrenceResult, path: str | Path) -> Path:
+def write_network(result: CooccurrenceResult, path: str | Path, labels: str = "leaf",
+                  record: Record | None = None) -> Path:
     """Write the result's graph to ``path`` (format from the extension); return the path."""
     import networkx as nx
+
+    from workbench.export.figures import display_labels
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -37,9 +44,16 @@ def write_network(result: CooccurrenceResult, path: str | Path) -> Path:
     if not path.parent.exists():
         raise WorkbenchError("the folder does not exist", source=str(path))
     graph = result.graph()
+    for code, name in zip(result.codes, display_labels(result.codes, labels), strict=True):
+        graph.nodes[code]["label"] = name
+        graph.nodes[code]["path"] = code
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         if suffix == ".graphml":
+            if record is not None:
+                graph.graph.update(workbench_command=record.command,
+                                   workbench_fingerprint=record.fingerprint,
+                                   workbench_record=record.to_json())
             nx.write_graphml(graph, tmp)
         else:
             for _node, data in graph.nodes(data=True):
@@ -47,8 +61,23 @@ def write_network(result: CooccurrenceResult, path: str | Path) -> Path:
                 data["viz"] = {"color": {"r": r, "g": g, "b": b, "a": 1.0},
                                "size": float(data["frequency"])}
             nx.write_gexf(graph, tmp)
+            if record is not None:
+                _gexf_meta(tmp, record)
         tmp.replace(path)
     finally:
         if tmp.exists():
             tmp.unlink()
     return path
+
+
+def _gexf_meta(path: Path, record: Record) -> None:
+    """Put the record in GEXF's ``<meta>``: description (JSON) and keywords (fingerprint)."""
+    from xml.sax.saxutils import escape
+
+    text = path.read_text(encoding="utf-8")
+    block = (f"<description>{escape(record.to_json())}</description>"
+             f"<keywords>{escape(record.fingerprint)}</keywords>")
+    head, sep, tail = text.partition("</meta>")
+    if not sep:
+        raise WorkbenchError("networkx wrote no <meta> element", source=str(path))
+    path.write_text(head + block + sep + tail, encoding="utf-8")

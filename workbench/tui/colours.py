@@ -1,10 +1,17 @@
-"""Colours for codes: the codebook's own, else the nearest coloured ancestor's, else a palette."""
+"""Colours for codes: the codebook's own, else the nearest coloured ancestor's, else a palette.
+
+The rule lives in the core (``workbench.palette.code_colours``), so figures colour codes the
+same way. The figures' palette for groups without a colour is ``workbench.palette.PALETTE``
+(Okabe-Ito, colour-blind safe); the app keeps its own tuple below until its snapshots are
+redrawn with that one (then delete the tuple and import PALETTE from the core).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from workbench.model import Code
+from workbench.palette import code_colours as _core_code_colours
 
 PALETTE = (
     "#E6194B", "#3CB44B", "#FFE119", "#4363D8", "#F58231", "#911EB4",
@@ -14,15 +21,4 @@ PALETTE = (
 
 def code_colours(codes: Sequence[Code]) -> dict[int, str]:
     """``code id -> #RRGGBB`` for every code (parents come before children in ``codes``)."""
-    colours: dict[int, str] = {}
-    top = 0
-    for code in codes:
-        if code.colour:
-            colours[code.id] = code.colour
-        elif code.parent_id is not None and code.parent_id in colours:
-            colours[code.id] = colours[code.parent_id]
-        else:
-            colours[code.id] = PALETTE[top % len(PALETTE)]
-        if code.parent_id is None:
-            top += 1
-    return colours
+    return _core_code_colours(codes, PALETTE)

@@ -1,0 +1,74 @@
+"""Reading figures back from the files workbench wrote: plotly JSON, geometry, text boxes."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from workbench.cli import cli
+from workbench.demo import build_demo
+
+# Generous width of a character, in em: a text box from it is at least as wide as the text.
+WIDE_EM = 0.65
+
+
+def demo_workspace(root: Path) -> Path:
+    """A fresh demo workspace under ``root``; returns its project file."""
+    return build_demo(root / "workbench-demo").project
+
+
+def run(project: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--project", str(project), *args], catch_exceptions=False)
+    assert result.exit_code == 0, f"{args}\n{result.output}"
+    return result.output
+
+
+def plotly_json(html: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The data and layout that ``Plotly.newPlot`` receives in an exported HTML file."""
+    start = html.index("Plotly.newPlot(")
+    decoder = json.JSONDecoder()
+    pos = html.index(",", start) + 1
+    while html[pos].isspace():
+        pos += 1
+    data, end = decoder.raw_decode(html, pos)
+    pos = html.index(",", end) + 1
+    while html[pos].isspace():
+        pos += 1
+    layout, _ = decoder.raw_decode(html, pos)
+    return data, layout
+
+
+def named(layout: dict[str, Any], kind: str, prefix: str) -> dict[int, dict[str, Any]]:
+    """Shapes or annotations whose name is ``prefix:N``, by N."""
+    return {int(item["name"].split(":")[1]): item for item in layout.get(kind, [])
+            if str(item.get("name", "")).startswith(prefix + ":")}
+
+
+def band_ends(path: str) -> tuple[float, float, float, float, float]:
+    """(x0, x1, y_top_at_x0, y_top_at_x1, width) of a band path ``M x0,y C ... x1,y L ...``."""
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path)]
+    x0, y0 = numbers[0], numbers[1]
+    x1, y1 = numbers[6], numbers[7]
+    ybot1 = numbers[9]
+    return x0, x1, y0, y1, ybot1 - y1
+
+
+def text_box(ann: dict[str, Any], layout: dict[str, Any]) -> tuple[float, float, float, float]:
+    """(left, right, top, bottom) that surely holds the annotation's text (y down)."""
+    size = ann.get("font", {}).get("size") or layout["font"]["size"]
+    lines = [re.sub(r"<[^>]+>", "", line) for line in ann["text"].split("<br>")]
+    width = max(len(line) for line in lines) * WIDE_EM * size
+    height = len(lines) * 1.25 * size
+    x, y = ann["x"], ann["y"]
+    left = {"left": x, "right": x - width, "center": x - width / 2}[ann.get("xanchor", "center")]
+    top = {"top": y, "bottom": y - height, "middle": y - height / 2}[ann.get("yanchor", "middle")]
+    return left, left + width, top, top + height
+
+
+def has_poppler() -> bool:
+    return shutil.which("pdftoppm") is not None and shutil.which("pdftotext") is not None

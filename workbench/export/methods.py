@@ -1,0 +1,335 @@
+"""Tables for a paper's methods section: the codebook, and code frequencies by attribute.
+
+``codebook_table``: the hierarchy as rows (category, subcategory, code), with definition,
+inclusion and exclusion criteria, an example, the number of codings and of documents (a group
+counts its subcodes too) and, when at least two coders marked documents done, per-code
+agreement from ``analysis.agreement.agreement`` (Cohen's kappa and Krippendorff's alpha).
+
+``frequency_table``: codes by the values of a case attribute: codings per value and the share
+of that value's documents holding the code; group rows are subtotals of their subtree (their
+document share counts a document once, whichever subcode it holds).
+
+Both are written as Markdown, HTML (codebook only), Word (real tables with a repeated header
+row) or Excel, each carrying the provenance record of the command that made it.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import WorkbenchError
+from workbench.export.provenance import (
+    Record,
+    html_head,
+    markdown_footer,
+    set_docx_record,
+    set_xlsx_record,
+)
+from workbench.interop.output import write_atomic
+from workbench.project import Project
+
+CODEBOOK_FORMATS = (".md", ".html", ".docx", ".xlsx")
+FREQUENCY_FORMATS = (".md", ".docx", ".xlsx")
+MISSING = "(missing)"
+
+
+@dataclass
+class Table:
+    """A report table: a title, a header, rows, which rows are group (bold) rows, notes."""
+
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+    group_rows: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    wide: bool = False  # landscape in Word
+
+
+def _subtree(codes: Sequence[Any]) -> dict[int, list[int]]:
+    """Code id -> ids of the code and all its descendants."""
+    by_path = {c.path: c.id for c in codes}
+    out: dict[int, list[int]] = {c.id: [] for c in codes}
+    for c in codes:
+        parts = c.path.split("/")
+        for depth in range(1, len(parts) + 1):
+            out[by_path["/".join(parts[:depth])]].append(c.id)
+    return out
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def codebook_table(project: Project, *, unit: str = "char",
+                   coders: Sequence[str] | None = None) -> Table:
+    """The codebook as one table, groups first then their subcodes, in codebook order."""
+    from workbench.analysis.agreement import agreement
+
+    codes = project.codes()
+    tree = _subtree(codes)
+    codings: dict[int, int] = defaultdict(int)
+    docs: dict[int, set[int]] = defaultdict(set)
+    for code_id, doc_id, n in project.conn.execute(
+            "SELECT code_id, document_id, count(*) FROM codings GROUP BY code_id, document_id"):
+        codings[code_id] += n
+        docs[code_id].add(doc_id)
+    per_code: dict[str, Any] = {}
+    notes = []
+    try:
+        leaf = agreement(project, coders=coders, unit=unit)
+        per_code.update({c.code: c for c in leaf.codes})
+        max_depth = max((c.depth for c in codes), default=1)
+        for depth in range(1, max_depth):
+            rolled = agreement(project, coders=coders, unit=unit, depth=depth)
+            per_code.update({c.code: c for c in rolled.codes
+                             if c.code.count("/") + 1 == depth})
+        notes.append("Agreement: " + leaf.footnote())
+    except WorkbenchError as exc:
+        notes.append(f"Agreement not computed: {exc}.")
+    header = ["Category", "Subcategory", "Code", "Definition", "Inclusion", "Exclusion",
+              "Example", "Codings", "Documents"]
+    if per_code:
+        header += ["Cohen's κ", "Krippendorff's α"]
+    rows: list[list[Any]] = []
+    group_rows: set[int] = set()
+    for code in codes:
+        parts = code.path.split("/")
+        levels = [parts[0] if len(parts) == 1 else "", parts[1] if len(parts) == 2 else "",
+                  "/".join(parts[2:])]
+        ids = tree[code.id]
+        n_codings = sum(codings[i] for i in ids)
+        n_docs = len(set().union(*(docs[i] for i in ids)))
+        row: list[Any] = [*levels, (code.description or "").strip(),
+                          (code.inclusion or "").strip(), (code.exclusion or "").strip(),
+                          (code.examples[0] if code.examples else "").strip(), n_codings, n_docs]
+        if per_code:
+            found = per_code.get(code.path)
+            row += [_fmt(found.kappa if found else None), _fmt(found.alpha if found else None)]
+        if code.parent_id is None:
+            group_rows.add(len(rows))
+        rows.append(row)
+    notes.insert(0, "Codings: all coders' codings of the code and its subcodes. Documents: "
+                    "documents holding at least one of them.")
+    return Table("Codebook", header, rows, group_rows, notes, wide=True)
+
+
+def frequency_table(project: Project, attribute: str, *, coders: Sequence[str] = (),
+                    where: Sequence[str] = ()) -> Table:
+    """Codes by the values of ``attribute``: codings and share of documents per value."""
+    from workbench.analysis.filters import Selection, case_values, document_scope, select
+
+    value_of = case_values(project, attribute)
+    selection = Selection.build(coders=coders, where=where)
+    in_scope = document_scope(project, selection.where)
+    values = sorted({value_of.get(d, MISSING) for d in in_scope}, key=_natural_key)
+    docs_per_value: dict[str, int] = defaultdict(int)
+    for d in in_scope:
+        docs_per_value[value_of.get(d, MISSING)] += 1
+    chosen = select(project, selection, ids=False)
+    codes = project.codes()
+    tree = _subtree(codes)
+    n: dict[tuple[int, str], int] = defaultdict(int)
+    seen: dict[int, set[int]] = defaultdict(set)
+    for doc, _coder, _start, _end, code_id in chosen.rows:
+        n[(code_id, value_of.get(doc, MISSING))] += 1
+        seen[code_id].add(doc)
+    header = ["Code"]
+    for v in values:
+        header += [f"{v}: n", f"{v}: % docs"]
+    header += ["Total: n", "Total: % docs"]
+    rows, group_rows = [], set()
+    total_docs = len(in_scope)
+    for code in codes:
+        ids = tree[code.id]
+        holding = set().union(*(seen[i] for i in ids))
+        row: list[Any] = [code.name if code.parent_id is None else
+                          "    " * (code.depth - 1) + code.name]
+        for v in values:
+            count = sum(n[(i, v)] for i in ids)
+            with_code = sum(1 for d in holding if value_of.get(d, MISSING) == v)
+            row += [count, _share(with_code, docs_per_value[v])]
+        row += [sum(n[(i, v)] for i in ids for v in values), _share(len(holding), total_docs)]
+        if code.parent_id is None:
+            group_rows.add(len(rows))
+        rows.append(row)
+    notes = [f"n: codings in documents of each {attribute} value; % docs: share of that value's "
+             "documents (" + ", ".join(f"{v} {docs_per_value[v]}" for v in values) + ") holding "
+             "the code. Group rows are subtotals of the group and its subcodes."]
+    if coders:
+        notes.append("Coders: " + ", ".join(coders) + ".")
+    if where:
+        notes.append("Selection: " + "; ".join(where) + ".")
+    return Table(f"Code frequencies by {attribute}", header, rows, group_rows, notes,
+                 wide=len(values) > 3)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "–"
+
+
+def _natural_key(v: str) -> tuple:
+    if v == MISSING:
+        return (2, 0.0, v)
+    try:
+        return (0, float(v), v)
+    except ValueError:
+        return (1, 0.0, v.casefold())
+
+
+# ------------------------------------------------------------------------------ writers
+
+
+def render_markdown(table: Table, record: Record | None = None) -> str:
+    def cell(value: Any) -> str:
+        return " ".join(str(value).split()).replace("|", "\\|")
+
+    lines = [f"# {table.title}", "",
+             "| " + " | ".join(table.header) + " |",
+             "|" + "|".join("---:" if isinstance(v, int) else ":---"
+                            for v in (table.rows[0] if table.rows else table.header)) + "|"]
+    for i, row in enumerate(table.rows):
+        cells = [cell(v) for v in row]
+        if i in table.group_rows:
+            cells = [f"**{c}**" if c and j < 3 else c for j, c in enumerate(cells)]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [""] + [f"{note}\n" for note in table.notes]
+    text = "\n".join(lines)
+    return text + ("\n" + markdown_footer(record) if record else "")
+
+
+def render_html(table: Table, record: Record | None = None) -> str:
+    e = html.escape
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           html_head(record) if record else "", f"<title>{e(table.title)}</title>",
+           "<style>body{font-family:Georgia,serif;margin:2em}table{border-collapse:collapse}"
+           "th,td{border:1px solid #999;padding:.3em .5em;vertical-align:top;text-align:left}"
+           "th{background:#eee}tr.group td{font-weight:bold;background:#f6f6f6}"
+           "td.n{text-align:right}</style></head><body>", f"<h1>{e(table.title)}</h1>",
+           "<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in table.header)
+           + "</tr></thead><tbody>"]
+    for i, row in enumerate(table.rows):
+        cls = ' class="group"' if i in table.group_rows else ""
+        cells = "".join(
+            f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{e(str(v))}</td>"
+            for v in row)
+        out.append(f"<tr{cls}>{cells}</tr>")
+    out.append("</tbody></table>")
+    out += [f"<p>{e(note)}</p>" for note in table.notes]
+    if record:
+        out.append(f"<p><small>Made by <code>{e(record.command)}</code> on project "
+                   f"fingerprint {e(record.fingerprint)}.</small></p>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def render_docx(table: Table, record: Record | None = None) -> bytes:
+    """A Word document with one real table: header row repeated on each page, group rows bold."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = Document()
+    if table.wide:
+        section = doc.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+    doc.add_heading(table.title, level=1)
+    grid = doc.add_table(rows=1, cols=len(table.header))
+    grid.style = "Table Grid"
+    head = grid.rows[0]
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    head._tr.get_or_add_trPr().append(marker)
+    for cell, text in zip(head.cells, table.header, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+    for i, row in enumerate(table.rows):
+        cells = grid.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            run = cell.paragraphs[0].add_run(str(value))
+            run.bold = i in table.group_rows
+    for row in grid.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(8)
+    for note in table.notes:
+        doc.add_paragraph(note).runs[0].font.size = Pt(9)
+    if record:
+        p = doc.add_paragraph(f"Made by {record.command} on project fingerprint "
+                              f"{record.fingerprint}.")
+        p.runs[0].font.size = Pt(8)
+        set_docx_record(doc, record)
+    props = doc.core_properties
+    props.title = table.title
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def render_xlsx(table: Table, record: Record | None = None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    ws = book.active
+    ws.title = table.title[:31]
+    ws.append(table.header)
+    bold = Font(bold=True)
+    for cell in ws[1]:
+        cell.font = bold
+    for i, row in enumerate(table.rows):
+        ws.append(row)
+        if i in table.group_rows:
+            for cell in ws[ws.max_row]:
+                cell.font = bold
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for col, name in enumerate(table.header, start=1):
+        longest = max([len(name), *(len(str(r[col - 1])) for r in table.rows)])
+        ws.column_dimensions[get_column_letter(col)].width = min(60, max(8, longest + 2))
+        for cells in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+            cells[0].alignment = wrap
+    ws.freeze_panes = "B2"
+    notes = book.create_sheet("notes")
+    for note in table.notes:
+        notes.append([note])
+    if record:
+        notes.append([])
+        notes.append(["command", record.command])
+        notes.append(["project fingerprint", record.fingerprint])
+        set_xlsx_record(book, record)
+    book.properties.title = table.title
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def write_table(table: Table, path: str | Path, formats: Sequence[str],
+                record: Record | None = None) -> Path:
+    """Write ``table`` to ``path`` in the format its suffix names (atomically)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in formats:
+        raise WorkbenchError(f"write this report as {', '.join(formats)}", source=str(path))
+    if not path.parent.exists():
+        raise WorkbenchError("the folder does not exist", source=str(path))
+    if suffix == ".md":
+        data = render_markdown(table, record).encode("utf-8")
+    elif suffix == ".html":
+        data = render_html(table, record).encode("utf-8")
+    elif suffix == ".docx":
+        data = render_docx(table, record)
+    else:
+        data = render_xlsx(table, record)
+    write_atomic(path, data)
+    return path
