@@ -86,8 +86,20 @@ EXPECTED: list[tuple[str, str, str]] = [
     ("suggest train", "stdout", rf"^trained on {N} sentences \({N} codings, {N} codes"),
     ("suggest run", "stdout", r"Open suggestions from this run(?s:.*)code .* open"),
     ("suggest evaluate", "stdout", r"Held-out sentences, 4-fold cross-validation by document"
-                                   r"(?s:.*)^learned +macro F1 [0-9.]+  micro F1 [0-9.]+$"),
-    ("check", "stdout", rf"^ok: 8 documents, {N} codings"),
+                                   r"(?s:.*)^learned +micro F1 [0-9.]+  macro F1 [0-9.]+  MAP [0-9.]+$"
+                                   r"(?s:.*)^floor +micro F1 "),
+    ("users add", "stdout", r"^added (lead|coder) \S+; token \(shown only now, keep it safe\): "
+                            r"\S+$"),
+    ("users list", "stdout", r"name .* role .* signs_in_with(?s:.*)rosa .* lead .* token"),
+    ("sankey exports/effectiveness.pdf", "stderr",
+     rf"^wrote exports/effectiveness\.pdf: {N} nodes, {N} links$"),
+    ("sankey exports/stages.png", "stderr", rf"^wrote exports/stages\.png: {N} nodes, {N} links$"),
+    ("report codebook", "stderr", rf"^wrote exports/codebook\.docx: {N} codes$"),
+    ("report frequencies", "stderr", rf"^wrote exports/by-region\.xlsx: {N} codes x {N} values$"),
+    ("figures rerun", "stdout", rf"^{N} commands run in exports$"),
+    ("suggest similar", "stdout", r"uncoded sentence\(s\) most like Decentralization/Budget "
+                                  r"execution(?s:.*)rank .* document .* score"),
+    ("check", "stdout", rf"^ok: {N} documents, {N} codings"),
     ("backup", "stdout", r"^backed up to backups/monday\.db$"),
     ("restore", "stdout", r"^restored from backups/monday\.db; the previous project is saved as"),
 ]
