@@ -223,3 +223,18 @@ def delete_code(project: Project, path: str, *, force: bool = False) -> int:
 def coding_counts(project: Project) -> dict[int, int]:
     """Codings per code id (not counting subcodes)."""
     return dict(project.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+
+
+def code_usage(project: Project, code_id: int, coder_id: int | None = None) -> tuple[int, int]:
+    """(codings, documents) of one code (not counting subcodes), optionally one coder's only.
+
+    The coding screen's code panel shows it beside the definition, so a coder sees how often
+    a code has been used before applying it again.
+    """
+    sql = "SELECT count(*), count(DISTINCT document_id) FROM codings WHERE code_id = ?"
+    args: list[int] = [code_id]
+    if coder_id is not None:
+        sql += " AND coder_id = ?"
+        args.append(coder_id)
+    codings, documents = project.conn.execute(sql, args).fetchone()
+    return int(codings), int(documents)

@@ -90,6 +90,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("find-previous", "find_previous", "Previous match", "N", "coding"),
     _a("mark-done", "toggle_done", "Mark the document done / not done", "d", "coding"),
     _a("filter-codes", "filter_codes", "Filter the code tree", "f", "coding"),
+    _a("code-panel", "toggle_panel", "Show / hide the code panel (definition, memo, counts)",
+       "i", "coding", show=True, label="Code info"),
     _a("focus-transcript", "focus_transcript", "Back to the transcript", "escape", "coding"),
     _a("accept-suggestion", "accept_suggestion", "Accept the suggestion under the cursor", "y",
        "coding"),

@@ -17,6 +17,7 @@ from workbench.tui.actions import bindings
 from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import CodePickerModal, ConfirmModal, MemoModal, PromptModal
+from workbench.tui.widgets.codepanel import code_card
 from workbench.tui.widgets.codetree import CodeTree
 
 TOP_LEVEL = Code(id=-1, guid="", parent_id=None, name="(top level)", path="(top level)")
@@ -72,29 +73,11 @@ class CodebookScreen(WorkbenchScreen):
             box.update(Text("The codebook is empty: press a to add a code, or load one with "
                             "'workbench codebook load FILE'.", style="dim"))
             return
-        text = Text()
-        text.append("■ ", style=self.colours.get(code.id, ""))
-        text.append(code.path + "\n", style="bold")
-        text.append(f"colour {code.colour or '(inherited)'} · "
-                    f"{self.counts.get(code.id, 0)} coding(s)\n\n", style="dim")
-        for title, value in (("Description", code.description), ("Include", code.inclusion),
-                             ("Exclude", code.exclusion)):
-            if value:
-                text.append(f"{title}\n", style="bold underline")
-                text.append(value.strip() + "\n\n")
-        if code.keywords:
-            text.append("Keywords\n", style="bold underline")
-            for lang, words in code.keywords.items():
-                text.append(f"{lang}: {', '.join(words)}\n")
-            text.append("\n")
-        if not (code.description or code.inclusion or code.exclusion or code.keywords
-                or code.examples):
-            text.append("No description yet: e writes one.\n", style="dim italic")
-        if code.examples:
-            text.append("Examples\n", style="bold underline")
-            for example in code.examples:
-                text.append(f"“{example}”\n", style="italic")
-        box.update(text)
+        usage = (f"colour {code.colour or '(inherited)'} · "
+                 f"{self.counts.get(code.id, 0)} coding(s)")
+        memos = [m.text for m in self.project.memos("code", code.id)]
+        box.update(code_card(code, self.colours.get(code.id, ""), usage=usage, memos=memos,
+                             hint="No description yet: e writes one."))
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         self.show_details()

@@ -21,6 +21,7 @@ from workbench.tui.actions import bindings
 from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import ChoiceModal, CodePickerModal, MemoModal, PromptModal
+from workbench.tui.widgets.codepanel import CodePanel
 from workbench.tui.widgets.codetree import CodeTree
 from workbench.tui.widgets.transcript import Mark, Span, TranscriptView
 from workbench.views import sentence_spans, turn_spans
@@ -44,6 +45,8 @@ class CodingScreen(WorkbenchScreen):
         self.memos: dict[int, tuple[int, str]] = {}
         self.suggestions: list[Mark] = []
         self.find_text = ""
+        #: the code the panel describes: highlighted in the tree, or under the cursor
+        self.panel_code_id: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -52,6 +55,7 @@ class CodingScreen(WorkbenchScreen):
             with Vertical(id="side"):
                 yield Input(placeholder="filter codes (f)", id="code-filter")
                 yield CodeTree(id="codes")
+                yield CodePanel(id="code-panel")
                 yield Static(id="recent")
                 yield Static(id="details")
         yield Footer()
@@ -144,6 +148,39 @@ class CodingScreen(WorkbenchScreen):
     def update_side(self) -> None:
         self.query_one("#recent", Static).update(self._recent_text())
         self.query_one("#details", Static).update(self._details_text())
+        self.update_panel()
+
+    def update_panel(self) -> None:
+        """Describe ``panel_code_id`` in the code panel (when the panel is shown)."""
+        from workbench.codes import code_usage
+
+        panel = self.query_one(CodePanel)
+        if not panel.display:
+            return
+        code = self.codes_by_id.get(self.panel_code_id) if self.panel_code_id else None
+        if code is None:
+            panel.show_code(None, hint="Highlight a code in the tree, or put the cursor in a "
+                                       "coding, to read its definition here (i hides this).")
+            return
+        coder_id = self.wb.coder_id if self.wb.blind else None
+        codings, documents = code_usage(self.project, code.id, coder_id)
+        here = sum(1 for s in self.view.spans.values() if s.code_id == code.id)
+        whose = "your " if coder_id is not None else ""
+        usage = f"{codings} {whose}coding(s) in {documents} document(s) · {here} here"
+        memos = [m.text for m in self.project.memos("code", code.id)]
+        panel.show_code(code, self.colours.get(code.id, ""), usage=usage, memos=memos,
+                        hint="No description yet (F3, e writes one).")
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        code = event.node.data
+        if isinstance(code, Code) and code.id != self.panel_code_id:
+            self.panel_code_id = code.id
+            self.update_panel()
+
+    def action_toggle_panel(self) -> None:
+        panel = self.query_one(CodePanel)
+        panel.display = not panel.display
+        self.update_panel()
 
     def _recent_text(self) -> Text:
         text = Text("Recent  ", style="bold")
@@ -190,6 +227,10 @@ class CodingScreen(WorkbenchScreen):
 
     def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
         self.query_one("#details", Static).update(self._details_text())
+        spans = self.view.spans_at()
+        if spans and spans[-1].code_id != self.panel_code_id:
+            self.panel_code_id = spans[-1].code_id
+            self.update_panel()
 
     # ------------------------------------------------------------- applying
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -130,9 +131,20 @@ class CodePickerModal(ModalScreen[Code | None]):
         options = self.query_one("#code-options", OptionList)
         self.shown = self.matches(query)
         options.clear_options()
-        options.add_options([Option(c.path) for c in self.shown])
+        options.add_options([self._option(c) for c in self.shown])
         if self.shown:
             options.highlighted = 0
+
+    @staticmethod
+    def _option(code: Code) -> Option:
+        """The code's path, and under it the first line of its description."""
+        from workbench.tui.widgets.codepanel import first_line
+
+        prompt = Text(code.path)
+        line = first_line(code.description, 62)
+        if line:
+            prompt.append("\n  " + line, style="dim")
+        return Option(prompt)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
