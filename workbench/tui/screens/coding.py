@@ -21,6 +21,7 @@ from workbench.tui.actions import bindings
 from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import ChoiceModal, CodePickerModal, MemoModal, PromptModal
+from workbench.tui.stripes import coder_initials
 from workbench.tui.widgets.codepanel import CodePanel
 from workbench.tui.widgets.codetree import CodeTree
 from workbench.tui.widgets.transcript import Mark, Span, TranscriptView
@@ -79,6 +80,7 @@ class CodingScreen(WorkbenchScreen):
         self._load_codes()
         self._load_codings()
         self._load_suggestions()
+        self.view.coder_labels = coder_initials(self.coder_names)
         self.view.load(text, turns, sentences, self.visible_spans(),
                        {c.id: c.name for c in self.codes}, self.colours, self.suggestions)
         self._fill_tree()
@@ -86,6 +88,14 @@ class CodingScreen(WorkbenchScreen):
             self.view.select(*self.initial_selection)
         self.view.focus()
         self.update_side()
+
+    def on_resize(self, event) -> None:
+        """The side column takes a share of the window: narrow terminals keep the text wide,
+        wide ones give the definitions room."""
+        width = event.size.width
+        side = 40 if 110 <= width < 180 else max(26, min(width // 3, 40)) if width < 110 \
+            else min(width // 5, 56)
+        self.query_one("#side").styles.width = side
 
     def _load_codes(self) -> None:
         self.codes = self.project.codes()
@@ -138,6 +148,7 @@ class CodingScreen(WorkbenchScreen):
         self._load_suggestions()
         self.view.set_colours(self.colours)
         self.view.set_code_names({c.id: c.name for c in self.codes})
+        self.view.set_coder_labels(coder_initials(self.coder_names))
         self.view.set_spans(self.visible_spans())
         self.view.set_marks(self.suggestions)
         self._fill_tree()
