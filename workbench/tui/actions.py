@@ -31,6 +31,7 @@ SCOPES = {
     "agreement": "Agreement screen",
     "reconcile": "Reconciliation screen",
     "suggestions": "Suggestions screen",
+    "segments": "Segments of a code",
 }
 
 
@@ -93,6 +94,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("code-panel", "toggle_panel", "Show / hide the code panel (definition, memo, counts)",
        "i", "coding", show=True, label="Code info"),
     _a("focus-transcript", "focus_transcript", "Back to the transcript", "escape", "coding"),
+    _a("next-coding", "next_coding(1)", "Next coding (any code)", "right_square_bracket",
+       "coding"),
+    _a("previous-coding", "next_coding(-1)", "Previous coding (any code)",
+       "left_square_bracket", "coding"),
+    _a("next-same-code", "next_same_code(1)",
+       "Next coding of the highlighted code (tree, else under the cursor)",
+       "right_curly_bracket", "coding"),
+    _a("previous-same-code", "next_same_code(-1)",
+       "Previous coding of the highlighted code (tree, else under the cursor)",
+       "left_curly_bracket", "coding"),
+    _a("code-segments", "segments", "Segments of the highlighted code, across documents", "g",
+       "coding", show=True, label="Segments"),
     _a("accept-suggestion", "accept_suggestion", "Accept the suggestion under the cursor", "y",
        "coding"),
     _a("reject-suggestion", "reject_suggestion", "Reject the suggestion under the cursor", "X",
@@ -141,6 +154,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("code-colour", "colour_code", "Set the code's colour", "k", "codebook"),
     _a("code-describe", "describe_code", "Edit the code's description", "e", "codebook"),
     _a("code-filter", "filter_codes", "Filter the code tree", "f", "codebook"),
+    _a("codebook-segments", "segments", "Segments of the code, across documents", "g",
+       "codebook", show=True, label="Segments"),
     # ---- search screen
     _a("search-query", "focus_query", "Edit the query", "slash", "search", show=True, label="Query"),
     _a("search-code-all", "code_all", "Code every hit with a code", "A", "search", show=True, label="Code all hits"),
@@ -198,6 +213,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
        "R", "suggestions"),
     _a("suggestions-back", "back", "Back", "escape", "suggestions", show=True,
        label="Back"),
+    # ---- segments of a code (retrieval)
+    _a("segment-open", "open_segment", "Open the document at the segment", "enter", "segments",
+       show=True, label="Open"),
+    _a("segment-recode", "recode", "Recode the segment (your own)", "c", "segments", show=True,
+       label="Recode"),
+    _a("segment-uncode", "uncode", "Remove the coding (your own)", "x,delete", "segments",
+       show=True, label="Uncode"),
+    _a("segment-memo", "memo", "Memo on the segment's coding", "m", "segments", show=True,
+       label="Memo"),
+    _a("segment-filter", "filter", "Filter by coder and case attributes", "f", "segments",
+       show=True, label="Filter"),
+    _a("segments-back", "back", "Back", "escape", "segments", show=True, label="Back"),
 )
 
 BY_ID = {a.id: a for a in ACTIONS}
@@ -265,7 +292,10 @@ def effective_keys(action: ActionSpec, keymap: dict[str, str]) -> str:
 
 def display_keys(keys: str) -> str:
     """``"f1,question_mark"`` -> ``"f1 ?"`` for people."""
-    names = {"question_mark": "?", "slash": "/", "escape": "esc", "delete": "del"}
+    names = {"question_mark": "?", "slash": "/", "escape": "esc", "delete": "del",
+             "left_square_bracket": "[", "right_square_bracket": "]",
+             "left_curly_bracket": "{", "right_curly_bracket": "}", "plus": "+",
+             "minus": "-"}
     return " ".join(names.get(k, k) for k in keys.split(",") if k)
 
 

@@ -108,6 +108,14 @@ class CodebookScreen(WorkbenchScreen):
             self.notify("No code selected", severity="warning")
         return code
 
+    def action_segments(self) -> None:
+        from workbench.tui.screens.segments import SegmentsScreen
+
+        code = self._need_code()
+        if code is not None:
+            self.app.push_screen(SegmentsScreen(code))
+            self.call_after_refresh(self.wb.update_status)
+
     def action_filter_codes(self) -> None:
         self.query_one("#codebook-filter", Input).focus()
 

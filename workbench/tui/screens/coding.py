@@ -86,6 +86,7 @@ class CodingScreen(WorkbenchScreen):
         self._fill_tree()
         if self.initial_selection:
             self.view.select(*self.initial_selection)
+            self.call_after_refresh(self.view.reveal_selection)
         self.view.focus()
         self.update_side()
 
@@ -269,9 +270,72 @@ class CodingScreen(WorkbenchScreen):
         return coding_id
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        """Enter on a code applies it to the selection; without one, lists its segments."""
         code = event.node.data
-        if isinstance(code, Code):
+        if not isinstance(code, Code):
+            return
+        lo, hi = self.view.selection
+        if hi > lo:
             self.apply(code)
+        else:
+            self.open_segments(code)
+
+    # ------------------------------------------------------------ retrieval
+
+    def panel_code(self) -> Code | None:
+        """The code at hand: highlighted in the tree, else the innermost under the cursor."""
+        if self.code_tree.has_focus and self.code_tree.highlighted_code is not None:
+            return self.code_tree.highlighted_code
+        spans = self.view.spans_at()
+        if spans:
+            return self.codes_by_id.get(spans[-1].code_id)
+        code = self.codes_by_id.get(self.panel_code_id) if self.panel_code_id else None
+        return code or self.code_tree.highlighted_code
+
+    def open_segments(self, code: Code) -> None:
+        from workbench.tui.screens.segments import SegmentsScreen
+
+        self.app.push_screen(SegmentsScreen(code))
+        self.call_after_refresh(self.wb.update_status)
+
+    def action_segments(self) -> None:
+        code = self.panel_code()
+        if code is None:
+            self.notify("Highlight a code in the tree first", severity="warning")
+            return
+        self.open_segments(code)
+
+    def _jump(self, spans: list[Span], step: int, what: str) -> None:
+        """Select the next (``step`` 1) or previous (-1) of ``spans`` from the cursor."""
+        if not spans:
+            self.notify(f"No {what} in this document", severity="warning")
+            return
+        order = sorted(spans, key=lambda s: (s.start, s.end, s.id))
+        lo, hi = self.view.selection
+        here = (lo, hi)
+        if step > 0:
+            after = [s for s in order if (s.start, s.end) > here and s.start >= lo]
+            target = after[0] if after else order[0]
+        else:
+            before = [s for s in order if (s.start, s.end) < here and s.start <= lo]
+            target = before[-1] if before else order[-1]
+        self.view.select(target.start, target.end)
+        self.view.focus()
+        code = self.codes_by_id.get(target.code_id)
+        n = order.index(target) + 1
+        self.notify(f"{code.path if code else '?'} · {self.coder_names.get(target.coder_id, '?')}"
+                    f" · {n} of {len(order)}", timeout=2)
+
+    def action_next_coding(self, step: int) -> None:
+        self._jump(list(self.view.spans.values()), step, "coding")
+
+    def action_next_same_code(self, step: int) -> None:
+        code = self.panel_code()
+        if code is None:
+            self.notify("Highlight a code in the tree first", severity="warning")
+            return
+        self._jump([s for s in self.view.spans.values() if s.code_id == code.id], step,
+                   f"coding of {code.path}")
 
     def action_apply_code(self) -> None:
         def chosen(code: Code | None) -> None:

@@ -121,6 +121,7 @@ class TranscriptView(ScrollView, can_focus=True):
         #: coder id -> initials shown in the margin
         self.coder_labels: dict[int, str] = {}
         self._dragging = False
+        self._reveal_pending = False
 
     # ------------------------------------------------------------------ loading
 
@@ -309,6 +310,8 @@ class TranscriptView(ScrollView, can_focus=True):
         if self.lines is None or self.lines.width != max(self._text_width(), 8):
             self._relayout()
             self.scroll_to_cursor()
+        if self._reveal_pending:
+            self.call_after_refresh(self.reveal_selection)
 
     # ------------------------------------------------------------- rendering
 
@@ -629,6 +632,21 @@ class TranscriptView(ScrollView, can_focus=True):
         visible = [y for y in lines if top <= y < top + height]
         if visible:
             self.refresh_lines(min(visible), max(visible) - min(visible) + 1)
+
+    def reveal_selection(self) -> None:
+        """Scroll so the selection starts a third of the way down the view (opening a
+        document at a passage). Before the first layout, it happens right after it."""
+        height = self.scrollable_content_region.height
+        if self.lines is None or height <= 0 or self.virtual_size.height < len(self.lines):
+            self._reveal_pending = True
+            return
+        self._reveal_pending = False
+        lo, hi = self.selection
+        first = self.lines.line_of(lo)
+        last = self.lines.line_of(max(hi - 1, lo))
+        top = max(0, first - max(height // 3, 1)) if last - first < height else first
+        self.scroll_to(y=top, animate=False, immediate=True)
+        self.refresh()
 
     def scroll_to_cursor(self) -> None:
         if self.lines is None:
