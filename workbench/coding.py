@@ -44,6 +44,45 @@ def apply_code(
         })
 
 
+def apply_new_code(
+    project: Project,
+    document: str | int,
+    code_path: str,
+    start: int,
+    end: int,
+    *,
+    coder: str | None = None,
+) -> tuple[int, int]:
+    """Create the code ``code_path`` and code ``[start, end)`` with it, as one action: one
+    undo takes back both (in-vivo and quick codes). Returns (code id, coding id)."""
+    from workbench.codes import add_code
+
+    doc = project.document(document)
+    _check_span(project, doc.id, start, end)
+    coder = coder or project.default_coder()
+    coder_id = project.coder_id(coder)
+    path = "/".join(p.strip() for p in code_path.strip().strip("/").split("/"))
+    with project.action("apply", f"create {path} and apply it to {doc.name} "
+                                 f"[{start}, {end})", coder=coder) as act:
+        code = add_code(project, path, recorder=act)
+        coding_id = act.insert("codings", {
+            "guid": new_guid(), "document_id": doc.id, "code_id": code.id,
+            "coder_id": coder_id, "start": start, "end": end, "source": "manual",
+            "created_at": now(),
+        })
+    return code.id, coding_id
+
+
+def in_vivo_name(text: str, longest: int = 60) -> str:
+    """A code name from selected words: one line, no slash, no surrounding punctuation,
+    cut at a word to ``longest`` characters."""
+    name = " ".join(text.replace("/", " ").split()).strip(" .,;:!?¿¡\"'“”‘’()[]…-")
+    if len(name) > longest:
+        cut = name.rfind(" ", 0, longest)
+        name = name[: cut if cut > 0 else longest].rstrip(" .,;:")
+    return name
+
+
 def _coding_row(project: Project, coding_id: int) -> tuple:
     row = project.conn.execute(
         'SELECT id, document_id, code_id, coder_id, start, "end" FROM codings WHERE id = ?',

@@ -13,7 +13,7 @@ MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @migrations(name="0001_initial")
@@ -184,3 +184,31 @@ def m0002_codings_sweep_index(db: Database) -> None:
     db.execute(
         'CREATE INDEX codings_sweep ON codings(document_id, coder_id, start, "end", code_id)'
     )
+
+
+@migrations(name="0003_coder_state_word_counts")
+def m0003_coder_state_word_counts(db: Database) -> None:
+    """Each coder's pinned favourite codes (keys 1-9) and last cursor per document, and each
+    document's word count stored once (the documents screen read every text to count them).
+    """
+    db.executescript(
+        """
+        CREATE TABLE coder_favourites (
+            coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+            slot INTEGER NOT NULL CHECK (slot BETWEEN 1 AND 9),
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            PRIMARY KEY (coder_id, slot)
+        );
+        CREATE TABLE coder_positions (
+            coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            cursor INTEGER NOT NULL CHECK (cursor >= 0),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (coder_id, document_id)
+        );
+        ALTER TABLE documents ADD COLUMN words INTEGER;
+        """
+    )
+    rows = db.execute("SELECT id, text FROM documents").fetchall()
+    db.conn.executemany("UPDATE documents SET words = ? WHERE id = ?",
+                        [(len(text.split()), doc_id) for doc_id, text in rows])

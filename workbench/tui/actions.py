@@ -74,10 +74,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # ---- coding screen
     _a("apply-code", "apply_code", "Apply a code (search by name)", "a", "coding", show=True, label="Apply code"),
     *(
-        _a(f"apply-recent-{n}", f"apply_recent({n})", f"Apply recent code {n}", str(n), "coding",
-           palette=False)
+        _a(f"apply-recent-{n}", f"apply_recent({n})", f"Apply the code on key {n}", str(n),
+           "coding", palette=False)
         for n in range(1, 10)
     ),
+    _a("pin-favourite", "pin_favourite", "Pin the highlighted code to a key 1-9", "plus",
+       "coding"),
+    _a("in-vivo", "in_vivo", "In-vivo code: a new code named from the selected words", "v",
+       "coding", show=True, label="In vivo"),
     _a("remove-coding", "remove_coding", "Remove the coding under the cursor", "x,delete",
        "coding", show=True, label="Remove"),
     _a("change-code", "change_code", "Change the code of the coding under the cursor", "c",

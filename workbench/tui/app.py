@@ -1,7 +1,8 @@
 """The workbench app: screens over one open project, the current coder and blind mode.
 
 The app owns the ``Project`` connection and the session state every screen shares: who is
-coding, whether other coders' work is hidden, and the recently used codes behind keys 1-9.
+coding, whether other coders' work is hidden, and the coder's favourite codes behind keys 1-9
+(kept in the project per coder, so a key means the same code tomorrow).
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from workbench.tui.actions import bindings, load_keymap
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.documents import DocumentsScreen
-
-RECENT = 9
 
 
 class WorkbenchApp(App[None]):
@@ -40,12 +39,14 @@ class WorkbenchApp(App[None]):
         self.coder = (coder or project.default_coder()).strip()
         self.coder_id = project.coder_id(self.coder)
         self.blind = False
-        self.recent: list[int] = []
+        #: key 1-9 -> code id, the current coder's favourites (``workbench.coderstate``)
+        self.favourites: dict[int, int] = {}
         self.keymap_overrides = dict(keymap or {})
 
     def on_mount(self) -> None:
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
+        self.load_favourites()
         self.push_screen(DocumentsScreen())
         self.update_status()
 
@@ -59,12 +60,26 @@ class WorkbenchApp(App[None]):
         self.sub_title = f"{Path(str(self.project.path)).name} · coder: {self.coder}{blind}" + (
             f" · {where}" if where else "")
 
+    def load_favourites(self) -> None:
+        from workbench.coderstate import favourites
+
+        self.favourites = favourites(self.project, self.coder)
+
     def remember(self, code_id: int) -> None:
-        """Put a code first in the recent list behind keys 1-9."""
-        if code_id in self.recent:
-            self.recent.remove(code_id)
-        self.recent.insert(0, code_id)
-        del self.recent[RECENT:]
+        """A code was applied: give it the first free key 1-9 if it has none (keys that are
+        taken keep their code)."""
+        from workbench.coderstate import pin_if_free
+
+        if code_id not in self.favourites.values() and len(self.favourites) < 9:
+            pin_if_free(self.project, self.coder, code_id)
+            self.load_favourites()
+
+    def pin(self, slot: int, code_id: int | None) -> None:
+        """Put a code on key ``slot`` for the current coder (None clears the key)."""
+        from workbench.coderstate import pin
+
+        pin(self.project, self.coder, slot, code_id)
+        self.load_favourites()
 
     def set_coder(self, name: str) -> None:
         name = name.strip()
@@ -73,6 +88,7 @@ class WorkbenchApp(App[None]):
         self.coder_id = self.project.coder_id(name)
         self.coder = name
         self.project.set_setting("coder", name)
+        self.load_favourites()
         self.data_changed()
         self.notify(f"Coding as {name}")
 

@@ -20,7 +20,13 @@ from workbench.search import find_in_text
 from workbench.tui.actions import bindings
 from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.screens.modals import ChoiceModal, CodePickerModal, MemoModal, PromptModal
+from workbench.tui.screens.modals import (
+    NEW_CODE_ID,
+    ChoiceModal,
+    CodePickerModal,
+    MemoModal,
+    PromptModal,
+)
 from workbench.tui.stripes import coder_initials
 from workbench.tui.widgets.codepanel import CodePanel
 from workbench.tui.widgets.codetree import CodeTree
@@ -48,6 +54,7 @@ class CodingScreen(WorkbenchScreen):
         self.find_text = ""
         #: the code the panel describes: highlighted in the tree, or under the cursor
         self.panel_code_id: int | None = None
+        self.last_cursor = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,8 +94,31 @@ class CodingScreen(WorkbenchScreen):
         if self.initial_selection:
             self.view.select(*self.initial_selection)
             self.call_after_refresh(self.view.reveal_selection)
+        else:
+            from workbench.coderstate import last_position
+
+            cursor = last_position(self.project, self.wb.coder, self.document_id)
+            if cursor:
+                self.view.select(min(cursor, len(text)), min(cursor, len(text)))
+                self.call_after_refresh(self.view.reveal_selection)
         self.view.focus()
         self.update_side()
+
+    def save_position(self) -> None:
+        """Remember the cursor for this coder and document (restored when it reopens)."""
+        from workbench.coderstate import save_position
+
+        if hasattr(self, "document"):
+            try:
+                save_position(self.project, self.wb.coder, self.document_id, self.last_cursor)
+            except WorkbenchError:
+                pass  # a preference: never in the way of leaving the screen
+
+    def on_screen_suspend(self) -> None:
+        self.save_position()
+
+    def on_unmount(self) -> None:
+        self.save_position()
 
     def on_resize(self, event) -> None:
         """The side column takes a share of the window: narrow terminals keep the text wide,
@@ -195,8 +225,10 @@ class CodingScreen(WorkbenchScreen):
         self.update_panel()
 
     def _recent_text(self) -> Text:
-        text = Text("Recent  ", style="bold")
-        for n, code_id in enumerate(self.wb.recent[:9], start=1):
+        """Keys 1-9: the coder's favourite codes (+ pins the code at hand)."""
+        text = Text("Keys  ", style="bold")
+        shown = 0
+        for n, code_id in sorted(self.wb.favourites.items()):
             code = self.codes_by_id.get(code_id)
             if code is None:
                 continue
@@ -204,8 +236,9 @@ class CodingScreen(WorkbenchScreen):
             text.append(" ")
             text.append(code.name, style=self.colours.get(code.id, ""))
             text.append("  ")
-        if len(text) == 8:
-            text.append("(codes you apply appear here)", style="dim")
+            shown += 1
+        if not shown:
+            text.append("(codes you apply get keys 1-9; + pins one)", style="dim")
         return text
 
     def _details_text(self) -> Text:
@@ -238,6 +271,7 @@ class CodingScreen(WorkbenchScreen):
         return text
 
     def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
+        self.last_cursor = self.view.cursor
         self.query_one("#details", Static).update(self._details_text())
         spans = self.view.spans_at()
         if spans and spans[-1].code_id != self.panel_code_id:
@@ -337,19 +371,117 @@ class CodingScreen(WorkbenchScreen):
         self._jump([s for s in self.view.spans.values() if s.code_id == code.id], step,
                    f"coding of {code.path}")
 
+    def _need_selection(self) -> bool:
+        lo, hi = self.view.selection
+        if hi <= lo:
+            self.notify("Select some text first (s: sentence, t: turn, shift+arrows)",
+                        severity="warning")
+            return False
+        return True
+
+    def new_code_group(self) -> str:
+        """Where new codes go: the highlighted tree code's group (itself when top-level)."""
+        code = self.code_tree.highlighted_code
+        if code is None:
+            return ""
+        if code.parent_id is None:
+            return code.path
+        return code.path.rsplit("/", 1)[0]
+
     def action_apply_code(self) -> None:
+        if not self._need_selection():
+            return
+
         def chosen(code: Code | None) -> None:
-            if code is not None:
+            if code is None:
+                return
+            if code.id == NEW_CODE_ID:
+                self.create_and_apply(code.path)
+            else:
                 self.apply(code)
 
-        self.app.push_screen(CodePickerModal(self.codes, "Apply code"), chosen)
+        group = self.new_code_group()
+        title = f"Apply code (a new name is created under {group or 'the top level'})"
+        self.app.push_screen(CodePickerModal(self.codes, title, new_under=group), chosen)
+
+    def create_and_apply(self, path: str, *, confirm: bool = True) -> None:
+        """Create the code ``path`` and apply it to the selection (one undo step), after the
+        coder confirms (or edits) the path."""
+        lo, hi = self.view.selection
+
+        def confirmed(value: str | None) -> None:
+            value = (value or "").strip().strip("/")
+            if not value:
+                return
+            existing = next((c for c in self.codes if c.path == value), None)
+            if existing is not None:
+                self.view.select(lo, hi)
+                self.apply(existing)
+                return
+            try:
+                code_id, _ = core.apply_new_code(self.project, self.document_id, value, lo, hi,
+                                                 coder=self.wb.coder)
+            except WorkbenchError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.wb.remember(code_id)
+            self.refresh_data()
+            self.view.select(lo, hi)
+            self.notify(f"Created {value} and applied it (one undo takes both back)")
+
+        if confirm:
+            self.app.push_screen(PromptModal("New code (Enter creates and applies it, Esc "
+                                             "cancels)", path), confirmed)
+        else:
+            confirmed(path)
+
+    def action_in_vivo(self) -> None:
+        """A new code named with the selected words, under the highlighted group."""
+        if not self._need_selection():
+            return
+        lo, hi = self.view.selection
+        name = core.in_vivo_name(self.view.text[lo:hi])
+        if not name:
+            self.notify("The selection has no words to name a code with", severity="warning")
+            return
+        group = self.new_code_group()
+        self.create_and_apply(f"{group}/{name}" if group else name)
 
     def action_apply_recent(self, n: int) -> None:
-        recent = self.wb.recent
-        if n > len(recent) or recent[n - 1] not in self.codes_by_id:
-            self.notify(f"No recent code {n} yet", severity="warning")
+        code_id = self.wb.favourites.get(n)
+        if code_id not in self.codes_by_id:
+            self.notify(f"No code on key {n} yet: + pins the highlighted code",
+                        severity="warning")
             return
-        self.apply(self.codes_by_id[recent[n - 1]])
+        self.apply(self.codes_by_id[code_id])
+
+    def action_pin_favourite(self) -> None:
+        """Pin the code at hand to a key 1-9 (or take it off its key)."""
+        code = self.panel_code()
+        if code is None:
+            self.notify("Highlight a code in the tree first", severity="warning")
+            return
+        slots = list(range(1, 10))
+        labels = []
+        for n in slots:
+            held = self.codes_by_id.get(self.wb.favourites.get(n, -1))
+            labels.append(f"{n}  {held.path if held else '(free)'}")
+        pinned = [n for n, c in self.wb.favourites.items() if c == code.id]
+        if pinned:
+            labels.append(f"Take {code.name} off key {pinned[0]}")
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            if index < len(slots):
+                self.wb.pin(slots[index], code.id)
+                self.notify(f"Key {slots[index]}: {code.path}", timeout=2)
+            else:
+                self.wb.pin(pinned[0], None)
+                self.notify(f"Key {pinned[0]} is free", timeout=2)
+            self.update_side()
+
+        self.app.push_screen(ChoiceModal(f"Pin {code.path} to key", labels), chosen)
 
     # ---------------------------------------------------- editing codings
 
