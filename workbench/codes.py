@@ -226,9 +226,15 @@ def delete_code(project: Project, path: str, *, force: bool = False) -> int:
     return len(coding_ids)
 
 
-def coding_counts(project: Project) -> dict[int, int]:
-    """Codings per code id (not counting subcodes)."""
-    return dict(project.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+def coding_counts(project: Project, coder_id: int | None = None) -> dict[int, int]:
+    """Codings per code id (not counting subcodes); one coder's only when ``coder_id`` is set
+    (blind coding shows a coder nothing of the others' work)."""
+    if coder_id is None:
+        return dict(project.conn.execute(
+            "SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+    return dict(project.conn.execute(
+        "SELECT code_id, count(*) FROM codings WHERE coder_id = ? GROUP BY code_id",
+        (coder_id,)))
 
 
 def code_usage(project: Project, code_id: int, coder_id: int | None = None) -> tuple[int, int]:

@@ -93,10 +93,31 @@ def _coding_row(project: Project, coding_id: int) -> tuple:
     return row
 
 
+def describe_coding(project: Project, coding_id: int) -> str:
+    """``Group/Code in DOC [start, end)``: how undo messages name a coding (not by its id)."""
+    row = _coding_row(project, coding_id)
+    code = project.code_by_id(row[2])
+    return f"{code.path} in {project.document(row[1]).name} [{row[4]}, {row[5]})"
+
+
+def _describe_target(project: Project, target_type: str, target_id: int | None) -> str:
+    """What a memo is attached to, in words."""
+    try:
+        if target_type == "document" and target_id is not None:
+            return project.document(target_id).name
+        if target_type == "code" and target_id is not None:
+            return project.code_by_id(target_id).path
+        if target_type == "coding" and target_id is not None:
+            return describe_coding(project, target_id)
+    except WorkbenchError:
+        pass
+    return "the project" if target_type == "project" else f"{target_type} {target_id or ''}"
+
+
 def remove_coding(project: Project, coding_id: int) -> None:
     """Delete one coding and the memos attached to it."""
-    _coding_row(project, coding_id)
-    with project.action("remove", f"remove coding {coding_id}") as act:
+    what = describe_coding(project, coding_id)
+    with project.action("remove", f"remove {what}") as act:
         for memo in project.memos("coding", coding_id):
             act.delete("memos", memo.id)
         act.delete("codings", coding_id)
@@ -130,16 +151,17 @@ def remove_codings(
 
 
 def change_code(project: Project, coding_id: int, code_path: str) -> None:
-    _coding_row(project, coding_id)
+    what = describe_coding(project, coding_id)
     code = project.code(code_path)
-    with project.action("recode", f"change coding {coding_id} to {code.path}") as act:
+    with project.action("recode", f"change {what} to {code.path}") as act:
         act.update("codings", coding_id, code_id=code.id)
 
 
 def resize_coding(project: Project, coding_id: int, start: int, end: int) -> None:
     row = _coding_row(project, coding_id)
     _check_span(project, row[1], start, end)
-    with project.action("resize", f"resize coding {coding_id} to [{start}, {end})") as act:
+    what = describe_coding(project, coding_id)
+    with project.action("resize", f"resize {what} to [{start}, {end})") as act:
         act.update("codings", coding_id, start=start, end=end)
 
 
@@ -151,7 +173,7 @@ def add_memo(
     if target_type not in ("project", "document", "code", "coding"):
         raise WorkbenchError(f"memos attach to project, document, code or coding, not {target_type!r}")
     coder_id = project.coder_id(coder) if coder else None
-    with project.action("memo", f"memo on {target_type} {target_id or ''}".strip(),
+    with project.action("memo", f"memo on {_describe_target(project, target_type, target_id)}",
                         coder=coder) as act:
         stamp = now()
         return act.insert("memos", {
@@ -161,13 +183,21 @@ def add_memo(
         })
 
 
+def _memo_target(project: Project, memo_id: int) -> str:
+    row = project.conn.execute("SELECT target_type, target_id FROM memos WHERE id = ?",
+                               (memo_id,)).fetchone()
+    if row is None:
+        raise ProjectError(f"no memo with id {memo_id}")
+    return _describe_target(project, row[0], row[1])
+
+
 def edit_memo(project: Project, memo_id: int, text: str) -> None:
-    with project.action("memo", f"edit memo {memo_id}") as act:
+    with project.action("memo", f"edit the memo on {_memo_target(project, memo_id)}") as act:
         act.update("memos", memo_id, text=text, updated_at=now())
 
 
 def delete_memo(project: Project, memo_id: int) -> None:
-    with project.action("memo", f"delete memo {memo_id}") as act:
+    with project.action("memo", f"delete the memo on {_memo_target(project, memo_id)}") as act:
         act.delete("memos", memo_id)
 
 

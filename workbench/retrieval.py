@@ -54,22 +54,42 @@ def segments(
     paths = {c.id: c.path for c in project.codes()}
     rows = sorted(chosen.rows, key=lambda r: (names.get(r[0], ""), r[2], r[3], r[1]))
     out: list[Segment] = []
-    speakers: dict[int, tuple[list[int], list[tuple[int, str | None]]]] = {}
+    reader = ContextReader(project, context)
     for doc_id, coder_id, start, end, code_id, coding_id in rows:
-        text = project.text(doc_id)
-        if doc_id not in speakers:
-            turns = project.turns(doc_id)
-            speakers[doc_id] = ([t.start for t in turns], [(t.end, t.speaker) for t in turns])
-        starts, ends = speakers[doc_id]
-        i = bisect_right(starts, start) - 1
-        speaker = ends[i][1] if i >= 0 and start < ends[i][0] else None
+        speaker, before, text, after = reader.around(doc_id, start, end)
         out.append(Segment(
             coding_id, doc_id, names.get(doc_id, str(doc_id)), code_id, paths.get(code_id, ""),
-            coder_id, coder_names.get(coder_id, "?"), start, end, speaker,
-            _clip_left(text, max(0, start - context), start), text[start:end],
-            _clip_right(text, end, min(len(text), end + context)),
+            coder_id, coder_names.get(coder_id, "?"), start, end, speaker, before, text, after,
         ))
     return out
+
+
+class ContextReader:
+    """Speaker and surrounding words of passages, reading each document's text and turns once
+    (retrieved segments, search hits)."""
+
+    def __init__(self, project: Project, context: int = CONTEXT) -> None:
+        self.project = project
+        self.context = context
+        self._turns: dict[int, tuple[list[int], list[tuple[int, str | None]]]] = {}
+
+    def speaker(self, document_id: int, offset: int) -> str | None:
+        """The speaker of the turn holding ``offset`` (None outside every turn)."""
+        if document_id not in self._turns:
+            turns = self.project.turns(document_id)
+            self._turns[document_id] = ([t.start for t in turns],
+                                        [(t.end, t.speaker) for t in turns])
+        starts, ends = self._turns[document_id]
+        i = bisect_right(starts, offset) - 1
+        return ends[i][1] if i >= 0 and offset < ends[i][0] else None
+
+    def around(self, document_id: int, start: int, end: int
+               ) -> tuple[str | None, str, str, str]:
+        """(speaker, words before, the passage, words after)."""
+        text = self.project.text(document_id)
+        return (self.speaker(document_id, start),
+                _clip_left(text, max(0, start - self.context), start), text[start:end],
+                _clip_right(text, end, min(len(text), end + self.context)))
 
 
 def _clip_left(text: str, lo: int, hi: int) -> str:

@@ -188,8 +188,9 @@ def m0002_codings_sweep_index(db: Database) -> None:
 
 @migrations(name="0003_coder_state_word_counts")
 def m0003_coder_state_word_counts(db: Database) -> None:
-    """Each coder's pinned favourite codes (keys 1-9) and last cursor per document, and each
-    document's word count stored once (the documents screen read every text to count them).
+    """Each coder's pinned favourite codes (keys 1-9) and last cursor per document, each
+    document's word count stored once (the documents screen read every text to count them),
+    and the reconciliation decisions taken.
     """
     db.executescript(
         """
@@ -207,6 +208,21 @@ def m0003_coder_state_word_counts(db: Database) -> None:
             PRIMARY KEY (coder_id, document_id)
         );
         ALTER TABLE documents ADD COLUMN words INTEGER;
+        -- The team's decision on each disagreement walked (keep a, b, both or none), so
+        -- "decided: none" differs from "not decided yet" and the walk can resume.
+        CREATE TABLE reconcile_decisions (
+            id INTEGER PRIMARY KEY,
+            consensus TEXT NOT NULL,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            unit TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            choice TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX reconcile_decisions_item
+            ON reconcile_decisions(consensus, document_id, unit, start, "end", code);
         """
     )
     rows = db.execute("SELECT id, text FROM documents").fetchall()

@@ -162,7 +162,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
        "codebook", show=True, label="Segments"),
     # ---- search screen
     _a("search-query", "focus_query", "Edit the query", "slash", "search", show=True, label="Query"),
-    _a("search-code-all", "code_all", "Code every hit with a code", "A", "search", show=True, label="Code all hits"),
+    _a("search-mark", "toggle_mark", "Mark / unmark the hit (A codes the marked ones)", "space",
+       "search", show=True, label="Mark"),
+    _a("search-code-all", "code_all", "Code the marked hits (every hit when none is marked)",
+       "A", "search", show=True, label="Code hits"),
     # ---- co-occurrence screen
     _a("cooccur-filters", "filters", "Filters: mode, unit, distance, coder, depth, where", "f",
        "cooccurrence", show=True, label="Filters"),

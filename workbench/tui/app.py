@@ -43,6 +43,13 @@ class WorkbenchApp(App[None]):
         self.favourites: dict[int, int] = {}
         self.keymap_overrides = dict(keymap or {})
 
+    def get_system_commands(self, screen):
+        """Textual's own palette entries, less its Quit: the registry's quit (with its key)
+        is the one the palette lists, so Quit appears once."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
+
     def on_mount(self) -> None:
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)

@@ -57,7 +57,8 @@ class CodebookScreen(WorkbenchScreen):
 
     def refresh_data(self) -> None:
         self.codes = self.project.codes()
-        self.counts = core.coding_counts(self.project)
+        self.counts = core.coding_counts(self.project,
+                                         self.wb.coder_id if self.wb.blind else None)
         self.colours = code_colours(self.codes)
         self.code_tree.populate(self.codes, self.counts, self.colours)
         self.show_details()
@@ -120,15 +121,24 @@ class CodebookScreen(WorkbenchScreen):
         self.query_one("#codebook-filter", Input).focus()
 
     def action_add_code(self) -> None:
+        """Ask for the new code. A name alone goes under the highlighted code; a path with
+        ``/`` is taken as it is from the top (a leading ``/`` makes a top-level code).
+        Nothing is pre-filled: a pre-filled path turned a typed "Participation/Youth
+        councils" into a grandchild of the highlighted code."""
         code = self.code
-        prefix = f"{code.path}/" if code else ""
+        under = code.path if code else ""
 
-        def added(path: str | None) -> None:
-            if path and path.strip().strip("/"):
-                self._run(lambda: core.add_code(self.project, path), f"Added {path}",
-                          select=path.strip().strip("/"))
+        def added(value: str | None) -> None:
+            value = (value or "").strip()
+            if not value.strip("/"):
+                return
+            path = value.strip("/") if "/" in value or not under else f"{under}/{value}"
+            self._run(lambda: core.add_code(self.project, path), f"Added {path}", select=path)
 
-        self.app.push_screen(PromptModal("New code (path: Group/Name)", prefix), added)
+        where = f"a name alone goes under {under}; " if under else ""
+        self.app.push_screen(PromptModal(
+            "New code", placeholder=f"{where}Group/Name is a full path; /Name is top level"),
+            added)
 
     def action_rename_code(self) -> None:
         code = self._need_code()
