@@ -8,11 +8,12 @@ coder columns.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench import coding as core
-from workbench.progress import DocumentProgress, document_progress
+from workbench.progress import DocumentProgress, ProgressCache
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
 
@@ -33,6 +34,7 @@ class DocumentsScreen(WorkbenchScreen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[DocumentProgress] = []
+        self.progress = ProgressCache()
         self.columns: list[str] = []
         self.cells: dict[str, list[str]] = {}
 
@@ -43,8 +45,10 @@ class DocumentsScreen(WorkbenchScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_data()
+        # the list first; the share of text coded (the costly part) right after it
+        self.refresh_data(defer=True)
         self.query_one(DataTable).focus()
+        self.call_after_refresh(self.refresh_data)
 
     def on_resize(self, event) -> None:
         if self.rows and self._layout()[0] != self.columns:
@@ -81,14 +85,15 @@ class DocumentsScreen(WorkbenchScreen):
                 cells.append("·")
                 continue
             mark = " ✓" if progress.done else ""
-            cells.append(f"{progress.codings} ({row.share(coder):.0%}){mark}")
+            share = row.share(coder)
+            cells.append(f"{progress.codings} ({'…' if share is None else f'{share:.0%}'}){mark}")
         return cells
 
-    def refresh_data(self) -> None:
+    def refresh_data(self, defer: bool = False) -> None:
         table = self.query_one(DataTable)
         row_before = table.cursor_row
         coders = [self.wb.coder] if self.wb.blind else None
-        self.rows = document_progress(self.project, coders)
+        self.rows = self.progress.rows(self.project, coders, defer=defer)
         keys, attributes, coders_shown = self._layout()
         cells = {str(r.document_id): self._cells(r, attributes, coders_shown)
                  for r in self.rows}
@@ -98,14 +103,15 @@ class DocumentsScreen(WorkbenchScreen):
                 old = self.cells[row_key]
                 for column, value, before in zip(keys, values, old, strict=True):
                     if value != before:
-                        table.update_cell(row_key, column, value)
+                        table.update_cell(row_key, column, Text(value))
         else:
             table.clear(columns=True)
             labels = ["Document", "Case", *attributes, "Words", *coders_shown]
             for key, label in zip(keys, labels, strict=True):
                 table.add_column(label, key=key)
+            # rich Text cells: no markup parsing (a name with [brackets] stays as it is)
             for row_key, values in cells.items():
-                table.add_row(*values, key=row_key)
+                table.add_row(*(Text(v) for v in values), key=row_key)
             if self.rows:
                 table.move_cursor(row=min(max(row_before, 0), len(self.rows) - 1))
         self.columns, self.cells = keys, cells
