@@ -127,6 +127,10 @@ class CodingScreen(WorkbenchScreen):
         side = 40 if 110 <= width < 180 else max(26, min(width // 3, 40)) if width < 110 \
             else min(width // 5, 56)
         self.query_one("#side").styles.width = side
+        # short terminals: the tree keeps most of the column
+        height = event.size.height
+        self.query_one("#details").styles.height = 10 if height >= 36 else 5
+        self.query_one(CodePanel).styles.max_height = 18 if height >= 36 else max(3, height // 5)
 
     def _load_codes(self) -> None:
         self.codes = self.project.codes()

@@ -16,6 +16,7 @@ from workbench import coding as core
 from workbench.progress import DocumentProgress, ProgressCache
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.widgets.paging import PagedRows
 
 MAX_ATTRIBUTES = 3
 
@@ -37,6 +38,7 @@ class DocumentsScreen(WorkbenchScreen):
         self.progress = ProgressCache()
         self.columns: list[str] = []
         self.cells: dict[str, list[str]] = {}
+        self.paging: PagedRows | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,23 +99,30 @@ class DocumentsScreen(WorkbenchScreen):
         keys, attributes, coders_shown = self._layout()
         cells = {str(r.document_id): self._cells(r, attributes, coders_shown)
                  for r in self.rows}
-        if keys == self.columns and list(cells) == list(self.cells):
-            # same columns and documents: redraw only the cells that changed
-            for row_key, values in cells.items():
+        if self.paging is not None and keys == self.columns and list(cells) == list(self.cells):
+            # same columns and documents: redraw only the cells that changed; rows not in
+            # the table yet go in with their new values
+            loaded = self.paging.loaded
+            for row_key, values in list(cells.items())[:loaded]:
                 old = self.cells[row_key]
                 for column, value, before in zip(keys, values, old, strict=True):
                     if value != before:
                         table.update_cell(row_key, column, Text(value))
+            self.paging.rows = [(k, [Text(v) for v in values]) for k, values in cells.items()]
         else:
+            if self.paging is not None:
+                self.paging.cancel()
             table.clear(columns=True)
             labels = ["Document", "Case", *attributes, "Words", *coders_shown]
             for key, label in zip(keys, labels, strict=True):
                 table.add_column(label, key=key)
-            # rich Text cells: no markup parsing (a name with [brackets] stays as it is)
-            for row_key, values in cells.items():
-                table.add_row(*(Text(v) for v in values), key=row_key)
+            # rich Text cells: no markup parsing (a name with [brackets] stays as it is);
+            # the rows go in by pages, the first at once
+            self.paging = PagedRows(table, [(k, [Text(v) for v in values])
+                                            for k, values in cells.items()])
+            self.paging.start(at_least=row_before + 1)
             if self.rows:
-                table.move_cursor(row=min(max(row_before, 0), len(self.rows) - 1))
+                table.move_cursor(row=min(max(row_before, 0), self.paging.loaded - 1))
         self.columns, self.cells = keys, cells
         hint = self.query_one("#documents-hint", Static)
         if self.rows:

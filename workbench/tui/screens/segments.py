@@ -21,11 +21,10 @@ from workbench.retrieval import Segment, segments
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import CodePickerModal, MemoModal, PromptModal
+from workbench.tui.widgets.paging import PagedRows
 
 #: characters of the segment itself shown in a row (the rest is elided)
 SHOWN = 90
-#: rows added to the table at a time
-PAGE = 200
 
 
 def passage_cell(segment: Segment, shown: int = SHOWN) -> Text:
@@ -52,7 +51,7 @@ class SegmentsScreen(WorkbenchScreen):
         self.coders = list(coders or [])
         self.where = list(where or [])
         self.items: list[Segment] = []
-        self.loaded = 0
+        self.paging: PagedRows | None = None
         self.memos: dict[int, tuple[int, str]] = {}
 
     def compose(self) -> ComposeResult:
@@ -89,28 +88,18 @@ class SegmentsScreen(WorkbenchScreen):
         ids = {s.coding_id for s in self.items}
         self.memos = {m.target_id: (m.id, m.text) for m in self.project.memos("coding")
                       if m.target_id in ids}
+        if self.paging is not None:
+            self.paging.cancel()
         table.clear()
-        self.loaded = 0
-        self.load_more(max(PAGE, row_before + 1))
+        self.paging = PagedRows(table, [
+            (None, (s.document, s.speaker or "", s.coder,
+                    "✎" if s.coding_id in self.memos else "", passage_cell(s)))
+            for s in self.items])
+        self.paging.start(at_least=row_before + 1)
         if self.items:
-            table.move_cursor(row=min(max(row_before, 0), self.loaded - 1))
+            table.move_cursor(row=min(max(row_before, 0), self.paging.loaded - 1))
         self._note(error)
         self.wb.update_status()
-
-    def load_more(self, count: int = 0) -> None:
-        """Add the next rows to the table: a table measures every cell it holds, so 5,000
-        segments go in by pages as the cursor nears the end of those shown."""
-        upto = min(len(self.items), self.loaded + (count or PAGE))
-        self.query_one(DataTable).add_rows(
-            (s.document, s.speaker or "", s.coder, "✎" if s.coding_id in self.memos else "",
-             passage_cell(s))
-            for s in self.items[self.loaded:upto]
-        )
-        self.loaded = upto
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= self.loaded - 20 and self.loaded < len(self.items):
-            self.load_more()
 
     def _note(self, error: str = "") -> None:
         note = Text()
