@@ -73,3 +73,35 @@ def test_documents_screen_updates_cells_and_keeps_coders_at_80_columns(
                 assert str(table.get_row("1")[-1]).startswith("1 (")
 
     asyncio.run(main())
+
+
+def test_paged_rows_show_the_first_page_at_once_and_the_rest_after() -> None:
+    from textual.app import App, ComposeResult
+
+    from workbench.tui.widgets.paging import FIRST, PagedRows
+
+    class Table(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+    async def main() -> None:
+        app = Table()
+        async with app.run_test() as pilot:
+            table = app.query_one(DataTable)
+            table.add_columns("n")
+            done: list[bool] = []
+            paged = PagedRows(table, [(str(i), [str(i)]) for i in range(700)],
+                              on_done=lambda: done.append(True))
+            paged.start()
+            assert table.row_count == FIRST < 700
+            # later pages come in with the values they have when their turn comes
+            paged.rows = [*paged.rows[:FIRST], *((str(i), ["new"]) for i in range(FIRST, 700))]
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if done:
+                    break
+            assert done and table.row_count == 700
+            assert str(table.get_row(str(699))[0]) == "new"
+            assert str(table.get_row("0")[0]) == "0"
+
+    asyncio.run(main())

@@ -108,7 +108,10 @@ class DocumentsScreen(WorkbenchScreen):
                 for column, value, before in zip(keys, values, old, strict=True):
                     if value != before:
                         table.update_cell(row_key, column, Text(value))
-            self.paging.rows = [(k, [Text(v) for v in values]) for k, values in cells.items()]
+            if not self.paging.done:
+                pending = list(cells.items())[loaded:]
+                self.paging.rows = [*self.paging.rows[:loaded],
+                                    *((k, [Text(v) for v in values]) for k, values in pending)]
         else:
             if self.paging is not None:
                 self.paging.cancel()
