@@ -73,7 +73,7 @@ def assign_lanes(extents: Iterable[tuple[int, int, int]]) -> dict[int, int]:
 def short_name(name: str, width: int) -> str:
     """``name`` in at most ``width`` characters, cut at words rather than mid-word.
 
-    "Transfer of powers" -> "Transfer powers" -> "Transf powers" -> "Tra pow" -> "TP".
+    "Transfer of powers" -> "Transfer powers" -> "Transfer pow" -> "Tra pow" -> "TP".
     """
     name = " ".join(name.split())
     if width <= 0:
@@ -85,11 +85,16 @@ def short_name(name: str, width: int) -> str:
         return " ".join(words)
     if len(words) == 1:
         return words[0][: width - 1] + "…" if width > 1 else words[0][:1]
-    # shorten every word to the same length until the name fits; initials at the least
+    # every word keeps its first three letters; the room left goes to the first words
     room = width - (len(words) - 1)
-    for size in range(max(len(w) for w in words), 2, -1):
-        if sum(min(len(w), size) for w in words) <= room:
-            return " ".join(w[:size] for w in words)
+    sizes = [min(len(w), 3) for w in words]
+    if sum(sizes) <= room:
+        spare = room - sum(sizes)
+        for i, word in enumerate(words):
+            more = min(len(word) - sizes[i], spare)
+            sizes[i] += more
+            spare -= more
+        return " ".join(w[:n] for w, n in zip(words, sizes, strict=True))
     initials = "".join(w[0].upper() for w in words)
     return initials[:width]
 

@@ -484,7 +484,9 @@ class TranscriptView(ScrollView, can_focus=True):
             colour = style + self._margin_style(span.code_id)
             segments.append(Segment(glyph, colour))
             if lane_width > 1:
-                label = self._label(span, lane_width - 1) if first else ""
+                # a space before the next lane's bar, when the lane has room for it
+                room = lane_width - 2 if lane_width > 4 else lane_width - 1
+                label = self._label(span, room) if first else ""
                 segments.append(Segment(label.ljust(lane_width - 1), colour))
         if overflow:
             more = f"+{hidden}" if hidden else ""
