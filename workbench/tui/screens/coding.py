@@ -55,6 +55,7 @@ class CodingScreen(WorkbenchScreen):
         #: the code the panel describes: highlighted in the tree, or under the cursor
         self.panel_code_id: int | None = None
         self.last_cursor = 0
+        self._saved_cursor = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -108,9 +109,10 @@ class CodingScreen(WorkbenchScreen):
         """Remember the cursor for this coder and document (restored when it reopens)."""
         from workbench.coderstate import save_position
 
-        if hasattr(self, "document"):
+        if hasattr(self, "document") and self.last_cursor != self._saved_cursor:
             try:
                 save_position(self.project, self.wb.coder, self.document_id, self.last_cursor)
+                self._saved_cursor = self.last_cursor
             except WorkbenchError:
                 pass  # a preference: never in the way of leaving the screen
 
