@@ -31,7 +31,7 @@ async def still(pilot, *, clear_notes: bool = False) -> None:
     # (Textual is pinned exactly, so this private flag is stable)
     for _ in range(40):
         tables = list(pilot.app.screen.query(DataTable))
-        if not any(t._require_update_dimensions for t in tables):
+        if not any(t._require_update_dimensions or t._updated_cells for t in tables):
             break
         await pilot.pause(0.05)
     await pilot.pause()

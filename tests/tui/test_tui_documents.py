@@ -61,6 +61,9 @@ def test_documents_screen_updates_cells_and_keeps_coders_at_80_columns(
                 row = table.get_row("1")
                 assert str(row[-2]).startswith("1 (")
                 assert "…" not in str(row[-2])  # coverage filled in after the list
+                # and the column grew to show it whole
+                james = next(c for c in table.columns.values() if str(c.label) == "james")
+                assert james.get_render_width(table) - 2 >= len(str(row[-2]))
                 await open_document(app, pilot, "DRS01")
                 app.screen.view.select(0, 11)
                 await pilot.press("1")  # no key yet: nothing happens

@@ -19,6 +19,8 @@ from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.paging import PagedRows
 
 MAX_ATTRIBUTES = 3
+#: room for "1234 (100%) ✓"
+CODER_WIDTH = 13
 
 
 def attribute_room(width: int) -> int:
@@ -118,7 +120,10 @@ class DocumentsScreen(WorkbenchScreen):
             table.clear(columns=True)
             labels = ["Document", "Case", *attributes, "Words", *coders_shown]
             for key, label in zip(keys, labels, strict=True):
-                table.add_column(label, key=key)
+                # coder columns get a fixed width: their cells change after the list is
+                # drawn (the shares follow it) and an auto width would not follow them
+                width = max(len(label), CODER_WIDTH) if key.startswith("coder:") else None
+                table.add_column(label, key=key, width=width)
             # rich Text cells: no markup parsing (a name with [brackets] stays as it is);
             # the rows go in by pages, the first at once
             self.paging = PagedRows(table, [(k, [Text(v) for v in values])

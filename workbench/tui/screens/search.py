@@ -23,12 +23,12 @@ CONTEXT = 40
 
 
 def keyword_in_context(before: str, sentence: str, after: str, words: list[str]) -> Text:
-    """Dim context either side of the sentence; the searched words in the sentence bold."""
+    """Dim context either side of the sentence in bold, the searched words in reverse."""
     sentence = " ".join(sentence.split())
     if len(sentence) > SNIPPET:
         sentence = sentence[: SNIPPET - 1] + "…"
     cell = Text(before[-CONTEXT:], style="dim")
-    body = Text(sentence)
+    body = Text(sentence, style="bold")
     for word in words:
         for match in re.finditer(re.escape(word), sentence, flags=re.IGNORECASE):
             body.stylize("bold reverse", match.start(), match.end())
@@ -116,7 +116,8 @@ class SearchScreen(WorkbenchScreen):
         if not (0 <= index < len(self.hits)):
             return
         self.marked ^= {index}
-        table.update_cell(str(index), "mark", "✓" if index in self.marked else "")
+        table.update_cell(str(index), "mark", "✓" if index in self.marked else "",
+                          update_width=True)
         if index + 1 < len(self.hits):
             table.move_cursor(row=index + 1)
         self._summary()
