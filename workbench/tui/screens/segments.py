@@ -32,10 +32,26 @@ def passage_cell(segment: Segment, shown: int = SHOWN) -> Text:
     text = " ".join(segment.text.split())
     if len(text) > shown:
         text = text[: shown - 1] + "…"
-    cell = Text(segment.before[-40:], style="dim")
+    cell = Text(tail_words(segment.before, 40), style="dim")
     cell.append(text, style="bold")
-    cell.append(segment.after[:40], style="dim")
+    cell.append(head_words(segment.after, 40), style="dim")
     return cell
+
+
+def tail_words(text: str, width: int) -> str:
+    """The end of ``text`` in about ``width`` characters, starting at a word."""
+    if len(text) <= width:
+        return text
+    cut = text.find(" ", len(text) - width)
+    return "…" + text[cut + 1:] if cut != -1 else text[-width:]
+
+
+def head_words(text: str, width: int) -> str:
+    """The start of ``text`` in about ``width`` characters, ending at a word."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[:cut] + "…" if cut > 0 else text[:width]
 
 
 class SegmentsScreen(WorkbenchScreen):
@@ -62,9 +78,15 @@ class SegmentsScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Document", "Speaker", "Coder", "Memo", "Passage")
+        table.add_columns("Document", "Code", "Speaker", "Coder", "Memo", "Passage")
         self.load()
         table.focus()
+
+    def short_code(self, path: str) -> str:
+        """The segment's code below the one listed ("." when it is that code)."""
+        if path == self.code.path:
+            return "."
+        return path.removeprefix(self.code.path + "/")
 
     def coder_filter(self) -> list[str]:
         """The coders listed: in blind mode only the current one, whatever the filter says."""
@@ -92,7 +114,7 @@ class SegmentsScreen(WorkbenchScreen):
             self.paging.cancel()
         table.clear()
         self.paging = PagedRows(table, [
-            (None, (s.document, s.speaker or "", s.coder,
+            (None, (s.document, self.short_code(s.code), s.speaker or "", s.coder,
                     "✎" if s.coding_id in self.memos else "", passage_cell(s)))
             for s in self.items])
         self.paging.start(at_least=row_before + 1)
