@@ -13,6 +13,8 @@ MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
+# (0005 is numbered after 0003_code_values and 0004_users, written on other branches at the
+# same time: merged, the version is 5.)
 SCHEMA_VERSION = 3
 
 
@@ -186,8 +188,8 @@ def m0002_codings_sweep_index(db: Database) -> None:
     )
 
 
-@migrations(name="0003_coder_state_word_counts")
-def m0003_coder_state_word_counts(db: Database) -> None:
+@migrations(name="0005_coder_state_word_counts")
+def m0005_coder_state_word_counts(db: Database) -> None:
     """Each coder's pinned favourite codes (keys 1-9) and last cursor per document, each
     document's word count stored once (the documents screen read every text to count them),
     and the reconciliation decisions taken.
