@@ -1,12 +1,18 @@
-"""Render cost per key press in the transcript view, against Textual's read-only TextArea.
+"""Render cost per key press in the transcript view, against Textual's read-only TextArea;
+and the documents and segments screens of a large project.
 
 Builds a synthetic interview (default 100k lines, 10k coded spans) in a temporary project,
 opens it on the coding screen of the real app (headless, ``run_test``), and times inside the
 process, for each key: the action plus the rendering of every visible line. The same keys on a
 read-only ``TextArea`` holding the same text are the baseline. Also times opening the document.
 
-    python benchmarks/bench_tui.py            # 100k lines, 10k spans
-    python benchmarks/bench_tui.py --quick    # 5k lines, 500 spans, a few seconds
+Then a project of 2,000 documents and 200,000 codings (one code with 5,000 segments): the time
+the documents screen takes to appear and to come back (F2) against the previous way of filling
+it (each text read and split for its word count, coverage summed in Python), measured in the
+same process; and the segments screen of the 5,000-segment code against the core query alone.
+
+    python benchmarks/bench_tui.py            # 100k lines, 10k spans; 2,000 documents
+    python benchmarks/bench_tui.py --quick    # 5k lines, 500 spans; 200 documents
 """
 
 from __future__ import annotations
@@ -207,16 +213,164 @@ async def bench_textarea(text: str, presses: int) -> dict:
     return out
 
 
+def build_many(path: Path, documents: int, codings: int, segments: int) -> str:
+    """``documents`` interviews, ``codings`` codings by two coders, and one code holding
+    ``segments`` of them; returns that code's path."""
+    rng = random.Random(5)
+    with Project.open(path) as project:
+        codes = [add_code(project, f"Group {g}/Code {c}").path for g in range(6) for c in range(8)]
+        code_ids = [project.code(c).id for c in codes]
+        coders = [project.coder_id("maria"), project.coder_id("james")]
+        with project.transaction():
+            docs = []
+            for n in range(documents):
+                words = [rng.choice(WORDS) for _ in range(900)]
+                text = " ".join(words)
+                docs.append((project.conn.execute(
+                    "INSERT INTO documents (guid, name, text, length, sha256, imported_at, words) "
+                    "VALUES (?, ?, ?, ?, 'x', ?, ?)",
+                    (new_guid(), f"interview {n:04d}", text, len(text), now(), len(words)),
+                ).lastrowid, len(text)))
+            rows = []
+            for i in range(codings):
+                doc_id, length = docs[i % len(docs)]
+                start = rng.randrange(0, length - 200)
+                code = code_ids[0] if i < segments else rng.choice(code_ids[1:])
+                rows.append((new_guid(), doc_id, code, coders[i % 2], start,
+                             start + rng.randint(20, 200), now()))
+            project.conn.executemany(
+                'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
+                "created_at) VALUES (?,?,?,?,?,?,?)", rows)
+    return codes[0]
+
+
+def old_document_progress(project: Project) -> list:
+    """The documents screen's query before schema 3: every text split for its word count,
+    coverage summed in Python over every coding (the baseline)."""
+    from workbench.progress import CoderProgress, DocumentProgress, covered
+
+    cases = {c.id: c for c in project.cases()}
+    coders = {c.id: c.name for c in project.coders()}
+    spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for doc_id, coder_id, start, end in project.conn.execute(
+            'SELECT document_id, coder_id, start, "end" FROM codings'):
+        spans.setdefault((doc_id, coder_id), []).append((start, end))
+    done = set(project.conn.execute(
+        "SELECT document_id, coder_id FROM document_status WHERE done = 1"))
+    rows = []
+    for doc in project.documents():
+        case = cases.get(doc.case_id) if doc.case_id is not None else None
+        per_coder = {name: CoderProgress(len(spans.get((doc.id, cid), [])),
+                                         covered(spans.get((doc.id, cid), [])),
+                                         (doc.id, cid) in done)
+                     for cid, name in coders.items()}
+        rows.append(DocumentProgress(doc.id, doc.name, case.name if case else None, {},
+                                     doc.length, len(project.text(doc.id).split()), per_coder))
+    return rows
+
+
+class OldProgress:
+    """The documents screen's source of rows as it was (the baseline)."""
+
+    def rows(self, project: Project, coders: list[str] | None = None, *,
+             defer: bool = False) -> list:
+        return old_document_progress(project)
+
+
+async def bench_screens(path: Path, code_path: str) -> dict:
+    """Documents screen (shown, and refreshed after a coding as F2 does) and segments screen,
+    timed in the process from the call to the screen ready to draw. The baseline is the way
+    it was: progress from every text and a Python sum of spans, every row put in the table at
+    once, and the whole table rebuilt on each refresh."""
+    import workbench.tui.screens.documents as documents_screen
+    import workbench.tui.widgets.paging as paging
+    from workbench.coding import apply_code
+    from workbench.retrieval import segments
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.segments import SegmentsScreen
+
+    out: dict = {}
+    real_cache, real_first = documents_screen.ProgressCache, paging.FIRST
+    with Project.open(path) as project:
+        app = WorkbenchApp(project, coder="maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            for label in ("old", "new"):
+                if label == "old":
+                    documents_screen.ProgressCache, paging.FIRST = OldProgress, 10**9
+                try:
+                    project._text_cache.clear()
+                    screen = documents_screen.DocumentsScreen()
+                    t0 = time.perf_counter()
+                    await app.push_screen(screen)
+                    out[f"documents_{label}_s"] = time.perf_counter() - t0
+                    await pilot.pause()
+                    apply_code(project, 1, code_path, 0, 10, coder="maria")
+                    project._text_cache.clear()
+                    if label == "old":
+                        screen.paging = None  # rebuilt every time, as it was
+                    t0 = time.perf_counter()
+                    screen.refresh_data()
+                    out[f"back_{label}_s"] = time.perf_counter() - t0
+                    project.undo()
+                    app.pop_screen()
+                    await pilot.pause()
+                finally:
+                    documents_screen.ProgressCache, paging.FIRST = real_cache, real_first
+            code = project.code(code_path)
+            t0 = time.perf_counter()
+            found = segments(project, code.path)
+            out["segments_core_s"] = time.perf_counter() - t0
+            out["segments"] = len(found)
+            t0 = time.perf_counter()
+            await app.push_screen(SegmentsScreen(code))
+            out["segments_screen_s"] = time.perf_counter() - t0
+            await pilot.pause()
+    return out
+
+
+def report_screens(out: dict, documents: int, codings: int) -> None:
+    print(f"documents screen, {documents:,} documents and {codings:,} codings "
+          f"(until the screen is ready to draw):")
+    for key, what in (("documents", "first shown"), ("back", "refresh after a coding (F2)")):
+        new, old = out[f"{key}_new_s"], out[f"{key}_old_s"]
+        print(f"  {what:<28}{new * 1000:>8.0f} ms   before: {old * 1000:>6.0f} ms   "
+              f"{old / new:>5.1f}x faster")
+    print(f"segments screen, {out['segments']:,} segments of one code: "
+          f"{out['segments_screen_s'] * 1000:.0f} ms (core query alone "
+          f"{out['segments_core_s'] * 1000:.0f} ms, "
+          f"{out['segments_screen_s'] / out['segments_core_s']:.1f}x)")
+    print(f"target: documents screen within 0.3 s -> "
+          f"{'met' if max(out['documents_new_s'], out['back_new_s']) < 0.3 else 'NOT met'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small document, few presses")
     parser.add_argument("--lines", type=int, default=None)
     parser.add_argument("--spans", type=int, default=None)
     parser.add_argument("--presses", type=int, default=None)
+    parser.add_argument("--screens", action="store_true",
+                        help="only the documents and segments screens of the large project")
     args = parser.parse_args()
     lines = args.lines or (5_000 if args.quick else 100_000)
     spans = args.spans or (500 if args.quick else 10_000)
     presses = args.presses or (20 if args.quick else 200)
+    documents = 200 if args.quick else 2_000
+    codings = 20_000 if args.quick else 200_000
+    segments = 500 if args.quick else 5_000
+    if not args.screens:
+        bench_transcript(lines, spans, presses)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "many.db"
+        t0 = time.perf_counter()
+        code_path = build_many(path, documents, codings, segments)
+        print(f"built {documents:,} documents, {codings:,} codings in "
+              f"{time.perf_counter() - t0:.1f} s")
+        report_screens(asyncio.run(bench_screens(path, code_path)), documents, codings)
+
+
+def bench_transcript(lines: int, spans: int, presses: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
         t0 = time.perf_counter()

@@ -7,13 +7,14 @@ unless forced.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from typing import Any
 
 from workbench.errors import CodebookError
 from workbench.model import Code
-from workbench.project import Project, new_guid, normalise_path, now
+from workbench.project import ActionRecorder, Project, new_guid, normalise_path, now
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 EDITABLE = ("description", "inclusion", "exclusion", "colour", "keywords", "examples")
@@ -61,10 +62,13 @@ def _encode(fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def add_code(project: Project, path: str, *, guid: str | None = None, **fields: Any) -> Code:
+def add_code(project: Project, path: str, *, guid: str | None = None,
+             recorder: ActionRecorder | None = None, **fields: Any) -> Code:
     """Add the code at ``path``, creating missing parents; return it.
 
     Adding a path that exists is an error, so a typo never merges into an existing code.
+    ``recorder`` writes into an action already open (one undo step for a code created and
+    applied at once) instead of recording an action of its own.
     """
     parts = [check_name(p) for p in normalise_path(path).split("/")]
     unknown = set(fields) - set(EDITABLE) - {"position"}
@@ -75,7 +79,9 @@ def add_code(project: Project, path: str, *, guid: str | None = None, **fields: 
         raise CodebookError(f"code {'/'.join(parts)!r} exists already")
     if guid and any(c.guid.upper() == guid.upper() for c in codes):
         raise CodebookError(f"GUID {guid} belongs to another code already")
-    with project.action("codebook", f"add code {'/'.join(parts)}") as act:
+    action = (contextlib.nullcontext(recorder) if recorder is not None
+              else project.action("codebook", f"add code {'/'.join(parts)}"))
+    with action as act:
         parent_id = None
         for depth in range(1, len(parts) + 1):
             sub = "/".join(parts[:depth])
@@ -236,6 +242,27 @@ def delete_code(project: Project, path: str, *, force: bool = False) -> int:
     return len(coding_ids)
 
 
-def coding_counts(project: Project) -> dict[int, int]:
-    """Codings per code id (not counting subcodes)."""
-    return dict(project.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+def coding_counts(project: Project, coder_id: int | None = None) -> dict[int, int]:
+    """Codings per code id (not counting subcodes); one coder's only when ``coder_id`` is set
+    (blind coding shows a coder nothing of the others' work)."""
+    if coder_id is None:
+        return dict(project.conn.execute(
+            "SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+    return dict(project.conn.execute(
+        "SELECT code_id, count(*) FROM codings WHERE coder_id = ? GROUP BY code_id",
+        (coder_id,)))
+
+
+def code_usage(project: Project, code_id: int, coder_id: int | None = None) -> tuple[int, int]:
+    """(codings, documents) of one code (not counting subcodes), optionally one coder's only.
+
+    The coding screen's code panel shows it beside the definition, so a coder sees how often
+    a code has been used before applying it again.
+    """
+    sql = "SELECT count(*), count(DISTINCT document_id) FROM codings WHERE code_id = ?"
+    args: list[int] = [code_id]
+    if coder_id is not None:
+        sql += " AND coder_id = ?"
+        args.append(coder_id)
+    codings, documents = project.conn.execute(sql, args).fetchone()
+    return int(codings), int(documents)

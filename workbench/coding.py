@@ -56,6 +56,45 @@ def apply_code(
         return coding_id
 
 
+def apply_new_code(
+    project: Project,
+    document: str | int,
+    code_path: str,
+    start: int,
+    end: int,
+    *,
+    coder: str | None = None,
+) -> tuple[int, int]:
+    """Create the code ``code_path`` and code ``[start, end)`` with it, as one action: one
+    undo takes back both (in-vivo and quick codes). Returns (code id, coding id)."""
+    from workbench.codes import add_code
+
+    doc = project.document(document)
+    _check_span(project, doc.id, start, end)
+    coder = coder or project.default_coder()
+    coder_id = project.coder_id(coder)
+    path = "/".join(p.strip() for p in code_path.strip().strip("/").split("/"))
+    with project.action("apply", f"create {path} and apply it to {doc.name} "
+                                 f"[{start}, {end})", coder=coder) as act:
+        code = add_code(project, path, recorder=act)
+        coding_id = act.insert("codings", {
+            "guid": new_guid(), "document_id": doc.id, "code_id": code.id,
+            "coder_id": coder_id, "start": start, "end": end, "source": "manual",
+            "created_at": now(),
+        })
+    return code.id, coding_id
+
+
+def in_vivo_name(text: str, longest: int = 60) -> str:
+    """A code name from selected words: one line, no slash, no surrounding punctuation,
+    cut at a word to ``longest`` characters."""
+    name = " ".join(text.replace("/", " ").split()).strip(" .,;:!?¿¡\"'“”‘’()[]…-")
+    if len(name) > longest:
+        cut = name.rfind(" ", 0, longest)
+        name = name[: cut if cut > 0 else longest].rstrip(" .,;:")
+    return name
+
+
 def _coding_row(project: Project, coding_id: int) -> tuple:
     row = project.conn.execute(
         'SELECT id, document_id, code_id, coder_id, start, "end" FROM codings WHERE id = ?',
@@ -66,10 +105,31 @@ def _coding_row(project: Project, coding_id: int) -> tuple:
     return row
 
 
+def describe_coding(project: Project, coding_id: int) -> str:
+    """``Group/Code in DOC [start, end)``: how undo messages name a coding (not by its id)."""
+    row = _coding_row(project, coding_id)
+    code = project.code_by_id(row[2])
+    return f"{code.path} in {project.document(row[1]).name} [{row[4]}, {row[5]})"
+
+
+def _describe_target(project: Project, target_type: str, target_id: int | None) -> str:
+    """What a memo is attached to, in words."""
+    try:
+        if target_type == "document" and target_id is not None:
+            return project.document(target_id).name
+        if target_type == "code" and target_id is not None:
+            return project.code_by_id(target_id).path
+        if target_type == "coding" and target_id is not None:
+            return describe_coding(project, target_id)
+    except WorkbenchError:
+        pass
+    return "the project" if target_type == "project" else f"{target_type} {target_id or ''}"
+
+
 def remove_coding(project: Project, coding_id: int) -> None:
     """Delete one coding and the memos attached to it."""
-    _coding_row(project, coding_id)
-    with project.action("remove", f"remove coding {coding_id}") as act:
+    what = describe_coding(project, coding_id)
+    with project.action("remove", f"remove {what}") as act:
         for memo in project.memos("coding", coding_id):
             act.delete("memos", memo.id)
         act.delete("codings", coding_id)
@@ -103,16 +163,17 @@ def remove_codings(
 
 
 def change_code(project: Project, coding_id: int, code_path: str) -> None:
-    _coding_row(project, coding_id)
+    what = describe_coding(project, coding_id)
     code = project.code(code_path)
-    with project.action("recode", f"change coding {coding_id} to {code.path}") as act:
+    with project.action("recode", f"change {what} to {code.path}") as act:
         act.update("codings", coding_id, code_id=code.id)
 
 
 def resize_coding(project: Project, coding_id: int, start: int, end: int) -> None:
     row = _coding_row(project, coding_id)
     _check_span(project, row[1], start, end)
-    with project.action("resize", f"resize coding {coding_id} to [{start}, {end})") as act:
+    what = describe_coding(project, coding_id)
+    with project.action("resize", f"resize {what} to [{start}, {end})") as act:
         act.update("codings", coding_id, start=start, end=end)
 
 
@@ -127,7 +188,7 @@ def add_memo(
     """
     check_memo_target(project, target_type, target_id)
     coder_id = project.coder_id(coder) if coder else None
-    with project.action("memo", f"memo on {target_type} {target_id or ''}".strip(),
+    with project.action("memo", f"memo on {_describe_target(project, target_type, target_id)}",
                         coder=coder) as act:
         stamp = now()
         return act.insert("memos", {
@@ -156,13 +217,21 @@ def check_memo_target(project: Project, target_type: str, target_id: int | None)
         raise WorkbenchError(f"no {target_type} with id {target_id}")
 
 
+def _memo_target(project: Project, memo_id: int) -> str:
+    row = project.conn.execute("SELECT target_type, target_id FROM memos WHERE id = ?",
+                               (memo_id,)).fetchone()
+    if row is None:
+        raise ProjectError(f"no memo with id {memo_id}")
+    return _describe_target(project, row[0], row[1])
+
+
 def edit_memo(project: Project, memo_id: int, text: str) -> None:
-    with project.action("memo", f"edit memo {memo_id}") as act:
+    with project.action("memo", f"edit the memo on {_memo_target(project, memo_id)}") as act:
         act.update("memos", memo_id, text=text, updated_at=now())
 
 
 def delete_memo(project: Project, memo_id: int) -> None:
-    with project.action("memo", f"delete memo {memo_id}") as act:
+    with project.action("memo", f"delete the memo on {_memo_target(project, memo_id)}") as act:
         act.delete("memos", memo_id)
 
 

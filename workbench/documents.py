@@ -100,10 +100,12 @@ def add_document(
             doc_name = unique_name(project, name)
         cur = project.conn.execute(
             "INSERT INTO documents (guid, name, case_id, text, length, sha256, source_path, "
-            "source_format, language, metadata, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "source_format, language, metadata, imported_at, words) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (new_guid(), doc_name, case_id, text, len(text), digest,
              str(source_path) if source_path else None, parsed.source_format, language,
-             json.dumps(parsed.metadata, ensure_ascii=False, default=str), now()),
+             json.dumps(parsed.metadata, ensure_ascii=False, default=str), now(),
+             word_count(text)),
         )
         doc_id = cur.lastrowid
         project.conn.executemany(
@@ -122,3 +124,8 @@ def add_document(
             [(text[s:e], first + i, doc_id) for i, (s, e) in enumerate(sentences)],
         )
     return project.document(doc_id)
+
+
+def word_count(text: str) -> int:
+    """Words as the documents screen counts them: runs of non-space characters."""
+    return len(text.split())

@@ -324,7 +324,8 @@ def resolve(
     have = {(c.code_id, c.start, c.end) for c in existing}
     to_delete = [c for c in inside if (c.code_id, c.start, c.end) not in set(wanted)]
     to_add = [w for w in wanted if w not in have]
-    if not to_delete and not to_add:
+    recorded = _decision_row(project, item, consensus)
+    if not to_delete and not to_add and recorded is not None and recorded[1] == keep:
         return []
     label = {"a": item.coders[0], "b": item.coders[1] if len(item.coders) > 1 else "b"}
     description = (f"reconcile {item.code} in {item.document} [{item.start}, {item.end}): "
@@ -342,7 +343,32 @@ def resolve(
                 "coder_id": coder_id, "start": start, "end": end, "source": "reconcile",
                 "created_at": now(),
             }))
+        if recorded is None:
+            act.insert("reconcile_decisions", {
+                "consensus": consensus, "document_id": item.document_id, "unit": item.unit,
+                "start": item.start, "end": item.end, "code": item.code, "choice": keep,
+                "decided_at": now(),
+            })
+        elif recorded[1] != keep:
+            act.update("reconcile_decisions", recorded[0], choice=keep, decided_at=now())
     return new_ids
+
+
+def _decision_row(project: Project, item: Disagreement, consensus: str
+                  ) -> tuple[int, str] | None:
+    return project.conn.execute(
+        'SELECT id, choice FROM reconcile_decisions WHERE consensus = ? AND document_id = ? '
+        'AND unit = ? AND start = ? AND "end" = ? AND code = ?',
+        (consensus.strip(), item.document_id, item.unit, item.start, item.end, item.code),
+    ).fetchone()
+
+
+def decision(project: Project, item: Disagreement,
+             consensus: str = DEFAULT_CONSENSUS) -> str | None:
+    """The choice the team took on ``item`` (``a``, ``b``, ``both``, ``none`` or a coder's
+    name), or None while it is undecided: "decided to keep none" is not "not decided yet"."""
+    row = _decision_row(project, item, consensus)
+    return row[1] if row else None
 
 
 def summary_rows(items: Sequence[Disagreement]) -> list[dict[str, object]]:
@@ -357,4 +383,4 @@ def summary_rows(items: Sequence[Disagreement]) -> list[dict[str, object]]:
 
 
 __all__ = ["CodingSpan", "DEFAULT_CONSENSUS", "Disagreement", "KEEP_CHOICES", "chosen_spans",
-           "consensus_codings", "disagreements", "resolve", "summary_rows"]
+           "consensus_codings", "decision", "disagreements", "resolve", "summary_rows"]

@@ -13,7 +13,7 @@ MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @migrations(name="0001_initial")
@@ -216,3 +216,47 @@ def m0004_users(db: Database) -> None:
         );
         """
     )
+
+
+@migrations(name="0005_coder_state_word_counts")
+def m0005_coder_state_word_counts(db: Database) -> None:
+    """Each coder's pinned favourite codes (keys 1-9) and last cursor per document, each
+    document's word count stored once (the documents screen read every text to count them),
+    and the reconciliation decisions taken.
+    """
+    db.executescript(
+        """
+        CREATE TABLE coder_favourites (
+            coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+            slot INTEGER NOT NULL CHECK (slot BETWEEN 1 AND 9),
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            PRIMARY KEY (coder_id, slot)
+        );
+        CREATE TABLE coder_positions (
+            coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            cursor INTEGER NOT NULL CHECK (cursor >= 0),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (coder_id, document_id)
+        );
+        ALTER TABLE documents ADD COLUMN words INTEGER;
+        -- The team's decision on each disagreement walked (keep a, b, both or none), so
+        -- "decided: none" differs from "not decided yet" and the walk can resume.
+        CREATE TABLE reconcile_decisions (
+            id INTEGER PRIMARY KEY,
+            consensus TEXT NOT NULL,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            unit TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            choice TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX reconcile_decisions_item
+            ON reconcile_decisions(consensus, document_id, unit, start, "end", code);
+        """
+    )
+    rows = db.execute("SELECT id, text FROM documents").fetchall()
+    db.conn.executemany("UPDATE documents SET words = ? WHERE id = ?",
+                        [(len(text.split()), doc_id) for doc_id, text in rows])

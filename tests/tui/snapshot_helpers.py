@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from workbench.project import Project
 from workbench.tui.app import WorkbenchApp
@@ -26,4 +26,12 @@ async def still(pilot, *, clear_notes: bool = False) -> None:
         widget.cursor_blink = False
     if clear_notes:
         pilot.app.clear_notifications()
+    await pilot.pause()
+    # a DataTable sizes its columns on idle; under load a picture could be taken before that
+    # (Textual is pinned exactly, so this private flag is stable)
+    for _ in range(40):
+        tables = list(pilot.app.screen.query(DataTable))
+        if not any(t._require_update_dimensions or t._updated_cells for t in tables):
+            break
+        await pilot.pause(0.05)
     await pilot.pause()

@@ -71,7 +71,7 @@ def test_apply_from_tree_and_recent_number_key(project_path: Path) -> None:
         assert codings_on_disk(project_path).count(
             ("Decentralization/Transfer of powers", "maria", start, text.index("part.") + 5)
         ) == 1
-        assert app.recent and screen.codes_by_id[app.recent[0]].name == "Transfer of powers"
+        assert screen.codes_by_id[app.favourites[1]].name == "Transfer of powers"
         # back to the transcript, select the last turn, apply recent code 1
         await pilot.press("escape")
         assert screen.view.has_focus

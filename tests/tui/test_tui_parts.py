@@ -148,6 +148,7 @@ def test_every_bound_action_exists_on_its_target() -> None:
     from workbench.tui.screens.cooccurrence import CooccurrenceScreen, QuotationsModal
     from workbench.tui.screens.documents import DocumentsScreen
     from workbench.tui.screens.search import SearchScreen
+    from workbench.tui.screens.segments import SegmentsScreen
     from workbench.tui.screens.suggestions import SuggestionsScreen
     from workbench.tui.widgets.transcript import TranscriptView
 
@@ -155,7 +156,7 @@ def test_every_bound_action_exists_on_its_target() -> None:
                "transcript": TranscriptView, "codebook": CodebookScreen, "search": SearchScreen,
                "cooccurrence": CooccurrenceScreen, "quotations": QuotationsModal,
                "agreement": AgreementScreen, "reconcile": ReconcileScreen,
-               "suggestions": SuggestionsScreen}
+               "suggestions": SuggestionsScreen, "segments": SegmentsScreen}
     for action in ACTIONS:
         name = action.action.split("(")[0]
         assert hasattr(targets[action.scope], f"action_{name}"), action.id

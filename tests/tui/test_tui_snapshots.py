@@ -59,3 +59,31 @@ def test_search_screen(snap_compare, app) -> None:
         await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def _overlapping(app) -> None:
+    """maria's codings over james's: three codings meet, one spans several lines."""
+    from workbench.coding import apply_code
+
+    project = app.project
+    text = project.text(1)
+    start = text.index("The budget stayed")
+    end = text.index("only on paper.") + len("only on paper.")
+    apply_code(project, "DRS01", "Decentralization/Transfer of powers", start, end,
+               coder="maria")
+    apply_code(project, "DRS01", "Decentralization/Budget execution", start, start + 20,
+               coder="maria")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (250, 70)], ids=["80x24", "250x70"])
+def test_coding_screen_layout(snap_compare, app, size) -> None:
+    """The narrow layout keeps compact stripes; the wide one names codes and coders."""
+    _overlapping(app)
+
+    async def before(pilot) -> None:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        await still(pilot, clear_notes=True)
+
+    assert snap_compare(app, terminal_size=size, run_before=before)

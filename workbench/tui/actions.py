@@ -31,6 +31,7 @@ SCOPES = {
     "agreement": "Agreement screen",
     "reconcile": "Reconciliation screen",
     "suggestions": "Suggestions screen",
+    "segments": "Segments of a code",
 }
 
 
@@ -75,10 +76,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # ---- coding screen
     _a("apply-code", "apply_code", "Apply a code (search by name)", "a", "coding", show=True, label="Apply code"),
     *(
-        _a(f"apply-recent-{n}", f"apply_recent({n})", f"Apply recent code {n}", str(n), "coding",
-           palette=False)
+        _a(f"apply-recent-{n}", f"apply_recent({n})", f"Apply the code on key {n}", str(n),
+           "coding", palette=False)
         for n in range(1, 10)
     ),
+    _a("pin-favourite", "pin_favourite", "Pin the highlighted code to a key 1-9", "plus",
+       "coding"),
+    _a("in-vivo", "in_vivo", "In-vivo code: a new code named from the selected words", "v",
+       "coding", show=True, label="In vivo"),
     _a("remove-coding", "remove_coding", "Remove the coding under the cursor", "x,delete",
        "coding", show=True, label="Remove"),
     _a("change-code", "change_code", "Change the code of the coding under the cursor", "c",
@@ -92,7 +97,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("find-previous", "find_previous", "Previous match", "N", "coding"),
     _a("mark-done", "toggle_done", "Mark the document done / not done", "d", "coding"),
     _a("filter-codes", "filter_codes", "Filter the code tree", "f", "coding"),
+    _a("code-panel", "toggle_panel", "Show / hide the code panel (definition, memo, counts)",
+       "i", "coding", show=True, label="Code info"),
     _a("focus-transcript", "focus_transcript", "Back to the transcript", "escape", "coding"),
+    _a("next-coding", "next_coding(1)", "Next coding (any code)", "right_square_bracket",
+       "coding"),
+    _a("previous-coding", "next_coding(-1)", "Previous coding (any code)",
+       "left_square_bracket", "coding"),
+    _a("next-same-code", "next_same_code(1)",
+       "Next coding of the highlighted code (tree, else under the cursor)",
+       "right_curly_bracket", "coding"),
+    _a("previous-same-code", "next_same_code(-1)",
+       "Previous coding of the highlighted code (tree, else under the cursor)",
+       "left_curly_bracket", "coding"),
+    _a("code-segments", "segments", "Segments of the highlighted code, across documents", "g",
+       "coding", show=True, label="Segments"),
     _a("accept-suggestion", "accept_suggestion", "Accept the suggestion under the cursor", "y",
        "coding"),
     _a("reject-suggestion", "reject_suggestion", "Reject the suggestion under the cursor", "X",
@@ -143,9 +162,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("code-colour", "colour_code", "Set the code's colour", "k", "codebook"),
     _a("code-describe", "describe_code", "Edit the code's description", "e", "codebook"),
     _a("code-filter", "filter_codes", "Filter the code tree", "f", "codebook"),
+    _a("codebook-segments", "segments", "Segments of the code, across documents", "g",
+       "codebook", show=True, label="Segments"),
     # ---- search screen
     _a("search-query", "focus_query", "Edit the query", "slash", "search", show=True, label="Query"),
-    _a("search-code-all", "code_all", "Code every hit with a code", "A", "search", show=True, label="Code all hits"),
+    _a("search-mark", "toggle_mark", "Mark / unmark the hit (A codes the marked ones)", "space",
+       "search", show=True, label="Mark"),
+    _a("search-code-all", "code_all", "Code the marked hits (every hit when none is marked)",
+       "A", "search", show=True, label="Code hits"),
     # ---- co-occurrence screen
     _a("cooccur-filters", "filters", "Filters: mode, unit, distance, coder, depth, where", "f",
        "cooccurrence", show=True, label="Filters"),
@@ -207,6 +231,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
        "R", "suggestions"),
     _a("suggestions-back", "back", "Back", "escape", "suggestions", show=True,
        label="Back"),
+    # ---- segments of a code (retrieval)
+    _a("segment-open", "open_segment", "Open the document at the segment", "enter", "segments",
+       show=True, label="Open"),
+    _a("segment-recode", "recode", "Recode the segment (your own)", "c", "segments", show=True,
+       label="Recode"),
+    _a("segment-uncode", "uncode", "Remove the coding (your own)", "x,delete", "segments",
+       show=True, label="Uncode"),
+    _a("segment-memo", "memo", "Memo on the segment's coding", "m", "segments", show=True,
+       label="Memo"),
+    _a("segment-filter", "filter", "Filter by coder and case attributes", "f", "segments",
+       show=True, label="Filter"),
+    _a("segments-back", "back", "Back", "escape", "segments", show=True, label="Back"),
 )
 
 BY_ID = {a.id: a for a in ACTIONS}
@@ -274,7 +310,10 @@ def effective_keys(action: ActionSpec, keymap: dict[str, str]) -> str:
 
 def display_keys(keys: str) -> str:
     """``"f1,question_mark"`` -> ``"f1 ?"`` for people."""
-    names = {"question_mark": "?", "slash": "/", "escape": "esc", "delete": "del"}
+    names = {"question_mark": "?", "slash": "/", "escape": "esc", "delete": "del",
+             "left_square_bracket": "[", "right_square_bracket": "]",
+             "left_curly_bracket": "{", "right_curly_bracket": "}", "plus": "+",
+             "minus": "-"}
     return " ".join(names.get(k, k) for k in keys.split(",") if k)
 
 

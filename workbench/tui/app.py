@@ -1,7 +1,8 @@
 """The workbench app: screens over one open project, the current coder and blind mode.
 
 The app owns the ``Project`` connection and the session state every screen shares: who is
-coding, whether other coders' work is hidden, and the recently used codes behind keys 1-9.
+coding, whether other coders' work is hidden, and the coder's favourite codes behind keys 1-9
+(kept in the project per coder, so a key means the same code tomorrow).
 """
 
 from __future__ import annotations
@@ -29,9 +30,6 @@ from workbench.tui.session import (
     served,
     team_session,
 )
-
-RECENT = 9
-
 
 T = TypeVar("T")
 #: how long a write waits in the background for a busy project before it gives up
@@ -66,7 +64,8 @@ class WorkbenchApp(App[None]):
             project.set_busy_timeout(INTERACTIVE_BUSY_TIMEOUT)
         project.max_wait = 0
         self.blind = bool(team and team.forced_blind(project))
-        self.recent: list[int] = []
+        #: key 1-9 -> code id, the current coder's favourites (``workbench.coderstate``)
+        self.favourites: dict[int, int] = {}
         self.keymap_overrides = dict(keymap or {})
 
     # ------------------------------------------------------------- writing
@@ -148,9 +147,17 @@ class WorkbenchApp(App[None]):
         event.prevent_default()
         (self.focused or self.screen)._forward_event(events.Key(event.key, event.character))
 
+    def get_system_commands(self, screen):
+        """Textual's own palette entries, less its Quit: the registry's quit (with its key)
+        is the one the palette lists, so Quit appears once."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
+
     def on_mount(self) -> None:
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
+        self.load_favourites()
         self.push_screen(DocumentsScreen())
         self.update_status()
         if self.team is not None:
@@ -202,12 +209,26 @@ class WorkbenchApp(App[None]):
                 return -1
         return self.project.coder_id(name)
 
+    def load_favourites(self) -> None:
+        from workbench.coderstate import favourites
+
+        self.favourites = favourites(self.project, self.coder)
+
     def remember(self, code_id: int) -> None:
-        """Put a code first in the recent list behind keys 1-9."""
-        if code_id in self.recent:
-            self.recent.remove(code_id)
-        self.recent.insert(0, code_id)
-        del self.recent[RECENT:]
+        """A code was applied: give it the first free key 1-9 if it has none (keys that are
+        taken keep their code)."""
+        from workbench.coderstate import pin_if_free
+
+        if code_id not in self.favourites.values() and len(self.favourites) < 9:
+            pin_if_free(self.project, self.coder, code_id)
+            self.load_favourites()
+
+    def pin(self, slot: int, code_id: int | None) -> None:
+        """Put a code on key ``slot`` for the current coder (None clears the key)."""
+        from workbench.coderstate import pin
+
+        pin(self.project, self.coder, slot, code_id)
+        self.load_favourites()
 
     def set_coder(self, name: str) -> None:
         name = name.strip()
@@ -222,6 +243,8 @@ class WorkbenchApp(App[None]):
             return
         self.coder = name
         self.project.acting_coder = name
+        self.project.set_setting("coder", name)
+        self.load_favourites()
         self.data_changed()
         self.notify(f"Coding as {name}")
 

@@ -9,6 +9,7 @@ writes the consensus coder's codings.
 
 from __future__ import annotations
 
+import json
 import shlex
 from typing import Any
 
@@ -23,17 +24,22 @@ from workbench.errors import WorkbenchError
 from workbench.reconcile import (
     DEFAULT_CONSENSUS,
     Disagreement,
-    chosen_spans,
     consensus_codings,
+    decision,
     disagreements,
     resolve,
 )
 from workbench.tui.actions import bindings
+from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import PromptModal
 from workbench.tui.widgets.passage import PassageView
 
 UNITS = AGREEMENT_COMPARISONS
+#: project settings that carry the agreement unit and the walk's place across sessions
+UNIT_SETTING = "agreement.unit"
+BLIND_NOTE = ("Blind mode is on: agreement and reconciliation show every coder's work, so "
+              "they stay hidden. ctrl+b turns blind mode off.")
 NUMBERS = ("units", "percent", "kappa", "alpha", "both", "only_a", "only_b", "neither", "all",
            "some", "none", "segments_a", "matched_a", "segments_b", "matched_b", "equal",
            "differ")
@@ -60,6 +66,9 @@ class AgreementScreen(WorkbenchScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.unit == "char":  # the unit chosen last time, unless one was asked for
+            saved = self.project.setting(UNIT_SETTING)
+            self.unit = saved if saved in UNITS else self.unit
         self.load()
         self.query_one(DataTable).focus()
 
@@ -68,12 +77,16 @@ class AgreementScreen(WorkbenchScreen):
             self.load()
 
     def load(self) -> None:
-        try:
-            self.result = agreement(self.project, coders=self.coders, unit=self.unit)
-            self.error = ""
-        except WorkbenchError as exc:
-            self.result, self.error = None, str(exc)
+        if self.wb.blind:
+            self.result, self.error = None, BLIND_NOTE
+        else:
+            try:
+                self.result = agreement(self.project, coders=self.coders, unit=self.unit)
+                self.error = ""
+            except WorkbenchError as exc:
+                self.result, self.error = None, str(exc)
         self.fill()
+        self.wb.update_status()  # the header names the unit shown
 
     def rows(self) -> list[dict[str, Any]]:
         return self.result.rows() if self.result else []
@@ -84,6 +97,9 @@ class AgreementScreen(WorkbenchScreen):
         note = self.query_one("#agree-note", Static)
         methods = self.query_one("#agree-methods", Static)
         methods.update(self.result.methods() if self.result is not None else "")
+        if self.result is None and self.error == BLIND_NOTE:
+            note.update(Text(BLIND_NOTE, style="bold"))
+            return
         if self.result is None:
             note.update(Text(f"Agreement cannot be computed: {self.error}\n"
                              "c chooses the coders (A,B); each must mark the documents done "
@@ -115,6 +131,7 @@ class AgreementScreen(WorkbenchScreen):
 
     def action_cycle_unit(self) -> None:
         self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)]
+        self.project.set_setting(UNIT_SETTING, self.unit)
         self.refresh_data()
         self.wb.update_status()  # the header names the unit: follow the switch
         self.notify(f"Unit: {self.unit}", timeout=2)
@@ -146,7 +163,8 @@ CHOICE_NAMES = {"a": "A's", "b": "B's", "both": "both", "none": "none"}
 
 
 class ReconcileScreen(WorkbenchScreen):
-    """One disagreement at a time: the passage, each coder's spans, and the team's decision."""
+    """One disagreement at a time: the passage, every compared coder's codes there, and the
+    team's decision. The walk resumes where it stopped (per coders, unit and consensus)."""
 
     SCOPES = ("reconcile",)
     BINDINGS = bindings("reconcile")
@@ -167,16 +185,41 @@ class ReconcileScreen(WorkbenchScreen):
         yield Static(id="reconcile-progress", classes="analysis-note")
         with VerticalScroll(id="reconcile-body"):
             yield Static(id="reconcile-item")
+            yield Static(id="reconcile-legend")
             yield PassageView(id="reconcile-passage")
             yield Static(id="reconcile-state")
         yield Footer()
 
+    @property
+    def place_setting(self) -> str:
+        return f"reconcile.place:{self.consensus}:{self.unit}:{','.join(self.coders)}"
+
     def on_mount(self) -> None:
-        try:
-            self.items = disagreements(self.project, coders=self.coders, unit=self.unit)
-        except WorkbenchError as exc:
-            self.error = str(exc)
+        if self.wb.blind:
+            self.error = BLIND_NOTE
+        else:
+            try:
+                self.items = disagreements(self.project, coders=self.coders, unit=self.unit)
+            except WorkbenchError as exc:
+                self.error = str(exc)
+        self.index = self.resume_index()
         self.show()
+
+    def resume_index(self) -> int:
+        """Where the walk stopped last time; else the first undecided disagreement."""
+        saved = self.project.setting(self.place_setting)
+        keys = [json.dumps(list(item.key)) for item in self.items]
+        if saved in keys:
+            return keys.index(saved)
+        for i, item in enumerate(self.items):
+            if decision(self.project, item, self.consensus) is None:
+                return i
+        return 0
+
+    def _remember_place(self) -> None:
+        item = self.item
+        if item is not None:
+            self.project.set_setting(self.place_setting, json.dumps(list(item.key)))
 
     @property
     def item(self) -> Disagreement | None:
@@ -187,62 +230,89 @@ class ReconcileScreen(WorkbenchScreen):
         if self.is_mounted:
             self.show()
 
-    def decision(self, item: Disagreement) -> list[str]:
-        """The choices the consensus codings now match (empty: something else was kept)."""
-        current = {(c.code_id, c.start, c.end)
-                   for c in consensus_codings(self.project, item, self.consensus)}
-        out = []
-        for choice in ("a", "b", "both", "none"):
-            try:
-                if set(chosen_spans(item, choice)) == current:
-                    out.append(choice)
-            except WorkbenchError:
-                continue
+    def others_here(self, item: Disagreement) -> dict[str, list[tuple[int, int, int]]]:
+        """Every compared coder's codings of any code on the item's passage:
+        coder -> [(code id, start, end)]."""
+        names = {c.id: c.name for c in self.project.coders()}
+        out: dict[str, list[tuple[int, int, int]]] = {c: [] for c in item.coders}
+        for c in self.project.codings(document_id=item.document_id):
+            name = names.get(c.coder_id)
+            if name in out and c.start < item.end and c.end > item.start:
+                out[name].append((c.code_id, c.start, c.end))
         return out
+
+    def legend(self) -> Text:
+        passage = self.query_one(PassageView)
+        text = Text("Legend  ", style="bold")
+        for kind, label in (("a", " A only "), ("b", " B only "), ("both", " A and B ")):
+            text.append(label, style=passage.get_component_rich_style(f"passage--{kind}",
+                                                                       partial=True))
+            text.append("  ")
+        text.append("bold", style="bold")
+        text.append(" = the place at hand", style="dim")
+        return text
 
     def show(self) -> None:
         progress = self.query_one("#reconcile-progress", Static)
         about = self.query_one("#reconcile-item", Static)
+        legend = self.query_one("#reconcile-legend", Static)
         passage = self.query_one(PassageView)
         state = self.query_one("#reconcile-state", Static)
+        self.wb.update_status()
         item = self.item
         if item is None:
             message = self.error or (
                 f"No disagreements between {', '.join(self.coders)} at {self.unit} units.")
             progress.update(Text(message, style="bold"))
-            about.update("")
-            passage.update("")
-            state.update("")
+            for widget in (about, legend, passage, state):
+                widget.update("")
             return
         a, b = item.coders[0], item.coders[1] if len(item.coders) > 1 else "?"
+        decided = [decision(self.project, i, self.consensus) for i in self.items]
+        open_items = sum(1 for d in decided if d is None)
         progress.update(Text.assemble(
             (f"Disagreement {self.index + 1} of {len(self.items)}", "bold"),
-            f"  ·  {self.unit} units  ·  A = {a}, B = {b}  ·  consensus coder: {self.consensus}",
+            f"  ·  {open_items} undecided  ·  {self.unit} units  ·  A = {a}, B = {b}  ·  "
+            f"consensus coder: {self.consensus}",
         ))
+        codes = {c.id: c for c in self.project.codes()}
+        colours = code_colours(list(codes.values()))
         text = Text()
         text.append(f"{item.code}\n", style="bold")
         not_by = f"; not by {', '.join(item.left_out)}" if item.left_out else \
             " (their spans differ)"
         text.append(f"{item.document} [{item.start}, {item.end})  ·  applied by "
                     f"{', '.join(item.applied_by)}{not_by}\n")
-        for coder, letter in ((a, "A"), (b, "B")):
-            spans = item.spans_of(coder)
-            listed = ", ".join(f"{s.code} [{s.start}, {s.end})" for s in spans) or "nothing"
+        for letter, (coder, spans) in zip("ABCDEFGH", self.others_here(item).items(),
+                                          strict=False):
             text.append(f"{letter} {coder}: ", style="bold")
-            text.append(f"{listed}\n")
+            if not spans:
+                text.append("no code here", style="dim")
+            for n, (code_id, start, end) in enumerate(sorted(spans, key=lambda s: s[1:])):
+                code = codes.get(code_id)
+                if n:
+                    text.append(", ")
+                text.append("■ ", style=colours.get(code_id, ""))
+                text.append(code.path if code else "?",
+                            style="bold" if code and code.path == item.code else "")
+                text.append(f" [{start}, {end})", style="dim")
+            text.append("\n")
         about.update(text)
+        legend.update(self.legend())
         marks = [(s.start, s.end, "a") for s in item.spans_of(a)]
         marks += [(s.start, s.end, "b") for s in item.spans_of(b)]
         passage.show(self.project.text(item.document_id), item.start, item.end, marks)
-        chosen = self.decision(item)
         existing = consensus_codings(self.project, item, self.consensus)
-        line = Text("Consensus now: ", style="bold")
-        if not existing:
-            line.append("nothing kept (undecided, or none)")
+        choice = decided[self.index]
+        line = Text("Decision: ", style="bold")
+        if choice is None:
+            line.append("undecided", style="italic")
+            if existing:
+                line.append(f" (the consensus coder has {len(existing)} coding(s) here)")
         else:
+            line.append(f"keep {CHOICE_NAMES.get(choice, choice)}")
             kept = ", ".join(f"[{c.start}, {c.end})" for c in existing)
-            named = " = ".join(CHOICE_NAMES[c] for c in chosen if c != "none")
-            line.append(f"{named or 'an earlier choice'}: {kept}")
+            line.append(f": {kept}" if kept else " (nothing kept)")
         line.append("\na keep A's · b keep B's · o both · x none · n / p next / previous · "
                     "u undo", style="dim")
         state.update(line)
@@ -261,11 +331,13 @@ class ReconcileScreen(WorkbenchScreen):
                     f"({self.index + 1} of {len(self.items)})", timeout=2)
         if self.index + 1 < len(self.items):
             self.index += 1
+        self._remember_place()
         self.show()
 
     def action_step(self, step: int) -> None:
         if self.items:
             self.index = max(0, min(len(self.items) - 1, self.index + step))
+            self._remember_place()
             self.show()
 
     def action_open_passage(self) -> None:
@@ -274,4 +346,4 @@ class ReconcileScreen(WorkbenchScreen):
             self.wb.open_document(item.document_id, select=(item.start, item.end))
 
     def status(self) -> str:
-        return "reconcile"
+        return f"reconcile ({self.unit})"

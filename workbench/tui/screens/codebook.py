@@ -17,6 +17,7 @@ from workbench.tui.actions import bindings
 from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import CodePickerModal, ConfirmModal, MemoModal, PromptModal
+from workbench.tui.widgets.codepanel import code_card
 from workbench.tui.widgets.codetree import CodeTree
 
 TOP_LEVEL = Code(id=-1, guid="", parent_id=None, name="(top level)", path="(top level)")
@@ -56,7 +57,8 @@ class CodebookScreen(WorkbenchScreen):
 
     def refresh_data(self) -> None:
         self.codes = self.project.codes()
-        self.counts = core.coding_counts(self.project)
+        self.counts = core.coding_counts(self.project,
+                                         self.wb.coder_id if self.wb.blind else None)
         self.colours = code_colours(self.codes)
         self.code_tree.populate(self.codes, self.counts, self.colours)
         self.show_details()
@@ -72,29 +74,11 @@ class CodebookScreen(WorkbenchScreen):
             box.update(Text("The codebook is empty: press a to add a code, or load one with "
                             "'workbench codebook load FILE'.", style="dim"))
             return
-        text = Text()
-        text.append("■ ", style=self.colours.get(code.id, ""))
-        text.append(code.path + "\n", style="bold")
-        text.append(f"colour {code.colour or '(inherited)'} · "
-                    f"{self.counts.get(code.id, 0)} coding(s)\n\n", style="dim")
-        for title, value in (("Description", code.description), ("Include", code.inclusion),
-                             ("Exclude", code.exclusion)):
-            if value:
-                text.append(f"{title}\n", style="bold underline")
-                text.append(value.strip() + "\n\n")
-        if code.keywords:
-            text.append("Keywords\n", style="bold underline")
-            for lang, words in code.keywords.items():
-                text.append(f"{lang}: {', '.join(words)}\n")
-            text.append("\n")
-        if not (code.description or code.inclusion or code.exclusion or code.keywords
-                or code.examples):
-            text.append("No description yet: e writes one.\n", style="dim italic")
-        if code.examples:
-            text.append("Examples\n", style="bold underline")
-            for example in code.examples:
-                text.append(f"“{example}”\n", style="italic")
-        box.update(text)
+        usage = (f"colour {code.colour or '(inherited)'} · "
+                 f"{self.counts.get(code.id, 0)} coding(s)")
+        memos = [m.text for m in self.project.memos("code", code.id)]
+        box.update(code_card(code, self.colours.get(code.id, ""), usage=usage, memos=memos,
+                             hint="No description yet: e writes one."))
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         self.show_details()
@@ -125,19 +109,36 @@ class CodebookScreen(WorkbenchScreen):
             self.notify("No code selected", severity="warning")
         return code
 
+    def action_segments(self) -> None:
+        from workbench.tui.screens.segments import SegmentsScreen
+
+        code = self._need_code()
+        if code is not None:
+            self.app.push_screen(SegmentsScreen(code))
+            self.call_after_refresh(self.wb.update_status)
+
     def action_filter_codes(self) -> None:
         self.query_one("#codebook-filter", Input).focus()
 
     def action_add_code(self) -> None:
+        """Ask for the new code. A name alone goes under the highlighted code; a path with
+        ``/`` is taken as it is from the top (a leading ``/`` makes a top-level code).
+        Nothing is pre-filled: a pre-filled path turned a typed "Participation/Youth
+        councils" into a grandchild of the highlighted code."""
         code = self.code
-        prefix = f"{code.path}/" if code else ""
+        under = code.path if code else ""
 
-        def added(path: str | None) -> None:
-            if path and path.strip().strip("/"):
-                self._run(lambda: core.add_code(self.project, path), f"Added {path}",
-                          select=path.strip().strip("/"))
+        def added(value: str | None) -> None:
+            value = (value or "").strip()
+            if not value.strip("/"):
+                return
+            path = value.strip("/") if "/" in value or not under else f"{under}/{value}"
+            self._run(lambda: core.add_code(self.project, path), f"Added {path}", select=path)
 
-        self.app.push_screen(PromptModal("New code (path: Group/Name)", prefix), added)
+        where = f"a name alone goes under {under}; " if under else ""
+        self.app.push_screen(PromptModal(
+            "New code", placeholder=f"{where}Group/Name is a full path; /Name is top level"),
+            added)
 
     def action_rename_code(self) -> None:
         code = self._need_code()

@@ -14,12 +14,21 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static, Tree
 
 from workbench import coding as core
+from workbench.errors import WorkbenchError
 from workbench.model import Code, Coding
 from workbench.search import find_in_text
 from workbench.tui.actions import bindings
 from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.screens.modals import ChoiceModal, CodePickerModal, MemoModal, PromptModal
+from workbench.tui.screens.modals import (
+    NEW_CODE_ID,
+    ChoiceModal,
+    CodePickerModal,
+    MemoModal,
+    PromptModal,
+)
+from workbench.tui.stripes import coder_initials
+from workbench.tui.widgets.codepanel import CodePanel
 from workbench.tui.widgets.codetree import CodeTree
 from workbench.tui.widgets.transcript import Mark, Span, TranscriptView
 from workbench.views import sentence_spans, turn_spans
@@ -43,6 +52,10 @@ class CodingScreen(WorkbenchScreen):
         self.memos: dict[int, tuple[int, str]] = {}
         self.suggestions: list[Mark] = []
         self.find_text = ""
+        #: the code the panel describes: highlighted in the tree, or under the cursor
+        self.panel_code_id: int | None = None
+        self.last_cursor = 0
+        self._saved_cursor = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -51,6 +64,7 @@ class CodingScreen(WorkbenchScreen):
             with Vertical(id="side"):
                 yield Input(placeholder="filter codes (f)", id="code-filter")
                 yield CodeTree(id="codes")
+                yield CodePanel(id="code-panel")
                 yield Static(id="recent")
                 yield Static(id="details")
         yield Footer()
@@ -74,13 +88,51 @@ class CodingScreen(WorkbenchScreen):
         self._load_codes()
         self._load_codings()
         self._load_suggestions()
+        self.view.coder_labels = coder_initials(self.coder_names)
         self.view.load(text, turns, sentences, self.visible_spans(),
                        {c.id: c.name for c in self.codes}, self.colours, self.suggestions)
         self._fill_tree()
         if self.initial_selection:
             self.view.select(*self.initial_selection)
+            self.call_after_refresh(self.view.reveal_selection)
+        else:
+            from workbench.coderstate import last_position
+
+            cursor = last_position(self.project, self.wb.coder, self.document_id)
+            if cursor:
+                self.view.select(min(cursor, len(text)), min(cursor, len(text)))
+                self.call_after_refresh(self.view.reveal_selection)
         self.view.focus()
         self.update_side()
+
+    def save_position(self) -> None:
+        """Remember the cursor for this coder and document (restored when it reopens)."""
+        from workbench.coderstate import save_position
+
+        if hasattr(self, "document") and self.last_cursor != self._saved_cursor:
+            try:
+                save_position(self.project, self.wb.coder, self.document_id, self.last_cursor)
+                self._saved_cursor = self.last_cursor
+            except WorkbenchError:
+                pass  # a preference: never in the way of leaving the screen
+
+    def on_screen_suspend(self) -> None:
+        self.save_position()
+
+    def on_unmount(self) -> None:
+        self.save_position()
+
+    def on_resize(self, event) -> None:
+        """The side column takes a share of the window: narrow terminals keep the text wide,
+        wide ones give the definitions room."""
+        width = event.size.width
+        side = 40 if 110 <= width < 180 else max(26, min(width // 3, 40)) if width < 110 \
+            else min(width // 5, 56)
+        self.query_one("#side").styles.width = side
+        # short terminals: the tree keeps most of the column
+        height = event.size.height
+        self.query_one("#details").styles.height = 10 if height >= 36 else 5
+        self.query_one(CodePanel).styles.max_height = 18 if height >= 36 else max(3, height // 5)
 
     def _load_codes(self) -> None:
         self.codes = self.project.codes()
@@ -133,6 +185,7 @@ class CodingScreen(WorkbenchScreen):
         self._load_suggestions()
         self.view.set_colours(self.colours)
         self.view.set_code_names({c.id: c.name for c in self.codes})
+        self.view.set_coder_labels(coder_initials(self.coder_names))
         self.view.set_spans(self.visible_spans())
         self.view.set_marks(self.suggestions)
         self._fill_tree()
@@ -143,10 +196,45 @@ class CodingScreen(WorkbenchScreen):
     def update_side(self) -> None:
         self.query_one("#recent", Static).update(self._recent_text())
         self.query_one("#details", Static).update(self._details_text())
+        self.update_panel()
+
+    def update_panel(self) -> None:
+        """Describe ``panel_code_id`` in the code panel (when the panel is shown)."""
+        from workbench.codes import code_usage
+
+        panel = self.query_one(CodePanel)
+        if not panel.display:
+            return
+        code = self.codes_by_id.get(self.panel_code_id) if self.panel_code_id else None
+        if code is None:
+            panel.show_code(None, hint="Highlight a code in the tree, or put the cursor in a "
+                                       "coding, to read its definition here (i hides this).")
+            return
+        coder_id = self.wb.coder_id if self.wb.blind else None
+        codings, documents = code_usage(self.project, code.id, coder_id)
+        here = sum(1 for s in self.view.spans.values() if s.code_id == code.id)
+        whose = "your " if coder_id is not None else ""
+        usage = f"{codings} {whose}coding(s) in {documents} document(s) · {here} here"
+        memos = [m.text for m in self.project.memos("code", code.id)]
+        panel.show_code(code, self.colours.get(code.id, ""), usage=usage, memos=memos,
+                        hint="No description yet (F3, e writes one).")
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        code = event.node.data
+        if isinstance(code, Code) and code.id != self.panel_code_id:
+            self.panel_code_id = code.id
+            self.update_panel()
+
+    def action_toggle_panel(self) -> None:
+        panel = self.query_one(CodePanel)
+        panel.display = not panel.display
+        self.update_panel()
 
     def _recent_text(self) -> Text:
-        text = Text("Recent  ", style="bold")
-        for n, code_id in enumerate(self.wb.recent[:9], start=1):
+        """Keys 1-9: the coder's favourite codes (+ pins the code at hand)."""
+        text = Text("Keys  ", style="bold")
+        shown = 0
+        for n, code_id in sorted(self.wb.favourites.items()):
             code = self.codes_by_id.get(code_id)
             if code is None:
                 continue
@@ -154,8 +242,9 @@ class CodingScreen(WorkbenchScreen):
             text.append(" ")
             text.append(code.name, style=self.colours.get(code.id, ""))
             text.append("  ")
-        if len(text) == 8:
-            text.append("(codes you apply appear here)", style="dim")
+            shown += 1
+        if not shown:
+            text.append("(codes you apply get keys 1-9; + pins one)", style="dim")
         return text
 
     def _details_text(self) -> Text:
@@ -188,7 +277,12 @@ class CodingScreen(WorkbenchScreen):
         return text
 
     def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
+        self.last_cursor = self.view.cursor
         self.query_one("#details", Static).update(self._details_text())
+        spans = self.view.spans_at()
+        if spans and spans[-1].code_id != self.panel_code_id:
+            self.panel_code_id = spans[-1].code_id
+            self.update_panel()
 
     # ------------------------------------------------------------- applying
 
@@ -218,23 +312,184 @@ class CodingScreen(WorkbenchScreen):
         return applied[0] if applied else None
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        """Enter on a code applies it to the selection; without one, lists its segments."""
         code = event.node.data
-        if isinstance(code, Code):
+        if not isinstance(code, Code):
+            return
+        lo, hi = self.view.selection
+        if hi > lo:
             self.apply(code)
+        else:
+            self.open_segments(code)
+
+    # ------------------------------------------------------------ retrieval
+
+    def panel_code(self) -> Code | None:
+        """The code at hand: highlighted in the tree, else the innermost under the cursor."""
+        if self.code_tree.has_focus and self.code_tree.highlighted_code is not None:
+            return self.code_tree.highlighted_code
+        spans = self.view.spans_at()
+        if spans:
+            return self.codes_by_id.get(spans[-1].code_id)
+        code = self.codes_by_id.get(self.panel_code_id) if self.panel_code_id else None
+        return code or self.code_tree.highlighted_code
+
+    def open_segments(self, code: Code) -> None:
+        from workbench.tui.screens.segments import SegmentsScreen
+
+        self.app.push_screen(SegmentsScreen(code))
+        self.call_after_refresh(self.wb.update_status)
+
+    def action_segments(self) -> None:
+        code = self.panel_code()
+        if code is None:
+            self.notify("Highlight a code in the tree first", severity="warning")
+            return
+        self.open_segments(code)
+
+    def _jump(self, spans: list[Span], step: int, what: str) -> None:
+        """Select the next (``step`` 1) or previous (-1) of ``spans`` from the cursor."""
+        if not spans:
+            self.notify(f"No {what} in this document", severity="warning")
+            return
+        order = sorted(spans, key=lambda s: (s.start, s.end, s.id))
+        lo, hi = self.view.selection
+        here = (lo, hi)
+        if step > 0:
+            after = [s for s in order if (s.start, s.end) > here and s.start >= lo]
+            target = after[0] if after else order[0]
+        else:
+            before = [s for s in order if (s.start, s.end) < here and s.start <= lo]
+            target = before[-1] if before else order[-1]
+        self.view.select(target.start, target.end)
+        self.view.focus()
+        code = self.codes_by_id.get(target.code_id)
+        n = order.index(target) + 1
+        self.notify(f"{code.path if code else '?'} · {self.coder_names.get(target.coder_id, '?')}"
+                    f" · {n} of {len(order)}", timeout=2)
+
+    def action_next_coding(self, step: int) -> None:
+        self._jump(list(self.view.spans.values()), step, "coding")
+
+    def action_next_same_code(self, step: int) -> None:
+        code = self.panel_code()
+        if code is None:
+            self.notify("Highlight a code in the tree first", severity="warning")
+            return
+        self._jump([s for s in self.view.spans.values() if s.code_id == code.id], step,
+                   f"coding of {code.path}")
+
+    def _need_selection(self) -> bool:
+        lo, hi = self.view.selection
+        if hi <= lo:
+            self.notify("Select some text first (s: sentence, t: turn, shift+arrows)",
+                        severity="warning")
+            return False
+        return True
+
+    def new_code_group(self) -> str:
+        """Where new codes go: the highlighted tree code's group (itself when top-level)."""
+        code = self.code_tree.highlighted_code
+        if code is None:
+            return ""
+        if code.parent_id is None:
+            return code.path
+        return code.path.rsplit("/", 1)[0]
 
     def action_apply_code(self) -> None:
+        if not self._need_selection():
+            return
+
         def chosen(code: Code | None) -> None:
-            if code is not None:
+            if code is None:
+                return
+            if code.id == NEW_CODE_ID:
+                self.create_and_apply(code.path)
+            else:
                 self.apply(code)
 
-        self.app.push_screen(CodePickerModal(self.codes, "Apply code"), chosen)
+        group = self.new_code_group()
+        title = f"Apply code (a new name is created under {group or 'the top level'})"
+        self.app.push_screen(CodePickerModal(self.codes, title, new_under=group), chosen)
+
+    def create_and_apply(self, path: str, *, confirm: bool = True) -> None:
+        """Create the code ``path`` and apply it to the selection (one undo step), after the
+        coder confirms (or edits) the path."""
+        lo, hi = self.view.selection
+
+        def confirmed(value: str | None) -> None:
+            value = (value or "").strip().strip("/")
+            if not value:
+                return
+            existing = next((c for c in self.codes if c.path == value), None)
+            if existing is not None:
+                self.view.select(lo, hi)
+                self.apply(existing)
+                return
+            def applied(ids: tuple[int, int]) -> None:
+                self.wb.remember(ids[0])
+                self.refresh_data()
+                self.view.select(lo, hi)
+                self.notify(f"Created {value} and applied it (one undo takes both back)")
+
+            # through the app's write: a busy project waits visibly instead of freezing
+            self.wb.write(lambda: core.apply_new_code(self.project, self.document_id, value, lo,
+                                                      hi, coder=self.wb.coder), applied,
+                          what="the new code")
+
+        if confirm:
+            self.app.push_screen(PromptModal("New code (Enter creates and applies it, Esc "
+                                             "cancels)", path), confirmed)
+        else:
+            confirmed(path)
+
+    def action_in_vivo(self) -> None:
+        """A new code named with the selected words, under the highlighted group."""
+        if not self._need_selection():
+            return
+        lo, hi = self.view.selection
+        name = core.in_vivo_name(self.view.text[lo:hi])
+        if not name:
+            self.notify("The selection has no words to name a code with", severity="warning")
+            return
+        group = self.new_code_group()
+        self.create_and_apply(f"{group}/{name}" if group else name)
 
     def action_apply_recent(self, n: int) -> None:
-        recent = self.wb.recent
-        if n > len(recent) or recent[n - 1] not in self.codes_by_id:
-            self.notify(f"No recent code {n} yet", severity="warning")
+        code_id = self.wb.favourites.get(n)
+        if code_id not in self.codes_by_id:
+            self.notify(f"No code on key {n} yet: + pins the highlighted code",
+                        severity="warning")
             return
-        self.apply(self.codes_by_id[recent[n - 1]])
+        self.apply(self.codes_by_id[code_id])
+
+    def action_pin_favourite(self) -> None:
+        """Pin the code at hand to a key 1-9 (or take it off its key)."""
+        code = self.panel_code()
+        if code is None:
+            self.notify("Highlight a code in the tree first", severity="warning")
+            return
+        slots = list(range(1, 10))
+        labels = []
+        for n in slots:
+            held = self.codes_by_id.get(self.wb.favourites.get(n, -1))
+            labels.append(f"{n}  {held.path if held else '(free)'}")
+        pinned = [n for n, c in self.wb.favourites.items() if c == code.id]
+        if pinned:
+            labels.append(f"Take {code.name} off key {pinned[0]}")
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            if index < len(slots):
+                self.wb.pin(slots[index], code.id)
+                self.notify(f"Key {slots[index]}: {code.path}", timeout=2)
+            else:
+                self.wb.pin(pinned[0], None)
+                self.notify(f"Key {pinned[0]} is free", timeout=2)
+            self.update_side()
+
+        self.app.push_screen(ChoiceModal(f"Pin {code.path} to key", labels), chosen)
 
     # ---------------------------------------------------- editing codings
 

@@ -10,7 +10,7 @@ a quotation opens it in the coding screen. ``e`` writes the Sankey figure of the
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -273,6 +273,9 @@ class CooccurrenceScreen(WorkbenchScreen):
             self.load()
 
     def load(self) -> None:
+        if self.wb.blind and self.filters.coders != (self.wb.coder,):
+            # blind coding: count only the current coder's codings
+            self.filters = replace(self.filters, coders=(self.wb.coder,))
         try:
             self.result = cooccurrence(self.project, self.filters.options(),
                                        self.filters.selection())

@@ -1,16 +1,31 @@
-"""The documents screen: every transcript with its case, size and each coder's progress."""
+"""The documents screen: every transcript with its case, size and each coder's progress.
+
+Coming back to it (F2) refreshes incrementally: the progress query is one SQL pass and only
+the cells that changed are redrawn, so 2,000 documents come back at once. In blind mode only
+the current coder's column is shown; on a narrow terminal case attributes give way to the
+coder columns.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench import coding as core
-from workbench.progress import DocumentProgress, document_progress
+from workbench.progress import DocumentProgress, ProgressCache
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.widgets.paging import PagedRows
 
 MAX_ATTRIBUTES = 3
+#: room for "1234 (100%) ✓"
+CODER_WIDTH = 13
+
+
+def attribute_room(width: int) -> int:
+    """How many case attributes fit beside the coder columns at ``width`` columns."""
+    return 0 if width < 110 else 1 if width < 150 else MAX_ATTRIBUTES
 
 
 class DocumentsScreen(WorkbenchScreen):
@@ -22,6 +37,10 @@ class DocumentsScreen(WorkbenchScreen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[DocumentProgress] = []
+        self.progress = ProgressCache()
+        self.columns: list[str] = []
+        self.cells: dict[str, list[str]] = {}
+        self.paging: PagedRows | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -30,43 +49,94 @@ class DocumentsScreen(WorkbenchScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_data()
+        # the list first; the share of text coded (the costly part) right after it
+        self.refresh_data(defer=True)
         self.query_one(DataTable).focus()
+        self.call_after_refresh(self.refresh_data)
 
-    def refresh_data(self) -> None:
-        table = self.query_one(DataTable)
-        row_before = table.cursor_row
-        self.rows = document_progress(self.project)
+    def on_resize(self, event) -> None:
+        if self.rows and self._layout()[0] != self.columns:
+            self.refresh_data()
+
+    def coders_shown(self) -> list[str]:
+        """Every coder's column, or in blind mode only the current coder's."""
+        if self.wb.blind:
+            return [self.wb.coder]
+        return sorted({name for row in self.rows for name in row.coders} | {self.wb.coder})
+
+    def _layout(self) -> tuple[list[str], list[str], list[str]]:
+        """(column keys, attributes shown, coders shown) for the current rows and width."""
         attributes: list[str] = []
         for row in self.rows:
             for name in row.attributes:
                 if name not in attributes:
                     attributes.append(name)
-        attributes = attributes[:MAX_ATTRIBUTES]
-        coders = sorted({name for row in self.rows for name in row.coders} | {self.wb.coder})
-        if self.wb.blind:  # blind coding: only the coder's own progress
-            coders = [self.wb.coder]
-        table.clear(columns=True)
-        table.add_columns("Document", "Case", *attributes, "Words", *coders)
-        for row in self.rows:
-            cells = [row.name, row.case or ""]
-            cells += ["" if row.attributes.get(a) is None else str(row.attributes[a])
-                      for a in attributes]
-            cells.append(f"{row.words:,}")
-            for coder in coders:
-                progress = row.coders.get(coder)
-                if progress is None or (not progress.codings and not progress.done):
-                    cells.append("·")
-                    continue
-                mark = " ✓" if progress.done else ""
-                cells.append(f"{progress.codings} ({row.share(coder):.0%}){mark}")
-            table.add_row(*cells, key=str(row.document_id))
-        if self.rows:
-            table.move_cursor(row=min(max(row_before, 0), len(self.rows) - 1))
+        attributes = attributes[: attribute_room(self.size.width or 120)]
+        coders = self.coders_shown()
+        keys = ["document", "case", *(f"attr:{a}" for a in attributes), "words",
+                *(f"coder:{c}" for c in coders)]
+        return keys, attributes, coders
+
+    def _cells(self, row: DocumentProgress, attributes: list[str], coders: list[str]
+               ) -> list[str]:
+        cells = [row.name, row.case or ""]
+        cells += ["" if row.attributes.get(a) is None else str(row.attributes[a])
+                  for a in attributes]
+        cells.append(f"{row.words:,}")
+        for coder in coders:
+            progress = row.coders.get(coder)
+            if progress is None or (not progress.codings and not progress.done):
+                cells.append("·")
+                continue
+            mark = " ✓" if progress.done else ""
+            share = row.share(coder)
+            cells.append(f"{progress.codings} ({'…' if share is None else f'{share:.0%}'}){mark}")
+        return cells
+
+    def refresh_data(self, defer: bool = False) -> None:
+        table = self.query_one(DataTable)
+        row_before = table.cursor_row
+        coders = [self.wb.coder] if self.wb.blind else None
+        self.rows = self.progress.rows(self.project, coders, defer=defer)
+        keys, attributes, coders_shown = self._layout()
+        cells = {str(r.document_id): self._cells(r, attributes, coders_shown)
+                 for r in self.rows}
+        if self.paging is not None and keys == self.columns and list(cells) == list(self.cells):
+            # same columns and documents: redraw only the cells that changed; rows not in
+            # the table yet go in with their new values
+            loaded = self.paging.loaded
+            for row_key, values in list(cells.items())[:loaded]:
+                old = self.cells[row_key]
+                for column, value, before in zip(keys, values, old, strict=True):
+                    if value != before:
+                        table.update_cell(row_key, column, Text(value))
+            if not self.paging.done:
+                pending = list(cells.items())[loaded:]
+                self.paging.rows = [*self.paging.rows[:loaded],
+                                    *((k, [Text(v) for v in values]) for k, values in pending)]
+        else:
+            if self.paging is not None:
+                self.paging.cancel()
+            table.clear(columns=True)
+            labels = ["Document", "Case", *attributes, "Words", *coders_shown]
+            for key, label in zip(keys, labels, strict=True):
+                # coder columns get a fixed width: their cells change after the list is
+                # drawn (the shares follow it) and an auto width would not follow them
+                width = max(len(label), CODER_WIDTH) if key.startswith("coder:") else None
+                table.add_column(label, key=key, width=width)
+            # rich Text cells: no markup parsing (a name with [brackets] stays as it is);
+            # the rows go in by pages, the first at once
+            self.paging = PagedRows(table, [(k, [Text(v) for v in values])
+                                            for k, values in cells.items()])
+            self.paging.start(at_least=row_before + 1)
+            if self.rows:
+                table.move_cursor(row=min(max(row_before, 0), self.paging.loaded - 1))
+        self.columns, self.cells = keys, cells
         hint = self.query_one("#documents-hint", Static)
         if self.rows:
+            blind = " Blind mode: only your column is shown." if self.wb.blind else ""
             hint.update(f"{len(self.rows)} document(s). Per coder: codings (share of text "
-                        "coded), ✓ = marked done. Enter opens, d marks done.")
+                        f"coded), ✓ = marked done. Enter opens, d marks done.{blind}")
         else:
             hint.update("No documents yet: import transcripts with 'workbench import FILES'.")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +20,9 @@ from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from workbench.model import Code
+
+#: the id of the code a picker offers to create (it does not exist yet)
+NEW_CODE_ID = -100
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -105,12 +109,16 @@ class CodePickerModal(ModalScreen[Code | None]):
         Binding("up", "move(-1)", show=False),
     ]
 
-    def __init__(self, codes: Sequence[Code], title: str = "Code") -> None:
+    def __init__(self, codes: Sequence[Code], title: str = "Code", *,
+                 new_under: str | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.codes = list(codes)
         self.title_text = title
         self.shown: list[Code] = []
         self._shown_for = ""
+        #: when not None, a name that matches no code is offered as a new code under this
+        #: group ("" = top level); choosing it dismisses with a ``NEW_CODE_ID`` code
+        self.new_under = new_under
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -133,10 +141,39 @@ class CodePickerModal(ModalScreen[Code | None]):
         options = self.query_one("#code-options", OptionList)
         self.shown = self.matches(query)
         self._shown_for = query
+        new = self.new_code(query)
+        if new is not None:
+            # first when nothing matches (Enter creates it), else after the matches
+            self.shown = [new, *self.shown] if not self.shown else [*self.shown, new]
         options.clear_options()
-        options.add_options([Option(c.path) for c in self.shown])
+        options.add_options([self._option(c) for c in self.shown])
         if self.shown:
             options.highlighted = 0
+
+    def new_code(self, query: str) -> Code | None:
+        """The code that typing ``query`` would create, when new codes are offered and no
+        code has that name."""
+        name = " ".join(query.replace("/", " ").split())
+        if self.new_under is None or not name:
+            return None
+        if any(c.name.casefold() == name.casefold() for c in self.codes):
+            return None
+        path = f"{self.new_under}/{name}" if self.new_under else name
+        return Code(id=NEW_CODE_ID, guid="", parent_id=None, name=name, path=path)
+
+    @staticmethod
+    def _option(code: Code) -> Option:
+        """The code's path, and under it the first line of its description."""
+        from workbench.tui.widgets.codepanel import first_line
+
+        if code.id == NEW_CODE_ID:
+            return Option(Text.assemble(("+ new code: ", "bold"), code.path,
+                                        ("\n  Enter, then confirm: created and applied", "dim")))
+        prompt = Text(code.path)
+        line = first_line(code.description, 62)
+        if line:
+            prompt.append("\n  " + line, style="dim")
+        return Option(prompt)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)

@@ -1,22 +1,44 @@
-"""Project-wide search (FTS5 over sentences): jump to a hit, or code every hit at once."""
+"""Project-wide search (FTS5 over sentences): read each hit in context, jump to it, or code
+the hits the coder marks (every hit when none is marked) in one action."""
 
 from __future__ import annotations
 
+import re
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from workbench.errors import WorkbenchError
 from workbench.model import Code
+from workbench.retrieval import ContextReader
 from workbench.search import Hit, code_hits, search
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import CodePickerModal
 
+#: characters of the hit sentence shown, and of context either side
 SNIPPET = 110
+CONTEXT = 40
+
+
+def keyword_in_context(before: str, sentence: str, after: str, words: list[str]) -> Text:
+    """Dim context either side of the sentence in bold, the searched words in reverse."""
+    sentence = " ".join(sentence.split())
+    if len(sentence) > SNIPPET:
+        sentence = sentence[: SNIPPET - 1] + "…"
+    cell = Text(before[-CONTEXT:], style="dim")
+    body = Text(sentence, style="bold")
+    for word in words:
+        for match in re.finditer(re.escape(word), sentence, flags=re.IGNORECASE):
+            body.stylize("bold reverse", match.start(), match.end())
+    cell.append_text(body)
+    cell.append(after[:CONTEXT], style="dim")
+    return cell
 
 
 class SearchScreen(WorkbenchScreen):
-    """Type words, Enter searches; Enter on a hit opens it; A codes every hit."""
+    """Type words, Enter searches; Enter on a hit opens it; space marks hits; A codes them."""
 
     SCOPES = ("search",)
     BINDINGS = bindings("search")
@@ -25,6 +47,7 @@ class SearchScreen(WorkbenchScreen):
         super().__init__()
         self.initial_query = query
         self.hits: list[Hit] = []
+        self.marked: set[int] = set()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -35,7 +58,8 @@ class SearchScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Document", "Offsets", "Sentence")
+        table.add_column("✓", key="mark")
+        table.add_columns("Document", "Speaker", "Passage")
         self.query_one("#query", Input).focus()
         if self.initial_query:
             self.run_search(self.initial_query)
@@ -49,13 +73,16 @@ class SearchScreen(WorkbenchScreen):
             self.notify(str(exc), severity="error")
             self.hits = []
         self.query_string = query
+        self.marked = set()
+        words = query.split()
+        reader = ContextReader(self.project, CONTEXT)
         table = self.query_one(DataTable)
         table.clear()
         for i, hit in enumerate(self.hits):
-            snippet = " ".join(hit.text.split())
-            if len(snippet) > SNIPPET:
-                snippet = snippet[: SNIPPET - 1] + "…"
-            table.add_row(hit.document, f"{hit.start}-{hit.end}", snippet, key=str(i))
+            speaker, before, sentence, after = reader.around(hit.document_id, hit.start,
+                                                             hit.end)
+            table.add_row("", hit.document, speaker or "",
+                          keyword_in_context(before, sentence, after, words), key=str(i))
         self._summary()
 
     def _summary(self) -> None:
@@ -63,9 +90,11 @@ class SearchScreen(WorkbenchScreen):
         query = getattr(self, "query_string", "")
         if not query:
             summary.update("Enter words to find the sentences that hold all of them.")
-        else:
-            summary.update(f"{len(self.hits)} sentence(s) match {query!r}. Enter opens a hit; "
-                           "A codes every hit with a code.")
+            return
+        marked = f" {len(self.marked)} marked." if self.marked else ""
+        summary.update(f"{len(self.hits)} sentence(s) match {query!r}.{marked} Enter opens a "
+                       "hit; space marks hits; A codes the marked hits (all when none is "
+                       "marked).")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.run_search(event.value)
@@ -81,26 +110,40 @@ class SearchScreen(WorkbenchScreen):
     def action_focus_query(self) -> None:
         self.query_one("#query", Input).focus()
 
+    def action_toggle_mark(self) -> None:
+        table = self.query_one(DataTable)
+        index = table.cursor_row
+        if not (0 <= index < len(self.hits)):
+            return
+        self.marked ^= {index}
+        table.update_cell(str(index), "mark", "✓" if index in self.marked else "",
+                          update_width=True)
+        if index + 1 < len(self.hits):
+            table.move_cursor(row=index + 1)
+        self._summary()
+
     def action_code_all(self) -> None:
         if not self.hits:
             self.notify("Search first: there are no hits to code", severity="warning")
             return
+        chosen_hits = [self.hits[i] for i in sorted(self.marked)] or list(self.hits)
+        which = "marked" if self.marked else "every"
 
         def chosen(code: Code | None) -> None:
             if code is None:
                 return
             try:
-                n = code_hits(self.project, self.hits, code.path, coder=self.wb.coder)
+                n = code_hits(self.project, chosen_hits, code.path, coder=self.wb.coder)
             except WorkbenchError as exc:
                 self.notify(str(exc), severity="error")
                 return
             self.wb.remember(code.id)
-            skipped = len(self.hits) - n
+            skipped = len(chosen_hits) - n
             extra = f" ({skipped} already coded)" if skipped else ""
             self.notify(f"Coded {n} hit(s) with {code.path}{extra}; undo reverts them all")
 
-        self.app.push_screen(CodePickerModal(self.project.codes(),
-                                             f"Code {len(self.hits)} hit(s) with"), chosen)
+        self.app.push_screen(CodePickerModal(
+            self.project.codes(), f"Code the {which} {len(chosen_hits)} hit(s) with"), chosen)
 
     def status(self) -> str:
         return "search"

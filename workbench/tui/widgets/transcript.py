@@ -25,6 +25,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from workbench.tui.actions import bindings
+from workbench.tui.colours import stripe_colours, tint_colours
+from workbench.tui.stripes import assign_lanes, margin_shape, short_name
 from workbench.tui.textlayout import (
     BLANK,
     SPEAKER,
@@ -34,8 +36,6 @@ from workbench.tui.textlayout import (
     word_end,
     word_start,
 )
-
-MARGIN_MAX = 26
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +119,15 @@ class TranscriptView(ScrollView, can_focus=True):
         self._look: dict[str, Style] = {}
         self._styles: dict[int, Style] = {}
         self._margin_styles: dict[int, Style] = {}
+        self._tints: dict[int, str] = {}
+        self._stripes: dict[int, str] = {}
+        #: span id -> lane of the margin; how many lanes the document needs
+        self.lanes: dict[int, int] = {}
+        self.lane_count = 0
+        #: coder id -> initials shown in the margin
+        self.coder_labels: dict[int, str] = {}
         self._dragging = False
+        self._reveal_pending = False
 
     # ------------------------------------------------------------------ loading
 
@@ -167,8 +175,18 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def set_colours(self, code_colours: dict[int, str]) -> None:
         self.code_colours = dict(code_colours)
+        self._forget_looks()
+        self._invalidate()
+
+    def _forget_looks(self) -> None:
         self._styles.clear()
         self._margin_styles.clear()
+        self._tints.clear()
+        self._stripes.clear()
+
+    def set_coder_labels(self, labels: dict[int, str]) -> None:
+        """Coder id -> initials written beside each stripe."""
+        self.coder_labels = dict(labels)
         self._invalidate()
 
     def set_code_names(self, code_names: dict[int, str]) -> None:
@@ -190,7 +208,7 @@ class TranscriptView(ScrollView, can_focus=True):
                 ids = self.line_index.setdefault(line, [])
                 ids.append(span.id)
                 ids.sort(key=lambda i: (self.spans[i].start, -self.spans[i].end))
-            self._touch(lines)
+            self._relane(lines)
 
     def set_marks(self, marks: Iterable[Mark]) -> None:
         """Replace the suggestion marks shown (after a run, an accept or reject, an undo)."""
@@ -223,6 +241,16 @@ class TranscriptView(ScrollView, can_focus=True):
             for mark in changed:
                 self._touch(self.lines.lines_between(mark.start, mark.end))
 
+    def _relane(self, lines: range) -> None:
+        """After one span came or went: redraw its lines, or everything when lanes moved."""
+        before = (self.lanes, self.lane_count)
+        self._assign_lanes()
+        changed = {k: v for k, v in self.lanes.items() if before[0].get(k) != v}
+        if self.lane_count != before[1] or len(changed) > 1:
+            self._invalidate()
+        else:
+            self._touch(lines)
+
     def _touch(self, lines: range) -> None:
         """Mark ``lines`` changed: their cached strips are no longer used."""
         versions = self._line_versions
@@ -237,8 +265,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._look.clear()
-        self._styles.clear()
-        self._margin_styles.clear()
+        self._forget_looks()
         self._version += 1
         super().notify_style_update()
 
@@ -271,7 +298,19 @@ class TranscriptView(ScrollView, can_focus=True):
                 for line in layout.lines_between(span.start, span.end):
                     index.setdefault(line, []).append(span.id)
         self.line_index = index
+        self._assign_lanes()
         self._reindex_marks()
+
+    def _assign_lanes(self) -> None:
+        layout = self.lines
+        if layout is None:
+            self.lanes, self.lane_count = {}, 0
+            return
+        self.lanes = assign_lanes(
+            (s.id, layout.line_of(s.start), layout.line_of(max(s.end - 1, s.start)))
+            for s in self.spans.values()
+        )
+        self.lane_count = max(self.lanes.values(), default=-1) + 1
 
     def _reindex_marks(self) -> None:
         index: dict[int, list[int]] = {}
@@ -283,8 +322,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.mark_index = index
 
     def _margin_width(self) -> int:
-        width = self.scrollable_content_region.width
-        return min(MARGIN_MAX, max(width // 4, 10)) if width >= 40 else 0
+        return margin_shape(self.scrollable_content_region.width, self.lane_count).width
 
     def _text_width(self) -> int:
         width = self.scrollable_content_region.width
@@ -295,23 +333,35 @@ class TranscriptView(ScrollView, can_focus=True):
         if self.lines is None or self.lines.width != max(self._text_width(), 8):
             self._relayout()
             self.scroll_to_cursor()
+        if self._reveal_pending:
+            self.call_after_refresh(self.reveal_selection)
 
     # ------------------------------------------------------------- rendering
+
+    def _pick_looks(self) -> None:
+        """Tints and stripe colours for every code, distinct after reduction to 256 colours."""
+        background = self.background_colors[1].hex6.upper()
+        dark = self.background_colors[1].brightness < 0.5
+        self._tints = tint_colours(self.code_colours, background, dark=dark)
+        self._stripes = stripe_colours(self.code_colours, dark=dark, background=background)
 
     def _code_style(self, code_id: int) -> Style:
         style = self._styles.get(code_id)
         if style is None:
-            base = self.background_colors[1]
-            colour = Color.parse(self.code_colours.get(code_id, "#888888"))
-            style = Style(bgcolor=base.blend(colour, 0.45).rich_color)
+            if not self._tints:
+                self._pick_looks()
+            colour = self._tints.get(code_id) or self.code_colours.get(code_id, "#888888")
+            style = Style(bgcolor=Color.parse(colour).rich_color)
             self._styles[code_id] = style
         return style
 
     def _margin_style(self, code_id: int) -> Style:
         style = self._margin_styles.get(code_id)
         if style is None:
-            colour = Color.parse(self.code_colours.get(code_id, "#888888"))
-            style = Style(color=colour.rich_color, bold=True)
+            if not self._stripes:
+                self._pick_looks()
+            colour = self._stripes.get(code_id) or self.code_colours.get(code_id, "#888888")
+            style = Style(color=Color.parse(colour).rich_color, bold=True)
             self._margin_styles[code_id] = style
         return style
 
@@ -353,12 +403,13 @@ class TranscriptView(ScrollView, can_focus=True):
         margin = self._margin_width()
         text_width = width - margin - (1 if margin else 0)
         kind = layout.kinds[index]
-        if kind == BLANK:
-            return Strip.blank(width, base)
-        if kind == SPEAKER:
-            label = layout.labels.get(index, "")
+        if kind in (BLANK, SPEAKER):
+            label = layout.labels.get(index, "") if kind == SPEAKER else ""
             style = base + self._style("speaker")
-            return Strip([Segment(label[:width], style)]).adjust_cell_length(width, base)
+            strip = Strip([Segment(label[:text_width], style)]).adjust_cell_length(
+                text_width, base)
+            # a coding that spans turns keeps its stripe across the gap
+            return Strip.join([strip, self._margin(index, margin, base)]) if margin else strip
         start, end = layout.starts[index], layout.ends[index]
         chunk = self.text[start:end].replace("\t", " ")
         n = len(chunk)
@@ -403,8 +454,10 @@ class TranscriptView(ScrollView, can_focus=True):
             covering = [p for p in pieces if p[0] <= a and p[1] >= b]
             if covering:
                 style = style + self._code_style(covering[-1][2])
-                if len(covering) > 1:
-                    style = style + Style(underline=True)
+                if len({p[2] for p in covering}) > 1:
+                    style = style + Style(underline=True)  # different codes overlap
+                elif len(covering) > 1:
+                    style = style + Style(bold=True)  # one code, applied more than once
             if suggested and any(p[0] <= a and p[1] >= b for p in suggested):
                 style = style + self._style("suggestion")
             if a < label_len:
@@ -424,42 +477,82 @@ class TranscriptView(ScrollView, can_focus=True):
         return strip
 
     def _margin(self, index: int, width: int, base: Style) -> Strip:
-        """Code names of the line's codings; a line with open suggestions starts with a quiet
-        "?" (in the suggestion colour while the cursor is in one), and the suggested codes'
-        names follow the coded ones when there is room."""
+        """The stripes of display line ``index``: one lane per coding; then, when the line has
+        open suggestions, a quiet "?" (in the suggestion colour while the cursor is in one)
+        and the suggested codes' names when there is room."""
         style = base + self._style("margin")
-        segments = [Segment("│", style)]
-        seen: list[int] = []
+        shape = margin_shape(self.scrollable_content_region.width, self.lane_count)
+        layout = self.lines
+        assert layout is not None
+        lane_width = shape.lane
+        visible = max(min(self.lane_count, width // lane_width), 0) if lane_width else 0
+        overflow = self.lane_count > visible
+        shown = visible - 1 if overflow else visible
+        by_lane: dict[int, Span] = {}
+        hidden = 0
+        codes_here: set[int] = set()
         for span_id in self.line_index.get(index, ()):
-            code_id = self.spans[span_id].code_id
-            if code_id not in seen:
-                seen.append(code_id)
-        marked: dict[int, bool] = {}  # code -> the cursor is in one of its suggestions here
-        for mark_id in self.mark_index.get(index, ()) if self.marks_visible else ():
-            code_id = self.marks[mark_id].code_id
-            marked[code_id] = marked.get(code_id, False) or mark_id in self.active_marks
-        used = 1
+            span = self.spans[span_id]
+            codes_here.add(span.code_id)
+            lane = self.lanes.get(span_id, 0)
+            if lane < shown:
+                by_lane[lane] = span
+            else:
+                hidden += 1
+        segments = [Segment("│" if not shape.compact else " ", style)]
+        for lane in range(shown):
+            span = by_lane.get(lane)
+            if span is None:
+                segments.append(Segment(" " * lane_width, style))
+                continue
+            first = layout.line_of(span.start) == index
+            last = layout.line_of(max(span.end - 1, span.start)) == index
+            glyph = "■" if first and last else "┏" if first else "┗" if last else "┃"
+            colour = style + self._margin_style(span.code_id)
+            segments.append(Segment(glyph, colour))
+            if lane_width > 1:
+                # a space before the next lane's bar, when the lane has room for it
+                room = lane_width - 2 if lane_width > 4 else lane_width - 1
+                label = self._label(span, room) if first else ""
+                segments.append(Segment(label.ljust(lane_width - 1), colour))
+        if overflow:
+            more = f"+{hidden}" if hidden else ""
+            segments.append(Segment(more[:lane_width].ljust(lane_width), style))
+        used = 1 + visible * lane_width
+        marked = self._marked_codes(index, codes_here)
         if marked:
-            look = "suggestion" if any(marked.values()) else "suggestion-margin"
+            look = "suggestion" if any(a for _, a in marked) else "suggestion-margin"
             segments.append(Segment("?", style + self._style(look)))
             used += 1
-        for code_id in seen:
-            name = self.code_names.get(code_id, "?")
+        for code_id, active in marked:
             room = width + 1 - used
             if room <= 1:
                 break
-            text = f"{name[: room - 1]} "
-            segments.append(Segment(text, style + self._margin_style(code_id)))
-            used += len(text)
-        for code_id, active in marked.items():
-            room = width + 1 - used
-            if room <= 1 or code_id in seen:
-                continue
             text = f"{self.code_names.get(code_id, '?')[: room - 1]} "
             look = "suggestion" if active else "suggestion-margin"
             segments.append(Segment(text, style + self._style(look)))
             used += len(text)
         return Strip(segments).adjust_cell_length(width + 1, style)
+
+    def _label(self, span: Span, room: int) -> str:
+        """Short code name and coder initials in ``room`` columns ("Budget exec Ma")."""
+        initials = self.coder_labels.get(span.coder_id, "")
+        if room < len(initials) + 4:
+            return (initials or short_name(self.code_names.get(span.code_id, "?"), room))[:room]
+        name = short_name(self.code_names.get(span.code_id, "?"), room - len(initials) - 1)
+        return f"{name} {initials}" if initials else name
+
+    def _marked_codes(self, index: int, coded: set[int]) -> list[tuple[int, bool]]:
+        """Codes suggested on line ``index`` that no coding there has already, each with
+        whether the cursor is in one of its suggestions (none while marks are hidden)."""
+        if not self.marks_visible:
+            return []
+        marked: dict[int, bool] = {}
+        for mark_id in self.mark_index.get(index, ()):
+            code_id = self.marks[mark_id].code_id
+            if code_id not in coded:
+                marked[code_id] = marked.get(code_id, False) or mark_id in self.active_marks
+        return list(marked.items())
 
     def _hits_on(self, start: int, end: int) -> list[tuple[int, int]]:
         if not self.find_hits:
@@ -579,6 +672,21 @@ class TranscriptView(ScrollView, can_focus=True):
         visible = [y for y in lines if top <= y < top + height]
         if visible:
             self.refresh_lines(min(visible), max(visible) - min(visible) + 1)
+
+    def reveal_selection(self) -> None:
+        """Scroll so the selection starts a third of the way down the view (opening a
+        document at a passage). Before the first layout, it happens right after it."""
+        height = self.scrollable_content_region.height
+        if self.lines is None or height <= 0 or self.virtual_size.height < len(self.lines):
+            self._reveal_pending = True
+            return
+        self._reveal_pending = False
+        lo, hi = self.selection
+        first = self.lines.line_of(lo)
+        last = self.lines.line_of(max(hi - 1, lo))
+        top = max(0, first - max(height // 3, 1)) if last - first < height else first
+        self.scroll_to(y=top, animate=False, immediate=True)
+        self.refresh()
 
     def scroll_to_cursor(self) -> None:
         if self.lines is None:

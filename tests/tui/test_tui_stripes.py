@@ -1,0 +1,107 @@
+"""Coding stripes in the margin: one lane per overlapping coding, code name and coder initials,
+the coding's vertical extent, a margin that grows with the window and stays on narrow ones."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tui_pilot import project_path
+
+from workbench.coding import apply_code
+from workbench.project import Project
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens.coding import CodingScreen
+from workbench.tui.stripes import assign_lanes, coder_initials, margin_shape, short_name
+
+__all__ = ["project_path"]
+
+
+def test_short_names_cut_at_words_and_initials_stay_apart() -> None:
+    assert short_name("Transfer of powers", 30) == "Transfer of powers"
+    assert short_name("Transfer of powers", 15) == "Transfer powers"
+    assert short_name("Transfer of powers", 7) == "Tra pow"
+    assert short_name("Capacity", 5) == "Capa…"
+    assert coder_initials({1: "maria", 2: "marta", 3: "james", 4: "Ana Perez"}) == {
+        1: "Mari", 2: "Mart", 3: "Ja", 4: "AP"}
+
+
+def test_lanes_never_share_a_line_and_reuse_free_columns() -> None:
+    lanes = assign_lanes([(1, 0, 5), (2, 2, 3), (3, 4, 8), (4, 6, 6), (5, 9, 9)])
+    assert lanes == {1: 0, 2: 1, 3: 1, 4: 0, 5: 0}
+
+
+def test_margin_grows_with_the_window_and_turns_compact_when_narrow() -> None:
+    assert margin_shape(50, 3).compact and margin_shape(50, 3).width >= 2
+    assert margin_shape(100, 1).width < margin_shape(200, 1).width
+    assert margin_shape(200, 1).width > 28
+    wide = margin_shape(200, 3)
+    assert not wide.compact and wide.lane * 3 <= wide.width
+
+
+def _overlap(path: Path) -> tuple[int, int]:
+    """A second coder's overlapping coding of another code on james's passage."""
+    with Project.open(path) as project:
+        text = project.text(1)
+        start = text.index("The budget stayed")
+        end = text.index("only on paper.") + len("only on paper.")
+        apply_code(project, "DRS01", "Decentralization/Transfer of powers", start, end,
+                   coder="maria")
+        apply_code(project, "DRS01", "Decentralization/Budget execution", start, start + 20,
+                   coder="maria")
+        return start, end
+
+
+def _margins(size: tuple[int, int], path: Path) -> tuple[list[str], int]:
+    out: list[str] = []
+    margin = 0
+
+    async def main() -> None:
+        nonlocal margin
+        with Project.open(path) as project:
+            app = WorkbenchApp(project, coder="maria")
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                app.open_document(1)
+                await pilot.pause()
+                screen = app.screen
+                assert isinstance(screen, CodingScreen)
+                view = screen.view
+                margin = view._margin_width()
+                width = view.scrollable_content_region.width
+                text_width = width - margin - 1
+                for line in range(len(view.lines)):
+                    out.append(view.line_strip(line, width).text[text_width:])
+
+    asyncio.run(main())
+    return out, margin
+
+
+def test_wide_window_names_every_overlapping_coding_with_its_coder(project_path: Path) -> None:
+    _overlap(project_path)
+    margins, width = _margins((250, 70), project_path)
+    assert width > 40
+    joined = "\n".join(margins)
+    # three codings meet: each has its own lane with name and initials
+    line = next(m for m in margins if m.count("┏") + m.count("■") >= 3)
+    lanes = [lane.strip() for lane in line.strip("│ ").replace("┏", "■").split("■") if lane]
+    expected = [("Budget execution", "Ja"), ("Transfer of powers", "Ma"),
+                ("Budget execution", "Ma")]
+    assert len(lanes) == 3
+    for lane, (name, initials) in zip(lanes, expected, strict=True):
+        *words, coder = lane.split()
+        assert coder == initials
+        # the name is cut at words, never mid-word into the next one
+        assert words == [w for w in words if any(n.startswith(w) for n in name.split())]
+        assert len(words) == 2
+    assert "Ja" in joined
+
+
+def test_narrow_window_keeps_compact_bars(project_path: Path) -> None:
+    _overlap(project_path)
+    margins, width = _margins((80, 24), project_path)
+    assert 2 <= width <= 4
+    assert any(sum(m.count(g) for g in "┏┃┗■") >= 2 for m in margins)
+    # a coding over several lines shows its extent: a start, then a bar or an end below it
+    starts = [i for i, m in enumerate(margins) if "┏" in m]
+    assert starts and any("┃" in m or "┗" in m for m in margins[starts[0] + 1:])

@@ -1,0 +1,109 @@
+"""Retrieval: every segment coded with a code, across documents, with its context.
+
+What a researcher reads to check a code's use (ATLAS.ti's quotation manager, MAXQDA's retrieved
+segments): each coding of the code (and its subcodes) with the words before and after it, the
+speaker and the coder, filtered through the one selection every analysis uses
+(``analysis.filters``: coders, case attributes).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from workbench.analysis.filters import Selection, select
+from workbench.project import Project
+
+#: characters of context either side of a segment
+CONTEXT = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One coded segment and its surroundings."""
+
+    coding_id: int
+    document_id: int
+    document: str
+    code_id: int
+    code: str
+    coder_id: int
+    coder: str
+    start: int
+    end: int
+    speaker: str | None
+    before: str
+    text: str
+    after: str
+
+
+def segments(
+    project: Project, code_path: str, *, coders: Sequence[str] = (),
+    where: Sequence[str | tuple[str, str]] = (), context: int = CONTEXT,
+) -> list[Segment]:
+    """The segments of ``code_path`` (its subcodes included), by document and position.
+
+    ``coders`` keeps those coders' codings only; ``where`` keeps documents whose case has the
+    attribute values (``region=Piura``; the same attribute twice means either value).
+    """
+    code = project.code(code_path)
+    chosen = select(project, Selection.build(codes=[code.path], coders=coders, where=where))
+    names = chosen.documents or dict(project.conn.execute("SELECT id, name FROM documents"))
+    coder_names = {c.id: c.name for c in project.coders()}
+    paths = {c.id: c.path for c in project.codes()}
+    rows = sorted(chosen.rows, key=lambda r: (names.get(r[0], ""), r[2], r[3], r[1]))
+    out: list[Segment] = []
+    reader = ContextReader(project, context)
+    for doc_id, coder_id, start, end, code_id, coding_id in rows:
+        speaker, before, text, after = reader.around(doc_id, start, end)
+        out.append(Segment(
+            coding_id, doc_id, names.get(doc_id, str(doc_id)), code_id, paths.get(code_id, ""),
+            coder_id, coder_names.get(coder_id, "?"), start, end, speaker, before, text, after,
+        ))
+    return out
+
+
+class ContextReader:
+    """Speaker and surrounding words of passages, reading each document's text and turns once
+    (retrieved segments, search hits)."""
+
+    def __init__(self, project: Project, context: int = CONTEXT) -> None:
+        self.project = project
+        self.context = context
+        self._turns: dict[int, tuple[list[int], list[tuple[int, str | None]]]] = {}
+
+    def speaker(self, document_id: int, offset: int) -> str | None:
+        """The speaker of the turn holding ``offset`` (None outside every turn)."""
+        if document_id not in self._turns:
+            turns = self.project.turns(document_id)
+            self._turns[document_id] = ([t.start for t in turns],
+                                        [(t.end, t.speaker) for t in turns])
+        starts, ends = self._turns[document_id]
+        i = bisect_right(starts, offset) - 1
+        return ends[i][1] if i >= 0 and offset < ends[i][0] else None
+
+    def around(self, document_id: int, start: int, end: int
+               ) -> tuple[str | None, str, str, str]:
+        """(speaker, words before, the passage, words after)."""
+        text = self.project.text(document_id)
+        return (self.speaker(document_id, start),
+                _clip_left(text, max(0, start - self.context), start), text[start:end],
+                _clip_right(text, end, min(len(text), end + self.context)))
+
+
+def _clip_left(text: str, lo: int, hi: int) -> str:
+    """``text[lo:hi]`` starting at a word, on one line."""
+    if lo > 0:
+        space = text.find(" ", lo, hi)
+        lo = space + 1 if space != -1 else lo
+    return " ".join(text[lo:hi].split()) + (" " if hi > lo and text[hi - 1].isspace() else "")
+
+
+def _clip_right(text: str, lo: int, hi: int) -> str:
+    """``text[lo:hi]`` ending at a word, on one line."""
+    if hi < len(text):
+        space = text.rfind(" ", lo, hi)
+        hi = space if space != -1 else hi
+    lead = " " if hi > lo and text[lo].isspace() else ""
+    return lead + " ".join(text[lo:hi].split())

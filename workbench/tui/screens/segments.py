@@ -1,0 +1,240 @@
+"""Segments of a code: every passage coded with it, across documents, to read and recode.
+
+The list comes from ``workbench.retrieval.segments`` (the same filters as the analyses: coder,
+case attributes). Each row shows the document, speaker, coder and the passage in its context;
+Enter opens the document at that passage, ``c`` recodes, ``x`` uncodes, ``m`` writes a memo,
+``f`` filters. In blind mode only the current coder's segments are listed.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Footer, Header, Static
+
+from workbench import coding as core
+from workbench.errors import WorkbenchError
+from workbench.model import Code
+from workbench.retrieval import Segment, segments
+from workbench.tui.actions import bindings
+from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.screens.modals import CodePickerModal, MemoModal, PromptModal
+from workbench.tui.widgets.paging import PagedRows
+
+#: characters of the segment itself shown in a row (the rest is elided)
+SHOWN = 90
+
+
+def passage_cell(segment: Segment, shown: int = SHOWN) -> Text:
+    """Keyword in context: dim words before, the segment in bold, dim words after."""
+    text = " ".join(segment.text.split())
+    if len(text) > shown:
+        text = text[: shown - 1] + "…"
+    cell = Text(tail_words(segment.before, 40), style="dim")
+    cell.append(text, style="bold")
+    cell.append(head_words(segment.after, 40), style="dim")
+    return cell
+
+
+def tail_words(text: str, width: int) -> str:
+    """The end of ``text`` in about ``width`` characters, starting at a word."""
+    if len(text) <= width:
+        return text
+    cut = text.find(" ", len(text) - width)
+    return "…" + text[cut + 1:] if cut != -1 else text[-width:]
+
+
+def head_words(text: str, width: int) -> str:
+    """The start of ``text`` in about ``width`` characters, ending at a word."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[:cut] + "…" if cut > 0 else text[:width]
+
+
+class SegmentsScreen(WorkbenchScreen):
+    """Every segment of one code."""
+
+    SCOPES = ("segments",)
+    BINDINGS = bindings("segments")
+
+    def __init__(self, code: Code, *, coders: list[str] | None = None,
+                 where: list[str] | None = None) -> None:
+        super().__init__()
+        self.code = code
+        self.coders = list(coders or [])
+        self.where = list(where or [])
+        self.items: list[Segment] = []
+        self.paging: PagedRows | None = None
+        self.memos: dict[int, tuple[int, str]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="segments-note", classes="analysis-note")
+        yield DataTable(id="segments-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Document", "Code", "Speaker", "Coder", "Memo", "Passage")
+        self.load()
+        table.focus()
+
+    def short_code(self, path: str) -> str:
+        """The segment's code below the one listed ("." when it is that code)."""
+        if path == self.code.path:
+            return "."
+        return path.removeprefix(self.code.path + "/")
+
+    def coder_filter(self) -> list[str]:
+        """The coders listed: in blind mode only the current one, whatever the filter says."""
+        return [self.wb.coder] if self.wb.blind else self.coders
+
+    def refresh_data(self) -> None:
+        if self.is_mounted:
+            self.load()
+
+    def load(self) -> None:
+        """(Re)read the segments, keeping the cursor's row."""
+        table = self.query_one(DataTable)
+        row_before = table.cursor_row
+        try:
+            self.code = self.project.code_by_id(self.code.id)
+            self.items = segments(self.project, self.code.path, coders=self.coder_filter(),
+                                  where=self.where)
+            error = ""
+        except WorkbenchError as exc:
+            self.items, error = [], str(exc)
+        ids = {s.coding_id for s in self.items}
+        self.memos = {m.target_id: (m.id, m.text) for m in self.project.memos("coding")
+                      if m.target_id in ids}
+        if self.paging is not None:
+            self.paging.cancel()
+        table.clear()
+        self.paging = PagedRows(table, [
+            (None, (s.document, self.short_code(s.code), s.speaker or "", s.coder,
+                    "✎" if s.coding_id in self.memos else "", passage_cell(s)))
+            for s in self.items])
+        self.paging.start(at_least=row_before + 1)
+        if self.items:
+            table.move_cursor(row=min(max(row_before, 0), self.paging.loaded - 1))
+        self._note(error)
+        self.wb.update_status()
+
+    def _note(self, error: str = "") -> None:
+        note = Text()
+        note.append(f"{len(self.items)} segment(s) of {self.code.path}", style="bold")
+        filters = [f"coder={c}" for c in self.coder_filter()] + self.where
+        if filters:
+            note.append(f"  ·  {' '.join(filters)}")
+        if self.wb.blind:
+            note.append("  ·  blind: only yours")
+        if error:
+            note.append(f"\n{error}", style="bold red")
+        note.append("\nEnter opens the passage · c recode · x uncode · m memo · f filter",
+                    style="dim")
+        args = ["workbench", "export", "quotations", "quotations.md", "--codes", self.code.path]
+        for coder in self.coder_filter()[:1]:
+            args += ["--coder", coder]
+        for item in self.where:
+            args += ["--where", item]
+        note.append(f"\nThe same segments to a file: {shlex.join(args)}", style="dim")
+        self.query_one("#segments-note", Static).update(note)
+
+    def current(self) -> Segment | None:
+        table = self.query_one(DataTable)
+        if not self.items or table.cursor_row < 0:
+            return None
+        return self.items[min(table.cursor_row, len(self.items) - 1)]
+
+    def _own(self) -> Segment | None:
+        segment = self.current()
+        if segment is None:
+            self.notify("No segment here", severity="warning")
+            return None
+        if segment.coder_id != self.wb.coder_id:
+            self.notify(f"That is {segment.coder}'s coding: only your own are edited here",
+                        severity="warning")
+            return None
+        return segment
+
+    def _run(self, fn, message: str) -> None:
+        try:
+            fn()
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.load()
+        self.notify(message)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open_segment()
+
+    def action_open_segment(self) -> None:
+        segment = self.current()
+        if segment is not None:
+            self.wb.open_document(segment.document_id, select=(segment.start, segment.end))
+
+    def action_recode(self) -> None:
+        segment = self._own()
+        if segment is None:
+            return
+
+        def chosen(code: Code | None) -> None:
+            if code is not None:
+                self._run(lambda: core.change_code(self.project, segment.coding_id, code.path),
+                          f"Recoded to {code.path}")
+
+        self.app.push_screen(CodePickerModal(self.project.codes(), "Recode to"), chosen)
+
+    def action_uncode(self) -> None:
+        segment = self._own()
+        if segment is not None:
+            self._run(lambda: core.remove_coding(self.project, segment.coding_id),
+                      f"Removed {segment.code} from {segment.document}; u undoes")
+
+    def action_memo(self) -> None:
+        segment = self.current()
+        if segment is None:
+            return
+        memo_id, text = self.memos.get(segment.coding_id, (None, ""))
+
+        def saved(new_text: str | None) -> None:
+            if new_text is None or new_text == text:
+                return
+            if memo_id is None:
+                self._run(lambda: core.add_memo(self.project, "coding", segment.coding_id,
+                                                new_text, coder=self.wb.coder), "Memo saved")
+            elif new_text.strip():
+                self._run(lambda: core.edit_memo(self.project, memo_id, new_text), "Memo saved")
+            else:
+                self._run(lambda: core.delete_memo(self.project, memo_id), "Memo deleted")
+
+        self.app.push_screen(MemoModal(f"Memo on {segment.code} in {segment.document}", text),
+                             saved)
+
+    def action_filter(self) -> None:
+        current = " ".join([f"coder={c}" for c in self.coders] + self.where)
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            coders, where = [], []
+            for item in value.replace(",", " ").split():
+                key, sep, val = item.partition("=")
+                if not sep:
+                    self.notify(f"Filters are attribute=value, not {item!r}", severity="error")
+                    return
+                (coders if key.strip() == "coder" else where).append(
+                    val.strip() if key.strip() == "coder" else item)
+            self.coders, self.where = coders, where
+            self.load()
+
+        self.app.push_screen(PromptModal(
+            "Filter: coder=NAME and case attributes (region=Piura), space-separated", current,
+            select_all=True), chosen)
+
+    def status(self) -> str:
+        return f"segments of {self.code.path}"
