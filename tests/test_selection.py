@@ -72,9 +72,12 @@ def cooccur(path: Path, where: list[str], out: Path) -> set[str]:
 
 def sankey(path: Path, where: list[str], out: Path) -> set[str]:
     run(path, "sankey", str(out / "s.html"), *where)
-    html = (out / "s.html").read_text(encoding="utf-8")
-    labels = re.search(r'"label":\[([^\]]*)\]', html).group(1)
-    return docs_from_codes(json.loads(f"[{labels}]"))
+    from tests.figure_helpers import named, plotly_json
+
+    _, layout = plotly_json((out / "s.html").read_text(encoding="utf-8"))
+    labels = [re.sub(r"<[^>]+>", " ", a["text"]).split()[0]
+              for a in named(layout, "annotations", "label").values()]
+    return docs_from_codes(labels)
 
 
 def network(path: Path, where: list[str], out: Path) -> set[str]:

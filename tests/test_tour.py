@@ -62,7 +62,7 @@ EXPECTED: list[tuple[str, str, str]] = [
      r"^document,code,coder,start,end,text\n(DRS01|ACA01),"),
     ("memo add", "stdout", rf"^memo {N} on code$"),
     ("done DRS01", "stdout", r"^DRS01: done for maria$"),
-    ("undo", "stdout", r"^undone: memo on code"),
+    ("undo", "stdout", r"^undone: memo on Decentralization/Central dependency$"),
     ("agree", "stdout", r"^\| Code \| Units \| Agreement \(%\) \| Cohen's κ \| "
                         r"Krippendorff's α \|\n"),
     ("disagreements", "stdout", rf"{N} disagreement\(s\), sentence units(?s:.*)DRS02"),

@@ -14,11 +14,11 @@ SLOTS = range(1, 10)
 
 
 def favourites(project: Project, coder: str) -> dict[int, int]:
-    """``slot -> code id`` of the coder's pinned codes."""
-    coder_id = project.coder_id(coder)
+    """``slot -> code id`` of the coder's pinned codes (a reading: a coder not in the project
+    yet has none, and a read-only project is not written)."""
     return dict(project.conn.execute(
-        "SELECT slot, code_id FROM coder_favourites WHERE coder_id = ? ORDER BY slot",
-        (coder_id,)))
+        "SELECT f.slot, f.code_id FROM coder_favourites f JOIN coders c ON c.id = f.coder_id "
+        "WHERE c.name = ? ORDER BY f.slot", (coder.strip(),)))
 
 
 def pin(project: Project, coder: str, slot: int, code_id: int | None) -> None:

@@ -485,7 +485,9 @@ class TranscriptView(ScrollView, can_focus=True):
         layout = self.lines
         assert layout is not None
         lane_width = shape.lane
-        visible = max(min(self.lane_count, width // lane_width), 0) if lane_width else 0
+        marked = self._marked_codes(index)
+        room_for_lanes = width - 1 if marked else width  # the "?" of suggestions stays visible
+        visible = max(min(self.lane_count, room_for_lanes // lane_width), 0) if lane_width else 0
         overflow = self.lane_count > visible
         shown = visible - 1 if overflow else visible
         by_lane: dict[int, Span] = {}
@@ -519,7 +521,6 @@ class TranscriptView(ScrollView, can_focus=True):
             more = f"+{hidden}" if hidden else ""
             segments.append(Segment(more[:lane_width].ljust(lane_width), style))
         used = 1 + visible * lane_width
-        marked = self._marked_codes(index, codes_here)
         if marked:
             look = "suggestion" if any(a for _, a in marked) else "suggestion-margin"
             segments.append(Segment("?", style + self._style(look)))
@@ -528,6 +529,8 @@ class TranscriptView(ScrollView, can_focus=True):
             room = width + 1 - used
             if room <= 1:
                 break
+            if code_id in codes_here:
+                continue  # its stripe names it already
             text = f"{self.code_names.get(code_id, '?')[: room - 1]} "
             look = "suggestion" if active else "suggestion-margin"
             segments.append(Segment(text, style + self._style(look)))
@@ -542,16 +545,15 @@ class TranscriptView(ScrollView, can_focus=True):
         name = short_name(self.code_names.get(span.code_id, "?"), room - len(initials) - 1)
         return f"{name} {initials}" if initials else name
 
-    def _marked_codes(self, index: int, coded: set[int]) -> list[tuple[int, bool]]:
-        """Codes suggested on line ``index`` that no coding there has already, each with
-        whether the cursor is in one of its suggestions (none while marks are hidden)."""
+    def _marked_codes(self, index: int) -> list[tuple[int, bool]]:
+        """Codes suggested on line ``index``, each with whether the cursor is in one of its
+        suggestions (none while marks are hidden)."""
         if not self.marks_visible:
             return []
         marked: dict[int, bool] = {}
         for mark_id in self.mark_index.get(index, ()):
             code_id = self.marks[mark_id].code_id
-            if code_id not in coded:
-                marked[code_id] = marked.get(code_id, False) or mark_id in self.active_marks
+            marked[code_id] = marked.get(code_id, False) or mark_id in self.active_marks
         return list(marked.items())
 
     def _hits_on(self, start: int, end: int) -> list[tuple[int, int]]:
