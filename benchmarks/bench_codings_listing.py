@@ -55,15 +55,20 @@ RUN = textwrap.dedent("""
 def listing(path: Path, mode: str) -> tuple[float, float, float, int]:
     """(seconds to the first data row, seconds in all, peak MB, lines) of one listing."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", RUN, str(path), mode],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "COLUMNS": "160"})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", RUN, str(path), mode],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "160"},
+    )
     first = None
     lines = 0
     for line in proc.stdout:
         lines += 1
-        if first is None and (line.startswith("doc") and not line.startswith("document")
-                              or "│ doc" in line):
+        if first is None and (
+            line.startswith("doc") and not line.startswith("document") or "│ doc" in line
+        ):
             first = time.perf_counter() - started
     total = time.perf_counter() - started
     err = proc.stderr.read()
@@ -86,17 +91,22 @@ def main() -> None:
             results[n] = path
         print(f"{'run':34} {'first row':>10} {'total':>8} {'peak MB':>8} {'lines':>8}")
         old = listing(results[small], "old")
-        print(f"{f'rich table (before), {small:,}':34} {old[0]:>9.2f}s {old[1]:>7.2f}s "
-              f"{old[2]:>8.0f} {old[3]:>8}")
+        print(
+            f"{f'rich table (before), {small:,}':34} {old[0]:>9.2f}s {old[1]:>7.2f}s "
+            f"{old[2]:>8.0f} {old[3]:>8}"
+        )
         rows = {}
         for n in (small, big):
             rows[n] = listing(results[n], "new")
             r = rows[n]
-            print(f"{f'streamed table, {n:,}':34} {r[0]:>9.2f}s {r[1]:>7.2f}s {r[2]:>8.0f} "
-                  f"{r[3]:>8}")
+            print(
+                f"{f'streamed table, {n:,}':34} {r[0]:>9.2f}s {r[1]:>7.2f}s {r[2]:>8.0f} {r[3]:>8}"
+            )
         new = rows[small]
-        print(f"at {small:,}: first row {old[0] / new[0]:.0f}x sooner, total {old[1] / new[1]:.1f}x "
-              f"faster, peak {old[2] / new[2]:.1f}x smaller than the rich table")
+        print(
+            f"at {small:,}: first row {old[0] / new[0]:.0f}x sooner, total {old[1] / new[1]:.1f}x "
+            f"faster, peak {old[2] / new[2]:.1f}x smaller than the rich table"
+        )
         print(f"peak at {big:,} / peak at {small:,}: {rows[big][2] / new[2]:.2f} (flat is ~1)")
 
 

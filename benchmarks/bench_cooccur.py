@@ -75,20 +75,32 @@ def build(path: Path, documents: int, codings: int, seed: int = 2024) -> None:
     with project.transaction():
         subcodes = []
         for g in range(8):
-            gid = conn.execute("INSERT INTO codes (guid, name, created_at, position) "
-                               "VALUES (?, ?, ?, ?)", (new_guid(), f"Group {g}", stamp, g)).lastrowid
+            gid = conn.execute(
+                "INSERT INTO codes (guid, name, created_at, position) VALUES (?, ?, ?, ?)",
+                (new_guid(), f"Group {g}", stamp, g),
+            ).lastrowid
             for s in range(6):
-                subcodes.append(conn.execute(
-                    "INSERT INTO codes (guid, parent_id, name, created_at, position) "
-                    "VALUES (?, ?, ?, ?, ?)", (new_guid(), gid, f"Code {s}", stamp, s)).lastrowid)
-        coders = [conn.execute("INSERT INTO coders (name, created_at) VALUES (?, ?)",
-                               (name, stamp)).lastrowid for name in ("maria", "james")]
+                subcodes.append(
+                    conn.execute(
+                        "INSERT INTO codes (guid, parent_id, name, created_at, position) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (new_guid(), gid, f"Code {s}", stamp, s),
+                    ).lastrowid
+                )
+        coders = [
+            conn.execute(
+                "INSERT INTO coders (name, created_at) VALUES (?, ?)", (name, stamp)
+            ).lastrowid
+            for name in ("maria", "james")
+        ]
         text = ("Palabra " * (DOC_LENGTH // 8 + 1))[:DOC_LENGTH]
         conn.executemany(
             "INSERT INTO documents (guid, name, text, length, sha256, imported_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [(new_guid(), f"doc{i:05d}", text, DOC_LENGTH, f"sha{i}", stamp)
-             for i in range(documents)],
+            [
+                (new_guid(), f"doc{i:05d}", text, DOC_LENGTH, f"sha{i}", stamp)
+                for i in range(documents)
+            ],
         )
         doc_ids = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
         per_doc = codings // documents
@@ -108,7 +120,9 @@ def build(path: Path, documents: int, codings: int, seed: int = 2024) -> None:
         rng.shuffle(rows)
         conn.executemany(
             'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", created_at) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
     project.close()
 
 
@@ -133,8 +147,12 @@ def all_pairs_tight(project: Project) -> Counter:
 
 def meet(x: dict, y: dict) -> bool:
     """Do two codings co-occur? One coder, two codes, at least one shared character."""
-    return (x["coder"] == y["coder"] and x["code"] != y["code"]
-            and x["start"] < y["end"] and y["start"] < x["end"])
+    return (
+        x["coder"] == y["coder"]
+        and x["code"] != y["code"]
+        and x["start"] < y["end"]
+        and y["start"] < x["end"]
+    )
 
 
 def all_pairs_plain(project: Project) -> Counter:
@@ -144,11 +162,12 @@ def all_pairs_plain(project: Project) -> Counter:
     by_doc: dict[int, list[dict]] = {}
     for doc, coder, start, end, code in project.conn.execute(COLUMNS):
         by_doc.setdefault(doc, []).append(
-            {"coder": coder, "code": paths[code], "start": start, "end": end})
+            {"coder": coder, "code": paths[code], "start": start, "end": end}
+        )
     counts: Counter = Counter()
     for records in by_doc.values():
         for i, x in enumerate(records):
-            for y in records[i + 1:]:
+            for y in records[i + 1 :]:
                 if meet(x, y):
                     counts[tuple(sorted((x["code"], y["code"])))] += 1
     return counts
@@ -164,8 +183,7 @@ def python_sweep(project: Project) -> dict:
 def self_join(project: Project) -> dict:
     """Overlap counts from the SQL self-join, plus the frequencies it would also need."""
     paths = {c.id: c.path for c in project.codes()}
-    counts = {tuple(sorted((paths[a], paths[b]))): n
-              for a, b, n in project.conn.execute(SELF_JOIN)}
+    counts = {tuple(sorted((paths[a], paths[b]))): n for a, b, n in project.conn.execute(SELF_JOIN)}
     project.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id").fetchall()
     return counts
 
@@ -174,8 +192,9 @@ def pair_counts(result) -> dict:
     return {(p.a, p.b): p.count for p in result.pairs}
 
 
-def measure(candidates: dict[str, Callable[[], object]], rounds: int
-            ) -> tuple[dict[str, float], dict[str, object]]:
+def measure(
+    candidates: dict[str, Callable[[], object]], rounds: int
+) -> tuple[dict[str, float], dict[str, object]]:
     """Best time of each candidate over ``rounds`` rounds, taking turns within each round.
 
     Each run starts with its previous result freed and the garbage collector just run, so no
@@ -203,30 +222,42 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(tmp) / "bench.db"
         t0 = time.perf_counter()
         build(path, documents, codings)
-        print(f"built {documents:,} documents, {codings:,} codings in "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"built {documents:,} documents, {codings:,} codings in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         with Project.open(path) as project:
             conn = project.conn
             conn.execute(READ_ORDERED).fetchall()  # warm the page cache for everyone
             cooccurrence(project)  # and the lazy imports (numpy)
-            t, v = measure({
-                "read ordered": lambda: conn.execute(READ_ORDERED).fetchall(),
-                "read table": lambda: conn.execute(COLUMNS).fetchall(),
-                "engine": lambda: cooccurrence(project),
-                "proximity": lambda: cooccurrence(project, Options("proximity", distance=50)),
-                "depth": lambda: cooccurrence(project, selection=Selection.build(depth=1)),
-                "python sweep": lambda: python_sweep(project),
-                "self-join": lambda: self_join(project),
-                "floor": lambda: conn.execute(FLOOR).fetchall(),
-            }, rounds=9)
-            tb, vb = measure({
-                "tight": lambda: all_pairs_tight(project),
-                "plain": lambda: all_pairs_plain(project),
-            }, rounds=3)
+            t, v = measure(
+                {
+                    "read ordered": lambda: conn.execute(READ_ORDERED).fetchall(),
+                    "read table": lambda: conn.execute(COLUMNS).fetchall(),
+                    "engine": lambda: cooccurrence(project),
+                    "proximity": lambda: cooccurrence(project, Options("proximity", distance=50)),
+                    "depth": lambda: cooccurrence(project, selection=Selection.build(depth=1)),
+                    "python sweep": lambda: python_sweep(project),
+                    "self-join": lambda: self_join(project),
+                    "floor": lambda: conn.execute(FLOOR).fetchall(),
+                },
+                rounds=9,
+            )
+            tb, vb = measure(
+                {
+                    "tight": lambda: all_pairs_tight(project),
+                    "plain": lambda: all_pairs_plain(project),
+                },
+                rounds=3,
+            )
     assert len(v["read ordered"]) == len(v["read table"]) == codings
     engine = pair_counts(v["engine"])
-    for name, counts in (("python sweep", v["python sweep"]), ("self-join", v["self-join"]),
-                         ("all-pairs tight", vb["tight"]), ("all-pairs plain", vb["plain"])):
+    for name, counts in (
+        ("python sweep", v["python sweep"]),
+        ("self-join", v["self-join"]),
+        ("all-pairs tight", vb["tight"]),
+        ("all-pairs plain", vb["plain"]),
+    ):
         if dict(counts) != engine:
             print(f"MISMATCH between the engine and {name}", file=sys.stderr)
             return 1
@@ -237,29 +268,43 @@ def main(argv: list[str] | None = None) -> int:
     print(f"(a) read, index order    {ms(t['read ordered'])}")
     print(f"    read, table order    {ms(t['read table'])}   (a) = the faster: {ms(read)}")
     print(f"(b) engine, overlap      {ms(t['engine'])}   {x(t['engine'])}")
-    print(f"    engine, proximity 50 {ms(t['proximity'])}   {x(t['proximity'])} "
-          f"({sum(p.count for p in v['proximity'].pairs):,} pairs)")
+    print(
+        f"    engine, proximity 50 {ms(t['proximity'])}   {x(t['proximity'])} "
+        f"({sum(p.count for p in v['proximity'].pairs):,} pairs)"
+    )
     print(f"    engine, --depth 1    {ms(t['depth'])}   {x(t['depth'])}")
     for name, key in (("tight", "tight"), ("plain", "plain")):
-        print(f"(c) all-pairs, {name:9s} {ms(tb[key])}   {x(tb[key])}   engine is "
-              f"{tb[key] / t['engine']:5.1f}x faster (read is {read / tb[key]:4.0%} of it)")
-    print(f"    SQLite alone, floor  {ms(t['floor'])}   {x(t['floor'])}   engine is "
-          f"{t['engine'] / t['floor']:.1f}x this")
+        print(
+            f"(c) all-pairs, {name:9s} {ms(tb[key])}   {x(tb[key])}   engine is "
+            f"{tb[key] / t['engine']:5.1f}x faster (read is {read / tb[key]:4.0%} of it)"
+        )
+    print(
+        f"    SQLite alone, floor  {ms(t['floor'])}   {x(t['floor'])}   engine is "
+        f"{t['engine'] / t['floor']:.1f}x this"
+    )
     print("    earlier forms of the engine, for comparison:")
     print(f"    Python sweep         {ms(t['python sweep'])}   {x(t['python sweep'])}")
     print(f"    SQL self-join        {ms(t['self-join'])}   {x(t['self-join'])}")
     worst = max(t["engine"], t["proximity"], t["depth"])
-    print(f"target engine <= 2x read: {'met' if worst <= 2 * read else 'NOT met'} "
-          f"(slowest mode {worst / read:.2f}x)")
+    print(
+        f"target engine <= 2x read: {'met' if worst <= 2 * read else 'NOT met'} "
+        f"(slowest mode {worst / read:.2f}x)"
+    )
     plain, tight = tb["plain"] / t["engine"], tb["tight"] / t["engine"]
-    print(f"target >= 10x faster than the all-pairs baseline (plain, as simple tools count): "
-          f"{'met' if plain >= 10 else 'NOT met'} ({plain:.1f}x)")
-    print(f"stricter reference, all-pairs hand-tightened over tuples: {tight:.1f}x "
-          f"({'also' if tight >= 10 else 'not'} 10x)")
+    print(
+        f"target >= 10x faster than the all-pairs baseline (plain, as simple tools count): "
+        f"{'met' if plain >= 10 else 'NOT met'} ({plain:.1f}x)"
+    )
+    print(
+        f"stricter reference, all-pairs hand-tightened over tuples: {tight:.1f}x "
+        f"({'also' if tight >= 10 else 'not'} 10x)"
+    )
     best_possible = tb["tight"] / t["floor"]
-    print(f"note: the tight all-pairs loop reads the codings as well ({read / tb['tight']:.0%} of "
-          f"its time); no engine reading them from SQLite can be more than "
-          f"{best_possible:.0f}x faster than it here (its time over the floor).")
+    print(
+        f"note: the tight all-pairs loop reads the codings as well ({read / tb['tight']:.0%} of "
+        f"its time); no engine reading them from SQLite can be more than "
+        f"{best_possible:.0f}x faster than it here (its time over the floor)."
+    )
     return 0
 
 

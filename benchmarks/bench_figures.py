@@ -23,7 +23,7 @@ def synthetic(groups: int, subcodes: int):
     freq = {c: 10 + i % 7 for i, c in enumerate(codes)}
     pairs = []
     for i, a in enumerate(codes):
-        for b in codes[i + 1:]:
+        for b in codes[i + 1 :]:
             if (hash((a, b)) % 5) == 0:
                 n = 1 + hash(a + b) % 4
                 c, ab, ba, capped = coefficients(n, freq[a], freq[b])

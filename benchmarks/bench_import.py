@@ -37,8 +37,15 @@ WORDS_EN = (
     "invited late and could not read the budget documents before the vote so their voice "
     "was weak while the ministry kept control of transfers and the hospitals waited"
 ).split()
-SPEAKERS = ["Entrevistadora", "Dr. Rosa Quispe", "ENTREVISTADOR", "María de la Cruz",
-            "Interviewer", "Speaker 2", "Lic. Juan Pérez"]
+SPEAKERS = [
+    "Entrevistadora",
+    "Dr. Rosa Quispe",
+    "ENTREVISTADOR",
+    "María de la Cruz",
+    "Interviewer",
+    "Speaker 2",
+    "Lic. Juan Pérez",
+]
 
 
 def sentence(rng: random.Random, words: list[str]) -> str:
@@ -107,10 +114,14 @@ def main() -> None:
         turns = project.conn.execute("SELECT count(*) FROM turns").fetchone()[0]
         sentences = project.conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
         project.close()
-    print(f"corpus      : {files} files, {words:,} words, {megabytes:.1f} MB "
-          f"({len(documents)} documents, {turns:,} turns, {sentences:,} sentences)")
-    print(f"import      : {elapsed:.2f} s total, {files / elapsed:.1f} files/s, "
-          f"{words / elapsed:,.0f} words/s")
+    print(
+        f"corpus      : {files} files, {words:,} words, {megabytes:.1f} MB "
+        f"({len(documents)} documents, {turns:,} turns, {sentences:,} sentences)"
+    )
+    print(
+        f"import      : {elapsed:.2f} s total, {files / elapsed:.1f} files/s, "
+        f"{words / elapsed:,.0f} words/s"
+    )
     print(f"spaCy load  : {spacy_load:.2f} s (once per process, not in the import time)")
     print(f"baseline    : {baseline:.3f} s to read and decode the same files")
     print(f"ratio       : import takes {elapsed / baseline:.0f}x the read+decode baseline")

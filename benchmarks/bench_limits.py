@@ -28,10 +28,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 FLOOR_MB = 1024
-FULL = {"transcript_mb": 50, "codes": 10_000, "depth": 12, "codings": 1_000_000,
-        "documents": 40, "doc_chars": 25_000, "coding_codes": 200}
-QUICK = {"transcript_mb": 1, "codes": 1_000, "depth": 12, "codings": 20_000,
-         "documents": 5, "doc_chars": 10_000, "coding_codes": 50}
+FULL = {
+    "transcript_mb": 50,
+    "codes": 10_000,
+    "depth": 12,
+    "codings": 1_000_000,
+    "documents": 40,
+    "doc_chars": 25_000,
+    "coding_codes": 200,
+}
+QUICK = {
+    "transcript_mb": 1,
+    "codes": 1_000,
+    "depth": 12,
+    "codings": 20_000,
+    "documents": 5,
+    "doc_chars": 10_000,
+    "coding_codes": 50,
+}
 
 WORDS = (
     "la participación de la comunidad en el consejo regional de salud fue limitada porque "
@@ -74,8 +88,7 @@ def wide_codebook(path: Path, total: int) -> None:
     lines = ["name: Wide codebook", "codes:"]
     groups = max(1, total // 100)
     for g in range(groups):
-        lines += [f"  - name: Group {g:03d}", f"    description: Theme number {g}.",
-                  "    codes:"]
+        lines += [f"  - name: Group {g:03d}", f"    description: Theme number {g}.", "    codes:"]
         lines += [f"      - name: Code {g:03d}.{c:02d}" for c in range(total // groups - 1)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -85,8 +98,11 @@ def deep_codebook(path: Path, depth: int) -> None:
     lines = ["name: Deep codebook", "codes:"]
     for level in range(1, depth + 1):
         pad = "    " * (level - 1)
-        lines += [f"{pad}  - name: Leaf {level}", f"{pad}  - name: Level {level}",
-                  f"{pad}    description: depth {level}"]
+        lines += [
+            f"{pad}  - name: Leaf {level}",
+            f"{pad}  - name: Level {level}",
+            f"{pad}    description: depth {level}",
+        ]
         if level < depth:
             lines.append(f"{pad}    codes:")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -116,8 +132,12 @@ def coded_project(path: Path, scale: dict, codings: int | None = None) -> str:
             spans.append((pos, pos + len(s)))
             pos += len(s) + 1
         text = " ".join(parts)
-        add_document(project, ParsedTranscript(text, [ParsedTurn(0, len(text), "P")]),
-                     name=f"doc{d:03d}", sentences=spans)
+        add_document(
+            project,
+            ParsedTranscript(text, [ParsedTurn(0, len(text), "P")]),
+            name=f"doc{d:03d}",
+            sentences=spans,
+        )
     n_codes = scale["coding_codes"]
     paths = [f"Group {i // 20}/Code {i}" for i in range(n_codes)]
     for code_path in paths:
@@ -134,14 +154,23 @@ def coded_project(path: Path, scale: dict, codings: int | None = None) -> str:
         for i in range(codings):
             doc_id, length = docs[i % len(docs)]
             start = rng.randrange(0, length - 210)
-            yield (str(uuid.UUID(int=rng.getrandbits(128))).upper(), doc_id,
-                   rng.choice(code_ids), coders[i % 2], start, start + rng.randint(5, 200),
-                   "manual", stamp)
+            yield (
+                str(uuid.UUID(int=rng.getrandbits(128))).upper(),
+                doc_id,
+                rng.choice(code_ids),
+                coders[i % 2],
+                start,
+                start + rng.randint(5, 200),
+                "manual",
+                stamp,
+            )
 
     with project.action("bulk-codings", "benchmark codings", undoable=False):
         project.conn.executemany(
             'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", source, '
-            "created_at) VALUES (?,?,?,?,?,?,?,?)", rows())
+            "created_at) VALUES (?,?,?,?,?,?,?,?)",
+            rows(),
+        )
     project.close()
     return f"{len(docs)} documents, {n_codes} codes, {codings:,} codings"
 
@@ -162,8 +191,15 @@ def codings_csv(project_path: Path, csv_path: Path, count: int) -> None:
         for i in range(count):
             name, length = docs[i % len(docs)]
             start = rng.randrange(0, length - 210)
-            out.writerow([name, rng.choice(paths), ("maria", "james")[i % 2], start,
-                          start + rng.randint(5, 200)])
+            out.writerow(
+                [
+                    name,
+                    rng.choice(paths),
+                    ("maria", "james")[i % 2],
+                    start,
+                    start + rng.randint(5, 200),
+                ]
+            )
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -239,8 +275,10 @@ def scenario(name: str, work: Path, scale: dict) -> str:
             start = time.perf_counter()
             project.code(leaf)
             lookup = time.perf_counter() - start
-        return (f"{len(report.added):,} codes loaded, {deepest} levels deep; list all codes "
-                f"{listing * 1000:.0f} ms, find one by path {lookup * 1000:.0f} ms")
+        return (
+            f"{len(report.added):,} codes loaded, {deepest} levels deep; list all codes "
+            f"{listing * 1000:.0f} ms, find one by path {lookup * 1000:.0f} ms"
+        )
     if name == "codings-setup":
         if (work / "codings.db").exists():
             return "reusing codings.db from the --keep folder"
@@ -274,8 +312,10 @@ def scenario(name: str, work: Path, scale: dict) -> str:
 
         with open_project(work / "codings.db") as project:
             result = agreement(project, unit="char")
-        return (f"character agreement over {len(result.documents)} documents, "
-                f"{len(result.codes)} codes, alpha {result.alpha:.3f}")
+        return (
+            f"character agreement over {len(result.documents)} documents, "
+            f"{len(result.codes)} codes, alpha {result.alpha:.3f}"
+        )
     if name == "agreement-sentence":
         from workbench.analysis.agreement import agreement
 
@@ -285,9 +325,20 @@ def scenario(name: str, work: Path, scale: dict) -> str:
     raise SystemExit(f"unknown scenario {name}")
 
 
-SCENARIOS = ("baseline", "transcript", "transcript-check", "codes", "deep", "codings-setup",
-             "codings-list", "codings-check", "cooccurrence", "agreement", "agreement-sentence",
-             "codings-csv")
+SCENARIOS = (
+    "baseline",
+    "transcript",
+    "transcript-check",
+    "codes",
+    "deep",
+    "codings-setup",
+    "codings-list",
+    "codings-check",
+    "cooccurrence",
+    "agreement",
+    "agreement-sentence",
+    "codings-csv",
+)
 
 
 def child(name: str, work: Path, scale: dict) -> None:
@@ -305,8 +356,17 @@ def child(name: str, work: Path, scale: dict) -> None:
         detail, outcome = f"{type(exc).__name__}: {exc}"[:300], "failed"
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"name": name, "outcome": outcome, "seconds": seconds, "peak_mb": peak_mb,
-                      "detail": detail}))
+    print(
+        json.dumps(
+            {
+                "name": name,
+                "outcome": outcome,
+                "seconds": seconds,
+                "peak_mb": peak_mb,
+                "detail": detail,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -322,10 +382,16 @@ def main() -> None:
         child(args.child, Path(args.work), scale)
         return
     wanted = SCENARIOS if not args.only else ("baseline", *args.only.split(","))
-    needs_setup = ("codings-list", "codings-check", "cooccurrence", "agreement",
-                   "agreement-sentence")
-    if "transcript-check" in wanted and not (args.keep and
-                                             (Path(args.keep) / "transcript.db").exists()):
+    needs_setup = (
+        "codings-list",
+        "codings-check",
+        "cooccurrence",
+        "agreement",
+        "agreement-sentence",
+    )
+    if "transcript-check" in wanted and not (
+        args.keep and (Path(args.keep) / "transcript.db").exists()
+    ):
         wanted = (*wanted, "transcript")
     if any(w in needs_setup for w in wanted) and "codings-setup" not in wanted:
         wanted = (*wanted, "codings-setup")
@@ -342,13 +408,16 @@ def main() -> None:
             cmd = [sys.executable, __file__, "--child", name, "--work", str(work)]
             if args.quick:
                 cmd.append("--quick")
-            proc = subprocess.run(cmd, capture_output=True, text=True,
-                                  env={**os.environ, "PYTHONHASHSEED": "0"})
+            proc = subprocess.run(
+                cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}
+            )
             lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
             if proc.returncode or not lines:
                 tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-                print(f"{name:<20}{'crashed':>9}{'':>9}{'':>9}{'':>8}  "
-                      f"exit {proc.returncode}: {tail[:200]}")
+                print(
+                    f"{name:<20}{'crashed':>9}{'':>9}{'':>9}{'':>8}  "
+                    f"exit {proc.returncode}: {tail[:200]}"
+                )
                 failures += 1
                 continue
             r = json.loads(lines[-1])
@@ -356,8 +425,10 @@ def main() -> None:
             over = r["peak_mb"] > FLOOR_MB
             failures += r["outcome"] == "failed" or over
             flag = " OVER 1 GB" if over else ""
-            print(f"{name:<20}{r['outcome']:>9}{r['seconds']:>9.2f}{r['peak_mb']:>9.0f}"
-                  f"{r['peak_mb'] / baseline:>8.1f}  {r['detail']}{flag}")
+            print(
+                f"{name:<20}{r['outcome']:>9}{r['seconds']:>9.2f}{r['peak_mb']:>9.0f}"
+                f"{r['peak_mb'] / baseline:>8.1f}  {r['detail']}{flag}"
+            )
         print(f"floor: every peak under {FLOOR_MB} MB -> {'OK' if not failures else 'FAILED'}")
     sys.exit(1 if failures else 0)
 

@@ -22,8 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from workbench.interop.positions import Reading, Span, choose  # noqa: E402
 from workbench.interop.textmap import source_text  # noqa: E402
 
-WORDS = ("consejo regional salud participación presupuesto región Lima decidió todo nadie "
-         "publica actas 🙂 👍 sociedad civil dos asientos").split()
+WORDS = (
+    "consejo regional salud participación presupuesto región Lima decidió todo nadie "
+    "publica actas 🙂 👍 sociedad civil dos asientos"
+).split()
 
 
 def build(words: int, selections: int, seed: int = 3) -> tuple[str, list[Span]]:
@@ -61,8 +63,10 @@ def main() -> None:
     took = time.perf_counter() - t0
     assert choice.reading == Reading("utf16", False) and not choice.weak, choice
     print(f"{len(raw):,} characters, {len(spans)} selections")
-    print(f"fixed reading: {base * 1000:.1f} ms; choosing among six: {took * 1000:.1f} ms; "
-          f"ratio {took / base:.1f}x")
+    print(
+        f"fixed reading: {base * 1000:.1f} ms; choosing among six: {took * 1000:.1f} ms; "
+        f"ratio {took / base:.1f}x"
+    )
 
 
 if __name__ == "__main__":

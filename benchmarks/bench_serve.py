@@ -38,8 +38,13 @@ from workbench.users import add_user  # noqa: E402
 
 DONE_MARK = re.compile(r"\) ✓")  # a coder's cell: "codings (share) ✓"; the hint has one too
 CODERS = ["ana", "ben", "carla", "diego", "elena"]
-CODES = ["Seat allocation", "Budget execution", "Regional autonomy", "Activist vs partner",
-         "Selecting representatives"]
+CODES = [
+    "Seat allocation",
+    "Budget execution",
+    "Regional autonomy",
+    "Activist vs partner",
+    "Selecting representatives",
+]
 
 
 def sign_in(page: Page, url: str, name: str, token: str) -> None:
@@ -93,8 +98,14 @@ def codings_by_coder(path: Path) -> dict[str, int]:
         return {c.name: len(project.codings(coder_id=c.id)) for c in project.coders()}
 
 
-def run_sessions(browser: Browser, url: str, path: Path, tokens: dict[str, str],
-                 coders: list[str], seconds: float) -> dict[str, dict]:
+def run_sessions(
+    browser: Browser,
+    url: str,
+    path: Path,
+    tokens: dict[str, str],
+    coders: list[str],
+    seconds: float,
+) -> dict[str, dict]:
     pages = {}
     for i, coder in enumerate(coders):
         page = browser.page()
@@ -103,8 +114,10 @@ def run_sessions(browser: Browser, url: str, path: Path, tokens: dict[str, str],
         pages[coder] = page
     before = codings_by_coder(path)
     results: dict[str, dict] = {c: {} for c in coders}
-    threads = [threading.Thread(target=code_for, args=(pages[c], seconds, i, results[c]))
-               for i, c in enumerate(coders)]
+    threads = [
+        threading.Thread(target=code_for, args=(pages[c], seconds, i, results[c]))
+        for i, c in enumerate(coders)
+    ]
     t0 = time.monotonic()
     for t in threads:
         t.start()
@@ -123,7 +136,8 @@ def run_sessions(browser: Browser, url: str, path: Path, tokens: dict[str, str],
 def done_count(path: Path) -> int:
     with Project.open(path) as project:
         return project.conn.execute(
-            "SELECT count(*) FROM document_status WHERE done = 1").fetchone()[0]
+            "SELECT count(*) FROM document_status WHERE done = 1"
+        ).fetchone()[0]
 
 
 def done_marks_seen(pages: dict[str, Page], path: Path, timeout: float = 60) -> dict[str, int]:
@@ -180,8 +194,10 @@ def main() -> None:
         finally:
             browser.close()
     base_rate = alone["lead"]["rate"]
-    print(f"one session alone ({args.baseline:.0f} s): {alone['lead']['expected']} codings "
-          f"confirmed, {alone['lead']['found']} found, {base_rate:.1f} per minute (baseline)")
+    print(
+        f"one session alone ({args.baseline:.0f} s): {alone['lead']['expected']} codings "
+        f"confirmed, {alone['lead']['found']} found, {base_rate:.1f} per minute (baseline)"
+    )
     print(f"five sessions at once ({args.seconds:.0f} s):")
     print("  coder   expected  unconfirmed  found  lost  per-minute  ratio  done marks seen")
     total_expected = total_found = total_unconfirmed = lost = 0
@@ -194,13 +210,19 @@ def main() -> None:
         missing = max(0, r["expected"] - r["found"])
         lost += missing
         ratio = r["rate"] / base_rate if base_rate else float("nan")
-        print(f"  {coder:7} {r['expected']:8} {r['unconfirmed']:12} {r['found']:6} {missing:5} "
-              f"{r['rate']:11.1f} {ratio:6.2f} {seen[coder]:6}/{seen['expected']}")
-    print(f"total: expected {total_expected} (+{total_unconfirmed} unconfirmed), "
-          f"found {total_found}, lost {lost}")
+        print(
+            f"  {coder:7} {r['expected']:8} {r['unconfirmed']:12} {r['found']:6} {missing:5} "
+            f"{r['rate']:11.1f} {ratio:6.2f} {seen[coder]:6}/{seen['expected']}"
+        )
+    print(
+        f"total: expected {total_expected} (+{total_unconfirmed} unconfirmed), "
+        f"found {total_found}, lost {lost}"
+    )
     all_seen = all(seen[c] >= seen["expected"] for c in CODERS)
-    print(f"floor zero lost: {'met' if lost == 0 else 'NOT met'}; every session saw every "
-          f"done mark: {'yes' if all_seen else 'no'}")
+    print(
+        f"floor zero lost: {'met' if lost == 0 else 'NOT met'}; every session saw every "
+        f"done mark: {'yes' if all_seen else 'no'}"
+    )
 
 
 if __name__ == "__main__":

@@ -61,15 +61,21 @@ APP = textwrap.dedent("""
 
 
 def workbench(path: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "workbench", "-p", str(path), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    return subprocess.Popen(
+        [sys.executable, "-m", "workbench", "-p", str(path), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
 
 
 class Round:
     """One round's processes, what each confirmed, and what went wrong."""
 
-    def __init__(self, path: Path, number: int, rng: random.Random, app_writes: int,
-                 cli_writes: int):
+    def __init__(
+        self, path: Path, number: int, rng: random.Random, app_writes: int, cli_writes: int
+    ):
         self.path, self.number, self.rng = path, number, rng
         self.app_writes, self.cli_writes = app_writes, cli_writes
         self.confirmed: set[tuple[str, int]] = set()
@@ -86,9 +92,20 @@ class Round:
     def app(self) -> None:
         coder = self.coder("app")
         proc = subprocess.Popen(
-            [sys.executable, "-c", APP, str(self.path), coder, str(self.app_writes),
-             str(self.rng.randrange(1 << 30))],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+            [
+                sys.executable,
+                "-c",
+                APP,
+                str(self.path),
+                coder,
+                str(self.app_writes),
+                str(self.rng.randrange(1 << 30)),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+        )
         self.running["app"] = proc
         for line in proc.stdout:
             if line.startswith("confirmed"):
@@ -101,8 +118,21 @@ class Round:
     def cli_writer(self, name: str) -> None:
         coder = self.coder(name)
         for i in range(self.cli_writes):
-            proc = workbench(self.path, "code", "apply", "--doc", "interview", "--code", "Soak",
-                             "--start", str(i), "--end", str(i + 7), "--coder", coder)
+            proc = workbench(
+                self.path,
+                "code",
+                "apply",
+                "--doc",
+                "interview",
+                "--code",
+                "Soak",
+                "--start",
+                str(i),
+                "--end",
+                str(i + 7),
+                "--coder",
+                coder,
+            )
             self.running[name] = proc
             out, err = proc.communicate()
             if proc.returncode == 0 and out.startswith("coding "):
@@ -135,9 +165,11 @@ class Round:
         self.killed.add(name)
 
     def run(self, keeper: Project, backups: Path) -> tuple[int, int, list[str]]:
-        writers = [threading.Thread(target=self.app),
-                   threading.Thread(target=self.cli_writer, args=("cli1",)),
-                   threading.Thread(target=self.cli_writer, args=("cli2",))]
+        writers = [
+            threading.Thread(target=self.app),
+            threading.Thread(target=self.cli_writer, args=("cli1",)),
+            threading.Thread(target=self.cli_writer, args=("cli2",)),
+        ]
         reader = threading.Thread(target=self.reader)
         killer = threading.Thread(target=self.killer)
         for t in (*writers, reader, killer):
@@ -151,9 +183,14 @@ class Round:
         reader.join()
         problems = list(self.reader_failures)
         with Project.open(self.path, create=False) as fresh:
-            present = {(c, s) for c, s in fresh.conn.execute(
-                "SELECT coders.name, start FROM codings JOIN coders ON coders.id = coder_id "
-                "WHERE coders.name LIKE ?", (f"%-r{self.number}",))}
+            present = {
+                (c, s)
+                for c, s in fresh.conn.execute(
+                    "SELECT coders.name, start FROM codings JOIN coders ON coders.id = coder_id "
+                    "WHERE coders.name LIKE ?",
+                    (f"%-r{self.number}",),
+                )
+            }
             report = check_project(fresh)
             problems += [f"check: {p}" for p in report.problems]
         with Project.open(backup, create=False, read_only=True) as saved:
@@ -201,13 +238,18 @@ def main() -> None:
                 kills += r.kills
                 losses += lost
                 failed += [f"round {number}: {p}" for p in problems]
-                print(f"round {number}: {confirmed} confirmed writes, killed "
-                      f"{', '.join(sorted(r.killed)) or 'nothing'}, {lost} lost, "
-                      f"{len(problems)} problem(s)", flush=True)
+                print(
+                    f"round {number}: {confirmed} confirmed writes, killed "
+                    f"{', '.join(sorted(r.killed)) or 'nothing'}, {lost} lost, "
+                    f"{len(problems)} problem(s)",
+                    flush=True,
+                )
     for line in failed[:20]:
         print(line)
-    print(f"rounds {args.rounds}  writes {writes}  kills {kills}  losses {losses}  "
-          f"problems {len(failed)}  ({time.perf_counter() - started:.0f} s)")
+    print(
+        f"rounds {args.rounds}  writes {writes}  kills {kills}  losses {losses}  "
+        f"problems {len(failed)}  ({time.perf_counter() - started:.0f} s)"
+    )
     sys.exit(1 if losses or failed else 0)
 
 

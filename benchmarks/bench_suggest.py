@@ -61,8 +61,7 @@ def corpus(n: int, seed: int) -> tuple[list, list[set[int]]]:
 def training_set(rows, codes):
     from workbench.suggest.classifier import TrainingSet
 
-    labels = {c: np.asarray([int(c in cs) for cs in codes], dtype=np.int8)
-              for c in range(N_CODES)}
+    labels = {c: np.asarray([int(c in cs) for cs in codes], dtype=np.int8) for c in range(N_CODES)}
     return TrainingSet(list(rows), labels, {c: f"Code {c}." for c in range(N_CODES)})
 
 
@@ -81,9 +80,11 @@ def quality(n: int, folds: int) -> dict[str, dict[str, float]]:
         te = [i for i, r in enumerate(rows) if fold_of[r.document] == f]
         clf = fit(training_set([rows[i] for i in tr], [codes[i] for i in tr]))
         probs = clf.scores([rows[i] for i in te])
-        nlp = learned.fit([rows[i].text for i in tr],
-                          [{str(c): float(c in codes[i]) for c in range(N_CODES)} for i in tr],
-                          [str(c) for c in range(N_CODES)])
+        nlp = learned.fit(
+            [rows[i].text for i in tr],
+            [{str(c): float(c in codes[i]) for c in range(N_CODES)} for i in tr],
+            [str(c) for c in range(N_CODES)],
+        )
         old = np.asarray(learned.score(nlp, [rows[i].text for i in te]))
         for j in range(N_CODES):
             actual = np.asarray([j in codes[i] for i in te])
@@ -107,11 +108,12 @@ def main() -> None:
     t0 = time.perf_counter()
     q = quality(n_quality, folds=4)
     t_quality = time.perf_counter() - t0
-    print(f"held-out quality, {n_quality:,} sentences, 4 folds by document "
-          f"({t_quality:.1f} s):")
+    print(f"held-out quality, {n_quality:,} sentences, 4 folds by document ({t_quality:.1f} s):")
     for name, m in q.items():
-        print(f"  {name:6} micro F1 {m['micro_f1']:.3f}  macro F1 {m['macro_f1']:.3f}  "
-              f"MAP {m['map']:.3f}")
+        print(
+            f"  {name:6} micro F1 {m['micro_f1']:.3f}  macro F1 {m['macro_f1']:.3f}  "
+            f"MAP {m['map']:.3f}"
+        )
 
     train_rows, train_codes = corpus(n_train, seed=1)
     score_rows, _ = corpus(n_score, seed=2)
@@ -125,22 +127,30 @@ def main() -> None:
     assert probs.shape == (n_score, N_CODES)
 
     t0 = time.perf_counter()
-    nlp = learned.fit([r.text for r in train_rows],
-                      [{str(c): float(c in cs) for c in range(N_CODES)} for cs in train_codes],
-                      [str(c) for c in range(N_CODES)])
+    nlp = learned.fit(
+        [r.text for r in train_rows],
+        [{str(c): float(c in cs) for c in range(N_CODES)} for cs in train_codes],
+        [str(c) for c in range(N_CODES)],
+    )
     t_old_train = time.perf_counter() - t0
     t0 = time.perf_counter()
     learned.score(nlp, [r.text for r in score_rows])
     t_old_score = time.perf_counter() - t0
 
-    print(f"train  {n_train:>7,} sentences (new): {t_train:6.2f} s   "
-          f"(old, baseline: {t_old_train:.2f} s; ratio {t_train / t_old_train:.1f}x)")
-    print(f"score  {n_score:>7,} sentences (new): {t_score:6.2f} s   "
-          f"({n_score / t_score:,.0f} sentences/s; old, baseline: {t_old_score:.2f} s; "
-          f"ratio {t_score / t_old_score:.1f}x)")
+    print(
+        f"train  {n_train:>7,} sentences (new): {t_train:6.2f} s   "
+        f"(old, baseline: {t_old_train:.2f} s; ratio {t_train / t_old_train:.1f}x)"
+    )
+    print(
+        f"score  {n_score:>7,} sentences (new): {t_score:6.2f} s   "
+        f"({n_score / t_score:,.0f} sentences/s; old, baseline: {t_old_score:.2f} s; "
+        f"ratio {t_score / t_old_score:.1f}x)"
+    )
     if not quick:
-        print(f"target train < 30 s: {'met' if t_train < 30 else 'NOT met'}; "
-              f"target score < 20 s: {'met' if t_score < 20 else 'NOT met'}")
+        print(
+            f"target train < 30 s: {'met' if t_train < 30 else 'NOT met'}; "
+            f"target score < 20 s: {'met' if t_score < 20 else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

@@ -78,7 +78,8 @@ def build(path: Path, lines: int, spans: int) -> tuple[int, str]:
         with project.transaction():
             doc_id = project.conn.execute(
                 "INSERT INTO documents (guid, name, text, length, sha256, imported_at) "
-                "VALUES (?, 'big', ?, ?, 'x', ?)", (new_guid(), text, len(text), now()),
+                "VALUES (?, 'big', ?, ?, 'x', ?)",
+                (new_guid(), text, len(text), now()),
             ).lastrowid
             project.conn.executemany(
                 'INSERT INTO turns (document_id, seq, speaker, start, "end") VALUES (?,?,?,?,?)',
@@ -95,8 +96,11 @@ def build(path: Path, lines: int, spans: int) -> tuple[int, str]:
             project.conn.executemany(
                 'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
                 "created_at) VALUES (?,?,?,?,?,?,?)",
-                [(new_guid(), doc_id, rng.choice(code_ids), coder_id, s, e, now())
-                 for s, e in chosen if e > s],
+                [
+                    (new_guid(), doc_id, rng.choice(code_ids), coder_id, s, e, now())
+                    for s, e in chosen
+                    if e > s
+                ],
             )
     return doc_id, codes[0]
 
@@ -107,8 +111,13 @@ def stats(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-async def time_keys(pilot, widget, keys: dict[str, Callable[[], object]], presses: int,
-                    between: Callable[[], object] | None = None) -> dict[str, list[float]]:
+async def time_keys(
+    pilot,
+    widget,
+    keys: dict[str, Callable[[], object]],
+    presses: int,
+    between: Callable[[], object] | None = None,
+) -> dict[str, list[float]]:
     """For each key: run its action then render every visible line; milliseconds each."""
     height = widget.scrollable_content_region.height
     results: dict[str, list[float]] = {}
@@ -176,8 +185,13 @@ async def bench_view(path: Path, doc_id: int, code_path: str, presses: int) -> d
 
             coding_screen.core.apply_code = timed_apply
             try:
-                applied = await time_keys(pilot, view, {"apply code": lambda: screen.apply(code)},
-                                          presses, between=select_next)
+                applied = await time_keys(
+                    pilot,
+                    view,
+                    {"apply code": lambda: screen.apply(code)},
+                    presses,
+                    between=select_next,
+                )
             finally:
                 coding_screen.core.apply_code = real_apply
             total = applied["apply code"]
@@ -226,21 +240,37 @@ def build_many(path: Path, documents: int, codings: int, segments: int) -> str:
             for n in range(documents):
                 words = [rng.choice(WORDS) for _ in range(900)]
                 text = " ".join(words)
-                docs.append((project.conn.execute(
-                    "INSERT INTO documents (guid, name, text, length, sha256, imported_at, words) "
-                    "VALUES (?, ?, ?, ?, 'x', ?, ?)",
-                    (new_guid(), f"interview {n:04d}", text, len(text), now(), len(words)),
-                ).lastrowid, len(text)))
+                docs.append(
+                    (
+                        project.conn.execute(
+                            "INSERT INTO documents (guid, name, text, length, sha256, imported_at, words) "
+                            "VALUES (?, ?, ?, ?, 'x', ?, ?)",
+                            (new_guid(), f"interview {n:04d}", text, len(text), now(), len(words)),
+                        ).lastrowid,
+                        len(text),
+                    )
+                )
             rows = []
             for i in range(codings):
                 doc_id, length = docs[i % len(docs)]
                 start = rng.randrange(0, length - 200)
                 code = code_ids[0] if i < segments else rng.choice(code_ids[1:])
-                rows.append((new_guid(), doc_id, code, coders[i % 2], start,
-                             start + rng.randint(20, 200), now()))
+                rows.append(
+                    (
+                        new_guid(),
+                        doc_id,
+                        code,
+                        coders[i % 2],
+                        start,
+                        start + rng.randint(20, 200),
+                        now(),
+                    )
+                )
             project.conn.executemany(
                 'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
-                "created_at) VALUES (?,?,?,?,?,?,?)", rows)
+                "created_at) VALUES (?,?,?,?,?,?,?)",
+                rows,
+            )
     return codes[0]
 
 
@@ -253,27 +283,43 @@ def old_document_progress(project: Project) -> list:
     coders = {c.id: c.name for c in project.coders()}
     spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for doc_id, coder_id, start, end in project.conn.execute(
-            'SELECT document_id, coder_id, start, "end" FROM codings'):
+        'SELECT document_id, coder_id, start, "end" FROM codings'
+    ):
         spans.setdefault((doc_id, coder_id), []).append((start, end))
-    done = set(project.conn.execute(
-        "SELECT document_id, coder_id FROM document_status WHERE done = 1"))
+    done = set(
+        project.conn.execute("SELECT document_id, coder_id FROM document_status WHERE done = 1")
+    )
     rows = []
     for doc in project.documents():
         case = cases.get(doc.case_id) if doc.case_id is not None else None
-        per_coder = {name: CoderProgress(len(spans.get((doc.id, cid), [])),
-                                         covered(spans.get((doc.id, cid), [])),
-                                         (doc.id, cid) in done)
-                     for cid, name in coders.items()}
-        rows.append(DocumentProgress(doc.id, doc.name, case.name if case else None, {},
-                                     doc.length, len(project.text(doc.id).split()), per_coder))
+        per_coder = {
+            name: CoderProgress(
+                len(spans.get((doc.id, cid), [])),
+                covered(spans.get((doc.id, cid), [])),
+                (doc.id, cid) in done,
+            )
+            for cid, name in coders.items()
+        }
+        rows.append(
+            DocumentProgress(
+                doc.id,
+                doc.name,
+                case.name if case else None,
+                {},
+                doc.length,
+                len(project.text(doc.id).split()),
+                per_coder,
+            )
+        )
     return rows
 
 
 class OldProgress:
     """The documents screen's source of rows as it was (the baseline)."""
 
-    def rows(self, project: Project, coders: list[str] | None = None, *,
-             defer: bool = False) -> list:
+    def rows(
+        self, project: Project, coders: list[str] | None = None, *, defer: bool = False
+    ) -> list:
         return old_document_progress(project)
 
 
@@ -330,18 +376,26 @@ async def bench_screens(path: Path, code_path: str) -> dict:
 
 
 def report_screens(out: dict, documents: int, codings: int) -> None:
-    print(f"documents screen, {documents:,} documents and {codings:,} codings "
-          f"(until the screen is ready to draw):")
+    print(
+        f"documents screen, {documents:,} documents and {codings:,} codings "
+        f"(until the screen is ready to draw):"
+    )
     for key, what in (("documents", "first shown"), ("back", "refresh after a coding (F2)")):
         new, old = out[f"{key}_new_s"], out[f"{key}_old_s"]
-        print(f"  {what:<28}{new * 1000:>8.0f} ms   before: {old * 1000:>6.0f} ms   "
-              f"{old / new:>5.1f}x faster")
-    print(f"segments screen, {out['segments']:,} segments of one code: "
-          f"{out['segments_screen_s'] * 1000:.0f} ms (core query alone "
-          f"{out['segments_core_s'] * 1000:.0f} ms, "
-          f"{out['segments_screen_s'] / out['segments_core_s']:.1f}x)")
-    print(f"target: documents screen within 0.3 s -> "
-          f"{'met' if max(out['documents_new_s'], out['back_new_s']) < 0.3 else 'NOT met'}")
+        print(
+            f"  {what:<28}{new * 1000:>8.0f} ms   before: {old * 1000:>6.0f} ms   "
+            f"{old / new:>5.1f}x faster"
+        )
+    print(
+        f"segments screen, {out['segments']:,} segments of one code: "
+        f"{out['segments_screen_s'] * 1000:.0f} ms (core query alone "
+        f"{out['segments_core_s'] * 1000:.0f} ms, "
+        f"{out['segments_screen_s'] / out['segments_core_s']:.1f}x)"
+    )
+    print(
+        f"target: documents screen within 0.3 s -> "
+        f"{'met' if max(out['documents_new_s'], out['back_new_s']) < 0.3 else 'NOT met'}"
+    )
 
 
 def main() -> None:
@@ -350,8 +404,11 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=None)
     parser.add_argument("--spans", type=int, default=None)
     parser.add_argument("--presses", type=int, default=None)
-    parser.add_argument("--screens", action="store_true",
-                        help="only the documents and segments screens of the large project")
+    parser.add_argument(
+        "--screens",
+        action="store_true",
+        help="only the documents and segments screens of the large project",
+    )
     args = parser.parse_args()
     lines = args.lines or (5_000 if args.quick else 100_000)
     spans = args.spans or (500 if args.quick else 10_000)
@@ -365,8 +422,10 @@ def main() -> None:
         path = Path(tmp) / "many.db"
         t0 = time.perf_counter()
         code_path = build_many(path, documents, codings, segments)
-        print(f"built {documents:,} documents, {codings:,} codings in "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"built {documents:,} documents, {codings:,} codings in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         report_screens(asyncio.run(bench_screens(path, code_path)), documents, codings)
 
 
@@ -381,27 +440,39 @@ def bench_transcript(lines: int, spans: int, presses: int) -> None:
             text = project.text(doc_id)
         # TextArea takes seconds per key at this size: fewer presses keep the run short
         area = asyncio.run(bench_textarea(text, max(3, presses // 10)))
-    print(f"transcript view: {view['display_lines']:,} display lines, {view['spans']:,} spans, "
-          f"size {SIZE[0]}x{SIZE[1]}, {presses} presses per key "
-          f"({max(3, presses // 10)} on TextArea)")
-    print(f"open document: {view['open_s'] * 1000:.0f} ms (TextArea: {area['open_s'] * 1000:.0f} ms)")
-    print(f"{'key':<18}{'median ms':>10}{'p95 ms':>10}{'TextArea median':>17}{'p95':>9}{'ratio':>8}")
+    print(
+        f"transcript view: {view['display_lines']:,} display lines, {view['spans']:,} spans, "
+        f"size {SIZE[0]}x{SIZE[1]}, {presses} presses per key "
+        f"({max(3, presses // 10)} on TextArea)"
+    )
+    print(
+        f"open document: {view['open_s'] * 1000:.0f} ms (TextArea: {area['open_s'] * 1000:.0f} ms)"
+    )
+    print(
+        f"{'key':<18}{'median ms':>10}{'p95 ms':>10}{'TextArea median':>17}{'p95':>9}{'ratio':>8}"
+    )
     for key, samples in view["keys"].items():
         med, p95 = stats(samples)
         base = area["keys"].get(key)
         if base:
             bmed, bp95 = stats(base)
-            print(f"{key:<18}{med:>10.2f}{p95:>10.2f}{bmed:>17.2f}{bp95:>9.2f}"
-                  f"{bmed / med if med else float('inf'):>7.1f}x")
+            print(
+                f"{key:<18}{med:>10.2f}{p95:>10.2f}{bmed:>17.2f}{bp95:>9.2f}"
+                f"{bmed / med if med else float('inf'):>7.1f}x"
+            )
         else:
             print(f"{key:<18}{med:>10.2f}{p95:>10.2f}{'(no equivalent)':>17}")
     wmed, wp95 = stats(view["write_ms"])
-    print(f"  of which the durable write (core apply_code, commit with fsync): median "
-          f"{wmed:.2f} ms, p95 {wp95:.2f} ms")
+    print(
+        f"  of which the durable write (core apply_code, commit with fsync): median "
+        f"{wmed:.2f} ms, p95 {wp95:.2f} ms"
+    )
     worst = max(stats(s)[0] for k, s in view["keys"].items() if k != "apply code (total)")
-    print(f"target: render median < 5 ms per key -> {'met' if worst < 5 else 'NOT met'} "
-          f"(worst median {worst:.2f} ms); open < 1 s -> "
-          f"{'met' if view['open_s'] < 1 else 'NOT met'}")
+    print(
+        f"target: render median < 5 ms per key -> {'met' if worst < 5 else 'NOT met'} "
+        f"(worst median {worst:.2f} ms); open < 1 s -> "
+        f"{'met' if view['open_s'] < 1 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,9 @@ def sentence_doc(project: Project, name: str, n: int, *, width: int = 10) -> lis
     text = body * n
     text = name[:5].ljust(5, ".") + text[5:]  # every document's text differs
     spans = [(i * width, i * width + 10) for i in range(n)]
-    add_document(project, ParsedTranscript(text, [ParsedTurn(0, len(text), "P")]), name=name,
-                 sentences=spans)
+    add_document(
+        project, ParsedTranscript(text, [ParsedTurn(0, len(text), "P")]), name=name, sentences=spans
+    )
     return spans
 
 
@@ -26,8 +27,13 @@ def plain_doc(project: Project, name: str, length: int, *, turns: Sequence[int] 
     """A document of ``length`` characters; ``turns`` are the offsets where a new turn starts."""
     text = (f"{name}: " + "abcdefghi " * (length // 10 + 1))[:length]
     bounds = [0, *turns, length]
-    parsed = ParsedTranscript(text, [ParsedTurn(s, e, f"S{i}") for i, (s, e) in
-                                     enumerate(zip(bounds, bounds[1:], strict=False))])
+    parsed = ParsedTranscript(
+        text,
+        [
+            ParsedTurn(s, e, f"S{i}")
+            for i, (s, e) in enumerate(zip(bounds, bounds[1:], strict=False))
+        ],
+    )
     add_document(project, parsed, name=name, sentences=[(0, length)])
 
 
@@ -36,7 +42,9 @@ def codes(project: Project, *paths: str) -> None:
         add_code(project, path)
 
 
-def code(project: Project, doc: str, path: str, spans: Sequence[tuple[int, int]], coder: str) -> None:
+def code(
+    project: Project, doc: str, path: str, spans: Sequence[tuple[int, int]], coder: str
+) -> None:
     for start, end in spans:
         apply_code(project, doc, path, start, end, coder=coder)
 
@@ -46,8 +54,9 @@ def done(project: Project, doc: str, *coders: str) -> None:
         mark_done(project, doc, coder)
 
 
-def naive_unit_matrix(project: Project, coders: Sequence[str], unit: str,
-                      code_path: str) -> list[list[int]]:
+def naive_unit_matrix(
+    project: Project, coders: Sequence[str], unit: str, code_path: str
+) -> list[list[int]]:
     """Units x coders 0/1 matrix of one code, by a plain loop over every unit and coding."""
     rows: list[list[int]] = []
     code_id = project.code(code_path).id
@@ -60,9 +69,15 @@ def naive_unit_matrix(project: Project, coders: Sequence[str], unit: str,
             row = []
             for name in coders:
                 coder_id = project.coder_id(name, create=False)
-                row.append(int(any(
-                    c.start < end and c.end > start
-                    for c in project.codings(document_id=doc.id, coder_id=coder_id,
-                                             code_id=code_id))))
+                row.append(
+                    int(
+                        any(
+                            c.start < end and c.end > start
+                            for c in project.codings(
+                                document_id=doc.id, coder_id=coder_id, code_id=code_id
+                            )
+                        )
+                    )
+                )
             rows.append(row)
     return rows

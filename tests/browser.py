@@ -34,10 +34,19 @@ import pyte
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--mute-audio",
-    "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
+    "--remote-debugging-address=127.0.0.1",
+    "--remote-debugging-port=0",
 )
 
 
@@ -60,13 +69,21 @@ class CDPError(RuntimeError):
 class Browser:
     """One headless Chromium process and one DevTools websocket to it."""
 
-    def __init__(self, executable: str, *, timeout: float = 20.0,
-                 window: tuple[int, int] = (1280, 800)) -> None:
+    def __init__(
+        self, executable: str, *, timeout: float = 20.0, window: tuple[int, int] = (1280, 800)
+    ) -> None:
         self.profile = tempfile.mkdtemp(prefix="wb-chromium-")
         self.process = subprocess.Popen(
-            [executable, *CHROMIUM_FLAGS, f"--window-size={window[0]},{window[1]}",
-             f"--user-data-dir={self.profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                executable,
+                *CHROMIUM_FLAGS,
+                f"--window-size={window[0]},{window[1]}",
+                f"--user-data-dir={self.profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
@@ -131,8 +148,14 @@ class Browser:
         await self._ws.send_json(message)
         return await future
 
-    def call(self, method: str, params: dict | None = None, *, session: str | None = None,
-             timeout: float = 20.0) -> dict:
+    def call(
+        self,
+        method: str,
+        params: dict | None = None,
+        *,
+        session: str | None = None,
+        timeout: float = 20.0,
+    ) -> dict:
         """Send one DevTools command and wait for its result."""
         return self._run(self._send(method, params or {}, session), timeout)
 
@@ -145,8 +168,9 @@ class Browser:
         if context:
             params["browserContextId"] = context
         target = self.call("Target.createTarget", params)["targetId"]
-        session = self.call("Target.attachToTarget",
-                            {"targetId": target, "flatten": True})["sessionId"]
+        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
         page = Page(self, session, target)
         self._listeners[session] = page._on_event
         page.call("Network.enable")
@@ -230,9 +254,14 @@ class Page:
 
     def evaluate(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page (promises awaited)."""
-        result = self.call("Runtime.evaluate", {
-            "expression": expression, "returnByValue": True, "awaitPromise": True,
-        })
+        result = self.call(
+            "Runtime.evaluate",
+            {
+                "expression": expression,
+                "returnByValue": True,
+                "awaitPromise": True,
+            },
+        )
         if "exceptionDetails" in result:
             raise CDPError(str(result["exceptionDetails"]))
         return result["result"].get("value")
@@ -265,14 +294,26 @@ class Page:
     def press(self, key: str) -> None:
         """Press and release one named key (Enter, Escape, F2, Tab, ArrowDown...)."""
         code, text = _KEYS[key]
-        down = {"type": "keyDown", "key": key, "code": key,
-                "windowsVirtualKeyCode": code, "nativeVirtualKeyCode": code}
+        down = {
+            "type": "keyDown",
+            "key": key,
+            "code": key,
+            "windowsVirtualKeyCode": code,
+            "nativeVirtualKeyCode": code,
+        }
         if text:
             down["text"] = text
         self.call("Input.dispatchKeyEvent", down)
-        self.call("Input.dispatchKeyEvent", {"type": "keyUp", "key": key, "code": key,
-                                             "windowsVirtualKeyCode": code,
-                                             "nativeVirtualKeyCode": code})
+        self.call(
+            "Input.dispatchKeyEvent",
+            {
+                "type": "keyUp",
+                "key": key,
+                "code": key,
+                "windowsVirtualKeyCode": code,
+                "nativeVirtualKeyCode": code,
+            },
+        )
 
     # ------------------------------------------------------------ reading
 
@@ -281,8 +322,9 @@ class Page:
         with self._lock:
             return "\n".join(line.rstrip() for line in self._screen.display)
 
-    def wait_for_screen(self, *needles: str, timeout: float = 30.0,
-                        test: Callable[[str], bool] | None = None) -> str:
+    def wait_for_screen(
+        self, *needles: str, timeout: float = 30.0, test: Callable[[str], bool] | None = None
+    ) -> str:
         """Wait until the screen shows every ``needle`` (and ``test(screen)`` holds)."""
         deadline = time.monotonic() + timeout
         text = ""
@@ -299,7 +341,15 @@ class Page:
 
 
 _KEYS: dict[str, tuple[int, str]] = {
-    "Enter": (13, "\r"), "Escape": (27, ""), "Tab": (9, "\t"), "Backspace": (8, ""),
-    "ArrowDown": (40, ""), "ArrowUp": (38, ""), "ArrowLeft": (37, ""), "ArrowRight": (39, ""),
-    "F1": (112, ""), "F2": (113, ""), "F3": (114, ""),
+    "Enter": (13, "\r"),
+    "Escape": (27, ""),
+    "Tab": (9, "\t"),
+    "Backspace": (8, ""),
+    "ArrowDown": (40, ""),
+    "ArrowUp": (38, ""),
+    "ArrowLeft": (37, ""),
+    "ArrowRight": (39, ""),
+    "F1": (112, ""),
+    "F2": (113, ""),
+    "F3": (114, ""),
 }

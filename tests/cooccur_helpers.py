@@ -10,8 +10,13 @@ from workbench.project import Project, new_guid, now
 FILLER = "Word " * 2000  # 10,000 characters: room for hand-placed spans
 
 
-def add_doc(project: Project, name: str, text: str = FILLER, case: str | None = None,
-            turns: list[tuple[int, int]] | None = None) -> int:
+def add_doc(
+    project: Project,
+    name: str,
+    text: str = FILLER,
+    case: str | None = None,
+    turns: list[tuple[int, int]] | None = None,
+) -> int:
     parsed = ParsedTranscript(text, [ParsedTurn(s, e, "R") for s, e in (turns or [])])
     return add_document(project, parsed, name=name, case=case, force=True).id
 
@@ -27,8 +32,15 @@ def code(project: Project, doc: str, path: str, start: int, end: int, coder: str
     row = project.conn.execute(
         'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", created_at) '
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (new_guid(), project.document(doc).id, project.code(path).id, project.coder_id(coder),
-         start, end, now()),
+        (
+            new_guid(),
+            project.document(doc).id,
+            project.code(path).id,
+            project.coder_id(coder),
+            start,
+            end,
+            now(),
+        ),
     )
     return row.lastrowid
 
@@ -68,7 +80,7 @@ def small_study(project: Project) -> Project:
     set_attribute(project, "NGO01", "region", "Loreto")
     code(project, "DRS01", BUDGET, 0, 50)
     code(project, "DRS01", CIVIL, 40, 60)
-    code(project, "DRS01", AUTONOMY, 45, 55)           # meets Budget, Civil
+    code(project, "DRS01", AUTONOMY, 45, 55)  # meets Budget, Civil
     code(project, "NGO01", BUDGET, 0, 20, coder="james")
     code(project, "NGO01", CIVIL, 10, 30, coder="james")
     code(project, "NGO01", BARRIERS, 200, 220, coder="james")

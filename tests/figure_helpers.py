@@ -45,8 +45,11 @@ def plotly_json(html: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
 
 def named(layout: dict[str, Any], kind: str, prefix: str) -> dict[int, dict[str, Any]]:
     """Shapes or annotations whose name is ``prefix:N``, by N."""
-    return {int(item["name"].split(":")[1]): item for item in layout.get(kind, [])
-            if str(item.get("name", "")).startswith(prefix + ":")}
+    return {
+        int(item["name"].split(":")[1]): item
+        for item in layout.get(kind, [])
+        if str(item.get("name", "")).startswith(prefix + ":")
+    }
 
 
 def band_ends(path: str) -> tuple[float, float, float, float, float]:

@@ -33,8 +33,7 @@ def import_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
         name = ".".join(parts[:-1] if is_package else parts)
         package = name if is_package else name.rpartition(".")[0]
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        skipped = {id(n) for top in ast.walk(tree) if _type_checking(top)
-                   for n in ast.walk(top)}
+        skipped = {id(n) for top in ast.walk(tree) if _type_checking(top) for n in ast.walk(top)}
         for node in ast.walk(tree):
             if id(node) in skipped:
                 continue
@@ -46,8 +45,9 @@ def import_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
                 if node.level:
                     up = package.split(".")[: len(package.split(".")) - node.level + 1]
                     base = ".".join([*up, base] if base else up)
-                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in names else base
-                           for a in node.names]
+                targets = [
+                    f"{base}.{a.name}" if f"{base}.{a.name}" in names else base for a in node.names
+                ]
             for target in targets:
                 while target and target not in names:
                     target = target.rpartition(".")[0]

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def write_docx(path: Path, paragraphs: list[str | list[tuple[str, bool]]],
-               table: list[tuple[str, str]] | None = None) -> Path:
+def write_docx(
+    path: Path,
+    paragraphs: list[str | list[tuple[str, bool]]],
+    table: list[tuple[str, str]] | None = None,
+) -> Path:
     """A .docx with one paragraph per item; an item may be a list of (text, bold) runs."""
     import docx
 
@@ -55,4 +58,4 @@ def write_odt(path: Path, paragraphs: list[list[object]], heading: str | None = 
 
 def utterances(parsed) -> list[tuple[str | None, str]]:
     """(speaker, text) of each turn of a parsed transcript."""
-    return [(t.speaker, parsed.text[t.start:t.end]) for t in parsed.turns]
+    return [(t.speaker, parsed.text[t.start : t.end]) for t in parsed.turns]

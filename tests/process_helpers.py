@@ -13,8 +13,13 @@ REPO = Path(__file__).resolve().parent.parent
 
 def spawn(script: str, *args: object) -> subprocess.Popen:
     """Run ``script`` with ``args`` in a fresh Python; it prints ``confirmed N`` per action."""
-    return subprocess.Popen([sys.executable, "-c", script, *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
 
 
 def kill_after(proc: subprocess.Popen, confirmations: int) -> int:

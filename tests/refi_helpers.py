@@ -46,16 +46,27 @@ def set_attribute(project: Project, case: str, name: str, typ: str, value: str) 
     with project.transaction():
         case_id = project.case_id(case)
         row = project.conn.execute("SELECT id FROM attributes WHERE name = ?", (name,)).fetchone()
-        attr_id = row[0] if row else project.conn.execute(
-            "INSERT INTO attributes (name, type) VALUES (?, ?)", (name, typ)).lastrowid
+        attr_id = (
+            row[0]
+            if row
+            else project.conn.execute(
+                "INSERT INTO attributes (name, type) VALUES (?, ?)", (name, typ)
+            ).lastrowid
+        )
         project.conn.execute(
             "INSERT OR REPLACE INTO case_attributes (case_id, attribute_id, value) VALUES (?,?,?)",
-            (case_id, attr_id, value))
+            (case_id, attr_id, value),
+        )
 
 
 # (document, code, coder, phrase)
 CODINGS = [
-    ("rosa", "Representation/Selecting representatives", "maria", "We held an election in each province."),
+    (
+        "rosa",
+        "Representation/Selecting representatives",
+        "maria",
+        "We held an election in each province.",
+    ),
     ("rosa", "Representation/Seat allocation", "maria", "The seats were shared by sector."),
     ("rosa", "Representation/Seat allocation", "james", "The seats were shared by sector."),
     ("rosa", "Decentralization/Budget execution", "maria", "The region executed only half of it."),
@@ -80,8 +91,13 @@ def build(project: Project) -> Project:
     set_attribute(project, "COM01", "age", "integer", "37")
     set_attribute(project, "COM01", "official", "boolean", "false")
     add_code(project, "Representation", colour="#1F77B4", description="Who speaks for whom.")
-    add_code(project, "Representation/Selecting representatives", colour="#AEC7E8",
-             inclusion="how members are chosen", exclusion="seat numbers")
+    add_code(
+        project,
+        "Representation/Selecting representatives",
+        colour="#AEC7E8",
+        inclusion="how members are chosen",
+        exclusion="seat numbers",
+    )
     add_code(project, "Representation/Seat allocation")
     add_code(project, "Decentralization/Budget execution", colour="#FF7F0E")
     add_code(project, "Decentralization/Central dependency")
@@ -93,10 +109,10 @@ def build(project: Project) -> Project:
     for doc, code, coder, phrase in CODINGS:
         start, end = span(texts[doc], phrase)
         ids.append(apply_code(project, doc, code, start, end, coder=coder))
-    add_memo(project, "project", None, "Pilot round of interviews.", coder="maria",
-             title="About")
-    add_memo(project, "document", project.document("rosa").id, "Rosa was in a hurry.",
-             coder="james")
+    add_memo(project, "project", None, "Pilot round of interviews.", coder="maria", title="About")
+    add_memo(
+        project, "document", project.document("rosa").id, "Rosa was in a hurry.", coder="james"
+    )
     add_memo(project, "code", project.code("Transparency").id, "Split this code later.")
     add_memo(project, "coding", ids[0], "Clear case of an election.", coder="maria")
     return project
@@ -104,16 +120,20 @@ def build(project: Project) -> Project:
 
 def snapshot(project: Project) -> dict:
     """Everything a round trip must keep, in a form independent of row ids."""
-    codes = {c.path: (c.colour, c.description, c.inclusion, c.exclusion, c.guid)
-             for c in project.codes()}
+    codes = {
+        c.path: (c.colour, c.description, c.inclusion, c.exclusion, c.guid) for c in project.codes()
+    }
     by_id = {c.id: c.path for c in project.codes()}
     docs = {d.id: d.name for d in project.documents()}
     coders = {c.id: c.name for c in project.coders()}
     codings = sorted(
         (docs[c.document_id], by_id[c.code_id], coders[c.coder_id], c.start, c.end)
-        for c in project.codings())
-    coding_key = {c.id: (docs[c.document_id], by_id[c.code_id], coders[c.coder_id], c.start,
-                         c.end) for c in project.codings()}
+        for c in project.codings()
+    )
+    coding_key = {
+        c.id: (docs[c.document_id], by_id[c.code_id], coders[c.coder_id], c.start, c.end)
+        for c in project.codings()
+    }
 
     def target(memo):
         if memo.target_type == "document":
@@ -124,14 +144,24 @@ def snapshot(project: Project) -> dict:
             return coding_key[memo.target_id]
         return None
 
-    memos = sorted((m.target_type, str(target(m)), m.text, coders.get(m.coder_id), m.title)
-                   for m in project.memos())
+    memos = sorted(
+        (m.target_type, str(target(m)), m.text, coders.get(m.coder_id), m.title)
+        for m in project.memos()
+    )
     cases = {c.name: c.attributes for c in project.cases()}
-    doc_cases = {d.name: next((c.name for c in project.cases() if c.id == d.case_id), None)
-                 for d in project.documents()}
+    doc_cases = {
+        d.name: next((c.name for c in project.cases() if c.id == d.case_id), None)
+        for d in project.documents()
+    }
     texts = {d.name: project.text(d.id) for d in project.documents()}
-    return {"codes": codes, "codings": codings, "memos": memos, "cases": cases,
-            "doc_cases": doc_cases, "texts": texts}
+    return {
+        "codes": codes,
+        "codings": codings,
+        "memos": memos,
+        "cases": cases,
+        "doc_cases": doc_cases,
+        "texts": texts,
+    }
 
 
 def make_zip(path: Path, members: dict[str, bytes | str]) -> Path:

@@ -67,14 +67,55 @@ class Guard:
 # --------------------------------------------------------------------------- mutators
 
 NASTY_VALUES = (
-    "", " ", "-1", "0", "2147483648", "99999999999999999999", "1e308", "NaN", "abc", "\u202e",
-    "../../etc/passwd", "internal://../x.txt", "C:\\x", "%s%n", "&amp;", "\u00e9\u0301",
-    "00000000-0000-0000-0000-000000000000", "\x7f",
+    "",
+    " ",
+    "-1",
+    "0",
+    "2147483648",
+    "99999999999999999999",
+    "1e308",
+    "NaN",
+    "abc",
+    "\u202e",
+    "../../etc/passwd",
+    "internal://../x.txt",
+    "C:\\x",
+    "%s%n",
+    "&amp;",
+    "\u00e9\u0301",
+    "00000000-0000-0000-0000-000000000000",
+    "\x7f",
 )
 NASTY_YAML = (
-    "[", "]", "{", "}", "&a x", "*a", "*undefined", "!!python/object:os.system", "null", "~",
-    "- x", "1e999", "'", '"', "|", ">", "? x", "!!binary AAAA", "{a: b}", "[1, [2, [3]]]",
-    "<<: *a", "\t", "%YAML 1.1", "---", "...", "@", "`", "0x1F", "2024-13-45",
+    "[",
+    "]",
+    "{",
+    "}",
+    "&a x",
+    "*a",
+    "*undefined",
+    "!!python/object:os.system",
+    "null",
+    "~",
+    "- x",
+    "1e999",
+    "'",
+    '"',
+    "|",
+    ">",
+    "? x",
+    "!!binary AAAA",
+    "{a: b}",
+    "[1, [2, [3]]]",
+    "<<: *a",
+    "\t",
+    "%YAML 1.1",
+    "---",
+    "...",
+    "@",
+    "`",
+    "0x1F",
+    "2024-13-45",
     "[" * 600 + "]" * 600,  # nesting deeper than the YAML parser's recursion allows
 )
 
@@ -98,7 +139,7 @@ def byte_mutation(draw, data: bytes, *, lines: bool) -> bytes:
             data[pos:pos] = draw(st.binary(min_size=1, max_size=40))
         elif op == "delete" and n:
             start = draw(st.integers(0, n - 1))
-            del data[start: start + draw(st.integers(1, 200))]
+            del data[start : start + draw(st.integers(1, 200))]
         elif op in ("shuffle", "duplicate"):
             parts = bytes(data).split(b"\n")
             rnd = draw(st.randoms(use_true_random=False))
@@ -114,18 +155,22 @@ def byte_mutation(draw, data: bytes, *, lines: bool) -> bytes:
     return bytes(data)
 
 
-def value_mutation(draw, data: bytes, pattern: re.Pattern[bytes], values: tuple[str, ...],
-                   wrap: Callable[[str], bytes]) -> bytes:
+def value_mutation(
+    draw,
+    data: bytes,
+    pattern: re.Pattern[bytes],
+    values: tuple[str, ...],
+    wrap: Callable[[str], bytes],
+) -> bytes:
     """Replace one to three matches of ``pattern`` (attribute or YAML values) by nasty ones."""
     matches = list(pattern.finditer(data))
     if not matches:
         return data
-    chosen = draw(st.lists(st.integers(0, len(matches) - 1), min_size=1, max_size=3,
-                           unique=True))
+    chosen = draw(st.lists(st.integers(0, len(matches) - 1), min_size=1, max_size=3, unique=True))
     out = bytearray(data)
     for index in sorted(chosen, reverse=True):
         m = matches[index]
-        out[m.start(): m.end()] = wrap(draw(st.sampled_from(values)))
+        out[m.start() : m.end()] = wrap(draw(st.sampled_from(values)))
     return bytes(out)
 
 
@@ -140,8 +185,9 @@ def mutated_xml(draw, seed: bytes) -> bytes:
     """An XML file with attribute values replaced, and sometimes byte-level damage too."""
     data = seed
     if draw(st.booleans()):
-        data = value_mutation(draw, data, _ATTR, NASTY_VALUES,
-                              lambda v: b'="' + v.encode("utf-8") + b'"')
+        data = value_mutation(
+            draw, data, _ATTR, NASTY_VALUES, lambda v: b'="' + v.encode("utf-8") + b'"'
+        )
     if draw(st.booleans()) or data == seed:
         data = byte_mutation(draw, data, lines=True)
     return data
@@ -152,8 +198,9 @@ def mutated_yaml(draw, seed: bytes) -> bytes:
     """A YAML codebook with values replaced by YAML oddities, lines moved, bytes damaged."""
     data = seed
     if draw(st.booleans()):
-        data = value_mutation(draw, data, _YAML_VALUE, NASTY_YAML,
-                              lambda v: b": " + v.encode("utf-8"))
+        data = value_mutation(
+            draw, data, _YAML_VALUE, NASTY_YAML, lambda v: b": " + v.encode("utf-8")
+        )
     if draw(st.booleans()) or data == seed:
         data = byte_mutation(draw, data, lines=True)
     return data
@@ -180,8 +227,9 @@ def mutated_zip(draw, seed: bytes, xml_members: tuple[str, ...] = ()) -> bytes:
     broken content: a member's bytes or XML attributes mutated, a member dropped, renamed
     (also to unsafe names), or a junk member added.
     """
-    how = draw(st.sampled_from(["archive", "truncate", "member", "member", "drop", "rename",
-                                "add"]))
+    how = draw(
+        st.sampled_from(["archive", "truncate", "member", "member", "drop", "rename", "add"])
+    )
     if how == "archive":
         return byte_mutation(draw, seed, lines=False)
     if how == "truncate":
@@ -198,11 +246,27 @@ def mutated_zip(draw, seed: bytes, xml_members: tuple[str, ...] = ()) -> bytes:
     elif how == "drop":
         del members[index]
     elif how == "rename":
-        new = draw(st.sampled_from(["../" + name, "/" + name, name.upper(), name + ".bak",
-                                    "sources/" + name, "a\\..\\..\\" + name]))
+        new = draw(
+            st.sampled_from(
+                [
+                    "../" + name,
+                    "/" + name,
+                    name.upper(),
+                    name + ".bak",
+                    "sources/" + name,
+                    "a\\..\\..\\" + name,
+                ]
+            )
+        )
         members[index] = (new, data)
     else:
-        members.insert(index, (draw(st.sampled_from(["junk.bin", "sources/x.txt",
-                                                     "project.QDE", "word/extra.xml"])),
-                               draw(st.binary(max_size=200))))
+        members.insert(
+            index,
+            (
+                draw(
+                    st.sampled_from(["junk.bin", "sources/x.txt", "project.QDE", "word/extra.xml"])
+                ),
+                draw(st.binary(max_size=200)),
+            ),
+        )
     return write_zip(members)

@@ -42,9 +42,22 @@ def serving(project: Path, *args: str, log: Path | None = None) -> Iterator[str]
     log = log or project.with_suffix(".serve.log")
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "workbench", "serve", "--project", str(project),
-             "--host", HOST, "--port", str(port), *args],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "workbench",
+                "serve",
+                "--project",
+                str(project),
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+                *args,
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
         )
         try:
             wait_for_port(port, proc)

@@ -41,17 +41,18 @@ NEUTRAL = [
     "The hospital meeting was cancelled in {m}.",
     "We played football near the {b} every weekend.",
 ]
-FILL = {"a": ["regional", "provincial", "local", "new", "old"],
-        "b": ["district", "province", "river", "valley", "coast"],
-        "m": ["March", "June", "October", "December"]}
+FILL = {
+    "a": ["regional", "provincial", "local", "new", "old"],
+    "b": ["district", "province", "river", "valley", "coast"],
+    "m": ["March", "June", "October", "December"],
+}
 
 
 def _sentence(rng: random.Random, template: str) -> str:
     return template.format(**{k: rng.choice(v) for k, v in FILL.items()})
 
 
-def coded_corpus(project: Project, n_docs: int = 12, seed: int = 7,
-                 coder: str = "ana") -> None:
+def coded_corpus(project: Project, n_docs: int = 12, seed: int = 7, coder: str = "ana") -> None:
     """``n_docs`` interviews in English, coded by ``coder`` and marked done.
 
     Codes: Finance/Spending (keyword "budget") and Health/Clinics (keyword "hospital").
@@ -62,15 +63,22 @@ def coded_corpus(project: Project, n_docs: int = 12, seed: int = 7,
     clinics = project.code("Health/Clinics").id
     rng = random.Random(seed)
     for d in range(n_docs):
-        items = ([(_sentence(rng, t), spending) for t in rng.sample(SPENDING, 4)]
-                 + [(_sentence(rng, t), clinics) for t in rng.sample(CLINICS, 3)]
-                 + [(_sentence(rng, t), None) for t in rng.sample(NEUTRAL, 8)])
+        items = (
+            [(_sentence(rng, t), spending) for t in rng.sample(SPENDING, 4)]
+            + [(_sentence(rng, t), clinics) for t in rng.sample(CLINICS, 3)]
+            + [(_sentence(rng, t), None) for t in rng.sample(NEUTRAL, 8)]
+        )
         rng.shuffle(items)
         add_coded_document(project, f"doc{d:02d}", items, coder)
 
 
-def add_coded_document(project: Project, name: str, items: list[tuple[str, int | None]],
-                       coder: str, case: str | None = None) -> None:
+def add_coded_document(
+    project: Project,
+    name: str,
+    items: list[tuple[str, int | None]],
+    coder: str,
+    case: str | None = None,
+) -> None:
     """A document of ``items`` (sentence, code id or None), three sentences a turn, turns
     alternating between Rosa and the interviewer; the coded sentences are coded by ``coder``
     and the document is marked done."""
@@ -79,7 +87,7 @@ def add_coded_document(project: Project, name: str, items: list[tuple[str, int |
     for i in range(0, len(items), 3):
         label = "Interviewer" if (i // 3) % 2 else "Rosa"
         head = f"{label}: "
-        chunk = items[i:i + 3]
+        chunk = items[i : i + 3]
         offset = pos + len(head)
         for sentence, code_id in chunk:
             spans.append((offset, offset + len(sentence), code_id))
@@ -96,8 +104,7 @@ def add_coded_document(project: Project, name: str, items: list[tuple[str, int |
                 project.conn.execute(
                     "INSERT INTO codings (guid, document_id, code_id, coder_id, start, "
                     '"end", created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-                    (new_guid(), project.document(name).id, code_id, coder_id, start, end,
-                     now()),
+                    (new_guid(), project.document(name).id, code_id, coder_id, start, end, now()),
                 )
     mark_done(project, name, coder)
 
@@ -132,29 +139,41 @@ SMALL_TALK = [
 def context_corpus(project: Project, n_docs: int = 9, seed: int = 3, coder: str = "ana") -> None:
     """``n_docs`` interviews where "Politics/Complaint" depends on the previous sentence,
     plus "Finance/Spending" as in ``coded_corpus``. Codes carry descriptions."""
-    codes.add_code(project, "Politics/Complaint", keywords={"en": ["complaint"]},
-                   description="Dissatisfaction with the mayor or the council")
-    codes.add_code(project, "Finance/Spending", keywords={"en": ["budget"]},
-                   description="Public money: funds, transfers, spending")
+    codes.add_code(
+        project,
+        "Politics/Complaint",
+        keywords={"en": ["complaint"]},
+        description="Dissatisfaction with the mayor or the council",
+    )
+    codes.add_code(
+        project,
+        "Finance/Spending",
+        keywords={"en": ["budget"]},
+        description="Public money: funds, transfers, spending",
+    )
     complaint = project.code("Politics/Complaint").id
     spending = project.code("Finance/Spending").id
     rng = random.Random(seed)
     for d in range(n_docs):
         blocks: list[list[tuple[str, int | None]]] = []
         for _ in range(4):  # a trigger, then a coded plain sentence
-            blocks.append([(_sentence(rng, rng.choice(TRIGGERS)), None),
-                           (rng.choice(PLAIN), complaint)])
+            blocks.append(
+                [(_sentence(rng, rng.choice(TRIGGERS)), None), (rng.choice(PLAIN), complaint)]
+            )
         for _ in range(4):  # small talk, then an uncoded plain sentence
-            blocks.append([(_sentence(rng, rng.choice(SMALL_TALK)), None),
-                           (rng.choice(PLAIN), None)])
+            blocks.append(
+                [(_sentence(rng, rng.choice(SMALL_TALK)), None), (rng.choice(PLAIN), None)]
+            )
         for t in rng.sample(SPENDING, 3):
             blocks.append([(_sentence(rng, t), spending)])
         rng.shuffle(blocks)
         add_coded_document(project, f"ctx{d:02d}", [i for b in blocks for i in b], coder)
 
 
-def add_text(project: Project, name: str, text: str, *, language: str | None = None,
-             case: str | None = None):
+def add_text(
+    project: Project, name: str, text: str, *, language: str | None = None, case: str | None = None
+):
     """A document of ``Speaker: text`` paragraphs."""
-    return add_document(project, ParsedTranscript(text, turns_of(text)), name=name,
-                        language=language, case=case)
+    return add_document(
+        project, ParsedTranscript(text, turns_of(text)), name=name, language=language, case=case
+    )

@@ -107,8 +107,10 @@ def _random_project(seed: int, n_coders: int, n_docs: int = 3) -> Project:
         bounds = [0, *cuts, length]
         for seq, (s, e) in enumerate(zip(bounds, bounds[1:], strict=False)):
             if seq != 2:  # leave a gap that belongs to no sentence
-                p.conn.execute('INSERT INTO sentences (document_id, seq, start, "end") '
-                               "VALUES (?, ?, ?, ?)", (p.document(f"d{d}").id, seq, s, e))
+                p.conn.execute(
+                    'INSERT INTO sentences (document_id, seq, start, "end") VALUES (?, ?, ?, ?)',
+                    (p.document(f"d{d}").id, seq, s, e),
+                )
         for name in names:
             for path in ("G/A", "G/B", "H"):
                 for _ in range(rng.randint(0, 3)):
@@ -134,15 +136,24 @@ def test_matches_a_plain_per_unit_loop(unit: str, n_coders: int) -> None:
             if data.min() == data.max():
                 assert row.alpha is None
             else:
-                expected = krippendorff.alpha(reliability_data=data, value_domain=[0, 1],
-                                              level_of_measurement="nominal")
+                expected = krippendorff.alpha(
+                    reliability_data=data, value_domain=[0, 1], level_of_measurement="nominal"
+                )
                 assert row.alpha == pytest.approx(expected)
             if n_coders == 2:
                 a, b = data
-                table = (int((a & b).sum()), int((a & ~b & 1).sum()), int((~a & 1 & b).sum()),
-                         int(((1 - a) & (1 - b)).sum()))
-                assert (row.counts["both"], row.counts["only_a"], row.counts["only_b"],
-                        row.counts["neither"]) == table
+                table = (
+                    int((a & b).sum()),
+                    int((a & ~b & 1).sum()),
+                    int((~a & 1 & b).sum()),
+                    int(((1 - a) & (1 - b)).sum()),
+                )
+                assert (
+                    row.counts["both"],
+                    row.counts["only_a"],
+                    row.counts["only_b"],
+                    row.counts["neither"],
+                ) == table
                 expected_kappa = cohen_kappa(*table)
                 if expected_kappa is None:
                     assert row.kappa is None
@@ -158,8 +169,13 @@ def test_pooled_alpha_equals_package_on_stacked_data() -> None:
     names = ["c0", "c1", "c2"]
     result = agreement(p, unit="sentence", coders=names)
     stacked = np.concatenate(
-        [np.array(naive_unit_matrix(p, names, "sentence", r.code)).T for r in result.codes
-         if r.used], axis=1)
+        [
+            np.array(naive_unit_matrix(p, names, "sentence", r.code)).T
+            for r in result.codes
+            if r.used
+        ],
+        axis=1,
+    )
     expected = krippendorff.alpha(reliability_data=stacked, level_of_measurement="nominal")
     assert result.alpha == pytest.approx(expected)
     pooled_units = sum(r.units for r in result.codes if r.used)
@@ -170,23 +186,28 @@ def test_pooled_alpha_equals_package_on_stacked_data() -> None:
 def test_char_alpha_from_coincidences_equals_package_with_missing_data() -> None:
     """Three coders; c2 never saw d1 (not done, no codings): missing data for alpha."""
     p = _random_project(3, 3, n_docs=2)
-    p.conn.execute("DELETE FROM codings WHERE coder_id = ? AND document_id = ?",
-                   (p.coder_id("c2"), p.document("d1").id))
-    p.conn.execute("DELETE FROM document_status WHERE coder_id = ? AND document_id = ?",
-                   (p.coder_id("c2"), p.document("d1").id))
+    p.conn.execute(
+        "DELETE FROM codings WHERE coder_id = ? AND document_id = ?",
+        (p.coder_id("c2"), p.document("d1").id),
+    )
+    p.conn.execute(
+        "DELETE FROM document_status WHERE coder_id = ? AND document_id = ?",
+        (p.coder_id("c2"), p.document("d1").id),
+    )
     names = ["c0", "c1", "c2"]
     sel = select(p, unit="char", coders=names, docs=["d0", "d1"])
     assert sel.available.tolist() == [[True, True, True], [True, True, False]]
     t = tally(p, sel)
     for r, code_row in enumerate(sel.rows):
         matrix = np.array(naive_unit_matrix(p, names, "char", code_row.path), dtype=float).T
-        matrix[2, p.document("d0").length:] = np.nan
+        matrix[2, p.document("d0").length :] = np.nan
         got = alpha_from_coincidences(binary_coincidences(t.hist[r]))
         if np.nanmin(matrix) == np.nanmax(matrix):
             assert got is None
             continue
-        expected = krippendorff.alpha(reliability_data=matrix, value_domain=[0, 1],
-                                      level_of_measurement="nominal")
+        expected = krippendorff.alpha(
+            reliability_data=matrix, value_domain=[0, 1], level_of_measurement="nominal"
+        )
         assert got == pytest.approx(expected)
 
 
@@ -282,8 +303,9 @@ def test_cli_json_shape_and_markdown(tmp_path) -> None:
     p.conn.backup(target.conn)
     target.close()
     runner = CliRunner()
-    out = runner.invoke(cli, ["-p", str(path), "agree", "--unit", "sentence", "--coders", "A,B",
-                              "--format", "json"])
+    out = runner.invoke(
+        cli, ["-p", str(path), "agree", "--unit", "sentence", "--coders", "A,B", "--format", "json"]
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert set(data) == {"unit", "coders", "codes", "overall"}
@@ -291,8 +313,9 @@ def test_cli_json_shape_and_markdown(tmp_path) -> None:
     assert set(data["codes"][0]) == {"code", "units", "percent", "kappa", "alpha", "counts"}
     assert data["codes"][0]["kappa"] == pytest.approx(0.4)
     assert set(data["overall"]) == {"percent", "kappa", "alpha"}
-    md = runner.invoke(cli, ["-p", str(path), "agree", "--unit", "sentence", "--format",
-                             "markdown"]).output
+    md = runner.invoke(
+        cli, ["-p", str(path), "agree", "--unit", "sentence", "--format", "markdown"]
+    ).output
     lines = md.splitlines()
     assert lines[0].startswith("| Code |") and lines[1].startswith("|:---")
     assert "| Theme/Yes | 50 | 70.0 | 0.40 |" in md
@@ -302,9 +325,11 @@ def test_cli_json_shape_and_markdown(tmp_path) -> None:
         "Two coders (A and B) coded 1 document independently. Agreement on 1 code was "
         "computed per code over sentence units with percent agreement, Cohen's kappa and "
         "Krippendorff's alpha (nominal, each code applied or not). Pooled over the 1 code "
-        "applied, percent agreement 70.0 %, Cohen's kappa 0.40 and Krippendorff's alpha 0.40.")
-    csv_out = runner.invoke(cli, ["-p", str(path), "agree", "--unit", "sentence", "--format",
-                                  "csv"]).output
+        "applied, percent agreement 70.0 %, Cohen's kappa 0.40 and Krippendorff's alpha 0.40."
+    )
+    csv_out = runner.invoke(
+        cli, ["-p", str(path), "agree", "--unit", "sentence", "--format", "csv"]
+    ).output
     assert csv_out.splitlines()[1].startswith("Theme/Yes,50,70.0,0.400,")
     one = runner.invoke(cli, ["-p", str(path), "agree", "--coders", "A"])
     assert one.exit_code != 0

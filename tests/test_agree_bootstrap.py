@@ -33,17 +33,32 @@ def test_metric_gives_the_package_alpha_at_each_level(level):
     paired = counts[counts.sum(axis=1) >= 2]
     o = coincidences(paired)
     delta2 = boot.metric(level, values, o.sum(axis=1))
-    expected = krippendorff.alpha(reliability_data=list(DATA.values()),
-                                  level_of_measurement=level)
+    expected = krippendorff.alpha(reliability_data=list(DATA.values()), level_of_measurement=level)
     assert boot.alpha_with_metric(o, delta2) == pytest.approx(expected)
     assert round(expected, 3) == PUBLISHED[level]
     assert boot.pairs_in_counts(paired) == 3 + 8 * 6 + 3 + 1  # sum of m(m-1)/2 over units
 
 
 def _boot(path, *args):
-    out = CliRunner().invoke(cli, ["-p", str(path), "agree", "--unit", "sentence", "--group",
-                                   "Rating", "--missing", "uncoded", "--format", "json",
-                                   "--bootstrap", "2000", *args])
+    out = CliRunner().invoke(
+        cli,
+        [
+            "-p",
+            str(path),
+            "agree",
+            "--unit",
+            "sentence",
+            "--group",
+            "Rating",
+            "--missing",
+            "uncoded",
+            "--format",
+            "json",
+            "--bootstrap",
+            "2000",
+            *args,
+        ],
+    )
     assert out.exit_code == 0, out.output
     return json.loads(out.output)
 

@@ -14,8 +14,10 @@ from workbench.reconcile import consensus_codings, disagreements, resolve
 
 def _spans(project: Project, coder: str) -> list[tuple[str, int, int]]:
     paths = {c.id: c.path for c in project.codes()}
-    return [(paths[c.code_id], c.start, c.end)
-            for c in project.codings(coder_id=project.coder_id(coder))]
+    return [
+        (paths[c.code_id], c.start, c.end)
+        for c in project.codings(coder_id=project.coder_id(coder))
+    ]
 
 
 @pytest.fixture
@@ -34,7 +36,9 @@ def coded(project: Project) -> Project:
 def test_char_disagreements_are_clusters_of_codings(coded: Project) -> None:
     items = disagreements(coded, unit="char")
     assert [(d.code, d.start, d.end, d.applied_by) for d in items] == [
-        ("G/X", 10, 70, ("A", "B")), ("G/Y", 150, 160, ("B",))]
+        ("G/X", 10, 70, ("A", "B")),
+        ("G/Y", 150, 160, ("B",)),
+    ]
     first = items[0]
     assert [(c.coder, c.start, c.end) for c in first.codings] == [("A", 10, 50), ("B", 30, 70)]
     assert items[1].left_out == ("A",)
@@ -79,7 +83,10 @@ def test_sentence_disagreements_and_agreement_of_consensus(project: Project) -> 
     done(project, "d1", "A", "B")
     items = disagreements(project, unit="sentence")
     assert [(d.start, d.end, d.applied_by) for d in items] == [
-        (0, 10, ("A",)), (20, 30, ("A",)), (50, 60, ("B",))]
+        (0, 10, ("A",)),
+        (20, 30, ("A",)),
+        (50, 60, ("B",)),
+    ]
     for item in items:
         resolve(project, item, "both")
     assert _spans(project, "consensus") == [("X", 0, 25), ("X", 50, 60)]  # no duplicate of A's
@@ -97,7 +104,7 @@ def test_disagreements_cli(coded: Project, tmp_path) -> None:
     assert out.exit_code == 0, out.output
     lines = out.output.splitlines()
     assert lines[0] == "document,unit,code,applied_by,not_by,spans,text"
-    assert lines[1].startswith("doc,10-70,G/X,\"A, B\",,A 10-50; B 30-70,")
+    assert lines[1].startswith('doc,10-70,G/X,"A, B",,A 10-50; B 30-70,')
     assert lines[2].startswith("doc,150-160,G/Y,B,A,B 150-160,")
 
 
@@ -117,12 +124,16 @@ def test_a_later_decision_replaces_a_unit_level_both_that_reaches_past_the_unit(
     coding.mark_done(project, "rosa", "maria")
     coding.mark_done(project, "rosa", "james")
     coding.apply_code(project, "rosa", "A", sentences[0].start, sentences[0].end, coder="james")
-    items = [i for i in disagreements(project, coders=["maria", "james"], unit="sentence")
-             if i.start == first.start]
+    items = [
+        i
+        for i in disagreements(project, coders=["maria", "james"], unit="sentence")
+        if i.start == first.start
+    ]
     assert len(items) == 1
     item = items[0]
     resolve(project, item, "both")
     assert [(c.start, c.end) for c in consensus_codings(project, item)] == [
-        (first.start, second.end)]
+        (first.start, second.end)
+    ]
     resolve(project, item, "none")
     assert consensus_codings(project, item) == []

@@ -30,8 +30,13 @@ def test_worked_example_four_of_six(project: Project) -> None:
     _segments(project)
     result = agreement(project, unit="segment")
     x = result.codes[0]
-    assert x.counts == {"units": 6, "segments_a": 3, "matched_a": 2, "segments_b": 3,
-                        "matched_b": 2}
+    assert x.counts == {
+        "units": 6,
+        "segments_a": 3,
+        "matched_a": 2,
+        "segments_b": 3,
+        "matched_b": 2,
+    }
     assert round(x.percent, 1) == 66.7
     assert result.percent == pytest.approx(400 / 6)
     assert result.kappa is None  # one code in the comparison: chance 1/1, kappa undefined
@@ -91,8 +96,7 @@ def test_segment_needs_two_coders(project: Project) -> None:
     done(project, "d", "C")
     with pytest.raises(WorkbenchError, match="two coders"):
         agreement(project, unit="segment")
-    assert agreement(project, unit="segment", coders=["A", "B"]).percent == pytest.approx(
-        400 / 6)
+    assert agreement(project, unit="segment", coders=["A", "B"]).percent == pytest.approx(400 / 6)
 
 
 def _three_docs(p: Project) -> None:
@@ -124,8 +128,9 @@ def test_frequency_per_document(project: Project) -> None:
     assert x.counts["equal"] == 1 and x.counts["differ"] == 2
     assert x.counts["codings"] == {"A": 3, "B": 5}
     assert x.percent == pytest.approx(100 / 3)
-    expected = krippendorff.alpha(reliability_data=[[2, 1, 0], [2, 0, 3]],
-                                  level_of_measurement="interval")
+    expected = krippendorff.alpha(
+        reliability_data=[[2, 1, 0], [2, 0, 3]], level_of_measurement="interval"
+    )
     assert x.alpha == pytest.approx(expected)
     assert "equal" in result.columns() and "codings" not in result.rows()[0]
     items = disagreements(project, unit="frequency")
@@ -136,7 +141,9 @@ def test_unmatched_segments_listed_and_reconciled(project: Project) -> None:
     _segments(project)
     items = disagreements(project, unit="segment")
     assert [(d.unit, d.start, d.end, d.applied_by) for d in items] == [
-        ("segment", 500, 600, ("A",)), ("segment", 700, 800, ("B",))]
+        ("segment", 500, 600, ("A",)),
+        ("segment", 700, 800, ("B",)),
+    ]
     assert items[0].coders == ("A", "B") and items[0].left_out == ("B",)
     assert [(c.coder, c.start, c.end) for c in items[0].codings] == [("A", 500, 600)]
     resolve(project, items[0], "a")
@@ -159,14 +166,18 @@ def test_cli_segment_json_and_disagreements(tmp_path) -> None:
     data = json.loads(out.output)
     assert data["unit"] == "segment" and data["overlap"] == 90.0
     assert round(data["overall"]["percent"], 1) == 66.7
-    table = runner.invoke(cli, ["-p", str(path), "agree", "--unit", "segment", "--format",
-                                "csv"]).output
+    table = runner.invoke(
+        cli, ["-p", str(path), "agree", "--unit", "segment", "--format", "csv"]
+    ).output
     assert table.splitlines()[0].endswith("segments_a,matched_a,segments_b,matched_b")
     assert table.splitlines()[1].startswith("X,6,66.7,,,3,2,3,2")
-    listed = runner.invoke(cli, ["-p", str(path), "disagreements", "--unit", "segment",
-                                 "--format", "json"])
+    listed = runner.invoke(
+        cli, ["-p", str(path), "disagreements", "--unit", "segment", "--format", "json"]
+    )
     assert listed.exit_code == 0, listed.output
     rows = json.loads(listed.output)
     assert [(r["start"], r["end"], r["applied_by"], r["not_by"]) for r in rows] == [
-        (500, 600, "A", "B"), (700, 800, "B", "A")]
+        (500, 600, "A", "B"),
+        (700, 800, "B", "A"),
+    ]
     assert np.all([r["unit_kind"] == "segment" for r in rows])

@@ -39,7 +39,7 @@ codes:
 def _rating_project(path, *, shuffle_names: bool = False) -> None:
     """12 sentences; codes Rating/<name> carry value: 1..5 (names need not be the numbers)."""
     names = {v: (f"level {6 - v}" if shuffle_names else str(v)) for v in range(1, 6)}
-    values = "\n".join(f"      - name: \"{names[v]}\"\n        value: {v}" for v in range(1, 6))
+    values = "\n".join(f'      - name: "{names[v]}"\n        value: {v}' for v in range(1, 6))
     book = path.parent / "ratings.yaml"
     book.write_text(CODEBOOK.format(values=values), encoding="utf-8")
     with Project.open(path) as p:
@@ -53,8 +53,21 @@ def _rating_project(path, *, shuffle_names: bool = False) -> None:
 
 
 def _agree(path, *args: str) -> dict:
-    out = CliRunner().invoke(cli, ["-p", str(path), "agree", "--unit", "sentence", "--group",
-                                   "Rating", "--format", "json", *args])
+    out = CliRunner().invoke(
+        cli,
+        [
+            "-p",
+            str(path),
+            "agree",
+            "--unit",
+            "sentence",
+            "--group",
+            "Rating",
+            "--format",
+            "json",
+            *args,
+        ],
+    )
     assert out.exit_code == 0, out.output
     return json.loads(out.output)
 
@@ -73,8 +86,9 @@ def test_krippendorff_2011_example_at_four_levels_through_the_cli(tmp_path, shuf
         assert sorted(v["value"] for v in block["values"]) == [1, 2, 3, 4, 5]
         assert block["conflicts"] == []
     # the per-code figures are still there, beside the variable
-    assert {c["code"] for c in data["codes"]} == {f"Rating/{v['label'].split('/')[1]}"
-                                                   for v in data["variable"]["values"]}
+    assert {c["code"] for c in data["codes"]} == {
+        f"Rating/{v['label'].split('/')[1]}" for v in data["variable"]["values"]
+    }
 
 
 def test_uncoded_as_a_none_value_differs_from_missing(tmp_path):
@@ -95,12 +109,33 @@ def test_a_unit_given_two_values_by_one_coder_is_reported(tmp_path):
         code(p, "interview", "Rating/2", [(span.start, span.end)], "A")  # A gave unit 1 "1" too
     data = _agree(path, "--missing", "uncoded", "--level", "interval")
     [conflict] = data["variable"]["conflicts"]
-    assert conflict == {"document": "interview", "start": span.start, "end": span.end,
-                        "coder": "A", "codes": ["Rating/1", "Rating/2"]}
+    assert conflict == {
+        "document": "interview",
+        "start": span.start,
+        "end": span.end,
+        "coder": "A",
+        "codes": ["Rating/1", "Rating/2"],
+    }
     # A's value on unit 1 is missing now: unit 1 keeps two values (B, D), 39 in all
     assert data["variable"]["pairable_values"] == 39
-    table = CliRunner().invoke(cli, ["-p", str(path), "agree", "--unit", "sentence", "--group",
-                                     "Rating", "--missing", "uncoded"]).output
+    table = (
+        CliRunner()
+        .invoke(
+            cli,
+            [
+                "-p",
+                str(path),
+                "agree",
+                "--unit",
+                "sentence",
+                "--group",
+                "Rating",
+                "--missing",
+                "uncoded",
+            ],
+        )
+        .output
+    )
     assert "two values: interview" in table and "by A: Rating/1, Rating/2" in table
 
 
@@ -120,8 +155,10 @@ def test_identical_coders_give_alpha_one(project: Project) -> None:
 def test_errors_name_what_to_do(tmp_path):
     path = tmp_path / "k.db"
     _rating_project(path)
-    out = CliRunner().invoke(cli, ["-p", str(path), "agree", "--unit", "sentence", "--group",
-                                   "Rating", "--level", "ratio"])
+    out = CliRunner().invoke(
+        cli,
+        ["-p", str(path), "agree", "--unit", "sentence", "--group", "Rating", "--level", "ratio"],
+    )
     assert out.exit_code != 0 and "needs --missing uncoded" in str(out.exception)
     with Project.open(path) as p:
         with pytest.raises(WorkbenchError, match="needs --missing uncoded"):
@@ -145,13 +182,20 @@ def test_value_round_trips_through_yaml_and_qdc(tmp_path):
         text = codebook_yaml(p)
         assert "value: 1\n" in text and "value: 2.5\n" in text
         from workbench.codebook import export_codebook
+
         export_codebook(p, tmp_path / "book.qdc")
     for name in ("book.qdc",):
         with Project.open(tmp_path / f"fresh-{name}.db") as fresh:
             load_codebook(fresh, tmp_path / name)
             got = {c.path: c.value for c in fresh.codes()}
-            assert got == {"Rating": None, "Rating/1": 1.0, "Rating/2": 2.5, "Rating/3": 3.0,
-                           "Rating/4": 4.0, "Rating/5": 5.0}
+            assert got == {
+                "Rating": None,
+                "Rating/1": 1.0,
+                "Rating/2": 2.5,
+                "Rating/3": 3.0,
+                "Rating/4": 4.0,
+                "Rating/5": 5.0,
+            }
     (tmp_path / "book.yaml").write_text(text, encoding="utf-8")
     with Project.open(tmp_path / "fresh-yaml.db") as fresh:
         report = load_codebook(fresh, tmp_path / "book.yaml")
@@ -182,10 +226,21 @@ def test_value_round_trips_through_qdpx_and_stays_valid(tmp_path):
     other = Project.memory()
     import_qdpx(other, tmp_path / "k.qdpx")
     assert {c.path: c.value for c in other.codes()} == {
-        "Rating": None, "Rating/1": 1.0, "Rating/2": 2.0, "Rating/3": 3.0, "Rating/4": 4.0,
-        "Rating/5": 5.0}
+        "Rating": None,
+        "Rating/1": 1.0,
+        "Rating/2": 2.0,
+        "Rating/3": 3.0,
+        "Rating/4": 4.0,
+        "Rating/5": 5.0,
+    }
     assert other.code("Rating/5").description == "Very high."
     # and the variable gives the same alpha in the imported project
-    got = agreement(other, unit="sentence", group="Rating", missing="uncoded", level="ordinal",
-                    docs=["interview"])  # done marks are not part of REFI-QDA
+    got = agreement(
+        other,
+        unit="sentence",
+        group="Rating",
+        missing="uncoded",
+        level="ordinal",
+        docs=["interview"],
+    )  # done marks are not part of REFI-QDA
     assert round(got.variable["alpha"], 3) == 0.815

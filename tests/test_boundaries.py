@@ -7,14 +7,25 @@ import subprocess
 import sys
 
 UI_MODULES = ("textual", "click", "rich")
-HEAVY_MODULES = ("spacy", "plotly", "networkx", "pandas", "textual", "krippendorff", "openpyxl",
-                 "lxml", "kaleido", "docx")
+HEAVY_MODULES = (
+    "spacy",
+    "plotly",
+    "networkx",
+    "pandas",
+    "textual",
+    "krippendorff",
+    "openpyxl",
+    "lxml",
+    "kaleido",
+    "docx",
+)
 
 
 def loaded_after(code: str) -> set[str]:
     script = code + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
     return {name.split(".")[0] for name in json.loads(out.splitlines()[-1])}
 
 
@@ -25,9 +36,10 @@ def core_modules() -> list[str]:
     import workbench
 
     return sorted(
-        m.name for m in pkgutil.walk_packages(workbench.__path__, "workbench.")
-        if not m.name.startswith(("workbench.tui", "workbench.cli")) and
-        m.name != "workbench.__main__"
+        m.name
+        for m in pkgutil.walk_packages(workbench.__path__, "workbench.")
+        if not m.name.startswith(("workbench.tui", "workbench.cli"))
+        and m.name != "workbench.__main__"
     )
 
 
@@ -60,8 +72,9 @@ print(json.dumps({"seen": seen, "loaded_by": loaded_by}))
 
 def core_import_report(modules: list[str]) -> dict:
     script = GUARD % (UI_MODULES, modules)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
     return json.loads(out.splitlines()[-1])
 
 
@@ -72,8 +85,13 @@ def test_the_core_list_covers_the_package():
 
 def test_core_modules_do_not_import_ui_libraries():
     report = core_import_report(CORE)
-    offenders = sorted({f"{importer} imports {lib}" for importer, lib in report["seen"]
-                        if importer in CORE or importer == "workbench"})
+    offenders = sorted(
+        {
+            f"{importer} imports {lib}"
+            for importer, lib in report["seen"]
+            if importer in CORE or importer == "workbench"
+        }
+    )
     assert offenders == []
     # only sqlite-utils (its own command line) may bring click in; nothing brings the others
     assert set(report["loaded_by"]) <= {"click"}, report["loaded_by"]
@@ -94,10 +112,16 @@ def test_no_core_source_imports_ui_libraries_even_lazily():
         if not path.exists():
             path = root.joinpath(*parts, "__init__.py")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
-            offenders += [f"{module}:{node.lineno} {n}" for n in names
-                          if n.split(".")[0] in UI_MODULES]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
+                else []
+            )
+            offenders += [
+                f"{module}:{node.lineno} {n}" for n in names if n.split(".")[0] in UI_MODULES
+            ]
     assert offenders == []
 
 
@@ -113,8 +137,11 @@ def test_no_import_circle_outside_the_app():
     """Lazy imports inside functions count; ``if TYPE_CHECKING:`` imports do not."""
     from tests.house_helpers import import_circles, import_graph
 
-    circles = [c for c in import_circles(import_graph())
-               if not all(m.startswith("workbench.tui") for m in c)]
+    circles = [
+        c
+        for c in import_circles(import_graph())
+        if not all(m.startswith("workbench.tui") for m in c)
+    ]
     assert circles == []
 
 
@@ -123,5 +150,5 @@ def test_the_import_graph_sees_lazy_and_package_imports():
 
     graph = import_graph()
     assert "workbench.interop.qdc" in graph["workbench.codebook"]  # imported inside _qdc()
-    assert "workbench.ingest" in graph["workbench.cli.ingest"]      # lazily, in a function
+    assert "workbench.ingest" in graph["workbench.cli.ingest"]  # lazily, in a function
     assert "workbench.project" not in graph["workbench.analysis.units"]  # TYPE_CHECKING only

@@ -22,7 +22,8 @@ def sections() -> dict[str, str]:
 
 def test_the_reference_is_current():
     assert DOC.read_text(encoding="utf-8") == render(), (
-        "docs/cli.md is out of date: run python -m workbench.cli.docgen")
+        "docs/cli.md is out of date: run python -m workbench.cli.docgen"
+    )
 
 
 def test_the_check_command_reports_a_stale_reference(tmp_path, monkeypatch):
@@ -57,6 +58,7 @@ def test_every_command_and_option_is_documented():
 
 
 def test_the_generator_runs_as_a_module():
-    result = subprocess.run([sys.executable, "-m", "workbench.cli.docgen", "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench.cli.docgen", "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr

@@ -76,12 +76,14 @@ def error_of(tmp_path: Path, text: str) -> str:
     message = str(info.value)
     assert message.startswith(f"{path}:"), message
     assert "\n" not in message
-    return message[len(str(path)) + 1:]
+    return message[len(str(path)) + 1 :]
 
 
 def snapshot(project: Project) -> list[tuple]:
-    return [(c.path, c.guid, c.colour, c.description, c.inclusion, c.exclusion, c.keywords,
-             c.examples) for c in project.codes()]
+    return [
+        (c.path, c.guid, c.colour, c.description, c.inclusion, c.exclusion, c.keywords, c.examples)
+        for c in project.codes()
+    ]
 
 
 # --------------------------------------------------------------------------- validation
@@ -96,13 +98,22 @@ def snapshot(project: Project) -> list[tuple]:
         ('name: x\ncodes:\n  - name: "A\n  - name: B\n', 3, ["invalid YAML", "quoted"]),
         ("codes: [\n  {name: A},\n", 3, ["invalid YAML", "unclosed bracket"]),
         # duplicate sibling names (reported at the second one)
-        ("codes:\n  - name: A\n  - name: B\n  - name: A\n", 4,
-         ["duplicate code name 'A' at the top level", "first at line 2"]),
-        ("codes:\n  - name: G\n    codes:\n      - name: s\n      - name: s\n", 5,
-         ["duplicate code name 's' under 'G'"]),
+        (
+            "codes:\n  - name: A\n  - name: B\n  - name: A\n",
+            4,
+            ["duplicate code name 'A' at the top level", "first at line 2"],
+        ),
+        (
+            "codes:\n  - name: G\n    codes:\n      - name: s\n      - name: s\n",
+            5,
+            ["duplicate code name 's' under 'G'"],
+        ),
         # unknown keys, with the nearest known key suggested
-        ("codes:\n  - name: A\n    descripton: x\n", 3,
-         ["unknown key 'descripton'", "did you mean 'description'"]),
+        (
+            "codes:\n  - name: A\n    descripton: x\n",
+            3,
+            ["unknown key 'descripton'", "did you mean 'description'"],
+        ),
         ("codes:\n  - name: A\n    color: '#FFFFFF'\n", 3, ["did you mean 'colour'"]),
         ("nmae: Book\ncodes: []\n", 1, ["unknown key 'nmae'", "did you mean 'name'"]),
         ("codes:\n  - name: A\n    zzz: 1\n", 3, ["unknown key 'zzz'", "known keys: name"]),
@@ -117,10 +128,12 @@ def snapshot(project: Project) -> list[tuple]:
         ("codes:\n  - name: A/B\n", 2, ["cannot contain '/'", "'A/B'"]),
         # wrong types
         ("codes:\n  - name: A\n    keywords: [a, b]\n", 3, ["keywords must be a mapping"]),
-        ("codes:\n  - name: A\n    keywords:\n      en: vote\n", 4,
-         ["keywords 'en' must be a list"]),
-        ("codes:\n  - name: A\n    keywords:\n      en: [vote, {x: 1}]\n", 4,
-         ["non-empty text"]),
+        (
+            "codes:\n  - name: A\n    keywords:\n      en: vote\n",
+            4,
+            ["keywords 'en' must be a list"],
+        ),
+        ("codes:\n  - name: A\n    keywords:\n      en: [vote, {x: 1}]\n", 4, ["non-empty text"]),
         ("codes:\n  - name: A\n    examples: one example\n", 3, ["examples must be a list"]),
         ("codes:\n  - name: A\n    description: [a, b]\n", 3, ["description must be text"]),
         ("codes:\n  - name: A\n    codes: B\n", 3, ["subcodes of 'A' must be a list"]),
@@ -131,14 +144,23 @@ def snapshot(project: Project) -> list[tuple]:
         ("", 1, ["empty"]),
         ("# only a comment\n", 1, ["empty"]),
         ("codes:\n  - name: A\n    name: B\n", 3, ["key 'name' appears twice"]),
-        ("languages: [en]\ncodes:\n  - name: A\n    keywords:\n      es: [votar]\n", 5,
-         ["keywords for 'es'", "languages are en"]),
-        ("codes:\n  - name: A\n    keywords:\n      english: [vote]\n", 4,
-         ["'english' is not a language code"]),
+        (
+            "languages: [en]\ncodes:\n  - name: A\n    keywords:\n      es: [votar]\n",
+            5,
+            ["keywords for 'es'", "languages are en"],
+        ),
+        (
+            "codes:\n  - name: A\n    keywords:\n      english: [vote]\n",
+            4,
+            ["'english' is not a language code"],
+        ),
         # GUIDs
-        ("codes:\n  - name: A\n    guid: 6F9619FF-8B86-D011-B42D-00C04FC964FF\n"
-         "  - name: B\n    guid: 6f9619ff-8b86-d011-b42d-00c04fc964ff\n", 5,
-         ["duplicate GUID 6F9619FF-8B86-D011-B42D-00C04FC964FF", "first at line 3"]),
+        (
+            "codes:\n  - name: A\n    guid: 6F9619FF-8B86-D011-B42D-00C04FC964FF\n"
+            "  - name: B\n    guid: 6f9619ff-8b86-d011-b42d-00c04fc964ff\n",
+            5,
+            ["duplicate GUID 6F9619FF-8B86-D011-B42D-00C04FC964FF", "first at line 3"],
+        ),
         ("codes:\n  - name: A\n    guid: abc\n", 3, ["guid 'abc' is not a GUID"]),
     ],
 )
@@ -191,8 +213,11 @@ def test_load_adds_codes_with_all_fields(project, tmp_path):
     report = load_codebook(project, write(tmp_path, SMALL))
     assert report.added == ["Power", "Power/Vote", "Power/Veto", "Money"]
     vote = project.code("Power/Vote")
-    assert (vote.description, vote.inclusion, vote.exclusion) == ("Voting.", "Elections.",
-                                                                   "Appointments.")
+    assert (vote.description, vote.inclusion, vote.exclusion) == (
+        "Voting.",
+        "Elections.",
+        "Appointments.",
+    )
     assert vote.keywords == {"en": ["vote", "elect"], "es": ["votar"]}
     assert vote.examples == ("We voted.",)
     assert project.code("Power").colour == "#112233"
@@ -238,11 +263,14 @@ def test_reloading_the_same_file_changes_nothing(project_file, tmp_path):
     assert file_bytes(project_file) == before
 
 
-@pytest.mark.parametrize("bad", [
-    SMALL + "  - name: Money\n",                       # duplicate sibling
-    SMALL.replace('"#112233"', '"#11223"'),            # bad colour
-    SMALL + "  - name: X\n    codes:\n      - name: [\n",  # broken YAML at the end
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        SMALL + "  - name: Money\n",  # duplicate sibling
+        SMALL.replace('"#112233"', '"#11223"'),  # bad colour
+        SMALL + "  - name: X\n    codes:\n      - name: [\n",  # broken YAML at the end
+    ],
+)
 def test_a_bad_file_leaves_the_project_byte_for_byte_unchanged(project_file, tmp_path, bad):
     with Project.open(project_file) as project:
         load_codebook(project, write(tmp_path, SMALL))
@@ -268,8 +296,10 @@ def test_load_is_one_undoable_action(project, tmp_path):
 
 def test_file_order_sets_sibling_order(project, tmp_path):
     load_codebook(project, write(tmp_path, SMALL))
-    swapped = "codes:\n  - name: Money\n  - name: Power\n    codes:\n      - name: Veto\n" \
-              "      - name: Vote\n"
+    swapped = (
+        "codes:\n  - name: Money\n  - name: Power\n    codes:\n      - name: Veto\n"
+        "      - name: Vote\n"
+    )
     load_codebook(project, write(tmp_path, swapped, "order.yaml"))
     assert [c.path for c in project.codes()] == ["Money", "Power", "Power/Veto", "Power/Vote"]
 
@@ -323,7 +353,9 @@ def test_path_match_adopts_the_guid_from_the_file(project, tmp_path):
     load_codebook(project, write(tmp_path, SMALL))
     code = project.code("Money")
     guid = "0E5A4B0C-1111-4222-8333-944455556666"
-    load_codebook(project, write(tmp_path, f"codes:\n  - name: Money\n    guid: {guid}\n", "g.yaml"))
+    load_codebook(
+        project, write(tmp_path, f"codes:\n  - name: Money\n    guid: {guid}\n", "g.yaml")
+    )
     assert project.code("Money").id == code.id
     assert project.code("Money").guid == guid
 
@@ -361,8 +393,14 @@ def test_round_trip_reproduces_the_tree(project, tmp_path):
 def test_export_of_codes_added_by_hand(project, tmp_path):
     from workbench.codes import add_code
 
-    add_code(project, "Group/Sub", description="Line one\nline two", colour="#abcdef",
-             keywords={"es": ["participación"]}, examples=["'quoted' #1: yes"])
+    add_code(
+        project,
+        "Group/Sub",
+        description="Line one\nline two",
+        colour="#abcdef",
+        keywords={"es": ["participación"]},
+        examples=["'quoted' #1: yes"],
+    )
     add_code(project, "123")
     add_code(project, "null")
     text = codebook_yaml(project)
@@ -372,16 +410,28 @@ def test_export_of_codes_added_by_hand(project, tmp_path):
     assert snapshot(fresh) == snapshot(project)
 
 
-names = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/"),
-                min_size=1, max_size=12).map(str.strip).filter(bool)
-texts = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x85\u2028\u2029"),
-                max_size=120).map(str.strip)
+names = (
+    st.text(
+        st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/"),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+texts = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x85\u2028\u2029"),
+    max_size=120,
+).map(str.strip)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    groups=st.dictionaries(names, st.tuples(texts, st.lists(names, max_size=3, unique=True)),
-                           min_size=1, max_size=4),
+    groups=st.dictionaries(
+        names, st.tuples(texts, st.lists(names, max_size=3, unique=True)), min_size=1, max_size=4
+    ),
     example=texts,
 )
 def test_round_trip_property(tmp_path, groups, example):
@@ -389,8 +439,9 @@ def test_round_trip_property(tmp_path, groups, example):
 
     project = Project.memory()
     for group, (description, subs) in groups.items():
-        add_code(project, group, description=description or None,
-                 examples=[example] if example else [])
+        add_code(
+            project, group, description=description or None, examples=[example] if example else []
+        )
         for sub in subs:
             add_code(project, f"{group}/{sub}", keywords={"en": [sub, "x y"]})
     fresh = Project.memory()
@@ -425,9 +476,15 @@ def test_the_shipped_codebook_loads_cleanly_with_every_sample_path(project):
     for path in PATHS:
         assert path in have, path
     groups = [c for c in project.codes() if c.parent_id is None]
-    assert [g.name for g in groups] == ["Representation", "Role conflict", "Decentralization",
-                                        "Participation", "Transparency", "Effectiveness",
-                                        "Intersectorality"]
+    assert [g.name for g in groups] == [
+        "Representation",
+        "Role conflict",
+        "Decentralization",
+        "Participation",
+        "Transparency",
+        "Effectiveness",
+        "Intersectorality",
+    ]
     assert len({g.colour for g in groups}) == len(groups)
     assert len(report.added) == len(have)
     for code in have.values():
@@ -444,8 +501,10 @@ def test_guid_matching_can_turn_the_hierarchy_upside_down(project, tmp_path):
     from workbench.codes import add_code
 
     outer, inner = add_code(project, "Outer"), add_code(project, "Outer/Inner")
-    text = (f"codes:\n  - name: Inner\n    guid: {inner.guid}\n    codes:\n"
-            f"      - name: Outer\n        guid: {outer.guid}\n")
+    text = (
+        f"codes:\n  - name: Inner\n    guid: {inner.guid}\n    codes:\n"
+        f"      - name: Outer\n        guid: {outer.guid}\n"
+    )
     report = load_codebook(project, write(tmp_path, text, "flip.yaml"))
     assert [c.path for c in project.codes()] == ["Inner", "Inner/Outer"]
     assert project.code("Inner").id == inner.id and project.code("Inner/Outer").id == outer.id

@@ -31,10 +31,8 @@ def coded(project_file: Path) -> Path:
     with Project.open(project_file) as project:
         load_codebook(project, SHIPPED)
         add_document(project, ParsedTranscript(text=TEXT), name="d1")
-        apply_code(project, "d1", "Representation/Selecting representatives", 0, 25,
-                   coder="maria")
-        apply_code(project, "d1", "Representation/Selecting representatives", 3, 10,
-                   coder="james")
+        apply_code(project, "d1", "Representation/Selecting representatives", 0, 25, coder="maria")
+        apply_code(project, "d1", "Representation/Selecting representatives", 3, 10, coder="james")
         apply_code(project, "d1", "Decentralization/Budget execution", 26, 54, coder="maria")
     return project_file
 
@@ -49,7 +47,11 @@ def run_process(path: Path, *args: str) -> subprocess.CompletedProcess:
     env.pop("WORKBENCH_PROJECT", None)
     return subprocess.run(
         [sys.executable, "-m", "workbench", "--project", str(path), "codebook", *args],
-        capture_output=True, text=True, env=env, cwd=path.parent, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=path.parent,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -107,8 +109,15 @@ def test_show_on_an_empty_project(project_file):
 
 
 def test_add_creates_missing_parents(project_file):
-    result = run(project_file, "add", "Funding/Donors/Bilateral", "--description", "Aid.",
-                 "--colour", "#aa0000")
+    result = run(
+        project_file,
+        "add",
+        "Funding/Donors/Bilateral",
+        "--description",
+        "Aid.",
+        "--colour",
+        "#aa0000",
+    )
     assert result.exit_code == 0, result.output
     assert paths(project_file) == ["Funding", "Funding/Donors", "Funding/Donors/Bilateral"]
     with Project.open(project_file) as project:
@@ -129,8 +138,9 @@ def test_rename_move_merge_colour_describe(coded):
     neither = run(coded, "move", "Integrity")
     assert neither.exit_code != 0 and "--to PARENT or --top" in str(neither.exception)
 
-    merged = run(coded, "merge", "Representation/Selecting representatives",
-                 "Representation/Seat allocation")
+    merged = run(
+        coded, "merge", "Representation/Selecting representatives", "Representation/Seat allocation"
+    )
     assert merged.exit_code == 0 and "2 coding(s) re-pointed" in merged.output
     with Project.open(coded) as project:
         seat = project.code("Representation/Seat allocation")
@@ -138,12 +148,28 @@ def test_rename_move_merge_colour_describe(coded):
         assert "Representation/Selecting representatives" not in [c.path for c in project.codes()]
 
     assert run(coded, "colour", "Integrity", "00ff00").exit_code == 0
-    assert run(coded, "describe", "Integrity", "--description", "Honest use of funds.",
-               "--inclusion", "Audits.", "--exclusion", "").exit_code == 0
+    assert (
+        run(
+            coded,
+            "describe",
+            "Integrity",
+            "--description",
+            "Honest use of funds.",
+            "--inclusion",
+            "Audits.",
+            "--exclusion",
+            "",
+        ).exit_code
+        == 0
+    )
     with Project.open(coded) as project:
         code = project.code("Integrity")
         assert (code.colour, code.description, code.inclusion, code.exclusion) == (
-            "#00FF00", "Honest use of funds.", "Audits.", None)
+            "#00FF00",
+            "Honest use of funds.",
+            "Audits.",
+            None,
+        )
     bad = run(coded, "colour", "Integrity", "green")
     assert bad.exit_code != 0 and "#RRGGBB" in str(bad.exception)
 
@@ -197,11 +223,14 @@ def test_load_and_export_through_the_cli(project_file, tmp_path):
 
 def test_load_lists_codes_not_in_the_file(coded, tmp_path):
     book = tmp_path / "small.yaml"
-    book.write_text("codes:\n  - name: Representation\n    description: Changed.\n",
-                    encoding="utf-8")
+    book.write_text(
+        "codes:\n  - name: Representation\n    description: Changed.\n", encoding="utf-8"
+    )
     result = run(coded, "load", str(book))
-    assert "1 updated" in result.output and "28 code(s) of the project are not in the file" \
-        in result.output
+    assert (
+        "1 updated" in result.output
+        and "28 code(s) of the project are not in the file" in result.output
+    )
     assert "not in file (kept) Decentralization/Budget execution" in result.output
     assert len(paths(coded)) == 29
 
@@ -209,8 +238,11 @@ def test_load_lists_codes_not_in_the_file(coded, tmp_path):
 def test_invalid_yaml_via_cli_exits_1_and_leaves_the_project_unchanged(coded, tmp_path):
     before = file_bytes(coded)
     book = tmp_path / "broken.yaml"
-    book.write_text("name: Broken\ncodes:\n  - name: A\n    colour: '#GGGGGG'\n"
-                    "  - name: B\n   description: bad indent\n", encoding="utf-8")
+    book.write_text(
+        "name: Broken\ncodes:\n  - name: A\n    colour: '#GGGGGG'\n"
+        "  - name: B\n   description: bad indent\n",
+        encoding="utf-8",
+    )
     result = run_process(coded, "load", str(book))
     assert result.returncode == 1
     assert result.stdout == ""
@@ -222,6 +254,7 @@ def test_invalid_yaml_via_cli_exits_1_and_leaves_the_project_unchanged(coded, tm
     book.write_text("codes:\n  - name: A\n    colour: '#GGGGGG'\n", encoding="utf-8")
     result = run_process(coded, "load", str(book))
     assert result.returncode == 1
-    assert result.stderr.strip() == (f"error: {book}:3: colour '#GGGGGG' is not of the form "
-                                     '"#RRGGBB"')
+    assert result.stderr.strip() == (
+        f"error: {book}:3: colour '#GGGGGG' is not of the form \"#RRGGBB\""
+    )
     assert file_bytes(coded) == before

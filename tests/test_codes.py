@@ -16,15 +16,22 @@ def paths(project):
 def test_add_creates_missing_parents_in_order(project):
     codes.add_code(project, "Representation/Seat allocation", colour="#aa0000")
     codes.add_code(project, "Representation/Voice")
-    assert paths(project) == ["Representation", "Representation/Seat allocation",
-                              "Representation/Voice"]
+    assert paths(project) == [
+        "Representation",
+        "Representation/Seat allocation",
+        "Representation/Voice",
+    ]
     assert project.code("Representation/Seat allocation").colour == "#AA0000"
     assert project.code(" Representation / Voice ").depth == 2
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("A//B", "cannot be empty"), ("", "cannot be empty"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("A//B", "cannot be empty"),
+        ("", "cannot be empty"),
+    ],
+)
 def test_add_rejects_bad_names(project, bad, message):
     with pytest.raises(CodebookError, match=message):
         codes.add_code(project, bad)

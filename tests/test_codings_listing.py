@@ -23,12 +23,22 @@ from workbench.project import Project
 
 def test_the_table_is_written_before_the_rows_run_out():
     def rows():
-        yield {"document": "rosa", "code": "A", "coder": "ana", "start": 0, "end": 5,
-               "text": "first"}
+        yield {
+            "document": "rosa",
+            "code": "A",
+            "coder": "ana",
+            "start": 0,
+            "end": 5,
+            "text": "first",
+        }
         raise AssertionError("the table asked for the second row before writing the first")
 
-    lines = stream_table(rows(), ["document", "code", "coder", "start", "end", "text"],
-                         {"document": 4, "code": 1, "coder": 3}, total_label="codings")
+    lines = stream_table(
+        rows(),
+        ["document", "code", "coder", "start", "end", "text"],
+        {"document": 4, "code": 1, "coder": 3},
+        total_label="codings",
+    )
     assert next(lines).split() == ["document", "code", "coder", "start", "end", "text"]
     next(lines)  # the rule under the header
     assert next(lines).split() == ["rosa", "A", "ana", "0", "5", "first"]
@@ -40,8 +50,9 @@ def test_codings_listing_table_csv_and_json(tmp_path):
         add_interview(p)
         codes.add_code(p, "Representation/Selecting representatives")
         for start in (0, 13, 50):
-            apply_code(p, "rosa", "Representation/Selecting representatives", start, start + 9,
-                       coder="ana")
+            apply_code(
+                p, "rosa", "Representation/Selecting representatives", start, start + 9, coder="ana"
+            )
         expected = coding_rows(p, full_text=True)
     runner = CliRunner()
     table = runner.invoke(cli, ["-p", str(path), "codings"])
@@ -52,8 +63,22 @@ def test_codings_listing_table_csv_and_json(tmp_path):
     assert "Representation/Selecting representatives" in lines[2]
     out = runner.invoke(cli, ["-p", str(path), "codings", "--format", "json"]).output
     assert out == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
-    none = runner.invoke(cli, ["-p", str(path), "codings", "--format", "json", "--coder", "ana",
-                               "--doc", "rosa", "--code", "Representation"])
+    none = runner.invoke(
+        cli,
+        [
+            "-p",
+            str(path),
+            "codings",
+            "--format",
+            "json",
+            "--coder",
+            "ana",
+            "--doc",
+            "rosa",
+            "--code",
+            "Representation",
+        ],
+    )
     assert none.output == "[]\n"
     csv_out = runner.invoke(cli, ["-p", str(path), "codings", "--format", "csv"]).output
     parsed = list(csv.DictReader(io.StringIO(csv_out)))

@@ -37,33 +37,68 @@ def test_json(study_file):
     assert data["codes"] == [BUDGET, AUTONOMY, CIVIL, BARRIERS]
     assert data["frequencies"] == {BUDGET: 2, AUTONOMY: 2, CIVIL: 2, BARRIERS: 1}
     got = {(p["a"], p["b"]): p["count"] for p in data["pairs"]}
-    assert got == {(BUDGET, AUTONOMY): 1, (BUDGET, CIVIL): 2, (AUTONOMY, BARRIERS): 1,
-                   (AUTONOMY, CIVIL): 1}
+    assert got == {
+        (BUDGET, AUTONOMY): 1,
+        (BUDGET, CIVIL): 2,
+        (AUTONOMY, BARRIERS): 1,
+        (AUTONOMY, CIVIL): 1,
+    }
     assert all(p["a"] < p["b"] for p in data["pairs"])
 
 
 def test_filters_on_the_command_line(study_file):
-    data = json.loads(invoke(study_file, "cooccur", "--format", "json", "--coder", "maria",
-                             "--where", "region=Piura", "--depth", "1").stdout)
+    data = json.loads(
+        invoke(
+            study_file,
+            "cooccur",
+            "--format",
+            "json",
+            "--coder",
+            "maria",
+            "--where",
+            "region=Piura",
+            "--depth",
+            "1",
+        ).stdout
+    )
     assert data["codes"] == [DEC, PAR]
     assert data["frequencies"] == {DEC: 2, PAR: 1}
     assert [(p["a"], p["b"], p["count"]) for p in data["pairs"]] == [(DEC, PAR, 2)]
-    data = json.loads(invoke(study_file, "cooccur", "--format", "json", "--where",
-                             "region=Loreto", "--mode", "unit", "--unit", "document").stdout)
+    data = json.loads(
+        invoke(
+            study_file,
+            "cooccur",
+            "--format",
+            "json",
+            "--where",
+            "region=Loreto",
+            "--mode",
+            "unit",
+            "--unit",
+            "document",
+        ).stdout
+    )
     assert data["mode"] == "unit:document"
     assert len(data["pairs"]) == 6  # james has all four codes in one document
-    data = json.loads(invoke(study_file, "cooccur", "--format", "json", "--distance",
-                             "200").stdout)
+    data = json.loads(invoke(study_file, "cooccur", "--format", "json", "--distance", "200").stdout)
     assert data["mode"] == "proximity:200"
 
 
 def test_csv_pairs_and_matrix(study_file):
-    rows = list(csv.DictReader(io.StringIO(invoke(study_file, "cooccur", "--format", "csv",
-                                                  "--measure", "c").stdout)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(invoke(study_file, "cooccur", "--format", "csv", "--measure", "c").stdout)
+        )
+    )
     assert rows[0]["a"] == BUDGET and rows[0]["b"] == CIVIL  # c = 2 / (2 + 2 - 2) = 1
     assert float(rows[0]["c"]) == 1.0
-    matrix = list(csv.reader(io.StringIO(invoke(study_file, "cooccur", "--format", "csv",
-                                                "--layout", "matrix").stdout)))
+    matrix = list(
+        csv.reader(
+            io.StringIO(
+                invoke(study_file, "cooccur", "--format", "csv", "--layout", "matrix").stdout
+            )
+        )
+    )
     assert matrix[0] == ["code", BUDGET, AUTONOMY, CIVIL, BARRIERS]
     assert matrix[1] == [BUDGET, "2", "1", "2", "0"]
 
@@ -102,8 +137,12 @@ def test_heatmap_html(study_file, tmp_path):
 
 def test_errors_leave_the_project_unchanged(study_file):
     before = file_bytes(study_file)
-    for args in (["--coder", "nobody"], ["--where", "region=Atlantis"], ["--codes", "Nope"],
-                 ["--mode", "overlap", "--distance", "3"]):
+    for args in (
+        ["--coder", "nobody"],
+        ["--where", "region=Atlantis"],
+        ["--codes", "Nope"],
+        ["--mode", "overlap", "--distance", "3"],
+    ):
         result = invoke(study_file, "cooccur", *args, ok=False)
         assert isinstance(result.exception, WorkbenchError), args
     assert file_bytes(study_file) == before
@@ -111,12 +150,14 @@ def test_errors_leave_the_project_unchanged(study_file):
 
 def test_sankey_html_and_attribute_flows(study_file, tmp_path):
     out = tmp_path / "s.html"
-    result = invoke(study_file, "sankey", str(out), "--left", DEC, "--right", PAR,
-                    "--title", "Flows")
+    result = invoke(
+        study_file, "sankey", str(out), "--left", DEC, "--right", PAR, "--title", "Flows"
+    )
     assert "4 nodes, 3 links" in result.stderr
     assert "Flows" in out.read_text()
-    result = invoke(study_file, "sankey", str(tmp_path / "r.html"), "--attribute", "region",
-                    "--right", DEC)
+    result = invoke(
+        study_file, "sankey", str(tmp_path / "r.html"), "--attribute", "region", "--right", DEC
+    )
     assert "4 nodes, 4 links" in result.stderr
     bad = invoke(study_file, "sankey", str(tmp_path / "x.gif"), ok=False)
     assert isinstance(bad.exception, WorkbenchError)

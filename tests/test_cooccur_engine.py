@@ -218,7 +218,10 @@ def test_where_filters_documents_by_case_attribute(p):
     code(p, "cusco", C, 0, 10)
     assert counts(run(p, where=["region=Piura"])) == {(A, B): 1}
     assert counts(run(p, where=["region=piura", "region=Cusco"])) == {
-        (A, B): 2, (A, C): 1, (B, C): 1}
+        (A, B): 2,
+        (A, C): 1,
+        (B, C): 1,
+    }
     with pytest.raises(WorkbenchError, match="no case has region='Piuraa'"):
         run(p, where=["region=Piuraa"])
     with pytest.raises(WorkbenchError, match="no case attribute 'regoin'"):
@@ -240,12 +243,12 @@ def test_unit_mode_counts_units_with_both_codes(project):
     add_doc(project, "u", text)
     sentences = [(u.start, u.end) for u in project.units(project.document("u").id, "sentence")]
     assert sentences == [(0, 14), (15, 29), (30, 47)]
-    code(project, "u", A, 0, 3)       # sentence 1
-    code(project, "u", B, 8, 13)      # sentence 1, not overlapping A
-    code(project, "u", A, 20, 35)     # sentences 2 and 3
-    code(project, "u", B, 40, 45)     # sentence 3
-    code(project, "u", B, 41, 44)     # sentence 3 again: still one unit
-    code(project, "u", C, 16, 19)     # sentence 2
+    code(project, "u", A, 0, 3)  # sentence 1
+    code(project, "u", B, 8, 13)  # sentence 1, not overlapping A
+    code(project, "u", A, 20, 35)  # sentences 2 and 3
+    code(project, "u", B, 40, 45)  # sentence 3
+    code(project, "u", B, 41, 44)  # sentence 3 again: still one unit
+    code(project, "u", C, 16, 19)  # sentence 2
     r = run(project, Options(mode="unit", unit="sentence"))
     assert r.mode == "unit:sentence"
     assert r.frequencies == {A: 3, B: 2, C: 1}
@@ -279,8 +282,17 @@ def test_json_shape(p):
     assert data["mode"] == "overlap"
     assert data["codes"] == [A, B, C]
     assert data["frequencies"] == {A: 1, B: 1, C: 1}
-    assert data["pairs"] == [{"a": A, "b": C, "count": 1, "c": 1.0, "conditional_ab": 1.0,
-                              "conditional_ba": 1.0, "overlap_warning": False}]
+    assert data["pairs"] == [
+        {
+            "a": A,
+            "b": C,
+            "count": 1,
+            "c": 1.0,
+            "conditional_ab": 1.0,
+            "conditional_ba": 1.0,
+            "overlap_warning": False,
+        }
+    ]
 
 
 def test_meetings_are_the_counted_passages(p):
@@ -329,8 +341,9 @@ def test_bad_options():
 
 # ------------------------------------------------------------ against brute force
 
-spans = st.tuples(st.integers(0, 60), st.integers(1, 15), st.integers(0, 3), st.integers(0, 1),
-                  st.integers(0, 2))
+spans = st.tuples(
+    st.integers(0, 60), st.integers(1, 15), st.integers(0, 3), st.integers(0, 1), st.integers(0, 2)
+)
 
 
 def brute_force(rows, reach, rollup):
@@ -382,7 +395,11 @@ def test_docs_worked_example(p):
     assert r.frequencies == {A: 2, B: 2, C: 1}
     pair = r.pair(A, B)
     assert (pair.count, round(pair.c, 3), pair.conditional_ab, pair.conditional_ba) == (
-        1, 0.333, 0.5, 0.5)
+        1,
+        0.333,
+        0.5,
+        0.5,
+    )
     assert run(p, PROX(4)).pair(A, B).count == 1
     near = run(p, PROX(5)).pair(A, B)
     assert (near.count, near.c, near.conditional_ab) == (2, 1.0, 1.0)
@@ -397,8 +414,10 @@ def test_docs_worked_example(p):
 def as_columns(rows, spread=100, offset=0):
     """Rows of (document, coder, start, end, code) -> the columns ``count_arrays`` takes:
     (group, start, end, code) with one group number per document and coder."""
-    return (np.array([r[0] * spread + r[1] + offset for r in rows], dtype=np.int64),
-            *(np.array([r[i] for r in rows], dtype=np.int64) for i in (2, 3, 4)))
+    return (
+        np.array([r[0] * spread + r[1] + offset for r in rows], dtype=np.int64),
+        *(np.array([r[i] for r in rows], dtype=np.int64) for i in (2, 3, 4)),
+    )
 
 
 def five_columns(rows):
@@ -407,17 +426,24 @@ def five_columns(rows):
 
 # (start, length, code, coder, document): small offsets so that equal starts, nesting,
 # touching and gaps of a few characters all turn up often
-codings = st.tuples(st.integers(0, 40), st.integers(1, 12), st.integers(0, 4), st.integers(0, 2),
-                    st.integers(0, 2))
+codings = st.tuples(
+    st.integers(0, 40), st.integers(1, 12), st.integers(0, 4), st.integers(0, 2), st.integers(0, 2)
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(codings, max_size=50), st.sampled_from([-1, 0, 1, 5, 10**12]),
-       st.sampled_from(["plain", "rolled", "partial"]), st.sampled_from([1, 3, 1 << 21]),
-       st.sampled_from([1, 2, 8]), st.sampled_from([5, 3000]),
-       st.sampled_from([(100, 0), (100, -1000), (2**60, 0)]))
-def test_vectorised_sweep_equals_python_sweep_and_brute_force(items, reach, scheme, chunk, near,
-                                                              size, numbering):
+@given(
+    st.lists(codings, max_size=50),
+    st.sampled_from([-1, 0, 1, 5, 10**12]),
+    st.sampled_from(["plain", "rolled", "partial"]),
+    st.sampled_from([1, 3, 1 << 21]),
+    st.sampled_from([1, 2, 8]),
+    st.sampled_from([5, 3000]),
+    st.sampled_from([(100, 0), (100, -1000), (2**60, 0)]),
+)
+def test_vectorised_sweep_equals_python_sweep_and_brute_force(
+    items, reach, scheme, chunk, near, size, numbering
+):
     rows = sorted((doc, coder, s, s + length, c) for s, length, c, coder, doc in items)
     rollup = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4}
     if scheme == "rolled":
@@ -443,8 +469,14 @@ def test_vectorised_sweep_equals_python_sweep_and_brute_force(items, reach, sche
 
 def test_vectorised_sweep_by_hand():
     # coder 1 in document 1: [0,10) A, [5,8) B, [9,20) B, [20,25) C; coder 2: [0,10) C
-    rows = [(1, 1, 0, 10, 0), (1, 1, 5, 8, 1), (1, 1, 9, 20, 1), (1, 1, 20, 25, 2),
-            (1, 2, 0, 10, 2), (2, 1, 0, 10, 1)]
+    rows = [
+        (1, 1, 0, 10, 0),
+        (1, 1, 5, 8, 1),
+        (1, 1, 9, 20, 1),
+        (1, 1, 20, 25, 2),
+        (1, 2, 0, 10, 2),
+        (2, 1, 0, 10, 1),
+    ]
     rollup = {0: 0, 1: 1, 2: 2}
     freq, pairs = count_arrays(as_columns(rows), rollup, 3, -1)
     assert freq == {0: 1, 1: 3, 2: 2}
@@ -481,13 +513,30 @@ def shared_project() -> Project:
 
 
 @settings(max_examples=80, deadline=None, derandomize=True)
-@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15), st.sampled_from(PATHS),
-                          st.sampled_from(["maria", "james"]), st.sampled_from(["d1", "d2"])),
-                max_size=40),
-       st.sampled_from([OVERLAP, PROX(0), PROX(7)]),
-       st.sampled_from([{}, {"depth": 1}, {"coders": ["james"]}, {"codes": ["G", "I"]},
-                        {"codes": ["H"], "depth": 1}, {"where": ["region=Piura"]},
-                        {"documents": ["d2"], "coders": ["maria"]}]))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 60),
+            st.integers(1, 15),
+            st.sampled_from(PATHS),
+            st.sampled_from(["maria", "james"]),
+            st.sampled_from(["d1", "d2"]),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from([OVERLAP, PROX(0), PROX(7)]),
+    st.sampled_from(
+        [
+            {},
+            {"depth": 1},
+            {"coders": ["james"]},
+            {"codes": ["G", "I"]},
+            {"codes": ["H"], "depth": 1},
+            {"where": ["region=Piura"]},
+            {"documents": ["d2"], "coders": ["maria"]},
+        ]
+    ),
+)
 def test_engine_equals_python_sweep_and_brute_force(items, options, sel):
     p = shared_project()
     p.conn.execute("DELETE FROM codings")
@@ -496,12 +545,16 @@ def test_engine_equals_python_sweep_and_brute_force(items, options, sel):
     selection = Selection.build(**sel)
     got = cooccurrence(p, options, selection)
     chosen = select(p, selection, ids=False)  # the reference: the Python sweep on tuples
-    reference = build_result(options.label, chosen,
-                             *fold(*count_sweep(chosen.rows, options.reach), chosen.rollup))
+    reference = build_result(
+        options.label, chosen, *fold(*count_sweep(chosen.rows, options.reach), chosen.rollup)
+    )
     assert got == reference
     picked = select_codings(p, selection)
-    brute = brute_force([(c.document_id, c.coder_id, c.start, c.end, c.code) for c in picked],
-                        options.reach, {c.code: c.code for c in picked})
+    brute = brute_force(
+        [(c.document_id, c.coder_id, c.start, c.end, c.code) for c in picked],
+        options.reach,
+        {c.code: c.code for c in picked},
+    )
     assert counts(got) == brute
     assert got.frequencies == dict(Counter(c.code for c in picked))
 
@@ -532,8 +585,11 @@ def test_negative_ids_are_packed_too(p):
     """Ids are positive when SQLite assigns them, but a file may hold others."""
     stamp = "2024-01-01T00:00:00"
     p.conn.execute("INSERT INTO coders (id, name, created_at) VALUES (-4, 'ana', ?)", (stamp,))
-    p.conn.execute("INSERT INTO codes (id, guid, name, created_at, position) "
-                   "VALUES (-9, 'g-neg', 'Neg', ?, 9)", (stamp,))
+    p.conn.execute(
+        "INSERT INTO codes (id, guid, name, created_at, position) "
+        "VALUES (-9, 'g-neg', 'Neg', ?, 9)",
+        (stamp,),
+    )
     code(p, "d1", "Neg", 0, 10, coder="ana")
     code(p, "d1", A, 5, 15, coder="ana")
     code(p, "d1", B, 0, 10)

@@ -70,8 +70,22 @@ def test_code_apply_memo_on_the_command_line_is_undone_at_once(project_file):
         assert result.exit_code == 0, result.output
         return result.stdout
 
-    run("code", "apply", "--doc", "rosa", "--code", "Representation", "--start", "0",
-        "--end", "10", "--memo", "why", "--coder", "maria")
+    run(
+        "code",
+        "apply",
+        "--doc",
+        "rosa",
+        "--code",
+        "Representation",
+        "--start",
+        "0",
+        "--end",
+        "10",
+        "--memo",
+        "why",
+        "--coder",
+        "maria",
+    )
     run("undo")
     with Project.open(project_file) as p:
         assert p.codings() == [] and p.memos() == []
@@ -120,8 +134,11 @@ def test_cooccur_writes_with_the_one_renderer(study_file, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.splitlines()[0].strip() == "co-occurrence (overlap)"
     pairs = json.loads(run("--format", "json"))["pairs"]
-    assert sum(1 for line in text.splitlines() if line.startswith("│ Decentral")
-               or line.startswith("│ Participat")) == len(pairs)
+    assert sum(
+        1
+        for line in text.splitlines()
+        if line.startswith("│ Decentral") or line.startswith("│ Participat")
+    ) == len(pairs)
     assert "\x1b[" not in text  # no colour codes in a file
 
 
@@ -145,10 +162,12 @@ def _xlsx(project, path):
     write_heatmap_xlsx(cooccurrence(project), path)
 
 
-@pytest.mark.parametrize("write,name", [(_codebook, "book.yaml"), (_figure, "heat.html"),
-                                        (_xlsx, "heat.xlsx")])
-def test_a_failed_write_leaves_the_old_file_and_no_temporary(project, tmp_path, monkeypatch,
-                                                              write, name):
+@pytest.mark.parametrize(
+    "write,name", [(_codebook, "book.yaml"), (_figure, "heat.html"), (_xlsx, "heat.xlsx")]
+)
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(
+    project, tmp_path, monkeypatch, write, name
+):
     small_study(project)
     target = tmp_path / name
     target.write_bytes(b"the old file")

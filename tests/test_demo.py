@@ -47,24 +47,39 @@ def test_demo_again_keeps_work_unless_reset(tmp_path):
 def test_wheel_maps_the_sample_content_into_the_package():
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     mapping = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
-    assert mapping == {"codebooks": "workbench/_bundled/codebooks",
-                       "transcripts": "workbench/_bundled/transcripts"}
+    assert mapping == {
+        "codebooks": "workbench/_bundled/codebooks",
+        "transcripts": "workbench/_bundled/transcripts",
+    }
 
 
 def test_demo_runs_from_the_wheel_layout_outside_the_checkout(tmp_path):
     """The package alone, with the content where the wheel puts it, far from the repo."""
     site = tmp_path / "site"
-    shutil.copytree(REPO / "workbench", site / "workbench",
-                    ignore=shutil.ignore_patterns("__pycache__", "_bundled"))
+    shutil.copytree(
+        REPO / "workbench",
+        site / "workbench",
+        ignore=shutil.ignore_patterns("__pycache__", "_bundled"),
+    )
     for folder in ("codebooks", "transcripts"):
         shutil.copytree(REPO / folder, site / "workbench" / "_bundled" / folder)
     env = {**os.environ, "PYTHONPATH": str(site)}
     result = subprocess.run(
         [sys.executable, "-m", "workbench", "demo", str(tmp_path / "demo"), "--no-open"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "documents: 8" in result.stdout
     probe = subprocess.run(
         [sys.executable, "-c", "import workbench.demo as d; print(d.bundled_dir())"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert probe.stdout.strip() == str(site / "workbench" / "_bundled")

@@ -30,10 +30,24 @@ from workbench.export.provenance import RECORD_FORMATS, read_record
 REPO = Path(__file__).resolve().parent.parent
 # docs/cli.md is generated from the commands' help (tests/test_cli_reference.py checks it);
 # its lines are usage, not a walk-through to run in order
-PAGES = [REPO / "README.md",
-         *sorted(p for p in (REPO / "docs").glob("*.md") if p.name != "cli.md")]
-OUTPUT_SUFFIXES = (".html", ".svg", ".pdf", ".png", ".docx", ".xlsx", ".md", ".csv", ".qdpx",
-                   ".qdc", ".yaml", ".db", ".graphml", ".gexf", ".json")
+PAGES = [REPO / "README.md", *sorted(p for p in (REPO / "docs").glob("*.md") if p.name != "cli.md")]
+OUTPUT_SUFFIXES = (
+    ".html",
+    ".svg",
+    ".pdf",
+    ".png",
+    ".docx",
+    ".xlsx",
+    ".md",
+    ".csv",
+    ".qdpx",
+    ".qdc",
+    ".yaml",
+    ".db",
+    ".graphml",
+    ".gexf",
+    ".json",
+)
 
 
 @dataclass(frozen=True)
@@ -112,11 +126,19 @@ def prepare(root: Path) -> Path:
     shutil.copyfile(REPO / "transcripts" / "NGO02.txt", root / "notes.txt")
     shutil.copyfile(REPO / "transcripts" / "DRS01.txt", root / "DRS01.txt")
     runner = CliRunner()
-    for args in (["backup", "james.db"], ["backup", "maria.db"], ["backup", "study.db"],
-                 ["export", "qdpx", "colleague.qdpx"], ["export", "qdpx", "other.qdpx"],
-                 ["export", "codings", "more.csv"]):
-        result = runner.invoke(cli, ["--project", str(project), *[
-            str(root / a) if "." in a else a for a in args]], catch_exceptions=False)
+    for args in (
+        ["backup", "james.db"],
+        ["backup", "maria.db"],
+        ["backup", "study.db"],
+        ["export", "qdpx", "colleague.qdpx"],
+        ["export", "qdpx", "other.qdpx"],
+        ["export", "codings", "more.csv"],
+    ):
+        result = runner.invoke(
+            cli,
+            ["--project", str(project), *[str(root / a) if "." in a else a for a in args]],
+            catch_exceptions=False,
+        )
         assert result.exit_code == 0, result.output
     return root
 
@@ -126,14 +148,18 @@ def new_interviews(folder: Path) -> None:
     from docx import Document
 
     doc = Document()
-    for line in ("Entrevistadora: ¿Cómo se decide el presupuesto regional?",
-                 "Director: El presupuesto llega tarde desde Lima y no alcanza para la región."):
+    for line in (
+        "Entrevistadora: ¿Cómo se decide el presupuesto regional?",
+        "Director: El presupuesto llega tarde desde Lima y no alcanza para la región.",
+    ):
         doc.add_paragraph(line)
     doc.save(str(folder / "DRS01.docx"))
     (folder / "NGO01.vtt").write_text(
         "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana>Las comunidades no tienen voz en "
         "el consejo.\n\n00:00:05.000 --> 00:00:09.000\n<v Luis>Nadie nos informa del gasto."
-        "\n", encoding="utf-8")
+        "\n",
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -167,13 +193,21 @@ def run_page(page: str, base: Path, tmp: Path, monkeypatch) -> list[str]:
             tokens, redirect = tokens[:i], tokens[i + 1]
         piped = "|" in tokens
         if piped:
-            tokens = tokens[:tokens.index("|")]
-        args = [m for a in tokens[1:] for m in (sorted(str(p.relative_to(work))
-                for p in work.glob(a)) if glob.has_magic(a) and "/" in a else [a])]
+            tokens = tokens[: tokens.index("|")]
+        args = [
+            m
+            for a in tokens[1:]
+            for m in (
+                sorted(str(p.relative_to(work)) for p in work.glob(a))
+                if glob.has_magic(a) and "/" in a
+                else [a]
+            )
+        ]
         before = {p: p.stat().st_mtime_ns for p in work.rglob("*") if p.is_file()}
         # a command that asks for a password (``users add``) is answered twice
-        result = CliRunner().invoke(cli, args, input=f"{PASSWORD}\n{PASSWORD}\n",
-                                    catch_exceptions=False)
+        result = CliRunner().invoke(
+            cli, args, input=f"{PASSWORD}\n{PASSWORD}\n", catch_exceptions=False
+        )
         assert result.exit_code == 0, f"{ex}\n{result.output}"
         if redirect:
             (work / redirect).write_text(result.stdout, encoding="utf-8")
@@ -208,8 +242,9 @@ def check_output(ex, args, result, work: Path, before: dict) -> None:
         if not changed:
             continue  # an input the command read
         assert path.stat().st_size > 0, f"{ex}: {arg} is empty"
-        if cmd[0] in ("sankey", "network", "report") or (cmd[0] == "cooccur" and
-                                                          arg.endswith(RECORD_FORMATS)):
+        if cmd[0] in ("sankey", "network", "report") or (
+            cmd[0] == "cooccur" and arg.endswith(RECORD_FORMATS)
+        ):
             record = read_record(path)
             assert record is not None, f"{ex}: {arg} has no provenance record"
             assert record.args == [a if a != arg else record.output for a in cmd]
@@ -225,8 +260,12 @@ def test_every_example_on_the_page_runs(page, prepared, tmp_path, monkeypatch):
 def test_skipped_examples_are_few_and_known():
     skipped = {str(e): skip_reason(e) for e in examples() if skip_reason(e)}
     reasons = set(skipped.values())
-    assert reasons <= {"synopsis", "opens the app", "needs coding done in the app first",
-                       "names a spaCy pipeline this machine does not have"}
+    assert reasons <= {
+        "synopsis",
+        "opens the app",
+        "needs coding done in the app first",
+        "names a spaCy pipeline this machine does not have",
+    }
     opens = [s for s, r in skipped.items() if r == "opens the app"]
     assert all(re.search(r"workbench(\s|$)|\btui\b|\bserve\b|\bdemo\b", s) for s in opens)
     assert len(examples()) - len(skipped) >= 90

@@ -29,8 +29,16 @@ def emptied(project: Project) -> Project:
 def test_export_columns_and_text(full, tmp_path):
     assert export_codings_csv(full, tmp_path / "c.csv") == 9
     rows = list(csv.DictReader((tmp_path / "c.csv").open(encoding="utf-8")))
-    assert list(rows[0]) == ["document", "code", "coder", "start", "end", "text", "memo",
-                             "created_at"]
+    assert list(rows[0]) == [
+        "document",
+        "code",
+        "coder",
+        "start",
+        "end",
+        "text",
+        "memo",
+        "created_at",
+    ]
     row = next(r for r in rows if r["code"] == "Representation/Selecting representatives")
     assert row["text"] == "We held an election in each province."
     assert row["memo"] == "Clear case of an election."
@@ -59,8 +67,11 @@ def write(tmp_path, text):
 
 def test_blank_offsets_locate_text_and_new_coders(full, tmp_path):
     emptied(full)
-    path = write(tmp_path, "document,code,coder,start,end,text\n"
-                           "juan,Transparency,lucia,,,Nobody publishes the minutes.\n")
+    path = write(
+        tmp_path,
+        "document,code,coder,start,end,text\n"
+        "juan,Transparency,lucia,,,Nobody publishes the minutes.\n",
+    )
     assert import_codings_csv(full, path) == 1
     (coding,) = full.codings()
     start = JUAN.index("Nobody")
@@ -68,21 +79,27 @@ def test_blank_offsets_locate_text_and_new_coders(full, tmp_path):
     assert "lucia" in [c.name for c in full.coders()]
 
 
-@pytest.mark.parametrize("line, message", [
-    ("juan,Nope/Code,maria,,,Nobody", "row 3: unknown code 'Nope/Code'"),
-    ("ghost,Transparency,maria,0,5,", "row 3: unknown document 'ghost'"),
-    ("juan,Transparency,maria,,,not in the text", "row 3: text 'not in the text' not found"),
-    ("juan,Transparency,maria,0,6,Nobody", "row 3: text 'Nobody' does not match"),
-    ("juan,Transparency,maria,5,,", "row 3: give both start and end"),
-    ("juan,Transparency,maria,0,9999,", "row 3: span [0, 9999) is outside"),
-    ("juan,Transparency,maria,a,5,", "row 3: start 'a' is not a whole number"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("juan,Nope/Code,maria,,,Nobody", "row 3: unknown code 'Nope/Code'"),
+        ("ghost,Transparency,maria,0,5,", "row 3: unknown document 'ghost'"),
+        ("juan,Transparency,maria,,,not in the text", "row 3: text 'not in the text' not found"),
+        ("juan,Transparency,maria,0,6,Nobody", "row 3: text 'Nobody' does not match"),
+        ("juan,Transparency,maria,5,,", "row 3: give both start and end"),
+        ("juan,Transparency,maria,0,9999,", "row 3: span [0, 9999) is outside"),
+        ("juan,Transparency,maria,a,5,", "row 3: start 'a' is not a whole number"),
+    ],
+)
 def test_errors_name_the_row_and_change_nothing(project_file, tmp_path, line, message):
     with Project.open(project_file) as p:
         build(p)
     before = file_bytes(project_file)
-    path = write(tmp_path, "document,code,coder,start,end,text\n"
-                           "juan,Transparency,maria,,,Nobody publishes\n" + line + "\n")
+    path = write(
+        tmp_path,
+        "document,code,coder,start,end,text\n"
+        "juan,Transparency,maria,,,Nobody publishes\n" + line + "\n",
+    )
     with Project.open(project_file) as p, pytest.raises(WorkbenchError) as info:
         import_codings_csv(p, path)
     assert str(info.value).startswith(f"{path}:{message}")

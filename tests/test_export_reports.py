@@ -17,25 +17,34 @@ def full(project):
 def test_sections_follow_the_codebook_and_skip_uncoded(full):
     sections = quotations(full)
     assert [s.path for s in sections] == [
-        "Representation", "Representation/Selecting representatives",
-        "Representation/Seat allocation", "Decentralization", "Decentralization/Budget execution",
-        "Decentralization/Central dependency", "Participation", "Transparency",
+        "Representation",
+        "Representation/Selecting representatives",
+        "Representation/Seat allocation",
+        "Decentralization",
+        "Decentralization/Budget execution",
+        "Decentralization/Central dependency",
+        "Participation",
+        "Transparency",
     ]
     assert "Unused" not in [s.path for s in sections]
     seat = next(s for s in sections if s.path == "Representation/Seat allocation")
     assert [(q.document, q.coders) for q in seat.quotations] == [
-        ("juan", ["maria"]), ("rosa", ["maria", "james"])]
+        ("juan", ["maria"]),
+        ("rosa", ["maria", "james"]),
+    ]
 
 
 def test_each_quotation_has_document_speaker_case_and_position(full):
-    q = next(s for s in quotations(full)
-             if s.path == "Representation/Selecting representatives").quotations[0]
+    q = next(
+        s for s in quotations(full) if s.path == "Representation/Selecting representatives"
+    ).quotations[0]
     start = ROSA.index("We held")
     assert (q.document, q.case, q.speaker) == ("rosa", "DRS01", "Rosa")
     assert (q.start, q.end) == (start, start + len("We held an election in each province."))
     assert q.turn == 2 and q.sentence == 2  # after the interviewer's question
-    assert q.source_line() == (f"rosa (case DRS01), Rosa, {q.start}–{q.end}, sentence 2, turn 2;"
-                               " coded by maria")
+    assert q.source_line() == (
+        f"rosa (case DRS01), Rosa, {q.start}–{q.end}, sentence 2, turn 2; coded by maria"
+    )
 
 
 def test_filters_by_coder_case_attribute_and_codes(full):

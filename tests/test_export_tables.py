@@ -87,5 +87,6 @@ def test_unit_matrix_by_turn(full, tmp_path):
     assert sum(sum(r[4:]) for r in table[1:]) == 8
     n = export_units(full, tmp_path / "u.csv", unit="sentence")
     lines = list(csv.reader((tmp_path / "u.csv").open(encoding="utf-8")))
-    assert len(lines) == n + 1 and n == len(full.units(full.document("rosa").id, "sentence")) \
-        + len(full.units(full.document("juan").id, "sentence"))
+    assert len(lines) == n + 1 and n == len(full.units(full.document("rosa").id, "sentence")) + len(
+        full.units(full.document("juan").id, "sentence")
+    )

@@ -41,12 +41,22 @@ def codebook_paths(project: Path) -> list[str]:
 
 def geometry(layout):
     """Node rectangles, bands (with their source and target node), label and value boxes."""
-    nodes = {i: (s["x0"], s["x1"], s["y0"], s["y1"]) for i, s in named(layout, "shapes", "node").items()}
+    nodes = {
+        i: (s["x0"], s["x1"], s["y0"], s["y1"]) for i, s in named(layout, "shapes", "node").items()
+    }
     bands = {}
     for k, shape in named(layout, "shapes", "link").items():
         x0, x1, ytop0, ytop1, _w = band_ends(shape["path"])
-        src = [i for i, (a, b, y0, y1) in nodes.items() if abs(b - x0) < 0.01 and y0 - 0.01 <= ytop0 <= y1 + 0.01]
-        tgt = [i for i, (a, b, y0, y1) in nodes.items() if abs(a - x1) < 0.01 and y0 - 0.01 <= ytop1 <= y1 + 0.01]
+        src = [
+            i
+            for i, (a, b, y0, y1) in nodes.items()
+            if abs(b - x0) < 0.01 and y0 - 0.01 <= ytop0 <= y1 + 0.01
+        ]
+        tgt = [
+            i
+            for i, (a, b, y0, y1) in nodes.items()
+            if abs(a - x1) < 0.01 and y0 - 0.01 <= ytop1 <= y1 + 0.01
+        ]
         assert len(src) == 1 and len(tgt) == 1, shape["path"]
         bands[k] = (src[0], tgt[0], x0, x1)
     labels = named(layout, "annotations", "label")
@@ -77,7 +87,9 @@ def test_no_pair_is_drawn_twice_and_values_are_the_counts(demo, all_codes):
 
 def test_first_column_in_codebook_order(demo, all_codes):
     nodes, bands, labels = geometry(all_codes)
-    left = [i for i, (x0, _x1, _y0, _y1) in nodes.items() if x0 == min(n[0] for n in nodes.values())]
+    left = [
+        i for i, (x0, _x1, _y0, _y1) in nodes.items() if x0 == min(n[0] for n in nodes.values())
+    ]
     name = {i: a["text"].replace("<br>", " ") for i, a in labels.items()}
     top_down = [name[i] for i in sorted(left, key=lambda i: nodes[i][2])]
     order = codebook_paths(demo)
@@ -103,7 +115,9 @@ def assert_labels_beside_nodes(layout):
             if j > i:
                 ol, orr, ot, ob = text_box(other, layout)
                 assert right <= ol or orr <= left or bottom <= ot or ob <= top, (
-                    ann["text"], other["text"])
+                    ann["text"],
+                    other["text"],
+                )
 
 
 def test_labels_are_beside_the_nodes_never_on_bands(all_codes):
@@ -112,8 +126,15 @@ def test_labels_are_beside_the_nodes_never_on_bands(all_codes):
 
 def test_stages_have_headings_and_labels_off_the_bands(demo, tmp_path):
     out = tmp_path / "stages.html"
-    run(demo, "sankey", str(out), "--stages", "region,Decentralization,Effectiveness",
-        "--size", "double")
+    run(
+        demo,
+        "sankey",
+        str(out),
+        "--stages",
+        "region,Decentralization,Effectiveness",
+        "--size",
+        "double",
+    )
     _data, layout = plotly_json(out.read_text(encoding="utf-8"))
     headings = [a["text"] for a in named(layout, "annotations", "heading").values()]
     assert headings == ["<b>region</b>", "<b>Decentralization</b>", "<b>Effectiveness</b>"]
@@ -143,8 +164,17 @@ def static(demo, tmp_path_factory):
         pytest.skip("no Chrome/Chromium for kaleido (apt-get install chromium)")
     folder = tmp_path_factory.mktemp("static")
     for ext in ("svg", "pdf", "png"):
-        run(demo, "sankey", str(folder / f"groups.{ext}"), "--depth", "1", "--size", "single",
-            "--title", "Code groups")
+        run(
+            demo,
+            "sankey",
+            str(folder / f"groups.{ext}"),
+            "--depth",
+            "1",
+            "--size",
+            "single",
+            "--title",
+            "Code groups",
+        )
     return folder
 
 
@@ -161,24 +191,46 @@ def test_svg_has_headings_labels_and_values(static):
 @pytest.mark.browser
 @pytest.mark.skipif(not has_poppler(), reason="poppler-utils (pdftoppm) not installed")
 def test_pdf_page_is_85_mm_and_renders_with_its_text(static, tmp_path):
-    info = subprocess.run(["pdfinfo", str(static / "groups.pdf")], capture_output=True,
-                          text=True, check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", str(static / "groups.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     width_pt = float(info.split("Page size:")[1].split()[0])
     assert width_pt == pytest.approx(85 / 25.4 * 72, abs=1.5)
-    subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", str(static / "groups.pdf"),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "300",
+            "-png",
+            "-singlefile",
+            str(static / "groups.pdf"),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     png = (tmp_path / "page.png").read_bytes()
     assert int.from_bytes(png[16:20], "big") == pytest.approx(1004, abs=3)
     # the page is drawn, not blank: a grey-scale rendering has ink on a good share of it
-    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-singlefile", str(static / "groups.pdf"),
-                    str(tmp_path / "grey")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "72",
+            "-gray",
+            "-singlefile",
+            str(static / "groups.pdf"),
+            str(tmp_path / "grey"),
+        ],
+        check=True,
+    )
     pgm = (tmp_path / "grey.pgm").read_bytes()
     magic, width, height, _maxval, pixels = pgm.split(maxsplit=4)
     assert magic == b"P5" and len(pixels) == int(width) * int(height)
     ink = sum(1 for b in pixels if b < 200) / len(pixels)
     assert 0.05 < ink < 0.8
-    text = subprocess.run(["pdftotext", str(static / "groups.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(static / "groups.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     for word in ("Code", "Representation", "Intersectorality", "16"):
         assert word in text
 

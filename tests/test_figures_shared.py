@@ -17,15 +17,40 @@ from workbench.project import Project
 def made(tmp_path_factory):
     root = tmp_path_factory.mktemp("shared")
     project = demo_workspace(root)
-    run(project, "sankey", str(root / "s.html"), "--codes", "Decentralization", "--codes",
-        "Effectiveness", "--order", "codebook")
-    run(project, "cooccur", "--codes", "Decentralization", "--codes", "Effectiveness",
-        "--heatmap", str(root / "h.html"))
-    run(project, "network", str(root / "n.graphml"), "--codes", "Decentralization", "--codes",
-        "Effectiveness")
+    run(
+        project,
+        "sankey",
+        str(root / "s.html"),
+        "--codes",
+        "Decentralization",
+        "--codes",
+        "Effectiveness",
+        "--order",
+        "codebook",
+    )
+    run(
+        project,
+        "cooccur",
+        "--codes",
+        "Decentralization",
+        "--codes",
+        "Effectiveness",
+        "--heatmap",
+        str(root / "h.html"),
+    )
+    run(
+        project,
+        "network",
+        str(root / "n.graphml"),
+        "--codes",
+        "Decentralization",
+        "--codes",
+        "Effectiveness",
+    )
     with Project.open(project) as p:
-        order = [c.path for c in p.codes() if c.path.startswith(("Decentralization/",
-                                                                   "Effectiveness/"))]
+        order = [
+            c.path for c in p.codes() if c.path.startswith(("Decentralization/", "Effectiveness/"))
+        ]
         fp = fingerprint(p)
     return root, order, fp
 

@@ -24,7 +24,7 @@ def test_types_are_inferred_per_column() -> None:
     assert infer_type(["yes", "No", "sí"]) == "boolean"
     assert infer_type(["2023-05-02", "2024-02-29"]) == "date"
     assert infer_type(["2023-02-30"]) == "text"  # not a real date
-    assert infer_type(["007", "12"]) == "text"   # identifiers keep their zeros
+    assert infer_type(["007", "12"]) == "text"  # identifiers keep their zeros
     assert infer_type(["Piura", "3"]) == "text"
     assert infer_type(["", ""]) == "text"
 
@@ -38,13 +38,23 @@ def test_import_creates_typed_cases_and_links_documents(tmp_path: Path) -> None:
     result = import_cases_csv(project, path)
     assert (result.created, result.updated, result.linked) == (2, 0, ("DRS01",))
     assert result.attributes == {
-        "region": "text", "sector": "text", "interview_year": "integer", "hours": "float",
-        "consented": "boolean", "interviewed_on": "date", "code": "text",
+        "region": "text",
+        "sector": "text",
+        "interview_year": "integer",
+        "hours": "float",
+        "consented": "boolean",
+        "interviewed_on": "date",
+        "code": "text",
     }
     cases = {c.name: c.attributes for c in project.cases()}
     assert cases["NGO02"] == {
-        "region": "San Martín", "sector": "civil society", "interview_year": 2024,
-        "hours": 2.0, "consented": False, "interviewed_on": "2024-01-15", "code": "012",
+        "region": "San Martín",
+        "sector": "civil society",
+        "interview_year": 2024,
+        "hours": 2.0,
+        "consented": False,
+        "interviewed_on": "2024-01-15",
+        "code": "012",
     }
     assert cases["DRS01"]["consented"] is True
     assert project.document("DRS01").case_id == project.case_id("DRS01", create=False)
@@ -66,11 +76,16 @@ def test_reimport_updates_values_and_widens_types(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("name,region\nA,Piura\n", "c.csv:row 1: no 'participant' (or 'case') column in the header"),
+        (
+            "name,region\nA,Piura\n",
+            "c.csv:row 1: no 'participant' (or 'case') column in the header",
+        ),
         ("participant,region\nA,Piura\nB\n", "c.csv:row 3: expected 2 fields, found 1"),
         ("participant,region\nA,Piura\n,Lima\n", "c.csv:row 3: the participant is empty"),
-        ("participant,region\nA,Piura\n\nA,Lima\n",
-         "c.csv:row 4: participant 'A' appears twice (first in row 2)"),
+        (
+            "participant,region\nA,Piura\n\nA,Lima\n",
+            "c.csv:row 4: participant 'A' appears twice (first in row 2)",
+        ),
         ("participant,region,Region\nA,x,y\n", "c.csv:row 1: column 'Region' appears twice"),
         ("participant,region\n", "c.csv: no participants in the file"),
         ("", "c.csv: empty file"),

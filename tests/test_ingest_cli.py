@@ -25,16 +25,23 @@ def run(project: Path, *args: str):
 def workbench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("WORKBENCH_PROJECT", None)
-    return subprocess.run([sys.executable, "-m", "workbench", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_import_prints_one_summary_line_per_document(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
     (tmp_path / "DRS01.txt").write_text(INTERVIEW, encoding="utf-8")
     write_docx(tmp_path / "COM01.docx", ["ENTREVISTADOR: ¿Qué tal?", "Rosa: Bien."])
-    result = run(db, "import", str(tmp_path / "DRS01.txt"), str(tmp_path / "COM01.docx"),
-                 "--language", "es")
+    result = run(
+        db, "import", str(tmp_path / "DRS01.txt"), str(tmp_path / "COM01.docx"), "--language", "es"
+    )
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert lines == [
@@ -43,20 +50,40 @@ def test_import_prints_one_summary_line_per_document(tmp_path: Path) -> None:
     ]
     listing = run(db, "documents", "--format", "json")
     rows = json.loads(listing.output)
-    assert rows[1] == {"name": "DRS01", "case": None, "characters": len(INTERVIEW), "turns": 4,
-                       "speakers": 2, "sentences": 5}
-    assert run(db, "documents", "--format", "csv").output.splitlines()[0] == \
-        "name,case,characters,turns,speakers,sentences"
+    assert rows[1] == {
+        "name": "DRS01",
+        "case": None,
+        "characters": len(INTERVIEW),
+        "turns": 4,
+        "speakers": 2,
+        "sentences": 5,
+    }
+    assert (
+        run(db, "documents", "--format", "csv").output.splitlines()[0]
+        == "name,case,characters,turns,speakers,sentences"
+    )
     assert "DRS01" in run(db, "documents").output
 
 
 def test_name_case_and_language_options(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
     (tmp_path / "raw.txt").write_text(INTERVIEW, encoding="utf-8")
-    result = run(db, "import", str(tmp_path / "raw.txt"), "--name", "DRS09", "--case", "DRS09",
-                 "--language", "es")
-    assert result.output.strip() == f"DRS09: {len(INTERVIEW)} characters, 4 turns, 2 speakers, 5 sentences " \
-                                    "(case DRS09)"
+    result = run(
+        db,
+        "import",
+        str(tmp_path / "raw.txt"),
+        "--name",
+        "DRS09",
+        "--case",
+        "DRS09",
+        "--language",
+        "es",
+    )
+    assert (
+        result.output.strip()
+        == f"DRS09: {len(INTERVIEW)} characters, 4 turns, 2 speakers, 5 sentences "
+        "(case DRS09)"
+    )
     from workbench.project import Project
 
     with Project.open(db) as project:
@@ -71,8 +98,10 @@ def test_reimport_is_refused_unless_forced(tmp_path: Path) -> None:
     before = file_bytes(db)
     again = workbench("-p", str(db), "import", "DRS01.txt", cwd=tmp_path)
     assert again.returncode == 1
-    assert again.stderr == ("error: DRS01.txt: the same text is already in the project as "
-                            "'DRS01' (use --force to import it again)\n")
+    assert again.stderr == (
+        "error: DRS01.txt: the same text is already in the project as "
+        "'DRS01' (use --force to import it again)\n"
+    )
     assert file_bytes(db) == before
     forced = workbench("-p", str(db), "import", "DRS01.txt", "--force", cwd=tmp_path)
     assert forced.returncode == 0 and forced.stdout.startswith("DRS01 (2): ")
@@ -89,7 +118,7 @@ def _bad_files(tmp_path: Path) -> dict[str, str]:
         "data.bin.txt": "error: data.bin.txt: binary data at byte 7, not a transcript\n",
         "interview.docx": "error: interview.docx: not a valid .docx (truncated or not a zip)\n",
         "slides.pptx": "error: slides.pptx: unsupported file type '.pptx' "
-                       "(use .txt, .md, .markdown, .docx, .odt, .vtt, .srt)\n",
+        "(use .txt, .md, .markdown, .docx, .odt, .vtt, .srt)\n",
     }
 
 
@@ -129,16 +158,20 @@ def test_cases_import_and_list(tmp_path: Path) -> None:
     (tmp_path / "NGO02.txt").write_text(INTERVIEW, encoding="utf-8")
     run(db, "import", str(tmp_path / "NGO02.txt"))
     csv_path = tmp_path / "cases.csv"
-    csv_path.write_text("participant,region,interview_year\nNGO02,San Martín,2024\n"
-                        "DRS01,Piura,2023\n", encoding="utf-8")
+    csv_path.write_text(
+        "participant,region,interview_year\nNGO02,San Martín,2024\nDRS01,Piura,2023\n",
+        encoding="utf-8",
+    )
     result = run(db, "cases", "import", str(csv_path))
     assert result.output.splitlines() == [
         "2 cases created, 0 updated; attributes: region (text), interview_year (integer)",
         "linked documents: NGO02",
     ]
     rows = json.loads(run(db, "cases", "list", "--format", "json").output)
-    assert rows == [{"participant": "DRS01", "region": "Piura", "interview_year": 2023},
-                    {"participant": "NGO02", "region": "San Martín", "interview_year": 2024}]
+    assert rows == [
+        {"participant": "DRS01", "region": "Piura", "interview_year": 2023},
+        {"participant": "NGO02", "region": "San Martín", "interview_year": 2024},
+    ]
     assert json.loads(run(db, "documents", "--format", "json").output)[0]["case"] == "NGO02"
 
 
@@ -150,7 +183,9 @@ def test_bad_cases_csv_exits_1_and_leaves_the_project_unchanged(tmp_path: Path) 
     before = file_bytes(db)
     result = workbench("-p", str(db), "cases", "import", "cases.csv", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (
-        1, "error: cases.csv:row 3: expected 2 fields, found 1\n")
+        1,
+        "error: cases.csv:row 3: expected 2 fields, found 1\n",
+    )
     assert file_bytes(db) == before
 
 
@@ -182,8 +217,9 @@ print(sorted(Guard.hits), sorted(loaded & {{"textual", "rich", "spacy", "docx", 
 @pytest.mark.parametrize("module", ["workbench.project", "workbench.ingest", "workbench.cases"])
 def test_core_modules_load_no_ui_or_heavy_libraries(module: str) -> None:
     code = IMPORT_GUARD.format(module=module)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=REPO, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[] []"
 
@@ -191,6 +227,15 @@ def test_core_modules_load_no_ui_or_heavy_libraries(module: str) -> None:
 def test_the_import_guard_would_notice_a_ui_import(tmp_path: Path) -> None:
     (tmp_path / "workbench_probe.py").write_text("import rich.console\n", encoding="utf-8")
     code = IMPORT_GUARD.format(module="workbench_probe")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=tmp_path, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
-    assert result.stdout.strip() == "['workbench_probe -> rich', 'workbench_probe -> rich.console'] ['rich']"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert (
+        result.stdout.strip()
+        == "['workbench_probe -> rich', 'workbench_probe -> rich.console'] ['rich']"
+    )

@@ -25,8 +25,11 @@ INTERVIEW = (
 EXPECTED = [
     (None, "Entrevista DRS01 — Piura"),
     ("ENTREVISTADORA", "¿Cómo fue la participación de la sociedad civil este año?"),
-    ("Dr. Rosa Quispe", "Hubo mucha participación. Sin embargo, faltó presupuesto.\n"
-                        "Las comunidades pidieron más información."),
+    (
+        "Dr. Rosa Quispe",
+        "Hubo mucha participación. Sin embargo, faltó presupuesto.\n"
+        "Las comunidades pidieron más información.",
+    ),
     ("ENTREVISTADORA", "¿Y el gobierno central?"),
     ("Dr. Rosa Quispe", "Dependemos de él. ¿Qué más podemos hacer?"),
 ]
@@ -67,10 +70,12 @@ def test_markdown_keeps_its_text_and_finds_bold_labels(tmp_path: Path) -> None:
 def test_docx_paragraphs_runs_and_tables(tmp_path: Path) -> None:
     path = write_docx(
         tmp_path / "COM01.docx",
-        ["ENTREVISTADOR:\t¿Qué pasó con la participación?",
-         [("Sra. Ana Huamán: ", False), ("Mucho ", True), ("cambió.", False)],
-         "Segundo párrafo de Ana.",
-         "ENTREVISTADOR: Gracias."],
+        [
+            "ENTREVISTADOR:\t¿Qué pasó con la participación?",
+            [("Sra. Ana Huamán: ", False), ("Mucho ", True), ("cambió.", False)],
+            "Segundo párrafo de Ana.",
+            "ENTREVISTADOR: Gracias.",
+        ],
         table=[("Sra. Ana Huamán", "De nada.")],
     )
     parsed = read_transcript(path)
@@ -87,10 +92,12 @@ def test_docx_paragraphs_runs_and_tables(tmp_path: Path) -> None:
 def test_odt_paragraphs_headings_spans_tabs_spaces_and_line_breaks(tmp_path: Path) -> None:
     path = write_odt(
         tmp_path / "NGO01.odt",
-        [["INTERVIEWER:", "TAB", "How did ", ("SPAN", "participation"), " change?"],
-         ["NGO:", " It grew,", ("S", 3), "slowly.", "BR", "Then it stalled."],
-         ["INTERVIEWER: Why?"],
-         ["NGO: Funding."]],
+        [
+            ["INTERVIEWER:", "TAB", "How did ", ("SPAN", "participation"), " change?"],
+            ["NGO:", " It grew,", ("S", 3), "slowly.", "BR", "Then it stalled."],
+            ["INTERVIEWER: Why?"],
+            ["NGO: Funding."],
+        ],
         heading="Interview NGO01",
     )
     parsed = read_transcript(path)
@@ -140,8 +147,9 @@ def test_vtt_voices_labels_merged_cues_and_timestamps(tmp_path: Path) -> None:
         "Dr. Rosa Quispe: Por el presupuesto.\n\n"
         "Entrevistadora: Entiendo."
     )
-    assert [(t.speaker, parsed.text[t.start:t.end], t.time_start, t.time_end)
-            for t in parsed.turns] == [
+    assert [
+        (t.speaker, parsed.text[t.start : t.end], t.time_start, t.time_end) for t in parsed.turns
+    ] == [
         ("Entrevistadora", "¿Cómo describe la participación?", 1.0, 4.0),
         ("Dr. Rosa Quispe", "Fue limitada & desigual. Sobre todo en el año 2021.", 4.5, 10.0),
         ("Entrevistadora", "¿Por qué?", 70.0, 72.0),
@@ -153,13 +161,16 @@ def test_vtt_voices_labels_merged_cues_and_timestamps(tmp_path: Path) -> None:
 
 def test_vtt_cues_without_speaker_continue_the_last_one(tmp_path: Path) -> None:
     path = tmp_path / "x.vtt"
-    path.write_text("WEBVTT\n\n00:01.000 --> 00:02.000\nAna: hola\n\n"
-                    "00:02.000 --> 00:03.000\nsigo yo\n\n00:03.000 --> 00:04.000\nLuis: bien\n"
-                    "\n00:04.000 --> 00:05.000\nAna: ok\n\n00:05.000 --> 00:06.000\nLuis: ya\n",
-                    encoding="utf-8")
+    path.write_text(
+        "WEBVTT\n\n00:01.000 --> 00:02.000\nAna: hola\n\n"
+        "00:02.000 --> 00:03.000\nsigo yo\n\n00:03.000 --> 00:04.000\nLuis: bien\n"
+        "\n00:04.000 --> 00:05.000\nAna: ok\n\n00:05.000 --> 00:06.000\nLuis: ya\n",
+        encoding="utf-8",
+    )
     parsed = read_transcript(path)
-    assert [(t.speaker, parsed.text[t.start:t.end], t.time_start, t.time_end)
-            for t in parsed.turns][0] == ("Ana", "hola sigo yo", 1.0, 3.0)
+    assert [
+        (t.speaker, parsed.text[t.start : t.end], t.time_start, t.time_end) for t in parsed.turns
+    ][0] == ("Ana", "hola sigo yo", 1.0, 3.0)
 
 
 SRT = """1
@@ -185,8 +196,9 @@ def test_srt_labels_merged_cues_timestamps_and_encodings(tmp_path: Path, encodin
     path = tmp_path / "MIN01.srt"
     path.write_bytes(SRT.encode(encoding))
     parsed = read_transcript(path)
-    assert [(t.speaker, parsed.text[t.start:t.end], t.time_start, t.time_end)
-            for t in parsed.turns] == [
+    assert [
+        (t.speaker, parsed.text[t.start : t.end], t.time_start, t.time_end) for t in parsed.turns
+    ] == [
         ("Entrevistador", "¿Cuál fue su rol?", 1.0, 3.5),
         ("Señora Núñez", "Coordiné la mesa de concertación. Durante dos años.", 3.6, 9.0),
         ("Entrevistador", "¿Y después?", 9.5, 11.0),
@@ -197,17 +209,32 @@ def test_srt_labels_merged_cues_timestamps_and_encodings(tmp_path: Path, encodin
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("a.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhola\n\n00:00:03 --> 00:00:04.000\nx\n",
-         "a.vtt:line 6: malformed cue timing"),
-        ("b.vtt", "00:00:01.000 --> 00:00:02.000\nhola\n",
-         "b.vtt:line 1: not a WebVTT file (the first line must be WEBVTT)"),
-        ("c.srt", "1\n00:00:01,000 --> 00:00:02,000\nhola\n\n2\n00:00:05,000 --> 00:00:04,000\nx\n",
-         "c.srt:line 6: cue ends before it starts"),
-        ("d.srt", "just some words\nno timing\n",
-         "d.srt:line 1: caption text before the first cue timing"),
+        (
+            "a.vtt",
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhola\n\n00:00:03 --> 00:00:04.000\nx\n",
+            "a.vtt:line 6: malformed cue timing",
+        ),
+        (
+            "b.vtt",
+            "00:00:01.000 --> 00:00:02.000\nhola\n",
+            "b.vtt:line 1: not a WebVTT file (the first line must be WEBVTT)",
+        ),
+        (
+            "c.srt",
+            "1\n00:00:01,000 --> 00:00:02,000\nhola\n\n2\n00:00:05,000 --> 00:00:04,000\nx\n",
+            "c.srt:line 6: cue ends before it starts",
+        ),
+        (
+            "d.srt",
+            "just some words\nno timing\n",
+            "d.srt:line 1: caption text before the first cue timing",
+        ),
         ("e.srt", "1\n00:00:01,000 --> 00:00:02,000\n\n", "e.srt: the captions have no text"),
-        ("f.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:75.000\nhola\n",
-         "f.vtt:line 3: malformed cue timing (00:00:75.000)"),
+        (
+            "f.vtt",
+            "WEBVTT\n\n00:00:01.000 --> 00:00:75.000\nhola\n",
+            "f.vtt:line 3: malformed cue timing (00:00:75.000)",
+        ),
     ],
 )
 def test_caption_errors_name_the_file_and_line(tmp_path: Path, name, content, message) -> None:
@@ -235,7 +262,7 @@ def test_bad_files_are_refused_with_one_line_naming_them(tmp_path: Path) -> None
         "fake.docx": "fake.docx: not a valid .docx (truncated or not a zip)",
         "fake.odt": "fake.odt: not a valid .odt (truncated or not a zip)",
         "audio.mp3": "audio.mp3: unsupported file type '.mp3' "
-                     "(use .txt, .md, .markdown, .docx, .odt, .vtt, .srt)",
+        "(use .txt, .md, .markdown, .docx, .odt, .vtt, .srt)",
         "missing.txt": f"{tmp_path / 'missing.txt'}: no such file",
     }
     for name, message in cases.items():
@@ -262,9 +289,9 @@ def test_import_stores_text_turns_sentences_and_spanish_questions(tmp_path: Path
     [doc] = import_files(project, [_write(tmp_path, "DRS01.txt", INTERVIEW)])
     assert doc.name == "DRS01" and doc.source_format == "txt" and doc.language == "es"
     text = project.text(doc.id)
-    stored = [(t.speaker, text[t.start:t.end]) for t in project.turns(doc.id)]
+    stored = [(t.speaker, text[t.start : t.end]) for t in project.turns(doc.id)]
     assert stored == EXPECTED
-    sentences = [text[u.start:u.end] for u in project.units(doc.id, "sentence")]
+    sentences = [text[u.start : u.end] for u in project.units(doc.id, "sentence")]
     assert sentences == [
         "Entrevista DRS01 — Piura",
         "¿Cómo fue la participación de la sociedad civil este año?",
@@ -281,7 +308,9 @@ def test_vtt_timestamps_are_stored_on_turns(tmp_path: Path) -> None:
     project = Project.memory()
     [doc] = import_files(project, [_write(tmp_path, "DRS02.vtt", VTT)])
     assert [(t.time_start, t.time_end) for t in project.turns(doc.id)][:2] == [
-        (1.0, 4.0), (4.5, 10.0)]
+        (1.0, 4.0),
+        (4.5, 10.0),
+    ]
 
 
 def test_one_bad_file_means_nothing_is_imported(tmp_path: Path) -> None:
@@ -321,8 +350,9 @@ def test_two_files_with_the_same_text_in_one_import_are_refused(tmp_path: Path) 
 def test_name_case_and_automatic_case_link(tmp_path: Path) -> None:
     project = Project.memory()
     project.case_id("NGO01")
-    [named] = import_files(project, [_write(tmp_path, "raw.txt", "Ana: uno\n")],
-                           name="ACA01", case="ACA01")
+    [named] = import_files(
+        project, [_write(tmp_path, "raw.txt", "Ana: uno\n")], name="ACA01", case="ACA01"
+    )
     [auto] = import_files(project, [_write(tmp_path, "NGO01.txt", "Ana: dos\n")])
     [loose] = import_files(project, [_write(tmp_path, "other.txt", "Ana: tres\n")])
     cases = {c.id: c.name for c in project.cases()}
@@ -336,5 +366,11 @@ def test_progress_reports_reading_then_storing(tmp_path: Path) -> None:
     paths = [_write(tmp_path, f"{i}.txt", f"Ana: texto {i}\n") for i in range(3)]
     seen: list[tuple[str, int, int]] = []
     import_files(project, paths, progress=lambda *args: seen.append(args))
-    assert seen == [("read", 1, 3), ("read", 2, 3), ("read", 3, 3),
-                    ("store", 1, 3), ("store", 2, 3), ("store", 3, 3)]
+    assert seen == [
+        ("read", 1, 3),
+        ("read", 2, 3),
+        ("read", 3, 3),
+        ("store", 1, 3),
+        ("store", 2, 3),
+        ("store", 3, 3),
+    ]

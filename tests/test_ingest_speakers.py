@@ -8,10 +8,10 @@ from workbench.textnorm import normalise
 
 def turns(text: str) -> list[tuple[str | None, str]]:
     text = normalise(text)
-    result = [(t.speaker, text[t.start:t.end]) for t in detect_turns(text)]
+    result = [(t.speaker, text[t.start : t.end]) for t in detect_turns(text)]
     for t in detect_turns(text):  # offsets are half-open and never include the label
         assert 0 <= t.start <= t.end <= len(text)
-        assert not text[t.start:t.end].startswith((" ", "\t", "\n"))
+        assert not text[t.start : t.end].startswith((" ", "\t", "\n"))
     return result
 
 
@@ -33,30 +33,40 @@ def test_multi_word_names_titles_and_roles() -> None:
         "María de la Cruz: Sí.\n"
     )
     assert [s for s, _ in turns(text)] == [
-        "Entrevistador", "Dr. Rosa Quispe", "Entrevistador", "María de la Cruz",
-        "Dr. Rosa Quispe", "María de la Cruz",
+        "Entrevistador",
+        "Dr. Rosa Quispe",
+        "Entrevistador",
+        "María de la Cruz",
+        "Dr. Rosa Quispe",
+        "María de la Cruz",
     ]
 
 
 def test_bracketed_names_and_numbered_speakers() -> None:
     assert turns("[Interviewer] What changed?\n[Ana] The budget.\n") == [
-        ("Interviewer", "What changed?"), ("Ana", "The budget."),
+        ("Interviewer", "What changed?"),
+        ("Ana", "The budget."),
     ]
     assert turns("Speaker 1: hello\nSpeaker 2: hi there\nSpeaker 1: so\n") == [
-        ("Speaker 1", "hello"), ("Speaker 2", "hi there"), ("Speaker 1", "so"),
+        ("Speaker 1", "hello"),
+        ("Speaker 2", "hi there"),
+        ("Speaker 1", "so"),
     ]
 
 
 def test_continuation_lines_and_paragraphs_belong_to_the_current_turn() -> None:
     text = "Ana: First line.\nsecond line.\n\nA new paragraph.\nLuis: Reply.\n\n\n"
     assert turns(text) == [
-        ("Ana", "First line.\nsecond line.\n\nA new paragraph."), ("Luis", "Reply."),
+        ("Ana", "First line.\nsecond line.\n\nA new paragraph."),
+        ("Luis", "Reply."),
     ]
 
 
 def test_header_before_the_first_label_is_a_turn_without_speaker() -> None:
     assert turns("Interview DRS01\nLima, 2023\n\nAna: Hola.\nLuis: Chau.") == [
-        (None, "Interview DRS01\nLima, 2023"), ("Ana", "Hola."), ("Luis", "Chau."),
+        (None, "Interview DRS01\nLima, 2023"),
+        ("Ana", "Hola."),
+        ("Luis", "Chau."),
     ]
 
 
@@ -83,7 +93,9 @@ def test_a_one_off_label_is_not_a_speaker_when_others_repeat() -> None:
 
 
 def test_a_one_off_label_that_is_unmistakably_a_speaker_is_kept() -> None:
-    text = "Ana: one\nLuis: two\nSpeaker 3: interrupting\nDR. LÓPEZ: also once\nAna: end\nLuis: ok\n"
+    text = (
+        "Ana: one\nLuis: two\nSpeaker 3: interrupting\nDR. LÓPEZ: also once\nAna: end\nLuis: ok\n"
+    )
     assert [s for s, _ in turns(text)] == ["Ana", "Luis", "Speaker 3", "DR. LÓPEZ", "Ana", "Luis"]
 
 
@@ -96,9 +108,11 @@ def test_timestamps_before_a_label_give_the_turn_its_start_time() -> None:
     text = normalise("[00:01:05] Ana: Hola.\n(1:02:03.5) Luis: Buenas.\n12:30 Ana: Otra vez.\n")
     found = detect_turns(text)
     assert [(t.speaker, t.time_start) for t in found] == [
-        ("Ana", 65.0), ("Luis", 3723.5), ("Ana", 750.0),
+        ("Ana", 65.0),
+        ("Luis", 3723.5),
+        ("Ana", 750.0),
     ]
-    assert text[found[0].start:found[0].end] == "Hola."
+    assert text[found[0].start : found[0].end] == "Hola."
 
 
 def test_markdown_bold_labels() -> None:
@@ -114,8 +128,16 @@ def test_a_label_with_nothing_said_makes_no_empty_turn() -> None:
 
 
 def test_a_generic_role_in_a_header_is_not_a_one_off_speaker() -> None:
-    text = ("Participant: ACA01 (health policy researcher)\nDate: 14 March 2024\n\n"
-            "Interviewer: Hello.\nDr. Quispe: Hello.\nInterviewer: Begin.\nDr. Quispe: Yes.\n"
-            "Participant 4: Me too.\n")
+    text = (
+        "Participant: ACA01 (health policy researcher)\nDate: 14 March 2024\n\n"
+        "Interviewer: Hello.\nDr. Quispe: Hello.\nInterviewer: Begin.\nDr. Quispe: Yes.\n"
+        "Participant 4: Me too.\n"
+    )
     assert [s for s, _ in turns(text)] == [
-        None, "Interviewer", "Dr. Quispe", "Interviewer", "Dr. Quispe", "Participant 4"]
+        None,
+        "Interviewer",
+        "Dr. Quispe",
+        "Interviewer",
+        "Dr. Quispe",
+        "Participant 4",
+    ]

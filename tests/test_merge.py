@@ -32,8 +32,10 @@ def _key_set(project: Project) -> list[tuple[str, str, str, int, int]]:
     paths = {c.id: c.path for c in project.codes()}
     coders = {c.id: c.name for c in project.coders()}
     docs = {d.id: d.name for d in project.documents()}
-    return sorted((docs[c.document_id], paths[c.code_id], coders[c.coder_id], c.start, c.end)
-                  for c in project.codings())
+    return sorted(
+        (docs[c.document_id], paths[c.code_id], coders[c.coder_id], c.start, c.end)
+        for c in project.codings()
+    )
 
 
 @pytest.fixture
@@ -74,10 +76,10 @@ def test_merge_keeps_every_coding_once(two_files: tuple[Path, Path]) -> None:
     assert a.code("Transparency/Access to information").guid == "G-ACCESS"
     assert report.coders_added == ["james"] and report.conflicts == []
     ngo = a.document("NGO01")
-    assert [(u.start, u.end) for u in a.units(ngo.id, "sentence")] == \
-        [(u.start, u.end) for u in b.units(b.document("NGO01").id, "sentence")]
-    assert a.done_documents(a.coder_id("james")) == {a.document("INT01").id,
-                                                      a.document("INT02").id}
+    assert [(u.start, u.end) for u in a.units(ngo.id, "sentence")] == [
+        (u.start, u.end) for u in b.units(b.document("NGO01").id, "sentence")
+    ]
+    assert a.done_documents(a.coder_id("james")) == {a.document("INT01").id, a.document("INT02").id}
     # merging again (or merging the other way round) adds nothing twice
     again = merge(a, b_path)
     assert again.codings_added == 0 and again.codings_identical == 5
@@ -143,8 +145,10 @@ def test_conflicts_are_reported_and_nothing_dropped(tmp_path: Path) -> None:
     assert "'New/Name' has the GUID of 'Old/Name' here" in text
     assert "'Shared' has a different GUID here" in text
     assert "has a different text there; added as 'INT01 (2)'" in text
-    assert _key_set(a) == [("INT01 (2)", "Old/Name", "james", 0, 5),
-                           ("INT01 (2)", "Shared", "james", 5, 9)]
+    assert _key_set(a) == [
+        ("INT01 (2)", "Old/Name", "james", 0, 5),
+        ("INT01 (2)", "Shared", "james", 5, 9),
+    ]
 
 
 def test_bad_other_file_leaves_project_unchanged(project_file: Path, tmp_path: Path) -> None:

@@ -14,14 +14,20 @@ SKIP = ("actions", "settings")  # the log itself and undo's bookkeeping
 
 def state(project: Project) -> list[str]:
     """Every row of every user table, as SQL text."""
-    return [line for line in project.conn.iterdump()
-            if not any(f'INSERT INTO "{t}"' in line for t in SKIP)]
+    return [
+        line
+        for line in project.conn.iterdump()
+        if not any(f'INSERT INTO "{t}"' in line for t in SKIP)
+    ]
 
 
 def rows(project: Project) -> list[tuple[str, str, int, int]]:
-    return sorted(project.conn.execute(
-        'SELECT codes.name, coders.name, start, "end" FROM codings '
-        "JOIN codes ON codes.id = code_id JOIN coders ON coders.id = coder_id").fetchall())
+    return sorted(
+        project.conn.execute(
+            'SELECT codes.name, coders.name, start, "end" FROM codings '
+            "JOIN codes ON codes.id = code_id JOIN coders ON coders.id = coder_id"
+        ).fetchall()
+    )
 
 
 def test_merging_codes_that_cover_the_same_span_keeps_one_coding(tmp_path):
@@ -39,11 +45,16 @@ def test_merging_codes_that_cover_the_same_span_keeps_one_coding(tmp_path):
 
         assert merge_codes(project, "Corruption", "Access") == 2
         after = state(project)
-        assert rows(project) == [("Access", "james", 0, 3), ("Access", "maria", 0, 3),
-                                 ("Access", "maria", 4, 7)]
+        assert rows(project) == [
+            ("Access", "james", 0, 3),
+            ("Access", "maria", 0, 3),
+            ("Access", "maria", 4, 7),
+        ]
         access = project.code("Access").id
         assert [(m.target_type, m.target_id, m.text) for m in project.memos()] == [
-            ("coding", kept, "why this span"), ("code", access, "about corruption")]
+            ("coding", kept, "why this span"),
+            ("code", access, "about corruption"),
+        ]
         assert check_project(project).ok
 
         assert project.undo().startswith("merge Corruption into Access")

@@ -52,8 +52,17 @@ def test_codebook_docx_holds_definitions_counts_and_agreement(demo, tmp_path):
     out = tmp_path / "codebook.docx"
     run(demo, "report", "codebook", str(out), "--unit", "sentence")
     header, rows, table = docx_rows(out)
-    assert header[:9] == ["Category", "Subcategory", "Code", "Definition", "Inclusion",
-                          "Exclusion", "Example", "Codings", "Documents"]
+    assert header[:9] == [
+        "Category",
+        "Subcategory",
+        "Code",
+        "Definition",
+        "Inclusion",
+        "Exclusion",
+        "Example",
+        "Codings",
+        "Documents",
+    ]
     # a real header row, repeated on every page
     assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
     entries = yaml_codes()
@@ -75,8 +84,10 @@ def test_codebook_docx_holds_definitions_counts_and_agreement(demo, tmp_path):
         else:
             path = f"{group}/{row[1]}"
         entry = entries[path]
-        assert row[3] == " ".join(entry["description"].split()).strip() or \
-            row[3] == entry["description"].strip()
+        assert (
+            row[3] == " ".join(entry["description"].split()).strip()
+            or row[3] == entry["description"].strip()
+        )
         assert row[4] == (entry.get("inclusion") or "").strip()
         assert row[6] == (entry.get("examples") or [""])[0].strip()
         assert int(row[7]) == n[path] and int(row[8]) == len(docs[path])
@@ -92,8 +103,9 @@ def test_codebook_without_two_coders_has_no_agreement_columns(tmp_path):
     with Project.open(path, create=True) as p:
         small_study(p)
     out = tmp_path / "codebook.md"
-    result = CliRunner().invoke(cli, ["--project", str(path), "report", "codebook", str(out)],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["--project", str(path), "report", "codebook", str(out)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "Cohen" not in text.split("\n\n")[1]
@@ -106,16 +118,26 @@ def test_frequencies_by_region_hand_counted(tmp_path):
     with Project.open(path, create=True) as p:
         small_study(p)
     out = tmp_path / "freq.xlsx"
-    result = CliRunner().invoke(cli, ["--project", str(path), "report", "frequencies", str(out),
-                                      "--by", "region"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        ["--project", str(path), "report", "frequencies", str(out), "--by", "region"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     from openpyxl import load_workbook
 
     book = load_workbook(out)
     ws = book.worksheets[0]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
-    assert rows[0] == ["Code", "Loreto: n", "Loreto: % docs", "Piura: n", "Piura: % docs",
-                       "Total: n", "Total: % docs"]
+    assert rows[0] == [
+        "Code",
+        "Loreto: n",
+        "Loreto: % docs",
+        "Piura: n",
+        "Piura: % docs",
+        "Total: n",
+        "Total: % docs",
+    ]
     table = {r[0].strip(): r[1:] for r in rows[1:]}
     # Loreto (NGO01, james): Budget, Civil, Barriers, Autonomy; Piura (DRS01, maria):
     # Budget, Civil, Autonomy
@@ -135,8 +157,18 @@ def test_frequencies_docx_is_a_word_table(demo, tmp_path):
 
 
 def test_bad_format_is_one_line_and_writes_nothing(demo, tmp_path):
-    result = CliRunner().invoke(cli, ["--project", str(demo), "report", "frequencies",
-                                      str(tmp_path / "f.csv"), "--by", "region"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--project",
+            str(demo),
+            "report",
+            "frequencies",
+            str(tmp_path / "f.csv"),
+            "--by",
+            "region",
+        ],
+    )
     assert result.exit_code != 0
     assert "write this report as .md, .docx, .xlsx" in str(result.exception or result.output)
     assert not list(tmp_path.iterdir())

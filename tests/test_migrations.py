@@ -32,10 +32,11 @@ def test_old_project_opens_upgraded_with_data_intact(fixture, tmp_path):
         [doc] = p.documents()
         assert doc.name == "rosa"
         text = p.text(doc.id)
-        got = sorted((p.code_by_id(c.code_id).path, text[c.start:c.end]) for c in p.codings())
-        assert got == [("Decentralization/Budget execution", "The region executed only half "),
-                       ("Representation/Selecting representatives",
-                        "We held an election in each province.")]
+        got = sorted((p.code_by_id(c.code_id).path, text[c.start : c.end]) for c in p.codings())
+        assert got == [
+            ("Decentralization/Budget execution", "The region executed only half "),
+            ("Representation/Selecting representatives", "We held an election in each province."),
+        ]
         assert p.code("Representation/Selecting representatives").colour == "#1F77B4"
         assert [m.text for m in p.memos("coding")] == ["elections by province"]
         assert p.cases()[0].attributes == {"region": "Piura", "interview_year": 2023}

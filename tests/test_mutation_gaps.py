@@ -23,6 +23,7 @@ def choose_counting(src, spans, *, prefer_one: bool = False) -> bool:
     found = choose(src, [Span(s, e) for s, e in spans], unit="codepoints", prefer=prefer)
     return found.reading.crlf_as_one
 
+
 # ------------------------------------------------------------------ CR/LF position mapping
 
 RAW = "ab\r\ncd"  # a0 b1 CR2 LF3 c4 d5; normalised "ab\ncd" (a0 b1 LF2 c3 d4)
@@ -89,12 +90,15 @@ def test_a_boundary_between_cr_and_lf_weighs_more_than_one_inside_a_word():
 TEXT = "hola, ¿qué tal?"
 
 
-@pytest.mark.parametrize("bom,codec", [
-    (codecs.BOM_UTF32_LE, "utf-32-le"),   # FF FE 00 00: starts with the UTF-16 LE mark FF FE
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-])
+@pytest.mark.parametrize(
+    "bom,codec",
+    [
+        (codecs.BOM_UTF32_LE, "utf-32-le"),  # FF FE 00 00: starts with the UTF-16 LE mark FF FE
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ],
+)
 def test_utf32_marks_are_tried_before_the_utf16_marks_they_start_with(bom, codec):
     decoded = decode_bytes(bom + TEXT.encode(codec), "x.txt")
     assert (decoded.text, decoded.encoding) == (TEXT, codec)
@@ -117,11 +121,13 @@ def test_a_code_merge_repoints_memos_and_undo_puts_them_back(project):
         return {m.id: (m.target_type, m.target_id) for m in project.memos()}
 
     before = targets()
-    assert before == {on_code: ("code", src), on_dst: ("code", dst),
-                      on_coding: ("coding", coding)}
+    assert before == {on_code: ("code", src), on_dst: ("code", dst), on_coding: ("coding", coding)}
     merge_codes(project, "G/Src", "G/Dst")
-    assert targets() == {on_code: ("code", dst), on_dst: ("code", dst),
-                         on_coding: ("coding", coding)}
+    assert targets() == {
+        on_code: ("code", dst),
+        on_dst: ("code", dst),
+        on_coding: ("coding", coding),
+    }
     project.undo()
     assert targets() == before
     assert project.code("G/Src").id == src

@@ -31,7 +31,8 @@ def test_coverage_counts_each_character_once(maria, james) -> None:
                 project.conn.execute(
                     'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
                     "created_at) VALUES (?,?,?,?,?,?,?)",
-                    (new_guid(), doc_id, code_id, coder_id, start, end, now()))
+                    (new_guid(), doc_id, code_id, coder_id, start, end, now()),
+                )
             expected[coder] = (len(drawn), len(chars))
         [row] = document_progress(project)
         got = {c: (p.codings, p.coded_chars) for c, p in row.coders.items()}

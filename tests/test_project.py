@@ -41,10 +41,12 @@ def test_document_offsets_are_code_points_and_sentences_stay_inside_turns(projec
     assert text == INTERVIEW
     turns = project.turns(doc.id)
     assert [t.speaker for t in turns] == ["Interviewer", "Rosa", "Interviewer", "Rosa"]
-    assert text[turns[1].start:turns[1].end].startswith("We held an election")
+    assert text[turns[1].start : turns[1].end].startswith("We held an election")
     sentences = project.units(doc.id, "sentence")
-    assert [text[s.start:s.end] for s in sentences[1:3]] == [
-        "We held an election in each province.", "The seats were shared by sector."]
+    assert [text[s.start : s.end] for s in sentences[1:3]] == [
+        "We held an election in each province.",
+        "The seats were shared by sector.",
+    ]
     for s in sentences:
         assert any(t.start <= s.start and s.end <= t.end for t in turns)
 
@@ -62,8 +64,9 @@ def test_apply_undo_redo_survive_a_restart(tmp_path):
     with Project.open(path) as p:
         add_interview(p)
         codes.add_code(p, "Representation/Selecting representatives")
-        coding.apply_code(p, "rosa", "Representation/Selecting representatives", 57, 94,
-                          coder="maria")
+        coding.apply_code(
+            p, "rosa", "Representation/Selecting representatives", 57, 94, coder="maria"
+        )
     with Project.open(path) as p:
         assert [(c.start, c.end) for c in p.codings()] == [(57, 94)]
         assert p.undo().startswith("apply Representation/Selecting representatives")
@@ -90,8 +93,18 @@ def test_failed_action_leaves_nothing_behind(project):
     codes.add_code(project, "A")
     before = project.conn.execute("SELECT count(*) FROM actions").fetchone()[0]
     with pytest.raises(sqlite3.IntegrityError), project.action("apply", "broken") as act:
-        act.insert("codings", {"guid": "g1", "document_id": 1, "code_id": 1, "coder_id": 1,
-                               "start": 0, "end": 4, "created_at": "now"})
+        act.insert(
+            "codings",
+            {
+                "guid": "g1",
+                "document_id": 1,
+                "code_id": 1,
+                "coder_id": 1,
+                "start": 0,
+                "end": 4,
+                "created_at": "now",
+            },
+        )
     assert project.codings() == []
     assert project.conn.execute("SELECT count(*) FROM actions").fetchone()[0] == before
 
@@ -139,7 +152,7 @@ def test_paragraph_and_document_units(project):
     doc = add_interview(project)
     paragraphs = project.units(doc.id, "paragraph")
     assert len(paragraphs) == 4
-    assert project.text(doc.id)[paragraphs[1].start:paragraphs[1].end].startswith("Rosa:")
+    assert project.text(doc.id)[paragraphs[1].start : paragraphs[1].end].startswith("Rosa:")
     assert [(u.start, u.end) for u in project.units(doc.id, "document")] == [(0, doc.length)]
 
 

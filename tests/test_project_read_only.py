@@ -67,9 +67,28 @@ def test_the_global_option_forces_read_only(tmp_path):
     assert listed.exit_code == 0, listed.output
     assert "Representation" in listed.output
     done = subprocess.run(
-        [sys.executable, "-m", "workbench", "-p", str(path), "--read-only", "code", "apply",
-         "--doc", "rosa", "--code", "Representation", "--start", "6", "--end", "9"],
-        capture_output=True, text=True, cwd=REPO)
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "-p",
+            str(path),
+            "--read-only",
+            "code",
+            "apply",
+            "--doc",
+            "rosa",
+            "--code",
+            "Representation",
+            "--start",
+            "6",
+            "--end",
+            "9",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [f"error: {path}: {READ_ONLY_MESSAGE}"]
     assert _count(path) == 1
@@ -89,8 +108,14 @@ def _runner_for_another_user() -> tuple[list[str], dict]:
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     for exe in (sys.executable, f"/usr/bin/python{version}"):
         try:
-            probe = subprocess.run([exe, "-c", "import workbench.cli"], capture_output=True,
-                                   user=65534, group=65534, env=env, cwd="/tmp")
+            probe = subprocess.run(
+                [exe, "-c", "import workbench.cli"],
+                capture_output=True,
+                user=65534,
+                group=65534,
+                env=env,
+                cwd="/tmp",
+            )
         except OSError:
             continue
         if probe.returncode == 0:
@@ -116,17 +141,35 @@ def test_a_file_the_user_cannot_write_opens_read_only(journal):
     folder.chmod(0o555)
     exe, extra = _runner_for_another_user()
     try:
+
         def run(*args: str) -> subprocess.CompletedProcess:
-            return subprocess.run([*exe, "-m", "workbench", "-p", str(path), *args],
-                                  capture_output=True, text=True, cwd="/tmp", **extra)
+            return subprocess.run(
+                [*exe, "-m", "workbench", "-p", str(path), *args],
+                capture_output=True,
+                text=True,
+                cwd="/tmp",
+                **extra,
+            )
 
         listed = run("codings", "--format", "csv")
         assert listed.returncode == 0, listed.stderr
         assert "Representation" in listed.stdout
         checked = run("check")
         assert checked.returncode == 0, checked.stderr
-        refused = run("code", "apply", "--doc", "rosa", "--code", "Representation",
-                      "--start", "6", "--end", "9", "--coder", "ben")
+        refused = run(
+            "code",
+            "apply",
+            "--doc",
+            "rosa",
+            "--code",
+            "Representation",
+            "--start",
+            "6",
+            "--end",
+            "9",
+            "--coder",
+            "ben",
+        )
         assert refused.returncode == 1
         assert READ_ONLY_MESSAGE in refused.stderr and len(refused.stderr.splitlines()) == 1
         assert _count(path) == 1

@@ -35,8 +35,8 @@ def png_text(path: Path) -> dict[str, str]:
     data = path.read_bytes()
     out, pos = {}, 8
     while pos < len(data):
-        (n,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]
+        (n,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + n]
         if kind == b"iTXt":
             key, rest = body.split(b"\0", 1)
             # flag, method, language\0, translated keyword\0, text
@@ -52,8 +52,21 @@ def test_fingerprint_follows_the_coding(tmp_path):
     project = demo_workspace(tmp_path)
     before = project_fingerprint(project)
     assert project_fingerprint(project) == before
-    run(project, "code", "apply", "--doc", "DRS01", "--code", "Decentralization/Budget execution",
-        "--start", "10", "--end", "20", "--coder", "maria")
+    run(
+        project,
+        "code",
+        "apply",
+        "--doc",
+        "DRS01",
+        "--code",
+        "Decentralization/Budget execution",
+        "--start",
+        "10",
+        "--end",
+        "20",
+        "--coder",
+        "maria",
+    )
     assert project_fingerprint(project) != before
 
 
@@ -79,8 +92,9 @@ def static(demo, tmp_path_factory):
         pytest.skip("no Chrome/Chromium for kaleido (apt-get install chromium)")
     folder = tmp_path_factory.mktemp("static-prov")
     for ext in ("svg", "pdf", "png"):
-        run(demo, "sankey", str(folder / f"g.{ext}"), "--group", "Effectiveness", "--size",
-            "single")
+        run(
+            demo, "sankey", str(folder / f"g.{ext}"), "--group", "Effectiveness", "--size", "single"
+        )
     run(demo, "cooccur", "--depth", "1", "--heatmap", str(folder / "heat.png"))
     return folder
 
@@ -107,23 +121,48 @@ def test_rerun_makes_every_figure_again_from_its_record(tmp_path):
     project = demo_workspace(tmp_path)
     folder = tmp_path / "paper"
     folder.mkdir()
-    run(project, "sankey", str(folder / "a.html"), "--left", "Decentralization", "--right",
-        "Effectiveness", "--labels", "path")
+    run(
+        project,
+        "sankey",
+        str(folder / "a.html"),
+        "--left",
+        "Decentralization",
+        "--right",
+        "Effectiveness",
+        "--labels",
+        "path",
+    )
     run(project, "sankey", str(folder / "b.html"), "--group", "Transparency")
     (folder / "notes.md").write_text("not a figure\n", encoding="utf-8")
-    old = {name: plotly_json((folder / name).read_text(encoding="utf-8"))[1]
-           for name in ("a.html", "b.html")}
+    old = {
+        name: plotly_json((folder / name).read_text(encoding="utf-8"))[1]
+        for name in ("a.html", "b.html")
+    }
     # a new coding of Budget execution over a Results and outcomes passage
     coded = json.loads(run(project, "codings", "--format", "json"))
     target = next(c for c in coded if c["code"] == "Effectiveness/Results and outcomes")
-    run(project, "code", "apply", "--doc", target["document"], "--code",
-        "Decentralization/Budget execution", "--start", str(target["start"]), "--end",
-        str(target["end"]), "--coder", target["coder"])
+    run(
+        project,
+        "code",
+        "apply",
+        "--doc",
+        target["document"],
+        "--code",
+        "Decentralization/Budget execution",
+        "--start",
+        str(target["start"]),
+        "--end",
+        str(target["end"]),
+        "--coder",
+        target["coder"],
+    )
     listed = run(project, "figures", "rerun", str(folder), "--dry-run")
     assert len(listed.strip().splitlines()) == 2
     run(project, "figures", "rerun", str(folder))
-    new = {name: plotly_json((folder / name).read_text(encoding="utf-8"))[1]
-           for name in ("a.html", "b.html")}
+    new = {
+        name: plotly_json((folder / name).read_text(encoding="utf-8"))[1]
+        for name in ("a.html", "b.html")
+    }
     fp = project_fingerprint(project)
     for name in new:
         assert new[name]["meta"]["workbench"]["fingerprint"] == fp
@@ -153,7 +192,9 @@ def test_reference_figures_are_the_demos_and_rerun(tmp_path):
         assert png.stat().st_size < 400_000, png.name
         assert f"figures/{png.name}" in doc
         record = json.loads(png_text(png)["workbench-record"])
-        assert record["fingerprint"] == fp, f"{png.name} is stale: workbench figures rerun docs/figures"
+        assert record["fingerprint"] == fp, (
+            f"{png.name} is stale: workbench figures rerun docs/figures"
+        )
         assert record["project"] == "workbench-demo/workbench.db"
     copy = tmp_path / "figures"
     shutil.copytree(REPO / "docs" / "figures", copy)
@@ -168,7 +209,9 @@ def test_tables_carry_the_record_and_rerun(demo, tmp_path):
 
     run(demo, "export", "matrix", str(tmp_path / "m.xlsx"), "--by", "region")
     run(demo, "export", "matrix", str(tmp_path / "m.csv"))
-    run(demo, "export", "quotations", str(tmp_path / "q.docx"), "--codes", "Transparency/Corruption")
+    run(
+        demo, "export", "quotations", str(tmp_path / "q.docx"), "--codes", "Transparency/Corruption"
+    )
     run(demo, "export", "quotations", str(tmp_path / "q.md"), "--codes", "Transparency/Corruption")
     fp = project_fingerprint(demo)
     book = load_workbook(tmp_path / "m.xlsx")
@@ -182,14 +225,25 @@ def test_tables_carry_the_record_and_rerun(demo, tmp_path):
     assert "workbench-record" not in (tmp_path / "m.csv").read_text(encoding="utf-8")
     listed = run(demo, "figures", "rerun", str(tmp_path), "--dry-run").splitlines()
     assert sorted(shlex.split(line)[5] for line in listed) == [
-        str(tmp_path / name) for name in ("m.xlsx", "q.docx", "q.md")]
+        str(tmp_path / name) for name in ("m.xlsx", "q.docx", "q.md")
+    ]
 
 
 def test_rerun_moves_every_output_of_one_command_together(demo, tmp_path):
     made = tmp_path / "made"
     made.mkdir()
-    run(demo, "cooccur", "--depth", "1", "--format", "xlsx", "--out", str(made / "t.xlsx"),
-        "--heatmap", str(made / "h.html"))
+    run(
+        demo,
+        "cooccur",
+        "--depth",
+        "1",
+        "--format",
+        "xlsx",
+        "--out",
+        str(made / "t.xlsx"),
+        "--heatmap",
+        str(made / "h.html"),
+    )
     moved = tmp_path / "moved"
     made.rename(moved)
     listed = run(demo, "figures", "rerun", str(moved), "--dry-run").strip().splitlines()

@@ -17,16 +17,24 @@ from workbench.interop.qdc import load_qdc
 from workbench.interop.qdpx import import_qdpx
 from workbench.project import Project
 
-GOOD_BODY = (f'<Sources><TextSource guid="{G_SRC}" name="one" '
-             f'plainTextPath="internal://{G_SRC}.txt">{selection(1, 0, 3)}</TextSource></Sources>')
+GOOD_BODY = (
+    f'<Sources><TextSource guid="{G_SRC}" name="one" '
+    f'plainTextPath="internal://{G_SRC}.txt">{selection(1, 0, 3)}</TextSource></Sources>'
+)
 
-XXE = ('<?xml version="1.0"?>\n<!DOCTYPE Project [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-       '<Project xmlns="urn:QDA-XML:project:1.0" name="&xxe;"><Description>&xxe;</Description>'
-       "</Project>")
-LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
-                    for i in range(1, 10))
-          + ']>\n<Project xmlns="urn:QDA-XML:project:1.0" name="&lol9;"/>')
+XXE = (
+    '<?xml version="1.0"?>\n<!DOCTYPE Project [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    '<Project xmlns="urn:QDA-XML:project:1.0" name="&xxe;"><Description>&xxe;</Description>'
+    "</Project>"
+)
+LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
+        for i in range(1, 10)
+    )
+    + ']>\n<Project xmlns="urn:QDA-XML:project:1.0" name="&lol9;"/>'
+)
 
 
 @pytest.fixture
@@ -60,13 +68,16 @@ def with_member(tmp_path, name, data=b"x", *, symlink=False):
     return path
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("../../evil.txt", "'..'"),
-    ("sources/../../evil.txt", "'..'"),
-    ("/etc/cron.d/evil", "absolute"),
-    ("C:/Windows/evil.txt", "absolute"),
-    ("..\\..\\evil.txt", "'..'"),
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("../../evil.txt", "'..'"),
+        ("sources/../../evil.txt", "'..'"),
+        ("/etc/cron.d/evil", "absolute"),
+        ("C:/Windows/evil.txt", "absolute"),
+        ("..\\..\\evil.txt", "'..'"),
+    ],
+)
 def test_zip_slip_is_refused(seeded, tmp_path, name, reason):
     message = attempt(seeded, with_member(tmp_path, name))
     assert "refusing archive" in message and reason in message
@@ -74,8 +85,9 @@ def test_zip_slip_is_refused(seeded, tmp_path, name, reason):
 
 
 def test_symlink_member_is_refused(seeded, tmp_path):
-    message = attempt(seeded, with_member(tmp_path, "sources/link.txt", b"/etc/passwd",
-                                          symlink=True))
+    message = attempt(
+        seeded, with_member(tmp_path, "sources/link.txt", b"/etc/passwd", symlink=True)
+    )
     assert "symbolic link" in message
 
 
@@ -100,15 +112,19 @@ def test_external_entity_in_codebook_is_refused(project, tmp_path):
 
 
 def test_oversized_archive_is_refused(seeded, tmp_path):
-    path = make_zip(tmp_path / "big.qdpx", {"project.qde": qde(GOOD_BODY),
-                                            f"sources/{G_SRC}.txt": "Hay votos. " * 200})
+    path = make_zip(
+        tmp_path / "big.qdpx",
+        {"project.qde": qde(GOOD_BODY), f"sources/{G_SRC}.txt": "Hay votos. " * 200},
+    )
     message = attempt(seeded, path, limits=Limits(max_total=1000))
     assert "size limit" in message
 
 
 def test_zip_bomb_member_is_refused(seeded, tmp_path):
-    path = make_zip(tmp_path / "bomb.qdpx", {"project.qde": qde(GOOD_BODY),
-                                             f"sources/{G_SRC}.txt": b"\0" * (4 * 1024**2)})
+    path = make_zip(
+        tmp_path / "bomb.qdpx",
+        {"project.qde": qde(GOOD_BODY), f"sources/{G_SRC}.txt": b"\0" * (4 * 1024**2)},
+    )
     assert "zip bomb" in attempt(seeded, path)
 
 
@@ -123,8 +139,9 @@ def test_not_a_zip_and_broken_xml(seeded, tmp_path):
 
 
 def test_good_archive_still_imports_after_checks(seeded, tmp_path):
-    path = make_zip(tmp_path / "ok.qdpx", {"project.qde": qde(GOOD_BODY),
-                                           f"sources/{G_SRC}.txt": "Hay votos."})
+    path = make_zip(
+        tmp_path / "ok.qdpx", {"project.qde": qde(GOOD_BODY), f"sources/{G_SRC}.txt": "Hay votos."}
+    )
     with Project.open(seeded) as p:
         report = import_qdpx(p, path)
         assert report.codings == 1

@@ -28,28 +28,54 @@ def tables(p: Project) -> dict[str, object]:
         "settings": dict(q("SELECT key, value FROM settings")),
         "cases": dict(q("SELECT name, created_at FROM cases")),
         "attributes": dict(q("SELECT name, type FROM attributes")),
-        "case_attributes": {(case[c], attr[a]): v
-                            for c, a, v in q("SELECT * FROM case_attributes")},
-        "documents": {g: (n, case.get(c), *rest) for g, n, c, *rest in q(
-            "SELECT guid, name, case_id, text, length, sha256, source_path, source_format, "
-            "language, metadata, imported_at FROM documents")},
-        "turns": sorted((doc[d], *rest) for d, *rest in q(
-            'SELECT document_id, seq, speaker, start, "end", time_start, time_end FROM turns')),
-        "sentences": sorted((doc[d], *rest) for d, *rest in q(
-            'SELECT document_id, seq, start, "end" FROM sentences')),
-        "codes": {g: (code.get(parent), *rest) for g, parent, *rest in q(
-            "SELECT guid, parent_id, name, description, inclusion, exclusion, colour, keywords, "
-            "examples, position, created_at FROM codes")},
+        "case_attributes": {
+            (case[c], attr[a]): v for c, a, v in q("SELECT * FROM case_attributes")
+        },
+        "documents": {
+            g: (n, case.get(c), *rest)
+            for g, n, c, *rest in q(
+                "SELECT guid, name, case_id, text, length, sha256, source_path, source_format, "
+                "language, metadata, imported_at FROM documents"
+            )
+        },
+        "turns": sorted(
+            (doc[d], *rest)
+            for d, *rest in q(
+                'SELECT document_id, seq, speaker, start, "end", time_start, time_end FROM turns'
+            )
+        ),
+        "sentences": sorted(
+            (doc[d], *rest)
+            for d, *rest in q('SELECT document_id, seq, start, "end" FROM sentences')
+        ),
+        "codes": {
+            g: (code.get(parent), *rest)
+            for g, parent, *rest in q(
+                "SELECT guid, parent_id, name, description, inclusion, exclusion, colour, keywords, "
+                "examples, position, created_at FROM codes"
+            )
+        },
         "coders": dict(q("SELECT name, created_at FROM coders")),
-        "codings": {g: (doc[d], code[c], coder[k], *rest) for g, d, c, k, *rest in q(
-            'SELECT guid, document_id, code_id, coder_id, start, "end", source, created_at '
-            "FROM codings")},
-        "memos": {g: (t, target[t].get(i) if t in target else None, coder.get(k), *rest)
-                  for g, t, i, k, *rest in q(
-                      "SELECT guid, target_type, target_id, coder_id, title, text, created_at, "
-                      "updated_at FROM memos")},
-        "document_status": {(doc[d], coder[c]): (done, u) for d, c, done, u in q(
-            "SELECT document_id, coder_id, done, updated_at FROM document_status")},
+        "codings": {
+            g: (doc[d], code[c], coder[k], *rest)
+            for g, d, c, k, *rest in q(
+                'SELECT guid, document_id, code_id, coder_id, start, "end", source, created_at '
+                "FROM codings"
+            )
+        },
+        "memos": {
+            g: (t, target[t].get(i) if t in target else None, coder.get(k), *rest)
+            for g, t, i, k, *rest in q(
+                "SELECT guid, target_type, target_id, coder_id, title, text, created_at, "
+                "updated_at FROM memos"
+            )
+        },
+        "document_status": {
+            (doc[d], coder[c]): (done, u)
+            for d, c, done, u in q(
+                "SELECT document_id, coder_id, done, updated_at FROM document_status"
+            )
+        },
     }
 
 
@@ -67,8 +93,20 @@ def trip(tmp_path_factory):
     return before, after, report, out
 
 
-TABLES = ["settings", "cases", "attributes", "case_attributes", "documents", "turns",
-          "sentences", "codes", "coders", "codings", "memos", "document_status"]
+TABLES = [
+    "settings",
+    "cases",
+    "attributes",
+    "case_attributes",
+    "documents",
+    "turns",
+    "sentences",
+    "codes",
+    "coders",
+    "codings",
+    "memos",
+    "document_status",
+]
 
 
 @pytest.mark.parametrize("table", TABLES)
@@ -104,8 +142,10 @@ def test_agree_gives_the_same_answer_on_the_reimported_project(trip):
 
     _, _, _, out = trip
     folder = out.parent
-    results = [CliRunner().invoke(cli, ["-p", str(folder / db), "agree", "--format", "json"])
-               for db in ("workbench.db", "copy.db")]
+    results = [
+        CliRunner().invoke(cli, ["-p", str(folder / db), "agree", "--format", "json"])
+        for db in ("workbench.db", "copy.db")
+    ]
     assert results[1].exit_code == 0, results[1].output
     assert json.loads(results[1].output) == json.loads(results[0].output)
 

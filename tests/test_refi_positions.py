@@ -27,9 +27,15 @@ from workbench.project import Project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "interop"
 NVIVO_PHRASES = [
-    "Senkit nem lehet kötelezni a részvételre", "a tanács évente kétszer ülésezik",
-    "A jegyzőkönyveket senki sem olvassa", "pedig nyilvánosak", "A megye 🤷 dönt mindenről",
-    "mi csak végrehajtjuk", "a pénz nélkül", "Ez így nem működik", "ezt mindenki tudja",
+    "Senkit nem lehet kötelezni a részvételre",
+    "a tanács évente kétszer ülésezik",
+    "A jegyzőkönyveket senki sem olvassa",
+    "pedig nyilvánosak",
+    "A megye 🤷 dönt mindenről",
+    "mi csak végrehajtjuk",
+    "a pénz nélkül",
+    "Ez így nem működik",
+    "ezt mindenki tudja",
 ]
 
 
@@ -47,8 +53,10 @@ def fixture_qdpx(name: str, tmp_path: Path, *, edit=None) -> Path:
 
 
 def quoted(project: Project) -> list[str]:
-    return [project.text(c.document_id)[c.start:c.end]
-            for c in sorted(project.codings(), key=lambda c: c.start)]
+    return [
+        project.text(c.document_id)[c.start : c.end]
+        for c in sorted(project.codings(), key=lambda c: c.start)
+    ]
 
 
 def test_nvivo_utf16_positions_land_on_the_right_text(project, tmp_path):
@@ -65,6 +73,7 @@ def test_nvivo_utf16_positions_land_on_the_right_text(project, tmp_path):
 
 def test_utf16_is_found_from_the_evidence_alone(project, tmp_path):
     """Without the origin hint and without quotes, word boundaries still decide."""
+
     def strip(qde: str) -> str:
         import re
 
@@ -89,19 +98,24 @@ def test_utf8_byte_positions(project, tmp_path):
     phrases = ["participación comunitaria", "débil", "Nadie publica las actas"]
     sels = ""
     for n, phrase in enumerate(phrases):
-        start = len(text[:text.index(phrase)].encode("utf-8"))
+        start = len(text[: text.index(phrase)].encode("utf-8"))
         end = start + len(phrase.encode("utf-8"))
-        sels += (f'<PlainTextSelection guid="DDDDDDDD-0000-0000-0000-00000000000{n}" '
-                 f'startPosition="{start}" endPosition="{end}"><Coding '
-                 f'guid="EEEEEEEE-0000-0000-0000-00000000000{n}"><CodeRef '
-                 'targetGUID="BBBBBBBB-0000-0000-0000-000000000001"/></Coding>'
-                 "</PlainTextSelection>")
-    qde = ('<Project xmlns="urn:QDA-XML:project:1.0" name="b"><CodeBook><Codes>'
-           '<Code guid="BBBBBBBB-0000-0000-0000-000000000001" name="T" isCodable="true"/>'
-           '</Codes></CodeBook><Sources><TextSource guid="AAAAAAAA-0000-0000-0000-000000000001"'
-           f' name="es" plainTextPath="internal://a.txt">{sels}</TextSource></Sources></Project>')
-    report = import_qdpx(project, make_zip(tmp_path / "b.qdpx",
-                                           {"project.qde": qde, "sources/a.txt": text}))
+        sels += (
+            f'<PlainTextSelection guid="DDDDDDDD-0000-0000-0000-00000000000{n}" '
+            f'startPosition="{start}" endPosition="{end}"><Coding '
+            f'guid="EEEEEEEE-0000-0000-0000-00000000000{n}"><CodeRef '
+            'targetGUID="BBBBBBBB-0000-0000-0000-000000000001"/></Coding>'
+            "</PlainTextSelection>"
+        )
+    qde = (
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="b"><CodeBook><Codes>'
+        '<Code guid="BBBBBBBB-0000-0000-0000-000000000001" name="T" isCodable="true"/>'
+        '</Codes></CodeBook><Sources><TextSource guid="AAAAAAAA-0000-0000-0000-000000000001"'
+        f' name="es" plainTextPath="internal://a.txt">{sels}</TextSource></Sources></Project>'
+    )
+    report = import_qdpx(
+        project, make_zip(tmp_path / "b.qdpx", {"project.qde": qde, "sources/a.txt": text})
+    )
     assert quoted(project) == phrases
     assert report.positions == {"es": "UTF-8 bytes"}
 
@@ -112,8 +126,13 @@ def test_weak_evidence_is_said():
     start = src.text.index("que sí")
     choice = choose(src, [Span(start, start + 2)])  # 'qu' or 'ue'? both inside a word
     assert choice.weak and choice.mattered
-    sure = choose(src, [Span(src.text.index("dijo"), src.text.index("dijo") + 4, "dijo"),
-                        Span(src.text.index("luego"), src.text.index("luego") + 5, "luego")])
+    sure = choose(
+        src,
+        [
+            Span(src.text.index("dijo"), src.text.index("dijo") + 4, "dijo"),
+            Span(src.text.index("luego"), src.text.index("luego") + 5, "luego"),
+        ],
+    )
     assert not sure.weak and sure.reading == Reading("codepoints", False)
 
 
@@ -132,10 +151,13 @@ def test_export_utf16_positions_round_trip(project, tmp_path):
     with zipfile.ZipFile(out) as zf:
         root = etree.fromstring(zf.read("project.qde"))
     ns = {"q": xmlsafe.PROJECT_NS}
-    starts = sorted(int(s.get("startPosition")) for s in root.findall(".//q:PlainTextSelection", ns))
+    starts = sorted(
+        int(s.get("startPosition")) for s in root.findall(".//q:PlainTextSelection", ns)
+    )
     # UTF-16 units counted independently: the byte length of the UTF-16-LE prefix, halved
-    assert starts == sorted(len(text[:text.index(p)].encode("utf-16-le")) // 2
-                            for p in ("a todos", "por venir", "hoy"))
+    assert starts == sorted(
+        len(text[: text.index(p)].encode("utf-16-le")) // 2 for p in ("a todos", "por venir", "hoy")
+    )
     assert starts != sorted(text.index(p) for p in ("a todos", "por venir", "hoy"))
     other = Project.memory()
     report = import_qdpx(other, out)
@@ -145,16 +167,27 @@ def test_export_utf16_positions_round_trip(project, tmp_path):
 
 def test_position_options_on_the_command_line(project_file, tmp_path):
     runner = CliRunner()
-    result = runner.invoke(cli, ["-p", str(tmp_path / "a.db"), "import-qdpx", "--positions",
-                                 "codepoints", str(fixture_qdpx("nvivo12", tmp_path))])
+    result = runner.invoke(
+        cli,
+        [
+            "-p",
+            str(tmp_path / "a.db"),
+            "import-qdpx",
+            "--positions",
+            "codepoints",
+            str(fixture_qdpx("nvivo12", tmp_path)),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "positions: code points" in result.output
-    result = runner.invoke(cli, ["-p", str(tmp_path / "b.db"), "import-qdpx",
-                                 str(fixture_qdpx("nvivo12", tmp_path))])
+    result = runner.invoke(
+        cli, ["-p", str(tmp_path / "b.db"), "import-qdpx", str(fixture_qdpx("nvivo12", tmp_path))]
+    )
     assert "positions: UTF-16 code units, CRLF as two in 'Interju_HU01'" in result.output
     out = tmp_path / "out.qdpx"
-    result = runner.invoke(cli, ["-p", str(tmp_path / "b.db"), "export", "qdpx", "--positions",
-                                 "utf16", str(out)])
+    result = runner.invoke(
+        cli, ["-p", str(tmp_path / "b.db"), "export", "qdpx", "--positions", "utf16", str(out)]
+    )
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["-p", str(tmp_path / "c.db"), "import-qdpx", str(out)])
     assert "positions: UTF-16 code units in 'Interju_HU01'" in result.output
@@ -165,8 +198,22 @@ def test_position_options_on_the_command_line(project_file, tmp_path):
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-WORDS = ["Senkit", "nem", "lehet", "dönt", "mindenről", "participación", "año", "🙂", "👍🏽",
-         "𝔘𝔫𝔦", "中文", "ok", "the", "minutes"]
+WORDS = [
+    "Senkit",
+    "nem",
+    "lehet",
+    "dönt",
+    "mindenről",
+    "participación",
+    "año",
+    "🙂",
+    "👍🏽",
+    "𝔘𝔫𝔦",
+    "中文",
+    "ok",
+    "the",
+    "minutes",
+]
 
 
 def _position(raw: str, index: int, reading: Reading) -> int:
@@ -184,12 +231,15 @@ def _position(raw: str, index: int, reading: Reading) -> int:
     return len(prefix)
 
 
-@given(lines=st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8), min_size=1,
-                      max_size=6),
-       picks=st.lists(st.tuples(st.integers(0, 200), st.integers(1, 4)), min_size=1,
-                      max_size=8),
-       reading=st.sampled_from([Reading(u, one) for u in ("codepoints", "utf16", "bytes")
-                                for one in (False, True)]))
+@given(
+    lines=st.lists(
+        st.lists(st.sampled_from(WORDS), min_size=1, max_size=8), min_size=1, max_size=6
+    ),
+    picks=st.lists(st.tuples(st.integers(0, 200), st.integers(1, 4)), min_size=1, max_size=8),
+    reading=st.sampled_from(
+        [Reading(u, one) for u in ("codepoints", "utf16", "bytes") for one in (False, True)]
+    ),
+)
 def test_any_reading_is_found_or_called_weak(lines, picks, reading):
     """Selections on word boundaries, written in any unit: the chosen reading puts them on
     the right text, or the choice is flagged as weak. It is never wrong without a word."""
@@ -201,15 +251,15 @@ def test_any_reading_is_found_or_called_weak(lines, picks, reading):
         a = words[first % len(words)]
         b = words[min(first % len(words) + count - 1, len(words) - 1)]
         spans.append(Span(_position(raw, a[0], reading), _position(raw, b[1], reading)))
-        truth.append(raw[a[0]:b[1]].replace("\r\n", "\n"))
+        truth.append(raw[a[0] : b[1]].replace("\r\n", "\n"))
     src = source_text(raw)
     choice = choose(src, spans)
     got = []
     for span in spans:
-        start = src.map(span.start, crlf_as_one=choice.reading.crlf_as_one,
-                        unit=choice.reading.unit)
-        end = src.map(span.end, crlf_as_one=choice.reading.crlf_as_one,
-                      unit=choice.reading.unit)
+        start = src.map(
+            span.start, crlf_as_one=choice.reading.crlf_as_one, unit=choice.reading.unit
+        )
+        end = src.map(span.end, crlf_as_one=choice.reading.crlf_as_one, unit=choice.reading.unit)
         got.append(None if start is None or end is None else src.text[start:end])
     assert got == truth or choice.weak
 

@@ -63,9 +63,16 @@ def test_written_project_validates_and_uses_internal_paths(full, tmp_path):
                 assert sel.get("name").startswith(text[start:end][:20].replace("\n", " "))
         users = {u.get("name"): u.get("guid") for u in qde.findall(".//q:User", ns)}
         assert users == {"maria": coder_guid("maria"), "james": coder_guid("james")}
-        variables = {v.get("name"): v.get("typeOfVariable") for v in qde.findall(".//q:Variable", ns)}
-        assert variables == {"age": "Integer", "interviewed": "Date", "official": "Boolean",
-                             "region": "Text", "weight": "Float"}
+        variables = {
+            v.get("name"): v.get("typeOfVariable") for v in qde.findall(".//q:Variable", ns)
+        }
+        assert variables == {
+            "age": "Integer",
+            "interviewed": "Date",
+            "official": "Boolean",
+            "region": "Text",
+            "weight": "Float",
+        }
 
 
 def test_export_is_stable_for_users_and_cases(full, tmp_path):
@@ -120,7 +127,8 @@ def test_qdc_load_never_drops_coded_codes(project, tmp_path):
     out.write_text(
         '<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
         '<Code guid="11111111-2222-3333-4444-555555555555" name="New" isCodable="true" '
-        'color="#0a0"/></Codes></CodeBook>')
+        'color="#0a0"/></Codes></CodeBook>'
+    )
     report = load_qdc(project, out)
     paths = {c.path: c.colour for c in project.codes()}
     assert paths == {"Keep": None, "Keep/Me": None, "New": "#00AA00"}

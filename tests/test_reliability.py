@@ -89,9 +89,12 @@ def test_two_writers_at_once_lose_nothing(tmp_path):
         assert proc.returncode == 0, err
         assert out.splitlines()[-1] == "confirmed 150"
     with Project.open(path) as p:
-        per_coder = dict(p.conn.execute(
-            "SELECT coders.name, count(*) FROM codings JOIN coders ON coders.id = coder_id "
-            "GROUP BY coders.name"))
+        per_coder = dict(
+            p.conn.execute(
+                "SELECT coders.name, count(*) FROM codings JOIN coders ON coders.id = coder_id "
+                "GROUP BY coders.name"
+            )
+        )
         assert per_coder == {"maria": 150, "james": 150}
         assert check_project(p).ok
 
@@ -130,13 +133,21 @@ def test_check_finds_broken_invariants(tmp_path):
 
 def test_check_command_exit_status(tmp_path):
     path = seeded(tmp_path / "p.db")
-    ok = subprocess.run([sys.executable, "-m", "workbench", "-p", str(path), "check"],
-                        capture_output=True, text=True, cwd=REPO)
+    ok = subprocess.run(
+        [sys.executable, "-m", "workbench", "-p", str(path), "check"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert ok.returncode == 0 and ok.stdout.startswith("ok:")
     with Project.open(path) as p:
         p.conn.execute("UPDATE documents SET length = 3")
-    bad = subprocess.run([sys.executable, "-m", "workbench", "-p", str(path), "check"],
-                         capture_output=True, text=True, cwd=REPO)
+    bad = subprocess.run(
+        [sys.executable, "-m", "workbench", "-p", str(path), "check"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert bad.returncode == 1 and "stored length 3" in bad.stderr
 
 

@@ -46,8 +46,9 @@ def test_backup_does_not_overwrite_without_force(tmp_path):
 
 
 def workbench(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True,
-                          text=True, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args], capture_output=True, text=True, cwd=REPO
+    )
 
 
 def test_backup_and_restore_commands(tmp_path):

@@ -27,10 +27,12 @@ def test_search_index_missing_changed_and_orphan_rows(project):
     add_interview(project, name="other", text="Ana: One thing. Another thing.")
     first = project.conn.execute("SELECT min(id) FROM sentences").fetchone()[0]
     project.conn.execute("DELETE FROM sentences_fts WHERE sentence_id = ?", (first,))
-    project.conn.execute("UPDATE sentences_fts SET text = 'tampered' WHERE sentence_id = ?",
-                         (first + 1,))
-    project.conn.execute("INSERT INTO sentences_fts (text, sentence_id, document_id) "
-                         "VALUES ('ghost', 9999, 1)")
+    project.conn.execute(
+        "UPDATE sentences_fts SET text = 'tampered' WHERE sentence_id = ?", (first + 1,)
+    )
+    project.conn.execute(
+        "INSERT INTO sentences_fts (text, sentence_id, document_id) VALUES ('ghost', 9999, 1)"
+    )
     found = problems(project)
     assert "document 'rosa': 1 sentence(s) missing from the search index" in found
     assert "document 'rosa': 1 search index row(s) do not match their sentence" in found
@@ -53,6 +55,8 @@ def test_many_bad_spans_are_listed_then_counted(project):
         coding.apply_code(project, "rosa", "A", i, i + 3, coder="x")
     project.conn.execute('UPDATE codings SET "end" = 100000')
     found = check_project(project).problems
-    assert sum(p.startswith("codings ") and "outside document 'rosa'" in p
-               for p in found) == MAX_LISTED
+    assert (
+        sum(p.startswith("codings ") and "outside document 'rosa'" in p for p in found)
+        == MAX_LISTED
+    )
     assert "codings: 5 more span(s) outside their document" in found

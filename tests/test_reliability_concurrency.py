@@ -98,14 +98,22 @@ CORE_LOOP = textwrap.dedent("""
 
 
 def spawn(script: str, *args: object) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", script, *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=REPO)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
 
 
 def spans(output: str) -> list[tuple[int, int]]:
-    return [(int(a), int(b)) for kind, a, b in (line.split() for line in output.splitlines()
-                                                if line.startswith("applied "))]
+    return [
+        (int(a), int(b))
+        for kind, a, b in (
+            line.split() for line in output.splitlines() if line.startswith("applied ")
+        )
+    ]
 
 
 def test_app_and_command_line_write_at_once(tmp_path: Path) -> None:
@@ -124,9 +132,29 @@ def test_app_and_command_line_write_at_once(tmp_path: Path) -> None:
     while (app.poll() is None or len(cli_spans) < 3) and time.monotonic() < deadline:
         start = 2 * len(cli_spans)
         done = subprocess.run(
-            [sys.executable, "-m", "workbench", "-p", str(path), "code", "apply", "--doc",
-             "rosa", "--code", "A", "--start", str(start), "--end", str(start + 7),
-             "--coder", "james"], capture_output=True, text=True, cwd=REPO)
+            [
+                sys.executable,
+                "-m",
+                "workbench",
+                "-p",
+                str(path),
+                "code",
+                "apply",
+                "--doc",
+                "rosa",
+                "--code",
+                "A",
+                "--start",
+                str(start),
+                "--end",
+                str(start + 7),
+                "--coder",
+                "james",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
         assert done.returncode == 0 and not done.stderr, done.stderr
         cli_spans.append((start, start + 7))
     app_out, app_err = app.communicate(timeout=60)
@@ -144,8 +172,12 @@ def test_app_and_command_line_write_at_once(tmp_path: Path) -> None:
         on_disk: dict[str, list[tuple[int, int]]] = {}
         for c in p.codings():
             on_disk.setdefault(coders[c.coder_id], []).append((c.start, c.end))
-        order = [coders[c] for (c,) in p.conn.execute(
-            "SELECT coder_id FROM actions WHERE kind = 'apply' ORDER BY id")]
+        order = [
+            coders[c]
+            for (c,) in p.conn.execute(
+                "SELECT coder_id FROM actions WHERE kind = 'apply' ORDER BY id"
+            )
+        ]
     assert sorted(on_disk["maria"]) == sorted(spans(app_out))
     assert sorted(on_disk["core"]) == sorted(spans(core_out))
     assert sorted(on_disk["james"]) == sorted(cli_spans)

@@ -70,8 +70,9 @@ def test_kill_during_codebook_loads_keeps_whole_codebooks(tmp_path):
         groups = [c for c in p.codes() if c.parent_id is None]
         assert len(groups) >= confirmed
         for group in groups:  # every loaded book is complete
-            children = p.conn.execute("SELECT count(*) FROM codes WHERE parent_id = ?",
-                                      (group.id,)).fetchone()[0]
+            children = p.conn.execute(
+                "SELECT count(*) FROM codes WHERE parent_id = ?", (group.id,)
+            ).fetchone()[0]
             assert children == BOOK_CODES - 1, group.name
         loads = p.conn.execute("SELECT count(*) FROM actions WHERE kind = 'codebook'")
         assert loads.fetchone()[0] == len(groups)
@@ -91,9 +92,19 @@ def coder_copy(base: Path, target: Path, coder: str, count: int) -> Path:
             p.conn.executemany(
                 'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
                 "created_at) VALUES (?,?,?,?,?,?,?)",
-                [(str(uuid.uuid4()).upper(), doc.id, code_id, coder_id, i % 200,
-                  i % 200 + 1 + (i // 200) % 24, "2024-06-01T00:00:00.000+00:00")
-                 for i in range(count)])
+                [
+                    (
+                        str(uuid.uuid4()).upper(),
+                        doc.id,
+                        code_id,
+                        coder_id,
+                        i % 200,
+                        i % 200 + 1 + (i // 200) % 24,
+                        "2024-06-01T00:00:00.000+00:00",
+                    )
+                    for i in range(count)
+                ],
+            )
     return target
 
 
@@ -108,9 +119,12 @@ def test_kill_during_merges_keeps_whole_merges(tmp_path):
     confirmed = kill_after(proc, 2)
     with Project.open(base) as p:
         assert check_project(p).ok
-        counts = dict(p.conn.execute(
-            "SELECT coders.name, count(*) FROM codings JOIN coders ON coders.id = coder_id "
-            "GROUP BY coders.name"))
+        counts = dict(
+            p.conn.execute(
+                "SELECT coders.name, count(*) FROM codings JOIN coders ON coders.id = coder_id "
+                "GROUP BY coders.name"
+            )
+        )
         assert set(counts.values()) <= {MERGE_CODINGS}, counts  # each merge whole or absent
         assert len(counts) >= confirmed
         assert list(counts) == coders[: len(counts)]  # merged in order, none skipped
@@ -150,9 +164,13 @@ CSV_ROWS = 100_000
 
 
 def run_cli(project: Path, *args: object) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "workbench", "-p", str(project),
-                             *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=REPO)
+    return subprocess.Popen(
+        [sys.executable, "-m", "workbench", "-p", str(project), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
 
 
 def kill_when_writing(proc: subprocess.Popen, project: Path, threshold: int) -> bool:
@@ -185,8 +203,9 @@ def test_kill_during_codings_import_command_keeps_all_or_none(tmp_path):
     big = tmp_path / "big.csv"
     width = len(INTERVIEW) - 20
     lines = ["document,code,coder,start,end"]
-    lines += [f"rosa,A,coder{i // width},{i % width},{i % width + 1 + i % 7}"
-              for i in range(CSV_ROWS)]  # all distinct: every row is a new coding
+    lines += [
+        f"rosa,A,coder{i // width},{i % width},{i % width + 1 + i % 7}" for i in range(CSV_ROWS)
+    ]  # all distinct: every row is a new coding
     big.write_text("\n".join(lines) + "\n")
     outcomes = []
     for threshold in (64_000, 4_000_000):  # just after the CSV is read; well into the writes
@@ -197,7 +216,8 @@ def test_kill_during_codings_import_command_keeps_all_or_none(tmp_path):
             assert check_project(p).ok, check_project(p).problems[:3]
             n = len(p.codings())
             imports = p.conn.execute(
-                "SELECT count(*) FROM actions WHERE kind = 'import-codings'").fetchone()[0]
+                "SELECT count(*) FROM actions WHERE kind = 'import-codings'"
+            ).fetchone()[0]
         assert (n, imports) in {(0, 0), (CSV_ROWS, 1)}, (threshold, n, imports)
         outcomes.append((killed, n))
     assert (True, 0) in outcomes  # a kill did land mid-import, and left nothing of it
@@ -207,9 +227,14 @@ def test_kill_during_import_of_many_files_keeps_all_or_none(tmp_path):
     pristine = small_project(tmp_path / "pristine.db")
     files = []
     for i in range(40):
-        turns = [f"{'Interviewer' if j % 2 == 0 else f'P{i}'}: " + " ".join(
-            f"Sentence {k} of turn {j} in interview {i} is about councils and budgets."
-            for k in range(10)) for j in range(60)]
+        turns = [
+            f"{'Interviewer' if j % 2 == 0 else f'P{i}'}: "
+            + " ".join(
+                f"Sentence {k} of turn {j} in interview {i} is about councils and budgets."
+                for k in range(10)
+            )
+            for j in range(60)
+        ]
         files.append(tmp_path / f"f{i:02d}.txt")
         files[-1].write_text("\n\n".join(turns) + "\n")
     names = {f.stem for f in files}
@@ -229,8 +254,12 @@ def test_kill_during_import_of_many_files_keeps_all_or_none(tmp_path):
     # the killed session leaves no lock or debris: the same import then runs to the end
     path = tmp_path / f"p{threshold}.db"
     if docs == {"rosa"}:
-        done = subprocess.run([sys.executable, "-m", "workbench", "-p", str(path), "import",
-                               *map(str, files)], capture_output=True, text=True, cwd=REPO)
+        done = subprocess.run(
+            [sys.executable, "-m", "workbench", "-p", str(path), "import", *map(str, files)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
         assert done.returncode == 0, done.stderr
     with Project.open(path, create=False) as p:
         assert {d.name for d in p.documents()} == {"rosa"} | names

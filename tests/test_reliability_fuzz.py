@@ -37,16 +37,26 @@ from workbench.project import Project
 REPO = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = REPO / "transcripts"
 TEXT_SEEDS = {".txt": "DRS01.txt", ".md": "NGO01.md", ".vtt": "INT01.vtt", ".srt": "COM01.srt"}
-ZIP_SEEDS = {".docx": ("ACA01.docx", ("word/document.xml",)),
-             ".odt": ("MIN01.odt", ("content.xml",))}
+ZIP_SEEDS = {
+    ".docx": ("ACA01.docx", ("word/document.xml",)),
+    ".odt": ("MIN01.odt", ("content.xml",)),
+}
 SEED_BYTES = 6000  # mutate the start of each sample file: enough structure, fast to import
 
 # WORKBENCH_FUZZ_SCALE=50 runs fifty times as many random (not derandomised) examples, for a
 # deeper search than the suite's fixed, reproducible sample.
 SCALE = max(1, int(os.environ.get("WORKBENCH_FUZZ_SCALE", "1")))
-FUZZ = settings(max_examples=50 * SCALE, deadline=None, derandomize=SCALE == 1, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=50 * SCALE,
+    deadline=None,
+    derandomize=SCALE == 1,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 
 
 def examples(n: int) -> settings:
@@ -100,8 +110,9 @@ def refi_files(workdir) -> Seeds:
     export_qdc(project, workdir / "seed.qdc")
     export_qdpx(project, workdir / "seed.qdpx")
     project.close()
-    return Seeds({".qdc": (workdir / "seed.qdc").read_bytes(),
-                  ".qdpx": (workdir / "seed.qdpx").read_bytes()})
+    return Seeds(
+        {".qdc": (workdir / "seed.qdc").read_bytes(), ".qdpx": (workdir / "seed.qdpx").read_bytes()}
+    )
 
 
 def written(workdir: Path, suffix: str, data: bytes) -> Path:
@@ -223,7 +234,7 @@ def test_a_corrupt_compressed_member_is_our_error(workdir, empty, refi_files):
     assert data[:4] == b"PK\x03\x04"
     name_len, extra_len = struct.unpack("<HH", data[26:30])
     body = 30 + name_len + extra_len
-    data[body: body + 16] = b"\xff" * 16  # deflate block type 3 does not exist
+    data[body : body + 16] = b"\xff" * 16  # deflate block type 3 does not exist
     path = written(workdir, ".qdpx", bytes(data))
     error = empty.attempt(lambda p: import_qdpx(p, path))
     assert error is not None and "damaged archive member" in str(error)
@@ -254,15 +265,23 @@ def codings_seed(seeded) -> bytes:
     seen = set()
     for i, c in enumerate(project.codings()):
         body = project.text(c.document_id)
-        text = body[c.start:c.end]
+        text = body[c.start : c.end]
         start = c.start if i % 2 else body.find(text)  # a text row finds the first occurrence
         key = (c.document_id, c.code_id, start, start + len(text))
         if key in seen:  # two coders on one span: one row, so every row is a new coding
             continue
         seen.add(key)
         span = [c.start, c.end] if i % 2 else ["", ""]
-        writer.writerow([docs[c.document_id], paths[c.code_id], "fuzzer", *span, text,
-                         "a memo, with a comma" if i % 3 == 0 else ""])
+        writer.writerow(
+            [
+                docs[c.document_id],
+                paths[c.code_id],
+                "fuzzer",
+                *span,
+                text,
+                "a memo, with a comma" if i % 3 == 0 else "",
+            ]
+        )
     return buf.getvalue().encode("utf-8")
 
 
@@ -284,8 +303,10 @@ def test_csv_seeds_are_valid(workdir, seeded, codings_seed):
 @FEW
 @given(data=st.binary(max_size=3000), reader=st.sampled_from(["cases", "codings"]))
 @example(data=b"participant\n\x00\n", reader="cases")
-@example(data=b"document,code,coder,text\nrosa,Transparency,x," + b"y" * 140_000 + b"\n",
-         reader="codings")
+@example(
+    data=b"document,code,coder,text\nrosa,Transparency,x," + b"y" * 140_000 + b"\n",
+    reader="codings",
+)
 def test_arbitrary_bytes_as_csv(workdir, seeded, data, reader):
     from workbench.cases import import_cases_csv
     from workbench.codings_io import import_codings_csv
@@ -295,9 +316,29 @@ def test_arbitrary_bytes_as_csv(workdir, seeded, data, reader):
     seeded.attempt(lambda p: call(p, path))
 
 
-CSV_VALUES = (*NASTY_VALUES, "1e999", "inf", "+7", "007", "１２", "1_000", "TRUE", "Sí",
-              "2024-02-30", "0000-01-01", "rosa", "juan", "Transparency", "Transparency/",
-              "/Transparency", "Representation//Seat allocation", '"', "a\nb", ";", "\t")
+CSV_VALUES = (
+    *NASTY_VALUES,
+    "1e999",
+    "inf",
+    "+7",
+    "007",
+    "１２",
+    "1_000",
+    "TRUE",
+    "Sí",
+    "2024-02-30",
+    "0000-01-01",
+    "rosa",
+    "juan",
+    "Transparency",
+    "Transparency/",
+    "/Transparency",
+    "Representation//Seat allocation",
+    '"',
+    "a\nb",
+    ";",
+    "\t",
+)
 
 
 @st.composite

@@ -32,12 +32,16 @@ def test_a_codebook_twelve_levels_deep_loads_and_round_trips(project, tmp_path):
     chain = "/".join(f"Level {i}" for i in range(1, 13))
     assert max(c.path.count("/") for c in project.codes()) == 11
     assert project.code(chain).name == "Level 12"
-    assert project.code(chain.rsplit("/", 1)[0] + "/Leaf 12").parent_id == \
-        project.code(chain).parent_id
+    assert (
+        project.code(chain.rsplit("/", 1)[0] + "/Leaf 12").parent_id
+        == project.code(chain).parent_id
+    )
     (tmp_path / "again.yaml").write_text(codebook_yaml(project), encoding="utf-8")
     export_qdc(project, tmp_path / "deep.qdc")
-    for loader, path in ((load_codebook, tmp_path / "again.yaml"),
-                         (load_qdc, tmp_path / "deep.qdc")):
+    for loader, path in (
+        (load_codebook, tmp_path / "again.yaml"),
+        (load_qdc, tmp_path / "deep.qdc"),
+    ):
         with Project.memory() as copy:
             loader(copy, path)
             assert [c.path for c in copy.codes()] == [c.path for c in project.codes()]
@@ -87,7 +91,7 @@ def test_a_transcript_on_one_very_long_line_is_split_into_bounded_pieces(project
     [doc] = import_files(project, [path])
     sentences = project.units(doc.id, "sentence")
     assert len(sentences) >= 19_000
-    assert all(project.text(doc.id)[s.start:s.end].strip() for s in sentences[:50])
+    assert all(project.text(doc.id)[s.start : s.end].strip() for s in sentences[:50])
     assert check_project(project).ok
 
 
@@ -103,8 +107,11 @@ def test_many_codings_list_and_check(project):
         project.conn.executemany(
             'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
             "created_at) VALUES (?,?,?,?,?,?,?)",
-            [(f"G{i}", doc.id, code.id, coder, i % 200, i % 200 + 5, "2024-01-01")
-             for i in range(50_000)])
+            [
+                (f"G{i}", doc.id, code.id, coder, i % 200, i % 200 + 5, "2024-01-01")
+                for i in range(50_000)
+            ],
+        )
     codings = project.codings()
     assert len(codings) == 50_000
     assert [c.start for c in codings[:3]] == [0, 0, 0]

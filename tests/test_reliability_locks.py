@@ -31,14 +31,21 @@ REPO = Path(__file__).resolve().parent.parent
 def _cli(path: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "workbench", "-p", str(path), *args],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
     )
 
 
 def _spans(path: Path) -> set[tuple[int, int, str]]:
     with Project.open(path, create=False) as p:
-        return {(s, e, c) for s, e, c in p.conn.execute(
-            'SELECT start, "end", coders.name FROM codings JOIN coders ON coders.id = coder_id')}
+        return {
+            (s, e, c)
+            for s, e, c in p.conn.execute(
+                'SELECT start, "end", coders.name FROM codings JOIN coders ON coders.id = coder_id'
+            )
+        }
 
 
 def test_a_second_open_in_the_same_process_keeps_the_first_connections_locks(tmp_path):
@@ -58,8 +65,21 @@ def test_a_second_open_in_the_same_process_keeps_the_first_connections_locks(tmp
     assert wal.exists(), "the other program deleted the live connection's write-ahead log"
     apply_code(app, "rosa", "Representation", 6, 10, coder="ana")
     confirmed.add((6, 10, "ana"))
-    cli = _cli(path, "code", "apply", "--doc", "rosa", "--code", "Representation",
-               "--start", "11", "--end", "20", "--coder", "ben")
+    cli = _cli(
+        path,
+        "code",
+        "apply",
+        "--doc",
+        "rosa",
+        "--code",
+        "Representation",
+        "--start",
+        "11",
+        "--end",
+        "20",
+        "--coder",
+        "ben",
+    )
     assert cli.returncode == 0, cli.stderr
     confirmed.add((11, 20, "ben"))
     apply_code(app, "rosa", "Representation", 21, 30, coder="ana")
@@ -84,6 +104,7 @@ def forbid_plain_io(monkeypatch):
     """Make ``open``, ``io.open``, ``os.open``, ``Path.open/read_bytes/read_text`` fail loudly
     on project files (``*.db`` and their ``-wal``/``-shm``) while the test runs.
     """
+
     def is_project(file) -> bool:
         if isinstance(file, int):
             return False
@@ -97,6 +118,7 @@ def forbid_plain_io(monkeypatch):
             if is_project(file):
                 raise PlainIOOnProject(f"{label}({file!r}) on a project file")
             return real(file, *args, **kwargs)
+
         return guarded
 
     monkeypatch.setattr(builtins, "open", wrap(builtins.open, "open"))
@@ -141,17 +163,41 @@ def test_main_commands_in_process_never_touch_the_project_file(tmp_path, forbid_
     with Project.open(path) as live:  # a live connection, as the app keeps one
         runner = CliRunner()
         for args in (
-            ["codings"], ["codings", "--format", "json"], ["documents"], ["codebook", "show"],
-            ["code", "apply", "--doc", "rosa", "--code", "Transparency", "--start", "6",
-             "--end", "9", "--coder", "ben"],
-            ["undo", "--coder", "ben"], ["redo", "--coder", "ben"], ["stats"],
-            ["check"], ["backup", str(other)], ["merge", str(other)],
-            ["restore", str(other)], ["cooccur"], ["done", "rosa", "--coder", "ana"],
-            ["done", "rosa", "--coder", "ben"], ["agree", "--coders", "ana,ben"],
-            ["import", str(transcript)], ["export", "qdpx", str(tmp_path / "p.qdpx")],
+            ["codings"],
+            ["codings", "--format", "json"],
+            ["documents"],
+            ["codebook", "show"],
+            [
+                "code",
+                "apply",
+                "--doc",
+                "rosa",
+                "--code",
+                "Transparency",
+                "--start",
+                "6",
+                "--end",
+                "9",
+                "--coder",
+                "ben",
+            ],
+            ["undo", "--coder", "ben"],
+            ["redo", "--coder", "ben"],
+            ["stats"],
+            ["check"],
+            ["backup", str(other)],
+            ["merge", str(other)],
+            ["restore", str(other)],
+            ["cooccur"],
+            ["done", "rosa", "--coder", "ana"],
+            ["done", "rosa", "--coder", "ben"],
+            ["agree", "--coders", "ana,ben"],
+            ["import", str(transcript)],
+            ["export", "qdpx", str(tmp_path / "p.qdpx")],
             ["export", "codings", str(tmp_path / "codings.csv")],
             ["codebook", "export", str(tmp_path / "book.yaml")],
-            ["import-qdpx", "--merge", str(tmp_path / "p.qdpx")], ["suggest", "run"],
+            ["import-qdpx", "--merge", str(tmp_path / "p.qdpx")],
+            ["suggest", "run"],
         ):
             result = runner.invoke(cli, ["-p", str(path), *args])
             assert not isinstance(result.exception, PlainIOOnProject), (args, result.exception)
@@ -203,8 +249,21 @@ def test_a_command_on_a_busy_project_says_it_waits_then_writes(tmp_path):
     release = threading.Timer(7, blocker.rollback)
     release.start()
     try:
-        done = _cli(path, "code", "apply", "--doc", "rosa", "--code", "Transparency",
-                    "--start", "6", "--end", "9", "--coder", "ben")
+        done = _cli(
+            path,
+            "code",
+            "apply",
+            "--doc",
+            "rosa",
+            "--code",
+            "Transparency",
+            "--start",
+            "6",
+            "--end",
+            "9",
+            "--coder",
+            "ben",
+        )
     finally:
         release.join()
         blocker.close()

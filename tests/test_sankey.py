@@ -49,8 +49,10 @@ def study(project):
 
 
 def links_of(data):
-    return {(data.labels[s], data.labels[t]): v
-            for s, t, v in zip(data.sources, data.targets, data.values, strict=True)}
+    return {
+        (data.labels[s], data.labels[t]): v
+        for s, t, v in zip(data.sources, data.targets, data.values, strict=True)
+    }
 
 
 def test_code_flows_left_to_right(study):
@@ -70,8 +72,12 @@ def test_each_unordered_pair_is_drawn_once(study):
     data = code_flows(cooccurrence(study))
     # small_study: Budget-Civil 2, Budget-Autonomy 1, Autonomy-Civil 1, Autonomy-Barriers 1;
     # codebook order Budget, Autonomy, Civil, Barriers: each pair from the earlier code
-    assert links_of(data) == {(BUDGET, CIVIL): 2, (BUDGET, AUTONOMY): 1, (AUTONOMY, CIVIL): 1,
-                              (AUTONOMY, BARRIERS): 1}
+    assert links_of(data) == {
+        (BUDGET, CIVIL): 2,
+        (BUDGET, AUTONOMY): 1,
+        (AUTONOMY, CIVIL): 1,
+        (AUTONOMY, BARRIERS): 1,
+    }
     assert data.column_labels(0) == [BUDGET, AUTONOMY]
     assert data.column_labels(1) == [AUTONOMY, CIVIL, BARRIERS]
 
@@ -110,8 +116,12 @@ def test_attribute_flows_are_coloured_by_their_value(study):
     groups = case_values(study, "region")
     chosen, counts = frequencies_by(study, groups, selection=Selection.build(codes=[DEC]))
     data = attribute_flows(counts, chosen.codes, chosen.colours, attribute="region")
-    assert links_of(data) == {("Loreto", BUDGET): 1, ("Loreto", AUTONOMY): 1,
-                              ("Piura", BUDGET): 1, ("Piura", AUTONOMY): 1}
+    assert links_of(data) == {
+        ("Loreto", BUDGET): 1,
+        ("Loreto", AUTONOMY): 1,
+        ("Piura", BUDGET): 1,
+        ("Piura", AUTONOMY): 1,
+    }
     assert data.headings == ["region", "Code"]
     loreto, piura = data.colours[:2]
     assert loreto != piura and "#7F7F7F" not in (loreto, piura)
@@ -126,9 +136,15 @@ def test_stages_run_from_an_attribute_through_two_groups(study):
     assert data.column_labels(0) == ["Loreto", "Piura"]
     assert data.column_labels(1) == [BUDGET, AUTONOMY]
     assert data.column_labels(2) == [CIVIL, BARRIERS]
-    assert links_of(data) == {("Loreto", BUDGET): 1, ("Loreto", AUTONOMY): 1,
-                              ("Piura", BUDGET): 1, ("Piura", AUTONOMY): 1,
-                              (BUDGET, CIVIL): 2, (AUTONOMY, CIVIL): 1, (AUTONOMY, BARRIERS): 1}
+    assert links_of(data) == {
+        ("Loreto", BUDGET): 1,
+        ("Loreto", AUTONOMY): 1,
+        ("Piura", BUDGET): 1,
+        ("Piura", AUTONOMY): 1,
+        (BUDGET, CIVIL): 2,
+        (AUTONOMY, CIVIL): 1,
+        (AUTONOMY, BARRIERS): 1,
+    }
     with pytest.raises(WorkbenchError, match="only come first"):
         stage_flows(study, [DEC, "region", PAR])
     with pytest.raises(WorkbenchError, match="same level"):
@@ -144,8 +160,11 @@ def crossings(data) -> int:
     links = list(zip(data.sources, data.targets, strict=True))
     n = 0
     for i, (s1, t1) in enumerate(links):
-        for s2, t2 in links[i + 1:]:
-            if data.columns[s1] == data.columns[s2] and (pos[s1] - pos[s2]) * (pos[t1] - pos[t2]) < 0:
+        for s2, t2 in links[i + 1 :]:
+            if (
+                data.columns[s1] == data.columns[s2]
+                and (pos[s1] - pos[s2]) * (pos[t1] - pos[t2]) < 0
+            ):
                 n += 1
     return n
 
@@ -154,9 +173,14 @@ def test_barycentric_order_removes_a_crossing_and_keeps_the_first_column():
     from workbench.export.sankey import SankeyData
 
     # codebook order A, B | X, Y, Z with A->Z, B->X, B->Y: barycentres X 1, Y 1, Z 0
-    data = SankeyData(labels=["A", "B", "X", "Y", "Z"], colours=["#000000"] * 5,
-                      sources=[0, 1, 1], targets=[4, 2, 3], values=[1, 1, 1],
-                      columns=[0, 0, 1, 1, 1])
+    data = SankeyData(
+        labels=["A", "B", "X", "Y", "Z"],
+        colours=["#000000"] * 5,
+        sources=[0, 1, 1],
+        targets=[4, 2, 3],
+        values=[1, 1, 1],
+        columns=[0, 0, 1, 1, 1],
+    )
     assert crossings(data) == 2
     ordered = order_columns(data)
     assert ordered.column_labels(0) == ["A", "B"]
@@ -184,8 +208,10 @@ def test_unknown_format_and_missing_browser(study, tmp_path, monkeypatch):
         write_figure(fig, tmp_path / "s.jpeg")
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chrome"))
     assert find_browser() is None
-    with pytest.raises(WorkbenchError, match="no Chrome/Chromium found for SVG/PDF/PNG export; "
-                                             "install chromium or export .html"):
+    with pytest.raises(
+        WorkbenchError,
+        match="no Chrome/Chromium found for SVG/PDF/PNG export; install chromium or export .html",
+    ):
         write_figure(fig, tmp_path / "s.svg")
     assert list(tmp_path.iterdir()) == []
 
@@ -204,11 +230,24 @@ def test_headless_chromium_renders_every_node_and_link(study, tmp_path):
     page = write_figure(sankey_figure(data), tmp_path / "s.html")
     profile = tmp_path / "profile"
     dom = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=5000",
-         "--dump-dom", page.resolve().as_uri()],
-        capture_output=True, text=True, timeout=120, check=True,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            page.resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     ).stdout
     # nodes and bands are shapes, one <path> each, in the shape layers plotly.js draws
     shapes = re.findall(r'<path[^>]*data-index="\d+"', dom)
@@ -226,13 +265,15 @@ def static_files(tmp_path_factory):
 
     project = small_study(Project.memory())
     data = code_flows(cooccurrence(project))
-    style = FigureStyle(title="Decentralization and participation", width=900, height=600,
-                        font_size=14, scale=2)
+    style = FigureStyle(
+        title="Decentralization and participation", width=900, height=600, font_size=14, scale=2
+    )
     fig = sankey_figure(data, style)
     folder = tmp_path_factory.mktemp("figures")
     try:
-        files = {ext: write_figure(fig, folder / f"sankey.{ext}", style)
-                 for ext in ("svg", "pdf", "png")}
+        files = {
+            ext: write_figure(fig, folder / f"sankey.{ext}", style) for ext in ("svg", "pdf", "png")
+        }
     finally:
         figures.close_server()
         project.close()

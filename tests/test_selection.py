@@ -75,8 +75,10 @@ def sankey(path: Path, where: list[str], out: Path) -> set[str]:
     from tests.figure_helpers import named, plotly_json
 
     _, layout = plotly_json((out / "s.html").read_text(encoding="utf-8"))
-    labels = [re.sub(r"<[^>]+>", " ", a["text"]).split()[0]
-              for a in named(layout, "annotations", "label").values()]
+    labels = [
+        re.sub(r"<[^>]+>", " ", a["text"]).split()[0]
+        for a in named(layout, "annotations", "label").values()
+    ]
     return docs_from_codes(labels)
 
 
@@ -92,8 +94,10 @@ def agree(path: Path, where: list[str], out: Path) -> set[str]:
 
 
 def disagreements(path: Path, where: list[str], out: Path) -> set[str]:
-    return {row["document"] for row in json.loads(run(path, "disagreements", "--format",
-                                                      "json", *where))}
+    return {
+        row["document"]
+        for row in json.loads(run(path, "disagreements", "--format", "json", *where))
+    }
 
 
 def quotations(path: Path, where: list[str], out: Path) -> set[str]:
@@ -118,39 +122,47 @@ def codings(path: Path, where: list[str], out: Path) -> set[str]:
 
 
 def evaluate(path: Path, where: list[str], out: Path) -> set[str]:
-    code, out, err = main_run(path, "suggest", "evaluate", "--folds", "2", "--epochs", "1",
-                              "--format", "json", *where)
+    code, out, err = main_run(
+        path, "suggest", "evaluate", "--folds", "2", "--epochs", "1", "--format", "json", *where
+    )
     if code == 1:  # one selected document cannot be split into two folds
         found = re.search(r"the (\d+) documents that can be tested", err)
         assert found, err
         return {f"{found.group(1)} document(s)"}
     assert code == 0, (out, err)
     data = json.loads(out)
-    return docs_from_codes(c["code"] for c in data["models"]["learned"]["codes"]
-                           if c["support"])
+    return docs_from_codes(c["code"] for c in data["models"]["learned"]["codes"] if c["support"])
 
 
 COMMANDS: dict[str, Callable[[Path, list[str], Path], set[str]]] = {
-    "cooccur": cooccur, "sankey": sankey, "network": network, "agree": agree,
-    "disagreements": disagreements, "export quotations": quotations, "export matrix": matrix,
-    "export units": units, "export codings": codings, "suggest evaluate": evaluate,
+    "cooccur": cooccur,
+    "sankey": sankey,
+    "network": network,
+    "agree": agree,
+    "disagreements": disagreements,
+    "export quotations": quotations,
+    "export matrix": matrix,
+    "export units": units,
+    "export codings": codings,
+    "suggest evaluate": evaluate,
 }
 
 # --where items -> the documents they mean (docs/selection.md), worked out by hand
 SELECTIONS = [
     ([], {"D1", "D2", "D3", "D4"}),
     (["region=Piura"], {"D1", "D4"}),
-    (["region=Piura", "region=Cusco"], {"D1", "D2", "D4"}),   # same key: either value
-    (["region=Piura", "sector=government"], {"D1"}),          # different keys: both
-    (["region=piura ", "sector=NGO"], {"D4"}),                # letter case and spaces
+    (["region=Piura", "region=Cusco"], {"D1", "D2", "D4"}),  # same key: either value
+    (["region=Piura", "sector=government"], {"D1"}),  # different keys: both
+    (["region=piura ", "sector=NGO"], {"D4"}),  # letter case and spaces
     (["document=D2"], {"D2"}),
     (["document=D2", "document=D3", "sector=government"], {"D3"}),
     (["case=C3", "case=C4"], {"D3", "D4"}),
 ]
 
 
-@pytest.mark.parametrize("items,expected", SELECTIONS,
-                         ids=[" ".join(i) or "everything" for i, _ in SELECTIONS])
+@pytest.mark.parametrize(
+    "items,expected", SELECTIONS, ids=[" ".join(i) or "everything" for i, _ in SELECTIONS]
+)
 def test_every_command_sees_the_same_documents(study, tmp_path, items, expected):
     where = [arg for item in items for arg in ("--where", item)]
     with Project.open(study) as project:
@@ -163,19 +175,42 @@ def test_every_command_sees_the_same_documents(study, tmp_path, items, expected)
 
 
 # option spelling per command for a coder and a code (None: the command has no such option)
-CODER = {"agree": "--coders", "disagreements": "--coders", "export quotations": "--coder",
-         "export matrix": "--coder", "export units": "--coder", "export codings": "--coder",
-         "cooccur": "--coder", "sankey": "--coder", "network": "--coder",
-         "suggest evaluate": "--coder"}
-CODES = {"agree": "--codes", "disagreements": "--codes", "export quotations": "--codes",
-         "export codings": "--codes", "cooccur": "--codes", "sankey": "--codes",
-         "network": "--codes"}
-ARGS = {"sankey": ["OUT.html"], "network": ["OUT.graphml"], "export quotations": ["OUT.md"],
-        "export matrix": ["OUT.csv"], "export units": ["OUT.csv"], "export codings": ["OUT.csv"]}
+CODER = {
+    "agree": "--coders",
+    "disagreements": "--coders",
+    "export quotations": "--coder",
+    "export matrix": "--coder",
+    "export units": "--coder",
+    "export codings": "--coder",
+    "cooccur": "--coder",
+    "sankey": "--coder",
+    "network": "--coder",
+    "suggest evaluate": "--coder",
+}
+CODES = {
+    "agree": "--codes",
+    "disagreements": "--codes",
+    "export quotations": "--codes",
+    "export codings": "--codes",
+    "cooccur": "--codes",
+    "sankey": "--codes",
+    "network": "--codes",
+}
+ARGS = {
+    "sankey": ["OUT.html"],
+    "network": ["OUT.graphml"],
+    "export quotations": ["OUT.md"],
+    "export matrix": ["OUT.csv"],
+    "export units": ["OUT.csv"],
+    "export codings": ["OUT.csv"],
+}
 
 MISTAKES = [
-    ("where", ["--where", "regoin=Piura"],
-     "no case attribute 'regoin' (attributes: region, sector)"),
+    (
+        "where",
+        ["--where", "regoin=Piura"],
+        "no case attribute 'regoin' (attributes: region, sector)",
+    ),
     ("where", ["--where", "region=Lma"], "no case has region='Lma' (values: Cusco, Lima, Piura)"),
     ("where", ["--where", "document=D9"], "no document named 'D9' in the project"),
     ("where", ["--where", "case=C9"], "no case has case='C9' (values: C1, C2, C3, C4)"),

@@ -105,7 +105,9 @@ def test_users_errors_are_one_line_and_leave_the_project_unchanged(project):
 
 def test_the_password_prompt_asks_twice(tmp_path):
     path = build_project(tmp_path / "p.db")
-    result = run(path, "users", "add", "ana", input=f"{PASSWORD}\n{PASSWORD}x\n{PASSWORD}\n{PASSWORD}\n")
+    result = run(
+        path, "users", "add", "ana", input=f"{PASSWORD}\n{PASSWORD}x\n{PASSWORD}\n{PASSWORD}\n"
+    )
     assert result.exit_code == 0, result.output
     assert "do not match" in result.output
     with Project.open(path) as p:
@@ -132,8 +134,9 @@ def test_listening_beyond_loopback_without_users_is_refused(tmp_path, fake_serve
     from workbench.cli import main
 
     path = build_project(tmp_path / "p.db")
-    result = CliRunner().invoke(cli, ["serve", "--project", str(path), "--host", "0.0.0.0"],
-                                standalone_mode=False)
+    result = CliRunner().invoke(
+        cli, ["serve", "--project", str(path), "--host", "0.0.0.0"], standalone_mode=False
+    )
     assert isinstance(result.exception, WorkbenchError)
     assert "without users" in str(result.exception) and "\n" not in str(result.exception)
     assert "server" not in fake_serve
@@ -270,11 +273,13 @@ def test_signing_in_sets_a_strict_session_cookie_and_failures_are_limited(tmp_pa
         add_user(p, "maria", password=PASSWORD)
 
     async def scenario(client):
-        wrong = await client.post("/signin", data={"name": "maria", "secret": "nope"},
-                                  allow_redirects=False)
+        wrong = await client.post(
+            "/signin", data={"name": "maria", "secret": "nope"}, allow_redirects=False
+        )
         assert wrong.status == 401 and "Set-Cookie" not in wrong.headers
-        ok = await client.post("/signin", data={"name": "maria", "secret": PASSWORD},
-                               allow_redirects=False)
+        ok = await client.post(
+            "/signin", data={"name": "maria", "secret": PASSWORD}, allow_redirects=False
+        )
         assert ok.status == 303
         cookie = ok.headers["Set-Cookie"]
         assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
@@ -283,8 +288,11 @@ def test_signing_in_sets_a_strict_session_cookie_and_failures_are_limited(tmp_pa
         assert page.status == 200 and "/ws" in body and "signed in as maria" in body
         assert "googleapis" not in body and "/static/fonts/RobotoMono" in body
         # a cross-site form cannot sign in, nor a cross-site page open a session
-        other = await client.post("/signin", data={"name": "maria", "secret": PASSWORD},
-                                  headers={"Origin": "http://evil.example"})
+        other = await client.post(
+            "/signin",
+            data={"name": "maria", "secret": PASSWORD},
+            headers={"Origin": "http://evil.example"},
+        )
         assert other.status == 403
         ws = await client.get("/ws", headers={"Origin": "http://evil.example"})
         assert ws.status == 403
@@ -314,23 +322,42 @@ def test_https_serves_the_session_cookie_secure_only(tmp_path):
     if shutil.which("openssl") is None:
         pytest.skip("no openssl to make a test certificate")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                    str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     path = build_project(tmp_path / "p.db")
     with Project.open(path) as p:
         token = add_user(p, "maria", token=True)
     context = ssl_context(str(cert), str(key))
-    server = TeamServer(path, host="127.0.0.1", port=0, open_coder=None, sign_in=True,
-                        ssl_context=context)
+    server = TeamServer(
+        path, host="127.0.0.1", port=0, open_coder=None, sign_in=True, ssl_context=context
+    )
 
     async def main():
         test_server = TestServer(await server._make_app(), scheme="https")
         await test_server.start_server(ssl=context)
         client = TestClient(test_server, connector=TCPConnector(ssl=False))
         try:
-            ok = await client.post("/signin", data={"name": "maria", "secret": token},
-                                   allow_redirects=False)
+            ok = await client.post(
+                "/signin", data={"name": "maria", "secret": token}, allow_redirects=False
+            )
             assert ok.status == 303 and str(ok.url).startswith("https://")
             cookie = ok.headers["Set-Cookie"]
             assert "Secure" in cookie and "HttpOnly" in cookie

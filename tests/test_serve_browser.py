@@ -98,7 +98,10 @@ def test_signed_in_coder_codes_as_themselves_and_nothing_leaves_the_server(tmp_p
         code = project.code_by_id(coding.code_id)
         text = project.text(coding.document_id)
     assert code.path == "Representation/Seat allocation"
-    assert text[coding.start:coding.end] == "Interviewer: How were the members of the council chosen?"
+    assert (
+        text[coding.start : coding.end]
+        == "Interviewer: How were the members of the council chosen?"
+    )
     logged = log.read_text()
     assert "maria signed in" in logged and PASSWORD not in logged
     assert "Each network chose" not in logged and "council chosen" not in logged
@@ -122,8 +125,9 @@ def test_blind_coding_in_the_browser_until_the_lead_lifts_it(tmp_path, browser):
         with Project.open(path) as project:  # what the lead's "Lift blind coding" does
             TeamSession("rosa", lead=True).lift_blind(project)
         # james's column appears and the header drops "(blind)" (maybe a frame apart)
-        page.wait_for_screen("james", "coder: ana",
-                             test=lambda screen: "(blind)" not in screen.splitlines()[0])
+        page.wait_for_screen(
+            "james", "coder: ana", test=lambda screen: "(blind)" not in screen.splitlines()[0]
+        )
 
 
 def picker_open(screen: str) -> bool:

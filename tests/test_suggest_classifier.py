@@ -49,14 +49,19 @@ def test_platt_scaling_recovers_a_known_sigmoid():
 
 def test_average_precision_and_macro_by_hand():
     # ranked: +, -, +, -  -> precision at the hits 1/1 and 2/3 -> AP = 5/6
-    assert average_precision(np.array([1, 0, 1, 0], bool),
-                             np.array([0.9, 0.8, 0.7, 0.1])) == pytest.approx(5 / 6)
+    assert average_precision(
+        np.array([1, 0, 1, 0], bool), np.array([0.9, 0.8, 0.7, 0.1])
+    ) == pytest.approx(5 / 6)
     assert average_precision(np.zeros(3, bool), np.ones(3)) is None
     s = ModelScores()
     # code 1: two folds, 5 positives in all
     s.add(1, np.array([1, 0, 0], bool), np.array([1, 0, 1], bool), np.array([0.9, 0.5, 0.1]))
-    s.add(1, np.array([1, 1, 1, 0], bool), np.array([0, 1, 1, 1], bool),
-          np.array([0.9, 0.8, 0.7, 0.1]))
+    s.add(
+        1,
+        np.array([1, 1, 1, 0], bool),
+        np.array([0, 1, 1, 1], bool),
+        np.array([0.9, 0.8, 0.7, 0.1]),
+    )
     # code 2: support 1, below the macro floor, F1 0
     s.add(2, np.array([1, 0], bool), np.array([0, 1], bool), np.array([0.9, 0.1]))
     report = s.report({1: "A", 2: "B"}, {1: MIN_MACRO_SUPPORT, 2: 1})
@@ -108,10 +113,15 @@ def test_group_by_case_keeps_a_cases_documents_together(project):
 
 def test_code_text_and_train_save_load_reasons(project):
     coded_corpus(project, n_docs=6)
-    codes.update_code(project, "Finance/Spending", description="Money: funds and transfers",
-                      examples=["The funds came late."])
+    codes.update_code(
+        project,
+        "Finance/Spending",
+        description="Money: funds and transfers",
+        examples=["The funds came late."],
+    )
     assert code_text(project.code("Finance/Spending")) == (
-        "Spending. Money: funds and transfers. The funds came late.")
+        "Spending. Money: funds and transfers. The funds came late."
+    )
     result = train(project)
     assert result.codes == 2 and result.units == 6 * 15
     meta = json.loads((result.folder / "workbench-model.json").read_text())
@@ -119,8 +129,12 @@ def test_code_text_and_train_save_load_reasons(project):
     assert {c["threshold_from"] for c in meta["codes"]} == {"ranking"}  # 6 documents < 10
     assert model_status(project)["stale"] is False
 
-    add_text(project, "new", "Rosa: The treasury funds were spent in June. "
-                             "We talked about the weather.", language="en")
+    add_text(
+        project,
+        "new",
+        "Rosa: The treasury funds were spent in June. We talked about the weather.",
+        language="en",
+    )
     model = load_model(project)
     summary = run_suggestions(project, documents=["new"], suggester="learned")
     assert summary.added == 1
@@ -131,16 +145,22 @@ def test_code_text_and_train_save_load_reasons(project):
     assert s.reason.startswith(f"model {s.score:.2f} (threshold ")
     assert "'funds'" in s.reason or "'treasury'" in s.reason
     assert "; like doc0" in s.reason
-    assert model.code_ids == [project.code("Finance/Spending").id,
-                              project.code("Health/Clinics").id]
+    assert model.code_ids == [
+        project.code("Finance/Spending").id,
+        project.code("Health/Clinics").id,
+    ]
     apply_code(project, "new", "Health/Clinics", 6, 10, coder="ana")
     assert model_status(project)["stale"] is True
 
 
 def test_rule_scores_are_their_precision_on_the_projects_coding(project):
     codes.add_code(project, "Rep", keywords={"en": ["vote"]})
-    add_text(project, "a", "Rosa: We vote often. I vote too. They vote never. Lunch was good.",
-             language="en")
+    add_text(
+        project,
+        "a",
+        "Rosa: We vote often. I vote too. They vote never. Lunch was good.",
+        language="en",
+    )
     apply_code(project, "a", "Rep", 6, 20, coder="ana")  # "We vote often." only
     mark_done(project, "a", "ana")
     add_text(project, "b", "Rosa: Nobody would vote there.", language="en")
@@ -161,13 +181,13 @@ def test_cli_train_and_evaluate_json_keeps_old_keys(tmp_path):
         coded_corpus(p, n_docs=6)
 
     def run(*args):
-        result = CliRunner().invoke(cli, ["--project", str(path), *args],
-                                    catch_exceptions=False)
+        result = CliRunner().invoke(cli, ["--project", str(path), *args], catch_exceptions=False)
         assert result.exit_code == 0, result.output
         return result.output
 
-    data = json.loads(run("suggest", "evaluate", "--folds", "3", "--epochs", "2",
-                          "--format", "json"))
+    data = json.loads(
+        run("suggest", "evaluate", "--folds", "3", "--epochs", "2", "--format", "json")
+    )
     assert {"unit", "folds", "models"} <= set(data)
     assert {"learned", "rules", "old", "both", "floor"} == set(data["models"])
     for model in data["models"].values():
@@ -185,11 +205,17 @@ def test_fast_character_ngrams_equal_scikit_learns_transform():
 
     from workbench.suggest.classifier import Featurizer, TrainingSet, UnitRow, fit
 
-    texts = ["Elecciones  y DESCENTRALIZACIÓN, en el Perú!", "a b  c", "x",
-             "The funds \u2014 arrived\tlate.", "Las elecciones regionales y la descentralización."]
+    texts = [
+        "Elecciones  y DESCENTRALIZACIÓN, en el Perú!",
+        "a b  c",
+        "x",
+        "The funds \u2014 arrived\tlate.",
+        "Las elecciones regionales y la descentralización.",
+    ]
     f = Featurizer().fit(texts * 2, turn_block=False)
-    assert np.abs(f.own(texts).toarray()
-                  - normalize(f.union.transform(texts)).toarray()).max() < 1e-6
+    assert (
+        np.abs(f.own(texts).toarray() - normalize(f.union.transform(texts)).toarray()).max() < 1e-6
+    )
     # scoring block by block equals scoring the blocks side by side
     rows = [UnitRow(t, i // 2, i // 3) for i, t in enumerate(texts * 3)]
     labels = {"A": np.asarray([1, 0, 0, 1, 0] * 3, dtype=np.int8)}
@@ -204,9 +230,13 @@ def test_similar_finds_uncoded_passages_a_keyword_search_misses(tmp_path):
     path = tmp_path / "p.db"
     with Project.open(path) as p:
         coded_corpus(p, n_docs=3)
-        add_text(p, "new", "Rosa: We talked about the weather in June. The treasury funds "
-                           "and transfers were late again. My family moved to the city.",
-                 language="en")
+        add_text(
+            p,
+            "new",
+            "Rosa: We talked about the weather in June. The treasury funds "
+            "and transfers were late again. My family moved to the city.",
+            language="en",
+        )
         found = similar_units(p, code="Finance/Spending", limit=3)
         assert found[0].text == "The treasury funds and transfers were late again."
         assert "budget" not in found[0].text.lower()
@@ -219,8 +249,21 @@ def test_similar_finds_uncoded_passages_a_keyword_search_misses(tmp_path):
         assert all(not (s.document == "new" and s.start == start) for s in like)
         with pytest.raises(WorkbenchError, match="inside the text"):
             similar_units(p, document="new", start=5, end=10**6)
-    out = CliRunner().invoke(cli, ["--project", str(path), "suggest", "similar", "--code",
-                                   "Finance/Spending", "--limit", "2", "--format", "json"])
+    out = CliRunner().invoke(
+        cli,
+        [
+            "--project",
+            str(path),
+            "suggest",
+            "similar",
+            "--code",
+            "Finance/Spending",
+            "--limit",
+            "2",
+            "--format",
+            "json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     rows = json.loads(out.output)
     assert [r["rank"] for r in rows] == [1, 2] and rows[0]["document"] == "new"
@@ -238,8 +281,9 @@ def test_wordllama_embeddings_load_offline_and_join_the_features(project, monkey
         raise OSError("no network in this test")
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    f = Featurizer().fit(["the funds came", "the funds went", "a clinic"], turn_block=False,
-                         embeddings="wordllama")
+    f = Featurizer().fit(
+        ["the funds came", "the funds went", "a clinic"], turn_block=False, embeddings="wordllama"
+    )
     e = f.embed(["the funds came", ""]).toarray()
     assert e.shape[0] == 2 and np.isfinite(e).all()  # an empty text embeds to NaN: zeroed
     assert np.linalg.norm(e[0]) == pytest.approx(1.0, abs=1e-5)

@@ -37,7 +37,8 @@ def test_training_data_positives_negatives_and_masks(project):
             'INSERT INTO suggestions (document_id, code_id, start, "end", score, suggester, '
             "reason, status, coder_id, created_at) VALUES (?, ?, 19, 28, 0.7, 'learned', 'x', "
             "'rejected', ?, 'now')",
-            (project.document("open").id, project.code("A").id, project.coder_id("ana")))
+            (project.document("open").id, project.code("A").id, project.coder_id("ana")),
+        )
     units = labelled_units(project, "sentence")
     a, b = project.code("A").id, project.code("B").id
     cats = {u.text: cats_for(u, [a, b]) for u in units}
@@ -72,7 +73,9 @@ def test_learned_model_beats_keywords_on_held_out_documents(project):
     # the one spending template that says "budget" gives the rules some hits, not many
     assert 0 < spending["recall"] < 0.5 and spending["precision"] < 1
     assert {r["code"]: r["support"] for r in learned["codes"]} == {
-        "Finance/Spending": 48, "Health/Clinics": 36}
+        "Finance/Spending": 48,
+        "Health/Clinics": 36,
+    }
     with pytest.raises(WorkbenchError, match="folds"):
         evaluate(project, folds=13)
 
@@ -87,11 +90,14 @@ def test_train_saves_a_model_that_knows_its_codings(project):
     assert [c["path"] for c in meta["codes"]] == ["Finance/Spending", "Health/Clinics"]
     assert model_status(project)["stale"] is False
 
-    add_text(project, "new", "Rosa: The treasury funds were spent in June. "
-                             "We talked about the weather.", language="en")
+    add_text(
+        project,
+        "new",
+        "Rosa: The treasury funds were spent in June. We talked about the weather.",
+        language="en",
+    )
     model = load_model(project)
-    probs = model.scores(["the treasury funds were spent in june.",
-                          "we talked about the weather."])
+    probs = model.scores(["the treasury funds were spent in june.", "we talked about the weather."])
     spending = model.labels.index(str(project.code("Finance/Spending").id))
     assert probs[0, spending] > 0.5 > probs[1, spending]
     summary = run_suggestions(project, documents=["new"], suggester="learned")
@@ -133,13 +139,13 @@ def test_cli_evaluate_json_shape_and_train_run_list(tmp_path):
         coded_corpus(p, n_docs=6)
 
     def run(*args):
-        result = CliRunner().invoke(cli, ["--project", str(path), *args],
-                                    catch_exceptions=False)
+        result = CliRunner().invoke(cli, ["--project", str(path), *args], catch_exceptions=False)
         assert result.exit_code == 0, result.output
         return result.output
 
-    data = json.loads(run("suggest", "evaluate", "--folds", "3", "--epochs", "3",
-                          "--format", "json"))
+    data = json.loads(
+        run("suggest", "evaluate", "--folds", "3", "--epochs", "3", "--format", "json")
+    )
     # today's keys stay; new ones are only added (see test_suggest_classifier)
     assert set(data) >= {"unit", "folds", "models"}
     assert (data["unit"], data["folds"]) == ("sentence", 3)
@@ -155,8 +161,7 @@ def test_cli_evaluate_json_shape_and_train_run_list(tmp_path):
     listed = json.loads(run("suggest", "list", "--format", "json"))
     assert listed and all(r["reason"].startswith("keyword") for r in listed)
     first = listed[0]["id"]
-    assert f"accepted suggestion {first}" in run("suggest", "accept", str(first),
-                                                 "--coder", "ana")
+    assert f"accepted suggestion {first}" in run("suggest", "accept", str(first), "--coder", "ana")
     assert "rejected suggestion" in run("suggest", "reject", str(listed[1]["id"]))
     with Project.open(path) as p:
         assert max(p.codings(), key=lambda c: c.id).source == f"suggestion:{first}"

@@ -44,7 +44,11 @@ def run_process(path: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "WORKBENCH_PROJECT": str(path)}
     return subprocess.run(
         [sys.executable, "-m", "workbench", "suggest", "pipeline", *args],
-        capture_output=True, text=True, env=env, cwd=path.parent, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=path.parent,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -79,8 +83,10 @@ def test_relative_folder_is_stored_absolute(project_path, saved_pipeline, monkey
 def test_show_reports_setting_and_pipeline_in_use(project_path, saved_pipeline):
     before = run(project_path, "--format", "csv")
     assert before.exit_code == 0, before.output
-    assert before.output.splitlines() == ["language,setting,pipeline",
-                                          "en,,\"built-in, built on first use\""]
+    assert before.output.splitlines() == [
+        "language,setting,pipeline",
+        'en,,"built-in, built on first use"',
+    ]
     assert run(project_path, str(saved_pipeline)).exit_code == 0
     after = run(project_path, "--format", "json")
     assert after.exit_code == 0, after.output

@@ -11,14 +11,17 @@ from workbench.errors import WorkbenchError
 from workbench.suggest.review import accept, get_suggestion, list_suggestions, reject
 from workbench.suggest.run import run_suggestions
 
-TEXT = ("Rosa: The representatives met in May. The weather was fine. "
-        "Our representative spoke first. Then we had lunch.")
+TEXT = (
+    "Rosa: The representatives met in May. The weather was fine. "
+    "Our representative spoke first. Then we had lunch."
+)
 
 
 @pytest.fixture
 def proj(project):
-    codes.add_code(project, "Representation/Selecting representatives",
-                   keywords={"en": ["representative"]})
+    codes.add_code(
+        project, "Representation/Selecting representatives", keywords={"en": ["representative"]}
+    )
     add_text(project, "rosa", TEXT, language="en")
     return project
 
@@ -28,11 +31,14 @@ def test_run_stores_sentence_suggestions_with_reasons(proj):
     assert summary.added == 2
     assert "no trained model" in summary.notes[0]
     items = list_suggestions(proj, "rosa")
-    assert [TEXT[s.start:s.end] for s in items] == [
-        "The representatives met in May.", "Our representative spoke first."]
+    assert [TEXT[s.start : s.end] for s in items] == [
+        "The representatives met in May.",
+        "Our representative spoke first.",
+    ]
     # nothing is coded yet, so the rule's precision is unknown: 0.5, and the reason says so
     assert {s.reason for s in items} == {
-        "keyword 'representative' (lemma) (not seen in coded documents)"}
+        "keyword 'representative' (lemma) (not seen in coded documents)"
+    }
     assert {(s.status, s.suggester, s.score) for s in items} == {("open", "rules", 0.5)}
     again = run_suggestions(proj)
     assert (again.added, again.kept, again.removed) == (0, 2, 0)
@@ -66,7 +72,7 @@ def test_accept_with_a_trimmed_span(proj):
     run_suggestions(proj)
     s = list_suggestions(proj)[0]
     accept(proj, s.id, "ana", start=s.start + 4, end=s.start + 19)
-    assert TEXT[proj.codings()[0].start:proj.codings()[0].end] == "representatives"
+    assert TEXT[proj.codings()[0].start : proj.codings()[0].end] == "representatives"
     s2 = list_suggestions(proj)[0]
     with pytest.raises(WorkbenchError, match="outside the text"):
         accept(proj, s2.id, "ana", start=5, end=5)
@@ -88,8 +94,14 @@ def test_reject_is_remembered_by_the_next_run(proj):
 
 def test_spans_already_coded_are_not_suggested_and_stale_ones_are_dropped(proj):
     start = TEXT.index("Our representative")
-    apply_code(proj, "rosa", "Representation/Selecting representatives", start + 4,
-               start + 18, coder="james")
+    apply_code(
+        proj,
+        "rosa",
+        "Representation/Selecting representatives",
+        start + 4,
+        start + 18,
+        coder="james",
+    )
     summary = run_suggestions(proj)
     assert (summary.added, summary.skipped_coded) == (1, 1)
     # the keyword goes away: the open suggestion it made is dropped by the next run
@@ -118,9 +130,11 @@ def test_review_api_imports_no_spacy_and_no_ui():
     import subprocess
     import sys
 
-    code = ("import sys, workbench.suggest.review, workbench.suggest.run, "
-            "workbench.suggest.evaluate, workbench.suggest.learned, workbench.suggest.rules; "
-            "print(sorted(m for m in ('spacy', 'rich', 'textual') if m in sys.modules))")
+    code = (
+        "import sys, workbench.suggest.review, workbench.suggest.run, "
+        "workbench.suggest.evaluate, workbench.suggest.learned, workbench.suggest.rules; "
+        "print(sorted(m for m in ('spacy', 'rich', 'textual') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"

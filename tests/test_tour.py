@@ -41,41 +41,83 @@ def test_every_tour_command_is_run_by_the_doc_examples_test():
 # A command the README adds needs a line here (test_every_tour_command_is_checked).
 N = r"\d+"
 EXPECTED: list[tuple[str, str, str]] = [
-    ("import --dry-run", "stdout", rf"^\S+ \(txt\): {N} characters, {N} turns, {N} speakers\n"
-     r"(?:  .*\n)*  Interviewer: \d+ turns; first: "),
+    (
+        "import --dry-run",
+        "stdout",
+        rf"^\S+ \(txt\): {N} characters, {N} turns, {N} speakers\n"
+        r"(?:  .*\n)*  Interviewer: \d+ turns; first: ",
+    ),
     ("import ", "stdout", rf"^\S+: {N} characters, {N} turns, {N} speakers, {N} sentences"),
     ("cases import", "stdout", rf"^{N} cases created, {N} updated; attributes: region \(text\)"),
-    ("documents", "stdout", r"name .* case .* characters .* turns .* speakers .* sentences"
-                            r"(?s:.*)DRS01 .* DRS01"),
-    ("codebook load", "stdout", rf"^codebooks/health-governance\.yaml: {N} added, {N} updated, "
-                                rf"{N} unchanged"),
+    (
+        "documents",
+        "stdout",
+        r"name .* case .* characters .* turns .* speakers .* sentences"
+        r"(?s:.*)DRS01 .* DRS01",
+    ),
+    (
+        "codebook load",
+        "stdout",
+        rf"^codebooks/health-governance\.yaml: {N} added, {N} updated, "
+        rf"{N} unchanged",
+    ),
     ("codebook show", "stdout", r"(?m)^codebook \(workbench\.db\)\n(?s:.*)Budget execution"),
     ("codebook add", "stdout", r"^added Participation/Youth councils$"),
-    ("codebook rename", "stdout", r"^renamed Participation/Youth councils to "
-                                  r"Participation/Youth participation$"),
-    ("codebook merge", "stdout", rf"^merged Transparency/Corruption into Transparency/Access to "
-                                 rf"information: {N} coding\(s\) re-pointed$"),
+    (
+        "codebook rename",
+        "stdout",
+        r"^renamed Participation/Youth councils to "
+        r"Participation/Youth participation$",
+    ),
+    (
+        "codebook merge",
+        "stdout",
+        rf"^merged Transparency/Corruption into Transparency/Access to "
+        rf"information: {N} coding\(s\) re-pointed$",
+    ),
     ("codebook export", "stdout", rf"^wrote {N} codes to my-codebook\.yaml$"),
-    ("code apply", "stdout", rf"^coding {N}: Decentralization/Budget execution on DRS01 "
-                             r"\[120, 310\) by maria: \S"),
-    ("codings --coder maria --format csv", "stdout",
-     r"^document,code,coder,start,end,text\n(DRS01|ACA01),"),
+    (
+        "code apply",
+        "stdout",
+        rf"^coding {N}: Decentralization/Budget execution on DRS01 "
+        r"\[120, 310\) by maria: \S",
+    ),
+    (
+        "codings --coder maria --format csv",
+        "stdout",
+        r"^document,code,coder,start,end,text\n(DRS01|ACA01),",
+    ),
     ("memo add", "stdout", rf"^memo {N} on code$"),
     ("done DRS01", "stdout", r"^DRS01: done for maria$"),
     ("undo", "stdout", r"^undone: memo on Decentralization/Central dependency$"),
-    ("agree", "stdout", r"^\| Code \| Units \| Agreement \(%\) \| Cohen's κ \| "
-                        r"Krippendorff's α \|\n"),
+    (
+        "agree",
+        "stdout",
+        r"^\| Code \| Units \| Agreement \(%\) \| Cohen's κ \| "
+        r"Krippendorff's α \|\n",
+    ),
     ("disagreements", "stdout", rf"{N} disagreement\(s\), sentence units(?s:.*)DRS02"),
     ("merge james.db --dry-run", "stdout", r"^dry run: merging james\.db\ndocuments: "),
     ("merge james.db", "stdout", r"^merging james\.db\ndocuments: "),
     ("cooccur --depth 1", "stdout", r"co-occurrence \(overlap\); 7 codes"),
     ("cooccur --mode unit", "stdout", r'^\{\n  "mode": "unit:sentence",\n  "codes": \['),
-    ("sankey exports/groups.html", "stderr", rf"^wrote exports/groups\.html: {N} nodes, "
-                                             rf"{N} links$"),
-    ("sankey exports/decentralization.pdf", "stderr",
-     rf"^wrote exports/decentralization\.pdf: {N} nodes, {N} links$"),
-    ("sankey exports/regions.svg", "stderr", rf"^wrote exports/regions\.svg: {N} nodes, "
-                                             rf"{N} links$"),
+    (
+        "sankey exports/groups.html",
+        "stderr",
+        rf"^wrote exports/groups\.html: {N} nodes, "
+        rf"{N} links$",
+    ),
+    (
+        "sankey exports/decentralization.pdf",
+        "stderr",
+        rf"^wrote exports/decentralization\.pdf: {N} nodes, {N} links$",
+    ),
+    (
+        "sankey exports/regions.svg",
+        "stderr",
+        rf"^wrote exports/regions\.svg: {N} nodes, "
+        rf"{N} links$",
+    ),
     ("network", "stderr", rf"^wrote exports/codes\.graphml: {N} nodes, {N} edges$"),
     ("export quotations", "stdout", rf"^exports/quotes\.docx: {N} quotations$"),
     ("export matrix", "stdout", rf"^exports/by-region\.xlsx: {N} codes x {N} columns$"),
@@ -85,20 +127,35 @@ EXPECTED: list[tuple[str, str, str]] = [
     ("import-qdpx", "stdout", r"^colleague\.qdpx: .*8 matched existing"),
     ("suggest train", "stdout", rf"^trained on {N} sentences \({N} codings, {N} codes"),
     ("suggest run", "stdout", r"Open suggestions from this run(?s:.*)code .* open"),
-    ("suggest evaluate", "stdout", r"Held-out sentences, 4-fold cross-validation by document"
-                                   r"(?s:.*)^learned +micro F1 [0-9.]+  macro F1 [0-9.]+  MAP [0-9.]+$"
-                                   r"(?s:.*)^floor +micro F1 "),
-    ("users add", "stdout", r"^added (lead|coder) \S+; token \(shown only now, keep it safe\): "
-                            r"\S+$"),
+    (
+        "suggest evaluate",
+        "stdout",
+        r"Held-out sentences, 4-fold cross-validation by document"
+        r"(?s:.*)^learned +micro F1 [0-9.]+  macro F1 [0-9.]+  MAP [0-9.]+$"
+        r"(?s:.*)^floor +micro F1 ",
+    ),
+    (
+        "users add",
+        "stdout",
+        r"^added (lead|coder) \S+; token \(shown only now, keep it safe\): "
+        r"\S+$",
+    ),
     ("users list", "stdout", r"name .* role .* signs_in_with(?s:.*)rosa .* lead .* token"),
-    ("sankey exports/effectiveness.pdf", "stderr",
-     rf"^wrote exports/effectiveness\.pdf: {N} nodes, {N} links$"),
+    (
+        "sankey exports/effectiveness.pdf",
+        "stderr",
+        rf"^wrote exports/effectiveness\.pdf: {N} nodes, {N} links$",
+    ),
     ("sankey exports/stages.png", "stderr", rf"^wrote exports/stages\.png: {N} nodes, {N} links$"),
     ("report codebook", "stderr", rf"^wrote exports/codebook\.docx: {N} codes$"),
     ("report frequencies", "stderr", rf"^wrote exports/by-region\.xlsx: {N} codes x {N} values$"),
     ("figures rerun", "stdout", rf"^{N} commands run in exports$"),
-    ("suggest similar", "stdout", r"uncoded sentence\(s\) most like Decentralization/Budget "
-                                  r"execution(?s:.*)rank .* document .* score"),
+    (
+        "suggest similar",
+        "stdout",
+        r"uncoded sentence\(s\) most like Decentralization/Budget "
+        r"execution(?s:.*)rank .* document .* score",
+    ),
     ("check", "stdout", rf"^ok: {N} documents, {N} codings"),
     ("backup", "stdout", r"^backed up to backups/monday\.db$"),
     ("restore", "stdout", r"^restored from backups/monday\.db; the previous project is saved as"),

@@ -26,8 +26,12 @@ def project(tmp_path):
 
 
 def spans(p: Project) -> set[tuple[int, int, str]]:
-    return {(s, e, c) for s, e, c in p.conn.execute(
-        'SELECT start, "end", coders.name FROM codings JOIN coders ON coders.id = coder_id')}
+    return {
+        (s, e, c)
+        for s, e, c in p.conn.execute(
+            'SELECT start, "end", coders.name FROM codings JOIN coders ON coders.id = coder_id'
+        )
+    }
 
 
 def test_a_coder_undoes_only_their_own_actions(project):

@@ -26,13 +26,13 @@ def doc(project):
 # (span) -> indexes of the sentences [0, 14) [15, 29) [31, 48) it shares a character with
 TOUCHED = [
     ((0, 1), [0]),
-    ((13, 14), [0]),        # the last character of sentence 1
-    ((14, 15), []),         # the space between sentences 1 and 2
-    ((10, 15), [0]),        # ends where sentence 2 starts: does not touch it
-    ((14, 16), [1]),        # starts where sentence 1 ends: does not touch it
+    ((13, 14), [0]),  # the last character of sentence 1
+    ((14, 15), []),  # the space between sentences 1 and 2
+    ((10, 15), [0]),  # ends where sentence 2 starts: does not touch it
+    ((14, 16), [1]),  # starts where sentence 1 ends: does not touch it
     ((13, 16), [0, 1]),
     ((0, 48), [0, 1, 2]),
-    ((29, 31), []),         # the blank line
+    ((29, 31), []),  # the blank line
     ((28, 32), [1, 2]),
 ]
 
@@ -42,8 +42,9 @@ def test_touched_shares_at_least_one_character(span, expected):
     starts, ends = [0, 15, 31], [14, 29, 48]
     assert list(units.touched(starts, ends, *span)) == expected
     # the numpy version used by agreement says the same
-    table = units.UnitTable("sentence", np.zeros(3, dtype=np.int64), np.array(starts),
-                            np.array(ends))
+    table = units.UnitTable(
+        "sentence", np.zeros(3, dtype=np.int64), np.array(starts), np.array(ends)
+    )
     one = np.array([0])
     spans, hit = units.units_touched(table, one, np.array([span[0]]), np.array([span[1]]))
     assert hit.tolist() == expected and spans.tolist() == [0] * len(expected)
@@ -77,11 +78,11 @@ def test_paragraphs_stand_in_for_missing_turns_only_in_suggestions(project):
 
 
 def test_unit_mode_cooccurrence_at_unit_boundaries(doc):
-    code(doc, "u", A, 10, 15)    # sentence 1 only (ends where sentence 2 starts)
-    code(doc, "u", B, 15, 20)    # sentence 2
-    code(doc, "u", C, 14, 16)    # sentence 2 only (starts where sentence 1 ends)
-    code(doc, "u", C, 40, 45)    # sentence 3
-    code(doc, "u", B, 44, 48)    # sentence 3
+    code(doc, "u", A, 10, 15)  # sentence 1 only (ends where sentence 2 starts)
+    code(doc, "u", B, 15, 20)  # sentence 2
+    code(doc, "u", C, 14, 16)  # sentence 2 only (starts where sentence 1 ends)
+    code(doc, "u", C, 40, 45)  # sentence 3
+    code(doc, "u", B, 44, 48)  # sentence 3
     r = cooccurrence(doc, Options(mode="unit", unit="sentence"))
     # sentence 1: {A}; sentence 2: {B, C}; sentence 3: {B, C}
     assert r.frequencies == {A: 1, B: 2, C: 2}
@@ -101,8 +102,11 @@ def test_unit_lists_come_from_one_place():
         return tuple(next(p for p in cmd.params if p.name == "unit").type.choices)
 
     assert units.AGREEMENT_UNITS == ("char", "sentence", "turn", "document")
-    assert choices(agree_cmd) == units.AGREEMENT_COMPARISONS == (
-        *units.AGREEMENT_UNITS, "segment", "presence", "frequency")
+    assert (
+        choices(agree_cmd)
+        == units.AGREEMENT_COMPARISONS
+        == (*units.AGREEMENT_UNITS, "segment", "presence", "frequency")
+    )
     assert choices(cooccur_cmd) == choices(units_cmd) == units.SPAN_UNITS
     assert choices(evaluate_cmd) == units.SUGGEST_UNITS == ("sentence", "turn")
     assert set(units.AGREEMENT_UNITS) | set(units.SPAN_UNITS) == set(units.KINDS)
@@ -113,10 +117,16 @@ def test_an_unknown_unit_is_the_same_error_everywhere(doc):
     from workbench.export.tables import unit_matrix
 
     doc_id = doc.document("u").id
-    for call in (lambda: doc.units(doc_id, "word"), lambda: unit_matrix(doc, unit="word"),
-                 lambda: Options(mode="unit", unit="word")):
-        with pytest.raises(WorkbenchError, match=r"unknown unit 'word'; use one of sentence, "
-                                                 r"turn, paragraph, document$"):
+    for call in (
+        lambda: doc.units(doc_id, "word"),
+        lambda: unit_matrix(doc, unit="word"),
+        lambda: Options(mode="unit", unit="word"),
+    ):
+        with pytest.raises(
+            WorkbenchError,
+            match=r"unknown unit 'word'; use one of sentence, "
+            r"turn, paragraph, document$",
+        ):
             call()
     with pytest.raises(WorkbenchError, match=r"unknown unit 'word'; use one of char, "):
         select(doc, unit="word")

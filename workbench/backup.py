@@ -19,7 +19,9 @@ def backup_project(project: Project, destination: str | Path, *, overwrite: bool
     """Write a consistent copy of the open project to ``destination``."""
     destination = Path(destination)
     if project.path != Path(":memory:") and _same_file(destination, project.path):
-        raise ProjectError("is the project itself; back up to another file", source=str(destination))
+        raise ProjectError(
+            "is the project itself; back up to another file", source=str(destination)
+        )
     if destination.exists() and not overwrite:
         raise ProjectError("exists already (use --force to overwrite)", source=str(destination))
     tmp = destination.with_name(destination.name + ".partial")

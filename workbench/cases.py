@@ -107,14 +107,14 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
     try:
         header = [h.strip() for h in next(reader)]
         if not any(h.lower() in KEY_COLUMNS for h in header):
-            raise InputFileError("no 'participant' (or 'case') column in the header",
-                                 source=source, place="row 1")
+            raise InputFileError(
+                "no 'participant' (or 'case') column in the header", source=source, place="row 1"
+            )
         for i, name in enumerate(header):
             if not name:
                 raise InputFileError(f"column {i + 1} has no name", source=source, place="row 1")
             if name.lower() in (h.lower() for h in header[:i]):
-                raise InputFileError(f"column {name!r} appears twice", source=source,
-                                     place="row 1")
+                raise InputFileError(f"column {name!r} appears twice", source=source, place="row 1")
         rows: list[tuple[int, list[str]]] = []
         key = next(i for i, h in enumerate(header) if h.lower() in KEY_COLUMNS)
         seen: dict[str, int] = {}
@@ -124,22 +124,28 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
                 continue
             if len(values) != len(header):
                 raise InputFileError(
-                    f"expected {len(header)} fields, found {len(values)}", source=source,
-                    place=f"row {number}")
+                    f"expected {len(header)} fields, found {len(values)}",
+                    source=source,
+                    place=f"row {number}",
+                )
             values = [v.strip() for v in values]
             participant = values[key]
             if not participant:
-                raise InputFileError("the participant is empty", source=source,
-                                     place=f"row {number}")
+                raise InputFileError(
+                    "the participant is empty", source=source, place=f"row {number}"
+                )
             if participant in seen:
                 raise InputFileError(
                     f"participant {participant!r} appears twice (first in row {seen[participant]})",
-                    source=source, place=f"row {number}")
+                    source=source,
+                    place=f"row {number}",
+                )
             seen[participant] = number
             rows.append((number, values))
     except csv.Error as exc:
-        raise InputFileError(f"malformed CSV ({exc})", source=source,
-                             place=f"row {reader.line_num}") from None
+        raise InputFileError(
+            f"malformed CSV ({exc})", source=source, place=f"row {reader.line_num}"
+        ) from None
     except StopIteration:
         raise InputFileError("empty file", source=source) from None
     if not rows:
@@ -154,8 +160,9 @@ def import_cases_csv(project: Project, path: str | os.PathLike[str]) -> CasesImp
     columns = [(i, h) for i, h in enumerate(header) if i != key]
     types = {h: infer_type([values[i] for _, values in rows]) for i, h in columns}
     existing_types = dict(project.conn.execute("SELECT name, type FROM attributes"))
-    final_types = {h: widen(existing_types[h], t) if h in existing_types else t
-                   for h, t in types.items()}
+    final_types = {
+        h: widen(existing_types[h], t) if h in existing_types else t for h, t in types.items()
+    }
     created = updated = 0
     linked: list[str] = []
     with project.action("import-cases", f"import cases from {Path(path).name}", undoable=False):
@@ -168,7 +175,8 @@ def import_cases_csv(project: Project, path: str | os.PathLike[str]) -> CasesImp
                 (name, final_types[name]),
             )
             attribute_ids[name] = conn.execute(
-                "SELECT id FROM attributes WHERE name = ?", (name,)).fetchone()[0]
+                "SELECT id FROM attributes WHERE name = ?", (name,)
+            ).fetchone()[0]
         for _, values in rows:
             participant = values[key]
             row = conn.execute("SELECT id FROM cases WHERE name = ?", (participant,)).fetchone()
@@ -183,15 +191,22 @@ def import_cases_csv(project: Project, path: str | os.PathLike[str]) -> CasesImp
             conn.executemany(
                 "INSERT INTO case_attributes (case_id, attribute_id, value) VALUES (?, ?, ?) "
                 "ON CONFLICT(case_id, attribute_id) DO UPDATE SET value = excluded.value",
-                [(case_id, attribute_ids[name], stored_value(final_types[name], values[i]))
-                 for i, name in columns],
+                [
+                    (case_id, attribute_ids[name], stored_value(final_types[name], values[i]))
+                    for i, name in columns
+                ],
             )
-            docs = [r[0] for r in conn.execute(
-                "SELECT name FROM documents WHERE name = ? AND case_id IS NULL", (participant,))]
+            docs = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM documents WHERE name = ? AND case_id IS NULL", (participant,)
+                )
+            ]
             if docs:
                 conn.execute(
                     "UPDATE documents SET case_id = ? WHERE name = ? AND case_id IS NULL",
-                    (case_id, participant))
+                    (case_id, participant),
+                )
                 linked.extend(docs)
     return CasesImport(created, updated, final_types, tuple(linked))
 

@@ -57,11 +57,13 @@ def check_project(project: Project) -> CheckReport:
 def _documents(project: Project, report: CheckReport) -> None:
     count = 0
     for name, text, length, digest in project.conn.execute(
-            "SELECT name, text, length, sha256 FROM documents ORDER BY id"):
+        "SELECT name, text, length, sha256 FROM documents ORDER BY id"
+    ):
         count += 1
         if len(text) != length:
-            report.problems.append(f"document {name!r}: stored length {length} "
-                                   f"but the text has {len(text)} characters")
+            report.problems.append(
+                f"document {name!r}: stored length {length} but the text has {len(text)} characters"
+            )
         if sha256(text) != digest:
             report.problems.append(f"document {name!r}: text does not match its hash")
     report.checked["documents"] = count
@@ -70,14 +72,19 @@ def _documents(project: Project, report: CheckReport) -> None:
 def _spans(project: Project, table: str, report: CheckReport) -> None:
     """Every span lies inside its document: found by SQLite, only bad rows come back."""
     q = project.conn.execute
-    bad = (f'FROM {table} t LEFT JOIN documents d ON d.id = t.document_id '
-           f'WHERE d.id IS NULL OR t.start < 0 OR t."end" < t.start OR t."end" > d.length')
-    rows = q(f'SELECT t.id, t.document_id, t.start, t."end", d.name, d.length {bad} '
-             f"ORDER BY t.id LIMIT {MAX_LISTED}").fetchall()
+    bad = (
+        f"FROM {table} t LEFT JOIN documents d ON d.id = t.document_id "
+        f'WHERE d.id IS NULL OR t.start < 0 OR t."end" < t.start OR t."end" > d.length'
+    )
+    rows = q(
+        f'SELECT t.id, t.document_id, t.start, t."end", d.name, d.length {bad} '
+        f"ORDER BY t.id LIMIT {MAX_LISTED}"
+    ).fetchall()
     for row_id, doc_id, start, end, name, length in rows:
         shown = repr(name) if name is not None else doc_id
-        report.problems.append(f"{table} {row_id}: span [{start}, {end}) outside document "
-                               f"{shown} (length {length})")
+        report.problems.append(
+            f"{table} {row_id}: span [{start}, {end}) outside document {shown} (length {length})"
+        )
     if len(rows) == MAX_LISTED:
         more = q(f"SELECT count(*) {bad}").fetchone()[0] - MAX_LISTED
         if more:
@@ -99,8 +106,9 @@ def _search_index(project: Project, report: CheckReport) -> None:
     index = q("SELECT sentence_id, document_id, text FROM sentences_fts ORDER BY sentence_id")
     entry = next(index, None)
     rows = 0
-    for sid, doc_id, start, end in q('SELECT id, document_id, start, "end" FROM sentences '
-                                     "ORDER BY id"):
+    for sid, doc_id, start, end in q(
+        'SELECT id, document_id, start, "end" FROM sentences ORDER BY id'
+    ):
         while entry is not None and entry[0] < sid:
             orphans += 1
             rows += 1
@@ -118,11 +126,14 @@ def _search_index(project: Project, report: CheckReport) -> None:
         rows += 1
         entry = next(index, None)
     for doc_id, n in sorted(missing.items()):
-        report.problems.append(f"document {names.get(doc_id, doc_id)!r}: {n} sentence(s) "
-                               "missing from the search index")
+        report.problems.append(
+            f"document {names.get(doc_id, doc_id)!r}: {n} sentence(s) missing from the search index"
+        )
     for doc_id, n in sorted(differ.items()):
-        report.problems.append(f"document {names.get(doc_id, doc_id)!r}: {n} search index "
-                               "row(s) do not match their sentence")
+        report.problems.append(
+            f"document {names.get(doc_id, doc_id)!r}: {n} search index "
+            "row(s) do not match their sentence"
+        )
     if orphans:
         report.problems.append(f"search index: {orphans} row(s) for sentences that do not exist")
     report.checked["search index rows"] = rows
@@ -155,7 +166,8 @@ def _memos(project: Project, report: CheckReport) -> None:
 def _actions(project: Project, report: CheckReport) -> None:
     """The undo log must stay readable, or undo would fail half-way."""
     q = project.conn.execute
-    for (action_id,) in q("SELECT id FROM actions WHERE NOT json_valid(changes) "
-                          f"ORDER BY id LIMIT {MAX_LISTED}"):
+    for (action_id,) in q(
+        f"SELECT id FROM actions WHERE NOT json_valid(changes) ORDER BY id LIMIT {MAX_LISTED}"
+    ):
         report.problems.append(f"action {action_id}: its undo record is damaged")
     report.checked["actions"] = q("SELECT count(*) FROM actions").fetchone()[0]

@@ -37,8 +37,16 @@ from workbench.project import Project
 
 TOP_KEYS = ("name", "description", "languages", "codes")
 CODE_KEYS = (
-    "name", "guid", "colour", "description", "inclusion", "exclusion", "examples", "keywords",
-    "value", "codes",
+    "name",
+    "guid",
+    "colour",
+    "description",
+    "inclusion",
+    "exclusion",
+    "examples",
+    "keywords",
+    "value",
+    "codes",
 )
 TEXT_FIELDS = ("description", "inclusion", "exclusion")
 GUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
@@ -75,8 +83,9 @@ def read_codebook(path: str | os.PathLike[str]) -> Codebook:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise CodebookError("not UTF-8 text (save the codebook as UTF-8)", source=source,
-                            place=str(line)) from None
+        raise CodebookError(
+            "not UTF-8 text (save the codebook as UTF-8)", source=source, place=str(line)
+        ) from None
     return parse_codebook(text, source=source)
 
 
@@ -92,7 +101,9 @@ def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
     return book
 
 
-def check_codebook(text: str, *, source: str = "<codebook>") -> tuple[Codebook | None, list[Problem]]:
+def check_codebook(
+    text: str, *, source: str = "<codebook>"
+) -> tuple[Codebook | None, list[Problem]]:
     """Parse and validate, collecting every problem instead of stopping at the first."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -130,7 +141,9 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:
     """A syntax error as a Problem on the line where the user can fix it."""
     problem = exc.problem or ""
     mark = exc.problem_mark
-    if (mark is None or "end of stream" in problem or "<stream end>" in problem) and exc.context_mark is not None:
+    if (
+        mark is None or "end of stream" in problem or "<stream end>" in problem
+    ) and exc.context_mark is not None:
         mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened
     line = mark.line + 1 if mark else 1
     raw = f"{exc.context}: {problem}" if exc.context and problem else problem or exc.context
@@ -168,8 +181,12 @@ class _Checker:
         if root is None:
             return None, [Problem(1, "the codebook is empty; it needs a 'codes:' list")]
         if not isinstance(root, yaml.MappingNode):
-            return None, [Problem(_line(root), "the top level must be a mapping with a 'codes:' "
-                                               f"list, not {_kind(root)}")]
+            return None, [
+                Problem(
+                    _line(root),
+                    f"the top level must be a mapping with a 'codes:' list, not {_kind(root)}",
+                )
+            ]
         items = self.mapping(root, TOP_KEYS, "codebook")
         book = self.book
         if "name" in items:
@@ -186,8 +203,9 @@ class _Checker:
 
     # ---- generic shapes
 
-    def mapping(self, node: yaml.MappingNode, known: tuple[str, ...], what: str
-                ) -> dict[str, yaml.Node]:
+    def mapping(
+        self, node: yaml.MappingNode, known: tuple[str, ...], what: str
+    ) -> dict[str, yaml.Node]:
         """Keys to value nodes; unknown and repeated keys are problems."""
         items: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -200,8 +218,11 @@ class _Checker:
                 continue
             if key not in known:
                 close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else \
-                    f"; known keys: {', '.join(known)}"
+                hint = (
+                    f"; did you mean '{close[0]}'?"
+                    if close
+                    else f"; known keys: {', '.join(known)}"
+                )
                 self.problem(key_node, f"unknown key '{key}' in the {what}{hint}")
                 continue
             items[key] = value_node
@@ -246,8 +267,11 @@ class _Checker:
         if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
             return []
         if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{where} must be a list of codes (lines starting with "
-                               f"'- name:'), not {_kind(node)}")
+            self.problem(
+                node,
+                f"{where} must be a list of codes (lines starting with "
+                f"'- name:'), not {_kind(node)}",
+            )
             return []
         entries: list[CodebookEntry] = []
         seen: dict[str, int] = {}
@@ -257,8 +281,11 @@ class _Checker:
                 continue
             if entry.name in seen:
                 under = f"under '{parent_path}'" if parent_path else "at the top level"
-                self.problem(entry.line, f"duplicate code name '{entry.name}' {under} "
-                                         f"(first at line {seen[entry.name]})")
+                self.problem(
+                    entry.line,
+                    f"duplicate code name '{entry.name}' {under} "
+                    f"(first at line {seen[entry.name]})",
+                )
                 continue
             seen[entry.name] = entry.line
             entries.append(entry)
@@ -279,8 +306,11 @@ class _Checker:
                 self.problem(name_node, "a code name cannot be empty")
             return None
         if "/" in name:
-            self.problem(name_node, f"a code name cannot contain '/': '{name}' (nest it under "
-                                    "'codes:' of its parent instead)")
+            self.problem(
+                name_node,
+                f"a code name cannot contain '/': '{name}' (nest it under "
+                "'codes:' of its parent instead)",
+            )
             return None
         path = f"{parent_path}/{name}" if parent_path else name
         entry = CodebookEntry(name=name, path=path, line=_line(node))
@@ -313,8 +343,11 @@ class _Checker:
         except ValueError:
             number = None
         if number is None or number != number or number in (float("inf"), float("-inf")):
-            self.problem(node, f"value '{node.value.strip()}' is not a number (write it as 3 "
-                               "or 2.5, without quotes)")
+            self.problem(
+                node,
+                f"value '{node.value.strip()}' is not a number (write it as 3 "
+                "or 2.5, without quotes)",
+            )
             return None
         return number
 
@@ -322,8 +355,11 @@ class _Checker:
         if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
             raw = self.lines[node.start_mark.line] if node.start_mark.line < len(self.lines) else ""
             if "#" in raw:
-                self.problem(node, "colour is empty because an unquoted '#' starts a YAML "
-                                   "comment; quote it: colour: \"#RRGGBB\"")
+                self.problem(
+                    node,
+                    "colour is empty because an unquoted '#' starts a YAML "
+                    'comment; quote it: colour: "#RRGGBB"',
+                )
             return None
         value = self.text(node, "colour")
         if value is None:
@@ -337,22 +373,29 @@ class _Checker:
         if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
             return {}
         if not isinstance(node, yaml.MappingNode):
-            self.problem(node, "keywords must be a mapping of language to a list of words, "
-                               f"e.g. en: [vote, elect], not {_kind(node)}")
+            self.problem(
+                node,
+                "keywords must be a mapping of language to a list of words, "
+                f"e.g. en: [vote, elect], not {_kind(node)}",
+            )
             return {}
         out: dict[str, list[str]] = {}
         for key_node, value_node in node.value:
             lang = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
             if not LANGUAGE.match(lang):
-                self.problem(key_node, f"keywords: '{lang}' is not a language code such as en "
-                                       "or es")
+                self.problem(
+                    key_node, f"keywords: '{lang}' is not a language code such as en or es"
+                )
                 continue
             if lang in out:
                 self.problem(key_node, f"keywords: language '{lang}' appears twice")
                 continue
             if self.book.languages and lang not in self.book.languages:
-                self.problem(key_node, f"keywords for '{lang}', but the codebook's languages "
-                                       f"are {', '.join(self.book.languages)}")
+                self.problem(
+                    key_node,
+                    f"keywords for '{lang}', but the codebook's languages "
+                    f"are {', '.join(self.book.languages)}",
+                )
                 continue
             out[lang] = self.string_list(value_node, f"keywords '{lang}'")
         return out
@@ -362,8 +405,11 @@ class _Checker:
         if value is None:
             return None
         if not GUID.match(value):
-            self.problem(node, f"guid '{value}' is not a GUID "
-                               "(8-4-4-4-12 hexadecimal digits); leave it out for new codes")
+            self.problem(
+                node,
+                f"guid '{value}' is not a GUID "
+                "(8-4-4-4-12 hexadecimal digits); leave it out for new codes",
+            )
             return None
         value = value.upper()
         if value in self.guids:
@@ -467,8 +513,14 @@ def codebook_data(project: Project) -> dict[str, Any]:
 
 def codebook_yaml(project: Project) -> str:
     """The project's codebook as YAML text (the format ``load_codebook`` reads)."""
-    body = yaml.dump(codebook_data(project), Dumper=_Dumper, sort_keys=False,
-                     allow_unicode=True, width=96, default_flow_style=False)
+    body = yaml.dump(
+        codebook_data(project),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=96,
+        default_flow_style=False,
+    )
     header = "# Codebook exported by workbench. Format: docs/codebooks.md\n"
     return header + body
 
@@ -504,12 +556,20 @@ def code_rows(project: Project) -> list[dict[str, Any]]:
             totals[code.parent_id] += totals[code.id]
     return [
         {
-            "path": c.path, "name": c.name, "description": c.description or "",
-            "count": counts.get(c.id, 0), "total": totals[c.id], "colour": c.colour,
-            "guid": c.guid, "depth": c.depth,
+            "path": c.path,
+            "name": c.name,
+            "description": c.description or "",
+            "count": counts.get(c.id, 0),
+            "total": totals[c.id],
+            "colour": c.colour,
+            "guid": c.guid,
+            "depth": c.depth,
             "parent": by_id[c.parent_id].path if c.parent_id else None,
-            "inclusion": c.inclusion or "", "exclusion": c.exclusion or "",
-            "keywords": c.keywords, "examples": list(c.examples), "value": c.value,
+            "inclusion": c.inclusion or "",
+            "exclusion": c.exclusion or "",
+            "keywords": c.keywords,
+            "examples": list(c.examples),
+            "value": c.value,
         }
         for c in codes
     ]

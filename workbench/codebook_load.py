@@ -77,8 +77,11 @@ class LoadReport:
         return bool(self.added or self.updated)
 
     def summary(self) -> str:
-        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated",
-                 f"{len(self.unchanged)} unchanged"]
+        parts = [
+            f"{len(self.added)} added",
+            f"{len(self.updated)} updated",
+            f"{len(self.unchanged)} unchanged",
+        ]
         text = f"{self.source}: " + ", ".join(parts)
         if self.not_in_file:
             text += f"; {len(self.not_in_file)} code(s) of the project are not in the file (kept)"
@@ -119,8 +122,11 @@ def _plan(project: Project, book: Codebook) -> tuple[list[_Target], list[Code]]:
         code = by_guid.get(entry.guid) if entry.guid else None
         if code is None and (parent is None or parent.code is not None):
             candidate = children.get(parent.code.id if parent else None, {}).get(entry.name)
-            if (candidate is not None and candidate.id not in claimed
-                    and candidate.guid.upper() not in file_guids):
+            if (
+                candidate is not None
+                and candidate.id not in claimed
+                and candidate.guid.upper() not in file_guids
+            ):
                 code = candidate
         if code is not None:
             claimed.add(code.id)
@@ -141,7 +147,8 @@ def _plan(project: Project, book: Codebook) -> tuple[list[_Target], list[Code]]:
             raise CodebookError(
                 f"'{target.entry.path}' would clash with the project's code '{other.path}', "
                 "which has another GUID and is not in this file; rename one of them",
-                source=book.source, place=str(target.entry.line),
+                source=book.source,
+                place=str(target.entry.line),
             )
     return targets, kept
 
@@ -189,15 +196,18 @@ def load_parsed(project: Project, book: Codebook) -> LoadReport:
             diff["name"] = target.entry.name
         if target.position != code.position:
             diff["position"] = target.position
-        parent_changed = (target.parent.code.id if target.parent and target.parent.code
-                          else None) != code.parent_id or (target.parent is not None
-                                                           and target.parent.code is None)
+        parent_changed = (
+            target.parent.code.id if target.parent and target.parent.code else None
+        ) != code.parent_id or (target.parent is not None and target.parent.code is None)
         if parent_changed:
             diff["parent_id"] = None  # filled in when the parent's id is known
         changes.append((target, diff))
 
-    meta = {"name": book.name, "description": book.description,
-            "languages": json.dumps(book.languages) if book.languages else None}
+    meta = {
+        "name": book.name,
+        "description": book.description,
+        "languages": json.dumps(book.languages) if book.languages else None,
+    }
     meta_changed = any(
         value is not None and project.setting(SETTING_PREFIX + key) != value
         for key, value in meta.items()
@@ -222,9 +232,14 @@ def load_parsed(project: Project, book: Codebook) -> LoadReport:
             parent_id = target.parent.id if target.parent else None
             fields = _stored(target.entry.fields)
             if target.code is None:
-                row = {"guid": target.entry.guid or new_guid(), "parent_id": parent_id,
-                       "name": target.entry.name, "position": target.position,
-                       "created_at": now(), **fields}
+                row = {
+                    "guid": target.entry.guid or new_guid(),
+                    "parent_id": parent_id,
+                    "name": target.entry.name,
+                    "position": target.position,
+                    "created_at": now(),
+                    **fields,
+                }
                 target.id = act.insert("codes", row)
                 report.added.append(target.entry.path)
                 continue

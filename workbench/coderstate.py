@@ -16,9 +16,13 @@ SLOTS = range(1, 10)
 def favourites(project: Project, coder: str) -> dict[int, int]:
     """``slot -> code id`` of the coder's pinned codes (a reading: a coder not in the project
     yet has none, and a read-only project is not written)."""
-    return dict(project.conn.execute(
-        "SELECT f.slot, f.code_id FROM coder_favourites f JOIN coders c ON c.id = f.coder_id "
-        "WHERE c.name = ? ORDER BY f.slot", (coder.strip(),)))
+    return dict(
+        project.conn.execute(
+            "SELECT f.slot, f.code_id FROM coder_favourites f JOIN coders c ON c.id = f.coder_id "
+            "WHERE c.name = ? ORDER BY f.slot",
+            (coder.strip(),),
+        )
+    )
 
 
 def pin(project: Project, coder: str, slot: int, code_id: int | None) -> None:
@@ -29,12 +33,14 @@ def pin(project: Project, coder: str, slot: int, code_id: int | None) -> None:
     with project.transaction():
         project.conn.execute(
             "DELETE FROM coder_favourites WHERE coder_id = ? AND (slot = ? OR code_id = ?)",
-            (coder_id, slot, code_id if code_id is not None else -1))
+            (coder_id, slot, code_id if code_id is not None else -1),
+        )
         if code_id is not None:
             project.code_by_id(code_id)  # raises for an unknown code
             project.conn.execute(
                 "INSERT INTO coder_favourites (coder_id, slot, code_id) VALUES (?, ?, ?)",
-                (coder_id, slot, code_id))
+                (coder_id, slot, code_id),
+            )
 
 
 def pin_if_free(project: Project, coder: str, code_id: int) -> int | None:
@@ -54,7 +60,9 @@ def last_position(project: Project, coder: str, document_id: int) -> int | None:
     """Where the coder's cursor was when they last left the document."""
     row = project.conn.execute(
         "SELECT p.cursor FROM coder_positions p JOIN coders c ON c.id = p.coder_id "
-        "WHERE c.name = ? AND p.document_id = ?", (coder.strip(), document_id)).fetchone()
+        "WHERE c.name = ? AND p.document_id = ?",
+        (coder.strip(), document_id),
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -65,4 +73,5 @@ def save_position(project: Project, coder: str, document_id: int, cursor: int) -
             "INSERT INTO coder_positions (coder_id, document_id, cursor, updated_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT(coder_id, document_id) DO UPDATE SET "
             "cursor = excluded.cursor, updated_at = excluded.updated_at",
-            (coder_id, document_id, max(0, cursor), now()))
+            (coder_id, document_id, max(0, cursor), now()),
+        )

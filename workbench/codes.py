@@ -62,8 +62,14 @@ def _encode(fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def add_code(project: Project, path: str, *, guid: str | None = None,
-             recorder: ActionRecorder | None = None, **fields: Any) -> Code:
+def add_code(
+    project: Project,
+    path: str,
+    *,
+    guid: str | None = None,
+    recorder: ActionRecorder | None = None,
+    **fields: Any,
+) -> Code:
     """Add the code at ``path``, creating missing parents; return it.
 
     Adding a path that exists is an error, so a typo never merges into an existing code.
@@ -79,8 +85,11 @@ def add_code(project: Project, path: str, *, guid: str | None = None,
         raise CodebookError(f"code {'/'.join(parts)!r} exists already")
     if guid and any(c.guid.upper() == guid.upper() for c in codes):
         raise CodebookError(f"GUID {guid} belongs to another code already")
-    action = (contextlib.nullcontext(recorder) if recorder is not None
-              else project.action("codebook", f"add code {'/'.join(parts)}"))
+    action = (
+        contextlib.nullcontext(recorder)
+        if recorder is not None
+        else project.action("codebook", f"add code {'/'.join(parts)}")
+    )
     with action as act:
         parent_id = None
         for depth in range(1, len(parts) + 1):
@@ -149,8 +158,9 @@ def move_code(project: Project, path: str, new_parent: str | None) -> Code:
     if existing and existing.id != code.id:
         raise CodebookError(f"code {target!r} exists already")
     with project.action("codebook", f"move {code.path} to {new_parent or 'top level'}") as act:
-        act.update("codes", code.id, parent_id=parent_id,
-                   position=_next_position(project, parent_id))
+        act.update(
+            "codes", code.id, parent_id=parent_id, position=_next_position(project, parent_id)
+        )
     return project.code_by_id(code.id)
 
 
@@ -179,10 +189,11 @@ def merge_codes(project: Project, source: str, target: str) -> int:
             # a child takes the name of the code merged away: free that name first
             act.update("codes", src.id, name=f"~merged-{src.id}")
         for coding_id, same in project.conn.execute(
-            'SELECT c.id, (SELECT d.id FROM codings d WHERE d.code_id = ? AND '
-            'd.document_id = c.document_id AND d.coder_id = c.coder_id AND d.start = c.start '
+            "SELECT c.id, (SELECT d.id FROM codings d WHERE d.code_id = ? AND "
+            "d.document_id = c.document_id AND d.coder_id = c.coder_id AND d.start = c.start "
             'AND d."end" = c."end" ORDER BY d.id LIMIT 1) FROM codings c WHERE c.code_id = ? '
-            "ORDER BY c.id", (dst.id, src.id)
+            "ORDER BY c.id",
+            (dst.id, src.id),
         ).fetchall():
             if same is None:
                 act.update("codings", coding_id, code_id=dst.id)
@@ -218,8 +229,10 @@ def delete_code(project: Project, path: str, *, force: bool = False) -> int:
     codes = project.codes()
     ids = _subtree_ids(codes, code)
     marks = ",".join("?" * len(ids))
-    coding_ids = [r[0] for r in project.conn.execute(
-        f"SELECT id FROM codings WHERE code_id IN ({marks})", ids)]
+    coding_ids = [
+        r[0]
+        for r in project.conn.execute(f"SELECT id FROM codings WHERE code_id IN ({marks})", ids)
+    ]
     if coding_ids and not force:
         raise CodebookError(
             f"{code.path} has {len(coding_ids)} coding(s); merge it, or delete with --force"
@@ -246,11 +259,12 @@ def coding_counts(project: Project, coder_id: int | None = None) -> dict[int, in
     """Codings per code id (not counting subcodes); one coder's only when ``coder_id`` is set
     (blind coding shows a coder nothing of the others' work)."""
     if coder_id is None:
-        return dict(project.conn.execute(
-            "SELECT code_id, count(*) FROM codings GROUP BY code_id"))
-    return dict(project.conn.execute(
-        "SELECT code_id, count(*) FROM codings WHERE coder_id = ? GROUP BY code_id",
-        (coder_id,)))
+        return dict(project.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+    return dict(
+        project.conn.execute(
+            "SELECT code_id, count(*) FROM codings WHERE coder_id = ? GROUP BY code_id", (coder_id,)
+        )
+    )
 
 
 def code_usage(project: Project, code_id: int, coder_id: int | None = None) -> tuple[int, int]:

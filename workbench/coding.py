@@ -39,20 +39,37 @@ def apply_code(
     _check_span(project, doc.id, start, end)
     coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
-    with project.action("apply", f"apply {code.path} to {doc.name} [{start}, {end})",
-                        coder=coder) as act:
+    with project.action(
+        "apply", f"apply {code.path} to {doc.name} [{start}, {end})", coder=coder
+    ) as act:
         stamp = now()
-        coding_id = act.insert("codings", {
-            "guid": new_guid(), "document_id": doc.id, "code_id": code.id,
-            "coder_id": coder_id, "start": start, "end": end, "source": source,
-            "created_at": stamp,
-        })
+        coding_id = act.insert(
+            "codings",
+            {
+                "guid": new_guid(),
+                "document_id": doc.id,
+                "code_id": code.id,
+                "coder_id": coder_id,
+                "start": start,
+                "end": end,
+                "source": source,
+                "created_at": stamp,
+            },
+        )
         if memo:
-            act.insert("memos", {
-                "guid": new_guid(), "target_type": "coding", "target_id": coding_id,
-                "coder_id": coder_id, "title": None, "text": memo,
-                "created_at": stamp, "updated_at": stamp,
-            })
+            act.insert(
+                "memos",
+                {
+                    "guid": new_guid(),
+                    "target_type": "coding",
+                    "target_id": coding_id,
+                    "coder_id": coder_id,
+                    "title": None,
+                    "text": memo,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                },
+            )
         return coding_id
 
 
@@ -74,14 +91,23 @@ def apply_new_code(
     coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
     path = "/".join(p.strip() for p in code_path.strip().strip("/").split("/"))
-    with project.action("apply", f"create {path} and apply it to {doc.name} "
-                                 f"[{start}, {end})", coder=coder) as act:
+    with project.action(
+        "apply", f"create {path} and apply it to {doc.name} [{start}, {end})", coder=coder
+    ) as act:
         code = add_code(project, path, recorder=act)
-        coding_id = act.insert("codings", {
-            "guid": new_guid(), "document_id": doc.id, "code_id": code.id,
-            "coder_id": coder_id, "start": start, "end": end, "source": "manual",
-            "created_at": now(),
-        })
+        coding_id = act.insert(
+            "codings",
+            {
+                "guid": new_guid(),
+                "document_id": doc.id,
+                "code_id": code.id,
+                "coder_id": coder_id,
+                "start": start,
+                "end": end,
+                "source": "manual",
+                "created_at": now(),
+            },
+        )
     return code.id, coding_id
 
 
@@ -136,16 +162,22 @@ def remove_coding(project: Project, coding_id: int) -> None:
 
 
 def remove_codings(
-    project: Project, document: str | int, code_path: str, start: int, end: int,
-    *, coder: str | None = None,
+    project: Project,
+    document: str | int,
+    code_path: str,
+    start: int,
+    end: int,
+    *,
+    coder: str | None = None,
 ) -> int:
     """Remove the codings of ``code_path`` by ``coder`` that lie within ``[start, end)``."""
     doc = project.document(document)
     code = project.code(code_path)
     coder_id = project.coder_id(coder or project.default_coder())
     ids = [
-        r[0] for r in project.conn.execute(
-            'SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder_id = ? '
+        r[0]
+        for r in project.conn.execute(
+            "SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder_id = ? "
             'AND start >= ? AND "end" <= ?',
             (doc.id, code.id, coder_id, start, end),
         )
@@ -178,8 +210,13 @@ def resize_coding(project: Project, coding_id: int, start: int, end: int) -> Non
 
 
 def add_memo(
-    project: Project, target_type: str, target_id: int | None, text: str,
-    *, coder: str | None = None, title: str | None = None,
+    project: Project,
+    target_type: str,
+    target_id: int | None,
+    text: str,
+    *,
+    coder: str | None = None,
+    title: str | None = None,
 ) -> int:
     """Attach a memo to the project, a document, a code or a coding.
 
@@ -188,14 +225,23 @@ def add_memo(
     """
     check_memo_target(project, target_type, target_id)
     coder_id = project.coder_id(coder) if coder else None
-    with project.action("memo", f"memo on {_describe_target(project, target_type, target_id)}",
-                        coder=coder) as act:
+    with project.action(
+        "memo", f"memo on {_describe_target(project, target_type, target_id)}", coder=coder
+    ) as act:
         stamp = now()
-        return act.insert("memos", {
-            "guid": new_guid(), "target_type": target_type, "target_id": target_id,
-            "coder_id": coder_id, "title": title, "text": text,
-            "created_at": stamp, "updated_at": stamp,
-        })
+        return act.insert(
+            "memos",
+            {
+                "guid": new_guid(),
+                "target_type": target_type,
+                "target_id": target_id,
+                "coder_id": coder_id,
+                "title": title,
+                "text": text,
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
+        )
 
 
 MEMO_TARGETS = {"document": "documents", "code": "codes", "coding": "codings"}
@@ -211,15 +257,19 @@ def check_memo_target(project: Project, target_type: str, target_id: int | None)
     table = MEMO_TARGETS.get(target_type)
     if table is None:
         raise WorkbenchError(
-            f"memos attach to project, document, code or coding, not {target_type!r}")
-    if target_id is None or not project.conn.execute(
-            f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)).fetchone():
+            f"memos attach to project, document, code or coding, not {target_type!r}"
+        )
+    if (
+        target_id is None
+        or not project.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)).fetchone()
+    ):
         raise WorkbenchError(f"no {target_type} with id {target_id}")
 
 
 def _memo_target(project: Project, memo_id: int) -> str:
-    row = project.conn.execute("SELECT target_type, target_id FROM memos WHERE id = ?",
-                               (memo_id,)).fetchone()
+    row = project.conn.execute(
+        "SELECT target_type, target_id FROM memos WHERE id = ?", (memo_id,)
+    ).fetchone()
     if row is None:
         raise ProjectError(f"no memo with id {memo_id}")
     return _describe_target(project, row[0], row[1])

@@ -46,18 +46,25 @@ def coding_rows(project: Project, selection: Selection | None = None) -> list[di
         if keep is not None and c.id not in keep:
             continue
         text = project.text(c.document_id)
-        rows.append({
-            "document": docs[c.document_id], "code": paths[c.code_id],
-            "coder": coders[c.coder_id], "start": c.start, "end": c.end,
-            "text": text[c.start:c.end], "memo": "\n\n".join(memos.get(c.id, [])),
-            "created_at": c.created_at,
-        })
+        rows.append(
+            {
+                "document": docs[c.document_id],
+                "code": paths[c.code_id],
+                "coder": coders[c.coder_id],
+                "start": c.start,
+                "end": c.end,
+                "text": text[c.start : c.end],
+                "memo": "\n\n".join(memos.get(c.id, [])),
+                "created_at": c.created_at,
+            }
+        )
     rows.sort(key=lambda r: (r["document"], r["start"], r["end"], r["code"], r["coder"]))
     return rows
 
 
-def export_codings_csv(project: Project, path: str | os.PathLike[str],
-                       selection: Selection | None = None) -> int:
+def export_codings_csv(
+    project: Project, path: str | os.PathLike[str], selection: Selection | None = None
+) -> int:
     """Write every coding ``selection`` keeps (all when None) to ``path`` (UTF-8 CSV); return
     the number of rows."""
     rows = coding_rows(project, selection)
@@ -83,8 +90,9 @@ def _int(value: str, what: str, source: str, place: str) -> int:
     try:
         return int(value.strip())
     except ValueError:
-        raise InputFileError(f"{what} {value!r} is not a whole number", source=source,
-                             place=place) from None
+        raise InputFileError(
+            f"{what} {value!r} is not a whole number", source=source, place=place
+        ) from None
 
 
 def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Row]:
@@ -108,8 +116,11 @@ def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Ro
     missing = [c for c in REQUIRED if c not in header]
     if missing or not ({"text"} <= set(header) or {"start", "end"} <= set(header)):
         need = ", ".join(missing) if missing else "text (or start and end)"
-        raise InputFileError(f"missing column(s): {need}; expected "
-                             "document,code,coder,start,end,text", source=source, place="row 1")
+        raise InputFileError(
+            f"missing column(s): {need}; expected document,code,coder,start,end,text",
+            source=source,
+            place="row 1",
+        )
     docs = {d.name: d for d in project.documents()}
     codes = {c.path: c.id for c in project.codes()}
     rows: list[_Row] = []
@@ -134,35 +145,46 @@ def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Ro
             body = project.text(doc.id)
             if not start_s and not end_s:
                 if not text.strip():
-                    raise InputFileError("give start and end, or the text to find",
-                                         source=source, place=place)
+                    raise InputFileError(
+                        "give start and end, or the text to find", source=source, place=place
+                    )
                 found = body.find(text)
                 if found < 0:
                     stripped = text.strip()
                     found = body.find(stripped)
                     text = stripped
                 if found < 0:
-                    raise InputFileError(f"text {_short(text)!r} not found in {name!r}",
-                                         source=source, place=place)
+                    raise InputFileError(
+                        f"text {_short(text)!r} not found in {name!r}", source=source, place=place
+                    )
                 start, end = found, found + len(text)
             elif not start_s or not end_s:
-                raise InputFileError("give both start and end, or neither", source=source,
-                                     place=place)
+                raise InputFileError(
+                    "give both start and end, or neither", source=source, place=place
+                )
             else:
                 start = _int(start_s, "start", source, place)
                 end = _int(end_s, "end", source, place)
                 if not 0 <= start < end <= doc.length:
-                    raise InputFileError(f"span [{start}, {end}) is outside {name!r} (0 to "
-                                         f"{doc.length}) or empty", source=source, place=place)
+                    raise InputFileError(
+                        f"span [{start}, {end}) is outside {name!r} (0 to {doc.length}) or empty",
+                        source=source,
+                        place=place,
+                    )
                 if text and body[start:end] != text:
                     raise InputFileError(
                         f"text {_short(text)!r} does not match {name!r} at [{start}, {end}), "
-                        f"which reads {_short(body[start:end])!r}", source=source, place=place)
-            rows.append(_Row(doc.id, codes[path_], coder, start, end,
-                             record.get("memo", "").strip()))
+                        f"which reads {_short(body[start:end])!r}",
+                        source=source,
+                        place=place,
+                    )
+            rows.append(
+                _Row(doc.id, codes[path_], coder, start, end, record.get("memo", "").strip())
+            )
     except csv.Error as exc:
-        raise InputFileError(f"malformed CSV: {exc}", source=source,
-                             place=f"row {reader.line_num}") from None
+        raise InputFileError(
+            f"malformed CSV: {exc}", source=source, place=f"row {reader.line_num}"
+        ) from None
     return rows
 
 
@@ -186,11 +208,16 @@ def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
     file are created when new.
     """
     rows = read_codings_csv(project, path)
-    present = {tuple(r) for r in project.conn.execute(
-        'SELECT document_id, code_id, coder_id, start, "end" FROM codings')}
+    present = {
+        tuple(r)
+        for r in project.conn.execute(
+            'SELECT document_id, code_id, coder_id, start, "end" FROM codings'
+        )
+    }
     added = 0
-    with project.action("import-codings", f"import codings from {Path(path).name}",
-                        undoable=len(rows) <= UNDO_LIMIT) as act:
+    with project.action(
+        "import-codings", f"import codings from {Path(path).name}", undoable=len(rows) <= UNDO_LIMIT
+    ) as act:
         coder_ids: dict[str, int] = {}
         for row in rows:
             if row.coder not in coder_ids:
@@ -199,17 +226,33 @@ def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
             if key in present:
                 continue
             present.add(key)
-            coding_id = act.insert("codings", {
-                "guid": new_guid(), "document_id": row.document_id, "code_id": row.code_id,
-                "coder_id": coder_ids[row.coder], "start": row.start, "end": row.end,
-                "source": "import", "created_at": now(),
-            })
+            coding_id = act.insert(
+                "codings",
+                {
+                    "guid": new_guid(),
+                    "document_id": row.document_id,
+                    "code_id": row.code_id,
+                    "coder_id": coder_ids[row.coder],
+                    "start": row.start,
+                    "end": row.end,
+                    "source": "import",
+                    "created_at": now(),
+                },
+            )
             if row.memo:
                 stamp = now()
-                act.insert("memos", {
-                    "guid": new_guid(), "target_type": "coding", "target_id": coding_id,
-                    "coder_id": coder_ids[row.coder], "title": None, "text": row.memo,
-                    "created_at": stamp, "updated_at": stamp,
-                })
+                act.insert(
+                    "memos",
+                    {
+                        "guid": new_guid(),
+                        "target_type": "coding",
+                        "target_id": coding_id,
+                        "coder_id": coder_ids[row.coder],
+                        "title": None,
+                        "text": row.memo,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    },
+                )
             added += 1
     return added

@@ -72,8 +72,14 @@ def build_demo(folder: str | Path, *, reset: bool = False) -> DemoSummary:
         with project.transaction():
             load_codebook(project, folder / "codebooks" / DEMO_CODEBOOK)
             for path, transcript in parsed:
-                add_document(project, transcript, name=path.stem, case=path.stem,
-                             source_path=path.name, language=languages.get(path.stem))
+                add_document(
+                    project,
+                    transcript,
+                    name=path.stem,
+                    case=path.stem,
+                    source_path=path.name,
+                    language=languages.get(path.stem),
+                )
             import_cases_csv(project, transcripts / "cases.csv")
             for codings_csv in sorted(transcripts.glob("codings-*.csv")):
                 import_codings_csv(project, codings_csv)
@@ -111,11 +117,16 @@ def _case_languages(cases_csv: Path) -> dict[str, str]:
 
 
 def summarise(project: Project, folder: Path) -> DemoSummary:
-    counts = dict(project.conn.execute(
-        "SELECT coders.name, count(codings.id) FROM coders "
-        "LEFT JOIN codings ON codings.coder_id = coders.id GROUP BY coders.name ORDER BY coders.name"
-    ))
+    counts = dict(
+        project.conn.execute(
+            "SELECT coders.name, count(codings.id) FROM coders "
+            "LEFT JOIN codings ON codings.coder_id = coders.id GROUP BY coders.name ORDER BY coders.name"
+        )
+    )
     return DemoSummary(
-        folder=folder, project=project.path, documents=len(project.documents()),
-        codes=len(project.codes()), codings=counts,
+        folder=folder,
+        project=project.path,
+        documents=len(project.documents()),
+        codes=len(project.codes()),
+        codings=counts,
     )

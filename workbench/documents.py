@@ -34,11 +34,15 @@ def check_language(project: Project, language: str) -> None:
     """Raise the one-line error ``set_language`` would, without changing anything."""
     if language not in LANGUAGES:
         raise WorkbenchError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
-    if language != project.language and project.conn.execute(
-            "SELECT 1 FROM documents LIMIT 1").fetchone():
+    if (
+        language != project.language
+        and project.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone()
+    ):
         raise WorkbenchError(
             f"the project's language is {project.language!r} and it has documents "
-            "already; --language only applies to a new project", source=str(project.path))
+            "already; --language only applies to a new project",
+            source=str(project.path),
+        )
 
 
 def unique_name(project: Project, wanted: str) -> str:
@@ -102,17 +106,29 @@ def add_document(
             "INSERT INTO documents (guid, name, case_id, text, length, sha256, source_path, "
             "source_format, language, metadata, imported_at, words) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (new_guid(), doc_name, case_id, text, len(text), digest,
-             str(source_path) if source_path else None, parsed.source_format, language,
-             json.dumps(parsed.metadata, ensure_ascii=False, default=str), now(),
-             word_count(text)),
+            (
+                new_guid(),
+                doc_name,
+                case_id,
+                text,
+                len(text),
+                digest,
+                str(source_path) if source_path else None,
+                parsed.source_format,
+                language,
+                json.dumps(parsed.metadata, ensure_ascii=False, default=str),
+                now(),
+                word_count(text),
+            ),
         )
         doc_id = cur.lastrowid
         project.conn.executemany(
             'INSERT INTO turns (document_id, seq, speaker, start, "end", time_start, time_end) '
             "VALUES (?,?,?,?,?,?,?)",
-            [(doc_id, i, t.speaker, t.start, t.end, t.time_start, t.time_end)
-             for i, t in enumerate(parsed.turns)],
+            [
+                (doc_id, i, t.speaker, t.start, t.end, t.time_start, t.time_end)
+                for i, t in enumerate(parsed.turns)
+            ],
         )
         first = project.conn.execute("SELECT ifnull(max(id), 0) + 1 FROM sentences").fetchone()[0]
         project.conn.executemany(

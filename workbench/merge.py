@@ -139,7 +139,8 @@ class _Merger:
                 self.coder_map[coder.id] = row[0]
             else:
                 self.coder_map[coder.id] = self.insert(
-                    "coders", {"name": coder.name, "created_at": now()})
+                    "coders", {"name": coder.name, "created_at": now()}
+                )
                 self.r.coders_added.append(coder.name)
 
     def cases(self) -> None:
@@ -159,27 +160,37 @@ class _Merger:
         ).fetchall():
             case_id = self.case_map[case_id_o]
             case_name = self.o.conn.execute(
-                "SELECT name FROM cases WHERE id = ?", (case_id_o,)).fetchone()[0]
+                "SELECT name FROM cases WHERE id = ?", (case_id_o,)
+            ).fetchone()[0]
             if name not in attr_types:
                 attr_types[name] = typ
                 self.insert("attributes", {"name": name, "type": typ})
             elif attr_types[name] != typ:
                 self.r.conflicts.append(
                     f"attribute {name!r} is {typ} there but {attr_types[name]} here; "
-                    f"value {value!r} of case {case_name} kept as here")
+                    f"value {value!r} of case {case_name} kept as here"
+                )
                 continue
             attr = self.one("SELECT id FROM attributes WHERE name = ?", (name,))
             attr_id = attr[0] if attr else None
-            mine = self.one(
-                "SELECT value FROM case_attributes WHERE case_id = ? AND attribute_id = ?",
-                (case_id, attr_id)) if attr_id is not None else None
+            mine = (
+                self.one(
+                    "SELECT value FROM case_attributes WHERE case_id = ? AND attribute_id = ?",
+                    (case_id, attr_id),
+                )
+                if attr_id is not None
+                else None
+            )
             if mine is None:
                 if self.write:
-                    self.insert("case_attributes", {"case_id": case_id, "attribute_id": attr_id,
-                                                    "value": value})
+                    self.insert(
+                        "case_attributes",
+                        {"case_id": case_id, "attribute_id": attr_id, "value": value},
+                    )
             elif mine[0] != value:
                 self.r.conflicts.append(
-                    f"case {case_name}: {name} is {value!r} there but {mine[0]!r} here; kept here")
+                    f"case {case_name}: {name} is {value!r} there but {mine[0]!r} here; kept here"
+                )
 
     # -- documents
     def documents(self) -> None:
@@ -193,33 +204,50 @@ class _Merger:
                 self.r.documents_matched += 1
                 if row[1] != name:
                     self.r.conflicts.append(
-                        f"document {name!r} has the same text as {row[1]!r} here; matched")
+                        f"document {name!r} has the same text as {row[1]!r} here; matched"
+                    )
                 if case_id is not None and row[2] is None and self.write:
-                    self.p.conn.execute("UPDATE documents SET case_id = ? WHERE id = ?",
-                                        (self.case_map[case_id], row[0]))
+                    self.p.conn.execute(
+                        "UPDATE documents SET case_id = ? WHERE id = ?",
+                        (self.case_map[case_id], row[0]),
+                    )
                 continue
             new_name = name
             if self.one("SELECT 1 FROM documents WHERE name = ?", (name,)):
                 new_name = unique_name(self.p, name)
                 self.r.conflicts.append(
-                    f"document {name!r} has a different text there; added as {new_name!r}")
+                    f"document {name!r} has a different text there; added as {new_name!r}"
+                )
             self.r.documents_added.append(new_name)
             if not self.write:
                 self.doc_map[doc_id] = next(self._fake)
                 continue
-            turns = [ParsedTurn(s, e, spk, ts, te) for s, e, spk, ts, te in self.o.conn.execute(
-                'SELECT start, "end", speaker, time_start, time_end FROM turns '
-                "WHERE document_id = ? ORDER BY seq", (doc_id,))]
+            turns = [
+                ParsedTurn(s, e, spk, ts, te)
+                for s, e, spk, ts, te in self.o.conn.execute(
+                    'SELECT start, "end", speaker, time_start, time_end FROM turns '
+                    "WHERE document_id = ? ORDER BY seq",
+                    (doc_id,),
+                )
+            ]
             sentences = self.o.conn.execute(
-                'SELECT start, "end" FROM sentences WHERE document_id = ? ORDER BY seq',
-                (doc_id,)).fetchall()
+                'SELECT start, "end" FROM sentences WHERE document_id = ? ORDER BY seq', (doc_id,)
+            ).fetchall()
             case_name = None
             if case_id is not None:
                 case_name = self.o.conn.execute(
-                    "SELECT name FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
+                    "SELECT name FROM cases WHERE id = ?", (case_id,)
+                ).fetchone()[0]
             parsed = ParsedTranscript(text, turns, fmt or "txt", json.loads(metadata or "{}"))
-            doc = add_document(self.p, parsed, name=new_name, case=case_name, language=language,
-                               force=True, sentences=[(s, e) for s, e in sentences])
+            doc = add_document(
+                self.p,
+                parsed,
+                name=new_name,
+                case=case_name,
+                language=language,
+                force=True,
+                sentences=[(s, e) for s, e in sentences],
+            )
             self.doc_map[doc_id] = doc.id
 
     # -- codes
@@ -234,14 +262,16 @@ class _Merger:
             if hit is not None:
                 if hit.path != code.path:
                     self.r.conflicts.append(
-                        f"code {code.path!r} has the GUID of {hit.path!r} here; matched by GUID")
+                        f"code {code.path!r} has the GUID of {hit.path!r} here; matched by GUID"
+                    )
                 self.code_map[code.id] = hit.id
                 self.r.codes_matched += 1
                 continue
             hit = by_path.get(code.path)
             if hit is not None:
                 self.r.conflicts.append(
-                    f"code {code.path!r} has a different GUID here; matched by path")
+                    f"code {code.path!r} has a different GUID here; matched by path"
+                )
                 self.code_map[code.id] = hit.id
                 self.r.codes_matched += 1
                 continue
@@ -250,19 +280,33 @@ class _Merger:
             if sibling is not None:
                 self.r.conflicts.append(
                     f"code {code.path!r} lands on an existing code after its parent was matched "
-                    "by GUID; matched by name")
+                    "by GUID; matched by name"
+                )
                 self.code_map[code.id] = sibling
                 self.r.codes_matched += 1
                 continue
             row = self.o.conn.execute(
                 "SELECT description, inclusion, exclusion, colour, keywords, examples, position "
-                "FROM codes WHERE id = ?", (code.id,)).fetchone()
-            new_id = self.insert("codes", {
-                "guid": code.guid, "parent_id": parent, "name": code.name,
-                "description": row[0], "inclusion": row[1], "exclusion": row[2],
-                "colour": row[3], "keywords": row[4], "examples": row[5], "position": row[6],
-                "value": code.value, "created_at": now(),
-            })
+                "FROM codes WHERE id = ?",
+                (code.id,),
+            ).fetchone()
+            new_id = self.insert(
+                "codes",
+                {
+                    "guid": code.guid,
+                    "parent_id": parent,
+                    "name": code.name,
+                    "description": row[0],
+                    "inclusion": row[1],
+                    "exclusion": row[2],
+                    "colour": row[3],
+                    "keywords": row[4],
+                    "examples": row[5],
+                    "position": row[6],
+                    "value": code.value,
+                    "created_at": now(),
+                },
+            )
             children[(parent, code.name)] = new_id
             self.code_map[code.id] = new_id
             parent_path = added_paths.get(parent) if parent is not None else None
@@ -280,9 +324,15 @@ class _Merger:
             "FROM codings ORDER BY id"
         ).fetchall():
             key = (self.doc_map[doc], self.code_map[code], self.coder_map[coder], start, end)
-            row = self.one(
-                'SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder_id = ? '
-                'AND start = ? AND "end" = ?', key) if key[0] > 0 and key[1] > 0 else None
+            row = (
+                self.one(
+                    "SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder_id = ? "
+                    'AND start = ? AND "end" = ?',
+                    key,
+                )
+                if key[0] > 0 and key[1] > 0
+                else None
+            )
             if row or key in seen:
                 self.r.codings_identical += 1
                 if row:
@@ -291,10 +341,19 @@ class _Merger:
             seen.add(key)
             if self.one("SELECT 1 FROM codings WHERE guid = ?", (guid,)):
                 guid = new_guid()
-            self.coding_map[cid] = self.insert("codings", {
-                "guid": guid, "document_id": key[0], "code_id": key[1], "coder_id": key[2],
-                "start": start, "end": end, "source": source, "created_at": created,
-            })
+            self.coding_map[cid] = self.insert(
+                "codings",
+                {
+                    "guid": guid,
+                    "document_id": key[0],
+                    "code_id": key[1],
+                    "coder_id": key[2],
+                    "start": start,
+                    "end": end,
+                    "source": source,
+                    "created_at": created,
+                },
+            )
             self.r.codings_added += 1
 
     def memos(self) -> None:
@@ -308,21 +367,33 @@ class _Merger:
             elif tid in targets.get(ttype, {}):
                 target = targets[ttype][tid]
             else:
-                self.r.conflicts.append(f"memo {title or guid!r} points at a missing {ttype}; "
-                                        "brought over as a project memo")
+                self.r.conflicts.append(
+                    f"memo {title or guid!r} points at a missing {ttype}; "
+                    "brought over as a project memo"
+                )
                 ttype, target = "project", None
             coder_id = self.coder_map.get(coder) if coder is not None else None
             same = self.one("SELECT 1 FROM memos WHERE guid = ?", (guid,)) or self.one(
                 "SELECT 1 FROM memos WHERE target_type = ? AND ifnull(target_id, 0) = ifnull(?, 0) "
                 "AND text = ? AND ifnull(coder_id, 0) = ifnull(?, 0)",
-                (ttype, target, text, coder_id))
+                (ttype, target, text, coder_id),
+            )
             if same:
                 self.r.memos_identical += 1
                 continue
-            self.insert("memos", {
-                "guid": guid, "target_type": ttype, "target_id": target, "coder_id": coder_id,
-                "title": title, "text": text, "created_at": created, "updated_at": updated,
-            })
+            self.insert(
+                "memos",
+                {
+                    "guid": guid,
+                    "target_type": ttype,
+                    "target_id": target,
+                    "coder_id": coder_id,
+                    "title": title,
+                    "text": text,
+                    "created_at": created,
+                    "updated_at": updated,
+                },
+            )
             self.r.memos_added += 1
 
     def done_marks(self) -> None:
@@ -331,24 +402,37 @@ class _Merger:
         ).fetchall():
             key = (self.doc_map[doc], self.coder_map[coder])
             mine = self.one(
-                "SELECT done FROM document_status WHERE document_id = ? AND coder_id = ?", key)
+                "SELECT done FROM document_status WHERE document_id = ? AND coder_id = ?", key
+            )
             if mine is None:
-                self.insert("document_status", {"document_id": key[0], "coder_id": key[1],
-                                                "done": done, "updated_at": updated})
+                self.insert(
+                    "document_status",
+                    {
+                        "document_id": key[0],
+                        "coder_id": key[1],
+                        "done": done,
+                        "updated_at": updated,
+                    },
+                )
                 self.r.done_marks_added += int(bool(done))
             elif done and not mine[0]:
                 if self.write:
                     self.p.conn.execute(
                         "UPDATE document_status SET done = 1, updated_at = ? "
-                        "WHERE document_id = ? AND coder_id = ?", (updated, *key))
+                        "WHERE document_id = ? AND coder_id = ?",
+                        (updated, *key),
+                    )
                 self.r.done_marks_added += 1
 
 
 def merge(project: Project, other_path: str | Path, *, dry_run: bool = False) -> MergeReport:
     """Bring the other project's documents, codes, coders, codings, memos and done marks here."""
     other_path = Path(other_path)
-    if project.path != Path(":memory:") and other_path.exists() and \
-            other_path.resolve() == Path(project.path).resolve():
+    if (
+        project.path != Path(":memory:")
+        and other_path.exists()
+        and other_path.resolve() == Path(project.path).resolve()
+    ):
         raise ProjectError("cannot merge a project into itself", source=str(other_path))
     other = open_other(other_path)
     try:

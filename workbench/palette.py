@@ -15,7 +15,14 @@ from workbench.model import Code
 
 # Okabe & Ito (2008), "Color Universal Design"; black left out (it reads as text).
 PALETTE = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#999999",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#D55E00",
+    "#56B4E9",
+    "#F0E442",
+    "#999999",
 )
 
 
@@ -45,8 +52,10 @@ def code_colours(codes: Sequence[Code], palette: Sequence[str] = PALETTE) -> dic
 
 def value_colours(values: Sequence[str]) -> dict[str, str]:
     """Colours for the values of a case attribute (regions, sectors) in a figure."""
-    return {v: PALETTE[(i + 5) % len(PALETTE)] if len(values) <= 3 else PALETTE[i % len(PALETTE)]
-            for i, v in enumerate(values)}
+    return {
+        v: PALETTE[(i + 5) % len(PALETTE)] if len(values) <= 3 else PALETTE[i % len(PALETTE)]
+        for i, v in enumerate(values)
+    }
 
 
 def translucent(colour: str, alpha: float = 0.4) -> str:

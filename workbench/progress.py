@@ -87,10 +87,10 @@ class ProgressCache:
         self._fingerprints: dict[tuple[int, int], tuple[int, ...]] = {}
         self._coverage: dict[tuple[int, int], int] = {}
 
-    def rows(self, project: Project, coders: list[str] | None = None, *,
-             defer: bool = False) -> list[DocumentProgress]:
-        fingerprints = {(d, c): tuple(rest) for d, c, *rest in
-                        project.conn.execute(_FINGERPRINTS)}
+    def rows(
+        self, project: Project, coders: list[str] | None = None, *, defer: bool = False
+    ) -> list[DocumentProgress]:
+        fingerprints = {(d, c): tuple(rest) for d, c, *rest in project.conn.execute(_FINGERPRINTS)}
         stale = [k for k, v in fingerprints.items() if self._fingerprints.get(k) != v]
         for key in set(self._fingerprints) - set(fingerprints):
             self._fingerprints.pop(key, None)
@@ -102,14 +102,17 @@ class ProgressCache:
 
     def fill(self, project: Project) -> None:
         """Compute every coverage not known yet (after a deferred first call)."""
-        fingerprints = {(d, c): tuple(rest) for d, c, *rest in
-                        project.conn.execute(_FINGERPRINTS)}
+        fingerprints = {(d, c): tuple(rest) for d, c, *rest in project.conn.execute(_FINGERPRINTS)}
         stale = [k for k, v in fingerprints.items() if self._fingerprints.get(k) != v]
         if stale:
             self._update(project, stale, fingerprints)
 
-    def _update(self, project: Project, stale: list[tuple[int, int]],
-                fingerprints: dict[tuple[int, int], tuple[int, ...]]) -> None:
+    def _update(
+        self,
+        project: Project,
+        stale: list[tuple[int, int]],
+        fingerprints: dict[tuple[int, int], tuple[int, ...]],
+    ) -> None:
         documents = sorted({d for d, _ in stale})
         if len(stale) > max(64, len(fingerprints) // 4):
             where, params = "", []
@@ -122,13 +125,15 @@ class ProgressCache:
             self._fingerprints[key] = fingerprints[key]
 
 
-def _rows(project: Project, counts: dict[tuple[int, int], tuple[int, int]],
-          coders: list[str] | None) -> list[DocumentProgress]:
+def _rows(
+    project: Project, counts: dict[tuple[int, int], tuple[int, int]], coders: list[str] | None
+) -> list[DocumentProgress]:
     cases = {c.id: c for c in project.cases()}
     all_coders = {c.id: c.name for c in project.coders()}
     wanted = {i: n for i, n in all_coders.items() if coders is None or n in coders}
     done = {
-        (d, c) for d, c in project.conn.execute(
+        (d, c)
+        for d, c in project.conn.execute(
             "SELECT document_id, coder_id FROM document_status WHERE done = 1"
         )
     }
@@ -143,15 +148,21 @@ def _rows(project: Project, counts: dict[tuple[int, int], tuple[int, int]],
             per_coder[coder] = CoderProgress(n, chars, (doc_id, coder_id) in done)
         if words is None:
             words = len(project.text(doc_id).split())
-        rows.append(DocumentProgress(
-            doc_id, name, case.name if case else None, dict(case.attributes) if case else {},
-            length, words, per_coder,
-        ))
+        rows.append(
+            DocumentProgress(
+                doc_id,
+                name,
+                case.name if case else None,
+                dict(case.attributes) if case else {},
+                length,
+                words,
+                per_coder,
+            )
+        )
     return rows
 
 
-def document_progress(project: Project, coders: list[str] | None = None
-                      ) -> list[DocumentProgress]:
+def document_progress(project: Project, coders: list[str] | None = None) -> list[DocumentProgress]:
     """One row per document, with every coder's progress on it (or only ``coders``').
 
     Word counts are the stored ones (``documents.words``, kept since schema 3); a document

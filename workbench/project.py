@@ -76,8 +76,9 @@ def _connect(path: Path, *, read_only: bool, busy_timeout: float) -> sqlite3.Con
     uri = path.resolve().as_uri()
     targets = [f"{uri}?mode=ro", f"{uri}?mode=ro&immutable=1"] if read_only else [f"{uri}?mode=rwc"]
     for n, target in enumerate(targets, 1):
-        conn = sqlite3.connect(target, uri=True, timeout=busy_timeout, isolation_level=None,
-                               check_same_thread=False)
+        conn = sqlite3.connect(
+            target, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -91,7 +92,9 @@ def _connect(path: Path, *, read_only: bool, busy_timeout: float) -> sqlite3.Con
         except sqlite3.DatabaseError as exc:
             conn.close()
             if "not a database" in str(exc):
-                raise ProjectError("not a workbench project (not SQLite)", source=str(path)) from None
+                raise ProjectError(
+                    "not a workbench project (not SQLite)", source=str(path)
+                ) from None
             if n == len(targets):
                 raise ProjectError(f"cannot open project: {exc}", source=str(path)) from exc
     raise AssertionError("unreachable")
@@ -143,7 +146,8 @@ class Project:
         exists = path.exists()
         if not exists and (read_only or not create):
             raise ProjectError(
-                "no project here; run 'workbench import' or 'workbench demo' first", source=str(path)
+                "no project here; run 'workbench import' or 'workbench demo' first",
+                source=str(path),
             )
         read_only = read_only or (exists and not _writable(path))
         conn = _connect(path, read_only=read_only, busy_timeout=busy_timeout)
@@ -172,7 +176,9 @@ class Project:
             if pending and self.read_only:
                 raise ProjectError(
                     "written by an older workbench and open read-only; open it once with write "
-                    "access to upgrade it", source=str(self.path))
+                    "access to upgrade it",
+                    source=str(self.path),
+                )
             if pending:
                 self._retry_busy(lambda: migrations.apply(self.db))
         except sqlite3.DatabaseError as exc:
@@ -274,21 +280,24 @@ class Project:
             yield recorder
             coder_id = self.coder_id(coder) if coder else None
             # a new action ends the redo history of its own coder only
-            self.conn.execute("DELETE FROM actions WHERE undone = 1 AND coder_id IS ?",
-                              (coder_id,))
+            self.conn.execute("DELETE FROM actions WHERE undone = 1 AND coder_id IS ?", (coder_id,))
             self.conn.execute(
                 "INSERT INTO actions (created_at, coder_id, kind, description, changes) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (now(), coder_id, kind, description,
-                 json.dumps(recorder.changes) if undoable else "null"),
+                (
+                    now(),
+                    coder_id,
+                    kind,
+                    description,
+                    json.dumps(recorder.changes) if undoable else "null",
+                ),
             )
 
     def _coder_filter(self, coder: str | None) -> tuple[str, tuple[Any, ...]] | None:
         """SQL and parameters selecting ``coder``'s actions; None when the coder never acted."""
         if coder is None:
             return "1", ()
-        row = self.conn.execute(
-            "SELECT id FROM coders WHERE name = ?", (coder.strip(),)).fetchone()
+        row = self.conn.execute("SELECT id FROM coders WHERE name = ?", (coder.strip(),)).fetchone()
         return None if row is None else ("coder_id = ?", (row[0],))
 
     def _next_undo(self, coder: str | None) -> tuple[int, str, str] | None:
@@ -297,7 +306,9 @@ class Project:
             return None
         return self.conn.execute(
             f"SELECT id, description, changes FROM actions WHERE undone = 0 AND {where[0]} "
-            "ORDER BY id DESC LIMIT 1", where[1]).fetchone()
+            "ORDER BY id DESC LIMIT 1",
+            where[1],
+        ).fetchone()
 
     def undo_barrier(self, coder: str | None = None) -> str | None:
         """The description of the action undo cannot pass, when that is what stops it.
@@ -314,7 +325,9 @@ class Project:
             return row[1]
         barrier = self.conn.execute(
             "SELECT description FROM actions WHERE undone = 0 AND changes = 'null' AND id > ? "
-            "ORDER BY id DESC LIMIT 1", (row[0],)).fetchone()
+            "ORDER BY id DESC LIMIT 1",
+            (row[0],),
+        ).fetchone()
         return barrier[0] if barrier else None
 
     def undo(self, coder: str | None = None) -> str | None:
@@ -342,7 +355,9 @@ class Project:
             return None
         row = self.conn.execute(
             f"SELECT id, description, changes FROM actions WHERE undone = 1 AND {where[0]} "
-            "ORDER BY id LIMIT 1", where[1]).fetchone()
+            "ORDER BY id LIMIT 1",
+            where[1],
+        ).fetchone()
         if row is None:
             return None
         self._replay(row, inverse=False)
@@ -353,15 +368,17 @@ class Project:
         changes = json.loads(row[2])
         try:
             with self.transaction():
-                for change in (reversed(changes) if inverse else changes):
+                for change in reversed(changes) if inverse else changes:
                     self._apply_change(change, inverse=inverse)
-                self.conn.execute("UPDATE actions SET undone = ? WHERE id = ?",
-                                  (int(inverse), row[0]))
+                self.conn.execute(
+                    "UPDATE actions SET undone = ? WHERE id = ?", (int(inverse), row[0])
+                )
         except sqlite3.IntegrityError as exc:
             self._text_cache.clear()
             raise ProjectError(
                 f"cannot {'undo' if inverse else 'redo'} '{row[1]}': later changes depend on it "
-                f"({exc})") from None
+                f"({exc})"
+            ) from None
 
     def _apply_change(self, change: dict[str, Any], *, inverse: bool) -> None:
         table, op = change["table"], change["op"]
@@ -371,7 +388,9 @@ class Project:
             row = change["row"]
             cols = ", ".join(f'"{c}"' for c in row)
             marks = ", ".join("?" for _ in row)
-            self.conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values()))
+            self.conn.execute(
+                f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
+            )
         elif op == "delete":
             self.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (change["row"]["id"],))
             if inverse:  # an insert taken back: its id stays reserved for a redo
@@ -389,7 +408,8 @@ class Project:
         self.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
             "value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
-            (f"reserved-id.{table}", str(row_id)))
+            (f"reserved-id.{table}", str(row_id)),
+        )
 
     def fresh_id(self, table: str) -> int | None:
         """An id for a new row of ``table`` that no undone action could want back.
@@ -398,8 +418,9 @@ class Project:
         its id reused, and redoing its insert would then collide. Ids up to the largest one
         taken back by undo stay reserved; None means SQLite's own choice is safe.
         """
-        row = self.conn.execute("SELECT value FROM settings WHERE key = ?",
-                                (f"reserved-id.{table}",)).fetchone()
+        row = self.conn.execute(
+            "SELECT value FROM settings WHERE key = ?", (f"reserved-id.{table}",)
+        ).fetchone()
         if row is None:
             return None
         top = self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0] or 0
@@ -467,8 +488,9 @@ class Project:
                 f"SELECT {self._DOC_COLUMNS} FROM documents WHERE name = ?", (ref,)
             ).fetchone()
         if row is None:
-            raise UnknownDocumentError(f"no document named {ref!r} in the project",
-                                       source=str(self.path))
+            raise UnknownDocumentError(
+                f"no document named {ref!r} in the project", source=str(self.path)
+            )
         return Document(*row)
 
     def text(self, document_id: int) -> str:
@@ -496,8 +518,10 @@ class Project:
     def units(self, document_id: int, kind: str) -> list[Unit]:
         """The spans analyses count over: sentences, turns, paragraphs or the whole document
         (read by ``analysis.units``, the one unit module)."""
-        return [Unit(document_id, kind, seq, start, end)
-                for seq, start, end in unit_rows(self, document_id, kind)]
+        return [
+            Unit(document_id, kind, seq, start, end)
+            for seq, start, end in unit_rows(self, document_id, kind)
+        ]
 
     # ----------------------------------------------------------------- cases
 
@@ -543,8 +567,10 @@ class Project:
                 stack.append((child, f"{path}/{child[3]}"))
         return result
 
-    _CODE_COLUMNS = ("id, guid, parent_id, name, colour, description, inclusion, exclusion, "
-                     "keywords, examples, position, value")
+    _CODE_COLUMNS = (
+        "id, guid, parent_id, name, colour, description, inclusion, exclusion, "
+        "keywords, examples, position, value"
+    )
 
     def code(self, path: str) -> Code:
         """A code by its path, ``Group/Subcode``: one indexed lookup per level of the path."""
@@ -587,8 +613,7 @@ class Project:
         coder_id: int | None = None,
         code_id: int | None = None,
     ) -> list[Coding]:
-        return list(self.iter_codings(document_id=document_id, coder_id=coder_id,
-                                      code_id=code_id))
+        return list(self.iter_codings(document_id=document_id, coder_id=coder_id, code_id=code_id))
 
     def iter_codings(
         self,
@@ -599,8 +624,11 @@ class Project:
     ) -> Iterator[Coding]:
         """The codings in document and offset order, one at a time (memory stays flat)."""
         where, params = [], []
-        for column, value in (("document_id", document_id), ("coder_id", coder_id),
-                              ("code_id", code_id)):
+        for column, value in (
+            ("document_id", document_id),
+            ("coder_id", coder_id),
+            ("code_id", code_id),
+        ):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
@@ -658,8 +686,9 @@ class ActionRecorder:
             f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
         )
         if self.undoable:
-            self.changes.append({"table": table, "op": "insert",
-                                 "row": {**row, "id": cur.lastrowid}})
+            self.changes.append(
+                {"table": table, "op": "insert", "row": {**row, "id": cur.lastrowid}}
+            )
         return cur.lastrowid
 
     def delete(self, table: str, row_id: int) -> None:
@@ -670,8 +699,9 @@ class ActionRecorder:
         columns = [d[0] for d in cur.description]
         self.project.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (row_id,))
         if self.undoable:
-            self.changes.append({"table": table, "op": "delete",
-                                 "row": dict(zip(columns, values, strict=True))})
+            self.changes.append(
+                {"table": table, "op": "delete", "row": dict(zip(columns, values, strict=True))}
+            )
 
     def update(self, table: str, row_id: int, **after: Any) -> None:
         cols = ", ".join(f'"{c}"' for c in after)
@@ -684,16 +714,32 @@ class ActionRecorder:
             f'UPDATE "{table}" SET {sets} WHERE id = ?', [*after.values(), row_id]
         )
         if self.undoable:
-            self.changes.append({"table": table, "op": "update", "id": row_id,
-                                 "before": dict(zip(after, before, strict=True)), "after": after})
+            self.changes.append(
+                {
+                    "table": table,
+                    "op": "update",
+                    "id": row_id,
+                    "before": dict(zip(after, before, strict=True)),
+                    "after": after,
+                }
+            )
 
 
 def _code_from_row(row: tuple, path: str) -> Code:
     return Code(
-        id=row[0], guid=row[1], parent_id=row[2], name=row[3], path=path, colour=row[4],
-        description=row[5], inclusion=row[6], exclusion=row[7],
-        keywords=json.loads(row[8] or "{}"), examples=tuple(json.loads(row[9] or "[]")),
-        position=row[10], value=row[11] if len(row) > 11 else None,
+        id=row[0],
+        guid=row[1],
+        parent_id=row[2],
+        name=row[3],
+        path=path,
+        colour=row[4],
+        description=row[5],
+        inclusion=row[6],
+        exclusion=row[7],
+        keywords=json.loads(row[8] or "{}"),
+        examples=tuple(json.loads(row[9] or "[]")),
+        position=row[10],
+        value=row[11] if len(row) > 11 else None,
     )
 
 

@@ -92,8 +92,15 @@ def disagreements(
     check_agree_unit(unit)
     if overlap is not None and unit != "segment":
         raise WorkbenchError("--overlap applies to --unit segment only")
-    sel = select(project, coders=coders, unit=UNIT_BASE.get(unit, unit), codes=codes,
-                 depth=depth, docs=docs, where=where)
+    sel = select(
+        project,
+        coders=coders,
+        unit=UNIT_BASE.get(unit, unit),
+        codes=codes,
+        depth=depth,
+        docs=docs,
+        where=where,
+    )
     only = project.document(document).id if document else None
     if only is not None and only not in {d.id for d in sel.documents}:
         raise WorkbenchError(
@@ -103,8 +110,9 @@ def disagreements(
     if unit == "char":
         items = _char_items(project, sel, code_paths, only)
     elif unit == "segment":
-        items = _segment_items(project, sel, code_paths, only,
-                               DEFAULT_OVERLAP if overlap is None else overlap)
+        items = _segment_items(
+            project, sel, code_paths, only, DEFAULT_OVERLAP if overlap is None else overlap
+        )
     elif unit == "frequency":
         items = _frequency_items(project, sel, code_paths, only)
     else:
@@ -156,13 +164,20 @@ def _char_items(
             start, end = cluster[0][0], cluster[-1][1]
             who = frozenset().union(*(w for _s, _e, w in cluster))
             involved = [x for x in rows if x[4] < end and x[5] > start]
-            items.append(Disagreement(
-                doc.name, doc.id, "char", start, end, sel.rows[r].path,
-                tuple(sel.coders[k].name for k in present),
-                tuple(sel.coders[present[i]].name for i in sorted(who)),
-                tuple(_span(x, sel, code_paths) for x in involved),
-                _excerpt(text[start:end]),
-            ))
+            items.append(
+                Disagreement(
+                    doc.name,
+                    doc.id,
+                    "char",
+                    start,
+                    end,
+                    sel.rows[r].path,
+                    tuple(sel.coders[k].name for k in present),
+                    tuple(sel.coders[present[i]].name for i in sorted(who)),
+                    tuple(_span(x, sel, code_paths) for x in involved),
+                    _excerpt(text[start:end]),
+                )
+            )
     return items
 
 
@@ -188,18 +203,28 @@ def _unit_items(
         if len(who) == len(present):
             continue
         start, end = int(units.start[u]), int(units.end[u])
-        items.append(Disagreement(
-            doc.name, doc.id, sel.unit, start, end, sel.rows[r].path,
-            tuple(sel.coders[k].name for k in present),
-            tuple(sel.coders[k].name for k in who),
-            tuple(_span(c[s].tolist(), sel, code_paths) for s in sorted(spans)),
-            _excerpt(project.text(doc.id)[start:end]),
-        ))
+        items.append(
+            Disagreement(
+                doc.name,
+                doc.id,
+                sel.unit,
+                start,
+                end,
+                sel.rows[r].path,
+                tuple(sel.coders[k].name for k in present),
+                tuple(sel.coders[k].name for k in who),
+                tuple(_span(c[s].tolist(), sel, code_paths) for s in sorted(spans)),
+                _excerpt(project.text(doc.id)[start:end]),
+            )
+        )
     return items
 
 
 def _segment_items(
-    project: Project, sel: Selection, code_paths: dict[int, str], only: int | None,
+    project: Project,
+    sel: Selection,
+    code_paths: dict[int, str],
+    only: int | None,
     overlap: float,
 ) -> list[Disagreement]:
     """One item per unmatched segment: its coder's coding and the other's overlapping ones."""
@@ -212,15 +237,28 @@ def _segment_items(
             continue
         start, end = segment.start, segment.end
         involved = [rows[segment.index]] + [
-            x for x in rows
-            if x[1] == segment.doc and x[2] == segment.row and x[3] != segment.coder
-            and x[4] < end and x[5] > start]
-        items.append(Disagreement(
-            doc.name, doc.id, "segment", start, end, sel.rows[segment.row].path,
-            sel.coder_names, (sel.coders[segment.coder].name,),
-            tuple(_span(x, sel, code_paths) for x in involved),
-            _excerpt(project.text(doc.id)[start:end]),
-        ))
+            x
+            for x in rows
+            if x[1] == segment.doc
+            and x[2] == segment.row
+            and x[3] != segment.coder
+            and x[4] < end
+            and x[5] > start
+        ]
+        items.append(
+            Disagreement(
+                doc.name,
+                doc.id,
+                "segment",
+                start,
+                end,
+                sel.rows[segment.row].path,
+                sel.coder_names,
+                (sel.coders[segment.coder].name,),
+                tuple(_span(x, sel, code_paths) for x in involved),
+                _excerpt(project.text(doc.id)[start:end]),
+            )
+        )
     return items
 
 
@@ -239,12 +277,20 @@ def _frequency_items(
         involved = [x for x in rows if x[1] == d and x[2] == r]
         counts = table[r, d]
         top = int(counts.max())
-        items.append(Disagreement(
-            doc.name, doc.id, "frequency", 0, doc.length, sel.rows[int(r)].path,
-            sel.coder_names, tuple(c.name for k, c in enumerate(sel.coders) if counts[k] == top),
-            tuple(_span(x, sel, code_paths) for x in involved),
-            _excerpt(project.text(doc.id)[:EXCERPT]),
-        ))
+        items.append(
+            Disagreement(
+                doc.name,
+                doc.id,
+                "frequency",
+                0,
+                doc.length,
+                sel.rows[int(r)].path,
+                sel.coder_names,
+                tuple(c.name for k, c in enumerate(sel.coders) if counts[k] == top),
+                tuple(_span(x, sel, code_paths) for x in involved),
+                _excerpt(project.text(doc.id)[:EXCERPT]),
+            )
+        )
     return items
 
 
@@ -263,8 +309,9 @@ def chosen_spans(item: Disagreement, keep: str) -> list[tuple[int, int, int]]:
         by_code: dict[int, list[tuple[int, int]]] = {}
         for span in item.codings:
             by_code.setdefault(span.code_id, []).append((span.start, span.end))
-        return sorted((code_id, s, e) for code_id, spans in by_code.items()
-                      for s, e in merge_intervals(spans))
+        return sorted(
+            (code_id, s, e) for code_id, spans in by_code.items() for s, e in merge_intervals(spans)
+        )
     if keep in ("a", "b"):
         index = 0 if keep == "a" else 1
         if index >= len(item.coders):
@@ -278,15 +325,17 @@ def chosen_spans(item: Disagreement, keep: str) -> list[tuple[int, int, int]]:
     return sorted({(s.code_id, s.start, s.end) for s in item.spans_of(keep)})
 
 
-def consensus_codings(project: Project, item: Disagreement,
-                      consensus: str = DEFAULT_CONSENSUS) -> list[Coding]:
+def consensus_codings(
+    project: Project, item: Disagreement, consensus: str = DEFAULT_CONSENSUS
+) -> list[Coding]:
     """The consensus coder's codings of the item's code(s) that touch the item's span."""
     row = project.conn.execute("SELECT id FROM coders WHERE name = ?", (consensus,)).fetchone()
     if row is None:
         return []
     code_ids = _item_code_ids(project, item)
     return [
-        c for c in project.codings(document_id=item.document_id, coder_id=row[0])
+        c
+        for c in project.codings(document_id=item.document_id, coder_id=row[0])
         if c.code_id in code_ids and c.start < item.end and c.end > item.start
     ]
 
@@ -328,8 +377,10 @@ def resolve(
     if not to_delete and not to_add and recorded is not None and recorded[1] == keep:
         return []
     label = {"a": item.coders[0], "b": item.coders[1] if len(item.coders) > 1 else "b"}
-    description = (f"reconcile {item.code} in {item.document} [{item.start}, {item.end}): "
-                   f"keep {label.get(keep, keep)}")
+    description = (
+        f"reconcile {item.code} in {item.document} [{item.start}, {item.end}): "
+        f"keep {label.get(keep, keep)}"
+    )
     new_ids: list[int] = []
     with project.action("reconcile", description, coder=consensus) as act:
         coder_id = project.coder_id(consensus)
@@ -338,33 +389,51 @@ def resolve(
                 act.delete("memos", memo.id)
             act.delete("codings", coding.id)
         for code_id, start, end in to_add:
-            new_ids.append(act.insert("codings", {
-                "guid": new_guid(), "document_id": item.document_id, "code_id": code_id,
-                "coder_id": coder_id, "start": start, "end": end, "source": "reconcile",
-                "created_at": now(),
-            }))
+            new_ids.append(
+                act.insert(
+                    "codings",
+                    {
+                        "guid": new_guid(),
+                        "document_id": item.document_id,
+                        "code_id": code_id,
+                        "coder_id": coder_id,
+                        "start": start,
+                        "end": end,
+                        "source": "reconcile",
+                        "created_at": now(),
+                    },
+                )
+            )
         if recorded is None:
-            act.insert("reconcile_decisions", {
-                "consensus": consensus, "document_id": item.document_id, "unit": item.unit,
-                "start": item.start, "end": item.end, "code": item.code, "choice": keep,
-                "decided_at": now(),
-            })
+            act.insert(
+                "reconcile_decisions",
+                {
+                    "consensus": consensus,
+                    "document_id": item.document_id,
+                    "unit": item.unit,
+                    "start": item.start,
+                    "end": item.end,
+                    "code": item.code,
+                    "choice": keep,
+                    "decided_at": now(),
+                },
+            )
         elif recorded[1] != keep:
             act.update("reconcile_decisions", recorded[0], choice=keep, decided_at=now())
     return new_ids
 
 
-def _decision_row(project: Project, item: Disagreement, consensus: str
-                  ) -> tuple[int, str] | None:
+def _decision_row(project: Project, item: Disagreement, consensus: str) -> tuple[int, str] | None:
     return project.conn.execute(
-        'SELECT id, choice FROM reconcile_decisions WHERE consensus = ? AND document_id = ? '
+        "SELECT id, choice FROM reconcile_decisions WHERE consensus = ? AND document_id = ? "
         'AND unit = ? AND start = ? AND "end" = ? AND code = ?',
         (consensus.strip(), item.document_id, item.unit, item.start, item.end, item.code),
     ).fetchone()
 
 
-def decision(project: Project, item: Disagreement,
-             consensus: str = DEFAULT_CONSENSUS) -> str | None:
+def decision(
+    project: Project, item: Disagreement, consensus: str = DEFAULT_CONSENSUS
+) -> str | None:
     """The choice the team took on ``item`` (``a``, ``b``, ``both``, ``none`` or a coder's
     name), or None while it is undecided: "decided to keep none" is not "not decided yet"."""
     row = _decision_row(project, item, consensus)
@@ -374,13 +443,28 @@ def decision(project: Project, item: Disagreement,
 def summary_rows(items: Sequence[Disagreement]) -> list[dict[str, object]]:
     """Rows for listing: document, unit span, code, who applied it and who not, spans, text."""
     return [
-        {"document": d.document, "unit": f"{d.start}-{d.end}", "code": d.code,
-         "applied_by": ", ".join(d.applied_by), "not_by": ", ".join(d.left_out),
-         "spans": "; ".join(f"{c.coder} {c.start}-{c.end}" for c in d.codings),
-         "text": d.text}
+        {
+            "document": d.document,
+            "unit": f"{d.start}-{d.end}",
+            "code": d.code,
+            "applied_by": ", ".join(d.applied_by),
+            "not_by": ", ".join(d.left_out),
+            "spans": "; ".join(f"{c.coder} {c.start}-{c.end}" for c in d.codings),
+            "text": d.text,
+        }
         for d in items
     ]
 
 
-__all__ = ["CodingSpan", "DEFAULT_CONSENSUS", "Disagreement", "KEEP_CHOICES", "chosen_spans",
-           "consensus_codings", "decision", "disagreements", "resolve", "summary_rows"]
+__all__ = [
+    "CodingSpan",
+    "DEFAULT_CONSENSUS",
+    "Disagreement",
+    "KEEP_CHOICES",
+    "chosen_spans",
+    "consensus_codings",
+    "decision",
+    "disagreements",
+    "resolve",
+    "summary_rows",
+]

@@ -39,8 +39,12 @@ class Segment:
 
 
 def segments(
-    project: Project, code_path: str, *, coders: Sequence[str] = (),
-    where: Sequence[str | tuple[str, str]] = (), context: int = CONTEXT,
+    project: Project,
+    code_path: str,
+    *,
+    coders: Sequence[str] = (),
+    where: Sequence[str | tuple[str, str]] = (),
+    context: int = CONTEXT,
 ) -> list[Segment]:
     """The segments of ``code_path`` (its subcodes included), by document and position.
 
@@ -57,10 +61,23 @@ def segments(
     reader = ContextReader(project, context)
     for doc_id, coder_id, start, end, code_id, coding_id in rows:
         speaker, before, text, after = reader.around(doc_id, start, end)
-        out.append(Segment(
-            coding_id, doc_id, names.get(doc_id, str(doc_id)), code_id, paths.get(code_id, ""),
-            coder_id, coder_names.get(coder_id, "?"), start, end, speaker, before, text, after,
-        ))
+        out.append(
+            Segment(
+                coding_id,
+                doc_id,
+                names.get(doc_id, str(doc_id)),
+                code_id,
+                paths.get(code_id, ""),
+                coder_id,
+                coder_names.get(coder_id, "?"),
+                start,
+                end,
+                speaker,
+                before,
+                text,
+                after,
+            )
+        )
     return out
 
 
@@ -77,19 +94,23 @@ class ContextReader:
         """The speaker of the turn holding ``offset`` (None outside every turn)."""
         if document_id not in self._turns:
             turns = self.project.turns(document_id)
-            self._turns[document_id] = ([t.start for t in turns],
-                                        [(t.end, t.speaker) for t in turns])
+            self._turns[document_id] = (
+                [t.start for t in turns],
+                [(t.end, t.speaker) for t in turns],
+            )
         starts, ends = self._turns[document_id]
         i = bisect_right(starts, offset) - 1
         return ends[i][1] if i >= 0 and offset < ends[i][0] else None
 
-    def around(self, document_id: int, start: int, end: int
-               ) -> tuple[str | None, str, str, str]:
+    def around(self, document_id: int, start: int, end: int) -> tuple[str | None, str, str, str]:
         """(speaker, words before, the passage, words after)."""
         text = self.project.text(document_id)
-        return (self.speaker(document_id, start),
-                _clip_left(text, max(0, start - self.context), start), text[start:end],
-                _clip_right(text, end, min(len(text), end + self.context)))
+        return (
+            self.speaker(document_id, start),
+            _clip_left(text, max(0, start - self.context), start),
+            text[start:end],
+            _clip_right(text, end, min(len(text), end + self.context)),
+        )
 
 
 def _clip_left(text: str, lo: int, hi: int) -> str:

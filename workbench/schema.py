@@ -258,5 +258,7 @@ def m0005_coder_state_word_counts(db: Database) -> None:
         """
     )
     rows = db.execute("SELECT id, text FROM documents").fetchall()
-    db.conn.executemany("UPDATE documents SET words = ? WHERE id = ?",
-                        [(len(text.split()), doc_id) for doc_id, text in rows])
+    db.conn.executemany(
+        "UPDATE documents SET words = ? WHERE id = ?",
+        [(len(text.split()), doc_id) for doc_id, text in rows],
+    )

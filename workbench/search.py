@@ -68,23 +68,33 @@ def code_hits(
     if not hits:
         raise WorkbenchError("there are no hits to code")
     existing = {
-        (r[0], r[1], r[2]) for r in project.conn.execute(
+        (r[0], r[1], r[2])
+        for r in project.conn.execute(
             'SELECT document_id, start, "end" FROM codings WHERE code_id = ? AND coder_id = ?',
             (code.id, coder_id),
         )
     }
     done = 0
-    with project.action("apply", f"code {len(hits)} search hit(s) with {code.path}",
-                        coder=coder) as act:
+    with project.action(
+        "apply", f"code {len(hits)} search hit(s) with {code.path}", coder=coder
+    ) as act:
         for hit in hits:
             if (hit.document_id, hit.start, hit.end) in existing:
                 continue
             existing.add((hit.document_id, hit.start, hit.end))
-            act.insert("codings", {
-                "guid": new_guid(), "document_id": hit.document_id, "code_id": code.id,
-                "coder_id": coder_id, "start": hit.start, "end": hit.end,
-                "source": "search", "created_at": now(),
-            })
+            act.insert(
+                "codings",
+                {
+                    "guid": new_guid(),
+                    "document_id": hit.document_id,
+                    "code_id": code.id,
+                    "coder_id": coder_id,
+                    "start": hit.start,
+                    "end": hit.end,
+                    "source": "search",
+                    "created_at": now(),
+                },
+            )
             done += 1
     return done
 

@@ -74,8 +74,14 @@ def _check_name(name: str) -> str:
     return name
 
 
-def add_user(project: Project, name: str, *, password: str | None = None, token: bool = False,
-             lead: bool = False) -> str | None:
+def add_user(
+    project: Project,
+    name: str,
+    *,
+    password: str | None = None,
+    token: bool = False,
+    lead: bool = False,
+) -> str | None:
     """Add a user who signs in with ``password`` or, with ``token=True``, a new token.
 
     Returns the token (shown to the person once; only its digest is kept), else None. The user
@@ -95,8 +101,13 @@ def add_user(project: Project, name: str, *, password: str | None = None, token:
         project.conn.execute(
             "INSERT INTO users (name, role, password_hash, token_hash, created_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (name, "lead" if lead else "coder", password_hash,
-             token_digest(secret) if secret else None, now()),
+            (
+                name,
+                "lead" if lead else "coder",
+                password_hash,
+                token_digest(secret) if secret else None,
+                now(),
+            ),
         )
     return secret
 

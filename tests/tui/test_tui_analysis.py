@@ -154,7 +154,9 @@ def test_filter_form_rejects_bad_values() -> None:
     with pytest.raises(WorkbenchError):
         parse_filters("overlap", "sentence", "0", "", "", "", "region")
     assert parse_filters("proximity", "sentence", "40", "maria, james", "", "", "").coders == (
-        "maria", "james")
+        "maria",
+        "james",
+    )
 
 
 # ---------------------------------------------------------------------- agreement
@@ -259,8 +261,10 @@ def test_reconcile_keep_a_b_both_none_with_undo(project_path: Path) -> None:
 
 def suggestion_rows(path: Path) -> dict[int, tuple[str, int | None]]:
     with Project.open(path) as other:
-        return {r[0]: (r[1], r[2]) for r in other.conn.execute(
-            "SELECT id, status, coding_id FROM suggestions")}
+        return {
+            r[0]: (r[1], r[2])
+            for r in other.conn.execute("SELECT id, status, coding_id FROM suggestions")
+        }
 
 
 def test_suggestion_queue_accept_reject_undo(project_path: Path) -> None:
@@ -280,7 +284,9 @@ def test_suggestion_queue_accept_reject_undo(project_path: Path) -> None:
         with Project.open(project_path) as other:
             row = other.conn.execute(
                 'SELECT c.source, k.name, c.start, c."end" FROM codings c '
-                "JOIN coders k ON k.id = c.coder_id WHERE c.id = ?", (coding_id,)).fetchone()
+                "JOIN coders k ON k.id = c.coder_id WHERE c.id = ?",
+                (coding_id,),
+            ).fetchone()
         assert row == (f"suggestion:{first.id}", "maria", first.start, first.end)
         assert [s.id for s in screen.items] == [s.id for s in screen.items if s.id != first.id]
         assert len(screen.items) == 2
@@ -332,8 +338,11 @@ def test_coding_screen_marks_suggestions_and_accepts_them(project_path: Path) ->
         quiet_style = view._style("suggestion-margin")
 
         def styled(look) -> str:
-            return "".join(seg.text for seg in view.line_strip(line, width)
-                           if seg.style and seg.style.italic and seg.style.color == look.color)
+            return "".join(
+                seg.text
+                for seg in view.line_strip(line, width)
+                if seg.style and seg.style.italic and seg.style.color == look.color
+            )
 
         # until the cursor steps into it, a suggestion is a quiet mark in the margin only
         view.move_to(0)
@@ -354,12 +363,17 @@ def test_coding_screen_marks_suggestions_and_accepts_them(project_path: Path) ->
         await pilot.press("y")
         await pilot.pause()
         with Project.open(project_path) as other:
-            sources = [r[0] for r in other.conn.execute(
-                "SELECT source FROM codings WHERE source LIKE 'suggestion:%'")]
+            sources = [
+                r[0]
+                for r in other.conn.execute(
+                    "SELECT source FROM codings WHERE source LIKE 'suggestion:%'"
+                )
+            ]
         assert sources == [f"suggestion:{mark.id}"]
         assert mark.id not in view.marks
-        assert any(s.code_id == mark.code_id and s.coder_id == app.coder_id
-                   for s in view.spans.values())
+        assert any(
+            s.code_id == mark.code_id and s.coder_id == app.coder_id for s in view.spans.values()
+        )
         await pilot.press("j", "X")
         await pilot.pause()
         assert view.marks == {}

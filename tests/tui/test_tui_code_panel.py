@@ -20,11 +20,19 @@ __all__ = ["project_path"]
 
 def _define(path: Path) -> None:
     with Project.open(path) as project:
-        update_code(project, "Decentralization/Budget execution",
-                    description="Money arrives late or is not spent as planned.\nSecond line.",
-                    inclusion="Delays in transfers", exclusion="Budget planning only")
-        add_memo(project, "code", project.code("Decentralization/Budget execution").id,
-                 "Ask the team about late transfers")
+        update_code(
+            project,
+            "Decentralization/Budget execution",
+            description="Money arrives late or is not spent as planned.\nSecond line.",
+            inclusion="Delays in transfers",
+            exclusion="Budget planning only",
+        )
+        add_memo(
+            project,
+            "code",
+            project.code("Decentralization/Budget execution").id,
+            "Ask the team about late transfers",
+        )
 
 
 def _panel_text(screen) -> str:
@@ -71,8 +79,10 @@ def test_picker_shows_a_description_line_under_each_match(project_path: Path) ->
         await pilot.pause()
         option = app.screen.query_one(OptionList).get_option_at_index(0)
         prompt = str(option.prompt)
-        assert prompt.splitlines() == ["Decentralization/Budget execution",
-                                       "  Money arrives late or is not spent as planned."]
+        assert prompt.splitlines() == [
+            "Decentralization/Budget execution",
+            "  Money arrives late or is not spent as planned.",
+        ]
 
     run_app(project_path, script)
 

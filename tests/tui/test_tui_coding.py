@@ -68,9 +68,12 @@ def test_apply_from_tree_and_recent_number_key(project_path: Path) -> None:
         assert screen.code_tree.highlighted_code.path == "Decentralization/Transfer of powers"
         await pilot.press("enter")
         await pilot.pause()
-        assert codings_on_disk(project_path).count(
-            ("Decentralization/Transfer of powers", "maria", start, text.index("part.") + 5)
-        ) == 1
+        assert (
+            codings_on_disk(project_path).count(
+                ("Decentralization/Transfer of powers", "maria", start, text.index("part.") + 5)
+            )
+            == 1
+        )
         assert screen.codes_by_id[app.favourites[1]].name == "Transfer of powers"
         # back to the transcript, select the last turn, apply recent code 1
         await pilot.press("escape")
@@ -80,7 +83,8 @@ def test_apply_from_tree_and_recent_number_key(project_path: Path) -> None:
         await pilot.press("t", "1")
         await pilot.pause()
         assert ("Decentralization/Transfer of powers", "maria", turn.start, turn.end) in (
-            codings_on_disk(project_path))
+            codings_on_disk(project_path)
+        )
 
     run_app(project_path, script)
 
@@ -103,11 +107,12 @@ def test_keyboard_extends_by_char_word_sentence_turn(project_path: Path) -> None
         assert text[slice(*view.selection)] == "Each "
         await pilot.press("S")
         assert text[slice(*view.selection)] == (
-            "Each network chose its representative in an assembly.")
+            "Each network chose its representative in an assembly."
+        )
         await pilot.press("S")
         assert text[slice(*view.selection)].endswith("checked the papers.")
         await pilot.press("T")
-        assert text[view.selection[1] - len("took part."):view.selection[1]] == "took part."
+        assert text[view.selection[1] - len("took part.") : view.selection[1]] == "took part."
         await pilot.press("escape")
         assert view.selection == (view.cursor, view.cursor)
         await pilot.press("ctrl+right")
@@ -140,8 +145,11 @@ def test_mouse_click_and_drag_select(project_path: Path) -> None:
         screen = await open_document(app, pilot)
         view = screen.view
         lines = view.lines
-        row = next(i for i in range(len(lines)) if lines.kinds[i] == 0
-                   and lines.ends[i] - lines.starts[i] > 30)
+        row = next(
+            i
+            for i in range(len(lines))
+            if lines.kinds[i] == 0 and lines.ends[i] - lines.starts[i] > 30
+        )
         await pilot.click(view, offset=(1 + 4, row))  # 1 column of padding
         assert view.cursor == lines.starts[row] + 4
         await pilot.mouse_down(view, offset=(1 + 2, row))
@@ -205,19 +213,22 @@ def test_change_resize_and_memo(project_path: Path) -> None:
         await pilot.press("s", "a", *"access", "enter")
         await pilot.pause()
         assert ("Transparency/Access to information", "maria", start, first_end) in (
-            codings_on_disk(project_path))
+            codings_on_disk(project_path)
+        )
         # change its code
         await pilot.press("c", *"budget exec", "enter")
         await pilot.pause()
         assert ("Decentralization/Budget execution", "maria", start, first_end) in (
-            codings_on_disk(project_path))
+            codings_on_disk(project_path)
+        )
         # grow the selection by a sentence and resize the coding to it
         await pilot.press("S", "r")
         await pilot.pause()
         end = screen.view.selection[1]
         assert end > first_end
         assert ("Decentralization/Budget execution", "maria", start, end) in (
-            codings_on_disk(project_path))
+            codings_on_disk(project_path)
+        )
         # a memo on it
         await pilot.press("escape")
         await move_cursor_to(screen, pilot, start + 1)
@@ -264,5 +275,4 @@ def test_undo_persists_across_restart(project_path: Path) -> None:
     run_app(project_path, apply)
     assert any(c[0] == "Representation/Seat allocation" for c in codings_on_disk(project_path))
     run_app(project_path, undo)
-    assert not any(c[0] == "Representation/Seat allocation"
-                   for c in codings_on_disk(project_path))
+    assert not any(c[0] == "Representation/Seat allocation" for c in codings_on_disk(project_path))

@@ -62,8 +62,9 @@ def test_bundled_codebook_tints_and_stripes_stay_apart_in_256_colours(bundled_co
         assert len({in_256(c)[0] for c in picked.values()}) == len(colours)
         assert min_distance(list(picked.values())) > 4
     # and no tint is the uncoded background itself
-    assert min(Color(in_256(t)[1]).delta_e(Color(SURFACE), method="2000")
-               for t in tints.values()) > 4
+    assert (
+        min(Color(in_256(t)[1]).delta_e(Color(SURFACE), method="2000") for t in tints.values()) > 4
+    )
 
 
 def test_subcodes_without_a_colour_get_shades_apart_from_their_group() -> None:

@@ -53,15 +53,17 @@ def test_code_undo_redo_on_the_demo(tmp_path: Path) -> None:
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert sorted(codings_on_disk(path)) == sorted(imported)
-        assert (code_id, lo, hi) not in {(s.code_id, s.start, s.end)
-                                         for s in screen.view.spans.values()}
+        assert (code_id, lo, hi) not in {
+            (s.code_id, s.start, s.end) for s in screen.view.spans.values()
+        }
 
         await pilot.press("ctrl+y")
         await pilot.pause()
         assert sorted(codings_on_disk(path)) == sorted([*imported, applied])
         # and the transcript shows it again
-        assert (code_id, lo, hi) in {(s.code_id, s.start, s.end)
-                                     for s in screen.view.spans.values()}
+        assert (code_id, lo, hi) in {
+            (s.code_id, s.start, s.end) for s in screen.view.spans.values()
+        }
 
     run_app(path, script)
     assert "span" in state  # the script ran to the end

@@ -21,8 +21,7 @@ def test_progress_cache_recomputes_only_changed_documents(project_path: Path) ->
     with Project.open(project_path) as project:
         cache = ProgressCache()
         first = cache.rows(project, defer=True)
-        assert {p.coded_chars for r in first for p in r.coders.values() if p.codings} == {
-            PENDING}
+        assert {p.coded_chars for r in first for p in r.coders.values() if p.codings} == {PENDING}
         cache.fill(project)
         rows = {r.name: r for r in cache.rows(project)}
         assert rows["DRS01"].coders["james"].coded_chars == 40
@@ -46,8 +45,7 @@ def test_progress_cache_recomputes_only_changed_documents(project_path: Path) ->
         assert len(coverage) == 1 and "json_each" in coverage[0]  # only the changed document
 
 
-def test_documents_screen_updates_cells_and_keeps_coders_at_80_columns(
-        project_path: Path) -> None:
+def test_documents_screen_updates_cells_and_keeps_coders_at_80_columns(project_path: Path) -> None:
     async def main() -> None:
         with Project.open(project_path) as project:
             app = WorkbenchApp(project, coder="maria")
@@ -93,8 +91,9 @@ def test_paged_rows_show_the_first_page_at_once_and_the_rest_after() -> None:
             table = app.query_one(DataTable)
             table.add_columns("n")
             done: list[bool] = []
-            paged = PagedRows(table, [(str(i), [str(i)]) for i in range(700)],
-                              on_done=lambda: done.append(True))
+            paged = PagedRows(
+                table, [(str(i), [str(i)]) for i in range(700)], on_done=lambda: done.append(True)
+            )
             paged.start()
             assert table.row_count == FIRST < 700
             # later pages come in with the values they have when their turn comes

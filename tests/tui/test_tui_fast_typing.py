@@ -25,11 +25,14 @@ def burst(app, keys: str) -> None:
         app._driver.send_message(event)
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("corrup", "Transparency/Corruption"),
-    ("access", "Transparency/Access to information"),
-    ("transfer", "Decentralization/Transfer of powers"),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("corrup", "Transparency/Corruption"),
+        ("access", "Transparency/Access to information"),
+        ("transfer", "Decentralization/Transfer of powers"),
+    ],
+)
 def test_a_burst_applies_the_code_typed_before_enter(project_path, typed, expected):  # noqa: F811
     with Project.open(project_path) as p:
         add_code(p, "Transparency/Corruption")

@@ -35,8 +35,15 @@ class Terminal:
     def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int]) -> None:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-        self.proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env,
-                                     start_new_session=True, close_fds=True)
+        self.proc = subprocess.Popen(
+            args,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
+        )
         os.close(slave)
         self.screen = ""
 
@@ -58,7 +65,9 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while text not in self.screen:
             if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise AssertionError(f"{text!r} never appeared; screen tail: {self.screen[-800:]!r}")
+                raise AssertionError(
+                    f"{text!r} never appeared; screen tail: {self.screen[-800:]!r}"
+                )
             self.read()
 
     def send(self, keys: str) -> None:
@@ -76,12 +85,18 @@ class Terminal:
 def test_sigkill_right_after_applying_keeps_the_coding(tmp_path: Path) -> None:
     path = build_project(tmp_path / "kill.db")
     env = {
-        **os.environ, "TERM": "xterm-256color", "HOME": str(tmp_path),
-        "WORKBENCH_KEYS": str(tmp_path / "no-keys.toml"), "PYTHONUNBUFFERED": "1",
+        **os.environ,
+        "TERM": "xterm-256color",
+        "HOME": str(tmp_path),
+        "WORKBENCH_KEYS": str(tmp_path / "no-keys.toml"),
+        "PYTHONUNBUFFERED": "1",
     }
     env.pop("TEXTUAL", None)
-    term = Terminal([sys.executable, "-m", "workbench", "tui", "--project", str(path),
-                     "--coder", "maria"], env, (120, 40))
+    term = Terminal(
+        [sys.executable, "-m", "workbench", "tui", "--project", str(path), "--coder", "maria"],
+        env,
+        (120, 40),
+    )
     try:
         term.wait_for("NGO01")  # the documents screen is up
         term.send("\r")  # open DRS01
@@ -98,6 +113,9 @@ def test_sigkill_right_after_applying_keeps_the_coding(tmp_path: Path) -> None:
         term.kill()
     assert term.proc.returncode == -signal.SIGKILL
     with Project.open(path, create=False) as project:
-        codings = [(project.code_by_id(c.code_id).path, c.start) for c in project.codings()
-                   if c.coder_id == project.coder_id("maria")]
+        codings = [
+            (project.code_by_id(c.code_id).path, c.start)
+            for c in project.codings()
+            if c.coder_id == project.coder_id("maria")
+        ]
     assert codings == [("Representation/Seat allocation", 0)]

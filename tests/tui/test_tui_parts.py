@@ -42,7 +42,7 @@ def test_layout_sets_turns_apart_and_maps_offsets() -> None:
     # the speaker's name starts the text, so it is styled in place, not repeated
     assert layout.label_spans == {0: len("Interviewer"), 2: len("DRS01")}
     text = parsed.text
-    assert text[layout.starts[3]:layout.ends[3]] == "Second line."
+    assert text[layout.starts[3] : layout.ends[3]] == "Second line."
     # every offset of a turn maps to the text line that shows it
     for offset in range(parsed.turns[1].start, parsed.turns[1].end):
         line = layout.line_of(offset)
@@ -117,9 +117,11 @@ def test_progress_counts_union_of_spans(project_path: Path) -> None:
 
 def test_core_modules_do_not_import_the_ui() -> None:
     # (click comes in with sqlite-utils itself, so only the UI libraries are checked here)
-    code = ("import sys, workbench.search, workbench.progress; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; "
-            "print(bad)")
+    code = (
+        "import sys, workbench.search, workbench.progress; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; "
+        "print(bad)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -137,7 +139,8 @@ def test_action_ids_are_unique_and_scoped() -> None:
     assert len(BY_ID) == len(ACTIONS)
     assert {a.scope for a in ACTIONS} <= set(SCOPES)
     assert {b.id for b in bindings("coding")} == {
-        a.id for a in ACTIONS if a.scope == "coding" and a.keys}
+        a.id for a in ACTIONS if a.scope == "coding" and a.keys
+    }
 
 
 def test_every_bound_action_exists_on_its_target() -> None:
@@ -152,11 +155,20 @@ def test_every_bound_action_exists_on_its_target() -> None:
     from workbench.tui.screens.suggestions import SuggestionsScreen
     from workbench.tui.widgets.transcript import TranscriptView
 
-    targets = {"app": WorkbenchApp, "documents": DocumentsScreen, "coding": CodingScreen,
-               "transcript": TranscriptView, "codebook": CodebookScreen, "search": SearchScreen,
-               "cooccurrence": CooccurrenceScreen, "quotations": QuotationsModal,
-               "agreement": AgreementScreen, "reconcile": ReconcileScreen,
-               "suggestions": SuggestionsScreen, "segments": SegmentsScreen}
+    targets = {
+        "app": WorkbenchApp,
+        "documents": DocumentsScreen,
+        "coding": CodingScreen,
+        "transcript": TranscriptView,
+        "codebook": CodebookScreen,
+        "search": SearchScreen,
+        "cooccurrence": CooccurrenceScreen,
+        "quotations": QuotationsModal,
+        "agreement": AgreementScreen,
+        "reconcile": ReconcileScreen,
+        "suggestions": SuggestionsScreen,
+        "segments": SegmentsScreen,
+    }
     for action in ACTIONS:
         name = action.action.split("(")[0]
         assert hasattr(targets[action.scope], f"action_{name}"), action.id

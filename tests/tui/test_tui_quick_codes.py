@@ -24,8 +24,9 @@ def _codes_on_disk(path: Path) -> list[str]:
 def test_apply_new_code_is_one_undo_step(project_path: Path) -> None:
     with Project.open(project_path) as project:
         before = _codes_on_disk(project_path)
-        code_id, coding_id = apply_new_code(project, "DRS01", "Participation/Youth councils",
-                                            0, 10, coder="maria")
+        code_id, coding_id = apply_new_code(
+            project, "DRS01", "Participation/Youth councils", 0, 10, coder="maria"
+        )
         assert "Participation/Youth councils" in _codes_on_disk(project_path)
         assert project.undo().startswith("create Participation/Youth councils and apply it")
         assert _codes_on_disk(project_path) == before
@@ -50,8 +51,12 @@ def test_in_vivo_from_selected_words_under_the_highlighted_group(project_path: P
         assert app.screen.value == "Decentralization/only on paper"
         await pilot.press("enter")
         await pilot.pause()
-        assert ("Decentralization/only on paper", "maria", start,
-                start + len("only on paper.")) in codings_on_disk(project_path)
+        assert (
+            "Decentralization/only on paper",
+            "maria",
+            start,
+            start + len("only on paper."),
+        ) in codings_on_disk(project_path)
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert "Decentralization/only on paper" not in _codes_on_disk(project_path)
@@ -100,7 +105,8 @@ def test_favourite_keys_are_stable_pinned_and_kept_per_coder(project_path: Path)
         await pilot.press("s", "5")
         await pilot.pause()
         assert ("Decentralization/Budget execution", "maria") in [
-            c[:2] for c in codings_on_disk(project_path)]
+            c[:2] for c in codings_on_disk(project_path)
+        ]
         # + pins the highlighted code to a chosen key
         screen.code_tree.focus()
         screen.code_tree.select_code(app.project.code("Transparency/Access to information").id)

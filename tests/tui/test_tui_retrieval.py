@@ -35,11 +35,11 @@ def _more_codings(path: Path, tmp_path: Path) -> None:
         s = a.index("The regional office")
         apply_code(project, "DRS01", BUDGET, s, s + len("The regional office"), coder="maria")
         s = b.index("The budget was published")
-        apply_code(project, "NGO01", BUDGET, s, s + len("The budget was published"),
-                   coder="maria")
+        apply_code(project, "NGO01", BUDGET, s, s + len("The budget was published"), coder="maria")
         s = a.index("We had the powers")
-        apply_code(project, "DRS01", "Decentralization/Transfer of powers", s, s + 17,
-                   coder="maria")
+        apply_code(
+            project, "DRS01", "Decentralization/Transfer of powers", s, s + 17, coder="maria"
+        )
 
 
 def test_segments_core_context_speaker_and_filters(project_path: Path, tmp_path: Path) -> None:
@@ -54,8 +54,7 @@ def test_segments_core_context_speaker_and_filters(project_path: Path, tmp_path:
         assert got[0].speaker == "DRS01" and got[0].before.endswith("in an assembly. ")
         assert got[0].after.startswith(" only checked the papers.")
         assert [s.coder for s in segments(project, BUDGET, coders=["james"])] == ["james"]
-        assert [s.document for s in segments(project, BUDGET, where=["region=Cusco"])] == [
-            "NGO01"]
+        assert [s.document for s in segments(project, BUDGET, where=["region=Cusco"])] == ["NGO01"]
         # a group's segments include its subcodes'
         assert len(segments(project, "Decentralization")) == 4
 
@@ -84,8 +83,9 @@ def test_next_and_previous_coding_keys(project_path: Path, tmp_path: Path) -> No
     run_app(project_path, script)
 
 
-def test_segments_screen_filter_recode_uncode_memo_and_jump(project_path: Path,
-                                                            tmp_path: Path) -> None:
+def test_segments_screen_filter_recode_uncode_memo_and_jump(
+    project_path: Path, tmp_path: Path
+) -> None:
     _more_codings(project_path, tmp_path)
 
     async def script(app: WorkbenchApp, pilot) -> None:
@@ -117,7 +117,8 @@ def test_segments_screen_filter_recode_uncode_memo_and_jump(project_path: Path,
         await pilot.press(*"access to info", "enter")
         await pilot.pause()
         assert ("Transparency/Access to information", "maria") in [
-            c[:2] for c in codings_on_disk(project_path)]
+            c[:2] for c in codings_on_disk(project_path)
+        ]
         assert seg.items == []  # no longer a budget segment
         # back to all documents; james's coding cannot be removed by maria
         await pilot.press("f")

@@ -31,14 +31,16 @@ def test_project_search_jump_and_code_all(project_path: Path) -> None:
         assert len(hits) == 3
         await pilot.press("A", *"access to", "enter")
         await pilot.pause()
-        coded = [c for c in codings_on_disk(project_path)
-                 if c[0] == "Transparency/Access to information"]
+        coded = [
+            c for c in codings_on_disk(project_path) if c[0] == "Transparency/Access to information"
+        ]
         assert sorted((c[2], c[3]) for c in coded) == sorted((h.start, h.end) for h in hits)
         # one undo takes back the whole batch
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert not [c for c in codings_on_disk(project_path)
-                    if c[0] == "Transparency/Access to information"]
+        assert not [
+            c for c in codings_on_disk(project_path) if c[0] == "Transparency/Access to information"
+        ]
         # jump to the last hit
         table = app.screen.query_one("DataTable")
         table.move_cursor(row=2)

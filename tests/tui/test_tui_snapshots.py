@@ -69,10 +69,10 @@ def _overlapping(app) -> None:
     text = project.text(1)
     start = text.index("The budget stayed")
     end = text.index("only on paper.") + len("only on paper.")
-    apply_code(project, "DRS01", "Decentralization/Transfer of powers", start, end,
-               coder="maria")
-    apply_code(project, "DRS01", "Decentralization/Budget execution", start, start + 20,
-               coder="maria")
+    apply_code(project, "DRS01", "Decentralization/Transfer of powers", start, end, coder="maria")
+    apply_code(
+        project, "DRS01", "Decentralization/Budget execution", start, start + 20, coder="maria"
+    )
 
 
 @pytest.mark.parametrize("size", [(80, 24), (250, 70)], ids=["80x24", "250x70"])

@@ -23,7 +23,11 @@ def test_short_names_cut_at_words_and_initials_stay_apart() -> None:
     assert short_name("Transfer of powers", 7) == "Tra pow"
     assert short_name("Capacity", 5) == "Capa…"
     assert coder_initials({1: "maria", 2: "marta", 3: "james", 4: "Ana Perez"}) == {
-        1: "Mari", 2: "Mart", 3: "Ja", 4: "AP"}
+        1: "Mari",
+        2: "Mart",
+        3: "Ja",
+        4: "AP",
+    }
 
 
 def test_lanes_never_share_a_line_and_reuse_free_columns() -> None:
@@ -45,10 +49,12 @@ def _overlap(path: Path) -> tuple[int, int]:
         text = project.text(1)
         start = text.index("The budget stayed")
         end = text.index("only on paper.") + len("only on paper.")
-        apply_code(project, "DRS01", "Decentralization/Transfer of powers", start, end,
-                   coder="maria")
-        apply_code(project, "DRS01", "Decentralization/Budget execution", start, start + 20,
-                   coder="maria")
+        apply_code(
+            project, "DRS01", "Decentralization/Transfer of powers", start, end, coder="maria"
+        )
+        apply_code(
+            project, "DRS01", "Decentralization/Budget execution", start, start + 20, coder="maria"
+        )
         return start, end
 
 
@@ -85,8 +91,11 @@ def test_wide_window_names_every_overlapping_coding_with_its_coder(project_path:
     # three codings meet: each has its own lane with name and initials
     line = next(m for m in margins if m.count("┏") + m.count("■") >= 3)
     lanes = [lane.strip() for lane in line.strip("│ ").replace("┏", "■").split("■") if lane]
-    expected = [("Budget execution", "Ja"), ("Transfer of powers", "Ma"),
-                ("Budget execution", "Ma")]
+    expected = [
+        ("Budget execution", "Ja"),
+        ("Transfer of powers", "Ma"),
+        ("Budget execution", "Ma"),
+    ]
     assert len(lanes) == 3
     for lane, (name, initials) in zip(lanes, expected, strict=True):
         *words, coder = lane.split()
@@ -104,4 +113,4 @@ def test_narrow_window_keeps_compact_bars(project_path: Path) -> None:
     assert any(sum(m.count(g) for g in "┏┃┗■") >= 2 for m in margins)
     # a coding over several lines shows its extent: a start, then a bar or an end below it
     starts = [i for i, m in enumerate(margins) if "┏" in m]
-    assert starts and any("┃" in m or "┗" in m for m in margins[starts[0] + 1:])
+    assert starts and any("┃" in m or "┗" in m for m in margins[starts[0] + 1 :])

@@ -27,19 +27,25 @@ def project_path(tmp_path: Path) -> Path:
             project.conn.execute(
                 'INSERT INTO suggestions (document_id, code_id, start, "end", score, suggester, '
                 "reason, status, created_at) VALUES (?, ?, ?, ?, 0.3, 'learned', 'model', "
-                "'open', ?)", (doc.id, project.code(ACCESS).id, start, start + 40, now()))
+                "'open', ?)",
+                (doc.id, project.code(ACCESS).id, start, start + 40, now()),
+            )
     return path
 
 
 def statuses(path: Path) -> list[tuple[str, str, str]]:
     with Project.open(path) as other:
-        return sorted(other.conn.execute(
-            "SELECT d.name, c.name, s.status FROM suggestions s JOIN documents d "
-            "ON d.id = s.document_id JOIN codes c ON c.id = s.code_id").fetchall())
+        return sorted(
+            other.conn.execute(
+                "SELECT d.name, c.name, s.status FROM suggestions s JOIN documents d "
+                "ON d.id = s.document_id JOIN codes c ON c.id = s.code_id"
+            ).fetchall()
+        )
 
 
-def test_reject_all_of_a_code_then_retrain_in_the_background(project_path: Path,
-                                                             monkeypatch) -> None:
+def test_reject_all_of_a_code_then_retrain_in_the_background(
+    project_path: Path, monkeypatch
+) -> None:
     monkeypatch.setattr(screen_module, "RETRAIN_EVERY", 3)
 
     async def script(app: WorkbenchApp, pilot) -> None:
@@ -52,7 +58,8 @@ def test_reject_all_of_a_code_then_retrain_in_the_background(project_path: Path,
         await pilot.press("X")  # both ACCESS suggestions in DRS01: 2 decisions
         await pilot.pause()
         assert [s for s in statuses(project_path) if s[2] == "rejected"] == [
-            ("DRS01", "Access to information", "rejected")] * 2
+            ("DRS01", "Access to information", "rejected")
+        ] * 2
         assert screen.decisions == 2 and trained.read_meta(app.project) is None
         await pilot.press("x")  # the third decision starts the retraining
         await app.workers.wait_for_complete()
@@ -89,8 +96,11 @@ def test_more_like_this_lists_uncoded_passages_and_codes_one(project_path: Path)
         after = app.project.codings()
         assert len(after) == before + 1
         new = max(after, key=lambda c: c.id)
-        assert (new.document_id, new.start, new.end) == (target.document_id, target.start,
-                                                         target.end)
+        assert (new.document_id, new.start, new.end) == (
+            target.document_id,
+            target.start,
+            target.end,
+        )
         assert new.coder_id == app.coder_id and target not in screen.similar
         assert screen.decisions == 2
         await pilot.press("m")  # back to the queue

@@ -140,8 +140,7 @@ def test_reconcile_shows_all_codes_legend_decisions_and_resumes(project_path: Pa
     run_app(project_path, reopen)
 
 
-def test_search_shows_context_and_speaker_and_codes_only_marked_hits(
-        project_path: Path) -> None:
+def test_search_shows_context_and_speaker_and_codes_only_marked_hits(project_path: Path) -> None:
     async def script(app: WorkbenchApp, pilot) -> None:
         await pilot.press("ctrl+f")
         await pilot.pause()
@@ -161,8 +160,11 @@ def test_search_shows_context_and_speaker_and_codes_only_marked_hits(
         assert isinstance(app.screen, CodePickerModal)
         await pilot.press(*"access to", "enter")
         await pilot.pause()
-        coded = [c for c in codings_on_disk(project_path)
-                 if c[0] == "Transparency/Access to information" and c[1] == "maria"]
+        coded = [
+            c
+            for c in codings_on_disk(project_path)
+            if c[0] == "Transparency/Access to information" and c[1] == "maria"
+        ]
         hit = screen.hits[1]
         assert (hit.start, hit.end) in [(c[2], c[3]) for c in coded]
         assert len(coded) == 2  # the fixture's one and the marked hit
@@ -190,8 +192,7 @@ def test_palette_lists_each_command_once(project_path: Path) -> None:
         for step in range(2):
             names = await titles(app)
             assert "quit" in names
-            assert len(names) == len(set(names)), sorted(n for n in names
-                                                         if names.count(n) > 1)
+            assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
             if step == 0:
                 await open_document(app, pilot)
 

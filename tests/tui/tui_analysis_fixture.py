@@ -49,18 +49,25 @@ def build_analysis_project(path: Path) -> Path:
         drs = project.document("DRS01").id
         ngo = project.document("NGO01").id
         text = project.text(drs)
-        answer = span(text, "The budget stayed in Lima for two years. We had the powers but "
-                            "not the money, so the transfer of powers was only on paper.")
-        second = span(text, "We had the powers but not the money, so the transfer of powers "
-                            "was only on paper.")
+        answer = span(
+            text,
+            "The budget stayed in Lima for two years. We had the powers but "
+            "not the money, so the transfer of powers was only on paper.",
+        )
+        second = span(
+            text,
+            "We had the powers but not the money, so the transfer of powers was only on paper.",
+        )
         first = span(text, "The budget stayed in Lima for two years.")
         chose = span(text, "Each network chose its representative in an assembly.")
-        chose_more = span(text, "Each network chose its representative in an assembly. The "
-                                "regional office only checked the papers.")
+        chose_more = span(
+            text,
+            "Each network chose its representative in an assembly. The "
+            "regional office only checked the papers.",
+        )
         apply_code(project, "DRS01", BUDGET, *answer, coder="maria")
         apply_code(project, "DRS01", TRANSFER, *second, coder="maria")
-        apply_code(project, "DRS01", TRANSFER, first[0], second[0] + len("We had"),
-                   coder="james")
+        apply_code(project, "DRS01", TRANSFER, first[0], second[0] + len("We had"), coder="james")
         apply_code(project, "DRS01", SELECTING, *chose, coder="maria")
         apply_code(project, "DRS01", SEATS, *chose_more, coder="maria")
         apply_code(project, "DRS01", SELECTING, *chose, coder="james")
@@ -80,9 +87,21 @@ def add_suggestions(project: Project) -> None:
     for doc, code, phrase, score, reason in SUGGESTIONS:
         document = project.document(doc)
         start, end = span(project.text(document.id), phrase)
-        rows.append((document.id, project.code(code).id, start, end, score,
-                     "rules" if score == 1.0 else "learned", reason, now()))
+        rows.append(
+            (
+                document.id,
+                project.code(code).id,
+                start,
+                end,
+                score,
+                "rules" if score == 1.0 else "learned",
+                reason,
+                now(),
+            )
+        )
     with project.action("suggest", "suggest: test fixture", undoable=False):
         project.conn.executemany(
             'INSERT INTO suggestions (document_id, code_id, start, "end", score, suggester, '
-            "reason, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)", rows)
+            "reason, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+            rows,
+        )

@@ -13,11 +13,17 @@ from workbench.project import Project
 
 TURNS_A = [
     ("Interviewer", "How were the members of the council chosen?"),
-    ("DRS01", "Each network chose its representative in an assembly. The regional office "
-              "only checked the papers. Nobody from the ministry took part."),
+    (
+        "DRS01",
+        "Each network chose its representative in an assembly. The regional office "
+        "only checked the papers. Nobody from the ministry took part.",
+    ),
     ("Interviewer", "Did the budget follow?"),
-    ("DRS01", "The budget stayed in Lima for two years. We had the powers but not the money, "
-              "so the transfer of powers was only on paper."),
+    (
+        "DRS01",
+        "The budget stayed in Lima for two years. We had the powers but not the money, "
+        "so the transfer of powers was only on paper.",
+    ),
 ]
 TURNS_B = [
     ("Interviewer", "What changed after the reform?"),
@@ -52,7 +58,13 @@ def build_project(path: Path) -> Path:
             add_code(project, code)
         text = project.text(project.document("DRS01").id)
         start = text.index("The budget stayed")
-        apply_code(project, "DRS01", "Decentralization/Budget execution", start,
-                   start + len("The budget stayed in Lima for two years."), coder="james")
+        apply_code(
+            project,
+            "DRS01",
+            "Decentralization/Budget execution",
+            start,
+            start + len("The budget stayed in Lima for two years."),
+            coder="james",
+        )
         project.coder_id("maria")
     return path

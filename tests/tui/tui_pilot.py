@@ -21,8 +21,13 @@ def project_path(tmp_path: Path) -> Path:
     return build_project(tmp_path / "interviews.db")
 
 
-def run_app(path: Path, script: Callable[..., Awaitable[None]], *, coder: str = "maria",
-            keymap: dict[str, str] | None = None) -> None:
+def run_app(
+    path: Path,
+    script: Callable[..., Awaitable[None]],
+    *,
+    coder: str = "maria",
+    keymap: dict[str, str] | None = None,
+) -> None:
     """Run the app on ``path`` headless and hand ``(app, pilot)`` to ``script``."""
 
     async def main() -> None:

@@ -100,7 +100,8 @@ def package_alpha(value_counts: np.ndarray) -> float | None:
     import krippendorff
 
     value = krippendorff.alpha(
-        value_counts=paired, level_of_measurement="nominal",
+        value_counts=paired,
+        level_of_measurement="nominal",
         value_domain=list(range(vc.shape[1])),
     )
     return None if value is None or np.isnan(value) else float(value)
@@ -152,7 +153,9 @@ class Selection:
     available: np.ndarray
     rows: tuple[Code, ...]
     row_of: dict[int, int]
-    codings: np.ndarray = field(repr=False)  # columns: id, doc pos, row, coder pos, start, end, code id
+    codings: np.ndarray = field(
+        repr=False
+    )  # columns: id, doc pos, row, coder pos, start, end, code id
 
     @property
     def coder_names(self) -> tuple[str, ...]:
@@ -244,9 +247,7 @@ def select(
             chosen = [c for c in project.coders() if coded.get(c.id, set()) & doc_ids]
     else:
         if chosen is None:
-            chosen = [
-                c for c in project.coders() if done.get(c.id, set()) & coded.get(c.id, set())
-            ]
+            chosen = [c for c in project.coders() if done.get(c.id, set()) & coded.get(c.id, set())]
         if len(chosen) >= 2:
             common = set.intersection(*(done.get(c.id, set()) for c in chosen))
             if not common:
@@ -266,8 +267,13 @@ def select(
             "(name them with --coders A,B)"
         )
     available = np.array(
-        [[doc.id in done.get(c.id, set()) or doc.id in coded.get(c.id, set()) or not docs
-          for c in chosen] for doc in documents],
+        [
+            [
+                doc.id in done.get(c.id, set()) or doc.id in coded.get(c.id, set()) or not docs
+                for c in chosen
+            ]
+            for doc in documents
+        ],
         dtype=bool,
     ).reshape(len(documents), len(chosen))
     rows, row_of = code_selection(project, codes, depth)
@@ -281,13 +287,15 @@ def select(
     row_of = {cid: renumber[r] for cid, r in row_of.items() if r in renumber}
     if codings.size:
         codings[:, 2] = np.array([renumber[r] for r in codings[:, 2].tolist()], dtype=np.int64)
-    return Selection(unit, tuple(chosen), tuple(documents), available, tuple(rows), row_of,
-                     codings)
+    return Selection(unit, tuple(chosen), tuple(documents), available, tuple(rows), row_of, codings)
 
 
 def _load_codings(
-    project: Project, documents: Sequence[Document], coders: Sequence[Coder],
-    row_of: dict[int, int], available: np.ndarray,
+    project: Project,
+    documents: Sequence[Document],
+    coders: Sequence[Coder],
+    row_of: dict[int, int],
+    available: np.ndarray,
 ) -> np.ndarray:
     doc_pos = {d.id: i for i, d in enumerate(documents)}
     coder_pos = {c.id: i for i, c in enumerate(coders)}
@@ -295,7 +303,7 @@ def _load_codings(
     marks = ",".join("?" * len(coder_pos))
     for cid, doc_id, code_id, coder_id, start, end in project.conn.execute(
         f'SELECT id, document_id, code_id, coder_id, start, "end" FROM codings '
-        f"WHERE coder_id IN ({marks}) ORDER BY document_id, start, \"end\", id",
+        f'WHERE coder_id IN ({marks}) ORDER BY document_id, start, "end", id',
         list(coder_pos),
     ):
         d = doc_pos.get(doc_id)
@@ -398,8 +406,14 @@ class CodeAgreement:
     bootstrap: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out = {"code": self.code, "units": self.units, "percent": _round(self.percent),
-               "kappa": _round(self.kappa), "alpha": _round(self.alpha), "counts": self.counts}
+        out = {
+            "code": self.code,
+            "units": self.units,
+            "percent": _round(self.percent),
+            "kappa": _round(self.kappa),
+            "alpha": _round(self.alpha),
+            "counts": self.counts,
+        }
         if self.bootstrap is not None:
             out["bootstrap"] = self.bootstrap
         return out
@@ -431,8 +445,11 @@ class Agreement:
             "unit": self.unit,
             "coders": list(self.coders),
             "codes": [c.to_json() for c in self.codes],
-            "overall": {"percent": _round(self.percent), "kappa": _round(self.kappa),
-                        "alpha": _round(self.alpha)},
+            "overall": {
+                "percent": _round(self.percent),
+                "kappa": _round(self.kappa),
+                "alpha": _round(self.alpha),
+            },
         }
         if self.unit == "segment":
             out["overlap"] = self.overlap
@@ -451,28 +468,38 @@ class Agreement:
             return ""
         alpha = "undefined" if v["alpha"] is None else f"{v['alpha']:.3f}"
         named = [x for x in v["values"] if x["label"] != "none" or x["code"]]
-        return (f"Variable {v['group']} ({len(named)} values, {v['level']}, uncoded = "
-                f"{'missing' if v['missing'] == 'uncoded' else 'none'}): Krippendorff's alpha "
-                f"{alpha} over {v['pairable_units']} pairable units ({v['pairable_values']} "
-                f"values{'; 95 % interval ' + _ci(v.get('bootstrap')) if v.get('bootstrap') else ''}"
-                f"); {len(v['conflicts'])} unit(s) given two values by one coder.")
-
+        return (
+            f"Variable {v['group']} ({len(named)} values, {v['level']}, uncoded = "
+            f"{'missing' if v['missing'] == 'uncoded' else 'none'}): Krippendorff's alpha "
+            f"{alpha} over {v['pairable_units']} pairable units ({v['pairable_values']} "
+            f"values{'; 95 % interval ' + _ci(v.get('bootstrap')) if v.get('bootstrap') else ''}"
+            f"); {len(v['conflicts'])} unit(s) given two values by one coder."
+        )
 
     def rows(self) -> list[dict[str, Any]]:
         """Flat rows (one per code, then ``overall``) for tables and CSV."""
         out: list[dict[str, Any]] = []
         for c in self.codes:
-            row: dict[str, Any] = {"code": c.code, "units": c.units, "percent": _fmt(c.percent, 1),
-                                   "kappa": _fmt(c.kappa), "alpha": _fmt(c.alpha)}
-            row.update({k: v for k, v in c.counts.items()
-                        if k != "units" and not isinstance(v, dict)})
+            row: dict[str, Any] = {
+                "code": c.code,
+                "units": c.units,
+                "percent": _fmt(c.percent, 1),
+                "kappa": _fmt(c.kappa),
+                "alpha": _fmt(c.alpha),
+            }
+            row.update(
+                {k: v for k, v in c.counts.items() if k != "units" and not isinstance(v, dict)}
+            )
             if self.draws:
                 row.update(_boot_cells(c.bootstrap))
             out.append(row)
         total: dict[str, Any] = {
-            "code": "overall", "units": sum(c.units for c in self.codes if c.used),
-            "percent": _fmt(self.percent, 1), "kappa": _fmt(self.kappa),
-            "alpha": _fmt(self.alpha)}
+            "code": "overall",
+            "units": sum(c.units for c in self.codes if c.used),
+            "percent": _fmt(self.percent, 1),
+            "kappa": _fmt(self.kappa),
+            "alpha": _fmt(self.alpha),
+        }
         if self.draws:
             total.update(_boot_cells(self.bootstrap))
         out.append(total)
@@ -494,20 +521,29 @@ class Agreement:
     def unit_label(self) -> str:
         """The unit in words, for footnotes and the methods paragraph."""
         if self.unit == "segment":
-            return (f"coded segment (matched by a segment of the same code overlapping at "
-                    f"least {self.overlap:g} % of the longer)")
-        return {"char": "character", "presence": "code presence per document",
-                "frequency": "code frequency per document"}.get(self.unit, self.unit)
+            return (
+                f"coded segment (matched by a segment of the same code overlapping at "
+                f"least {self.overlap:g} % of the longer)"
+            )
+        return {
+            "char": "character",
+            "presence": "code presence per document",
+            "frequency": "code frequency per document",
+        }.get(self.unit, self.unit)
 
     def footnote(self) -> str:
         """Unit, coders and documents, as a line under a table in a paper."""
-        text = (f"Unit: {self.unit_label}. Coders: {', '.join(self.coders)}. "
-                f"Documents ({len(self.documents)}): {', '.join(self.documents)}. "
-                "Overall figures pool the codes applied by at least one coder.")
+        text = (
+            f"Unit: {self.unit_label}. Coders: {', '.join(self.coders)}. "
+            f"Documents ({len(self.documents)}): {', '.join(self.documents)}. "
+            "Overall figures pool the codes applied by at least one coder."
+        )
         if self.unit == "segment":
             k = sum(1 for c in self.codes if c.used)
-            text += (" Kappa: Brennan and Prediger's kappa_n with chance agreement 1/k, k = "
-                     "the number of codes compared, as MAXQDA computes it for segments")
+            text += (
+                " Kappa: Brennan and Prediger's kappa_n with chance agreement 1/k, k = "
+                "the number of codes compared, as MAXQDA computes it for segments"
+            )
             text += f" (k = {k})." if k >= 2 else f"; undefined with k = {k}."
         return text
 
@@ -528,21 +564,31 @@ class Agreement:
             head.remove(kappa)
 
         def cells(name: str, units: int, percent, kap, alpha, block) -> str:
-            out = [name, str(units), _fmt(percent, 1, "–"), _fmt(kap, 2, "–"),
-                   _fmt(alpha, 2, "–")]
+            out = [name, str(units), _fmt(percent, 1, "–"), _fmt(kap, 2, "–"), _fmt(alpha, 2, "–")]
             if self.draws:
                 out.append(_ci(block, 2) or "–")
             if not two:
                 del out[3]
             return "| " + " | ".join(out) + " |"
 
-        lines = ["| " + " | ".join(head) + " |",
-                 "|" + "|".join([":---", *["---:"] * (len(head) - 1)]) + "|"]
+        lines = [
+            "| " + " | ".join(head) + " |",
+            "|" + "|".join([":---", *["---:"] * (len(head) - 1)]) + "|",
+        ]
         for c in self.codes:
-            lines.append(cells(c.code.replace("|", "\\|"), c.units, c.percent, c.kappa,
-                               c.alpha, c.bootstrap))
-        lines.append(cells("**Overall**", sum(c.units for c in self.codes if c.used),
-                           self.percent, self.kappa, self.alpha, self.bootstrap))
+            lines.append(
+                cells(c.code.replace("|", "\\|"), c.units, c.percent, c.kappa, c.alpha, c.bootstrap)
+            )
+        lines.append(
+            cells(
+                "**Overall**",
+                sum(c.units for c in self.codes if c.used),
+                self.percent,
+                self.kappa,
+                self.alpha,
+                self.bootstrap,
+            )
+        )
         text = "\n".join(lines) + "\n\n" + self.footnote() + "\n"
         if self.variable is not None:
             text += "\n" + self.variable_line() + "\n"
@@ -579,13 +625,23 @@ def _counts(hist: np.ndarray, applied: np.ndarray, coders: Sequence[str]) -> dic
     n = len(coders)
     if n == 2:
         both = int(hist[2, 2])
-        return {"units": int(hist[2].sum()), "both": both, "only_a": int(applied[0]) - both,
-                "only_b": int(applied[1]) - both, "neither": int(hist[2, 0])}
+        return {
+            "units": int(hist[2].sum()),
+            "both": both,
+            "only_a": int(applied[0]) - both,
+            "only_b": int(applied[1]) - both,
+            "neither": int(hist[2, 0]),
+        }
     units = sum(int(hist[m, : m + 1].sum()) for m in range(2, n + 1))
     all_ = sum(int(hist[m, m]) for m in range(2, n + 1))
     none = sum(int(hist[m, 0]) for m in range(2, n + 1))
-    return {"units": units, "all": all_, "some": units - all_ - none, "none": none,
-            "applied": {name: int(applied[k]) for k, name in enumerate(coders)}}
+    return {
+        "units": units,
+        "all": all_,
+        "some": units - all_ - none,
+        "none": none,
+        "applied": {name: int(applied[k]) for k, name in enumerate(coders)},
+    }
 
 
 def _agree_units(hist: np.ndarray) -> tuple[int, int]:
@@ -610,15 +666,20 @@ def summarise(sel: Selection, t: Tally) -> Agreement:
         counts = _counts(hist, applied, names)
         kappa = None
         if two:
-            table = np.array([counts["both"], counts["only_a"], counts["only_b"], counts["neither"]])
+            table = np.array(
+                [counts["both"], counts["only_a"], counts["only_b"], counts["neither"]]
+            )
             kappa = cohen_kappa(*table.tolist())
         if sel.unit == "char":
             alpha = alpha_from_coincidences(binary_coincidences(hist))
         else:
             alpha = package_alpha(hist_value_counts(hist))
-        used = bool(sum(int(hist[m, 1: m + 1].sum()) for m in range(hist.shape[0])))
-        results.append(CodeAgreement(code.path, units, percent_agreement(agree, units), kappa,
-                                     alpha, counts, used))
+        used = bool(sum(int(hist[m, 1 : m + 1].sum()) for m in range(hist.shape[0])))
+        results.append(
+            CodeAgreement(
+                code.path, units, percent_agreement(agree, units), kappa, alpha, counts, used
+            )
+        )
         if used:
             pooled_agree += agree
             pooled_units += units
@@ -626,7 +687,9 @@ def summarise(sel: Selection, t: Tally) -> Agreement:
             if two:
                 pooled_table += table
     return Agreement(
-        unit=sel.unit, coders=names, documents=tuple(d.name for d in sel.documents),
+        unit=sel.unit,
+        coders=names,
+        documents=tuple(d.name for d in sel.documents),
         codes=tuple(results),
         percent=percent_agreement(pooled_agree, pooled_units),
         kappa=cohen_kappa(*pooled_table.tolist()) if two else None,
@@ -665,8 +728,10 @@ def agreement(
     if group is None and (level != "nominal" or missing != "none"):
         raise WorkbenchError("--level and --missing describe a variable: name it with --group")
     if group is not None and unit not in ("sentence", "turn", "document"):
-        raise WorkbenchError(f"--group compares one value per unit: use --unit sentence, turn "
-                             f"or document (not {unit})")
+        raise WorkbenchError(
+            f"--group compares one value per unit: use --unit sentence, turn "
+            f"or document (not {unit})"
+        )
     if group is not None and not codes:
         codes = [group]
     if overlap is not None and unit != "segment":
@@ -674,8 +739,9 @@ def agreement(
     if bootstrap is not None:
         boot.check_draws(bootstrap)
     base = UNIT_BASE.get(unit, unit)
-    sel = select(project, coders=coders, unit=base, codes=codes, depth=depth, docs=docs,
-                 where=where)
+    sel = select(
+        project, coders=coders, unit=base, codes=codes, depth=depth, docs=docs, where=where
+    )
     rng = np.random.default_rng(seed)
     if unit == "segment":
         return summarise_segments(sel, DEFAULT_OVERLAP if overlap is None else overlap)
@@ -695,13 +761,15 @@ def agreement(
     table = var.variable_table(project, sel, group, level=level, missing=missing)
     block = var.summary(table, var.variable_alpha(table))
     if bootstrap:
-        block["bootstrap"] = _bootstrap_counts(*var.domain(table), table.level, bootstrap,
-                                               seed, rng)
+        block["bootstrap"] = _bootstrap_counts(
+            *var.domain(table), table.level, bootstrap, seed, rng
+        )
     return replace(result, variable=block)
 
 
-def _bootstrap_binary(result: Agreement, t: Tally, draws: int, seed: int | None,
-                      rng: np.random.Generator) -> Agreement:
+def _bootstrap_binary(
+    result: Agreement, t: Tally, draws: int, seed: int | None, rng: np.random.Generator
+) -> Agreement:
     """Per code and pooled: the bootstrap of each code's binary (0/1) alpha."""
     delta2 = boot.metric("nominal", [0, 1], np.zeros(2))
     codes = []
@@ -712,29 +780,36 @@ def _bootstrap_binary(result: Agreement, t: Tally, draws: int, seed: int | None,
         if row.alpha is not None:
             o = binary_coincidences(t.hist[r])
             pairs = boot.pairs_in_hist(t.hist[r])
-            block = boot.summary(boot.bootstrap_alphas(o, delta2, pairs, draws, rng), draws,
-                                 seed)
+            block = boot.summary(boot.bootstrap_alphas(o, delta2, pairs, draws, rng), draws, seed)
         if row.used:
             pooled_o += binary_coincidences(t.hist[r])
             pooled_pairs += boot.pairs_in_hist(t.hist[r])
         codes.append(replace(row, bootstrap=block))
     overall = None
     if result.alpha is not None:
-        overall = boot.summary(boot.bootstrap_alphas(pooled_o, delta2, pooled_pairs, draws, rng),
-                               draws, seed)
+        overall = boot.summary(
+            boot.bootstrap_alphas(pooled_o, delta2, pooled_pairs, draws, rng), draws, seed
+        )
     return replace(result, codes=tuple(codes), bootstrap=overall, draws=draws)
 
 
-def _bootstrap_counts(counts: np.ndarray, values: Sequence[float], level: str, draws: int,
-                      seed: int | None, rng: np.random.Generator) -> dict[str, Any] | None:
+def _bootstrap_counts(
+    counts: np.ndarray,
+    values: Sequence[float],
+    level: str,
+    draws: int,
+    seed: int | None,
+    rng: np.random.Generator,
+) -> dict[str, Any] | None:
     """Bootstrap of alpha for a units x values table of counts at ``level``."""
     paired = counts[counts.sum(axis=1) >= 2]
     if not paired.size or np.count_nonzero(paired.sum(axis=0)) < 2:
         return None
     o = coincidences(paired)
     delta2 = boot.metric(level, values, o.sum(axis=1))
-    return boot.summary(boot.bootstrap_alphas(o, delta2, boot.pairs_in_counts(paired), draws,
-                                              rng), draws, seed)
+    return boot.summary(
+        boot.bootstrap_alphas(o, delta2, boot.pairs_in_counts(paired), draws, rng), draws, seed
+    )
 
 
 def _matrix_counts(matrices: Sequence[np.ndarray]) -> tuple[np.ndarray, list[float]]:
@@ -745,8 +820,9 @@ def _matrix_counts(matrices: Sequence[np.ndarray]) -> tuple[np.ndarray, list[flo
     return counts, values
 
 
-def _bootstrap_frequency(result: Agreement, sel: Selection, draws: int, seed: int | None,
-                         rng: np.random.Generator) -> Agreement:
+def _bootstrap_frequency(
+    result: Agreement, sel: Selection, draws: int, seed: int | None, rng: np.random.Generator
+) -> Agreement:
     """Per code and pooled: the bootstrap of interval alpha on the numbers of codings."""
     table = seg.frequency_table(sel)
     codes, used = [], []
@@ -780,16 +856,32 @@ def summarise_segments(sel: Selection, overlap: float) -> Agreement:
     results = []
     for code, c in zip(sel.rows, counts, strict=True):
         hits = c["matched_a"] + c["matched_b"]
-        results.append(CodeAgreement(code.path, c["units"], percent_agreement(hits, c["units"]),
-                                     None, None, c, c["units"] > 0))
+        results.append(
+            CodeAgreement(
+                code.path,
+                c["units"],
+                percent_agreement(hits, c["units"]),
+                None,
+                None,
+                c,
+                c["units"] > 0,
+            )
+        )
     total = sum(c["units"] for c in counts)
     hits = sum(c["matched_a"] + c["matched_b"] for c in counts)
     percent = percent_agreement(hits, total)
     used = sum(1 for r in results if r.used)
     kappa = seg.brennan_prediger(None if percent is None else percent / 100.0, used)
-    return Agreement(unit="segment", coders=sel.coder_names,
-                     documents=tuple(d.name for d in sel.documents), codes=tuple(results),
-                     percent=percent, kappa=kappa, alpha=None, overlap=overlap)
+    return Agreement(
+        unit="segment",
+        coders=sel.coder_names,
+        documents=tuple(d.name for d in sel.documents),
+        codes=tuple(results),
+        percent=percent,
+        kappa=kappa,
+        alpha=None,
+        overlap=overlap,
+    )
 
 
 def summarise_frequency(sel: Selection) -> Agreement:
@@ -805,18 +897,36 @@ def summarise_frequency(sel: Selection) -> Agreement:
         units = int(full.sum())
         matrix = seg.frequency_matrix(table[r], sel.available)
         used = bool(table[r].any())
-        data = {"units": units, "equal": equal, "differ": units - equal,
-                "codings": {c.name: int(table[r][:, k].sum()) for k, c in enumerate(sel.coders)}}
-        results.append(CodeAgreement(code.path, units, percent_agreement(equal, units), None,
-                                     seg.frequency_alpha([matrix]), data, used))
+        data = {
+            "units": units,
+            "equal": equal,
+            "differ": units - equal,
+            "codings": {c.name: int(table[r][:, k].sum()) for k, c in enumerate(sel.coders)},
+        }
+        results.append(
+            CodeAgreement(
+                code.path,
+                units,
+                percent_agreement(equal, units),
+                None,
+                seg.frequency_alpha([matrix]),
+                data,
+                used,
+            )
+        )
         if used:
             pooled_equal += equal
             pooled_units += units
             used_matrices.append(matrix)
-    return Agreement(unit="frequency", coders=sel.coder_names,
-                     documents=tuple(d.name for d in sel.documents), codes=tuple(results),
-                     percent=percent_agreement(pooled_equal, pooled_units), kappa=None,
-                     alpha=seg.frequency_alpha(used_matrices))
+    return Agreement(
+        unit="frequency",
+        coders=sel.coder_names,
+        documents=tuple(d.name for d in sel.documents),
+        codes=tuple(results),
+        percent=percent_agreement(pooled_equal, pooled_units),
+        kappa=None,
+        alpha=seg.frequency_alpha(used_matrices),
+    )
 
 
 def split_list(values: Sequence[str] | str | None) -> list[str] | None:
@@ -830,6 +940,20 @@ def split_list(values: Sequence[str] | str | None) -> list[str] | None:
 
 
 __all__ = [
-    "Agreement", "CodeAgreement", "Selection", "Tally", "agreement", "alpha_from_coincidences",
-    "binary_coincidences", "code_selection", "cohen_kappa", "coincidences", "package_alpha", "percent_agreement", "select", "split_list", "summarise", "tally",
+    "Agreement",
+    "CodeAgreement",
+    "Selection",
+    "Tally",
+    "agreement",
+    "alpha_from_coincidences",
+    "binary_coincidences",
+    "code_selection",
+    "cohen_kappa",
+    "coincidences",
+    "package_alpha",
+    "percent_agreement",
+    "select",
+    "split_list",
+    "summarise",
+    "tally",
 ]

@@ -83,8 +83,9 @@ def pairs_in_hist(hist: np.ndarray) -> int:
     return int((per_m * m * (m - 1) // 2)[2:].sum())
 
 
-def bootstrap_alphas(o: np.ndarray, delta2: np.ndarray, pairs: int, draws: int,
-                     rng: np.random.Generator) -> np.ndarray | None:
+def bootstrap_alphas(
+    o: np.ndarray, delta2: np.ndarray, pairs: int, draws: int, rng: np.random.Generator
+) -> np.ndarray | None:
     """``draws`` bootstrapped alphas, or None when alpha itself is undefined."""
     o = np.asarray(o, dtype=np.float64)
     n_c = o.sum(axis=1)
@@ -121,5 +122,13 @@ def check_draws(draws: int) -> int:
     return draws
 
 
-__all__ = ["THRESHOLDS", "alpha_with_metric", "bootstrap_alphas", "check_draws", "metric",
-           "pairs_in_counts", "pairs_in_hist", "summary"]
+__all__ = [
+    "THRESHOLDS",
+    "alpha_with_metric",
+    "bootstrap_alphas",
+    "check_draws",
+    "metric",
+    "pairs_in_counts",
+    "pairs_in_hist",
+    "summary",
+]

@@ -102,9 +102,15 @@ class Pair:
         return self.capped
 
     def as_json(self) -> dict[str, Any]:
-        return {"a": self.a, "b": self.b, "count": self.count, "c": self.c,
-                "conditional_ab": self.conditional_ab, "conditional_ba": self.conditional_ba,
-                "overlap_warning": self.overlap_warning}
+        return {
+            "a": self.a,
+            "b": self.b,
+            "count": self.count,
+            "c": self.c,
+            "conditional_ab": self.conditional_ab,
+            "conditional_ba": self.conditional_ba,
+            "overlap_warning": self.overlap_warning,
+        }
 
 
 def c_coefficient(n12: int, n1: int, n2: int) -> float | None:
@@ -182,21 +188,29 @@ class CooccurrenceResult:
 
     def rows(self, measure: str = "count") -> list[dict[str, Any]]:
         """One row per pair, strongest first by ``measure``; flagged pairs marked."""
-        key = {"count": lambda p: (p.count, _c_key(p)),
-               "c": lambda p: (_c_key(p), p.count),
-               "conditional": lambda p: (max(p.conditional_ab, p.conditional_ba), p.count)}
+        key = {
+            "count": lambda p: (p.count, _c_key(p)),
+            "c": lambda p: (_c_key(p), p.count),
+            "conditional": lambda p: (max(p.conditional_ab, p.conditional_ba), p.count),
+        }
         if measure not in key:
             raise WorkbenchError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
         out = []
         for p in sorted(self.pairs, key=key[measure], reverse=True):
-            out.append({
-                "a": p.a, "b": p.b, "count": p.count, "n_a": self.frequencies[p.a],
-                "n_b": self.frequencies[p.b], "c": "" if p.c is None else round(p.c, 4),
-                "conditional_ab": round(p.conditional_ab, 4),
-                "conditional_ba": round(p.conditional_ba, 4),
-                "capped": "yes" if p.capped else "",
-                "overlap_warning": "yes" if p.overlap_warning else "",
-            })
+            out.append(
+                {
+                    "a": p.a,
+                    "b": p.b,
+                    "count": p.count,
+                    "n_a": self.frequencies[p.a],
+                    "n_b": self.frequencies[p.b],
+                    "c": "" if p.c is None else round(p.c, 4),
+                    "conditional_ab": round(p.conditional_ab, 4),
+                    "conditional_ba": round(p.conditional_ba, 4),
+                    "capped": "yes" if p.capped else "",
+                    "overlap_warning": "yes" if p.overlap_warning else "",
+                }
+            )
         return out
 
     def matrix(self, measure: str = "count") -> tuple[list[str], list[list[float | None]]]:
@@ -222,13 +236,24 @@ class CooccurrenceResult:
 
         g = nx.Graph(mode=self.mode)
         for code in self.codes:
-            g.add_node(code, label=code, frequency=self.frequencies[code],
-                       colour=self.colours.get(code, "#999999"))
+            g.add_node(
+                code,
+                label=code,
+                frequency=self.frequencies[code],
+                colour=self.colours.get(code, "#999999"),
+            )
         for p in self.pairs:
             extra = {} if p.c is None else {"c": p.c}
-            g.add_edge(p.a, p.b, count=p.count, conditional_ab=p.conditional_ab,
-                       conditional_ba=p.conditional_ba, weight=p.count,
-                       overlap_warning=p.overlap_warning, **extra)
+            g.add_edge(
+                p.a,
+                p.b,
+                count=p.count,
+                conditional_ab=p.conditional_ab,
+                conditional_ba=p.conditional_ba,
+                weight=p.count,
+                overlap_warning=p.overlap_warning,
+                **extra,
+            )
         return g
 
 
@@ -334,7 +359,7 @@ def count_arrays(
             break
         tally(index[:-k][meet], index[k:][meet])
     else:
-        far = np.flatnonzero(key[near + 1:] <= needle[:n - near - 1])
+        far = np.flatnonzero(key[near + 1 :] <= needle[: n - near - 1])
         runs = np.searchsorted(key, needle[far], side="right") - far - 1 - near
         ends = np.cumsum(runs)
         first = 0
@@ -448,7 +473,7 @@ def count_units(
         ordered = sorted(codes)
         freq.update(ordered)
         for i, a in enumerate(ordered):
-            for b in ordered[i + 1:]:
+            for b in ordered[i + 1 :]:
                 pairs[(a, b)] += 1
     return freq, pairs
 
@@ -533,8 +558,18 @@ def meetings(
     out = []
     for doc, coder, start, end, ca, cb in found:
         text = project.text(doc)[start:end]
-        out.append(Meeting(doc, chosen.documents.get(doc, str(doc)), chosen.coders.get(coder, ""),
-                           start, end, text, ca, cb))
+        out.append(
+            Meeting(
+                doc,
+                chosen.documents.get(doc, str(doc)),
+                chosen.coders.get(coder, ""),
+                start,
+                end,
+                text,
+                ca,
+                cb,
+            )
+        )
     return out
 
 

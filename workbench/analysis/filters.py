@@ -99,8 +99,9 @@ def parse_where_items(
         return ()
     if isinstance(items, dict):
         return tuple((str(k).strip(), str(v).strip()) for k, v in items.items())
-    return tuple(parse_where(w) if isinstance(w, str) else (w[0].strip(), w[1].strip())
-                 for w in items)
+    return tuple(
+        parse_where(w) if isinstance(w, str) else (w[0].strip(), w[1].strip()) for w in items
+    )
 
 
 def rollup_path(path: str, depth: int | None) -> str:
@@ -148,7 +149,9 @@ class CodingSelection:
 
 
 def code_scope(
-    project: Project, paths: Sequence[str] = (), depth: int | None = None,
+    project: Project,
+    paths: Sequence[str] = (),
+    depth: int | None = None,
     codes: Sequence[Code] | None = None,
 ) -> tuple[list[str], dict[int, int], dict[str, str]]:
     """Rolled-up code paths in codebook order, a map from code id to their index, colours.
@@ -212,8 +215,9 @@ def coder_ids(project: Project, names: Sequence[str]) -> dict[int, str]:
         name = name.strip()
         if name not in known:
             listed = ", ".join(sorted(known)) or "none yet"
-            raise WorkbenchError(f"no coder named {name!r} (coders: {listed})",
-                                 source=str(project.path))
+            raise WorkbenchError(
+                f"no coder named {name!r} (coders: {listed})", source=str(project.path)
+            )
         out[known[name]] = name
     return out
 
@@ -235,8 +239,9 @@ def check_attribute(project: Project, attribute: str) -> None:
     names = [r[0] for r in project.conn.execute("SELECT name FROM attributes ORDER BY name")]
     if attribute not in names:
         listed = ", ".join(names) or "none; import a cases file first"
-        raise WorkbenchError(f"no case attribute {attribute!r} (attributes: {listed})",
-                             source=str(project.path))
+        raise WorkbenchError(
+            f"no case attribute {attribute!r} (attributes: {listed})", source=str(project.path)
+        )
 
 
 def document_names(project: Project) -> dict[int, str]:
@@ -267,18 +272,23 @@ def document_scope(
         for folded, original in wanted_values.items():
             if folded not in existing:
                 listed = ", ".join(sorted(set(existing.values()))) or "none"
-                raise WorkbenchError(f"no case has {key}={original!r} (values: {listed})",
-                                     source=str(project.path))
+                raise WorkbenchError(
+                    f"no case has {key}={original!r} (values: {listed})", source=str(project.path)
+                )
         values = set(wanted_values)
-        docs = {i: n for i, n in docs.items()
-                if i in by_doc and by_doc[i].strip().casefold() in values}
+        docs = {
+            i: n for i, n in docs.items() if i in by_doc and by_doc[i].strip().casefold() in values
+        }
     return docs
 
 
 def case_names(project: Project) -> dict[int, str]:
     """Document id -> the name of its case (documents without a case left out)."""
-    return dict(project.conn.execute(
-        "SELECT d.id, c.name FROM documents d JOIN cases c ON c.id = d.case_id"))
+    return dict(
+        project.conn.execute(
+            "SELECT d.id, c.name FROM documents d JOIN cases c ON c.id = d.case_id"
+        )
+    )
 
 
 def selected_documents(project: Project, selection: Selection = EVERYTHING) -> dict[int, str]:
@@ -412,7 +422,8 @@ def _read_packed(conn: Any, where: str, params: list[str]) -> tuple[Any, ...] | 
     doc0, doc1, coder0, coder1, code0, code1 = conn.execute(
         "SELECT (SELECT min(document_id) FROM codings), (SELECT max(document_id) FROM codings),"
         " (SELECT min(coder_id) FROM codings), (SELECT max(coder_id) FROM codings),"
-        " (SELECT min(code_id) FROM codings), (SELECT max(code_id) FROM codings)").fetchone()
+        " (SELECT min(code_id) FROM codings), (SELECT max(code_id) FROM codings)"
+    ).fetchone()
     if doc0 is None:
         return tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
     # ids are positive in practice; each subtraction left out saves SQLite work per coding
@@ -428,7 +439,8 @@ def _read_packed(conn: Any, where: str, params: list[str]) -> tuple[Any, ...] | 
     n, first, second = conn.execute(
         f"SELECT count(*), CAST(group_concat(({group}) * {PACK} + start) AS BLOB),"
         f' CAST(group_concat("end" * {codes} + {code_id}) AS BLOB) FROM codings{where}',
-        params).fetchone()
+        params,
+    ).fetchone()
     packed, tail = _parse(first), _parse(second)
     if len(packed) != n or len(tail) != n:
         return None  # a product too large for 64 bits came back as a float
@@ -446,11 +458,11 @@ def _read_plain(project: Project, where: str, params: list[str]) -> tuple[Any, .
 
     aggregates = ", ".join(f"group_concat({c})" for c in SWEEP_COLUMNS)
     n, *texts = project.conn.execute(
-        f"SELECT count(*), {aggregates} FROM codings{where}", params).fetchone()
+        f"SELECT count(*), {aggregates} FROM codings{where}", params
+    ).fetchone()
     columns = tuple(_parse(t) for t in texts)
     if any(len(c) != n for c in columns):
-        raise WorkbenchError(f"could not read the codings ({n} expected)",
-                             source=str(project.path))
+        raise WorkbenchError(f"could not read the codings ({n} expected)", source=str(project.path))
     doc, coder, start, end, code = in_sweep_order(columns)
     group = np.zeros(n, dtype=np.int64)
     if n > 1:

@@ -42,8 +42,10 @@ def _interval(block: dict[str, Any] | None) -> str:
         return ""
     low, high = block["ci95"]
     p = block["p_below"]
-    return (f" (95 % bootstrap interval {low:.2f} to {high:.2f}, {block['draws']:,} draws; "
-            f"P(α < 0.667) = {p['0.667']:.3f}, P(α < 0.800) = {p['0.800']:.3f})")
+    return (
+        f" (95 % bootstrap interval {low:.2f} to {high:.2f}, {block['draws']:,} draws; "
+        f"P(α < 0.667) = {p['0.667']:.3f}, P(α < 0.800) = {p['0.800']:.3f})"
+    )
 
 
 def methods_paragraph(result: Any) -> str:
@@ -60,21 +62,33 @@ def methods_paragraph(result: Any) -> str:
             f"{result.overlap:g} % of the longer of the two. Percent agreement is the share of "
             f"both coders' segments that were matched; kappa follows Brennan and Prediger "
             f"(1981) with chance agreement 1/k for the k = {len(used)} codes compared, as "
-            f"MAXQDA computes it.")
-        parts.append(f"Over {sum(c.units for c in used)} segments, percent agreement was "
-                     f"{_f(result.percent, 1)} % and kappa {_f(result.kappa)}.")
+            f"MAXQDA computes it."
+        )
+        parts.append(
+            f"Over {sum(c.units for c in used)} segments, percent agreement was "
+            f"{_f(result.percent, 1)} % and kappa {_f(result.kappa)}."
+        )
         return " ".join(parts)
     unit = UNIT_WORDS.get(result.unit, f"{result.unit} units")
-    measures = "percent agreement, Cohen's kappa and Krippendorff's alpha" if len(
-        result.coders) == 2 else "percent agreement and Krippendorff's alpha"
+    measures = (
+        "percent agreement, Cohen's kappa and Krippendorff's alpha"
+        if len(result.coders) == 2
+        else "percent agreement and Krippendorff's alpha"
+    )
     if result.unit == "frequency":
-        measures = "percent agreement (documents with equal numbers of codings) and " \
-                   "Krippendorff's alpha at the interval level on the numbers of codings"
-        parts.append(f"Agreement on {_codes(len(result.codes))} was computed per code over "
-                     f"{unit} with {measures}.")
+        measures = (
+            "percent agreement (documents with equal numbers of codings) and "
+            "Krippendorff's alpha at the interval level on the numbers of codings"
+        )
+        parts.append(
+            f"Agreement on {_codes(len(result.codes))} was computed per code over "
+            f"{unit} with {measures}."
+        )
     else:
-        parts.append(f"Agreement on {_codes(len(result.codes))} was computed per code over "
-                     f"{unit} with {measures} (nominal, each code applied or not).")
+        parts.append(
+            f"Agreement on {_codes(len(result.codes))} was computed per code over "
+            f"{unit} with {measures} (nominal, each code applied or not)."
+        )
     figures = f"percent agreement {_f(result.percent, 1)} %"
     if result.kappa is not None:
         figures += f", Cohen's kappa {_f(result.kappa)}"
@@ -82,14 +96,18 @@ def methods_paragraph(result: Any) -> str:
     parts.append(f"Pooled over the {_codes(len(used))} applied, {figures}.")
     v = result.variable
     if v is not None:
-        missing = ("units a coder left without a value were treated as missing"
-                   if v["missing"] == "uncoded" else "a unit without a value counted as 'none'")
+        missing = (
+            "units a coder left without a value were treated as missing"
+            if v["missing"] == "uncoded"
+            else "a unit without a value counted as 'none'"
+        )
         values = len([x for x in v["values"] if x["label"] != "none" or x["code"]])
         parts.append(
             f"The {values} subcodes of {v['group']} were also compared as the values of one "
             f"variable at the {v['level']} level ({missing}): Krippendorff's alpha "
             f"{_f(v['alpha'], 3)} over {v['pairable_units']} pairable units"
-            f"{_interval(v.get('bootstrap'))}.")
+            f"{_interval(v.get('bootstrap'))}."
+        )
     return " ".join(parts)
 
 

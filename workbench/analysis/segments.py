@@ -55,8 +55,11 @@ def overlaps_enough(a: Segment, b: Segment, overlap: float) -> bool:
 
 def segments_of(sel: Any) -> list[Segment]:
     """Every compared coding as a segment (empty codings skipped)."""
-    return [Segment(i, d, row, k, s, e)
-            for i, (_cid, d, row, k, s, e, _code) in enumerate(sel.codings.tolist()) if e > s]
+    return [
+        Segment(i, d, row, k, s, e)
+        for i, (_cid, d, row, k, s, e, _code) in enumerate(sel.codings.tolist())
+        if e > s
+    ]
 
 
 def match_segments(sel: Any, overlap: float) -> tuple[list[Segment], np.ndarray]:
@@ -64,7 +67,8 @@ def match_segments(sel: Any, overlap: float) -> tuple[list[Segment], np.ndarray]
     if len(sel.coders) != 2:
         raise WorkbenchError(
             f"--unit segment compares two coders, not {len(sel.coders)}: name them with "
-            "--coders A,B")
+            "--coders A,B"
+        )
     check_overlap(overlap)
     segments = segments_of(sel)
     groups: dict[tuple[int, int, int], list[Segment]] = {}
@@ -87,11 +91,12 @@ def brennan_prediger(po: float | None, categories: int) -> float | None:
     return (po - chance) / (1.0 - chance)
 
 
-def segment_counts(sel: Any, segments: list[Segment], matched: np.ndarray
-                   ) -> list[dict[str, int]]:
+def segment_counts(sel: Any, segments: list[Segment], matched: np.ndarray) -> list[dict[str, int]]:
     """Per row: segments and matched segments of each of the two coders."""
-    out = [{"units": 0, "segments_a": 0, "matched_a": 0, "segments_b": 0, "matched_b": 0}
-           for _ in sel.rows]
+    out = [
+        {"units": 0, "segments_a": 0, "matched_a": 0, "segments_b": 0, "matched_b": 0}
+        for _ in sel.rows
+    ]
     for seg, hit in zip(segments, matched.tolist(), strict=True):
         if not sel.available[seg.doc].all():
             continue  # a document one coder has no values in cannot match anything
@@ -133,6 +138,16 @@ def frequency_matrix(counts: np.ndarray, available: np.ndarray) -> np.ndarray:
     return data
 
 
-__all__ = ["DEFAULT_OVERLAP", "Segment", "brennan_prediger", "check_overlap", "frequency_alpha",
-           "frequency_matrix", "frequency_table", "match_segments", "overlaps_enough",
-           "segment_counts", "segments_of"]
+__all__ = [
+    "DEFAULT_OVERLAP",
+    "Segment",
+    "brennan_prediger",
+    "check_overlap",
+    "frequency_alpha",
+    "frequency_matrix",
+    "frequency_table",
+    "match_segments",
+    "overlaps_enough",
+    "segment_counts",
+    "segments_of",
+]

@@ -81,15 +81,20 @@ def unit_rows(project: Project, document_id: int, kind: str) -> list[tuple[int, 
     return [(0, 0, project.document(document_id).length)]
 
 
-def spans(project: Project, document_id: int, kind: str, *, nonempty: bool = False,
-          turn_fallback: bool = False) -> list[tuple[int, int]]:
+def spans(
+    project: Project,
+    document_id: int,
+    kind: str,
+    *,
+    nonempty: bool = False,
+    turn_fallback: bool = False,
+) -> list[tuple[int, int]]:
     """``(start, end)`` of the document's units of ``kind``, sorted by start.
 
     ``nonempty`` leaves out empty units; ``turn_fallback`` reads paragraphs for ``turn`` when
     the document has no turns (a plain text without speaker labels).
     """
-    out = [(s, e) for _, s, e in unit_rows(project, document_id, kind)
-           if not nonempty or e > s]
+    out = [(s, e) for _, s, e in unit_rows(project, document_id, kind) if not nonempty or e > s]
     if not out and turn_fallback and kind == "turn":
         out = [(s, e) for _, s, e in unit_rows(project, document_id, "paragraph")]
     return sorted(out)
@@ -214,7 +219,7 @@ def unit_table(project: Project, document_ids: Sequence[int], kind: str) -> Unit
     if kind in ("sentence", "turn"):
         table = "sentences" if kind == "sentence" else "turns"
         for start in range(0, len(document_ids), 500):
-            chunk = list(document_ids[start:start + 500])
+            chunk = list(document_ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
             for doc_id, s, e in project.conn.execute(
                 f'SELECT document_id, start, "end" FROM {table} WHERE document_id IN ({marks})',
@@ -259,9 +264,7 @@ def units_touched(units: UnitTable, doc: Any, start: Any, end: Any) -> tuple[Any
     spans_out: list[np.ndarray] = []
     units_out: list[np.ndarray] = []
     for i in range(doc.size):
-        hit = np.nonzero(
-            (units.doc == doc[i]) & (units.start < end[i]) & (units.end > start[i])
-        )[0]
+        hit = np.nonzero((units.doc == doc[i]) & (units.start < end[i]) & (units.end > start[i]))[0]
         spans_out.append(np.full(hit.size, i, dtype=np.int64))
         units_out.append(hit)
     return np.concatenate(spans_out), np.concatenate(units_out)

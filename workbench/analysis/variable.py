@@ -49,8 +49,13 @@ class Conflict:
     codes: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
-        return {"document": self.document, "start": self.start, "end": self.end,
-                "coder": self.coder, "codes": list(self.codes)}
+        return {
+            "document": self.document,
+            "start": self.start,
+            "end": self.end,
+            "coder": self.coder,
+            "codes": list(self.codes),
+        }
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,8 @@ def variable_table(
     if sel.unit not in ("sentence", "turn", "document"):
         raise WorkbenchError(
             f"--group compares one value per unit: use --unit sentence, turn or document "
-            f"(not {sel.unit})")
+            f"(not {sel.unit})"
+        )
     root, values, index = value_codes(project, group)
     labels = [v.path for v in values]
     numbers: list[float] | None = None
@@ -121,11 +127,13 @@ def variable_table(
         if unvalued:
             raise WorkbenchError(
                 f"--level {level} needs a numeric value on every value of {root.path!r}; "
-                f"{unvalued[0]!r} has none (set 'value:' in the codebook)")
+                f"{unvalued[0]!r} has none (set 'value:' in the codebook)"
+            )
         if missing == "none":
             raise WorkbenchError(
                 f"--level {level} needs --missing uncoded: a unit without a value of "
-                f"{root.path!r} has no place on a {level} scale")
+                f"{root.path!r} has no place on a {level} scale"
+            )
         numbers = [float(v.value) for v in values]  # type: ignore[arg-type]
     n_coders = len(sel.coders)
     units = load_units(project, [d.id for d in sel.documents], sel.unit)
@@ -148,9 +156,16 @@ def variable_table(
         labels.append(NONE_LABEL)
     else:
         counts = counts[:, :-1]
-    return VariableTable(root.path, level, missing, tuple(labels),
-                         tuple(numbers) if numbers is not None else None, counts,
-                         tuple(conflicts), {v.path: v.value for v in values})
+    return VariableTable(
+        root.path,
+        level,
+        missing,
+        tuple(labels),
+        tuple(numbers) if numbers is not None else None,
+        counts,
+        tuple(conflicts),
+        {v.path: v.value for v in values},
+    )
 
 
 def _group_codings(project: Project, sel: Any, index: dict[int, int]) -> np.ndarray:
@@ -161,7 +176,8 @@ def _group_codings(project: Project, sel: Any, index: dict[int, int]) -> np.ndar
     marks = ",".join("?" * len(coder_pos))
     for doc_id, code_id, coder_id, start, end in project.conn.execute(
         f'SELECT document_id, code_id, coder_id, start, "end" FROM codings '
-        f"WHERE coder_id IN ({marks})", list(coder_pos),
+        f"WHERE coder_id IN ({marks})",
+        list(coder_pos),
     ):
         d, v = doc_pos.get(doc_id), index.get(code_id)
         if d is None or v is None or end <= start:
@@ -170,14 +186,21 @@ def _group_codings(project: Project, sel: Any, index: dict[int, int]) -> np.ndar
     return np.array(rows, dtype=np.int64).reshape(-1, 5)
 
 
-def _conflicts(sel: Any, units: Any, given: np.ndarray, n_given: np.ndarray,
-               labels: Sequence[str]) -> list[Conflict]:
+def _conflicts(
+    sel: Any, units: Any, given: np.ndarray, n_given: np.ndarray, labels: Sequence[str]
+) -> list[Conflict]:
     out: list[Conflict] = []
     for u, k in zip(*np.nonzero(n_given > 1), strict=True):
         doc = sel.documents[int(units.doc[u])]
-        out.append(Conflict(doc.name, int(units.start[u]), int(units.end[u]),
-                            sel.coders[int(k)].name,
-                            tuple(labels[v] for v in np.nonzero(given[u, k])[0])))
+        out.append(
+            Conflict(
+                doc.name,
+                int(units.start[u]),
+                int(units.end[u]),
+                sel.coders[int(k)].name,
+                tuple(labels[v] for v in np.nonzero(given[u, k])[0]),
+            )
+        )
     return out
 
 
@@ -203,8 +226,9 @@ def variable_alpha(table: VariableTable) -> float | None:
         return None
     import krippendorff
 
-    alpha = krippendorff.alpha(value_counts=paired, value_domain=values,
-                               level_of_measurement=table.level)
+    alpha = krippendorff.alpha(
+        value_counts=paired, value_domain=values, level_of_measurement=table.level
+    )
     return None if alpha is None or np.isnan(alpha) else float(alpha)
 
 
@@ -224,9 +248,14 @@ def summary(table: VariableTable, alpha: float | None) -> dict[str, Any]:
     values = []
     for i, label in enumerate(table.labels):
         number = table.codes.get(label)
-        values.append({"code": None if label == NONE_LABEL and label not in table.codes
-                       else label, "label": label, "value": number,
-                       "count": int(totals[i])})
+        values.append(
+            {
+                "code": None if label == NONE_LABEL and label not in table.codes else label,
+                "label": label,
+                "value": number,
+                "count": int(totals[i]),
+            }
+        )
     percent = variable_percent(table)
     return {
         "group": table.group,
@@ -242,5 +271,16 @@ def summary(table: VariableTable, alpha: float | None) -> dict[str, Any]:
     }
 
 
-__all__ = ["Conflict", "LEVELS", "MISSING", "VariableTable", "check_level", "domain",
-           "summary", "value_codes", "variable_alpha", "variable_percent", "variable_table"]
+__all__ = [
+    "Conflict",
+    "LEVELS",
+    "MISSING",
+    "VariableTable",
+    "check_level",
+    "domain",
+    "summary",
+    "value_codes",
+    "variable_alpha",
+    "variable_percent",
+    "variable_table",
+]

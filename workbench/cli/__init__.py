@@ -15,10 +15,16 @@ from workbench import __version__
 
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (module, short help shown by --help without importing the module)
-    "import": ("workbench.cli.ingest:import_cmd", "Import transcripts (txt, md, docx, odt, vtt, srt)."),
+    "import": (
+        "workbench.cli.ingest:import_cmd",
+        "Import transcripts (txt, md, docx, odt, vtt, srt).",
+    ),
     "documents": ("workbench.cli.ingest:documents_cmd", "List the documents of the project."),
     "cases": ("workbench.cli.ingest:cases_cmd", "Cases and their attributes."),
-    "codebook": ("workbench.cli.codebook:codebook_cmd", "Show, load, export and edit the codebook."),
+    "codebook": (
+        "workbench.cli.codebook:codebook_cmd",
+        "Show, load, export and edit the codebook.",
+    ),
     "code": ("workbench.cli.coding:code_cmd", "Apply or remove codes on spans of text."),
     "codings": ("workbench.cli.coding:codings_cmd", "List codings; import them from CSV."),
     "memo": ("workbench.cli.coding:memo_cmd", "Write and list memos."),
@@ -34,7 +40,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sankey": ("workbench.cli.cooccur:sankey_cmd", "Sankey diagram of co-occurring codes."),
     "network": ("workbench.cli.cooccur:network_cmd", "Co-occurrence network (graphml, gexf)."),
     "agree": ("workbench.cli.agree:agree_cmd", "Inter-coder agreement per code."),
-    "disagreements": ("workbench.cli.agree:disagreements_cmd", "List disagreements between coders."),
+    "disagreements": (
+        "workbench.cli.agree:disagreements_cmd",
+        "List disagreements between coders.",
+    ),
     "merge": ("workbench.cli.agree:merge_cmd", "Merge another coder's project file into this one."),
     "suggest": ("workbench.cli.suggest:suggest_cmd", "Code suggestions: train, run, evaluate."),
     "export": ("workbench.cli.export:export_cmd", "Export qdpx, quotations, matrices, codings."),
@@ -87,11 +96,20 @@ def _unavailable(name: str) -> click.Command:
 
 @click.group(cls=LazyGroup, invoke_without_command=True)
 @click.option(
-    "--project", "-p", "project_path", envvar="WORKBENCH_PROJECT", type=click.Path(dir_okay=False),
-    default="workbench.db", show_default=True, help="The project file (env WORKBENCH_PROJECT).",
+    "--project",
+    "-p",
+    "project_path",
+    envvar="WORKBENCH_PROJECT",
+    type=click.Path(dir_okay=False),
+    default="workbench.db",
+    show_default=True,
+    help="The project file (env WORKBENCH_PROJECT).",
 )
 @click.option(
-    "--read-only", "read_only", is_flag=True, envvar="WORKBENCH_READ_ONLY",
+    "--read-only",
+    "read_only",
+    is_flag=True,
+    envvar="WORKBENCH_READ_ONLY",
     help="Open the project for reading only: analyses and exports work, writes are refused.",
 )
 @click.version_option(__version__, prog_name="workbench")

@@ -11,47 +11,91 @@ from workbench.cli.common import emit, format_option, open_project, where_option
 
 
 def _comparison_options(fn):
-    fn = click.option("--coders", "coders", multiple=True,
-                      help="Coders to compare, A,B,... (default: every coder who marked "
-                           "documents done).")(fn)
-    fn = click.option("--unit", type=click.Choice(UNITS), default="char", show_default=True,
-                      help="Unit of analysis: characters, sentences, turns, documents; coded "
-                           "segments matched by overlap; code presence or frequency per "
-                           "document.")(fn)
-    fn = click.option("--overlap", type=float, default=None, metavar="PERCENT",
-                      help="With --unit segment: minimum overlap, in percent of the longer "
-                           "segment, for two segments to match [default: 90].")(fn)
-    fn = click.option("--codes", "codes", multiple=True,
-                      help="Only this code and its subcodes (path; repeat or comma-separate).")(fn)
-    fn = click.option("--depth", type=click.IntRange(min=1), default=None,
-                      help="Roll codes up to their ancestor at this depth (1 = groups).")(fn)
-    fn = click.option("--docs", "docs", multiple=True,
-                      help="Compare these documents (names, comma-separated) instead of the "
-                           "ones every coder marked done.")(fn)
+    fn = click.option(
+        "--coders",
+        "coders",
+        multiple=True,
+        help="Coders to compare, A,B,... (default: every coder who marked documents done).",
+    )(fn)
+    fn = click.option(
+        "--unit",
+        type=click.Choice(UNITS),
+        default="char",
+        show_default=True,
+        help="Unit of analysis: characters, sentences, turns, documents; coded "
+        "segments matched by overlap; code presence or frequency per "
+        "document.",
+    )(fn)
+    fn = click.option(
+        "--overlap",
+        type=float,
+        default=None,
+        metavar="PERCENT",
+        help="With --unit segment: minimum overlap, in percent of the longer "
+        "segment, for two segments to match [default: 90].",
+    )(fn)
+    fn = click.option(
+        "--codes",
+        "codes",
+        multiple=True,
+        help="Only this code and its subcodes (path; repeat or comma-separate).",
+    )(fn)
+    fn = click.option(
+        "--depth",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Roll codes up to their ancestor at this depth (1 = groups).",
+    )(fn)
+    fn = click.option(
+        "--docs",
+        "docs",
+        multiple=True,
+        help="Compare these documents (names, comma-separated) instead of the "
+        "ones every coder marked done.",
+    )(fn)
     fn = where_option(fn)
     return fn
 
 
 @click.command("agree")
 @_comparison_options
-@click.option("--group", "group", default=None, metavar="PATH",
-              help="Also compare the subcodes of PATH as the values of one variable per unit.")
-@click.option("--missing", type=click.Choice(["none", "uncoded"]), default="none",
-              show_default=True,
-              help="With --group: a unit a coder gave no value is the value 'none', or "
-                   "missing for that coder ('uncoded').")
-@click.option("--level", type=click.Choice(["nominal", "ordinal", "interval", "ratio"]),
-              default="nominal", show_default=True,
-              help="With --group: level of measurement; beyond nominal it uses the codes' "
-                   "numeric 'value:'.")
-@click.option("--bootstrap", "draws", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Add a 95 % interval for every alpha and P(alpha < 0.667 / 0.800) from N "
-                   "bootstrap resamples (Hayes & Krippendorff 2007).")
+@click.option(
+    "--group",
+    "group",
+    default=None,
+    metavar="PATH",
+    help="Also compare the subcodes of PATH as the values of one variable per unit.",
+)
+@click.option(
+    "--missing",
+    type=click.Choice(["none", "uncoded"]),
+    default="none",
+    show_default=True,
+    help="With --group: a unit a coder gave no value is the value 'none', or "
+    "missing for that coder ('uncoded').",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["nominal", "ordinal", "interval", "ratio"]),
+    default="nominal",
+    show_default=True,
+    help="With --group: level of measurement; beyond nominal it uses the codes' numeric 'value:'.",
+)
+@click.option(
+    "--bootstrap",
+    "draws",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Add a 95 % interval for every alpha and P(alpha < 0.667 / 0.800) from N "
+    "bootstrap resamples (Hayes & Krippendorff 2007).",
+)
 @click.option("--seed", type=int, default=None, help="Seed for --bootstrap (reproducible).")
 @format_option("markdown")
 @click.pass_context
-def agree_cmd(ctx, coders, unit, overlap, codes, depth, docs, group, missing, level, draws,
-              seed, where, fmt) -> None:
+def agree_cmd(
+    ctx, coders, unit, overlap, codes, depth, docs, group, missing, level, draws, seed, where, fmt
+) -> None:
     """Inter-coder agreement per code and overall: percent, Cohen's kappa, Krippendorff's alpha.
 
     Only documents every compared coder marked done count (see 'workbench done'), unless named
@@ -60,25 +104,43 @@ def agree_cmd(ctx, coders, unit, overlap, codes, depth, docs, group, missing, le
     from workbench.analysis.agreement import agreement, split_list
 
     project = open_project(ctx)
-    result = agreement(project, coders=split_list(coders), unit=unit, codes=split_list(codes),
-                       depth=depth, docs=split_list(docs), group=group, level=level,
-                       missing=missing, overlap=overlap, bootstrap=draws, seed=seed,
-                       where=where)
+    result = agreement(
+        project,
+        coders=split_list(coders),
+        unit=unit,
+        codes=split_list(codes),
+        depth=depth,
+        docs=split_list(docs),
+        group=group,
+        level=level,
+        missing=missing,
+        overlap=overlap,
+        bootstrap=draws,
+        seed=seed,
+        where=where,
+    )
     if fmt == "markdown":
         click.echo(result.to_markdown(), nl=False)
         return
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
-    emit(result.rows(), fmt, columns=result.columns(),
-         title=f"Agreement ({unit} units): {', '.join(result.coders)}")
+    emit(
+        result.rows(),
+        fmt,
+        columns=result.columns(),
+        title=f"Agreement ({unit} units): {', '.join(result.coders)}",
+    )
     if fmt == "table":
         click.echo(result.footnote())
     if result.variable is not None:
         click.echo(result.variable_line(), err=fmt == "csv")
         for c in result.variable["conflicts"]:
-            click.echo(f"  two values: {c['document']} [{c['start']}, {c['end']}) by "
-                       f"{c['coder']}: {', '.join(c['codes'])}", err=fmt == "csv")
+            click.echo(
+                f"  two values: {c['document']} [{c['start']}, {c['end']}) by "
+                f"{c['coder']}: {', '.join(c['codes'])}",
+                err=fmt == "csv",
+            )
 
 
 @click.command("disagreements")
@@ -95,16 +157,31 @@ def disagreements_cmd(ctx, coders, unit, overlap, codes, depth, docs, where, doc
     from workbench.reconcile import disagreements, summary_rows
 
     project = open_project(ctx)
-    items = disagreements(project, coders=split_list(coders), unit=unit,
-                          codes=split_list(codes), depth=depth, docs=split_list(docs),
-                          document=document, overlap=overlap, where=where)
+    items = disagreements(
+        project,
+        coders=split_list(coders),
+        unit=unit,
+        codes=split_list(codes),
+        depth=depth,
+        docs=split_list(docs),
+        document=document,
+        overlap=overlap,
+        where=where,
+    )
     rows = summary_rows(items)
     columns = ["document", "unit", "code", "applied_by", "not_by", "spans", "text"]
     if fmt == "json":
         value = [
-            {**row, "start": item.start, "end": item.end, "unit_kind": item.unit,
-             "codings": [{"id": c.id, "coder": c.coder, "code": c.code, "start": c.start,
-                          "end": c.end} for c in item.codings]}
+            {
+                **row,
+                "start": item.start,
+                "end": item.end,
+                "unit_kind": item.unit,
+                "codings": [
+                    {"id": c.id, "coder": c.coder, "code": c.code, "start": c.start, "end": c.end}
+                    for c in item.codings
+                ],
+            }
             for row, item in zip(rows, items, strict=True)
         ]
         emit(rows, fmt, json_value=value)
@@ -115,8 +192,14 @@ def disagreements_cmd(ctx, coders, unit, overlap, codes, depth, docs, where, doc
 @click.command("merge")
 @click.argument("other", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show what would be merged; change nothing.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.pass_context
 def merge_cmd(ctx, other: str, dry_run: bool, fmt: str) -> None:
     """Bring OTHER.db's documents, codes, codings, memos and done marks into this project.

@@ -77,8 +77,9 @@ def show_cmd(ctx: click.Context, fmt: str) -> None:
     if fmt == "json":
         emit(rows, fmt)
     elif fmt == "csv":
-        emit(rows, fmt, columns=["path", "description", "count", "total", "colour", "guid",
-                                 "depth"])
+        emit(
+            rows, fmt, columns=["path", "description", "count", "total", "colour", "guid", "depth"]
+        )
     else:
         _print_tree(rows, name=Path(str(project.path)).name)
 
@@ -118,9 +119,16 @@ def add_cmd(ctx, path: str, description, inclusion, exclusion, colour) -> None:
     from workbench.codes import add_code
 
     project = open_project(ctx, create=True)
-    fields = {k: v for k, v in (("description", description), ("inclusion", inclusion),
-                                ("exclusion", exclusion), ("colour", _colour(colour)))
-              if v is not None}
+    fields = {
+        k: v
+        for k, v in (
+            ("description", description),
+            ("inclusion", inclusion),
+            ("exclusion", exclusion),
+            ("colour", _colour(colour)),
+        )
+        if v is not None
+    }
     code = add_code(project, path, **fields)
     click.echo(f"added {code.path}")
 
@@ -185,13 +193,14 @@ def delete_cmd(ctx, path: str, force: bool, yes: bool) -> None:
 
     project = open_project(ctx)
     code = project.code(path)
-    subtree = [c for c in project.codes()
-               if c.id == code.id or c.path.startswith(code.path + "/")]
+    subtree = [c for c in project.codes() if c.id == code.id or c.path.startswith(code.path + "/")]
     counts = coding_counts(project)
     n_codings = sum(counts.get(c.id, 0) for c in subtree)
     if n_codings and not force:
-        raise CodebookError(f"{code.path} has {n_codings} coding(s); merge it into another "
-                            "code, or delete with --force")
+        raise CodebookError(
+            f"{code.path} has {n_codings} coding(s); merge it into another "
+            "code, or delete with --force"
+        )
     if not yes:
         what = f"{code.path}"
         if len(subtree) > 1:
@@ -226,8 +235,12 @@ def colour_cmd(ctx, path: str, colour: str) -> None:
 @click.option("--description", default=None, help="What the code means.")
 @click.option("--inclusion", default=None, help="When to apply it.")
 @click.option("--exclusion", default=None, help="When not to apply it.")
-@click.option("--example", "examples", multiple=True,
-              help="An example quotation (repeat; replaces the existing examples).")
+@click.option(
+    "--example",
+    "examples",
+    multiple=True,
+    help="An example quotation (repeat; replaces the existing examples).",
+)
 @click.pass_context
 def describe_cmd(ctx, path: str, description, inclusion, exclusion, examples) -> None:
     """Set the description, inclusion and exclusion criteria or examples of PATH.
@@ -236,14 +249,21 @@ def describe_cmd(ctx, path: str, description, inclusion, exclusion, examples) ->
     """
     from workbench.codes import update_code
 
-    fields = {k: (v or None) for k, v in (("description", description),
-                                          ("inclusion", inclusion),
-                                          ("exclusion", exclusion)) if v is not None}
+    fields = {
+        k: (v or None)
+        for k, v in (
+            ("description", description),
+            ("inclusion", inclusion),
+            ("exclusion", exclusion),
+        )
+        if v is not None
+    }
     if examples:
         fields["examples"] = [e for e in examples if e.strip()]
     if not fields:
-        raise CodebookError("give at least one of --description, --inclusion, --exclusion, "
-                            "--example")
+        raise CodebookError(
+            "give at least one of --description, --inclusion, --exclusion, --example"
+        )
     project = open_project(ctx)
     code = update_code(project, path, **fields)
     click.echo(f"{code.path}: updated {', '.join(sorted(fields))}")

@@ -11,8 +11,11 @@ from workbench.cli.common import emit, emit_stream, format_option, open_project,
 
 
 def _coder_option():
-    return click.option("--coder", default=None,
-                        help="Coder name (default: $WORKBENCH_CODER or the project's coder).")
+    return click.option(
+        "--coder",
+        default=None,
+        help="Coder name (default: $WORKBENCH_CODER or the project's coder).",
+    )
 
 
 @click.group("code")
@@ -28,8 +31,9 @@ def code_cmd() -> None:
 @click.option("--memo", default=None, help="A memo attached to the new coding.")
 @_coder_option()
 @click.pass_context
-def code_apply(ctx, doc: str, code_path: str, start: int, end: int, memo: str | None,
-               coder: str | None) -> None:
+def code_apply(
+    ctx, doc: str, code_path: str, start: int, end: int, memo: str | None, coder: str | None
+) -> None:
     """Code the span [START, END) of DOC with CODE."""
     from workbench.coding import apply_code
 
@@ -37,8 +41,9 @@ def code_apply(ctx, doc: str, code_path: str, start: int, end: int, memo: str | 
     coder = coder or project.default_coder()
     coding_id = apply_code(project, doc, code_path, start, end, coder=coder, memo=memo)
     text = project.text(project.document(doc).id)[start:end]
-    click.echo(f"coding {coding_id}: {code_path} on {doc} [{start}, {end}) by {coder}: "
-               f"{_excerpt(text)}")
+    click.echo(
+        f"coding {coding_id}: {code_path} on {doc} [{start}, {end}) by {coder}: {_excerpt(text)}"
+    )
 
 
 @code_cmd.command("remove")
@@ -70,14 +75,26 @@ def _excerpt(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def coding_rows(project, *, doc: str | None = None, code: str | None = None,
-                coder: str | None = None, full_text: bool = False) -> list[dict]:
+def coding_rows(
+    project,
+    *,
+    doc: str | None = None,
+    code: str | None = None,
+    coder: str | None = None,
+    full_text: bool = False,
+) -> list[dict]:
     """Rows of (document, code path, coder, start, end, text) for listings and exports."""
     return list(iter_coding_rows(project, doc=doc, code=code, coder=coder, full_text=full_text))
 
 
-def iter_coding_rows(project, *, doc: str | None = None, code: str | None = None,
-                     coder: str | None = None, full_text: bool = False) -> Iterator[dict]:
+def iter_coding_rows(
+    project,
+    *,
+    doc: str | None = None,
+    code: str | None = None,
+    coder: str | None = None,
+    full_text: bool = False,
+) -> Iterator[dict]:
     """``coding_rows`` one at a time: a listing of 200k codings never holds them all."""
     paths = {c.id: c.path for c in project.codes()}
     coders = {c.id: c.name for c in project.coders()}
@@ -88,10 +105,14 @@ def iter_coding_rows(project, *, doc: str | None = None, code: str | None = None
         code_id=project.code(code).id if code else None,
     )
     for c in codings:
-        text = project.text(c.document_id)[c.start:c.end]
+        text = project.text(c.document_id)[c.start : c.end]
         yield {
-            "id": c.id, "document": docs[c.document_id], "code": paths[c.code_id],
-            "coder": coders[c.coder_id], "start": c.start, "end": c.end,
+            "id": c.id,
+            "document": docs[c.document_id],
+            "code": paths[c.code_id],
+            "coder": coders[c.coder_id],
+            "start": c.start,
+            "end": c.end,
             "text": text if full_text else _excerpt(text),
         }
 
@@ -107,15 +128,15 @@ def codings_cmd(ctx, doc, code_path, coder, fmt) -> None:
     if ctx.invoked_subcommand is not None:
         return
     project = open_project(ctx)
-    rows = iter_coding_rows(project, doc=doc, code=code_path, coder=coder,
-                            full_text=fmt != "table")
+    rows = iter_coding_rows(project, doc=doc, code=code_path, coder=coder, full_text=fmt != "table")
     columns = ["document", "code", "coder", "start", "end", "text"]
     if fmt == "table":
         widths = {
             "document": max((len(d.name) for d in project.documents()), default=8),
             "code": max((len(c.path) for c in project.codes()), default=4),
             "coder": max((len(c.name) for c in project.coders()), default=5),
-            "start": 7, "end": 7,
+            "start": 7,
+            "end": 7,
         }
         lines = stream_table(rows, columns, widths, total_label="codings")
         if sys.stdout.isatty():
@@ -138,8 +159,10 @@ def codings_import(ctx, csv_file: str) -> None:
     n = import_codings_csv(project, csv_file)
     click.echo(f"imported {n} coding(s) from {csv_file}")
     if n > UNDO_LIMIT:
-        click.echo(f"(more than {UNDO_LIMIT:,} rows: this import cannot be undone; "
-                   "'workbench backup' before large imports)")
+        click.echo(
+            f"(more than {UNDO_LIMIT:,} rows: this import cannot be undone; "
+            "'workbench backup' before large imports)"
+        )
 
 
 @click.group("memo")
@@ -172,8 +195,7 @@ def memo_add(ctx, text, doc, code_path, coding_id, title, coder) -> None:
         target = ("coding", coding_id)  # add_memo checks that it exists
     else:
         target = ("project", None)
-    memo_id = add_memo(project, *target, text, coder=coder or project.default_coder(),
-                       title=title)
+    memo_id = add_memo(project, *target, text, coder=coder or project.default_coder(), title=title)
     click.echo(f"memo {memo_id} on {target[0]}")
 
 
@@ -188,10 +210,19 @@ def memo_list(ctx, fmt) -> None:
     coders = {c.id: c.name for c in project.coders()}
     rows = []
     for m in project.memos():
-        target = {"document": docs, "code": paths}.get(m.target_type, {}).get(m.target_id,
-                                                                            m.target_id)
-        rows.append({"id": m.id, "on": m.target_type, "target": target,
-                     "coder": coders.get(m.coder_id), "title": m.title, "text": m.text})
+        target = {"document": docs, "code": paths}.get(m.target_type, {}).get(
+            m.target_id, m.target_id
+        )
+        rows.append(
+            {
+                "id": m.id,
+                "on": m.target_type,
+                "target": target,
+                "coder": coders.get(m.coder_id),
+                "title": m.title,
+                "text": m.text,
+            }
+        )
     emit(rows, fmt, columns=["id", "on", "target", "coder", "title", "text"])
 
 
@@ -228,8 +259,10 @@ def undo_cmd(ctx, coder: str | None) -> None:
     if what:
         click.echo(f"undone: {what}")
     elif barrier := project.undo_barrier(coder):
-        click.echo(f"cannot undo '{barrier}': imports and merges are not undoable "
-                   "(restore a backup instead)")
+        click.echo(
+            f"cannot undo '{barrier}': imports and merges are not undoable "
+            "(restore a backup instead)"
+        )
     else:
         click.echo("nothing to undo" + (f" for {coder}" if coder else ""))
 
@@ -242,4 +275,6 @@ def redo_cmd(ctx, coder: str | None) -> None:
     project = open_project(ctx)
     coder = _undo_coder(coder)
     what = project.redo(coder)
-    click.echo(f"redone: {what}" if what else "nothing to redo" + (f" for {coder}" if coder else ""))
+    click.echo(
+        f"redone: {what}" if what else "nothing to redo" + (f" for {coder}" if coder else "")
+    )

@@ -21,20 +21,25 @@ FORMATS = ("table", "csv", "json")
 
 def format_option(*extra: str, default: str = "table"):
     return click.option(
-        "--format", "fmt", type=click.Choice([*FORMATS, *extra]), default=default,
-        show_default=True, help="Output format.",
+        "--format",
+        "fmt",
+        type=click.Choice([*FORMATS, *extra]),
+        default=default,
+        show_default=True,
+        help="Output format.",
     )
 
 
-WHERE_HELP = ("Only documents whose case has this attribute value, or document=NAME; repeat "
-              "a key for alternatives (see docs/selection.md).")
+WHERE_HELP = (
+    "Only documents whose case has this attribute value, or document=NAME; repeat "
+    "a key for alternatives (see docs/selection.md)."
+)
 
 
 def where_option(fn):
     """The one ``--where KEY=VALUE`` option; every command parses it with
     ``analysis.filters.parse_where``, so it means the same thing everywhere."""
-    return click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
-                        help=WHERE_HELP)(fn)
+    return click.option("--where", "where", multiple=True, metavar="KEY=VALUE", help=WHERE_HELP)(fn)
 
 
 def open_project(ctx: click.Context, *, create: bool = False) -> Project:
@@ -46,8 +51,13 @@ def open_project(ctx: click.Context, *, create: bool = False) -> Project:
     root = ctx.find_root()
     obj = root.obj or {}
     path = obj.get("project_path") or "workbench.db"
-    project = Project.open(path, create=create, read_only=bool(obj.get("read_only")),
-                           busy_timeout=BATCH_TRY, max_wait=BATCH_MAX_WAIT)
+    project = Project.open(
+        path,
+        create=create,
+        read_only=bool(obj.get("read_only")),
+        busy_timeout=BATCH_TRY,
+        max_wait=BATCH_MAX_WAIT,
+    )
     project.on_busy = _say_waiting()
     ctx.call_on_close(project.close)
     return project
@@ -61,8 +71,11 @@ def _say_waiting():
     def on_busy(waited: float) -> None:
         if waited >= 5 and waited - said[0] >= 10:
             said[0] = waited
-            click.echo(f"waiting for the project: another program is writing ({waited:.0f} s; "
-                       f"giving up after {BATCH_MAX_WAIT:.0f} s)", err=True)
+            click.echo(
+                f"waiting for the project: another program is writing ({waited:.0f} s; "
+                f"giving up after {BATCH_MAX_WAIT:.0f} s)",
+                err=True,
+            )
 
     return on_busy
 
@@ -90,8 +103,13 @@ def emit_stream(rows: Iterable[dict[str, Any]], fmt: str, *, columns: Sequence[s
     return count
 
 
-def stream_table(rows: Iterable[dict[str, Any]], columns: Sequence[str],
-                 widths: dict[str, int], *, total_label: str) -> Iterator[str]:
+def stream_table(
+    rows: Iterable[dict[str, Any]],
+    columns: Sequence[str],
+    widths: dict[str, int],
+    *,
+    total_label: str,
+) -> Iterator[str]:
     """A plain aligned table, one line per row as rows arrive, and the total at the end.
 
     rich lays out a whole table before printing its first line (112 s and 1.6 GB for 200k
@@ -124,8 +142,14 @@ def stream_table(rows: Iterable[dict[str, Any]], columns: Sequence[str],
     yield f"{count} {total_label}\n"
 
 
-def emit(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[str] | None = None,
-         title: str | None = None, json_value: Any = None) -> None:
+def emit(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    *,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+    json_value: Any = None,
+) -> None:
     """Print ``rows`` as a rich table, CSV or JSON (``json_value`` overrides the JSON shape)."""
     if fmt == "table":
         from rich.console import Console
@@ -135,8 +159,15 @@ def emit(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[str] | N
         click.echo(render(rows, fmt, columns=columns, json_value=json_value), nl=False)
 
 
-def render(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[str] | None = None,
-           title: str | None = None, json_value: Any = None, width: int | None = None) -> str:
+def render(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    *,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+    json_value: Any = None,
+    width: int | None = None,
+) -> str:
     """``rows`` as the text ``emit`` prints (a table ``width`` characters wide, without
     colour), for commands that write their output to a file: the one renderer."""
     columns = list(columns or (rows[0].keys() if rows else []))

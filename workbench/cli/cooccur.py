@@ -16,19 +16,45 @@ from workbench.interop.output import write_atomic
 def filter_options(fn):
     """The options every co-occurrence command shares: mode and selection."""
     options = [
-        click.option("--mode", type=click.Choice(["overlap", "unit", "proximity"]), default=None,
-                     help="How codes meet: overlapping codings (default), a shared unit, or "
-                          "codings at most --distance characters apart."),
-        click.option("--unit", type=click.Choice(SPAN_UNITS),
-                     default="sentence", show_default=True, help="The unit for --mode unit."),
-        click.option("--distance", type=click.IntRange(min=0), default=None,
-                     help="Largest gap in characters (--mode proximity; implies it)."),
-        click.option("--coder", "coders", multiple=True,
-                     help="Only this coder's codings (repeatable). Default: sum over coders."),
-        click.option("--codes", "codes", multiple=True, metavar="PATH",
-                     help="Only this code and its subcodes (repeatable)."),
-        click.option("--depth", type=click.IntRange(min=1), default=None,
-                     help="Roll codes up to their ancestor at this depth (1 = groups)."),
+        click.option(
+            "--mode",
+            type=click.Choice(["overlap", "unit", "proximity"]),
+            default=None,
+            help="How codes meet: overlapping codings (default), a shared unit, or "
+            "codings at most --distance characters apart.",
+        ),
+        click.option(
+            "--unit",
+            type=click.Choice(SPAN_UNITS),
+            default="sentence",
+            show_default=True,
+            help="The unit for --mode unit.",
+        ),
+        click.option(
+            "--distance",
+            type=click.IntRange(min=0),
+            default=None,
+            help="Largest gap in characters (--mode proximity; implies it).",
+        ),
+        click.option(
+            "--coder",
+            "coders",
+            multiple=True,
+            help="Only this coder's codings (repeatable). Default: sum over coders.",
+        ),
+        click.option(
+            "--codes",
+            "codes",
+            multiple=True,
+            metavar="PATH",
+            help="Only this code and its subcodes (repeatable).",
+        ),
+        click.option(
+            "--depth",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Roll codes up to their ancestor at this depth (1 = groups).",
+        ),
         where_option,
     ]
     for option in reversed(options):
@@ -42,12 +68,22 @@ def style_options(fn):
         click.option("--title", default=None, help="Figure title."),
         click.option("--width", type=int, default=1000, show_default=True, help="Pixels."),
         click.option("--height", type=int, default=700, show_default=True, help="Pixels."),
-        click.option("--font-size", type=int, default=12, show_default=True,
-                     help="Text size in points."),
-        click.option("--font-family", default="Arial, Helvetica, sans-serif", show_default=True,
-                     help="CSS font list for every label."),
-        click.option("--scale", type=float, default=1.0, show_default=True,
-                     help="PNG pixels per layout pixel (3 gives ~300 dpi at print size)."),
+        click.option(
+            "--font-size", type=int, default=12, show_default=True, help="Text size in points."
+        ),
+        click.option(
+            "--font-family",
+            default="Arial, Helvetica, sans-serif",
+            show_default=True,
+            help="CSS font list for every label.",
+        ),
+        click.option(
+            "--scale",
+            type=float,
+            default=1.0,
+            show_default=True,
+            help="PNG pixels per layout pixel (3 gives ~300 dpi at print size).",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -73,8 +109,14 @@ def _selection(coders, codes, depth, where):
 def _style(title, width, height, font_size, font_family, scale):
     from workbench.export.figures import FigureStyle
 
-    return FigureStyle(title=title, width=width, height=height, font_size=font_size,
-                       font_family=font_family, scale=scale)
+    return FigureStyle(
+        title=title,
+        width=width,
+        height=height,
+        font_size=font_size,
+        font_family=font_family,
+        scale=scale,
+    )
 
 
 def _matrix_rows(result, measure: str) -> tuple[list[dict[str, Any]], list[str]]:
@@ -87,31 +129,95 @@ def _matrix_rows(result, measure: str) -> tuple[list[dict[str, Any]], list[str]]
     return rows, columns
 
 
-PAIR_COLUMNS = ["a", "b", "count", "n_a", "n_b", "c", "conditional_ab", "conditional_ba",
-                "capped", "overlap_warning"]
+PAIR_COLUMNS = [
+    "a",
+    "b",
+    "count",
+    "n_a",
+    "n_b",
+    "c",
+    "conditional_ab",
+    "conditional_ba",
+    "capped",
+    "overlap_warning",
+]
 
 
 @click.command("cooccur")
 @filter_options
-@click.option("--measure", type=click.Choice(["count", "c", "conditional"]), default="count",
-              show_default=True, help="Sort pairs by / fill the matrix and heat map with.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
-              default="table", show_default=True, help="Output format (xlsx needs --out).")
-@click.option("--layout", type=click.Choice(["pairs", "matrix"]), default="pairs",
-              show_default=True, help="table/csv: one row per pair, or a code-by-code matrix.")
-@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file instead of the screen.")
-@click.option("--heatmap", type=click.Path(dir_okay=False), default=None,
-              help="Also draw the matrix as a heat map (.html, .svg, .pdf or .png).")
-@click.option("--labels", type=click.Choice(["leaf", "path"]), default="leaf",
-              show_default=True, help="Heat map labels: the code's own name, or its path.")
-@click.option("--size", type=click.Choice(["single", "double", "slide"]), default=None,
-              help="Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide.")
+@click.option(
+    "--measure",
+    type=click.Choice(["count", "c", "conditional"]),
+    default="count",
+    show_default=True,
+    help="Sort pairs by / fill the matrix and heat map with.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="Output format (xlsx needs --out).",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["pairs", "matrix"]),
+    default="pairs",
+    show_default=True,
+    help="table/csv: one row per pair, or a code-by-code matrix.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file instead of the screen.",
+)
+@click.option(
+    "--heatmap",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also draw the matrix as a heat map (.html, .svg, .pdf or .png).",
+)
+@click.option(
+    "--labels",
+    type=click.Choice(["leaf", "path"]),
+    default="leaf",
+    show_default=True,
+    help="Heat map labels: the code's own name, or its path.",
+)
+@click.option(
+    "--size",
+    type=click.Choice(["single", "double", "slide"]),
+    default=None,
+    help="Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide.",
+)
 @style_options
 @click.pass_context
-def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure, fmt, layout,
-                out, heatmap, labels, size, title, width, height, font_size, font_family,
-                scale):
+def cooccur_cmd(
+    ctx,
+    mode,
+    unit,
+    distance,
+    coders,
+    codes,
+    depth,
+    where,
+    measure,
+    fmt,
+    layout,
+    out,
+    heatmap,
+    labels,
+    size,
+    title,
+    width,
+    height,
+    font_size,
+    font_family,
+    scale,
+):
     """Code co-occurrence: counts, c-coefficients and conditional shares per pair of codes.
 
     \b
@@ -146,17 +252,26 @@ def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure,
                 from dataclasses import replace
 
                 style = replace(style, scale=scale, dpi=int(round(96 * scale)))
-        record = figure_record(ctx, heatmap, project, options, selection,
-                               {"measure": measure, "labels": labels, "size": size})
+        record = figure_record(
+            ctx,
+            heatmap,
+            project,
+            options,
+            selection,
+            {"measure": measure, "labels": labels, "size": size},
+        )
         write_figure(heatmap_figure(result, measure, style, labels), heatmap, style, record)
         _caption(heatmap, record, "Heat map of code co-occurrence")
         click.echo(f"wrote {heatmap}", err=True)
     if fmt == "xlsx":
         from workbench.export.figures import write_heatmap_xlsx
 
-        write_heatmap_xlsx(result, out, measure,
-                           figure_record(ctx, out, project, options, selection,
-                                         {"measure": measure}))
+        write_heatmap_xlsx(
+            result,
+            out,
+            measure,
+            figure_record(ctx, out, project, options, selection, {"measure": measure}),
+        )
         click.echo(f"wrote {out}", err=True)
         return
     if layout == "matrix":
@@ -164,47 +279,125 @@ def cooccur_cmd(ctx, mode, unit, distance, coders, codes, depth, where, measure,
     else:
         rows, columns = result.rows(measure), PAIR_COLUMNS
     if out is None:
-        emit(rows, fmt, columns=columns, json_value=result.to_json(),
-             title=f"co-occurrence ({result.mode}); {len(result.codes)} codes")
+        emit(
+            rows,
+            fmt,
+            columns=columns,
+            json_value=result.to_json(),
+            title=f"co-occurrence ({result.mode}); {len(result.codes)} codes",
+        )
         return
-    text = render(rows, fmt, columns=columns, json_value=result.to_json(),
-                  title=f"co-occurrence ({result.mode})", width=max(100, 14 * len(columns)))
+    text = render(
+        rows,
+        fmt,
+        columns=columns,
+        json_value=result.to_json(),
+        title=f"co-occurrence ({result.mode})",
+        width=max(100, 14 * len(columns)),
+    )
     write_atomic(out, text.encode("utf-8"))
     click.echo(f"wrote {out}", err=True)
 
 
 @click.command("sankey")
 @click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--left", multiple=True, metavar="PATH",
-              help="Codes (with subcodes) on the left, the table rows (repeatable). Default all.")
-@click.option("--right", multiple=True, metavar="PATH",
-              help="Codes (with subcodes) on the right, the columns (repeatable). Default all.")
-@click.option("--group", "group", default=None, metavar="PATH",
-              help="The subcodes of this group with each other (one figure per aspect).")
-@click.option("--stages", default=None, metavar="A,B,C",
-              help="Flows over three or more columns: a case attribute (optional, first), "
-                   "then code groups, e.g. region,Decentralization,Effectiveness.")
-@click.option("--attribute", default=None,
-              help="Draw this case attribute's values on the left, flowing into codes.")
-@click.option("--measure", type=click.Choice(["count", "c"]), default="count",
-              show_default=True, help="Link width.")
-@click.option("--values", "values", type=click.Choice(["count", "c", "conditional", "none"]),
-              default=None, help="Number printed on each link (default: the --measure).")
-@click.option("--labels", type=click.Choice(["leaf", "path"]), default="leaf",
-              show_default=True, help="Node labels: the code's own name, or its whole path.")
-@click.option("--order", type=click.Choice(["crossings", "codebook"]), default="crossings",
-              show_default=True,
-              help="Codebook order, then fewer crossings (barycentric); or codebook order only.")
-@click.option("--size", type=click.Choice(["single", "double", "slide"]), default=None,
-              help="Journal presets: 85 mm or 175 mm wide at 300 dpi with print fonts, or a "
-                   "1280x720 slide. Overrides --width and --font-size (--scale still sets "
-                   "the PNG resolution when given: 96 dpi per 1).")
+@click.option(
+    "--left",
+    multiple=True,
+    metavar="PATH",
+    help="Codes (with subcodes) on the left, the table rows (repeatable). Default all.",
+)
+@click.option(
+    "--right",
+    multiple=True,
+    metavar="PATH",
+    help="Codes (with subcodes) on the right, the columns (repeatable). Default all.",
+)
+@click.option(
+    "--group",
+    "group",
+    default=None,
+    metavar="PATH",
+    help="The subcodes of this group with each other (one figure per aspect).",
+)
+@click.option(
+    "--stages",
+    default=None,
+    metavar="A,B,C",
+    help="Flows over three or more columns: a case attribute (optional, first), "
+    "then code groups, e.g. region,Decentralization,Effectiveness.",
+)
+@click.option(
+    "--attribute",
+    default=None,
+    help="Draw this case attribute's values on the left, flowing into codes.",
+)
+@click.option(
+    "--measure",
+    type=click.Choice(["count", "c"]),
+    default="count",
+    show_default=True,
+    help="Link width.",
+)
+@click.option(
+    "--values",
+    "values",
+    type=click.Choice(["count", "c", "conditional", "none"]),
+    default=None,
+    help="Number printed on each link (default: the --measure).",
+)
+@click.option(
+    "--labels",
+    type=click.Choice(["leaf", "path"]),
+    default="leaf",
+    show_default=True,
+    help="Node labels: the code's own name, or its whole path.",
+)
+@click.option(
+    "--order",
+    type=click.Choice(["crossings", "codebook"]),
+    default="crossings",
+    show_default=True,
+    help="Codebook order, then fewer crossings (barycentric); or codebook order only.",
+)
+@click.option(
+    "--size",
+    type=click.Choice(["single", "double", "slide"]),
+    default=None,
+    help="Journal presets: 85 mm or 175 mm wide at 300 dpi with print fonts, or a "
+    "1280x720 slide. Overrides --width and --font-size (--scale still sets "
+    "the PNG resolution when given: 96 dpi per 1).",
+)
 @filter_options
 @style_options
 @click.pass_context
-def sankey_cmd(ctx, out, left, right, group, stages, attribute, measure, values, labels, order,
-               size, mode, unit, distance, coders, codes, depth, where, title, width, height,
-               font_size, font_family, scale):
+def sankey_cmd(
+    ctx,
+    out,
+    left,
+    right,
+    group,
+    stages,
+    attribute,
+    measure,
+    values,
+    labels,
+    order,
+    size,
+    mode,
+    unit,
+    distance,
+    coders,
+    codes,
+    depth,
+    where,
+    title,
+    width,
+    height,
+    font_size,
+    font_family,
+    scale,
+):
     """Sankey diagram to OUT (.html offline, .svg, .pdf, .png).
 
     \b
@@ -224,9 +417,21 @@ def sankey_cmd(ctx, out, left, right, group, stages, attribute, measure, values,
         raise WorkbenchError("--group and --stages choose the codes; drop --left/--right")
     options = _options(mode, unit, distance)
     project = open_project(ctx)
-    data, selection, what = _sankey_data(project, options, left, right, group, stages,
-                                         attribute, measure, values, coders, codes, depth,
-                                         where)
+    data, selection, what = _sankey_data(
+        project,
+        options,
+        left,
+        right,
+        group,
+        stages,
+        attribute,
+        measure,
+        values,
+        coders,
+        codes,
+        depth,
+        where,
+    )
     from workbench.export.sankey import needed_height, order_columns, sankey_figure
 
     if order == "crossings":
@@ -235,8 +440,9 @@ def sankey_cmd(ctx, out, left, right, group, stages, attribute, measure, values,
     if size:
         from workbench.export.figures import preset_style
 
-        style = preset_style(size, title=title, font_family=font_family,
-                             height=height if height_given else None)
+        style = preset_style(
+            size, title=title, font_family=font_family, height=height if height_given else None
+        )
         from dataclasses import replace
 
         if not height_given and size != "slide":
@@ -247,8 +453,13 @@ def sankey_cmd(ctx, out, left, right, group, stages, attribute, measure, values,
         style = _style(title, width, height, font_size, font_family, scale)
     from workbench.export.figures import write_figure
 
-    extra = {"measure": measure, "values": values or (measure if not attribute else "count"),
-             "size": size, "labels": labels, "order": order}
+    extra = {
+        "measure": measure,
+        "values": values or (measure if not attribute else "count"),
+        "size": size,
+        "labels": labels,
+        "order": order,
+    }
     record = figure_record(ctx, out, project, options, selection, extra)
     write_figure(sankey_figure(data, style, labels), out, style, record)
     _caption(out, record, what)
@@ -281,8 +492,21 @@ def _caption(out, record, what):
     write_caption(out, record, what)
 
 
-def _sankey_data(project, options, left, right, group, stages, attribute, measure, values,
-                 coders, codes, depth, where):
+def _sankey_data(
+    project,
+    options,
+    left,
+    right,
+    group,
+    stages,
+    attribute,
+    measure,
+    values,
+    coders,
+    codes,
+    depth,
+    where,
+):
     """The nodes and links the options ask for (the figure is drawn by the caller)."""
     from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
     from workbench.analysis.filters import case_values, code_scope
@@ -290,8 +514,9 @@ def _sankey_data(project, options, left, right, group, stages, attribute, measur
 
     if stages:
         names = [x.strip() for x in stages.split(",") if x.strip()]
-        data = stage_flows(project, names, options, _selection(coders, codes, depth, where),
-                           measure, values)
+        data = stage_flows(
+            project, names, options, _selection(coders, codes, depth, where), measure, values
+        )
         groups = names[1:] if data.attributes else names
         sel = _selection(coders, groups, None, where)
         return data, sel, "Flows from " + " through ".join(names[:-1]) + f" to {names[-1]}"
@@ -312,13 +537,20 @@ def _sankey_data(project, options, left, right, group, stages, attribute, measur
         chosen, counts = frequencies_by(project, groups, options, selection)
         shown = [c for c in chosen.codes if right_codes is None or c in right_codes]
         heading = ", ".join(right) if right else "Code"
-        data = attribute_flows(counts, shown, chosen.colours, values or "count", attribute,
-                               [attribute, heading])
-        return data, selection, f"Codings of {heading.lower() if not right else heading} by {attribute}"
+        data = attribute_flows(
+            counts, shown, chosen.colours, values or "count", attribute, [attribute, heading]
+        )
+        return (
+            data,
+            selection,
+            f"Codings of {heading.lower() if not right else heading} by {attribute}",
+        )
     result = cooccurrence(project, options, selection)
     left_codes = code_scope(project, left, depth)[0] if left else None
-    headings = [", ".join(left) if left else "Code",
-                ", ".join(right) if right else "Co-occurring code"]
+    headings = [
+        ", ".join(left) if left else "Code",
+        ", ".join(right) if right else "Co-occurring code",
+    ]
     data = code_flows(result, left_codes, right_codes, measure, values, headings)
     if left or right:
         what = f"Co-occurrence of {headings[0]} codes (left) with {headings[1]} codes (right)"
@@ -329,8 +561,13 @@ def _sankey_data(project, options, left, right, group, stages, attribute, measur
 
 @click.command("network")
 @click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--labels", type=click.Choice(["leaf", "path"]), default="leaf",
-              show_default=True, help="Node labels: the code's own name, or its whole path.")
+@click.option(
+    "--labels",
+    type=click.Choice(["leaf", "path"]),
+    default="leaf",
+    show_default=True,
+    help="Node labels: the code's own name, or its whole path.",
+)
 @filter_options
 @click.pass_context
 def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, where):

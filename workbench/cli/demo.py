@@ -44,12 +44,21 @@ def stats_cmd(ctx, fmt: str) -> None:
         emit([], "json", json_value=stats)
         return
     if fmt == "csv":
-        emit(stats["coders"], "csv", columns=["coder", "codings", "documents_coded",
-                                               "documents_done"])
+        emit(
+            stats["coders"],
+            "csv",
+            columns=["coder", "codings", "documents_coded", "documents_done"],
+        )
         return
     click.echo(f"documents: {stats['documents']} ({stats['characters']:,} characters)")
-    click.echo(f"cases: {stats['cases']}   codes: {stats['codes']}   codings: {stats['codings']}"
-               f"   memos: {stats['memos']}")
+    click.echo(
+        f"cases: {stats['cases']}   codes: {stats['codes']}   codings: {stats['codings']}"
+        f"   memos: {stats['memos']}"
+    )
     if stats["coders"]:
-        emit(stats["coders"], "table", columns=["coder", "codings", "documents_coded",
-                                                 "documents_done"], title="coders")
+        emit(
+            stats["coders"],
+            "table",
+            columns=["coder", "codings", "documents_coded", "documents_done"],
+            title="coders",
+        )

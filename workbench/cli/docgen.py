@@ -33,8 +33,7 @@ once in [selection.md](selection.md).
 def commands() -> Iterator[tuple[list[str], click.Command, click.Context]]:
     """``(path, command, context)`` for the root and every command and subcommand, in the
     order of the reference: depth first, names sorted."""
-    root = click.Context(cli, info_name="workbench", terminal_width=WIDTH,
-                         max_content_width=WIDTH)
+    root = click.Context(cli, info_name="workbench", terminal_width=WIDTH, max_content_width=WIDTH)
 
     def walk(cmd: click.Command, ctx: click.Context, path: list[str]):
         yield path, cmd, ctx
@@ -43,9 +42,17 @@ def commands() -> Iterator[tuple[list[str], click.Command, click.Context]]:
                 sub = cmd.get_command(ctx, name)
                 if sub is None or sub.hidden:
                     continue
-                yield from walk(sub, click.Context(sub, info_name=name, parent=ctx,
-                                                   terminal_width=WIDTH,
-                                                   max_content_width=WIDTH), [*path, name])
+                yield from walk(
+                    sub,
+                    click.Context(
+                        sub,
+                        info_name=name,
+                        parent=ctx,
+                        terminal_width=WIDTH,
+                        max_content_width=WIDTH,
+                    ),
+                    [*path, name],
+                )
 
     yield from walk(cli, root, ["workbench"])
 

@@ -18,10 +18,14 @@ POSITION_UNITS = ("codepoints", "utf16", "bytes")
 
 @export_cmd.command(name="qdpx")
 @click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--positions", type=click.Choice(POSITION_UNITS), default="codepoints",
-              show_default=True,
-              help="Unit of selection positions: code points (the standard), UTF-16 code units "
-                   "(as NVivo for Windows reads them) or UTF-8 bytes.")
+@click.option(
+    "--positions",
+    type=click.Choice(POSITION_UNITS),
+    default="codepoints",
+    show_default=True,
+    help="Unit of selection positions: code points (the standard), UTF-16 code units "
+    "(as NVivo for Windows reads them) or UTF-8 bytes.",
+)
 @click.pass_context
 def qdpx_cmd(ctx: click.Context, out: str, positions: str) -> None:
     """Write the whole project as a REFI-QDA project (.qdpx)."""
@@ -39,17 +43,22 @@ def _coder_option(fn):
 @click.argument("out", type=click.Path(dir_okay=False))
 @_coder_option
 @where_option
-@click.option("--codes", "codes", multiple=True, metavar="PATH",
-              help="Only these codes and their subcodes (repeatable).")
+@click.option(
+    "--codes",
+    "codes",
+    multiple=True,
+    metavar="PATH",
+    help="Only these codes and their subcodes (repeatable).",
+)
 @click.pass_context
-def quotations_cmd(ctx: click.Context, out: str, coder: str | None, where: tuple[str, ...],
-                   codes: tuple[str, ...]) -> None:
+def quotations_cmd(
+    ctx: click.Context, out: str, coder: str | None, where: tuple[str, ...], codes: tuple[str, ...]
+) -> None:
     """Quotations grouped by code, as OUT.md, OUT.html or OUT.docx."""
     from workbench.export.reports import export_quotations
 
     project = open_project(ctx)
-    n = export_quotations(project, out, coder=coder, where=where,
-                          codes=list(codes))
+    n = export_quotations(project, out, coder=coder, where=where, codes=list(codes))
     _record(ctx, out, project)
     click.echo(f"{out}: {n} quotations")
 
@@ -67,15 +76,26 @@ def _record(ctx: click.Context, out: str, project) -> None:
 
 @export_cmd.command(name="matrix")
 @click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--by", default="case", show_default=True, metavar="case|ATTRIBUTE",
-              help="Columns: cases, or the values of a case attribute.")
-@click.option("--count", type=click.Choice(["codings", "documents"]), default="codings",
-              show_default=True, help="Count codings, or documents with at least one coding.")
+@click.option(
+    "--by",
+    default="case",
+    show_default=True,
+    metavar="case|ATTRIBUTE",
+    help="Columns: cases, or the values of a case attribute.",
+)
+@click.option(
+    "--count",
+    type=click.Choice(["codings", "documents"]),
+    default="codings",
+    show_default=True,
+    help="Count codings, or documents with at least one coding.",
+)
 @_coder_option
 @where_option
 @click.pass_context
-def matrix_cmd(ctx: click.Context, out: str, by: str, count: str, coder: str | None,
-               where: tuple[str, ...]) -> None:
+def matrix_cmd(
+    ctx: click.Context, out: str, by: str, count: str, coder: str | None, where: tuple[str, ...]
+) -> None:
     """Code x case or code x attribute-value frequencies, as OUT.csv or OUT.xlsx."""
     from workbench.export.tables import export_matrix
 
@@ -87,13 +107,19 @@ def matrix_cmd(ctx: click.Context, out: str, by: str, count: str, coder: str | N
 
 @export_cmd.command(name="units")
 @click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--unit", type=click.Choice(SPAN_UNITS),
-              default="sentence", show_default=True, help="One row per unit of this kind.")
+@click.option(
+    "--unit",
+    type=click.Choice(SPAN_UNITS),
+    default="sentence",
+    show_default=True,
+    help="One row per unit of this kind.",
+)
 @_coder_option
 @where_option
 @click.pass_context
-def units_cmd(ctx: click.Context, out: str, unit: str, coder: str | None,
-              where: tuple[str, ...]) -> None:
+def units_cmd(
+    ctx: click.Context, out: str, unit: str, coder: str | None, where: tuple[str, ...]
+) -> None:
     """A 0/1 unit x code matrix (OUT.csv) for R or SPSS."""
     from workbench.export.tables import export_units
 
@@ -105,38 +131,65 @@ def units_cmd(ctx: click.Context, out: str, unit: str, coder: str | None,
 @click.argument("out", type=click.Path(dir_okay=False))
 @_coder_option
 @where_option
-@click.option("--codes", "codes", multiple=True, metavar="PATH",
-              help="Only these codes and their subcodes (repeatable).")
+@click.option(
+    "--codes",
+    "codes",
+    multiple=True,
+    metavar="PATH",
+    help="Only these codes and their subcodes (repeatable).",
+)
 @click.pass_context
-def codings_cmd(ctx: click.Context, out: str, coder: str | None, where: tuple[str, ...],
-                codes: tuple[str, ...]) -> None:
+def codings_cmd(
+    ctx: click.Context, out: str, coder: str | None, where: tuple[str, ...], codes: tuple[str, ...]
+) -> None:
     """All codings with their text as OUT.csv (document,code,coder,start,end,text,...)."""
     from workbench.codings_io import export_codings_csv
     from workbench.export.tables import selection_of
 
-    selection = selection_of(coder=coder, where=where, codes=codes) \
-        if coder or where or codes else None
+    selection = (
+        selection_of(coder=coder, where=where, codes=codes) if coder or where or codes else None
+    )
     n = export_codings_csv(open_project(ctx), out, selection)
     click.echo(f"{out}: {n} codings")
 
 
 @click.command(name="import-qdpx")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--merge", is_flag=True,
-              help="Add to a project that has documents (match documents by text, codes by "
-                   "GUID then path, coders by name).")
-@click.option("--max-size", "max_size", type=click.IntRange(min=1), default=2048,
-              show_default=True, metavar="MB", help="Refuse archives that expand beyond this.")
-@click.option("--positions", type=click.Choice(POSITION_UNITS), default=None,
-              help="Unit the file's selection positions count (default: decided per source "
-                   "from where the selections fall, and named in the summary).")
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="Add to a project that has documents (match documents by text, codes by "
+    "GUID then path, coders by name).",
+)
+@click.option(
+    "--max-size",
+    "max_size",
+    type=click.IntRange(min=1),
+    default=2048,
+    show_default=True,
+    metavar="MB",
+    help="Refuse archives that expand beyond this.",
+)
+@click.option(
+    "--positions",
+    type=click.Choice(POSITION_UNITS),
+    default=None,
+    help="Unit the file's selection positions count (default: decided per source "
+    "from where the selections fall, and named in the summary).",
+)
 @click.pass_context
-def import_qdpx_cmd(ctx: click.Context, file: str, merge: bool, max_size: int,
-                    positions: str | None) -> None:
+def import_qdpx_cmd(
+    ctx: click.Context, file: str, merge: bool, max_size: int, positions: str | None
+) -> None:
     """Import a REFI-QDA project (.qdpx) into this project (a new one unless --merge)."""
     from workbench.interop.qdpx import Limits, import_qdpx
 
-    report = import_qdpx(open_project(ctx, create=True), file, merge=merge,
-                         limits=Limits(max_total=max_size * 1024**2), positions=positions)
+    report = import_qdpx(
+        open_project(ctx, create=True),
+        file,
+        merge=merge,
+        limits=Limits(max_total=max_size * 1024**2),
+        positions=positions,
+    )
     for line in report.lines():
         click.echo(line)

@@ -35,9 +35,15 @@ def make_record(ctx: click.Context, output: str, project: Any, counts: dict[str,
     root = ctx.find_root()
     argv = root.meta.get("workbench.argv") or [ctx.info_name or "", output]
     project_path = root.obj["project_path"] if root.obj else "workbench.db"
-    return Record(command=shlex.join(["workbench", *argv]), args=command_args(argv),
-                  output=output, project=str(project_path), fingerprint=fingerprint(project),
-                  created=now_text(), counts=counts)
+    return Record(
+        command=shlex.join(["workbench", *argv]),
+        args=command_args(argv),
+        output=output,
+        project=str(project_path),
+        fingerprint=fingerprint(project),
+        created=now_text(),
+        counts=counts,
+    )
 
 
 @click.group(name="figures")
@@ -65,7 +71,9 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool) -> None:
 
     root = ctx.find_root()
     given = root.get_parameter_source("project_path") not in (
-        click.core.ParameterSource.DEFAULT, None)
+        click.core.ParameterSource.DEFAULT,
+        None,
+    )
     base = Path(folder)
     if not base.is_dir():
         raise WorkbenchError("no such folder", source=folder)
@@ -80,10 +88,12 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool) -> None:
         if record is None:
             continue
         if record.output not in record.args:
-            raise WorkbenchError("the record does not name its output; make it again by hand",
-                                 source=str(path))
-        args = [str(path) if a == record.output else _sibling(base, a, record.args)
-                for a in record.args]
+            raise WorkbenchError(
+                "the record does not name its output; make it again by hand", source=str(path)
+            )
+        args = [
+            str(path) if a == record.output else _sibling(base, a, record.args) for a in record.args
+        ]
         project = root.obj["project_path"] if given else record.project
         key = (project, *args)
         if key in seen:
@@ -95,8 +105,9 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool) -> None:
             continue
         click.echo(f"rerun {path.name}: {line}", err=True)
         try:
-            cli.main(args=["--project", project, *args], standalone_mode=False,
-                     prog_name="workbench")
+            cli.main(
+                args=["--project", project, *args], standalone_mode=False, prog_name="workbench"
+            )
         except WorkbenchError as exc:
             raise WorkbenchError(f"{exc}", source=str(path)) from exc
         ran += 1

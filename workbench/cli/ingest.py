@@ -14,16 +14,34 @@ from workbench.documents import LANGUAGES
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--case", "case", metavar="NAME", help="Put the documents in this case.")
-@click.option("--name", "name", metavar="NAME",
-              help="Document name (one file only; default: the file name without extension).")
+@click.option(
+    "--name",
+    "name",
+    metavar="NAME",
+    help="Document name (one file only; default: the file name without extension).",
+)
 @click.option("--force", is_flag=True, help="Import text that is already in the project.")
-@click.option("--language", type=click.Choice(LANGUAGES),
-              help="Language for sentence splitting (set while the project has no documents).")
-@click.option("--dry-run", "dry_run", is_flag=True,
-              help="Show the speakers found and the first turn of each; write nothing.")
+@click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    help="Language for sentence splitting (set while the project has no documents).",
+)
+@click.option(
+    "--dry-run",
+    "dry_run",
+    is_flag=True,
+    help="Show the speakers found and the first turn of each; write nothing.",
+)
 @click.pass_context
-def import_cmd(ctx: click.Context, files: tuple[str, ...], case: str | None, name: str | None,
-               force: bool, language: str | None, dry_run: bool) -> None:
+def import_cmd(
+    ctx: click.Context,
+    files: tuple[str, ...],
+    case: str | None,
+    name: str | None,
+    force: bool,
+    language: str | None,
+    dry_run: bool,
+) -> None:
     """Import transcripts (.txt, .md, .docx, .odt, .vtt, .srt) as documents.
 
     Every file is checked before anything is stored: if one file is broken, nothing is
@@ -50,11 +68,13 @@ def import_cmd(ctx: click.Context, files: tuple[str, ...], case: str | None, nam
     project = open_project(ctx, create=True)
     try:
         if len(files) > 1:
-            documents = _import_with_progress(project, files, case=case, force=force,
-                                              language=language)
+            documents = _import_with_progress(
+                project, files, case=case, force=force, language=language
+            )
         else:
-            documents = _import(project, files, case=case, name=name, force=force,
-                                language=language)
+            documents = _import(
+                project, files, case=case, name=name, force=force, language=language
+            )
     except WorkbenchError:
         if not existed:  # a failed first import leaves no empty project behind
             project.close()
@@ -81,8 +101,13 @@ def _import_with_progress(project, files, **options):
     console = _stderr_console()
     if not console.is_terminal:  # no bar in pipes and logs: stderr stays for errors
         return _import(project, files, **options)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  transient=True, console=console) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        transient=True,
+        console=console,
+    ) as bar:
         tasks = {
             "read": bar.add_task("reading", total=len(files)),
             "store": bar.add_task("storing", total=len(files)),

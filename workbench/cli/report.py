@@ -20,10 +20,19 @@ def _record(ctx, out, project, counts):
 
 @report_cmd.command(name="codebook")
 @click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--unit", type=click.Choice(["char", "sentence", "turn", "document"]),
-              default="char", show_default=True, help="Unit of the per-code agreement.")
-@click.option("--coders", default=None, metavar="A,B",
-              help="Coders compared (default: every coder who marked documents done).")
+@click.option(
+    "--unit",
+    type=click.Choice(["char", "sentence", "turn", "document"]),
+    default="char",
+    show_default=True,
+    help="Unit of the per-code agreement.",
+)
+@click.option(
+    "--coders",
+    default=None,
+    metavar="A,B",
+    help="Coders compared (default: every coder who marked documents done).",
+)
 @click.pass_context
 def codebook_cmd(ctx: click.Context, out: str, unit: str, coders: str | None) -> None:
     """The codebook as a table (OUT.md, .html, .docx or .xlsx).
@@ -45,21 +54,36 @@ def codebook_cmd(ctx: click.Context, out: str, unit: str, coders: str | None) ->
     counts = selection_counts(project)
     record = _record(ctx, out, project, counts)
     write_table(table, out, CODEBOOK_FORMATS, record)
-    write_caption(out, record, f"Codebook: {len(table.rows)} codes in "
-                               f"{len(table.group_rows)} groups, with definitions and counts")
+    write_caption(
+        out,
+        record,
+        f"Codebook: {len(table.rows)} codes in "
+        f"{len(table.group_rows)} groups, with definitions and counts",
+    )
     click.echo(f"wrote {out}: {len(table.rows)} codes", err=True)
 
 
 @report_cmd.command(name="frequencies")
 @click.argument("out", type=click.Path(dir_okay=False))
-@click.option("--by", "by", required=True, metavar="ATTRIBUTE",
-              help="The case attribute whose values make the columns (region, sector, ...).")
+@click.option(
+    "--by",
+    "by",
+    required=True,
+    metavar="ATTRIBUTE",
+    help="The case attribute whose values make the columns (region, sector, ...).",
+)
 @click.option("--coder", "coders", multiple=True, help="Only this coder's codings (repeatable).")
-@click.option("--where", "where", multiple=True, metavar="KEY=VALUE",
-              help="Only documents whose case has this attribute value (repeatable).")
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Only documents whose case has this attribute value (repeatable).",
+)
 @click.pass_context
-def frequencies_cmd(ctx: click.Context, out: str, by: str, coders: tuple[str, ...],
-                    where: tuple[str, ...]) -> None:
+def frequencies_cmd(
+    ctx: click.Context, out: str, by: str, coders: tuple[str, ...], where: tuple[str, ...]
+) -> None:
     """Code frequencies by a case attribute (OUT.md, .docx or .xlsx), groups subtotalled.
 
     \b
@@ -75,7 +99,11 @@ def frequencies_cmd(ctx: click.Context, out: str, by: str, coders: tuple[str, ..
     counts = selection_counts(project, Selection.build(coders=coders, where=where))
     record = _record(ctx, out, project, counts)
     write_table(table, out, FREQUENCY_FORMATS, record)
-    write_caption(out, record, f"Code frequencies by {by}: codings and share of documents per "
-                               "value, groups subtotalled")
-    click.echo(f"wrote {out}: {len(table.rows)} codes x {(len(table.header) - 3) // 2} values",
-               err=True)
+    write_caption(
+        out,
+        record,
+        f"Code frequencies by {by}: codings and share of documents per value, groups subtotalled",
+    )
+    click.echo(
+        f"wrote {out}: {len(table.rows)} codes x {(len(table.header) - 3) // 2} values", err=True
+    )

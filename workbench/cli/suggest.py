@@ -16,8 +16,14 @@ def _bar(description: str):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    bar = Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)
+    bar = Progress(
+        TextColumn(description),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    )
     task = bar.add_task(description, total=None)
 
     def update(done: int, total: int) -> None:
@@ -36,17 +42,40 @@ def suggest_cmd() -> None:
 
 
 @suggest_cmd.command("train")
-@click.option("--unit", type=click.Choice(UNITS), default="sentence", show_default=True,
-              help="Learn from sentences or whole speaker turns.")
-@click.option("--coder", "coders", multiple=True,
-              help="Learn from this coder's codings only (repeatable; default every coder).")
-@click.option("--model", "kind", type=click.Choice(["new", "old"]), default="new",
-              show_default=True,
-              help="new: TF-IDF and logistic regression; old: spaCy textcat (for comparison).")
-@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Epochs of the old model (the new one needs none).")
-@click.option("--embeddings", type=click.Choice(["wordllama"]), default=None,
-              help="Add static word embeddings (optional package wordllama; slower scoring).")
+@click.option(
+    "--unit",
+    type=click.Choice(UNITS),
+    default="sentence",
+    show_default=True,
+    help="Learn from sentences or whole speaker turns.",
+)
+@click.option(
+    "--coder",
+    "coders",
+    multiple=True,
+    help="Learn from this coder's codings only (repeatable; default every coder).",
+)
+@click.option(
+    "--model",
+    "kind",
+    type=click.Choice(["new", "old"]),
+    default="new",
+    show_default=True,
+    help="new: TF-IDF and logistic regression; old: spaCy textcat (for comparison).",
+)
+@click.option(
+    "--epochs",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Epochs of the old model (the new one needs none).",
+)
+@click.option(
+    "--embeddings",
+    type=click.Choice(["wordllama"]),
+    default=None,
+    help="Add static word embeddings (optional package wordllama; slower scoring).",
+)
 @click.pass_context
 def train_cmd(ctx, unit, coders, kind, epochs, embeddings) -> None:
     """Train the classifier on the project's codings and save it beside the project."""
@@ -56,29 +85,45 @@ def train_cmd(ctx, unit, coders, kind, epochs, embeddings) -> None:
 
         bar, update = _bar("training")
         with bar:
-            result = train(project, unit=unit, coders=list(coders) or None, epochs=epochs,
-                           progress=update)
-        click.echo(f"trained on {result.units} {unit}s ({result.codings} codings, "
-                   f"{result.codes} codes, {result.epochs} epochs); saved to {result.folder}")
+            result = train(
+                project, unit=unit, coders=list(coders) or None, epochs=epochs, progress=update
+            )
+        click.echo(
+            f"trained on {result.units} {unit}s ({result.codings} codings, "
+            f"{result.codes} codes, {result.epochs} epochs); saved to {result.folder}"
+        )
         return
     from workbench.suggest.trained import train
 
     bar, update = _bar("codes")
     with bar:
-        result = train(project, unit=unit, coders=list(coders) or None,
-                       embeddings=embeddings, progress=update)
-    click.echo(f"trained on {result.units} {unit}s ({result.codings} codings, "
-               f"{result.codes} codes); saved to {result.folder}")
+        result = train(
+            project, unit=unit, coders=list(coders) or None, embeddings=embeddings, progress=update
+        )
+    click.echo(
+        f"trained on {result.units} {unit}s ({result.codings} codings, "
+        f"{result.codes} codes); saved to {result.folder}"
+    )
 
 
 @suggest_cmd.command("run")
 @click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
 @click.option("--code", "code", default=None, help="Only this code (path).")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Lowest calibrated score to store (a rule's precision on your coding, the "
-                   "model's probability; the model also keeps to each code's threshold).")
-@click.option("--suggester", type=click.Choice(["rules", "learned", "both"]), default="both",
-              show_default=True, help="Keyword and speaker rules, the trained model, or both.")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Lowest calibrated score to store (a rule's precision on your coding, the "
+    "model's probability; the model also keeps to each code's threshold).",
+)
+@click.option(
+    "--suggester",
+    type=click.Choice(["rules", "learned", "both"]),
+    default="both",
+    show_default=True,
+    help="Keyword and speaker rules, the trained model, or both.",
+)
 @format_option()
 @click.pass_context
 def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
@@ -86,21 +131,30 @@ def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
     from workbench.suggest.run import run_suggestions
 
     project = open_project(ctx)
-    summary = run_suggestions(project, documents=list(docs) or None, code=code,
-                              min_score=min_score, suggester=suggester)
+    summary = run_suggestions(
+        project, documents=list(docs) or None, code=code, min_score=min_score, suggester=suggester
+    )
     rows = [{"code": path, "open": n} for path, n in sorted(summary.by_code.items())]
-    totals = {"documents": summary.documents, "added": summary.added, "kept": summary.kept,
-              "removed": summary.removed, "skipped_coded": summary.skipped_coded,
-              "skipped_decided": summary.skipped_decided,
-              "by_suggester": dict(summary.by_suggester), "notes": summary.notes}
+    totals = {
+        "documents": summary.documents,
+        "added": summary.added,
+        "kept": summary.kept,
+        "removed": summary.removed,
+        "skipped_coded": summary.skipped_coded,
+        "skipped_decided": summary.skipped_decided,
+        "by_suggester": dict(summary.by_suggester),
+        "notes": summary.notes,
+    }
     if fmt == "json":
         emit(rows, fmt, json_value={**totals, "codes": rows})
         return
     emit(rows, fmt, columns=["code", "open"], title="Open suggestions from this run")
     if fmt == "table":
-        click.echo(f"{summary.documents} document(s): {summary.added} new, {summary.kept} kept, "
-                   f"{summary.removed} dropped; skipped {summary.skipped_coded} already coded "
-                   f"and {summary.skipped_decided} decided before")
+        click.echo(
+            f"{summary.documents} document(s): {summary.added} new, {summary.kept} kept, "
+            f"{summary.removed} dropped; skipped {summary.skipped_coded} already coded "
+            f"and {summary.skipped_decided} decided before"
+        )
         for note in summary.notes:
             click.echo(f"note: {note}")
 
@@ -108,11 +162,20 @@ def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
 @suggest_cmd.command("list")
 @click.option("--doc", "document", default=None, help="Only this document.")
 @click.option("--code", "code", default=None, help="Only this code (path).")
-@click.option("--order", type=click.Choice(["position", "uncertainty", "score"]),
-              default="position", show_default=True,
-              help="Text order, least certain first, or highest score first.")
-@click.option("--status", type=click.Choice(["open", "accepted", "rejected", "all"]),
-              default="open", show_default=True, help="Which suggestions to list.")
+@click.option(
+    "--order",
+    type=click.Choice(["position", "uncertainty", "score"]),
+    default="position",
+    show_default=True,
+    help="Text order, least certain first, or highest score first.",
+)
+@click.option(
+    "--status",
+    type=click.Choice(["open", "accepted", "rejected", "all"]),
+    default="open",
+    show_default=True,
+    help="Which suggestions to list.",
+)
 @format_option()
 @click.pass_context
 def list_cmd(ctx, document, code, order, status, fmt) -> None:
@@ -123,17 +186,32 @@ def list_cmd(ctx, document, code, order, status, fmt) -> None:
     items = list_suggestions(project, document, order=order, status=status, code=code)
     rows = []
     for s in items:
-        text = project.text(s.document_id)[s.start:s.end]
-        rows.append({"id": s.id, "document": s.document, "start": s.start, "end": s.end,
-                     "code": s.code, "score": round(s.score, 3), "suggester": s.suggester,
-                     "reason": s.reason, "status": s.status, "coder": s.coder,
-                     "coding_id": s.coding_id,
-                     "text": text if fmt != "table" or len(text) <= 80 else text[:77] + "..."})
+        text = project.text(s.document_id)[s.start : s.end]
+        rows.append(
+            {
+                "id": s.id,
+                "document": s.document,
+                "start": s.start,
+                "end": s.end,
+                "code": s.code,
+                "score": round(s.score, 3),
+                "suggester": s.suggester,
+                "reason": s.reason,
+                "status": s.status,
+                "coder": s.coder,
+                "coding_id": s.coding_id,
+                "text": text if fmt != "table" or len(text) <= 80 else text[:77] + "...",
+            }
+        )
     columns = ["id", "document", "start", "end", "code", "score", "reason", "text"]
     if status != "open":
         columns.insert(6, "status")
-    emit(rows, fmt, columns=columns if fmt == "table" else None,
-         title=f"{len(rows)} {status} suggestion(s)")
+    emit(
+        rows,
+        fmt,
+        columns=columns if fmt == "table" else None,
+        title=f"{len(rows)} {status} suggestion(s)",
+    )
 
 
 @suggest_cmd.command("accept")
@@ -165,27 +243,60 @@ def reject_cmd(ctx, suggestion_ids, coder) -> None:
 
 
 @suggest_cmd.command("evaluate")
-@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
-              help="Groups of documents; each is held out once.")
-@click.option("--unit", type=click.Choice(UNITS), default="sentence", show_default=True,
-              help="Evaluate on sentences or whole speaker turns.")
-@click.option("--coder", "coders", multiple=True,
-              help="Use this coder's codings only (repeatable; default every coder).")
-@click.option("--group", type=click.Choice(["document", "case"]), default="document",
-              show_default=True, help="Keep each document (or each case) in one fold.")
-@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Epochs of the old model.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="Fixed probability cut for the models (default: each code's tuned "
-                   "threshold; 0.5 for the old model).")
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Groups of documents; each is held out once.",
+)
+@click.option(
+    "--unit",
+    type=click.Choice(UNITS),
+    default="sentence",
+    show_default=True,
+    help="Evaluate on sentences or whole speaker turns.",
+)
+@click.option(
+    "--coder",
+    "coders",
+    multiple=True,
+    help="Use this coder's codings only (repeatable; default every coder).",
+)
+@click.option(
+    "--group",
+    type=click.Choice(["document", "case"]),
+    default="document",
+    show_default=True,
+    help="Keep each document (or each case) in one fold.",
+)
+@click.option(
+    "--epochs",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Epochs of the old model.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Fixed probability cut for the models (default: each code's tuned "
+    "threshold; 0.5 for the old model).",
+)
 @click.option("--no-old", is_flag=True, help="Skip the old spaCy model (faster).")
-@click.option("--embeddings", type=click.Choice(["wordllama"]), default=None,
-              help="Evaluate the model with static word embeddings added.")
+@click.option(
+    "--embeddings",
+    type=click.Choice(["wordllama"]),
+    default=None,
+    help="Evaluate the model with static word embeddings added.",
+)
 @where_option
 @format_option()
 @click.pass_context
-def evaluate_cmd(ctx, folds, unit, coders, group, epochs, threshold, no_old, embeddings,
-                 where, fmt) -> None:
+def evaluate_cmd(
+    ctx, folds, unit, coders, group, epochs, threshold, no_old, embeddings, where, fmt
+) -> None:
     """Cross-validate by document: precision, recall, F1 and average precision of the model,
     the old model, the rules, both, and the suggest-everything floor."""
     from workbench.analysis.filters import Selection, check_selection
@@ -195,9 +306,19 @@ def evaluate_cmd(ctx, folds, unit, coders, group, epochs, threshold, no_old, emb
     check_selection(project, Selection.build(coders=coders, where=where))  # before the bar
     bar, update = _bar("folds")
     with bar:
-        result = evaluate(project, folds=folds, unit=unit, coders=list(coders) or None,
-                          epochs=epochs, threshold=threshold, group=group, old=not no_old,
-                          embeddings=embeddings, progress=update, where=where)
+        result = evaluate(
+            project,
+            folds=folds,
+            unit=unit,
+            coders=list(coders) or None,
+            epochs=epochs,
+            threshold=threshold,
+            group=group,
+            old=not no_old,
+            embeddings=embeddings,
+            progress=update,
+            where=where,
+        )
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -206,19 +327,35 @@ def evaluate_cmd(ctx, folds, unit, coders, group, epochs, threshold, no_old, emb
     rows = []
     for r in models["rules"]["codes"]:
         m = learned[r["code"]]
-        rows.append({"code": r["code"], "n": r["support"],
-                     "P": f"{m['precision']:.2f}", "R": f"{m['recall']:.2f}",
-                     "F1": f"{m['f1']:.2f}", "AP": f"{m['ap']:.2f}",
-                     "rules F1": f"{r['f1']:.2f}", "rules AP": f"{r['ap']:.2f}"})
-    emit(rows, fmt, title=f"Held-out {unit}s, {folds}-fold cross-validation by {group} "
-                          "(P, R, F1, AP: the model)")
+        rows.append(
+            {
+                "code": r["code"],
+                "n": r["support"],
+                "P": f"{m['precision']:.2f}",
+                "R": f"{m['recall']:.2f}",
+                "F1": f"{m['f1']:.2f}",
+                "AP": f"{m['ap']:.2f}",
+                "rules F1": f"{r['f1']:.2f}",
+                "rules AP": f"{r['ap']:.2f}",
+            }
+        )
+    emit(
+        rows,
+        fmt,
+        title=f"Held-out {unit}s, {folds}-fold cross-validation by {group} "
+        "(P, R, F1, AP: the model)",
+    )
     if fmt == "table":
         n = models["learned"]["macro_codes"]
-        click.echo(f"macro F1 and MAP over the {n} code(s) with at least "
-                   f"{result['min_macro_support']} positive {unit}s")
+        click.echo(
+            f"macro F1 and MAP over the {n} code(s) with at least "
+            f"{result['min_macro_support']} positive {unit}s"
+        )
         for name, m in models.items():
-            click.echo(f"{name:8} micro F1 {m['micro_f1']:.3f}  macro F1 {m['macro_f1']:.3f}  "
-                       f"MAP {m['map']:.3f}")
+            click.echo(
+                f"{name:8} micro F1 {m['micro_f1']:.3f}  macro F1 {m['macro_f1']:.3f}  "
+                f"MAP {m['map']:.3f}"
+            )
 
 
 @suggest_cmd.command("similar")
@@ -226,10 +363,20 @@ def evaluate_cmd(ctx, folds, unit, coders, group, epochs, threshold, no_old, emb
 @click.option("--doc", "document", default=None, help="Rank passages like one in this document.")
 @click.option("--start", type=int, default=None, help="Start of the passage (with --doc).")
 @click.option("--end", type=int, default=None, help="End of the passage (with --doc).")
-@click.option("--unit", type=click.Choice(UNITS), default="sentence", show_default=True,
-              help="Rank sentences or whole speaker turns.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
-              help="How many passages to list.")
+@click.option(
+    "--unit",
+    type=click.Choice(UNITS),
+    default="sentence",
+    show_default=True,
+    help="Rank sentences or whole speaker turns.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="How many passages to list.",
+)
 @format_option()
 @click.pass_context
 def similar_cmd(ctx, code, document, start, end, unit, limit, fmt) -> None:
@@ -242,15 +389,27 @@ def similar_cmd(ctx, code, document, start, end, unit, limit, fmt) -> None:
     if document is not None and (start is None or end is None):
         raise click.UsageError("--doc needs --start and --end")
     project = open_project(ctx)
-    found = similar_units(project, code=code, document=document, start=start, end=end,
-                          unit=unit, limit=limit)
-    rows = [{"rank": n, "document": s.document, "start": s.start, "end": s.end,
-             "score": s.score,
-             "text": s.text if fmt != "table" or len(s.text) <= 80 else s.text[:77] + "..."}
-            for n, s in enumerate(found, 1)]
-    emit(rows, fmt, columns=["rank", "document", "start", "end", "score", "text"],
-         title=f"{len(rows)} uncoded {unit}(s) most like "
-               + (code if code else f"{document} [{start}, {end})"))
+    found = similar_units(
+        project, code=code, document=document, start=start, end=end, unit=unit, limit=limit
+    )
+    rows = [
+        {
+            "rank": n,
+            "document": s.document,
+            "start": s.start,
+            "end": s.end,
+            "score": s.score,
+            "text": s.text if fmt != "table" or len(s.text) <= 80 else s.text[:77] + "...",
+        }
+        for n, s in enumerate(found, 1)
+    ]
+    emit(
+        rows,
+        fmt,
+        columns=["rank", "document", "start", "end", "score", "text"],
+        title=f"{len(rows)} uncoded {unit}(s) most like "
+        + (code if code else f"{document} [{start}, {end})"),
+    )
 
 
 @suggest_cmd.group("rules", invoke_without_command=True)
@@ -262,8 +421,11 @@ def rules_cmd(ctx, fmt) -> None:
         return
     from workbench.suggest.rules import describe_rules
 
-    emit(describe_rules(open_project(ctx)), fmt,
-         columns=["number", "kind", "code", "language", "rule"])
+    emit(
+        describe_rules(open_project(ctx)),
+        fmt,
+        columns=["number", "kind", "code", "language", "rule"],
+    )
 
 
 @rules_cmd.command("add")
@@ -292,11 +454,15 @@ def rules_remove_cmd(ctx, number) -> None:
 
 @suggest_cmd.command("pipeline")
 @click.argument("name", required=False)
-@click.option("--language", default=None,
-              help="Language the pipeline is for (default: the pipeline's own; with --clear, "
-                   "only this language).")
-@click.option("--clear", is_flag=True,
-              help="Forget the named pipeline (every language unless --language).")
+@click.option(
+    "--language",
+    default=None,
+    help="Language the pipeline is for (default: the pipeline's own; with --clear, "
+    "only this language).",
+)
+@click.option(
+    "--clear", is_flag=True, help="Forget the named pipeline (every language unless --language)."
+)
 @format_option()
 @click.pass_context
 def pipeline_cmd(ctx, name, language, clear, fmt) -> None:
@@ -312,8 +478,11 @@ def pipeline_cmd(ctx, name, language, clear, fmt) -> None:
         click.echo(f"{key} = {value}")
     elif clear:
         removed = pipelines.clear_named_pipeline(project, language)
-        click.echo(f"removed {', '.join(removed)}" if removed
-                   else "no named pipeline to remove")
+        click.echo(f"removed {', '.join(removed)}" if removed else "no named pipeline to remove")
     else:
-        emit(pipelines.describe_pipelines(project), fmt,
-             columns=["language", "setting", "pipeline"], title="Language pipelines")
+        emit(
+            pipelines.describe_pipelines(project),
+            fmt,
+            columns=["language", "setting", "pipeline"],
+            title="Language pipelines",
+        )

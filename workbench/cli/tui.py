@@ -14,10 +14,19 @@ def _project_path(ctx: click.Context, project: str | None) -> str:
 
 
 @click.command("tui")
-@click.option("--project", "-p", "project", type=click.Path(dir_okay=False), default=None,
-              help="The project file (default: the global --project).")
-@click.option("--coder", default=None, help="Code as this coder (default: WORKBENCH_CODER, "
-              "the last coder used, or 'default').")
+@click.option(
+    "--project",
+    "-p",
+    "project",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The project file (default: the global --project).",
+)
+@click.option(
+    "--coder",
+    default=None,
+    help="Code as this coder (default: WORKBENCH_CODER, the last coder used, or 'default').",
+)
 @click.pass_context
 def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
     """Open the coding app on the project.
@@ -36,27 +45,57 @@ def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
 
 
 @click.command("serve")
-@click.option("--project", "-p", "project", type=click.Path(dir_okay=False), default=None,
-              help="The project file (default: the global --project).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to listen on. Beyond 127.0.0.1 the project needs users "
-                   "('workbench users add').")
-@click.option("--port", default=8000, show_default=True, type=int,
-              help="TCP port to listen on.")
-@click.option("--coder", default=None,
-              help="Without users: code as this coder. With users each person signs in and "
-                   "codes as themselves.")
-@click.option("--blind", is_flag=True,
-              help="Blind coding: coders see only their own codings and progress until the "
-                   "project lead lifts it.")
-@click.option("--certfile", type=click.Path(dir_okay=False), default=None,
-              help="Serve HTTPS with this certificate (PEM, chain first).")
-@click.option("--keyfile", type=click.Path(dir_okay=False), default=None,
-              help="The certificate's private key (PEM), if not in --certfile.")
+@click.option(
+    "--project",
+    "-p",
+    "project",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The project file (default: the global --project).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on. Beyond 127.0.0.1 the project needs users "
+    "('workbench users add').",
+)
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port to listen on.")
+@click.option(
+    "--coder",
+    default=None,
+    help="Without users: code as this coder. With users each person signs in and "
+    "codes as themselves.",
+)
+@click.option(
+    "--blind",
+    is_flag=True,
+    help="Blind coding: coders see only their own codings and progress until the "
+    "project lead lifts it.",
+)
+@click.option(
+    "--certfile",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Serve HTTPS with this certificate (PEM, chain first).",
+)
+@click.option(
+    "--keyfile",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The certificate's private key (PEM), if not in --certfile.",
+)
 @click.pass_context
-def serve_cmd(ctx: click.Context, project: str | None, host: str, port: int,
-              coder: str | None, blind: bool, certfile: str | None,
-              keyfile: str | None) -> None:
+def serve_cmd(
+    ctx: click.Context,
+    project: str | None,
+    host: str,
+    port: int,
+    coder: str | None,
+    blind: bool,
+    certfile: str | None,
+    keyfile: str | None,
+) -> None:
     """Serve the coding app to a team's web browsers, one app per browser tab.
 
     When the project has users (see 'workbench users'), everyone signs in first and codes as
@@ -75,11 +114,13 @@ def serve_cmd(ctx: click.Context, project: str | None, host: str, port: int,
         if not sign_in and not is_loopback(host):
             raise WorkbenchError(
                 f"refusing to listen on {host} without users: add one with "
-                "'workbench users add NAME' (or keep --host 127.0.0.1)")
+                "'workbench users add NAME' (or keep --host 127.0.0.1)"
+            )
         if blind:
             if not sign_in:
                 raise WorkbenchError("--blind needs users: add them with 'workbench users add'")
             set_blind_coding(opened, True)
     context = ssl_context(certfile, keyfile)
-    TeamServer(path, host=host, port=port, open_coder=coder, sign_in=sign_in,
-               ssl_context=context).serve()
+    TeamServer(
+        path, host=host, port=port, open_coder=coder, sign_in=sign_in, ssl_context=context
+    ).serve()

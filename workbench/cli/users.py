@@ -16,13 +16,21 @@ def users_cmd() -> None:
 
 @users_cmd.command("add")
 @click.argument("name")
-@click.option("--lead", is_flag=True,
-              help="Project lead: sees everyone's work, runs agreement, reconciles, lifts "
-                   "blind coding.")
-@click.option("--token", is_flag=True,
-              help="Sign in with a random token, printed once, instead of a password.")
-@click.option("--password-stdin", is_flag=True,
-              help="Read the password from the first line of standard input (for scripts).")
+@click.option(
+    "--lead",
+    is_flag=True,
+    help="Project lead: sees everyone's work, runs agreement, reconciles, lifts blind coding.",
+)
+@click.option(
+    "--token",
+    is_flag=True,
+    help="Sign in with a random token, printed once, instead of a password.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (for scripts).",
+)
 @click.pass_context
 def users_add(ctx, name: str, lead: bool, token: bool, password_stdin: bool) -> None:
     """Add user NAME, who will sign in with a password (asked twice) or a token."""
@@ -35,8 +43,7 @@ def users_add(ctx, name: str, lead: bool, token: bool, password_stdin: bool) -> 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     elif not token:
-        password = click.prompt(f"Password for {name}", hide_input=True,
-                                confirmation_prompt=True)
+        password = click.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
     secret = add_user(project, name, password=password, token=token, lead=lead)
     role = "lead" if lead else "coder"
     if secret:
@@ -64,8 +71,12 @@ def users_list(ctx, fmt: str) -> None:
     from workbench.users import list_users
 
     rows = [
-        {"name": u.name, "role": u.role,
-         "signs_in_with": "token" if u.token else "password", "created_at": u.created_at}
+        {
+            "name": u.name,
+            "role": u.role,
+            "signs_in_with": "token" if u.token else "password",
+            "created_at": u.created_at,
+        }
         for u in list_users(open_project(ctx))
     ]
     emit(rows, fmt, columns=["name", "role", "signs_in_with", "created_at"])

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 STATIC = (".svg", ".pdf", ".png")
 FORMATS = (".html", *STATIC)
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-NO_BROWSER = ("no Chrome/Chromium found for SVG/PDF/PNG export; install chromium or export .html")
+NO_BROWSER = "no Chrome/Chromium found for SVG/PDF/PNG export; install chromium or export .html"
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,12 @@ class FigureStyle:
     def apply(self, fig: go.Figure) -> go.Figure:
         fig.update_layout(
             title={"text": self.title} if self.title else None,
-            width=self.width, height=self.height,
+            width=self.width,
+            height=self.height,
             font={"size": self.font_size, "family": self.font_family},
             margin={"l": 20, "r": 20, "t": 60 if self.title else 20, "b": 20},
-            paper_bgcolor="white", plot_bgcolor="white",
+            paper_bgcolor="white",
+            plot_bgcolor="white",
         )
         return fig
 
@@ -76,9 +78,13 @@ SIZES: dict[str, dict[str, float]] = {
 }
 
 
-def preset_style(size: str, *, title: str | None = None,
-                 font_family: str = "Arial, Helvetica, sans-serif",
-                 height: int | None = None) -> FigureStyle:
+def preset_style(
+    size: str,
+    *,
+    title: str | None = None,
+    font_family: str = "Arial, Helvetica, sans-serif",
+    height: int | None = None,
+) -> FigureStyle:
     """The style for a journal column (``single``, ``double``) or a ``slide``.
 
     Print presets leave the height to the figure (``height`` 0 here means "as tall as the
@@ -95,8 +101,16 @@ def preset_style(size: str, *, title: str | None = None,
         width = int(round(p["width_mm"] * PX_PER_MM))
         font = round(p["font_pt"] * PT, 2)
         height = height or max(100, int(round(width * 0.75)))
-    return FigureStyle(title=title, width=width, height=height, font_size=font,
-                       font_family=font_family, scale=dpi / 96, dpi=dpi, size=size)
+    return FigureStyle(
+        title=title,
+        width=width,
+        height=height,
+        font_size=font,
+        font_family=font_family,
+        scale=dpi / 96,
+        dpi=dpi,
+        size=size,
+    )
 
 
 # Average advance of a character in Arial/Helvetica, in em, with headroom: labels are placed
@@ -156,8 +170,9 @@ def _ensure_server() -> None:
     if _server_browser is not None and _server_browser != browser:
         close_server()
     if _server_browser is None:
-        kaleido.start_sync_server(n=1, timeout=60, mathjax=False, path=browser,
-                                  silence_warnings=True)
+        kaleido.start_sync_server(
+            n=1, timeout=60, mathjax=False, path=browser, silence_warnings=True
+        )
         _server_browser = browser
 
 
@@ -181,8 +196,12 @@ def figure_format(path: str | Path) -> str:
     return suffix
 
 
-def write_figure(fig: go.Figure, path: str | Path, style: FigureStyle = DEFAULT_STYLE,
-                 record: Record | None = None) -> Path:
+def write_figure(
+    fig: go.Figure,
+    path: str | Path,
+    style: FigureStyle = DEFAULT_STYLE,
+    record: Record | None = None,
+) -> Path:
     """Write ``fig`` to ``path`` in the format its extension names; return the path.
 
     HTML carries plotly.js inline, so it opens without a network. Static formats go through
@@ -205,19 +224,28 @@ def write_figure(fig: go.Figure, path: str | Path, style: FigureStyle = DEFAULT_
     with tempfile.TemporaryDirectory(prefix="workbench-figure-") as scratch:
         tmp = Path(scratch) / f"figure{suffix}"
         if suffix == ".html":
-            fig.write_html(tmp, include_plotlyjs=True, full_html=True, include_mathjax=False,
-                           config={"displaylogo": False, "responsive": True})
+            fig.write_html(
+                tmp,
+                include_plotlyjs=True,
+                full_html=True,
+                include_mathjax=False,
+                config={"displaylogo": False, "responsive": True},
+            )
         else:
             _ensure_server()
             import kaleido
 
             try:
                 kaleido.write_fig_sync(
-                    fig, path=str(tmp),
-                    opts={"format": suffix[1:], "width": fig.layout.width or style.width,
-                          "height": fig.layout.height or style.height,
-                          # scale multiplies pixels; vector formats keep layout size
-                          "scale": style.scale if suffix == ".png" else 1},
+                    fig,
+                    path=str(tmp),
+                    opts={
+                        "format": suffix[1:],
+                        "width": fig.layout.width or style.width,
+                        "height": fig.layout.height or style.height,
+                        # scale multiplies pixels; vector formats keep layout size
+                        "scale": style.scale if suffix == ".png" else 1,
+                    },
                 )
             except Exception as exc:  # kaleido reports browser trouble in many types
                 raise WorkbenchError(f"static export failed: {exc}", source=str(path)) from exc
@@ -230,7 +258,9 @@ def write_figure(fig: go.Figure, path: str | Path, style: FigureStyle = DEFAULT_
 
 
 def heatmap_figure(
-    result: CooccurrenceResult, measure: str = "count", style: FigureStyle = DEFAULT_STYLE,
+    result: CooccurrenceResult,
+    measure: str = "count",
+    style: FigureStyle = DEFAULT_STYLE,
     labels: str = "leaf",
 ) -> go.Figure:
     """The co-occurrence matrix as a heat map, each cell labelled with its value.
@@ -248,24 +278,40 @@ def heatmap_figure(
         [None if i == j else v for j, v in enumerate(row)] for i, row in enumerate(cells)
     ]
     names = display_labels(codes, labels)
-    ticks = [f'<span style="color:{result.colours.get(c, "#999999")}">■</span> {n}'
-             for c, n in zip(codes, names, strict=True)]
+    ticks = [
+        f'<span style="color:{result.colours.get(c, "#999999")}">■</span> {n}'
+        for c, n in zip(codes, names, strict=True)
+    ]
     text_format = "%{z}" if measure == "count" else "%{z:.2f}"
-    fig = go.Figure(go.Heatmap(
-        z=z, x=codes, y=codes, colorscale="Blues", hoverongaps=False,
-        texttemplate=text_format, colorbar={"title": {"text": measure}},
-        zmin=0, textfont={"size": max(6, style.font_size * 0.85)},
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=codes,
+            y=codes,
+            colorscale="Blues",
+            hoverongaps=False,
+            texttemplate=text_format,
+            colorbar={"title": {"text": measure}},
+            zmin=0,
+            textfont={"size": max(6, style.font_size * 0.85)},
+        )
+    )
     fig.update_xaxes(tickmode="array", tickvals=codes, ticktext=ticks, tickangle=-45)
     fig.update_yaxes(tickmode="array", tickvals=codes, ticktext=ticks, autorange="reversed")
     style.apply(fig)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 40 if style.title else 10, "b": 10},
-                      meta={"heatmap": {"codes": codes, "labels": names, "measure": measure}})
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 40 if style.title else 10, "b": 10},
+        meta={"heatmap": {"codes": codes, "labels": names, "measure": measure}},
+    )
     return fig
 
 
-def write_heatmap_xlsx(result: CooccurrenceResult, path: str | Path, measure: str = "count",
-                       record: Record | None = None) -> Path:
+def write_heatmap_xlsx(
+    result: CooccurrenceResult,
+    path: str | Path,
+    measure: str = "count",
+    record: Record | None = None,
+) -> Path:
     """A workbook with the matrix as a heat map (colour scale), the pairs and frequencies.
 
     Sheets: ``matrix`` (the ``measure`` per cell, a white-to-blue colour scale over the
@@ -298,8 +344,13 @@ def write_heatmap_xlsx(result: CooccurrenceResult, path: str | Path, measure: st
         last = get_column_letter(len(codes) + 1)
         ws.conditional_formatting.add(
             f"B2:{last}{len(codes) + 1}",
-            ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
-                           end_type="max", end_color="2171B5"),
+            ColorScaleRule(
+                start_type="num",
+                start_value=0,
+                start_color="FFFFFF",
+                end_type="max",
+                end_color="2171B5",
+            ),
         )
     ws.freeze_panes = "B2"
     pairs = wb.create_sheet("pairs")

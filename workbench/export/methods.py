@@ -66,8 +66,9 @@ def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def codebook_table(project: Project, *, unit: str = "char",
-                   coders: Sequence[str] | None = None) -> Table:
+def codebook_table(
+    project: Project, *, unit: str = "char", coders: Sequence[str] | None = None
+) -> Table:
     """The codebook as one table, groups first then their subcodes, in codebook order."""
     from workbench.analysis.agreement import agreement
 
@@ -76,7 +77,8 @@ def codebook_table(project: Project, *, unit: str = "char",
     codings: dict[int, int] = defaultdict(int)
     docs: dict[int, set[int]] = defaultdict(set)
     for code_id, doc_id, n in project.conn.execute(
-            "SELECT code_id, document_id, count(*) FROM codings GROUP BY code_id, document_id"):
+        "SELECT code_id, document_id, count(*) FROM codings GROUP BY code_id, document_id"
+    ):
         codings[code_id] += n
         docs[code_id].add(doc_id)
     per_code: dict[str, Any] = {}
@@ -87,40 +89,61 @@ def codebook_table(project: Project, *, unit: str = "char",
         max_depth = max((c.depth for c in codes), default=1)
         for depth in range(1, max_depth):
             rolled = agreement(project, coders=coders, unit=unit, depth=depth)
-            per_code.update({c.code: c for c in rolled.codes
-                             if c.code.count("/") + 1 == depth})
+            per_code.update({c.code: c for c in rolled.codes if c.code.count("/") + 1 == depth})
         notes.append("Agreement: " + leaf.footnote())
     except WorkbenchError as exc:
         notes.append(f"Agreement not computed: {exc}.")
-    header = ["Category", "Subcategory", "Code", "Definition", "Inclusion", "Exclusion",
-              "Example", "Codings", "Documents"]
+    header = [
+        "Category",
+        "Subcategory",
+        "Code",
+        "Definition",
+        "Inclusion",
+        "Exclusion",
+        "Example",
+        "Codings",
+        "Documents",
+    ]
     if per_code:
         header += ["Cohen's κ", "Krippendorff's α"]
     rows: list[list[Any]] = []
     group_rows: set[int] = set()
     for code in codes:
         parts = code.path.split("/")
-        levels = [parts[0] if len(parts) == 1 else "", parts[1] if len(parts) == 2 else "",
-                  "/".join(parts[2:])]
+        levels = [
+            parts[0] if len(parts) == 1 else "",
+            parts[1] if len(parts) == 2 else "",
+            "/".join(parts[2:]),
+        ]
         ids = tree[code.id]
         n_codings = sum(codings[i] for i in ids)
         n_docs = len(set().union(*(docs[i] for i in ids)))
-        row: list[Any] = [*levels, (code.description or "").strip(),
-                          (code.inclusion or "").strip(), (code.exclusion or "").strip(),
-                          (code.examples[0] if code.examples else "").strip(), n_codings, n_docs]
+        row: list[Any] = [
+            *levels,
+            (code.description or "").strip(),
+            (code.inclusion or "").strip(),
+            (code.exclusion or "").strip(),
+            (code.examples[0] if code.examples else "").strip(),
+            n_codings,
+            n_docs,
+        ]
         if per_code:
             found = per_code.get(code.path)
             row += [_fmt(found.kappa if found else None), _fmt(found.alpha if found else None)]
         if code.parent_id is None:
             group_rows.add(len(rows))
         rows.append(row)
-    notes.insert(0, "Codings: all coders' codings of the code and its subcodes. Documents: "
-                    "documents holding at least one of them.")
+    notes.insert(
+        0,
+        "Codings: all coders' codings of the code and its subcodes. Documents: "
+        "documents holding at least one of them.",
+    )
     return Table("Codebook", header, rows, group_rows, notes, wide=True)
 
 
-def frequency_table(project: Project, attribute: str, *, coders: Sequence[str] = (),
-                    where: Sequence[str] = ()) -> Table:
+def frequency_table(
+    project: Project, attribute: str, *, coders: Sequence[str] = (), where: Sequence[str] = ()
+) -> Table:
     """Codes by the values of ``attribute``: codings and share of documents per value."""
     from workbench.analysis.filters import Selection, case_values, document_scope, select
 
@@ -148,8 +171,9 @@ def frequency_table(project: Project, attribute: str, *, coders: Sequence[str] =
     for code in codes:
         ids = tree[code.id]
         holding = set().union(*(seen[i] for i in ids))
-        row: list[Any] = [code.name if code.parent_id is None else
-                          "    " * (code.depth - 1) + code.name]
+        row: list[Any] = [
+            code.name if code.parent_id is None else "    " * (code.depth - 1) + code.name
+        ]
         for v in values:
             count = sum(n[(i, v)] for i in ids)
             with_code = sum(1 for d in holding if value_of.get(d, MISSING) == v)
@@ -158,15 +182,18 @@ def frequency_table(project: Project, attribute: str, *, coders: Sequence[str] =
         if code.parent_id is None:
             group_rows.add(len(rows))
         rows.append(row)
-    notes = [f"n: codings in documents of each {attribute} value; % docs: share of that value's "
-             "documents (" + ", ".join(f"{v} {docs_per_value[v]}" for v in values) + ") holding "
-             "the code. Group rows are subtotals of the group and its subcodes."]
+    notes = [
+        f"n: codings in documents of each {attribute} value; % docs: share of that value's "
+        "documents (" + ", ".join(f"{v} {docs_per_value[v]}" for v in values) + ") holding "
+        "the code. Group rows are subtotals of the group and its subcodes."
+    ]
     if coders:
         notes.append("Coders: " + ", ".join(coders) + ".")
     if where:
         notes.append("Selection: " + "; ".join(where) + ".")
-    return Table(f"Code frequencies by {attribute}", header, rows, group_rows, notes,
-                 wide=len(values) > 3)
+    return Table(
+        f"Code frequencies by {attribute}", header, rows, group_rows, notes, wide=len(values) > 3
+    )
 
 
 def _share(part: int, whole: int) -> str:
@@ -189,10 +216,17 @@ def render_markdown(table: Table, record: Record | None = None) -> str:
     def cell(value: Any) -> str:
         return " ".join(str(value).split()).replace("|", "\\|")
 
-    lines = [f"# {table.title}", "",
-             "| " + " | ".join(table.header) + " |",
-             "|" + "|".join("---:" if isinstance(v, int) else ":---"
-                            for v in (table.rows[0] if table.rows else table.header)) + "|"]
+    lines = [
+        f"# {table.title}",
+        "",
+        "| " + " | ".join(table.header) + " |",
+        "|"
+        + "|".join(
+            "---:" if isinstance(v, int) else ":---"
+            for v in (table.rows[0] if table.rows else table.header)
+        )
+        + "|",
+    ]
     for i, row in enumerate(table.rows):
         cells = [cell(v) for v in row]
         if i in table.group_rows:
@@ -205,25 +239,34 @@ def render_markdown(table: Table, record: Record | None = None) -> str:
 
 def render_html(table: Table, record: Record | None = None) -> str:
     e = html.escape
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           html_head(record) if record else "", f"<title>{e(table.title)}</title>",
-           "<style>body{font-family:Georgia,serif;margin:2em}table{border-collapse:collapse}"
-           "th,td{border:1px solid #999;padding:.3em .5em;vertical-align:top;text-align:left}"
-           "th{background:#eee}tr.group td{font-weight:bold;background:#f6f6f6}"
-           "td.n{text-align:right}</style></head><body>", f"<h1>{e(table.title)}</h1>",
-           "<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in table.header)
-           + "</tr></thead><tbody>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        html_head(record) if record else "",
+        f"<title>{e(table.title)}</title>",
+        "<style>body{font-family:Georgia,serif;margin:2em}table{border-collapse:collapse}"
+        "th,td{border:1px solid #999;padding:.3em .5em;vertical-align:top;text-align:left}"
+        "th{background:#eee}tr.group td{font-weight:bold;background:#f6f6f6}"
+        "td.n{text-align:right}</style></head><body>",
+        f"<h1>{e(table.title)}</h1>",
+        "<table><thead><tr>"
+        + "".join(f"<th>{e(h)}</th>" for h in table.header)
+        + "</tr></thead><tbody>",
+    ]
     for i, row in enumerate(table.rows):
         cls = ' class="group"' if i in table.group_rows else ""
         cells = "".join(
             f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{e(str(v))}</td>"
-            for v in row)
+            for v in row
+        )
         out.append(f"<tr{cls}>{cells}</tr>")
     out.append("</tbody></table>")
     out += [f"<p>{e(note)}</p>" for note in table.notes]
     if record:
-        out.append(f"<p><small>Made by <code>{e(record.command)}</code> on project "
-                   f"fingerprint {e(record.fingerprint)}.</small></p>")
+        out.append(
+            f"<p><small>Made by <code>{e(record.command)}</code> on project "
+            f"fingerprint {e(record.fingerprint)}.</small></p>"
+        )
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -265,8 +308,9 @@ def render_docx(table: Table, record: Record | None = None) -> bytes:
     for note in table.notes:
         doc.add_paragraph(note).runs[0].font.size = Pt(9)
     if record:
-        p = doc.add_paragraph(f"Made by {record.command} on project fingerprint "
-                              f"{record.fingerprint}.")
+        p = doc.add_paragraph(
+            f"Made by {record.command} on project fingerprint {record.fingerprint}."
+        )
         p.runs[0].font.size = Pt(8)
         set_docx_record(doc, record)
     props = doc.core_properties
@@ -314,8 +358,9 @@ def render_xlsx(table: Table, record: Record | None = None) -> bytes:
     return out.getvalue()
 
 
-def write_table(table: Table, path: str | Path, formats: Sequence[str],
-                record: Record | None = None) -> Path:
+def write_table(
+    table: Table, path: str | Path, formats: Sequence[str], record: Record | None = None
+) -> Path:
     """Write ``table`` to ``path`` in the format its suffix names (atomically)."""
     path = Path(path)
     suffix = path.suffix.lower()

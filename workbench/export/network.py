@@ -27,8 +27,9 @@ def rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
 
 
-def write_network(result: CooccurrenceResult, path: str | Path, labels: str = "leaf",
-                  record: Record | None = None) -> Path:
+def write_network(
+    result: CooccurrenceResult, path: str | Path, labels: str = "leaf", record: Record | None = None
+) -> Path:
     """Write the result's graph to ``path`` (format from the extension); return the path."""
     import networkx as nx
 
@@ -51,15 +52,19 @@ def write_network(result: CooccurrenceResult, path: str | Path, labels: str = "l
     try:
         if suffix == ".graphml":
             if record is not None:
-                graph.graph.update(workbench_command=record.command,
-                                   workbench_fingerprint=record.fingerprint,
-                                   workbench_record=record.to_json())
+                graph.graph.update(
+                    workbench_command=record.command,
+                    workbench_fingerprint=record.fingerprint,
+                    workbench_record=record.to_json(),
+                )
             nx.write_graphml(graph, tmp)
         else:
             for _node, data in graph.nodes(data=True):
                 r, g, b = rgb(data["colour"])
-                data["viz"] = {"color": {"r": r, "g": g, "b": b, "a": 1.0},
-                               "size": float(data["frequency"])}
+                data["viz"] = {
+                    "color": {"r": r, "g": g, "b": b, "a": 1.0},
+                    "size": float(data["frequency"]),
+                }
             nx.write_gexf(graph, tmp)
             if record is not None:
                 _gexf_meta(tmp, record)
@@ -75,8 +80,10 @@ def _gexf_meta(path: Path, record: Record) -> None:
     from xml.sax.saxutils import escape
 
     text = path.read_text(encoding="utf-8")
-    block = (f"<description>{escape(record.to_json())}</description>"
-             f"<keywords>{escape(record.fingerprint)}</keywords>")
+    block = (
+        f"<description>{escape(record.to_json())}</description>"
+        f"<keywords>{escape(record.fingerprint)}</keywords>"
+    )
     head, sep, tail = text.partition("</meta>")
     if not sep:
         raise WorkbenchError("networkx wrote no <meta> element", source=str(path))

@@ -36,8 +36,7 @@ from workbench.errors import WorkbenchError
 from workbench.project import Project
 
 RECORD_KEY = "workbench-record"
-RECORD_FORMATS = (".html", ".svg", ".pdf", ".png", ".docx", ".xlsx", ".md", ".graphml",
-                  ".gexf")
+RECORD_FORMATS = (".html", ".svg", ".pdf", ".png", ".docx", ".xlsx", ".md", ".graphml", ".gexf")
 
 
 @dataclass
@@ -113,8 +112,9 @@ def selection_counts(project: Project, selection: Any = None) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ writing
 
 
-def embed(path: str | Path, record: Record, suffix: str | None = None,
-          dpi: int | None = None) -> None:
+def embed(
+    path: str | Path, record: Record, suffix: str | None = None, dpi: int | None = None
+) -> None:
     """Write ``record`` into the file at ``path`` (its format from ``suffix`` or the name).
 
     ``dpi`` also sets a PNG's resolution, so a word processor places it at its printed size.
@@ -190,10 +190,12 @@ def _json_in_html(record: Record) -> str:
 
 def html_head(record: Record) -> str:
     """The tags an HTML file's head carries (reports write them themselves)."""
-    return (f'<meta name="generator" content="workbench {html.escape(record.version)}">'
-            f'<meta name="workbench:command" content="{html.escape(record.command)}">'
-            f'<meta name="workbench:fingerprint" content="{html.escape(record.fingerprint)}">'
-            f'<script type="application/json" id="{RECORD_KEY}">{_json_in_html(record)}</script>')
+    return (
+        f'<meta name="generator" content="workbench {html.escape(record.version)}">'
+        f'<meta name="workbench:command" content="{html.escape(record.command)}">'
+        f'<meta name="workbench:fingerprint" content="{html.escape(record.fingerprint)}">'
+        f'<script type="application/json" id="{RECORD_KEY}">{_json_in_html(record)}</script>'
+    )
 
 
 def _embed_html(path: Path, record: Record) -> None:
@@ -201,7 +203,7 @@ def _embed_html(path: Path, record: Record) -> None:
     match = re.search(r"<head[^>]*>", text)
     if not match:
         raise WorkbenchError("no <head> to record provenance in", source=str(path))
-    text = text[:match.end()] + html_head(record) + text[match.end():]
+    text = text[: match.end()] + html_head(record) + text[match.end() :]
     path.write_text(text, encoding="utf-8")
 
 
@@ -210,30 +212,38 @@ def _embed_svg(path: Path, record: Record) -> None:
     match = re.search(r"<svg\b[^>]*>", text)
     if not match:
         raise WorkbenchError("not an SVG file", source=str(path))
-    block = (f"<desc>{html.escape(record.summary())}</desc><metadata>"
-             f'<{RECORD_KEY} xmlns="urn:workbench:record">{html.escape(record.to_json())}'
-             f"</{RECORD_KEY}></metadata>")
-    path.write_text(text[:match.end()] + block + text[match.end():], encoding="utf-8")
+    block = (
+        f"<desc>{html.escape(record.summary())}</desc><metadata>"
+        f'<{RECORD_KEY} xmlns="urn:workbench:record">{html.escape(record.to_json())}'
+        f"</{RECORD_KEY}></metadata>"
+    )
+    path.write_text(text[: match.end()] + block + text[match.end() :], encoding="utf-8")
 
 
 def _embed_pdf(path: Path, record: Record) -> None:
     from pypdf import PdfWriter
 
     writer = PdfWriter(clone_from=str(path))
-    writer.add_metadata({
-        "/Title": str(record.counts.get("title") or Path(record.output).stem),
-        "/Creator": f"workbench {record.version}",
-        "/Subject": record.summary(),
-        "/Keywords": record.fingerprint,
-        "/WorkbenchRecord": record.to_json(),
-    })
+    writer.add_metadata(
+        {
+            "/Title": str(record.counts.get("title") or Path(record.output).stem),
+            "/Creator": f"workbench {record.version}",
+            "/Subject": record.summary(),
+            "/Keywords": record.fingerprint,
+            "/WorkbenchRecord": record.to_json(),
+        }
+    )
     with open(path, "wb") as fh:  # a figure file, never a project file
         writer.write(fh)
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(
-        ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def _itxt(keyword: str, text: str) -> bytes:
@@ -246,16 +256,20 @@ def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
         raise WorkbenchError("not a PNG file")
     out, pos = [], 8
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        out.append((data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]))
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        out.append((data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]))
         pos += 12 + length
     return out
 
 
 def _embed_png(path: Path, record: Record, dpi: int | None = None) -> None:
     data = path.read_bytes()
-    chunks = [(k, d) for k, d in png_chunks(data) if k != b"pHYs" and not (
-        k == b"iTXt" and d.split(b"\0", 1)[0] in (RECORD_KEY.encode(), b"Comment"))]
+    chunks = [
+        (k, d)
+        for k, d in png_chunks(data)
+        if k != b"pHYs"
+        and not (k == b"iTXt" and d.split(b"\0", 1)[0] in (RECORD_KEY.encode(), b"Comment"))
+    ]
     extra = _itxt(RECORD_KEY, record.to_json()) + _itxt("Comment", record.summary())
     if dpi:
         per_metre = int(round(dpi / 0.0254))
@@ -268,8 +282,10 @@ def markdown_footer(record: Record) -> str:
     """A visible line and the record in a comment ("--" may not appear in one: JSON escapes
     the second hyphen, which any JSON reader decodes)."""
     safe = record.to_json().replace("--", "-\\u002d")
-    return (f"*Made by `{record.command}` on project fingerprint {record.fingerprint}.*\n\n"
-            f"<!-- {RECORD_KEY}: {safe} -->\n")
+    return (
+        f"*Made by `{record.command}` on project fingerprint {record.fingerprint}.*\n\n"
+        f"<!-- {RECORD_KEY}: {safe} -->\n"
+    )
 
 
 # ------------------------------------------------------------------------------ reading
@@ -281,12 +297,16 @@ def read_record(path: str | Path) -> Record | None:
     suffix = path.suffix.lower()
     try:
         if suffix == ".html":
-            m = re.search(rf'<script type="application/json" id="{RECORD_KEY}">(.*?)</script>',
-                          path.read_text(encoding="utf-8"), re.S)
+            m = re.search(
+                rf'<script type="application/json" id="{RECORD_KEY}">(.*?)</script>',
+                path.read_text(encoding="utf-8"),
+                re.S,
+            )
             return Record.from_json(m.group(1).replace("<\\/", "</")) if m else None
         if suffix == ".svg":
-            m = re.search(rf"<{RECORD_KEY}[^>]*>(.*?)</{RECORD_KEY}>",
-                          path.read_text(encoding="utf-8"), re.S)
+            m = re.search(
+                rf"<{RECORD_KEY}[^>]*>(.*?)</{RECORD_KEY}>", path.read_text(encoding="utf-8"), re.S
+            )
             return Record.from_json(html.unescape(m.group(1))) if m else None
         if suffix == ".md":
             m = re.search(rf"<!-- {RECORD_KEY}: (.*?) -->", path.read_text(encoding="utf-8"))
@@ -308,12 +328,12 @@ def read_record(path: str | Path) -> Record | None:
             comments = Document(str(path)).core_properties.comments
             return Record.from_json(comments) if comments.startswith("{") else None
         if suffix == ".graphml":
-            m = re.search(r'<data key="(d\d+)">(\{[^<]*)</data>',
-                          path.read_text(encoding="utf-8"))
+            m = re.search(r'<data key="(d\d+)">(\{[^<]*)</data>', path.read_text(encoding="utf-8"))
             return Record.from_json(html.unescape(m.group(2))) if m else None
         if suffix == ".gexf":
-            m = re.search(r"<description>(.*?)</description>", path.read_text(encoding="utf-8"),
-                          re.S)
+            m = re.search(
+                r"<description>(.*?)</description>", path.read_text(encoding="utf-8"), re.S
+            )
             return Record.from_json(html.unescape(m.group(1))) if m else None
         if suffix == ".xlsx":
             from openpyxl import load_workbook
@@ -337,8 +357,11 @@ MODES = {
     "unit:paragraph": "codes applied in the same paragraph",
     "unit:document": "codes applied in the same document",
 }
-MEASURES = {"count": "number of co-occurrences", "c": "c-coefficient n12 / (n1 + n2 - n12)",
-            "conditional": "share of the left code's occurrences that meet the right code"}
+MEASURES = {
+    "count": "number of co-occurrences",
+    "c": "c-coefficient n12 / (n1 + n2 - n12)",
+    "conditional": "share of the left code's occurrences that meet the right code",
+}
 
 
 def caption_path(path: str | Path) -> Path:
@@ -360,7 +383,8 @@ def caption_text(record: Record, what: str) -> str:
         parts.append(
             f"{c['documents']} documents, {len(coders)} coder{'s' if len(coders) != 1 else ''}"
             + (f" ({', '.join(coders)})" if coders else "")
-            + f", {c.get('codings', 0)} codings.")
+            + f", {c.get('codings', 0)} codings."
+        )
     if "mode" in c:
         parts.append(f"Co-occurrence: {how} ({mode}).")
     if c.get("measure"):
@@ -369,11 +393,13 @@ def caption_text(record: Record, what: str) -> str:
         parts.append(f"Numbers on the links: {MEASURES.get(c['values'], c['values'])}.")
     if c.get("filters"):
         parts.append(f"Selection: {c['filters']}.")
-    return (f"# {Path(record.output).name}\n\n"
-            f"Draft caption: {' '.join(parts)}\n\n"
-            f"- Command: `{record.command}`\n"
-            f"- Project: `{record.project}`, fingerprint {record.fingerprint}\n"
-            f"- Made: {record.created} with workbench {record.version}\n")
+    return (
+        f"# {Path(record.output).name}\n\n"
+        f"Draft caption: {' '.join(parts)}\n\n"
+        f"- Command: `{record.command}`\n"
+        f"- Project: `{record.project}`, fingerprint {record.fingerprint}\n"
+        f"- Made: {record.created} with workbench {record.version}\n"
+    )
 
 
 def write_caption(path: str | Path, record: Record, what: str) -> Path:

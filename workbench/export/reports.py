@@ -70,8 +70,12 @@ class _Locator:
         if doc_id not in self.cache:
             turns = self.project.turns(doc_id)
             sentences = self.project.units(doc_id, "sentence")
-            self.cache[doc_id] = (turns, [t.start for t in turns], sentences,
-                                  [s.start for s in sentences])
+            self.cache[doc_id] = (
+                turns,
+                [t.start for t in turns],
+                sentences,
+                [s.start for s in sentences],
+            )
         return self.cache[doc_id]
 
     def locate(self, doc_id: int, pos: int) -> tuple[str | None, int | None, int | None]:
@@ -88,9 +92,13 @@ class _Locator:
         return speaker, turn_no, sent_no
 
 
-def quotations(project: Project, *, coder: str | None = None,
-               where: Where = None,
-               codes: Sequence[str] | None = None) -> list[Section]:
+def quotations(
+    project: Project,
+    *,
+    coder: str | None = None,
+    where: Where = None,
+    codes: Sequence[str] | None = None,
+) -> list[Section]:
     """The sections of the report: selected codes in codebook order with their quotations.
 
     Codes without quotations are left out unless a subcode has some (their heading is kept).
@@ -108,28 +116,39 @@ def quotations(project: Project, *, coder: str | None = None,
         if found is None:
             doc = docs[coding.document_id]
             speaker, turn, sentence = locator.locate(doc.id, coding.start)
-            found = Quotation(doc.name, cases.get(doc.case_id), speaker, coding.start, coding.end,
-                              sentence, turn, project.text(doc.id)[coding.start:coding.end])
+            found = Quotation(
+                doc.name,
+                cases.get(doc.case_id),
+                speaker,
+                coding.start,
+                coding.end,
+                sentence,
+                turn,
+                project.text(doc.id)[coding.start : coding.end],
+            )
             by_code[coding.code_id][key] = found
         name = coders[coding.coder_id]
         if name not in found.coders:
             found.coders.append(name)
     sections = []
     for code in all_codes:
-        quotes = sorted(by_code.get(code.id, {}).values(),
-                        key=lambda q: (q.document, q.start, q.end))
+        quotes = sorted(
+            by_code.get(code.id, {}).values(), key=lambda q: (q.document, q.start, q.end)
+        )
         sections.append(Section(code.path, code.name, code.depth, code.description, quotes))
     keep = [False] * len(sections)
     for i in range(len(sections) - 1, -1, -1):
         has_own = bool(sections[i].quotations)
-        has_child = any(keep[j] for j in range(i + 1, len(sections))
-                        if sections[j].path.startswith(sections[i].path + "/"))
+        has_child = any(
+            keep[j]
+            for j in range(i + 1, len(sections))
+            if sections[j].path.startswith(sections[i].path + "/")
+        )
         keep[i] = has_own or has_child
     return [s for s, k in zip(sections, keep, strict=True) if k]
 
 
-def _filters_line(coder: str | None, where: Where,
-                  codes: Sequence[str] | None) -> str:
+def _filters_line(coder: str | None, where: Where, codes: Sequence[str] | None) -> str:
     parts = []
     if coder:
         parts.append(f"coder {coder}")
@@ -156,13 +175,16 @@ def render_markdown(sections: list[Section], title: str, filters: str) -> str:
 def render_html(sections: list[Section], title: str, filters: str) -> str:
     e = html.escape
     out = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{e(title)}</title>",
         "<style>body{font-family:Georgia,serif;max-width:46em;margin:2em auto;line-height:1.45}"
         "blockquote{border-left:3px solid #999;margin:1em 0;padding:.2em 1em}"
         "blockquote p{white-space:pre-wrap;margin:.3em 0}"
         ".source{font-size:.9em;color:#444}.description{font-style:italic}</style>",
-        "</head><body>", f"<h1>{e(title)}</h1>", f"<p>{e(filters)}</p>",
+        "</head><body>",
+        f"<h1>{e(title)}</h1>",
+        f"<p>{e(filters)}</p>",
     ]
     for s in sections:
         level = min(s.depth + 1, 6)
@@ -170,8 +192,10 @@ def render_html(sections: list[Section], title: str, filters: str) -> str:
         if s.description:
             out.append(f'<p class="description">{e(s.description.strip())}</p>')
         for q in s.quotations:
-            out.append(f"<blockquote><p>{e(q.text.strip())}</p>"
-                       f'<p class="source">— {e(q.source_line())}</p></blockquote>')
+            out.append(
+                f"<blockquote><p>{e(q.text.strip())}</p>"
+                f'<p class="source">— {e(q.source_line())}</p></blockquote>'
+            )
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -195,10 +219,15 @@ def render_docx(sections: list[Section], title: str, filters: str) -> bytes:
     return out.getvalue()
 
 
-def export_quotations(project: Project, path: str | os.PathLike[str], *,
-                      coder: str | None = None, where: Where = None,
-                      codes: Sequence[str] | None = None,
-                      title: str = "Quotations by code") -> int:
+def export_quotations(
+    project: Project,
+    path: str | os.PathLike[str],
+    *,
+    coder: str | None = None,
+    where: Where = None,
+    codes: Sequence[str] | None = None,
+    title: str = "Quotations by code",
+) -> int:
     """Write the quotation report to ``path`` (format by suffix); return the quotation count."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:

@@ -37,8 +37,16 @@ ATTRIBUTE_COLOUR = "#7F7F7F"
 VALUES = ("count", "c", "conditional", "none")
 LABELS = ("leaf", "path")
 
-__all__ = ["SankeyData", "attribute_flows", "code_flows", "group_flows", "order_columns",
-           "sankey_figure", "stage_flows", "translucent"]
+__all__ = [
+    "SankeyData",
+    "attribute_flows",
+    "code_flows",
+    "group_flows",
+    "order_columns",
+    "sankey_figure",
+    "stage_flows",
+    "translucent",
+]
 
 
 @dataclass(frozen=True)
@@ -90,9 +98,14 @@ class _Flow:
     hover: str
 
 
-def _build(columns: Sequence[Sequence[str]], flows: Sequence[Sequence[_Flow]],
-           colours: dict[str, str], headings: Sequence[str], values: str,
-           attributes: frozenset[str] = frozenset()) -> SankeyData:
+def _build(
+    columns: Sequence[Sequence[str]],
+    flows: Sequence[Sequence[_Flow]],
+    colours: dict[str, str],
+    headings: Sequence[str],
+    values: str,
+    attributes: frozenset[str] = frozenset(),
+) -> SankeyData:
     """Nodes only for labels that carry a link; ``flows[i]`` run from column i to i + 1."""
     used: list[set[str]] = [set() for _ in columns]
     for i, between in enumerate(flows):
@@ -117,9 +130,18 @@ def _build(columns: Sequence[Sequence[str]], flows: Sequence[Sequence[_Flow]],
             widths.append(f.width)
             texts.append("" if values == "none" else _fmt(f.shown, values))
             hovers.append(f.hover)
-    return SankeyData(labels=labels, colours=[colours.get(x, ATTRIBUTE_COLOUR) for x in labels],
-                      sources=sources, targets=targets, values=widths, columns=cols,
-                      headings=list(headings), texts=texts, hovers=hovers, attributes=attributes)
+    return SankeyData(
+        labels=labels,
+        colours=[colours.get(x, ATTRIBUTE_COLOUR) for x in labels],
+        sources=sources,
+        targets=targets,
+        values=widths,
+        columns=cols,
+        headings=list(headings),
+        texts=texts,
+        hovers=hovers,
+        attributes=attributes,
+    )
 
 
 def _check(measure: str, values: str | None) -> str:
@@ -135,16 +157,25 @@ def _pair_flow(result: CooccurrenceResult, a: str, b: str, measure: str, values:
     p = result.pair(a, b)
     assert p is not None
     width = round(float(p.c), 4) if measure == "c" else p.count
-    shown = {"count": p.count, "c": p.c,
-             "conditional": result.value(a, b, "conditional"), "none": 0}[values]
-    hover = (f"{a} – {b}: {p.count} co-occurrences, c = {p.c:.2f}, "
-             f"{result.value(a, b, 'conditional'):.0%} of {a}")
+    shown = {
+        "count": p.count,
+        "c": p.c,
+        "conditional": result.value(a, b, "conditional"),
+        "none": 0,
+    }[values]
+    hover = (
+        f"{a} – {b}: {p.count} co-occurrences, c = {p.c:.2f}, "
+        f"{result.value(a, b, 'conditional'):.0%} of {a}"
+    )
     return _Flow(a, b, width, shown, hover)
 
 
 def code_flows(
-    result: CooccurrenceResult, left: Sequence[str] | None = None,
-    right: Sequence[str] | None = None, measure: str = "count", values: str | None = None,
+    result: CooccurrenceResult,
+    left: Sequence[str] | None = None,
+    right: Sequence[str] | None = None,
+    measure: str = "count",
+    values: str | None = None,
     headings: Sequence[str] | None = None,
 ) -> SankeyData:
     """One link per unordered pair of co-occurring codes, from a left code to a right code.
@@ -176,16 +207,18 @@ def code_flows(
     return _build([result.codes, result.codes], [flows], result.colours, headings, values)
 
 
-def group_flows(result: CooccurrenceResult, group: str, measure: str = "count",
-                values: str | None = None) -> SankeyData:
+def group_flows(
+    result: CooccurrenceResult, group: str, measure: str = "count", values: str | None = None
+) -> SankeyData:
     """The codes of one group with each other (``result`` rolled up to the group's children)."""
     members = [c for c in result.codes if c.startswith(group + "/")]
     if not members:
         raise WorkbenchError(f"{group!r} has no subcodes to draw")
     try:
         leaf = group.rsplit("/", 1)[-1]
-        return code_flows(result, members, members, measure, values,
-                          headings=[leaf, f"with {leaf}"])
+        return code_flows(
+            result, members, members, measure, values, headings=[leaf, f"with {leaf}"]
+        )
     except WorkbenchError as exc:
         raise WorkbenchError(f"no two codes of {group} co-occur; nothing to draw") from exc
 
@@ -196,11 +229,13 @@ def _natural(values: Sequence[str]) -> list[str]:
             return (0, float(v), v)
         except ValueError:
             return (1, 0.0, v.casefold())
+
     return sorted(values, key=key)
 
 
-def _attribute_links(counts: dict[str, dict[str, int]], codes: Sequence[str], values: str,
-                     attribute: str) -> list[_Flow]:
+def _attribute_links(
+    counts: dict[str, dict[str, int]], codes: Sequence[str], values: str, attribute: str
+) -> list[_Flow]:
     flows = []
     for value in _natural(list(counts)):
         total = sum(counts[value].get(code, 0) for code in codes)
@@ -210,17 +245,30 @@ def _attribute_links(counts: dict[str, dict[str, int]], codes: Sequence[str], va
                 share = n / total
                 shown = {"count": n, "conditional": share, "none": 0}.get(values)
                 if shown is None:
-                    raise WorkbenchError("attribute links are counts or conditional shares; "
-                                         "use --values count, conditional or none")
-                flows.append(_Flow(value, code, n, shown,
-                                   f"{attribute} = {value} → {code}: {n} ({share:.0%} of "
-                                   f"{value}'s codings shown)"))
+                    raise WorkbenchError(
+                        "attribute links are counts or conditional shares; "
+                        "use --values count, conditional or none"
+                    )
+                flows.append(
+                    _Flow(
+                        value,
+                        code,
+                        n,
+                        shown,
+                        f"{attribute} = {value} → {code}: {n} ({share:.0%} of "
+                        f"{value}'s codings shown)",
+                    )
+                )
     return flows
 
 
 def attribute_flows(
-    counts: dict[str, dict[str, int]], codes: Sequence[str], colours: dict[str, str],
-    values: str = "count", attribute: str = "attribute", headings: Sequence[str] | None = None,
+    counts: dict[str, dict[str, int]],
+    codes: Sequence[str],
+    colours: dict[str, str],
+    values: str = "count",
+    attribute: str = "attribute",
+    headings: Sequence[str] | None = None,
 ) -> SankeyData:
     """Links from attribute values (left, natural order) to codes (right, codebook order).
 
@@ -232,13 +280,23 @@ def attribute_flows(
         raise WorkbenchError("no codings of the chosen codes in documents with that attribute")
     names = _natural(list(counts))
     palette = {**colours, **value_colours(names)}
-    return _build([names, list(codes)], [flows], palette,
-                  headings or [attribute, "Code"], values, frozenset(names))
+    return _build(
+        [names, list(codes)],
+        [flows],
+        palette,
+        headings or [attribute, "Code"],
+        values,
+        frozenset(names),
+    )
 
 
 def stage_flows(
-    project: Project, stages: Sequence[str], options: Any = None, selection: Any = None,
-    measure: str = "count", values: str | None = None,
+    project: Project,
+    stages: Sequence[str],
+    options: Any = None,
+    selection: Any = None,
+    measure: str = "count",
+    values: str | None = None,
 ) -> SankeyData:
     """Flows over three or more columns: an optional case attribute, then code groups.
 
@@ -270,8 +328,7 @@ def stage_flows(
         raise WorkbenchError("--stages names a code group twice")
     depths = {g.count("/") + 1 for g in groups}
     if len(depths) != 1:
-        raise WorkbenchError("--stages: the code groups must sit at the same level of the "
-                             "codebook")
+        raise WorkbenchError("--stages: the code groups must sit at the same level of the codebook")
     depth = depths.pop() + 1
     chosen = replace(selection, codes=tuple(groups), depth=depth)
     result = cooccurrence(project, options, chosen)
@@ -282,8 +339,7 @@ def stage_flows(
     colours = dict(result.colours)
     attrs: frozenset[str] = frozenset()
     if attribute:
-        _chosen, counts = frequencies_by(project, case_values(project, attribute), options,
-                                         chosen)
+        _chosen, counts = frequencies_by(project, case_values(project, attribute), options, chosen)
         names_sorted = _natural(list(counts))
         colours.update(value_colours(names_sorted))
         attrs = frozenset(names_sorted)
@@ -326,14 +382,18 @@ def order_columns(data: SankeyData) -> SankeyData:
     for col in range(n_cols):
         nodes = [i for i, c in enumerate(data.columns) if c == col]
         if col > 0:
+
             def key(node: int, before: int = col - 1) -> tuple[int, float, int]:
-                weights = [(position[s], v) for s, t, v in
-                           zip(data.sources, data.targets, data.values, strict=True)
-                           if t == node and s in position and data.columns[s] == before]
+                weights = [
+                    (position[s], v)
+                    for s, t, v in zip(data.sources, data.targets, data.values, strict=True)
+                    if t == node and s in position and data.columns[s] == before
+                ]
                 total = sum(v for _p, v in weights)
                 if not total:
                     return (1, 0.0, node)
                 return (0, sum(p * v for p, v in weights) / total, node)
+
             nodes.sort(key=key)
         for rank, node in enumerate(nodes):
             position[node] = rank
@@ -341,9 +401,11 @@ def order_columns(data: SankeyData) -> SankeyData:
     new = {old: i for i, old in enumerate(order)}
     return replace(
         data,
-        labels=[data.labels[i] for i in order], colours=[data.colours[i] for i in order],
+        labels=[data.labels[i] for i in order],
+        colours=[data.colours[i] for i in order],
         columns=[data.columns[i] for i in order],
-        sources=[new[s] for s in data.sources], targets=[new[t] for t in data.targets],
+        sources=[new[s] for s in data.sources],
+        targets=[new[t] for t in data.targets],
     )
 
 
@@ -387,7 +449,7 @@ def wrap(text: str, font_size: float, max_width: float) -> list[str]:
         return [text]
     spaces = [i for i, ch in enumerate(text) if ch == " "]
     cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-    return [text[:cut], text[cut + 1:]]
+    return [text[:cut], text[cut + 1 :]]
 
 
 def _lines(data: SankeyData, style: FigureStyle, labels: str) -> list[list[str]]:
@@ -398,9 +460,10 @@ def _lines(data: SankeyData, style: FigureStyle, labels: str) -> list[list[str]]
     last = max(data.columns, default=0)
     codes = [x for x in dict.fromkeys(data.labels) if x not in data.attributes]
     names = dict(zip(codes, display_labels(codes, labels), strict=True))
-    return [wrap(names.get(x, x), style.font_size,
-                 (0.27 if col in (0, last) else 0.16) * style.width)
-            for x, col in zip(data.labels, data.columns, strict=True)]
+    return [
+        wrap(names.get(x, x), style.font_size, (0.27 if col in (0, last) else 0.16) * style.width)
+        for x, col in zip(data.labels, data.columns, strict=True)
+    ]
 
 
 def needed_height(data: SankeyData, style: FigureStyle, labels: str = "leaf") -> int:
@@ -434,8 +497,7 @@ def layout(data: SankeyData, style: FigureStyle, labels: str = "leaf") -> Layout
         return max(text_width(line, f) for line in lines)
 
     left_w = max(widest(s) for s, c in zip(shown, data.columns, strict=True) if c == 0)
-    right_w = max(widest(s) for s, c in zip(shown, data.columns, strict=True)
-                  if c == n_cols - 1)
+    right_w = max(widest(s) for s, c in zip(shown, data.columns, strict=True) if c == n_cols - 1)
     heading_w = [widest(wrap(h, f, 0.27 * style.width)) for h in data.headings]
     left_w = max(left_w, heading_w[0] if heading_w else 0) + gap
     right_w = max(right_w, heading_w[-1] if heading_w else 0) + gap
@@ -445,12 +507,16 @@ def layout(data: SankeyData, style: FigureStyle, labels: str = "leaf") -> Layout
     # neighbouring columns, so nothing crosses that strip and the labels never meet a band
     col_w = [thick] * n_cols
     for col in range(1, n_cols - 1):
-        col_w[col] = 1.15 * max(widest(s) for s, c in zip(shown, data.columns, strict=True)
-                                if c == col) + 0.8 * f  # room to spare inside the node
+        col_w[col] = (
+            1.15 * max(widest(s) for s, c in zip(shown, data.columns, strict=True) if c == col)
+            + 0.8 * f
+        )  # room to spare inside the node
     between = (width - left_w - right_w - sum(col_w)) / (n_cols - 1)
     if between < 30:
-        raise WorkbenchError("the labels leave no room for the figure; use --labels leaf, a "
-                             "larger --size or a smaller --font-size")
+        raise WorkbenchError(
+            "the labels leave no room for the figure; use --labels leaf, a "
+            "larger --size or a smaller --font-size"
+        )
     top = _top(style, data)
     bottom = height - 0.6 * f
     most = max(len(x) for x in shown)
@@ -464,8 +530,10 @@ def layout(data: SankeyData, style: FigureStyle, labels: str = "leaf") -> Layout
         in_sum[t] += v
     node_value = [max(a, b) for a, b in zip(in_sum, out_sum, strict=True)]
     columns = [[i for i, c in enumerate(data.columns) if c == col] for col in range(n_cols)]
-    ky = min((bottom - top - (len(nodes) - 1) * pad) / sum(node_value[i] for i in nodes)
-             for nodes in columns)
+    ky = min(
+        (bottom - top - (len(nodes) - 1) * pad) / sum(node_value[i] for i in nodes)
+        for nodes in columns
+    )
     if ky <= 0:
         raise WorkbenchError("the figure is too short for its nodes; raise --height")
     boxes: list[NodeBox | None] = [None] * len(data.labels)
@@ -492,9 +560,18 @@ def layout(data: SankeyData, style: FigureStyle, labels: str = "leaf") -> Layout
         w = data.values[k] * ky
         y_tgt[k] = offset_in[data.targets[k]] + w / 2
         offset_in[data.targets[k]] += w
-    bands = [LinkBand(data.sources[k], data.targets[k], placed[data.sources[k]].x1,
-                      placed[data.targets[k]].x0, y_src[k], y_tgt[k], data.values[k] * ky)
-             for k in links]
+    bands = [
+        LinkBand(
+            data.sources[k],
+            data.targets[k],
+            placed[data.sources[k]].x1,
+            placed[data.targets[k]].x0,
+            y_src[k],
+            y_tgt[k],
+            data.values[k] * ky,
+        )
+        for k in links
+    ]
     return Layout(width, height, placed, bands, f, pad, top, shown)
 
 
@@ -508,8 +585,11 @@ def value_positions(lay: Layout, data: SankeyData, font: float) -> dict[int, flo
     out: dict[int, float] = {}
     step = 1.15 * font
     for col in sorted(set(data.columns)):
-        ks = [k for k, b in enumerate(lay.links)
-              if data.columns[b.source] == col and data.texts and data.texts[k]]
+        ks = [
+            k
+            for k, b in enumerate(lay.links)
+            if data.columns[b.source] == col and data.texts and data.texts[k]
+        ]
         ks.sort(key=lambda k: lay.links[k].y0)
         ys = [lay.links[k].y0 for k in ks]
         for i in range(1, len(ys)):
@@ -527,13 +607,16 @@ def band_path(b: LinkBand) -> str:
     xm = (b.x0 + b.x1) / 2
     h = b.width / 2
     top0, top1, bot0, bot1 = b.y0 - h, b.y1 - h, b.y0 + h, b.y1 + h
-    return (f"M {b.x0:.2f},{top0:.2f} C {xm:.2f},{top0:.2f} {xm:.2f},{top1:.2f} "
-            f"{b.x1:.2f},{top1:.2f} L {b.x1:.2f},{bot1:.2f} C {xm:.2f},{bot1:.2f} "
-            f"{xm:.2f},{bot0:.2f} {b.x0:.2f},{bot0:.2f} Z")
+    return (
+        f"M {b.x0:.2f},{top0:.2f} C {xm:.2f},{top0:.2f} {xm:.2f},{top1:.2f} "
+        f"{b.x1:.2f},{top1:.2f} L {b.x1:.2f},{bot1:.2f} C {xm:.2f},{bot1:.2f} "
+        f"{xm:.2f},{bot0:.2f} {b.x0:.2f},{bot0:.2f} Z"
+    )
 
 
-def sankey_figure(data: SankeyData, style: FigureStyle = DEFAULT_STYLE,
-                  labels: str = "leaf") -> go.Figure:
+def sankey_figure(
+    data: SankeyData, style: FigureStyle = DEFAULT_STYLE, labels: str = "leaf"
+) -> go.Figure:
     """The figure: bands and nodes as shapes; labels, headings, values as annotations.
 
     The first column's labels end left of its nodes, the last column's start right of them,
@@ -544,25 +627,43 @@ def sankey_figure(data: SankeyData, style: FigureStyle = DEFAULT_STYLE,
     import plotly.graph_objects as go
 
     if not data.columns:
-        data = replace(data, columns=[0 if i in set(data.sources) else 1
-                                      for i in range(len(data.labels))])
+        data = replace(
+            data, columns=[0 if i in set(data.sources) else 1 for i in range(len(data.labels))]
+        )
     lay = layout(data, style, labels)
     f = lay.label_font
     n_cols = max(data.columns) + 1
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     for k, band in enumerate(lay.links):
-        shapes.append({"type": "path", "path": band_path(band), "layer": "below",
-                       "fillcolor": translucent(data.colours[band.source], 0.45),
-                       "line": {"width": 0}, "name": f"link:{k}"})
+        shapes.append(
+            {
+                "type": "path",
+                "path": band_path(band),
+                "layer": "below",
+                "fillcolor": translucent(data.colours[band.source], 0.45),
+                "line": {"width": 0},
+                "name": f"link:{k}",
+            }
+        )
     for i, box in enumerate(lay.nodes):
         middle = 0 < data.columns[i] < n_cols - 1
-        shapes.append({"type": "rect", "x0": box.x0, "x1": box.x1, "y0": box.y0, "y1": box.y1,
-                       "fillcolor": translucent(data.colours[i], 0.3) if middle
-                       else data.colours[i],
-                       "line": {"color": data.colours[i] if middle else "white",
-                                "width": 1 if middle else 0.5},
-                       "layer": "above", "name": f"node:{i}"})
+        shapes.append(
+            {
+                "type": "rect",
+                "x0": box.x0,
+                "x1": box.x1,
+                "y0": box.y0,
+                "y1": box.y1,
+                "fillcolor": translucent(data.colours[i], 0.3) if middle else data.colours[i],
+                "line": {
+                    "color": data.colours[i] if middle else "white",
+                    "width": 1 if middle else 0.5,
+                },
+                "layer": "above",
+                "name": f"node:{i}",
+            }
+        )
     for i, box in enumerate(lay.nodes):
         col = data.columns[i]
         text = "<br>".join(_escape(line) for line in lay.lines[i])
@@ -571,11 +672,22 @@ def sankey_figure(data: SankeyData, style: FigureStyle = DEFAULT_STYLE,
         elif col == n_cols - 1:
             x, y, anchor, yanchor = box.x1 + 0.3 * f, (box.y0 + box.y1) / 2, "left", "middle"
         else:
-            x, y, anchor, yanchor = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, "center", \
-                "middle"
-        annotations.append({"x": x, "y": y, "xanchor": anchor, "yanchor": yanchor,
-                            "align": anchor, "text": text, "showarrow": False,
-                            "name": f"label:{i}", "font": {"size": f}, "xref": "x", "yref": "y"})
+            x, y, anchor, yanchor = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, "center", "middle"
+        annotations.append(
+            {
+                "x": x,
+                "y": y,
+                "xanchor": anchor,
+                "yanchor": yanchor,
+                "align": anchor,
+                "text": text,
+                "showarrow": False,
+                "name": f"label:{i}",
+                "font": {"size": f},
+                "xref": "x",
+                "yref": "y",
+            }
+        )
     for col, heading in enumerate(data.headings[:n_cols]):
         boxes = [b for b, c in zip(lay.nodes, data.columns, strict=True) if c == col]
         if col == 0:
@@ -585,43 +697,96 @@ def sankey_figure(data: SankeyData, style: FigureStyle = DEFAULT_STYLE,
         else:
             x, anchor = (boxes[0].x0 + boxes[0].x1) / 2, "center"
         heading_y = lay.top - 0.5 * f
-        annotations.append({"x": x, "y": heading_y, "xanchor": anchor, "yanchor": "bottom",
-                            "align": anchor,
-                            "text": "<br>".join(f"<b>{_escape(x)}</b>" for x in
-                                                wrap(heading, f, 0.27 * lay.width)),
-                            "showarrow": False,
-                            "name": f"heading:{col}", "font": {"size": f},
-                            "xref": "x", "yref": "y"})
+        annotations.append(
+            {
+                "x": x,
+                "y": heading_y,
+                "xanchor": anchor,
+                "yanchor": "bottom",
+                "align": anchor,
+                "text": "<br>".join(
+                    f"<b>{_escape(x)}</b>" for x in wrap(heading, f, 0.27 * lay.width)
+                ),
+                "showarrow": False,
+                "name": f"heading:{col}",
+                "font": {"size": f},
+                "xref": "x",
+                "yref": "y",
+            }
+        )
     value_font = round(0.8 * f, 2)
     for k, y in value_positions(lay, data, value_font).items():
         band = lay.links[k]
-        annotations.append({
-            "x": band.x0 + 0.25 * f, "y": y, "text": data.texts[k], "showarrow": False,
-            "name": f"value:{k}", "font": {"size": value_font, "color": "#222222"},
-            "bgcolor": "rgba(255,255,255,0.75)", "borderpad": 0,
-            "xanchor": "left", "yanchor": "middle", "xref": "x", "yref": "y"})
+        annotations.append(
+            {
+                "x": band.x0 + 0.25 * f,
+                "y": y,
+                "text": data.texts[k],
+                "showarrow": False,
+                "name": f"value:{k}",
+                "font": {"size": value_font, "color": "#222222"},
+                "bgcolor": "rgba(255,255,255,0.75)",
+                "borderpad": 0,
+                "xanchor": "left",
+                "yanchor": "middle",
+                "xref": "x",
+                "yref": "y",
+            }
+        )
     if style.title:
-        annotations.append({"x": 0.5 * lay.width, "y": 0.4 * f, "xanchor": "center",
-                            "yanchor": "top", "text": _escape(style.title), "showarrow": False,
-                            "name": "title", "font": {"size": round(1.2 * f, 2)},
-                            "xref": "x", "yref": "y"})
+        annotations.append(
+            {
+                "x": 0.5 * lay.width,
+                "y": 0.4 * f,
+                "xanchor": "center",
+                "yanchor": "top",
+                "text": _escape(style.title),
+                "showarrow": False,
+                "name": "title",
+                "font": {"size": round(1.2 * f, 2)},
+                "xref": "x",
+                "yref": "y",
+            }
+        )
     hover_x = [(b.x0 + b.x1) / 2 for b in lay.links]
     hover_y = [(b.y0 + b.y1) / 2 for b in lay.links]
     hover_t = list(data.hovers) if data.hovers else [""] * len(lay.links)
-    fig = go.Figure(go.Scatter(x=hover_x, y=hover_y, mode="markers", hoverinfo="text",
-                               hovertext=hover_t, marker={"size": 12, "opacity": 0},
-                               showlegend=False, name="links"))
+    fig = go.Figure(
+        go.Scatter(
+            x=hover_x,
+            y=hover_y,
+            mode="markers",
+            hoverinfo="text",
+            hovertext=hover_t,
+            marker={"size": 12, "opacity": 0},
+            showlegend=False,
+            name="links",
+        )
+    )
     fig.update_layout(
-        shapes=shapes, annotations=annotations, width=lay.width, height=lay.height,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0}, autosize=False,
+        shapes=shapes,
+        annotations=annotations,
+        width=lay.width,
+        height=lay.height,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0},
+        autosize=False,
         xaxis={"range": [0, lay.width], "visible": False, "fixedrange": True},
         yaxis={"range": [lay.height, 0], "visible": False, "fixedrange": True},
         font={"size": f, "family": style.font_family, "color": "#111111"},
-        paper_bgcolor="white", plot_bgcolor="white", hovermode="closest",
-        meta={"sankey": {"labels": data.labels, "columns": data.columns,
-                         "headings": data.headings, "texts": data.texts,
-                         "sources": data.sources, "targets": data.targets,
-                         "values": data.values}},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hovermode="closest",
+        meta={
+            "sankey": {
+                "labels": data.labels,
+                "columns": data.columns,
+                "headings": data.headings,
+                "texts": data.texts,
+                "sources": data.sources,
+                "targets": data.targets,
+                "values": data.values,
+            }
+        },
     )
     return fig
 

@@ -61,11 +61,13 @@ def parse_where(items: Iterable[str]) -> tuple[tuple[str, str], ...]:
 Where = Iterable[str | tuple[str, str]] | dict[str, str] | None
 
 
-def selection_of(*, coder: str | None = None, where: Where = None,
-                 codes: Sequence[str] | None = None) -> Selection:
+def selection_of(
+    *, coder: str | None = None, where: Where = None, codes: Sequence[str] | None = None
+) -> Selection:
     """The one ``Selection`` for an export's ``coder``, ``where`` and ``codes`` arguments."""
-    return Selection.build(coders=[coder] if coder else (), codes=codes or (),
-                           where=parse_where_items(where))
+    return Selection.build(
+        coders=[coder] if coder else (), codes=codes or (), where=parse_where_items(where)
+    )
 
 
 def select_documents(project: Project, where: Where = None) -> set[int]:
@@ -79,16 +81,24 @@ def select_codes(project: Project, paths: Sequence[str] | None = None) -> set[in
     return set(code_scope(project, paths or ())[1])
 
 
-def select_codings(project: Project, *, coder: str | None = None, where: Where = None,
-                   codes: Sequence[str] | None = None) -> list[Coding]:
+def select_codings(
+    project: Project,
+    *,
+    coder: str | None = None,
+    where: Where = None,
+    codes: Sequence[str] | None = None,
+) -> list[Coding]:
     """Codings by ``coder`` (any when None) in the selected documents and code subtrees."""
     selection = selection_of(coder=coder, where=where, codes=codes)
     check_selection(project, selection)
     coder_id = next(iter(coder_ids(project, selection.coders)), None) if coder else None
     docs = set(selected_documents(project, selection))
     code_ids = select_codes(project, selection.codes)
-    return [c for c in project.codings(coder_id=coder_id)
-            if c.document_id in docs and c.code_id in code_ids]
+    return [
+        c
+        for c in project.codings(coder_id=coder_id)
+        if c.document_id in docs and c.code_id in code_ids
+    ]
 
 
 # --------------------------------------------------------------------------- frequency matrix
@@ -117,11 +127,18 @@ def _sort_values(values: set[str]) -> list[str]:
             return (0, float(v), v)
         except ValueError:
             return (1, 0, v.casefold())
+
     return sorted(values, key=key)
 
 
-def frequency_matrix(project: Project, *, by: str = "case", count: str = "codings",
-                     coder: str | None = None, where: Where = None) -> Matrix:
+def frequency_matrix(
+    project: Project,
+    *,
+    by: str = "case",
+    count: str = "codings",
+    coder: str | None = None,
+    where: Where = None,
+) -> Matrix:
     """Code x case (``by="case"``) or code x attribute value (``by=ATTRIBUTE``) counts."""
     if count not in ("codings", "documents"):
         raise WorkbenchError(f"--count must be codings or documents, not {count!r}")
@@ -159,8 +176,9 @@ def frequency_matrix(project: Project, *, by: str = "case", count: str = "coding
     return Matrix(columns, [c.path for c in codes], rows, count, by)
 
 
-def write_table(rows: list[list[object]], path: str | os.PathLike[str], *,
-                sheet: str = "matrix") -> None:
+def write_table(
+    rows: list[list[object]], path: str | os.PathLike[str], *, sheet: str = "matrix"
+) -> None:
     """Write ``rows`` (first row = header) as CSV or XLSX, chosen by the file's suffix."""
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
@@ -197,8 +215,9 @@ def export_matrix(project: Project, path: str | os.PathLike[str], **options: obj
 # --------------------------------------------------------------------------- unit matrix
 
 
-def unit_matrix(project: Project, *, unit: str = "sentence", coder: str | None = None,
-                where: Where = None) -> list[list[object]]:
+def unit_matrix(
+    project: Project, *, unit: str = "sentence", coder: str | None = None, where: Where = None
+) -> list[list[object]]:
     """Header ``document, unit, start, end, <code paths>`` then one 0/1 row per unit.
 
     ``unit`` numbers count from 1 within each document. A unit has 1 for a code when any
@@ -221,8 +240,10 @@ def unit_matrix(project: Project, *, unit: str = "sentence", coder: str | None =
         for coding in by_doc[doc.id]:
             for i in touched(starts, ends, coding.start, coding.end):
                 flags[i][col[coding.code_id]] = 1
-        table.extend([doc.name, n, s, e, *f]
-                     for n, (s, e, f) in enumerate(zip(starts, ends, flags, strict=True), start=1))
+        table.extend(
+            [doc.name, n, s, e, *f]
+            for n, (s, e, f) in enumerate(zip(starts, ends, flags, strict=True), start=1)
+        )
     return table
 
 

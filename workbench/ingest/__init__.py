@@ -38,7 +38,12 @@ Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``; stage is ``"read"`` or ``"store"``."""
 
 __all__ = [
-    "ParsedTranscript", "ParsedTurn", "READERS", "SUFFIXES", "import_files", "read_transcript",
+    "ParsedTranscript",
+    "ParsedTurn",
+    "READERS",
+    "SUFFIXES",
+    "import_files",
+    "read_transcript",
     "document_name",
 ]
 
@@ -122,8 +127,9 @@ def import_files(
         for i, (path, doc_name, transcript) in enumerate(parsed):
             doc_case = case if case is not None else (doc_name if doc_name in known_cases else None)
             documents.append(
-                add_document(project, transcript, name=doc_name, case=doc_case,
-                             source_path=path, force=force)
+                add_document(
+                    project, transcript, name=doc_name, case=doc_case, source_path=path, force=force
+                )
             )
             if progress:
                 progress("store", i + 1, len(parsed))
@@ -146,18 +152,24 @@ def _check_duplicates(
         if row:
             raise DuplicateDocumentError(
                 f"the same text is already in the project as {row[0]!r} "
-                "(use --force to import it again)", source=path.name)
+                "(use --force to import it again)",
+                source=path.name,
+            )
         if digest in seen_text:
             raise DuplicateDocumentError(
                 f"the same text as {seen_text[digest]} (use --force to import both)",
-                source=path.name)
+                source=path.name,
+            )
         if project.conn.execute("SELECT 1 FROM documents WHERE name = ?", (doc_name,)).fetchone():
             raise DuplicateDocumentError(
                 f"a document named {doc_name!r} exists already (use --name or --force)",
-                source=path.name)
+                source=path.name,
+            )
         if doc_name in seen_name:
             raise DuplicateDocumentError(
                 f"two files would both be named {doc_name!r} ({seen_name[doc_name]} and "
-                f"{path.name}); import them separately with --name", source=path.name)
+                f"{path.name}); import them separately with --name",
+                source=path.name,
+            )
         seen_text[digest] = path.name
         seen_name[doc_name] = path.name

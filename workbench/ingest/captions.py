@@ -56,8 +56,9 @@ def parse_vtt(data: bytes, source: str) -> ParsedTranscript:
     lines = normalise(decoded.text).split("\n")
     first = lines[0].strip()
     if not (first == "WEBVTT" or first.startswith(("WEBVTT ", "WEBVTT\t"))):
-        raise InputFileError("not a WebVTT file (the first line must be WEBVTT)",
-                             source=source, place="line 1")
+        raise InputFileError(
+            "not a WebVTT file (the first line must be WEBVTT)", source=source, place="line 1"
+        )
     cues = _cues(lines, source, skip_first_block=True)
     return _transcript(cues, "vtt", decoded.encoding, source)
 
@@ -96,8 +97,11 @@ def _cues(lines: list[str], source: str, *, skip_first_block: bool) -> list[Cue]
         at = 0 if "-->" in block[0] else 1 if len(block) > 1 and "-->" in block[1] else None
         if at is None:
             if not cues:
-                raise InputFileError("caption text before the first cue timing",
-                                     source=source, place=f"line {first_line}")
+                raise InputFileError(
+                    "caption text before the first cue timing",
+                    source=source,
+                    place=f"line {first_line}",
+                )
             cues[-1].lines.extend(block)  # a blank line inside a caption: keep the text
             continue
         number = first_line + at
@@ -106,9 +110,8 @@ def _cues(lines: list[str], source: str, *, skip_first_block: bool) -> list[Cue]
             raise InputFileError("malformed cue timing", source=source, place=f"line {number}")
         start, end = (_seconds(match.group(i), source, number) for i in (1, 2))
         if end < start:
-            raise InputFileError("cue ends before it starts", source=source,
-                                 place=f"line {number}")
-        cues.append(Cue(number, start, end, block[at + 1:]))
+            raise InputFileError("cue ends before it starts", source=source, place=f"line {number}")
+        cues.append(Cue(number, start, end, block[at + 1 :]))
     if not cues:
         raise InputFileError("no captions in the file", source=source)
     return cues
@@ -118,8 +121,7 @@ def _seconds(clock: str, source: str, line: int) -> float:
     parts = clock.replace(",", ".").split(":")
     *bigger, seconds = parts
     if any(int(p) >= 60 for p in bigger[-1:]) or float(seconds) >= 60:
-        raise InputFileError(f"malformed cue timing ({clock})", source=source,
-                             place=f"line {line}")
+        raise InputFileError(f"malformed cue timing ({clock})", source=source, place=f"line {line}")
     total = 0.0
     for part in bigger:
         total = total * 60 + int(part)
@@ -134,7 +136,7 @@ def _pieces(cues: list[Cue]) -> list[Piece]:
         for raw in cue.lines:
             pos = 0
             for match in _VOICE.finditer(raw):
-                _add(pieces, cue, voice, raw[pos:match.start()])
+                _add(pieces, cue, voice, raw[pos : match.start()])
                 voice = " ".join(match.group(1).split()) or None if match.group(1) else None
                 pos = match.end()
             _add(pieces, cue, voice, raw[pos:])
@@ -192,5 +194,4 @@ def _transcript(cues: list[Cue], fmt: str, encoding: str, source: str) -> Parsed
         begin = length + len(label)
         length = begin + len(utterance)
         turns.append(ParsedTurn(begin, length, name, start, end))
-    return ParsedTranscript("".join(parts), turns, fmt,
-                            {"encoding": encoding, "cues": len(cues)})
+    return ParsedTranscript("".join(parts), turns, fmt, {"encoding": encoding, "cues": len(cues)})

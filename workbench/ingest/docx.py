@@ -59,8 +59,12 @@ def _table_rows(table: Any):
             value = "\n".join(p.text for p in cell.paragraphs).strip()
             if not cells or value != cells[-1]:  # merged cells repeat their text
                 cells.append(value)
-        if len(cells) == 2 and cells[0] and "\n" not in cells[0] \
-                and len(cells[0]) <= MAX_NAME_CHARS:
+        if (
+            len(cells) == 2
+            and cells[0]
+            and "\n" not in cells[0]
+            and len(cells[0]) <= MAX_NAME_CHARS
+        ):
             label = cells[0] if cells[0].endswith(":") else cells[0] + ":"
             yield f"{label} {cells[1]}"
         else:

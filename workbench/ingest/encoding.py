@@ -38,7 +38,7 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
     """Codec error handler: read bytes that are not UTF-8 as Windows-1252 (else Latin-1)."""
     if not isinstance(exc, UnicodeDecodeError):
         raise exc
-    chunk = exc.object[exc.start:exc.end]
+    chunk = exc.object[exc.start : exc.end]
     return "".join(_cp1252_char(b) for b in chunk), exc.end
 
 
@@ -53,7 +53,7 @@ def _latin1_fallback(exc: UnicodeError) -> tuple[str, int]:
     """Codec error handler for Windows-1252: its five undefined bytes read as Latin-1."""
     if not isinstance(exc, UnicodeDecodeError):
         raise exc
-    return "".join(chr(b) for b in exc.object[exc.start:exc.end]), exc.end
+    return "".join(chr(b) for b in exc.object[exc.start : exc.end]), exc.end
 
 
 codecs.register_error("workbench-cp1252", _cp1252_fallback)
@@ -75,10 +75,11 @@ def decode_bytes(data: bytes, source: str) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom):].decode(encoding)
+                text = data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
                 raise InputFileError(
-                    f"not valid {encoding.upper()} text", source=source,
+                    f"not valid {encoding.upper()} text",
+                    source=source,
                     place=f"byte {exc.start + len(bom)}",
                 ) from None
             label = "utf-8-sig" if encoding == "utf-8" else encoding
@@ -120,8 +121,10 @@ def _utf16_without_bom(data: bytes) -> str | None:
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
     half = len(sample) // 2
-    for nuls, other, encoding in ((odd_nuls, even_nuls, "utf-16-le"),
-                                  (even_nuls, odd_nuls, "utf-16-be")):
+    for nuls, other, encoding in (
+        (odd_nuls, even_nuls, "utf-16-le"),
+        (even_nuls, odd_nuls, "utf-16-be"),
+    ):
         if nuls > 0.6 * half and other == 0:
             try:
                 data.decode(encoding)

@@ -16,8 +16,16 @@ from workbench.ingest.base import ParsedTranscript
 from workbench.ingest.plain import from_text
 
 _SKIP_INLINE = {"note", "annotation", "annotation-end", "soft-page-break", "bookmark-ref"}
-_SKIP_BLOCK = {"tracked-changes", "sequence-decls", "variable-decls", "user-field-decls",
-               "forms", "table-of-content", "note", "annotation"}
+_SKIP_BLOCK = {
+    "tracked-changes",
+    "sequence-decls",
+    "variable-decls",
+    "user-field-decls",
+    "forms",
+    "table-of-content",
+    "note",
+    "annotation",
+}
 
 
 def parse_odt(data: bytes, source: str) -> ParsedTranscript:

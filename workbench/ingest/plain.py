@@ -15,8 +15,9 @@ from workbench.textnorm import normalise
 def parse_text(data: bytes, source: str, *, source_format: str = "txt") -> ParsedTranscript:
     """Parse the bytes of a ``.txt`` or ``.md`` file."""
     decoded = decode_bytes(data, source)
-    return from_text(decoded.text, source_format=source_format,
-                     metadata={"encoding": decoded.encoding})
+    return from_text(
+        decoded.text, source_format=source_format, metadata={"encoding": decoded.encoding}
+    )
 
 
 def from_text(raw: str, *, source_format: str, metadata: dict[str, object]) -> ParsedTranscript:

@@ -34,8 +34,10 @@ class TurnReport:
 
     def lines(self) -> list[str]:
         named = [s for s in self.speakers if s.speaker is not None]
-        out = [f"{self.name} ({self.source_format}): {self.characters} characters, "
-               f"{self.turns} turns, {len(named)} speakers"]
+        out = [
+            f"{self.name} ({self.source_format}): {self.characters} characters, "
+            f"{self.turns} turns, {len(named)} speakers"
+        ]
         if not self.turns:
             out.append("  no speaker turns found: the text will be one passage")
         for s in self.speakers:
@@ -58,11 +60,12 @@ def turn_report(name: str, parsed: ParsedTranscript) -> TurnReport:
     for turn in parsed.turns:
         entry = by_speaker.get(turn.speaker)
         if entry is None:
-            text = " ".join(parsed.text[turn.start:turn.end].split())
+            text = " ".join(parsed.text[turn.start : turn.end].split())
             if len(text) > SHOWN_CHARS:
-                text = text[:SHOWN_CHARS - 1].rstrip() + "…"
+                text = text[: SHOWN_CHARS - 1].rstrip() + "…"
             by_speaker[turn.speaker] = SpeakerSummary(turn.speaker, 1, text, turn.time_start)
         else:
             entry.turns += 1
-    return TurnReport(name, parsed.source_format, len(parsed.text), len(parsed.turns),
-                      list(by_speaker.values()))
+    return TurnReport(
+        name, parsed.source_format, len(parsed.text), len(parsed.turns), list(by_speaker.values())
+    )

@@ -186,13 +186,19 @@ def find_labels(text: str, known: frozenset[str] | set[str] = frozenset()) -> li
         if match.start() < header_end and _header_value(text, match.end()):
             continue
         if match.group("lone") is not None and not (
-                lone_lines >= 2 and (name_like(name) or _ROLE.match(name))):
+            lone_lines >= 2 and (name_like(name) or _ROLE.match(name))
+        ):
             continue  # "Name  0:05" lines must look like a name, and come more than once
-        clock = (match.group("time") or match.group("time2") or match.group("time3")
-                 or match.group("time4"))
+        clock = (
+            match.group("time")
+            or match.group("time2")
+            or match.group("time3")
+            or match.group("time4")
+        )
         labels.append(
-            Label(match.start(), match.end(), name, bracketed,
-                  parse_clock(clock) if clock else None)
+            Label(
+                match.start(), match.end(), name, bracketed, parse_clock(clock) if clock else None
+            )
         )
     return labels
 
@@ -210,13 +216,13 @@ def _header_end(text: str) -> int:
     blank = re.search(r"\n[ \t]*\n", text)
     if blank is None:
         return 0
-    lines = [line for line in text[:blank.start()].split("\n") if line.strip()]
+    lines = [line for line in text[: blank.start()].split("\n") if line.strip()]
     if not lines or len(lines) > 8:
         return 0
-    keys = [m.group(1).strip().lower() for line in lines
-            if (m := _HEADER_KEY.match(line)) is not None]
-    titled = any(_HEADER_KEY.match(line) is None and _LABEL.match(line) is None
-                 for line in lines)
+    keys = [
+        m.group(1).strip().lower() for line in lines if (m := _HEADER_KEY.match(line)) is not None
+    ]
+    titled = any(_HEADER_KEY.match(line) is None and _LABEL.match(line) is None for line in lines)
     fields = any(k in NOT_SPEAKERS for k in keys)
     return blank.start() if titled or fields else 0
 
@@ -227,15 +233,18 @@ def _header_value(text: str, pos: int) -> bool:
     ``Daniel Ferreyra (research team)``, ``ACA01``: yes. ``Hello.``, ``Good morning``: no.
     """
     end = text.find("\n", pos)
-    value = text[pos:end if end >= 0 else len(text)].strip()
+    value = text[pos : end if end >= 0 else len(text)].strip()
     if not value or re.search(r"[.?!¿¡…]", value):
         return False
     bare = re.sub(r"\([^)]*\)", "", value).split(",")[0].strip()
     if _CODE_ID.match(bare):
         return True
     words = bare.split()
-    return 2 <= len(words) <= 5 and name_like(bare) or (bare != value and bool(words)
-                                                        and name_like(bare))
+    return (
+        2 <= len(words) <= 5
+        and name_like(bare)
+        or (bare != value and bool(words) and name_like(bare))
+    )
 
 
 def detect_turns(text: str) -> list[ParsedTurn]:

@@ -23,7 +23,5 @@ def document_rows(project: Project, names: Iterable[str] | None = None) -> list[
     ).fetchall()
     wanted = set(names) if names is not None else None
     return [
-        dict(zip(COLUMNS, row, strict=True))
-        for row in rows
-        if wanted is None or row[0] in wanted
+        dict(zip(COLUMNS, row, strict=True)) for row in rows if wanted is None or row[0] in wanted
     ]

@@ -77,12 +77,14 @@ class SafeArchive:
                     if size > info.file_size or self._read_total > self.limits.max_total:
                         raise InputFileError(
                             "archive expands beyond its declared size or the size limit",
-                            source=str(self.path), place=info.filename,
+                            source=str(self.path),
+                            place=info.filename,
                         )
                     chunks.append(chunk)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
-            raise InputFileError(f"damaged archive member: {exc}", source=str(self.path),
-                                 place=info.filename) from exc
+            raise InputFileError(
+                f"damaged archive member: {exc}", source=str(self.path), place=info.filename
+            ) from exc
         return b"".join(chunks)
 
 
@@ -98,8 +100,9 @@ def check_member_name(name: str) -> str | None:
     return None
 
 
-def open_archive(path: str | Path, limits: Limits | None = None, *,
-                 data: bytes | None = None) -> SafeArchive:
+def open_archive(
+    path: str | Path, limits: Limits | None = None, *, data: bytes | None = None
+) -> SafeArchive:
     """Open and check the archive at ``path`` (or the bytes ``data``, named ``path``)."""
     import io
 
@@ -117,32 +120,41 @@ def open_archive(path: str | Path, limits: Limits | None = None, *,
         for info in zf.infolist():
             reason = check_member_name(info.filename)
             if reason:
-                raise InputFileError(f"refusing archive: member {info.filename!r} {reason}",
-                                     source=str(path))
+                raise InputFileError(
+                    f"refusing archive: member {info.filename!r} {reason}", source=str(path)
+                )
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise InputFileError(
                     f"refusing archive: member {info.filename!r} is a symbolic link",
-                    source=str(path))
+                    source=str(path),
+                )
             if info.flag_bits & 0x1:
-                raise InputFileError(f"refusing archive: member {info.filename!r} is encrypted",
-                                     source=str(path))
+                raise InputFileError(
+                    f"refusing archive: member {info.filename!r} is encrypted", source=str(path)
+                )
             if info.is_dir():
                 continue
             key = info.filename.replace("\\", "/").lower()
             if key in archive.names:
                 raise InputFileError(
-                    f"refusing archive: member {info.filename!r} appears twice", source=str(path))
+                    f"refusing archive: member {info.filename!r} appears twice", source=str(path)
+                )
             total += info.file_size
             if total > limits.max_total:
                 raise InputFileError(
                     f"refusing archive: it expands to more than {limits.max_total:,} bytes "
-                    "(the import size limit)", source=str(path))
-            if (info.file_size > RATIO_FLOOR
-                    and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
+                    "(the import size limit)",
+                    source=str(path),
+                )
+            if info.file_size > RATIO_FLOOR and info.file_size > limits.max_ratio * max(
+                info.compress_size, 1
+            ):
                 raise InputFileError(
                     f"refusing archive: member {info.filename!r} expands {info.file_size:,} bytes "
-                    f"from {info.compress_size:,} (looks like a zip bomb)", source=str(path))
+                    f"from {info.compress_size:,} (looks like a zip bomb)",
+                    source=str(path),
+                )
             archive.names[key] = info
     except BaseException:
         zf.close()

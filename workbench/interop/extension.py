@@ -46,43 +46,73 @@ def collect(project: Project, positions: str) -> dict[str, Any]:
     coder_names = dict(conn.execute("SELECT id, name FROM coders"))
     documents: dict[str, Any] = {}
     for did, guid, language, spath, sformat, metadata, imported in conn.execute(
-            "SELECT id, guid, language, source_path, source_format, metadata, imported_at "
-            "FROM documents"):
-        turns = [list(r) for r in conn.execute(
-            'SELECT speaker, start, "end", time_start, time_end FROM turns '
-            "WHERE document_id = ? ORDER BY seq", (did,))]
-        sentences = [list(r) for r in conn.execute(
-            'SELECT start, "end" FROM sentences WHERE document_id = ? ORDER BY seq', (did,))]
-        done = [[coder_names[c], d, u] for c, d, u in conn.execute(
-            "SELECT coder_id, done, updated_at FROM document_status WHERE document_id = ? "
-            "ORDER BY coder_id", (did,))]
+        "SELECT id, guid, language, source_path, source_format, metadata, imported_at "
+        "FROM documents"
+    ):
+        turns = [
+            list(r)
+            for r in conn.execute(
+                'SELECT speaker, start, "end", time_start, time_end FROM turns '
+                "WHERE document_id = ? ORDER BY seq",
+                (did,),
+            )
+        ]
+        sentences = [
+            list(r)
+            for r in conn.execute(
+                'SELECT start, "end" FROM sentences WHERE document_id = ? ORDER BY seq', (did,)
+            )
+        ]
+        done = [
+            [coder_names[c], d, u]
+            for c, d, u in conn.execute(
+                "SELECT coder_id, done, updated_at FROM document_status WHERE document_id = ? "
+                "ORDER BY coder_id",
+                (did,),
+            )
+        ]
         documents[norm_guid(guid) or guid] = {
-            "language": language, "source_path": spath, "source_format": sformat,
-            "metadata": json.loads(metadata or "{}"), "imported_at": imported,
-            "turns": turns, "sentences": sentences, "done": done,
+            "language": language,
+            "source_path": spath,
+            "source_format": sformat,
+            "metadata": json.loads(metadata or "{}"),
+            "imported_at": imported,
+            "turns": turns,
+            "sentences": sentences,
+            "done": done,
         }
     codes = {
         norm_guid(guid) or guid: {
-            "description": desc, "inclusion": inc, "exclusion": exc,
-            "keywords": json.loads(kw or "{}"), "examples": json.loads(ex or "[]"),
-            "position": pos, "created_at": created,
+            "description": desc,
+            "inclusion": inc,
+            "exclusion": exc,
+            "keywords": json.loads(kw or "{}"),
+            "examples": json.loads(ex or "[]"),
+            "position": pos,
+            "created_at": created,
         }
         for guid, desc, inc, exc, kw, ex, pos, created in conn.execute(
             "SELECT guid, description, inclusion, exclusion, keywords, examples, position, "
-            "created_at FROM codes")
+            "created_at FROM codes"
+        )
     }
     return {
         "format": FORMAT,
         "written_by": f"workbench {__version__}",
         "positions": positions,
-        "settings": {k: v for k, v in conn.execute("SELECT key, value FROM settings ORDER BY key")
-                     if not _local(k)},
+        "settings": {
+            k: v
+            for k, v in conn.execute("SELECT key, value FROM settings ORDER BY key")
+            if not _local(k)
+        },
         "coders": dict(conn.execute("SELECT name, created_at FROM coders ORDER BY name")),
         "cases": dict(conn.execute("SELECT name, created_at FROM cases ORDER BY name")),
         "codes": codes,
         "documents": documents,
-        "codings": {norm_guid(g) or g: s for g, s in conn.execute(
-            "SELECT guid, source FROM codings WHERE source != 'manual'")},
+        "codings": {
+            norm_guid(g) or g: s
+            for g, s in conn.execute("SELECT guid, source FROM codings WHERE source != 'manual'")
+        },
     }
 
 
@@ -92,8 +122,7 @@ def dumps(extension: dict[str, Any]) -> bytes:
 
 def _check(ok: bool, source: str, what: str) -> None:
     if not ok:
-        raise InputFileError(f"malformed workbench extension: {what}", source=source,
-                             place=NAME)
+        raise InputFileError(f"malformed workbench extension: {what}", source=source, place=NAME)
 
 
 def _int(v: Any) -> bool:
@@ -114,34 +143,71 @@ def _document(doc: Any, source: str, guid: str) -> None:
         _check(_str(doc.get(key)), source, f"{key} of document {guid} is not text")
     _check(isinstance(doc.get("metadata", {}), dict), source, f"metadata of document {guid}")
     turns = doc.get("turns", [])
-    _check(isinstance(turns, list) and all(
-        isinstance(t, list) and len(t) == 5 and _str(t[0]) and _int(t[1]) and _int(t[2])
-        and _num(t[3]) and _num(t[4]) for t in turns), source,
-        f"turns of document {guid} are not [speaker, start, end, time_start, time_end] rows")
+    _check(
+        isinstance(turns, list)
+        and all(
+            isinstance(t, list)
+            and len(t) == 5
+            and _str(t[0])
+            and _int(t[1])
+            and _int(t[2])
+            and _num(t[3])
+            and _num(t[4])
+            for t in turns
+        ),
+        source,
+        f"turns of document {guid} are not [speaker, start, end, time_start, time_end] rows",
+    )
     sentences = doc.get("sentences", [])
-    _check(isinstance(sentences, list) and all(
-        isinstance(r, list) and len(r) == 2 and _int(r[0]) and _int(r[1]) for r in sentences),
-        source, f"sentences of document {guid} are not [start, end] rows")
+    _check(
+        isinstance(sentences, list)
+        and all(
+            isinstance(r, list) and len(r) == 2 and _int(r[0]) and _int(r[1]) for r in sentences
+        ),
+        source,
+        f"sentences of document {guid} are not [start, end] rows",
+    )
     done = doc.get("done", [])
-    _check(isinstance(done, list) and all(
-        isinstance(d, list) and len(d) == 3 and isinstance(d[0], str) and d[0].strip()
-        and _str(d[2]) for d in done), source,
-        f"done marks of document {guid} are not [coder, done, updated_at] rows")
+    _check(
+        isinstance(done, list)
+        and all(
+            isinstance(d, list)
+            and len(d) == 3
+            and isinstance(d[0], str)
+            and d[0].strip()
+            and _str(d[2])
+            for d in done
+        ),
+        source,
+        f"done marks of document {guid} are not [coder, done, updated_at] rows",
+    )
 
 
 def _code(code: Any, source: str, guid: str) -> None:
     _check(isinstance(code, dict), source, f"code {guid} is not an object")
     for key in ("description", "inclusion", "exclusion", "created_at"):
         _check(_str(code.get(key)), source, f"{key} of code {guid} is not text")
-    _check(code.get("position") is None or _int(code["position"]), source,
-           f"position of code {guid} is not a number")
+    _check(
+        code.get("position") is None or _int(code["position"]),
+        source,
+        f"position of code {guid} is not a number",
+    )
     keywords = code.get("keywords", {})
-    _check(isinstance(keywords, dict) and all(
-        isinstance(k, str) and isinstance(v, list) and all(isinstance(w, str) for w in v)
-        for k, v in keywords.items()), source, f"keywords of code {guid}")
+    _check(
+        isinstance(keywords, dict)
+        and all(
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(w, str) for w in v)
+            for k, v in keywords.items()
+        ),
+        source,
+        f"keywords of code {guid}",
+    )
     examples = code.get("examples", [])
-    _check(isinstance(examples, list) and all(isinstance(e, str) for e in examples), source,
-           f"examples of code {guid}")
+    _check(
+        isinstance(examples, list) and all(isinstance(e, str) for e in examples),
+        source,
+        f"examples of code {guid}",
+    )
 
 
 def parse(data: bytes, source: str) -> dict[str, Any] | None:
@@ -153,16 +219,20 @@ def parse(data: bytes, source: str) -> dict[str, Any] | None:
     try:
         ext = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise InputFileError(f"malformed workbench extension: {exc}", source=source,
-                             place=NAME) from None
+        raise InputFileError(
+            f"malformed workbench extension: {exc}", source=source, place=NAME
+        ) from None
     if not isinstance(ext, dict) or ext.get("format") != FORMAT:
         return None
     for key in ("settings", "coders", "cases", "codes", "documents", "codings"):
         ext.setdefault(key, {})
         _check(isinstance(ext[key], dict), source, f"{key!r} is not an object")
     for key in ("settings", "coders", "cases", "codings"):
-        _check(all(isinstance(k, str) and _str(v) for k, v in ext[key].items()), source,
-               f"{key!r} must map text to text")
+        _check(
+            all(isinstance(k, str) and _str(v) for k, v in ext[key].items()),
+            source,
+            f"{key!r} must map text to text",
+        )
     for guid, doc in ext["documents"].items():
         _document(doc, source, guid)
     for guid, code in ext["codes"].items():

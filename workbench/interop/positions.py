@@ -71,8 +71,7 @@ class Score:
 
     @property
     def penalty(self) -> int:
-        return (WEAK_MARGIN * self.quotes_wrong + 2 * self.in_crlf + self.midword
-                + self.edges)
+        return WEAK_MARGIN * self.quotes_wrong + 2 * self.in_crlf + self.midword + self.edges
 
     def key(self) -> tuple[int, int, int]:
         """Impossible boundaries first, then the penalty: lower is better."""
@@ -83,10 +82,12 @@ class Score:
         parts = [f"{self.midword} of {self.boundaries} boundaries inside a word"]
         if self.quotes:
             parts.append(f"{self.quotes_wrong} of {self.quotes} quotes differ")
-        for count, what in ((self.outside, "beyond the text"),
-                            (self.split, "inside a character"),
-                            (self.in_crlf, "inside a CRLF"),
-                            (self.edges, "selection edges on a space")):
+        for count, what in (
+            (self.outside, "beyond the text"),
+            (self.split, "inside a character"),
+            (self.in_crlf, "inside a CRLF"),
+            (self.edges, "selection edges on a space"),
+        ):
             if count:
                 parts.append(f"{count} {what}")
         return ", ".join(parts)
@@ -148,8 +149,9 @@ def _midword(text: str, pos: int) -> bool:
 
 def score(src: SourceText, spans: list[Span], reading: Reading) -> Score:
     """How well ``reading`` puts ``spans`` on ``src`` (see the module doc)."""
-    inside_crlf = _inside_crlf(src, reading.unit) if src.has_crlf and not \
-        reading.crlf_as_one else set()
+    inside_crlf = (
+        _inside_crlf(src, reading.unit) if src.has_crlf and not reading.crlf_as_one else set()
+    )
     size = src.length(crlf_as_one=reading.crlf_as_one, unit=reading.unit)
     result = Score()
     for span in spans:
@@ -167,13 +169,13 @@ def score(src: SourceText, spans: list[Span], reading: Reading) -> Score:
             result.midword += _midword(src.text, where)
             result.in_crlf += pos in inside_crlf
         if len(mapped) == 2 and mapped[1] > mapped[0]:
-            chosen = src.text[mapped[0]:mapped[1]]
+            chosen = src.text[mapped[0] : mapped[1]]
             result.edges += chosen[0].isspace() + chosen[-1].isspace()
         quote = _quote_key(span.quote)
         if quote is not None:
             result.quotes += 1
-            got = _squash(src.text[mapped[0]:mapped[1]]) if len(mapped) == 2 else ""
-            result.quotes_wrong += got[:len(quote)] != quote
+            got = _squash(src.text[mapped[0] : mapped[1]]) if len(mapped) == 2 else ""
+            result.quotes_wrong += got[: len(quote)] != quote
     return result
 
 
@@ -188,12 +190,16 @@ def _inside_crlf(src: SourceText, unit: str) -> set[int]:
 
 
 def _signature(src: SourceText, spans: list[Span], reading: Reading) -> tuple:
-    return tuple(src.map(p, crlf_as_one=reading.crlf_as_one, unit=reading.unit)
-                 for s in spans for p in (s.start, s.end))
+    return tuple(
+        src.map(p, crlf_as_one=reading.crlf_as_one, unit=reading.unit)
+        for s in spans
+        for p in (s.start, s.end)
+    )
 
 
-def choose(src: SourceText, spans: list[Span], *, unit: str | None = None,
-           prefer: Reading | None = None) -> Choice:
+def choose(
+    src: SourceText, spans: list[Span], *, unit: str | None = None, prefer: Reading | None = None
+) -> Choice:
     """The reading of ``spans`` that best fits ``src`` (see the module doc).
 
     ``unit`` restricts the choice to one unit (the user's ``--positions``); ``prefer`` wins

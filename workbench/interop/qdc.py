@@ -71,13 +71,17 @@ def split_description(text: str | None) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     while paras:
         last = paras[-1].strip()
-        if (last.startswith(VALUE) and "value" not in fields and not fields
-                and _parse_value(last[len(VALUE):].strip()) is not None):
-            fields["value"] = _parse_value(last[len(VALUE):].strip())
+        if (
+            last.startswith(VALUE)
+            and "value" not in fields
+            and not fields
+            and _parse_value(last[len(VALUE) :].strip()) is not None
+        ):
+            fields["value"] = _parse_value(last[len(VALUE) :].strip())
         elif last.startswith(USE_WHEN) and "inclusion" not in fields:
-            fields["inclusion"] = last[len(USE_WHEN):].strip() or None
+            fields["inclusion"] = last[len(USE_WHEN) :].strip() or None
         elif last.startswith(NOT_WHEN) and "exclusion" not in fields:
-            fields["exclusion"] = last[len(NOT_WHEN):].strip() or None
+            fields["exclusion"] = last[len(NOT_WHEN) :].strip() or None
         else:
             break
         paras.pop()
@@ -85,8 +89,9 @@ def split_description(text: str | None) -> dict[str, Any]:
     return fields
 
 
-def append_codes(parent: Any, ns: str, codes: list[Code],
-                 note_refs: dict[int, list[str]] | None = None) -> None:
+def append_codes(
+    parent: Any, ns: str, codes: list[Code], note_refs: dict[int, list[str]] | None = None
+) -> None:
     """Add ``Code`` elements for ``codes`` (parents first) under ``parent``, nested."""
     from lxml import etree
 
@@ -122,16 +127,18 @@ def codebook_element(project: Project) -> Any:
     if not codes:
         raise CodebookError("the codebook is empty; there is nothing to export")
     ns = xmlsafe.CODEBOOK_NS
-    root = etree.Element(f"{{{ns}}}CodeBook", {"origin": f"workbench {__version__}"},
-                         nsmap={None: ns})
+    root = etree.Element(
+        f"{{{ns}}}CodeBook", {"origin": f"workbench {__version__}"}, nsmap={None: ns}
+    )
     append_codes(etree.SubElement(root, f"{{{ns}}}Codes"), ns, codes)
     sets = code_sets(codes)
     if sets:
         sets_el = etree.SubElement(root, f"{{{ns}}}Sets")
         for guid, name, members in sets:
             set_el = etree.SubElement(sets_el, f"{{{ns}}}Set", guid=guid, name=name)
-            etree.SubElement(set_el, f"{{{ns}}}Description").text = (
-                f"The code group {name} and its subcodes")
+            etree.SubElement(
+                set_el, f"{{{ns}}}Description"
+            ).text = f"The code group {name} and its subcodes"
             for member in members:
                 etree.SubElement(set_el, f"{{{ns}}}MemberCode", guid=member)
     xmlsafe.validate(root, "Codebook.xsd")
@@ -179,11 +186,17 @@ def _colour(raw: str | None, where: str, notes: list[str]) -> str | None:
     if raw is None or not raw.strip():
         return None
     value = raw.strip()
-    if len(value) == 4 and value.startswith("#") and all(c in "0123456789abcdefABCDEF"
-                                                         for c in value[1:]):
+    if (
+        len(value) == 4
+        and value.startswith("#")
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+    ):
         value = "#" + "".join(c * 2 for c in value[1:])
-    if len(value) == 7 and value.startswith("#") and all(c in "0123456789abcdefABCDEF"
-                                                         for c in value[1:]):
+    if (
+        len(value) == 7
+        and value.startswith("#")
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+    ):
         return value.upper()
     notes.append(f"{where}: colour {raw!r} ignored (not #RRGGBB)")
     return None
@@ -206,22 +219,25 @@ def read_codes(codes_el: Any | None, *, source: str) -> ParsedCodes:
             parsed.notes.append(f"line {line}: a code without a name was called {name!r}")
         if "/" in name:
             fixed = name.replace("/", "-")
-            parsed.notes.append(f"line {line}: code name {name!r} renamed {fixed!r} "
-                                "('/' separates levels here)")
+            parsed.notes.append(
+                f"line {line}: code name {name!r} renamed {fixed!r} ('/' separates levels here)"
+            )
             name = fixed
         if name in siblings:
             siblings[name] += 1
             fixed = f"{name} ({siblings[name]})"
-            parsed.notes.append(f"line {line}: a second code {name!r} at the same level was "
-                                f"renamed {fixed!r}")
+            parsed.notes.append(
+                f"line {line}: a second code {name!r} at the same level was renamed {fixed!r}"
+            )
             name = fixed
         else:
             siblings[name] = 1
         path = f"{parent_path}/{name}" if parent_path else name
         guid = norm_guid(raw_guid)
         if raw_guid is not None and guid is None:
-            parsed.notes.append(f"line {line}: {path}: GUID {raw_guid!r} is not valid; "
-                                "a new one was made")
+            parsed.notes.append(
+                f"line {line}: {path}: GUID {raw_guid!r} is not valid; a new one was made"
+            )
         if guid and guid in seen_guids:
             parsed.notes.append(f"line {line}: {path}: GUID {guid} used twice; a new one was made")
             guid = None
@@ -262,8 +278,10 @@ def apply_sets(parsed: ParsedCodes, sets_el: Any | None) -> None:
     claimed: set[int] = set()
     for set_el in xmlsafe.children(sets_el, "Set"):
         name = (xmlsafe.attr(set_el, "name") or "").strip().replace("/", "-")
-        refs = [ref_key(xmlsafe.attr(m, "guid") or xmlsafe.attr(m, "targetGUID"))
-                for m in xmlsafe.children(set_el, "MemberCode")]
+        refs = [
+            ref_key(xmlsafe.attr(m, "guid") or xmlsafe.attr(m, "targetGUID"))
+            for m in xmlsafe.children(set_el, "MemberCode")
+        ]
         members = [parsed.by_ref[r] for r in refs if r in parsed.by_ref]
         label = f"set {name!r}" if name else "a set without a name"
         if not members:
@@ -274,22 +292,29 @@ def apply_sets(parsed: ParsedCodes, sets_el: Any | None) -> None:
         tops = {id(e) for e in parsed.entries}
         if all(id(m) in tops for m in members):
             if not name or any(e.name == name for e in parsed.entries):
-                parsed.notes.append(f"{label} skipped: a top-level code has that name "
-                                    "(or the set has none)")
+                parsed.notes.append(
+                    f"{label} skipped: a top-level code has that name (or the set has none)"
+                )
                 parsed.ignored_sets += 1
                 continue
             if any(id(m) in claimed for m in members):
                 parsed.notes.append(f"{label} skipped: some of its codes are in an earlier set")
                 parsed.ignored_sets += 1
                 continue
-            group = CodebookEntry(name=name, path=name, line=set_el.sourceline or 0,
-                                  guid=norm_guid(xmlsafe.attr(set_el, "guid")))
+            group = CodebookEntry(
+                name=name,
+                path=name,
+                line=set_el.sourceline or 0,
+                guid=norm_guid(xmlsafe.attr(set_el, "guid")),
+            )
             description = xmlsafe.text_of(set_el, "Description")
             if description and description.strip():
                 group.fields["description"] = description.strip()
             group.children = members
             claimed.update(id(m) for m in members)
-            index = min(i for i, e in enumerate(parsed.entries) if id(e) in {id(m) for m in members})
+            index = min(
+                i for i, e in enumerate(parsed.entries) if id(e) in {id(m) for m in members}
+            )
             rest = [e for e in parsed.entries if id(e) not in {id(m) for m in members}]
             rest.insert(min(index, len(rest)), group)
             parsed.entries = rest
@@ -298,8 +323,10 @@ def apply_sets(parsed: ParsedCodes, sets_el: Any | None) -> None:
         owners = {m.path.split("/")[0] for m in members}
         if owners == {name}:
             continue  # the set mirrors an existing group (as in our own exports)
-        parsed.notes.append(f"{label} skipped: its codes are nested in different groups; "
-                            "workbench groups codes by their hierarchy only")
+        parsed.notes.append(
+            f"{label} skipped: its codes are nested in different groups; "
+            "workbench groups codes by their hierarchy only"
+        )
         parsed.ignored_sets += 1
 
 
@@ -335,8 +362,10 @@ def read_qdc_file(path: str | os.PathLike[str]) -> tuple[Any, str]:
         raise InputFileError(f"cannot read: {exc.strerror}", source=source) from None
     root = xmlsafe.parse(data, source=source)
     if xmlsafe.local(root) != "CodeBook":
-        raise InputFileError(f"not a REFI-QDA codebook (the root is <{xmlsafe.local(root)}>, "
-                             "not <CodeBook>)", source=source)
+        raise InputFileError(
+            f"not a REFI-QDA codebook (the root is <{xmlsafe.local(root)}>, not <CodeBook>)",
+            source=source,
+        )
     return root, source
 
 

@@ -36,8 +36,13 @@ from workbench.interop.qdc import append_codes, code_sets
 from workbench.interop.textmap import UNITS, unit_offsets
 from workbench.project import Project, now, typed_value
 
-VARIABLE_TYPES = {"text": "Text", "integer": "Integer", "float": "Float", "boolean": "Boolean",
-                  "date": "Date"}
+VARIABLE_TYPES = {
+    "text": "Text",
+    "integer": "Integer",
+    "float": "Float",
+    "boolean": "Boolean",
+    "date": "Date",
+}
 _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
 
 
@@ -55,8 +60,10 @@ class ExportSummary:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = (f"{self.path}: {self.documents} documents, {self.codes} codes, {self.codings} "
-                f"codings, {self.memos} memos, {self.cases} cases, {self.users} coders")
+        text = (
+            f"{self.path}: {self.documents} documents, {self.codes} codes, {self.codings} "
+            f"codings, {self.memos} memos, {self.cases} cases, {self.users} coders"
+        )
         if self.notes:
             text += "; " + "; ".join(self.notes)
         return text
@@ -92,8 +99,9 @@ def _variable_value(typ: str, raw: str | None) -> tuple[str, str] | None:
     return "TextValue", str(value)
 
 
-def project_element(project: Project, summary: ExportSummary,
-                    positions: str = "codepoints") -> tuple[Any, dict[str, str]]:
+def project_element(
+    project: Project, summary: ExportSummary, positions: str = "codepoints"
+) -> tuple[Any, dict[str, str]]:
     """The validated ``Project`` element and the source files (archive name -> text).
 
     ``positions`` is the unit selection positions count: code points (the standard's reading,
@@ -111,16 +119,23 @@ def project_element(project: Project, summary: ExportSummary,
 
     conn = project.conn
     name = project.setting("codebook.name") or (
-        Path(str(project.path)).stem if str(project.path) != ":memory:" else "workbench")
-    root = etree.Element(f"{{{ns}}}Project", {"name": name, "origin": f"workbench {__version__}",
-                                               "creationDateTime": now()}, nsmap={None: ns})
-    coders = {cid: cname for cid, cname in conn.execute("SELECT id, name FROM coders ORDER BY name")}
+        Path(str(project.path)).stem if str(project.path) != ":memory:" else "workbench"
+    )
+    root = etree.Element(
+        f"{{{ns}}}Project",
+        {"name": name, "origin": f"workbench {__version__}", "creationDateTime": now()},
+        nsmap={None: ns},
+    )
+    coders = {
+        cid: cname for cid, cname in conn.execute("SELECT id, name FROM coders ORDER BY name")
+    }
     user_guid = {cid: coder_guid(cname) for cid, cname in coders.items()}
 
     # memos first: every target needs to know the GUIDs of its notes
     memos = conn.execute(
         "SELECT id, guid, target_type, target_id, coder_id, title, text, created_at, updated_at "
-        "FROM memos ORDER BY id").fetchall()
+        "FROM memos ORDER BY id"
+    ).fetchall()
     refs: dict[tuple[str, int | None], list[str]] = {}
     memo_guid: dict[int, str] = {}
     for mid, mguid, ttype, tid, *_ in memos:
@@ -153,8 +168,15 @@ def project_element(project: Project, summary: ExportSummary,
     if attributes:
         variables = sub(root, "Variables")
         for aid, aname, atype in attributes:
-            sub(variables, "Variable", {"guid": var_guid[aid], "name": aname,
-                                        "typeOfVariable": VARIABLE_TYPES.get(atype, "Text")})
+            sub(
+                variables,
+                "Variable",
+                {
+                    "guid": var_guid[aid],
+                    "name": aname,
+                    "typeOfVariable": VARIABLE_TYPES.get(atype, "Text"),
+                },
+            )
 
     docs = conn.execute(
         "SELECT id, guid, name, case_id, text, imported_at FROM documents ORDER BY name"
@@ -175,8 +197,9 @@ def project_element(project: Project, summary: ExportSummary,
                 typed = _variable_value(atype, value)
                 if typed is None:
                     if value not in (None, ""):
-                        summary.notes.append(f"case {cname}: value {value!r} is not a valid "
-                                             f"{atype}; left out")
+                        summary.notes.append(
+                            f"case {cname}: value {value!r} is not a valid {atype}; left out"
+                        )
                     continue
                 vv = sub(case_el, "VariableValue")
                 sub(vv, "VariableRef", {"targetGUID": var_guid[aid]})
@@ -189,7 +212,8 @@ def project_element(project: Project, summary: ExportSummary,
     files: dict[str, str] = {}
     codings = conn.execute(
         'SELECT id, guid, document_id, code_id, coder_id, start, "end", created_at FROM codings '
-        'ORDER BY document_id, start, "end", id').fetchall()
+        'ORDER BY document_id, start, "end", id'
+    ).fetchall()
     by_doc: dict[int, list[tuple]] = {}
     for row in codings:
         by_doc.setdefault(row[2], []).append(row)
@@ -198,19 +222,33 @@ def project_element(project: Project, summary: ExportSummary,
         sources = sub(root, "Sources")
         for did, _g, dname, _case, text, imported_at in docs:
             guid = doc_guid[did]
-            src = sub(sources, "TextSource", {"guid": guid, "name": dname,
-                                              "plainTextPath": f"internal://{guid}.txt",
-                                              **_dt(imported_at)})
+            src = sub(
+                sources,
+                "TextSource",
+                {
+                    "guid": guid,
+                    "name": dname,
+                    "plainTextPath": f"internal://{guid}.txt",
+                    **_dt(imported_at),
+                },
+            )
             files[f"sources/{guid}.txt"] = text
             units = unit_offsets(text, positions) if by_doc.get(did) else []
             for cid, cguid, _d, code_id, coder_id, start, end, created in by_doc.get(did, []):
                 coding_guid = _guid(cguid, "coding", str(cid))
                 user = {"creatingUser": user_guid[coder_id]} if coder_id in user_guid else {}
-                sel = sub(src, "PlainTextSelection", {
-                    "guid": stable_guid("selection", coding_guid),
-                    "name": text[start:end][:60].replace("\n", " "),
-                    "startPosition": str(units[start]), "endPosition": str(units[end]), **user,
-                    **_dt(created)})
+                sel = sub(
+                    src,
+                    "PlainTextSelection",
+                    {
+                        "guid": stable_guid("selection", coding_guid),
+                        "name": text[start:end][:60].replace("\n", " "),
+                        "startPosition": str(units[start]),
+                        "endPosition": str(units[end]),
+                        **user,
+                        **_dt(created),
+                    },
+                )
                 coding = sub(sel, "Coding", {"guid": coding_guid, **user, **_dt(created)})
                 sub(coding, "CodeRef", {"targetGUID": code_guid[code_id]})
                 for note in refs.get(("coding", cid), []):
@@ -252,8 +290,9 @@ def project_element(project: Project, summary: ExportSummary,
     return root, files
 
 
-def export_qdpx(project: Project, path: str | os.PathLike[str], *,
-                positions: str = "codepoints") -> ExportSummary:
+def export_qdpx(
+    project: Project, path: str | os.PathLike[str], *, positions: str = "codepoints"
+) -> ExportSummary:
     """Write the whole project to ``path`` as a ``.qdpx`` archive (positions in ``positions``)."""
     from workbench.errors import WorkbenchError
 

@@ -47,10 +47,22 @@ from workbench.interop.textmap import UNITS, SourceText, source_text
 from workbench.project import Project, new_guid, now
 from workbench.textnorm import normalise, sha256
 
-VARIABLE_TYPES = {"text": "text", "integer": "integer", "float": "float", "boolean": "boolean",
-                  "date": "date", "datetime": "text"}
-VALUE_ELEMENTS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue",
-                  "DateTimeValue")
+VARIABLE_TYPES = {
+    "text": "text",
+    "integer": "integer",
+    "float": "float",
+    "boolean": "boolean",
+    "date": "date",
+    "datetime": "text",
+}
+VALUE_ELEMENTS = (
+    "TextValue",
+    "BooleanValue",
+    "IntegerValue",
+    "FloatValue",
+    "DateValue",
+    "DateTimeValue",
+)
 FALLBACK_CODER = "imported"
 
 
@@ -74,11 +86,16 @@ class ImportReport:
     ignored: Counter = field(default_factory=Counter)  # element kind -> how many
 
     def summary(self) -> str:
-        text = (f"{self.source}: {self.documents} documents imported"
-                + (f" ({self.matched_documents} matched existing ones)"
-                   if self.matched_documents else "")
-                + f", {self.codes_added} codes added, {self.codings} codings, "
-                  f"{self.memos} memos, {self.cases} cases, {self.coders_added} coders")
+        text = (
+            f"{self.source}: {self.documents} documents imported"
+            + (
+                f" ({self.matched_documents} matched existing ones)"
+                if self.matched_documents
+                else ""
+            )
+            + f", {self.codes_added} codes added, {self.codings} codings, "
+            f"{self.memos} memos, {self.cases} cases, {self.coders_added} coders"
+        )
         if self.duplicate_codings:
             text += f"; {self.duplicate_codings} codings were already present"
         if self.ignored:
@@ -97,8 +114,9 @@ class ImportReport:
             groups.setdefault(unit, []).append(name)
         parts = []
         for unit, names in groups.items():
-            where = (", ".join(repr(n) for n in names) if len(names) <= 5
-                     else f"{len(names)} sources")
+            where = (
+                ", ".join(repr(n) for n in names) if len(names) <= 5 else f"{len(names)} sources"
+            )
             parts.append(f"{unit} in {where}")
         return "; ".join(parts)
 
@@ -134,17 +152,33 @@ def _kind(el: Any, parent: Any | None) -> str:
 # Which children of which element the import represents. Anything else is counted as ignored
 # (its descendants with it). ``Sets`` are judged by ``apply_sets``; ``*`` is any value element.
 _GRAMMAR: dict[str, set[str]] = {
-    "Project": {"Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Sets",
-                "Description", "NoteRef"},
-    "Users": {"User"}, "User": set(),
-    "CodeBook": {"Codes"}, "Codes": {"Code"}, "Code": {"Code", "Description", "NoteRef"},
-    "Variables": {"Variable"}, "Variable": set(),
-    "Cases": {"Case"}, "Case": {"VariableValue", "SourceRef"},
+    "Project": {
+        "Users",
+        "CodeBook",
+        "Variables",
+        "Cases",
+        "Sources",
+        "Notes",
+        "Sets",
+        "Description",
+        "NoteRef",
+    },
+    "Users": {"User"},
+    "User": set(),
+    "CodeBook": {"Codes"},
+    "Codes": {"Code"},
+    "Code": {"Code", "Description", "NoteRef"},
+    "Variables": {"Variable"},
+    "Variable": set(),
+    "Cases": {"Case"},
+    "Case": {"VariableValue", "SourceRef"},
     "VariableValue": {"VariableRef", *VALUE_ELEMENTS},
     "Sources": {"TextSource"},
     "TextSource": {"PlainTextContent", "PlainTextSelection", "Coding", "NoteRef"},
-    "PlainTextSelection": {"Coding", "NoteRef"}, "Coding": {"CodeRef", "NoteRef"},
-    "Notes": {"Note"}, "Note": {"PlainTextContent"},
+    "PlainTextSelection": {"Coding", "NoteRef"},
+    "Coding": {"CodeRef", "NoteRef"},
+    "Notes": {"Note"},
+    "Note": {"PlainTextContent"},
 }
 
 
@@ -257,7 +291,7 @@ class _Reader:
         lower = rel.lower()
         for prefix in ("internal://", "relative://", "file:///", "file://"):
             if lower.startswith(prefix):
-                rel = rel[len(prefix):]
+                rel = rel[len(prefix) :]
                 break
         rel = rel.replace("\\", "/")
         for candidate in (f"sources/{rel}", rel):
@@ -267,8 +301,11 @@ class _Reader:
         base = posixpath.basename(rel).lower()
         if not base:
             return None
-        matches = [m for m in self.archive.members()
-                   if posixpath.basename(m.replace("\\", "/")).lower() == base]
+        matches = [
+            m
+            for m in self.archive.members()
+            if posixpath.basename(m.replace("\\", "/")).lower() == base
+        ]
         in_sources = [m for m in matches if m.replace("\\", "/").lower().startswith("sources/")]
         pick = in_sources or matches
         return pick[0] if len(pick) == 1 else None
@@ -286,9 +323,10 @@ class _Reader:
         from docx import Document as DocxDocument
 
         data = self.archive.read(member)
-        remaining = Limits(max_total=max(self.archive.limits.max_total
-                                         - self.archive._read_total, 0),
-                           max_ratio=self.archive.limits.max_ratio)
+        remaining = Limits(
+            max_total=max(self.archive.limits.max_total - self.archive._read_total, 0),
+            max_ratio=self.archive.limits.max_ratio,
+        )
         with open_archive(f"{self.source}:{member}", remaining, data=data) as inner:
             for name in inner.members():
                 if name.lower().endswith(".xml"):
@@ -296,10 +334,12 @@ class _Reader:
         try:
             doc = DocxDocument(io.BytesIO(data))
         except Exception as exc:  # python-docx raises many kinds for broken files
-            raise InputFileError(f"cannot read the Word file: {exc}", source=self.source,
-                                 place=member) from exc
-        self.report.notes.append(f"{what}: text taken from {posixpath.basename(member)} "
-                                 "(one line per paragraph)")
+            raise InputFileError(
+                f"cannot read the Word file: {exc}", source=self.source, place=member
+            ) from exc
+        self.report.notes.append(
+            f"{what}: text taken from {posixpath.basename(member)} (one line per paragraph)"
+        )
         return "\n".join(p.text for p in doc.paragraphs)
 
     def source_raw_text(self, el: Any, what: str) -> str | None:
@@ -319,12 +359,19 @@ class _Reader:
             if member and member.lower().endswith(".txt"):
                 return self.decode(self.archive.read(member), what)
             if member:
-                self.skip(what, f"its text is only in {posixpath.basename(member)}, a format "
-                                "workbench cannot read here (docx and txt are)")
+                self.skip(
+                    what,
+                    f"its text is only in {posixpath.basename(member)}, a format "
+                    "workbench cannot read here (docx and txt are)",
+                )
                 return None
         missing = plain or rich
-        self.skip(what, f"its text file {missing!r} is not in the archive" if missing
-                  else "it has no text (no PlainTextContent, plainTextPath or richTextPath)")
+        self.skip(
+            what,
+            f"its text file {missing!r} is not in the archive"
+            if missing
+            else "it has no text (no PlainTextContent, plainTextPath or richTextPath)",
+        )
         return None
 
     # ---- elements
@@ -333,13 +380,15 @@ class _Reader:
         out = []
         for coding in xmlsafe.children(el, "Coding"):
             ref = xmlsafe.child(coding, "CodeRef")
-            out.append(_Coding(
-                guid=norm_guid(xmlsafe.attr(coding, "guid")),
-                code_ref=ref_key(xmlsafe.attr(ref, "targetGUID")) if ref is not None else None,
-                user=ref_key(xmlsafe.attr(coding, "creatingUser")) or default_user,
-                created=xmlsafe.attr(coding, "creationDateTime"),
-                notes=self.note_refs(coding),
-            ))
+            out.append(
+                _Coding(
+                    guid=norm_guid(xmlsafe.attr(coding, "guid")),
+                    code_ref=ref_key(xmlsafe.attr(ref, "targetGUID")) if ref is not None else None,
+                    user=ref_key(xmlsafe.attr(coding, "creatingUser")) or default_user,
+                    created=xmlsafe.attr(coding, "creationDateTime"),
+                    notes=self.note_refs(coding),
+                )
+            )
         return out
 
     @staticmethod
@@ -359,8 +408,10 @@ class _Reader:
             self.skip(what, "its text is empty")
             return None
         if not name:
-            name = _file_stem(xmlsafe.attr(el, "plainTextPath")
-                              or xmlsafe.attr(el, "richTextPath")) or f"Source {index}"
+            name = (
+                _file_stem(xmlsafe.attr(el, "plainTextPath") or xmlsafe.attr(el, "richTextPath"))
+                or f"Source {index}"
+            )
             self.report.notes.append(f"{what} had no name; called {name!r}")
         user = ref_key(xmlsafe.attr(el, "creatingUser"))
         selections = []
@@ -373,12 +424,26 @@ class _Reader:
                 self.skip(f"selection at {splace}", "start or end position is not a number")
                 continue
             sel_user = ref_key(xmlsafe.attr(sel, "creatingUser")) or user
-            selections.append(_Selection(start, end, self.codings_of(sel, sel_user),
-                                         self.note_refs(sel), splace,
-                                         xmlsafe.attr(sel, "name"),
-                                         xmlsafe.attr(sel, "creationDateTime")))
-        return _Source(norm_guid(xmlsafe.attr(el, "guid")), name, text, selections,
-                       self.codings_of(el, user), self.note_refs(el), place)
+            selections.append(
+                _Selection(
+                    start,
+                    end,
+                    self.codings_of(sel, sel_user),
+                    self.note_refs(sel),
+                    splace,
+                    xmlsafe.attr(sel, "name"),
+                    xmlsafe.attr(sel, "creationDateTime"),
+                )
+            )
+        return _Source(
+            norm_guid(xmlsafe.attr(el, "guid")),
+            name,
+            text,
+            selections,
+            self.codings_of(el, user),
+            self.note_refs(el),
+            place,
+        )
 
     def note(self, el: Any, index: int) -> _Note | None:
         guid = ref_key(xmlsafe.attr(el, "guid"))
@@ -391,15 +456,21 @@ class _Reader:
         if not text:
             self.skip(what, "it is empty")
             return None
-        return _Note(guid or f"#note{index}", title, text,
-                     ref_key(xmlsafe.attr(el, "creatingUser")),
-                     xmlsafe.attr(el, "creationDateTime"), xmlsafe.attr(el, "modifiedDateTime"))
+        return _Note(
+            guid or f"#note{index}",
+            title,
+            text,
+            ref_key(xmlsafe.attr(el, "creatingUser")),
+            xmlsafe.attr(el, "creationDateTime"),
+            xmlsafe.attr(el, "modifiedDateTime"),
+        )
 
     def read(self, root: Any) -> _Parsed:
         users = {}
         users_el = xmlsafe.child(root, "Users")
-        for n, user in enumerate(xmlsafe.children(users_el, "User") if users_el is not None
-                                 else [], start=1):
+        for n, user in enumerate(
+            xmlsafe.children(users_el, "User") if users_el is not None else [], start=1
+        ):
             key = ref_key(xmlsafe.attr(user, "guid"))
             if not key:
                 continue
@@ -410,8 +481,9 @@ class _Reader:
             users[key] = name
 
         book = xmlsafe.child(root, "CodeBook")
-        codes = read_codes(xmlsafe.child(book, "Codes") if book is not None else None,
-                           source=self.source)
+        codes = read_codes(
+            xmlsafe.child(book, "Codes") if book is not None else None, source=self.source
+        )
         self.report.notes.extend(codes.notes)
         codes.notes = []
         apply_sets(codes, xmlsafe.child(root, "Sets"))
@@ -423,8 +495,9 @@ class _Reader:
 
         variables = {}
         var_el = xmlsafe.child(root, "Variables")
-        for n, var in enumerate(xmlsafe.children(var_el, "Variable") if var_el is not None
-                                else [], start=1):
+        for n, var in enumerate(
+            xmlsafe.children(var_el, "Variable") if var_el is not None else [], start=1
+        ):
             key = ref_key(xmlsafe.attr(var, "guid"))
             name = (xmlsafe.attr(var, "name") or "").strip()
             if not key:
@@ -441,8 +514,9 @@ class _Reader:
 
         cases = []
         cases_el = xmlsafe.child(root, "Cases")
-        for n, case in enumerate(xmlsafe.children(cases_el, "Case") if cases_el is not None
-                                 else [], start=1):
+        for n, case in enumerate(
+            xmlsafe.children(cases_el, "Case") if cases_el is not None else [], start=1
+        ):
             name = (xmlsafe.attr(case, "name") or "").strip()
             if not name:
                 name = f"Case {n}"
@@ -457,12 +531,18 @@ class _Reader:
                     continue
                 if value_el is not None:
                     values.append((key, value_el))
-            sources = [ref_key(xmlsafe.attr(r, "targetGUID"))
-                       for r in xmlsafe.children(case, "SourceRef")]
-            if xmlsafe.child(case, "SelectionRef") is not None or \
-                    xmlsafe.child(case, "CodeRef") is not None:
-                self.skip(f"case {name!r}", "references to selections or codes of a case are "
-                                            "not kept (cases hold whole documents here)")
+            sources = [
+                ref_key(xmlsafe.attr(r, "targetGUID")) for r in xmlsafe.children(case, "SourceRef")
+            ]
+            if (
+                xmlsafe.child(case, "SelectionRef") is not None
+                or xmlsafe.child(case, "CodeRef") is not None
+            ):
+                self.skip(
+                    f"case {name!r}",
+                    "references to selections or codes of a case are "
+                    "not kept (cases hold whole documents here)",
+                )
             cases.append(_Case(name, values, [s for s in sources if s]))
 
         sources = []
@@ -480,8 +560,9 @@ class _Reader:
 
         notes = {}
         notes_el = xmlsafe.child(root, "Notes")
-        for n, el in enumerate(xmlsafe.children(notes_el, "Note") if notes_el is not None
-                               else [], start=1):
+        for n, el in enumerate(
+            xmlsafe.children(notes_el, "Note") if notes_el is not None else [], start=1
+        ):
             note = self.note(el, n)
             if note is not None:
                 notes[note.guid] = note
@@ -489,9 +570,15 @@ class _Reader:
             if xmlsafe.child(root, kind) is not None:
                 self.skip(kind, "links and graphs have no counterpart in workbench")
         return _Parsed(
-            origin=xmlsafe.attr(root, "origin") or "", users=users, codes=codes,
-            code_notes=codes.note_refs, variables=variables, cases=cases, sources=sources,
-            notes=notes, project_notes=self.note_refs(root),
+            origin=xmlsafe.attr(root, "origin") or "",
+            users=users,
+            codes=codes,
+            code_notes=codes.note_refs,
+            variables=variables,
+            cases=cases,
+            sources=sources,
+            notes=notes,
+            project_notes=self.note_refs(root),
             description=(xmlsafe.text_of(root, "Description") or "").strip() or None,
         )
 
@@ -515,26 +602,31 @@ def _find_qde(archive: SafeArchive) -> str:
     qdes = [m for m in archive.members() if m.lower().endswith(".qde")]
     if len(qdes) == 1:
         return qdes[0]
-    raise InputFileError("not a REFI-QDA project: the archive has no project.qde",
-                         source=str(archive.path))
+    raise InputFileError(
+        "not a REFI-QDA project: the archive has no project.qde", source=str(archive.path)
+    )
 
 
-def read_qdpx(path: str | os.PathLike[str], report: ImportReport,
-              limits: Limits | None = None) -> _Parsed:
+def read_qdpx(
+    path: str | os.PathLike[str], report: ImportReport, limits: Limits | None = None
+) -> _Parsed:
     """Check and read the archive completely, writing nothing."""
     with open_archive(path, limits) as archive:
         qde = _find_qde(archive)
         root = xmlsafe.parse(archive.read(qde), source=f"{path}:{qde}")
         if xmlsafe.local(root) != "Project":
-            raise InputFileError(f"not a REFI-QDA project (the root is <{xmlsafe.local(root)}>)",
-                                 source=f"{path}:{qde}")
+            raise InputFileError(
+                f"not a REFI-QDA project (the root is <{xmlsafe.local(root)}>)",
+                source=f"{path}:{qde}",
+            )
         parsed = _Reader(archive, report).read(root)
         member = archive.find(extension.NAME)
         if member:
             parsed.extension = extension.parse(archive.read(member), f"{path}:{member}")
             if parsed.extension is None:
-                report.notes.append(f"{member}: not a workbench extension this version reads; "
-                                    "ignored")
+                report.notes.append(
+                    f"{member}: not a workbench extension this version reads; ignored"
+                )
         return parsed
 
 
@@ -573,8 +665,14 @@ def _turns(text: str) -> list:
 class _Writer:
     """Stores a parsed file inside the caller's transaction."""
 
-    def __init__(self, project: Project, parsed: _Parsed, report: ImportReport, merge: bool,
-                 positions: str | None = None):
+    def __init__(
+        self,
+        project: Project,
+        parsed: _Parsed,
+        report: ImportReport,
+        merge: bool,
+        positions: str | None = None,
+    ):
         self.project = project
         self.conn = project.conn
         self.p = parsed
@@ -625,15 +723,17 @@ class _Writer:
             if not self.dates_fixed:
                 self.report.notes.append(
                     f"dates such as {raw!r} carry both an offset and 'Z' (as QualCoder writes "
-                    "them); read without the 'Z'")
+                    "them); read without the 'Z'"
+                )
             self.dates_fixed = True
         from datetime import datetime
 
         try:
             datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            self.report.notes.append(f"{place}: date {raw!r} is not a date-time; the import "
-                                     "time was used")
+            self.report.notes.append(
+                f"{place}: date {raw!r} is not a date-time; the import time was used"
+            )
             return now()
         return value  # kept as written, so our own round trip is exact
 
@@ -648,8 +748,11 @@ class _Writer:
                 continue
             if self.merge and self.project.setting(key) is not None:
                 continue
-            self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) "
-                              "DO UPDATE SET value = excluded.value", (key, value))
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) "
+                "DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     def codes(self) -> dict[str, int]:
         """Load the codebook; return file code reference -> code id."""
@@ -677,7 +780,8 @@ class _Writer:
                 self.conn.execute(
                     "UPDATE codes SET position = coalesce(?, position), "
                     "created_at = coalesce(?, created_at) WHERE id = ?",
-                    (fields.get("position"), fields.get("created_at"), code.id))
+                    (fields.get("position"), fields.get("created_at"), code.id),
+                )
         by_guid = {c.guid.upper(): c.id for c in codes}
         by_path = {c.path: c.id for c in codes}
         self.entry_ids = {id(e): by_guid.get(e.guid or "", by_path.get(e.path)) for e in entries}
@@ -687,21 +791,27 @@ class _Writer:
         """Create cases and attribute values; return source reference -> case name."""
         attr_ids: dict[str, tuple[int, str]] = {}
         for key, (name, typ) in self.p.variables.items():
-            row = self.conn.execute("SELECT id, type FROM attributes WHERE name = ?",
-                                    (name,)).fetchone()
+            row = self.conn.execute(
+                "SELECT id, type FROM attributes WHERE name = ?", (name,)
+            ).fetchone()
             if row is None:
-                row = (self.conn.execute("INSERT INTO attributes (name, type) VALUES (?, ?)",
-                                         (name, typ)).lastrowid, typ)
+                row = (
+                    self.conn.execute(
+                        "INSERT INTO attributes (name, type) VALUES (?, ?)", (name, typ)
+                    ).lastrowid,
+                    typ,
+                )
             elif row[1] != typ:
-                self.report.notes.append(f"attribute {name!r} is {row[1]} in this project "
-                                         f"({typ} in the file); values read as {row[1]}")
+                self.report.notes.append(
+                    f"attribute {name!r} is {row[1]} in this project "
+                    f"({typ} in the file); values read as {row[1]}"
+                )
             attr_ids[key] = row
         source_case: dict[str, str] = {}
         seen = Counter()
         for case in self.p.cases:
             seen[case.name] += 1
-            if not self.conn.execute("SELECT 1 FROM cases WHERE name = ?",
-                                     (case.name,)).fetchone():
+            if not self.conn.execute("SELECT 1 FROM cases WHERE name = ?", (case.name,)).fetchone():
                 self.report.cases += 1  # counted only when it is new (a merge matches by name)
                 self.new_names["cases"].add(case.name)
             case_id = self.project.case_id(case.name)
@@ -712,24 +822,30 @@ class _Writer:
                 except ValueError:
                     self.report.skipped.append(
                         f"value of {self.p.variables[key][0]!r} for case {case.name!r}: "
-                        f"{''.join(el.itertext())!r} is not a valid {typ}")
+                        f"{''.join(el.itertext())!r} is not a valid {typ}"
+                    )
                     continue
                 old = self.conn.execute(
                     "SELECT value FROM case_attributes WHERE case_id = ? AND attribute_id = ?",
-                    (case_id, attr_id)).fetchone()
+                    (case_id, attr_id),
+                ).fetchone()
                 if old is not None and old[0] not in (None, "") and old[0] != value:
                     self.report.notes.append(
                         f"case {case.name!r}: kept {self.p.variables[key][0]} = {old[0]!r} "
-                        f"(the file says {value!r})")
+                        f"(the file says {value!r})"
+                    )
                     continue
                 self.conn.execute(
                     "INSERT INTO case_attributes (case_id, attribute_id, value) VALUES (?, ?, ?) "
                     "ON CONFLICT(case_id, attribute_id) DO UPDATE SET value = excluded.value",
-                    (case_id, attr_id, value))
+                    (case_id, attr_id, value),
+                )
             for ref in case.sources:
                 if ref in source_case and source_case[ref] != case.name:
-                    self.report.notes.append(f"a source in cases {source_case[ref]!r} and "
-                                             f"{case.name!r} was put in the first")
+                    self.report.notes.append(
+                        f"a source in cases {source_case[ref]!r} and "
+                        f"{case.name!r} was put in the first"
+                    )
                     continue
                 source_case[ref] = case.name
         return source_case
@@ -737,8 +853,10 @@ class _Writer:
     def documents(self, source_case: dict[str, str]) -> None:
         existing = {}
         if self.merge:
-            existing = {h: (i, c) for i, h, c in self.conn.execute(
-                "SELECT id, sha256, case_id FROM documents")}
+            existing = {
+                h: (i, c)
+                for i, h, c in self.conn.execute("SELECT id, sha256, case_id FROM documents")
+            }
         taken_guids = {r[0].upper() for r in self.conn.execute("SELECT guid FROM documents")}
         for src in self.p.sources:
             case = source_case.get(src.guid) if src.guid else None
@@ -747,31 +865,42 @@ class _Writer:
                 src.doc_id, case_id = existing[digest]
                 self.report.matched_documents += 1
                 if case and case_id is None:
-                    self.conn.execute("UPDATE documents SET case_id = ? WHERE id = ?",
-                                      (self.project.case_id(case), src.doc_id))
+                    self.conn.execute(
+                        "UPDATE documents SET case_id = ? WHERE id = ?",
+                        (self.project.case_id(case), src.doc_id),
+                    )
                 continue
             extra = self.ext.get("documents", {}).get(src.guid or "")
             extra = extra if isinstance(extra, dict) else {}
             turns, sentences = self.units(src, extra)
             metadata = extra.get("metadata")
             doc = add_document(
-                self.project, ParsedTranscript(
-                    src.text.text, _turns(src.text.text) if turns is None else turns,
+                self.project,
+                ParsedTranscript(
+                    src.text.text,
+                    _turns(src.text.text) if turns is None else turns,
                     source_format=extra.get("source_format") or "qdpx",
-                    metadata=metadata if isinstance(metadata, dict) else {}),
-                name=src.name, case=case, source_path=extra.get("source_path")
-                or self.report.source, force=True, language=extra.get("language"),
-                sentences=sentences)
+                    metadata=metadata if isinstance(metadata, dict) else {},
+                ),
+                name=src.name,
+                case=case,
+                source_path=extra.get("source_path") or self.report.source,
+                force=True,
+                language=extra.get("language"),
+                sentences=sentences,
+            )
             if extra.get("imported_at"):
-                self.conn.execute("UPDATE documents SET imported_at = ? WHERE id = ?",
-                                  (extra["imported_at"], doc.id))
+                self.conn.execute(
+                    "UPDATE documents SET imported_at = ? WHERE id = ?",
+                    (extra["imported_at"], doc.id),
+                )
             if doc.name != src.name:
-                self.report.notes.append(f"source {src.name!r} stored as {doc.name!r} "
-                                         "(the name was taken)")
+                self.report.notes.append(
+                    f"source {src.name!r} stored as {doc.name!r} (the name was taken)"
+                )
                 src.name = doc.name  # later notes and the positions line use the stored name
             if src.guid and src.guid not in taken_guids:
-                self.conn.execute("UPDATE documents SET guid = ? WHERE id = ?",
-                                  (src.guid, doc.id))
+                self.conn.execute("UPDATE documents SET guid = ? WHERE id = ?", (src.guid, doc.id))
                 taken_guids.add(src.guid)
             src.doc_id = doc.id
             existing[digest] = (doc.id, None)
@@ -791,10 +920,16 @@ class _Writer:
         rows = extra.get("sentences")
         if rows and fits(rows):
             sentences = [tuple(r) for r in rows]
-        if extra and (turns is None) != (not extra.get("turns")) or \
-                extra and (sentences is None) != (not extra.get("sentences")):
-            self.report.notes.append(f"source {src.name!r}: the extension's turns or sentences "
-                                     "do not fit its text; found again")
+        if (
+            extra
+            and (turns is None) != (not extra.get("turns"))
+            or extra
+            and (sentences is None) != (not extra.get("sentences"))
+        ):
+            self.report.notes.append(
+                f"source {src.name!r}: the extension's turns or sentences "
+                "do not fit its text; found again"
+            )
         return turns, sentences
 
     def restore(self) -> None:
@@ -802,8 +937,9 @@ class _Writer:
         for table in ("coders", "cases"):
             for name, created in self.ext.get(table, {}).items():
                 if name in self.new_names[table] and isinstance(created, str):
-                    self.conn.execute(f"UPDATE {table} SET created_at = ? WHERE name = ?",
-                                      (created, name))
+                    self.conn.execute(
+                        f"UPDATE {table} SET created_at = ? WHERE name = ?", (created, name)
+                    )
         for src in self.p.sources:
             extra = self.ext.get("documents", {}).get(src.guid or "")
             if src.doc_id is None or not isinstance(extra, dict):
@@ -812,8 +948,13 @@ class _Writer:
                 self.conn.execute(
                     "INSERT OR IGNORE INTO document_status (document_id, coder_id, done, "
                     "updated_at) VALUES (?, ?, ?, ?)",
-                    (src.doc_id, self.coder_ids.get(coder) or self.named_coder(coder),
-                     1 if done else 0, updated or now()))
+                    (
+                        src.doc_id,
+                        self.coder_ids.get(coder) or self.named_coder(coder),
+                        1 if done else 0,
+                        updated or now(),
+                    ),
+                )
 
     def named_coder(self, name: str) -> int:
         if not self.conn.execute("SELECT 1 FROM coders WHERE name = ?", (name,)).fetchone():
@@ -826,8 +967,12 @@ class _Writer:
     def codings(self, code_ids: dict[str, int]) -> dict[str, tuple[str, int]]:
         """Store codings; return note reference -> (target type, id) for their notes."""
         targets: dict[str, tuple[str, int]] = {}
-        present = {tuple(r[1:]): r[0] for r in self.conn.execute(
-            'SELECT id, document_id, code_id, coder_id, start, "end" FROM codings')}
+        present = {
+            tuple(r[1:]): r[0]
+            for r in self.conn.execute(
+                'SELECT id, document_id, code_id, coder_id, start, "end" FROM codings'
+            )
+        }
         taken = {r[0].upper() for r in self.conn.execute("SELECT guid FROM codings")}
         for src in self.p.sources:
             self.choose_reading(src)
@@ -837,16 +982,18 @@ class _Writer:
             size = src.text.length(crlf_as_one=reading.crlf_as_one, unit=reading.unit)
             whole = _Selection(0, size, src.whole, [], f"{src.name} (whole source)")
             for sel in [*src.selections, whole] if src.whole else src.selections:
-                start = src.text.map(sel.start, crlf_as_one=reading.crlf_as_one,
-                                     unit=reading.unit)
+                start = src.text.map(sel.start, crlf_as_one=reading.crlf_as_one, unit=reading.unit)
                 end = src.text.map(sel.end, crlf_as_one=reading.crlf_as_one, unit=reading.unit)
                 if start is None or end is None:
-                    where = ("lies outside the text" if max(sel.start, sel.end) > size
-                             or min(sel.start, sel.end) < 0
-                             else "splits a character")
+                    where = (
+                        "lies outside the text"
+                        if max(sel.start, sel.end) > size or min(sel.start, sel.end) < 0
+                        else "splits a character"
+                    )
                     self.report.skipped.append(
                         f"selection at {sel.place}: [{sel.start}, {sel.end}) {where} "
-                        f"({size} {reading.describe(crlf=False)})")
+                        f"({size} {reading.describe(crlf=False)})"
+                    )
                     continue
                 if end <= start:
                     self.report.skipped.append(f"selection at {sel.place}: it is empty")
@@ -860,7 +1007,8 @@ class _Writer:
                     if code_id is None:
                         self.report.skipped.append(
                             f"coding at {sel.place}: code {coding.code_ref!r} is not in the "
-                            "codebook")
+                            "codebook"
+                        )
                         continue
                     coder_id = self.coder(coding.user)
                     key = (src.doc_id, code_id, coder_id, start, end)
@@ -870,13 +1018,23 @@ class _Writer:
                             targets.setdefault(ref, ("coding", present[key]))
                         continue
                     guid = coding.guid if coding.guid and coding.guid not in taken else new_guid()
-                    how = (self.ext.get("codings", {}).get(guid) or "manual" if self.ext
-                           else "import")
+                    how = (
+                        self.ext.get("codings", {}).get(guid) or "manual" if self.ext else "import"
+                    )
                     coding_id = self.conn.execute(
                         'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
                         "source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (guid, src.doc_id, code_id, coder_id, start, end, how,
-                         self.stamp(coding.created or sel.created, sel.place))).lastrowid
+                        (
+                            guid,
+                            src.doc_id,
+                            code_id,
+                            coder_id,
+                            start,
+                            end,
+                            how,
+                            self.stamp(coding.created or sel.created, sel.place),
+                        ),
+                    ).lastrowid
                     taken.add(guid)
                     present[key] = coding_id
                     first_id = first_id or coding_id
@@ -884,15 +1042,21 @@ class _Writer:
                     for ref in coding.notes:
                         targets.setdefault(ref, ("coding", coding_id))
                 for ref in sel.notes:
-                    targets.setdefault(ref, ("coding", first_id) if first_id
-                                       else ("document", src.doc_id))
+                    targets.setdefault(
+                        ref, ("coding", first_id) if first_id else ("document", src.doc_id)
+                    )
         return targets
 
     def choose_reading(self, src: _Source) -> Choice:
         """Decide (or take from ``positions``) the unit of ``src``'s positions; report it."""
         origin = self.p.origin.lower()
-        prefer = (Reading("codepoints", True) if "atlas" in origin
-                  else Reading("utf16", False) if "nvivo" in origin else None)
+        prefer = (
+            Reading("codepoints", True)
+            if "atlas" in origin
+            else Reading("utf16", False)
+            if "nvivo" in origin
+            else None
+        )
         spans = [Span(s.start, s.end, s.quote) for s in src.selections]
         unit = self.positions
         if unit is None and self.ext.get("positions") in UNITS:
@@ -904,10 +1068,13 @@ class _Writer:
             self.report.notes.append(
                 f"source {src.name!r}: weak evidence for reading positions as "
                 f"{choice.reading.describe()} ({choice.evidence()}); check its codings, or "
-                "choose with --positions")
+                "choose with --positions"
+            )
         elif choice.mattered and choice.reading != Reading():
-            self.report.notes.append(f"source {src.name!r}: positions read as "
-                                     f"{choice.reading.describe()} ({choice.evidence()})")
+            self.report.notes.append(
+                f"source {src.name!r}: positions read as "
+                f"{choice.reading.describe()} ({choice.evidence()})"
+            )
         return choice
 
     def memos(self, targets: dict[str, tuple[str, int]]) -> None:
@@ -918,8 +1085,9 @@ class _Writer:
                     targets.setdefault(ref, ("code", code_id))
         for ref in self.p.project_notes:
             targets.setdefault(ref, ("project", None))
-        present = {tuple(r) for r in self.conn.execute(
-            "SELECT target_type, target_id, text FROM memos")}
+        present = {
+            tuple(r) for r in self.conn.execute("SELECT target_type, target_id, text FROM memos")
+        }
         taken = {r[0].upper() for r in self.conn.execute("SELECT guid FROM memos")}
         for guid, note in self.p.notes.items():
             ttype, tid = targets.get(guid, ("project", None))
@@ -927,8 +1095,9 @@ class _Writer:
                 continue
             coder_id = self.coder(note.user) if note.user else None
             stamp = self.stamp(note.created, f"note {note.title or guid}")
-            updated = self.stamp(note.modified, f"note {note.title or guid}") \
-                if note.modified else stamp
+            updated = (
+                self.stamp(note.modified, f"note {note.title or guid}") if note.modified else stamp
+            )
             memo_guid = norm_guid(guid)
             if not memo_guid or memo_guid in taken:
                 memo_guid = new_guid()
@@ -936,12 +1105,19 @@ class _Writer:
             self.conn.execute(
                 "INSERT INTO memos (guid, target_type, target_id, coder_id, title, text, "
                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (memo_guid, ttype, tid, coder_id, note.title, note.text, stamp, updated))
+                (memo_guid, ttype, tid, coder_id, note.title, note.text, stamp, updated),
+            )
             self.report.memos += 1
 
 
-def import_qdpx(project: Project, path: str | os.PathLike[str], *, merge: bool = False,
-                limits: Limits | None = None, positions: str | None = None) -> ImportReport:
+def import_qdpx(
+    project: Project,
+    path: str | os.PathLike[str],
+    *,
+    merge: bool = False,
+    limits: Limits | None = None,
+    positions: str | None = None,
+) -> ImportReport:
     """Import the ``.qdpx`` at ``path``; the project must be empty unless ``merge``.
 
     With ``merge``, documents already in the project (same text) are matched rather than
@@ -959,10 +1135,11 @@ def import_qdpx(project: Project, path: str | os.PathLike[str], *, merge: bool =
         if count:
             raise WorkbenchError(
                 f"the project already has {count} document(s); import into a new project, or "
-                "use --merge to add to this one", source=str(project.path))
+                "use --merge to add to this one",
+                source=str(project.path),
+            )
     parsed = read_qdpx(path, report, limits)
-    with project.action("import-qdpx", f"import {os.path.basename(str(path))}",
-                        undoable=False):
+    with project.action("import-qdpx", f"import {os.path.basename(str(path))}", undoable=False):
         writer = _Writer(project, parsed, report, merge, positions)
         writer.settings()
         writer.users()

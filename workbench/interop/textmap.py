@@ -20,7 +20,7 @@ from functools import cached_property
 from workbench.textnorm import normalise
 
 UNITS = ("codepoints", "utf16", "bytes")
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
@@ -33,8 +33,7 @@ class SourceText:
     _crlf_two: list[int]  # raw code point offset -> normalised offset
     _crlf_one: list[int]  # offset counting each CRLF as one character -> normalised offset
     one: str = ""  # the raw text with each CRLF as one LF (what ``_crlf_one`` indexes)
-    _tables: dict[tuple[str, bool], tuple[list[int], ...]] = field(default_factory=dict,
-                                                                   repr=False)
+    _tables: dict[tuple[str, bool], tuple[list[int], ...]] = field(default_factory=dict, repr=False)
 
     @property
     def has_crlf(self) -> bool:
@@ -49,8 +48,9 @@ class SourceText:
     def is_ascii(self) -> bool:
         return self.raw.isascii()
 
-    def _wide(self, unit: str, crlf_as_one: bool) -> tuple[list[int], list[int], list[int],
-                                                          list[int]]:
+    def _wide(
+        self, unit: str, crlf_as_one: bool
+    ) -> tuple[list[int], list[int], list[int], list[int]]:
         """Where ``unit`` needs several units for one character: each such character's first
         unit offset, its width, the extra units of all wide characters before it, and its
         code point offset.
@@ -68,8 +68,9 @@ class SourceText:
             wide = _ASTRAL if unit == "utf16" else _NON_ASCII
             for match in wide.finditer(string):
                 i = match.start()
-                width = 2 if unit == "utf16" else len(match.group().encode("utf-8",
-                                                                           "surrogatepass"))
+                width = (
+                    2 if unit == "utf16" else len(match.group().encode("utf-8", "surrogatepass"))
+                )
                 starts.append(i + extra[-1])
                 widths.append(width)
                 extra.append(extra[-1] + width - 1)
@@ -89,8 +90,11 @@ class SourceText:
         """Whether every character of this text is one ``unit``."""
         if unit not in UNITS:
             raise ValueError(f"unknown position unit {unit!r}")
-        return unit == "codepoints" or (unit == "utf16" and not self.has_astral) or (
-            unit == "bytes" and self.is_ascii)
+        return (
+            unit == "codepoints"
+            or (unit == "utf16" and not self.has_astral)
+            or (unit == "bytes" and self.is_ascii)
+        )
 
     def length(self, *, crlf_as_one: bool, unit: str = "codepoints") -> int:
         size = len(self._crlf_one if crlf_as_one else self._crlf_two) - 1
@@ -116,16 +120,22 @@ class SourceText:
 
 def unit_offsets(text: str, unit: str) -> list[int]:
     """Code point offset -> offset counted in ``unit``, for every position of ``text``."""
-    if unit == "codepoints" or (unit == "utf16" and not any(ord(c) > 0xFFFF for c in text)) \
-            or (unit == "bytes" and text.isascii()):
+    if (
+        unit == "codepoints"
+        or (unit == "utf16" and not any(ord(c) > 0xFFFF for c in text))
+        or (unit == "bytes" and text.isascii())
+    ):
         return list(range(len(text) + 1))
     if unit not in UNITS:
         raise ValueError(f"unknown position unit {unit!r}")
     out = [0]
     pos = 0
     for c in text:
-        pos += (2 if ord(c) > 0xFFFF else 1) if unit == "utf16" else len(
-            c.encode("utf-8", "surrogatepass"))
+        pos += (
+            (2 if ord(c) > 0xFFFF else 1)
+            if unit == "utf16"
+            else len(c.encode("utf-8", "surrogatepass"))
+        )
         out.append(pos)
     return out
 

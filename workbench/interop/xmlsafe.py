@@ -29,8 +29,13 @@ def _parser() -> Any:
     from lxml import etree
 
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True, remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
     )
 
 
@@ -50,7 +55,8 @@ def parse(data: bytes, *, source: str) -> Any:
         line = getattr(exc, "lineno", None)
         raise InputFileError(
             f"malformed XML: {exc.msg if hasattr(exc, 'msg') else exc}",
-            source=source, place=f"line {line}" if line else None,
+            source=source,
+            place=f"line {line}" if line else None,
         ) from exc
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:

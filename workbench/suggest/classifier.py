@@ -88,12 +88,30 @@ class Featurizer:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import FeatureUnion
 
-        self.union = FeatureUnion([
-            ("word", TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS,
-                                     sublinear_tf=True, min_df=MIN_DF, dtype=np.float32)),
-            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS,
-                                     sublinear_tf=True, min_df=MIN_DF, dtype=np.float32)),
-        ])
+        self.union = FeatureUnion(
+            [
+                (
+                    "word",
+                    TfidfVectorizer(
+                        analyzer="word",
+                        ngram_range=WORD_NGRAMS,
+                        sublinear_tf=True,
+                        min_df=MIN_DF,
+                        dtype=np.float32,
+                    ),
+                ),
+                (
+                    "char",
+                    TfidfVectorizer(
+                        analyzer="char_wb",
+                        ngram_range=CHAR_NGRAMS,
+                        sublinear_tf=True,
+                        min_df=MIN_DF,
+                        dtype=np.float32,
+                    ),
+                ),
+            ]
+        )
         self.turn_block = False
         self._names: np.ndarray | None = None
         self._cache: dict[str, list[int]] = {}
@@ -102,8 +120,9 @@ class Featurizer:
         self.embeddings: str | None = None
         self._embedder: Any = None
 
-    def fit(self, texts: Sequence[str], turn_block: bool,
-            embeddings: str | None = None) -> Featurizer:
+    def fit(
+        self, texts: Sequence[str], turn_block: bool, embeddings: str | None = None
+    ) -> Featurizer:
         self.union.fit(list(texts))
         self.turn_block = turn_block
         self.embeddings = embeddings
@@ -151,8 +170,10 @@ class Featurizer:
                     ids = cache[w] = [vocab[g] for g in analyze(w) if g in vocab]
                 indices.extend(ids)
             indptr.append(len(indices))
-        m = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr),
-                          shape=(len(texts), len(vocab)))
+        m = sp.csr_matrix(
+            (np.ones(len(indices), dtype=np.float32), indices, indptr),
+            shape=(len(texts), len(vocab)),
+        )
         m.sum_duplicates()
         np.log(m.data, m.data)
         m.data += 1
@@ -197,14 +218,17 @@ class Featurizer:
         after = [i for i in range(1, n) if docs[i - 1] == docs[i]]
         before = [i - 1 for i in after]
         # (shift @ own)[i] = own[i - 1] + own[i + 1], within the same document
-        shift = sp.csr_matrix((np.ones(2 * len(after), dtype=np.float32),
-                               (after + before, before + after)), shape=(n, n))
+        shift = sp.csr_matrix(
+            (np.ones(2 * len(after), dtype=np.float32), (after + before, before + after)),
+            shape=(n, n),
+        )
         parts = [own, _normalise(shift @ own) * CONTEXT_WEIGHT]
         if self.turn_block:
             keys: dict[Any, int] = {}
             ids = [keys.setdefault((r.document, r.turn), len(keys)) for r in rows]
-            member = sp.csr_matrix((np.ones(n, dtype=np.float32), (ids, range(n))),
-                                   shape=(len(keys), n))
+            member = sp.csr_matrix(
+                (np.ones(n, dtype=np.float32), (ids, range(n))), shape=(len(keys), n)
+            )
             parts.append(_normalise(member @ own)[ids] * CONTEXT_WEIGHT)
         if self.embeddings:
             e = self.embed([r.text for r in rows])
@@ -259,8 +283,15 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def _regression() -> Any:
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(class_weight="balanced", solver="liblinear", dual=True, C=C,
-                              max_iter=1000, random_state=0, tol=TOL)
+    return LogisticRegression(
+        class_weight="balanced",
+        solver="liblinear",
+        dual=True,
+        C=C,
+        max_iter=1000,
+        random_state=0,
+        tol=TOL,
+    )
 
 
 def _fit_one(x: Any, y: np.ndarray, extra: Any) -> tuple[np.ndarray, float]:
@@ -349,11 +380,10 @@ class Classifier:
             if self._w is None:
                 out.append(np.zeros((len(chunk), 0), dtype=np.float32))
                 continue
-            blocks = self.featurizer.blocks(self.featurizer.own([r.text for r in chunk]),
-                                            chunk)
+            blocks = self.featurizer.blocks(self.featurizer.own([r.text for r in chunk]), chunk)
             d, at = self._b, 0
             for b in blocks:
-                d = d + np.asarray(b @ self._w[at:at + b.shape[1]])
+                d = d + np.asarray(b @ self._w[at : at + b.shape[1]])
                 at += b.shape[1]
             out.append(self.calibrate(d))
         if not out:
@@ -410,19 +440,28 @@ def load_wordllama() -> Any:
     except ImportError as exc:
         from workbench.errors import WorkbenchError
 
-        raise WorkbenchError("static embeddings need the optional package wordllama "
-                             "(pip install 'workbench[embeddings]')") from exc
+        raise WorkbenchError(
+            "static embeddings need the optional package wordllama "
+            "(pip install 'workbench[embeddings]')"
+        ) from exc
     return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
 
-def fit(data: TrainingSet, *, inner_folds: int = INNER_FOLDS, progress: Progress | None = None,
-        turn_block: bool | None = None, embeddings: str | None = None) -> Classifier:
+def fit(
+    data: TrainingSet,
+    *,
+    inner_folds: int = INNER_FOLDS,
+    progress: Progress | None = None,
+    turn_block: bool | None = None,
+    embeddings: str | None = None,
+) -> Classifier:
     """Fit the featurizer and one calibrated regression per code of ``data.labels``."""
     rows = data.rows
     if turn_block is None:
         turn_block = any(r.turn is not None for r in rows)
-    featurizer = Featurizer().fit([r.text for r in rows] + list(data.code_texts.values()),
-                                  turn_block, embeddings)
+    featurizer = Featurizer().fit(
+        [r.text for r in rows] + list(data.code_texts.values()), turn_block, embeddings
+    )
     x = featurizer.transform(rows)
     ids: dict[Any, int] = {}  # not hash(): string hashes change from process to process
     groups = np.asarray([ids.setdefault(r.document, len(ids)) for r in rows])
@@ -442,8 +481,14 @@ def fit(data: TrainingSet, *, inner_folds: int = INNER_FOLDS, progress: Progress
     return Classifier(featurizer, list(models))
 
 
-def _fit_code(code: Any, x: Any, groups: np.ndarray, data: TrainingSet, featurizer: Featurizer,
-              inner_folds: int) -> CodeModel:
+def _fit_code(
+    code: Any,
+    x: Any,
+    groups: np.ndarray,
+    data: TrainingSet,
+    featurizer: Featurizer,
+    inner_folds: int,
+) -> CodeModel:
     """One code: the regression on its known rows plus its codebook text, then calibration
     and threshold from out-of-fold decisions (inner folds grouped by document)."""
     from sklearn.model_selection import GroupKFold

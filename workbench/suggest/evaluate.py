@@ -93,8 +93,7 @@ class ModelScores:
     counts: dict[int, Counts] = field(default_factory=dict)
     aps: dict[int, list[float]] = field(default_factory=dict)
 
-    def add(self, code: int, predicted: np.ndarray, actual: np.ndarray,
-            scores: np.ndarray) -> None:
+    def add(self, code: int, predicted: np.ndarray, actual: np.ndarray, scores: np.ndarray) -> None:
         self.counts.setdefault(code, Counts()).add_arrays(predicted, actual)
         ap = average_precision(actual, scores)
         if ap is not None:
@@ -107,17 +106,27 @@ class ModelScores:
             p, r, f = prf(c)
             folds = self.aps.get(code_id, [])
             ap = sum(folds) / len(folds) if folds else 0.0
-            rows.append({"code": paths[code_id], "support": support.get(code_id, 0),
-                         "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-                         "ap": round(ap, 4)})
+            rows.append(
+                {
+                    "code": paths[code_id],
+                    "support": support.get(code_id, 0),
+                    "precision": round(p, 4),
+                    "recall": round(r, 4),
+                    "f1": round(f, 4),
+                    "ap": round(ap, 4),
+                }
+            )
             if support.get(code_id, 0) >= MIN_MACRO_SUPPORT:
                 f1s.append(f)
                 aps.append(ap)
             pooled.tp, pooled.fp, pooled.fn = pooled.tp + c.tp, pooled.fp + c.fp, pooled.fn + c.fn
-        return {"codes": rows, "macro_f1": round(sum(f1s) / len(f1s), 4) if f1s else 0.0,
-                "micro_f1": round(prf(pooled)[2], 4),
-                "map": round(sum(aps) / len(aps), 4) if aps else 0.0,
-                "macro_codes": len(f1s)}
+        return {
+            "codes": rows,
+            "macro_f1": round(sum(f1s) / len(f1s), 4) if f1s else 0.0,
+            "micro_f1": round(prf(pooled)[2], 4),
+            "map": round(sum(aps) / len(aps), 4) if aps else 0.0,
+            "macro_codes": len(f1s),
+        }
 
 
 def folds_of(doc_ids: Sequence[int], names: dict[int, str], k: int) -> list[list[int]]:
@@ -129,30 +138,46 @@ def _group_folds(project: Project, tested: Sequence[int], k: int, group: str) ->
     names = {d.id: d.name for d in project.documents()}
     if group == "document":
         if k > len(tested):
-            raise WorkbenchError(f"--folds {k} is more than the {len(tested)} documents that "
-                                 "can be tested (marked done)", source=str(project.path))
+            raise WorkbenchError(
+                f"--folds {k} is more than the {len(tested)} documents that "
+                "can be tested (marked done)",
+                source=str(project.path),
+            )
         return folds_of(tested, names, k)
     cases = {d.id: d.case_id for d in project.documents()}
     missing = [names[d] for d in tested if cases.get(d) is None]
     if missing:
-        raise WorkbenchError(f"--group case: document {missing[0]!r} belongs to no case",
-                             source=str(project.path))
+        raise WorkbenchError(
+            f"--group case: document {missing[0]!r} belongs to no case", source=str(project.path)
+        )
     case_names = {c.id: c.name for c in project.cases()}
     keys = sorted({cases[d] for d in tested}, key=lambda c: case_names.get(c, str(c)))
     if k > len(keys):
-        raise WorkbenchError(f"--folds {k} is more than the {len(keys)} cases that can be "
-                             "tested", source=str(project.path))
+        raise WorkbenchError(
+            f"--folds {k} is more than the {len(keys)} cases that can be tested",
+            source=str(project.path),
+        )
     fold_of = {c: i % k for i, c in enumerate(keys)}
-    return [[d for d in sorted(tested, key=lambda d: names[d]) if fold_of[cases[d]] == f]
-            for f in range(k)]
+    return [
+        [d for d in sorted(tested, key=lambda d: names[d]) if fold_of[cases[d]] == f]
+        for f in range(k)
+    ]
 
 
-def evaluate(project: Project, *, folds: int = 5, unit: str = "sentence",
-             coders: Sequence[str] | None = None, epochs: int | None = None,
-             threshold: float | None = None, group: str = "document", old: bool = True,
-             embeddings: str | None = None,
-             progress: Callable[[int, int], None] | None = None,
-             where: Sequence[str | tuple[str, str]] = ()) -> dict[str, Any]:
+def evaluate(
+    project: Project,
+    *,
+    folds: int = 5,
+    unit: str = "sentence",
+    coders: Sequence[str] | None = None,
+    epochs: int | None = None,
+    threshold: float | None = None,
+    group: str = "document",
+    old: bool = True,
+    embeddings: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    where: Sequence[str | tuple[str, str]] = (),
+) -> dict[str, Any]:
     """Cross-validate every suggester (see the module docstring); the issue's JSON shape.
 
     ``threshold``: a fixed probability cut for the classifiers instead of the tuned per-code
@@ -172,13 +197,15 @@ def evaluate(project: Project, *, folds: int = 5, unit: str = "sentence",
     if folds < 2:
         raise WorkbenchError("--folds must be at least 2")
     selection = Selection.build(where=where)
-    documents = list(selected_documents(project, selection)) \
-        if selection.filters_documents else None
+    documents = (
+        list(selected_documents(project, selection)) if selection.filters_documents else None
+    )
     units = labelled_units(project, unit, coders=coders, documents=documents)
     labels = sorted({c for u in units for c in u.positive})
     if not labels:
-        raise WorkbenchError("nothing to evaluate: the project has no codings",
-                             source=str(project.path))
+        raise WorkbenchError(
+            "nothing to evaluate: the project has no codings", source=str(project.path)
+        )
     by_doc: dict[int, list[LabelledUnit]] = {}
     for u in units:
         by_doc.setdefault(u.document_id, []).append(u)
@@ -203,8 +230,9 @@ def evaluate(project: Project, *, folds: int = 5, unit: str = "sentence",
         if not test:
             continue
         train_docs = sorted({u.document_id for u in train_units})
-        data = training_set(project, train_units, unit,
-                            sorted({c for u in train_units for c in u.positive}))
+        data = training_set(
+            project, train_units, unit, sorted({c for u in train_units for c in u.positive})
+        )
         clf = fit(data, embeddings=embeddings) if data.labels else None
         probs, cuts = np.zeros((len(test), 0)), np.zeros(0)
         column: dict[int, int] = {}
@@ -215,8 +243,9 @@ def evaluate(project: Project, *, folds: int = 5, unit: str = "sentence",
         old_probs, old_column = None, {}
         if old:
             old_probs, old_column = _old_scores(train_units, test, epochs)
-        precision = rule_precision(project, coders=coders, documents=train_docs, rules=rules,
-                                   cache=cache)
+        precision = rule_precision(
+            project, coders=coders, documents=train_docs, rules=rules, cache=cache
+        )
         for c in labels:
             actual = np.asarray([c in u.positive for u in test])
             support[c] += int(actual.sum())
@@ -229,20 +258,27 @@ def evaluate(project: Project, *, folds: int = 5, unit: str = "sentence",
                 op = old_probs[:, k] if k is not None else np.zeros(len(test))
                 cut = 0.5 if threshold is None else threshold
                 scores["old"].add(c, (op >= cut) & (k is not None), actual, op)
-            rs = np.asarray([_rule_score(fired.get((u.document_id, u.start, c)), precision, c)
-                             for u in test])
+            rs = np.asarray(
+                [_rule_score(fired.get((u.document_id, u.start, c)), precision, c) for u in test]
+            )
             scores["rules"].add(c, rs > 0, actual, rs)
             scores["both"].add(c, pred | (rs > 0), actual, np.maximum(p, rs))
             scores["floor"].add(c, np.ones(len(test), dtype=bool), actual, np.ones(len(test)))
         if progress:
             progress(f + 1, folds)
-    return {"unit": unit, "folds": folds, "group": group, "embeddings": embeddings,
-            "min_macro_support": MIN_MACRO_SUPPORT,
-            "models": {m: s.report(paths, support) for m, s in scores.items()}}
+    return {
+        "unit": unit,
+        "folds": folds,
+        "group": group,
+        "embeddings": embeddings,
+        "min_macro_support": MIN_MACRO_SUPPORT,
+        "models": {m: s.report(paths, support) for m, s in scores.items()},
+    }
 
 
-def _old_scores(train_units: Sequence[LabelledUnit], test: Sequence[LabelledUnit],
-                epochs: int) -> tuple[Any, dict[int, int]]:
+def _old_scores(
+    train_units: Sequence[LabelledUnit], test: Sequence[LabelledUnit], epochs: int
+) -> tuple[Any, dict[int, int]]:
     from workbench.suggest import learned as old_model
 
     fold_labels = sorted({c for u in train_units for c in u.positive})
@@ -250,23 +286,30 @@ def _old_scores(train_units: Sequence[LabelledUnit], test: Sequence[LabelledUnit
     pairs = [(u, c) for u, c in pairs if c]
     if not fold_labels or not pairs:
         return np.zeros((len(test), 0)), {}
-    nlp = old_model.fit([u.text for u, _ in pairs], [c for _, c in pairs],
-                        [str(c) for c in fold_labels], epochs=epochs)
+    nlp = old_model.fit(
+        [u.text for u, _ in pairs],
+        [c for _, c in pairs],
+        [str(c) for c in fold_labels],
+        epochs=epochs,
+    )
     probs = np.asarray(old_model.score(nlp, [u.text for u in test]))
     return probs, {c: j for j, c in enumerate(fold_labels)}
 
 
-def _rule_score(reasons: list[str] | None, precision: dict[tuple[int, str], tuple[float, int]],
-                code: int) -> float:
+def _rule_score(
+    reasons: list[str] | None, precision: dict[tuple[int, str], tuple[float, int]], code: int
+) -> float:
     if not reasons:
         return 0.0
     return max(precision.get((code, r), (0.5, 0))[0] for r in reasons)
 
 
-def _rule_hits(rules: RuleSuggester, doc_ids: Sequence[int],
-               by_doc: dict[int, list[LabelledUnit]],
-               cache: dict[int, list[tuple[int, int, int, list[str]]]]
-               ) -> dict[tuple[int, int, int], list[str]]:
+def _rule_hits(
+    rules: RuleSuggester,
+    doc_ids: Sequence[int],
+    by_doc: dict[int, list[LabelledUnit]],
+    cache: dict[int, list[tuple[int, int, int, list[str]]]],
+) -> dict[tuple[int, int, int], list[str]]:
     """(document, unit start, code) -> reasons, for every unit a rule suggestion intersects."""
     hits: dict[tuple[int, int, int], list[str]] = {}
     for d in doc_ids:

@@ -52,24 +52,39 @@ def features(text: str) -> str:
     return text.lower()
 
 
-def blank_classifier(labels: Sequence[str], ngram_size: int = NGRAM_SIZE,
-                     length: int = HASH_LENGTH) -> Any:
+def blank_classifier(
+    labels: Sequence[str], ngram_size: int = NGRAM_SIZE, length: int = HASH_LENGTH
+) -> Any:
     import spacy
 
     nlp = spacy.blank("xx")
-    textcat = nlp.add_pipe("textcat_multilabel", config={
-        "model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
-                  "ngram_size": ngram_size, "no_output_layer": False,
-                  "length": length},
-    })
+    textcat = nlp.add_pipe(
+        "textcat_multilabel",
+        config={
+            "model": {
+                "@architectures": "spacy.TextCatBOW.v3",
+                "exclusive_classes": False,
+                "ngram_size": ngram_size,
+                "no_output_layer": False,
+                "length": length,
+            },
+        },
+    )
     for label in labels:
         textcat.add_label(label)
     nlp.max_length = 100_000_000
     return nlp
 
 
-def fit(texts: Sequence[str], cats: Sequence[dict[str, float]], labels: Sequence[str], *,
-        epochs: int = DEFAULT_EPOCHS, seed: int = SEED, progress: Progress | None = None) -> Any:
+def fit(
+    texts: Sequence[str],
+    cats: Sequence[dict[str, float]],
+    labels: Sequence[str],
+    *,
+    epochs: int = DEFAULT_EPOCHS,
+    seed: int = SEED,
+    progress: Progress | None = None,
+) -> Any:
     """Train a fresh classifier on ``texts`` with their ``cats``; return the pipeline."""
     import spacy
     from spacy.training import Example
@@ -111,7 +126,7 @@ def score(nlp: Any, texts: Sequence[str], batch_size: int = SCORE_BATCH) -> Any:
     rows = []
     lowered = [features(t) for t in texts]
     for i in range(0, len(lowered), batch_size):
-        docs = list(nlp.tokenizer.pipe(lowered[i:i + batch_size], batch_size=batch_size))
+        docs = list(nlp.tokenizer.pipe(lowered[i : i + batch_size], batch_size=batch_size))
         rows.append(numpy.asarray(textcat.predict(docs)))
     if not rows:
         return numpy.zeros((0, n_labels), dtype="float32")
@@ -142,8 +157,14 @@ class TrainResult:
     positives: dict[str, int]
 
 
-def train(project: Project, *, unit: str = "sentence", coders: Sequence[str] | None = None,
-          epochs: int = DEFAULT_EPOCHS, progress: Progress | None = None) -> TrainResult:
+def train(
+    project: Project,
+    *,
+    unit: str = "sentence",
+    coders: Sequence[str] | None = None,
+    epochs: int = DEFAULT_EPOCHS,
+    progress: Progress | None = None,
+) -> TrainResult:
     """Train on every document's units and save the model beside the project."""
     check_unit(unit)
     if epochs < 1:
@@ -156,17 +177,28 @@ def train(project: Project, *, unit: str = "sentence", coders: Sequence[str] | N
     train_units = [(u, c) for u, c in train_units if c]
     if not labels or not train_units:
         raise WorkbenchError("nothing to learn from: code some passages first")
-    nlp = fit([u.text for u, _ in train_units], [c for _, c in train_units],
-              [str(c) for c in labels], epochs=epochs, progress=progress)
+    nlp = fit(
+        [u.text for u, _ in train_units],
+        [c for _, c in train_units],
+        [str(c) for c in labels],
+        epochs=epochs,
+        progress=progress,
+    )
     coding_ids, digest = codings_fingerprint(project, ids)
     positives = {paths[c]: sum(1 for u, _ in train_units if c in u.positive) for c in labels}
     meta = {
-        "version": MODEL_VERSION, "created_at": now(), "unit": unit,
-        "coders": list(coders) if coders else None, "epochs": epochs,
-        "threshold": DEFAULT_THRESHOLD, "features": "lower-case words and word pairs",
+        "version": MODEL_VERSION,
+        "created_at": now(),
+        "unit": unit,
+        "coders": list(coders) if coders else None,
+        "epochs": epochs,
+        "threshold": DEFAULT_THRESHOLD,
+        "features": "lower-case words and word pairs",
         "units": len(train_units),
-        "codes": [{"label": str(c), "id": c, "path": paths[c], "positives": positives[paths[c]]}
-                  for c in labels],
+        "codes": [
+            {"label": str(c), "id": c, "path": paths[c], "positives": positives[paths[c]]}
+            for c in labels
+        ],
         "codings": {"count": len(coding_ids), "sha256": digest, "ids": coding_ids},
     }
     folder = storage_dir(project) / MODEL_DIR
@@ -195,8 +227,14 @@ class LearnedModel:
     def scores(self, texts: Sequence[str]) -> Any:
         return score(self.nlp, texts)
 
-    def candidates(self, project: Project, document_id: int, *, min_score: float,
-                   code_ids: set[int] | None = None) -> list[Candidate]:
+    def candidates(
+        self,
+        project: Project,
+        document_id: int,
+        *,
+        min_score: float,
+        code_ids: set[int] | None = None,
+    ) -> list[Candidate]:
         text = project.text(document_id)
         spans = unit_spans(project, document_id, self.unit)
         probs = self.scores([text[s:e] for s, e in spans])
@@ -204,9 +242,20 @@ class LearnedModel:
         for row, (start, end) in zip(probs, spans, strict=True):
             for j, code_id in enumerate(self.code_ids):
                 p = float(row[j])
-                if p >= max(min_score, DEFAULT_THRESHOLD) and (code_ids is None or code_id in code_ids):
-                    out.append(Candidate(document_id, code_id, start, end, round(p, 4),
-                                         "learned", f"model {p:.2f} ({self.unit})"))
+                if p >= max(min_score, DEFAULT_THRESHOLD) and (
+                    code_ids is None or code_id in code_ids
+                ):
+                    out.append(
+                        Candidate(
+                            document_id,
+                            code_id,
+                            start,
+                            end,
+                            round(p, 4),
+                            "learned",
+                            f"model {p:.2f} ({self.unit})",
+                        )
+                    )
         return out
 
 
@@ -228,8 +277,10 @@ def load_model(project: Project) -> LearnedModel | None:
     try:
         nlp = spacy.load(folder)
     except Exception as exc:  # a damaged folder: say so instead of a traceback
-        raise WorkbenchError(f"cannot load the trained model ({exc}); run 'workbench suggest "
-                             "train' again", source=str(folder)) from exc
+        raise WorkbenchError(
+            f"cannot load the trained model ({exc}); run 'workbench suggest train' again",
+            source=str(folder),
+        ) from exc
     return LearnedModel(nlp, meta, folder)
 
 
@@ -244,8 +295,12 @@ def model_status(project: Project) -> dict[str, Any] | None:
     current_ids, digest = codings_fingerprint(project, ids)
     seen = set(meta["codings"]["ids"])
     return {
-        "created_at": meta["created_at"], "unit": meta["unit"], "coders": meta.get("coders"),
-        "codes": len(meta["codes"]), "units": meta["units"], "codings": len(seen),
+        "created_at": meta["created_at"],
+        "unit": meta["unit"],
+        "coders": meta.get("coders"),
+        "codes": len(meta["codes"]),
+        "units": meta["units"],
+        "codings": len(seen),
         "stale": digest != meta["codings"]["sha256"],
         "new_codings": len(set(current_ids) - seen),
         "removed_codings": len(seen - set(current_ids)),

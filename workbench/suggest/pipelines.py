@@ -60,13 +60,19 @@ def register_components() -> None:
     @Language.factory(
         LEMMATIZER,
         assigns=["token.lemma"],
-        default_config={"model": None, "mode": "lookup", "overwrite": False,
-                        "scorer": {"@scorers": "spacy.lemmatizer_scorer.v1"}},
+        default_config={
+            "model": None,
+            "mode": "lookup",
+            "overwrite": False,
+            "scorer": {"@scorers": "spacy.lemmatizer_scorer.v1"},
+        },
     )
-    def make_lemmatizer(nlp: Any, model: Any, name: str, mode: str, overwrite: bool,
-                        scorer: Any) -> CaseFoldingLemmatizer:
-        return CaseFoldingLemmatizer(nlp.vocab, model, name, mode=mode, overwrite=overwrite,
-                                     scorer=scorer)
+    def make_lemmatizer(
+        nlp: Any, model: Any, name: str, mode: str, overwrite: bool, scorer: Any
+    ) -> CaseFoldingLemmatizer:
+        return CaseFoldingLemmatizer(
+            nlp.vocab, model, name, mode=mode, overwrite=overwrite, scorer=scorer
+        )
 
     _registered = True
 
@@ -121,8 +127,10 @@ def _marker_ok(folder: Path) -> bool:
         marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return (marker.get("version") == PIPELINE_VERSION
-            and marker.get("spacy", "").split(".")[:2] == spacy.__version__.split(".")[:2])
+    return (
+        marker.get("version") == PIPELINE_VERSION
+        and marker.get("spacy", "").split(".")[:2] == spacy.__version__.split(".")[:2]
+    )
 
 
 def save_pipeline(nlp: Any, folder: Path) -> None:
@@ -157,8 +165,10 @@ def _installed_model(project: Project, lang: str) -> Any | None:
 
     register_components()  # a named folder may hold a pipeline saved by workbench
     if not spacy.util.is_package(name) and not Path(name).is_dir():
-        raise WorkbenchError(f"the spaCy pipeline {name!r} named in the project settings "
-                             "is not installed", place="setting spacy_model")
+        raise WorkbenchError(
+            f"the spaCy pipeline {name!r} named in the project settings is not installed",
+            place="setting spacy_model",
+        )
     key = f"model:{name}"
     if key not in _loaded:
         _loaded[key] = spacy.load(name)
@@ -235,13 +245,16 @@ def check_named_pipeline(name: str) -> tuple[str, str]:
             nlp = spacy.util.load_model(folder)
         except Exception as exc:  # spaCy raises IOError, ValueError, config errors...
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise WorkbenchError(f"the folder {name!r} does not hold a saved spaCy pipeline "
-                                 f"({reason})") from exc
+            raise WorkbenchError(
+                f"the folder {name!r} does not hold a saved spaCy pipeline ({reason})"
+            ) from exc
         return str(folder.resolve()), nlp.lang
     if spacy.util.is_package(name):
         raise WorkbenchError(f"{name!r} is an installed package but not a spaCy pipeline")
-    raise WorkbenchError(f"no installed spaCy pipeline or pipeline folder named {name!r} "
-                         "(workbench never downloads one; install it with pip first)")
+    raise WorkbenchError(
+        f"no installed spaCy pipeline or pipeline folder named {name!r} "
+        "(workbench never downloads one; install it with pip first)"
+    )
 
 
 def set_named_pipeline(project: Project, name: str, language: str | None = None) -> tuple[str, str]:
@@ -254,8 +267,9 @@ def set_named_pipeline(project: Project, name: str, language: str | None = None)
     if language is not None:
         language = language.strip().lower()
         if language != lang:
-            raise WorkbenchError(f"the spaCy pipeline {name!r} is for language {lang!r}, "
-                                 f"not {language!r}")
+            raise WorkbenchError(
+                f"the spaCy pipeline {name!r} is for language {lang!r}, not {language!r}"
+            )
     key = f"{SETTING}.{lang}"
     project.set_setting(key, value)
     return key, value
@@ -264,8 +278,11 @@ def set_named_pipeline(project: Project, name: str, language: str | None = None)
 def clear_named_pipeline(project: Project, language: str | None = None) -> list[str]:
     """Remove the named pipeline for ``language`` (every one when None); return the keys
     removed. Documents then use the built-in pipeline again."""
-    keys = [key for key, _ in named_pipeline_settings(project)
-            if language is None or key == f"{SETTING}.{language.strip().lower()}"]
+    keys = [
+        key
+        for key, _ in named_pipeline_settings(project)
+        if language is None or key == f"{SETTING}.{language.strip().lower()}"
+    ]
     with project.transaction():
         for key in keys:
             project.conn.execute("DELETE FROM settings WHERE key = ?", (key,))
@@ -313,8 +330,9 @@ def describe_pipelines(project: Project) -> list[dict[str, str]]:
             used = f"built-in, saved in {folder}"
         else:
             used = "built-in, built on first use"
-        rows.append({"language": lang, "setting": f"{key} = {name}" if name else "",
-                     "pipeline": used})
+        rows.append(
+            {"language": lang, "setting": f"{key} = {name}" if name else "", "pipeline": used}
+        )
     return rows
 
 

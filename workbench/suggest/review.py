@@ -50,13 +50,36 @@ _SELECT = (
 
 def _rows_to_suggestions(project: Project, rows: list[tuple]) -> list[Suggestion]:
     paths = {c.id: c.path for c in project.codes()}
-    return [Suggestion(r[0], r[1], r[2], r[3], paths.get(r[3], "?"), r[4], r[5], r[6], r[7],
-                       r[8], r[9], r[10], r[11], r[12], r[13]) for r in rows]
+    return [
+        Suggestion(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            paths.get(r[3], "?"),
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            r[9],
+            r[10],
+            r[11],
+            r[12],
+            r[13],
+        )
+        for r in rows
+    ]
 
 
-def list_suggestions(project: Project, document: str | int | None = None, *,
-                     order: str = "position", status: str = "open",
-                     code: str | None = None) -> list[Suggestion]:
+def list_suggestions(
+    project: Project,
+    document: str | int | None = None,
+    *,
+    order: str = "position",
+    status: str = "open",
+    code: str | None = None,
+) -> list[Suggestion]:
     """Suggestions (open by default) of one document or all, by position or by uncertainty.
 
     ``position``: document name, then start. ``uncertainty``: scores nearest 0.5 first (the
@@ -79,15 +102,16 @@ def list_suggestions(project: Project, document: str | int | None = None, *,
     sql = "SELECT " + _SELECT + (" WHERE " + " AND ".join(where) if where else "")
     sql += {
         "position": ' ORDER BY d.name, s.start, s."end", s.id',
-        "uncertainty": ' ORDER BY abs(s.score - 0.5), d.name, s.start, s.id',
+        "uncertainty": " ORDER BY abs(s.score - 0.5), d.name, s.start, s.id",
         "score": " ORDER BY s.score DESC, d.name, s.start, s.id",
     }[order]
     return _rows_to_suggestions(project, project.conn.execute(sql, params).fetchall())
 
 
 def get_suggestion(project: Project, suggestion_id: int) -> Suggestion:
-    rows = project.conn.execute("SELECT " + _SELECT + " WHERE s.id = ?",
-                                (suggestion_id,)).fetchall()
+    rows = project.conn.execute(
+        "SELECT " + _SELECT + " WHERE s.id = ?", (suggestion_id,)
+    ).fetchall()
     if not rows:
         raise WorkbenchError(f"no suggestion with id {suggestion_id}", source=str(project.path))
     return _rows_to_suggestions(project, rows)[0]
@@ -96,13 +120,20 @@ def get_suggestion(project: Project, suggestion_id: int) -> Suggestion:
 def _open(project: Project, suggestion_id: int) -> Suggestion:
     s = get_suggestion(project, suggestion_id)
     if s.status != "open":
-        raise WorkbenchError(f"suggestion {suggestion_id} was {s.status} already",
-                             source=str(project.path))
+        raise WorkbenchError(
+            f"suggestion {suggestion_id} was {s.status} already", source=str(project.path)
+        )
     return s
 
 
-def accept(project: Project, suggestion_id: int, coder: str | None = None, *,
-           start: int | None = None, end: int | None = None) -> int:
+def accept(
+    project: Project,
+    suggestion_id: int,
+    coder: str | None = None,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+) -> int:
     """Turn an open suggestion into a coding for ``coder``; return the coding id.
 
     ``start``/``end`` let the reviewer trim the span first (the TUI's resize before accept).
@@ -112,20 +143,38 @@ def accept(project: Project, suggestion_id: int, coder: str | None = None, *,
     end = s.end if end is None else end
     doc = project.document(s.document_id)
     if not 0 <= start < end <= doc.length:
-        raise WorkbenchError(f"span [{start}, {end}) is outside the text (0 to {doc.length}) "
-                             "or empty", source=doc.name)
+        raise WorkbenchError(
+            f"span [{start}, {end}) is outside the text (0 to {doc.length}) or empty",
+            source=doc.name,
+        )
     coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
-    with project.action("suggestion",
-                        f"accept suggestion {s.id}: {s.code} in {s.document} [{start}, {end})",
-                        coder=coder) as act:
-        coding_id = act.insert("codings", {
-            "guid": new_guid(), "document_id": s.document_id, "code_id": s.code_id,
-            "coder_id": coder_id, "start": start, "end": end,
-            "source": f"suggestion:{s.id}", "created_at": now(),
-        })
-        act.update("suggestions", s.id, status="accepted", coder_id=coder_id,
-                   coding_id=coding_id, decided_at=now())
+    with project.action(
+        "suggestion",
+        f"accept suggestion {s.id}: {s.code} in {s.document} [{start}, {end})",
+        coder=coder,
+    ) as act:
+        coding_id = act.insert(
+            "codings",
+            {
+                "guid": new_guid(),
+                "document_id": s.document_id,
+                "code_id": s.code_id,
+                "coder_id": coder_id,
+                "start": start,
+                "end": end,
+                "source": f"suggestion:{s.id}",
+                "created_at": now(),
+            },
+        )
+        act.update(
+            "suggestions",
+            s.id,
+            status="accepted",
+            coder_id=coder_id,
+            coding_id=coding_id,
+            decided_at=now(),
+        )
     return coding_id
 
 
@@ -134,30 +183,37 @@ def reject(project: Project, suggestion_id: int, coder: str | None = None) -> No
     s = _open(project, suggestion_id)
     coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
-    with project.action("suggestion",
-                        f"reject suggestion {s.id}: {s.code} in {s.document} [{s.start}, {s.end})",
-                        coder=coder) as act:
+    with project.action(
+        "suggestion",
+        f"reject suggestion {s.id}: {s.code} in {s.document} [{s.start}, {s.end})",
+        coder=coder,
+    ) as act:
         act.update("suggestions", s.id, status="rejected", coder_id=coder_id, decided_at=now())
 
 
-def reject_all(project: Project, document: str | int, code: str | int,
-               coder: str | None = None) -> int:
+def reject_all(
+    project: Project, document: str | int, code: str | int, coder: str | None = None
+) -> int:
     """Reject every open suggestion of ``code`` in ``document`` as one undoable action (the
     reviewer's "not this code here"); return how many. Each rejection teaches the model."""
     doc = project.document(document)
     target = project.code_by_id(code) if isinstance(code, int) else project.code(code)
-    ids = [r[0] for r in project.conn.execute(
-        "SELECT id FROM suggestions WHERE document_id = ? AND code_id = ? AND status = 'open' "
-        "ORDER BY start", (doc.id, target.id))]
+    ids = [
+        r[0]
+        for r in project.conn.execute(
+            "SELECT id FROM suggestions WHERE document_id = ? AND code_id = ? AND status = 'open' "
+            "ORDER BY start",
+            (doc.id, target.id),
+        )
+    ]
     if not ids:
         return 0
     coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
     stamp = now()
-    with project.action("suggestion",
-                        f"reject {len(ids)} suggestion(s) of {target.path} in {doc.name}",
-                        coder=coder) as act:
+    with project.action(
+        "suggestion", f"reject {len(ids)} suggestion(s) of {target.path} in {doc.name}", coder=coder
+    ) as act:
         for sid in ids:
-            act.update("suggestions", sid, status="rejected", coder_id=coder_id,
-                       decided_at=stamp)
+            act.update("suggestions", sid, status="rejected", coder_id=coder_id, decided_at=stamp)
     return len(ids)

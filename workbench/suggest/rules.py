@@ -62,17 +62,24 @@ def speaker_rules(project: Project) -> list[SpeakerRule]:
         items = json.loads(raw)
         if not isinstance(items, list):
             raise ValueError("not a list")
-        rules = [SpeakerRule(code=str(i["code"]), speaker=i.get("speaker"), role=i.get("role"))
-                 for i in items]
+        rules = [
+            SpeakerRule(code=str(i["code"]), speaker=i.get("speaker"), role=i.get("role"))
+            for i in items
+        ]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise WorkbenchError(f"malformed speaker rules ({exc}); expected a JSON list of "
-                             '{"code": ..., "speaker"|"role": ...}',
-                             source=str(project.path), place=f"setting {SPEAKER_RULES}") from exc
+        raise WorkbenchError(
+            f"malformed speaker rules ({exc}); expected a JSON list of "
+            '{"code": ..., "speaker"|"role": ...}',
+            source=str(project.path),
+            place=f"setting {SPEAKER_RULES}",
+        ) from exc
     for rule in rules:
         if bool(rule.speaker) == bool(rule.role):
-            raise WorkbenchError(f"speaker rule for {rule.code!r} needs exactly one of speaker "
-                                 "or role", source=str(project.path),
-                                 place=f"setting {SPEAKER_RULES}")
+            raise WorkbenchError(
+                f"speaker rule for {rule.code!r} needs exactly one of speaker or role",
+                source=str(project.path),
+                place=f"setting {SPEAKER_RULES}",
+            )
     return rules
 
 
@@ -81,8 +88,9 @@ def _save_speaker_rules(project: Project, rules: Sequence[SpeakerRule]) -> None:
     project.set_setting(SPEAKER_RULES, json.dumps(items, ensure_ascii=False))
 
 
-def add_speaker_rule(project: Project, code: str, *, speaker: str | None = None,
-                     role: str | None = None) -> SpeakerRule:
+def add_speaker_rule(
+    project: Project, code: str, *, speaker: str | None = None, role: str | None = None
+) -> SpeakerRule:
     """Add a rule (the code must exist); return it."""
     if bool(speaker) == bool(role):
         raise WorkbenchError("give exactly one of --speaker or --role")
@@ -122,8 +130,9 @@ def _case_roles(project: Project) -> dict[int, str]:
     return {case_id: (value or "").strip().lower() for case_id, value in rows}
 
 
-def speaker_candidates(project: Project, document_id: int, rules: Sequence[SpeakerRule],
-                       codes: dict[str, Code]) -> list[Candidate]:
+def speaker_candidates(
+    project: Project, document_id: int, rules: Sequence[SpeakerRule], codes: dict[str, Code]
+) -> list[Candidate]:
     """Turns picked by the speaker rules whose code is among ``codes`` (path -> Code)."""
     rules = [r for r in rules if r.code in codes]
     if not rules:
@@ -138,11 +147,23 @@ def speaker_candidates(project: Project, document_id: int, rules: Sequence[Speak
             if rule.speaker:
                 fired = fnmatch.fnmatchcase(label, rule.speaker.strip().lower())
             else:
-                fired = (role is not None and role == rule.role.strip().lower()
-                         and not any(fnmatch.fnmatchcase(label, g) for g in interviewers))
+                fired = (
+                    role is not None
+                    and role == rule.role.strip().lower()
+                    and not any(fnmatch.fnmatchcase(label, g) for g in interviewers)
+                )
             if fired and turn.end > turn.start:
-                out.append(Candidate(document_id, codes[rule.code].id, turn.start, turn.end,
-                                     RULE_SCORE, "rules", rule.describe()))
+                out.append(
+                    Candidate(
+                        document_id,
+                        codes[rule.code].id,
+                        turn.start,
+                        turn.end,
+                        RULE_SCORE,
+                        "rules",
+                        rule.describe(),
+                    )
+                )
     return out
 
 
@@ -158,8 +179,9 @@ class KeywordRules:
         self.lang = lang
         self.nlp = pipeline(project, lang)
         self.disable = [n for n in self.nlp.pipe_names if n in _NOT_NEEDED]
-        self.has_lemmas = any(n in self.nlp.pipe_names for n in ("lemmatizer",
-                                                               "workbench_lemmatizer"))
+        self.has_lemmas = any(
+            n in self.nlp.pipe_names for n in ("lemmatizer", "workbench_lemmatizer")
+        )
         self.lemma = PhraseMatcher(self.nlp.vocab, attr="LEMMA") if self.has_lemmas else None
         self.lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.regexes: list[tuple[int, str, re.Pattern[str]]] = []
@@ -170,13 +192,15 @@ class KeywordRules:
                 if not phrase:
                     continue
                 if phrase.startswith(REGEX_PREFIX):
-                    pattern = phrase[len(REGEX_PREFIX):].strip()
+                    pattern = phrase[len(REGEX_PREFIX) :].strip()
                     try:
                         self.regexes.append((code.id, pattern, re.compile(pattern, re.I)))
                     except re.error as exc:
-                        raise WorkbenchError(f"bad regular expression {pattern!r}: {exc}",
-                                             source=str(project.path),
-                                             place=f"code {code.path} keywords {lang}") from exc
+                        raise WorkbenchError(
+                            f"bad regular expression {pattern!r}: {exc}",
+                            source=str(project.path),
+                            place=f"code {code.path} keywords {lang}",
+                        ) from exc
                     continue
                 key = f"{code.id}:{i}"
                 match_id = self.nlp.vocab.strings.add(key)
@@ -196,8 +220,11 @@ class KeywordRules:
         results: list[dict[int, list[str]]] = []
         if self.empty:
             return [{} for _ in texts]
-        docs = self.nlp.pipe(texts, batch_size=batch_size, disable=self.disable) \
-            if self.keys else (None for _ in texts)
+        docs = (
+            self.nlp.pipe(texts, batch_size=batch_size, disable=self.disable)
+            if self.keys
+            else (None for _ in texts)
+        )
         for text, doc in zip(texts, docs, strict=True):
             fired: dict[int, list[str]] = {}
             if doc is not None:
@@ -259,18 +286,18 @@ class RuleSuggester:
         out: list[tuple[int, int, int, list[str]]] = []
         if not rules.empty:
             spans = self.sentences(document_id)
-            for (start, end), hits in zip(spans, rules.match([text[s:e] for s, e in spans]),
-                                          strict=True):
+            for (start, end), hits in zip(
+                spans, rules.match([text[s:e] for s, e in spans]), strict=True
+            ):
                 for code_id, reasons in hits.items():
                     out.append((start, end, code_id, list(dict.fromkeys(reasons))))
-        for c in speaker_candidates(self.project, document_id, self.speaker_rules,
-                                    self.by_path):
+        for c in speaker_candidates(self.project, document_id, self.speaker_rules, self.by_path):
             out.append((c.start, c.end, c.code_id, [c.reason]))
         return out
 
-    def candidates(self, document_id: int,
-                   precision: dict[tuple[int, str], tuple[float, int]] | None = None
-                   ) -> list[Candidate]:
+    def candidates(
+        self, document_id: int, precision: dict[tuple[int, str], tuple[float, int]] | None = None
+    ) -> list[Candidate]:
         """Every rule suggestion for one document: sentences for keywords, turns for speakers.
 
         With ``precision`` (from ``rule_precision``) a suggestion scores the precision of its
@@ -280,22 +307,28 @@ class RuleSuggester:
         for start, end, code_id, reasons in self.fired(document_id):
             score, reason = RULE_SCORE, _reason(reasons)
             if precision is not None:
-                known = [(precision.get((code_id, r), (UNSEEN_PRECISION, 0)), r)
-                         for r in reasons]
+                known = [(precision.get((code_id, r), (UNSEEN_PRECISION, 0)), r) for r in reasons]
                 (score, n), best = max(known)
                 reason = _reason([best, *reasons])
-                reason += (f" (right {round(score * (n + 2) - 1)} of {n} times in coded "
-                           "documents)" if n else " (not seen in coded documents)")
-            out.append(Candidate(document_id, code_id, start, end, round(score, 4), "rules",
-                                 reason))
+                reason += (
+                    f" (right {round(score * (n + 2) - 1)} of {n} times in coded documents)"
+                    if n
+                    else " (not seen in coded documents)"
+                )
+            out.append(
+                Candidate(document_id, code_id, start, end, round(score, 4), "rules", reason)
+            )
         return out
 
 
-def rule_precision(project: Project, *, coders: Sequence[str] | None = None,
-                   documents: Iterable[int] | None = None,
-                   rules: RuleSuggester | None = None,
-                   cache: dict[int, list[tuple[int, int, int, list[str]]]] | None = None,
-                   ) -> dict[tuple[int, str], tuple[float, int]]:
+def rule_precision(
+    project: Project,
+    *,
+    coders: Sequence[str] | None = None,
+    documents: Iterable[int] | None = None,
+    rules: RuleSuggester | None = None,
+    cache: dict[int, list[tuple[int, int, int, list[str]]]] | None = None,
+) -> dict[tuple[int, str], tuple[float, int]]:
     """How often each rule was right on the project's own coding: ``{(code id, reason):
     (precision, hits)}``.
 
@@ -313,8 +346,9 @@ def rule_precision(project: Project, *, coders: Sequence[str] | None = None,
         done: set[int] = set()
         for cid in chosen:
             done |= project.done_documents(cid)
-        documents = sorted(done) or sorted({c.document_id for c in project.codings()
-                                            if ids is None or c.coder_id in ids})
+        documents = sorted(done) or sorted(
+            {c.document_id for c in project.codings() if ids is None or c.coder_id in ids}
+        )
     rules = rules or RuleSuggester(project)
     counts: dict[tuple[int, str], list[int]] = {}
     for doc_id in documents:
@@ -341,10 +375,23 @@ def describe_rules(project: Project) -> list[dict[str, Any]]:
         for lang, phrases in sorted(code.keywords.items()):
             for phrase in phrases:
                 kind = "pattern" if phrase.startswith(REGEX_PREFIX) else "keyword"
-                rows.append({"number": None, "kind": kind, "code": code.path, "language": lang,
-                             "rule": phrase})
+                rows.append(
+                    {
+                        "number": None,
+                        "kind": kind,
+                        "code": code.path,
+                        "language": lang,
+                        "rule": phrase,
+                    }
+                )
     for n, rule in enumerate(speaker_rules(project), 1):
-        rows.append({"number": n, "kind": "speaker" if rule.speaker else "role",
-                     "code": rule.code, "language": "",
-                     "rule": rule.speaker or rule.role})
+        rows.append(
+            {
+                "number": n,
+                "kind": "speaker" if rule.speaker else "role",
+                "code": rule.code,
+                "language": "",
+                "rule": rule.speaker or rule.role,
+            }
+        )
     return rows

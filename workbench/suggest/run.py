@@ -53,9 +53,15 @@ def _merge(cands: list[Candidate]) -> dict[tuple[int, int, int, int], Candidate]
         kinds = sorted({*old.suggester.split("+"), *c.suggester.split("+")})
         learned = [x for x in (old, c) if x.suggester != "rules"]
         reasons = "; ".join(dict.fromkeys([old.reason, c.reason]))
-        merged[key] = Candidate(c.document_id, c.code_id, c.start, c.end,
-                                learned[0].score if learned else max(old.score, c.score),
-                                "+".join(kinds), reasons)
+        merged[key] = Candidate(
+            c.document_id,
+            c.code_id,
+            c.start,
+            c.end,
+            learned[0].score if learned else max(old.score, c.score),
+            "+".join(kinds),
+            reasons,
+        )
     return merged
 
 
@@ -83,9 +89,14 @@ def saved_rule_precision(model: Any) -> dict[tuple[int, str], tuple[float, int]]
     return {(int(c), str(r)): (float(p), int(n)) for c, r, p, n in rows}
 
 
-def run_suggestions(project: Project, *, documents: Sequence[str | int] | None = None,
-                    code: str | None = None, min_score: float = 0.0,
-                    suggester: str = "both") -> RunSummary:
+def run_suggestions(
+    project: Project,
+    *,
+    documents: Sequence[str | int] | None = None,
+    code: str | None = None,
+    min_score: float = 0.0,
+    suggester: str = "both",
+) -> RunSummary:
     """Score ``documents`` (default all) for ``code`` (default all codes) and store the result."""
     if suggester not in SUGGESTERS:
         raise WorkbenchError(f"unknown suggester {suggester!r}; use {', '.join(SUGGESTERS)}")
@@ -108,30 +119,44 @@ def run_suggestions(project: Project, *, documents: Sequence[str | int] | None =
         if precision is None:
             precision = rule_precision(project, rules=RuleSuggester(project))
         for doc in docs:
-            cands.extend(c for c in rules.candidates(doc.id, precision)
-                         if c.code_id in code_ids and c.score >= min_score)
+            cands.extend(
+                c
+                for c in rules.candidates(doc.id, precision)
+                if c.code_id in code_ids and c.score >= min_score
+            )
     if "learned" in run_kinds:
         if model is None:
             if suggester == "learned":
-                raise WorkbenchError("no trained model yet; run 'workbench suggest train' first",
-                                     source=str(project.path))
+                raise WorkbenchError(
+                    "no trained model yet; run 'workbench suggest train' first",
+                    source=str(project.path),
+                )
             summary.notes.append("no trained model: rules only (run 'workbench suggest train')")
             run_kinds.discard("learned")
         else:
             summary.model = learned_status(project, model)
             if summary.model and summary.model["stale"]:
-                summary.notes.append("the codings changed since the model was trained; "
-                                     "'workbench suggest train' would bring it up to date")
+                summary.notes.append(
+                    "the codings changed since the model was trained; "
+                    "'workbench suggest train' would bring it up to date"
+                )
             for doc in docs:
-                cands.extend(model.candidates(project, doc.id, min_score=min_score,
-                                              code_ids=code_ids))
+                cands.extend(
+                    model.candidates(project, doc.id, min_score=min_score, code_ids=code_ids)
+                )
     merged = _merge(cands)
     _store(project, docs, code_ids, run_kinds, merged, summary)
     return summary
 
 
-def _store(project: Project, docs: Sequence[Any], code_ids: set[int], run_kinds: set[str],
-           merged: dict[tuple[int, int, int, int], Candidate], summary: RunSummary) -> None:
+def _store(
+    project: Project,
+    docs: Sequence[Any],
+    code_ids: set[int],
+    run_kinds: set[str],
+    merged: dict[tuple[int, int, int, int], Candidate],
+    summary: RunSummary,
+) -> None:
     paths = {c.id: c.path for c in project.codes()}
     doc_ids = {d.id for d in docs}
     coded: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -141,7 +166,8 @@ def _store(project: Project, docs: Sequence[Any], code_ids: set[int], run_kinds:
             coded.setdefault((doc_id, cd.code_id), []).append((cd.start, cd.end))
         for sid, code_id, start, end, status, kind in project.conn.execute(
             'SELECT id, code_id, start, "end", status, suggester FROM suggestions '
-            "WHERE document_id = ?", (doc_id,)
+            "WHERE document_id = ?",
+            (doc_id,),
         ):
             existing[(doc_id, code_id, start, end)] = (sid, status, kind)
     inserts, updates, keep = [], [], set()
@@ -160,11 +186,15 @@ def _store(project: Project, docs: Sequence[Any], code_ids: set[int], run_kinds:
             keep.add(old[0])
             updates.append((c.score, c.suggester, c.reason, old[0]))
         else:
-            inserts.append((c.document_id, c.code_id, c.start, c.end, c.score, c.suggester,
-                            c.reason, stamp))
+            inserts.append(
+                (c.document_id, c.code_id, c.start, c.end, c.score, c.suggester, c.reason, stamp)
+            )
     stale = [
-        (sid,) for (doc_id, code_id, _s, _e), (sid, status, kind) in existing.items()
-        if status == "open" and sid not in keep and code_id in code_ids
+        (sid,)
+        for (doc_id, code_id, _s, _e), (sid, status, kind) in existing.items()
+        if status == "open"
+        and sid not in keep
+        and code_id in code_ids
         and set(kind.split("+")) & run_kinds
     ]
     summary.added, summary.kept, summary.removed = len(inserts), len(updates), len(stale)
@@ -173,10 +203,13 @@ def _store(project: Project, docs: Sequence[Any], code_ids: set[int], run_kinds:
     with project.transaction():
         project.conn.executemany("DELETE FROM suggestions WHERE id = ?", stale)
         project.conn.executemany(
-            "UPDATE suggestions SET score = ?, suggester = ?, reason = ? WHERE id = ?", updates)
+            "UPDATE suggestions SET score = ?, suggester = ?, reason = ? WHERE id = ?", updates
+        )
         project.conn.executemany(
             'INSERT INTO suggestions (document_id, code_id, start, "end", score, suggester, '
-            "reason, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)", inserts)
+            "reason, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+            inserts,
+        )
 
 
 #: decisions (accept or reject) after which the app retrains the model in the background
@@ -198,6 +231,10 @@ def retrain_and_run(project: Project) -> Retrained:
     from workbench.suggest import trained
 
     meta = trained.read_meta(project) or {}
-    result = trained.train(project, unit=meta.get("unit", "sentence"),
-                           coders=meta.get("coders"), embeddings=meta.get("embeddings"))
+    result = trained.train(
+        project,
+        unit=meta.get("unit", "sentence"),
+        coders=meta.get("coders"),
+        embeddings=meta.get("embeddings"),
+    )
     return Retrained(result.units, result.codes, run_suggestions(project))

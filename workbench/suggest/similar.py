@@ -1,4 +1,4 @@
-""""More like this": rank the project's uncoded units by likeness to a code or a passage.
+""" "More like this": rank the project's uncoded units by likeness to a code or a passage.
 
 A keyword search finds what was named; this finds what was said the same way. The units are
 read with the learned suggester's features (``classifier.Featurizer``: word and character
@@ -53,10 +53,16 @@ def _all_units(project: Project, unit: str) -> tuple[list[tuple[int, int, int]],
     return spans, rows
 
 
-def similar_units(project: Project, *, code: str | None = None,
-                  document: str | int | None = None, start: int | None = None,
-                  end: int | None = None, unit: str = "sentence",
-                  limit: int = DEFAULT_LIMIT) -> list[Similar]:
+def similar_units(
+    project: Project,
+    *,
+    code: str | None = None,
+    document: str | int | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    unit: str = "sentence",
+    limit: int = DEFAULT_LIMIT,
+) -> list[Similar]:
     """The ``limit`` uncoded units most like ``code`` or like the passage
     ``document[start:end]``, best first."""
     from workbench.suggest.classifier import Featurizer, code_text
@@ -73,8 +79,7 @@ def similar_units(project: Project, *, code: str | None = None,
     model = load_model(project)
     featurizer = model.classifier.featurizer if model is not None else None
     if featurizer is None:
-        featurizer = Featurizer().fit([r.text for r in rows],
-                                      turn_block=unit == "sentence")
+        featurizer = Featurizer().fit([r.text for r in rows], turn_block=unit == "sentence")
     import scipy.sparse as sp
     from sklearn.preprocessing import normalize
 
@@ -89,17 +94,22 @@ def similar_units(project: Project, *, code: str | None = None,
     extra = None
     if code is not None:
         wanted = project.code(code)
-        query_idx = [i for i, (d, s, e) in enumerate(spans)
-                     if any(cid == wanted.id and intersects(s, e, a, b)
-                            for a, b, cid in codings.get(d, ()))]
+        query_idx = [
+            i
+            for i, (d, s, e) in enumerate(spans)
+            if any(cid == wanted.id and intersects(s, e, a, b) for a, b, cid in codings.get(d, ()))
+        ]
         extra = featurizer.code_rows([code_text(wanted)])
     else:
         doc = project.document(document)
         if start is None or end is None or not 0 <= start < end <= doc.length:
-            raise WorkbenchError(f"--start and --end must give a passage inside the text (0 to "
-                                 f"{doc.length})", source=doc.name)
-        query_idx = [i for i, (d, s, e) in enumerate(spans)
-                     if d == doc.id and intersects(s, e, start, end)]
+            raise WorkbenchError(
+                f"--start and --end must give a passage inside the text (0 to {doc.length})",
+                source=doc.name,
+            )
+        query_idx = [
+            i for i, (d, s, e) in enumerate(spans) if d == doc.id and intersects(s, e, start, end)
+        ]
         if not query_idx:
             raise WorkbenchError(f"no {unit} lies in [{start}, {end})", source=doc.name)
     parts = [x[query_idx]] if query_idx else []

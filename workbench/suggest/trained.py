@@ -44,8 +44,9 @@ MODEL_VERSION = 2
 SNIPPET = 70
 
 
-def turn_keys(project: Project, document_id: int,
-              spans: Sequence[tuple[int, int]]) -> list[int | None]:
+def turn_keys(
+    project: Project, document_id: int, spans: Sequence[tuple[int, int]]
+) -> list[int | None]:
     """For each unit span, the sequence number of the turn it starts in (None: no turns)."""
     turns = project.turns(document_id)
     if not turns:
@@ -61,8 +62,11 @@ def rows_of(project: Project, units: Sequence[LabelledUnit], unit: str) -> list[
     for u in units:
         by_doc.setdefault(u.document_id, []).append(u)
     for doc_id, us in by_doc.items():
-        keys = (turn_keys(project, doc_id, [(u.start, u.end) for u in us])
-                if unit == "sentence" else [None] * len(us))
+        keys = (
+            turn_keys(project, doc_id, [(u.start, u.end) for u in us])
+            if unit == "sentence"
+            else [None] * len(us)
+        )
         rows.extend(UnitRow(u.text, doc_id, k) for u, k in zip(us, keys, strict=True))
     return rows
 
@@ -81,8 +85,9 @@ def label_arrays(units: Sequence[LabelledUnit], codes: Sequence[int]) -> dict[in
     return out
 
 
-def training_set(project: Project, units: Sequence[LabelledUnit], unit: str,
-                 codes: Sequence[int] | None = None) -> TrainingSet:
+def training_set(
+    project: Project, units: Sequence[LabelledUnit], unit: str, codes: Sequence[int] | None = None
+) -> TrainingSet:
     """Rows, labels and codebook texts for ``units`` (``codes`` default: those coded)."""
     if codes is None:
         codes = sorted({c for u in units for c in u.positive})
@@ -102,8 +107,12 @@ class TrainResult:
 class TrainedModel:
     """A classifier with what the project knows about it: code ids, exemplars, meta data."""
 
-    def __init__(self, classifier: Classifier, meta: dict[str, Any],
-                 exemplars: dict[int, tuple[Any, list[tuple[int, int, int]]]]):
+    def __init__(
+        self,
+        classifier: Classifier,
+        meta: dict[str, Any],
+        exemplars: dict[int, tuple[Any, list[tuple[int, int, int]]]],
+    ):
         self.classifier = classifier
         self.meta = meta
         self.unit: str = meta["unit"]
@@ -111,14 +120,19 @@ class TrainedModel:
         #: per code: own-block rows of its coded units and their (document, start, end)
         self.exemplars = exemplars
 
-    def rows_for(self, project: Project, document_id: int) -> tuple[list[tuple[int, int]],
-                                                                      list[UnitRow]]:
+    def rows_for(
+        self, project: Project, document_id: int
+    ) -> tuple[list[tuple[int, int]], list[UnitRow]]:
         text = project.text(document_id)
         spans = unit_spans(project, document_id, self.unit)
-        keys = (turn_keys(project, document_id, spans) if self.unit == "sentence"
-                else [None] * len(spans))
-        return spans, [UnitRow(text[s:e], document_id, k)
-                       for (s, e), k in zip(spans, keys, strict=True)]
+        keys = (
+            turn_keys(project, document_id, spans)
+            if self.unit == "sentence"
+            else [None] * len(spans)
+        )
+        return spans, [
+            UnitRow(text[s:e], document_id, k) for (s, e), k in zip(spans, keys, strict=True)
+        ]
 
     def nearest(self, project: Project, own_row: Any, code_id: int) -> str | None:
         """The coded passage of ``code_id`` most like ``own_row`` (cosine), as a reason."""
@@ -137,8 +151,14 @@ class TrainedModel:
             passage = passage[: SNIPPET - 1] + "…"
         return f'like {doc.name} [{start}, {end}) "{passage}" ({sims[i]:.2f})'
 
-    def candidates(self, project: Project, document_id: int, *, min_score: float = 0.0,
-                   code_ids: set[int] | None = None) -> list[Candidate]:
+    def candidates(
+        self,
+        project: Project,
+        document_id: int,
+        *,
+        min_score: float = 0.0,
+        code_ids: set[int] | None = None,
+    ) -> list[Candidate]:
         """Units whose calibrated probability reaches the code's threshold and ``min_score``."""
         spans, rows = self.rows_for(project, document_id)
         if not rows:
@@ -162,8 +182,9 @@ class TrainedModel:
                 if near:
                     reason += f"; {near}"
                 start, end = spans[i]
-                out.append(Candidate(document_id, code_id, start, end, round(p, 4), "learned",
-                                     reason))
+                out.append(
+                    Candidate(document_id, code_id, start, end, round(p, 4), "learned", reason)
+                )
         return out
 
 
@@ -176,8 +197,14 @@ def check_embeddings(embeddings: str | None) -> str | None:
     return embeddings
 
 
-def train(project: Project, *, unit: str = "sentence", coders: Sequence[str] | None = None,
-          embeddings: str | None = None, progress: Progress | None = None) -> TrainResult:
+def train(
+    project: Project,
+    *,
+    unit: str = "sentence",
+    coders: Sequence[str] | None = None,
+    embeddings: str | None = None,
+    progress: Progress | None = None,
+) -> TrainResult:
     """Train on every document's units and save the model beside the project."""
     import joblib
 
@@ -190,28 +217,44 @@ def train(project: Project, *, unit: str = "sentence", coders: Sequence[str] | N
     units = labelled_units(project, unit, coders=coders)
     data = training_set(project, units, unit)
     if not data.labels:
-        raise WorkbenchError("nothing to learn from: code some passages first",
-                             source=str(project.path))
+        raise WorkbenchError(
+            "nothing to learn from: code some passages first", source=str(project.path)
+        )
     clf = fit(data, progress=progress, embeddings=embeddings)
     own = clf.featurizer.own([u.text for u in units])
     exemplars = {}
     for c, y in data.labels.items():
         idx = np.flatnonzero(y == 1)
-        exemplars[c] = (own[idx], [(units[i].document_id, units[i].start, units[i].end)
-                                   for i in idx])
+        exemplars[c] = (
+            own[idx],
+            [(units[i].document_id, units[i].start, units[i].end) for i in idx],
+        )
     coding_ids, digest = codings_fingerprint(project, ids)
     digest = _with_rejections(project, digest)
     paths = {c.id: c.path for c in project.codes()}
     meta = {
-        "version": MODEL_VERSION, "kind": "tfidf-logistic", "created_at": now(), "unit": unit,
-        "coders": list(coders) if coders else None, "embeddings": embeddings,
+        "version": MODEL_VERSION,
+        "kind": "tfidf-logistic",
+        "created_at": now(),
+        "unit": unit,
+        "coders": list(coders) if coders else None,
+        "embeddings": embeddings,
         "units": len(units),
-        "codes": [{"id": m.code, "path": paths[m.code], "positives": m.positives,
-                   "documents": m.documents, "threshold": round(m.threshold, 4),
-                   "threshold_from": m.how} for m in clf.models],
+        "codes": [
+            {
+                "id": m.code,
+                "path": paths[m.code],
+                "positives": m.positives,
+                "documents": m.documents,
+                "threshold": round(m.threshold, 4),
+                "threshold_from": m.how,
+            }
+            for m in clf.models
+        ],
         "codings": {"count": len(coding_ids), "sha256": digest, "ids": coding_ids},
-        "rule_precision": [[c, r, p, n] for (c, r), (p, n)
-                           in rule_precision(project, coders=coders).items()],
+        "rule_precision": [
+            [c, r, p, n] for (c, r), (p, n) in rule_precision(project, coders=coders).items()
+        ],
     }
     folder = storage_dir(project) / MODEL_DIR
     tmp = folder.with_name(folder.name + ".tmp")
@@ -221,8 +264,13 @@ def train(project: Project, *, unit: str = "sentence", coders: Sequence[str] | N
     (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)
-    return TrainResult(folder, len(units), len(clf.models), len(coding_ids),
-                       {paths[m.code]: round(m.threshold, 4) for m in clf.models})
+    return TrainResult(
+        folder,
+        len(units),
+        len(clf.models),
+        len(coding_ids),
+        {paths[m.code]: round(m.threshold, 4) for m in clf.models},
+    )
 
 
 def _with_rejections(project: Project, digest: str) -> str:
@@ -230,8 +278,12 @@ def _with_rejections(project: Project, digest: str) -> str:
     too, so one since training makes it stale."""
     import hashlib
 
-    rejected = [r[0] for r in project.conn.execute(
-        "SELECT id FROM suggestions WHERE status = 'rejected' ORDER BY id")]
+    rejected = [
+        r[0]
+        for r in project.conn.execute(
+            "SELECT id FROM suggestions WHERE status = 'rejected' ORDER BY id"
+        )
+    ]
     return hashlib.sha256(f"{digest}:{rejected}".encode()).hexdigest()
 
 
@@ -258,8 +310,10 @@ def load_model(project: Project) -> TrainedModel | None:
     try:
         saved = joblib.load(folder / MODEL_FILE)
     except Exception as exc:  # a damaged folder: say so instead of a traceback
-        raise WorkbenchError(f"cannot load the trained model ({exc}); run 'workbench suggest "
-                             "train' again", source=str(folder)) from exc
+        raise WorkbenchError(
+            f"cannot load the trained model ({exc}); run 'workbench suggest train' again",
+            source=str(folder),
+        ) from exc
     return TrainedModel(saved["classifier"], meta, saved["exemplars"])
 
 
@@ -275,8 +329,12 @@ def model_status(project: Project) -> dict[str, Any] | None:
     digest = _with_rejections(project, digest)
     seen = set(meta["codings"]["ids"])
     return {
-        "created_at": meta["created_at"], "unit": meta["unit"], "coders": meta.get("coders"),
-        "codes": len(meta["codes"]), "units": meta["units"], "codings": len(seen),
+        "created_at": meta["created_at"],
+        "unit": meta["unit"],
+        "coders": meta.get("coders"),
+        "codes": len(meta["codes"]),
+        "units": meta["units"],
+        "codings": len(seen),
         "stale": digest != meta["codings"]["sha256"],
         "new_codings": len(set(current_ids) - seen),
         "removed_codings": len(seen - set(current_ids)),

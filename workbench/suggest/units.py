@@ -51,9 +51,13 @@ def touching(spans: list[tuple[int, int]], starts: list[int], start: int, end: i
     return units.touched(starts, [e for _, e in spans], start, end)
 
 
-def labelled_units(project: Project, unit: str = "sentence", *,
-                   coders: Sequence[str] | None = None,
-                   documents: Iterable[int] | None = None) -> list[LabelledUnit]:
+def labelled_units(
+    project: Project,
+    unit: str = "sentence",
+    *,
+    coders: Sequence[str] | None = None,
+    documents: Iterable[int] | None = None,
+) -> list[LabelledUnit]:
     """Every unit of ``documents`` (default all) with its positive and negative codes."""
     check_unit(unit)
     ids = coder_ids(project, coders)
@@ -67,15 +71,16 @@ def labelled_units(project: Project, unit: str = "sentence", *,
         text = project.text(doc_id)
         spans = unit_spans(project, doc_id, unit)
         starts, ends = [s for s, _ in spans], [e for _, e in spans]
-        found = [LabelledUnit(doc_id, s, e, text[s:e], complete=doc_id in done)
-                 for s, e in spans]
+        found = [LabelledUnit(doc_id, s, e, text[s:e], complete=doc_id in done) for s, e in spans]
         for coding in project.codings(document_id=doc_id):
             if ids is not None and coding.coder_id not in ids:
                 continue
             for i in units.touched(starts, ends, coding.start, coding.end):
                 found[i].positive.add(coding.code_id)
-        sql = ('SELECT code_id, start, "end", coder_id FROM suggestions '
-               "WHERE document_id = ? AND status = 'rejected'")
+        sql = (
+            'SELECT code_id, start, "end", coder_id FROM suggestions '
+            "WHERE document_id = ? AND status = 'rejected'"
+        )
         for code_id, start, end, coder_id in project.conn.execute(sql, (doc_id,)):
             if ids is not None and coder_id not in ids:
                 continue
@@ -94,4 +99,3 @@ def cats_for(unit: LabelledUnit, labels: Sequence[int]) -> dict[str, float]:
         elif unit.complete or code_id in unit.negative:
             cats[str(code_id)] = 0.0
     return cats
-

@@ -35,6 +35,7 @@ T = TypeVar("T")
 #: how long a write waits in the background for a busy project before it gives up
 WAIT_LIMIT = 600.0
 
+
 class WorkbenchApp(App[None]):
     """Code qualitative interviews."""
 
@@ -70,8 +71,13 @@ class WorkbenchApp(App[None]):
 
     # ------------------------------------------------------------- writing
 
-    def write(self, fn: Callable[[], T], done: Callable[[T], None] | None = None,
-              *, what: str = "the change") -> bool | None:
+    def write(
+        self,
+        fn: Callable[[], T],
+        done: Callable[[T], None] | None = None,
+        *,
+        what: str = "the change",
+    ) -> bool | None:
         """Run the write ``fn``; when another program holds the project, wait in a worker.
 
         The first try runs at once and gives up after one short busy timeout. Then a dialog
@@ -92,8 +98,9 @@ class WorkbenchApp(App[None]):
             done(result)
         return True
 
-    def _wait_and_write(self, fn: Callable[[], T], done: Callable[[T], None] | None,
-                        what: str) -> None:
+    def _wait_and_write(
+        self, fn: Callable[[], T], done: Callable[[T], None] | None, what: str
+    ) -> None:
         from workbench.tui.screens.modals import WaitModal
 
         cancel = threading.Event()
@@ -197,8 +204,10 @@ class WorkbenchApp(App[None]):
         where = screen.status() if hasattr(screen, "status") else ""
         blind = " (blind)" if self.blind else ""
         read_only = " · READ ONLY" if self.project.read_only else ""
-        self.sub_title = (f"{Path(str(self.project.path)).name}{read_only} · coder: "
-                          f"{self.coder}{blind}" + (f" · {where}" if where else ""))
+        self.sub_title = (
+            f"{Path(str(self.project.path)).name}{read_only} · coder: "
+            f"{self.coder}{blind}" + (f" · {where}" if where else "")
+        )
 
     def _coder_id(self, name: str) -> int:
         """The coder's id; a read-only project cannot add a coder, so a new one owns nothing."""
@@ -319,8 +328,10 @@ class WorkbenchApp(App[None]):
             if done:
                 self.notify(f"Undone: {done}")
             elif barrier := self.project.undo_barrier(coder):
-                self.notify(f"Cannot undo '{barrier}': imports and merges are not undoable",
-                            severity="warning")
+                self.notify(
+                    f"Cannot undo '{barrier}': imports and merges are not undoable",
+                    severity="warning",
+                )
             else:
                 self.notify("Nothing to undo")
 
@@ -337,13 +348,17 @@ class WorkbenchApp(App[None]):
 
     def action_toggle_blind(self) -> None:
         if self.team is not None and self.team.forced_blind(self.project):
-            self.notify("Blind coding is on for the team until the lead lifts it",
-                        severity="warning")
+            self.notify(
+                "Blind coding is on for the team until the lead lifts it", severity="warning"
+            )
             return
         self.blind = not self.blind
         self.data_changed()
-        self.notify("Blind mode: only your codings are shown" if self.blind
-                    else "Blind mode off: every coder's codings are shown")
+        self.notify(
+            "Blind mode: only your codings are shown"
+            if self.blind
+            else "Blind mode off: every coder's codings are shown"
+        )
 
     def action_lift_blind(self) -> None:
         if self.team is None:
@@ -356,8 +371,10 @@ class WorkbenchApp(App[None]):
 
     def action_switch_coder(self) -> None:
         if self.team is not None:
-            self.notify(f"Signed in as {self.coder}: sign in as another user to code as them",
-                        severity="warning")
+            self.notify(
+                f"Signed in as {self.coder}: sign in as another user to code as them",
+                severity="warning",
+            )
             return
         from workbench.tui.screens.modals import CoderModal
 
@@ -376,6 +393,7 @@ def run(project_path: str, *, coder: str | None = None, read_only: bool = False)
     busy project never holds the screen for long in one go.
     """
     keymap = load_keymap()
-    with Project.open(project_path, create=False, read_only=read_only,
-                      busy_timeout=INTERACTIVE_BUSY_TIMEOUT) as project:
+    with Project.open(
+        project_path, create=False, read_only=read_only, busy_timeout=INTERACTIVE_BUSY_TIMEOUT
+    ) as project:
         WorkbenchApp(project, coder=coder, keymap=keymap, team=team_session(project)).run()

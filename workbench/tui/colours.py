@@ -28,8 +28,18 @@ from functools import lru_cache
 from workbench.model import Code
 
 PALETTE = (
-    "#D75F87", "#D7D700", "#5FD7FF", "#875FFF", "#5F8700", "#FF8787",
-    "#00AFAF", "#00D7AF", "#AF87FF", "#87AF00", "#D75F5F", "#0087AF",
+    "#D75F87",
+    "#D7D700",
+    "#5FD7FF",
+    "#875FFF",
+    "#5F8700",
+    "#FF8787",
+    "#00AFAF",
+    "#00D7AF",
+    "#AF87FF",
+    "#87AF00",
+    "#D75F5F",
+    "#0087AF",
 )
 #: CIE76 distance under which two picked colours count as the same
 MIN_DISTANCE = 12.0
@@ -81,7 +91,8 @@ def xterm_colours() -> tuple[str, ...]:
     cube = [_hex((r, g, b)) for r in _LEVELS for g in _LEVELS for b in _LEVELS]
     greys = [_hex((v, v, v)) for v in range(8, 239, 10)]
     return tuple(
-        c for c in cube + greys
+        c
+        for c in cube + greys
         if Color.parse(c).downgrade(ColorSystem.EIGHT_BIT).get_truecolor().hex.upper() == c
     )
 
@@ -115,8 +126,9 @@ def code_colours(codes: Sequence[Code]) -> dict[int, str]:
     return colours
 
 
-def _pick(wanted: Iterable[tuple[int, str]], candidates: list[str],
-          avoid: Sequence[str] = ()) -> dict[int, str]:
+def _pick(
+    wanted: Iterable[tuple[int, str]], candidates: list[str], avoid: Sequence[str] = ()
+) -> dict[int, str]:
     """For each ``(key, colour)`` in order, the nearest candidate at least ``MIN_DISTANCE``
     from those already picked and from ``avoid`` (the nearest unused one when none is far
     enough)."""
@@ -128,8 +140,9 @@ def _pick(wanted: Iterable[tuple[int, str]], candidates: list[str],
             picked[key] = by_colour[colour]
             continue
         ranked = sorted(candidates, key=lambda c: distance(c, colour))
-        choice = next((c for c in ranked if all(distance(c, t) >= MIN_DISTANCE for t in taken)),
-                      None) or next((c for c in ranked if c not in taken), ranked[0])
+        choice = next(
+            (c for c in ranked if all(distance(c, t) >= MIN_DISTANCE for t in taken)), None
+        ) or next((c for c in ranked if c not in taken), ranked[0])
         taken.append(choice)
         by_colour[colour] = picked[key] = choice
     return picked
@@ -139,15 +152,15 @@ def _lightness_band(low: float, high: float) -> list[str]:
     return [c for c in xterm_colours() if low <= lab(c)[0] <= high]
 
 
-def stripe_colours(colours: dict[int, str], *, dark: bool = True,
-                   background: str | None = None) -> dict[int, str]:
+def stripe_colours(
+    colours: dict[int, str], *, dark: bool = True, background: str | None = None
+) -> dict[int, str]:
     """Margin colours (text on the background): light enough on a dark theme, dark on light."""
     band = _lightness_band(52, 90) if dark else _lightness_band(25, 58)
     return _pick(colours.items(), band, avoid=(background,) if background else ())
 
 
-def tint_colours(colours: dict[int, str], background: str, *, dark: bool = True
-                 ) -> dict[int, str]:
+def tint_colours(colours: dict[int, str], background: str, *, dark: bool = True) -> dict[int, str]:
     """Background tints of coded text that keep the theme's text readable."""
     band = _lightness_band(14, 46) if dark else _lightness_band(72, 95)
     wanted = ((k, blend(background, c, TINT)) for k, c in colours.items())

@@ -36,16 +36,23 @@ class WorkbenchCommands(Provider):
                 target = screen
             keys = display_keys(effective_keys(action, keymap))
             help_text = f"{keys}  ·  {action.id}" if keys else action.id
-            commands.append((action.description, help_text,
-                             partial(target.run_action, action.action)))
+            commands.append(
+                (action.description, help_text, partial(target.run_action, action.action))
+            )
         if isinstance(screen, CodingScreen):
             for code in screen.codes:
-                commands.append((f"Apply code: {code.path}", "codes the selection",
-                                 partial(screen.apply, code)))
+                commands.append(
+                    (f"Apply code: {code.path}", "codes the selection", partial(screen.apply, code))
+                )
         if isinstance(screen, DocumentsScreen):
             for row in screen.rows:
-                commands.append((f"Open document: {row.name}", row.case or "",
-                                 partial(app.open_document, row.document_id)))
+                commands.append(
+                    (
+                        f"Open document: {row.name}",
+                        row.case or "",
+                        partial(app.open_document, row.document_id),
+                    )
+                )
         return commands
 
     async def discover(self) -> Hits:

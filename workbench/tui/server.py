@@ -65,8 +65,11 @@ class SessionAppService(AppService):
     async def _open_app_process(self, width: int = 80, height: int = 24):
         environment = self._build_environment(width=width, height=height)
         self._process = process = await asyncio.create_subprocess_shell(
-            "exec " + self.command, stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=environment,
+            "exec " + self.command,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=environment,
             start_new_session=True,
         )
         self._stdin = process.stdin
@@ -96,11 +99,24 @@ class SessionAppService(AppService):
 class TeamServer(Server):
     """textual-serve with sign-in, per-user app sessions and no external requests."""
 
-    def __init__(self, project_path: Path, *, host: str, port: int, open_coder: str | None,
-                 sign_in: bool, ssl_context: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        project_path: Path,
+        *,
+        host: str,
+        port: int,
+        open_coder: str | None,
+        sign_in: bool,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         scheme = "https" if ssl_context else "http"
-        super().__init__("workbench", host=host, port=port, title=f"workbench · {project_path.name}",
-                         public_url=f"{scheme}://{host}:{port}")
+        super().__init__(
+            "workbench",
+            host=host,
+            port=port,
+            title=f"workbench · {project_path.name}",
+            public_url=f"{scheme}://{host}:{port}",
+        )
         self.project_path = project_path
         self.open_coder = open_coder
         self.sign_in = sign_in
@@ -124,25 +140,30 @@ class TeamServer(Server):
         return shlex.join(command) + " 2>/dev/null"
 
     def initialize_logging(self) -> None:
-        logging.basicConfig(level="INFO", format="%(asctime)s %(message)s", datefmt="%H:%M:%S",
-                            stream=sys.stdout)
+        logging.basicConfig(
+            level="INFO", format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stdout
+        )
 
     async def on_startup(self, app: web.Application) -> None:
         who = "sign-in required" if self.sign_in else f"no sign-in (coder {self.open_coder})"
-        print(f"serving {self.project_path.name} on {self.public_url}/ ({who}; ctrl+c stops)",
-              flush=True)
+        print(
+            f"serving {self.project_path.name} on {self.public_url}/ ({who}; ctrl+c stops)",
+            flush=True,
+        )
 
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self.security_headers])
-        app.add_routes([
-            web.get("/", self.handle_index, name="index"),
-            web.get("/signin", self.handle_signin_page, name="signin"),
-            web.post("/signin", self.handle_signin, name="signin_post"),
-            web.post("/signout", self.handle_signout, name="signout"),
-            web.get("/ws", self.handle_websocket, name="websocket"),
-            web.get("/download/{key}", self.handle_download_signed_in, name="download"),
-            web.static("/static", self.statics_path, show_index=False, name="static"),
-        ])
+        app.add_routes(
+            [
+                web.get("/", self.handle_index, name="index"),
+                web.get("/signin", self.handle_signin_page, name="signin"),
+                web.post("/signin", self.handle_signin, name="signin_post"),
+                web.post("/signout", self.handle_signout, name="signout"),
+                web.get("/ws", self.handle_websocket, name="websocket"),
+                web.get("/download/{key}", self.handle_download_signed_in, name="download"),
+                web.static("/static", self.statics_path, show_index=False, name="static"),
+            ]
+        )
         app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.end_sessions)
         return app
@@ -179,9 +200,17 @@ class TeamServer(Server):
                 loop.add_signal_handler(sig, self.request_exit)
             except NotImplementedError:
                 pass
-        web.run_app(self._make_app(), host=self.host, port=self.port, ssl_context=self.ssl_context,
-                    handle_signals=False, loop=loop, print=None,
-                    access_log_format='%a "%r" %s', shutdown_timeout=5)
+        web.run_app(
+            self._make_app(),
+            host=self.host,
+            port=self.port,
+            ssl_context=self.ssl_context,
+            handle_signals=False,
+            loop=loop,
+            print=None,
+            access_log_format='%a "%r" %s',
+            shutdown_timeout=5,
+        )
 
     # ------------------------------------------------------------ sessions
 
@@ -210,17 +239,25 @@ class TeamServer(Server):
             raise web.HTTPFound("/signin")
         scheme = "wss" if request.secure else "ws"
         who = f"signed in as {user}" if user else ""
-        body = _page("app.html", title=self.title, who=who,
-                     websocket_url=f"{scheme}://{request.host}/ws",
-                     font_size=str(to_int(request.query.get("fontsize", "16"), 16)))
+        body = _page(
+            "app.html",
+            title=self.title,
+            who=who,
+            websocket_url=f"{scheme}://{request.host}/ws",
+            font_size=str(to_int(request.query.get("fontsize", "16"), 16)),
+        )
         return web.Response(text=body, content_type="text/html")
 
-    async def handle_signin_page(self, request: web.Request, error: str = "",
-                                 status: int = 200) -> web.Response:
+    async def handle_signin_page(
+        self, request: web.Request, error: str = "", status: int = 200
+    ) -> web.Response:
         if not self.sign_in:
             raise web.HTTPFound("/")
-        return web.Response(text=_page("signin.html", title=self.title, error=error),
-                            content_type="text/html", status=status)
+        return web.Response(
+            text=_page("signin.html", title=self.title, error=error),
+            content_type="text/html",
+            status=status,
+        )
 
     async def handle_signin(self, request: web.Request) -> web.StreamResponse:
         if not self.sign_in:
@@ -234,24 +271,34 @@ class TeamServer(Server):
         if self.limiter.blocked(name) or self.address_limiter.blocked(address):
             log.info("sign-in refused from %s: too many failed attempts", address)
             return await self.handle_signin_page(
-                request, "Too many failed attempts. Wait a quarter of an hour and try again.",
-                status=429)
+                request,
+                "Too many failed attempts. Wait a quarter of an hour and try again.",
+                status=429,
+            )
         user, known = await asyncio.get_running_loop().run_in_executor(
-            None, self._verify, name, secret)
+            None, self._verify, name, secret
+        )
         if user is None:
             self.limiter.failed(name)
             self.address_limiter.failed(address)
             # an unknown "name" may be a password typed in the wrong box: never log it
-            log.info("failed sign-in for %s from %s", repr(name) if known else "an unknown name",
-                     address)
+            log.info(
+                "failed sign-in for %s from %s", repr(name) if known else "an unknown name", address
+            )
             return await self.handle_signin_page(request, "Wrong name or password.", status=401)
         self.limiter.succeeded(name)
         self.sessions.end(request.cookies.get(self.cookie))
         session_id = self.sessions.start(user)
         log.info("%s signed in from %s", user, address)
         response = web.Response(status=303, headers={"Location": "/"})
-        response.set_cookie(self.cookie, session_id, httponly=True, samesite="Strict",
-                            secure=request.secure, path="/")
+        response.set_cookie(
+            self.cookie,
+            session_id,
+            httponly=True,
+            samesite="Strict",
+            secure=request.secure,
+            path="/",
+        )
         return response
 
     def _verify(self, name: str, secret: str) -> tuple[str | None, bool]:
@@ -292,7 +339,8 @@ class TeamServer(Server):
         if user is None or not self.same_origin(request):
             raise web.HTTPForbidden(text="sign in first")
         if user and not await asyncio.get_running_loop().run_in_executor(
-                None, self._still_a_user, user):
+            None, self._still_a_user, user
+        ):
             self.sessions.end_user(user)
             raise web.HTTPForbidden(text="sign in first")
         websocket = web.WebSocketResponse(heartbeat=15)
@@ -303,9 +351,13 @@ class TeamServer(Server):
         try:
             await websocket.prepare(request)
             app_service = SessionAppService(
-                self.app_command(user or None), user=user or None,
-                write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                close=websocket.close, download_manager=self.download_manager, debug=False,
+                self.app_command(user or None),
+                user=user or None,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,
+                download_manager=self.download_manager,
+                debug=False,
             )
             self.live.add(app_service)
             log.info("app session started for %s", label)
@@ -338,6 +390,7 @@ def ssl_context(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | N
     try:
         context.load_cert_chain(certfile, keyfile)
     except (ssl.SSLError, OSError) as exc:
-        raise WorkbenchError(f"cannot load the certificate: {exc.__class__.__name__}",
-                             source=certfile) from exc
+        raise WorkbenchError(
+            f"cannot load the certificate: {exc.__class__.__name__}", source=certfile
+        ) from exc
     return context

@@ -17,8 +17,28 @@ COMPACT_BELOW = 72
 #: the widest a lane gets, and the narrowest
 LANE_MAX, LANE_MIN = 18, 2
 #: words left out of short names when room is short
-_SMALL = {"of", "the", "and", "a", "an", "to", "in", "on", "for", "vs", "de", "del", "la",
-          "el", "los", "las", "y", "en", "por", "con"}
+_SMALL = {
+    "of",
+    "the",
+    "and",
+    "a",
+    "an",
+    "to",
+    "in",
+    "on",
+    "for",
+    "vs",
+    "de",
+    "del",
+    "la",
+    "el",
+    "los",
+    "las",
+    "y",
+    "en",
+    "por",
+    "con",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,8 +51,10 @@ class Layout:
 
     def continues(self, line: int) -> bool:
         """True when ``line`` is soft-wrapped: its end is the next line's start."""
-        return line + 1 < len(self.starts) and self.kinds[line + 1] == TEXT and (
-            self.starts[line + 1] == self.ends[line]
+        return (
+            line + 1 < len(self.starts)
+            and self.kinds[line + 1] == TEXT
+            and (self.starts[line + 1] == self.ends[line])
         )
 
     def lines_between(self, start: int, end: int) -> range:
@@ -82,9 +84,7 @@ def wrap_line(text: str, start: int, end: int, width: int) -> list[tuple[int, in
     return pieces
 
 
-def build_layout(
-    text: str, turns: Sequence[tuple[int, int, str | None]], width: int
-) -> Layout:
+def build_layout(text: str, turns: Sequence[tuple[int, int, str | None]], width: int) -> Layout:
     """Lay out ``text`` at ``width`` columns, setting speaker turns apart.
 
     ``turns`` are ``(start, end, speaker)``; text outside every turn that is not blank is shown

@@ -38,11 +38,29 @@ from workbench.tui.widgets.passage import PassageView
 UNITS = AGREEMENT_COMPARISONS
 #: project settings that carry the agreement unit and the walk's place across sessions
 UNIT_SETTING = "agreement.unit"
-BLIND_NOTE = ("Blind mode is on: agreement and reconciliation show every coder's work, so "
-              "they stay hidden. ctrl+b turns blind mode off.")
-NUMBERS = ("units", "percent", "kappa", "alpha", "both", "only_a", "only_b", "neither", "all",
-           "some", "none", "segments_a", "matched_a", "segments_b", "matched_b", "equal",
-           "differ")
+BLIND_NOTE = (
+    "Blind mode is on: agreement and reconciliation show every coder's work, so "
+    "they stay hidden. ctrl+b turns blind mode off."
+)
+NUMBERS = (
+    "units",
+    "percent",
+    "kappa",
+    "alpha",
+    "both",
+    "only_a",
+    "only_b",
+    "neither",
+    "all",
+    "some",
+    "none",
+    "segments_a",
+    "matched_a",
+    "segments_b",
+    "matched_b",
+    "equal",
+    "differ",
+)
 
 
 class AgreementScreen(WorkbenchScreen):
@@ -101,22 +119,33 @@ class AgreementScreen(WorkbenchScreen):
             note.update(Text(BLIND_NOTE, style="bold"))
             return
         if self.result is None:
-            note.update(Text(f"Agreement cannot be computed: {self.error}\n"
-                             "c chooses the coders (A,B); each must mark the documents done "
-                             "(d in the documents or coding screen).", style="bold"))
+            note.update(
+                Text(
+                    f"Agreement cannot be computed: {self.error}\n"
+                    "c chooses the coders (A,B); each must mark the documents done "
+                    "(d in the documents or coding screen).",
+                    style="bold",
+                )
+            )
             return
         result = self.result
         columns = result.columns()
         for column in columns:
             table.add_column(column, key=column)
         for row in result.rows():
-            table.add_row(*(
-                Text(str(row.get(c, "")), justify="right") if c in NUMBERS else str(row.get(c, ""))
-                for c in columns
-            ), key=str(row["code"]))
+            table.add_row(
+                *(
+                    Text(str(row.get(c, "")), justify="right")
+                    if c in NUMBERS
+                    else str(row.get(c, ""))
+                    for c in columns
+                ),
+                key=str(row["code"]),
+            )
         text = Text()
-        text.append(f"Agreement ({result.unit} units) between {', '.join(result.coders)}",
-                    style="bold")
+        text.append(
+            f"Agreement ({result.unit} units) between {', '.join(result.coders)}", style="bold"
+        )
         letters = "  ".join(f"{chr(65 + i)} = {name}" for i, name in enumerate(result.coders))
         text.append(f"  ({letters})\n")
         text.append(f"{result.footnote()}\n")
@@ -145,9 +174,14 @@ class AgreementScreen(WorkbenchScreen):
             self.coders = split_list(value)
             self.refresh_data()
 
-        self.app.push_screen(PromptModal("Coders to compare (A,B,... empty: every coder who "
-                                         "marked documents done)", current, select_all=True),
-                             chosen)
+        self.app.push_screen(
+            PromptModal(
+                "Coders to compare (A,B,... empty: every coder who marked documents done)",
+                current,
+                select_all=True,
+            ),
+            chosen,
+        )
 
     def action_reconcile(self) -> None:
         if self.result is None:
@@ -169,8 +203,9 @@ class ReconcileScreen(WorkbenchScreen):
     SCOPES = ("reconcile",)
     BINDINGS = bindings("reconcile")
 
-    def __init__(self, coders: list[str], unit: str = "char",
-                 consensus: str = DEFAULT_CONSENSUS) -> None:
+    def __init__(
+        self, coders: list[str], unit: str = "char", consensus: str = DEFAULT_CONSENSUS
+    ) -> None:
         super().__init__()
         self.coders = coders
         self.unit = unit
@@ -245,8 +280,9 @@ class ReconcileScreen(WorkbenchScreen):
         passage = self.query_one(PassageView)
         text = Text("Legend  ", style="bold")
         for kind, label in (("a", " A only "), ("b", " B only "), ("both", " A and B ")):
-            text.append(label, style=passage.get_component_rich_style(f"passage--{kind}",
-                                                                       partial=True))
+            text.append(
+                label, style=passage.get_component_rich_style(f"passage--{kind}", partial=True)
+            )
             text.append("  ")
         text.append("bold", style="bold")
         text.append(" = the place at hand", style="dim")
@@ -262,7 +298,8 @@ class ReconcileScreen(WorkbenchScreen):
         item = self.item
         if item is None:
             message = self.error or (
-                f"No disagreements between {', '.join(self.coders)} at {self.unit} units.")
+                f"No disagreements between {', '.join(self.coders)} at {self.unit} units."
+            )
             progress.update(Text(message, style="bold"))
             for widget in (about, legend, passage, state):
                 widget.update("")
@@ -270,21 +307,25 @@ class ReconcileScreen(WorkbenchScreen):
         a, b = item.coders[0], item.coders[1] if len(item.coders) > 1 else "?"
         decided = [decision(self.project, i, self.consensus) for i in self.items]
         open_items = sum(1 for d in decided if d is None)
-        progress.update(Text.assemble(
-            (f"Disagreement {self.index + 1} of {len(self.items)}", "bold"),
-            f"  ·  {open_items} undecided  ·  {self.unit} units  ·  A = {a}, B = {b}  ·  "
-            f"consensus coder: {self.consensus}",
-        ))
+        progress.update(
+            Text.assemble(
+                (f"Disagreement {self.index + 1} of {len(self.items)}", "bold"),
+                f"  ·  {open_items} undecided  ·  {self.unit} units  ·  A = {a}, B = {b}  ·  "
+                f"consensus coder: {self.consensus}",
+            )
+        )
         codes = {c.id: c for c in self.project.codes()}
         colours = code_colours(list(codes.values()))
         text = Text()
         text.append(f"{item.code}\n", style="bold")
-        not_by = f"; not by {', '.join(item.left_out)}" if item.left_out else \
-            " (their spans differ)"
-        text.append(f"{item.document} [{item.start}, {item.end})  ·  applied by "
-                    f"{', '.join(item.applied_by)}{not_by}\n")
-        for letter, (coder, spans) in zip("ABCDEFGH", self.others_here(item).items(),
-                                          strict=False):
+        not_by = (
+            f"; not by {', '.join(item.left_out)}" if item.left_out else " (their spans differ)"
+        )
+        text.append(
+            f"{item.document} [{item.start}, {item.end})  ·  applied by "
+            f"{', '.join(item.applied_by)}{not_by}\n"
+        )
+        for letter, (coder, spans) in zip("ABCDEFGH", self.others_here(item).items(), strict=False):
             text.append(f"{letter} {coder}: ", style="bold")
             if not spans:
                 text.append("no code here", style="dim")
@@ -293,8 +334,10 @@ class ReconcileScreen(WorkbenchScreen):
                 if n:
                     text.append(", ")
                 text.append("■ ", style=colours.get(code_id, ""))
-                text.append(code.path if code else "?",
-                            style="bold" if code and code.path == item.code else "")
+                text.append(
+                    code.path if code else "?",
+                    style="bold" if code and code.path == item.code else "",
+                )
                 text.append(f" [{start}, {end})", style="dim")
             text.append("\n")
         about.update(text)
@@ -313,8 +356,10 @@ class ReconcileScreen(WorkbenchScreen):
             line.append(f"keep {CHOICE_NAMES.get(choice, choice)}")
             kept = ", ".join(f"[{c.start}, {c.end})" for c in existing)
             line.append(f": {kept}" if kept else " (nothing kept)")
-        line.append("\na keep A's · b keep B's · o both · x none · n / p next / previous · "
-                    "u undo", style="dim")
+        line.append(
+            "\na keep A's · b keep B's · o both · x none · n / p next / previous · u undo",
+            style="dim",
+        )
         state.update(line)
 
     def action_keep(self, choice: str) -> None:
@@ -327,8 +372,11 @@ class ReconcileScreen(WorkbenchScreen):
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(f"Kept {CHOICE_NAMES.get(choice, choice)} for {item.code} "
-                    f"({self.index + 1} of {len(self.items)})", timeout=2)
+        self.notify(
+            f"Kept {CHOICE_NAMES.get(choice, choice)} for {item.code} "
+            f"({self.index + 1} of {len(self.items)})",
+            timeout=2,
+        )
         if self.index + 1 < len(self.items):
             self.index += 1
         self._remember_place()

@@ -57,8 +57,7 @@ class CodebookScreen(WorkbenchScreen):
 
     def refresh_data(self) -> None:
         self.codes = self.project.codes()
-        self.counts = core.coding_counts(self.project,
-                                         self.wb.coder_id if self.wb.blind else None)
+        self.counts = core.coding_counts(self.project, self.wb.coder_id if self.wb.blind else None)
         self.colours = code_colours(self.codes)
         self.code_tree.populate(self.codes, self.counts, self.colours)
         self.show_details()
@@ -71,14 +70,25 @@ class CodebookScreen(WorkbenchScreen):
         box = self.query_one("#codebook-details", Static)
         code = self.code
         if code is None:
-            box.update(Text("The codebook is empty: press a to add a code, or load one with "
-                            "'workbench codebook load FILE'.", style="dim"))
+            box.update(
+                Text(
+                    "The codebook is empty: press a to add a code, or load one with "
+                    "'workbench codebook load FILE'.",
+                    style="dim",
+                )
+            )
             return
-        usage = (f"colour {code.colour or '(inherited)'} · "
-                 f"{self.counts.get(code.id, 0)} coding(s)")
+        usage = f"colour {code.colour or '(inherited)'} · {self.counts.get(code.id, 0)} coding(s)"
         memos = [m.text for m in self.project.memos("code", code.id)]
-        box.update(code_card(code, self.colours.get(code.id, ""), usage=usage, memos=memos,
-                             hint="No description yet: e writes one."))
+        box.update(
+            code_card(
+                code,
+                self.colours.get(code.id, ""),
+                usage=usage,
+                memos=memos,
+                hint="No description yet: e writes one.",
+            )
+        )
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         self.show_details()
@@ -136,9 +146,12 @@ class CodebookScreen(WorkbenchScreen):
             self._run(lambda: core.add_code(self.project, path), f"Added {path}", select=path)
 
         where = f"a name alone goes under {under}; " if under else ""
-        self.app.push_screen(PromptModal(
-            "New code", placeholder=f"{where}Group/Name is a full path; /Name is top level"),
-            added)
+        self.app.push_screen(
+            PromptModal(
+                "New code", placeholder=f"{where}Group/Name is a full path; /Name is top level"
+            ),
+            added,
+        )
 
     def action_rename_code(self) -> None:
         code = self._need_code()
@@ -148,10 +161,15 @@ class CodebookScreen(WorkbenchScreen):
         def renamed(name: str | None) -> None:
             if name and name.strip() and name.strip() != code.name:
                 parent = code.path.rsplit("/", 1)[0] + "/" if "/" in code.path else ""
-                self._run(lambda: core.rename_code(self.project, code.path, name),
-                          f"Renamed to {name.strip()}", select=parent + name.strip())
+                self._run(
+                    lambda: core.rename_code(self.project, code.path, name),
+                    f"Renamed to {name.strip()}",
+                    select=parent + name.strip(),
+                )
 
-        self.app.push_screen(PromptModal(f"Rename {code.path}", code.name, select_all=True), renamed)
+        self.app.push_screen(
+            PromptModal(f"Rename {code.path}", code.name, select_all=True), renamed
+        )
 
     def action_move_code(self) -> None:
         code = self._need_code()
@@ -166,8 +184,11 @@ class CodebookScreen(WorkbenchScreen):
                 return
             parent = None if target.id == -1 else target.path
             new_path = f"{parent}/{code.name}" if parent else code.name
-            self._run(lambda: core.move_code(self.project, code.path, parent),
-                      f"Moved to {new_path}", select=new_path)
+            self._run(
+                lambda: core.move_code(self.project, code.path, parent),
+                f"Moved to {new_path}",
+                select=new_path,
+            )
 
         self.app.push_screen(CodePickerModal(targets, f"Move {code.path} under"), moved)
 
@@ -175,8 +196,9 @@ class CodebookScreen(WorkbenchScreen):
         code = self._need_code()
         if code is None:
             return
-        targets = [c for c in self.codes
-                   if c.id != code.id and not c.path.startswith(code.path + "/")]
+        targets = [
+            c for c in self.codes if c.id != code.id and not c.path.startswith(code.path + "/")
+        ]
 
         def merge(target: Code | None) -> None:
             if target is None:
@@ -185,12 +207,20 @@ class CodebookScreen(WorkbenchScreen):
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
-                    self._run(lambda: core.merge_codes(self.project, code.path, target.path),
-                              f"Merged {code.path} into {target.path}", select=target.path)
+                    self._run(
+                        lambda: core.merge_codes(self.project, code.path, target.path),
+                        f"Merged {code.path} into {target.path}",
+                        select=target.path,
+                    )
 
-            self.app.push_screen(ConfirmModal(
-                f"Merge {code.path} into {target.path}? Its {n} coding(s) move to "
-                f"{target.path} and {code.name} is removed.", yes="Merge"), confirmed)
+            self.app.push_screen(
+                ConfirmModal(
+                    f"Merge {code.path} into {target.path}? Its {n} coding(s) move to "
+                    f"{target.path} and {code.name} is removed.",
+                    yes="Merge",
+                ),
+                confirmed,
+            )
 
         self.app.push_screen(CodePickerModal(targets, f"Merge {code.path} into"), merge)
 
@@ -198,8 +228,7 @@ class CodebookScreen(WorkbenchScreen):
         code = self._need_code()
         if code is None:
             return
-        subtree = [c for c in self.codes
-                   if c.id == code.id or c.path.startswith(code.path + "/")]
+        subtree = [c for c in self.codes if c.id == code.id or c.path.startswith(code.path + "/")]
         codings = sum(self.counts.get(c.id, 0) for c in subtree)
         question = f"Delete {code.path}"
         if len(subtree) > 1:
@@ -210,8 +239,10 @@ class CodebookScreen(WorkbenchScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._run(lambda: core.delete_code(self.project, code.path, force=True),
-                          f"Deleted {code.path}")
+                self._run(
+                    lambda: core.delete_code(self.project, code.path, force=True),
+                    f"Deleted {code.path}",
+                )
 
         self.app.push_screen(ConfirmModal(question, yes="Delete"), confirmed)
 
@@ -224,11 +255,20 @@ class CodebookScreen(WorkbenchScreen):
             if value is None:
                 return
             colour = value.strip() or None
-            self._run(lambda: core.update_code(self.project, code.path, colour=colour),
-                      f"Colour of {code.name}: {colour or 'inherited'}", select=code.path)
+            self._run(
+                lambda: core.update_code(self.project, code.path, colour=colour),
+                f"Colour of {code.name}: {colour or 'inherited'}",
+                select=code.path,
+            )
 
-        self.app.push_screen(PromptModal(f"Colour of {code.path} (#RRGGBB, empty to inherit)",
-                                         code.colour or "", select_all=True), coloured)
+        self.app.push_screen(
+            PromptModal(
+                f"Colour of {code.path} (#RRGGBB, empty to inherit)",
+                code.colour or "",
+                select_all=True,
+            ),
+            coloured,
+        )
 
     def action_describe_code(self) -> None:
         code = self._need_code()
@@ -237,12 +277,17 @@ class CodebookScreen(WorkbenchScreen):
 
         def described(value: str | None) -> None:
             if value is not None and value != (code.description or ""):
-                self._run(lambda: core.update_code(self.project, code.path,
-                                                   description=value.strip() or None),
-                          f"Description of {code.name} saved", select=code.path)
+                self._run(
+                    lambda: core.update_code(
+                        self.project, code.path, description=value.strip() or None
+                    ),
+                    f"Description of {code.name} saved",
+                    select=code.path,
+                )
 
-        self.app.push_screen(MemoModal(f"Description of {code.path}", code.description or ""),
-                             described)
+        self.app.push_screen(
+            MemoModal(f"Description of {code.path}", code.description or ""), described
+        )
 
     def status(self) -> str:
         return "codebook"

@@ -89,8 +89,15 @@ class CodingScreen(WorkbenchScreen):
         self._load_codings()
         self._load_suggestions()
         self.view.coder_labels = coder_initials(self.coder_names)
-        self.view.load(text, turns, sentences, self.visible_spans(),
-                       {c.id: c.name for c in self.codes}, self.colours, self.suggestions)
+        self.view.load(
+            text,
+            turns,
+            sentences,
+            self.visible_spans(),
+            {c.id: c.name for c in self.codes},
+            self.colours,
+            self.suggestions,
+        )
         self._fill_tree()
         if self.initial_selection:
             self.view.select(*self.initial_selection)
@@ -126,8 +133,13 @@ class CodingScreen(WorkbenchScreen):
         """The side column takes a share of the window: narrow terminals keep the text wide,
         wide ones give the definitions room."""
         width = event.size.width
-        side = 40 if 110 <= width < 180 else max(26, min(width // 3, 40)) if width < 110 \
+        side = (
+            40
+            if 110 <= width < 180
+            else max(26, min(width // 3, 40))
+            if width < 110
             else min(width // 5, 56)
+        )
         self.query_one("#side").styles.width = side
         # short terminals: the tree keeps most of the column
         height = event.size.height
@@ -144,8 +156,7 @@ class CodingScreen(WorkbenchScreen):
         self.coder_names = {c.id: c.name for c in self.project.coders()}
         ids = {c.id for c in self.codings}
         self.memos = {
-            m.target_id: (m.id, m.text) for m in self.project.memos("coding")
-            if m.target_id in ids
+            m.target_id: (m.id, m.text) for m in self.project.memos("coding") if m.target_id in ids
         }
 
     def _load_suggestions(self) -> None:
@@ -207,8 +218,11 @@ class CodingScreen(WorkbenchScreen):
             return
         code = self.codes_by_id.get(self.panel_code_id) if self.panel_code_id else None
         if code is None:
-            panel.show_code(None, hint="Highlight a code in the tree, or put the cursor in a "
-                                       "coding, to read its definition here (i hides this).")
+            panel.show_code(
+                None,
+                hint="Highlight a code in the tree, or put the cursor in a "
+                "coding, to read its definition here (i hides this).",
+            )
             return
         coder_id = self.wb.coder_id if self.wb.blind else None
         codings, documents = code_usage(self.project, code.id, coder_id)
@@ -216,8 +230,13 @@ class CodingScreen(WorkbenchScreen):
         whose = "your " if coder_id is not None else ""
         usage = f"{codings} {whose}coding(s) in {documents} document(s) · {here} here"
         memos = [m.text for m in self.project.memos("code", code.id)]
-        panel.show_code(code, self.colours.get(code.id, ""), usage=usage, memos=memos,
-                        hint="No description yet (F3, e writes one).")
+        panel.show_code(
+            code,
+            self.colours.get(code.id, ""),
+            usage=usage,
+            memos=memos,
+            hint="No description yet (F3, e writes one).",
+        )
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         code = event.node.data
@@ -262,8 +281,10 @@ class CodingScreen(WorkbenchScreen):
             code = self.codes_by_id.get(span.code_id)
             text.append("■ ", style=self.colours.get(span.code_id, ""))
             text.append(code.path if code else "?", style="bold")
-            text.append(f"\n  {self.coder_names.get(span.coder_id, '?')} "
-                        f"[{span.start}, {span.end})", style="dim")
+            text.append(
+                f"\n  {self.coder_names.get(span.coder_id, '?')} [{span.start}, {span.end})",
+                style="dim",
+            )
             memo = self.memos.get(span.id)
             if memo:
                 text.append(f"\n  memo: {memo[1][:200]}", style="italic")
@@ -272,8 +293,11 @@ class CodingScreen(WorkbenchScreen):
             code = self.codes_by_id.get(mark.code_id)
             text.append("? suggested ", style="italic")
             text.append(code.path if code else "?", style="bold italic")
-            text.append(f"\n  score {mark.score:.2f} [{mark.start}, {mark.end}) "
-                        f"y accept, X reject\n  {mark.reason[:200]}\n", style="dim")
+            text.append(
+                f"\n  score {mark.score:.2f} [{mark.start}, {mark.end}) "
+                f"y accept, X reject\n  {mark.reason[:200]}\n",
+                style="dim",
+            )
         return text
 
     def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
@@ -291,8 +315,9 @@ class CodingScreen(WorkbenchScreen):
         view = self.view
         lo, hi = view.selection
         if hi <= lo:
-            self.notify("Select some text first (s: sentence, t: turn, shift+arrows)",
-                        severity="warning")
+            self.notify(
+                "Select some text first (s: sentence, t: turn, shift+arrows)", severity="warning"
+            )
             return None
         applied: list[int] = []
 
@@ -307,8 +332,11 @@ class CodingScreen(WorkbenchScreen):
             self.notify(f"Applied {code.name}", timeout=2)
 
         coder = self.wb.coder
-        self.wb.write(lambda: core.apply_code(self.project, self.document_id, code.path, lo, hi,
-                                              coder=coder), landed, what=f"applying {code.name}")
+        self.wb.write(
+            lambda: core.apply_code(self.project, self.document_id, code.path, lo, hi, coder=coder),
+            landed,
+            what=f"applying {code.name}",
+        )
         return applied[0] if applied else None
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
@@ -365,8 +393,11 @@ class CodingScreen(WorkbenchScreen):
         self.view.focus()
         code = self.codes_by_id.get(target.code_id)
         n = order.index(target) + 1
-        self.notify(f"{code.path if code else '?'} · {self.coder_names.get(target.coder_id, '?')}"
-                    f" · {n} of {len(order)}", timeout=2)
+        self.notify(
+            f"{code.path if code else '?'} · {self.coder_names.get(target.coder_id, '?')}"
+            f" · {n} of {len(order)}",
+            timeout=2,
+        )
 
     def action_next_coding(self, step: int) -> None:
         self._jump(list(self.view.spans.values()), step, "coding")
@@ -376,14 +407,18 @@ class CodingScreen(WorkbenchScreen):
         if code is None:
             self.notify("Highlight a code in the tree first", severity="warning")
             return
-        self._jump([s for s in self.view.spans.values() if s.code_id == code.id], step,
-                   f"coding of {code.path}")
+        self._jump(
+            [s for s in self.view.spans.values() if s.code_id == code.id],
+            step,
+            f"coding of {code.path}",
+        )
 
     def _need_selection(self) -> bool:
         lo, hi = self.view.selection
         if hi <= lo:
-            self.notify("Select some text first (s: sentence, t: turn, shift+arrows)",
-                        severity="warning")
+            self.notify(
+                "Select some text first (s: sentence, t: turn, shift+arrows)", severity="warning"
+            )
             return False
         return True
 
@@ -426,6 +461,7 @@ class CodingScreen(WorkbenchScreen):
                 self.view.select(lo, hi)
                 self.apply(existing)
                 return
+
             def applied(ids: tuple[int, int]) -> None:
                 self.wb.remember(ids[0])
                 self.refresh_data()
@@ -433,13 +469,18 @@ class CodingScreen(WorkbenchScreen):
                 self.notify(f"Created {value} and applied it (one undo takes both back)")
 
             # through the app's write: a busy project waits visibly instead of freezing
-            self.wb.write(lambda: core.apply_new_code(self.project, self.document_id, value, lo,
-                                                      hi, coder=self.wb.coder), applied,
-                          what="the new code")
+            self.wb.write(
+                lambda: core.apply_new_code(
+                    self.project, self.document_id, value, lo, hi, coder=self.wb.coder
+                ),
+                applied,
+                what="the new code",
+            )
 
         if confirm:
-            self.app.push_screen(PromptModal("New code (Enter creates and applies it, Esc "
-                                             "cancels)", path), confirmed)
+            self.app.push_screen(
+                PromptModal("New code (Enter creates and applies it, Esc cancels)", path), confirmed
+            )
         else:
             confirmed(path)
 
@@ -458,8 +499,7 @@ class CodingScreen(WorkbenchScreen):
     def action_apply_recent(self, n: int) -> None:
         code_id = self.wb.favourites.get(n)
         if code_id not in self.codes_by_id:
-            self.notify(f"No code on key {n} yet: + pins the highlighted code",
-                        severity="warning")
+            self.notify(f"No code on key {n} yet: + pins the highlighted code", severity="warning")
             return
         self.apply(self.codes_by_id[code_id])
 
@@ -502,7 +542,8 @@ class CodingScreen(WorkbenchScreen):
             return
         labels = [
             f"{self.codes_by_id[s.code_id].path if s.code_id in self.codes_by_id else '?'} "
-            f"[{s.start}, {s.end})" for s in spans
+            f"[{s.start}, {s.end})"
+            for s in spans
         ]
 
         def picked(index: int | None) -> None:
@@ -516,6 +557,7 @@ class CodingScreen(WorkbenchScreen):
 
     def _run(self, fn: Callable[[], object], message: str) -> bool:
         """Write through the app (which waits visibly on a busy project); True when done now."""
+
         def done(_: object) -> None:
             self.refresh_data()
             self.notify(message)
@@ -532,8 +574,10 @@ class CodingScreen(WorkbenchScreen):
         def change(span: Span) -> None:
             def chosen(code: Code | None) -> None:
                 if code is not None:
-                    self._run(lambda: core.change_code(self.project, span.id, code.path),
-                              f"Changed to {code.path}")
+                    self._run(
+                        lambda: core.change_code(self.project, span.id, code.path),
+                        f"Changed to {code.path}",
+                    )
 
             self.app.push_screen(CodePickerModal(self.codes, "Change to code"), chosen)
 
@@ -545,44 +589,60 @@ class CodingScreen(WorkbenchScreen):
             self.notify("Select the new extent first, then resize", severity="warning")
             return
         candidates = [
-            s for s in self.view.spans.values()
+            s
+            for s in self.view.spans.values()
             if s.coder_id == self.wb.coder_id and s.start < hi and s.end > lo
         ] or self.own_spans_at_cursor()
 
         def resize(span: Span) -> None:
-            self._run(lambda: core.resize_coding(self.project, span.id, lo, hi),
-                      f"Coding resized to [{lo}, {hi})")
+            self._run(
+                lambda: core.resize_coding(self.project, span.id, lo, hi),
+                f"Coding resized to [{lo}, {hi})",
+            )
 
-        self._choose_span(sorted(candidates, key=lambda s: s.start), "Resize which coding?",
-                          resize)
+        self._choose_span(sorted(candidates, key=lambda s: s.start), "Resize which coding?", resize)
 
     def action_memo(self) -> None:
         spans = self.view.spans_here()
         if not spans:
             memos = self.project.memos("document", self.document_id)
             memo = memos[0] if memos else None
-            self._edit_memo("document", self.document_id, memo.id if memo else None,
-                            memo.text if memo else "", f"Memo on {self.document.name}")
+            self._edit_memo(
+                "document",
+                self.document_id,
+                memo.id if memo else None,
+                memo.text if memo else "",
+                f"Memo on {self.document.name}",
+            )
             return
 
         def on_span(span: Span) -> None:
             existing = self.memos.get(span.id)
             code = self.codes_by_id.get(span.code_id)
-            self._edit_memo("coding", span.id, existing[0] if existing else None,
-                            existing[1] if existing else "",
-                            f"Memo on {code.path if code else 'coding'} [{span.start}, {span.end})")
+            self._edit_memo(
+                "coding",
+                span.id,
+                existing[0] if existing else None,
+                existing[1] if existing else "",
+                f"Memo on {code.path if code else 'coding'} [{span.start}, {span.end})",
+            )
 
         self._choose_span(spans, "Memo on which coding?", on_span)
 
-    def _edit_memo(self, target: str, target_id: int, memo_id: int | None, text: str,
-                   title: str) -> None:
+    def _edit_memo(
+        self, target: str, target_id: int, memo_id: int | None, text: str, title: str
+    ) -> None:
         def saved(new_text: str | None) -> None:
             if new_text is None or new_text == text:
                 return
             if memo_id is None:
                 if new_text.strip():
-                    self._run(lambda: core.add_memo(self.project, target, target_id, new_text,
-                                                    coder=self.wb.coder), "Memo saved")
+                    self._run(
+                        lambda: core.add_memo(
+                            self.project, target, target_id, new_text, coder=self.wb.coder
+                        ),
+                        "Memo saved",
+                    )
             elif new_text.strip():
                 self._run(lambda: core.edit_memo(self.project, memo_id, new_text), "Memo saved")
             else:
@@ -602,7 +662,8 @@ class CodingScreen(WorkbenchScreen):
             return
         labels = [
             f"{self.codes_by_id[m.code_id].path if m.code_id in self.codes_by_id else '?'} "
-            f"[{m.start}, {m.end}) score {m.score:.2f}" for m in marks
+            f"[{m.start}, {m.end}) score {m.score:.2f}"
+            for m in marks
         ]
 
         def picked(index: int | None) -> None:
@@ -621,8 +682,10 @@ class CodingScreen(WorkbenchScreen):
         def do(mark: Mark) -> None:
             start, end = (lo, hi) if hi > lo else (mark.start, mark.end)
             code = self.codes_by_id.get(mark.code_id)
-            if self._run(lambda: accept(self.project, mark.id, self.wb.coder, start=start,
-                                        end=end), f"Accepted {code.name if code else 'code'}"):
+            if self._run(
+                lambda: accept(self.project, mark.id, self.wb.coder, start=start, end=end),
+                f"Accepted {code.name if code else 'code'}",
+            ):
                 self.wb.remember(mark.code_id)
                 self.update_side()
 
@@ -632,8 +695,10 @@ class CodingScreen(WorkbenchScreen):
         from workbench.suggest.review import reject
 
         def do(mark: Mark) -> None:
-            self._run(lambda: reject(self.project, mark.id, self.wb.coder),
-                      "Suggestion rejected; it will not come back")
+            self._run(
+                lambda: reject(self.project, mark.id, self.wb.coder),
+                "Suggestion rejected; it will not come back",
+            )
 
         self._choose_mark("Reject which suggestion?", do)
 
@@ -661,7 +726,9 @@ class CodingScreen(WorkbenchScreen):
                 self.notify(f"No match for {needle!r}", severity="warning")
             self.view.focus()
 
-        self.app.push_screen(PromptModal("Find in transcript", self.find_text, select_all=True), found)
+        self.app.push_screen(
+            PromptModal("Find in transcript", self.find_text, select_all=True), found
+        )
 
     def action_find_next(self) -> None:
         if not self.view.find_next():
@@ -681,8 +748,11 @@ class CodingScreen(WorkbenchScreen):
             self.notify(f"{self.document.name}: {'not done' if done else 'done'} for {coder}")
             self.wb.update_status()
 
-        self.wb.write(lambda: core.mark_done(self.project, self.document_id, coder, not done),
-                      marked, what="the done mark")
+        self.wb.write(
+            lambda: core.mark_done(self.project, self.document_id, coder, not done),
+            marked,
+            what="the done mark",
+        )
 
     def action_filter_codes(self) -> None:
         self.query_one("#code-filter", Input).focus()

@@ -42,8 +42,14 @@ SNIPPET = 90
 
 #: (row key, header) of the pair table
 COLUMNS = (
-    ("a", "Code A"), ("b", "Code B"), ("count", "Count"), ("n_a", "n A"), ("n_b", "n B"),
-    ("c", "c"), ("conditional_ab", "A→B"), ("conditional_ba", "B→A"),
+    ("a", "Code A"),
+    ("b", "Code B"),
+    ("count", "Count"),
+    ("n_a", "n A"),
+    ("n_b", "n B"),
+    ("c", "c"),
+    ("conditional_ab", "A→B"),
+    ("conditional_ba", "B→A"),
 )
 TEXT_COLUMNS = ("a", "b")
 
@@ -64,8 +70,9 @@ class CooccurFilters:
         return Options(mode=self.mode, unit=self.unit, distance=self.distance)
 
     def selection(self) -> Selection:
-        return Selection.build(coders=self.coders, codes=self.codes, depth=self.depth,
-                               where=self.where)
+        return Selection.build(
+            coders=self.coders, codes=self.codes, depth=self.depth, where=self.where
+        )
 
     def describe(self) -> str:
         parts = [self.options().label]
@@ -102,8 +109,9 @@ def split_items(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-def parse_filters(mode: str, unit: str, distance: str, coders: str, codes: str, depth: str,
-                  where: str) -> CooccurFilters:
+def parse_filters(
+    mode: str, unit: str, distance: str, coders: str, codes: str, depth: str, where: str
+) -> CooccurFilters:
     """Filters from the form's fields, checked (a one-line ``WorkbenchError`` when wrong)."""
     try:
         dist = int(distance.strip() or 0)
@@ -113,8 +121,9 @@ def parse_filters(mode: str, unit: str, distance: str, coders: str, codes: str, 
         deep = int(depth) if depth.strip() else None
     except ValueError as exc:
         raise WorkbenchError(f"depth must be a whole number, not {depth!r}") from exc
-    filters = CooccurFilters(mode, unit, dist, split_items(coders), split_items(codes), deep,
-                             split_items(where))
+    filters = CooccurFilters(
+        mode, unit, dist, split_items(coders), split_items(codes), deep, split_items(where)
+    )
     filters.options()
     filters.selection()
     return filters
@@ -142,18 +151,22 @@ class CooccurFilterModal(ModalScreen[CooccurFilters | None]):
             yield Label("Co-occurrence filters", classes="dialog-title")
             with Horizontal(classes="form-row"):
                 yield Label("Mode", classes="form-label")
-                yield Select([(m, m) for m in MODES], value=f.mode, allow_blank=False,
-                             id="f-mode")
+                yield Select([(m, m) for m in MODES], value=f.mode, allow_blank=False, id="f-mode")
             with Horizontal(classes="form-row"):
                 yield Label("Unit", classes="form-label")
-                yield Select([(u, u) for u in UNIT_KINDS], value=f.unit, allow_blank=False,
-                             id="f-unit")
+                yield Select(
+                    [(u, u) for u in UNIT_KINDS], value=f.unit, allow_blank=False, id="f-unit"
+                )
             fields = (
                 ("Distance", "f-distance", str(f.distance), "characters (proximity mode)"),
                 ("Coders", "f-coders", ", ".join(f.coders), "names, comma-separated; empty: all"),
                 ("Codes", "f-codes", ", ".join(f.codes), "code paths (with subcodes); empty: all"),
-                ("Depth", "f-depth", "" if f.depth is None else str(f.depth),
-                 "roll up to this depth (1 = groups)"),
+                (
+                    "Depth",
+                    "f-depth",
+                    "" if f.depth is None else str(f.depth),
+                    "roll up to this depth (1 = groups)",
+                ),
                 ("Where", "f-where", ", ".join(f.where), "attribute=value, comma-separated"),
             )
             for label, ident, value, hint in fields:
@@ -172,7 +185,10 @@ class CooccurFilterModal(ModalScreen[CooccurFilters | None]):
         return parse_filters(
             str(self.query_one("#f-mode", Select).value),
             str(self.query_one("#f-unit", Select).value),
-            value("f-distance"), value("f-coders"), value("f-codes"), value("f-depth"),
+            value("f-distance"),
+            value("f-coders"),
+            value("f-codes"),
+            value("f-depth"),
             value("f-where"),
         )
 
@@ -208,8 +224,9 @@ class QuotationsModal(ModalScreen[Meeting | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog quotations"):
-            yield Label(f"{self.a} × {self.b}: {len(self.found)} quotation(s)",
-                        classes="dialog-title")
+            yield Label(
+                f"{self.a} × {self.b}: {len(self.found)} quotation(s)", classes="dialog-title"
+            )
             yield DataTable(id="quotations", cursor_type="row", zebra_stripes=True)
             yield Label("enter opens the passage · esc closes", classes="dialog-hint")
 
@@ -277,8 +294,9 @@ class CooccurrenceScreen(WorkbenchScreen):
             # blind coding: count only the current coder's codings
             self.filters = replace(self.filters, coders=(self.wb.coder,))
         try:
-            self.result = cooccurrence(self.project, self.filters.options(),
-                                       self.filters.selection())
+            self.result = cooccurrence(
+                self.project, self.filters.options(), self.filters.selection()
+            )
             self.error = ""
         except WorkbenchError as exc:
             self.result, self.error = None, str(exc)
@@ -293,16 +311,18 @@ class CooccurrenceScreen(WorkbenchScreen):
             rows = self.result.rows(self.sort)
         else:
             key = self.sort
-            rows = sorted(self.rows, key=lambda r: (r[key], r["a"], r["b"]),
-                          reverse=key not in TEXT_COLUMNS)
+            rows = sorted(
+                self.rows, key=lambda r: (r[key], r["a"], r["b"]), reverse=key not in TEXT_COLUMNS
+            )
         return rows[::-1] if self.ascending else rows
 
     def fill(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
         for row in self.ordered_rows():
-            table.add_row(*(self._cell(row, key) for key, _ in COLUMNS),
-                          key=f"{row['a']}\t{row['b']}")
+            table.add_row(
+                *(self._cell(row, key) for key, _ in COLUMNS), key=f"{row['a']}\t{row['b']}"
+            )
         self._note()
 
     @staticmethod
@@ -317,20 +337,28 @@ class CooccurrenceScreen(WorkbenchScreen):
     def _note(self) -> None:
         note = self.query_one("#cooccur-note", Static)
         if self.error:
-            note.update(Text(f"Co-occurrence could not be counted: {self.error}\n"
-                             "f changes the filters.", style="bold red"))
+            note.update(
+                Text(
+                    f"Co-occurrence could not be counted: {self.error}\nf changes the filters.",
+                    style="bold red",
+                )
+            )
             return
         result = self.result
         assert result is not None
         order = f"{self.sort}{' ascending' if self.ascending else ''}"
         text = Text()
         text.append(f"Co-occurrence ({self.filters.describe()}): ", style="bold")
-        text.append(f"{len(result.codes)} codes, {len(self.rows)} pair(s) that meet; "
-                    f"sorted by {order}.\n")
+        text.append(
+            f"{len(result.codes)} codes, {len(self.rows)} pair(s) that meet; sorted by {order}.\n"
+        )
         text.append(f"The same figures: {self.filters.command()}", style="dim")
         if any(r.get("capped") for r in self.rows):
-            text.append("\n* one coding meets several of the other code: c as ATLAS.ti reports "
-                        "it (may exceed 1), shares capped at 1", style="dim")
+            text.append(
+                "\n* one coding meets several of the other code: c as ATLAS.ti reports "
+                "it (may exceed 1), shares capped at 1",
+                style="dim",
+            )
         note.update(text)
 
     # ---------------------------------------------------------------- sorting
@@ -430,8 +458,12 @@ class CooccurrenceScreen(WorkbenchScreen):
             return None
         self.notify(f"Sankey written to {paths[0]}", timeout=8)
         if len(paths) > 1:
-            self.run_worker(lambda: self._export_static(figure, paths[1:], style), thread=True,
-                            group="export", exclusive=False)
+            self.run_worker(
+                lambda: self._export_static(figure, paths[1:], style),
+                thread=True,
+                group="export",
+                exclusive=False,
+            )
         return paths[0]
 
     def _export_static(self, figure, paths: list[Path], style) -> None:
@@ -446,8 +478,9 @@ class CooccurrenceScreen(WorkbenchScreen):
                 failed = str(exc)
                 break
         if written:
-            self.app.call_from_thread(self.notify, f"Also written as {', '.join(written)} "
-                                      f"beside it", timeout=6)
+            self.app.call_from_thread(
+                self.notify, f"Also written as {', '.join(written)} beside it", timeout=6
+            )
         if failed:
             self.app.call_from_thread(self.notify, failed, severity="warning")
 
@@ -455,5 +488,11 @@ class CooccurrenceScreen(WorkbenchScreen):
         return "co-occurrence"
 
 
-__all__ = ["CooccurFilterModal", "CooccurFilters", "CooccurrenceScreen", "QuotationsModal",
-           "exports_folder", "parse_filters"]
+__all__ = [
+    "CooccurFilterModal",
+    "CooccurFilters",
+    "CooccurrenceScreen",
+    "QuotationsModal",
+    "exports_folder",
+    "parse_filters",
+]

@@ -73,15 +73,20 @@ class DocumentsScreen(WorkbenchScreen):
                     attributes.append(name)
         attributes = attributes[: attribute_room(self.size.width or 120)]
         coders = self.coders_shown()
-        keys = ["document", "case", *(f"attr:{a}" for a in attributes), "words",
-                *(f"coder:{c}" for c in coders)]
+        keys = [
+            "document",
+            "case",
+            *(f"attr:{a}" for a in attributes),
+            "words",
+            *(f"coder:{c}" for c in coders),
+        ]
         return keys, attributes, coders
 
-    def _cells(self, row: DocumentProgress, attributes: list[str], coders: list[str]
-               ) -> list[str]:
+    def _cells(self, row: DocumentProgress, attributes: list[str], coders: list[str]) -> list[str]:
         cells = [row.name, row.case or ""]
-        cells += ["" if row.attributes.get(a) is None else str(row.attributes[a])
-                  for a in attributes]
+        cells += [
+            "" if row.attributes.get(a) is None else str(row.attributes[a]) for a in attributes
+        ]
         cells.append(f"{row.words:,}")
         for coder in coders:
             progress = row.coders.get(coder)
@@ -99,8 +104,7 @@ class DocumentsScreen(WorkbenchScreen):
         coders = [self.wb.coder] if self.wb.blind else None
         self.rows = self.progress.rows(self.project, coders, defer=defer)
         keys, attributes, coders_shown = self._layout()
-        cells = {str(r.document_id): self._cells(r, attributes, coders_shown)
-                 for r in self.rows}
+        cells = {str(r.document_id): self._cells(r, attributes, coders_shown) for r in self.rows}
         if self.paging is not None and keys == self.columns and list(cells) == list(self.cells):
             # same columns and documents: redraw only the cells that changed; rows not in
             # the table yet go in with their new values
@@ -112,8 +116,10 @@ class DocumentsScreen(WorkbenchScreen):
                         table.update_cell(row_key, column, Text(value))
             if not self.paging.done:
                 pending = list(cells.items())[loaded:]
-                self.paging.rows = [*self.paging.rows[:loaded],
-                                    *((k, [Text(v) for v in values]) for k, values in pending)]
+                self.paging.rows = [
+                    *self.paging.rows[:loaded],
+                    *((k, [Text(v) for v in values]) for k, values in pending),
+                ]
         else:
             if self.paging is not None:
                 self.paging.cancel()
@@ -126,8 +132,9 @@ class DocumentsScreen(WorkbenchScreen):
                 table.add_column(label, key=key, width=width)
             # rich Text cells: no markup parsing (a name with [brackets] stays as it is);
             # the rows go in by pages, the first at once
-            self.paging = PagedRows(table, [(k, [Text(v) for v in values])
-                                            for k, values in cells.items()])
+            self.paging = PagedRows(
+                table, [(k, [Text(v) for v in values]) for k, values in cells.items()]
+            )
             self.paging.start(at_least=row_before + 1)
             if self.rows:
                 table.move_cursor(row=min(max(row_before, 0), self.paging.loaded - 1))
@@ -135,8 +142,10 @@ class DocumentsScreen(WorkbenchScreen):
         hint = self.query_one("#documents-hint", Static)
         if self.rows:
             blind = " Blind mode: only your column is shown." if self.wb.blind else ""
-            hint.update(f"{len(self.rows)} document(s). Per coder: codings (share of text "
-                        f"coded), ✓ = marked done. Enter opens, d marks done.{blind}")
+            hint.update(
+                f"{len(self.rows)} document(s). Per coder: codings (share of text "
+                f"coded), ✓ = marked done. Enter opens, d marks done.{blind}"
+            )
         else:
             hint.update("No documents yet: import transcripts with 'workbench import FILES'.")
 
@@ -166,8 +175,11 @@ class DocumentsScreen(WorkbenchScreen):
             self.refresh_data()
             self.notify(f"{row.name}: {'not done' if done else 'done'} for {coder}")
 
-        self.wb.write(lambda: core.mark_done(self.project, row.document_id, coder, not done),
-                      marked, what="the done mark")
+        self.wb.write(
+            lambda: core.mark_done(self.project, row.document_id, coder, not done),
+            marked,
+            what="the done mark",
+        )
 
     def status(self) -> str:
         return "documents"

@@ -16,8 +16,11 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss_help", "Close", show=True)]
 
     def compose(self) -> ComposeResult:
-        yield Label("Keys and actions  (ctrl+p: command palette with every action; "
-                    "remap keys in keys.toml by action id)", id="help-title")
+        yield Label(
+            "Keys and actions  (ctrl+p: command palette with every action; "
+            "remap keys in keys.toml by action id)",
+            id="help-title",
+        )
         yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:

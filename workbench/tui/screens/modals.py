@@ -60,8 +60,9 @@ class PromptModal(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", *, placeholder: str = "",
-                 select_all: bool = False) -> None:
+    def __init__(
+        self, title: str, value: str = "", *, placeholder: str = "", select_all: bool = False
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text, self.value, self.placeholder = title, value, placeholder
         self.select_all = select_all
@@ -69,8 +70,12 @@ class PromptModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, id="prompt",
-                        select_on_focus=self.select_all)
+            yield Input(
+                self.value,
+                placeholder=self.placeholder,
+                id="prompt",
+                select_on_focus=self.select_all,
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
@@ -109,8 +114,9 @@ class CodePickerModal(ModalScreen[Code | None]):
         Binding("up", "move(-1)", show=False),
     ]
 
-    def __init__(self, codes: Sequence[Code], title: str = "Code", *,
-                 new_under: str | None = None) -> None:
+    def __init__(
+        self, codes: Sequence[Code], title: str = "Code", *, new_under: str | None = None
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self.codes = list(codes)
         self.title_text = title
@@ -167,8 +173,13 @@ class CodePickerModal(ModalScreen[Code | None]):
         from workbench.tui.widgets.codepanel import first_line
 
         if code.id == NEW_CODE_ID:
-            return Option(Text.assemble(("+ new code: ", "bold"), code.path,
-                                        ("\n  Enter, then confirm: created and applied", "dim")))
+            return Option(
+                Text.assemble(
+                    ("+ new code: ", "bold"),
+                    code.path,
+                    ("\n  Enter, then confirm: created and applied", "dim"),
+                )
+            )
         prompt = Text(code.path)
         line = first_line(code.description, 62)
         if line:
@@ -297,15 +308,22 @@ class WaitModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Waiting for the project: another program is writing", id="wait-status",
-                        classes="dialog-title")
-            yield Label(f"{self.what} will be saved as soon as it is free · esc: stop waiting "
-                        "(nothing is saved)", classes="dialog-hint")
+            yield Label(
+                "Waiting for the project: another program is writing",
+                id="wait-status",
+                classes="dialog-title",
+            )
+            yield Label(
+                f"{self.what} will be saved as soon as it is free · esc: stop waiting "
+                "(nothing is saved)",
+                classes="dialog-hint",
+            )
 
     def show_wait(self, waited: float) -> None:
         if not self.cancel.is_set():
             self.query_one("#wait-status", Label).update(
-                f"Waiting for the project: another program is writing ({waited:.0f} s)")
+                f"Waiting for the project: another program is writing ({waited:.0f} s)"
+            )
 
     def on_key(self, event: events.Key) -> None:
         if event.key != "escape":

@@ -79,10 +79,14 @@ class SearchScreen(WorkbenchScreen):
         table = self.query_one(DataTable)
         table.clear()
         for i, hit in enumerate(self.hits):
-            speaker, before, sentence, after = reader.around(hit.document_id, hit.start,
-                                                             hit.end)
-            table.add_row("", hit.document, speaker or "",
-                          keyword_in_context(before, sentence, after, words), key=str(i))
+            speaker, before, sentence, after = reader.around(hit.document_id, hit.start, hit.end)
+            table.add_row(
+                "",
+                hit.document,
+                speaker or "",
+                keyword_in_context(before, sentence, after, words),
+                key=str(i),
+            )
         self._summary()
 
     def _summary(self) -> None:
@@ -92,9 +96,11 @@ class SearchScreen(WorkbenchScreen):
             summary.update("Enter words to find the sentences that hold all of them.")
             return
         marked = f" {len(self.marked)} marked." if self.marked else ""
-        summary.update(f"{len(self.hits)} sentence(s) match {query!r}.{marked} Enter opens a "
-                       "hit; space marks hits; A codes the marked hits (all when none is "
-                       "marked).")
+        summary.update(
+            f"{len(self.hits)} sentence(s) match {query!r}.{marked} Enter opens a "
+            "hit; space marks hits; A codes the marked hits (all when none is "
+            "marked)."
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.run_search(event.value)
@@ -116,8 +122,9 @@ class SearchScreen(WorkbenchScreen):
         if not (0 <= index < len(self.hits)):
             return
         self.marked ^= {index}
-        table.update_cell(str(index), "mark", "✓" if index in self.marked else "",
-                          update_width=True)
+        table.update_cell(
+            str(index), "mark", "✓" if index in self.marked else "", update_width=True
+        )
         if index + 1 < len(self.hits):
             table.move_cursor(row=index + 1)
         self._summary()
@@ -142,8 +149,12 @@ class SearchScreen(WorkbenchScreen):
             extra = f" ({skipped} already coded)" if skipped else ""
             self.notify(f"Coded {n} hit(s) with {code.path}{extra}; undo reverts them all")
 
-        self.app.push_screen(CodePickerModal(
-            self.project.codes(), f"Code the {which} {len(chosen_hits)} hit(s) with"), chosen)
+        self.app.push_screen(
+            CodePickerModal(
+                self.project.codes(), f"Code the {which} {len(chosen_hits)} hit(s) with"
+            ),
+            chosen,
+        )
 
     def status(self) -> str:
         return "search"

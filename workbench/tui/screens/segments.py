@@ -43,7 +43,7 @@ def tail_words(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     cut = text.find(" ", len(text) - width)
-    return "…" + text[cut + 1:] if cut != -1 else text[-width:]
+    return "…" + text[cut + 1 :] if cut != -1 else text[-width:]
 
 
 def head_words(text: str, width: int) -> str:
@@ -60,8 +60,9 @@ class SegmentsScreen(WorkbenchScreen):
     SCOPES = ("segments",)
     BINDINGS = bindings("segments")
 
-    def __init__(self, code: Code, *, coders: list[str] | None = None,
-                 where: list[str] | None = None) -> None:
+    def __init__(
+        self, code: Code, *, coders: list[str] | None = None, where: list[str] | None = None
+    ) -> None:
         super().__init__()
         self.code = code
         self.coders = list(coders or [])
@@ -102,21 +103,36 @@ class SegmentsScreen(WorkbenchScreen):
         row_before = table.cursor_row
         try:
             self.code = self.project.code_by_id(self.code.id)
-            self.items = segments(self.project, self.code.path, coders=self.coder_filter(),
-                                  where=self.where)
+            self.items = segments(
+                self.project, self.code.path, coders=self.coder_filter(), where=self.where
+            )
             error = ""
         except WorkbenchError as exc:
             self.items, error = [], str(exc)
         ids = {s.coding_id for s in self.items}
-        self.memos = {m.target_id: (m.id, m.text) for m in self.project.memos("coding")
-                      if m.target_id in ids}
+        self.memos = {
+            m.target_id: (m.id, m.text) for m in self.project.memos("coding") if m.target_id in ids
+        }
         if self.paging is not None:
             self.paging.cancel()
         table.clear()
-        self.paging = PagedRows(table, [
-            (None, (s.document, self.short_code(s.code), s.speaker or "", s.coder,
-                    "✎" if s.coding_id in self.memos else "", passage_cell(s)))
-            for s in self.items])
+        self.paging = PagedRows(
+            table,
+            [
+                (
+                    None,
+                    (
+                        s.document,
+                        self.short_code(s.code),
+                        s.speaker or "",
+                        s.coder,
+                        "✎" if s.coding_id in self.memos else "",
+                        passage_cell(s),
+                    ),
+                )
+                for s in self.items
+            ],
+        )
         self.paging.start(at_least=row_before + 1)
         if self.items:
             table.move_cursor(row=min(max(row_before, 0), self.paging.loaded - 1))
@@ -133,8 +149,9 @@ class SegmentsScreen(WorkbenchScreen):
             note.append("  ·  blind: only yours")
         if error:
             note.append(f"\n{error}", style="bold red")
-        note.append("\nEnter opens the passage · c recode · x uncode · m memo · f filter",
-                    style="dim")
+        note.append(
+            "\nEnter opens the passage · c recode · x uncode · m memo · f filter", style="dim"
+        )
         args = ["workbench", "export", "quotations", "quotations.md", "--codes", self.code.path]
         for coder in self.coder_filter()[:1]:
             args += ["--coder", coder]
@@ -155,8 +172,10 @@ class SegmentsScreen(WorkbenchScreen):
             self.notify("No segment here", severity="warning")
             return None
         if segment.coder_id != self.wb.coder_id:
-            self.notify(f"That is {segment.coder}'s coding: only your own are edited here",
-                        severity="warning")
+            self.notify(
+                f"That is {segment.coder}'s coding: only your own are edited here",
+                severity="warning",
+            )
             return None
         return segment
 
@@ -184,16 +203,20 @@ class SegmentsScreen(WorkbenchScreen):
 
         def chosen(code: Code | None) -> None:
             if code is not None:
-                self._run(lambda: core.change_code(self.project, segment.coding_id, code.path),
-                          f"Recoded to {code.path}")
+                self._run(
+                    lambda: core.change_code(self.project, segment.coding_id, code.path),
+                    f"Recoded to {code.path}",
+                )
 
         self.app.push_screen(CodePickerModal(self.project.codes(), "Recode to"), chosen)
 
     def action_uncode(self) -> None:
         segment = self._own()
         if segment is not None:
-            self._run(lambda: core.remove_coding(self.project, segment.coding_id),
-                      f"Removed {segment.code} from {segment.document}; u undoes")
+            self._run(
+                lambda: core.remove_coding(self.project, segment.coding_id),
+                f"Removed {segment.code} from {segment.document}; u undoes",
+            )
 
     def action_memo(self) -> None:
         segment = self.current()
@@ -205,15 +228,20 @@ class SegmentsScreen(WorkbenchScreen):
             if new_text is None or new_text == text:
                 return
             if memo_id is None:
-                self._run(lambda: core.add_memo(self.project, "coding", segment.coding_id,
-                                                new_text, coder=self.wb.coder), "Memo saved")
+                self._run(
+                    lambda: core.add_memo(
+                        self.project, "coding", segment.coding_id, new_text, coder=self.wb.coder
+                    ),
+                    "Memo saved",
+                )
             elif new_text.strip():
                 self._run(lambda: core.edit_memo(self.project, memo_id, new_text), "Memo saved")
             else:
                 self._run(lambda: core.delete_memo(self.project, memo_id), "Memo deleted")
 
-        self.app.push_screen(MemoModal(f"Memo on {segment.code} in {segment.document}", text),
-                             saved)
+        self.app.push_screen(
+            MemoModal(f"Memo on {segment.code} in {segment.document}", text), saved
+        )
 
     def action_filter(self) -> None:
         current = " ".join([f"coder={c}" for c in self.coders] + self.where)
@@ -228,13 +256,19 @@ class SegmentsScreen(WorkbenchScreen):
                     self.notify(f"Filters are attribute=value, not {item!r}", severity="error")
                     return
                 (coders if key.strip() == "coder" else where).append(
-                    val.strip() if key.strip() == "coder" else item)
+                    val.strip() if key.strip() == "coder" else item
+                )
             self.coders, self.where = coders, where
             self.load()
 
-        self.app.push_screen(PromptModal(
-            "Filter: coder=NAME and case attributes (region=Piura), space-separated", current,
-            select_all=True), chosen)
+        self.app.push_screen(
+            PromptModal(
+                "Filter: coder=NAME and case attributes (region=Piura), space-separated",
+                current,
+                select_all=True,
+            ),
+            chosen,
+        )
 
     def status(self) -> str:
         return f"segments of {self.code.path}"

@@ -81,9 +81,15 @@ class SuggestionsScreen(WorkbenchScreen):
         table.clear()
         for s in self.items:
             reason = s.reason if len(s.reason) <= REASON else s.reason[: REASON - 1] + "…"
-            table.add_row(s.document, f"{s.start}-{s.end}", s.code,
-                          Text(f"{s.score:.2f}", justify="right"), s.suggester, reason,
-                          key=str(s.id))
+            table.add_row(
+                s.document,
+                f"{s.start}-{s.end}",
+                s.code,
+                Text(f"{s.score:.2f}", justify="right"),
+                s.suggester,
+                reason,
+                key=str(s.id),
+            )
         if keep is not None:
             ids = [s.id for s in self.items]
             if keep.id in ids:
@@ -112,19 +118,23 @@ class SuggestionsScreen(WorkbenchScreen):
         head.append(f"{len(self.items)} open suggestion(s), by {self.order}", style="bold")
         head.append(f"  ·  accepting codes for {self.wb.coder}\n")
         if s is None:
-            head.append("Nothing to review. R runs the keyword rules (and the model, when "
-                        "trained) over every document; or 'workbench suggest run'.", style="dim")
+            head.append(
+                "Nothing to review. R runs the keyword rules (and the model, when "
+                "trained) over every document; or 'workbench suggest run'.",
+                style="dim",
+            )
             note.update(head)
             passage.update("")
             return
         row = self.query_one(DataTable).cursor_row
         head.append(f"{row + 1} of {len(self.items)}: ", style="bold")
         head.append(f"{s.code}", style="bold")
-        head.append(f"  score {s.score:.2f} (uncertainty {s.uncertainty:.2f})  ·  {s.suggester}"
-                    f"  ·  {s.reason}")
+        head.append(
+            f"  score {s.score:.2f} (uncertainty {s.uncertainty:.2f})  ·  {s.suggester}"
+            f"  ·  {s.reason}"
+        )
         note.update(head)
-        passage.show(self.text_of(s.document_id), s.start, s.end,
-                     [(s.start, s.end, "suggestion")])
+        passage.show(self.text_of(s.document_id), s.start, s.end, [(s.start, s.end, "suggestion")])
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show()
@@ -180,8 +190,10 @@ class SuggestionsScreen(WorkbenchScreen):
 
     def action_reject_code(self) -> None:
         """Reject every open suggestion of this code in this document."""
-        self._decide(lambda p, s: reject_all(p, s.document_id, s.code_id, self.wb.coder),
-                     "Rejected every suggestion of")
+        self._decide(
+            lambda p, s: reject_all(p, s.document_id, s.code_id, self.wb.coder),
+            "Rejected every suggestion of",
+        )
 
     def action_retrain(self) -> None:
         self.notify("Retraining the model on your decisions…", timeout=2)
@@ -202,9 +214,12 @@ class SuggestionsScreen(WorkbenchScreen):
             return
         took = time.perf_counter() - began
         self.app.call_from_thread(
-            self.notify, f"Model retrained on {done.units} units, {done.codes} codes in "
-                         f"{took:.1f} s: {done.summary.added} new suggestion(s), "
-                         f"{done.summary.removed} dropped", timeout=5)
+            self.notify,
+            f"Model retrained on {done.units} units, {done.codes} codes in "
+            f"{took:.1f} s: {done.summary.added} new suggestion(s), "
+            f"{done.summary.removed} dropped",
+            timeout=5,
+        )
         self.app.call_from_thread(self.refresh_data)
 
     # ------------------------------------------------------------ more like this
@@ -222,8 +237,9 @@ class SuggestionsScreen(WorkbenchScreen):
             self.notify("No suggestion here to start from", severity="warning")
             return
         self.notify(f"Looking for passages like {s.code}…", timeout=2)
-        self.run_worker(lambda: self._find_similar(s.code), thread=True, exclusive=True,
-                        group="similar")
+        self.run_worker(
+            lambda: self._find_similar(s.code), thread=True, exclusive=True, group="similar"
+        )
 
     def _find_similar(self, code: str) -> None:
         from workbench.project import Project
@@ -256,9 +272,13 @@ class SuggestionsScreen(WorkbenchScreen):
         table.clear()
         for n, s in enumerate(self.similar):
             text = s.text if len(s.text) <= REASON else s.text[: REASON - 1] + "…"
-            table.add_row(s.document, f"{s.start}-{s.end}", Text(f"{s.score:.2f}",
-                                                                 justify="right"), text,
-                          key=f"similar-{n}")
+            table.add_row(
+                s.document,
+                f"{s.start}-{s.end}",
+                Text(f"{s.score:.2f}", justify="right"),
+                text,
+                key=f"similar-{n}",
+            )
         self._show_similar_passage()
 
     def current_similar(self) -> Similar | None:
@@ -269,16 +289,16 @@ class SuggestionsScreen(WorkbenchScreen):
         note = self.query_one("#suggest-note", Static)
         passage = self.query_one(PassageView)
         head = Text()
-        head.append(f"{len(self.similar)} uncoded passage(s) most like {self.similar_code}",
-                    style="bold")
+        head.append(
+            f"{len(self.similar)} uncoded passage(s) most like {self.similar_code}", style="bold"
+        )
         head.append("  ·  a codes it for " + str(self.wb.coder) + ", m goes back")
         note.update(head)
         s = self.current_similar()
         if s is None:
             passage.update("")
             return
-        passage.show(self.text_of(s.document_id), s.start, s.end,
-                     [(s.start, s.end, "suggestion")])
+        passage.show(self.text_of(s.document_id), s.start, s.end, [(s.start, s.end, "suggestion")])
 
     def _code_similar(self) -> None:
         from workbench.coding import apply_code
@@ -287,8 +307,9 @@ class SuggestionsScreen(WorkbenchScreen):
         if s is None or self.similar_code is None:
             return
         try:
-            apply_code(self.project, s.document_id, self.similar_code, s.start, s.end,
-                       coder=self.wb.coder)
+            apply_code(
+                self.project, s.document_id, self.similar_code, s.start, s.end, coder=self.wb.coder
+            )
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -330,8 +351,9 @@ class SuggestionsScreen(WorkbenchScreen):
         except WorkbenchError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        message = (f"Suggesters ran: {summary.added} new, {summary.kept} kept, "
-                   f"{summary.removed} dropped")
+        message = (
+            f"Suggesters ran: {summary.added} new, {summary.kept} kept, {summary.removed} dropped"
+        )
         if summary.notes:
             message += f" ({'; '.join(summary.notes)})"
         self.app.call_from_thread(self.notify, message, timeout=6)

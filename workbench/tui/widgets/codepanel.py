@@ -24,8 +24,9 @@ def first_line(text: str | None, width: int = 70) -> str:
     return line[: cut if cut > width // 2 else width - 1].rstrip(" ,;:") + "…"
 
 
-def code_card(code: Code, colour: str, *, usage: str = "", memos: Sequence[str] = (),
-              hint: str = "") -> Text:
+def code_card(
+    code: Code, colour: str, *, usage: str = "", memos: Sequence[str] = (), hint: str = ""
+) -> Text:
     """The card of ``code``: swatch and path, usage, definitions, examples, keywords, memos."""
     text = Text()
     text.append("■ ", style=colour or "")
@@ -33,8 +34,11 @@ def code_card(code: Code, colour: str, *, usage: str = "", memos: Sequence[str] 
     if usage:
         text.append(usage + "\n", style="dim")
     text.append("\n")
-    for title, value in (("Description", code.description), ("Include", code.inclusion),
-                         ("Exclude", code.exclusion)):
+    for title, value in (
+        ("Description", code.description),
+        ("Include", code.inclusion),
+        ("Exclude", code.exclusion),
+    ):
         if value:
             text.append(f"{title}\n", style="bold underline")
             text.append(value.strip() + "\n\n")
@@ -51,8 +55,17 @@ def code_card(code: Code, colour: str, *, usage: str = "", memos: Sequence[str] 
     for memo in memos:
         text.append("Memo\n", style="bold underline")
         text.append(memo.strip() + "\n\n", style="italic")
-    if not (code.description or code.inclusion or code.exclusion or code.keywords
-            or code.examples or memos) and hint:
+    if (
+        not (
+            code.description
+            or code.inclusion
+            or code.exclusion
+            or code.keywords
+            or code.examples
+            or memos
+        )
+        and hint
+    ):
         text.append(hint + "\n", style="dim italic")
     return text
 
@@ -62,8 +75,15 @@ class CodePanel(Static):
 
     code_id: int | None = None
 
-    def show_code(self, code: Code | None, colour: str = "", *, usage: str = "",
-                  memos: Sequence[str] = (), hint: str = "") -> None:
+    def show_code(
+        self,
+        code: Code | None,
+        colour: str = "",
+        *,
+        usage: str = "",
+        memos: Sequence[str] = (),
+        hint: str = "",
+    ) -> None:
         self.code_id = code.id if code is not None else None
         if code is None:
             self.update(Text(hint or "No code here.", style="dim"))

@@ -52,7 +52,10 @@ class CodeTree(Tree[Code]):
         return label
 
     def populate(
-        self, codes: Sequence[Code], counts: dict[int, int], colours: dict[int, str],
+        self,
+        codes: Sequence[Code],
+        counts: dict[int, int],
+        colours: dict[int, str],
         query: str | None = None,
     ) -> None:
         """(Re)build the tree, keeping the highlighted code when it is still shown."""
@@ -64,11 +67,13 @@ class CodeTree(Tree[Code]):
         self.clear()
         self.nodes_by_code = {}
         for code in shown:
-            parent = (self.nodes_by_code.get(code.parent_id) if code.parent_id is not None
-                      else None) or self.root
+            parent = (
+                self.nodes_by_code.get(code.parent_id) if code.parent_id is not None else None
+            ) or self.root
             has_children = any(c.parent_id == code.id for c in shown)
-            node = parent.add(self.label_for(code), data=code, expand=True,
-                              allow_expand=has_children)
+            node = parent.add(
+                self.label_for(code), data=code, expand=True, allow_expand=has_children
+            )
             self.nodes_by_code[code.id] = node
         best = self.first_match() if self.query_text else None
         if best is not None:

@@ -19,8 +19,13 @@ FIRST, PAGE = 80, 250
 class PagedRows:
     """Rows ``(key, cells)`` going into ``table``; ``done`` once all are in."""
 
-    def __init__(self, table: DataTable, rows: Sequence[tuple[str | None, Sequence[Any]]],
-                 *, on_done: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        table: DataTable,
+        rows: Sequence[tuple[str | None, Sequence[Any]]],
+        *,
+        on_done: Callable[[], None] | None = None,
+    ) -> None:
         self.table = table
         self.rows = rows
         self.loaded = 0
@@ -37,7 +42,7 @@ class PagedRows:
 
     def add(self, count: int = PAGE) -> None:
         upto = min(len(self.rows), self.loaded + count)
-        for key, cells in self.rows[self.loaded:upto]:
+        for key, cells in self.rows[self.loaded : upto]:
             self.table.add_row(*cells, key=key)
         self.loaded = upto
 

@@ -30,8 +30,15 @@ class PassageView(Static):
         "passage--suggestion",
     }
 
-    def show(self, text: str, start: int, end: int,
-             marks: Iterable[tuple[int, int, str]] = (), *, context: int = CONTEXT) -> Text:
+    def show(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        marks: Iterable[tuple[int, int, str]] = (),
+        *,
+        context: int = CONTEXT,
+    ) -> Text:
         """Show ``text`` around ``[start, end)``; each mark ``(start, end, kind)`` is styled
         with ``passage--kind``; where an ``a`` and a ``b`` mark meet, ``passage--both``."""
         shown_end = min(end, start + LONGEST)

@@ -227,8 +227,12 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def action_toggle_suggestions(self) -> None:
         self.set_marks_visible(not self.marks_visible)
-        self.notify("Suggestions shown (j steps to the next)" if self.marks_visible
-                    else "Suggestions hidden (J shows them)", timeout=2)
+        self.notify(
+            "Suggestions shown (j steps to the next)"
+            if self.marks_visible
+            else "Suggestions hidden (J shows them)",
+            timeout=2,
+        )
 
     def _update_active_marks(self) -> None:
         """Redraw the suggestions the cursor stepped into or out of."""
@@ -406,8 +410,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if kind in (BLANK, SPEAKER):
             label = layout.labels.get(index, "") if kind == SPEAKER else ""
             style = base + self._style("speaker")
-            strip = Strip([Segment(label[:text_width], style)]).adjust_cell_length(
-                text_width, base)
+            strip = Strip([Segment(label[:text_width], style)]).adjust_cell_length(text_width, base)
             # a coding that spans turns keeps its stripe across the gap
             return Strip.join([strip, self._margin(index, margin, base)]) if margin else strip
         start, end = layout.starts[index], layout.ends[index]
@@ -586,7 +589,8 @@ class TranscriptView(ScrollView, can_focus=True):
             return []
         line = self.lines.line_of(offset)
         return [
-            self.spans[i] for i in self.line_index.get(line, ())
+            self.spans[i]
+            for i in self.line_index.get(line, ())
             if self.spans[i].start <= offset < self.spans[i].end
         ]
 
@@ -597,7 +601,8 @@ class TranscriptView(ScrollView, can_focus=True):
             return []
         line = self.lines.line_of(offset)
         return [
-            self.marks[i] for i in self.mark_index.get(line, ())
+            self.marks[i]
+            for i in self.mark_index.get(line, ())
             if self.marks[i].start <= offset < self.marks[i].end
         ]
 
