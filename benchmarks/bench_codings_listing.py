@@ -34,7 +34,7 @@ RUN = textwrap.dedent("""
         from click.testing import CliRunner  # noqa: F401  (same imports as the command)
         from workbench.cli.coding import coding_rows
         from workbench.cli.common import emit
-        from workbench.project import Project
+        from workbench.store.project import Project
         with Project.open(path, read_only=True) as p:
             rows = coding_rows(p)
             emit(rows, "table", columns=["document", "code", "coder", "start", "end", "text"],

@@ -46,7 +46,7 @@ from workbench.analysis.cooccurrence import (
     fold,
 )
 from workbench.analysis.filters import Selection, select
-from workbench.project import Project, new_guid, now
+from workbench.store.project import Project, new_guid, now
 
 DOC_LENGTH = 30_000
 COLUMNS = 'SELECT document_id, coder_id, start, "end", code_id FROM codings'

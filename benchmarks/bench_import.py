@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbench.ingest import import_files  # noqa: E402
 from workbench.ingest.encoding import decode_bytes  # noqa: E402
-from workbench.project import Project  # noqa: E402
+from workbench.store.project import Project  # noqa: E402
 
 WORDS_ES = (
     "la participación de la comunidad en el consejo regional de salud fue limitada porque "

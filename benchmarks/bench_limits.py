@@ -114,11 +114,11 @@ def coded_project(path: Path, scale: dict, codings: int | None = None) -> str:
     Codings are bulk-inserted with ``executemany`` inside one non-undoable action: the setup of
     a benchmark, not a user action whose undo log matters.
     """
-    from workbench.codes import add_code
-    from workbench.coding import mark_done
-    from workbench.documents import add_document
     from workbench.ingest.base import ParsedTranscript, ParsedTurn
-    from workbench.project import Project
+    from workbench.ops.codes import add_code
+    from workbench.ops.coding import mark_done
+    from workbench.ops.documents import add_document
+    from workbench.store.project import Project
 
     codings = scale["codings"] if codings is None else codings
     rng = random.Random(1_000_000)
@@ -179,7 +179,7 @@ def codings_csv(project_path: Path, csv_path: Path, count: int) -> None:
     """A codings CSV (document, code, coder, start, end) for the project at ``project_path``."""
     import csv
 
-    from workbench.project import Project
+    from workbench.store.project import Project
 
     rng = random.Random(7)
     with Project.open(project_path) as project:
@@ -206,7 +206,7 @@ def codings_csv(project_path: Path, csv_path: Path, count: int) -> None:
 
 
 def open_project(path: Path):
-    from workbench.project import Project
+    from workbench.store.project import Project
 
     return Project.open(path, create=False)
 
@@ -237,13 +237,13 @@ def scenario(name: str, work: Path, scale: dict) -> str:
         import workbench.analysis.agreement  # noqa: F401
         import workbench.analysis.cooccurrence  # noqa: F401
         import workbench.ingest  # noqa: F401
-        from workbench.project import Project
+        from workbench.store.project import Project
 
         Project.open(work / "empty.db").close()
         return "import workbench, open an empty project"
     if name == "transcript":
         from workbench.ingest import import_files
-        from workbench.project import Project
+        from workbench.store.project import Project
 
         (work / "transcript.db").unlink(missing_ok=True)
         source = work / "big.txt"
@@ -256,8 +256,8 @@ def scenario(name: str, work: Path, scale: dict) -> str:
     if name == "transcript-check":
         return run_check_command(work / "transcript.db")
     if name in ("codes", "deep"):
-        from workbench.codebook import load_codebook
-        from workbench.project import Project
+        from workbench.ops.codebook import load_codebook
+        from workbench.store.project import Project
 
         book = work / f"{name}.yaml"
         if name == "codes":
@@ -284,7 +284,7 @@ def scenario(name: str, work: Path, scale: dict) -> str:
             return "reusing codings.db from the --keep folder"
         return coded_project(work / "codings.db", scale)
     if name == "codings-csv":
-        from workbench.codings_io import import_codings_csv
+        from workbench.ops.codings_io import import_codings_csv
 
         (work / "csv.db").unlink(missing_ok=True)
         coded_project(work / "csv.db", scale, codings=0)
@@ -343,7 +343,7 @@ SCENARIOS = (
 
 def child(name: str, work: Path, scale: dict) -> None:
     """Run a scenario in this (fresh) process and print one JSON line with the figures."""
-    from workbench.errors import WorkbenchError
+    from workbench.store.errors import WorkbenchError
 
     start = time.perf_counter()
     try:

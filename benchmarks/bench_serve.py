@@ -32,9 +32,9 @@ from browser import Browser, Page, chromium_path  # noqa: E402
 from serve_helpers import serving  # noqa: E402
 from test_serve_browser import picker_open  # noqa: E402
 
-from workbench.demo import build_demo  # noqa: E402
-from workbench.project import Project  # noqa: E402
-from workbench.users import add_user  # noqa: E402
+from workbench.ops.demo import build_demo  # noqa: E402
+from workbench.ops.users import add_user  # noqa: E402
+from workbench.store.project import Project  # noqa: E402
 
 DONE_MARK = re.compile(r"\) ✓")  # a coder's cell: "codings (share) ✓"; the hint has one too
 CODERS = ["ana", "ben", "carla", "diego", "elena"]

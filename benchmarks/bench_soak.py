@@ -38,15 +38,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from workbench.backup import backup_project  # noqa: E402
-from workbench.check import check_project  # noqa: E402
-from workbench.project import Project  # noqa: E402
+from workbench.ops.backup import backup_project  # noqa: E402
+from workbench.ops.check import check_project  # noqa: E402
+from workbench.store.project import Project  # noqa: E402
 
 DOC_CHARS = 30_000
 APP = textwrap.dedent("""
     import random, sys, time
-    from workbench.coding import apply_code
-    from workbench.project import INTERACTIVE_BUSY_TIMEOUT, Project
+    from workbench.ops.coding import apply_code
+    from workbench.store.project import INTERACTIVE_BUSY_TIMEOUT, Project
     path, coder, count, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     rng = random.Random(seed)
     project = Project.open(path, busy_timeout=INTERACTIVE_BUSY_TIMEOUT)
@@ -201,9 +201,9 @@ class Round:
 
 
 def setup(path: Path) -> None:
-    from workbench.codes import add_code
-    from workbench.documents import add_document
     from workbench.ingest.base import ParsedTranscript
+    from workbench.ops.codes import add_code
+    from workbench.ops.documents import add_document
 
     words = "the council met every month and the budget came late so members could not read"
     text = ""

@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.codes import add_code  # noqa: E402
-from workbench.project import Project, new_guid, now  # noqa: E402
+from workbench.ops.codes import add_code  # noqa: E402
+from workbench.store.project import Project, new_guid, now  # noqa: E402
 
 WORDS = (
     "the council region budget health network we they said ministry community office "
@@ -277,7 +277,7 @@ def build_many(path: Path, documents: int, codings: int, segments: int) -> str:
 def old_document_progress(project: Project) -> list:
     """The documents screen's query before schema 3: every text split for its word count,
     coverage summed in Python over every coding (the baseline)."""
-    from workbench.progress import CoderProgress, DocumentProgress, covered
+    from workbench.ops.progress import CoderProgress, DocumentProgress, covered
 
     cases = {c.id: c for c in project.cases()}
     coders = {c.id: c.name for c in project.coders()}
@@ -330,8 +330,8 @@ async def bench_screens(path: Path, code_path: str) -> dict:
     once, and the whole table rebuilt on each refresh."""
     import workbench.tui.screens.documents as documents_screen
     import workbench.tui.widgets.paging as paging
-    from workbench.coding import apply_code
-    from workbench.retrieval import segments
+    from workbench.ops.coding import apply_code
+    from workbench.ops.retrieval import segments
     from workbench.tui.app import WorkbenchApp
     from workbench.tui.screens.segments import SegmentsScreen
 

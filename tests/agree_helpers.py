@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbench.codes import add_code
-from workbench.coding import apply_code, mark_done
-from workbench.documents import add_document
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
-from workbench.project import Project
+from workbench.ops.codes import add_code
+from workbench.ops.coding import apply_code, mark_done
+from workbench.ops.documents import add_document
+from workbench.store.project import Project
 
 
 def sentence_doc(project: Project, name: str, n: int, *, width: int = 10) -> list[tuple[int, int]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from workbench.project import Project
+from workbench.store.project import Project
 
 # Property tests draw the same examples on every run, so CI is reproducible; set
 # HYPOTHESIS_PROFILE=explore for a fresh random search while developing.

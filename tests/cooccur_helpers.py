@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from workbench.codes import add_code
-from workbench.documents import add_document
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
-from workbench.project import Project, new_guid, now
+from workbench.ops.codes import add_code
+from workbench.ops.documents import add_document
+from workbench.store.project import Project, new_guid, now
 
 FILLER = "Word " * 2000  # 10,000 characters: room for hand-placed spans
 

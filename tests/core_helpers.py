@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from workbench.documents import add_document
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
-from workbench.project import Project
+from workbench.ops.documents import add_document
+from workbench.store.project import Project
 
 INTERVIEW = (
     "Interviewer: How were the representatives chosen?\n\n"

@@ -11,7 +11,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from workbench.cli import cli
-from workbench.demo import build_demo
+from workbench.ops.demo import build_demo
 
 # Generous width of a character, in em: a text box from it is at least as wide as the text.
 WIDE_EM = 0.65

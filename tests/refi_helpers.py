@@ -12,11 +12,11 @@ import zipfile
 from pathlib import Path
 
 from tests.core_helpers import INTERVIEW
-from workbench.codes import add_code
-from workbench.coding import add_memo, apply_code
-from workbench.documents import add_document
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
-from workbench.project import Project, now
+from workbench.ops.codes import add_code
+from workbench.ops.coding import add_memo, apply_code
+from workbench.ops.documents import add_document
+from workbench.store.project import Project, now
 
 ROSA = INTERVIEW  # the same interview the core tests use
 JUAN = (

@@ -16,9 +16,9 @@ from collections.abc import Callable
 
 from hypothesis import strategies as st
 
-from workbench.check import check_project
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.ops.check import check_project
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 # --------------------------------------------------------------------------- project guard
 

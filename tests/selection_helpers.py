@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from tests.agree_helpers import sentence_doc
 from tests.cooccur_helpers import set_attribute
-from workbench.cases import set_document_case
-from workbench.codes import add_code
-from workbench.coding import apply_code, mark_done
-from workbench.project import Project
+from workbench.ops.cases import set_document_case
+from workbench.ops.codes import add_code
+from workbench.ops.coding import apply_code, mark_done
+from workbench.store.project import Project
 
 # document -> (case, region, sector)
 DOCUMENTS = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 
 from tests.core_helpers import turns_of
-from workbench import codes
-from workbench.coding import mark_done
-from workbench.documents import add_document
 from workbench.ingest.base import ParsedTranscript
-from workbench.project import Project, new_guid, now
+from workbench.ops import codes
+from workbench.ops.coding import mark_done
+from workbench.ops.documents import add_document
+from workbench.store.project import Project, new_guid, now
 
 # The code "Finance/Spending" has the keyword "budget", but what coders actually code are
 # sentences about money, funds and transfers, which rarely say "budget"; and sentences that do

@@ -22,8 +22,8 @@ from workbench.analysis.agreement import (
     tally,
 )
 from workbench.cli import cli
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 NAN = np.nan
 # Krippendorff, "Computing Krippendorff's Alpha-Reliability": observers A-D, units 1-12.

@@ -16,8 +16,8 @@ from tests.test_agree_variable import DATA, PUBLISHED, _rating_project
 from workbench.analysis import bootstrap as boot
 from workbench.analysis.agreement import agreement, coincidences
 from workbench.cli import cli
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 
 def _value_counts() -> tuple[np.ndarray, list[float]]:

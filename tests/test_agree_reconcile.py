@@ -7,9 +7,9 @@ from click.testing import CliRunner
 
 from tests.agree_helpers import code, codes, done, plain_doc, sentence_doc
 from workbench.cli import cli
-from workbench.errors import WorkbenchError
-from workbench.project import Project
-from workbench.reconcile import consensus_codings, disagreements, resolve
+from workbench.ops.reconcile import consensus_codings, disagreements, resolve
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 
 def _spans(project: Project, coder: str) -> list[tuple[str, int, int]]:
@@ -112,9 +112,9 @@ def test_a_later_decision_replaces_a_unit_level_both_that_reaches_past_the_unit(
     """Sentence units: 'both' copies whole spans (which may cross the sentence); 'none' after it
     must take them away again."""
     from tests.core_helpers import add_interview
-    from workbench import codes as code_ops
-    from workbench import coding
-    from workbench.reconcile import consensus_codings, disagreements, resolve
+    from workbench.ops import codes as code_ops
+    from workbench.ops import coding
+    from workbench.ops.reconcile import consensus_codings, disagreements, resolve
 
     doc = add_interview(project)
     code_ops.add_code(project, "A")

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from tests.agree_helpers import code, codes, done, plain_doc
 from workbench.analysis.agreement import agreement
 from workbench.cli import cli
-from workbench.errors import WorkbenchError
-from workbench.project import Project
-from workbench.reconcile import disagreements, resolve
+from workbench.ops.reconcile import disagreements, resolve
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 
 def _segments(p: Project) -> None:

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from tests.agree_helpers import code, codes, done, sentence_doc
 from workbench.analysis.agreement import agreement
 from workbench.cli import cli
-from workbench.codebook import codebook_yaml, load_codebook
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.ops.codebook import codebook_yaml, load_codebook
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 NAN = np.nan
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability": coders A-D, units 1-12,
@@ -181,7 +181,7 @@ def test_value_round_trips_through_yaml_and_qdc(tmp_path):
         p.conn.execute("UPDATE codes SET value = 2.5 WHERE name = '2'")
         text = codebook_yaml(p)
         assert "value: 1\n" in text and "value: 2.5\n" in text
-        from workbench.codebook import export_codebook
+        from workbench.ops.codebook import export_codebook
 
         export_codebook(p, tmp_path / "book.qdc")
     for name in ("book.qdc",):
@@ -206,8 +206,8 @@ def test_value_round_trips_through_yaml_and_qdc(tmp_path):
 
 
 def test_bad_value_in_yaml_names_the_line(tmp_path):
-    from workbench.codebook import parse_codebook
-    from workbench.errors import CodebookError
+    from workbench.ops.codebook import parse_codebook
+    from workbench.store.errors import CodebookError
 
     with pytest.raises(CodebookError, match="value 'high' is not a number") as exc:
         parse_codebook("codes:\n  - name: A\n    value: high\n", source="book.yaml")

@@ -11,9 +11,9 @@ import stat
 
 import pytest
 
-from workbench.codebook import export_codebook
-from workbench.codes import add_code
-from workbench.interop.output import write_atomic
+from workbench.files import write_atomic
+from workbench.ops.codebook import export_codebook
+from workbench.ops.codes import add_code
 
 
 @pytest.fixture(params=[0o022, 0o002, 0o077])

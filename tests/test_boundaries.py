@@ -149,6 +149,6 @@ def test_the_import_graph_sees_lazy_and_package_imports():
     from tests.house_helpers import import_graph
 
     graph = import_graph()
-    assert "workbench.interop.qdc" in graph["workbench.codebook"]  # imported inside _qdc()
+    assert "workbench.interop.qdc" in graph["workbench.ops.codebook"]  # imported inside _qdc()
     assert "workbench.ingest" in graph["workbench.cli.ingest"]  # lazily, in a function
-    assert "workbench.project" not in graph["workbench.analysis.units"]  # TYPE_CHECKING only
+    assert "workbench.store.project" not in graph["workbench.analysis.units"]  # TYPE_CHECKING only

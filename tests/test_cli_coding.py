@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from tests.conftest import file_bytes
 from tests.core_helpers import add_interview
-from workbench import codes
 from workbench.cli import cli
-from workbench.project import Project
+from workbench.ops import codes
+from workbench.store.project import Project
 
 
 def make_project(path):

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REPO, file_bytes
-from workbench.codebook import (
+from workbench.ingest.base import ParsedTranscript
+from workbench.ops.codebook import (
     check_codebook,
     codebook_yaml,
     export_codebook,
@@ -20,11 +21,10 @@ from workbench.codebook import (
     parse_codebook,
     read_codebook,
 )
-from workbench.coding import apply_code
-from workbench.documents import add_document
-from workbench.errors import CodebookError
-from workbench.ingest.base import ParsedTranscript
-from workbench.project import Project
+from workbench.ops.coding import apply_code
+from workbench.ops.documents import add_document
+from workbench.store.errors import CodebookError
+from workbench.store.project import Project
 
 SHIPPED = REPO / "codebooks" / "health-governance.yaml"
 SAMPLE_PATHS = """\
@@ -340,7 +340,7 @@ def test_guid_matching_follows_a_move_to_another_group_and_a_name_swap(project, 
     moved = book.codes[0].children.pop(1)  # the code now called Vote, GUID of the old Veto
     book.codes[1].children.append(moved)
     moved.path = "Money/Vote"
-    from workbench.codebook import load_parsed
+    from workbench.ops.codebook import load_parsed
 
     load_parsed(project, book)
     assert project.code("Power/Veto").id == vote.id
@@ -391,7 +391,7 @@ def test_round_trip_reproduces_the_tree(project, tmp_path):
 
 
 def test_export_of_codes_added_by_hand(project, tmp_path):
-    from workbench.codes import add_code
+    from workbench.ops.codes import add_code
 
     add_code(
         project,
@@ -435,7 +435,7 @@ texts = st.text(
     example=texts,
 )
 def test_round_trip_property(tmp_path, groups, example):
-    from workbench.codes import add_code
+    from workbench.ops.codes import add_code
 
     project = Project.memory()
     for group, (description, subs) in groups.items():
@@ -498,7 +498,7 @@ def test_the_shipped_codebook_loads_cleanly_with_every_sample_path(project):
 
 
 def test_guid_matching_can_turn_the_hierarchy_upside_down(project, tmp_path):
-    from workbench.codes import add_code
+    from workbench.ops.codes import add_code
 
     outer, inner = add_code(project, "Outer"), add_code(project, "Outer/Inner")
     text = (

@@ -15,11 +15,11 @@ from click.testing import CliRunner
 
 from tests.conftest import REPO, file_bytes
 from workbench.cli import cli
-from workbench.codebook import load_codebook
-from workbench.coding import apply_code
-from workbench.documents import add_document
 from workbench.ingest.base import ParsedTranscript
-from workbench.project import Project
+from workbench.ops.codebook import load_codebook
+from workbench.ops.coding import apply_code
+from workbench.ops.documents import add_document
+from workbench.store.project import Project
 
 SHIPPED = REPO / "codebooks" / "health-governance.yaml"
 TEXT = "We elected two delegates. The budget was not executed. Nobody asked the patients."

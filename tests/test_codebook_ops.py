@@ -1,10 +1,11 @@
-"""The code-tree operations of ``workbench.codes``: each one safe, undoable and loss-free."""
+"""The code-tree operations of ``workbench.ops.codes``: each one safe, undoable and loss-free."""
 
 from __future__ import annotations
 
 import pytest
 
-from workbench.codes import (
+from workbench.ingest.base import ParsedTranscript
+from workbench.ops.codes import (
     add_code,
     delete_code,
     merge_codes,
@@ -12,10 +13,9 @@ from workbench.codes import (
     rename_code,
     update_code,
 )
-from workbench.coding import add_memo, apply_code
-from workbench.documents import add_document
-from workbench.errors import CodebookError, UnknownCodeError
-from workbench.ingest.base import ParsedTranscript
+from workbench.ops.coding import add_memo, apply_code
+from workbench.ops.documents import add_document
+from workbench.store.errors import CodebookError, UnknownCodeError
 
 
 def tree(project) -> list[str]:

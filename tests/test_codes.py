@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.core_helpers import add_interview
-from workbench import codes, coding
-from workbench.errors import CodebookError
+from workbench.ops import codes, coding
+from workbench.store.errors import CodebookError
 
 
 def paths(project):

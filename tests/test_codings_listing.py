@@ -13,12 +13,12 @@ import json
 from click.testing import CliRunner
 
 from tests.core_helpers import add_interview
-from workbench import codes
 from workbench.cli import cli
 from workbench.cli.coding import coding_rows
 from workbench.cli.common import stream_table
-from workbench.coding import apply_code
-from workbench.project import Project
+from workbench.ops import codes
+from workbench.ops.coding import apply_code
+from workbench.store.project import Project
 
 
 def test_the_table_is_written_before_the_rows_run_out():

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from tests.conftest import file_bytes
 from tests.cooccur_helpers import AUTONOMY, BARRIERS, BUDGET, CIVIL, DEC, PAR, small_study
 from workbench.cli import cli
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ from workbench.analysis.cooccurrence import (
     meetings,
 )
 from workbench.analysis.filters import Selection, in_sweep_order, select, select_codings
-from workbench.errors import UnknownCodeError, WorkbenchError
-from workbench.project import Project
+from workbench.store.errors import UnknownCodeError, WorkbenchError
+from workbench.store.project import Project
 
 A, B, C = "G/A", "G/B", "H/C"
 PROX = lambda n: Options(mode="proximity", distance=n)  # noqa: E731

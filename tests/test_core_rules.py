@@ -12,14 +12,14 @@ from click.testing import CliRunner
 from tests.conftest import file_bytes
 from tests.cooccur_helpers import small_study
 from tests.core_helpers import INTERVIEW, add_interview
-from workbench import codes
-from workbench.check import check_project
 from workbench.cli import cli
-from workbench.coding import add_memo, apply_code
-from workbench.documents import set_language
-from workbench.errors import WorkbenchError
 from workbench.ingest import import_files
-from workbench.project import Project
+from workbench.ops import codes
+from workbench.ops.check import check_project
+from workbench.ops.coding import add_memo, apply_code
+from workbench.ops.documents import set_language
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def test_cooccur_writes_with_the_one_renderer(study_file, tmp_path):
 
 
 def _codebook(project, path):
-    from workbench.codebook import export_codebook
+    from workbench.ops.codebook import export_codebook
 
     export_codebook(project, path)
 

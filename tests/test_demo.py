@@ -9,9 +9,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-from workbench.check import check_project
-from workbench.demo import build_demo
-from workbench.project import Project
+from workbench.ops.check import check_project
+from workbench.ops.demo import build_demo
+from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -75,7 +75,7 @@ def test_demo_runs_from_the_wheel_layout_outside_the_checkout(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "documents: 8" in result.stdout
     probe = subprocess.run(
-        [sys.executable, "-c", "import workbench.demo as d; print(d.bundled_dir())"],
+        [sys.executable, "-c", "import workbench.ops.demo as d; print(d.bundled_dir())"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -6,8 +6,8 @@ from click.testing import CliRunner
 from refi_helpers import build
 
 from workbench.cli import cli
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 
 def run(*args):

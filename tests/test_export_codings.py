@@ -8,9 +8,9 @@ import pytest
 from conftest import file_bytes
 from refi_helpers import JUAN, build, snapshot
 
-from workbench.codings_io import export_codings_csv, import_codings_csv
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.ops.codings_io import export_codings_csv, import_codings_csv
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from refi_helpers import ROSA, build
 
-from workbench.errors import WorkbenchError
 from workbench.export.reports import export_quotations, quotations
+from workbench.store.errors import WorkbenchError
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import csv
 import pytest
 from refi_helpers import build
 
-from workbench.errors import WorkbenchError
 from workbench.export.tables import export_matrix, export_units, frequency_matrix, unit_matrix
+from workbench.store.errors import WorkbenchError
 
 
 @pytest.fixture

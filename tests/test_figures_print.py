@@ -33,7 +33,7 @@ def demo(tmp_path_factory) -> Path:
 
 
 def codebook_paths(project: Path) -> list[str]:
-    from workbench.project import Project
+    from workbench.store.project import Project
 
     with Project.open(project) as p:
         return [c.path for c in p.codes()]

@@ -10,7 +10,7 @@ import pytest
 
 from tests.figure_helpers import demo_workspace, named, plotly_json, run
 from workbench.export.provenance import fingerprint
-from workbench.project import Project
+from workbench.store.project import Project
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cases import import_cases_csv, infer_type, set_document_case
-from workbench.errors import InputFileError
 from workbench.ingest import import_files
-from workbench.project import Project
+from workbench.ops.cases import import_cases_csv, infer_type, set_document_case
+from workbench.store.errors import InputFileError
+from workbench.store.project import Project
 
 CSV = (
     "participant,region,sector,interview_year,hours,consented,interviewed_on,code\n"

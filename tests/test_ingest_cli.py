@@ -84,7 +84,7 @@ def test_name_case_and_language_options(tmp_path: Path) -> None:
         == f"DRS09: {len(INTERVIEW)} characters, 4 turns, 2 speakers, 5 sentences "
         "(case DRS09)"
     )
-    from workbench.project import Project
+    from workbench.store.project import Project
 
     with Project.open(db) as project:
         assert project.language == "es"
@@ -214,7 +214,9 @@ print(sorted(Guard.hits), sorted(loaded & {{"textual", "rich", "spacy", "docx", 
 """
 
 
-@pytest.mark.parametrize("module", ["workbench.project", "workbench.ingest", "workbench.cases"])
+@pytest.mark.parametrize(
+    "module", ["workbench.store.project", "workbench.ingest", "workbench.ops.cases"]
+)
 def test_core_modules_load_no_ui_or_heavy_libraries(module: str) -> None:
     code = IMPORT_GUARD.format(module=module)
     result = subprocess.run(

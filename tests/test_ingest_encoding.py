@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from workbench.errors import InputFileError
 from workbench.ingest.encoding import decode_bytes
+from workbench.store.errors import InputFileError
 
 SPANISH = "¿Cuál fue la participación de la comunidad este año? Señaló «más diálogo»."
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from ingest_helpers import utterances, write_docx, write_odt
 
-from workbench.errors import DuplicateDocumentError, InputFileError
 from workbench.ingest import import_files, read_transcript
-from workbench.project import Project
+from workbench.store.errors import DuplicateDocumentError, InputFileError
+from workbench.store.project import Project
 
 INTERVIEW = (
     "Entrevista DRS01 — Piura\n"

@@ -11,11 +11,11 @@ from tests.agree_helpers import code, done, sentence_doc
 from tests.conftest import file_bytes
 from workbench.analysis.agreement import agreement
 from workbench.cli import cli
-from workbench.codes import add_code
-from workbench.coding import add_memo, apply_code
-from workbench.errors import ProjectError
-from workbench.merge import merge
-from workbench.project import Project
+from workbench.ops.codes import add_code
+from workbench.ops.coding import add_memo, apply_code
+from workbench.ops.merge import merge
+from workbench.store.errors import ProjectError
+from workbench.store.project import Project
 
 
 def _base(path: Path) -> Project:

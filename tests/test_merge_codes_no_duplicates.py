@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from workbench.check import check_project
-from workbench.codes import add_code, merge_codes
-from workbench.coding import add_memo, apply_code
-from workbench.documents import add_document
 from workbench.ingest.base import ParsedTranscript
-from workbench.project import Project
+from workbench.ops.check import check_project
+from workbench.ops.codes import add_code, merge_codes
+from workbench.ops.coding import add_memo, apply_code
+from workbench.ops.documents import add_document
+from workbench.store.project import Project
 
 SKIP = ("actions", "settings")  # the log itself and undo's bookkeeping
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from tests.cooccur_helpers import small_study
 from tests.figure_helpers import demo_workspace, run
 from workbench.cli import cli
-from workbench.project import Project
+from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 

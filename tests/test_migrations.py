@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.check import check_project
-from workbench.project import Project
-from workbench.schema import SCHEMA_VERSION
+from workbench.ops.check import check_project
+from workbench.store.migrations import SCHEMA_VERSION
+from workbench.store.project import Project
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-v*.db"))
 

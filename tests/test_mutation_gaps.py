@@ -10,11 +10,11 @@ import codecs
 import pytest
 
 from tests.core_helpers import add_interview
-from workbench.codes import add_code, merge_codes
-from workbench.coding import add_memo, apply_code
 from workbench.ingest.encoding import decode_bytes
 from workbench.interop.positions import Reading, Span, choose
 from workbench.interop.textmap import source_text
+from workbench.ops.codes import add_code, merge_codes
+from workbench.ops.coding import add_memo, apply_code
 
 
 def choose_counting(src, spans, *, prefer_one: bool = False) -> bool:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.codes import add_code
-from workbench.documents import add_document, word_count
 from workbench.ingest.base import ParsedTranscript
-from workbench.progress import document_progress
-from workbench.project import Project, new_guid, now
+from workbench.ops.codes import add_code
+from workbench.ops.documents import add_document, word_count
+from workbench.ops.progress import document_progress
+from workbench.store.project import Project, new_guid, now
 
 spans = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 30)), max_size=12)
 

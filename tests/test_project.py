@@ -7,10 +7,15 @@ import sqlite3
 import pytest
 
 from tests.core_helpers import INTERVIEW, add_interview
-from workbench import codes, coding
-from workbench.errors import DuplicateDocumentError, ProjectError, UnknownCodeError, WorkbenchError
-from workbench.project import Project
-from workbench.schema import SCHEMA_VERSION
+from workbench.ops import codes, coding
+from workbench.store.errors import (
+    DuplicateDocumentError,
+    ProjectError,
+    UnknownCodeError,
+    WorkbenchError,
+)
+from workbench.store.migrations import SCHEMA_VERSION
+from workbench.store.project import Project
 
 
 def test_new_project_has_current_schema_and_pragmas(tmp_path):

@@ -18,12 +18,12 @@ import pytest
 from click.testing import CliRunner
 
 from tests.core_helpers import add_interview
-from workbench import codes
-from workbench.check import check_project
 from workbench.cli import cli
-from workbench.coding import apply_code
-from workbench.errors import ProjectError
-from workbench.project import READ_ONLY_MESSAGE, Project
+from workbench.ops import codes
+from workbench.ops.check import check_project
+from workbench.ops.coding import apply_code
+from workbench.store.errors import ProjectError
+from workbench.store.project import READ_ONLY_MESSAGE, Project
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ import pytest
 from tests.figure_helpers import demo_workspace, plotly_json, run
 from workbench.export.figures import find_browser
 from workbench.export.provenance import fingerprint
-from workbench.project import Project
+from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 

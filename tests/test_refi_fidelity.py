@@ -11,7 +11,7 @@ from refi_helpers import build, make_zip
 from test_refi_positions import fixture_qdpx
 
 from workbench.interop.qdpx import export_qdpx, import_qdpx
-from workbench.project import Project
+from workbench.store.project import Project
 
 
 def test_uncoded_user_is_kept_as_a_coder(project, tmp_path):
@@ -91,8 +91,8 @@ def test_merge_counts_only_new_cases(tmp_path):
     partial.case_id("DRS01")
     from refi_helpers import JUAN
 
-    from workbench.documents import add_document
     from workbench.ingest.base import ParsedTranscript
+    from workbench.ops.documents import add_document
 
     add_document(partial, ParsedTranscript(JUAN), name="other")
     report = import_qdpx(partial, out, merge=True)

@@ -10,12 +10,12 @@ from conftest import file_bytes
 from refi_helpers import make_zip
 from test_refi_import import G_SRC, qde, selection
 
-from workbench.codes import add_code
-from workbench.errors import InputFileError, WorkbenchError
 from workbench.interop.archive import Limits
 from workbench.interop.qdc import load_qdc
 from workbench.interop.qdpx import import_qdpx
-from workbench.project import Project
+from workbench.ops.codes import add_code
+from workbench.store.errors import InputFileError, WorkbenchError
+from workbench.store.project import Project
 
 GOOD_BODY = (
     f'<Sources><TextSource guid="{G_SRC}" name="one" '

@@ -71,7 +71,7 @@ def test_other_namespace_and_no_namespace(project, tmp_path):
         f'plainTextPath="internal://{G_SRC}.txt">{selection(1, 0, 3)}</TextSource></Sources>'
     )
     for n, ns in enumerate(("urn:QDA-XML:project:1.1", None)):
-        from workbench.project import Project
+        from workbench.store.project import Project
 
         target = Project.memory()
         path = make_zip(

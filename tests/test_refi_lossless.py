@@ -9,10 +9,10 @@ import zipfile
 import pytest
 from lxml import etree
 
-from workbench.demo import build_demo
 from workbench.interop import xmlsafe
 from workbench.interop.qdpx import export_qdpx, import_qdpx
-from workbench.project import Project
+from workbench.ops.demo import build_demo
+from workbench.store.project import Project
 
 
 def tables(p: Project) -> dict[str, object]:
@@ -162,7 +162,7 @@ def test_damaged_extension_is_one_error_and_changes_nothing(trip, tmp_path):
                 data = json.dumps(ext).encode()
             dst.writestr(item, data)
     target = Project.memory()
-    from workbench.errors import InputFileError
+    from workbench.store.errors import InputFileError
 
     with pytest.raises(InputFileError, match="extension.json"):
         import_qdpx(target, bad)

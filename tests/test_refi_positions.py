@@ -17,13 +17,13 @@ from lxml import etree
 from refi_helpers import make_zip
 
 from workbench.cli import cli
-from workbench.documents import add_document
 from workbench.ingest.base import ParsedTranscript
 from workbench.interop import xmlsafe
 from workbench.interop.positions import Reading, Span, choose
 from workbench.interop.qdpx import export_qdpx, import_qdpx
 from workbench.interop.textmap import source_text
-from workbench.project import Project
+from workbench.ops.documents import add_document
+from workbench.store.project import Project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "interop"
 NVIVO_PHRASES = [
@@ -139,8 +139,8 @@ def test_weak_evidence_is_said():
 def test_export_utf16_positions_round_trip(project, tmp_path):
     text = "Ana: Hola 👋 a todos.\n\nBea: Gracias 🙏 por venir 🎉 hoy."
     add_document(project, ParsedTranscript(text), name="emoji")
-    from workbench.codes import add_code
-    from workbench.coding import apply_code
+    from workbench.ops.codes import add_code
+    from workbench.ops.coding import apply_code
 
     add_code(project, "Saludo")
     for phrase in ("a todos", "por venir", "hoy"):

@@ -8,13 +8,13 @@ import pytest
 from lxml import etree
 from refi_helpers import ROSA, build, snapshot
 
-from workbench.codes import add_code
-from workbench.coding import apply_code
 from workbench.interop import xmlsafe
 from workbench.interop.ids import coder_guid
 from workbench.interop.qdc import export_qdc, load_qdc
 from workbench.interop.qdpx import export_qdpx, import_qdpx
-from workbench.project import Project
+from workbench.ops.codes import add_code
+from workbench.ops.coding import apply_code
+from workbench.store.project import Project
 
 
 @pytest.fixture
@@ -118,8 +118,8 @@ def test_qdc_round_trip(full, tmp_path):
 
 def test_qdc_load_never_drops_coded_codes(project, tmp_path):
     add_code(project, "Keep/Me")
-    from workbench.documents import add_document
     from workbench.ingest.base import ParsedTranscript
+    from workbench.ops.documents import add_document
 
     add_document(project, ParsedTranscript(ROSA), name="rosa")
     apply_code(project, "rosa", "Keep/Me", 0, 5, coder="maria")

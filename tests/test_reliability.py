@@ -13,18 +13,18 @@ import pytest
 
 from tests.core_helpers import add_interview
 from tests.process_helpers import kill_after, spawn
-from workbench import codes, coding
-from workbench.backup import backup_project, restore_project
-from workbench.check import check_project
-from workbench.errors import ProjectError
-from workbench.project import Project
+from workbench.ops import codes, coding
+from workbench.ops.backup import backup_project, restore_project
+from workbench.ops.check import check_project
+from workbench.store.errors import ProjectError
+from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 
 CODER_LOOP = textwrap.dedent("""
     import sys
-    from workbench.project import Project
-    from workbench.coding import apply_code
+    from workbench.store.project import Project
+    from workbench.ops.coding import apply_code
     project = Project.open(sys.argv[1])
     coder, count = sys.argv[2], int(sys.argv[3])
     for i in range(count):
@@ -35,8 +35,8 @@ CODER_LOOP = textwrap.dedent("""
 
 IMPORT_LOOP = textwrap.dedent("""
     import sys
-    from workbench.project import Project
-    from workbench.documents import add_document
+    from workbench.store.project import Project
+    from workbench.ops.documents import add_document
     from workbench.ingest.base import ParsedTranscript, ParsedTurn
     project = Project.open(sys.argv[1])
     for i in range(100000):
@@ -101,7 +101,7 @@ def test_two_writers_at_once_lose_nothing(tmp_path):
 
 def test_a_writer_held_too_long_gives_a_clear_message(tmp_path, monkeypatch):
     path = seeded(tmp_path / "p.db")
-    monkeypatch.setattr("workbench.project.time.sleep", lambda s: None)
+    monkeypatch.setattr("workbench.store.project.time.sleep", lambda s: None)
     blocker = sqlite3.connect(str(path), isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:

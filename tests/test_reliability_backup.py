@@ -10,10 +10,10 @@ import pytest
 
 from tests.conftest import file_bytes
 from tests.core_helpers import add_interview
-from workbench import codes, coding
-from workbench.backup import backup_project, restore_project
-from workbench.errors import ProjectError
-from workbench.project import Project
+from workbench.ops import codes, coding
+from workbench.ops.backup import backup_project, restore_project
+from workbench.store.errors import ProjectError
+from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.core_helpers import add_interview
-from workbench import codes, coding
-from workbench.check import MAX_LISTED, check_project
+from workbench.ops import codes, coding
+from workbench.ops.check import MAX_LISTED, check_project
 
 
 def problems(project) -> str:

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from tests.core_helpers import add_interview
-from workbench import codes
-from workbench.check import check_project
-from workbench.project import Project
+from workbench.ops import codes
+from workbench.ops.check import check_project
+from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 APP_CODINGS = 10
@@ -32,7 +32,7 @@ TEXT = "\n\n".join(
 
 APP_SCRIPT = textwrap.dedent("""
     import asyncio, sys
-    from workbench.project import Project
+    from workbench.store.project import Project
     from workbench.tui.app import WorkbenchApp
     from workbench.tui.screens.coding import CodingScreen
 
@@ -85,8 +85,8 @@ APP_SCRIPT = textwrap.dedent("""
 CORE_LOOP = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from workbench.coding import apply_code
-    from workbench.project import Project
+    from workbench.ops.coding import apply_code
+    from workbench.store.project import Project
     project = Project.open(sys.argv[1])
     stop, i = Path(sys.argv[2]), 0
     while not stop.exists():

@@ -24,10 +24,10 @@ from pathlib import Path
 
 from tests.core_helpers import INTERVIEW, add_interview
 from tests.process_helpers import kill_after, spawn
-from workbench import codes
-from workbench.backup import backup_project
-from workbench.check import check_project
-from workbench.project import Project
+from workbench.ops import codes
+from workbench.ops.backup import backup_project
+from workbench.ops.check import check_project
+from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 BOOK_CODES = 600  # codes per codebook: one group and its subcodes
@@ -36,8 +36,8 @@ MERGE_CODINGS = 3000  # codings per merged project
 CODEBOOK_LOOP = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from workbench.codebook import load_codebook
-    from workbench.project import Project
+    from workbench.ops.codebook import load_codebook
+    from workbench.store.project import Project
     project = Project.open(sys.argv[1])
     folder, per_book = Path(sys.argv[2]), int(sys.argv[3])
     for i in range(1000):
@@ -51,8 +51,8 @@ CODEBOOK_LOOP = textwrap.dedent("""
 
 MERGE_LOOP = textwrap.dedent("""
     import sys
-    from workbench.merge import merge
-    from workbench.project import Project
+    from workbench.ops.merge import merge
+    from workbench.store.project import Project
     project = Project.open(sys.argv[1])
     for i, other in enumerate(sys.argv[2:]):
         merge(project, other)
@@ -141,8 +141,8 @@ def test_kill_during_backup_leaves_no_half_backup(tmp_path):
     big = coder_copy(base, tmp_path / "big.db", "maria", 50_000)
     script = textwrap.dedent("""
         import sys
-        from workbench.backup import backup_project
-        from workbench.project import Project
+        from workbench.ops.backup import backup_project
+        from workbench.store.project import Project
         project = Project.open(sys.argv[1])
         for i in range(1000):
             backup_project(project, f"{sys.argv[2]}{i}.db")

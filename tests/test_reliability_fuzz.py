@@ -28,11 +28,11 @@ from tests.reliability_helpers import (
     mutated_yaml,
     mutated_zip,
 )
-from workbench.codebook import load_codebook
 from workbench.ingest import import_files
 from workbench.interop.qdc import export_qdc, load_qdc
 from workbench.interop.qdpx import export_qdpx, import_qdpx
-from workbench.project import Project
+from workbench.ops.codebook import load_codebook
+from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = REPO / "transcripts"
@@ -286,8 +286,8 @@ def codings_seed(seeded) -> bytes:
 
 
 def test_csv_seeds_are_valid(workdir, seeded, codings_seed):
-    from workbench.cases import import_cases_csv
-    from workbench.codings_io import import_codings_csv
+    from workbench.ops.cases import import_cases_csv
+    from workbench.ops.codings_io import import_codings_csv
 
     real_cases = (TRANSCRIPTS / "cases.csv").read_bytes()
     for data in (CASES_SEED, real_cases):
@@ -308,8 +308,8 @@ def test_csv_seeds_are_valid(workdir, seeded, codings_seed):
     reader="codings",
 )
 def test_arbitrary_bytes_as_csv(workdir, seeded, data, reader):
-    from workbench.cases import import_cases_csv
-    from workbench.codings_io import import_codings_csv
+    from workbench.ops.cases import import_cases_csv
+    from workbench.ops.codings_io import import_codings_csv
 
     call = import_cases_csv if reader == "cases" else import_codings_csv
     path = written(workdir, ".csv", data)
@@ -376,7 +376,7 @@ def csv_mutation(seed: bytes) -> st.SearchStrategy[bytes]:
 @examples(60)
 @given(data=st.data())
 def test_mutated_cases_csv(workdir, seeded, seed, data):
-    from workbench.cases import import_cases_csv
+    from workbench.ops.cases import import_cases_csv
 
     base = CASES_SEED if seed == "crafted" else (TRANSCRIPTS / "cases.csv").read_bytes()
     path = written(workdir, ".csv", data.draw(csv_mutation(base)))
@@ -386,7 +386,7 @@ def test_mutated_cases_csv(workdir, seeded, seed, data):
 @examples(80)
 @given(data=st.data())
 def test_mutated_codings_csv(workdir, seeded, codings_seed, data):
-    from workbench.codings_io import import_codings_csv
+    from workbench.ops.codings_io import import_codings_csv
 
     path = written(workdir, ".csv", data.draw(csv_mutation(codings_seed)))
     seeded.attempt(lambda p: import_codings_csv(p, path))

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import file_bytes
-from workbench.check import check_project
-from workbench.codebook import codebook_yaml, load_codebook
-from workbench.errors import CodebookError, InputFileError
 from workbench.ingest import MAX_FILE_BYTES, import_files
 from workbench.interop.qdc import export_qdc, load_qdc
-from workbench.project import Project
+from workbench.ops.check import check_project
+from workbench.ops.codebook import codebook_yaml, load_codebook
+from workbench.store.errors import CodebookError, InputFileError
+from workbench.store.project import Project
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from bench_limits import deep_codebook, wide_codebook  # noqa: E402
@@ -98,7 +98,7 @@ def test_a_transcript_on_one_very_long_line_is_split_into_bounded_pieces(project
 def test_many_codings_list_and_check(project):
     """50,000 codings through the bulk path: listed in order and checked."""
     from tests.core_helpers import add_interview
-    from workbench.codes import add_code
+    from workbench.ops.codes import add_code
 
     doc = add_interview(project)
     code = add_code(project, "A")

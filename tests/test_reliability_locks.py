@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from tests.core_helpers import add_interview
-from workbench import codes
-from workbench.check import check_project
-from workbench.coding import apply_code
-from workbench.project import Project
+from workbench.ops import codes
+from workbench.ops.check import check_project
+from workbench.ops.coding import apply_code
+from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 

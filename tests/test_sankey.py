@@ -23,7 +23,6 @@ from tests.cooccur_helpers import (
 )
 from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
 from workbench.analysis.filters import Selection, case_values, code_scope
-from workbench.errors import WorkbenchError
 from workbench.export import figures
 from workbench.export.figures import FigureStyle, find_browser, write_figure
 from workbench.export.sankey import (
@@ -35,6 +34,7 @@ from workbench.export.sankey import (
     stage_flows,
 )
 from workbench.palette import translucent
+from workbench.store.errors import WorkbenchError
 
 CHROMIUM = "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(
@@ -261,7 +261,7 @@ def static_files(tmp_path_factory):
     """One figure written as SVG, PDF and PNG through one shared kaleido server."""
     if find_browser() is None:
         pytest.skip("no Chrome/Chromium for kaleido (apt-get install chromium)")
-    from workbench.project import Project
+    from workbench.store.project import Project
 
     project = small_study(Project.memory())
     data = code_flows(cooccurrence(project))

@@ -21,8 +21,8 @@ from click.testing import CliRunner
 from tests.selection_helpers import DOCUMENTS, build_study, doc_of
 from workbench.analysis.filters import Selection, parse_where, selected_documents
 from workbench.cli import main
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 
 @pytest.fixture(scope="module")

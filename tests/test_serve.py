@@ -17,12 +17,12 @@ sys.path.insert(0, str(Path(__file__).parent / "tui"))
 
 from tui_helpers import build_project  # noqa: E402
 
-from workbench import users as users_mod  # noqa: E402
 from workbench.cli import cli  # noqa: E402
-from workbench.errors import WorkbenchError  # noqa: E402
-from workbench.project import Project  # noqa: E402
+from workbench.ops import users as users_mod  # noqa: E402
+from workbench.ops.users import add_user, list_users, remove_user, verify  # noqa: E402
+from workbench.store.errors import WorkbenchError  # noqa: E402
+from workbench.store.project import Project  # noqa: E402
 from workbench.tui.signin import FailureLimiter, Sessions, is_loopback  # noqa: E402
-from workbench.users import add_user, list_users, remove_user, verify  # noqa: E402
 
 PASSWORD = "correct horse battery"
 

@@ -19,9 +19,9 @@ from browser import Browser, Page, chromium_path  # noqa: E402
 from serve_helpers import app_processes, serving, wait_for_no_app_processes  # noqa: E402
 from tui_helpers import build_project  # noqa: E402
 
-from workbench.project import Project  # noqa: E402
+from workbench.ops.users import add_user  # noqa: E402
+from workbench.store.project import Project  # noqa: E402
 from workbench.tui.session import TeamSession  # noqa: E402
-from workbench.users import add_user  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from tests.suggest_helpers import add_coded_document, add_text, coded_corpus, context_corpus
-from workbench import codes
 from workbench.cli import cli
-from workbench.coding import apply_code, mark_done
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.ops import codes
+from workbench.ops.coding import apply_code, mark_done
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 from workbench.suggest.classifier import _platt, choose_threshold, code_text
 from workbench.suggest.evaluate import (
     MIN_MACRO_SUPPORT,

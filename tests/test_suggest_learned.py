@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from tests.suggest_helpers import add_text, coded_corpus
-from workbench import codes
 from workbench.cli import cli
-from workbench.coding import apply_code, mark_done
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.ops import codes
+from workbench.ops.coding import apply_code, mark_done
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 from workbench.suggest.evaluate import Counts, evaluate, prf
 from workbench.suggest.learned import load_model, model_status, train
 from workbench.suggest.pipelines import pipeline, storage_dir
@@ -121,7 +121,7 @@ def test_saved_pipeline_reloads_without_spacy_lookups_data(tmp_path):
     script = textwrap.dedent(f"""
         import sys
         sys.modules["spacy_lookups_data"] = None  # any import of it now fails
-        from workbench.project import Project
+        from workbench.store.project import Project
         from workbench.suggest import pipelines
         with Project.open({str(path)!r}) as p:
             nlp = pipelines.pipeline(p, "en")

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from tests.conftest import file_bytes
 from workbench.cli import cli
-from workbench.project import Project
+from workbench.store.project import Project
 from workbench.suggest import pipelines
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.suggest_helpers import add_text
-from workbench import codes
-from workbench.coding import apply_code
-from workbench.errors import WorkbenchError
+from workbench.ops import codes
+from workbench.ops.coding import apply_code
+from workbench.store.errors import WorkbenchError
 from workbench.suggest.review import accept, get_suggestion, list_suggestions, reject
 from workbench.suggest.run import run_suggestions
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.suggest_helpers import add_text
-from workbench import codes
-from workbench.errors import WorkbenchError
+from workbench.ops import codes
+from workbench.store.errors import WorkbenchError
 from workbench.suggest.rules import RuleSuggester, add_speaker_rule, remove_speaker_rule
 
 

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from tests.core_helpers import add_interview
-from workbench import codes
 from workbench.cli import cli
-from workbench.coding import apply_code
-from workbench.errors import ProjectError
-from workbench.project import Project
+from workbench.ops import codes
+from workbench.ops.coding import apply_code
+from workbench.store.errors import ProjectError
+from workbench.store.project import Project
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from tests.cooccur_helpers import add_codes, add_doc, code, counts
 from workbench.analysis import units
 from workbench.analysis.cooccurrence import Options, cooccurrence
-from workbench.errors import WorkbenchError
+from workbench.store.errors import WorkbenchError
 
 A, B, C = "G/A", "G/B", "G/C"
 TEXT = "One two three. Four five six.\n\nSeven eight nine."

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbench.model import Code
+from workbench.store.model import Code
 
 # Okabe & Ito (2008), "Color Universal Design"; black left out (it reads as text).
 PALETTE = (

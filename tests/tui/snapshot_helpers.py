@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from workbench.project import Project
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 
 SIZE = (120, 36)

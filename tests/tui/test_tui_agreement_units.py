@@ -10,7 +10,7 @@ from tui_analysis_fixture import build_analysis_project
 from tui_pilot import run_app
 
 from workbench.analysis.agreement import agreement
-from workbench.project import Project
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.agreement import UNITS, AgreementScreen
 
@@ -58,7 +58,7 @@ def test_methods_paragraph_under_the_table(project_path: Path) -> None:
 
 
 def test_reconcile_walks_unmatched_segments(project_path: Path) -> None:
-    from workbench.reconcile import disagreements
+    from workbench.ops.reconcile import disagreements
     from workbench.tui.screens.agreement import ReconcileScreen
 
     with Project.open(project_path) as other:

@@ -21,8 +21,8 @@ from tui_pilot import run_app
 from workbench.analysis.agreement import agreement
 from workbench.analysis.cooccurrence import Options, cooccurrence, meetings
 from workbench.analysis.filters import Selection
-from workbench.project import Project
-from workbench.reconcile import chosen_spans, consensus_codings, disagreements
+from workbench.ops.reconcile import chosen_spans, consensus_codings, disagreements
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.agreement import AgreementScreen, ReconcileScreen
 from workbench.tui.screens.coding import CodingScreen
@@ -145,7 +145,7 @@ def test_cooccurrence_filters_and_sankey_export(project_path: Path, monkeypatch)
 
 
 def test_filter_form_rejects_bad_values() -> None:
-    from workbench.errors import WorkbenchError
+    from workbench.store.errors import WorkbenchError
 
     with pytest.raises(WorkbenchError):
         parse_filters("proximity", "sentence", "-3", "", "", "", "")

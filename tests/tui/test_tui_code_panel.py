@@ -8,9 +8,9 @@ from pathlib import Path
 from textual.widgets import OptionList
 from tui_pilot import move_cursor_to, open_document, project_path, run_app
 
-from workbench.codes import update_code
-from workbench.coding import add_memo
-from workbench.project import Project
+from workbench.ops.codes import update_code
+from workbench.ops.coding import add_memo
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.modals import CodePickerModal
 from workbench.tui.widgets.codepanel import CodePanel, first_line

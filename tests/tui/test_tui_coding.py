@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tui_pilot import codings_on_disk, move_cursor_to, open_document, project_path, run_app
 
-from workbench.project import Project
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.modals import CodePickerModal
 

@@ -15,8 +15,8 @@ from coloraide import Color
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
 
-from workbench.codebook import load_codebook
-from workbench.project import Project
+from workbench.ops.codebook import load_codebook
+from workbench.store.project import Project
 from workbench.tui.colours import PALETTE, code_colours, stripe_colours, tint_colours
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,7 +69,7 @@ def test_bundled_codebook_tints_and_stripes_stay_apart_in_256_colours(bundled_co
 
 def test_subcodes_without_a_colour_get_shades_apart_from_their_group() -> None:
     with Project.memory() as project:
-        from workbench.codes import add_code
+        from workbench.ops.codes import add_code
 
         for path in ("Budget/Execution", "Budget/Planning", "Budget/Transfers", "Capacity"):
             add_code(project, path)

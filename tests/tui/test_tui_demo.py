@@ -12,8 +12,8 @@ from pathlib import Path
 
 from tui_pilot import codings_on_disk, move_cursor_to, open_document, run_app
 
-from workbench.demo import build_demo
-from workbench.project import Project
+from workbench.ops.demo import build_demo
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.modals import CodePickerModal
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from textual.widgets import DataTable
 from tui_pilot import open_document, project_path
 
-from workbench.coding import apply_code
-from workbench.progress import PENDING, ProgressCache
-from workbench.project import Project
+from workbench.ops.coding import apply_code
+from workbench.ops.progress import PENDING, ProgressCache
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 
 __all__ = ["project_path"]

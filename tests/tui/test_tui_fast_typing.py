@@ -11,8 +11,8 @@ import pytest
 from textual import events
 from tui_pilot import codings_on_disk, project_path, run_app  # noqa: F401  (fixture)
 
-from workbench.codes import add_code
-from workbench.project import Project
+from workbench.ops.codes import add_code
+from workbench.store.project import Project
 from workbench.tui.screens.coding import CodingScreen
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import build_project
 
-from workbench.project import Project
+from workbench.store.project import Project
 
 ANSI = re.compile(r"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x1b\][^\x07]*\x07")
 

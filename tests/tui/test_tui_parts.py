@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from tui_helpers import build_project, transcript
 
-from workbench.errors import WorkbenchError
-from workbench.progress import covered, document_progress
-from workbench.project import Project
-from workbench.search import code_hits, find_in_text, search
+from workbench.ops.progress import covered, document_progress
+from workbench.ops.search import code_hits, find_in_text, search
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 from workbench.tui.actions import ACTIONS, BY_ID, SCOPES, bindings, load_keymap, markdown_table
 from workbench.tui.textlayout import BLANK, SPEAKER, TEXT, build_layout, wrap_line
 
@@ -118,7 +118,7 @@ def test_progress_counts_union_of_spans(project_path: Path) -> None:
 def test_core_modules_do_not_import_the_ui() -> None:
     # (click comes in with sqlite-utils itself, so only the UI libraries are checked here)
     code = (
-        "import sys, workbench.search, workbench.progress; "
+        "import sys, workbench.ops.search, workbench.ops.progress; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; "
         "print(bad)"
     )

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from tui_pilot import codings_on_disk, move_cursor_to, open_document, project_path, run_app
 
-from workbench.coderstate import favourites, last_position, pin, pin_if_free
-from workbench.coding import apply_new_code, in_vivo_name
-from workbench.project import Project
+from workbench.ops.coderstate import favourites, last_position, pin, pin_if_free
+from workbench.ops.coding import apply_new_code, in_vivo_name
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.modals import ChoiceModal, CodePickerModal, PromptModal
 

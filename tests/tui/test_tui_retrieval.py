@@ -8,12 +8,12 @@ from pathlib import Path
 from textual.widgets import DataTable
 from tui_pilot import codings_on_disk, move_cursor_to, open_document, project_path, run_app
 
-from workbench.codes import add_code
-from workbench.coding import apply_code
-from workbench.documents import add_document
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
-from workbench.project import Project
-from workbench.retrieval import segments
+from workbench.ops.codes import add_code
+from workbench.ops.coding import apply_code
+from workbench.ops.documents import add_document
+from workbench.ops.retrieval import segments
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.screens.modals import CodePickerModal, MemoModal, PromptModal
@@ -28,7 +28,7 @@ def _more_codings(path: Path, tmp_path: Path) -> None:
     cases = tmp_path / "cases.csv"
     cases.write_text("case,region\nDRS01,Piura\nNGO01,Cusco\n", encoding="utf-8")
     with Project.open(path) as project:
-        from workbench.cases import import_cases_csv
+        from workbench.ops.cases import import_cases_csv
 
         import_cases_csv(project, cases)
         a, b = project.text(1), project.text(2)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tui_pilot import codings_on_disk, open_document, project_path, run_app
 
-from workbench.project import Project
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.codebook import CodebookScreen
 from workbench.tui.screens.coding import CodingScreen

@@ -63,7 +63,7 @@ def test_search_screen(snap_compare, app) -> None:
 
 def _overlapping(app) -> None:
     """maria's codings over james's: three codings meet, one spans several lines."""
-    from workbench.coding import apply_code
+    from workbench.ops.coding import apply_code
 
     project = app.project
     text = project.text(1)

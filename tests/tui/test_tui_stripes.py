@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tui_pilot import project_path
 
-from workbench.coding import apply_code
-from workbench.project import Project
+from workbench.ops.coding import apply_code
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.stripes import assign_lanes, coder_initials, margin_shape, short_name

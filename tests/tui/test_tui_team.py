@@ -12,13 +12,13 @@ from pathlib import Path
 
 from tui_pilot import SIZE, project_path
 
-from workbench import coding as core
-from workbench.project import Project
+from workbench.ops import coding as core
+from workbench.ops.users import add_user, blind_coding, set_blind_coding
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.agreement import AgreementScreen
 from workbench.tui.screens.documents import DocumentsScreen
 from workbench.tui.session import TeamSession, team_session
-from workbench.users import add_user, blind_coding, set_blind_coding
 
 __all__ = ["project_path"]
 

@@ -11,9 +11,9 @@ from textual.widgets import DataTable
 from tui_analysis_fixture import BUDGET, build_analysis_project
 from tui_pilot import codings_on_disk, open_document, run_app
 
-from workbench.coding import remove_coding
-from workbench.project import Project
-from workbench.reconcile import decision, disagreements
+from workbench.ops.coding import remove_coding
+from workbench.ops.reconcile import decision, disagreements
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.agreement import AgreementScreen, ReconcileScreen

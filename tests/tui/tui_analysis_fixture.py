@@ -21,8 +21,8 @@ from pathlib import Path
 
 from tui_helpers import build_project
 
-from workbench.coding import apply_code, mark_done
-from workbench.project import Project, now
+from workbench.ops.coding import apply_code, mark_done
+from workbench.store.project import Project, now
 
 BUDGET = "Decentralization/Budget execution"
 TRANSFER = "Decentralization/Transfer of powers"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.codes import add_code
-from workbench.coding import apply_code
-from workbench.documents import add_document
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
-from workbench.project import Project
+from workbench.ops.codes import add_code
+from workbench.ops.coding import apply_code
+from workbench.ops.documents import add_document
+from workbench.store.project import Project
 
 TURNS_A = [
     ("Interviewer", "How were the members of the council chosen?"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import build_project
 
-from workbench.project import Project
+from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.coding import CodingScreen
 

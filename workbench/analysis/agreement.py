@@ -30,9 +30,9 @@ from workbench.analysis.units import (
     merge_intervals,
     units_touched,
 )
-from workbench.errors import WorkbenchError
-from workbench.model import Code, Coder, Document
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.model import Code, Coder, Document
+from workbench.store.project import Project
 
 # ---------------------------------------------------------------------------- statistics
 

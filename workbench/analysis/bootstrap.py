@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.errors import WorkbenchError
+from workbench.store.errors import WorkbenchError
 
 THRESHOLDS = (0.667, 0.800)
 

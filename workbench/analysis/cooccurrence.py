@@ -43,8 +43,8 @@ from workbench.analysis.filters import (
     select,
 )
 from workbench.analysis.units import SPAN_UNITS, check_unit, spans_by_document, touched
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 if TYPE_CHECKING:
     import networkx

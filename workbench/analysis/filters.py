@@ -17,13 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.errors import UnknownCodeError, WorkbenchError
-from workbench.model import Code
-
 # Colours for codes that have none of their own (nor an ancestor with one): the palette the
 # app uses too, readable in print and for the common forms of colour blindness.
 from workbench.palette import PALETTE
-from workbench.project import Project, normalise_path
+from workbench.store.errors import UnknownCodeError, WorkbenchError
+from workbench.store.model import Code
+from workbench.store.project import Project, normalise_path
 
 
 @dataclass(frozen=True)

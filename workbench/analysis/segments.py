@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.errors import WorkbenchError
+from workbench.store.errors import WorkbenchError
 
 DEFAULT_OVERLAP = 90.0
 

@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from workbench.errors import WorkbenchError
+from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.store.project import Project
 
 #: every unit kind, finest first
 KINDS = ("char", "sentence", "turn", "paragraph", "document")

@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 
 from workbench.analysis.units import load_units, units_touched
-from workbench.errors import WorkbenchError
-from workbench.model import Code
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.model import Code
+from workbench.store.project import Project
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 MISSING = ("none", "uncoded")

@@ -123,7 +123,7 @@ def cli(ctx: click.Context, project_path: str, read_only: bool) -> None:
 
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit status 1."""
-    from workbench.errors import WorkbenchError
+    from workbench.store.errors import WorkbenchError
 
     try:
         cli.main(standalone_mode=False, prog_name="workbench")

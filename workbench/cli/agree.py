@@ -154,7 +154,7 @@ def disagreements_cmd(ctx, coders, unit, overlap, codes, depth, docs, where, doc
     With --unit segment: every coded segment the other coder did not match (--overlap).
     """
     from workbench.analysis.agreement import split_list
-    from workbench.reconcile import disagreements, summary_rows
+    from workbench.ops.reconcile import disagreements, summary_rows
 
     project = open_project(ctx)
     items = disagreements(
@@ -207,7 +207,7 @@ def merge_cmd(ctx, other: str, dry_run: bool, fmt: str) -> None:
     Documents match by text, codes by GUID then path, coders by name; identical codings are not
     duplicated and conflicts are reported. Run with --dry-run first.
     """
-    from workbench.merge import merge
+    from workbench.ops.merge import merge
 
     project = open_project(ctx)
     report = merge(project, other, dry_run=dry_run)

@@ -1,6 +1,6 @@
 """``workbench codebook``: load, export, show and edit the code tree from the command line.
 
-Each command is a thin call into ``workbench.codebook`` or ``workbench.codes``; errors are
+Each command is a thin call into ``workbench.ops.codebook`` or ``workbench.ops.codes``; errors are
 ``WorkbenchError``s that the entry point prints as one line.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import emit, format_option, open_project
-from workbench.errors import CodebookError
+from workbench.store.errors import CodebookError
 
 
 @click.group("codebook")
@@ -25,7 +25,7 @@ def codebook_cmd() -> None:
 @click.pass_context
 def load_cmd(ctx: click.Context, file: str) -> None:
     """Add and update codes from FILE (.yaml, or REFI-QDA .qdc). Never deletes a code."""
-    from workbench.codebook import LoadReport, load_codebook, load_parsed, read_codebook
+    from workbench.ops.codebook import LoadReport, load_codebook, load_parsed, read_codebook
 
     if file.lower().endswith(".qdc"):
         report = load_codebook(open_project(ctx, create=True), file)
@@ -52,7 +52,7 @@ def load_cmd(ctx: click.Context, file: str) -> None:
 @click.pass_context
 def export_cmd(ctx: click.Context, file: str, force: bool) -> None:
     """Write the codebook to FILE (.yaml, or REFI-QDA .qdc)."""
-    from workbench.codebook import export_codebook
+    from workbench.ops.codebook import export_codebook
 
     if Path(file).exists() and not force:
         raise CodebookError("exists already; use --force to overwrite it", source=file)
@@ -70,7 +70,7 @@ def show_cmd(ctx: click.Context, fmt: str) -> None:
     In table form each line shows a code's own codings and, for codes with subcodes, the
     total including them. CSV and JSON give one row per code (path, description, count ...).
     """
-    from workbench.codebook import code_rows
+    from workbench.ops.codebook import code_rows
 
     project = open_project(ctx)
     rows = code_rows(project)
@@ -116,7 +116,7 @@ def _print_tree(rows: list[dict], *, name: str) -> None:
 @click.pass_context
 def add_cmd(ctx, path: str, description, inclusion, exclusion, colour) -> None:
     """Add the code PATH (Group/Subcode), creating missing parent codes."""
-    from workbench.codes import add_code
+    from workbench.ops.codes import add_code
 
     project = open_project(ctx, create=True)
     fields = {
@@ -139,7 +139,7 @@ def add_cmd(ctx, path: str, description, inclusion, exclusion, colour) -> None:
 @click.pass_context
 def rename_cmd(ctx, path: str, new_name: str) -> None:
     """Rename the code PATH to NEW_NAME (its place in the tree stays)."""
-    from workbench.codes import rename_code
+    from workbench.ops.codes import rename_code
 
     project = open_project(ctx)
     old = project.code(path).path
@@ -154,7 +154,7 @@ def rename_cmd(ctx, path: str, new_name: str) -> None:
 @click.pass_context
 def move_cmd(ctx, path: str, parent: str | None, top: bool) -> None:
     """Move the code PATH, with its subcodes, under --to PARENT or to the --top level."""
-    from workbench.codes import move_code
+    from workbench.ops.codes import move_code
 
     if (parent is None) == (not top):
         raise CodebookError("give exactly one of --to PARENT or --top")
@@ -170,7 +170,7 @@ def move_cmd(ctx, path: str, parent: str | None, top: bool) -> None:
 @click.pass_context
 def merge_cmd(ctx, source: str, target: str) -> None:
     """Merge SOURCE into TARGET: its codings and subcodes move to TARGET, SOURCE goes."""
-    from workbench.codes import merge_codes
+    from workbench.ops.codes import merge_codes
 
     project = open_project(ctx)
     src, dst = project.code(source).path, project.code(target).path
@@ -189,7 +189,7 @@ def delete_cmd(ctx, path: str, force: bool, yes: bool) -> None:
     Refused while any of them has codings, unless --force. At a terminal it asks first
     (skip with --yes); in scripts it needs --yes or --force. Undo with 'workbench undo'.
     """
-    from workbench.codes import coding_counts, delete_code
+    from workbench.ops.codes import coding_counts, delete_code
 
     project = open_project(ctx)
     code = project.code(path)
@@ -222,7 +222,7 @@ def delete_cmd(ctx, path: str, force: bool, yes: bool) -> None:
 @click.pass_context
 def colour_cmd(ctx, path: str, colour: str) -> None:
     """Set the colour of PATH to COLOUR (#RRGGBB; 'none' clears it)."""
-    from workbench.codes import update_code
+    from workbench.ops.codes import update_code
 
     project = open_project(ctx)
     value = None if colour.lower() == "none" else _colour(colour)
@@ -247,7 +247,7 @@ def describe_cmd(ctx, path: str, description, inclusion, exclusion, examples) ->
 
     Only the options given change; an empty string clears a field.
     """
-    from workbench.codes import update_code
+    from workbench.ops.codes import update_code
 
     fields = {
         k: (v or None)
@@ -276,6 +276,6 @@ def _colour(value: str | None) -> str | None:
     value = value.strip()
     if len(value) == 6 and not value.startswith("#"):
         value = "#" + value
-    from workbench.codes import check_colour
+    from workbench.ops.codes import check_colour
 
     return check_colour(value)

@@ -35,7 +35,7 @@ def code_apply(
     ctx, doc: str, code_path: str, start: int, end: int, memo: str | None, coder: str | None
 ) -> None:
     """Code the span [START, END) of DOC with CODE."""
-    from workbench.coding import apply_code
+    from workbench.ops.coding import apply_code
 
     project = open_project(ctx)
     coder = coder or project.default_coder()
@@ -56,8 +56,8 @@ def code_apply(
 @click.pass_context
 def code_remove(ctx, coding_id, doc, code_path, start, end, coder) -> None:
     """Remove a coding by --id, or this coder's codings of CODE inside [START, END) of DOC."""
-    from workbench.coding import remove_coding, remove_codings
-    from workbench.errors import WorkbenchError
+    from workbench.ops.coding import remove_coding, remove_codings
+    from workbench.store.errors import WorkbenchError
 
     project = open_project(ctx)
     if coding_id is not None:
@@ -153,7 +153,7 @@ def codings_cmd(ctx, doc, code_path, coder, fmt) -> None:
 @click.pass_context
 def codings_import(ctx, csv_file: str) -> None:
     """Import codings from a CSV with columns document,code,coder,start,end,text (all or nothing)."""
-    from workbench.codings_io import UNDO_LIMIT, import_codings_csv
+    from workbench.ops.codings_io import UNDO_LIMIT, import_codings_csv
 
     project = open_project(ctx)
     n = import_codings_csv(project, csv_file)
@@ -180,8 +180,8 @@ def memo_cmd() -> None:
 @click.pass_context
 def memo_add(ctx, text, doc, code_path, coding_id, title, coder) -> None:
     """Write a memo (on the project when no target is given)."""
-    from workbench.coding import add_memo
-    from workbench.errors import WorkbenchError
+    from workbench.ops.coding import add_memo
+    from workbench.store.errors import WorkbenchError
 
     project = open_project(ctx)
     targets = [t for t in (doc, code_path, coding_id) if t is not None]
@@ -233,7 +233,7 @@ def memo_list(ctx, fmt) -> None:
 @click.pass_context
 def done_cmd(ctx, doc: str, coder: str | None, not_done: bool) -> None:
     """Mark DOC as done (fully coded) for a coder; agreement counts only done documents."""
-    from workbench.coding import mark_done
+    from workbench.ops.coding import mark_done
 
     project = open_project(ctx)
     coder = coder or project.default_coder()

@@ -9,8 +9,8 @@ import click
 
 from workbench.analysis.units import SPAN_UNITS
 from workbench.cli.common import emit, open_project, render, where_option
-from workbench.errors import WorkbenchError
-from workbench.interop.output import write_atomic
+from workbench.files import write_atomic
+from workbench.store.errors import WorkbenchError
 
 
 def filter_options(fn):

@@ -15,7 +15,7 @@ from workbench.cli.common import emit, format_option, open_project
 @click.option("--no-open", is_flag=True, help="Only build it and print a summary.")
 def demo_cmd(folder: str, reset: bool, no_open: bool) -> None:
     """Build the demo workspace in FOLDER (default ./workbench-demo) and open the app."""
-    from workbench.demo import build_demo
+    from workbench.ops.demo import build_demo
 
     summary = build_demo(folder, reset=reset)
     click.echo(f"demo workspace: {summary.folder}")
@@ -37,7 +37,7 @@ def demo_cmd(folder: str, reset: bool, no_open: bool) -> None:
 @click.pass_context
 def stats_cmd(ctx, fmt: str) -> None:
     """Documents, cases, codes, memos and codings per coder."""
-    from workbench.stats import project_stats
+    from workbench.ops.stats import project_stats
 
     stats = project_stats(open_project(ctx))
     if fmt == "json":

@@ -143,8 +143,8 @@ def codings_cmd(
     ctx: click.Context, out: str, coder: str | None, where: tuple[str, ...], codes: tuple[str, ...]
 ) -> None:
     """All codings with their text as OUT.csv (document,code,coder,start,end,text,...)."""
-    from workbench.codings_io import export_codings_csv
     from workbench.export.tables import selection_of
+    from workbench.ops.codings_io import export_codings_csv
 
     selection = (
         selection_of(coder=coder, where=where, codes=codes) if coder or where or codes else None

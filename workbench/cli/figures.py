@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from workbench.errors import WorkbenchError
+from workbench.store.errors import WorkbenchError
 
 PROJECT_OPTIONS = ("--project", "-p")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import emit, format_option, open_project
-from workbench.documents import LANGUAGES
+from workbench.ops.documents import LANGUAGES
 
 
 @click.command("import")
@@ -49,8 +49,8 @@ def import_cmd(
     the turn detection is shown (speakers, and the first turn of each), so a wrong guess is
     seen before importing; no project is opened or created.
     """
-    from workbench.errors import WorkbenchError
     from workbench.ingest.summary import document_rows
+    from workbench.store.errors import WorkbenchError
 
     if name is not None and len(files) != 1:
         raise WorkbenchError("--name needs exactly one file")
@@ -150,7 +150,7 @@ def cases_import_cmd(ctx: click.Context, file: str) -> None:
     Each other column becomes an attribute whose type (integer, float, boolean, date, text)
     is inferred from its values. Documents named like a participant join that case.
     """
-    from workbench.cases import import_cases_csv, read_cases_csv
+    from workbench.ops.cases import import_cases_csv, read_cases_csv
 
     read_cases_csv(file)  # validate before the project file is created or touched
     project = open_project(ctx, create=True)

@@ -13,7 +13,7 @@ from workbench.cli.common import open_project
 @click.pass_context
 def check_cmd(ctx) -> None:
     """Check the project file: SQLite integrity plus offsets, code tree and text hashes."""
-    from workbench.check import check_project
+    from workbench.ops.check import check_project
 
     report = check_project(open_project(ctx))
     if report.ok:
@@ -32,7 +32,7 @@ def check_cmd(ctx) -> None:
 @click.pass_context
 def backup_cmd(ctx, destination: str, force: bool) -> None:
     """Write a consistent copy of the project to DESTINATION (safe while the app is open)."""
-    from workbench.backup import backup_project
+    from workbench.ops.backup import backup_project
 
     path = backup_project(open_project(ctx), destination, overwrite=force)
     click.echo(f"backed up to {path}")
@@ -43,7 +43,7 @@ def backup_cmd(ctx, destination: str, force: bool) -> None:
 @click.pass_context
 def restore_cmd(ctx, backup: str) -> None:
     """Replace the project with BACKUP (checked first; the current project is kept aside)."""
-    from workbench.backup import restore_project
+    from workbench.ops.backup import restore_project
 
     saved = restore_project(ctx.find_root().obj["project_path"], backup)
     click.echo(f"restored from {backup}; the previous project is saved as {saved}")

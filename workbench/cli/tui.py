@@ -34,7 +34,7 @@ def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
     Keys can be remapped in ~/.config/workbench/keys.toml (or the file named by
     WORKBENCH_KEYS), one 'action-id = "keys"' per line; F1 lists the action ids.
     """
-    from workbench.project import Project
+    from workbench.store.project import Project
     from workbench.tui import run_app
 
     path = _project_path(ctx, project)
@@ -102,11 +102,11 @@ def serve_cmd(
     themselves. Without users the server only listens on this machine and everyone codes as
     --coder. See docs/serve.md.
     """
-    from workbench.errors import WorkbenchError
-    from workbench.project import Project
+    from workbench.ops.users import has_users, set_blind_coding
+    from workbench.store.errors import WorkbenchError
+    from workbench.store.project import Project
     from workbench.tui.server import TeamServer, ssl_context
     from workbench.tui.signin import is_loopback
-    from workbench.users import has_users, set_blind_coding
 
     path = Path(_project_path(ctx, project)).resolve()
     with Project.open(path, create=False) as opened:

@@ -34,7 +34,7 @@ def users_cmd() -> None:
 @click.pass_context
 def users_add(ctx, name: str, lead: bool, token: bool, password_stdin: bool) -> None:
     """Add user NAME, who will sign in with a password (asked twice) or a token."""
-    from workbench.users import add_user
+    from workbench.ops.users import add_user
 
     project = open_project(ctx)
     password = None
@@ -57,7 +57,7 @@ def users_add(ctx, name: str, lead: bool, token: bool, password_stdin: bool) -> 
 @click.pass_context
 def users_remove(ctx, name: str) -> None:
     """Remove user NAME (their codings stay, under the coder NAME)."""
-    from workbench.users import remove_user
+    from workbench.ops.users import remove_user
 
     remove_user(open_project(ctx), name)
     click.echo(f"removed user {name}")
@@ -68,7 +68,7 @@ def users_remove(ctx, name: str) -> None:
 @click.pass_context
 def users_list(ctx, fmt: str) -> None:
     """List users, their role and how they sign in (never a password or token)."""
-    from workbench.users import list_users
+    from workbench.ops.users import list_users
 
     rows = [
         {

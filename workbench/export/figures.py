@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.errors import WorkbenchError
-from workbench.interop.output import write_atomic
+from workbench.files import write_atomic
+from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import WorkbenchError
 from workbench.export.provenance import (
     Record,
     html_head,
@@ -31,8 +30,9 @@ from workbench.export.provenance import (
     set_docx_record,
     set_xlsx_record,
 )
-from workbench.interop.output import write_atomic
-from workbench.project import Project
+from workbench.files import write_atomic
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 CODEBOOK_FORMATS = (".md", ".html", ".docx", ".xlsx")
 FREQUENCY_FORMATS = (".md", ".docx", ".xlsx")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.errors import WorkbenchError
+from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.analysis.cooccurrence import CooccurrenceResult

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 RECORD_KEY = "workbench-record"
 RECORD_FORMATS = (".html", ".svg", ".pdf", ".png", ".docx", ".xlsx", ".md", ".graphml", ".gexf")

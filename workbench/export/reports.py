@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.analysis.filters import parse_where_items
-from workbench.errors import WorkbenchError
 from workbench.export.tables import Where, select_codes, select_codings
-from workbench.interop.output import write_atomic
-from workbench.project import Project
+from workbench.files import write_atomic
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 FORMATS = (".md", ".html", ".docx")
 

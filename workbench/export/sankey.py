@@ -23,15 +23,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from workbench.errors import WorkbenchError
 from workbench.export.figures import DEFAULT_STYLE, FigureStyle, display_labels, text_width
 from workbench.palette import translucent, value_colours
+from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from workbench.analysis.cooccurrence import CooccurrenceResult
-    from workbench.project import Project
+    from workbench.store.project import Project
 
 ATTRIBUTE_COLOUR = "#7F7F7F"
 VALUES = ("count", "c", "conditional", "none")
@@ -307,7 +307,7 @@ def stage_flows(
     """
     from workbench.analysis.cooccurrence import OVERLAP, cooccurrence, frequencies_by
     from workbench.analysis.filters import EVERYTHING, case_values
-    from workbench.project import normalise_path
+    from workbench.store.project import normalise_path
 
     values = _check(measure, values)
     options = options or OVERLAP

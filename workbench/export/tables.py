@@ -29,10 +29,10 @@ from workbench.analysis.filters import (
     selected_documents,
 )
 from workbench.analysis.units import SPAN_UNITS, check_unit, touched, unit_rows
-from workbench.errors import WorkbenchError
-from workbench.interop.output import write_atomic
-from workbench.model import Coding
-from workbench.project import Project
+from workbench.files import write_atomic
+from workbench.store.errors import WorkbenchError
+from workbench.store.model import Coding
+from workbench.store.project import Project
 
 NO_CASE = "(no case)"
 MISSING = "(missing)"

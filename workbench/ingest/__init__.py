@@ -15,10 +15,10 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from workbench.errors import DuplicateDocumentError, InputFileError, WorkbenchError
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
-from workbench.model import Document
-from workbench.project import Project
+from workbench.store.errors import DuplicateDocumentError, InputFileError, WorkbenchError
+from workbench.store.model import Document
+from workbench.store.project import Project
 from workbench.textnorm import sha256
 
 # suffix -> (module, reader function)
@@ -103,7 +103,7 @@ def import_files(
     ``case`` is given. ``name`` renames a single imported file. ``language`` sets the
     project's language first (only allowed while it has no documents), in the same transaction.
     """
-    from workbench.documents import add_document, check_language, set_language
+    from workbench.ops.documents import add_document, check_language, set_language
 
     if language:
         check_language(project, language)  # before any file is read

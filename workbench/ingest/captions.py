@@ -21,10 +21,10 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from workbench.errors import InputFileError
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ingest.encoding import decode_bytes
 from workbench.ingest.speakers import find_labels
+from workbench.store.errors import InputFileError
 from workbench.textnorm import normalise
 
 _CLOCK = r"(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3}"

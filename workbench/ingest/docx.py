@@ -12,10 +12,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from workbench.errors import InputFileError
 from workbench.ingest.base import ParsedTranscript
 from workbench.ingest.plain import from_text
 from workbench.ingest.speakers import MAX_NAME_CHARS
+from workbench.store.errors import InputFileError
 
 
 def parse_docx(data: bytes, source: str) -> ParsedTranscript:

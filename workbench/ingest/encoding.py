@@ -15,7 +15,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from workbench.errors import InputFileError
+from workbench.store.errors import InputFileError
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

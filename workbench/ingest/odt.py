@@ -11,9 +11,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from workbench.errors import InputFileError
 from workbench.ingest.base import ParsedTranscript
 from workbench.ingest.plain import from_text
+from workbench.store.errors import InputFileError
 
 _SKIP_INLINE = {"note", "annotation", "annotation-end", "soft-page-break", "bookmark-ref"}
 _SKIP_BLOCK = {

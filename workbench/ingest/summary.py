@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from workbench.project import Project
+from workbench.store.project import Project
 
 COLUMNS = ("name", "case", "characters", "turns", "speakers", "sentences")
 

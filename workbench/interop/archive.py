@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.errors import InputFileError
+from workbench.store.errors import InputFileError
 
 DEFAULT_MAX_TOTAL = 2 * 1024**3  # 2 GiB of uncompressed content
 DEFAULT_MAX_RATIO = 200  # uncompressed / compressed, for members above RATIO_FLOOR

@@ -27,9 +27,9 @@ import json
 from typing import Any
 
 from workbench import __version__
-from workbench.errors import InputFileError
 from workbench.interop.ids import norm_guid
-from workbench.project import Project
+from workbench.store.errors import InputFileError
+from workbench.store.project import Project
 
 NAME = "workbench/extension.json"
 FORMAT = "urn:workbench:qdpx-extension:1"

@@ -6,7 +6,7 @@ because several tools show code groups as sets. Inclusion and exclusion criteria
 of their own in REFI-QDA; they are appended to the description as paragraphs starting
 ``Use when:`` and ``Do not use when:``, and read back from there.
 
-Loading goes through ``workbench.codebook_load.load_parsed``, so a ``.qdc`` follows the same rules
+Loading goes through ``workbench.ops.codebook_load.load_parsed``, so a ``.qdc`` follows the same rules
 as a YAML codebook: codes are matched by GUID, then by path; new codes are added, known ones
 updated, and codes missing from the file are kept. What real files get wrong (missing names,
 odd GUIDs, short colours, duplicate names) is repaired and reported, not refused. A set whose
@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
-from workbench.codebook_load import Codebook, CodebookEntry, LoadReport, load_parsed
-from workbench.errors import CodebookError, InputFileError
+from workbench.files import write_atomic
 from workbench.interop import xmlsafe
 from workbench.interop.ids import norm_guid, stable_guid
-from workbench.interop.output import write_atomic
-from workbench.model import Code
-from workbench.project import Project
+from workbench.ops.codebook_load import Codebook, CodebookEntry, LoadReport, load_parsed
+from workbench.store.errors import CodebookError, InputFileError
+from workbench.store.model import Code
+from workbench.store.project import Project
 
 USE_WHEN = "Use when: "
 NOT_WHEN = "Do not use when: "

@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
+from workbench.files import write_atomic
 from workbench.interop import extension, xmlsafe
 from workbench.interop.ids import coder_guid, norm_guid, stable_guid
-from workbench.interop.output import write_atomic
 from workbench.interop.qdc import append_codes, code_sets
 from workbench.interop.textmap import UNITS, unit_offsets
-from workbench.project import Project, now, typed_value
+from workbench.store.project import Project, now, typed_value
 
 VARIABLE_TYPES = {
     "text": "Text",
@@ -294,7 +294,7 @@ def export_qdpx(
     project: Project, path: str | os.PathLike[str], *, positions: str = "codepoints"
 ) -> ExportSummary:
     """Write the whole project to ``path`` as a ``.qdpx`` archive (positions in ``positions``)."""
-    from workbench.errors import WorkbenchError
+    from workbench.store.errors import WorkbenchError
 
     if positions not in UNITS:
         raise WorkbenchError(f"unknown position unit {positions!r} (use {', '.join(UNITS)})")

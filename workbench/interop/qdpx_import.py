@@ -34,9 +34,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.codebook import Codebook, load_parsed
-from workbench.documents import add_document
-from workbench.errors import InputFileError, WorkbenchError
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.interop import extension, xmlsafe
 from workbench.interop.archive import Limits, SafeArchive, open_archive
@@ -44,7 +41,10 @@ from workbench.interop.ids import norm_guid
 from workbench.interop.positions import Choice, Reading, Span, choose
 from workbench.interop.qdc import ParsedCodes, apply_sets, read_codes, ref_key
 from workbench.interop.textmap import UNITS, SourceText, source_text
-from workbench.project import Project, new_guid, now
+from workbench.ops.codebook import Codebook, load_parsed
+from workbench.ops.documents import add_document
+from workbench.store.errors import InputFileError, WorkbenchError
+from workbench.store.project import Project, new_guid, now
 from workbench.textnorm import normalise, sha256
 
 VARIABLE_TYPES = {

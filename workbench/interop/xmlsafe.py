@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import InputFileError, WorkbenchError
+from workbench.store.errors import InputFileError, WorkbenchError
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 PROJECT_NS = "urn:QDA-XML:project:1.0"

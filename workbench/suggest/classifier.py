@@ -438,7 +438,7 @@ def load_wordllama() -> Any:
         import wordllama
         from wordllama import WordLlama
     except ImportError as exc:
-        from workbench.errors import WorkbenchError
+        from workbench.store.errors import WorkbenchError
 
         raise WorkbenchError(
             "static embeddings need the optional package wordllama "

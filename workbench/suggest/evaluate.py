@@ -36,8 +36,8 @@ import numpy as np
 
 from workbench.analysis.filters import Selection, selected_documents
 from workbench.analysis.units import touched
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 from workbench.suggest.rules import RuleSuggester, rule_precision
 from workbench.suggest.units import (
     LabelledUnit,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.errors import WorkbenchError
-from workbench.project import Project, new_guid, now
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project, new_guid, now
 
 ORDERS = ("position", "uncertainty", "score")
 STATUSES = ("open", "accepted", "rejected", "all")

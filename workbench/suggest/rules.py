@@ -26,9 +26,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from workbench.errors import WorkbenchError
-from workbench.model import Code
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.model import Code
+from workbench.store.project import Project
 from workbench.suggest.candidates import Candidate
 from workbench.suggest.pipelines import language_of, pipeline
 

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.errors import WorkbenchError
-from workbench.project import Project, now
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project, now
 from workbench.suggest.candidates import Candidate
 from workbench.suggest.rules import RuleSuggester, rule_precision
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 from workbench.suggest.candidates import intersects
 from workbench.suggest.units import check_unit, unit_spans
 

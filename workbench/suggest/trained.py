@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from workbench.errors import WorkbenchError
-from workbench.project import Project, now
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project, now
 from workbench.suggest.candidates import Candidate
 from workbench.suggest.classifier import (
     UNKNOWN,

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from workbench.analysis import filters, units
-from workbench.project import Project
+from workbench.store.project import Project
 
 UNITS = units.SUGGEST_UNITS
 

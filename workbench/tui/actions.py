@@ -16,7 +16,7 @@ from pathlib import Path
 
 from textual.binding import Binding
 
-from workbench.errors import WorkbenchError
+from workbench.store.errors import WorkbenchError
 
 #: scope -> what it covers, in the order help and docs list them
 SCOPES = {

@@ -17,8 +17,8 @@ from textual import events
 from textual.app import App
 from textual.screen import ModalScreen
 
-from workbench.errors import WorkbenchError
-from workbench.project import INTERACTIVE_BUSY_TIMEOUT, BusyCancelled, Project, ProjectBusy
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import INTERACTIVE_BUSY_TIMEOUT, BusyCancelled, Project, ProjectBusy
 from workbench.tui.actions import bindings, load_keymap
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.base import WorkbenchScreen
@@ -65,7 +65,7 @@ class WorkbenchApp(App[None]):
             project.set_busy_timeout(INTERACTIVE_BUSY_TIMEOUT)
         project.max_wait = 0
         self.blind = bool(team and team.forced_blind(project))
-        #: key 1-9 -> code id, the current coder's favourites (``workbench.coderstate``)
+        #: key 1-9 -> code id, the current coder's favourites (``workbench.ops.coderstate``)
         self.favourites: dict[int, int] = {}
         self.keymap_overrides = dict(keymap or {})
 
@@ -219,14 +219,14 @@ class WorkbenchApp(App[None]):
         return self.project.coder_id(name)
 
     def load_favourites(self) -> None:
-        from workbench.coderstate import favourites
+        from workbench.ops.coderstate import favourites
 
         self.favourites = favourites(self.project, self.coder)
 
     def remember(self, code_id: int) -> None:
         """A code was applied: give it the first free key 1-9 if it has none (keys that are
         taken keep their code)."""
-        from workbench.coderstate import pin_if_free
+        from workbench.ops.coderstate import pin_if_free
 
         if code_id not in self.favourites.values() and len(self.favourites) < 9:
             pin_if_free(self.project, self.coder, code_id)
@@ -234,7 +234,7 @@ class WorkbenchApp(App[None]):
 
     def pin(self, slot: int, code_id: int | None) -> None:
         """Put a code on key ``slot`` for the current coder (None clears the key)."""
-        from workbench.coderstate import pin
+        from workbench.ops.coderstate import pin
 
         pin(self.project, self.coder, slot, code_id)
         self.load_favourites()

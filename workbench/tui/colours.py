@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from workbench.model import Code
+from workbench.store.model import Code
 
 PALETTE = (
     "#D75F87",

@@ -303,8 +303,8 @@ class TeamServer(Server):
 
     def _verify(self, name: str, secret: str) -> tuple[str | None, bool]:
         """(the user signed in or None, whether ``name`` is a user at all)."""
-        from workbench.project import Project
-        from workbench.users import user, verify
+        from workbench.ops.users import user, verify
+        from workbench.store.project import Project
 
         with Project.open(self.project_path, create=False) as project:
             found = verify(project, name, secret)
@@ -327,8 +327,8 @@ class TeamServer(Server):
     # ----------------------------------------------------------- app sessions
 
     def _still_a_user(self, name: str) -> bool:
-        from workbench.project import Project
-        from workbench.users import user
+        from workbench.ops.users import user
+        from workbench.store.project import Project
 
         with Project.open(self.project_path, create=False) as project:
             return user(project, name) is not None
@@ -377,7 +377,7 @@ class TeamServer(Server):
 
 def ssl_context(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | None:
     """An HTTPS context from a certificate (chain) and its key, or None for plain HTTP."""
-    from workbench.errors import WorkbenchError
+    from workbench.store.errors import WorkbenchError
 
     if not certfile and not keyfile:
         return None

@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from workbench.project import Project
-from workbench.users import blind_coding, set_blind_coding, user
+from workbench.ops.users import blind_coding, set_blind_coding, user
+from workbench.store.project import Project
 
 SESSION_USER_ENV = "WORKBENCH_SESSION_USER"
 POLL_SECONDS = 2.0

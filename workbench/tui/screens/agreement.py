@@ -2,7 +2,7 @@
 
 The table is ``workbench.analysis.agreement.agreement`` (what ``workbench agree`` prints) at
 the unit chosen with ``t``; ``c`` picks the coders. ``r`` walks through the disagreements
-(``workbench.reconcile``) one at a time, showing the passage with coder A's and coder B's
+(``workbench.ops.reconcile``) one at a time, showing the passage with coder A's and coder B's
 spans marked apart; each decision (keep A's, B's, both or none) is one undoable action that
 writes the consensus coder's codings.
 """
@@ -20,8 +20,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench.analysis.agreement import Agreement, agreement, split_list
 from workbench.analysis.units import AGREEMENT_COMPARISONS
-from workbench.errors import WorkbenchError
-from workbench.reconcile import (
+from workbench.ops.reconcile import (
     DEFAULT_CONSENSUS,
     Disagreement,
     consensus_codings,
@@ -29,6 +28,7 @@ from workbench.reconcile import (
     disagreements,
     resolve,
 )
+from workbench.store.errors import WorkbenchError
 from workbench.tui.actions import bindings
 from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen

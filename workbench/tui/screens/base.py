@@ -8,7 +8,7 @@ from textual import events
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from workbench.project import Project
+    from workbench.store.project import Project
     from workbench.tui.app import WorkbenchApp
 
 

@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Static, Tree
 
-from workbench import codes as core
-from workbench.errors import WorkbenchError
-from workbench.model import Code
+from workbench.ops import codes as core
+from workbench.store.errors import WorkbenchError
+from workbench.store.model import Code
 from workbench.tui.actions import bindings
 from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen

@@ -1,6 +1,6 @@
 """The coding screen: transcript, codebook tree, recent codes and details of the span at hand.
 
-Every change goes through the core (``workbench.coding``), one undoable action each, and is on
+Every change goes through the core (``workbench.ops.coding``), one undoable action each, and is on
 disk when the call returns; the screen then updates only what changed in the view.
 """
 
@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static, Tree
 
-from workbench import coding as core
-from workbench.errors import WorkbenchError
-from workbench.model import Code, Coding
-from workbench.search import find_in_text
+from workbench.ops import coding as core
+from workbench.ops.search import find_in_text
+from workbench.ops.views import sentence_spans, turn_spans
+from workbench.store.errors import WorkbenchError
+from workbench.store.model import Code, Coding
 from workbench.tui.actions import bindings
 from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
@@ -31,7 +32,6 @@ from workbench.tui.stripes import coder_initials
 from workbench.tui.widgets.codepanel import CodePanel
 from workbench.tui.widgets.codetree import CodeTree
 from workbench.tui.widgets.transcript import Mark, Span, TranscriptView
-from workbench.views import sentence_spans, turn_spans
 
 
 class CodingScreen(WorkbenchScreen):
@@ -103,7 +103,7 @@ class CodingScreen(WorkbenchScreen):
             self.view.select(*self.initial_selection)
             self.call_after_refresh(self.view.reveal_selection)
         else:
-            from workbench.coderstate import last_position
+            from workbench.ops.coderstate import last_position
 
             cursor = last_position(self.project, self.wb.coder, self.document_id)
             if cursor:
@@ -114,7 +114,7 @@ class CodingScreen(WorkbenchScreen):
 
     def save_position(self) -> None:
         """Remember the cursor for this coder and document (restored when it reopens)."""
-        from workbench.coderstate import save_position
+        from workbench.ops.coderstate import save_position
 
         if hasattr(self, "document") and self.last_cursor != self._saved_cursor:
             try:
@@ -211,7 +211,7 @@ class CodingScreen(WorkbenchScreen):
 
     def update_panel(self) -> None:
         """Describe ``panel_code_id`` in the code panel (when the panel is shown)."""
-        from workbench.codes import code_usage
+        from workbench.ops.codes import code_usage
 
         panel = self.query_one(CodePanel)
         if not panel.display:

@@ -33,8 +33,8 @@ from workbench.analysis.cooccurrence import (
 )
 from workbench.analysis.filters import Selection
 from workbench.analysis.units import SPAN_UNITS as UNIT_KINDS
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
 

@@ -12,8 +12,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
-from workbench import coding as core
-from workbench.progress import DocumentProgress, ProgressCache
+from workbench.ops import coding as core
+from workbench.ops.progress import DocumentProgress, ProgressCache
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.paging import PagedRows

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from workbench.model import Code
+from workbench.store.model import Code
 
 #: the id of the code a picker offers to create (it does not exist yet)
 NEW_CODE_ID = -100

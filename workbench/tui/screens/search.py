@@ -9,10 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from workbench.errors import WorkbenchError
-from workbench.model import Code
-from workbench.retrieval import ContextReader
-from workbench.search import Hit, code_hits, search
+from workbench.ops.retrieval import ContextReader
+from workbench.ops.search import Hit, code_hits, search
+from workbench.store.errors import WorkbenchError
+from workbench.store.model import Code
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import CodePickerModal

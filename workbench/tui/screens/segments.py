@@ -1,6 +1,6 @@
 """Segments of a code: every passage coded with it, across documents, to read and recode.
 
-The list comes from ``workbench.retrieval.segments`` (the same filters as the analyses: coder,
+The list comes from ``workbench.ops.retrieval.segments`` (the same filters as the analyses: coder,
 case attributes). Each row shows the document, speaker, coder and the passage in its context;
 Enter opens the document at that passage, ``c`` recodes, ``x`` uncodes, ``m`` writes a memo,
 ``f`` filters. In blind mode only the current coder's segments are listed.
@@ -14,10 +14,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
-from workbench import coding as core
-from workbench.errors import WorkbenchError
-from workbench.model import Code
-from workbench.retrieval import Segment, segments
+from workbench.ops import coding as core
+from workbench.ops.retrieval import Segment, segments
+from workbench.store.errors import WorkbenchError
+from workbench.store.model import Code
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import CodePickerModal, MemoModal, PromptModal

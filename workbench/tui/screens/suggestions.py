@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
-from workbench.errors import WorkbenchError
+from workbench.store.errors import WorkbenchError
 from workbench.suggest.review import Suggestion, accept, list_suggestions, reject, reject_all
 from workbench.suggest.run import RETRAIN_EVERY
 from workbench.suggest.similar import Similar
@@ -202,7 +202,7 @@ class SuggestionsScreen(WorkbenchScreen):
     def _retrain(self) -> None:
         import time
 
-        from workbench.project import Project
+        from workbench.store.project import Project
         from workbench.suggest.run import retrain_and_run
 
         began = time.perf_counter()
@@ -242,7 +242,7 @@ class SuggestionsScreen(WorkbenchScreen):
         )
 
     def _find_similar(self, code: str) -> None:
-        from workbench.project import Project
+        from workbench.store.project import Project
         from workbench.suggest.similar import similar_units
 
         try:
@@ -301,7 +301,7 @@ class SuggestionsScreen(WorkbenchScreen):
         passage.show(self.text_of(s.document_id), s.start, s.end, [(s.start, s.end, "suggestion")])
 
     def _code_similar(self) -> None:
-        from workbench.coding import apply_code
+        from workbench.ops.coding import apply_code
 
         s = self.current_similar()
         if s is None or self.similar_code is None:
@@ -341,7 +341,7 @@ class SuggestionsScreen(WorkbenchScreen):
         self.run_worker(self._run, thread=True, exclusive=True, group="suggest")
 
     def _run(self) -> None:
-        from workbench.project import Project
+        from workbench.store.project import Project
         from workbench.suggest.run import run_suggestions
 
         # a thread gets its own connection: SQLite connections stay in their thread

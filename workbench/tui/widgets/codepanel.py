@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from workbench.model import Code
+from workbench.store.model import Code
 
 
 def first_line(text: str | None, width: int = 70) -> str:

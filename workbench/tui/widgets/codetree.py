@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from workbench.model import Code
+from workbench.store.model import Code
 
 
 def filter_codes(codes: Sequence[Code], query: str) -> list[Code]:

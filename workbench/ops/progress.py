@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from workbench.project import Project
+from workbench.store.project import Project
 
 
 @dataclass(frozen=True, slots=True)

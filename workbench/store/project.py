@@ -2,7 +2,7 @@
 
 ``Project`` owns the connection and the two things every write needs: a transaction that waits
 (boundedly) for other writers, and an action log so that every user action can be undone and
-redone, even after a restart. Queries return the frozen records of ``workbench.model``.
+redone, even after a restart. Queries return the frozen records of ``workbench.store.model``.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from sqlite_utils import Database
 
 from workbench.analysis.units import SPAN_UNITS, unit_rows
 from workbench.analysis.units import enumerate_paragraphs as enumerate_paragraphs  # re-export
-from workbench.errors import ProjectError, UnknownCodeError, UnknownDocumentError
-from workbench.model import Case, Code, Coder, Coding, Document, Memo, Turn, Unit
-from workbench.schema import SCHEMA_VERSION, migrations
+from workbench.store.errors import ProjectError, UnknownCodeError, UnknownDocumentError
+from workbench.store.migrations import SCHEMA_VERSION, migrations
+from workbench.store.model import Case, Code, Coder, Coding, Document, Memo, Turn, Unit
 
 DEFAULT_PROJECT = "workbench.db"
 BUSY_TIMEOUT_MS = 10_000

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from workbench.coding import MEMO_TARGETS
-from workbench.project import Project
+from workbench.ops.coding import MEMO_TARGETS
+from workbench.store.project import Project
 from workbench.textnorm import sha256
 
 MAX_LISTED = 20

@@ -7,7 +7,7 @@ file. The whole file is validated before anything is written, and every problem 
 ``file:line: reason`` so it can be fixed in an editor at once.
 
 The format is documented in ``docs/codebooks.md``. Matching and writing a parsed codebook is
-``workbench.codebook_load`` (shared with REFI-QDA). ``.qdc`` (REFI-QDA) files are handed to
+``workbench.ops.codebook_load`` (shared with REFI-QDA). ``.qdc`` (REFI-QDA) files are handed to
 ``workbench.interop.qdc``.
 """
 
@@ -23,17 +23,17 @@ from typing import Any
 
 import yaml
 
-from workbench.codebook_load import (  # the parsed file and its loading live there
+from workbench.files import write_atomic
+from workbench.ops.codebook_load import (  # the parsed file and its loading live there
     SETTING_PREFIX,
     Codebook,
     CodebookEntry,
     LoadReport,
     load_parsed,
 )
-from workbench.codes import COLOUR, coding_counts
-from workbench.errors import CodebookError, WorkbenchError
-from workbench.interop.output import write_atomic
-from workbench.project import Project
+from workbench.ops.codes import COLOUR, coding_counts
+from workbench.store.errors import CodebookError, WorkbenchError
+from workbench.store.project import Project
 
 TOP_KEYS = ("name", "description", "languages", "codes")
 CODE_KEYS = (

@@ -6,8 +6,8 @@ CLI, the TUI and scripts all get the same guarantees from the same call.
 
 from __future__ import annotations
 
-from workbench.errors import ProjectError, WorkbenchError
-from workbench.project import Project, new_guid, now
+from workbench.store.errors import ProjectError, WorkbenchError
+from workbench.store.project import Project, new_guid, now
 
 
 def _check_span(project: Project, document_id: int, start: int, end: int) -> None:
@@ -84,7 +84,7 @@ def apply_new_code(
 ) -> tuple[int, int]:
     """Create the code ``code_path`` and code ``[start, end)`` with it, as one action: one
     undo takes back both (in-vivo and quick codes). Returns (code id, coding id)."""
-    from workbench.codes import add_code
+    from workbench.ops.codes import add_code
 
     doc = project.document(document)
     _check_span(project, doc.id, start, end)

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
+from workbench.store.errors import WorkbenchError
 
 
 def current_umask() -> int:

@@ -10,9 +10,9 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from workbench.check import check_project
-from workbench.errors import ProjectError
-from workbench.project import Project
+from workbench.ops.check import check_project
+from workbench.store.errors import ProjectError
+from workbench.store.project import Project
 
 
 def backup_project(project: Project, destination: str | Path, *, overwrite: bool = False) -> Path:

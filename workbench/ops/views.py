@@ -8,7 +8,7 @@ come from ``analysis.units``, the one unit module; these names are kept for the 
 from __future__ import annotations
 
 from workbench.analysis.units import spans, turn_spans
-from workbench.project import Project
+from workbench.store.project import Project
 
 __all__ = ["sentence_spans", "turn_spans"]
 

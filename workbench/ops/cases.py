@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from workbench.errors import InputFileError, WorkbenchError
-from workbench.model import Document
-from workbench.project import Project, now
+from workbench.store.errors import InputFileError, WorkbenchError
+from workbench.store.model import Document
+from workbench.store.project import Project, now
 
 KEY_COLUMNS = ("participant", "case")
 TRUE_WORDS = frozenset({"true", "yes", "sí", "si", "verdadero"})

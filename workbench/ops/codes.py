@@ -12,9 +12,9 @@ import json
 import re
 from typing import Any
 
-from workbench.errors import CodebookError
-from workbench.model import Code
-from workbench.project import ActionRecorder, Project, new_guid, normalise_path, now
+from workbench.store.errors import CodebookError
+from workbench.store.model import Code
+from workbench.store.project import ActionRecorder, Project, new_guid, normalise_path, now
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 EDITABLE = ("description", "inclusion", "exclusion", "colour", "keywords", "examples")

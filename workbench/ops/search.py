@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from workbench.errors import WorkbenchError
-from workbench.project import Project, new_guid, now
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project, new_guid, now
 
 
 @dataclass(frozen=True, slots=True)

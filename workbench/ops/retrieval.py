@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.analysis.filters import Selection, select
-from workbench.project import Project
+from workbench.store.project import Project
 
 #: characters of context either side of a segment
 CONTEXT = 60

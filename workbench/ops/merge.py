@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.documents import add_document, unique_name
-from workbench.errors import ProjectError
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
-from workbench.model import Code
-from workbench.project import Project, new_guid, now
+from workbench.ops.documents import add_document, unique_name
+from workbench.store.errors import ProjectError
+from workbench.store.model import Code
+from workbench.store.project import Project, new_guid, now
 
 
 @dataclass

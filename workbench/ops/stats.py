@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.project import Project
+from workbench.store.project import Project
 
 
 def project_stats(project: Project) -> dict:

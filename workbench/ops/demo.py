@@ -11,8 +11,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
-from workbench.project import Project
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project
 
 TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt")
 DEMO_CODEBOOK = "health-governance.yaml"
@@ -20,7 +20,7 @@ DEMO_CODEBOOK = "health-governance.yaml"
 
 def bundled_dir() -> Path:
     """The folder holding ``codebooks/`` and ``transcripts/``: in the wheel or the checkout."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # workbench/, above ops/
     for candidate in (package / "_bundled", package.parent):
         if (candidate / "codebooks").is_dir() and (candidate / "transcripts").is_dir():
             return candidate
@@ -43,12 +43,12 @@ def build_demo(folder: str | Path, *, reset: bool = False) -> DemoSummary:
     ``exports/``. An existing demo project is reused unless ``reset`` is given, so coding done
     in the demo is never thrown away by running the command again.
     """
-    from workbench.cases import import_cases_csv
-    from workbench.codebook import load_codebook
-    from workbench.coding import mark_done
-    from workbench.codings_io import import_codings_csv
-    from workbench.documents import add_document, set_language
     from workbench.ingest import read_transcript
+    from workbench.ops.cases import import_cases_csv
+    from workbench.ops.codebook import load_codebook
+    from workbench.ops.coding import mark_done
+    from workbench.ops.codings_io import import_codings_csv
+    from workbench.ops.documents import add_document, set_language
 
     source = bundled_dir()
     folder = Path(folder)
@@ -93,7 +93,7 @@ def build_demo(folder: str | Path, *, reset: bool = False) -> DemoSummary:
 
 def _add_memos(project: Project, memos_csv: Path) -> None:
     """The sample memos: on the project, documents and codes (columns on,target,coder,text)."""
-    from workbench.coding import add_memo
+    from workbench.ops.coding import add_memo
 
     if not memos_csv.exists():
         return

@@ -7,8 +7,8 @@ coder's slots never renumber themselves, so a key keeps its meaning until the co
 
 from __future__ import annotations
 
-from workbench.errors import WorkbenchError
-from workbench.project import Project, now
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project, now
 
 SLOTS = range(1, 10)
 

@@ -1,6 +1,6 @@
 """Applying a parsed codebook to a project: match file codes to project codes, then write.
 
-A codebook file, YAML (``workbench.codebook``) or REFI-QDA (``workbench.interop.qdc``), is
+A codebook file, YAML (``workbench.ops.codebook``) or REFI-QDA (``workbench.interop.qdc``), is
 read and validated into a ``Codebook``; ``load_parsed`` then matches its entries to the
 project's codes (GUID first, then path), checks the final tree, and writes every change as one
 undoable action. Both readers call this module, which imports neither of them.
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import CodebookError
-from workbench.model import Code
-from workbench.project import Project, new_guid, now
+from workbench.store.errors import CodebookError
+from workbench.store.model import Code
+from workbench.store.project import Project, new_guid, now
 
 SETTING_PREFIX = "codebook."
 _TMP_NAME = "~moving-{id}"

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.errors import InputFileError, UnknownCodeError
-from workbench.interop.output import write_atomic
-from workbench.project import Project, new_guid, normalise_path, now
+from workbench.files import write_atomic
+from workbench.store.errors import InputFileError, UnknownCodeError
+from workbench.store.project import Project, new_guid, normalise_path, now
 from workbench.textnorm import normalise
 
 if TYPE_CHECKING:

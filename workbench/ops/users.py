@@ -18,8 +18,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from workbench.errors import WorkbenchError
-from workbench.project import Project, now
+from workbench.store.errors import WorkbenchError
+from workbench.store.project import Project, now
 
 ROLES = ("coder", "lead")
 MIN_PASSWORD = 8
