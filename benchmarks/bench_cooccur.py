@@ -46,7 +46,8 @@ from workbench.analysis.cooccurrence import (
     fold,
 )
 from workbench.analysis.filters import Selection, select
-from workbench.store.project import Project, new_guid, now
+from workbench.store.connection import new_guid, now
+from workbench.store.project import Project
 
 DOC_LENGTH = 30_000
 COLUMNS = 'SELECT document_id, coder_id, start, "end", code_id FROM codings'

@@ -46,7 +46,8 @@ DOC_CHARS = 30_000
 APP = textwrap.dedent("""
     import random, sys, time
     from workbench.ops.coding import apply_code
-    from workbench.store.project import INTERACTIVE_BUSY_TIMEOUT, Project
+    from workbench.store.connection import INTERACTIVE_BUSY_TIMEOUT
+    from workbench.store.project import Project
     path, coder, count, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     rng = random.Random(seed)
     project = Project.open(path, busy_timeout=INTERACTIVE_BUSY_TIMEOUT)

@@ -30,7 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbench.ops.codes import add_code  # noqa: E402
-from workbench.store.project import Project, new_guid, now  # noqa: E402
+from workbench.store.connection import new_guid, now  # noqa: E402
+from workbench.store.project import Project  # noqa: E402
 
 WORDS = (
     "the council region budget health network we they said ministry community office "

@@ -5,7 +5,8 @@ from __future__ import annotations
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ops.codes import add_code
 from workbench.ops.documents import add_document
-from workbench.store.project import Project, new_guid, now
+from workbench.store.connection import new_guid, now
+from workbench.store.project import Project
 
 FILLER = "Word " * 2000  # 10,000 characters: room for hand-placed spans
 

@@ -16,7 +16,8 @@ from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ops.codes import add_code
 from workbench.ops.coding import add_memo, apply_code
 from workbench.ops.documents import add_document
-from workbench.store.project import Project, now
+from workbench.store.connection import now
+from workbench.store.project import Project
 
 ROSA = INTERVIEW  # the same interview the core tests use
 JUAN = (

@@ -9,7 +9,8 @@ from workbench.ingest.base import ParsedTranscript
 from workbench.ops import codes
 from workbench.ops.coding import mark_done
 from workbench.ops.documents import add_document
-from workbench.store.project import Project, new_guid, now
+from workbench.store.connection import new_guid, now
+from workbench.store.project import Project
 
 # The code "Finance/Spending" has the keyword "budget", but what coders actually code are
 # sentences about money, funds and transfers, which rarely say "budget"; and sentences that do

@@ -10,7 +10,8 @@ from workbench.ingest.base import ParsedTranscript
 from workbench.ops.codes import add_code
 from workbench.ops.documents import add_document, word_count
 from workbench.ops.progress import document_progress
-from workbench.store.project import Project, new_guid, now
+from workbench.store.connection import new_guid, now
+from workbench.store.project import Project
 
 spans = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 30)), max_size=12)
 

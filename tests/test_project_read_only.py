@@ -22,8 +22,9 @@ from workbench.cli import cli
 from workbench.ops import codes
 from workbench.ops.check import check_project
 from workbench.ops.coding import apply_code
+from workbench.store.connection import READ_ONLY_MESSAGE
 from workbench.store.errors import ProjectError
-from workbench.store.project import READ_ONLY_MESSAGE, Project
+from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,8 @@ import pytest
 from tui_analysis_fixture import ACCESS, build_analysis_project
 from tui_pilot import run_app
 
-from workbench.store.project import Project, now
+from workbench.store.connection import now
+from workbench.store.project import Project
 from workbench.suggest import trained
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens import suggestions as screen_module

@@ -22,7 +22,8 @@ from pathlib import Path
 from tui_helpers import build_project
 
 from workbench.ops.coding import apply_code, mark_done
-from workbench.store.project import Project, now
+from workbench.store.connection import now
+from workbench.store.project import Project
 
 BUDGET = "Decentralization/Budget execution"
 TRANSFER = "Decentralization/Transfer of powers"

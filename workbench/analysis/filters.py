@@ -22,7 +22,8 @@ from typing import Any
 from workbench.palette import PALETTE
 from workbench.store.errors import UnknownCodeError, WorkbenchError
 from workbench.store.model import Code
-from workbench.store.project import Project, normalise_path
+from workbench.store.project import Project
+from workbench.store.queries import normalise_path
 
 
 @dataclass(frozen=True)

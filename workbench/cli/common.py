@@ -11,7 +11,8 @@ from typing import Any
 
 import click
 
-from workbench.store.project import BATCH_MAX_WAIT, Project
+from workbench.store.connection import BATCH_MAX_WAIT
+from workbench.store.project import Project
 
 #: one try at the write lock from a command; between tries it may say that it is waiting
 BATCH_TRY = 1.0

@@ -307,7 +307,7 @@ def stage_flows(
     """
     from workbench.analysis.cooccurrence import OVERLAP, cooccurrence, frequencies_by
     from workbench.analysis.filters import EVERYTHING, case_values
-    from workbench.store.project import normalise_path
+    from workbench.store.queries import normalise_path
 
     values = _check(measure, values)
     options = options or OVERLAP

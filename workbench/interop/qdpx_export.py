@@ -34,7 +34,9 @@ from workbench.interop import extension, xmlsafe
 from workbench.interop.ids import coder_guid, norm_guid, stable_guid
 from workbench.interop.qdc import append_codes, code_sets
 from workbench.interop.textmap import UNITS, unit_offsets
-from workbench.store.project import Project, now, typed_value
+from workbench.store.connection import now
+from workbench.store.project import Project
+from workbench.store.queries import typed_value
 
 VARIABLE_TYPES = {
     "text": "Text",

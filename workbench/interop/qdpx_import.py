@@ -43,8 +43,9 @@ from workbench.interop.qdc import ParsedCodes, apply_sets, read_codes, ref_key
 from workbench.interop.textmap import UNITS, SourceText, source_text
 from workbench.ops.codebook import Codebook, load_parsed
 from workbench.ops.documents import add_document
+from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, WorkbenchError
-from workbench.store.project import Project, new_guid, now
+from workbench.store.project import Project
 from workbench.textnorm import normalise, sha256
 
 VARIABLE_TYPES = {

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from workbench.store.connection import now
 from workbench.store.errors import InputFileError, WorkbenchError
 from workbench.store.model import Document
-from workbench.store.project import Project, now
+from workbench.store.project import Project
 
 KEY_COLUMNS = ("participant", "case")
 TRUE_WORDS = frozenset({"true", "yes", "sí", "si", "verdadero"})

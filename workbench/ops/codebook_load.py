@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.store.connection import new_guid, now
 from workbench.store.errors import CodebookError
 from workbench.store.model import Code
-from workbench.store.project import Project, new_guid, now
+from workbench.store.project import Project
 
 SETTING_PREFIX = "codebook."
 _TMP_NAME = "~moving-{id}"

@@ -7,8 +7,9 @@ coder's slots never renumber themselves, so a key keeps its meaning until the co
 
 from __future__ import annotations
 
+from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project, now
+from workbench.store.project import Project
 
 SLOTS = range(1, 10)
 

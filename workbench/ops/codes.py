@@ -12,9 +12,12 @@ import json
 import re
 from typing import Any
 
+from workbench.store.actionlog import ActionRecorder
+from workbench.store.connection import new_guid, now
 from workbench.store.errors import CodebookError
 from workbench.store.model import Code
-from workbench.store.project import ActionRecorder, Project, new_guid, normalise_path, now
+from workbench.store.project import Project
+from workbench.store.queries import normalise_path
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 EDITABLE = ("description", "inclusion", "exclusion", "colour", "keywords", "examples")

@@ -6,8 +6,9 @@ CLI, the TUI and scripts all get the same guarantees from the same call.
 
 from __future__ import annotations
 
+from workbench.store.connection import new_guid, now
 from workbench.store.errors import ProjectError, WorkbenchError
-from workbench.store.project import Project, new_guid, now
+from workbench.store.project import Project
 
 
 def _check_span(project: Project, document_id: int, start: int, end: int) -> None:

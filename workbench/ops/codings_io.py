@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.files import write_atomic
+from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, UnknownCodeError
-from workbench.store.project import Project, new_guid, normalise_path, now
+from workbench.store.project import Project
+from workbench.store.queries import normalise_path
 from workbench.textnorm import normalise
 
 if TYPE_CHECKING:

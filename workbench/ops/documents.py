@@ -10,9 +10,10 @@ from pathlib import Path
 
 from workbench.analysis.units import enumerate_paragraphs
 from workbench.sentences import split_spans
+from workbench.store.connection import new_guid, now
 from workbench.store.errors import DuplicateDocumentError, WorkbenchError
 from workbench.store.model import Document, ParsedTranscript
-from workbench.store.project import Project, new_guid, now
+from workbench.store.project import Project
 from workbench.textnorm import sha256
 
 LANGUAGES = ("en", "es")  # languages a project's sentences can be split in

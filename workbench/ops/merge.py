@@ -22,9 +22,10 @@ from typing import Any
 
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ops.documents import add_document, unique_name
+from workbench.store.connection import new_guid, now
 from workbench.store.errors import ProjectError
 from workbench.store.model import Code
-from workbench.store.project import Project, new_guid, now
+from workbench.store.project import Project
 
 
 @dataclass

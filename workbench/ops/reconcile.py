@@ -21,9 +21,10 @@ import numpy as np
 from workbench.analysis.agreement import UNIT_BASE, Selection, check_agree_unit, select
 from workbench.analysis.segments import DEFAULT_OVERLAP, frequency_table, match_segments
 from workbench.analysis.units import coverage_segments, load_units, merge_intervals, units_touched
+from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Coding
-from workbench.store.project import Project, new_guid, now
+from workbench.store.project import Project
 
 DEFAULT_CONSENSUS = "consensus"
 KEEP_CHOICES = ("a", "b", "both", "none")

@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project, new_guid, now
+from workbench.store.project import Project
 
 
 @dataclass(frozen=True, slots=True)

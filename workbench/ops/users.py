@@ -18,8 +18,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project, now
+from workbench.store.project import Project
 
 ROLES = ("coder", "lead")
 MIN_PASSWORD = 8

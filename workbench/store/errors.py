@@ -49,3 +49,11 @@ class DuplicateDocumentError(WorkbenchError):
 
 class ProjectError(WorkbenchError):
     """The project file cannot be opened, is locked for too long, or is inconsistent."""
+
+
+class ProjectBusy(ProjectError):
+    """Another program held the write lock for longer than this write would wait."""
+
+
+class BusyCancelled(ProjectError):
+    """The user stopped waiting for the write lock; nothing was written."""

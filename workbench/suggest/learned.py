@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project, now
+from workbench.store.project import Project
 from workbench.suggest.candidates import Candidate
 from workbench.suggest.pipelines import storage_dir
 from workbench.suggest.units import cats_for, check_unit, coder_ids, labelled_units, unit_spans

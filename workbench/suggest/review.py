@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project, new_guid, now
+from workbench.store.project import Project
 
 ORDERS = ("position", "uncertainty", "score")
 STATUSES = ("open", "accepted", "rejected", "all")

@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project, now
+from workbench.store.project import Project
 from workbench.suggest.candidates import Candidate
 from workbench.suggest.rules import RuleSuggester, rule_precision
 

@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project, now
+from workbench.store.project import Project
 from workbench.suggest.candidates import Candidate
 from workbench.suggest.classifier import (
     UNKNOWN,

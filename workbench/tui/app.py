@@ -17,8 +17,9 @@ from textual import events
 from textual.app import App
 from textual.screen import ModalScreen
 
-from workbench.store.errors import WorkbenchError
-from workbench.store.project import INTERACTIVE_BUSY_TIMEOUT, BusyCancelled, Project, ProjectBusy
+from workbench.store.connection import INTERACTIVE_BUSY_TIMEOUT
+from workbench.store.errors import BusyCancelled, ProjectBusy, WorkbenchError
+from workbench.store.project import Project
 from workbench.tui.actions import bindings, load_keymap
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.base import WorkbenchScreen

@@ -1,0 +1,243 @@
+"""The action log: every user action recorded so it can be undone and redone, even after a restart.
+
+``ActionLog`` is the part of ``Project`` that writes through an ``ActionRecorder`` and replays
+the log backwards (undo) and forwards (redo), per coder. Bulk actions (imports, merges) are
+logged without their changes and stop undo (``undo_barrier``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from workbench.store.connection import now
+from workbench.store.errors import ProjectError
+
+if TYPE_CHECKING:
+    from workbench.store.project import Project
+
+
+class ActionLog:
+    """Undo and redo for ``Project`` (a mixin: it uses the project's connection and transactions)."""
+
+    @contextlib.contextmanager
+    def action(
+        self, kind: str, description: str, *, coder: str | None = None, undoable: bool = True
+    ) -> Iterator[ActionRecorder]:
+        """One user action: a transaction plus an entry in the action log.
+
+        Writes made through the yielded recorder are logged so the action can be undone and
+        redone later. ``undoable=False`` is for bulk actions (imports, merges) whose inverse
+        would be as large as the data; they are logged without their changes. The action
+        belongs to ``coder``, else to ``acting_coder`` (the app's coder), else to nobody.
+        """
+        coder = coder or self.acting_coder
+        with self.transaction():
+            recorder = ActionRecorder(self, undoable)
+            yield recorder
+            coder_id = self.coder_id(coder) if coder else None
+            # a new action ends the redo history of its own coder only
+            self.conn.execute("DELETE FROM actions WHERE undone = 1 AND coder_id IS ?", (coder_id,))
+            self.conn.execute(
+                "INSERT INTO actions (created_at, coder_id, kind, description, changes) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    now(),
+                    coder_id,
+                    kind,
+                    description,
+                    json.dumps(recorder.changes) if undoable else "null",
+                ),
+            )
+
+    def _coder_filter(self, coder: str | None) -> tuple[str, tuple[Any, ...]] | None:
+        """SQL and parameters selecting ``coder``'s actions; None when the coder never acted."""
+        if coder is None:
+            return "1", ()
+        row = self.conn.execute("SELECT id FROM coders WHERE name = ?", (coder.strip(),)).fetchone()
+        return None if row is None else ("coder_id = ?", (row[0],))
+
+    def _next_undo(self, coder: str | None) -> tuple[int, str, str] | None:
+        where = self._coder_filter(coder)
+        if where is None:
+            return None
+        return self.conn.execute(
+            f"SELECT id, description, changes FROM actions WHERE undone = 0 AND {where[0]} "
+            "ORDER BY id DESC LIMIT 1",
+            where[1],
+        ).fetchone()
+
+    def undo_barrier(self, coder: str | None = None) -> str | None:
+        """The description of the action undo cannot pass, when that is what stops it.
+
+        Bulk actions (imports, merges) are logged without their changes. Undo stops at them
+        rather than reaching past them: an older change undone under newer bulk data could
+        break it (a code removed while imported codings use it). This holds across coders:
+        a coder's action older than anyone's import is not undone either.
+        """
+        row = self._next_undo(coder)
+        if row is None:
+            return None
+        if row[2] == "null":
+            return row[1]
+        barrier = self.conn.execute(
+            "SELECT description FROM actions WHERE undone = 0 AND changes = 'null' AND id > ? "
+            "ORDER BY id DESC LIMIT 1",
+            (row[0],),
+        ).fetchone()
+        return barrier[0] if barrier else None
+
+    def undo(self, coder: str | None = None) -> str | None:
+        """Undo ``coder``'s newest action (anyone's when None); return its description.
+
+        None when there is nothing to undo, or when a bulk action stands in the way (see
+        ``undo_barrier``). In a shared project a coder never undoes another coder's action;
+        an action that other coders' later work depends on (a code they have since applied)
+        is refused with one line and nothing changes.
+        """
+        row = self._next_undo(coder)
+        if row is None or self.undo_barrier(coder) is not None:
+            return None
+        self._replay(row, inverse=True)
+        return row[1]
+
+    def redo(self, coder: str | None = None) -> str | None:
+        """Redo ``coder``'s action undone last (anyone's when None); return its description.
+
+        Undo takes a coder's actions back newest first, so the one undone last is the oldest
+        still undone: redo replays that one, and the next redo the one after it.
+        """
+        where = self._coder_filter(coder)
+        if where is None:
+            return None
+        row = self.conn.execute(
+            f"SELECT id, description, changes FROM actions WHERE undone = 1 AND {where[0]} "
+            "ORDER BY id LIMIT 1",
+            where[1],
+        ).fetchone()
+        if row is None:
+            return None
+        self._replay(row, inverse=False)
+        return row[1]
+
+    def _replay(self, row: tuple[int, str, str], *, inverse: bool) -> None:
+        """Apply one logged action backwards (undo) or forwards (redo), all or nothing."""
+        changes = json.loads(row[2])
+        try:
+            with self.transaction():
+                for change in reversed(changes) if inverse else changes:
+                    self._apply_change(change, inverse=inverse)
+                self.conn.execute(
+                    "UPDATE actions SET undone = ? WHERE id = ?", (int(inverse), row[0])
+                )
+        except sqlite3.IntegrityError as exc:
+            self._text_cache.clear()
+            raise ProjectError(
+                f"cannot {'undo' if inverse else 'redo'} '{row[1]}': later changes depend on it "
+                f"({exc})"
+            ) from None
+
+    def _apply_change(self, change: dict[str, Any], *, inverse: bool) -> None:
+        table, op = change["table"], change["op"]
+        if inverse:
+            op = {"insert": "delete", "delete": "insert", "update": "update"}[op]
+        if op == "insert":
+            row = change["row"]
+            cols = ", ".join(f'"{c}"' for c in row)
+            marks = ", ".join("?" for _ in row)
+            self.conn.execute(
+                f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
+            )
+        elif op == "delete":
+            self.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (change["row"]["id"],))
+            if inverse:  # an insert taken back: its id stays reserved for a redo
+                self._reserve_id(table, change["row"]["id"])
+        else:
+            values = change["before"] if inverse else change["after"]
+            sets = ", ".join(f'"{c}" = ?' for c in values)
+            self.conn.execute(
+                f'UPDATE "{table}" SET {sets} WHERE id = ?', [*values.values(), change["id"]]
+            )
+        self._text_cache.clear()
+
+    def _reserve_id(self, table: str, row_id: int) -> None:
+        """Keep ``row_id`` of ``table`` from being handed out again (see ``fresh_id``)."""
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+            "value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+            (f"reserved-id.{table}", str(row_id)),
+        )
+
+    def fresh_id(self, table: str) -> int | None:
+        """An id for a new row of ``table`` that no undone action could want back.
+
+        SQLite gives a new row the largest id plus one, so a row removed by undo would see
+        its id reused, and redoing its insert would then collide. Ids up to the largest one
+        taken back by undo stay reserved; None means SQLite's own choice is safe.
+        """
+        row = self.conn.execute(
+            "SELECT value FROM settings WHERE key = ?", (f"reserved-id.{table}",)
+        ).fetchone()
+        if row is None:
+            return None
+        top = self.conn.execute(f'SELECT max(id) FROM "{table}"').fetchone()[0] or 0
+        return max(int(row[0]), top) + 1
+
+
+class ActionRecorder:
+    """Writes rows and remembers each change so the action can be undone and redone."""
+
+    def __init__(self, project: Project, undoable: bool):
+        self.project = project
+        self.undoable = undoable
+        self.changes: list[dict[str, Any]] = []
+
+    def insert(self, table: str, row: dict[str, Any]) -> int:
+        if "id" not in row and (fresh := self.project.fresh_id(table)) is not None:
+            row = {"id": fresh, **row}
+        cols = ", ".join(f'"{c}"' for c in row)
+        marks = ", ".join("?" for _ in row)
+        cur = self.project.conn.execute(
+            f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
+        )
+        if self.undoable:
+            self.changes.append(
+                {"table": table, "op": "insert", "row": {**row, "id": cur.lastrowid}}
+            )
+        return cur.lastrowid
+
+    def delete(self, table: str, row_id: int) -> None:
+        cur = self.project.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,))
+        values = cur.fetchone()
+        if values is None:
+            return
+        columns = [d[0] for d in cur.description]
+        self.project.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (row_id,))
+        if self.undoable:
+            self.changes.append(
+                {"table": table, "op": "delete", "row": dict(zip(columns, values, strict=True))}
+            )
+
+    def update(self, table: str, row_id: int, **after: Any) -> None:
+        cols = ", ".join(f'"{c}"' for c in after)
+        cur = self.project.conn.execute(f'SELECT {cols} FROM "{table}" WHERE id = ?', (row_id,))
+        before = cur.fetchone()
+        if before is None:
+            return
+        sets = ", ".join(f'"{c}" = ?' for c in after)
+        self.project.conn.execute(
+            f'UPDATE "{table}" SET {sets} WHERE id = ?', [*after.values(), row_id]
+        )
+        if self.undoable:
+            self.changes.append(
+                {
+                    "table": table,
+                    "op": "update",
+                    "id": row_id,
+                    "before": dict(zip(after, before, strict=True)),
+                    "after": after,
+                }
+            )
