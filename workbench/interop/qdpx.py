@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from workbench.interop.archive import Limits
 from workbench.interop.qdpx_export import ExportSummary, export_qdpx
-from workbench.interop.qdpx_import import ImportReport, import_qdpx, read_qdpx
+from workbench.interop.qdpx_import import import_qdpx
+from workbench.interop.qdpx_read import read_qdpx
+from workbench.interop.qdpx_report import ImportReport
 
 __all__ = ["ExportSummary", "ImportReport", "Limits", "export_qdpx", "import_qdpx", "read_qdpx"]
