@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.analysis.agreement import agreement, cohen_kappa  # noqa: E402
+from workbench.analysis.agreement import agreement  # noqa: E402
+from workbench.analysis.agreement_stats import cohen_kappa  # noqa: E402
 from workbench.store.connection import new_guid, now  # noqa: E402
 from workbench.store.project import Project  # noqa: E402
 

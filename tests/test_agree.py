@@ -11,15 +11,14 @@ import pytest
 from click.testing import CliRunner
 
 from tests.agree_helpers import code, codes, done, naive_unit_matrix, plain_doc, sentence_doc
-from workbench.analysis.agreement import (
-    agreement,
+from workbench.analysis.agreement import agreement, tally
+from workbench.analysis.agreement_selection import select
+from workbench.analysis.agreement_stats import (
     alpha_from_coincidences,
     binary_coincidences,
     cohen_kappa,
     coincidences,
     package_alpha,
-    select,
-    tally,
 )
 from workbench.cli import cli
 from workbench.store.errors import WorkbenchError

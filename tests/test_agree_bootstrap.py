@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from tests.agree_helpers import code, codes, done, sentence_doc
 from tests.test_agree_variable import DATA, PUBLISHED, _rating_project
 from workbench.analysis import bootstrap as boot
-from workbench.analysis.agreement import agreement, coincidences
+from workbench.analysis.agreement import agreement
+from workbench.analysis.agreement_stats import coincidences
 from workbench.cli import cli
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project

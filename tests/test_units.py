@@ -113,7 +113,7 @@ def test_unit_lists_come_from_one_place():
 
 
 def test_an_unknown_unit_is_the_same_error_everywhere(doc):
-    from workbench.analysis.agreement import select
+    from workbench.analysis.agreement_selection import select
     from workbench.export.tables import unit_matrix
 
     doc_id = doc.document("u").id

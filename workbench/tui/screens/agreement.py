@@ -18,7 +18,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from workbench.analysis.agreement import Agreement, agreement, split_list
+from workbench.analysis.agreement import agreement, split_list
+from workbench.analysis.agreement_results import Agreement
 from workbench.analysis.units import AGREEMENT_COMPARISONS
 from workbench.ops.reconcile import (
     DEFAULT_CONSENSUS,
