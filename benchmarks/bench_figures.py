@@ -48,7 +48,9 @@ def main() -> None:
     quick = parser.parse_args().quick
     from workbench.export import figures
     from workbench.export.figures import find_browser, preset_style, write_figure
-    from workbench.export.sankey import code_flows, needed_height, order_columns, sankey_figure
+    from workbench.export.sankey import sankey_figure
+    from workbench.export.sankey_flows import code_flows, order_columns
+    from workbench.export.sankey_layout import needed_height
 
     result = synthetic(4 if quick else 7, 5 if quick else 8)
     runs = 3 if quick else 5

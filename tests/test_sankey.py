@@ -25,12 +25,12 @@ from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
 from workbench.analysis.filters import Selection, case_values, code_scope
 from workbench.export import figures
 from workbench.export.figures import FigureStyle, find_browser, write_figure
-from workbench.export.sankey import (
+from workbench.export.sankey import sankey_figure
+from workbench.export.sankey_flows import (
     attribute_flows,
     code_flows,
     group_flows,
     order_columns,
-    sankey_figure,
     stage_flows,
 )
 from workbench.palette import translucent
@@ -170,7 +170,7 @@ def crossings(data) -> int:
 
 
 def test_barycentric_order_removes_a_crossing_and_keeps_the_first_column():
-    from workbench.export.sankey import SankeyData
+    from workbench.export.sankey_flows import SankeyData
 
     # codebook order A, B | X, Y, Z with A->Z, B->X, B->Y: barycentres X 1, Y 1, Z 0
     data = SankeyData(

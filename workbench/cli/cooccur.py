@@ -432,7 +432,9 @@ def sankey_cmd(
         depth,
         where,
     )
-    from workbench.export.sankey import needed_height, order_columns, sankey_figure
+    from workbench.export.sankey import sankey_figure
+    from workbench.export.sankey_flows import order_columns
+    from workbench.export.sankey_layout import needed_height
 
     if order == "crossings":
         data = order_columns(data)
@@ -510,7 +512,7 @@ def _sankey_data(
     """The nodes and links the options ask for (the figure is drawn by the caller)."""
     from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
     from workbench.analysis.filters import case_values, code_scope
-    from workbench.export.sankey import attribute_flows, code_flows, group_flows, stage_flows
+    from workbench.export.sankey_flows import attribute_flows, code_flows, group_flows, stage_flows
 
     if stages:
         names = [x.strip() for x in stages.split(",") if x.strip()]

@@ -442,7 +442,8 @@ class CooccurrenceScreen(WorkbenchScreen):
     def action_export(self) -> Path | None:
         """Write the Sankey figure of the table; the static formats follow in the background."""
         from workbench.export.figures import FigureStyle, write_figure
-        from workbench.export.sankey import code_flows, sankey_figure
+        from workbench.export.sankey import sankey_figure
+        from workbench.export.sankey_flows import code_flows
 
         if self.result is None:
             self.notify("Nothing to draw: fix the filters first", severity="warning")
