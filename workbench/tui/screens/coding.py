@@ -6,9 +6,6 @@ disk when the call returns; the screen then updates only what changed in the vie
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static, Tree
@@ -21,11 +18,12 @@ from workbench.store.model import Code, Coding
 from workbench.tui.actions import bindings
 from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.screens.coding_edit import CodingEdits
+from workbench.tui.screens.coding_panel import CodingSide
 from workbench.tui.screens.modals import (
     NEW_CODE_ID,
     ChoiceModal,
     CodePickerModal,
-    MemoModal,
     PromptModal,
 )
 from workbench.tui.stripes import coder_initials
@@ -34,7 +32,7 @@ from workbench.tui.widgets.codetree import CodeTree
 from workbench.tui.widgets.transcript import Mark, Span, TranscriptView
 
 
-class CodingScreen(WorkbenchScreen):
+class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
     """Code one document."""
 
     SCOPES = ("coding", "transcript")
@@ -201,112 +199,6 @@ class CodingScreen(WorkbenchScreen):
         self.view.set_marks(self.suggestions)
         self._fill_tree()
         self.update_side()
-
-    # ---------------------------------------------------------------- side
-
-    def update_side(self) -> None:
-        self.query_one("#recent", Static).update(self._recent_text())
-        self.query_one("#details", Static).update(self._details_text())
-        self.update_panel()
-
-    def update_panel(self) -> None:
-        """Describe ``panel_code_id`` in the code panel (when the panel is shown)."""
-        from workbench.ops.codes import code_usage
-
-        panel = self.query_one(CodePanel)
-        if not panel.display:
-            return
-        code = self.codes_by_id.get(self.panel_code_id) if self.panel_code_id else None
-        if code is None:
-            panel.show_code(
-                None,
-                hint="Highlight a code in the tree, or put the cursor in a "
-                "coding, to read its definition here (i hides this).",
-            )
-            return
-        coder_id = self.wb.coder_id if self.wb.blind else None
-        codings, documents = code_usage(self.project, code.id, coder_id)
-        here = sum(1 for s in self.view.spans.values() if s.code_id == code.id)
-        whose = "your " if coder_id is not None else ""
-        usage = f"{codings} {whose}coding(s) in {documents} document(s) · {here} here"
-        memos = [m.text for m in self.project.memos("code", code.id)]
-        panel.show_code(
-            code,
-            self.colours.get(code.id, ""),
-            usage=usage,
-            memos=memos,
-            hint="No description yet (F3, e writes one).",
-        )
-
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
-        code = event.node.data
-        if isinstance(code, Code) and code.id != self.panel_code_id:
-            self.panel_code_id = code.id
-            self.update_panel()
-
-    def action_toggle_panel(self) -> None:
-        panel = self.query_one(CodePanel)
-        panel.display = not panel.display
-        self.update_panel()
-
-    def _recent_text(self) -> Text:
-        """Keys 1-9: the coder's favourite codes (+ pins the code at hand)."""
-        text = Text("Keys  ", style="bold")
-        shown = 0
-        for n, code_id in sorted(self.wb.favourites.items()):
-            code = self.codes_by_id.get(code_id)
-            if code is None:
-                continue
-            text.append(f"{n}", style="reverse")
-            text.append(" ")
-            text.append(code.name, style=self.colours.get(code.id, ""))
-            text.append("  ")
-            shown += 1
-        if not shown:
-            text.append("(codes you apply get keys 1-9; + pins one)", style="dim")
-        return text
-
-    def _details_text(self) -> Text:
-        view = self.view
-        lo, hi = view.selection
-        text = Text()
-        if hi > lo:
-            text.append(f"Selection {hi - lo} chars [{lo}, {hi})\n", style="bold")
-        else:
-            text.append(f"Cursor at {view.cursor}\n", style="dim")
-        spans = view.spans_here()
-        if not spans:
-            text.append("no coding here", style="dim")
-        for span in spans:
-            code = self.codes_by_id.get(span.code_id)
-            text.append("■ ", style=self.colours.get(span.code_id, ""))
-            text.append(code.path if code else "?", style="bold")
-            text.append(
-                f"\n  {self.coder_names.get(span.coder_id, '?')} [{span.start}, {span.end})",
-                style="dim",
-            )
-            memo = self.memos.get(span.id)
-            if memo:
-                text.append(f"\n  memo: {memo[1][:200]}", style="italic")
-            text.append("\n")
-        for mark in view.marks_here():
-            code = self.codes_by_id.get(mark.code_id)
-            text.append("? suggested ", style="italic")
-            text.append(code.path if code else "?", style="bold italic")
-            text.append(
-                f"\n  score {mark.score:.2f} [{mark.start}, {mark.end}) "
-                f"y accept, X reject\n  {mark.reason[:200]}\n",
-                style="dim",
-            )
-        return text
-
-    def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
-        self.last_cursor = self.view.cursor
-        self.query_one("#details", Static).update(self._details_text())
-        spans = self.view.spans_at()
-        if spans and spans[-1].code_id != self.panel_code_id:
-            self.panel_code_id = spans[-1].code_id
-            self.update_panel()
 
     # ------------------------------------------------------------- applying
 
@@ -530,185 +422,6 @@ class CodingScreen(WorkbenchScreen):
             self.update_side()
 
         self.app.push_screen(ChoiceModal(f"Pin {code.path} to key", labels), chosen)
-
-    # ---------------------------------------------------- editing codings
-
-    def _choose_span(self, spans: list[Span], title: str, then: Callable[[Span], None]) -> None:
-        if not spans:
-            self.notify("No coding of yours here", severity="warning")
-            return
-        if len(spans) == 1:
-            then(spans[0])
-            return
-        labels = [
-            f"{self.codes_by_id[s.code_id].path if s.code_id in self.codes_by_id else '?'} "
-            f"[{s.start}, {s.end})"
-            for s in spans
-        ]
-
-        def picked(index: int | None) -> None:
-            if index is not None:
-                then(spans[index])
-
-        self.app.push_screen(ChoiceModal(title, labels), picked)
-
-    def own_spans_at_cursor(self) -> list[Span]:
-        return [s for s in self.view.spans_here() if s.coder_id == self.wb.coder_id]
-
-    def _run(self, fn: Callable[[], object], message: str) -> bool:
-        """Write through the app (which waits visibly on a busy project); True when done now."""
-
-        def done(_: object) -> None:
-            self.refresh_data()
-            self.notify(message)
-
-        return bool(self.wb.write(fn, done, what="the change"))
-
-    def action_remove_coding(self) -> None:
-        def remove(span: Span) -> None:
-            self._run(lambda: core.remove_coding(self.project, span.id), "Coding removed")
-
-        self._choose_span(self.own_spans_at_cursor(), "Remove which coding?", remove)
-
-    def action_change_code(self) -> None:
-        def change(span: Span) -> None:
-            def chosen(code: Code | None) -> None:
-                if code is not None:
-                    self._run(
-                        lambda: core.change_code(self.project, span.id, code.path),
-                        f"Changed to {code.path}",
-                    )
-
-            self.app.push_screen(CodePickerModal(self.codes, "Change to code"), chosen)
-
-        self._choose_span(self.own_spans_at_cursor(), "Change which coding?", change)
-
-    def action_resize_coding(self) -> None:
-        lo, hi = self.view.selection
-        if hi <= lo:
-            self.notify("Select the new extent first, then resize", severity="warning")
-            return
-        candidates = [
-            s
-            for s in self.view.spans.values()
-            if s.coder_id == self.wb.coder_id and s.start < hi and s.end > lo
-        ] or self.own_spans_at_cursor()
-
-        def resize(span: Span) -> None:
-            self._run(
-                lambda: core.resize_coding(self.project, span.id, lo, hi),
-                f"Coding resized to [{lo}, {hi})",
-            )
-
-        self._choose_span(sorted(candidates, key=lambda s: s.start), "Resize which coding?", resize)
-
-    def action_memo(self) -> None:
-        spans = self.view.spans_here()
-        if not spans:
-            memos = self.project.memos("document", self.document_id)
-            memo = memos[0] if memos else None
-            self._edit_memo(
-                "document",
-                self.document_id,
-                memo.id if memo else None,
-                memo.text if memo else "",
-                f"Memo on {self.document.name}",
-            )
-            return
-
-        def on_span(span: Span) -> None:
-            existing = self.memos.get(span.id)
-            code = self.codes_by_id.get(span.code_id)
-            self._edit_memo(
-                "coding",
-                span.id,
-                existing[0] if existing else None,
-                existing[1] if existing else "",
-                f"Memo on {code.path if code else 'coding'} [{span.start}, {span.end})",
-            )
-
-        self._choose_span(spans, "Memo on which coding?", on_span)
-
-    def _edit_memo(
-        self, target: str, target_id: int, memo_id: int | None, text: str, title: str
-    ) -> None:
-        def saved(new_text: str | None) -> None:
-            if new_text is None or new_text == text:
-                return
-            if memo_id is None:
-                if new_text.strip():
-                    self._run(
-                        lambda: core.add_memo(
-                            self.project, target, target_id, new_text, coder=self.wb.coder
-                        ),
-                        "Memo saved",
-                    )
-            elif new_text.strip():
-                self._run(lambda: core.edit_memo(self.project, memo_id, new_text), "Memo saved")
-            else:
-                self._run(lambda: core.delete_memo(self.project, memo_id), "Memo deleted")
-
-        self.app.push_screen(MemoModal(title, text), saved)
-
-    # ---------------------------------------------------------- suggestions
-
-    def _choose_mark(self, title: str, then: Callable[[Mark], None]) -> None:
-        marks = self.view.marks_here()
-        if not marks:
-            self.notify("No suggestion here (j goes to the next one)", severity="warning")
-            return
-        if len(marks) == 1:
-            then(marks[0])
-            return
-        labels = [
-            f"{self.codes_by_id[m.code_id].path if m.code_id in self.codes_by_id else '?'} "
-            f"[{m.start}, {m.end}) score {m.score:.2f}"
-            for m in marks
-        ]
-
-        def picked(index: int | None) -> None:
-            if index is not None:
-                then(marks[index])
-
-        self.app.push_screen(ChoiceModal(title, labels), picked)
-
-    def action_accept_suggestion(self) -> None:
-        """Code the suggestion for the current coder; a selection overlapping it sets the
-        extent instead (trim or grow a suggestion, then accept)."""
-        from workbench.suggest.review import accept
-
-        lo, hi = self.view.selection
-
-        def do(mark: Mark) -> None:
-            start, end = (lo, hi) if hi > lo else (mark.start, mark.end)
-            code = self.codes_by_id.get(mark.code_id)
-            if self._run(
-                lambda: accept(self.project, mark.id, self.wb.coder, start=start, end=end),
-                f"Accepted {code.name if code else 'code'}",
-            ):
-                self.wb.remember(mark.code_id)
-                self.update_side()
-
-        self._choose_mark("Accept which suggestion?", do)
-
-    def action_reject_suggestion(self) -> None:
-        from workbench.suggest.review import reject
-
-        def do(mark: Mark) -> None:
-            self._run(
-                lambda: reject(self.project, mark.id, self.wb.coder),
-                "Suggestion rejected; it will not come back",
-            )
-
-        self._choose_mark("Reject which suggestion?", do)
-
-    def action_next_suggestion(self) -> None:
-        after = [m for m in self.suggestions if m.start > self.view.cursor]
-        target = after[0] if after else (self.suggestions[0] if self.suggestions else None)
-        if target is None:
-            self.notify("No open suggestions in this document", severity="warning")
-            return
-        self.view.move_to(target.start)
 
     # ------------------------------------------------------------- find
 

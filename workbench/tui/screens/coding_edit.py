@@ -1,0 +1,197 @@
+"""Editing codings on the coding screen: remove, change, resize, memo; accepting and rejecting
+suggestions. Every change goes through the core, one undoable action each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from workbench.ops import coding as core
+from workbench.store.model import Code
+from workbench.tui.screens.modals import (
+    ChoiceModal,
+    CodePickerModal,
+    MemoModal,
+)
+from workbench.tui.widgets.transcript import Mark, Span
+
+
+class CodingEdits:
+    """Editing codings and suggestions for ``CodingScreen`` (a mixin over the screen's state)."""
+
+    def _choose_span(self, spans: list[Span], title: str, then: Callable[[Span], None]) -> None:
+        if not spans:
+            self.notify("No coding of yours here", severity="warning")
+            return
+        if len(spans) == 1:
+            then(spans[0])
+            return
+        labels = [
+            f"{self.codes_by_id[s.code_id].path if s.code_id in self.codes_by_id else '?'} "
+            f"[{s.start}, {s.end})"
+            for s in spans
+        ]
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                then(spans[index])
+
+        self.app.push_screen(ChoiceModal(title, labels), picked)
+
+    def own_spans_at_cursor(self) -> list[Span]:
+        return [s for s in self.view.spans_here() if s.coder_id == self.wb.coder_id]
+
+    def _run(self, fn: Callable[[], object], message: str) -> bool:
+        """Write through the app (which waits visibly on a busy project); True when done now."""
+
+        def done(_: object) -> None:
+            self.refresh_data()
+            self.notify(message)
+
+        return bool(self.wb.write(fn, done, what="the change"))
+
+    def action_remove_coding(self) -> None:
+        def remove(span: Span) -> None:
+            self._run(lambda: core.remove_coding(self.project, span.id), "Coding removed")
+
+        self._choose_span(self.own_spans_at_cursor(), "Remove which coding?", remove)
+
+    def action_change_code(self) -> None:
+        def change(span: Span) -> None:
+            def chosen(code: Code | None) -> None:
+                if code is not None:
+                    self._run(
+                        lambda: core.change_code(self.project, span.id, code.path),
+                        f"Changed to {code.path}",
+                    )
+
+            self.app.push_screen(CodePickerModal(self.codes, "Change to code"), chosen)
+
+        self._choose_span(self.own_spans_at_cursor(), "Change which coding?", change)
+
+    def action_resize_coding(self) -> None:
+        lo, hi = self.view.selection
+        if hi <= lo:
+            self.notify("Select the new extent first, then resize", severity="warning")
+            return
+        candidates = [
+            s
+            for s in self.view.spans.values()
+            if s.coder_id == self.wb.coder_id and s.start < hi and s.end > lo
+        ] or self.own_spans_at_cursor()
+
+        def resize(span: Span) -> None:
+            self._run(
+                lambda: core.resize_coding(self.project, span.id, lo, hi),
+                f"Coding resized to [{lo}, {hi})",
+            )
+
+        self._choose_span(sorted(candidates, key=lambda s: s.start), "Resize which coding?", resize)
+
+    def action_memo(self) -> None:
+        spans = self.view.spans_here()
+        if not spans:
+            memos = self.project.memos("document", self.document_id)
+            memo = memos[0] if memos else None
+            self._edit_memo(
+                "document",
+                self.document_id,
+                memo.id if memo else None,
+                memo.text if memo else "",
+                f"Memo on {self.document.name}",
+            )
+            return
+
+        def on_span(span: Span) -> None:
+            existing = self.memos.get(span.id)
+            code = self.codes_by_id.get(span.code_id)
+            self._edit_memo(
+                "coding",
+                span.id,
+                existing[0] if existing else None,
+                existing[1] if existing else "",
+                f"Memo on {code.path if code else 'coding'} [{span.start}, {span.end})",
+            )
+
+        self._choose_span(spans, "Memo on which coding?", on_span)
+
+    def _edit_memo(
+        self, target: str, target_id: int, memo_id: int | None, text: str, title: str
+    ) -> None:
+        def saved(new_text: str | None) -> None:
+            if new_text is None or new_text == text:
+                return
+            if memo_id is None:
+                if new_text.strip():
+                    self._run(
+                        lambda: core.add_memo(
+                            self.project, target, target_id, new_text, coder=self.wb.coder
+                        ),
+                        "Memo saved",
+                    )
+            elif new_text.strip():
+                self._run(lambda: core.edit_memo(self.project, memo_id, new_text), "Memo saved")
+            else:
+                self._run(lambda: core.delete_memo(self.project, memo_id), "Memo deleted")
+
+        self.app.push_screen(MemoModal(title, text), saved)
+
+    # ---------------------------------------------------------- suggestions
+
+    def _choose_mark(self, title: str, then: Callable[[Mark], None]) -> None:
+        marks = self.view.marks_here()
+        if not marks:
+            self.notify("No suggestion here (j goes to the next one)", severity="warning")
+            return
+        if len(marks) == 1:
+            then(marks[0])
+            return
+        labels = [
+            f"{self.codes_by_id[m.code_id].path if m.code_id in self.codes_by_id else '?'} "
+            f"[{m.start}, {m.end}) score {m.score:.2f}"
+            for m in marks
+        ]
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                then(marks[index])
+
+        self.app.push_screen(ChoiceModal(title, labels), picked)
+
+    def action_accept_suggestion(self) -> None:
+        """Code the suggestion for the current coder; a selection overlapping it sets the
+        extent instead (trim or grow a suggestion, then accept)."""
+        from workbench.suggest.review import accept
+
+        lo, hi = self.view.selection
+
+        def do(mark: Mark) -> None:
+            start, end = (lo, hi) if hi > lo else (mark.start, mark.end)
+            code = self.codes_by_id.get(mark.code_id)
+            if self._run(
+                lambda: accept(self.project, mark.id, self.wb.coder, start=start, end=end),
+                f"Accepted {code.name if code else 'code'}",
+            ):
+                self.wb.remember(mark.code_id)
+                self.update_side()
+
+        self._choose_mark("Accept which suggestion?", do)
+
+    def action_reject_suggestion(self) -> None:
+        from workbench.suggest.review import reject
+
+        def do(mark: Mark) -> None:
+            self._run(
+                lambda: reject(self.project, mark.id, self.wb.coder),
+                "Suggestion rejected; it will not come back",
+            )
+
+        self._choose_mark("Reject which suggestion?", do)
+
+    def action_next_suggestion(self) -> None:
+        after = [m for m in self.suggestions if m.start > self.view.cursor]
+        target = after[0] if after else (self.suggestions[0] if self.suggestions else None)
+        if target is None:
+            self.notify("No open suggestions in this document", severity="warning")
+            return
+        self.view.move_to(target.start)

@@ -1,0 +1,118 @@
+"""The side of the coding screen: the code panel, recent codes and the details of the span at hand."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static, Tree
+
+from workbench.store.model import Code
+from workbench.tui.widgets.codepanel import CodePanel
+from workbench.tui.widgets.transcript import TranscriptView
+
+
+class CodingSide:
+    """The side panel of ``CodingScreen`` (a mixin over the screen's state)."""
+
+    def update_side(self) -> None:
+        self.query_one("#recent", Static).update(self._recent_text())
+        self.query_one("#details", Static).update(self._details_text())
+        self.update_panel()
+
+    def update_panel(self) -> None:
+        """Describe ``panel_code_id`` in the code panel (when the panel is shown)."""
+        from workbench.ops.codes import code_usage
+
+        panel = self.query_one(CodePanel)
+        if not panel.display:
+            return
+        code = self.codes_by_id.get(self.panel_code_id) if self.panel_code_id else None
+        if code is None:
+            panel.show_code(
+                None,
+                hint="Highlight a code in the tree, or put the cursor in a "
+                "coding, to read its definition here (i hides this).",
+            )
+            return
+        coder_id = self.wb.coder_id if self.wb.blind else None
+        codings, documents = code_usage(self.project, code.id, coder_id)
+        here = sum(1 for s in self.view.spans.values() if s.code_id == code.id)
+        whose = "your " if coder_id is not None else ""
+        usage = f"{codings} {whose}coding(s) in {documents} document(s) · {here} here"
+        memos = [m.text for m in self.project.memos("code", code.id)]
+        panel.show_code(
+            code,
+            self.colours.get(code.id, ""),
+            usage=usage,
+            memos=memos,
+            hint="No description yet (F3, e writes one).",
+        )
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        code = event.node.data
+        if isinstance(code, Code) and code.id != self.panel_code_id:
+            self.panel_code_id = code.id
+            self.update_panel()
+
+    def action_toggle_panel(self) -> None:
+        panel = self.query_one(CodePanel)
+        panel.display = not panel.display
+        self.update_panel()
+
+    def _recent_text(self) -> Text:
+        """Keys 1-9: the coder's favourite codes (+ pins the code at hand)."""
+        text = Text("Keys  ", style="bold")
+        shown = 0
+        for n, code_id in sorted(self.wb.favourites.items()):
+            code = self.codes_by_id.get(code_id)
+            if code is None:
+                continue
+            text.append(f"{n}", style="reverse")
+            text.append(" ")
+            text.append(code.name, style=self.colours.get(code.id, ""))
+            text.append("  ")
+            shown += 1
+        if not shown:
+            text.append("(codes you apply get keys 1-9; + pins one)", style="dim")
+        return text
+
+    def _details_text(self) -> Text:
+        view = self.view
+        lo, hi = view.selection
+        text = Text()
+        if hi > lo:
+            text.append(f"Selection {hi - lo} chars [{lo}, {hi})\n", style="bold")
+        else:
+            text.append(f"Cursor at {view.cursor}\n", style="dim")
+        spans = view.spans_here()
+        if not spans:
+            text.append("no coding here", style="dim")
+        for span in spans:
+            code = self.codes_by_id.get(span.code_id)
+            text.append("■ ", style=self.colours.get(span.code_id, ""))
+            text.append(code.path if code else "?", style="bold")
+            text.append(
+                f"\n  {self.coder_names.get(span.coder_id, '?')} [{span.start}, {span.end})",
+                style="dim",
+            )
+            memo = self.memos.get(span.id)
+            if memo:
+                text.append(f"\n  memo: {memo[1][:200]}", style="italic")
+            text.append("\n")
+        for mark in view.marks_here():
+            code = self.codes_by_id.get(mark.code_id)
+            text.append("? suggested ", style="italic")
+            text.append(code.path if code else "?", style="bold italic")
+            text.append(
+                f"\n  score {mark.score:.2f} [{mark.start}, {mark.end}) "
+                f"y accept, X reject\n  {mark.reason[:200]}\n",
+                style="dim",
+            )
+        return text
+
+    def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
+        self.last_cursor = self.view.cursor
+        self.query_one("#details", Static).update(self._details_text())
+        spans = self.view.spans_at()
+        if spans and spans[-1].code_id != self.panel_code_id:
+            self.panel_code_id = spans[-1].code_id
+            self.update_panel()
