@@ -15,7 +15,9 @@ from workbench.ops.progress import covered, document_progress
 from workbench.ops.search import code_hits, find_in_text, search
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
-from workbench.tui.actions import ACTIONS, BY_ID, SCOPES, bindings, load_keymap, markdown_table
+from workbench.tui.action_spec import SCOPES
+from workbench.tui.action_table import ACTIONS
+from workbench.tui.actions import BY_ID, bindings, load_keymap, markdown_table
 from workbench.tui.textlayout import BLANK, SPEAKER, TEXT, build_layout, wrap_line
 
 REPO = Path(__file__).resolve().parents[2]

@@ -189,7 +189,7 @@ def test_remapped_key_from_keymap(project_path: Path) -> None:
 
 
 def test_help_lists_every_action(project_path: Path) -> None:
-    from workbench.tui.actions import ACTIONS
+    from workbench.tui.action_table import ACTIONS
 
     async def script(app: WorkbenchApp, pilot) -> None:
         await pilot.press("f1")

@@ -7,7 +7,8 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-from workbench.tui.actions import SCOPES, actions_in, display_keys, effective_keys
+from workbench.tui.action_spec import SCOPES
+from workbench.tui.actions import actions_in, display_keys, effective_keys
 
 
 class HelpScreen(ModalScreen[None]):
