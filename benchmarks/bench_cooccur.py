@@ -38,13 +38,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from workbench.analysis.cooccurrence import (
-    Options,
-    build_result,
-    cooccurrence,
-    count_sweep,
-    fold,
-)
+from workbench.analysis.cooccurrence import Options, build_result, cooccurrence, count_sweep, fold
 from workbench.analysis.filters import Selection, select
 from workbench.store.connection import new_guid, now
 from workbench.store.project import Project

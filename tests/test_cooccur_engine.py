@@ -22,9 +22,9 @@ from workbench.analysis.cooccurrence import (
     count_arrays,
     count_sweep,
     fold,
-    meetings,
 )
 from workbench.analysis.filters import Selection, in_sweep_order, select, select_codings
+from workbench.analysis.meetings import meetings
 from workbench.store.errors import UnknownCodeError, WorkbenchError
 from workbench.store.project import Project
 

@@ -19,8 +19,9 @@ from tui_analysis_fixture import (
 from tui_pilot import run_app
 
 from workbench.analysis.agreement import agreement
-from workbench.analysis.cooccurrence import Options, cooccurrence, meetings
+from workbench.analysis.cooccurrence import Options, cooccurrence
 from workbench.analysis.filters import Selection
+from workbench.analysis.meetings import meetings
 from workbench.ops.reconcile import chosen_spans, consensus_codings, disagreements
 from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp

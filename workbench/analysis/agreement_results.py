@@ -7,8 +7,6 @@ from typing import Any
 
 from workbench.analysis import bootstrap as boot
 
-# ------------------------------------------------------------------------------- results
-
 
 @dataclass(frozen=True)
 class CodeAgreement:

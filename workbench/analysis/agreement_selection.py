@@ -17,8 +17,6 @@ from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code, Coder, Document
 from workbench.store.project import Project
 
-# ----------------------------------------------------------------------------- selection
-
 
 @dataclass(frozen=True)
 class Selection:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-# ---------------------------------------------------------------------------- statistics
-
 
 def percent_agreement(agree: float, units: float) -> float | None:
     """Share of units on which all coders agree, as a percentage; None without units."""

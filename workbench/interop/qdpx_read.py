@@ -452,6 +452,3 @@ def read_qdpx(
                     f"{member}: not a workbench extension this version reads; ignored"
                 )
         return parsed
-
-
-# --------------------------------------------------------------------------- writing

@@ -26,12 +26,11 @@ from workbench.analysis.cooccurrence import (
     MEASURES,
     MODES,
     CooccurrenceResult,
-    Meeting,
     Options,
     cooccurrence,
-    meetings,
 )
 from workbench.analysis.filters import Selection
+from workbench.analysis.meetings import Meeting, meetings
 from workbench.analysis.units import SPAN_UNITS as UNIT_KINDS
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
