@@ -1,9 +1,15 @@
-"""Writing output files atomically, so a failed export never leaves half a file behind."""
+"""Writing files and folders whole, so a failed export or save never leaves half of one behind.
+
+Every module that writes a file the user keeps (exports, codebooks, reports, saved models)
+writes it through here.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from workbench.store.errors import WorkbenchError
@@ -45,3 +51,16 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
         raise WorkbenchError(f"cannot write: {exc.strerror or exc}", source=str(path)) from None
+
+
+def replace_folder(folder: Path, fill: Callable[[Path], None]) -> None:
+    """Write a folder whole: ``fill`` writes into ``<folder>.tmp``, which then takes its place.
+
+    A failed ``fill`` leaves the previous folder as it was (a saved model or pipeline).
+    """
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    fill(tmp)
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)

@@ -20,12 +20,12 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.files import replace_folder
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -203,13 +203,12 @@ def train(
         "codings": {"count": len(coding_ids), "sha256": digest, "ids": coding_ids},
     }
     folder = storage_dir(project) / MODEL_DIR
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    nlp.to_disk(tmp)
-    (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
+
+    def fill(tmp: Path) -> None:
+        nlp.to_disk(tmp)
+        (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    replace_folder(folder, fill)
     return TrainResult(folder, len(train_units), len(labels), len(coding_ids), epochs, positives)
 
 

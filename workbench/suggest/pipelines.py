@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from workbench.files import replace_folder
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -136,15 +137,14 @@ def _marker_ok(folder: Path) -> bool:
 def save_pipeline(nlp: Any, folder: Path) -> None:
     import spacy
 
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    nlp.to_disk(tmp)
-    (tmp / MARKER).write_text(
-        json.dumps({"version": PIPELINE_VERSION, "lang": nlp.lang, "spacy": spacy.__version__}),
-        encoding="utf-8",
-    )
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
+    def fill(tmp: Path) -> None:
+        nlp.to_disk(tmp)
+        (tmp / MARKER).write_text(
+            json.dumps({"version": PIPELINE_VERSION, "lang": nlp.lang, "spacy": spacy.__version__}),
+            encoding="utf-8",
+        )
+
+    replace_folder(folder, fill)
 
 
 def load_saved_pipeline(folder: str | Path) -> Any:

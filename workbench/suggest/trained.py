@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.files import replace_folder
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -258,13 +258,13 @@ def train(
         ],
     }
     folder = storage_dir(project) / MODEL_DIR
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    joblib.dump({"classifier": clf, "exemplars": exemplars}, tmp / MODEL_FILE)
-    (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    shutil.rmtree(folder, ignore_errors=True)
-    tmp.rename(folder)
+
+    def fill(tmp: Path) -> None:
+        tmp.mkdir()
+        joblib.dump({"classifier": clf, "exemplars": exemplars}, tmp / MODEL_FILE)
+        (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    replace_folder(folder, fill)
     return TrainResult(
         folder,
         len(units),
