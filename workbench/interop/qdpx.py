@@ -1,8 +1,7 @@
 """REFI-QDA projects (``.qdpx``): ``export_qdpx`` writes one, ``import_qdpx`` reads one.
 
 The two directions live in ``qdpx_export`` and ``qdpx_import`` (with ``qdpx_read`` and
-``qdpx_report``); this module is the one name
-the command line and other code use.
+``qdpx_report``); this module is the one name the command line and other code use.
 """
 
 from __future__ import annotations
