@@ -183,3 +183,35 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
     monkeypatch.undo()
     write(project, target)
     assert file_bytes(target) != b"the old file"
+
+
+# ------------------------------------------------------------------ figure option rules
+
+
+def test_a_distance_means_proximity_and_is_refused_with_another_mode():
+    from workbench.analysis.cooccurrence import Options
+
+    assert Options.choose(None, "sentence", None).mode == "overlap"
+    assert Options.choose(None, "sentence", 40) == Options(mode="proximity", distance=40)
+    with pytest.raises(WorkbenchError, match="--distance applies to --mode proximity only"):
+        Options.choose("overlap", "sentence", 40)
+
+
+@pytest.mark.parametrize(
+    ("asked", "message"),
+    [
+        ({"group": "A", "stages": "region,A,B"}, "choose one of --group, --stages and --attribute"),
+        ({"group": "A", "left": ("B",)}, "drop --left/--right"),
+        ({"attribute": "region", "left": ("A",)}, "attribute values on the left"),
+        ({"attribute": "region", "measure": "c"}, "attribute flows are counts"),
+    ],
+)
+def test_sankey_rules_hold_for_scripts_too(asked, message):
+    """The rules the sankey command states are the core's: a script gets the same refusal
+    before any project is read."""
+    from workbench.analysis.cooccurrence import Options
+    from workbench.export.sankey_request import SankeyRequest, sankey_data
+
+    request = SankeyRequest(options=Options(), **asked)
+    with pytest.raises(WorkbenchError, match=message):
+        sankey_data(None, request)  # type: ignore[arg-type]

@@ -68,6 +68,16 @@ class Options:
         if self.distance < 0:
             raise WorkbenchError(f"distance must be 0 or more, not {self.distance}")
 
+    @classmethod
+    def choose(cls, mode: str | None, unit: str, distance: int | None) -> Options:
+        """The options a user asked for: a distance alone means proximity, and a distance
+        with another mode is refused rather than ignored."""
+        if mode is None:
+            mode = "proximity" if distance is not None else "overlap"
+        if distance is not None and mode != "proximity":
+            raise WorkbenchError("--distance applies to --mode proximity only")
+        return cls(mode=mode, unit=unit, distance=distance or 0)
+
     @property
     def label(self) -> str:
         """``overlap``, ``unit:sentence`` or ``proximity:50``: the mode as JSON reports it."""

@@ -90,14 +90,10 @@ def style_options(fn):
     return fn
 
 
-def _options(mode: str | None, unit: str, distance: int | None):
+def _cooccurrence_options(mode, unit, distance):
     from workbench.analysis.cooccurrence import Options
 
-    if mode is None:
-        mode = "proximity" if distance is not None else "overlap"
-    if distance is not None and mode != "proximity":
-        raise WorkbenchError("--distance applies to --mode proximity only")
-    return Options(mode=mode, unit=unit, distance=distance or 0)
+    return Options.choose(mode, unit, distance)
 
 
 def _selection(coders, codes, depth, where):
@@ -229,7 +225,7 @@ def cooccur_cmd(
     """
     from workbench.analysis.cooccurrence import cooccurrence
 
-    options = _options(mode, unit, distance)
+    options = _cooccurrence_options(mode, unit, distance)
     selection = _selection(coders, codes, depth, where)
     if fmt == "xlsx" and not out:
         raise WorkbenchError("--format xlsx needs --out FILE.xlsx")
@@ -411,27 +407,26 @@ def sankey_cmd(
     from workbench.export.figures import figure_format
 
     figure_format(out)
-    if sum(bool(x) for x in (group, stages, attribute)) > 1:
-        raise WorkbenchError("choose one of --group, --stages and --attribute")
-    if (group or stages) and (left or right):
-        raise WorkbenchError("--group and --stages choose the codes; drop --left/--right")
-    options = _options(mode, unit, distance)
-    project = open_project(ctx)
-    data, selection, what = _sankey_data(
-        project,
-        options,
-        left,
-        right,
-        group,
-        stages,
-        attribute,
-        measure,
-        values,
-        coders,
-        codes,
-        depth,
-        where,
+    from workbench.export.sankey_request import SankeyRequest, sankey_data
+
+    request = SankeyRequest(
+        options=_cooccurrence_options(mode, unit, distance),
+        left=tuple(left),
+        right=tuple(right),
+        group=group,
+        stages=stages,
+        attribute=attribute,
+        measure=measure,
+        values=values,
+        coders=tuple(coders),
+        codes=tuple(codes),
+        depth=depth,
+        where=tuple(where),
     )
+    request.check()
+    options = request.options
+    project = open_project(ctx)
+    data, selection, what = sankey_data(project, request)
     from workbench.export.sankey import sankey_figure
     from workbench.export.sankey_flows import order_columns
     from workbench.export.sankey_layout import needed_height
@@ -494,73 +489,6 @@ def _caption(out, record, what):
     write_caption(out, record, what)
 
 
-def _sankey_data(
-    project,
-    options,
-    left,
-    right,
-    group,
-    stages,
-    attribute,
-    measure,
-    values,
-    coders,
-    codes,
-    depth,
-    where,
-):
-    """The nodes and links the options ask for (the figure is drawn by the caller)."""
-    from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
-    from workbench.analysis.filters import case_values, code_scope
-    from workbench.export.sankey_flows import attribute_flows, code_flows, group_flows, stage_flows
-
-    if stages:
-        names = [x.strip() for x in stages.split(",") if x.strip()]
-        data = stage_flows(
-            project, names, options, _selection(coders, codes, depth, where), measure, values
-        )
-        groups = names[1:] if data.attributes else names
-        sel = _selection(coders, groups, None, where)
-        return data, sel, "Flows from " + " through ".join(names[:-1]) + f" to {names[-1]}"
-    if group:
-        path = project.code(group).path
-        sel = _selection(coders, [path], path.count("/") + 2, where)
-        data = group_flows(cooccurrence(project, options, sel), path, measure, values)
-        return data, sel, f"Co-occurrence of the codes of {path} with each other"
-    scope_codes = list(codes) + list(left) + list(right) if codes else []
-    selection = _selection(coders, scope_codes, depth, where)
-    right_codes = code_scope(project, right, depth)[0] if right else None
-    if attribute:
-        if left:
-            raise WorkbenchError("--attribute puts the attribute values on the left; drop --left")
-        if measure != "count":
-            raise WorkbenchError("attribute flows are counts; drop --measure c")
-        groups = case_values(project, attribute)
-        chosen, counts = frequencies_by(project, groups, options, selection)
-        shown = [c for c in chosen.codes if right_codes is None or c in right_codes]
-        heading = ", ".join(right) if right else "Code"
-        data = attribute_flows(
-            counts, shown, chosen.colours, values or "count", attribute, [attribute, heading]
-        )
-        return (
-            data,
-            selection,
-            f"Codings of {heading.lower() if not right else heading} by {attribute}",
-        )
-    result = cooccurrence(project, options, selection)
-    left_codes = code_scope(project, left, depth)[0] if left else None
-    headings = [
-        ", ".join(left) if left else "Code",
-        ", ".join(right) if right else "Co-occurring code",
-    ]
-    data = code_flows(result, left_codes, right_codes, measure, values, headings)
-    if left or right:
-        what = f"Co-occurrence of {headings[0]} codes (left) with {headings[1]} codes (right)"
-    else:
-        what = "Co-occurrence of code groups" if depth == 1 else "Co-occurrence of codes"
-    return data, selection, what
-
-
 @click.command("network")
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option(
@@ -584,7 +512,7 @@ def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, wh
 
     if Path(out).suffix.lower() not in NETWORK_FORMATS:
         raise WorkbenchError(f"use one of {', '.join(NETWORK_FORMATS)}", source=out)
-    options = _options(mode, unit, distance)
+    options = _cooccurrence_options(mode, unit, distance)
     project = open_project(ctx)
     selection = _selection(coders, codes, depth, where)
     result = cooccurrence(project, options, selection)
