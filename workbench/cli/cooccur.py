@@ -13,6 +13,24 @@ from workbench.files import write_atomic
 from workbench.store.errors import WorkbenchError
 
 
+def labels_option(help_text: str):
+    """``--labels leaf|path``: the one choice of label every figure offers."""
+    return click.option(
+        "--labels",
+        type=click.Choice(["leaf", "path"]),
+        default="leaf",
+        show_default=True,
+        help=help_text,
+    )
+
+
+def size_option(help_text: str):
+    """``--size single|double|slide``: the print presets (``export.figures.preset_style``)."""
+    return click.option(
+        "--size", type=click.Choice(["single", "double", "slide"]), default=None, help=help_text
+    )
+
+
 def filter_options(fn):
     """The options every co-occurrence command shares: mode and selection."""
     options = [
@@ -176,19 +194,8 @@ PAIR_COLUMNS = [
     default=None,
     help="Also draw the matrix as a heat map (.html, .svg, .pdf or .png).",
 )
-@click.option(
-    "--labels",
-    type=click.Choice(["leaf", "path"]),
-    default="leaf",
-    show_default=True,
-    help="Heat map labels: the code's own name, or its path.",
-)
-@click.option(
-    "--size",
-    type=click.Choice(["single", "double", "slide"]),
-    default=None,
-    help="Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide.",
-)
+@labels_option("Heat map labels: the code's own name, or its path.")
+@size_option("Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide.")
 @style_options
 @click.pass_context
 def cooccur_cmd(
@@ -342,13 +349,7 @@ def cooccur_cmd(
     default=None,
     help="Number printed on each link (default: the --measure).",
 )
-@click.option(
-    "--labels",
-    type=click.Choice(["leaf", "path"]),
-    default="leaf",
-    show_default=True,
-    help="Node labels: the code's own name, or its whole path.",
-)
+@labels_option("Node labels: the code's own name, or its whole path.")
 @click.option(
     "--order",
     type=click.Choice(["crossings", "codebook"]),
@@ -356,13 +357,10 @@ def cooccur_cmd(
     show_default=True,
     help="Codebook order, then fewer crossings (barycentric); or codebook order only.",
 )
-@click.option(
-    "--size",
-    type=click.Choice(["single", "double", "slide"]),
-    default=None,
-    help="Journal presets: 85 mm or 175 mm wide at 300 dpi with print fonts, or a "
+@size_option(
+    "Journal presets: 85 mm or 175 mm wide at 300 dpi with print fonts, or a "
     "1280x720 slide. Overrides --width and --font-size (--scale still sets "
-    "the PNG resolution when given: 96 dpi per 1).",
+    "the PNG resolution when given: 96 dpi per 1)."
 )
 @filter_options
 @style_options
@@ -491,13 +489,7 @@ def _caption(out, record, what):
 
 @click.command("network")
 @click.argument("out", type=click.Path(dir_okay=False))
-@click.option(
-    "--labels",
-    type=click.Choice(["leaf", "path"]),
-    default="leaf",
-    show_default=True,
-    help="Node labels: the code's own name, or its whole path.",
-)
+@labels_option("Node labels: the code's own name, or its whole path.")
 @filter_options
 @click.pass_context
 def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, where):

@@ -291,8 +291,19 @@ def model_status(project: Project) -> dict[str, Any] | None:
         meta = json.loads((folder / META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return status_from_meta(project, meta)
+
+
+def status_from_meta(
+    project: Project, meta: dict[str, Any], adjust: Callable[[str], str] | None = None
+) -> dict[str, Any]:
+    """A saved model's status from its metadata (either model): what it was trained on and
+    whether the project's codings changed since. ``adjust`` folds more into the digest (the
+    new model also learns from rejected suggestions)."""
     ids = coder_ids(project, meta.get("coders"))
     current_ids, digest = codings_fingerprint(project, ids)
+    if adjust is not None:
+        digest = adjust(digest)
     seen = set(meta["codings"]["ids"])
     return {
         "created_at": meta["created_at"],

@@ -320,23 +320,9 @@ def load_model(project: Project) -> TrainedModel | None:
 
 def model_status(project: Project) -> dict[str, Any] | None:
     """When and on what the model was trained, and whether the codings changed since."""
-    from workbench.suggest.learned import codings_fingerprint
+    from workbench.suggest.learned import status_from_meta
 
     meta = read_meta(project)
     if meta is None:
         return None
-    ids = coder_ids(project, meta.get("coders"))
-    current_ids, digest = codings_fingerprint(project, ids)
-    digest = _with_rejections(project, digest)
-    seen = set(meta["codings"]["ids"])
-    return {
-        "created_at": meta["created_at"],
-        "unit": meta["unit"],
-        "coders": meta.get("coders"),
-        "codes": len(meta["codes"]),
-        "units": meta["units"],
-        "codings": len(seen),
-        "stale": digest != meta["codings"]["sha256"],
-        "new_codings": len(set(current_ids) - seen),
-        "removed_codings": len(seen - set(current_ids)),
-    }
+    return status_from_meta(project, meta, lambda digest: _with_rejections(project, digest))
