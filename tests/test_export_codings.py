@@ -49,11 +49,12 @@ def test_round_trip(full, tmp_path):
     export_codings_csv(full, tmp_path / "c.csv")
     before = snapshot(full)
     emptied(full)
-    assert import_codings_csv(full, tmp_path / "c.csv") == 9
+    assert import_codings_csv(full, tmp_path / "c.csv").added == 9
     after = snapshot(full)
     assert after["codings"] == before["codings"]
     assert after["memos"] == before["memos"]
-    assert import_codings_csv(full, tmp_path / "c.csv") == 0  # nothing twice
+    again = import_codings_csv(full, tmp_path / "c.csv")
+    assert (again.added, again.folded) == (0, 9)  # nothing twice, and it says so
     full.undo()  # the (empty) second import
     full.undo()  # the first import: one action
     assert full.codings() == []
@@ -72,7 +73,7 @@ def test_blank_offsets_locate_text_and_new_coders(full, tmp_path):
         "document,code,coder,start,end,text\n"
         "juan,Transparency,lucia,,,Nobody publishes the minutes.\n",
     )
-    assert import_codings_csv(full, path) == 1
+    assert import_codings_csv(full, path).added == 1
     (coding,) = full.codings()
     start = JUAN.index("Nobody")
     assert (coding.start, coding.end) == (start, start + len("Nobody publishes the minutes."))

@@ -154,11 +154,14 @@ def codings_cmd(ctx, doc, code_path, coder, fmt) -> None:
 def codings_import(ctx, csv_file: str) -> None:
     """Import codings from a CSV with columns document,code,coder,start,end,text (all or nothing)."""
     from workbench.ops.codings_io import UNDO_LIMIT, import_codings_csv
+    from workbench.ops.duplicates import folded_message
 
     project = open_project(ctx)
-    n = import_codings_csv(project, csv_file)
-    click.echo(f"imported {n} coding(s) from {csv_file}")
-    if n > UNDO_LIMIT:
+    result = import_codings_csv(project, csv_file)
+    click.echo(f"imported {result.added} coding(s) from {csv_file}")
+    if result.folded:
+        click.echo(folded_message(result.folded))
+    if result.added + result.folded > UNDO_LIMIT:
         click.echo(
             f"(more than {UNDO_LIMIT:,} rows: this import cannot be undone; "
             "'workbench backup' before large imports)"

@@ -6,6 +6,7 @@ CLI, the TUI and scripts all get the same guarantees from the same call.
 
 from __future__ import annotations
 
+from workbench.ops.duplicates import refuse_duplicate
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import ProjectError, WorkbenchError
 from workbench.store.project import Project
@@ -34,6 +35,7 @@ def apply_code(
     """Code ``[start, end)`` of ``document`` with ``code_path``; return the new coding's id.
 
     ``memo`` attaches a memo to the new coding in the same action, so one undo removes both.
+    The same code on the same span by the same coder is refused (``refuse_duplicate``).
     """
     doc = project.document(document)
     code = project.code(code_path)
@@ -43,6 +45,7 @@ def apply_code(
     with project.action(
         "apply", f"apply {code.path} to {doc.name} [{start}, {end})", coder=coder
     ) as act:
+        refuse_duplicate(project, (doc.id, code.id, coder_id, start, end))
         stamp = now()
         coding_id = act.insert(
             "codings",
@@ -196,17 +199,23 @@ def remove_codings(
 
 
 def change_code(project: Project, coding_id: int, code_path: str) -> None:
+    """Give a coding another code; refused when its coder already has that code there."""
+    row = _coding_row(project, coding_id)
     what = describe_coding(project, coding_id)
     code = project.code(code_path)
     with project.action("recode", f"change {what} to {code.path}") as act:
+        refuse_duplicate(project, (row[1], code.id, row[3], row[4], row[5]), besides=coding_id)
         act.update("codings", coding_id, code_id=code.id)
 
 
 def resize_coding(project: Project, coding_id: int, start: int, end: int) -> None:
+    """Give a coding another extent; refused when its coder already coded that extent with
+    the same code."""
     row = _coding_row(project, coding_id)
     _check_span(project, row[1], start, end)
     what = describe_coding(project, coding_id)
     with project.action("resize", f"resize {what} to [{start}, {end})") as act:
+        refuse_duplicate(project, (row[1], row[2], row[3], start, end), besides=coding_id)
         act.update("codings", coding_id, start=start, end=end)
 
 

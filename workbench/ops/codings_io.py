@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.files import write_atomic
+from workbench.ops.duplicates import Folding
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, UnknownCodeError
 from workbench.store.project import Project
@@ -200,22 +201,26 @@ UNDO_LIMIT = 50_000
 a million codings would cost more than a gigabyte of memory (benchmarks/bench_limits.py)."""
 
 
-def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
-    """Add the codings of a CSV file as one undoable action; return how many were added.
+@dataclass(frozen=True)
+class CodingsImport:
+    """What an import of codings did: how many it added, how many it folded (already there)."""
+
+    added: int
+    folded: int
+
+
+def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> CodingsImport:
+    """Add the codings of a CSV file as one undoable action; say how many were added and
+    how many folded.
 
     Above ``UNDO_LIMIT`` rows the action is still all-or-nothing but is not undoable.
 
-    Rows identical to a coding already in the project (same document, code, coder and span)
-    are left out, so importing a file twice adds nothing the second time. Coders named in the
-    file are created when new.
+    Rows identical to a coding already in the project, or to an earlier row (same document,
+    code, coder and span), are folded (``workbench.ops.duplicates``), so importing a file
+    twice adds nothing the second time. Coders named in the file are created when new.
     """
     rows = read_codings_csv(project, path)
-    present = {
-        tuple(r)
-        for r in project.conn.execute(
-            'SELECT document_id, code_id, coder_id, start, "end" FROM codings'
-        )
-    }
+    folding = Folding(project)
     added = 0
     with project.action(
         "import-codings", f"import codings from {Path(path).name}", undoable=len(rows) <= UNDO_LIMIT
@@ -225,9 +230,8 @@ def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
             if row.coder not in coder_ids:
                 coder_ids[row.coder] = project.coder_id(row.coder)
             key = (row.document_id, row.code_id, coder_ids[row.coder], row.start, row.end)
-            if key in present:
+            if folding.seen(key):
                 continue
-            present.add(key)
             coding_id = act.insert(
                 "codings",
                 {
@@ -257,4 +261,4 @@ def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
                     },
                 )
             added += 1
-    return added
+    return CodingsImport(added, folding.folded)

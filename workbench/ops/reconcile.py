@@ -374,7 +374,7 @@ def resolve(
     inside = [c for c in existing if any(s <= c.start and c.end <= e for s, e in area)]
     have = {(c.code_id, c.start, c.end) for c in existing}
     to_delete = [c for c in inside if (c.code_id, c.start, c.end) not in set(wanted)]
-    to_add = [w for w in wanted if w not in have]
+    to_add = [w for w in dict.fromkeys(wanted) if w not in have]  # each span once
     recorded = _decision_row(project, item, consensus)
     if not to_delete and not to_add and recorded is not None and recorded[1] == keep:
         return []

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from workbench.store.connection import now
+
 MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 @migrations(name="0001_initial")
@@ -262,3 +264,43 @@ def m0005_coder_state_word_counts(db: Database) -> None:
         "UPDATE documents SET words = ? WHERE id = ?",
         [(len(text.split()), doc_id) for doc_id, text in rows],
     )
+
+
+@migrations(name="0006_one_coding_per_span")
+def m0006_one_coding_per_span(db: Database) -> None:
+    """At most one coding per (document, code, coder, span): ``workbench.ops.duplicates``.
+
+    Duplicates stored by older versions are folded first into the oldest of each group (its
+    memos and accepted suggestions follow it). The sweep index becomes unique over the same
+    columns, so the co-occurrence sweep keeps its plain index scan and no writer can store a
+    duplicate again. When anything was folded, the action log gets an entry that undo does
+    not pass (older actions may name codings that are gone) and the redo history ends.
+    """
+    groups = db.execute(
+        'SELECT min(id), group_concat(id) FROM codings GROUP BY document_id, coder_id, start, "end", '
+        "code_id HAVING count(*) > 1"
+    ).fetchall()
+    folded = 0
+    for keep, ids in groups:
+        extra = [int(i) for i in ids.split(",") if int(i) != keep]
+        folded += len(extra)
+        marks = ", ".join("?" for _ in extra)
+        db.execute(
+            f"UPDATE memos SET target_id = ? WHERE target_type = 'coding' AND target_id IN ({marks})",
+            [keep, *extra],
+        )
+        db.execute(
+            f"UPDATE suggestions SET coding_id = ? WHERE coding_id IN ({marks})", [keep, *extra]
+        )
+        db.execute(f"DELETE FROM codings WHERE id IN ({marks})", extra)
+    db.execute("DROP INDEX IF EXISTS codings_sweep")
+    db.execute(
+        'CREATE UNIQUE INDEX codings_sweep ON codings(document_id, coder_id, start, "end", code_id)'
+    )
+    if folded:
+        db.execute("DELETE FROM actions WHERE undone = 1")
+        db.execute(
+            "INSERT INTO actions (created_at, coder_id, kind, description, changes) "
+            "VALUES (?, NULL, 'upgrade', ?, 'null')",
+            [now(), f"fold {folded} duplicate coding(s) while upgrading the project"],
+        )

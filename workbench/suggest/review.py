@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.ops.duplicates import refuse_duplicate
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -155,6 +156,7 @@ def accept(
         f"accept suggestion {s.id}: {s.code} in {s.document} [{start}, {end})",
         coder=coder,
     ) as act:
+        refuse_duplicate(project, (s.document_id, s.code_id, coder_id, start, end))
         coding_id = act.insert(
             "codings",
             {
