@@ -16,8 +16,7 @@ from tests.core_helpers import INTERVIEW, add_interview
 from tests.suggest_helpers import add_text
 from workbench.cli import cli
 from workbench.ops import codes
-from workbench.ops.coding import add_memo, apply_code, change_code, resize_coding
-from workbench.ops.codings_io import import_codings_csv
+from workbench.ops.coding import apply_code, change_code, resize_coding
 from workbench.ops.duplicates import DuplicateCoding, Folding
 from workbench.ops.merge import merge
 from workbench.store.project import Project
