@@ -121,6 +121,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         show=True,
         label="Code info",
     ),
+    _a(
+        "read-panel",
+        "read_panel",
+        "Read the code panel: focus it to scroll the whole card (esc goes back)",
+        "I",
+        "coding",
+    ),
     _a("focus-transcript", "focus_transcript", "Back to the transcript", "escape", "coding"),
     _a("next-coding", "next_coding(1)", "Next coding (any code)", "right_square_bracket", "coding"),
     _a(
@@ -575,4 +582,46 @@ ACTIONS: tuple[ActionSpec, ...] = (
         label="Filter",
     ),
     _a("segments-back", "back", "Back", "escape", "segments", show=True, label="Back"),
+)
+
+#: the actions that change the project: a read-only project refuses them before any dialog
+#: opens (``WorkbenchApp.run_action``), whether typed or chosen in the palette
+WRITES = frozenset(
+    {
+        "lift-blind",
+        "undo",
+        "redo",
+        "documents-done",
+        "apply-code",
+        *(f"apply-recent-{n}" for n in range(1, 10)),
+        "pin-favourite",
+        "in-vivo",
+        "remove-coding",
+        "change-code",
+        "resize-coding",
+        "memo",
+        "mark-done",
+        "accept-suggestion",
+        "reject-suggestion",
+        "code-add",
+        "code-rename",
+        "code-move",
+        "code-merge",
+        "code-delete",
+        "code-colour",
+        "code-describe",
+        "search-code-all",
+        "keep-a",
+        "keep-b",
+        "keep-both",
+        "keep-none",
+        "suggestion-accept",
+        "suggestion-reject",
+        "suggestion-reject-code",
+        "suggestion-retrain",
+        "suggestion-run",
+        "segment-recode",
+        "segment-uncode",
+        "segment-memo",
+    }
 )

@@ -17,9 +17,16 @@ from textual.binding import Binding
 
 from workbench.store.errors import WorkbenchError
 from workbench.tui.action_spec import SCOPES, ActionSpec
-from workbench.tui.action_table import ACTIONS
+from workbench.tui.action_table import ACTIONS, WRITES
 
 BY_ID = {a.id: a for a in ACTIONS}
+#: action names (without arguments) that write to the project
+WRITE_ACTIONS = frozenset(a.action.split("(", 1)[0] for a in ACTIONS if a.id in WRITES)
+
+
+def writes(action: str) -> bool:
+    """Whether running ``action`` (``"keep('a')"``, ``"screen.memo"``) changes the project."""
+    return action.split("(", 1)[0].rsplit(".", 1)[-1] in WRITE_ACTIONS
 
 
 def bindings(scope: str) -> list[Binding]:

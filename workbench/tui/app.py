@@ -17,10 +17,11 @@ from textual import events
 from textual.app import App
 from textual.screen import ModalScreen
 
+from workbench.i18n import _
 from workbench.store.connection import INTERACTIVE_BUSY_TIMEOUT
 from workbench.store.errors import BusyCancelled, ProjectBusy, WorkbenchError
 from workbench.store.project import Project
-from workbench.tui.actions import bindings, load_keymap
+from workbench.tui.actions import bindings, load_keymap, writes
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.documents import DocumentsScreen
@@ -69,6 +70,43 @@ class WorkbenchApp(App[None]):
         #: key 1-9 -> code id, the current coder's favourites (``workbench.ops.coderstate``)
         self.favourites: dict[int, int] = {}
         self.keymap_overrides = dict(keymap or {})
+        #: the one line printed when an unexpected error ended the app (details: crash file)
+        self.crash_message: str | None = None
+        #: a write waiting for the lock (see ``write``): other writes queue behind it
+        self._queued: list[tuple[Callable[[], object], Callable[[object], None] | None, str]] = []
+        self._waiting = False
+
+    # ------------------------------------------------------------- read-only, crashes
+
+    def refuse_read_only(self) -> bool:
+        """In a read-only project, say so in one line and return True (nothing opens)."""
+        if not self.project.read_only:
+            return False
+        self.notify(
+            _("Read-only: this project is open for reading; nothing can be changed"),
+            severity="warning",
+        )
+        return True
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Every action passes here (keys and palette alike): a read-only project refuses
+        the ones that write before they open any dialog."""
+        if isinstance(action, str) and self.project.read_only and writes(action):
+            self.refuse_read_only()
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nobody foresaw: a crash file without interview text, one line to print,
+        and a non-zero exit status (``run`` raises it as a ``WorkbenchError``)."""
+        from workbench.tui.crash import write_crash
+
+        _path, self.crash_message = write_crash(error)
+        self._return_code = 1
+        if self._exception is None:  # Pilot re-raises it in tests
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
 
     # ------------------------------------------------------------- writing
 
@@ -85,8 +123,19 @@ class WorkbenchApp(App[None]):
         says "waiting for the project: another program is writing" while a worker tries
         again until the lock is free (``done`` then runs, as after a write at once) or the
         user presses Escape (nothing is written). Returns True when written at once, None
-        when waiting, False on an error (already shown).
+        when waiting, False on an error (already shown). While one write waits, later ones
+        queue behind it in order (a coder switch, a memo, a done mark...) and run when it
+        lands; stopping the wait drops them all, and says so.
         """
+        if self.refuse_read_only():
+            return False
+        if self._waiting:
+            self._queued.append((fn, done, what))  # type: ignore[arg-type]
+            self.notify(
+                _("Queued: {what} is saved after the change that is waiting").format(what=what),
+                timeout=2,
+            )
+            return None
         try:
             result = fn()
         except ProjectBusy:
@@ -106,6 +155,7 @@ class WorkbenchApp(App[None]):
 
         cancel = threading.Event()
         dialog = WaitModal(cancel, what)
+        self._waiting = True
         self.push_screen(dialog)
         project = self.project
 
@@ -117,12 +167,23 @@ class WorkbenchApp(App[None]):
         def finish(outcome: tuple[str, object]) -> None:
             if self.screen is dialog:
                 dialog.dismiss()
+            self._waiting = False
             kind, value = outcome
+            queued, self._queued = self._queued, []
             if kind == "ok":
                 if done is not None:
                     done(value)  # type: ignore[arg-type]
+                for next_fn, next_done, next_what in queued:
+                    self.write(next_fn, next_done, what=next_what)
             else:
                 self.notify(str(value), severity="warning" if kind == "cancelled" else "error")
+                if queued:
+                    self.notify(
+                        _("Not saved either: {what}").format(
+                            what=", ".join(w for _f, _d, w in queued)
+                        ),
+                        severity="warning",
+                    )
 
         def work() -> None:
             project.on_busy, project.max_wait = on_busy, WAIT_LIMIT
@@ -241,22 +302,45 @@ class WorkbenchApp(App[None]):
         self.load_favourites()
 
     def set_coder(self, name: str) -> None:
+        """Code as ``name`` from now on (remembered in the project as the last coder).
+
+        A read-only project can show the work of a coder it knows, but adds none and
+        remembers nothing. The choice is a write like any other: while the project is busy
+        it waits (and queues) the same way, and the app keeps its coder until it lands.
+        """
         name = name.strip()
         if not name:
             return
-        try:
-            self.coder_id = self._coder_id(name)
-            if not self.project.read_only:
-                self.project.set_setting("coder", name)
-        except WorkbenchError as exc:  # a busy project: stay who we were
-            self.notify(str(exc), severity="error")
+        if self.project.read_only:
+            try:
+                self.coder_id = self.project.coder_id(name, create=False)
+            except WorkbenchError:
+                self.notify(
+                    _("Read-only: {name} has not coded in this project").format(name=name),
+                    severity="warning",
+                )
+                return
+            self._became(name)
             return
+
+        def remember() -> int:
+            with self.project.transaction():
+                coder_id = self.project.coder_id(name)
+                self.project.set_setting("coder", name)
+            return coder_id
+
+        def landed(coder_id: int) -> None:
+            self.coder_id = coder_id
+            self._became(name)
+
+        self.write(remember, landed, what=_("the switch to {name}").format(name=name))
+
+    def _became(self, name: str) -> None:
         self.coder = name
         self.project.acting_coder = name
-        self.project.set_setting("coder", name)
         self.load_favourites()
         self.data_changed()
-        self.notify(f"Coding as {name}")
+        self.notify(_("Coding as {name}").format(name=name))
 
     def data_changed(self) -> None:
         """Something changed under every screen: reload the one shown."""
@@ -392,9 +476,16 @@ def run(project_path: str, *, coder: str | None = None, read_only: bool = False)
 
     The app's writes try for the lock briefly (``INTERACTIVE_BUSY_TIMEOUT``) and again, so a
     busy project never holds the screen for long in one go.
+    An unexpected error ends the app with one line (raised as a ``WorkbenchError``, so the
+    command exits 1) and the details in a crash file (``workbench.tui.crash``).
     """
     keymap = load_keymap()
     with Project.open(
         project_path, create=False, read_only=read_only, busy_timeout=INTERACTIVE_BUSY_TIMEOUT
     ) as project:
-        WorkbenchApp(project, coder=coder, keymap=keymap, team=team_session(project)).run()
+        app = WorkbenchApp(project, coder=coder, keymap=keymap, team=team_session(project))
+        app.run()
+    if app.crash_message:
+        raise WorkbenchError(app.crash_message)
+    if app.return_code:
+        raise WorkbenchError(_("workbench stopped (status {code})").format(code=app.return_code))

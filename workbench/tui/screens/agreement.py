@@ -161,7 +161,8 @@ class AgreementScreen(WorkbenchScreen):
 
     def action_cycle_unit(self) -> None:
         self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)]
-        self.project.set_setting(UNIT_SETTING, self.unit)
+        if not self.project.read_only:  # a preference: read-only shows it, keeps nothing
+            self.wb.write(lambda: self.project.set_setting(UNIT_SETTING, self.unit))
         self.refresh_data()
         self.wb.update_status()  # the header names the unit: follow the switch
         self.notify(f"Unit: {self.unit}", timeout=2)
@@ -254,8 +255,9 @@ class ReconcileScreen(WorkbenchScreen):
 
     def _remember_place(self) -> None:
         item = self.item
-        if item is not None:
-            self.project.set_setting(self.place_setting, json.dumps(list(item.key)))
+        if item is not None and not self.project.read_only:
+            key = json.dumps(list(item.key))
+            self.wb.write(lambda: self.project.set_setting(self.place_setting, key))
 
     @property
     def item(self) -> Disagreement | None:

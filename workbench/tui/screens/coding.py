@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static, Tree
 
+from workbench.i18n import _
 from workbench.ops import coding as core
 from workbench.ops.search import find_in_text
 from workbench.ops.views import sentence_spans, turn_spans
@@ -52,6 +53,8 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         self.find_text = ""
         #: the code the panel describes: highlighted in the tree, or under the cursor
         self.panel_code_id: int | None = None
+        #: the coding ``]`` / ``[`` selected last (codings can share one span)
+        self.at_coding: int | None = None
         self.last_cursor = 0
         self._saved_cursor = 0
 
@@ -114,15 +117,35 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         """Remember the cursor for this coder and document (restored when it reopens)."""
         from workbench.ops.coderstate import save_position
 
-        if hasattr(self, "document") and self.last_cursor != self._saved_cursor:
-            try:
-                save_position(self.project, self.wb.coder, self.document_id, self.last_cursor)
-                self._saved_cursor = self.last_cursor
-            except WorkbenchError:
-                pass  # a preference: never in the way of leaving the screen
+        if (
+            not hasattr(self, "document")
+            or self.last_cursor == self._saved_cursor
+            or self.project.read_only
+        ):
+            return
+        cursor, coder = self.last_cursor, self.wb.coder
+
+        def saved(_: object) -> None:
+            self._saved_cursor = cursor
+
+        if self.is_attached and self.wb.is_running:
+            # like every write: a busy project waits (and queues) rather than forgetting it
+            self.wb.write(
+                lambda: save_position(self.project, coder, self.document_id, cursor),
+                saved,
+                what=_("the cursor position"),
+            )
+            return
+        try:  # the app is closing: one try, never in the way of quitting
+            save_position(self.project, coder, self.document_id, cursor)
+        except WorkbenchError:
+            pass
 
     def on_screen_suspend(self) -> None:
-        self.save_position()
+        from textual.screen import ModalScreen
+
+        if not isinstance(self.app.screen, ModalScreen):  # a dialog is not leaving
+            self.save_position()
 
     def on_unmount(self) -> None:
         self.save_position()
@@ -248,9 +271,9 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         """The code at hand: highlighted in the tree, else the innermost under the cursor."""
         if self.code_tree.has_focus and self.code_tree.highlighted_code is not None:
             return self.code_tree.highlighted_code
-        spans = self.view.spans_at()
-        if spans:
-            return self.codes_by_id.get(spans[-1].code_id)
+        span = self.span_at_hand()
+        if span is not None:
+            return self.codes_by_id.get(span.code_id)
         code = self.codes_by_id.get(self.panel_code_id) if self.panel_code_id else None
         return code or self.code_tree.highlighted_code
 
@@ -268,28 +291,44 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         self.open_segments(code)
 
     def _jump(self, spans: list[Span], step: int, what: str) -> None:
-        """Select the next (``step`` 1) or previous (-1) of ``spans`` from the cursor."""
+        """Select the next (``step`` 1) or previous (-1) of ``spans`` from where we are.
+
+        Codings are taken in document order (start, end, then code and coder), and the one
+        jumped to last is remembered: codings sharing one span are visited one by one rather
+        than skipped as if the span were one coding. Away from it, the cursor decides.
+        """
         if not spans:
             self.notify(f"No {what} in this document", severity="warning")
             return
-        order = sorted(spans, key=lambda s: (s.start, s.end, s.id))
+        order = sorted(spans, key=self._jump_key)
         lo, hi = self.view.selection
-        here = (lo, hi)
-        if step > 0:
-            after = [s for s in order if (s.start, s.end) > here and s.start >= lo]
+        ids = [s.id for s in order]
+        current = self.view.spans.get(self.at_coding) if self.at_coding is not None else None
+        if current is not None and (current.start, current.end) == (lo, hi) and current.id in ids:
+            target = order[(ids.index(current.id) + step) % len(order)]
+        elif step > 0:
+            after = [s for s in order if (s.start, s.end) > (lo, hi) and s.start >= lo]
             target = after[0] if after else order[0]
         else:
-            before = [s for s in order if (s.start, s.end) < here and s.start <= lo]
+            before = [s for s in order if (s.start, s.end) < (lo, hi) and s.start <= lo]
             target = before[-1] if before else order[-1]
+        self.at_coding = target.id
         self.view.select(target.start, target.end)
         self.view.focus()
+        self.panel_code_id = target.code_id
+        self.update_panel()
         code = self.codes_by_id.get(target.code_id)
-        n = order.index(target) + 1
+        n = ids.index(target.id) + 1
         self.notify(
             f"{code.path if code else '?'} · {self.coder_names.get(target.coder_id, '?')}"
             f" · {n} of {len(order)}",
             timeout=2,
         )
+
+    def _jump_key(self, span: Span) -> tuple[int, int, str, str, int]:
+        code = self.codes_by_id.get(span.code_id)
+        coder = self.coder_names.get(span.coder_id, "")
+        return (span.start, span.end, code.path if code else "", coder, span.id)
 
     def action_next_coding(self, step: int) -> None:
         self._jump(list(self.view.spans.values()), step, "coding")
@@ -476,10 +515,12 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "code-filter":
             self.code_tree.populate(self.codes, self.code_tree.counts, self.colours, event.value)
+            self.follow_tree()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "code-filter":
             self.code_tree.focus()
+            self.follow_tree()
 
     def status(self) -> str:
         if not hasattr(self, "document"):

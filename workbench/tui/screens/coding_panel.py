@@ -7,7 +7,7 @@ from textual.widgets import Static, Tree
 
 from workbench.store.model import Code
 from workbench.tui.widgets.codepanel import CodePanel
-from workbench.tui.widgets.transcript import TranscriptView
+from workbench.tui.widgets.transcript import Span, TranscriptView
 
 
 class CodingSide:
@@ -109,10 +109,35 @@ class CodingSide:
             )
         return text
 
+    def span_at_hand(self) -> Span | None:
+        """The coding the cursor is about: the one ``]`` / ``[`` selected while the selection
+        is still its extent, else the innermost under the cursor or the selection."""
+        view = self.view
+        jumped = view.spans.get(self.at_coding) if self.at_coding is not None else None
+        if jumped is not None and (jumped.start, jumped.end) == view.selection:
+            return jumped
+        spans = view.spans_at() or view.spans_here()
+        return spans[-1] if spans else None
+
     def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
         self.last_cursor = self.view.cursor
         self.query_one("#details", Static).update(self._details_text())
-        spans = self.view.spans_at()
-        if spans and spans[-1].code_id != self.panel_code_id:
-            self.panel_code_id = spans[-1].code_id
+        span = self.span_at_hand()
+        if span is not None and span.code_id != self.panel_code_id:
+            self.panel_code_id = span.code_id
             self.update_panel()
+
+    def follow_tree(self) -> None:
+        """The panel describes the code highlighted in the tree (after a filter, too)."""
+        code = self.code_tree.highlighted_code
+        if code is not None and code.id != self.panel_code_id:
+            self.panel_code_id = code.id
+            self.update_panel()
+
+    def action_read_panel(self) -> None:
+        """Focus the code panel to scroll its card (Esc goes back to the transcript)."""
+        panel = self.query_one(CodePanel)
+        if not panel.display:
+            panel.display = True
+            self.update_panel()
+        panel.focus()

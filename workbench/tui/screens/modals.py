@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from workbench.i18n import _
 from workbench.store.model import Code
 
 #: the id of the code a picker offers to create (it does not exist yet)
@@ -296,8 +297,9 @@ class CoderModal(ModalScreen[str | None]):
 class WaitModal(ModalScreen[None]):
     """Shown while a write waits for another program to finish writing; Escape stops waiting.
 
-    It covers the screen, so nothing typed meanwhile lands on the transcript or anywhere else
-    the pending write did not mean.
+    It covers the screen, footer included (its own footer offers only Escape), so nothing
+    typed meanwhile lands on the transcript or anywhere else the pending write did not mean;
+    writes asked for meanwhile (a coder switch) queue behind this one.
     """
 
     BINDINGS = [Binding("escape", "cancel", "Stop waiting", show=True)]
@@ -307,22 +309,27 @@ class WaitModal(ModalScreen[None]):
         self.cancel, self.what = cancel, what
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        from textual.widgets import Footer
+
+        with Vertical(classes="dialog wait"):
             yield Label(
-                "Waiting for the project: another program is writing",
+                _("Waiting for the project: another program is writing"),
                 id="wait-status",
                 classes="dialog-title",
             )
             yield Label(
-                f"{self.what} will be saved as soon as it is free · esc: stop waiting "
-                "(nothing is saved)",
+                _("{what} is saved as soon as the project is free.").format(what=self.what),
                 classes="dialog-hint",
             )
+            yield Label(_("esc: stop waiting (nothing is saved)"), classes="dialog-hint")
+        yield Footer()
 
     def show_wait(self, waited: float) -> None:
         if not self.cancel.is_set():
             self.query_one("#wait-status", Label).update(
-                f"Waiting for the project: another program is writing ({waited:.0f} s)"
+                _("Waiting for the project: another program is writing ({seconds} s)").format(
+                    seconds=f"{waited:.0f}"
+                )
             )
 
     def on_key(self, event: events.Key) -> None:
@@ -331,4 +338,4 @@ class WaitModal(ModalScreen[None]):
 
     def action_cancel(self) -> None:
         self.cancel.set()
-        self.query_one("#wait-status", Label).update("Stopping…")
+        self.query_one("#wait-status", Label).update(_("Stopping…"))

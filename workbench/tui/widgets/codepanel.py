@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Static
 
 from workbench.store.model import Code
@@ -70,8 +71,21 @@ def code_card(
     return text
 
 
-class CodePanel(Static):
-    """The card of one code (or a hint when there is none)."""
+class CodePanel(Static, can_focus=True):
+    """The card of one code (or a hint when there is none).
+
+    Focusable (``I`` on the coding screen, or Tab) so a long card scrolls with the arrow
+    and page keys: exclusions and examples below the fold stay reachable.
+    """
+
+    BINDINGS = [
+        Binding("up", "scroll_up", show=False),
+        Binding("down", "scroll_down", show=False),
+        Binding("pageup", "page_up", show=False),
+        Binding("pagedown", "page_down", show=False),
+        Binding("home", "scroll_home", show=False),
+        Binding("end", "scroll_end", show=False),
+    ]
 
     code_id: int | None = None
 
@@ -84,6 +98,8 @@ class CodePanel(Static):
         memos: Sequence[str] = (),
         hint: str = "",
     ) -> None:
+        if (code.id if code is not None else None) != self.code_id:
+            self.scroll_home(animate=False)
         self.code_id = code.id if code is not None else None
         if code is None:
             self.update(Text(hint or "No code here.", style="dim"))

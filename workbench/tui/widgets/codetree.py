@@ -28,6 +28,24 @@ def filter_codes(codes: Sequence[Code], query: str) -> list[Code]:
     return [c for c in codes if c.id in keep]
 
 
+def descendants(codes: Sequence[Code]) -> dict[int, list[int]]:
+    """code id -> ids of every code below it (children, grandchildren ...)."""
+    children: dict[int, list[int]] = {}
+    for code in codes:
+        if code.parent_id is not None:
+            children.setdefault(code.parent_id, []).append(code.id)
+    out: dict[int, list[int]] = {}
+    for code in codes:
+        stack, below = list(children.get(code.id, ())), []
+        while stack:
+            node = stack.pop()
+            below.append(node)
+            stack.extend(children.get(node, ()))
+        if below:
+            out[code.id] = below
+    return out
+
+
 class CodeTree(Tree[Code]):
     """Codes as a tree; Enter selects a code (the screen decides what that does)."""
 
@@ -41,12 +59,16 @@ class CodeTree(Tree[Code]):
         self.colours: dict[int, str] = {}
         self.nodes_by_code: dict[int, TreeNode[Code]] = {}
         self.query_text = ""
+        self._descendants: dict[int, list[int]] = {}
 
     def label_for(self, code: Code) -> Text:
+        """Swatch, name and count; a group's count takes in its subcodes' codings."""
         label = Text()
         label.append("■ ", style=self.colours.get(code.id, "#888888"))
         label.append(code.name)
-        count = self.counts.get(code.id, 0)
+        count = self.counts.get(code.id, 0) + sum(
+            self.counts.get(d, 0) for d in self._descendants.get(code.id, ())
+        )
         if count:
             label.append(f" {count}", style="dim")
         return label
@@ -61,6 +83,7 @@ class CodeTree(Tree[Code]):
         """(Re)build the tree, keeping the highlighted code when it is still shown."""
         current = self.cursor_node.data if self.cursor_node is not None else None
         self.codes, self.counts, self.colours = list(codes), dict(counts), dict(colours)
+        self._descendants = descendants(self.codes)
         if query is not None:
             self.query_text = query
         shown = filter_codes(self.codes, self.query_text)
@@ -97,8 +120,13 @@ class CodeTree(Tree[Code]):
             self.move_cursor(node)
 
     def set_count(self, code_id: int, count: int) -> None:
-        """Update one code's count without rebuilding the tree."""
+        """Update one code's count (and its groups') without rebuilding the tree."""
         self.counts[code_id] = count
+        for other, below in self._descendants.items():
+            if other == code_id or code_id in below:
+                node = self.nodes_by_code.get(other)
+                if node is not None and node.data is not None:
+                    node.set_label(self.label_for(node.data))
         node = self.nodes_by_code.get(code_id)
         if node is not None and node.data is not None:
             node.set_label(self.label_for(node.data))
