@@ -42,7 +42,9 @@ def test_a_burst_applies_the_code_typed_before_enter(project_path, typed, expect
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, CodingScreen)
-        for _ in range(3):  # three tries, each one burst: select, apply, query, Enter
+        screen.view._need_sentences()
+        for n in range(3):  # three tries, each one burst: select, apply, query, Enter
+            screen.view.move_to(screen.view.sentences[n + 1][0])  # three sentences, not one
             burst(app, "s" + "a" + typed + "\r")
             await pilot.pause()
             await pilot.pause()
@@ -51,6 +53,7 @@ def test_a_burst_applies_the_code_typed_before_enter(project_path, typed, expect
     run_app(project_path, script)
     mine = [c for c in codings_on_disk(project_path) if c[1] == "maria"]
     assert len(mine) == 3 and {c[0] for c in mine} == {expected}, mine
+    assert len({(c[2], c[3]) for c in mine}) == 3  # each on its own sentence
 
 
 def test_keys_reaching_the_picker_before_its_query_box_has_focus_are_kept(project_path):  # noqa: F811

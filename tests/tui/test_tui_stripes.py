@@ -83,27 +83,62 @@ def _margins(size: tuple[int, int], path: Path) -> tuple[list[str], int]:
     return out, margin
 
 
+def _names(line: str, initials: tuple[str, ...] = ("Ja", "Ma")) -> list[str]:
+    """The names written after the bars of one margin line (each ends with initials when
+    several coders are shown; else the line's text is one name)."""
+    words = line.lstrip("│").lstrip(" ┏┃┗■").split()
+    if not any(w in initials for w in words):
+        return [" ".join(words)] if words else []
+    groups, current = [], []
+    for word in words:
+        current.append(word)
+        if word in initials:
+            groups.append(" ".join(current))
+            current = []
+    return groups
+
+
+def _named_like(label: str, name: str, initials: str) -> bool:
+    """``label`` is ``name`` cut at words (or its initials) followed by ``initials``."""
+    *words, coder = label.split()
+    parts = name.split()
+    cut = all(any(p.startswith(w.rstrip("…")) for p in parts) for w in words)
+    return coder == initials and bool(words) and (cut or words == ["".join(p[0] for p in parts)])
+
+
 def test_wide_window_names_every_overlapping_coding_with_its_coder(project_path: Path) -> None:
     _overlap(project_path)
     margins, width = _margins((250, 70), project_path)
     assert width > 40
-    joined = "\n".join(margins)
-    # three codings meet: each has its own lane with name and initials
+    # three codings meet on one line: three bars, then three names in lane order
     line = next(m for m in margins if m.count("┏") + m.count("■") >= 3)
-    lanes = [lane.strip() for lane in line.strip("│ ").replace("┏", "■").split("■") if lane]
+    groups = _names(line)
     expected = [
         ("Budget execution", "Ja"),
         ("Transfer of powers", "Ma"),
         ("Budget execution", "Ma"),
     ]
-    assert len(lanes) == 3
-    for lane, (name, initials) in zip(lanes, expected, strict=True):
-        *words, coder = lane.split()
-        assert coder == initials
-        # the name is cut at words, never mid-word into the next one
-        assert words == [w for w in words if any(n.startswith(w) for n in name.split())]
-        assert len(words) == 2
-    assert "Ja" in joined
+    assert len(groups) == 3, line
+    for label, (name, initials) in zip(groups, expected, strict=True):
+        assert _named_like(label, name, initials), (label, line)
+
+
+def test_names_share_a_line_and_longer_codings_move_down(project_path: Path) -> None:
+    """At 160 columns the two one-line codings share the line where all three start; the
+    coding over several lines takes its whole name on the next line."""
+    _overlap(project_path)
+    margins, _width = _margins((160, 45), project_path)
+    first = next(i for i, m in enumerate(margins) if m.count("┏") + m.count("■") >= 3)
+    assert [n.split()[-1] for n in _names(margins[first])] == ["Ja", "Ma"]
+    assert _names(margins[first + 1]) == ["Transfer of powers Ma"]
+
+
+def test_one_coder_shown_names_the_code_alone(project_path: Path) -> None:
+    with Project.open(project_path) as project:  # only james's coding in DRS01
+        assert {c.coder_id for c in project.codings()} == {project.coder_id("james")}
+    margins, _width = _margins((160, 45), project_path)
+    named = [n for m in margins for n in _names(m)]
+    assert named == ["Budget execution"]
 
 
 def test_narrow_window_keeps_compact_bars(project_path: Path) -> None:

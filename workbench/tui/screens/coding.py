@@ -6,6 +6,7 @@ disk when the call returns; the screen then updates only what changed in the vie
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static, Tree
@@ -61,7 +62,9 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="coding-body"):
-            yield TranscriptView(id="transcript")
+            with Vertical(id="text-column"):
+                yield TranscriptView(id="transcript")
+                yield Static(id="stripe-legend")
             with Vertical(id="side"):
                 yield Input(placeholder="filter codes (f)", id="code-filter")
                 yield CodeTree(id="codes")
@@ -112,6 +115,39 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
                 self.call_after_refresh(self.view.reveal_selection)
         self.view.focus()
         self.update_side()
+        self.watch(self.view, "scroll_y", lambda _old, _new: self.update_legend(), init=False)
+        self.call_after_refresh(self.update_legend)
+
+    def update_legend(self) -> None:
+        """When the margin has no room for names, one line under the transcript names the
+        codes of the codings on screen, each in its stripe colour."""
+        legend = self.query_one("#stripe-legend", Static)
+        view = self.view
+        if view.margin().named or not view.spans:
+            legend.display = False
+            return
+        codes = view.codes_on_screen()
+        if codes == getattr(self, "_legend_codes", None) and legend.display:
+            return
+        self._legend_codes = codes
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for code_id in codes:
+            text.append("■ ", style=view._margin_style(code_id))
+            text.append(self.codes_by_id[code_id].name if code_id in self.codes_by_id else "?")
+            text.append("  ")
+        legend.update(text)
+        legend.display = bool(codes)
+
+    def on_transcript_view_coding_picked(self, event: TranscriptView.CodingPicked) -> None:
+        """A click on a stripe or a name: the cursor goes into that coding (selected, as
+        ``]`` does), and the panel describes its code."""
+        span = self.view.spans.get(event.span_id)
+        if span is None:
+            return
+        self.at_coding = span.id
+        self.view.select(span.start, span.end)
+        self.panel_code_id = span.code_id
+        self.update_panel()
 
     def save_position(self) -> None:
         """Remember the cursor for this coder and document (restored when it reopens)."""
@@ -166,6 +202,7 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         height = event.size.height
         self.query_one("#details").styles.height = 10 if height >= 36 else 5
         self.query_one(CodePanel).styles.max_height = 18 if height >= 36 else max(3, height // 5)
+        self.call_after_refresh(self.update_legend)
 
     def _load_codes(self) -> None:
         self.codes = self.project.codes()
@@ -222,6 +259,7 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         self.view.set_marks(self.suggestions)
         self._fill_tree()
         self.update_side()
+        self.update_legend()
 
     # ------------------------------------------------------------- applying
 
@@ -244,6 +282,7 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
             self.code_tree.set_count(code.id, self.code_tree.counts.get(code.id, 0) + 1)
             self.wb.remember(code.id)
             self.update_side()
+            self.update_legend()
             self.notify(f"Applied {code.name}", timeout=2)
 
         coder = self.wb.coder

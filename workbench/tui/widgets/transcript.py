@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from workbench.tui.actions import bindings
-from workbench.tui.stripes import assign_lanes, margin_shape
+from workbench.tui.stripes import MarginShape, assign_lanes, margin_shape, place_labels
 from workbench.tui.textlayout import (
     Layout,
     build_layout,
@@ -76,6 +76,14 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
             super().__init__()
             self.view = view
 
+    class CodingPicked(Message):
+        """A click on a stripe or a name in the margin chose that coding."""
+
+        def __init__(self, view: TranscriptView, span_id: int) -> None:
+            super().__init__()
+            self.view = view
+            self.span_id = span_id
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.text = ""
@@ -119,6 +127,10 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         self.lane_count = 0
         #: coder id -> initials shown in the margin
         self.coder_labels: dict[int, str] = {}
+        #: line -> [(column in the name area, width, span id)]: where the names go
+        self.label_index: dict[int, list[tuple[int, int, int]]] = {}
+        #: the names carry coder initials only when more than one coder's codings are shown
+        self.show_initials = False
         self._dragging = False
         self._reveal_pending = False
 
@@ -180,10 +192,12 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
     def set_coder_labels(self, labels: dict[int, str]) -> None:
         """Coder id -> initials written beside each stripe."""
         self.coder_labels = dict(labels)
+        self._assign_lanes()
         self._invalidate()
 
     def set_code_names(self, code_names: dict[int, str]) -> None:
         self.code_names = dict(code_names)
+        self._assign_lanes()
         self._invalidate()
 
     def set_spans(self, spans: Iterable[Span]) -> None:
@@ -201,7 +215,7 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
                 ids = self.line_index.setdefault(line, [])
                 ids.append(span.id)
                 ids.sort(key=lambda i: (self.spans[i].start, -self.spans[i].end))
-            self._relane(lines)
+            self._place_one(span)
 
     def set_marks(self, marks: Iterable[Mark]) -> None:
         """Replace the suggestion marks shown (after a run, an accept or reject, an undo)."""
@@ -238,17 +252,52 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
             for mark in changed:
                 self._touch(self.lines.lines_between(mark.start, mark.end))
 
-    def _relane(self, lines: range) -> None:
-        """After one span came or went: redraw its lines, or everything when lanes moved."""
-        before = (self.lanes, self.lane_count)
-        self._assign_lanes()
-        changed = {k: v for k, v in self.lanes.items() if before[0].get(k) != v}
-        if self.lane_count != before[1] or len(changed) > 1:
+    def _place_one(self, span: Span) -> None:
+        """After one span came: give it the lowest lane free over its lines and a place for
+        its name, redrawing only those lines. Only when it needs a new lane (the bars change
+        width) or brings a second coder (names gain initials) is everything redrawn. The
+        cost stays that of the span's own lines, whatever the document's size."""
+        layout = self.lines
+        assert layout is not None
+        first, last = layout.line_of(span.start), layout.line_of(max(span.end - 1, span.start))
+        taken = {
+            self.lanes[i]
+            for line in range(first, last + 1)
+            for i in self.line_index.get(line, ())
+            if i != span.id and i in self.lanes
+        }
+        lane = next(n for n in range(len(taken) + 1) if n not in taken)
+        self.lanes[span.id] = lane
+        initials = self.show_initials or any(
+            s.coder_id != span.coder_id for s in self.spans.values()
+        )
+        if lane >= self.lane_count or initials != self.show_initials:
+            self._assign_lanes()
             self._invalidate()
-        else:
-            self._touch(lines)
+            return
+        touched = set(range(first, last + 1))
+        placed = place_labels(
+            [(span.id, first, last, lane)],
+            self.margin().label_room,
+            {span.id: self._label_width(span)},
+            used={
+                line: max(c + w + 1 for c, w, _ in self.label_index.get(line, ()))
+                for line in range(first, last + 1)
+                if self.label_index.get(line)
+            },
+        )
+        for line, entries in placed.items():
+            self.label_index.setdefault(line, []).extend(entries)
+        self._touch(touched)
 
-    def _touch(self, lines: range) -> None:
+    def _label_width(self, span: Span) -> int:
+        """The width a coding's name would like: its code's name (up to 24 columns) and,
+        when several coders are shown, a space and the coder's initials."""
+        name = min(len(self.code_names.get(span.code_id, "?")), 24)
+        initials = self.coder_labels.get(span.coder_id, "") if self.show_initials else ""
+        return name + (len(initials) + 1 if initials else 0)
+
+    def _touch(self, lines: Iterable[int]) -> None:
         """Mark ``lines`` changed: their cached strips are no longer used."""
         versions = self._line_versions
         for line in lines:
@@ -303,11 +352,19 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         if layout is None:
             self.lanes, self.lane_count = {}, 0
             return
-        self.lanes = assign_lanes(
-            (s.id, layout.line_of(s.start), layout.line_of(max(s.end - 1, s.start)))
+        extents = {
+            s.id: (layout.line_of(s.start), layout.line_of(max(s.end - 1, s.start)))
             for s in self.spans.values()
-        )
+        }
+        self.lanes = assign_lanes((key, a, b) for key, (a, b) in extents.items())
         self.lane_count = max(self.lanes.values(), default=-1) + 1
+        self.show_initials = len({s.coder_id for s in self.spans.values()}) > 1
+        shape = self.margin()
+        self.label_index = place_labels(
+            ((key, a, b, self.lanes[key]) for key, (a, b) in extents.items()),
+            shape.label_room,
+            {key: self._label_width(span) for key, span in self.spans.items()},
+        )
 
     def _reindex_marks(self) -> None:
         index: dict[int, list[int]] = {}
@@ -318,8 +375,22 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
                     index.setdefault(line, []).append(mark.id)
         self.mark_index = index
 
+    def margin(self) -> MarginShape:
+        """The margin's layout at the current width (see ``stripes.margin_shape``)."""
+        return margin_shape(self.scrollable_content_region.width, self.lane_count)
+
     def _margin_width(self) -> int:
-        return margin_shape(self.scrollable_content_region.width, self.lane_count).width
+        return self.margin().width
+
+    def codes_on_screen(self) -> list[int]:
+        """The codes of the codings on the lines shown, in order of first appearance (the
+        legend names them when the margin has no room for names)."""
+        top = round(self.scroll_offset.y)
+        seen: dict[int, None] = {}
+        for line in range(top, top + self.scrollable_content_region.height):
+            for span_id in self.line_index.get(line, ()):
+                seen.setdefault(self.spans[span_id].code_id, None)
+        return list(seen)
 
     def _text_width(self) -> int:
         width = self.scrollable_content_region.width

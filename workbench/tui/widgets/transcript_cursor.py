@@ -144,9 +144,20 @@ class TranscriptCursor:
         self._extend_unit(self._turn_spans, self._turn_starts)
 
     def _select_unit(self, spans: list[tuple[int, int]], starts: list[int]) -> None:
-        i = unit_at(spans, starts, self.cursor)
-        if i is not None:
-            self.select(*spans[i])
+        """Select the unit under the cursor. A cursor just past the end of a unit, with only
+        spaces between (End on the line of a turn's last sentence), means that unit, not
+        the next speaker's."""
+        cursor = self.cursor
+        i = unit_at(spans, starts, cursor)
+        if i is None:
+            return
+        if not spans[i][0] <= cursor < spans[i][1]:
+            before = bisect_right(starts, cursor) - 1
+            if before >= 0:
+                gap = self.text[spans[before][1] : cursor]
+                if spans[before][1] <= cursor and not gap.strip() and "\n" not in gap:
+                    i = before
+        self.select(*spans[i])
 
     def action_select_sentence(self) -> None:
         self._need_sentences()
@@ -194,9 +205,37 @@ class TranscriptCursor:
             length -= 1
         return layout.starts[line] + max(0, min(x, length))
 
+    def coding_in_margin(self, x: int, y: int) -> int | None:
+        """The coding whose bar or name is at ``(x, y)`` of the view, if any."""
+        layout = self.lines
+        text_width = self._text_width()
+        if layout is None or x < text_width:
+            return None
+        line = round(self.scroll_offset.y) + y
+        if not 0 <= line < len(layout):
+            return None
+        shape = self.margin()
+        column = x - text_width - 1
+        if 0 <= column < shape.bars and shape.lane:
+            lane = column // shape.lane
+            for span_id in self.line_index.get(line, ()):
+                if self.lanes.get(span_id) == lane:
+                    return span_id
+            return None
+        column -= shape.bars
+        for at, size, span_id in self.label_index.get(line, ()):
+            if at <= column < at + size:
+                return span_id
+        return None
+
     def on_mouse_down(self, event: MouseDown) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
+            return
+        picked = self.coding_in_margin(offset.x, offset.y)
+        if picked is not None:
+            self.focus()
+            self.post_message(self.CodingPicked(self, picked))
             return
         target = self._offset_at(offset.x, offset.y)
         if target is None:

@@ -15,7 +15,7 @@ from textual.color import Color
 from textual.strip import Strip
 
 from workbench.tui.colours import stripe_colours, tint_colours
-from workbench.tui.stripes import margin_shape, short_name
+from workbench.tui.stripes import short_name
 from workbench.tui.textlayout import (
     BLANK,
     SPEAKER,
@@ -166,19 +166,18 @@ class TranscriptRendering:
         return strip
 
     def _margin(self, index: int, width: int, base: Style) -> Strip:
-        """The stripes of display line ``index``: one lane per coding; then, when the line has
-        open suggestions, a quiet "?" (in the suggestion colour while the cursor is in one)
-        and the suggested codes' names when there is room."""
+        """The stripes of display line ``index``: one lane per coding (a bar and a gap), the
+        names placed on this line (``stripes.place_labels``) after the bars; then, when the
+        line has open suggestions, a quiet "?" (in the suggestion colour while the cursor is
+        in one) and the suggested codes' names when there is room."""
         style = base + self._style("margin")
-        shape = margin_shape(self.scrollable_content_region.width, self.lane_count)
+        shape = self.margin()
         layout = self.lines
         assert layout is not None
-        lane_width = shape.lane
+        step = shape.lane
         marked = self._marked_codes(index)
-        room_for_lanes = width - 1 if marked else width  # the "?" of suggestions stays visible
-        visible = max(min(self.lane_count, room_for_lanes // lane_width), 0) if lane_width else 0
-        overflow = self.lane_count > visible
-        shown = visible - 1 if overflow else visible
+        overflow = self.lane_count > shape.lanes
+        shown = shape.lanes - 1 if overflow else shape.lanes
         by_lane: dict[int, Span] = {}
         hidden = 0
         codes_here: set[int] = set()
@@ -194,45 +193,61 @@ class TranscriptRendering:
         for lane in range(shown):
             span = by_lane.get(lane)
             if span is None:
-                segments.append(Segment(" " * lane_width, style))
+                segments.append(Segment(" " * step, style))
                 continue
             first = layout.line_of(span.start) == index
             last = layout.line_of(max(span.end - 1, span.start)) == index
             glyph = "■" if first and last else "┏" if first else "┗" if last else "┃"
-            colour = style + self._margin_style(span.code_id)
-            segments.append(Segment(glyph, colour))
-            if lane_width > 1:
-                # a space before the next lane's bar, when the lane has room for it
-                room = lane_width - 2 if lane_width > 4 else lane_width - 1
-                label = self._label(span, room) if first else ""
-                segments.append(Segment(label.ljust(lane_width - 1), colour))
+            segments.append(Segment(glyph, style + self._margin_style(span.code_id)))
+            if step > 1:
+                segments.append(Segment(" " * (step - 1), style))
         if overflow:
             more = f"+{hidden}" if hidden else ""
-            segments.append(Segment(more[:lane_width].ljust(lane_width), style))
-        used = 1 + visible * lane_width
+            segments.append(Segment(more[:step].ljust(step), style))
+        used = 1 + shape.bars
+        room = shape.label_room - (1 if marked else 0)  # the "?" of suggestions stays visible
+        column = 0
+        for at, size, span_id in self.label_index.get(index, ()):
+            span = self.spans.get(span_id)
+            if span is None or at + size > room:
+                continue
+            if at > column:
+                segments.append(Segment(" " * (at - column), style))
+            label = self._label(span, size)
+            segments.append(Segment(label.ljust(size), style + self._name_style(span.code_id)))
+            column = at + size
+        used += column
         if marked:
             look = "suggestion" if any(a for _, a in marked) else "suggestion-margin"
+            segments.append(Segment(" ", style))
             segments.append(Segment("?", style + self._style(look)))
-            used += 1
+            used += 2
         for code_id, active in marked:
-            room = width + 1 - used
-            if room <= 1:
+            left = width + 1 - used
+            if left <= 1:
                 break
             if code_id in codes_here:
                 continue  # its stripe names it already
-            text = f"{self.code_names.get(code_id, '?')[: room - 1]} "
+            text = f"{self.code_names.get(code_id, '?')[: left - 1]} "
             look = "suggestion" if active else "suggestion-margin"
             segments.append(Segment(text, style + self._style(look)))
             used += len(text)
-        return Strip(segments).adjust_cell_length(width + 1, style)
+        return Strip(segments).crop(0, width + 1).adjust_cell_length(width + 1, style)
+
+    def _name_style(self, code_id: int) -> Style:
+        """A name in the margin: its code's stripe colour, not bold (the bar is)."""
+        return self._margin_style(code_id) + Style(bold=False)
 
     def _label(self, span: Span, room: int) -> str:
-        """Short code name and coder initials in ``room`` columns ("Budget exec Ma")."""
-        initials = self.coder_labels.get(span.coder_id, "")
-        if room < len(initials) + 4:
-            return (initials or short_name(self.code_names.get(span.code_id, "?"), room))[:room]
-        name = short_name(self.code_names.get(span.code_id, "?"), room - len(initials) - 1)
-        return f"{name} {initials}" if initials else name
+        """The coding's name in ``room`` columns: short code name and, when several coders
+        are shown, the coder's initials ("Budget exec Ma")."""
+        name = self.code_names.get(span.code_id, "?")
+        initials = self.coder_labels.get(span.coder_id, "") if self.show_initials else ""
+        if not initials:
+            return short_name(name, room)
+        if room < len(initials) + 1 + 3:
+            return short_name(name, room)  # the code matters more than who
+        return f"{short_name(name, room - len(initials) - 1)} {initials}"
 
     def _marked_codes(self, index: int) -> list[tuple[int, bool]]:
         """Codes suggested on line ``index``, each with whether the cursor is in one of its
