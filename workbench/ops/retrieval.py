@@ -36,6 +36,15 @@ class Segment:
     before: str
     text: str
     after: str
+    #: the document's case (None when it has none) and when the coding was made
+    case: str | None = None
+    created_at: str = ""
+
+
+def cite(text: str, document: str, start: int, end: int) -> str:
+    """A passage with its reference, as researchers quote it: ``"text" (DRS01, 1757-1841)``
+    (the document, then the passage's character offsets)."""
+    return f'"{" ".join(text.split())}" ({document}, {start}-{end})'
 
 
 def segments(
@@ -57,6 +66,21 @@ def segments(
     coder_names = {c.id: c.name for c in project.coders()}
     paths = {c.id: c.path for c in project.codes()}
     rows = sorted(chosen.rows, key=lambda r: (names.get(r[0], ""), r[2], r[3], r[1]))
+    cases = dict(
+        project.conn.execute(
+            "SELECT d.id, c.name FROM documents d JOIN cases c ON c.id = d.case_id"
+        ).fetchall()
+    )
+    created: dict[int, str] = {}
+    wanted = [r[5] for r in rows]
+    for lo in range(0, len(wanted), 500):
+        chunk = wanted[lo : lo + 500]
+        marks = ", ".join("?" for _ in chunk)
+        created.update(
+            project.conn.execute(
+                f"SELECT id, created_at FROM codings WHERE id IN ({marks})", chunk
+            ).fetchall()
+        )
     out: list[Segment] = []
     reader = ContextReader(project, context)
     for doc_id, coder_id, start, end, code_id, coding_id in rows:
@@ -76,6 +100,8 @@ def segments(
                 before,
                 text,
                 after,
+                cases.get(doc_id),
+                created.get(coding_id, ""),
             )
         )
     return out

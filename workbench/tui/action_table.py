@@ -6,6 +6,7 @@ Users remap keys by id in ``keys.toml``; screens build their ``BINDINGS`` from t
 
 from __future__ import annotations
 
+from workbench.i18n import N_
 from workbench.tui.action_spec import ActionSpec, _a
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -124,11 +125,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a(
         "read-panel",
         "read_panel",
-        "Read the code panel: focus it to scroll the whole card (esc goes back)",
+        N_("Read the code panel: focus it to scroll the whole card (esc goes back)"),
         "I",
         "coding",
     ),
     _a("focus-transcript", "focus_transcript", "Back to the transcript", "escape", "coding"),
+    _a(
+        "copy-quotation",
+        "copy_quotation",
+        N_("Copy the selection with its reference"),
+        "ctrl+c",
+        "coding",
+    ),
     _a("next-coding", "next_coding(1)", "Next coding (any code)", "right_square_bracket", "coding"),
     _a(
         "previous-coding",
@@ -311,6 +319,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         show=True,
         label="Segments",
     ),
+    _a("codebook-back", "back", N_("Back"), "escape", "codebook"),
     # ---- search screen
     _a(
         "search-query", "focus_query", "Edit the query", "slash", "search", show=True, label="Query"
@@ -580,6 +589,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "segments",
         show=True,
         label="Filter",
+    ),
+    _a(
+        "segment-copy",
+        "copy",
+        N_("Copy the passage with its reference"),
+        "y,ctrl+c",
+        "segments",
+        show=True,
+        label=N_("Copy"),
     ),
     _a("segments-back", "back", "Back", "escape", "segments", show=True, label="Back"),
 )

@@ -545,6 +545,19 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
             what="the done mark",
         )
 
+    def action_copy_quotation(self) -> None:
+        """Copy the selection with its reference (``"text" (DRS01, 1757-1841)``) through the
+        terminal's clipboard; ctrl+c copies here, it never offers to quit."""
+        from workbench.ops.retrieval import cite
+
+        lo, hi = self.view.selection
+        if hi <= lo:
+            self.notify(_("Select a passage to copy first"), severity="warning")
+            return
+        quoted = cite(self.view.text[lo:hi], self.document.name, lo, hi)
+        self.app.copy_to_clipboard(quoted)
+        self.notify(_("Copied: {text}").format(text=quoted[:60]), timeout=2)
+
     def action_filter_codes(self) -> None:
         self.query_one("#code-filter", Input).focus()
 

@@ -1,9 +1,11 @@
 """Segments of a code: every passage coded with it, across documents, to read and recode.
 
 The list comes from ``workbench.ops.retrieval.segments`` (the same filters as the analyses: coder,
-case attributes). Each row shows the document, speaker, coder and the passage in its context;
-Enter opens the document at that passage, ``c`` recodes, ``x`` uncodes, ``m`` writes a memo,
-``f`` filters. In blind mode only the current coder's segments are listed.
+case attributes). Each row gives the document, case, code, coder, when it was coded and the
+start of the passage; the pane below shows the highlighted passage in full, wrapped, with the
+words around it dimmed. Enter opens the document at that passage, ``c`` recodes, ``x``
+uncodes, ``m`` writes a memo, ``f`` filters, ``y`` (or ctrl+c) copies the passage with its
+reference. In blind mode only the current coder's segments are listed.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import shlex
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workbench.i18n import _, ngettext
 from workbench.ops import coding as core
-from workbench.ops.retrieval import Segment, segments
+from workbench.ops.retrieval import Segment, cite, segments
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code
 from workbench.tui.actions import bindings
@@ -23,8 +27,28 @@ from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.modals import CodePickerModal, MemoModal, PromptModal
 from workbench.tui.widgets.paging import PagedRows
 
-#: characters of the segment itself shown in a row (the rest is elided)
+#: characters of the segment itself shown in a row (the rest is in the preview pane)
 SHOWN = 90
+
+
+def preview_text(segment: Segment, code: str) -> Text:
+    """The preview of one segment: where it is from, then the passage in full, wrapped, with
+    the words around it dimmed."""
+    text = Text()
+    facts = [segment.document]
+    if segment.case and segment.case != segment.document:
+        facts.append(_("case {case}").format(case=segment.case))
+    facts += [code, segment.coder]
+    if segment.created_at:
+        facts.append(segment.created_at[:16].replace("T", " "))
+    facts.append(f"{segment.start}-{segment.end}")
+    if segment.speaker:
+        facts.append(segment.speaker)
+    text.append(" · ".join(facts) + "\n", style="bold")
+    text.append(" ".join(segment.before.split()) + " ", style="dim")
+    text.append(" ".join(segment.text.split()), style="bold")
+    text.append(" " + " ".join(segment.after.split()), style="dim")
+    return text
 
 
 def passage_cell(segment: Segment, shown: int = SHOWN) -> Text:
@@ -75,18 +99,23 @@ class SegmentsScreen(WorkbenchScreen):
         yield Header()
         yield Static(id="segments-note", classes="analysis-note")
         yield DataTable(id="segments-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="segment-preview-box"):
+            yield Static(id="segment-preview")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Document", "Code", "Speaker", "Coder", "Memo", "Passage")
+        table.add_columns(
+            _("Document"), _("Case"), _("Code"), _("Coder"), _("Coded"), _("Memo"), _("Passage")
+        )
         self.load()
         table.focus()
 
     def short_code(self, path: str) -> str:
-        """The segment's code below the one listed ("." when it is that code)."""
+        """The segment's code: its name, with the path below the code listed for subcodes
+        (``Youth councils`` under ``Participation``, ``Local/Youth`` deeper down)."""
         if path == self.code.path:
-            return "."
+            return self.code.name
         return path.removeprefix(self.code.path + "/")
 
     def coder_filter(self) -> list[str]:
@@ -123,11 +152,12 @@ class SegmentsScreen(WorkbenchScreen):
                     None,
                     (
                         s.document,
+                        s.case or "",
                         self.short_code(s.code),
-                        s.speaker or "",
                         s.coder,
+                        s.created_at[:10],
                         "✎" if s.coding_id in self.memos else "",
-                        passage_cell(s),
+                        passage_cell(s, 60),
                     ),
                 )
                 for s in self.items
@@ -137,11 +167,45 @@ class SegmentsScreen(WorkbenchScreen):
         if self.items:
             table.move_cursor(row=min(max(row_before, 0), self.paging.loaded - 1))
         self._note(error)
+        self.show_preview()
         self.wb.update_status()
+
+    def show_preview(self) -> None:
+        """The highlighted segment in full, in the pane under the list."""
+        segment = self.current()
+        pane = self.query_one("#segment-preview", Static)
+        if segment is None:
+            pane.update(Text(_("No segment to show"), style="dim"))
+            return
+        pane.update(preview_text(segment, self.short_code(segment.code)))
+        self.query_one("#segment-preview-box", VerticalScroll).scroll_home(animate=False)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_preview()
+
+    def count_text(self) -> str:
+        """How many segments, in how many documents (always shown)."""
+        documents = len({s.document_id for s in self.items})
+        return ngettext(
+            "{n} segment of {code}", "{n} segments of {code}", len(self.items)
+        ).format(n=len(self.items), code=self.code.path) + ngettext(
+            " in {d} document", " in {d} documents", documents
+        ).format(d=documents)
+
+    def action_copy(self) -> None:
+        """Copy the highlighted passage with its reference (through the terminal's
+        clipboard): ``"text" (DRS01, 1757-1841)``."""
+        segment = self.current()
+        if segment is None:
+            self.notify(_("No segment here"), severity="warning")
+            return
+        quoted = cite(segment.text, segment.document, segment.start, segment.end)
+        self.app.copy_to_clipboard(quoted)
+        self.notify(_("Copied: {text}").format(text=quoted[:60]), timeout=2)
 
     def _note(self, error: str = "") -> None:
         note = Text()
-        note.append(f"{len(self.items)} segment(s) of {self.code.path}", style="bold")
+        note.append(self.count_text(), style="bold")
         filters = [f"coder={c}" for c in self.coder_filter()] + self.where
         if filters:
             note.append(f"  ·  {' '.join(filters)}")
@@ -150,7 +214,8 @@ class SegmentsScreen(WorkbenchScreen):
         if error:
             note.append(f"\n{error}", style="bold red")
         note.append(
-            "\nEnter opens the passage · c recode · x uncode · m memo · f filter", style="dim"
+            _("\nEnter opens the passage · c recode · x uncode · m memo · f filter · y copy"),
+            style="dim",
         )
         args = ["workbench", "export", "quotations", "quotations.md", "--codes", self.code.path]
         for coder in self.coder_filter()[:1]:
@@ -271,4 +336,4 @@ class SegmentsScreen(WorkbenchScreen):
         )
 
     def status(self) -> str:
-        return f"segments of {self.code.path}"
+        return self.count_text() if self.is_mounted else f"segments of {self.code.path}"
