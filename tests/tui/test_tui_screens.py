@@ -30,6 +30,7 @@ def test_project_search_jump_and_code_all(project_path: Path) -> None:
         assert {h.document for h in hits} == {"DRS01", "NGO01"}
         assert len(hits) == 3
         await pilot.press("A", *"access to", "enter")
+        await pilot.press("enter")  # each hit as its sentence (the first choice)
         await pilot.pause()
         coded = [
             c for c in codings_on_disk(project_path) if c[0] == "Transparency/Access to information"
@@ -194,8 +195,12 @@ def test_help_lists_every_action(project_path: Path) -> None:
     async def script(app: WorkbenchApp, pilot) -> None:
         await pilot.press("f1")
         await pilot.pause()
+        from workbench.tui.action_spec import SCOPES
+
         table = app.screen.query_one("DataTable")
-        assert table.row_count == len(ACTIONS)
+        assert table.row_count == len(ACTIONS) + len(SCOPES)  # a heading row per scope
+        ids = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        assert {a.id for a in ACTIONS} <= ids
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "DocumentsScreen"

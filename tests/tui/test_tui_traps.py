@@ -159,6 +159,7 @@ def test_search_shows_context_and_speaker_and_codes_only_marked_hits(project_pat
         await pilot.press("A")
         assert isinstance(app.screen, CodePickerModal)
         await pilot.press(*"access to", "enter")
+        await pilot.press("enter")  # each hit as its sentence
         await pilot.pause()
         coded = [
             c

@@ -82,7 +82,7 @@ class Agreement:
         v = self.variable
         if v is None:
             return ""
-        alpha = "undefined" if v["alpha"] is None else f"{v['alpha']:.3f}"
+        alpha = "undefined" if v["alpha"] is None else _fmt(v["alpha"])
         named = [x for x in v["values"] if x["label"] != "none" or x["code"]]
         return (
             f"Variable {v['group']} ({len(named)} values, {v['level']}, uncoded = "
@@ -230,8 +230,13 @@ def _boot_cells(block: dict[str, Any] | None) -> dict[str, str]:
 
 
 def _fmt(value: float | None, digits: int = 3, missing: str = "") -> str:
-    return missing if value is None else f"{value:.{digits}f}"
+    """``value`` with ``digits`` decimals; a value that rounds to zero prints as 0, never
+    as -0.000 (a tiny negative alpha is no disagreement beyond chance)."""
+    if value is None:
+        return missing
+    text = f"{value:.{digits}f}"
+    return text.lstrip("-") if float(text) == 0 else text
 
 
 def _round(value: float | None, digits: int = 6) -> float | None:
-    return None if value is None else round(float(value), digits)
+    return None if value is None else round(float(value), digits) + 0.0  # no -0.0

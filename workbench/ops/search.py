@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from workbench.i18n import _
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -28,16 +29,33 @@ class Hit:
     text: str
 
 
-def search(project: Project, query: str, *, limit: int = 1000) -> list[Hit]:
+def search(
+    project: Project,
+    query: str,
+    *,
+    limit: int = 1000,
+    whole_words: bool = True,
+    regex: bool = False,
+) -> list[Hit]:
     """Sentences matching ``query`` (words, all required; diacritics and case ignored).
 
-    The user's text is quoted as one FTS5 string per word, so punctuation and FTS syntax in it
-    cannot break the query.
+    A word ending in ``*`` matches every word it begins (``particip*``: participation,
+    participants); ``whole_words=False`` treats every word so. The user's text is quoted as
+    one FTS5 string per word, so punctuation and FTS syntax in it cannot break the query.
+    ``regex`` reads ``query`` as one regular expression (Python's, case ignored) matched
+    against each sentence's text instead.
     """
-    words = [w for w in query.split() if w]
+    if regex:
+        return _regex_search(project, query, limit)
+    words = [w for w in query.split() if w.strip("*")]
     if not words:
         return []
-    match = " ".join(project.db.quote_fts(w) for w in words)
+    terms = []
+    for word in words:
+        prefix = word.endswith("*") or not whole_words
+        quoted = project.db.quote_fts(word.rstrip("*"))
+        terms.append(f"{quoted}*" if prefix else quoted)
+    match = " ".join(terms)
     rows = project.conn.execute(
         'SELECT s.document_id, d.name, s.id, s.start, s."end" FROM sentences_fts f '
         "JOIN sentences s ON s.id = f.sentence_id JOIN documents d ON d.id = s.document_id "
@@ -52,6 +70,88 @@ def search(project: Project, query: str, *, limit: int = 1000) -> list[Hit]:
             text = texts[doc_id] = project.text(doc_id)
         hits.append(Hit(doc_id, name, sid, start, end, text[start:end]))
     return hits
+
+
+def _regex_search(project: Project, pattern: str, limit: int) -> list[Hit]:
+    """Sentences whose text matches the regular expression ``pattern`` (case ignored)."""
+    if not pattern.strip():
+        return []
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise WorkbenchError(
+            _("not a regular expression: {pattern} ({why})").format(pattern=pattern, why=exc)
+        ) from None
+    hits: list[Hit] = []
+    for doc_id, name in project.conn.execute("SELECT id, name FROM documents ORDER BY name"):
+        text = project.text(doc_id)
+        for sid, start, end in project.conn.execute(
+            'SELECT id, start, "end" FROM sentences WHERE document_id = ? ORDER BY start',
+            (doc_id,),
+        ).fetchall():
+            if compiled.search(text, start, end):
+                hits.append(Hit(doc_id, name, sid, start, end, text[start:end]))
+                if len(hits) >= limit:
+                    return hits
+    return hits
+
+
+def matches_in(
+    text: str, query: str, *, whole_words: bool = True, regex: bool = False
+) -> list[tuple[int, int]]:
+    """Where ``query`` matches inside ``text`` (a hit's sentence), as ``(start, end)``: what
+    the search screen picks out, by the same rules as ``search``."""
+    if regex:
+        try:
+            return [
+                m.span() for m in re.finditer(query, text, re.IGNORECASE) if m.end() > m.start()
+            ]
+        except re.error:
+            return []
+    spans = []
+    for word in query.split():
+        stem = word.rstrip("*")
+        if not stem:
+            continue
+        prefix = word.endswith("*") or not whole_words
+        tail = r"\w*" if prefix else r"(?!\w)"
+        pattern = r"(?<!\w)" + re.escape(stem) + tail
+        spans += [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+    return sorted(spans)
+
+
+#: what a hit can grow to before it is coded
+HIT_UNITS = ("sentence", "turn", "paragraph")
+
+
+def widen_hits(project: Project, hits: Iterable[Hit], unit: str) -> list[Hit]:
+    """Each hit grown to the ``unit`` holding it (its sentence, speaker turn or paragraph),
+    once per unit: what "code the hits' turns" codes."""
+    from workbench.analysis.units import spans
+
+    if unit not in HIT_UNITS:
+        raise WorkbenchError(
+            _("a hit is coded as its sentence, turn or paragraph, not {unit!r}").format(unit=unit)
+        )
+    hits = list(hits)
+    if unit == "sentence":
+        return hits
+    out: dict[tuple[int, int, int], Hit] = {}
+    units: dict[int, list[tuple[int, int]]] = {}
+    for hit in hits:
+        if hit.document_id not in units:
+            units[hit.document_id] = spans(project, hit.document_id, unit, turn_fallback=True)
+        around = next(
+            ((a, b) for a, b in units[hit.document_id] if a <= hit.start < b), (hit.start, hit.end)
+        )
+        start, end = min(around[0], hit.start), max(around[1], hit.end)
+        key = (hit.document_id, start, end)
+        if key not in out:
+            text = project.text(hit.document_id)
+            out[key] = Hit(
+                hit.document_id, hit.document, hit.sentence_id, start, end, text[start:end]
+            )
+    return list(out.values())
 
 
 def code_hits(

@@ -342,6 +342,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
         show=True,
         label="Code hits",
     ),
+    _a(
+        "search-whole-words",
+        "toggle_whole_words",
+        N_("Whole words on / off (off: words match what they begin)"),
+        "f5",
+        "search",
+        show=True,
+        label=N_("Whole words"),
+    ),
+    _a(
+        "search-regex",
+        "toggle_regex",
+        N_("Regular expression on / off"),
+        "f6",
+        "search",
+        show=True,
+        label=N_("Regex"),
+    ),
     # ---- co-occurrence screen
     _a(
         "cooccur-filters",

@@ -463,6 +463,14 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         if not name:
             self.notify("The selection has no words to name a code with", severity="warning")
             return
+        whole = " ".join(self.view.text[lo:hi].split())
+        if len(whole) > len(name) + 2:  # cut at a word: say so, the prompt lets it grow
+            self.notify(
+                _(
+                    "A code name is at most {n} characters: cut to {name!r}; edit it if you like"
+                ).format(n=60, name=name),
+                timeout=4,
+            )
         group = self.new_code_group()
         self.create_and_apply(f"{group}/{name}" if group else name)
 

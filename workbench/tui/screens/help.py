@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -27,11 +28,13 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         keymap = getattr(self.app, "keymap_overrides", {})
         table = self.query_one(DataTable)
-        table.add_columns("Where", "Keys", "Action", "Id")
+        # keys and action first: what a person needs fits any width; where is a heading row
+        table.add_columns("Keys", "Action", "Id")
         for scope, title in SCOPES.items():
+            table.add_row(Text(title, style="bold underline"), "", "")
             for action in actions_in(scope):
                 keys = display_keys(effective_keys(action, keymap)) or "palette"
-                table.add_row(title, keys, action.description, action.id)
+                table.add_row(keys, action.description, action.id)
         table.focus()
 
     def action_dismiss_help(self) -> None:

@@ -262,9 +262,17 @@ class MemoModal(ModalScreen[str | None]):
 
 
 class CoderModal(ModalScreen[str | None]):
-    """Switch coder: pick a known coder or type a new name."""
+    """Switch coder: type a name (new or known), or pick one with the arrows and Enter.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    The name box has the focus from the start, so what is typed lands there; Up and Down
+    move in the list of known coders, and Enter on an empty box takes the one highlighted.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+    ]
 
     def __init__(self, coders: Sequence[str], current: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -273,14 +281,20 @@ class CoderModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(f"Coder (now {self.current})", classes="dialog-title")
+            yield Input(placeholder=_("type a name, or pick one below"), id="coder-name")
             yield OptionList(*self.coders, id="coders")
-            yield Input(placeholder="or type a new coder name", id="coder-name")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         if self.current in self.coders:
             options.highlighted = self.coders.index(self.current)
-        options.focus()
+        self.query_one("#coder-name", Input).focus()
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if self.coders:
+            current = options.highlighted if options.highlighted is not None else -step
+            options.highlighted = max(0, min(len(self.coders) - 1, current + step))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.coders[event.option_index])
@@ -289,6 +303,10 @@ class CoderModal(ModalScreen[str | None]):
         name = event.value.strip()
         if name:
             self.dismiss(name)
+            return
+        highlighted = self.query_one(OptionList).highlighted
+        if highlighted is not None and self.coders:
+            self.dismiss(self.coders[highlighted])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

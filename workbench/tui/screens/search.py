@@ -3,37 +3,42 @@ the hits the coder marks (every hit when none is marked) in one action."""
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from workbench.i18n import _
 from workbench.ops.retrieval import ContextReader
-from workbench.ops.search import Hit, code_hits, search
+from workbench.ops.search import HIT_UNITS, Hit, code_hits, matches_in, search, widen_hits
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.screens.modals import CodePickerModal
+from workbench.tui.screens.modals import ChoiceModal, CodePickerModal
 
 #: characters of the hit sentence shown, and of context either side
 SNIPPET = 110
 CONTEXT = 40
 
 
-def keyword_in_context(before: str, sentence: str, after: str, words: list[str]) -> Text:
-    """Dim context either side of the sentence in bold, the searched words in reverse."""
-    sentence = " ".join(sentence.split())
-    if len(sentence) > SNIPPET:
-        sentence = sentence[: SNIPPET - 1] + "…"
-    cell = Text(before[-CONTEXT:], style="dim")
-    body = Text(sentence, style="bold")
-    for word in words:
-        for match in re.finditer(re.escape(word), sentence, flags=re.IGNORECASE):
-            body.stylize("bold reverse", match.start(), match.end())
+def keyword_in_context(
+    before: str, sentence: str, after: str, matches: list[tuple[int, int]]
+) -> Text:
+    """The sentence in bold with the matches in reverse, dim context either side; a long
+    sentence is cut around its first match, so the hit sits in the middle of the row."""
+    flat = sentence.replace("\n", " ")
+    lo, hi = 0, len(flat)
+    if len(flat) > SNIPPET:
+        centre = matches[0][0] if matches else 0
+        lo = max(0, min(centre - SNIPPET // 2, len(flat) - SNIPPET))
+        hi = lo + SNIPPET
+    cell = Text(before[-CONTEXT:] if lo == 0 else "…", style="dim")
+    body = Text(flat[lo:hi], style="bold")
+    for a, b in matches:
+        if b > lo and a < hi:
+            body.stylize("bold reverse", max(a, lo) - lo, min(b, hi) - lo)
     cell.append_text(body)
-    cell.append(after[:CONTEXT], style="dim")
+    cell.append(after[:CONTEXT] if hi >= len(flat) else "…", style="dim")
     return cell
 
 
@@ -48,6 +53,9 @@ class SearchScreen(WorkbenchScreen):
         self.initial_query = query
         self.hits: list[Hit] = []
         self.marked: set[int] = set()
+        #: search switches: words must match whole (else as prefixes); a regular expression
+        self.whole_words = True
+        self.regex = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,38 +76,67 @@ class SearchScreen(WorkbenchScreen):
 
     def run_search(self, query: str) -> None:
         try:
-            self.hits = search(self.project, query)
+            self.hits = search(self.project, query, whole_words=self.whole_words, regex=self.regex)
         except WorkbenchError as exc:
             self.notify(str(exc), severity="error")
             self.hits = []
         self.query_string = query
         self.marked = set()
-        words = query.split()
         reader = ContextReader(self.project, CONTEXT)
         table = self.query_one(DataTable)
         table.clear()
         for i, hit in enumerate(self.hits):
             speaker, before, sentence, after = reader.around(hit.document_id, hit.start, hit.end)
+            flat = sentence.replace("\n", " ")
+            found = matches_in(flat, query, whole_words=self.whole_words, regex=self.regex)
             table.add_row(
                 "",
                 hit.document,
                 speaker or "",
-                keyword_in_context(before, sentence, after, words),
+                keyword_in_context(before, sentence, after, found),
                 key=str(i),
             )
         self._summary()
 
+    def action_toggle_whole_words(self) -> None:
+        self.whole_words = not self.whole_words
+        self._switched()
+
+    def action_toggle_regex(self) -> None:
+        self.regex = not self.regex
+        self._switched()
+
+    def _switched(self) -> None:
+        query = getattr(self, "query_string", "") or self.query_one("#query", Input).value
+        if query:
+            self.run_search(query)
+        else:
+            self._summary()
+
+    def switches(self) -> str:
+        """The search switches in words."""
+        if self.regex:
+            return _("regular expression")
+        if self.whole_words:
+            return _("whole words (end a word with * for every word it begins)")
+        return _("words as beginnings")
+
     def _summary(self) -> None:
         summary = self.query_one("#search-summary", Static)
         query = getattr(self, "query_string", "")
+        mode = _("Matching: {mode} · F5 whole words · F6 regular expression").format(
+            mode=self.switches()
+        )
         if not query:
-            summary.update("Enter words to find the sentences that hold all of them.")
+            summary.update(
+                _("Enter words to find the sentences that hold all of them.") + "\n" + mode
+            )
             return
         marked = f" {len(self.marked)} marked." if self.marked else ""
         summary.update(
             f"{len(self.hits)} sentence(s) match {query!r}.{marked} Enter opens a "
             "hit; space marks hits; A codes the marked hits (all when none is "
-            "marked)."
+            "marked).\n" + mode
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -139,21 +176,45 @@ class SearchScreen(WorkbenchScreen):
         def chosen(code: Code | None) -> None:
             if code is None:
                 return
-            try:
-                n = code_hits(self.project, chosen_hits, code.path, coder=self.wb.coder)
-            except WorkbenchError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.wb.remember(code.id)
-            skipped = len(chosen_hits) - n
-            extra = f" ({skipped} already coded)" if skipped else ""
-            self.notify(f"Coded {n} hit(s) with {code.path}{extra}; undo reverts them all")
+
+            def unit_chosen(index: int | None) -> None:
+                if index is not None:
+                    self._code(chosen_hits, code, HIT_UNITS[index])
+
+            self.app.push_screen(
+                ChoiceModal(
+                    _("Code each hit as its"),
+                    [_("sentence"), _("speaker turn"), _("paragraph")],
+                ),
+                unit_chosen,
+            )
 
         self.app.push_screen(
             CodePickerModal(
                 self.project.codes(), f"Code the {which} {len(chosen_hits)} hit(s) with"
             ),
             chosen,
+        )
+
+    def _code(self, hits: list[Hit], code: Code, unit: str) -> None:
+        """Code the hits grown to ``unit``, as one action (one undo takes them all back)."""
+        try:
+            spans = widen_hits(self.project, hits, unit)
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        coder = self.wb.coder
+
+        def coded(n: int) -> None:
+            self.wb.remember(code.id)
+            skipped = len(spans) - n
+            extra = f" ({skipped} already coded)" if skipped else ""
+            self.notify(f"Coded {n} {unit}(s) with {code.path}{extra}; undo reverts them all")
+
+        self.wb.write(
+            lambda: code_hits(self.project, spans, code.path, coder=coder),
+            coded,
+            what=_("coding the hits"),
         )
 
     def status(self) -> str:

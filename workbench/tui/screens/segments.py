@@ -186,11 +186,9 @@ class SegmentsScreen(WorkbenchScreen):
     def count_text(self) -> str:
         """How many segments, in how many documents (always shown)."""
         documents = len({s.document_id for s in self.items})
-        return ngettext(
-            "{n} segment of {code}", "{n} segments of {code}", len(self.items)
-        ).format(n=len(self.items), code=self.code.path) + ngettext(
-            " in {d} document", " in {d} documents", documents
-        ).format(d=documents)
+        return ngettext("{n} segment of {code}", "{n} segments of {code}", len(self.items)).format(
+            n=len(self.items), code=self.code.path
+        ) + ngettext(" in {d} document", " in {d} documents", documents).format(d=documents)
 
     def action_copy(self) -> None:
         """Copy the highlighted passage with its reference (through the terminal's
