@@ -36,7 +36,7 @@ def _define(path: Path) -> None:
 
 
 def _panel_text(screen) -> str:
-    return str(screen.query_one(CodePanel).render())
+    return screen.query_one(CodePanel).card.plain
 
 
 def test_panel_follows_the_cursor_and_the_tree_and_toggles(project_path: Path) -> None:

@@ -76,6 +76,11 @@ class WorkbenchApp(App[None]):
         self._queued: list[tuple[Callable[[], object], Callable[[object], None] | None, str]] = []
         self._waiting = False
 
+    @property
+    def waiting(self) -> bool:
+        """Whether a write is waiting for the project (later writes queue behind it)."""
+        return self._waiting
+
     # ------------------------------------------------------------- read-only, crashes
 
     def refuse_read_only(self) -> bool:

@@ -58,6 +58,8 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         self.at_coding: int | None = None
         self.last_cursor = 0
         self._saved_cursor = 0
+        #: a cursor position on its way to the project (a busy project queues it)
+        self._saving_cursor: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -155,16 +157,17 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
 
         if (
             not hasattr(self, "document")
-            or self.last_cursor == self._saved_cursor
+            or self.last_cursor in (self._saved_cursor, self._saving_cursor)
             or self.project.read_only
         ):
             return
         cursor, coder = self.last_cursor, self.wb.coder
+        self._saving_cursor = cursor
 
         def saved(_: object) -> None:
             self._saved_cursor = cursor
 
-        if self.is_attached and self.wb.is_running:
+        if self.wb.waiting or (self.is_attached and self.wb.is_running):
             # like every write: a busy project waits (and queues) rather than forgetting it
             self.wb.write(
                 lambda: save_position(self.project, coder, self.document_id, cursor),

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from workbench.store.model import Code
@@ -71,23 +72,22 @@ def code_card(
     return text
 
 
-class CodePanel(Static, can_focus=True):
+class CodePanel(VerticalScroll, can_focus=True):
     """The card of one code (or a hint when there is none).
 
-    Focusable (``I`` on the coding screen, or Tab) so a long card scrolls with the arrow
-    and page keys: exclusions and examples below the fold stay reachable.
+    A scrolling box, focusable (``I`` on the coding screen, or Tab), so a long card scrolls
+    with the arrow and page keys: exclusions and examples below the fold stay reachable.
     """
 
-    BINDINGS = [
-        Binding("up", "scroll_up", show=False),
-        Binding("down", "scroll_down", show=False),
-        Binding("pageup", "page_up", show=False),
-        Binding("pagedown", "page_down", show=False),
-        Binding("home", "scroll_home", show=False),
-        Binding("end", "scroll_end", show=False),
-    ]
-
     code_id: int | None = None
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        #: what the card says now (tests and the screen read it)
+        self.card = Text()
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="code-card")
 
     def show_code(
         self,
@@ -102,6 +102,7 @@ class CodePanel(Static, can_focus=True):
             self.scroll_home(animate=False)
         self.code_id = code.id if code is not None else None
         if code is None:
-            self.update(Text(hint or "No code here.", style="dim"))
-            return
-        self.update(code_card(code, colour, usage=usage, memos=memos, hint=hint))
+            self.card = Text(hint or "No code here.", style="dim")
+        else:
+            self.card = code_card(code, colour, usage=usage, memos=memos, hint=hint)
+        self.query_one("#code-card", Static).update(self.card)
