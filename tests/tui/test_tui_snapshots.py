@@ -75,9 +75,14 @@ def _overlapping(app) -> None:
     )
 
 
-@pytest.mark.parametrize("size", [(80, 24), (250, 70)], ids=["80x24", "250x70"])
+@pytest.mark.parametrize(
+    "size",
+    [(80, 24), (120, 36), (160, 45), (250, 70)],
+    ids=["80x24", "120x36", "160x45", "250x70"],
+)
 def test_coding_screen_layout(snap_compare, app, size) -> None:
-    """The narrow layout keeps compact stripes; the wide one names codes and coders."""
+    """The narrow layout keeps compact stripes and names the codes on screen in a legend
+    line; from 120 columns the stripes name their codes and coders beside the bars."""
     _overlapping(app)
 
     async def before(pilot) -> None:
@@ -87,3 +92,31 @@ def test_coding_screen_layout(snap_compare, app, size) -> None:
         await still(pilot, clear_notes=True)
 
     assert snap_compare(app, terminal_size=size, run_before=before)
+
+
+def test_segments_at_100x30(snap_compare, app) -> None:
+    """Segments of a code: the rows, and the highlighted passage in full below them."""
+    _overlapping(app)
+
+    async def before(pilot) -> None:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("right_square_bracket", "g")
+        await still(pilot, clear_notes=True)
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=before)
+
+
+def test_lock_dialog_at_80x24(snap_compare, app) -> None:
+    """Waiting for the project: the whole dialog readable at 80 columns, Esc in the footer."""
+    import threading
+
+    from workbench.tui.screens.modals import WaitModal
+
+    async def before(pilot) -> None:
+        await pilot.press("enter")
+        await pilot.pause()
+        pilot.app.push_screen(WaitModal(threading.Event(), "applying Transfer of powers"))
+        await still(pilot, clear_notes=True)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=before)
