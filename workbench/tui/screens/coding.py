@@ -6,6 +6,8 @@ disk when the call returns; the screen then updates only what changed in the vie
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -56,6 +58,9 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         self.panel_code_id: int | None = None
         #: the coding ``]`` / ``[`` selected last (codings can share one span)
         self.at_coding: int | None = None
+        self._jump_cache: dict[tuple, tuple[list[Span], dict[int, int], list[tuple[int, int]]]] = {}
+        #: (code id, blind) -> (codings, documents): the panel's usage line, until data changes
+        self.usage_cache: dict[tuple[int, bool], tuple[int, int]] = {}
         self.last_cursor = 0
         self._saved_cursor = 0
         #: a cursor position on its way to the project (a busy project queues it)
@@ -252,6 +257,7 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         """Reload codes and codings (after undo, a coder switch, blind mode, codebook edits)."""
         if not self.is_mounted:
             return
+        self.usage_cache.clear()
         self._load_codes()
         self._load_codings()
         self._load_suggestions()
@@ -279,6 +285,7 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
 
         def landed(coding_id: int) -> None:
             applied.append(coding_id)
+            self.usage_cache.clear()
             coder_id = self.wb.coder_id
             self.codings.append(Coding(coding_id, self.document_id, code.id, coder_id, lo, hi))
             view.add_span(Span(coding_id, code.id, coder_id, lo, hi))
@@ -337,35 +344,50 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
 
         Codings are taken in document order (start, end, then code and coder), and the one
         jumped to last is remembered: codings sharing one span are visited one by one rather
-        than skipped as if the span were one coding. Away from it, the cursor decides.
+        than skipped as if the span were one coding. Away from it, the cursor decides. The
+        order is kept until the codings change, so a jump costs a lookup, not a sort.
         """
         if not spans:
             self.notify(f"No {what} in this document", severity="warning")
             return
-        order = sorted(spans, key=self._jump_key)
+        order, where, starts = self._jump_order(spans)
         lo, hi = self.view.selection
-        ids = [s.id for s in order]
         current = self.view.spans.get(self.at_coding) if self.at_coding is not None else None
-        if current is not None and (current.start, current.end) == (lo, hi) and current.id in ids:
-            target = order[(ids.index(current.id) + step) % len(order)]
+        if current is not None and (current.start, current.end) == (lo, hi) and current.id in where:
+            index = (where[current.id] + step) % len(order)
         elif step > 0:
-            after = [s for s in order if (s.start, s.end) > (lo, hi) and s.start >= lo]
-            target = after[0] if after else order[0]
+            index = bisect_right(starts, (lo, hi))
+            index = index if index < len(order) else 0
         else:
-            before = [s for s in order if (s.start, s.end) < (lo, hi) and s.start <= lo]
-            target = before[-1] if before else order[-1]
+            index = bisect_left(starts, (lo, hi)) - 1
+        target = order[index]
         self.at_coding = target.id
         self.view.select(target.start, target.end)
         self.view.focus()
         self.panel_code_id = target.code_id
         self.update_panel()
         code = self.codes_by_id.get(target.code_id)
-        n = ids.index(target.id) + 1
         self.notify(
             f"{code.path if code else '?'} · {self.coder_names.get(target.coder_id, '?')}"
-            f" · {n} of {len(order)}",
+            f" · {index % len(order) + 1} of {len(order)}",
             timeout=2,
         )
+
+    def _jump_order(
+        self, spans: list[Span]
+    ) -> tuple[list[Span], dict[int, int], list[tuple[int, int]]]:
+        """``spans`` in jump order, each id's place in it, and the (start, end) of each."""
+        key = (self.view.spans_version, tuple(sorted({s.code_id for s in spans}))[:64], len(spans))
+        cached = self._jump_cache.get(key)
+        if cached is None:
+            order = sorted(spans, key=self._jump_key)
+            cached = (
+                order,
+                {s.id: i for i, s in enumerate(order)},
+                [(s.start, s.end) for s in order],
+            )
+            self._jump_cache = {key: cached}
+        return cached
 
     def _jump_key(self, span: Span) -> tuple[int, int, str, str, int]:
         code = self.codes_by_id.get(span.code_id)

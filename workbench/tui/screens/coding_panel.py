@@ -26,6 +26,9 @@ class CodingSide:
         if not panel.display:
             return
         code = self.codes_by_id.get(self.panel_code_id) if self.panel_code_id else None
+        if code is not None and panel.code_id == code.id and not self.usage_cache == {}:
+            if (code.id, self.wb.blind) in self.usage_cache:
+                return  # the same card, nothing changed since: no redraw
         if code is None:
             panel.show_code(
                 None,
@@ -34,8 +37,11 @@ class CodingSide:
             )
             return
         coder_id = self.wb.coder_id if self.wb.blind else None
-        codings, documents = code_usage(self.project, code.id, coder_id)
-        here = sum(1 for s in self.view.spans.values() if s.code_id == code.id)
+        key = (code.id, coder_id is not None)
+        if key not in self.usage_cache:
+            self.usage_cache[key] = code_usage(self.project, code.id, coder_id)
+        codings, documents = self.usage_cache[key]
+        here = self.code_tree.counts.get(code.id, 0)
         whose = "your " if coder_id is not None else ""
         usage = f"{codings} {whose}coding(s) in {documents} document(s) · {here} here"
         memos = [m.text for m in self.project.memos("code", code.id)]

@@ -133,6 +133,13 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         self.show_initials = False
         self._dragging = False
         self._reveal_pending = False
+        #: bumped whenever the set of spans changes (caches of the screen key on it)
+        self.spans_version = 0
+        self._width_for: Size | None = None
+        self._content_width = 0
+        self._shape_for: tuple[int, int] | None = None
+        self._shape = margin_shape(0, 0)
+        self._blank_margins: dict[tuple, Strip] = {}
 
     # ------------------------------------------------------------------ loading
 
@@ -163,6 +170,7 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         self.code_names = dict(code_names)
         self.set_colours(code_colours)
         self.spans = {s.id: s for s in spans}
+        self.spans_version += 1
         self.marks = {m.id: m for m in marks}
         self.active_marks = frozenset()
         self._relayout()
@@ -203,12 +211,14 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
     def set_spans(self, spans: Iterable[Span]) -> None:
         """Replace every coded span shown (after undo, a coder switch, blind mode...)."""
         self.spans = {s.id: s for s in spans}
+        self.spans_version += 1
         self._reindex()
         self._invalidate()
 
     def add_span(self, span: Span) -> None:
         """Show one more coded span; only the lines it covers are redrawn."""
         self.spans[span.id] = span
+        self.spans_version += 1
         if self.lines is not None:
             lines = self.lines.lines_between(span.start, span.end)
             for line in lines:
@@ -375,9 +385,22 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
                     index.setdefault(line, []).append(mark.id)
         self.mark_index = index
 
+    def content_width(self) -> int:
+        """Columns inside padding and scrollbar (the vertical scrollbar is always there), kept
+        per widget size: asked for on every line drawn, and Textual works it out each time."""
+        size = self._size
+        if size != self._width_for:
+            self._width_for = size
+            self._content_width = self.scrollable_content_region.width
+        return self._content_width
+
     def margin(self) -> MarginShape:
         """The margin's layout at the current width (see ``stripes.margin_shape``)."""
-        return margin_shape(self.scrollable_content_region.width, self.lane_count)
+        key = (self.content_width(), self.lane_count)
+        if key != self._shape_for:
+            self._shape_for = key
+            self._shape = margin_shape(*key)
+        return self._shape
 
     def _margin_width(self) -> int:
         return self.margin().width

@@ -56,7 +56,7 @@ class TranscriptRendering:
         return style
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self.content_width()
         if self.lines is None:
             self._relayout()
         layout = self.lines
@@ -170,12 +170,20 @@ class TranscriptRendering:
         names placed on this line (``stripes.place_labels``) after the bars; then, when the
         line has open suggestions, a quiet "?" (in the suggestion colour while the cursor is
         in one) and the suggested codes' names when there is room."""
-        style = base + self._style("margin")
         shape = self.margin()
         layout = self.lines
         assert layout is not None
-        step = shape.lane
         marked = self._marked_codes(index)
+        if not marked and index not in self.line_index and shape.lanes >= self.lane_count:
+            blank = self._blank_margins.get((width, shape, base))
+            if blank is None:  # most lines: no coding, no name, no suggestion
+                style = base + self._style("margin")
+                rule = Segment("│" if not shape.compact else " ", style)
+                blank = Strip([rule]).adjust_cell_length(width + 1, style)
+                self._blank_margins = {(width, shape, base): blank}
+            return blank
+        style = base + self._style("margin")
+        step = shape.lane
         overflow = self.lane_count > shape.lanes
         shown = shape.lanes - 1 if overflow else shape.lanes
         by_lane: dict[int, Span] = {}
