@@ -13,6 +13,7 @@ from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.coding import CodingScreen
 from workbench.tui.stripes import assign_lanes, coder_initials, margin_shape, short_name
+from workbench.tui.widgets.transcript import TranscriptView
 
 __all__ = ["project_path"]
 
@@ -149,3 +150,36 @@ def test_narrow_window_keeps_compact_bars(project_path: Path) -> None:
     # a coding over several lines shows its extent: a start, then a bar or an end below it
     starts = [i for i, m in enumerate(margins) if "┏" in m]
     assert starts and any("┃" in m or "┗" in m for m in margins[starts[0] + 1 :])
+
+
+def test_a_click_on_a_bar_or_a_name_selects_that_coding(project_path: Path) -> None:
+    _overlap(project_path)
+    picked: list[tuple[int, int, int]] = []
+
+    async def main() -> None:
+        with Project.open(project_path) as project:
+            app = WorkbenchApp(project, coder="maria")
+            async with app.run_test(size=(160, 45)) as pilot:
+                await pilot.pause()
+                app.open_document(1)
+                await pilot.pause()
+                screen = app.screen
+                view = screen.view
+                text_width = view._text_width()
+                line = min(view.label_index)  # the first line with names: where three start
+                left = view.styles.padding.left
+                for lane in range(3):
+                    x = left + text_width + 1 + lane * view.margin().lane
+                    await pilot.click(TranscriptView, offset=(x, line))
+                    await pilot.pause()
+                    span = view.spans[screen.at_coding]
+                    picked.append((view.lanes[span.id], *view.selection))
+                    assert view.selection == (span.start, span.end)
+                column, _size, span_id = view.label_index[line][0]
+                x = left + text_width + 1 + view.margin().bars + column + 1
+                await pilot.click(TranscriptView, offset=(x, line))
+                await pilot.pause()
+                assert screen.at_coding == span_id  # its name too
+
+    asyncio.run(main())
+    assert [p[0] for p in picked] == [0, 1, 2]
