@@ -150,7 +150,8 @@ def _codebook(project, path):
 
 def _figure(project, path):
     from workbench.analysis.cooccurrence import cooccurrence
-    from workbench.export.figures import heatmap_figure, write_figure
+    from workbench.export.figures import write_figure
+    from workbench.export.heatmap import heatmap_figure
 
     write_figure(heatmap_figure(cooccurrence(project)), path)
 
