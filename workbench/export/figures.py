@@ -263,12 +263,23 @@ def write_figure(
             from workbench.export.provenance import set_png_dpi
 
             set_png_dpi(tmp, style.png_dpi)
-        if suffix == ".svg":
-            from workbench.export.provenance import stable_svg_ids
-
-            tmp.write_text(stable_svg_ids(tmp.read_text(encoding="utf-8")), encoding="utf-8")
-        write_atomic(path, tmp.read_bytes())
+        data = tmp.read_bytes()
+        if suffix == ".svg" and record is not None and not record.created:
+            data = stable_svg(data)
+        write_atomic(path, data)
     return path
+
+
+def stable_svg(data: bytes) -> bytes:
+    """An SVG from plotly with its random figure identifier (in the ids of its clip paths
+    and definitions) replaced by a fixed one: same figure, same bytes."""
+    import re
+
+    text = data.decode("utf-8")
+    found = re.search(r'id="defs-([0-9a-f]{6})"', text)
+    if found:
+        text = text.replace(found.group(1), "wbfig0")
+    return text.encode("utf-8")
 
 
 MAGIC = {".png": b"\x89PNG", ".pdf": b"%PDF", ".svg": b"<svg"}
@@ -394,5 +405,7 @@ def write_heatmap_xlsx(
         set_xlsx_record(wb, record)
     out = io.BytesIO()
     wb.save(out)
-    write_atomic(path, out.getvalue())
+    from workbench.export.provenance import office_bytes
+
+    write_atomic(path, office_bytes(out.getvalue(), record))
     return path

@@ -27,6 +27,7 @@ from workbench.export.provenance import (
     Record,
     html_head,
     markdown_footer,
+    office_bytes,
     set_docx_record,
     set_xlsx_record,
 )
@@ -373,8 +374,8 @@ def write_table(
     elif suffix == ".html":
         data = render_html(table, record).encode("utf-8")
     elif suffix == ".docx":
-        data = render_docx(table, record)
+        data = office_bytes(render_docx(table, record), record)
     else:
-        data = render_xlsx(table, record)
+        data = office_bytes(render_xlsx(table, record), record)
     write_atomic(path, data)
     return path

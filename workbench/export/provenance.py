@@ -138,14 +138,47 @@ def embed(
         doc = Document(str(path))
         set_docx_record(doc, record)
         doc.save(str(path))
+        path.write_bytes(office_bytes(path.read_bytes(), record))
     elif suffix == ".xlsx":
         from openpyxl import load_workbook
 
         book = load_workbook(path)
         set_xlsx_record(book, record)
         book.save(path)
+        path.write_bytes(office_bytes(path.read_bytes(), record))
     else:
         raise WorkbenchError(f"cannot record provenance in {suffix} files", source=str(path))
+
+
+#: the time a deterministic Office file claims (a zip entry cannot be dated before 1980)
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+FIXED_DATE = "1980-01-01T00:00:00Z"
+
+
+def office_bytes(data: bytes, record: Record | None) -> bytes:
+    """A Word or Excel file as written, or, for a deterministic record (no creation time),
+    the same package with fixed zip entry times and document dates, so the same content
+    gives the same bytes."""
+    if record is None or record.created:
+        return data
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = body.decode("utf-8")
+                text = re.sub(
+                    r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rf"\g<1>{FIXED_DATE}\2", text
+                )
+                body = text.encode("utf-8")
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, body)
+    return out.getvalue()
 
 
 def set_docx_record(doc: Any, record: Record) -> None:
@@ -311,17 +344,6 @@ def _embed_png(path: Path, record: Record, dpi: int | None = None) -> None:
     if record.counts.get("title"):
         extra += _text("Title", str(record.counts["title"]))
     _rewrite_png(path, extra)
-
-
-def stable_svg_ids(text: str) -> str:
-    """The SVG with plotly's random identifiers (clip paths, gradients, trace classes)
-    renamed in order of appearance, so the same figure gives the same bytes."""
-    ids = list(dict.fromkeys(re.findall(r'\bid="([^"]+)"', text)))
-    uids = set(re.findall(r"(?:clip|legend|topdefs-|defs-)([0-9a-f]{6})", text))
-    for n, uid in enumerate(sorted(uids, key=text.index)):
-        text = text.replace(uid, f"wb{n:04d}")
-    del ids
-    return text
 
 
 def markdown_footer(record: Record) -> str:

@@ -111,6 +111,7 @@ def sankey_figure(
             marker={"size": 12, "opacity": 0},
             showlegend=False,
             name="links",
+            uid="links",
         )
     )
     fig.update_layout(
