@@ -201,7 +201,11 @@ def test_a_distance_means_proximity_and_is_refused_with_another_mode():
 @pytest.mark.parametrize(
     ("asked", "message"),
     [
-        ({"group": "A", "stages": "region,A,B"}, "choose one of --group, --stages and --attribute"),
+        (
+            {"group": "A", "stages": "region,A,B"},
+            "choose one of --group, --aspect, --stages and --attribute",
+        ),
+        ({"aspect": "A", "right": ("B",)}, "--aspect chooses the codes"),
         ({"group": "A", "left": ("B",)}, "drop --left/--right"),
         ({"attribute": "region", "left": ("A",)}, "attribute values on the left"),
         ({"attribute": "region", "measure": "c"}, "attribute flows are counts"),
