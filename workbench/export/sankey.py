@@ -101,33 +101,32 @@ def sankey_figure(
     hover_x = [(b.x0 + b.x1) / 2 for b in lay.links]
     hover_y = [(b.y0 + b.y1) / 2 for b in lay.links]
     hover_t = list(data.hovers) if data.hovers else [""] * len(lay.links)
-    fig = go.Figure(
-        go.Scatter(
-            x=hover_x,
-            y=hover_y,
-            mode="markers",
-            hoverinfo="text",
-            hovertext=hover_t,
-            marker={"size": 12, "opacity": 0},
-            showlegend=False,
-            name="links",
-            uid="links",
-        )
-    )
-    fig.update_layout(
-        shapes=shapes,
-        annotations=annotations,
-        width=lay.width,
-        height=round(lay.height),
-        margin={"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0},
-        autosize=False,
-        xaxis={"range": [0, lay.width], "visible": False, "fixedrange": True},
-        yaxis={"range": [round(lay.height), 0], "visible": False, "fixedrange": True},
-        font={"size": lay.label_font, "family": style.font_family, "color": "#111111"},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        hovermode="closest",
-        meta={
+    trace = {
+        "type": "scatter",
+        "x": hover_x,
+        "y": hover_y,
+        "mode": "markers",
+        "hoverinfo": "text",
+        "hovertext": hover_t,
+        "marker": {"size": 12, "opacity": 0},
+        "showlegend": False,
+        "name": "links",
+        "uid": "links",
+    }
+    layout_dict = {
+        "shapes": shapes,
+        "annotations": annotations,
+        "width": lay.width,
+        "height": round(lay.height),
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0},
+        "autosize": False,
+        "xaxis": {"range": [0, lay.width], "visible": False, "fixedrange": True},
+        "yaxis": {"range": [round(lay.height), 0], "visible": False, "fixedrange": True},
+        "font": {"size": lay.label_font, "family": style.font_family, "color": "#111111"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hovermode": "closest",
+        "meta": {
             "sankey": {
                 "labels": data.labels,
                 "columns": data.columns,
@@ -140,7 +139,10 @@ def sankey_figure(
                 "min_font": style.min_font,
             }
         },
-    )
+    }
+    # shapes and annotations are built here, known good: plotly's checking of each of
+    # them costs more than the whole layout
+    fig = go.Figure(data=[trace], layout=layout_dict, _validate=False)
     return fig
 
 

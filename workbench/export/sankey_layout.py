@@ -86,7 +86,7 @@ def layout(data: SankeyData, style: FigureStyle, labels: str = "leaf") -> Layout
     ky_limit: float | None = None
     while True:
         try:
-            return _attempt(data, style, labels, height, shrink, ky_limit)
+            return _attempt(data, style, labels, height, shrink, ky_limit, height < limit)
         except _NoRoom as exc:
             height = exc.height
             ky_limit = ky_limit or exc.ky
@@ -107,8 +107,10 @@ def _attempt(
     height: float,
     shrink: bool,
     ky_limit: float | None,
+    can_grow: bool = False,
 ) -> Layout:
-    """One try at ``height``; ``shrink`` lets a free height fit the content exactly.
+    """One try at ``height``; ``shrink`` lets a free height fit the content exactly, and
+    ``can_grow`` says a failure will be followed by a taller try.
 
     ``ky_limit`` (pixels per unit of link value) keeps the scale of the first try when the
     figure grows: the extra height goes into the space between nodes, where numbers that do
@@ -203,7 +205,14 @@ def _attempt(
     if broken:
         raise _NoRoom(broken, height, ky)
     values, missing = place_values(
-        data.texts or [""] * len(bands), bands, nodes_placed, texts, vf, width, height
+        data.texts or [""] * len(bands),
+        bands,
+        nodes_placed,
+        texts,
+        vf,
+        width,
+        height,
+        stop_early=can_grow,
     )
     if missing:
         names = ", ".join(

@@ -24,6 +24,14 @@ from workbench.export.figure_text import LINE, Box, Text, block_size
 MARGIN = 1.5
 #: how far from its band a number may sit (pixels), tried nearest first
 OFFSETS = (1.5, 3, 5, 8, 12, 17, 23, 30, 40, 52, 66, 82)
+#: farther places, tried last, for a number whose leader must cross other bands
+FAR = (100, 125, 155, 190)
+
+
+_T = np.linspace(0.0, 1.0, 257)
+#: the cubic's x and y as fractions of the way across and down, at evenly spaced t
+_XS = 1.5 * _T - 1.5 * _T**2 + _T**3
+_YS = 3 * _T**2 - 2 * _T**3
 
 
 @dataclass(frozen=True)
@@ -38,10 +46,9 @@ class Band:
 
     def centre(self, x: np.ndarray | float) -> np.ndarray:
         """The centre line's y at ``x``: the horizontal-tangent cubic the path draws."""
-        t = np.linspace(0.0, 1.0, 257)
-        xs = self.x0 + (self.x1 - self.x0) * (1.5 * t - 1.5 * t**2 + t**3)
-        ys = self.y0 + (self.y1 - self.y0) * (3 * t**2 - 2 * t**3)
-        return np.interp(x, xs, ys)
+        return np.interp(
+            x, self.x0 + (self.x1 - self.x0) * _XS, self.y0 + (self.y1 - self.y0) * _YS
+        )
 
 
 @dataclass(frozen=True)
@@ -100,10 +107,12 @@ class _Raster:
 
     def sums(self, table: np.ndarray, boxes: np.ndarray) -> np.ndarray:
         """Sums over the cells of many boxes at once (rows of x0, y0, x1, y1)."""
-        r0 = np.clip(np.floor(boxes[:, 1]).astype(int), 0, self.h)
-        r1 = np.clip(np.ceil(boxes[:, 3]).astype(int), 0, self.h)
-        c0 = np.clip(np.floor(boxes[:, 0]).astype(int), 0, self.w)
-        c1 = np.clip(np.ceil(boxes[:, 2]).astype(int), 0, self.w)
+        low = np.floor(boxes[:, :2]).astype(np.intp)
+        high = np.ceil(boxes[:, 2:]).astype(np.intp)
+        limit = np.array([self.w, self.h])
+        low = np.minimum(np.maximum(low, 0), limit)
+        high = np.minimum(np.maximum(high, 0), limit)
+        c0, r0, c1, r1 = low[:, 0], low[:, 1], high[:, 0], high[:, 1]
         return table[r1, c1] - table[r0, c1] - table[r1, c0] + table[r0, c0]
 
     def sum(self, table: np.ndarray, b: Box) -> tuple[int, int]:
@@ -166,13 +175,43 @@ def _beside(
     tw, th = size
     span = band.x1 - band.x0
     fractions = np.array([0.06, 0.12, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.88, 0.94])
-    offsets = np.array(OFFSETS)
     xa = band.x0 + fractions * span
     ca = band.centre(xa)
-    # candidate grid: offset x fraction x side x horizontal shift, nearest first
+    offsets = OFFSETS + FAR if cross else OFFSETS
+    for start in range(0, len(offsets), 4):  # nearest first; most numbers stop early
+        found = _beside_at(
+            band,
+            (tw, th),
+            raster,
+            texts,
+            width,
+            height,
+            cross,
+            np.array(offsets[start : start + 4]),
+            xa,
+            ca,
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def _beside_at(
+    band: Band,
+    size: tuple[float, float],
+    raster: _Raster,
+    texts: Sequence[Text],
+    width: float,
+    height: float,
+    cross: bool,
+    offsets: np.ndarray,
+    xa: np.ndarray,
+    ca: np.ndarray,
+) -> tuple[Box, tuple[float, float, float, float]] | None:
+    tw, th = size
     d, fi, side, shift = (
         a.ravel()
-        for a in np.meshgrid(offsets, np.arange(len(fractions)), (-1, 1), (0, 1, 2), indexing="ij")
+        for a in np.meshgrid(offsets, np.arange(len(xa)), (-1, 1), (0, 1, 2), indexing="ij")
     )
     x_anchor = xa[fi]
     centre = ca[fi]
@@ -186,15 +225,20 @@ def _beside(
         & (boxes[:, 2] <= width - MARGIN)
         & (boxes[:, 3] <= height - MARGIN)
     )
+    if not ok.any():
+        return None
+    boxes, x_anchor, centre, edge, side = (boxes[ok], x_anchor[ok], centre[ok], edge[ok], side[ok])
     grown = boxes + np.array([-MARGIN, -MARGIN, MARGIN, MARGIN])
-    ok &= raster.sums(raster.any, grown) == 0
-    ok &= raster.sums(raster.nodes, grown) == 0
+    ok = (raster.sums(raster.any, grown) == 0) & (raster.sums(raster.nodes, grown) == 0)
     end = np.where(side < 0, boxes[:, 3], boxes[:, 1])
     gap = np.stack(
         [x_anchor - 0.5, np.minimum(edge, end), x_anchor + 0.5, np.maximum(edge, end)], axis=1
     )
     if not cross:
         ok &= (gap[:, 3] - gap[:, 1] <= 1) | (raster.sums(raster.any, gap) == 0)
+    # the leader starts where its band is the only one, so it points at one band
+    dot = np.stack([x_anchor - 1, centre - 1, x_anchor + 1, centre + 1], axis=1)
+    ok &= raster.sums(raster.count, dot) == raster.sums(raster.any, dot)
     for i in np.flatnonzero(ok):
         box = Box(*(float(v) for v in boxes[i]))
         lead = Box(*(float(v) for v in gap[i]))
@@ -211,9 +255,12 @@ def place_values(
     font: float,
     width: float,
     height: float,
+    stop_early: bool = False,
 ) -> tuple[list[ValueMark], list[int]]:
     """Each link's number placed inside or beside its band; and the links left without a
-    place (empty when every number found one)."""
+    place (empty when every number found one). ``stop_early`` gives up at the first number
+    without a place (the rest are reported missing unplaced): a layout about to grow needs
+    no more."""
     raster = _Raster(width, height, bands, nodes)
     taken: list[Text] = list(fixed)
     marks: dict[int, ValueMark] = {}
@@ -229,8 +276,11 @@ def place_values(
     beside = [k for k in todo if k not in marks]
     # the most hemmed-in first: thin bands from crowded columns, top to bottom
     beside.sort(key=lambda k: (bands[k].x0, bands[k].y0))
-    missing = []
+    missing: list[int] = []
     for k in beside:
+        if missing and stop_early:
+            missing.append(k)
+            continue
         found = _beside(bands[k], sizes[k], raster, taken, width, height, cross=False)
         if found is None:
             found = _beside(bands[k], sizes[k], raster, taken, width, height, cross=True)
