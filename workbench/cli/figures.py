@@ -239,7 +239,8 @@ def _run(argv: list[str]) -> str | None:
 
 def _follow_codes(project: str, args: list[str], codes: dict[str, str]) -> list[str]:
     """``args`` with each recorded code path replaced by the code's path now (found by its
-    identity), so a rename or move of a code does not break the command."""
+    identity), so a rename or move of a code does not break the command. A code whose
+    identity the project does not hold (the demo built again) keeps its path."""
     from workbench.store.project import Project
 
     if not codes:
@@ -251,12 +252,10 @@ def _follow_codes(project: str, args: list[str], codes: dict[str, str]) -> list[
     out = list(args)
     for where, item, path in reversed(code_values(args)):
         guid = codes.get(path)
-        if guid is None:
+        if guid is None or guid not in now:
+            # another build of the project (new identities) still finds the code by its
+            # path; a code gone under both is the command's own error to report
             continue
-        if guid not in now:
-            raise WorkbenchError(
-                _("the code {path!r} it draws is no longer in the codebook").format(path=path)
-            )
         if now[guid] == path:
             continue
         option, eq, inline = out[where].partition("=")
