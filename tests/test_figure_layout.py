@@ -131,3 +131,20 @@ def test_a_style_that_cannot_hold_its_values_is_refused_with_the_reason():
     tiny = replace(preset_style("single"), height=140, max_height=None)
     with pytest.raises(WorkbenchError, match="cannot be drawn legibly at 321 x 140 px"):
         sankey_figure(data, tiny)
+
+
+def test_a_number_is_not_written_where_another_band_crosses_its_band():
+    """Band A runs flat; band B cuts steeply across A's start. A's number may not sit in
+    that crossing, though A alone is thick enough there."""
+    from tests.sankey_geometry import BandShape
+    from workbench.export.sankey_layout import band_path
+    from workbench.export.sankey_values import Band, place_values
+
+    a = Band(100, 500, 200, 200, 30)
+    b = Band(100, 140, 120, 290, 6)
+    marks, missing = place_values(["12", ""], [a, b], [], [], 12, 600, 400)
+    assert not missing and marks[0].inside
+    box = marks[0].text.box
+    as_read = (box.x0, box.x1, box.y0, box.y1)
+    assert BandShape(band_path(a)).holds(as_read)
+    assert not BandShape(band_path(b)).meets(as_read)
