@@ -523,6 +523,7 @@ def shared_project() -> Project:
             st.sampled_from(["d1", "d2"]),
         ),
         max_size=40,
+        unique=True,  # one coding per span, code and coder (migration 0006)
     ),
     st.sampled_from([OVERLAP, PROX(0), PROX(7)]),
     st.sampled_from(

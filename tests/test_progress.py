@@ -13,7 +13,8 @@ from workbench.ops.progress import document_progress
 from workbench.store.connection import new_guid, now
 from workbench.store.project import Project
 
-spans = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 30)), max_size=12)
+# one coding per span and coder (the schema holds no duplicates: migration 0006)
+spans = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 30)), max_size=12, unique=True)
 
 
 @given(maria=spans, james=spans)

@@ -17,6 +17,7 @@ import pytest
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input
 from tui_helpers import build_project
+from tui_pilot import recorded
 
 from workbench.ops.coding import apply_code, mark_done
 from workbench.store.errors import WorkbenchError
@@ -93,18 +94,6 @@ def run_read_only(
 
     asyncio.run(main())
     return apps[0]
-
-
-def recorded(app: WorkbenchApp) -> list[str]:
-    notes: list[str] = []
-    shown = app.notify
-
-    def notify(message, *args, **kwargs):
-        notes.append(str(message))
-        return shown(message, *args, **kwargs)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return notes
 
 
 async def _to(app: WorkbenchApp, pilot, kind: str) -> None:

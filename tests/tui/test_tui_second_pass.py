@@ -12,7 +12,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from tui_pilot import codings_on_disk, move_cursor_to, open_document, project_path, run_app
+from tui_pilot import (
+    codings_on_disk,
+    move_cursor_to,
+    open_document,
+    project_path,
+    recorded,
+    run_app,
+)
 
 from workbench.ops.demo import build_demo
 from workbench.store.project import Project
@@ -35,19 +42,6 @@ def demo(demo_master: Path, tmp_path: Path) -> Path:
     with Project.open(demo_master, create=False) as project:  # a consistent copy of the file
         project.conn.execute("VACUUM INTO ?", (str(path),))
     return path
-
-
-def recorded(app: WorkbenchApp) -> list[str]:
-    """Every notification the app shows from now on, as text."""
-    notes: list[str] = []
-    shown = app.notify
-
-    def notify(message, *args, **kwargs):
-        notes.append(str(message))
-        return shown(message, *args, **kwargs)
-
-    app.notify = notify  # type: ignore[method-assign]
-    return notes
 
 
 def screen_text(app: WorkbenchApp) -> str:

@@ -62,3 +62,16 @@ async def open_document(app: WorkbenchApp, pilot, name: str = "DRS01") -> Coding
 async def move_cursor_to(screen: CodingScreen, pilot, offset: int) -> None:
     screen.view.move_to(offset)
     await pilot.pause()
+
+
+def recorded(app: WorkbenchApp) -> list[str]:
+    """Every notification the app shows from now on, as text (the app shows them as it did)."""
+    notes: list[str] = []
+    shown = app.notify
+
+    def notify(message, *args, **kwargs):
+        notes.append(str(message))
+        return shown(message, *args, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return notes
