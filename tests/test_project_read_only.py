@@ -194,7 +194,7 @@ def test_the_app_shows_read_only_and_refuses_a_coding(tmp_path):
             shown = app.notify
 
             def notify(message, *args, severity="information", **kwargs):
-                if severity == "error":
+                if severity in ("error", "warning"):
                     errors.append(str(message))
                 return shown(message, *args, severity=severity, **kwargs)
 
@@ -208,7 +208,8 @@ def test_the_app_shows_read_only_and_refuses_a_coding(tmp_path):
                 await pilot.pause()
 
     asyncio.run(session())
-    assert errors and READ_ONLY_MESSAGE in errors[0]
+    # refused up front, before any dialog opens, in one line
+    assert errors and errors[0].startswith("Read-only: this project is open for reading")
     assert _count(path) == 1
 
 
@@ -226,7 +227,7 @@ def test_the_app_refuses_a_done_mark_with_one_line(tmp_path):
             shown = app.notify
 
             def notify(message, *args, severity="information", **kwargs):
-                if severity == "error":
+                if severity in ("error", "warning"):
                     errors.append(str(message))
                 return shown(message, *args, severity=severity, **kwargs)
 
@@ -238,6 +239,7 @@ def test_the_app_refuses_a_done_mark_with_one_line(tmp_path):
                 assert app.is_running
 
     asyncio.run(session())
-    assert errors and READ_ONLY_MESSAGE in errors[0]
+    # refused up front, before any dialog opens, in one line
+    assert errors and errors[0].startswith("Read-only: this project is open for reading")
     with Project.open(path, read_only=True) as p:
         assert p.conn.execute("SELECT count(*) FROM document_status").fetchone()[0] == 0

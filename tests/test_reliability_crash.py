@@ -27,6 +27,7 @@ from tests.process_helpers import kill_after, spawn
 from workbench.ops import codes
 from workbench.ops.backup import backup_project
 from workbench.ops.check import check_project
+from workbench.ops.codes import add_code
 from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,7 +87,10 @@ def coder_copy(base: Path, target: Path, coder: str, count: int) -> Path:
         backup_project(p, target)
     with Project.open(target) as p:
         doc = p.document("rosa")
-        code_id = p.code("A").id
+        # 4,800 distinct spans per code; more codings take more codes (one per span and code)
+        code_ids = [p.code("A").id] + [
+            add_code(p, f"A/{n}").id for n in range(1, count // 4800 + 1)
+        ]
         coder_id = p.coder_id(coder)
         with p.transaction():
             p.conn.executemany(
@@ -96,7 +100,7 @@ def coder_copy(base: Path, target: Path, coder: str, count: int) -> Path:
                     (
                         str(uuid.uuid4()).upper(),
                         doc.id,
-                        code_id,
+                        code_ids[i // 4800],
                         coder_id,
                         i % 200,
                         i % 200 + 1 + (i // 200) % 24,

@@ -101,14 +101,23 @@ def test_many_codings_list_and_check(project):
     from workbench.ops.codes import add_code
 
     doc = add_interview(project)
-    code = add_code(project, "A")
+    # ten codes, each on 5,000 distinct spans: one coding per span, code and coder
+    codes = [add_code(project, "A").id] + [add_code(project, f"A/{n}").id for n in range(9)]
     coder = project.coder_id("maria")
     with project.action("bulk", "many codings", undoable=False):
         project.conn.executemany(
             'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
             "created_at) VALUES (?,?,?,?,?,?,?)",
             [
-                (f"G{i}", doc.id, code.id, coder, i % 200, i % 200 + 5, "2024-01-01")
+                (
+                    f"G{i}",
+                    doc.id,
+                    codes[i % 10],
+                    coder,
+                    i // 10 % 200,
+                    i // 10 % 200 + 1 + i // 2000 % 25,
+                    "2024-01-01",
+                )
                 for i in range(50_000)
             ],
         )

@@ -97,6 +97,8 @@ def test_coding_screen_layout(snap_compare, app, size) -> None:
 def test_segments_at_100x30(snap_compare, app) -> None:
     """Segments of a code: the rows, and the highlighted passage in full below them."""
     _overlapping(app)
+    with app.project.transaction():  # a fixed time of coding: the picture must not age
+        app.project.conn.execute("UPDATE codings SET created_at = '2024-05-02T09:30:00+00:00'")
 
     async def before(pilot) -> None:
         await pilot.press("enter")

@@ -178,8 +178,9 @@ class WorkbenchApp(App[None]):
             if kind == "ok":
                 if done is not None:
                     done(value)  # type: ignore[arg-type]
+                # after this callback returns: an error there must not fail the waiting worker
                 for next_fn, next_done, next_what in queued:
-                    self.write(next_fn, next_done, what=next_what)
+                    self.call_later(self.write, next_fn, next_done, what=next_what)
             else:
                 self.notify(str(value), severity="warning" if kind == "cancelled" else "error")
                 if queued:
@@ -296,7 +297,10 @@ class WorkbenchApp(App[None]):
         from workbench.ops.coderstate import pin_if_free
 
         if code_id not in self.favourites.values() and len(self.favourites) < 9:
-            pin_if_free(self.project, self.coder, code_id)
+            try:
+                pin_if_free(self.project, self.coder, code_id)
+            except WorkbenchError:  # a busy project: the key waits for the next coding
+                return
             self.load_favourites()
 
     def pin(self, slot: int, code_id: int | None) -> None:
