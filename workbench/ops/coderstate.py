@@ -76,3 +76,27 @@ def save_position(project: Project, coder: str, document_id: int, cursor: int) -
             "cursor = excluded.cursor, updated_at = excluded.updated_at",
             (coder_id, document_id, max(0, cursor), now()),
         )
+
+
+def coder_language(project: Project, coder: str) -> str | None:
+    """The language the coder chose for the app, or None (the app's own language)."""
+    row = project.conn.execute(
+        "SELECT language FROM coders WHERE name = ?", (coder.strip(),)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def set_coder_language(project: Project, coder: str, lang: str | None) -> None:
+    """Keep ``lang`` (a language with a catalog, or None to follow the app) for the coder."""
+    from workbench.i18n import _, available_languages, normalise_language
+
+    code = normalise_language(lang) if lang else None
+    if lang and code not in available_languages():
+        raise WorkbenchError(
+            _("no translation for {language!r}; available: {known}").format(
+                language=lang, known=", ".join(available_languages())
+            )
+        )
+    coder_id = project.coder_id(coder)
+    with project.transaction():
+        project.conn.execute("UPDATE coders SET language = ? WHERE id = ?", (code, coder_id))

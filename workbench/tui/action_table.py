@@ -19,6 +19,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a(
         "lift-blind", "lift_blind", "Lift blind coding for the whole team (project lead)", "", "app"
     ),
+    _a("language", "switch_language", "Language: English / Español", "ctrl+l", "app"),
     _a("undo", "undo", "Undo", "ctrl+z,u", "app"),
     _a("redo", "redo", "Redo", "ctrl+y,ctrl+r", "app"),
     _a("cooccurrence", "analysis('cooccurrence')", "Co-occurrence of codes", "", "app"),

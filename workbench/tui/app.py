@@ -15,8 +15,10 @@ from typing import TypeVar
 
 from textual import events
 from textual.app import App
-from textual.screen import ModalScreen
+from textual.command import CommandPalette
+from textual.screen import ModalScreen, Screen
 
+from workbench.i18n import _, language, set_language
 from workbench.store.connection import INTERACTIVE_BUSY_TIMEOUT
 from workbench.store.errors import BusyCancelled, ProjectBusy, WorkbenchError
 from workbench.store.project import Project
@@ -24,6 +26,7 @@ from workbench.tui.actions import bindings, load_keymap
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.documents import DocumentsScreen
+from workbench.tui.translate import LANGUAGE_NAMES, next_language, translate_bindings
 from workbench.tui.session import (
     POLL_SECONDS,
     TeamSession,
@@ -69,6 +72,57 @@ class WorkbenchApp(App[None]):
         #: key 1-9 -> code id, the current coder's favourites (``workbench.ops.coderstate``)
         self.favourites: dict[int, int] = {}
         self.keymap_overrides = dict(keymap or {})
+        #: the language the app was started in (``--lang``, ``WORKBENCH_LANG``, the locale):
+        #: a coder who chose none reads this one
+        self.start_language = language()
+        self.speak_coders_language()
+
+    # ------------------------------------------------------------- language
+
+    def speak_coders_language(self) -> None:
+        """Speak the language the current coder chose (kept in the project), else the one the
+        app was started in; the app's own key labels follow."""
+        from workbench.ops.coderstate import coder_language
+
+        set_language(coder_language(self.project, self.coder) or self.start_language)
+        translate_bindings(self)
+
+    def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
+        """Every screen's key labels in the language spoken when it is shown."""
+        if isinstance(screen, Screen):
+            translate_bindings(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
+            )
+
+    def action_switch_language(self) -> None:
+        """Move to the next language and keep the choice for this coder (a preference, not
+        research data: no undo entry). The screens are made again in the new language."""
+        from workbench.ops.coderstate import set_coder_language
+
+        chosen = next_language(language())
+        if not self.project.read_only:
+            try:
+                set_coder_language(self.project, self.coder, chosen)
+            except WorkbenchError as exc:
+                self.notify(str(exc), severity="error")
+                return
+        set_language(chosen)
+        translate_bindings(self)
+        self.rebuild_screens()
+        self.notify(_("Language: {name}").format(name=LANGUAGE_NAMES.get(chosen, chosen)))
+
+    def rebuild_screens(self) -> None:
+        """Make the documents screen again (the screens above it close): every word on it is
+        produced when a screen is composed."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(DocumentsScreen())
+        self.call_after_refresh(self.update_status)
 
     # ------------------------------------------------------------- writing
 
@@ -160,7 +214,7 @@ class WorkbenchApp(App[None]):
         is the one the palette lists, so Quit appears once."""
         for command in super().get_system_commands(screen):
             if command.title != "Quit":
-                yield command
+                yield command._replace(title=_(command.title), help=_(command.help))
 
     def on_mount(self) -> None:
         if self.keymap_overrides:
@@ -255,8 +309,16 @@ class WorkbenchApp(App[None]):
         self.project.acting_coder = name
         self.project.set_setting("coder", name)
         self.load_favourites()
+        if self.coder_language_differs():
+            self.speak_coders_language()
+            self.rebuild_screens()
         self.data_changed()
         self.notify(f"Coding as {name}")
+
+    def coder_language_differs(self) -> bool:
+        from workbench.ops.coderstate import coder_language
+
+        return (coder_language(self.project, self.coder) or self.start_language) != language()
 
     def data_changed(self) -> None:
         """Something changed under every screen: reload the one shown."""
