@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from workbench.i18n import N_
 from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -36,6 +37,15 @@ AGREEMENT_UNITS = ("char", "sentence", "turn", "document")
 AGREEMENT_COMPARISONS = (*AGREEMENT_UNITS, "segment", "presence", "frequency")
 #: units the suggesters learn from and score
 SUGGEST_UNITS = ("sentence", "turn")
+#: each unit in words, plural, for messages and reports (the option values stay English)
+UNIT_PLURALS = {
+    "char": N_("characters"),
+    "sentence": N_("sentences"),
+    "turn": N_("turns"),
+    "paragraph": N_("paragraphs"),
+    "document": N_("documents"),
+    "segment": N_("coded segments"),
+}
 
 # the names other modules have imported these lists by
 UNIT_KINDS = SPAN_UNITS

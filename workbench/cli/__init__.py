@@ -53,12 +53,27 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "workbench.cli.agree:disagreements_cmd",
         N_("List disagreements between coders."),
     ),
-    "merge": ("workbench.cli.agree:merge_cmd", N_("Merge another coder's project file into this one.")),
+    "merge": (
+        "workbench.cli.agree:merge_cmd",
+        N_("Merge another coder's project file into this one."),
+    ),
     "suggest": ("workbench.cli.suggest:suggest_cmd", N_("Code suggestions: train, run, evaluate.")),
-    "export": ("workbench.cli.export:export_cmd", N_("Export qdpx, quotations, matrices, codings.")),
-    "import-qdpx": ("workbench.cli.export:import_qdpx_cmd", N_("Import a REFI-QDA project (.qdpx).")),
-    "figures": ("workbench.cli.figures:figures_cmd", N_("Figures and tables of a folder: rerun them.")),
-    "report": ("workbench.cli.report:report_cmd", N_("Methods tables: codebook, code frequencies.")),
+    "export": (
+        "workbench.cli.export:export_cmd",
+        N_("Export qdpx, quotations, matrices, codings."),
+    ),
+    "import-qdpx": (
+        "workbench.cli.export:import_qdpx_cmd",
+        N_("Import a REFI-QDA project (.qdpx)."),
+    ),
+    "figures": (
+        "workbench.cli.figures:figures_cmd",
+        N_("Figures and tables of a folder: rerun them."),
+    ),
+    "report": (
+        "workbench.cli.report:report_cmd",
+        N_("Methods tables: codebook, code frequencies."),
+    ),
     "check": ("workbench.cli.reliability:check_cmd", N_("Check the project file for damage.")),
     "backup": ("workbench.cli.reliability:backup_cmd", N_("Back up the project while it is open.")),
     "restore": ("workbench.cli.reliability:restore_cmd", N_("Restore the project from a backup.")),
@@ -101,9 +116,7 @@ class LazyGroup(click.Group):
 def _unavailable(name: str) -> click.Command:
     @click.command(name=name)
     def missing() -> None:
-        raise click.ClickException(
-            _("'{name}' is not available in this version").format(name=name)
-        )
+        raise click.ClickException(_("'{name}' is not available in this version").format(name=name))
 
     return missing
 

@@ -9,7 +9,9 @@ import click
 
 from workbench.analysis.units import SPAN_UNITS
 from workbench.cli.common import emit, open_project, render, where_option
+from workbench.cli.localise import output_language_options
 from workbench.files import write_atomic
+from workbench.i18n import N_, _, speaking
 from workbench.store.errors import WorkbenchError
 
 
@@ -38,40 +40,42 @@ def filter_options(fn):
             "--mode",
             type=click.Choice(["overlap", "unit", "proximity"]),
             default=None,
-            help="How codes meet: overlapping codings (default), a shared unit, or "
-            "codings at most --distance characters apart.",
+            help=N_(
+                "How codes meet: overlapping codings (default), a shared unit, or codings at "
+                "most --distance characters apart."
+            ),
         ),
         click.option(
             "--unit",
             type=click.Choice(SPAN_UNITS),
             default="sentence",
             show_default=True,
-            help="The unit for --mode unit.",
+            help=N_("The unit for --mode unit."),
         ),
         click.option(
             "--distance",
             type=click.IntRange(min=0),
             default=None,
-            help="Largest gap in characters (--mode proximity; implies it).",
+            help=N_("Largest gap in characters (--mode proximity; implies it)."),
         ),
         click.option(
             "--coder",
             "coders",
             multiple=True,
-            help="Only this coder's codings (repeatable). Default: sum over coders.",
+            help=N_("Only this coder's codings (repeatable). Default: sum over coders."),
         ),
         click.option(
             "--codes",
             "codes",
             multiple=True,
             metavar="PATH",
-            help="Only this code and its subcodes (repeatable).",
+            help=N_("Only this code and its subcodes (repeatable)."),
         ),
         click.option(
             "--depth",
             type=click.IntRange(min=1),
             default=None,
-            help="Roll codes up to their ancestor at this depth (1 = groups).",
+            help=N_("Roll codes up to their ancestor at this depth (1 = groups)."),
         ),
         where_option,
     ]
@@ -83,24 +87,24 @@ def filter_options(fn):
 def style_options(fn):
     """Title, size, font and scale for figures fit for a journal."""
     options = [
-        click.option("--title", default=None, help="Figure title."),
-        click.option("--width", type=int, default=1000, show_default=True, help="Pixels."),
-        click.option("--height", type=int, default=700, show_default=True, help="Pixels."),
+        click.option("--title", default=None, help=N_("Figure title.")),
+        click.option("--width", type=int, default=1000, show_default=True, help=N_("Pixels.")),
+        click.option("--height", type=int, default=700, show_default=True, help=N_("Pixels.")),
         click.option(
-            "--font-size", type=int, default=12, show_default=True, help="Text size in points."
+            "--font-size", type=int, default=12, show_default=True, help=N_("Text size in points.")
         ),
         click.option(
             "--font-family",
             default="Arial, Helvetica, sans-serif",
             show_default=True,
-            help="CSS font list for every label.",
+            help=N_("CSS font list for every label."),
         ),
         click.option(
             "--scale",
             type=float,
             default=1.0,
             show_default=True,
-            help="PNG pixels per layout pixel (3 gives ~300 dpi at print size).",
+            help=N_("PNG pixels per layout pixel (3 gives ~300 dpi at print size)."),
         ),
     ]
     for option in reversed(options):
@@ -157,14 +161,24 @@ PAIR_COLUMNS = [
 ]
 
 
-@click.command("cooccur")
+@click.command(
+    "cooccur",
+    help=N_(
+        "Code co-occurrence: counts, c-coefficients and conditional shares per pair of "
+        "codes.\n"
+        "\n\x08\nExamples:\n  workbench cooccur\n  workbench cooccur --depth 1 --measure c --layout m"
+        "atrix\n"
+        "  workbench cooccur --mode unit --unit turn --where region=Piura --format json\n"
+        "  workbench cooccur --format xlsx --out cooccurrence.xlsx --heatmap heat.svg"
+    ),
+)
 @filter_options
 @click.option(
     "--measure",
     type=click.Choice(["count", "c", "conditional"]),
     default="count",
     show_default=True,
-    help="Sort pairs by / fill the matrix and heat map with.",
+    help=N_("Sort pairs by / fill the matrix and heat map with."),
 )
 @click.option(
     "--format",
@@ -172,31 +186,32 @@ PAIR_COLUMNS = [
     type=click.Choice(["table", "csv", "json", "xlsx"]),
     default="table",
     show_default=True,
-    help="Output format (xlsx needs --out).",
+    help=N_("Output format (xlsx needs --out)."),
 )
 @click.option(
     "--layout",
     type=click.Choice(["pairs", "matrix"]),
     default="pairs",
     show_default=True,
-    help="table/csv: one row per pair, or a code-by-code matrix.",
+    help=N_("table/csv: one row per pair, or a code-by-code matrix."),
 )
 @click.option(
     "--out",
     "out",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Write to this file instead of the screen.",
+    help=N_("Write to this file instead of the screen."),
 )
 @click.option(
     "--heatmap",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Also draw the matrix as a heat map (.html, .svg, .pdf or .png).",
+    help=N_("Also draw the matrix as a heat map (.html, .svg, .pdf or .png)."),
 )
 @labels_option("Heat map labels: the code's own name, or its path.")
 @size_option("Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide.")
 @style_options
+@output_language_options
 @click.pass_context
 def cooccur_cmd(
     ctx,
@@ -220,22 +235,43 @@ def cooccur_cmd(
     font_size,
     font_family,
     scale,
+    lang,
+    decimal,
 ):
-    """Code co-occurrence: counts, c-coefficients and conditional shares per pair of codes.
+    with speaking(lang, decimal=decimal):
+        _cooccur(ctx, **{k: v for k, v in locals().items() if k not in ("ctx", "lang", "decimal")})
 
-    \b
-    Examples:
-      workbench cooccur
-      workbench cooccur --depth 1 --measure c --layout matrix
-      workbench cooccur --mode unit --unit turn --where region=Piura --format json
-      workbench cooccur --format xlsx --out cooccurrence.xlsx --heatmap heat.svg
-    """
+
+def _cooccur(
+    ctx,
+    mode,
+    unit,
+    distance,
+    coders,
+    codes,
+    depth,
+    where,
+    measure,
+    fmt,
+    layout,
+    out,
+    heatmap,
+    labels,
+    size,
+    title,
+    width,
+    height,
+    font_size,
+    font_family,
+    scale,
+):
+    """``cooccur`` in the language of its output (tables, heat map, messages alike)."""
     from workbench.analysis.cooccurrence import cooccurrence
 
     options = _cooccurrence_options(mode, unit, distance)
     selection = _selection(coders, codes, depth, where)
     if fmt == "xlsx" and not out:
-        raise WorkbenchError("--format xlsx needs --out FILE.xlsx")
+        raise WorkbenchError(_("--format xlsx needs --out FILE.xlsx"))
     style = _style(title, width, height, font_size, font_family, scale)
     project = open_project(ctx)
     result = cooccurrence(project, options, selection)
@@ -265,7 +301,7 @@ def cooccur_cmd(
         )
         write_figure(heatmap_figure(result, measure, style, labels), heatmap, style, record)
         _caption(heatmap, record, "Heat map of code co-occurrence")
-        click.echo(f"wrote {heatmap}", err=True)
+        click.echo(_("wrote {heatmap}").format(heatmap=heatmap), err=True)
     if fmt == "xlsx":
         from workbench.export.figures import write_heatmap_xlsx
 
@@ -275,7 +311,7 @@ def cooccur_cmd(
             measure,
             figure_record(ctx, out, project, options, selection, {"measure": measure}),
         )
-        click.echo(f"wrote {out}", err=True)
+        click.echo(_("wrote {out}").format(out=out), err=True)
         return
     if layout == "matrix":
         rows, columns = _matrix_rows(result, measure)
@@ -287,7 +323,9 @@ def cooccur_cmd(
             fmt,
             columns=columns,
             json_value=result.to_json(),
-            title=f"co-occurrence ({result.mode}); {len(result.codes)} codes",
+            title=_("co-occurrence ({mode}); {n_codes} codes").format(
+                mode=result.mode, n_codes=len(result.codes)
+            ),
         )
         return
     text = render(
@@ -295,59 +333,72 @@ def cooccur_cmd(
         fmt,
         columns=columns,
         json_value=result.to_json(),
-        title=f"co-occurrence ({result.mode})",
+        title=_("co-occurrence ({mode})").format(mode=result.mode),
         width=max(100, 14 * len(columns)),
     )
     write_atomic(out, text.encode("utf-8"))
-    click.echo(f"wrote {out}", err=True)
+    click.echo(_("wrote {out}").format(out=out), err=True)
 
 
-@click.command("sankey")
+@click.command(
+    "sankey",
+    help=N_(
+        "Sankey diagram to OUT (.html offline, .svg, .pdf, .png).\n"
+        "\n\x08\nExamples:\n  workbench sankey figure.html --left Decentralization --right Effective"
+        "ness\n"
+        '  workbench sankey figure.svg --depth 1 --title "Code groups" --font-size 14\n'
+        "  workbench sankey participation.pdf --group Participation --size single\n"
+        "  workbench sankey flows.png --stages region,Decentralization,Effectiveness --size "
+        "double\n  workbench sankey regions.pdf --attribute region --right Decentralization"
+    ),
+)
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option(
     "--left",
     multiple=True,
     metavar="PATH",
-    help="Codes (with subcodes) on the left, the table rows (repeatable). Default all.",
+    help=N_("Codes (with subcodes) on the left, the table rows (repeatable). Default all."),
 )
 @click.option(
     "--right",
     multiple=True,
     metavar="PATH",
-    help="Codes (with subcodes) on the right, the columns (repeatable). Default all.",
+    help=N_("Codes (with subcodes) on the right, the columns (repeatable). Default all."),
 )
 @click.option(
     "--group",
     "group",
     default=None,
     metavar="PATH",
-    help="The subcodes of this group with each other (one figure per aspect).",
+    help=N_("The subcodes of this group with each other (one figure per aspect)."),
 )
 @click.option(
     "--stages",
     default=None,
     metavar="A,B,C",
-    help="Flows over three or more columns: a case attribute (optional, first), "
-    "then code groups, e.g. region,Decentralization,Effectiveness.",
+    help=N_(
+        "Flows over three or more columns: a case attribute (optional, first), then code "
+        "groups, e.g. region,Decentralization,Effectiveness."
+    ),
 )
 @click.option(
     "--attribute",
     default=None,
-    help="Draw this case attribute's values on the left, flowing into codes.",
+    help=N_("Draw this case attribute's values on the left, flowing into codes."),
 )
 @click.option(
     "--measure",
     type=click.Choice(["count", "c"]),
     default="count",
     show_default=True,
-    help="Link width.",
+    help=N_("Link width."),
 )
 @click.option(
     "--values",
     "values",
     type=click.Choice(["count", "c", "conditional", "none"]),
     default=None,
-    help="Number printed on each link (default: the --measure).",
+    help=N_("Number printed on each link (default: the --measure)."),
 )
 @labels_option("Node labels: the code's own name, or its whole path.")
 @click.option(
@@ -355,7 +406,7 @@ def cooccur_cmd(
     type=click.Choice(["crossings", "codebook"]),
     default="crossings",
     show_default=True,
-    help="Codebook order, then fewer crossings (barycentric); or codebook order only.",
+    help=N_("Codebook order, then fewer crossings (barycentric); or codebook order only."),
 )
 @size_option(
     "Journal presets: 85 mm or 175 mm wide at 300 dpi with print fonts, or a "
@@ -364,6 +415,7 @@ def cooccur_cmd(
 )
 @filter_options
 @style_options
+@output_language_options
 @click.pass_context
 def sankey_cmd(
     ctx,
@@ -391,17 +443,9 @@ def sankey_cmd(
     font_size,
     font_family,
     scale,
+    lang,
+    decimal,
 ):
-    """Sankey diagram to OUT (.html offline, .svg, .pdf, .png).
-
-    \b
-    Examples:
-      workbench sankey figure.html --left Decentralization --right Effectiveness
-      workbench sankey figure.svg --depth 1 --title "Code groups" --font-size 14
-      workbench sankey participation.pdf --group Participation --size single
-      workbench sankey flows.png --stages region,Decentralization,Effectiveness --size double
-      workbench sankey regions.pdf --attribute region --right Decentralization
-    """
     from workbench.export.figures import figure_format
 
     figure_format(out)
@@ -456,9 +500,15 @@ def sankey_cmd(
         "order": order,
     }
     record = figure_record(ctx, out, project, options, selection, extra)
-    write_figure(sankey_figure(data, style, labels), out, style, record)
-    _caption(out, record, what)
-    click.echo(f"wrote {out}: {data.node_count} nodes, {data.link_count} links", err=True)
+    with speaking(lang, decimal=decimal):
+        write_figure(sankey_figure(data, style, labels), out, style, record)
+        _caption(out, record, what)
+    click.echo(
+        _("wrote {out}: {node_count} nodes, {link_count} links").format(
+            out=out, node_count=data.node_count, link_count=data.link_count
+        ),
+        err=True,
+    )
 
 
 def figure_record(ctx, out, project, options, selection, extra):
@@ -487,23 +537,25 @@ def _caption(out, record, what):
     write_caption(out, record, what)
 
 
-@click.command("network")
+@click.command(
+    "network",
+    help=N_(
+        "Co-occurrence network to OUT (.graphml or .gexf) for Gephi, Cytoscape or networkx.\n"
+        "\n\x08\nExample:\n  workbench network codes.gexf --depth 1"
+    ),
+)
 @click.argument("out", type=click.Path(dir_okay=False))
 @labels_option("Node labels: the code's own name, or its whole path.")
 @filter_options
 @click.pass_context
 def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, where):
-    """Co-occurrence network to OUT (.graphml or .gexf) for Gephi, Cytoscape or networkx.
-
-    \b
-    Example:
-      workbench network codes.gexf --depth 1
-    """
     from workbench.analysis.cooccurrence import cooccurrence
     from workbench.export.network import NETWORK_FORMATS, write_network
 
     if Path(out).suffix.lower() not in NETWORK_FORMATS:
-        raise WorkbenchError(f"use one of {', '.join(NETWORK_FORMATS)}", source=out)
+        raise WorkbenchError(
+            _("use one of {items}").format(items=", ".join(NETWORK_FORMATS)), source=out
+        )
     options = _cooccurrence_options(mode, unit, distance)
     project = open_project(ctx)
     selection = _selection(coders, codes, depth, where)
@@ -511,4 +563,9 @@ def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, wh
     record = figure_record(ctx, out, project, options, selection, {"labels": labels})
     write_network(result, out, labels, record)
     _caption(out, record, "Co-occurrence network of codes")
-    click.echo(f"wrote {out}: {len(result.codes)} nodes, {len(result.pairs)} edges", err=True)
+    click.echo(
+        _("wrote {out}: {n_codes} nodes, {n_pairs} edges").format(
+            out=out, n_codes=len(result.codes), n_pairs=len(result.pairs)
+        ),
+        err=True,
+    )

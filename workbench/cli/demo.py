@@ -73,7 +73,10 @@ def stats_cmd(ctx, fmt: str) -> None:
     )
     click.echo(
         _("cases: {cases}   codes: {codes}   codings: {codings}   memos: {memos}").format(
-            cases=stats["cases"], codes=stats["codes"], codings=stats["codings"], memos=stats["memos"]
+            cases=stats["cases"],
+            codes=stats["codes"],
+            codings=stats["codings"],
+            memos=stats["memos"],
         )
     )
     if stats["coders"]:

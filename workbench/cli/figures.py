@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from workbench.i18n import N_, _, ngettext
 from workbench.store.errors import WorkbenchError
 
 PROJECT_OPTIONS = ("--project", "-p")
@@ -46,26 +47,24 @@ def make_record(ctx: click.Context, output: str, project: Any, counts: dict[str,
     )
 
 
-@click.group(name="figures")
+@click.group(name="figures", help=N_("Figures and tables made for a paper, kept up to date."))
 def figures_cmd() -> None:
-    """Figures and tables made for a paper, kept up to date."""
+    pass
 
 
-@figures_cmd.command(name="rerun")
+@figures_cmd.command(
+    name="rerun",
+    help=N_(
+        "Make every figure and table in FOLDER again with the command recorded inside it.\n"
+        "\nThe project is the one given with --project (or WORKBENCH_PROJECT), else the one eac"
+        "h file records. Files without a record are left alone; a command that wrote several "
+        "files runs once.\n\n\x08\nExample:\n  workbench figures rerun docs/figures"
+    ),
+)
 @click.argument("folder", type=click.Path(file_okay=False), default=".")
-@click.option("--dry-run", is_flag=True, help="List the commands without running them.")
+@click.option("--dry-run", is_flag=True, help=N_("List the commands without running them."))
 @click.pass_context
 def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool) -> None:
-    """Make every figure and table in FOLDER again with the command recorded inside it.
-
-    The project is the one given with --project (or WORKBENCH_PROJECT), else the one each
-    file records. Files without a record are left alone; a command that wrote several files
-    runs once.
-
-    \b
-    Example:
-      workbench figures rerun docs/figures
-    """
     from workbench.cli import cli
     from workbench.export.provenance import RECORD_FORMATS, read_record
 
@@ -76,7 +75,7 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool) -> None:
     )
     base = Path(folder)
     if not base.is_dir():
-        raise WorkbenchError("no such folder", source=folder)
+        raise WorkbenchError(_("no such folder"), source=folder)
     seen: set[tuple[str, ...]] = set()
     ran = 0
     for path in sorted(base.iterdir()):
@@ -89,7 +88,7 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool) -> None:
             continue
         if record.output not in record.args:
             raise WorkbenchError(
-                "the record does not name its output; make it again by hand", source=str(path)
+                _("the record does not name its output; make it again by hand"), source=str(path)
             )
         args = [
             str(path) if a == record.output else _sibling(base, a, record.args) for a in record.args
@@ -103,7 +102,7 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool) -> None:
         if dry_run:
             click.echo(line)
             continue
-        click.echo(f"rerun {path.name}: {line}", err=True)
+        click.echo(_("rerun {name}: {line}").format(name=path.name, line=line), err=True)
         try:
             cli.main(
                 args=["--project", project, *args], standalone_mode=False, prog_name="workbench"
@@ -112,7 +111,11 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool) -> None:
             raise WorkbenchError(f"{exc}", source=str(path)) from exc
         ran += 1
     if not dry_run:
-        click.echo(f"{ran} command{'s' if ran != 1 else ''} run in {folder}")
+        click.echo(
+            ngettext("{ran} command run in {folder}", "{ran} commands run in {folder}", ran).format(
+                ran=ran, folder=folder
+            )
+        )
 
 
 def _sibling(folder: Path, arg: str, args: list[str]) -> str:

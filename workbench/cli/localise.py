@@ -30,14 +30,15 @@ from workbench.i18n import N_, _, available_languages, ngettext, normalise_langu
 #: click's modules that print messages a user sees
 CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types")
 LANG_HELP = N_(
-    "Language of messages and help: en, es (env WORKBENCH_LANG; default: the locale, else "
-    "English)."
+    "Language of messages and help: en, es (env WORKBENCH_LANG; default: the locale, else English)."
 )
 OUTPUT_LANG_HELP = N_(
     "Language of the text this command writes (headings, labels, methods paragraph): en, es. "
     "Default: the language of messages."
 )
-DECIMAL_HELP = N_("Decimal mark of numbers in what this command writes: point (0.85) or comma (0,85).")
+DECIMAL_HELP = N_(
+    "Decimal mark of numbers in what this command writes: point (0.85) or comma (0,85)."
+)
 
 _english: WeakKeyDictionary[Any, dict[str, Any]] = WeakKeyDictionary()
 _TEXTS = {
