@@ -27,6 +27,7 @@ import json
 from typing import Any
 
 from workbench import __version__
+from workbench.i18n import _
 from workbench.interop.ids import norm_guid
 from workbench.store.errors import InputFileError
 from workbench.store.project import Project
@@ -122,7 +123,9 @@ def dumps(extension: dict[str, Any]) -> bytes:
 
 def _check(ok: bool, source: str, what: str) -> None:
     if not ok:
-        raise InputFileError(f"malformed workbench extension: {what}", source=source, place=NAME)
+        raise InputFileError(
+            _("malformed workbench extension: {what}").format(what=what), source=source, place=NAME
+        )
 
 
 def _int(v: Any) -> bool:
@@ -220,7 +223,7 @@ def parse(data: bytes, source: str) -> dict[str, Any] | None:
         ext = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputFileError(
-            f"malformed workbench extension: {exc}", source=source, place=NAME
+            _("malformed workbench extension: {exc}").format(exc=exc), source=source, place=NAME
         ) from None
     if not isinstance(ext, dict) or ext.get("format") != FORMAT:
         return None

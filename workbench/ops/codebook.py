@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from workbench.files import write_atomic
+from workbench.i18n import _
 from workbench.ops.codebook_load import (  # the parsed file and its loading live there
     SETTING_PREFIX,
     Codebook,
@@ -74,17 +75,19 @@ def read_codebook(path: str | os.PathLike[str]) -> Codebook:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise CodebookError("no such file", source=source) from None
+        raise CodebookError(_("no such file"), source=source) from None
     except IsADirectoryError:
-        raise CodebookError("is a directory, not a codebook file", source=source) from None
+        raise CodebookError(_("is a directory, not a codebook file"), source=source) from None
     except OSError as exc:
-        raise CodebookError(f"cannot read: {exc.strerror}", source=source) from None
+        raise CodebookError(
+            _("cannot read: {strerror}").format(strerror=exc.strerror), source=source
+        ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CodebookError(
-            "not UTF-8 text (save the codebook as UTF-8)", source=source, place=str(line)
+            _("not UTF-8 text (save the codebook as UTF-8)"), source=source, place=str(line)
         ) from None
     return parse_codebook(text, source=source)
 

@@ -7,6 +7,7 @@ coder's slots never renumber themselves, so a key keeps its meaning until the co
 
 from __future__ import annotations
 
+from workbench.i18n import _
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -29,7 +30,7 @@ def favourites(project: Project, coder: str) -> dict[int, int]:
 def pin(project: Project, coder: str, slot: int, code_id: int | None) -> None:
     """Put ``code_id`` on key ``slot`` (moving it from another slot); ``None`` clears it."""
     if slot not in SLOTS:
-        raise WorkbenchError(f"favourite keys are 1 to 9, not {slot}")
+        raise WorkbenchError(_("favourite keys are 1 to 9, not {slot}").format(slot=slot))
     coder_id = project.coder_id(coder)
     with project.transaction():
         project.conn.execute(

@@ -11,6 +11,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -24,7 +25,7 @@ def bundled_dir() -> Path:
     for candidate in (package / "_bundled", package.parent):
         if (candidate / "codebooks").is_dir() and (candidate / "transcripts").is_dir():
             return candidate
-    raise WorkbenchError("the bundled sample content is missing from this installation")
+    raise WorkbenchError(_("the bundled sample content is missing from this installation"))
 
 
 @dataclass

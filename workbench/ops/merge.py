@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ops.documents import add_document, unique_name
 from workbench.store.connection import new_guid, now
@@ -74,9 +75,9 @@ def open_other(path: str | Path) -> Project:
     """The other project, copied into memory so that reading it never changes the file."""
     path = Path(path)
     if not path.exists():
-        raise ProjectError("no such project file", source=str(path))
+        raise ProjectError(_("no such project file"), source=str(path))
     if path.is_dir():
-        raise ProjectError("is a directory, not a project file", source=str(path))
+        raise ProjectError(_("is a directory, not a project file"), source=str(path))
     # Only SQLite reads the file (never a plain open: see docs/reliability.md, the lock rule).
     try:
         src = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -88,11 +89,15 @@ def open_other(path: str | Path) -> Project:
         tables = {r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc):
-            raise ProjectError("not a workbench project (not SQLite)", source=str(path)) from None
-        raise ProjectError(f"cannot read project: {exc}", source=str(path)) from exc
+            raise ProjectError(
+                _("not a workbench project (not SQLite)"), source=str(path)
+            ) from None
+        raise ProjectError(
+            _("cannot read project: {exc}").format(exc=exc), source=str(path)
+        ) from exc
     if not {"documents", "codes", "codings", "coders"} <= tables:
         mem.close()
-        raise ProjectError("not a workbench project (no documents or codings)", source=str(path))
+        raise ProjectError(_("not a workbench project (no documents or codings)"), source=str(path))
     mem.execute("PRAGMA foreign_keys = ON")
     other = Project(path, mem)
     other._migrate()
@@ -115,7 +120,7 @@ class _Merger:
         if not self.write:
             return next(self._fake)
         cols = ", ".join(f'"{c}"' for c in row)
-        marks = ", ".join("?" for _ in row)
+        marks = ", ".join("?" for _unused in row)
         return self.p.conn.execute(
             f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
         ).lastrowid
@@ -434,14 +439,16 @@ def merge(project: Project, other_path: str | Path, *, dry_run: bool = False) ->
         and other_path.exists()
         and other_path.resolve() == Path(project.path).resolve()
     ):
-        raise ProjectError("cannot merge a project into itself", source=str(other_path))
+        raise ProjectError(_("cannot merge a project into itself"), source=str(other_path))
     other = open_other(other_path)
     try:
         report = MergeReport(str(other_path), dry_run)
         if dry_run:
             _Merger(project, other, report, write=False).run()
             return report
-        with project.action("merge", f"merge {other_path.name}", undoable=False):
+        with project.action(
+            "merge", _("merge {name}").format(name=other_path.name), undoable=False
+        ):
             _Merger(project, other, report, write=True).run()
         return report
     finally:

@@ -26,7 +26,6 @@ from workbench.tui.actions import bindings, load_keymap
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.documents import DocumentsScreen
-from workbench.tui.translate import LANGUAGE_NAMES, next_language, translate_bindings
 from workbench.tui.session import (
     POLL_SECONDS,
     TeamSession,
@@ -34,6 +33,7 @@ from workbench.tui.session import (
     served,
     team_session,
 )
+from workbench.tui.translate import LANGUAGE_NAMES, next_language, translate_bindings
 
 T = TypeVar("T")
 #: how long a write waits in the background for a busy project before it gives up
