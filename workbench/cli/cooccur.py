@@ -448,6 +448,8 @@ def sankey_cmd(
 ):
     from workbench.export.figures import figure_format
 
+    # the figure, its caption and what the command says, in the figure's language
+    ctx.with_resource(speaking(lang, decimal=decimal))
     figure_format(out)
     from workbench.export.sankey_request import SankeyRequest, sankey_data
 
@@ -500,9 +502,8 @@ def sankey_cmd(
         "order": order,
     }
     record = figure_record(ctx, out, project, options, selection, extra)
-    with speaking(lang, decimal=decimal):
-        write_figure(sankey_figure(data, style, labels), out, style, record)
-        _caption(out, record, what)
+    write_figure(sankey_figure(data, style, labels), out, style, record)
+    _caption(out, record, what)
     click.echo(
         _("wrote {out}: {node_count} nodes, {link_count} links").format(
             out=out, node_count=data.node_count, link_count=data.link_count

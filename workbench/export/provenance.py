@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
+from workbench.i18n import N_, _, ngettext
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -145,7 +146,9 @@ def embed(
         set_xlsx_record(book, record)
         book.save(path)
     else:
-        raise WorkbenchError(f"cannot record provenance in {suffix} files", source=str(path))
+        raise WorkbenchError(
+            _("cannot record provenance in {suffix} files").format(suffix=suffix), source=str(path)
+        )
 
 
 def set_docx_record(doc: Any, record: Record) -> None:
@@ -202,7 +205,7 @@ def _embed_html(path: Path, record: Record) -> None:
     text = path.read_text(encoding="utf-8")
     match = re.search(r"<head[^>]*>", text)
     if not match:
-        raise WorkbenchError("no <head> to record provenance in", source=str(path))
+        raise WorkbenchError(_("no <head> to record provenance in"), source=str(path))
     text = text[: match.end()] + html_head(record) + text[match.end() :]
     path.write_text(text, encoding="utf-8")
 
@@ -211,7 +214,7 @@ def _embed_svg(path: Path, record: Record) -> None:
     text = path.read_text(encoding="utf-8")
     match = re.search(r"<svg\b[^>]*>", text)
     if not match:
-        raise WorkbenchError("not an SVG file", source=str(path))
+        raise WorkbenchError(_("not an SVG file"), source=str(path))
     block = (
         f"<desc>{html.escape(record.summary())}</desc><metadata>"
         f'<{RECORD_KEY} xmlns="urn:workbench:record">{html.escape(record.to_json())}'
@@ -253,7 +256,7 @@ def _itxt(keyword: str, text: str) -> bytes:
 def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     """(type, data) of each chunk of a PNG file."""
     if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise WorkbenchError("not a PNG file")
+        raise WorkbenchError(_("not a PNG file"))
     out, pos = [], 8
     while pos < len(data):
         (length,) = struct.unpack(">I", data[pos : pos + 4])
@@ -343,7 +346,9 @@ def read_record(path: str | Path) -> Record | None:
             book.close()
             return Record.from_json(description) if description.startswith("{") else None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise WorkbenchError(f"cannot read the record: {exc}", source=str(path)) from exc
+        raise WorkbenchError(
+            _("cannot read the record: {exc}").format(exc=exc), source=str(path)
+        ) from exc
     return None
 
 
@@ -351,17 +356,21 @@ def read_record(path: str | Path) -> Record | None:
 
 
 MODES = {
-    "overlap": "codings that share at least one character",
-    "unit:sentence": "codes applied in the same sentence",
-    "unit:turn": "codes applied in the same speaker turn",
-    "unit:paragraph": "codes applied in the same paragraph",
-    "unit:document": "codes applied in the same document",
+    "overlap": N_("codings that share at least one character"),
+    "unit:sentence": N_("codes applied in the same sentence"),
+    "unit:turn": N_("codes applied in the same speaker turn"),
+    "unit:paragraph": N_("codes applied in the same paragraph"),
+    "unit:document": N_("codes applied in the same document"),
 }
 MEASURES = {
-    "count": "number of co-occurrences",
-    "c": "c-coefficient n12 / (n1 + n2 - n12)",
-    "conditional": "share of the left code's occurrences that meet the right code",
+    "count": N_("number of co-occurrences"),
+    "c": N_("c-coefficient n12 / (n1 + n2 - n12)"),
+    "conditional": N_("share of the left code's occurrences that meet the right code"),
 }
+
+
+def _words(table: dict[str, str], key: str) -> str:
+    return _(table[key]) if key in table else key
 
 
 def caption_path(path: str | Path) -> Path:
@@ -374,31 +383,44 @@ def caption_text(record: Record, what: str) -> str:
     c = record.counts
     mode = str(c.get("mode", "overlap"))
     if mode.startswith("proximity:"):
-        how = f"codings at most {mode.split(':')[1]} characters apart"
+        how = _("codings at most {n} characters apart").format(n=mode.split(":")[1])
     else:
-        how = MODES.get(mode, mode)
+        how = _words(MODES, mode)
     coders = c.get("coders") or []
     parts = [f"{what}."]
     if c.get("documents") is not None:
+        who = ngettext("{n} coder", "{n} coders", len(coders)).format(n=len(coders))
+        if coders:
+            who += f" ({', '.join(coders)})"
         parts.append(
-            f"{c['documents']} documents, {len(coders)} coder{'s' if len(coders) != 1 else ''}"
-            + (f" ({', '.join(coders)})" if coders else "")
-            + f", {c.get('codings', 0)} codings."
+            _("{documents} documents, {coders}, {codings} codings.").format(
+                documents=c["documents"], coders=who, codings=c.get("codings", 0)
+            )
         )
     if "mode" in c:
-        parts.append(f"Co-occurrence: {how} ({mode}).")
+        parts.append(_("Co-occurrence: {how} ({mode}).").format(how=how, mode=mode))
     if c.get("measure"):
-        parts.append(f"Link width: {MEASURES.get(c['measure'], c['measure'])}.")
+        parts.append(_("Link width: {measure}.").format(measure=_words(MEASURES, c["measure"])))
     if c.get("values") and c.get("values") != "none":
-        parts.append(f"Numbers on the links: {MEASURES.get(c['values'], c['values'])}.")
+        parts.append(
+            _("Numbers on the links: {measure}.").format(measure=_words(MEASURES, c["values"]))
+        )
     if c.get("filters"):
-        parts.append(f"Selection: {c['filters']}.")
+        parts.append(_("Selection: {filters}.").format(filters=c["filters"]))
     return (
         f"# {Path(record.output).name}\n\n"
-        f"Draft caption: {' '.join(parts)}\n\n"
-        f"- Command: `{record.command}`\n"
-        f"- Project: `{record.project}`, fingerprint {record.fingerprint}\n"
-        f"- Made: {record.created} with workbench {record.version}\n"
+        + _("Draft caption: {caption}").format(caption=" ".join(parts))
+        + "\n\n"
+        + _("- Command: `{command}`").format(command=record.command)
+        + "\n"
+        + _("- Project: `{project}`, fingerprint {fingerprint}").format(
+            project=record.project, fingerprint=record.fingerprint
+        )
+        + "\n"
+        + _("- Made: {created} with workbench {version}").format(
+            created=record.created, version=record.version
+        )
+        + "\n"
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from workbench.export.figures import FigureStyle, display_labels, text_width
 from workbench.export.sankey_flows import SankeyData
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 
 
@@ -113,8 +114,10 @@ def layout(data: SankeyData, style: FigureStyle, labels: str = "leaf") -> Layout
     between = (width - left_w - right_w - sum(col_w)) / (n_cols - 1)
     if between < 30:
         raise WorkbenchError(
-            "the labels leave no room for the figure; use --labels leaf, a "
-            "larger --size or a smaller --font-size"
+            _(
+                "the labels leave no room for the figure; use --labels leaf, a larger --size or "
+                "a smaller --font-size"
+            )
         )
     top = _top(style, data)
     bottom = height - 0.6 * f
@@ -134,7 +137,7 @@ def layout(data: SankeyData, style: FigureStyle, labels: str = "leaf") -> Layout
         for nodes in columns
     )
     if ky <= 0:
-        raise WorkbenchError("the figure is too short for its nodes; raise --height")
+        raise WorkbenchError(_("the figure is too short for its nodes; raise --height"))
     boxes: list[NodeBox | None] = [None] * len(data.labels)
     for col, nodes in enumerate(columns):
         total = sum(node_value[i] * ky for i in nodes) + (len(nodes) - 1) * pad
