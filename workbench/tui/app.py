@@ -131,7 +131,7 @@ class WorkbenchApp(App[None]):
         fn: Callable[[], T],
         done: Callable[[T], None] | None = None,
         *,
-        what: str = "the change",
+        what: str | None = None,
     ) -> bool | None:
         """Run the write ``fn``; when another program holds the project, wait in a worker.
 
@@ -141,6 +141,7 @@ class WorkbenchApp(App[None]):
         user presses Escape (nothing is written). Returns True when written at once, None
         when waiting, False on an error (already shown).
         """
+        what = what or _("the change")
         try:
             result = fn()
         except ProjectBusy:
@@ -165,7 +166,9 @@ class WorkbenchApp(App[None]):
 
         def on_busy(waited: float) -> None:
             if cancel.is_set():
-                raise BusyCancelled(f"stopped waiting for the project; {what} was not saved")
+                raise BusyCancelled(
+                    _("stopped waiting for the project; {what} was not saved").format(what=what)
+                )
             self.call_from_thread(dialog.show_wait, waited)
 
         def finish(outcome: tuple[str, object]) -> None:
@@ -240,7 +243,7 @@ class WorkbenchApp(App[None]):
             self.blind = blind
             self.data_changed()
             if not blind:
-                self.notify("The lead lifted blind coding: every coder's work is shown")
+                self.notify(_("The lead lifted blind coding: every coder's work is shown"))
         elif changed and isinstance(self.screen, DocumentsScreen):
             self.data_changed()
 
@@ -248,7 +251,7 @@ class WorkbenchApp(App[None]):
         """In a team session, say so and return True when this person may not ``what``."""
         if self.team is None or (lead_only and self.team.lead):
             return False
-        self.notify(f"Only the project lead can {what}", severity="warning")
+        self.notify(_("Only the project lead can {what}").format(what=what), severity="warning")
         return True
 
     # ------------------------------------------------------------- state
@@ -257,11 +260,11 @@ class WorkbenchApp(App[None]):
         """Header line: project, coder (and blind mode), where we are."""
         screen = self.screen
         where = screen.status() if hasattr(screen, "status") else ""
-        blind = " (blind)" if self.blind else ""
-        read_only = " · READ ONLY" if self.project.read_only else ""
-        self.sub_title = (
-            f"{Path(str(self.project.path)).name}{read_only} · coder: "
-            f"{self.coder}{blind}" + (f" · {where}" if where else "")
+        blind = " " + _("(blind)") if self.blind else ""
+        read_only = " · " + _("READ ONLY") if self.project.read_only else ""
+        coder = _("coder: {coder}").format(coder=self.coder)
+        self.sub_title = f"{Path(str(self.project.path)).name}{read_only} · {coder}{blind}" + (
+            f" · {where}" if where else ""
         )
 
     def _coder_id(self, name: str) -> int:
@@ -313,7 +316,7 @@ class WorkbenchApp(App[None]):
             self.speak_coders_language()
             self.rebuild_screens()
         self.data_changed()
-        self.notify(f"Coding as {name}")
+        self.notify(_("Coding as {name}").format(name=name))
 
     def coder_language_differs(self) -> bool:
         from workbench.ops.coderstate import coder_language
@@ -368,7 +371,7 @@ class WorkbenchApp(App[None]):
     def action_analysis(self, kind: str) -> None:
         from workbench.tui.screens.analysis import screen_class
 
-        if kind == "agreement" and self.team_refuses("compare coders and reconcile"):
+        if kind == "agreement" and self.team_refuses(_("compare coders and reconcile")):
             return
         screen_type = screen_class(kind)
         if isinstance(self.screen, screen_type):
@@ -389,53 +392,57 @@ class WorkbenchApp(App[None]):
         def undone(done: str | None) -> None:
             self.data_changed()
             if done:
-                self.notify(f"Undone: {done}")
+                self.notify(_("Undone: {done}").format(done=done))
             elif barrier := self.project.undo_barrier(coder):
                 self.notify(
-                    f"Cannot undo '{barrier}': imports and merges are not undoable",
+                    _("Cannot undo '{barrier}': imports and merges are not undoable").format(
+                        barrier=barrier
+                    ),
                     severity="warning",
                 )
             else:
-                self.notify("Nothing to undo")
+                self.notify(_("Nothing to undo"))
 
-        self.write(lambda: self.project.undo(coder), undone, what="the undo")
+        self.write(lambda: self.project.undo(coder), undone, what=_("the undo"))
 
     def action_redo(self) -> None:
         coder = self.undo_coder()
 
         def redone(done: str | None) -> None:
             self.data_changed()
-            self.notify(f"Redone: {done}" if done else "Nothing to redo")
+            self.notify(_("Redone: {done}").format(done=done) if done else _("Nothing to redo"))
 
-        self.write(lambda: self.project.redo(coder), redone, what="the redo")
+        self.write(lambda: self.project.redo(coder), redone, what=_("the redo"))
 
     def action_toggle_blind(self) -> None:
         if self.team is not None and self.team.forced_blind(self.project):
             self.notify(
-                "Blind coding is on for the team until the lead lifts it", severity="warning"
+                _("Blind coding is on for the team until the lead lifts it"), severity="warning"
             )
             return
         self.blind = not self.blind
         self.data_changed()
         self.notify(
-            "Blind mode: only your codings are shown"
+            _("Blind mode: only your codings are shown")
             if self.blind
-            else "Blind mode off: every coder's codings are shown"
+            else _("Blind mode off: every coder's codings are shown")
         )
 
     def action_lift_blind(self) -> None:
         if self.team is None:
-            self.notify("Blind coding for a team is set by 'workbench serve --blind'")
+            self.notify(_("Blind coding for a team is set by 'workbench serve --blind'"))
             return
-        if self.team_refuses("lift blind coding"):
+        if self.team_refuses(_("lift blind coding")):
             return
         self.team.lift_blind(self.project)
-        self.notify("Blind coding lifted: every coder now sees everyone's work")
+        self.notify(_("Blind coding lifted: every coder now sees everyone's work"))
 
     def action_switch_coder(self) -> None:
         if self.team is not None:
             self.notify(
-                f"Signed in as {self.coder}: sign in as another user to code as them",
+                _("Signed in as {coder}: sign in as another user to code as them").format(
+                    coder=self.coder
+                ),
                 severity="warning",
             )
             return

@@ -31,6 +31,7 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from workbench.i18n import _
 from workbench.tui.signin import (
     MAX_FAILURES_PER_ADDRESS,
     SESSION_COOKIE,
@@ -114,7 +115,7 @@ class TeamServer(Server):
             "workbench",
             host=host,
             port=port,
-            title=f"workbench · {project_path.name}",
+            title=_("workbench · {name}").format(name=project_path.name),
             public_url=f"{scheme}://{host}:{port}",
         )
         self.project_path = project_path
@@ -382,15 +383,16 @@ def ssl_context(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | N
     if not certfile and not keyfile:
         return None
     if not certfile:
-        raise WorkbenchError("--keyfile needs --certfile")
+        raise WorkbenchError(_("--keyfile needs --certfile"))
     for path in (certfile, keyfile):
         if path and not os.path.isfile(path):
-            raise WorkbenchError("no such file", source=path)
+            raise WorkbenchError(_("no such file"), source=path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     try:
         context.load_cert_chain(certfile, keyfile)
     except (ssl.SSLError, OSError) as exc:
         raise WorkbenchError(
-            f"cannot load the certificate: {exc.__class__.__name__}", source=certfile
+            _("cannot load the certificate: {name}").format(name=exc.__class__.__name__),
+            source=certfile,
         ) from exc
     return context

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from workbench.i18n import _
 from workbench.tui.actions import bindings
 from workbench.tui.stripes import assign_lanes, margin_shape
 from workbench.tui.textlayout import (
@@ -138,8 +139,8 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         suggestions."""
         self.text = text
         self.turns = sorted(turns)
-        self._turn_spans = [(s, e) for s, e, _ in self.turns]
-        self._turn_starts = [s for s, _ in self._turn_spans]
+        self._turn_spans = [(s, e) for s, e, _unused in self.turns]
+        self._turn_starts = [s for s, _unused in self._turn_spans]
         if sentences is None:
             self.sentences, self._sentence_starts = [], []
             self._sentences_ready = False
@@ -159,7 +160,7 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
     def set_sentences(self, sentences: Sequence[tuple[int, int]]) -> None:
         """Sentence spans, for selecting and extending by sentence (may arrive after loading)."""
         self.sentences = sorted(sentences)
-        self._sentence_starts = [s for s, _ in self.sentences]
+        self._sentence_starts = [s for s, _unused in self.sentences]
         self._sentences_ready = True
 
     def _need_sentences(self) -> None:
@@ -221,9 +222,9 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
     def action_toggle_suggestions(self) -> None:
         self.set_marks_visible(not self.marks_visible)
         self.notify(
-            "Suggestions shown (j steps to the next)"
+            _("Suggestions shown (j steps to the next)")
             if self.marks_visible
-            else "Suggestions hidden (J shows them)",
+            else _("Suggestions hidden (J shows them)"),
             timeout=2,
         )
 
