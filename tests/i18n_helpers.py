@@ -15,7 +15,11 @@ from functools import lru_cache
 from tools.catalogs import PSEUDO, extract, pseudo_translations
 from workbench.i18n import register_catalog
 
-MARKED = re.compile(r"\[!!.*?(?:!!\]|$)", re.M)
+#: a marked string, possibly wrapped over lines (help pages, errors), or cut short where a
+#: help page lists commands (its next line starts another ``name  [!! ...`` entry)
+MARKED = re.compile(r"\[!!.*?(?:!!\]|(?=\n\s+\S+\s+\[!!)|\Z)", re.S)
+#: on a screen a marked string may also be cut at the edge of its box: up to the line's end
+MARKED_ON_A_LINE = re.compile(r"\[!!.*?(?:!!\]|$)", re.M)
 WORD = re.compile(r"[^\W\d_]{2,}", re.U)
 
 
@@ -30,10 +34,13 @@ def install_pseudo() -> str:
     return PSEUDO
 
 
-def unmarked_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
-    """Words of ``text`` outside ``[!! ... !!]`` marks and not in ``allowed`` (any case)."""
+def unmarked_words(text: str, allowed: Iterable[str] = (), *, screen: bool = False) -> list[str]:
+    """Words of ``text`` outside ``[!! ... !!]`` marks and not in ``allowed`` (any case);
+    ``screen``: marks end at the end of a line at the latest (a box cuts them)."""
     allowed_lower = {a.lower() for a in allowed}
     rest = MARKED.sub(" ", text)
+    if screen:
+        rest = MARKED_ON_A_LINE.sub(" ", rest)
     rest = rest.replace("!!]", " ")
     return [w for w in WORD.findall(rest) if w.lower() not in allowed_lower]
 

@@ -16,7 +16,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from tests.i18n_helpers import install_pseudo, template, unmarked_words
+from tests.i18n_helpers import WORD, install_pseudo, template, unmarked_words
 from tools import catalogs
 from workbench.cli import cli
 
@@ -96,7 +96,7 @@ def _commands():
 
 def _allowed(path: list[str], cmd: click.Command) -> set[str]:
     """What a help page may show untranslated: names, options, choices and defaults."""
-    words = {"workbench", *path}
+    words = {"workbench", "help", *path}
     if isinstance(cmd, click.Group):
         words |= set(cmd.list_commands(click.Context(cmd)))
     for param in cmd.params:
@@ -109,7 +109,8 @@ def _allowed(path: list[str], cmd: click.Command) -> set[str]:
             words |= set(re.split(r"\W+", str(param.default)))
         if getattr(param, "envvar", None):
             words.add(str(param.envvar))
-    return words
+    # names are compared word by word, as the check reads them (import-qdpx, utf16)
+    return {part for word in words for part in WORD.findall(str(word))} | words
 
 
 @pytest.fixture
@@ -164,7 +165,9 @@ def run_main(args: list[str], monkeypatch, capsys) -> tuple[int, str]:
     return int(stop.value.code or 0), captured.out + captured.err
 
 
-@pytest.mark.parametrize("args,typed", ERRORS, ids=lambda v: " ".join(v) if isinstance(v, list) else "")
+@pytest.mark.parametrize(
+    "args,typed", ERRORS, ids=lambda v: " ".join(v) if isinstance(v, list) else ""
+)
 def test_errors_go_through_the_layer(pseudo, demo_project, args, typed, monkeypatch, capsys):
     project_words = {"workbench", "db", *str(demo_project).replace("/", " ").split()}
     code, output = run_main(
@@ -176,3 +179,23 @@ def test_errors_go_through_the_layer(pseudo, demo_project, args, typed, monkeypa
     names = {w for path, _cmd in _commands() for p in path for w in re.split(r"\W+", p)}
     allowed = typed | project_words | names | {"help", "lang", "pseudo", "project"}
     assert unmarked_words(text, allowed) == [], output
+
+
+def test_translations_keep_the_layout_of_their_message():
+    """Leading and trailing spaces and line breaks are layout (a message continues another,
+    a dialog puts its hint on the next line): a translation keeps them."""
+    bad = []
+    for message in catalogs.read("es"):
+        if not message.id or not message.string:
+            continue
+        ids, strings = _ids(message), message.string
+        strings = list(strings) if isinstance(strings, tuple | list) else [strings]
+        for text in strings:
+            source = ids[0]
+            lead = source[: len(source) - len(source.lstrip())]
+            trail = source[len(source.rstrip()) :]
+            if not (text.startswith(lead) and text.endswith(trail)):
+                bad.append((source, text))
+            elif text.count("\n") != source.count("\n"):
+                bad.append((source, text))
+    assert bad == []

@@ -72,9 +72,7 @@ def extract():
         for lineno, message, comments, context in extract_from_file(
             method, path, keywords=KEYWORDS, comment_tags=("Translators:",)
         ):
-            template.add(
-                message, None, [(rel, lineno)], auto_comments=comments, context=context
-            )
+            template.add(message, None, [(rel, lineno)], auto_comments=comments, context=context)
     return template
 
 

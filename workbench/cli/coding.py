@@ -289,11 +289,8 @@ def done_cmd(ctx, doc: str, coder: str | None, not_done: bool) -> None:
     project = open_project(ctx)
     coder = coder or project.default_coder()
     mark_done(project, doc, coder, done=not not_done)
-    click.echo(
-        _("{doc}: {value}done for {coder}").format(
-            doc=doc, value="not " if not_done else "", coder=coder
-        )
-    )
+    message = _("{doc}: not done for {coder}") if not_done else _("{doc}: done for {coder}")
+    click.echo(message.format(doc=doc, coder=coder))
 
 
 def _undo_coder(coder: str | None) -> str | None:

@@ -208,8 +208,8 @@ PAIR_COLUMNS = [
     default=None,
     help=N_("Also draw the matrix as a heat map (.html, .svg, .pdf or .png)."),
 )
-@labels_option("Heat map labels: the code's own name, or its path.")
-@size_option("Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide.")
+@labels_option(N_("Heat map labels: the code's own name, or its path."))
+@size_option(N_("Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide."))
 @style_options
 @output_language_options
 @click.pass_context
@@ -400,7 +400,7 @@ def _cooccur(
     default=None,
     help=N_("Number printed on each link (default: the --measure)."),
 )
-@labels_option("Node labels: the code's own name, or its whole path.")
+@labels_option(N_("Node labels: the code's own name, or its whole path."))
 @click.option(
     "--order",
     type=click.Choice(["crossings", "codebook"]),
@@ -409,9 +409,11 @@ def _cooccur(
     help=N_("Codebook order, then fewer crossings (barycentric); or codebook order only."),
 )
 @size_option(
-    "Journal presets: 85 mm or 175 mm wide at 300 dpi with print fonts, or a "
-    "1280x720 slide. Overrides --width and --font-size (--scale still sets "
-    "the PNG resolution when given: 96 dpi per 1)."
+    N_(
+        "Journal presets: 85 mm or 175 mm wide at 300 dpi with print fonts, or a "
+        "1280x720 slide. Overrides --width and --font-size (--scale still sets "
+        "the PNG resolution when given: 96 dpi per 1)."
+    )
 )
 @filter_options
 @style_options
@@ -546,7 +548,7 @@ def _caption(out, record, what):
     ),
 )
 @click.argument("out", type=click.Path(dir_okay=False))
-@labels_option("Node labels: the code's own name, or its whole path.")
+@labels_option(N_("Node labels: the code's own name, or its whole path."))
 @filter_options
 @click.pass_context
 def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, where):

@@ -40,6 +40,9 @@ DECIMAL_HELP = N_(
     "Decimal mark of numbers in what this command writes: point (0.85) or comma (0,85)."
 )
 
+#: click's words that reach a help page without a literal ``_()`` in click's source
+CLICK_WORDS = (N_("required"),)
+
 _english: WeakKeyDictionary[Any, dict[str, Any]] = WeakKeyDictionary()
 _TEXTS = {
     click.Command: ("help", "short_help", "epilog"),
@@ -98,8 +101,13 @@ def localise(command: click.Command) -> click.Command:
     """Translate ``command``'s help texts (and its subcommands') into the current language,
     and give it a ``--lang`` if it has none."""
     for obj in list(_objects(command)):
-        if isinstance(obj, click.Command) and not any(p.name == "lang" for p in obj.params):
-            obj.params.append(_lang_option())
+        if isinstance(obj, click.Command):
+            if not any(p.name == "lang" for p in obj.params):
+                obj.params.append(_lang_option())
+            # click keeps the --help option it made (with its help text in the language of
+            # that moment); it is made again, in this language, when next asked for
+            if hasattr(obj, "_help_option"):
+                obj._help_option = None
     for obj in _objects(command):
         attrs = next((a for kind, a in _TEXTS.items() if isinstance(obj, kind)), ())
         english = _english.get(obj)

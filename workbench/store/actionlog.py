@@ -137,9 +137,11 @@ class ActionLog:
         except sqlite3.IntegrityError as exc:
             self._text_cache.clear()
             raise ProjectError(
-                _("cannot {value} '{value2}': later changes depend on it ({exc})").format(
-                    value="undo" if inverse else "redo", value2=row[1], exc=exc
-                )
+                (
+                    _("cannot undo '{action}': later changes depend on it ({exc})")
+                    if inverse
+                    else _("cannot redo '{action}': later changes depend on it ({exc})")
+                ).format(action=row[1], exc=exc)
             ) from None
 
     def _apply_change(self, change: dict[str, Any], *, inverse: bool) -> None:

@@ -136,7 +136,6 @@ class SearchScreen(WorkbenchScreen):
             self.notify(_("Search first: there are no hits to code"), severity="warning")
             return
         chosen_hits = [self.hits[i] for i in sorted(self.marked)] or list(self.hits)
-        which = "marked" if self.marked else "every"
 
         def chosen(code: Code | None) -> None:
             if code is None:
@@ -158,9 +157,11 @@ class SearchScreen(WorkbenchScreen):
         self.app.push_screen(
             CodePickerModal(
                 self.project.codes(),
-                _("Code the {which} {n_chosen_hits} hit(s) with").format(
-                    which=which, n_chosen_hits=len(chosen_hits)
-                ),
+                (
+                    _("Code the {n} marked hit(s) with")
+                    if self.marked
+                    else _("Code every {n} hit(s) with")
+                ).format(n=len(chosen_hits)),
             ),
             chosen,
         )
