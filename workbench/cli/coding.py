@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import click
 
@@ -124,7 +124,8 @@ def iter_coding_rows(
     where: Sequence[str] = (),
 ) -> Iterator[dict]:
     """``coding_rows`` one at a time: a listing of 200k codings never holds them all.
-    ``where`` keeps the documents whose case matches (the one ``--where``, checked first)."""
+    ``where`` keeps the documents whose case matches (the one ``--where``): an unknown
+    attribute or value is an error here, before the first row is printed."""
     from workbench.analysis.filters import document_scope, parse_where_items
 
     paths = {c.id: c.path for c in project.codes()}
@@ -136,6 +137,19 @@ def iter_coding_rows(
         coder_id=project.coder_id(coder, create=False) if coder else None,
         code_id=project.code(code).id if code else None,
     )
+    return _coding_rows(project, codings, paths, coders, docs, in_scope, full_text)
+
+
+def _coding_rows(
+    project,
+    codings: Iterable,
+    paths: dict[int, str],
+    coders: dict[int, str],
+    docs: dict[int, str],
+    in_scope: dict[int, str] | None,
+    full_text: bool,
+) -> Iterator[dict]:
+    """The rows of ``iter_coding_rows``, made as the listing reads them."""
     for c in codings:
         if in_scope is not None and c.document_id not in in_scope:
             continue

@@ -192,7 +192,8 @@ def stream_table(
     import shutil
 
     term = shutil.get_terminal_size((120, 24)).columns
-    fixed = {c: min(max(widths.get(c, len(c)), len(c)), 40) for c in columns[:-1]}
+    headers = {c: _(c) for c in columns}
+    fixed = {c: min(max(widths.get(c, len(c)), len(headers[c])), 40) for c in columns[:-1]}
     last = columns[-1]
     fixed[last] = max(20, term - sum(fixed.values()) - 2 * (len(columns) - 1))
 
@@ -205,7 +206,7 @@ def stream_table(
             cells.append(text if c == last else text.ljust(fixed[c]))
         return "  ".join(cells).rstrip() + "\n"
 
-    yield line({c: _(c) for c in columns})
+    yield line(headers)
     yield "  ".join("-" * fixed[c] for c in columns) + "\n"
     count = 0
     for row in rows:

@@ -31,7 +31,7 @@ from workbench.export.provenance import (
     set_xlsx_record,
 )
 from workbench.files import write_atomic
-from workbench.i18n import _
+from workbench.i18n import _, number
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -64,7 +64,8 @@ def _subtree(codes: Sequence[Any]) -> dict[int, list[int]]:
 
 
 def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
+    """A coefficient in a table for a paper: two decimals with the report's decimal mark."""
+    return "–" if value is None else number(value, 2)
 
 
 def codebook_table(
