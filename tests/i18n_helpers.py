@@ -15,11 +15,6 @@ from functools import lru_cache
 from tools.catalogs import PSEUDO, extract, pseudo_translations
 from workbench.i18n import register_catalog
 
-#: a marked string, possibly wrapped over lines (help pages, errors), or cut short where a
-#: help page lists commands (its next line starts another ``name  [!! ...`` entry)
-MARKED = re.compile(r"\[!!.*?(?:!!\]|(?=\n\s+\S+\s+\[!!)|\Z)", re.S)
-#: on a screen a marked string may also be cut at the edge of its box: up to the line's end
-MARKED_ON_A_LINE = re.compile(r"\[!!.*?(?:!!\]|$)", re.M)
 WORD = re.compile(r"[^\W\d_]{2,}", re.U)
 
 
@@ -34,14 +29,43 @@ def install_pseudo() -> str:
     return PSEUDO
 
 
+MARK = re.compile(r"(\[!!|!!\])")
+
+
+def strip_marked(text: str, *, screen: bool = False) -> str:
+    """``text`` with every ``[!! ... !!]`` (nested, wrapped over lines) blanked out.
+
+    A mark may be left open where its text was cut: a command's one-line summary on a help
+    page (``  name   [!! First sentence...``), a line ending in an ellipsis, and (``screen``)
+    any line of a screen, where a box or the terminal's edge cuts a label. Such a mark ends
+    with its line.
+    """
+    out: list[str] = []
+    depth = 0
+    for line in text.split("\n"):
+        kept: list[str] = []
+        for token in MARK.split(line):
+            if token == "[!!":
+                depth += 1
+            elif token == "!!]":
+                depth = max(0, depth - 1)
+            elif not depth:
+                kept.append(token)
+        cut = line.rstrip().endswith(("…", "...")) or ENTRY.match(line)
+        if cut:
+            depth = 0
+        out.append(" ".join(kept))
+    return "\n".join(out)
+
+
+#: a help page's line listing a command with its summary
+ENTRY = re.compile(r"^\s+\w[\w-]*\s{2,}\[!!")
+
+
 def unmarked_words(text: str, allowed: Iterable[str] = (), *, screen: bool = False) -> list[str]:
-    """Words of ``text`` outside ``[!! ... !!]`` marks and not in ``allowed`` (any case);
-    ``screen``: marks end at the end of a line at the latest (a box cuts them)."""
+    """Words of ``text`` outside ``[!! ... !!]`` marks and not in ``allowed`` (any case)."""
     allowed_lower = {a.lower() for a in allowed}
-    rest = MARKED.sub(" ", text)
-    if screen:
-        rest = MARKED_ON_A_LINE.sub(" ", rest)
-    rest = rest.replace("!!]", " ")
+    rest = strip_marked(text, screen=screen)
     return [w for w in WORD.findall(rest) if w.lower() not in allowed_lower]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -36,6 +37,8 @@ from workbench.tui.session import (
 from workbench.tui.translate import LANGUAGE_NAMES, next_language, translate_bindings
 
 T = TypeVar("T")
+#: app actions the footer shows on the documents screen only (``show_navigation``)
+NAVIGATION = ("documents", "codebook", "search")
 #: how long a write waits in the background for a busy project before it gives up
 WAIT_LIMIT = 600.0
 
@@ -91,7 +94,29 @@ class WorkbenchApp(App[None]):
         """Every screen's key labels in the language spoken when it is shown."""
         if isinstance(screen, Screen):
             translate_bindings(screen)
+            self.show_navigation(screen)
         return super().push_screen(screen, *args, **kwargs)
+
+    def pop_screen(self):  # type: ignore[override]
+        result = super().pop_screen()
+        self.show_navigation(self.screen)
+        self.screen.refresh_bindings()
+        return result
+
+    def show_navigation(self, screen: Screen) -> None:
+        """The footer lists the keys that move between screens (documents, codebook, search)
+        on the documents screen only; elsewhere the screen's own keys and F1 need the room
+        (Spanish labels run a quarter longer; the footer must hold at 100 columns). The keys
+        work everywhere, and help and the palette list them."""
+        home = isinstance(screen, DocumentsScreen) or not isinstance(screen, WorkbenchScreen)
+        bindings = self._bindings
+        bindings.key_to_bindings = {
+            key: [
+                replace(b, show=home) if b.id in NAVIGATION and b.show != home else b
+                for b in group
+            ]
+            for key, group in bindings.key_to_bindings.items()
+        }
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):

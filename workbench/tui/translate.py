@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual.binding import Binding
 from textual.dom import DOMNode
 
 from workbench.i18n import N_, SUPPORTED, _
@@ -39,21 +40,29 @@ TEXTUAL_WORDS = (
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "pt": "Português", "fr": "Français"}
 
 
+#: a translated binding -> the English description and tooltip it was made from, so that a
+#: node translated once (the app, when the coder switches language) is translated again from
+#: the English rather than from the other language
+_english: dict[Binding, tuple[str, str]] = {}
+
+
 def translate_bindings(node: DOMNode) -> None:
-    """Give ``node`` its key bindings with translated descriptions and tooltips (its bindings
-    are a copy of its class's, so each node translates from the English)."""
+    """Give ``node`` its key bindings with descriptions and tooltips in the language spoken
+    now (a node's bindings are its own copy of its class's)."""
     bindings = node._bindings
-    bindings.key_to_bindings = {
-        key: [
-            replace(
+    translated: dict[str, list[Binding]] = {}
+    for key, group in bindings.key_to_bindings.items():
+        translated[key] = []
+        for binding in group:
+            description, tooltip = _english.get(binding, (binding.description, binding.tooltip))
+            new = replace(
                 binding,
-                description=_(binding.description) if binding.description else "",
-                tooltip=_(binding.tooltip) if binding.tooltip else binding.tooltip,
+                description=_(description) if description else "",
+                tooltip=_(tooltip) if tooltip else tooltip,
             )
-            for binding in group
-        ]
-        for key, group in bindings.key_to_bindings.items()
-    }
+            _english[new] = (description, tooltip)
+            translated[key].append(new)
+    bindings.key_to_bindings = translated
 
 
 def next_language(current: str) -> str:

@@ -134,13 +134,13 @@ class AgreementScreen(WorkbenchScreen):
         result = self.result
         columns = result.columns()
         for column in columns:
-            table.add_column(column, key=column)
+            table.add_column(_(column), key=column)
         for row in result.rows():
             table.add_row(
                 *(
                     Text(str(row.get(c, "")), justify="right")
                     if c in NUMBERS
-                    else str(row.get(c, ""))
+                    else (_("overall") if c == "code" and row[c] == "overall" else str(row[c]))
                     for c in columns
                 ),
                 key=str(row["code"]),
@@ -196,7 +196,7 @@ class AgreementScreen(WorkbenchScreen):
         self.app.push_screen(ReconcileScreen(list(self.result.coders), self.unit))
 
     def status(self) -> str:
-        return f"agreement ({self.unit})"
+        return _("agreement ({unit})").format(unit=self.unit)
 
 
 CHOICE_NAMES = {"a": N_("A's"), "b": N_("B's"), "both": N_("both"), "none": N_("none")}
@@ -422,4 +422,4 @@ class ReconcileScreen(WorkbenchScreen):
             self.wb.open_document(item.document_id, select=(item.start, item.end))
 
     def status(self) -> str:
-        return f"reconcile ({self.unit})"
+        return _("reconcile ({unit})").format(unit=self.unit)

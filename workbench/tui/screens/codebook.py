@@ -86,7 +86,9 @@ class CodebookScreen(WorkbenchScreen):
                 )
             )
             return
-        usage = f"colour {code.colour or '(inherited)'} · {self.counts.get(code.id, 0)} coding(s)"
+        usage = _("colour {colour} · {n} coding(s)").format(
+            colour=code.colour or _("(inherited)"), n=self.counts.get(code.id, 0)
+        )
         memos = [m.text for m in self.project.memos("code", code.id)]
         box.update(
             code_card(
@@ -283,7 +285,7 @@ class CodebookScreen(WorkbenchScreen):
             colour = value.strip() or None
             self._run(
                 lambda: core.update_code(self.project, code.path, colour=colour),
-                _("Colour of {name}: {value}").format(name=code.name, value=colour or "inherited"),
+                _("Colour of {name}: {value}").format(name=code.name, value=colour or _("inherited")),
                 select=code.path,
             )
 
@@ -317,4 +319,4 @@ class CodebookScreen(WorkbenchScreen):
         )
 
     def status(self) -> str:
-        return "codebook"
+        return _("codebook")

@@ -512,4 +512,4 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         if not hasattr(self, "document"):
             return ""
         done = self.document_id in self.project.done_documents(self.wb.coder_id)
-        return f"{self.document.name}{' · done' if done else ''}"
+        return f"{self.document.name} · {_('done')}" if done else self.document.name

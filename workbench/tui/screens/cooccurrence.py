@@ -522,7 +522,7 @@ class CooccurrenceScreen(WorkbenchScreen):
             self.app.call_from_thread(self.notify, failed, severity="warning")
 
     def status(self) -> str:
-        return "co-occurrence"
+        return _("co-occurrence")
 
 
 __all__ = [

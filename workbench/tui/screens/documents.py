@@ -189,4 +189,4 @@ class DocumentsScreen(WorkbenchScreen):
         )
 
     def status(self) -> str:
-        return "documents"
+        return _("documents")

@@ -167,4 +167,4 @@ class SearchScreen(WorkbenchScreen):
         )
 
     def status(self) -> str:
-        return "search"
+        return _("search")

@@ -397,4 +397,4 @@ class SuggestionsScreen(WorkbenchScreen):
         self.app.call_from_thread(self.refresh_data)
 
     def status(self) -> str:
-        return "suggestions"
+        return _("suggestions")

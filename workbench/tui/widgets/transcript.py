@@ -30,6 +30,7 @@ from workbench.tui.textlayout import (
 )
 from workbench.tui.widgets.transcript_cursor import TranscriptCursor
 from workbench.tui.widgets.transcript_render import TranscriptRendering
+from workbench.tui.translate import translate_bindings
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        translate_bindings(self)  # its footer labels in the language spoken now
         self.text = ""
         self.turns: list[tuple[int, int, str | None]] = []
         self.sentences: list[tuple[int, int]] = []
