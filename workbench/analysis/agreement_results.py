@@ -241,6 +241,11 @@ def _num(value: float | None, digits: int) -> str:
     return "–" if value is None else number(value, digits)
 
 
+def unit_word(unit: str) -> str:
+    """A unit of comparison in words, in the language spoken now (``sentence`` -> oración)."""
+    return _(UNIT_LABELS[unit]) if unit in UNIT_LABELS else unit
+
+
 #: units in words for the footnote (the others are their own name)
 UNIT_LABELS = {
     "char": N_("character"),

@@ -112,8 +112,7 @@ class WorkbenchApp(App[None]):
         bindings = self._bindings
         bindings.key_to_bindings = {
             key: [
-                replace(b, show=home) if b.id in NAVIGATION and b.show != home else b
-                for b in group
+                replace(b, show=home) if b.id in NAVIGATION and b.show != home else b for b in group
             ]
             for key, group in bindings.key_to_bindings.items()
         }

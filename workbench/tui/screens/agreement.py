@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench.analysis.agreement import agreement, split_list
-from workbench.analysis.agreement_results import Agreement
+from workbench.analysis.agreement_results import Agreement, unit_word
 from workbench.analysis.units import AGREEMENT_COMPARISONS
 from workbench.i18n import N_, _
 from workbench.ops.reconcile import (
@@ -148,7 +148,7 @@ class AgreementScreen(WorkbenchScreen):
         text = Text()
         text.append(
             _("Agreement ({unit} units) between {items}").format(
-                unit=result.unit, items=", ".join(result.coders)
+                unit=unit_word(result.unit), items=", ".join(result.coders)
             ),
             style="bold",
         )
@@ -169,7 +169,7 @@ class AgreementScreen(WorkbenchScreen):
         self.project.set_setting(UNIT_SETTING, self.unit)
         self.refresh_data()
         self.wb.update_status()  # the header names the unit: follow the switch
-        self.notify(_("Unit: {unit}").format(unit=self.unit), timeout=2)
+        self.notify(_("Unit: {unit}").format(unit=unit_word(self.unit)), timeout=2)
 
     def action_choose_coders(self) -> None:
         current = ",".join(self.result.coders) if self.result else ",".join(self.coders or [])
@@ -304,7 +304,7 @@ class ReconcileScreen(WorkbenchScreen):
         item = self.item
         if item is None:
             message = self.error or _("No disagreements between {coders} at {unit} units.").format(
-                coders=", ".join(self.coders), unit=self.unit
+                coders=", ".join(self.coders), unit=unit_word(self.unit)
             )
             progress.update(Text(message, style="bold"))
             for widget in (about, legend, passage, state):
@@ -324,7 +324,13 @@ class ReconcileScreen(WorkbenchScreen):
                 _(
                     "  ·  {open_items} undecided  ·  {unit} units  ·  A = {a}, B = {b}  ·  consensus "
                     "coder: {consensus}"
-                ).format(open_items=open_items, unit=self.unit, a=a, b=b, consensus=self.consensus),
+                ).format(
+                    open_items=open_items,
+                    unit=unit_word(self.unit),
+                    a=a,
+                    b=b,
+                    consensus=self.consensus,
+                ),
             )
         )
         codes = {c.id: c for c in self.project.codes()}

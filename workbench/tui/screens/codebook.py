@@ -285,7 +285,9 @@ class CodebookScreen(WorkbenchScreen):
             colour = value.strip() or None
             self._run(
                 lambda: core.update_code(self.project, code.path, colour=colour),
-                _("Colour of {name}: {value}").format(name=code.name, value=colour or _("inherited")),
+                _("Colour of {name}: {value}").format(
+                    name=code.name, value=colour or _("inherited")
+                ),
                 select=code.path,
             )
 

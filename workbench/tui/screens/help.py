@@ -30,11 +30,12 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         keymap = getattr(self.app, "keymap_overrides", {})
         table = self.query_one(DataTable)
-        table.add_columns(_("Where"), _("Keys"), _("Action"), _("Id"))
+        # keys and what they do first: on a narrow terminal they are what must show
+        table.add_columns(_("Keys"), _("Action"), _("Where"), _("Id"))
         for scope, title in SCOPES.items():
             for action in actions_in(scope):
                 keys = display_keys(effective_keys(action, keymap)) or _("palette")
-                table.add_row(_(title), keys, _(action.description), action.id)
+                table.add_row(keys, _(action.description), _(title), action.id)
         table.focus()
 
     def action_dismiss_help(self) -> None:
