@@ -117,7 +117,9 @@ def test_every_word_on_the_screen_goes_through_the_layer(study, screen) -> None:
                 assert "[!!" in text
                 # a word glued to a key name (^p, f1) or a number is not a word
                 leaks = unmarked_words(re.sub(r"\b\w*\d\w*\b", " ", text), allowed, screen=True)
-                lines = [line.strip() for line in text.splitlines() if any(w in line for w in leaks)]
+                lines = [
+                    line.strip() for line in text.splitlines() if any(w in line for w in leaks)
+                ]
             assert leaks == [], f"{screen}: {sorted(set(leaks))}\n" + "\n".join(lines)
         finally:
             project.close()

@@ -86,6 +86,10 @@ TABLE_COLUMNS = (
     N_("matched_a"),
     N_("segments_b"),
     N_("matched_b"),
+    N_("conditional_ab"),
+    N_("conditional_ba"),
+    N_("capped"),
+    N_("overlap_warning"),
 )
 
 

@@ -300,7 +300,7 @@ def _cooccur(
             {"measure": measure, "labels": labels, "size": size},
         )
         write_figure(heatmap_figure(result, measure, style, labels), heatmap, style, record)
-        _caption(heatmap, record, "Heat map of code co-occurrence")
+        _caption(heatmap, record, _("Heat map of code co-occurrence"))
         click.echo(_("wrote {heatmap}").format(heatmap=heatmap), err=True)
     if fmt == "xlsx":
         from workbench.export.figures import write_heatmap_xlsx
@@ -527,7 +527,7 @@ def figure_record(ctx, out, project, options, selection, extra):
     if selection.codes:
         filters.append("codes " + ", ".join(selection.codes))
     if selection.depth:
-        filters.append(f"codes rolled up to depth {selection.depth}")
+        filters.append(_("codes rolled up to depth {depth}").format(depth=selection.depth))
     filters += [f"{k} = {v}" for k, v in selection.where]
     counts["filters"] = "; ".join(filters)
     counts.update({k: v for k, v in extra.items() if v is not None})
@@ -565,7 +565,7 @@ def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, wh
     result = cooccurrence(project, options, selection)
     record = figure_record(ctx, out, project, options, selection, {"labels": labels})
     write_network(result, out, labels, record)
-    _caption(out, record, "Co-occurrence network of codes")
+    _caption(out, record, _("Co-occurrence network of codes"))
     click.echo(
         _("wrote {out}: {n_codes} nodes, {n_pairs} edges").format(
             out=out, n_codes=len(result.codes), n_pairs=len(result.pairs)

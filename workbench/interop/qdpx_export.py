@@ -63,9 +63,17 @@ class ExportSummary:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = (
-            f"{self.path}: {self.documents} documents, {self.codes} codes, {self.codings} "
-            f"codings, {self.memos} memos, {self.cases} cases, {self.users} coders"
+        text = _(
+            "{path}: {documents} documents, {codes} codes, {codings} codings, {memos} memos, "
+            "{cases} cases, {users} coders"
+        ).format(
+            path=self.path,
+            documents=self.documents,
+            codes=self.codes,
+            codings=self.codings,
+            memos=self.memos,
+            cases=self.cases,
+            users=self.users,
         )
         if self.notes:
             text += "; " + "; ".join(self.notes)

@@ -15,13 +15,27 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from workbench.i18n import _
+from workbench.i18n import N_, _
 from workbench.ops.coding import MEMO_TARGETS
 from workbench.store.project import Project
 from workbench.textnorm import sha256
 
 MAX_LISTED = 20
 SPAN_TABLES = ("codings", "turns", "sentences", "suggestions")
+
+
+#: what a check counts, as the report names it (``workbench check`` says them translated)
+CHECKED = (
+    N_("documents"),
+    N_("codings"),
+    N_("turns"),
+    N_("sentences"),
+    N_("suggestions"),
+    N_("search index rows"),
+    N_("codes"),
+    N_("memos"),
+    N_("actions"),
+)
 
 
 @dataclass

@@ -79,14 +79,16 @@ class LoadReport:
         return bool(self.added or self.updated)
 
     def summary(self) -> str:
-        parts = [
-            f"{len(self.added)} added",
-            f"{len(self.updated)} updated",
-            f"{len(self.unchanged)} unchanged",
-        ]
-        text = f"{self.source}: " + ", ".join(parts)
+        text = _("{source}: {added} added, {updated} updated, {unchanged} unchanged").format(
+            source=self.source,
+            added=len(self.added),
+            updated=len(self.updated),
+            unchanged=len(self.unchanged),
+        )
         if self.not_in_file:
-            text += f"; {len(self.not_in_file)} code(s) of the project are not in the file (kept)"
+            text += "; " + _("{n} code(s) of the project are not in the file (kept)").format(
+                n=len(self.not_in_file)
+            )
         return text
 
 

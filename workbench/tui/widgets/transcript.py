@@ -28,9 +28,9 @@ from workbench.tui.textlayout import (
     Layout,
     build_layout,
 )
+from workbench.tui.translate import translate_bindings
 from workbench.tui.widgets.transcript_cursor import TranscriptCursor
 from workbench.tui.widgets.transcript_render import TranscriptRendering
-from workbench.tui.translate import translate_bindings
 
 
 @dataclass(frozen=True, slots=True)
