@@ -46,7 +46,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("workbench.cli.tui:serve_cmd", N_("Serve the coding app in a browser.")),
     "users": ("workbench.cli.users:users_cmd", N_("Users who may sign in to 'workbench serve'.")),
     "cooccur": ("workbench.cli.cooccur:cooccur_cmd", N_("Code co-occurrence table.")),
-    "sankey": ("workbench.cli.cooccur:sankey_cmd", N_("Sankey diagram of co-occurring codes.")),
+    "sankey": ("workbench.cli.sankey:sankey_cmd", N_("Sankey diagram of co-occurring codes.")),
     "network": ("workbench.cli.cooccur:network_cmd", N_("Co-occurrence network (graphml, gexf).")),
     "agree": ("workbench.cli.agree:agree_cmd", N_("Inter-coder agreement per code.")),
     "disagreements": (
