@@ -132,3 +132,17 @@ def test_help_is_translated_when_shown_not_when_imported():
         assert word in result.output, (lang, result.output)
     CliRunner().invoke(cli, ["--lang", "en", "demo", "--help"])
     assert demo_cmd.params[1].help == "Rebuild the demo project from scratch."
+
+
+def test_a_reports_lang_chooses_the_report_not_the_messages():
+    """``agree --lang en`` writes an English report; its help and errors stay in the language
+    of messages (here Spanish from the environment), unlike a plain command's ``--lang``."""
+    env = {"WORKBENCH_LANG": "es"}
+    report = CliRunner(env=env).invoke(
+        cli, ["agree", "--lang", "en", "--help"], prog_name="workbench"
+    )
+    assert report.output.startswith("Uso: workbench agree"), report.output[:80]
+    plain = CliRunner(env=env).invoke(
+        cli, ["documents", "--lang", "en", "--help"], prog_name="workbench"
+    )
+    assert plain.output.startswith("Usage: workbench documents"), plain.output[:80]

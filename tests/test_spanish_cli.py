@@ -102,7 +102,7 @@ def test_sankey_in_spanish_draws_spanish_headings_and_caption(demo, tmp_path):
     data, layout = plotly_json(out.read_text(encoding="utf-8"))
     shown = json.dumps([data, layout], ensure_ascii=False)
     assert "Código coocurrente" in shown and "Co-occurring code" not in shown
-    caption = (tmp_path / "flujos.caption.md").read_text(encoding="utf-8")
+    caption = (tmp_path / "flujos.html.caption.md").read_text(encoding="utf-8")
     assert "Borrador de pie de figura: Coocurrencia de grupos de códigos." in caption
     assert "codificaciones que comparten al menos un carácter" in caption
 
@@ -112,7 +112,7 @@ def test_report_codebook_in_spanish(demo, tmp_path):
     result = run(demo, "report", "codebook", str(out), "--lang", "es", "--decimal", "comma")
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert "| Categoría | Subcategoría | Código | Definición |" in text
+    assert "| Categoría | Código | Definición | Inclusión | Exclusión | Ejemplo |" in text
     assert "κ de Cohen" in text
     assert not re.search(r"\| 0\.\d\d \|", text)  # kappas with a decimal comma
 
