@@ -19,6 +19,7 @@ from workbench.ops import codes
 from workbench.ops.coding import apply_code, change_code, resize_coding
 from workbench.ops.duplicates import DuplicateCoding, Folding
 from workbench.ops.merge import merge
+from workbench.store.migrations import SCHEMA_VERSION
 from workbench.store.project import Project
 from workbench.suggest.review import accept, list_suggestions
 from workbench.suggest.run import run_suggestions
@@ -173,7 +174,7 @@ def test_upgrading_folds_old_duplicates_keeping_memos_and_history_safe(tmp_path)
     con.commit()
     con.close()
     with Project.open(path, create=False) as p:
-        assert p.schema_version() == 6
+        assert p.schema_version() == SCHEMA_VERSION
         codings = p.codings()
         assert len(codings) == 2 and cid in {c.id for c in codings}
         on_kept = [m.text for m in p.memos("coding", cid)]

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input
 from tui_helpers import build_project
 from tui_pilot import recorded
 
+from workbench.i18n import _
 from workbench.ops.coding import apply_code, mark_done
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -213,7 +214,9 @@ def test_every_key_of_every_screen_in_a_read_only_project(shared: Path) -> None:
                 top = app.screen
                 if isinstance(top, ModalScreen) and not isinstance(top, screen_type):
                     opened.append((kind, action.id, type(top).__name__))
-                if action.id in WRITING and any(n.startswith("Read-only") for n in notes):
+                # in the language spoken then: ctrl+l (an app key, walked too) switches it
+                refusal = _("Read-only: this project is open for reading; nothing can be changed")
+                if action.id in WRITING and refusal in notes:
                     refused.add(action.id)
                 if isinstance(top, ModalScreen) and not isinstance(top, screen_type):
                     await _to(app, pilot, kind)

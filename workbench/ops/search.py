@@ -167,7 +167,7 @@ def code_hits(
     coder_id = project.coder_id(coder)
     hits = list(hits)
     if not hits:
-        raise WorkbenchError("there are no hits to code")
+        raise WorkbenchError(_("there are no hits to code"))
     existing = {
         (r[0], r[1], r[2])
         for r in project.conn.execute(
@@ -177,7 +177,9 @@ def code_hits(
     }
     done = 0
     with project.action(
-        "apply", f"code {len(hits)} search hit(s) with {code.path}", coder=coder
+        "apply",
+        _("code {n_hits} search hit(s) with {path}").format(n_hits=len(hits), path=code.path),
+        coder=coder,
     ) as act:
         for hit in hits:
             if (hit.document_id, hit.start, hit.end) in existing:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from workbench.i18n import _
 from workbench.store.connection import now
 
 MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 @migrations(name="0001_initial")
@@ -284,7 +285,7 @@ def m0006_one_coding_per_span(db: Database) -> None:
     for keep, ids in groups:
         extra = [int(i) for i in ids.split(",") if int(i) != keep]
         folded += len(extra)
-        marks = ", ".join("?" for _ in extra)
+        marks = ", ".join(["?"] * len(extra))
         db.execute(
             f"UPDATE memos SET target_id = ? WHERE target_type = 'coding' AND target_id IN ({marks})",
             [keep, *extra],
@@ -302,5 +303,16 @@ def m0006_one_coding_per_span(db: Database) -> None:
         db.execute(
             "INSERT INTO actions (created_at, coder_id, kind, description, changes) "
             "VALUES (?, NULL, 'upgrade', ?, 'null')",
-            [now(), f"fold {folded} duplicate coding(s) while upgrading the project"],
+            [
+                now(),
+                _("fold {n} duplicate coding(s) while upgrading the project").format(n=folded),
+            ],
         )
+
+
+@migrations(name="0008_coder_language")
+def m0008_coder_language(db: Database) -> None:
+    """The language each coder reads the app in (``ops.coderstate.coder_language``): kept in
+    the project per coder, so two coders on one team server may differ. NULL: the language
+    the app was started in (``--lang``, ``WORKBENCH_LANG``, the locale)."""
+    db.execute("ALTER TABLE coders ADD COLUMN language TEXT")

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.ops.retrieval import ContextReader
 from workbench.ops.search import HIT_UNITS, Hit, code_hits, matches_in, search, widen_hits
 from workbench.store.errors import WorkbenchError
@@ -42,6 +42,31 @@ def keyword_in_context(
     return cell
 
 
+def coded_message(n: int, unit: str, path: str, *, skipped: int = 0) -> str:
+    """What coding the hits did, naming the unit they grew to (one whole message per unit,
+    so that each language can inflect it)."""
+    if unit == "turn":
+        text = ngettext(
+            "Coded {n} speaker turn with {path}{extra}; undo reverts them all",
+            "Coded {n} speaker turns with {path}{extra}; undo reverts them all",
+            n,
+        )
+    elif unit == "paragraph":
+        text = ngettext(
+            "Coded {n} paragraph with {path}{extra}; undo reverts them all",
+            "Coded {n} paragraphs with {path}{extra}; undo reverts them all",
+            n,
+        )
+    else:
+        text = ngettext(
+            "Coded {n} sentence with {path}{extra}; undo reverts them all",
+            "Coded {n} sentences with {path}{extra}; undo reverts them all",
+            n,
+        )
+    extra = " " + _("({n} already coded)").format(n=skipped) if skipped else ""
+    return text.format(n=n, path=path, extra=extra)
+
+
 class SearchScreen(WorkbenchScreen):
     """Type words, Enter searches; Enter on a hit opens it; space marks hits; A codes them."""
 
@@ -59,7 +84,7 @@ class SearchScreen(WorkbenchScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(self.initial_query, placeholder="search every document (words)", id="query")
+        yield Input(self.initial_query, placeholder=_("search every document (words)"), id="query")
         yield Static(id="search-summary")
         yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -67,7 +92,7 @@ class SearchScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("✓", key="mark")
-        table.add_columns("Document", "Speaker", "Passage")
+        table.add_columns(_("Document"), _("Speaker"), _("Passage"))
         self.query_one("#query", Input).focus()
         if self.initial_query:
             self.run_search(self.initial_query)
@@ -132,11 +157,14 @@ class SearchScreen(WorkbenchScreen):
                 _("Enter words to find the sentences that hold all of them.") + "\n" + mode
             )
             return
-        marked = f" {len(self.marked)} marked." if self.marked else ""
+        marked = " " + _("{n} marked.").format(n=len(self.marked)) if self.marked else ""
         summary.update(
-            f"{len(self.hits)} sentence(s) match {query!r}.{marked} Enter opens a "
-            "hit; space marks hits; A codes the marked hits (all when none is "
-            "marked).\n" + mode
+            _(
+                "{n_hits} sentence(s) match {query!r}.{marked} Enter opens a hit; space marks "
+                "hits; A codes the marked hits (all when none is marked)."
+            ).format(n_hits=len(self.hits), query=query, marked=marked)
+            + "\n"
+            + mode
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -168,10 +196,9 @@ class SearchScreen(WorkbenchScreen):
 
     def action_code_all(self) -> None:
         if not self.hits:
-            self.notify("Search first: there are no hits to code", severity="warning")
+            self.notify(_("Search first: there are no hits to code"), severity="warning")
             return
         chosen_hits = [self.hits[i] for i in sorted(self.marked)] or list(self.hits)
-        which = "marked" if self.marked else "every"
 
         def chosen(code: Code | None) -> None:
             if code is None:
@@ -191,7 +218,12 @@ class SearchScreen(WorkbenchScreen):
 
         self.app.push_screen(
             CodePickerModal(
-                self.project.codes(), f"Code the {which} {len(chosen_hits)} hit(s) with"
+                self.project.codes(),
+                (
+                    _("Code the {n} marked hit(s) with")
+                    if self.marked
+                    else _("Code every {n} hit(s) with")
+                ).format(n=len(chosen_hits)),
             ),
             chosen,
         )
@@ -207,9 +239,7 @@ class SearchScreen(WorkbenchScreen):
 
         def coded(n: int) -> None:
             self.wb.remember(code.id)
-            skipped = len(spans) - n
-            extra = f" ({skipped} already coded)" if skipped else ""
-            self.notify(f"Coded {n} {unit}(s) with {code.path}{extra}; undo reverts them all")
+            self.notify(coded_message(n, unit, code.path, skipped=len(spans) - n))
 
         self.wb.write(
             lambda: code_hits(self.project, spans, code.path, coder=coder),
@@ -218,4 +248,4 @@ class SearchScreen(WorkbenchScreen):
         )
 
     def status(self) -> str:
-        return "search"
+        return _("search")

@@ -208,7 +208,7 @@ class SegmentsScreen(WorkbenchScreen):
         if filters:
             note.append(f"  ·  {' '.join(filters)}")
         if self.wb.blind:
-            note.append("  ·  blind: only yours")
+            note.append(_("  ·  blind: only yours"))
         if error:
             note.append(f"\n{error}", style="bold red")
         note.append(
@@ -220,7 +220,9 @@ class SegmentsScreen(WorkbenchScreen):
             args += ["--coder", coder]
         for item in self.where:
             args += ["--where", item]
-        note.append(f"\nThe same segments to a file: {shlex.join(args)}", style="dim")
+        note.append(
+            _("\nThe same segments to a file: {items}").format(items=shlex.join(args)), style="dim"
+        )
         self.query_one("#segments-note", Static).update(note)
 
     def current(self) -> Segment | None:
@@ -232,11 +234,13 @@ class SegmentsScreen(WorkbenchScreen):
     def _own(self) -> Segment | None:
         segment = self.current()
         if segment is None:
-            self.notify("No segment here", severity="warning")
+            self.notify(_("No segment here"), severity="warning")
             return None
         if segment.coder_id != self.wb.coder_id:
             self.notify(
-                f"That is {segment.coder}'s coding: only your own are edited here",
+                _("That is {coder}'s coding: only your own are edited here").format(
+                    coder=segment.coder
+                ),
                 severity="warning",
             )
             return None
@@ -268,17 +272,19 @@ class SegmentsScreen(WorkbenchScreen):
             if code is not None:
                 self._run(
                     lambda: core.change_code(self.project, segment.coding_id, code.path),
-                    f"Recoded to {code.path}",
+                    _("Recoded to {path}").format(path=code.path),
                 )
 
-        self.app.push_screen(CodePickerModal(self.project.codes(), "Recode to"), chosen)
+        self.app.push_screen(CodePickerModal(self.project.codes(), _("Recode to")), chosen)
 
     def action_uncode(self) -> None:
         segment = self._own()
         if segment is not None:
             self._run(
                 lambda: core.remove_coding(self.project, segment.coding_id),
-                f"Removed {segment.code} from {segment.document}; u undoes",
+                _("Removed {code} from {document}; u undoes").format(
+                    code=segment.code, document=segment.document
+                ),
             )
 
     def action_memo(self) -> None:
@@ -295,15 +301,21 @@ class SegmentsScreen(WorkbenchScreen):
                     lambda: core.add_memo(
                         self.project, "coding", segment.coding_id, new_text, coder=self.wb.coder
                     ),
-                    "Memo saved",
+                    _("Memo saved"),
                 )
             elif new_text.strip():
-                self._run(lambda: core.edit_memo(self.project, memo_id, new_text), "Memo saved")
+                self._run(lambda: core.edit_memo(self.project, memo_id, new_text), _("Memo saved"))
             else:
-                self._run(lambda: core.delete_memo(self.project, memo_id), "Memo deleted")
+                self._run(lambda: core.delete_memo(self.project, memo_id), _("Memo deleted"))
 
         self.app.push_screen(
-            MemoModal(f"Memo on {segment.code} in {segment.document}", text), saved
+            MemoModal(
+                _("Memo on {code} in {document}").format(
+                    code=segment.code, document=segment.document
+                ),
+                text,
+            ),
+            saved,
         )
 
     def action_filter(self) -> None:
@@ -316,7 +328,10 @@ class SegmentsScreen(WorkbenchScreen):
             for item in value.replace(",", " ").split():
                 key, sep, val = item.partition("=")
                 if not sep:
-                    self.notify(f"Filters are attribute=value, not {item!r}", severity="error")
+                    self.notify(
+                        _("Filters are attribute=value, not {item!r}").format(item=item),
+                        severity="error",
+                    )
                     return
                 (coders if key.strip() == "coder" else where).append(
                     val.strip() if key.strip() == "coder" else item
@@ -326,7 +341,7 @@ class SegmentsScreen(WorkbenchScreen):
 
         self.app.push_screen(
             PromptModal(
-                "Filter: coder=NAME and case attributes (region=Piura), space-separated",
+                _("Filter: coder=NAME and case attributes (region=Piura), space-separated"),
                 current,
                 select_all=True,
             ),
@@ -334,4 +349,6 @@ class SegmentsScreen(WorkbenchScreen):
         )
 
     def status(self) -> str:
-        return self.count_text() if self.is_mounted else f"segments of {self.code.path}"
+        if self.is_mounted:
+            return self.count_text()
+        return _("segments of {path}").format(path=self.code.path)
