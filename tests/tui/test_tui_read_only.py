@@ -104,7 +104,7 @@ async def _to(app: WorkbenchApp, pilot, kind: str) -> None:
         await pilot.pause()
     app.blind = False  # ctrl+b was walked too
     app.action_documents()
-    for _ in range(20):
+    for _attempt in range(20):
         await pilot.pause()
         if isinstance(app.screen, DocumentsScreen):
             break

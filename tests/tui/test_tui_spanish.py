@@ -105,7 +105,19 @@ def project_words(path: Path) -> set[str]:
 
 
 #: key names and symbols that are not words of any language
-KEY_WORDS = {"ctrl", "esc", "enter", "tab", "shift", "del", "workbench", "pseudo", "study", "db"}
+KEY_WORDS = {
+    "ctrl",
+    "esc",
+    "enter",
+    "tab",
+    "shift",
+    "del",
+    "space",
+    "workbench",
+    "pseudo",
+    "study",
+    "db",
+}
 
 
 def without_action_ids(text: str) -> str:
