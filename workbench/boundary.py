@@ -15,12 +15,18 @@ problem itself.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from workbench.i18n import _
 from workbench.store.errors import InputFileError, WorkbenchError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 #: how much of an unexpected error's own text goes into the line
 _DETAIL = 160
@@ -59,3 +65,22 @@ def quiet() -> Iterator[None]:
     ):
         warnings.simplefilter("ignore")
         yield
+
+
+def at_import_boundary(
+    *, path_arg: int = 1, name_only: bool = False
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate an importer so it runs inside ``import_boundary`` for the file it is given
+    (its positional argument ``path_arg``, or ``path=``)."""
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+            path = args[path_arg] if len(args) > path_arg else kwargs.get("path", "<input>")
+            source = Path(str(path)).name if name_only else str(path)
+            with import_boundary(source):
+                return fn(*args, **kwargs)
+
+        return guarded
+
+    return decorate

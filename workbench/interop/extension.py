@@ -24,6 +24,7 @@ Offsets in the extension are always code points into the stored (normalised) tex
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from workbench import __version__
@@ -125,12 +126,18 @@ def _check(ok: bool, source: str, what: str) -> None:
         raise InputFileError(f"malformed workbench extension: {what}", source=source, place=NAME)
 
 
+#: what an SQLite INTEGER holds; a larger number from the file is refused, not an overflow
+_INT_RANGE = range(-(2**63), 2**63)
+
+
 def _int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+    return isinstance(v, int) and not isinstance(v, bool) and v in _INT_RANGE
 
 
 def _num(v: Any) -> bool:
-    return v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+    if isinstance(v, float):
+        return math.isfinite(v)
+    return v is None or _int(v)
 
 
 def _str(v: Any) -> bool:
@@ -190,7 +197,7 @@ def _code(code: Any, source: str, guid: str) -> None:
     _check(
         code.get("position") is None or _int(code["position"]),
         source,
-        f"position of code {guid} is not a number",
+        f"position of code {guid} is not a whole number in range",
     )
     keywords = code.get("keywords", {})
     _check(
@@ -218,7 +225,9 @@ def parse(data: bytes, source: str) -> dict[str, Any] | None:
     """
     try:
         ext = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        # a lone surrogate (``"\\ud800"``) is valid JSON but no text SQLite can store
+        json.dumps(ext, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError) as exc:  # ValueError: 5,000-digit ints
         raise InputFileError(
             f"malformed workbench extension: {exc}", source=source, place=NAME
         ) from None

@@ -22,6 +22,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.files import write_atomic
+from workbench.i18n import _
 from workbench.interop import xmlsafe
 from workbench.interop.ids import norm_guid, stable_guid
 from workbench.ops.codebook_load import Codebook, CodebookEntry, LoadReport, load_parsed
@@ -301,12 +302,15 @@ def apply_sets(parsed: ParsedCodes, sets_el: Any | None) -> None:
                 parsed.notes.append(f"{label} skipped: some of its codes are in an earlier set")
                 parsed.ignored_sets += 1
                 continue
-            group = CodebookEntry(
-                name=name,
-                path=name,
-                line=set_el.sourceline or 0,
-                guid=norm_guid(xmlsafe.attr(set_el, "guid")),
-            )
+            guid = norm_guid(xmlsafe.attr(set_el, "guid"))
+            if guid is not None and guid in {e.guid for e in parsed.walk()}:
+                parsed.notes.append(
+                    _("{label}: its GUID is also a code's; the group gets a new one").format(
+                        label=label
+                    )
+                )
+                guid = None
+            group = CodebookEntry(name=name, path=name, line=set_el.sourceline or 0, guid=guid)
             description = xmlsafe.text_of(set_el, "Description")
             if description and description.strip():
                 group.fields["description"] = description.strip()

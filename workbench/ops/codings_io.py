@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.boundary import at_import_boundary
 from workbench.files import write_atomic
+from workbench.ops.cases import check_columns
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, UnknownCodeError
 from workbench.store.project import Project
@@ -110,11 +112,15 @@ def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Ro
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputFileError("not UTF-8 text (save the CSV as UTF-8)", source=source) from None
+    check_columns(content.split("\n", 1)[0].count(",") + 1, source)
     reader = csv.reader(io.StringIO(content, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         raise InputFileError("the file is empty", source=source, place="row 1") from None
+    except csv.Error as exc:
+        raise InputFileError(f"malformed CSV: {exc}", source=source, place="row 1") from None
+    check_columns(len(header), source)
     missing = [c for c in REQUIRED if c not in header]
     if missing or not ({"text"} <= set(header) or {"start", "end"} <= set(header)):
         need = ", ".join(missing) if missing else "text (or start and end)"
@@ -200,6 +206,7 @@ UNDO_LIMIT = 50_000
 a million codings would cost more than a gigabyte of memory (benchmarks/bench_limits.py)."""
 
 
+@at_import_boundary(path_arg=1)
 def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
     """Add the codings of a CSV file as one undoable action; return how many were added.
 
