@@ -7,6 +7,7 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -52,6 +53,7 @@ def open_project(ctx: click.Context, *, create: bool = False) -> Project:
     root = ctx.find_root()
     obj = root.obj or {}
     path = obj.get("project_path") or "workbench.db"
+    is_new = create and not Path(path).exists()
     project = Project.open(
         path,
         create=create,
@@ -61,7 +63,27 @@ def open_project(ctx: click.Context, *, create: bool = False) -> Project:
     )
     project.on_busy = _say_waiting()
     ctx.call_on_close(project.close)
+    if is_new:  # a command that fails leaves no new project behind (see forget_new_project)
+        ctx.meta[NEW_PROJECT] = project
     return project
+
+
+NEW_PROJECT = "workbench.new_project"
+
+
+def forget_new_project(ctx: click.Context) -> None:
+    """Remove the project file this command created, after the command failed.
+
+    A refused import into a project that did not exist (``import``, ``codebook load``,
+    ``import-qdpx``, ``cases import`` ...) must not leave an empty project behind. The project
+    is closed first; only SQLite ever had the file open, so removing it is safe.
+    """
+    project = ctx.meta.pop(NEW_PROJECT, None)
+    if project is None:
+        return
+    project.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{project.path}{suffix}").unlink(missing_ok=True)
 
 
 def _say_waiting():

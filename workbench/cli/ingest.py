@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -63,24 +62,11 @@ def import_cmd(
             for line in report.lines():
                 click.echo(line)
         return
-    path = Path(ctx.find_root().obj["project_path"])
-    existed = path.exists()
-    project = open_project(ctx, create=True)
-    try:
-        if len(files) > 1:
-            documents = _import_with_progress(
-                project, files, case=case, force=force, language=language
-            )
-        else:
-            documents = _import(
-                project, files, case=case, name=name, force=force, language=language
-            )
-    except WorkbenchError:
-        if not existed:  # a failed first import leaves no empty project behind
-            project.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
+    project = open_project(ctx, create=True)  # removed again if the import fails
+    if len(files) > 1:
+        documents = _import_with_progress(project, files, case=case, force=force, language=language)
+    else:
+        documents = _import(project, files, case=case, name=name, force=force, language=language)
     for row in document_rows(project, [d.name for d in documents]):
         click.echo(
             f"{row['name']}: {row['characters']} characters, {row['turns']} turns, "
