@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from workbench.cells import neutral_record
+from workbench.i18n import N_
 from workbench.store.connection import BATCH_MAX_WAIT
 from workbench.store.project import Project
 
@@ -22,7 +24,8 @@ FORMATS = ("table", "csv", "json")
 
 
 def format_option(*extra: str, default: str = "table"):
-    return click.option(
+    """``--format`` (and ``--raw``, which only CSV output heeds)."""
+    choice = click.option(
         "--format",
         "fmt",
         type=click.Choice([*FORMATS, *extra]),
@@ -30,6 +33,36 @@ def format_option(*extra: str, default: str = "table"):
         show_default=True,
         help="Output format.",
     )
+    return lambda fn: choice(raw_option(fn))
+
+
+RAW = "workbench.raw"
+RAW_HELP = N_(
+    "Write CSV cells exactly as stored, even text a spreadsheet would run as a formula "
+    "(by default such cells get a leading apostrophe; see docs/reliability.md)."
+)
+
+
+def _remember_raw(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta[RAW] = bool(value) or ctx.meta.get(RAW, False)
+    return value
+
+
+def raw_option(fn):
+    """``--raw``: CSV cells untouched (the one flag every CSV and XLSX writing command takes)."""
+    return click.option(
+        "--raw",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_raw,
+        help=RAW_HELP,
+    )(fn)
+
+
+def raw_output() -> bool:
+    """Whether the running command was given ``--raw``."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get(RAW))
 
 
 WHERE_HELP = (
@@ -110,8 +143,9 @@ def emit_stream(rows: Iterable[dict[str, Any]], fmt: str, *, columns: Sequence[s
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
+        raw = raw_output()
         for count, row in enumerate(rows, 1):
-            writer.writerow(row)
+            writer.writerow(neutral_record(row, raw=raw))
             if count % 1000 == 0:
                 click.echo(buf.getvalue(), nl=False)
                 buf.seek(0)
@@ -201,7 +235,7 @@ def render(
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(neutral_record(row, raw=raw_output()) for row in rows)
         return buf.getvalue()
     from rich.console import Console
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from workbench.analysis.units import SPAN_UNITS
-from workbench.cli.common import emit, open_project, render, where_option
+from workbench.cli.common import emit, open_project, raw_option, render, where_option
 from workbench.files import write_atomic
 from workbench.store.errors import WorkbenchError
 
@@ -188,6 +188,7 @@ PAIR_COLUMNS = [
     default=None,
     help="Write to this file instead of the screen.",
 )
+@raw_option
 @click.option(
     "--heatmap",
     type=click.Path(dir_okay=False),

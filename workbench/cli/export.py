@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from workbench.analysis.units import SPAN_UNITS
-from workbench.cli.common import open_project, where_option
+from workbench.cli.common import open_project, raw_option, raw_output, where_option
 
 
 @click.group(name="export")
@@ -92,6 +92,7 @@ def _record(ctx: click.Context, out: str, project) -> None:
 )
 @_coder_option
 @where_option
+@raw_option
 @click.pass_context
 def matrix_cmd(
     ctx: click.Context, out: str, by: str, count: str, coder: str | None, where: tuple[str, ...]
@@ -100,7 +101,9 @@ def matrix_cmd(
     from workbench.export.tables import export_matrix
 
     project = open_project(ctx)
-    matrix = export_matrix(project, out, by=by, count=count, coder=coder, where=where)
+    matrix = export_matrix(
+        project, out, by=by, count=count, coder=coder, where=where, raw=raw_output()
+    )
     _record(ctx, out, project)
     click.echo(f"{out}: {len(matrix.codes)} codes x {len(matrix.columns)} columns")
 
@@ -116,6 +119,7 @@ def matrix_cmd(
 )
 @_coder_option
 @where_option
+@raw_option
 @click.pass_context
 def units_cmd(
     ctx: click.Context, out: str, unit: str, coder: str | None, where: tuple[str, ...]
@@ -123,7 +127,9 @@ def units_cmd(
     """A 0/1 unit x code matrix (OUT.csv) for R or SPSS."""
     from workbench.export.tables import export_units
 
-    n = export_units(open_project(ctx), out, unit=unit, coder=coder, where=where)
+    n = export_units(
+        open_project(ctx), out, unit=unit, coder=coder, where=where, raw=raw_output()
+    )
     click.echo(f"{out}: {n} {unit}s")
 
 
@@ -138,6 +144,7 @@ def units_cmd(
     metavar="PATH",
     help="Only these codes and their subcodes (repeatable).",
 )
+@raw_option
 @click.pass_context
 def codings_cmd(
     ctx: click.Context, out: str, coder: str | None, where: tuple[str, ...], codes: tuple[str, ...]
@@ -149,7 +156,7 @@ def codings_cmd(
     selection = (
         selection_of(coder=coder, where=where, codes=codes) if coder or where or codes else None
     )
-    n = export_codings_csv(open_project(ctx), out, selection)
+    n = export_codings_csv(open_project(ctx), out, selection, raw=raw_output())
     click.echo(f"{out}: {n} codings")
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.cells import xlsx_append
 from workbench.export.provenance import (
     Record,
     html_head,
@@ -328,12 +329,12 @@ def render_xlsx(table: Table, record: Record | None = None) -> bytes:
     book = Workbook()
     ws = book.active
     ws.title = table.title[:31]
-    ws.append(table.header)
+    xlsx_append(ws, table.header)
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
     for i, row in enumerate(table.rows):
-        ws.append(row)
+        xlsx_append(ws, row)
         if i in table.group_rows:
             for cell in ws[ws.max_row]:
                 cell.font = bold
@@ -346,11 +347,11 @@ def render_xlsx(table: Table, record: Record | None = None) -> bytes:
     ws.freeze_panes = "B2"
     notes = book.create_sheet("notes")
     for note in table.notes:
-        notes.append([note])
+        xlsx_append(notes, [note])
     if record:
         notes.append([])
-        notes.append(["command", record.command])
-        notes.append(["project fingerprint", record.fingerprint])
+        xlsx_append(notes, ["command", record.command])
+        xlsx_append(notes, ["project fingerprint", record.fingerprint])
         set_xlsx_record(book, record)
     book.properties.title = table.title
     out = io.BytesIO()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.boundary import at_import_boundary
+from workbench.cells import neutral_record, restore
 from workbench.files import write_atomic
 from workbench.ops.cases import check_columns
 from workbench.store.connection import new_guid, now
@@ -67,15 +68,20 @@ def coding_rows(project: Project, selection: Selection | None = None) -> list[di
 
 
 def export_codings_csv(
-    project: Project, path: str | os.PathLike[str], selection: Selection | None = None
+    project: Project,
+    path: str | os.PathLike[str],
+    selection: Selection | None = None,
+    *,
+    raw: bool = False,
 ) -> int:
     """Write every coding ``selection`` keeps (all when None) to ``path`` (UTF-8 CSV); return
-    the number of rows."""
+    the number of rows. Cells a spreadsheet would evaluate are neutralised unless ``raw``
+    (``workbench.cells``); ``codings import`` reads them back either way."""
     rows = coding_rows(project, selection)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(neutral_record(row, raw=raw) for row in rows)
     write_atomic(path, buf.getvalue().encode("utf-8"))
     return len(rows)
 
@@ -137,7 +143,10 @@ def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Ro
             if not any(v.strip() for v in values):
                 continue
             place = f"row {number}"
-            record = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
+            # cells neutralised for spreadsheets on export ("'=...") read back as written
+            record = {
+                h: restore(values[i]) if i < len(values) else "" for i, h in enumerate(header)
+            }
             name = record["document"].strip()
             if name not in docs:
                 raise InputFileError(f"unknown document {name!r}", source=source, place=place)
