@@ -40,7 +40,9 @@ def import_boundary(source: str) -> Iterator[None]:
     except (WorkbenchError, KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except MemoryError:
-        raise InputFileError(_("too large to read within the memory limit"), source=source) from None
+        raise InputFileError(
+            _("too large to read within the memory limit"), source=source
+        ) from None
     except RecursionError:
         raise InputFileError(_("nested too deeply to read"), source=source) from None
     except Exception as exc:  # the guard of last resort: never a traceback

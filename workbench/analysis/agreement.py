@@ -41,7 +41,7 @@ from workbench.analysis.units import (
     units_touched,
 )
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 # ---------------------------------------------------------------------------- histograms
 
@@ -194,6 +194,7 @@ def summarise(sel: Selection, t: Tally) -> Agreement:
     )
 
 
+@read_snapshot
 def agreement(
     project: Project,
     *,

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import click
 
 from workbench.cli.common import emit, emit_stream, format_option, open_project, stream_table
+from workbench.store.project import read_snapshot
 
 
 def _coder_option():
@@ -87,6 +88,7 @@ def coding_rows(
     return list(iter_coding_rows(project, doc=doc, code=code, coder=coder, full_text=full_text))
 
 
+@read_snapshot
 def iter_coding_rows(
     project,
     *,
@@ -127,7 +129,7 @@ def codings_cmd(ctx, doc, code_path, coder, fmt) -> None:
     """List codings: document, code path, coder, start, end, text."""
     if ctx.invoked_subcommand is not None:
         return
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     rows = iter_coding_rows(project, doc=doc, code=code_path, coder=coder, full_text=fmt != "table")
     columns = ["document", "code", "coder", "start", "end", "text"]
     if fmt == "table":
@@ -204,7 +206,7 @@ def memo_add(ctx, text, doc, code_path, coding_id, title, coder) -> None:
 @click.pass_context
 def memo_list(ctx, fmt) -> None:
     """List every memo with what it is attached to."""
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     docs = {d.id: d.name for d in project.documents()}
     paths = {c.id: c.path for c in project.codes()}
     coders = {c.id: c.name for c in project.coders()}

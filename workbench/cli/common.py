@@ -77,8 +77,11 @@ def where_option(fn):
     return click.option("--where", "where", multiple=True, metavar="KEY=VALUE", help=WHERE_HELP)(fn)
 
 
-def open_project(ctx: click.Context, *, create: bool = False) -> Project:
+def open_project(ctx: click.Context, *, create: bool = False, snapshot: bool = False) -> Project:
     """Open the project named by ``--project``; it is closed when the command ends.
+
+    ``snapshot``: the command only reads, and reads one state of the project from start to
+    end (``Project.reading``), however many statements it takes and whoever writes meanwhile.
 
     A command is a batch job: it may wait minutes for another program's write lock
     (``BATCH_MAX_WAIT``), and says on stderr that it is waiting rather than look hung.
@@ -96,6 +99,8 @@ def open_project(ctx: click.Context, *, create: bool = False) -> Project:
     )
     project.on_busy = _say_waiting()
     ctx.call_on_close(project.close)
+    if snapshot:
+        ctx.with_resource(project.reading())  # ends before the project is closed
     if is_new:  # a command that fails leaves no new project behind (see forget_new_project)
         ctx.meta[NEW_PROJECT] = project
     return project

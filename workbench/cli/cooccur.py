@@ -238,7 +238,7 @@ def cooccur_cmd(
     if fmt == "xlsx" and not out:
         raise WorkbenchError("--format xlsx needs --out FILE.xlsx")
     style = _style(title, width, height, font_size, font_family, scale)
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     result = cooccurrence(project, options, selection)
     if heatmap:
         from workbench.export.figures import figure_format, heatmap_figure, write_figure
@@ -424,7 +424,7 @@ def sankey_cmd(
     )
     request.check()
     options = request.options
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     data, selection, what = sankey_data(project, request)
     from workbench.export.sankey import sankey_figure
     from workbench.export.sankey_flows import order_columns
@@ -506,7 +506,7 @@ def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, wh
     if Path(out).suffix.lower() not in NETWORK_FORMATS:
         raise WorkbenchError(f"use one of {', '.join(NETWORK_FORMATS)}", source=out)
     options = _cooccurrence_options(mode, unit, distance)
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     selection = _selection(coders, codes, depth, where)
     result = cooccurrence(project, options, selection)
     record = figure_record(ctx, out, project, options, selection, {"labels": labels})

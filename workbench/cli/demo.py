@@ -39,7 +39,7 @@ def stats_cmd(ctx, fmt: str) -> None:
     """Documents, cases, codes, memos and codings per coder."""
     from workbench.ops.stats import project_stats
 
-    stats = project_stats(open_project(ctx))
+    stats = project_stats(open_project(ctx, snapshot=True))
     if fmt == "json":
         emit([], "json", json_value=stats)
         return

@@ -31,7 +31,7 @@ def qdpx_cmd(ctx: click.Context, out: str, positions: str) -> None:
     """Write the whole project as a REFI-QDA project (.qdpx)."""
     from workbench.interop.qdpx import export_qdpx
 
-    summary = export_qdpx(open_project(ctx), out, positions=positions)
+    summary = export_qdpx(open_project(ctx, snapshot=True), out, positions=positions)
     click.echo(summary.summary())
 
 
@@ -57,7 +57,7 @@ def quotations_cmd(
     """Quotations grouped by code, as OUT.md, OUT.html or OUT.docx."""
     from workbench.export.reports import export_quotations
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     n = export_quotations(project, out, coder=coder, where=where, codes=list(codes))
     _record(ctx, out, project)
     click.echo(f"{out}: {n} quotations")
@@ -100,7 +100,7 @@ def matrix_cmd(
     """Code x case or code x attribute-value frequencies, as OUT.csv or OUT.xlsx."""
     from workbench.export.tables import export_matrix
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     matrix = export_matrix(
         project, out, by=by, count=count, coder=coder, where=where, raw=raw_output()
     )
@@ -128,7 +128,7 @@ def units_cmd(
     from workbench.export.tables import export_units
 
     n = export_units(
-        open_project(ctx), out, unit=unit, coder=coder, where=where, raw=raw_output()
+        open_project(ctx, snapshot=True), out, unit=unit, coder=coder, where=where, raw=raw_output()
     )
     click.echo(f"{out}: {n} {unit}s")
 
@@ -156,7 +156,7 @@ def codings_cmd(
     selection = (
         selection_of(coder=coder, where=where, codes=codes) if coder or where or codes else None
     )
-    n = export_codings_csv(open_project(ctx), out, selection, raw=raw_output())
+    n = export_codings_csv(open_project(ctx, snapshot=True), out, selection, raw=raw_output())
     click.echo(f"{out}: {n} codings")
 
 

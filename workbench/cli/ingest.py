@@ -118,7 +118,7 @@ def documents_cmd(ctx: click.Context, fmt: str) -> None:
     """List the documents: name, case, characters, turns, speakers and sentences."""
     from workbench.ingest.summary import COLUMNS, document_rows
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     emit(document_rows(project), fmt, columns=COLUMNS, title="Documents")
 
 
@@ -152,7 +152,7 @@ def cases_import_cmd(ctx: click.Context, file: str) -> None:
 @click.pass_context
 def cases_list_cmd(ctx: click.Context, fmt: str) -> None:
     """List the cases with their attributes."""
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     cases = project.cases()
     names = [r[0] for r in project.conn.execute("SELECT name FROM attributes ORDER BY id")]
     rows = [{"participant": c.name, **{n: c.attributes.get(n) for n in names}} for c in cases]

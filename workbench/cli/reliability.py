@@ -15,7 +15,7 @@ def check_cmd(ctx) -> None:
     """Check the project file: SQLite integrity plus offsets, code tree and text hashes."""
     from workbench.ops.check import check_project
 
-    report = check_project(open_project(ctx))
+    report = check_project(open_project(ctx, snapshot=True))
     if report.ok:
         counts = ", ".join(f"{n} {what}" for what, n in report.checked.items())
         click.echo(f"ok: {counts}")

@@ -49,7 +49,7 @@ def codebook_cmd(ctx: click.Context, out: str, unit: str, coders: str | None) ->
     from workbench.export.methods import CODEBOOK_FORMATS, codebook_table, write_table
     from workbench.export.provenance import selection_counts, write_caption
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     table = codebook_table(project, unit=unit, coders=split_list(coders))
     counts = selection_counts(project)
     record = _record(ctx, out, project, counts)
@@ -94,7 +94,7 @@ def frequencies_cmd(
     from workbench.export.methods import FREQUENCY_FORMATS, frequency_table, write_table
     from workbench.export.provenance import selection_counts, write_caption
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     table = frequency_table(project, by, coders=coders, where=where)
     counts = selection_counts(project, Selection.build(coders=coders, where=where))
     record = _record(ctx, out, project, counts)

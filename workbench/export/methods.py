@@ -33,7 +33,7 @@ from workbench.export.provenance import (
 )
 from workbench.files import write_atomic
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 CODEBOOK_FORMATS = (".md", ".html", ".docx", ".xlsx")
 FREQUENCY_FORMATS = (".md", ".docx", ".xlsx")
@@ -67,6 +67,7 @@ def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
+@read_snapshot
 def codebook_table(
     project: Project, *, unit: str = "char", coders: Sequence[str] | None = None
 ) -> Table:
@@ -142,6 +143,7 @@ def codebook_table(
     return Table("Codebook", header, rows, group_rows, notes, wide=True)
 
 
+@read_snapshot
 def frequency_table(
     project: Project, attribute: str, *, coders: Sequence[str] = (), where: Sequence[str] = ()
 ) -> Table:

@@ -20,7 +20,7 @@ from workbench.analysis.filters import parse_where_items
 from workbench.export.tables import Where, select_codes, select_codings
 from workbench.files import write_atomic
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 FORMATS = (".md", ".html", ".docx")
 
@@ -92,6 +92,7 @@ class _Locator:
         return speaker, turn_no, sent_no
 
 
+@read_snapshot
 def quotations(
     project: Project,
     *,

@@ -33,7 +33,7 @@ from workbench.cells import neutral_row, xlsx_append
 from workbench.files import write_atomic
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Coding
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 NO_CASE = "(no case)"
 MISSING = "(missing)"
@@ -132,6 +132,7 @@ def _sort_values(values: set[str]) -> list[str]:
     return sorted(values, key=key)
 
 
+@read_snapshot
 def frequency_matrix(
     project: Project,
     *,
@@ -223,6 +224,7 @@ def export_matrix(
 # --------------------------------------------------------------------------- unit matrix
 
 
+@read_snapshot
 def unit_matrix(
     project: Project, *, unit: str = "sentence", coder: str | None = None, where: Where = None
 ) -> list[list[object]]:

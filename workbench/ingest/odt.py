@@ -51,9 +51,7 @@ def parse_odt(data: bytes, source: str) -> ParsedTranscript:
     text = "\n\n".join(b for b in blocks if b.strip())
     if not text.strip():
         raise InputFileError("the document has no text", source=source)
-    return from_text(
-        text, source_format="odt", metadata={"paragraphs": len(blocks)}, source=source
-    )
+    return from_text(text, source_format="odt", metadata={"paragraphs": len(blocks)}, source=source)
 
 
 def _local(node: Any) -> str | None:

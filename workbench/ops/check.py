@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from workbench.ops.coding import MEMO_TARGETS
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 from workbench.textnorm import sha256
 
 MAX_LISTED = 20
@@ -33,6 +33,7 @@ class CheckReport:
         return not self.problems
 
 
+@read_snapshot
 def check_project(project: Project) -> CheckReport:
     report = CheckReport()
     q = project.conn.execute

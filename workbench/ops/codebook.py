@@ -36,7 +36,7 @@ from workbench.ops.codebook_load import (  # the parsed file and its loading liv
 )
 from workbench.ops.codes import COLOUR, coding_counts
 from workbench.store.errors import CodebookError, WorkbenchError
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 TOP_KEYS = ("name", "description", "languages", "codes")
 CODE_KEYS = (
@@ -612,6 +612,7 @@ def export_codebook(project: Project, path: str | os.PathLike[str]) -> int:
 # --------------------------------------------------------------------------- listings
 
 
+@read_snapshot
 def code_rows(project: Project) -> list[dict[str, Any]]:
     """One row per code, parents first: path, description, count (own codings) and more.
 

@@ -22,7 +22,7 @@ from workbench.files import write_atomic
 from workbench.ops.cases import check_columns
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, UnknownCodeError
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 from workbench.store.queries import normalise_path
 from workbench.textnorm import normalise
 
@@ -33,6 +33,7 @@ EXPORT_COLUMNS = ("document", "code", "coder", "start", "end", "text", "memo", "
 REQUIRED = ("document", "code", "coder")
 
 
+@read_snapshot
 def coding_rows(project: Project, selection: Selection | None = None) -> list[dict[str, object]]:
     """One row per coding ``selection`` keeps (all when None), by document, position, code."""
     keep: set[int] | None = None

@@ -189,9 +189,10 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         """Reload codes and codings (after undo, a coder switch, blind mode, codebook edits)."""
         if not self.is_mounted:
             return
-        self._load_codes()
-        self._load_codings()
-        self._load_suggestions()
+        with self.project.reading():  # codes, codings and suggestions of one state
+            self._load_codes()
+            self._load_codings()
+            self._load_suggestions()
         self.view.set_colours(self.colours)
         self.view.set_code_names({c.id: c.name for c in self.codes})
         self.view.set_coder_labels(coder_initials(self.coder_names))
