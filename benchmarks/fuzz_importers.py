@@ -385,6 +385,7 @@ class Worker:
         merge = fmt == "qdpx" and index % 2 == 1
         project = self.empty if fmt == "qdpx" and not merge else self.seeded
         printed = io.StringIO()
+        writes = project.conn.total_changes  # unchanged: nothing was written, no dump needed
         started = time.process_time()
         outcome: dict[str, Any] = {"format": fmt, "index": index}
         signal.setitimer(signal.ITIMER_PROF, self.time_limit)
@@ -406,9 +407,9 @@ class Worker:
                 outcome["class"] = "memory"
             elif not message.strip() or "\n" in message or "\r" in message:
                 outcome["class"] = "multiline"
-            elif (
-                project.conn.in_transaction
-                or list(project.conn.iterdump()) != self.dumps[id(project)]
+            elif project.conn.in_transaction or (
+                project.conn.total_changes != writes
+                and list(project.conn.iterdump()) != self.dumps[id(project)]
             ):
                 outcome["class"] = "changed"
             else:
@@ -430,7 +431,8 @@ class Worker:
         outcome["cpu"] = round(time.process_time() - started, 3)
         if project.conn.in_transaction:
             project.conn.execute("ROLLBACK")
-        self.restore(project)
+        if project.conn.total_changes != writes:
+            self.restore(project)
         return outcome
 
 

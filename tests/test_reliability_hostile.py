@@ -317,3 +317,16 @@ def test_a_refused_import_into_a_new_project_leaves_no_file(tmp_path: Path, comm
     result = CliRunner().invoke(cli, ["--project", str(new), *_bad_inputs(tmp_path)[command]])
     assert result.exit_code != 0
     assert not any(tmp_path.glob("new.db*")), list(tmp_path.glob("new.db*"))
+
+
+def test_the_declared_limits_are_the_documented_ones() -> None:
+    """docs/reliability.md's table of limits says what ``workbench.limits`` holds."""
+    from workbench import limits
+
+    page = (REPO / "docs" / "reliability.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| [^|]*\(`(MAX_[A-Z_]+)`[^|]*\| ([^|]+) \|", page, re.MULTILINE)
+    assert len(rows) >= 10, rows
+    for name, shown in rows:
+        value = getattr(limits, name)
+        expected = f"{value // limits.MB} MiB" if value >= limits.MB else f"{value:,}"
+        assert shown.strip().startswith(expected), (name, shown, expected)

@@ -6,6 +6,7 @@ import click
 
 from workbench.analysis.units import SPAN_UNITS
 from workbench.cli.common import open_project, raw_option, raw_output, where_option
+from workbench.limits import MAX_QDPX_BYTES, MB
 
 
 @click.group(name="export")
@@ -172,10 +173,10 @@ def codings_cmd(
     "--max-size",
     "max_size",
     type=click.IntRange(min=1),
-    default=2048,
+    default=MAX_QDPX_BYTES // MB,
     show_default=True,
     metavar="MB",
-    help="Refuse archives that expand beyond this.",
+    help="Refuse archives that expand beyond this (see docs/reliability.md, Limits).",
 )
 @click.option(
     "--positions",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from workbench.boundary import at_import_boundary, import_boundary
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
+from workbench.limits import MAX_TRANSCRIPT_BYTES
 from workbench.store.errors import DuplicateDocumentError, InputFileError, WorkbenchError
 from workbench.store.model import Document
 from workbench.store.project import Project
@@ -33,7 +34,7 @@ READERS: dict[str, tuple[str, str]] = {
     ".srt": ("workbench.ingest.srt", "parse_srt"),
 }
 SUFFIXES = tuple(READERS)
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = MAX_TRANSCRIPT_BYTES  # docs/reliability.md, "Limits"
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``; stage is ``"read"`` or ``"store"``."""
