@@ -232,6 +232,17 @@ def test_a_qdpx_of_many_sources_each_under_the_ratio_guard_is_refused(tmp_path: 
     assert not new.exists()
 
 
+def test_sources_under_the_size_limit_that_expand_hundreds_of_times_are_a_zip_bomb(
+    tmp_path: Path,
+) -> None:
+    """40 sources of 1 MiB: within the 128 MiB budget, but 40 MB from a few hundred KB."""
+    archive = many_sources_qdpx(tmp_path, count=40)
+    new = tmp_path / "new.db"
+    result = run_limited("-p", str(new), "import-qdpx", str(archive), cpu=30)
+    assert_one_line_refusal(result, "many.qdpx", "zip bomb")
+    assert not new.exists()
+
+
 # --------------------------------------------------------------------------- memory
 
 

@@ -121,11 +121,10 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
     text = decode_bytes(data, source).text
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
-    check_columns(first.count(delimiter) + 1, source)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
-        check_columns(len(header), source)  # a quoted header may hold line breaks
+        check_columns(len(header), source)  # before any row is read
         if not any(h.lower() in KEY_COLUMNS for h in header):
             raise InputFileError(
                 "no 'participant' (or 'case') column in the header", source=source, place="row 1"
