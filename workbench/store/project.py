@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
@@ -55,11 +55,12 @@ class Project(ActionLog, Queries):
         #: it may raise (``BusyCancelled``) to give up, or report the wait to the user
         self.on_busy: Callable[[float], None] | None = None
         self._text_cache: dict[int, str] = {}
-        #: the thread inside ``reading()`` (a read transaction holding one snapshot), if any
+        #: the thread inside ``reading()`` (a read transaction holding one snapshot) and the
+        #: thread inside ``transaction()``: the app shares this connection between its screen
+        #: and the worker that waits for a busy project, so they take turns (see ``reading``)
         self._reader: int | None = None
-        #: held by a write and by a read snapshot: the app shares this connection between
-        #: its screen and the worker that waits for a busy project
-        self._lock = threading.RLock()
+        self._writer: int | None = None
+        self._turns = threading.Condition()
 
     # ------------------------------------------------------------------ opening
 
@@ -189,28 +190,28 @@ class Project(ActionLog, Queries):
         and are not blocked). Nested calls, and calls inside a write, share the outer one.
         A write may not start inside a read snapshot: it would write on a stale state.
         """
-        if self._reader == threading.get_ident() or self.conn.in_transaction:
-            yield self
-            return
-        if not self._lock.acquire(blocking=False):
-            # another thread is writing on this connection (the app's waiting worker): read
-            # beside it, never wait for it on the screen's thread
+        me = threading.get_ident()
+        with self._turns:
+            if self._reader == me or self._writer is not None or self.conn.in_transaction:
+                # nested, inside a write, or another thread is writing on this connection (the
+                # app's waiting worker): read beside it, never wait for it on the screen
+                owner = False
+            else:
+                self._reader, owner = me, True
+        if not owner:
             yield self
             return
         try:
-            if self.conn.in_transaction:
-                yield self
-                return
             self.conn.execute("BEGIN")  # deferred: the first read fixes the snapshot
-            self._reader = threading.get_ident()
+            yield self
+        finally:
             try:
-                yield self
-            finally:
-                self._reader = None
                 if self.conn.in_transaction:
                     self.conn.execute("COMMIT")  # nothing was written: this ends the snapshot
-        finally:
-            self._lock.release()
+            finally:
+                with self._turns:
+                    self._reader = None
+                    self._turns.notify_all()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Project]:
@@ -219,11 +220,21 @@ class Project(ActionLog, Queries):
         ``BEGIN IMMEDIATE`` takes the write lock up front, so two writers queue on the busy
         timeout instead of failing half-way when a read lock cannot be upgraded.
         """
-        if self._reader == threading.get_ident():
+        me = threading.get_ident()
+        if self._reader == me:
             raise RuntimeError("a write inside a read snapshot (Project.reading)")
-        with self._lock:
+        with self._turns:  # a screen's read in progress ends in milliseconds: wait for it
+            self._turns.wait_for(lambda: self._reader is None)
+            outer = self._writer is None
+            if outer:
+                self._writer = me
+        try:
             with self._write() as project:
                 yield project
+        finally:
+            if outer:
+                with self._turns:
+                    self._writer = None
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Project]:
@@ -272,8 +283,14 @@ def read_snapshot(fn: Callable[P, R]) -> Callable[P, R]:
     return read
 
 
-def _project_of(args: tuple[object, ...], kwargs: dict[str, object]) -> Project:
+def _project_of(args: tuple[object, ...], kwargs: dict[str, object]) -> Any:
+    """The project a reader was given; a call without one (a rule checked before any read)
+    runs without a snapshot."""
     project = args[0] if args else kwargs.get("project")
-    if not isinstance(project, Project):
-        raise TypeError("read_snapshot needs the project as the first argument")
-    return project
+    return project if isinstance(project, Project) else _NoProject()
+
+
+class _NoProject:
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        yield None
