@@ -28,10 +28,12 @@ from workbench.export.provenance import (
     Record,
     html_head,
     markdown_footer,
+    office_bytes,
     set_docx_record,
     set_xlsx_record,
 )
 from workbench.files import write_atomic
+from workbench.i18n import _, number
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project, read_snapshot
 
@@ -50,6 +52,23 @@ class Table:
     group_rows: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     wide: bool = False  # landscape in Word
+    #: per column: "text", "int", "ratio" (two decimals) or "share" (a percentage); numbers
+    #: stay numbers (None for none) until a writer formats them
+    kinds: list[str] = field(default_factory=list)
+
+    def kind(self, column: int) -> str:
+        return self.kinds[column] if column < len(self.kinds) else "text"
+
+    def text(self, column: int, value: Any) -> str:
+        """How a cell reads in Markdown, HTML and Word."""
+        kind = self.kind(column)
+        if value is None:
+            return "–" if kind != "text" else ""
+        if kind == "ratio":
+            return number(value, 2)  # the report's decimal mark (--decimal)
+        if kind == "share":
+            return f"{100 * value:.0f}%"
+        return str(value)
 
 
 def _subtree(codes: Sequence[Any]) -> dict[int, list[int]]:
@@ -92,31 +111,32 @@ def codebook_table(
         for depth in range(1, max_depth):
             rolled = agreement(project, coders=coders, unit=unit, depth=depth)
             per_code.update({c.code: c for c in rolled.codes if c.code.count("/") + 1 == depth})
-        notes.append("Agreement: " + leaf.footnote())
+        notes.append(_("Agreement: {footnote}").format(footnote=leaf.footnote()))
     except WorkbenchError as exc:
-        notes.append(f"Agreement not computed: {exc}.")
+        notes.append(_("Agreement not computed: {exc}.").format(exc=exc))
+    max_depth = max((c.depth for c in codes), default=1)
+    levels_named = [_("Category"), _("Subcategory"), _("Code")][-min(max_depth, 3) :]
+    if max_depth == 2:
+        levels_named = [_("Category"), _("Code")]
     header = [
-        "Category",
-        "Subcategory",
-        "Code",
-        "Definition",
-        "Inclusion",
-        "Exclusion",
-        "Example",
-        "Codings",
-        "Documents",
+        *levels_named,
+        _("Definition"),
+        _("Inclusion"),
+        _("Exclusion"),
+        _("Example"),
+        _("Codings"),
+        _("Documents"),
     ]
     if per_code:
-        header += ["Cohen's κ", "Krippendorff's α"]
+        header += [_("Cohen's κ"), _("Krippendorff's α")]
     rows: list[list[Any]] = []
     group_rows: set[int] = set()
     for code in codes:
         parts = code.path.split("/")
-        levels = [
-            parts[0] if len(parts) == 1 else "",
-            parts[1] if len(parts) == 2 else "",
-            "/".join(parts[2:]),
-        ]
+        # one column per level, the last ("Code") holding the deeper levels' path
+        levels = [""] * len(levels_named)
+        place = min(len(parts), len(levels)) - 1
+        levels[place] = "/".join(parts[place:])
         ids = tree[code.id]
         n_codings = sum(codings[i] for i in ids)
         n_docs = len(set().union(*(docs[i] for i in ids)))
@@ -131,16 +151,19 @@ def codebook_table(
         ]
         if per_code:
             found = per_code.get(code.path)
-            row += [_fmt(found.kappa if found else None), _fmt(found.alpha if found else None)]
+            row += [found.kappa if found else None, found.alpha if found else None]
         if code.parent_id is None:
             group_rows.add(len(rows))
         rows.append(row)
     notes.insert(
         0,
-        "Codings: all coders' codings of the code and its subcodes. Documents: "
-        "documents holding at least one of them.",
+        _(
+            "Codings: all coders' codings of the code and its subcodes. Documents: "
+            "documents holding at least one of them."
+        ),
     )
-    return Table("Codebook", header, rows, group_rows, notes, wide=True)
+    kinds = ["text"] * (len(levels_named) + 4) + ["int", "int"] + ["ratio", "ratio"]
+    return Table(_("Codebook"), header, rows, group_rows, notes, wide=True, kinds=kinds)
 
 
 @read_snapshot
@@ -165,10 +188,10 @@ def frequency_table(
     for doc, _coder, _start, _end, code_id in chosen.rows:
         n[(code_id, value_of.get(doc, MISSING))] += 1
         seen[code_id].add(doc)
-    header = ["Code"]
+    header = [_("Code")]
     for v in values:
-        header += [f"{v}: n", f"{v}: % docs"]
-    header += ["Total: n", "Total: % docs"]
+        header += [f"{v}: n", _("{value}: % docs").format(value=v)]
+    header += [_("Total") + ": n", _("{value}: % docs").format(value=_("Total"))]
     rows, group_rows = [], set()
     total_docs = len(in_scope)
     for code in codes:
@@ -186,21 +209,33 @@ def frequency_table(
             group_rows.add(len(rows))
         rows.append(row)
     notes = [
-        f"n: codings in documents of each {attribute} value; % docs: share of that value's "
-        "documents (" + ", ".join(f"{v} {docs_per_value[v]}" for v in values) + ") holding "
-        "the code. Group rows are subtotals of the group and its subcodes."
+        _(
+            "n: codings in documents of each {attribute} value; % docs: share of that value's "
+            "documents ({counts}) holding the code. Group rows are subtotals of the group and "
+            "its subcodes."
+        ).format(
+            attribute=attribute,
+            counts=", ".join(f"{v} {docs_per_value[v]}" for v in values),
+        )
     ]
     if coders:
-        notes.append("Coders: " + ", ".join(coders) + ".")
+        notes.append(_("Coders: {coders}.").format(coders=", ".join(coders)))
     if where:
-        notes.append("Selection: " + "; ".join(where) + ".")
+        notes.append(_("Selection: {where}.").format(where="; ".join(where)))
+    kinds = ["text"] + ["int", "share"] * (len(values) + 1)
     return Table(
-        f"Code frequencies by {attribute}", header, rows, group_rows, notes, wide=len(values) > 3
+        _("Code frequencies by {attribute}").format(attribute=attribute),
+        header,
+        rows,
+        group_rows,
+        notes,
+        wide=len(values) > 3,
+        kinds=kinds,
     )
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f}%" if whole else "–"
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
 
 
 def _natural_key(v: str) -> tuple:
@@ -224,14 +259,11 @@ def render_markdown(table: Table, record: Record | None = None) -> str:
         "",
         "| " + " | ".join(table.header) + " |",
         "|"
-        + "|".join(
-            "---:" if isinstance(v, int) else ":---"
-            for v in (table.rows[0] if table.rows else table.header)
-        )
+        + "|".join(":---" if table.kind(j) == "text" else "---:" for j in range(len(table.header)))
         + "|",
     ]
     for i, row in enumerate(table.rows):
-        cells = [cell(v) for v in row]
+        cells = [cell(table.text(j, v)) for j, v in enumerate(row)]
         if i in table.group_rows:
             cells = [f"**{c}**" if c and j < 3 else c for j, c in enumerate(cells)]
         lines.append("| " + " | ".join(cells) + " |")
@@ -259,17 +291,19 @@ def render_html(table: Table, record: Record | None = None) -> str:
     for i, row in enumerate(table.rows):
         cls = ' class="group"' if i in table.group_rows else ""
         cells = "".join(
-            f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{e(str(v))}</td>"
-            for v in row
+            f"<td>{e(table.text(j, v))}</td>"
+            if table.kind(j) == "text"
+            else f'<td class="n">{e(table.text(j, v))}</td>'
+            for j, v in enumerate(row)
         )
         out.append(f"<tr{cls}>{cells}</tr>")
     out.append("</tbody></table>")
     out += [f"<p>{e(note)}</p>" for note in table.notes]
     if record:
-        out.append(
-            f"<p><small>Made by <code>{e(record.command)}</code> on project "
-            f"fingerprint {e(record.fingerprint)}.</small></p>"
+        made = _("Made by {command} on project fingerprint {fingerprint}.").format(
+            command=f"<code>{e(record.command)}</code>", fingerprint=e(record.fingerprint)
         )
+        out.append(f"<p><small>{made}</small></p>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -278,6 +312,7 @@ def render_docx(table: Table, record: Record | None = None) -> bytes:
     """A Word document with one real table: header row repeated on each page, group rows bold."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -300,19 +335,24 @@ def render_docx(table: Table, record: Record | None = None) -> bytes:
         run.bold = True
     for i, row in enumerate(table.rows):
         cells = grid.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            run = cell.paragraphs[0].add_run(str(value))
+        for j, (cell, value) in enumerate(zip(cells, row, strict=True)):
+            run = cell.paragraphs[0].add_run(table.text(j, value))
             run.bold = i in table.group_rows
     for row in grid.rows:
-        for cell in row.cells:
+        for j, cell in enumerate(row.cells):
             for p in cell.paragraphs:
+                if table.kind(j) != "text":
+                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 for run in p.runs:
                     run.font.size = Pt(8)
+    _docx_widths(grid, table, doc.sections[0])
     for note in table.notes:
         doc.add_paragraph(note).runs[0].font.size = Pt(9)
     if record:
         p = doc.add_paragraph(
-            f"Made by {record.command} on project fingerprint {record.fingerprint}."
+            _("Made by {command} on project fingerprint {fingerprint}.").format(
+                command=record.command, fingerprint=record.fingerprint
+            )
         )
         p.runs[0].font.size = Pt(8)
         set_docx_record(doc, record)
@@ -321,6 +361,35 @@ def render_docx(table: Table, record: Record | None = None) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def column_weights(table: Table) -> list[float]:
+    """How wide each column should be relative to the others, from its content: the
+    longest word (a column is never narrower) and the average text length, so a definition
+    gets room and a count column stays narrow."""
+    weights = []
+    for j, name in enumerate(table.header):
+        texts = [table.text(j, r[j]) for r in table.rows] or [""]
+        longest_word = max([len(w) for t in [name, *texts] for w in (t.split() or [""])], default=1)
+        average = sum(len(t) for t in texts) / len(texts)
+        weights.append(max(longest_word, min(average, 60), 3))
+    return weights
+
+
+def _docx_widths(grid: Any, table: Table, section: Any) -> None:
+    """Column widths by content, within the page's text width (Word honours the widths
+    of a table without autofit on each cell)."""
+    from docx.shared import Emu
+
+    usable = section.page_width - section.left_margin - section.right_margin
+    weights = column_weights(table)
+    total = sum(weights)
+    grid.autofit = False
+    for j, weight in enumerate(weights):
+        width = Emu(int(usable * weight / total))
+        grid.columns[j].width = width
+        for cell in grid.columns[j].cells:
+            cell.width = width
 
 
 def render_xlsx(table: Table, record: Record | None = None) -> bytes:
@@ -335,17 +404,20 @@ def render_xlsx(table: Table, record: Record | None = None) -> bytes:
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
+    formats = {"int": "0", "ratio": "0.00", "share": "0%"}
     for i, row in enumerate(table.rows):
         xlsx_append(ws, row)
-        if i in table.group_rows:
-            for cell in ws[ws.max_row]:
+        for j, cell in enumerate(ws[ws.max_row]):
+            if table.kind(j) in formats:
+                cell.number_format = formats[table.kind(j)]
+            if i in table.group_rows:
                 cell.font = bold
     wrap = Alignment(wrap_text=True, vertical="top")
-    for col, name in enumerate(table.header, start=1):
-        longest = max([len(name), *(len(str(r[col - 1])) for r in table.rows)])
-        ws.column_dimensions[get_column_letter(col)].width = min(60, max(8, longest + 2))
+    right = Alignment(horizontal="right", vertical="top")
+    for col, weight in enumerate(column_weights(table), start=1):
+        ws.column_dimensions[get_column_letter(col)].width = min(60, max(8, weight + 2))
         for cells in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-            cells[0].alignment = wrap
+            cells[0].alignment = wrap if table.kind(col - 1) == "text" else right
     ws.freeze_panes = "B2"
     notes = book.create_sheet("notes")
     for note in table.notes:
@@ -368,16 +440,18 @@ def write_table(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in formats:
-        raise WorkbenchError(f"write this report as {', '.join(formats)}", source=str(path))
+        raise WorkbenchError(
+            _("write this report as {items}").format(items=", ".join(formats)), source=str(path)
+        )
     if not path.parent.exists():
-        raise WorkbenchError("the folder does not exist", source=str(path))
+        raise WorkbenchError(_("the folder does not exist"), source=str(path))
     if suffix == ".md":
         data = render_markdown(table, record).encode("utf-8")
     elif suffix == ".html":
         data = render_html(table, record).encode("utf-8")
     elif suffix == ".docx":
-        data = render_docx(table, record)
+        data = office_bytes(render_docx(table, record), record)
     else:
-        data = render_xlsx(table, record)
+        data = office_bytes(render_xlsx(table, record), record)
     write_atomic(path, data)
     return path

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.analysis.filters import Selection
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import read_snapshot
 
@@ -30,6 +31,7 @@ class SankeyRequest:
     left: tuple[str, ...] = ()
     right: tuple[str, ...] = ()
     group: str | None = None
+    aspect: str | None = None
     stages: str | None = None
     attribute: str | None = None
     measure: str = "count"
@@ -41,14 +43,18 @@ class SankeyRequest:
 
     def check(self) -> None:
         """Refuse combinations that cannot mean one figure, before any work."""
-        if sum(bool(x) for x in (self.group, self.stages, self.attribute)) > 1:
-            raise WorkbenchError("choose one of --group, --stages and --attribute")
+        if sum(bool(x) for x in (self.group, self.aspect, self.stages, self.attribute)) > 1:
+            raise WorkbenchError(_("choose one of --group, --aspect, --stages and --attribute"))
         if (self.group or self.stages) and (self.left or self.right):
-            raise WorkbenchError("--group and --stages choose the codes; drop --left/--right")
+            raise WorkbenchError(_("--group and --stages choose the codes; drop --left/--right"))
+        if self.aspect and (self.left or self.right):
+            raise WorkbenchError(_("--aspect chooses the codes; drop --left/--right"))
         if self.attribute and self.left:
-            raise WorkbenchError("--attribute puts the attribute values on the left; drop --left")
+            raise WorkbenchError(
+                _("--attribute puts the attribute values on the left; drop --left")
+            )
         if self.attribute and self.measure != "count":
-            raise WorkbenchError("attribute flows are counts; drop --measure c")
+            raise WorkbenchError(_("attribute flows are counts; drop --measure c"))
 
     def selection(self, codes: Sequence[str], depth: int | None) -> Selection:
         """The request's coders and documents with ``codes`` at ``depth``."""
@@ -61,7 +67,13 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
     saying what the figure shows (for its caption); the figure is drawn by the caller."""
     from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
     from workbench.analysis.filters import case_values, code_scope
-    from workbench.export.sankey_flows import attribute_flows, code_flows, group_flows, stage_flows
+    from workbench.export.sankey_flows import (
+        aspect_flows,
+        attribute_flows,
+        code_flows,
+        group_flows,
+        stage_flows,
+    )
 
     request.check()
     options, measure, values, depth = (
@@ -80,12 +92,31 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
         )
         groups = names[1:] if data.attributes else names
         sel = request.selection(groups, None)
-        return data, sel, "Flows from " + " through ".join(names[:-1]) + f" to {names[-1]}"
+        return (
+            data,
+            sel,
+            _("Flows from {first} to {last}").format(
+                first=_(" through ").join(names[:-1]), last=names[-1]
+            ),
+        )
     if group:
         path = project.code(group).path
         sel = request.selection([path], path.count("/") + 2)
         data = group_flows(cooccurrence(project, options, sel), path, measure, values)
-        return data, sel, f"Co-occurrence of the codes of {path} with each other"
+        return (
+            data,
+            sel,
+            _("Co-occurrence of the codes of {path} with each other").format(path=path),
+        )
+    if request.aspect:
+        path = project.code(request.aspect).path
+        sel = request.selection(list(codes), path.count("/") + 2)
+        data = aspect_flows(cooccurrence(project, options, sel), path, measure, values)
+        what = _(
+            "Co-occurrence of the codes of the {group} aspect (left) with every code "
+            "outside it that they meet (right)"
+        ).format(group=path)
+        return data, sel, what
     scope_codes = list(codes) + list(left) + list(right) if codes else []
     selection = request.selection(scope_codes, depth)
     right_codes = code_scope(project, right, depth)[0] if right else None
@@ -93,24 +124,34 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
         groups = case_values(project, attribute)
         chosen, counts = frequencies_by(project, groups, options, selection)
         shown = [c for c in chosen.codes if right_codes is None or c in right_codes]
-        heading = ", ".join(right) if right else "Code"
+        heading = ", ".join(right) if right else _("Code")
         data = attribute_flows(
-            counts, shown, chosen.colours, values or "count", attribute, [attribute, heading]
+            counts,
+            shown,
+            chosen.colours,
+            values or "count",
+            attribute,
+            [attribute, heading],
+            noun="units" if options.mode == "unit" else "codings",
         )
         return (
             data,
             selection,
-            f"Codings of {heading.lower() if not right else heading} by {attribute}",
+            _("Codings of {codes} by {attribute}").format(
+                codes=heading if right else _("codes"), attribute=attribute
+            ),
         )
     result = cooccurrence(project, options, selection)
     left_codes = code_scope(project, left, depth)[0] if left else None
     headings = [
-        ", ".join(left) if left else "Code",
-        ", ".join(right) if right else "Co-occurring code",
+        ", ".join(left) if left else _("Code"),
+        ", ".join(right) if right else _("Co-occurring code"),
     ]
     data = code_flows(result, left_codes, right_codes, measure, values, headings)
     if left or right:
-        what = f"Co-occurrence of {headings[0]} codes (left) with {headings[1]} codes (right)"
+        what = _("Co-occurrence of {left} codes (left) with {right} codes (right)").format(
+            left=headings[0], right=headings[1]
+        )
     else:
-        what = "Co-occurrence of code groups" if depth == 1 else "Co-occurrence of codes"
+        what = _("Co-occurrence of code groups") if depth == 1 else _("Co-occurrence of codes")
     return data, selection, what

@@ -13,6 +13,7 @@ import io
 from typing import Any
 
 from workbench.boundary import quiet
+from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript
 from workbench.ingest.package import check_package
 from workbench.ingest.plain import from_text
@@ -33,7 +34,7 @@ def parse_docx(data: bytes, source: str) -> ParsedTranscript:
         raise InputFileError(_reason(exc), source=source) from None
     text = "\n\n".join(b for b in blocks if b.strip())
     if not text.strip():
-        raise InputFileError("the document has no text", source=source)
+        raise InputFileError(_("the document has no text"), source=source)
     return from_text(
         text, source_format="docx", metadata={"paragraphs": len(blocks)}, source=source
     )

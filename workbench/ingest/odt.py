@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 from workbench.boundary import quiet
+from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript
 from workbench.ingest.package import check_package
 from workbench.ingest.plain import from_text
@@ -50,7 +51,7 @@ def parse_odt(data: bytes, source: str) -> ParsedTranscript:
         raise InputFileError(reason, source=source) from None
     text = "\n\n".join(b for b in blocks if b.strip())
     if not text.strip():
-        raise InputFileError("the document has no text", source=source)
+        raise InputFileError(_("the document has no text"), source=source)
     return from_text(text, source_format="odt", metadata={"paragraphs": len(blocks)}, source=source)
 
 
