@@ -16,7 +16,6 @@ from workbench.cli.common import (
     where_option,
 )
 from workbench.i18n import N_, _
-from workbench.store.project import read_snapshot
 
 #: what a memo is on, as the listing and the message say it (the JSON keeps the English word)
 MEMO_TARGETS = {
@@ -115,7 +114,6 @@ def coding_rows(
     return list(iter_coding_rows(project, doc=doc, code=code, coder=coder, full_text=full_text))
 
 
-@read_snapshot
 def iter_coding_rows(
     project,
     *,
