@@ -341,3 +341,21 @@ def test_the_declared_limits_are_the_documented_ones() -> None:
         value = getattr(limits, name)
         expected = f"{value // limits.MB} MiB" if value >= limits.MB else f"{value:,}"
         assert shown.strip().startswith(expected), (name, shown, expected)
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".odt"])
+def test_a_truncated_package_is_named_as_such_in_spanish_too(tmp_path: Path, suffix: str) -> None:
+    """The reader tells a damaged zip by what failed, not by the wording of a message that is
+    already translated when it sees it."""
+    from workbench.i18n import speaking
+    from workbench.ingest import read_transcript
+    from workbench.store.errors import InputFileError
+
+    seed = TRANSCRIPTS / ("ACA01.docx" if suffix == ".docx" else "MIN01.odt")
+    cut = tmp_path / f"cut{suffix}"
+    cut.write_bytes(seed.read_bytes()[:-200])
+    with speaking("es"), pytest.raises(InputFileError) as info:
+        read_transcript(cut)
+    assert (
+        str(info.value) == f"cut{suffix}: no es un {suffix} válido (está truncado o no es un zip)"
+    )

@@ -82,10 +82,6 @@ def _subtree(codes: Sequence[Any]) -> dict[int, list[int]]:
     return out
 
 
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
-
-
 @read_snapshot
 def codebook_table(
     project: Project, *, unit: str = "char", coders: Sequence[str] | None = None

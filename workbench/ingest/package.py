@@ -11,6 +11,8 @@ checked in one streaming pass (well-formed, no DTD, a bounded number of elements
 
 from __future__ import annotations
 
+import zipfile
+
 from workbench.i18n import _
 from workbench.interop.archive import Limits, open_archive
 from workbench.interop.xmlsafe import check_xml
@@ -25,7 +27,8 @@ def check_package(data: bytes, source: str, *, kind: str) -> None:
     try:
         archive = open_archive(source, DOCUMENT_LIMITS, data=data)
     except InputFileError as exc:
-        if "not a zip archive" in exc.reason:
+        # told by its cause, not its wording: the reason is already in the user's language
+        if isinstance(exc.__cause__, (zipfile.BadZipFile, OSError)):
             raise InputFileError(
                 _("not a valid .{kind} (truncated or not a zip)").format(kind=kind), source=source
             ) from None

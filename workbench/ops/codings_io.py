@@ -130,7 +130,9 @@ def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Ro
     except StopIteration:
         raise InputFileError(_("the file is empty"), source=source, place="row 1") from None
     except csv.Error as exc:
-        raise InputFileError(f"malformed CSV: {exc}", source=source, place="row 1") from None
+        raise InputFileError(
+            _("malformed CSV: {exc}").format(exc=exc), source=source, place="row 1"
+        ) from None
     check_columns(len(header), source)
     missing = [c for c in REQUIRED if c not in header]
     if missing or not ({"text"} <= set(header) or {"start", "end"} <= set(header)):

@@ -19,8 +19,8 @@ from workbench.store.model import Document, ParsedTranscript
 from workbench.store.project import Project
 from workbench.textnorm import sha256
 
-LANGUAGES = ("en", "es")
-_WORD = re.compile(r"\S+")  # languages a project's sentences can be split in
+LANGUAGES = ("en", "es")  # languages a project's sentences can be split in
+_WORD = re.compile(r"\S+")  # a word, as the documents screen counts them
 
 
 def set_language(project: Project, language: str) -> None:
