@@ -1,4 +1,4 @@
-"""Limits benchmark: a 50 MB transcript, 10,000 codes, a 12-level codebook, 1,000,000 codings.
+"""Limits benchmark: a 30 MB transcript, 10,000 codes, a 12-level codebook, 1,000,000 codings.
 
 Each scenario runs in its own process, so each peak memory figure (``ru_maxrss``) is that
 scenario's alone; the first scenario only imports workbench and opens an empty project, and is
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 FLOOR_MB = 1024
 FULL = {
-    "transcript_mb": 50,
+    "transcript_mb": 30,  # under the 32 MB transcript limit (workbench.limits)
     "codes": 10_000,
     "depth": 12,
     "codings": 1_000_000,

@@ -240,33 +240,45 @@ def test_the_app_never_touches_the_project_file(tmp_path, forbid_plain_io):
 
 
 def test_a_command_on_a_busy_project_says_it_waits_then_writes(tmp_path):
+    """The lock is held until the command has said it waits (however long a loaded machine
+    takes to start it), then released: the command must go on and write."""
     import sqlite3
     import threading
 
     path = _project(tmp_path)
-    blocker = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    blocker = sqlite3.connect(str(path), isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
-    release = threading.Timer(7, blocker.rollback)
-    release.start()
+    args = ["code", "apply", "--doc", "rosa", "--code", "Transparency"]
+    args += ["--start", "6", "--end", "9", "--coder", "ben"]
+    command = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "-p", str(path), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    said = threading.Event()
+    stderr: list[str] = []
+
+    def watch() -> None:
+        assert command.stderr is not None
+        for line in command.stderr:
+            stderr.append(line)
+            if "waiting for the project: another program is writing" in line:
+                said.set()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     try:
-        done = _cli(
-            path,
-            "code",
-            "apply",
-            "--doc",
-            "rosa",
-            "--code",
-            "Transparency",
-            "--start",
-            "6",
-            "--end",
-            "9",
-            "--coder",
-            "ben",
-        )
+        said_it = said.wait(timeout=120)
     finally:
-        release.join()
+        blocker.rollback()
         blocker.close()
-    assert done.returncode == 0, done.stderr
-    assert "waiting for the project: another program is writing" in done.stderr
+    try:
+        returncode = command.wait(timeout=120)
+    finally:
+        command.kill()
+        watcher.join(timeout=10)
+    assert said_it, "".join(stderr)
+    assert returncode == 0, "".join(stderr)
     assert (6, 9, "ben") in _spans(path)

@@ -33,6 +33,9 @@ def test_progress_cache_recomputes_only_changed_documents(project_path: Path) ->
                 calls.append(sql)
                 return real.execute(sql, *args)
 
+            def __getattr__(self, name):  # everything else as the real connection
+                return getattr(real, name)
+
         apply_code(project, "NGO01", "Transparency/Access to information", 0, 12, coder="maria")
         project.conn = Spy()
         try:

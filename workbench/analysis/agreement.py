@@ -42,7 +42,7 @@ from workbench.analysis.units import (
 )
 from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 # ---------------------------------------------------------------------------- histograms
 
@@ -195,6 +195,7 @@ def summarise(sel: Selection, t: Tally) -> Agreement:
     )
 
 
+@read_snapshot
 def agreement(
     project: Project,
     *,

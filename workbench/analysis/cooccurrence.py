@@ -45,7 +45,7 @@ from workbench.analysis.filters import (
 from workbench.analysis.units import SPAN_UNITS, check_unit, spans_by_document, touched
 from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 if TYPE_CHECKING:
     import networkx
@@ -293,6 +293,7 @@ class CooccurrenceResult:
 # ------------------------------------------------------------------ the engine
 
 
+@read_snapshot
 def cooccurrence(
     project: Project,
     options: Options = OVERLAP,

@@ -91,6 +91,15 @@ class LazyGroup(click.Group):
         localise(self)
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BaseException:
+            from workbench.cli.common import forget_new_project
+
+            forget_new_project(ctx)
+            raise
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 

@@ -136,7 +136,7 @@ def agree_cmd(
 ) -> None:
     from workbench.analysis.agreement import agreement, split_list
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     result = agreement(
         project,
         coders=split_list(coders),
@@ -204,7 +204,7 @@ def disagreements_cmd(ctx, coders, unit, overlap, codes, depth, docs, where, doc
     from workbench.analysis.agreement import split_list
     from workbench.ops.reconcile import disagreements, summary_rows
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     items = disagreements(
         project,
         coders=split_list(coders),

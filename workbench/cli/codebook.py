@@ -61,7 +61,7 @@ def export_cmd(ctx: click.Context, file: str, force: bool) -> None:
 
     if Path(file).exists() and not force:
         raise CodebookError(_("exists already; use --force to overwrite it"), source=file)
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     n = export_codebook(project, file)
     click.echo(_("wrote {n} codes to {file}").format(n=n, file=file))
 
@@ -80,7 +80,7 @@ def export_cmd(ctx: click.Context, file: str, force: bool) -> None:
 def show_cmd(ctx: click.Context, fmt: str) -> None:
     from workbench.ops.codebook import code_rows
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     rows = code_rows(project)
     if fmt == "json":
         emit(rows, fmt)

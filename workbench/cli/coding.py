@@ -179,7 +179,7 @@ def _coding_rows(
 def codings_cmd(ctx, doc, code_path, coder, where, fmt) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     rows = iter_coding_rows(
         project, doc=doc, code=code_path, coder=coder, full_text=fmt != "table", where=where
     )
@@ -272,7 +272,8 @@ def memo_add(ctx, text, doc, code_path, coding_id, title, coder) -> None:
 @format_option()
 @click.pass_context
 def memo_list(ctx, fmt) -> None:
-    project = open_project(ctx)
+    """List every memo with what it is attached to."""
+    project = open_project(ctx, snapshot=True)
     docs = {d.id: d.name for d in project.documents()}
     paths = {c.id: c.path for c in project.codes()}
     coders = {c.id: c.name for c in project.coders()}

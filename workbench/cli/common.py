@@ -7,10 +7,12 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 
+from workbench.cells import neutral_record
 from workbench.i18n import N_, _
 from workbench.store.connection import BATCH_MAX_WAIT
 from workbench.store.project import Project
@@ -94,7 +96,8 @@ TABLE_COLUMNS = (
 
 
 def format_option(*extra: str, default: str = "table"):
-    return click.option(
+    """``--format`` (and ``--raw``, which only CSV output heeds)."""
+    choice = click.option(
         "--format",
         "fmt",
         type=click.Choice([*FORMATS, *extra]),
@@ -102,6 +105,36 @@ def format_option(*extra: str, default: str = "table"):
         show_default=True,
         help=N_("Output format."),
     )
+    return lambda fn: choice(raw_option(fn))
+
+
+RAW = "workbench.raw"
+RAW_HELP = N_(
+    "Write CSV cells exactly as stored, even text a spreadsheet would run as a formula "
+    "(by default such cells get a leading apostrophe; see docs/reliability.md)."
+)
+
+
+def _remember_raw(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta[RAW] = bool(value) or ctx.meta.get(RAW, False)
+    return value
+
+
+def raw_option(fn):
+    """``--raw``: CSV cells untouched (the one flag every CSV and XLSX writing command takes)."""
+    return click.option(
+        "--raw",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_raw,
+        help=RAW_HELP,
+    )(fn)
+
+
+def raw_output() -> bool:
+    """Whether the running command was given ``--raw``."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get(RAW))
 
 
 WHERE_HELP = N_(
@@ -116,8 +149,11 @@ def where_option(fn):
     return click.option("--where", "where", multiple=True, metavar="KEY=VALUE", help=WHERE_HELP)(fn)
 
 
-def open_project(ctx: click.Context, *, create: bool = False) -> Project:
+def open_project(ctx: click.Context, *, create: bool = False, snapshot: bool = False) -> Project:
     """Open the project named by ``--project``; it is closed when the command ends.
+
+    ``snapshot``: the command only reads, and reads one state of the project from start to
+    end (``Project.reading``), however many statements it takes and whoever writes meanwhile.
 
     A command is a batch job: it may wait minutes for another program's write lock
     (``BATCH_MAX_WAIT``), and says on stderr that it is waiting rather than look hung.
@@ -125,6 +161,7 @@ def open_project(ctx: click.Context, *, create: bool = False) -> Project:
     root = ctx.find_root()
     obj = root.obj or {}
     path = obj.get("project_path") or "workbench.db"
+    is_new = create and not Path(path).exists()
     project = Project.open(
         path,
         create=create,
@@ -134,7 +171,29 @@ def open_project(ctx: click.Context, *, create: bool = False) -> Project:
     )
     project.on_busy = _say_waiting()
     ctx.call_on_close(project.close)
+    if snapshot:
+        ctx.with_resource(project.reading())  # ends before the project is closed
+    if is_new:  # a command that fails leaves no new project behind (see forget_new_project)
+        ctx.meta[NEW_PROJECT] = project
     return project
+
+
+NEW_PROJECT = "workbench.new_project"
+
+
+def forget_new_project(ctx: click.Context) -> None:
+    """Remove the project file this command created, after the command failed.
+
+    A refused import into a project that did not exist (``import``, ``codebook load``,
+    ``import-qdpx``, ``cases import`` ...) must not leave an empty project behind. The project
+    is closed first; only SQLite ever had the file open, so removing it is safe.
+    """
+    project = ctx.meta.pop(NEW_PROJECT, None)
+    if project is None:
+        return
+    project.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{project.path}{suffix}").unlink(missing_ok=True)
 
 
 def _say_waiting():
@@ -163,8 +222,9 @@ def emit_stream(rows: Iterable[dict[str, Any]], fmt: str, *, columns: Sequence[s
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
+        raw = raw_output()
         for count, row in enumerate(rows, 1):
-            writer.writerow(row)
+            writer.writerow(neutral_record(row, raw=raw))
             if count % 1000 == 0:
                 click.echo(buf.getvalue(), nl=False)
                 buf.seek(0)
@@ -255,7 +315,7 @@ def render(
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(neutral_record(row, raw=raw_output()) for row in rows)
         return buf.getvalue()
     from rich.console import Console
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from workbench.cli.common import emit, open_project, render
+from workbench.cli.common import emit, open_project, raw_option, render
 from workbench.cli.figure_options import (
     figure_record,
     figure_style,
@@ -101,6 +101,7 @@ PAIR_COLUMNS = [
     default=None,
     help=N_("Write to this file instead of the screen."),
 )
+@raw_option
 @click.option(
     "--heatmap",
     type=click.Path(dir_okay=False),
@@ -145,7 +146,7 @@ def cooccur_cmd(
     selection = _selection(coders, codes, depth, where)
     if fmt == "xlsx" and not out:
         raise WorkbenchError(_("--format xlsx needs --out FILE.xlsx"))
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     result = cooccurrence(project, options, selection)
     if heatmap:
         from workbench.export.figures import figure_format, write_figure
@@ -234,7 +235,7 @@ def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, wh
             _("use one of {items}").format(items=", ".join(NETWORK_FORMATS)), source=out
         )
     options = _cooccurrence_options(mode, unit, distance)
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     selection = _selection(coders, codes, depth, where)
     result = cooccurrence(project, options, selection)
     if not result.codes:

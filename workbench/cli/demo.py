@@ -55,7 +55,7 @@ def demo_cmd(folder: str, reset: bool, no_open: bool) -> None:
 def stats_cmd(ctx, fmt: str) -> None:
     from workbench.ops.stats import project_stats
 
-    stats = project_stats(open_project(ctx))
+    stats = project_stats(open_project(ctx, snapshot=True))
     if fmt == "json":
         emit([], "json", json_value=stats)
         return

@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from workbench.analysis.units import SPAN_UNITS, UNIT_PLURALS
-from workbench.cli.common import open_project, where_option
+from workbench.cli.common import open_project, raw_option, raw_output, where_option
 from workbench.cli.localise import output_language_options
 from workbench.i18n import N_, _, speaking
+from workbench.limits import MAX_QDPX_BYTES, MB
 
 
 @click.group(
@@ -37,7 +38,7 @@ POSITION_UNITS = ("codepoints", "utf16", "bytes")
 def qdpx_cmd(ctx: click.Context, out: str, positions: str) -> None:
     from workbench.interop.qdpx import export_qdpx
 
-    summary = export_qdpx(open_project(ctx), out, positions=positions)
+    summary = export_qdpx(open_project(ctx, snapshot=True), out, positions=positions)
     click.echo(summary.summary())
 
 
@@ -71,7 +72,7 @@ def quotations_cmd(
 ) -> None:
     from workbench.export.reports import export_quotations
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     with speaking(lang, decimal=decimal):
         n = export_quotations(project, out, coder=coder, where=where, codes=list(codes))
     _record(ctx, out, project)
@@ -110,6 +111,7 @@ def _record(ctx: click.Context, out: str, project) -> None:
 )
 @_coder_option
 @where_option
+@raw_option
 @output_language_options
 @click.pass_context
 def matrix_cmd(
@@ -124,9 +126,11 @@ def matrix_cmd(
 ) -> None:
     from workbench.export.tables import export_matrix
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     with speaking(lang, decimal=decimal):
-        matrix = export_matrix(project, out, by=by, count=count, coder=coder, where=where)
+        matrix = export_matrix(
+            project, out, by=by, count=count, coder=coder, where=where, raw=raw_output()
+        )
     _record(ctx, out, project)
     click.echo(
         _("{out}: {n_codes} codes x {n_columns} columns").format(
@@ -146,13 +150,16 @@ def matrix_cmd(
 )
 @_coder_option
 @where_option
+@raw_option
 @click.pass_context
 def units_cmd(
     ctx: click.Context, out: str, unit: str, coder: str | None, where: tuple[str, ...]
 ) -> None:
     from workbench.export.tables import export_units
 
-    n = export_units(open_project(ctx), out, unit=unit, coder=coder, where=where)
+    n = export_units(
+        open_project(ctx, snapshot=True), out, unit=unit, coder=coder, where=where, raw=raw_output()
+    )
     click.echo(f"{out}: {n} {_(UNIT_PLURALS[unit])}")
 
 
@@ -170,6 +177,7 @@ def units_cmd(
     metavar="PATH",
     help=N_("Only these codes and their subcodes (repeatable)."),
 )
+@raw_option
 @click.pass_context
 def codings_cmd(
     ctx: click.Context, out: str, coder: str | None, where: tuple[str, ...], codes: tuple[str, ...]
@@ -180,7 +188,7 @@ def codings_cmd(
     selection = (
         selection_of(coder=coder, where=where, codes=codes) if coder or where or codes else None
     )
-    n = export_codings_csv(open_project(ctx), out, selection)
+    n = export_codings_csv(open_project(ctx, snapshot=True), out, selection, raw=raw_output())
     click.echo(_("{out}: {n} codings").format(out=out, n=n))
 
 
@@ -201,10 +209,10 @@ def codings_cmd(
     "--max-size",
     "max_size",
     type=click.IntRange(min=1),
-    default=2048,
+    default=MAX_QDPX_BYTES // MB,
     show_default=True,
     metavar="MB",
-    help=N_("Refuse archives that expand beyond this."),
+    help=N_("Refuse archives that expand beyond this (see docs/reliability.md, Limits)."),
 )
 @click.option(
     "--positions",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -66,24 +65,11 @@ def import_cmd(
             for line in report.lines():
                 click.echo(line)
         return
-    path = Path(ctx.find_root().obj["project_path"])
-    existed = path.exists()
-    project = open_project(ctx, create=True)
-    try:
-        if len(files) > 1:
-            documents = _import_with_progress(
-                project, files, case=case, force=force, language=language
-            )
-        else:
-            documents = _import(
-                project, files, case=case, name=name, force=force, language=language
-            )
-    except WorkbenchError:
-        if not existed:  # a failed first import leaves no empty project behind
-            project.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        raise
+    project = open_project(ctx, create=True)  # removed again if the import fails
+    if len(files) > 1:
+        documents = _import_with_progress(project, files, case=case, force=force, language=language)
+    else:
+        documents = _import(project, files, case=case, name=name, force=force, language=language)
     for row in document_rows(project, [d.name for d in documents]):
         line = _(
             "{name}: {characters} characters, {turns} turns, {speakers} speakers, "
@@ -139,7 +125,7 @@ def _stderr_console():
 def documents_cmd(ctx: click.Context, fmt: str) -> None:
     from workbench.ingest.summary import COLUMNS, document_rows
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     emit(document_rows(project), fmt, columns=COLUMNS, title=_("Documents"))
 
 
@@ -178,7 +164,7 @@ def cases_import_cmd(ctx: click.Context, file: str) -> None:
 @format_option()
 @click.pass_context
 def cases_list_cmd(ctx: click.Context, fmt: str) -> None:
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     cases = project.cases()
     names = [r[0] for r in project.conn.execute("SELECT name FROM attributes ORDER BY id")]
     rows = [{"participant": c.name, **{n: c.attributes.get(n) for n in names}} for c in cases]

@@ -18,7 +18,7 @@ from workbench.i18n import N_, _
 def check_cmd(ctx) -> None:
     from workbench.ops.check import check_project
 
-    report = check_project(open_project(ctx))
+    report = check_project(open_project(ctx, snapshot=True))
     if report.ok:
         counts = ", ".join(f"{n} {_(what)}" for what, n in report.checked.items())
         click.echo(_("ok: {counts}").format(counts=counts))

@@ -56,7 +56,7 @@ def codebook_cmd(
     from workbench.export.methods import CODEBOOK_FORMATS, codebook_table, write_table
     from workbench.export.provenance import selection_counts, write_caption
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     counts = selection_counts(project)
     record = _record(ctx, out, project, counts)
     with speaking(lang, decimal=decimal):
@@ -112,7 +112,7 @@ def frequencies_cmd(
     from workbench.export.methods import FREQUENCY_FORMATS, frequency_table, write_table
     from workbench.export.provenance import selection_counts, write_caption
 
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     counts = selection_counts(project, Selection.build(coders=coders, where=where))
     record = _record(ctx, out, project, counts)
     with speaking(lang, decimal=decimal):

@@ -163,7 +163,7 @@ def sankey_cmd(
     )
     request.check()
     options = request.options
-    project = open_project(ctx)
+    project = open_project(ctx, snapshot=True)
     data, selection, what = sankey_data(project, request)
     from workbench.export.figures import write_figure
     from workbench.export.sankey import sankey_figure

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.cells import xlsx_append
 from workbench.export.fontmetrics import FONT_FAMILY
 from workbench.files import write_atomic
 from workbench.i18n import N_, _
@@ -371,9 +372,9 @@ def write_heatmap_xlsx(
     ws = wb.active
     ws.title = "matrix"
     codes, cells = result.matrix(measure)
-    ws.append([f"{result.mode} / {measure}", *codes])
+    xlsx_append(ws, [f"{result.mode} / {measure}", *codes])
     for code, row in zip(codes, cells, strict=True):
-        ws.append([code, *row])
+        xlsx_append(ws, [code, *row])
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
@@ -398,11 +399,11 @@ def write_heatmap_xlsx(
     header = ["a", "b", "count", "n_a", "n_b", "c", "conditional_ab", "conditional_ba", "capped"]
     pairs.append(header)
     for r in rows:
-        pairs.append([r[h] for h in header])
+        xlsx_append(pairs, [r[h] for h in header])
     freq = wb.create_sheet("frequencies")
     freq.append(["code", "frequency"])
     for code in codes:
-        freq.append([code, result.frequencies[code]])
+        xlsx_append(freq, [code, result.frequencies[code]])
     if record is not None:
         from workbench.export.provenance import set_xlsx_record
 

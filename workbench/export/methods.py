@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.cells import xlsx_append
 from workbench.export.provenance import (
     Record,
     html_head,
@@ -34,7 +35,7 @@ from workbench.export.provenance import (
 from workbench.files import write_atomic
 from workbench.i18n import _, number
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 CODEBOOK_FORMATS = (".md", ".html", ".docx", ".xlsx")
 FREQUENCY_FORMATS = (".md", ".docx", ".xlsx")
@@ -81,6 +82,7 @@ def _subtree(codes: Sequence[Any]) -> dict[int, list[int]]:
     return out
 
 
+@read_snapshot
 def codebook_table(
     project: Project, *, unit: str = "char", coders: Sequence[str] | None = None
 ) -> Table:
@@ -160,6 +162,7 @@ def codebook_table(
     return Table(_("Codebook"), header, rows, group_rows, notes, wide=True, kinds=kinds)
 
 
+@read_snapshot
 def frequency_table(
     project: Project, attribute: str, *, coders: Sequence[str] = (), where: Sequence[str] = ()
 ) -> Table:
@@ -393,13 +396,13 @@ def render_xlsx(table: Table, record: Record | None = None) -> bytes:
     book = Workbook()
     ws = book.active
     ws.title = table.title[:31]
-    ws.append(table.header)
+    xlsx_append(ws, table.header)
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
     formats = {"int": "0", "ratio": "0.00", "share": "0%"}
     for i, row in enumerate(table.rows):
-        ws.append(row)
+        xlsx_append(ws, row)
         for j, cell in enumerate(ws[ws.max_row]):
             if table.kind(j) in formats:
                 cell.number_format = formats[table.kind(j)]
@@ -414,11 +417,11 @@ def render_xlsx(table: Table, record: Record | None = None) -> bytes:
     ws.freeze_panes = "B2"
     notes = book.create_sheet("notes")
     for note in table.notes:
-        notes.append([note])
+        xlsx_append(notes, [note])
     if record:
         notes.append([])
-        notes.append(["command", record.command])
-        notes.append(["project fingerprint", record.fingerprint])
+        xlsx_append(notes, ["command", record.command])
+        xlsx_append(notes, ["project fingerprint", record.fingerprint])
         set_xlsx_record(book, record)
     book.properties.title = table.title
     out = io.BytesIO()

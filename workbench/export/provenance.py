@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
+from workbench.cells import xlsx_append
 from workbench.i18n import N_, _, ngettext
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -200,8 +201,8 @@ def set_xlsx_record(book: Any, record: Record) -> None:
     book.properties.subject = record.command[:255]
     about = book["about"] if "about" in book.sheetnames else book.create_sheet("about")
     about.delete_rows(1, about.max_row)
-    about.append(["command", record.command])
-    about.append(["project fingerprint", record.fingerprint])
+    xlsx_append(about, ["command", record.command])
+    xlsx_append(about, ["project fingerprint", record.fingerprint])
 
 
 def embed_copy(path: str | Path, record: Record) -> None:

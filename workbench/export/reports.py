@@ -21,7 +21,7 @@ from workbench.export.tables import Where, select_codes, select_codings
 from workbench.files import write_atomic
 from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 FORMATS = (".md", ".html", ".docx")
 
@@ -96,6 +96,7 @@ class _Locator:
         return speaker, turn_no, sent_no
 
 
+@read_snapshot
 def quotations(
     project: Project,
     *,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from workbench.analysis.filters import Selection
 from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
+from workbench.store.project import read_snapshot
 
 if TYPE_CHECKING:
     from workbench.analysis.cooccurrence import Options
@@ -60,6 +61,7 @@ class SankeyRequest:
         return Selection.build(coders=self.coders, codes=codes, depth=depth, where=self.where)
 
 
+@read_snapshot
 def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, Selection, str]:
     """The nodes and links ``request`` asks for, the selection they come from, and one line
     saying what the figure shows (for its caption); the figure is drawn by the caller."""

@@ -29,11 +29,12 @@ from workbench.analysis.filters import (
     selected_documents,
 )
 from workbench.analysis.units import SPAN_UNITS, check_unit, touched, unit_rows
+from workbench.cells import neutral_row, xlsx_append
 from workbench.files import write_atomic
 from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Coding
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 NO_CASE = "(no case)"
 MISSING = "(missing)"
@@ -132,6 +133,7 @@ def _sort_values(values: set[str]) -> list[str]:
     return sorted(values, key=key)
 
 
+@read_snapshot
 def frequency_matrix(
     project: Project,
     *,
@@ -180,13 +182,18 @@ def frequency_matrix(
 
 
 def write_table(
-    rows: list[list[object]], path: str | os.PathLike[str], *, sheet: str = "matrix"
+    rows: list[list[object]],
+    path: str | os.PathLike[str],
+    *,
+    sheet: str = "matrix",
+    raw: bool = False,
 ) -> None:
-    """Write ``rows`` (first row = header) as CSV or XLSX, chosen by the file's suffix."""
+    """Write ``rows`` (first row = header) as CSV or XLSX, chosen by the file's suffix; no
+    cell is ever a formula (``workbench.cells``; ``raw`` leaves CSV cells untouched)."""
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows(rows)
+        csv.writer(buf, lineterminator="\n").writerows(neutral_row(r, raw=raw) for r in rows)
         write_atomic(path, buf.getvalue().encode("utf-8"))
     elif suffix == ".xlsx":
         from openpyxl import Workbook
@@ -196,7 +203,7 @@ def write_table(
         ws = book.active
         ws.title = sheet[:31]
         for row in rows:
-            ws.append(row)
+            xlsx_append(ws, row)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "B2"
@@ -208,16 +215,19 @@ def write_table(
         raise WorkbenchError(_("write the table as .csv or .xlsx"), source=str(path))
 
 
-def export_matrix(project: Project, path: str | os.PathLike[str], **options: object) -> Matrix:
+def export_matrix(
+    project: Project, path: str | os.PathLike[str], *, raw: bool = False, **options: object
+) -> Matrix:
     """Compute ``frequency_matrix(**options)`` and write it to ``path`` (CSV or XLSX)."""
     matrix = frequency_matrix(project, **options)  # type: ignore[arg-type]
-    write_table(matrix.table(), path, sheet=_("codes x {by}").format(by=matrix.by))
+    write_table(matrix.table(), path, sheet=_("codes x {by}").format(by=matrix.by), raw=raw)
     return matrix
 
 
 # --------------------------------------------------------------------------- unit matrix
 
 
+@read_snapshot
 def unit_matrix(
     project: Project, *, unit: str = "sentence", coder: str | None = None, where: Where = None
 ) -> list[list[object]]:
@@ -250,10 +260,12 @@ def unit_matrix(
     return table
 
 
-def export_units(project: Project, path: str | os.PathLike[str], **options: object) -> int:
+def export_units(
+    project: Project, path: str | os.PathLike[str], *, raw: bool = False, **options: object
+) -> int:
     """Write ``unit_matrix(**options)`` to ``path`` as CSV; return the number of units."""
     if Path(path).suffix.lower() != ".csv":
         raise WorkbenchError(_("the unit matrix is written as .csv"), source=str(path))
     table = unit_matrix(project, **options)  # type: ignore[arg-type]
-    write_table(table, path)
+    write_table(table, path, raw=raw)
     return len(table) - 1

@@ -15,8 +15,10 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from workbench.boundary import at_import_boundary, import_boundary
 from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
+from workbench.limits import MAX_TRANSCRIPT_BYTES
 from workbench.store.errors import DuplicateDocumentError, InputFileError, WorkbenchError
 from workbench.store.model import Document
 from workbench.store.project import Project
@@ -33,7 +35,7 @@ READERS: dict[str, tuple[str, str]] = {
     ".srt": ("workbench.ingest.srt", "parse_srt"),
 }
 SUFFIXES = tuple(READERS)
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = MAX_TRANSCRIPT_BYTES  # docs/reliability.md, "Limits"
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``; stage is ``"read"`` or ``"store"``."""
@@ -49,6 +51,7 @@ __all__ = [
 ]
 
 
+@at_import_boundary(path_arg=0, name_only=True)
 def read_transcript(path: str | os.PathLike[str]) -> ParsedTranscript:
     """Read and parse one transcript file, choosing the reader by its suffix."""
     path = Path(path)
@@ -89,8 +92,17 @@ def read_transcript(path: str | os.PathLike[str]) -> ParsedTranscript:
 
 
 def document_name(path: str | os.PathLike[str]) -> str:
-    """The default document name: the file name without its extension (the participant id)."""
-    return Path(path).stem
+    """The default document name: the file name without its extension (the participant id).
+
+    A file name that is not UTF-8 (bytes Python keeps as lone surrogates) is shown with
+    replacement characters: SQLite cannot store the surrogates.
+    """
+    return shown_path(Path(path).stem)
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as text a project can store (undecodable bytes become U+FFFD)."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
 
 
 def import_files(
@@ -133,11 +145,17 @@ def import_files(
             set_language(project, language)  # undone with the import if a document fails
         for i, (path, doc_name, transcript) in enumerate(parsed):
             doc_case = case if case is not None else (doc_name if doc_name in known_cases else None)
-            documents.append(
-                add_document(
-                    project, transcript, name=doc_name, case=doc_case, source_path=path, force=force
+            with import_boundary(path.name):
+                documents.append(
+                    add_document(
+                        project,
+                        transcript,
+                        name=doc_name,
+                        case=doc_case,
+                        source_path=shown_path(path),
+                        force=force,
+                    )
                 )
-            )
             if progress:
                 progress("store", i + 1, len(parsed))
     return documents

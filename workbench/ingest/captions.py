@@ -22,13 +22,14 @@ import re
 from dataclasses import dataclass, field
 
 from workbench.i18n import _
-from workbench.ingest.base import ParsedTranscript, ParsedTurn
+from workbench.ingest.base import ParsedTranscript, ParsedTurn, check_lines
 from workbench.ingest.encoding import decode_bytes
 from workbench.ingest.speakers import find_labels
+from workbench.limits import MAX_CAPTION_HOUR_DIGITS
 from workbench.store.errors import InputFileError
 from workbench.textnorm import normalise
 
-_CLOCK = r"(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3}"
+_CLOCK = rf"(?:\d{{1,{MAX_CAPTION_HOUR_DIGITS}}}:)?\d{{1,2}}:\d{{1,2}}[.,]\d{{1,3}}"
 _TIMING = re.compile(rf"^\s*({_CLOCK})\s*-->\s*({_CLOCK})(?:\s.*)?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)*(?:\s+([^>]*))?>|</v>")
 _TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
@@ -54,6 +55,7 @@ class Piece:
 
 def parse_vtt(data: bytes, source: str) -> ParsedTranscript:
     decoded = decode_bytes(data, source)
+    check_lines(decoded.text, source)
     lines = normalise(decoded.text).split("\n")
     first = lines[0].strip()
     if not (first == "WEBVTT" or first.startswith(("WEBVTT ", "WEBVTT\t"))):
@@ -66,6 +68,7 @@ def parse_vtt(data: bytes, source: str) -> ParsedTranscript:
 
 def parse_srt(data: bytes, source: str) -> ParsedTranscript:
     decoded = decode_bytes(data, source)
+    check_lines(decoded.text, source)
     lines = normalise(decoded.text).split("\n")
     cues = _cues(lines, source, skip_first_block=False)
     return _transcript(cues, "srt", decoded.encoding, source)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from workbench.boundary import quiet
 from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript
+from workbench.ingest.package import check_package
 from workbench.ingest.plain import from_text
 from workbench.ingest.speakers import MAX_NAME_CHARS
 from workbench.store.errors import InputFileError
@@ -21,17 +23,21 @@ from workbench.store.errors import InputFileError
 
 def parse_docx(data: bytes, source: str) -> ParsedTranscript:
     """Parse the bytes of a ``.docx`` file."""
+    check_package(data, source, kind="docx")
     try:
         import docx  # python-docx pulls in lxml: imported only when needed
 
-        document = docx.Document(io.BytesIO(data))
-        blocks = list(_blocks(document))
+        with quiet():
+            document = docx.Document(io.BytesIO(data))
+            blocks = list(_blocks(document))
     except Exception as exc:  # python-docx raises many kinds for a broken package
         raise InputFileError(_reason(exc), source=source) from None
     text = "\n\n".join(b for b in blocks if b.strip())
     if not text.strip():
         raise InputFileError(_("the document has no text"), source=source)
-    return from_text(text, source_format="docx", metadata={"paragraphs": len(blocks)})
+    return from_text(
+        text, source_format="docx", metadata={"paragraphs": len(blocks)}, source=source
+    )
 
 
 def _reason(exc: Exception) -> str:

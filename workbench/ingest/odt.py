@@ -11,8 +11,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from workbench.boundary import quiet
 from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript
+from workbench.ingest.package import check_package
 from workbench.ingest.plain import from_text
 from workbench.store.errors import InputFileError
 
@@ -31,12 +33,14 @@ _SKIP_BLOCK = {
 
 def parse_odt(data: bytes, source: str) -> ParsedTranscript:
     """Parse the bytes of an ``.odt`` file."""
+    check_package(data, source, kind="odt")
     try:
         from odf.opendocument import load
 
-        document = load(io.BytesIO(data))
-        body = document.text
-        blocks = list(_blocks(body))
+        with quiet():  # odfpy prints a part it cannot parse, whole, to standard output
+            document = load(io.BytesIO(data))
+            body = document.text
+            blocks = list(_blocks(body))
     except Exception as exc:  # odfpy raises zip, XML and key errors for broken files
         import zipfile
 
@@ -48,7 +52,7 @@ def parse_odt(data: bytes, source: str) -> ParsedTranscript:
     text = "\n\n".join(b for b in blocks if b.strip())
     if not text.strip():
         raise InputFileError(_("the document has no text"), source=source)
-    return from_text(text, source_format="odt", metadata={"paragraphs": len(blocks)})
+    return from_text(text, source_format="odt", metadata={"paragraphs": len(blocks)}, source=source)
 
 
 def _local(node: Any) -> str | None:

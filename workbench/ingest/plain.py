@@ -6,7 +6,7 @@ labels are recognised, including bold ones such as ``**Ana:**``.
 
 from __future__ import annotations
 
-from workbench.ingest.base import ParsedTranscript
+from workbench.ingest.base import ParsedTranscript, check_lines
 from workbench.ingest.encoding import decode_bytes
 from workbench.ingest.speakers import detect_turns
 from workbench.textnorm import normalise
@@ -16,11 +16,17 @@ def parse_text(data: bytes, source: str, *, source_format: str = "txt") -> Parse
     """Parse the bytes of a ``.txt`` or ``.md`` file."""
     decoded = decode_bytes(data, source)
     return from_text(
-        decoded.text, source_format=source_format, metadata={"encoding": decoded.encoding}
+        decoded.text,
+        source_format=source_format,
+        metadata={"encoding": decoded.encoding},
+        source=source,
     )
 
 
-def from_text(raw: str, *, source_format: str, metadata: dict[str, object]) -> ParsedTranscript:
+def from_text(
+    raw: str, *, source_format: str, metadata: dict[str, object], source: str = "<text>"
+) -> ParsedTranscript:
     """Normalise ``raw`` text and detect its turns (shared with the .docx and .odt readers)."""
+    check_lines(raw, source)
     text = normalise(raw)
     return ParsedTranscript(text, detect_turns(text), source_format, metadata)

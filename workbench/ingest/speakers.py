@@ -153,16 +153,25 @@ def find_labels(text: str, known: frozenset[str] | set[str] = frozenset()) -> li
 
     ``known`` names are speakers already (WebVTT voices): their labels are always taken.
     """
-    candidates: list[tuple[re.Match[str], str, bool]] = []
+    # (start, end, name, bracketed, lone, clock) rather than match objects: a transcript of
+    # a million short turns held a gigabyte of matches
+    candidates: list[tuple[int, int, str, bool, bool, str | None]] = []
     for match in _LABEL.finditer(text):
         bracketed = match.group("bracket") is not None
         raw = match.group("bracket") if bracketed else match.group("name") or match.group("lone")
         name = clean_name(raw)
         if plausible_name(name):
-            candidates.append((match, name, bracketed))
+            clock = (
+                match.group("time")
+                or match.group("time2")
+                or match.group("time3")
+                or match.group("time4")
+            )
+            lone = match.group("lone") is not None
+            candidates.append((match.start(), match.end(), name, bracketed, lone, clock))
     if not candidates:
         return []
-    counts = Counter(name for _, name, _ in candidates)
+    counts = Counter(c[2] for c in candidates)
     # A dialogue is established once two labels repeat; one-off labels are then suspect.
     dialogue = sum(1 for c in counts.values() if c >= 2) >= 2
 
@@ -179,27 +188,15 @@ def find_labels(text: str, known: frozenset[str] | set[str] = frozenset()) -> li
 
     labels = []
     header_end = _header_end(text)
-    lone_lines = sum(1 for match, _, _ in candidates if match.group("lone") is not None)
-    for match, name, bracketed in candidates:
+    lone_lines = sum(1 for c in candidates if c[4])
+    for start, end, name, bracketed, lone, clock in candidates:
         if not accepted(name, bracketed):
             continue
-        if match.start() < header_end and _header_value(text, match.end()):
+        if start < header_end and _header_value(text, end):
             continue
-        if match.group("lone") is not None and not (
-            lone_lines >= 2 and (name_like(name) or _ROLE.match(name))
-        ):
+        if lone and not (lone_lines >= 2 and (name_like(name) or _ROLE.match(name))):
             continue  # "Name  0:05" lines must look like a name, and come more than once
-        clock = (
-            match.group("time")
-            or match.group("time2")
-            or match.group("time3")
-            or match.group("time4")
-        )
-        labels.append(
-            Label(
-                match.start(), match.end(), name, bracketed, parse_clock(clock) if clock else None
-            )
-        )
+        labels.append(Label(start, end, name, bracketed, parse_clock(clock) if clock else None))
     return labels
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 COLUMNS = ("name", "case", "characters", "turns", "speakers", "sentences")
 
 
+@read_snapshot
 def document_rows(project: Project, names: Iterable[str] | None = None) -> list[dict[str, object]]:
     """name, case, characters, turns, speakers (distinct) and sentences of each document."""
     rows = project.conn.execute(

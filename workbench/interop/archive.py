@@ -17,9 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.i18n import _
+from workbench.limits import (
+    MAX_ARCHIVE_MEMBERS,
+    MAX_ARCHIVE_RATIO,
+    MAX_QDPX_BYTES,
+    MAX_XML_MEMBER_BYTES,
+    RATIO_FLOOR_BYTES,
+)
 from workbench.store.errors import InputFileError
 
-DEFAULT_MAX_TOTAL = 2 * 1024**3  # 2 GiB of uncompressed content
+DEFAULT_MAX_TOTAL = MAX_QDPX_BYTES  # uncompressed content (docs/reliability.md, "Limits")
 DEFAULT_MAX_RATIO = 200  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024**2  # small members may compress very well without being a threat
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -31,6 +38,10 @@ class Limits:
 
     max_total: int = DEFAULT_MAX_TOTAL
     max_ratio: float = DEFAULT_MAX_RATIO
+    max_members: int = MAX_ARCHIVE_MEMBERS
+    max_xml_member: int = MAX_XML_MEMBER_BYTES
+    #: the whole archive's expansion (many members each under ``max_ratio``'s floor)
+    max_total_ratio: float = MAX_ARCHIVE_RATIO
 
 
 @dataclass
@@ -121,8 +132,16 @@ def open_archive(
         ) from exc
     archive = SafeArchive(path, zf, limits)
     try:
-        total = 0
-        for info in zf.infolist():
+        total = packed = 0
+        infos = zf.infolist()
+        if len(infos) > limits.max_members:
+            raise InputFileError(
+                _("refusing archive: it has {count:,} members (the limit is {limit:,})").format(
+                    count=len(infos), limit=limits.max_members
+                ),
+                source=str(path),
+            )
+        for info in infos:
             reason = check_member_name(info.filename)
             if reason:
                 raise InputFileError(
@@ -157,6 +176,17 @@ def open_archive(
                     source=str(path),
                 )
             total += info.file_size
+            packed += info.compress_size
+            if key.endswith((".xml", ".qde", ".qdc", ".rels", ".json")) and (
+                info.file_size > limits.max_xml_member
+            ):
+                raise InputFileError(
+                    _(
+                        "refusing archive: member {name!r} expands to {size:,} bytes "
+                        "(the limit for one XML part is {limit:,})"
+                    ).format(name=info.filename, size=info.file_size, limit=limits.max_xml_member),
+                    source=str(path),
+                )
             if total > limits.max_total:
                 raise InputFileError(
                     _(
@@ -180,6 +210,14 @@ def open_archive(
                     source=str(path),
                 )
             archive.names[key] = info
+        if total > RATIO_FLOOR_BYTES and total > limits.max_total_ratio * max(packed, 1):
+            raise InputFileError(
+                _(
+                    "refusing archive: its members expand {total:,} bytes from {packed:,} "
+                    "(looks like a zip bomb)"
+                ).format(total=total, packed=packed),
+                source=str(path),
+            )
     except BaseException:
         zf.close()
         raise

@@ -24,6 +24,7 @@ Offsets in the extension are always code points into the stored (normalised) tex
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from workbench import __version__
@@ -128,12 +129,18 @@ def _check(ok: bool, source: str, what: str) -> None:
         )
 
 
+#: what an SQLite INTEGER holds; a larger number from the file is refused, not an overflow
+_INT_RANGE = range(-(2**63), 2**63)
+
+
 def _int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+    return isinstance(v, int) and not isinstance(v, bool) and v in _INT_RANGE
 
 
 def _num(v: Any) -> bool:
-    return v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+    if isinstance(v, float):
+        return math.isfinite(v)
+    return v is None or _int(v)
 
 
 def _str(v: Any) -> bool:
@@ -207,7 +214,7 @@ def _code(code: Any, source: str, guid: str) -> None:
     _check(
         code.get("position") is None or _int(code["position"]),
         source,
-        _("position of code {guid} is not a number").format(guid=guid),
+        _("position of code {guid} is not a whole number in range").format(guid=guid),
     )
     keywords = code.get("keywords", {})
     _check(
@@ -235,7 +242,9 @@ def parse(data: bytes, source: str) -> dict[str, Any] | None:
     """
     try:
         ext = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        # a lone surrogate (``"\\ud800"``) is valid JSON but no text SQLite can store
+        json.dumps(ext, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError) as exc:  # ValueError: 5,000-digit ints
         raise InputFileError(
             _("malformed workbench extension: {exc}").format(exc=exc), source=source, place=NAME
         ) from None

@@ -324,12 +324,15 @@ def apply_sets(parsed: ParsedCodes, sets_el: Any | None) -> None:
                 )
                 parsed.ignored_sets += 1
                 continue
-            group = CodebookEntry(
-                name=name,
-                path=name,
-                line=set_el.sourceline or 0,
-                guid=norm_guid(xmlsafe.attr(set_el, "guid")),
-            )
+            guid = norm_guid(xmlsafe.attr(set_el, "guid"))
+            if guid is not None and guid in {e.guid for e in parsed.walk()}:
+                parsed.notes.append(
+                    _("{label}: its GUID is also a code's; the group gets a new one").format(
+                        label=label
+                    )
+                )
+                guid = None
+            group = CodebookEntry(name=name, path=name, line=set_el.sourceline or 0, guid=guid)
             description = xmlsafe.text_of(set_el, "Description")
             if description and description.strip():
                 group.fields["description"] = description.strip()

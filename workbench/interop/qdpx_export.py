@@ -36,7 +36,7 @@ from workbench.interop.ids import coder_guid, norm_guid, stable_guid
 from workbench.interop.qdc import append_codes, code_sets
 from workbench.interop.textmap import UNITS, unit_offsets
 from workbench.store.connection import now
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 from workbench.store.queries import typed_value
 
 VARIABLE_TYPES = {
@@ -303,6 +303,7 @@ def project_element(
     return root, files
 
 
+@read_snapshot
 def export_qdpx(
     project: Project, path: str | os.PathLike[str], *, positions: str = "codepoints"
 ) -> ExportSummary:

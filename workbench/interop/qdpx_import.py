@@ -31,6 +31,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from workbench.boundary import at_import_boundary
 from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.interop.archive import Limits
@@ -572,6 +573,7 @@ class _Writer:
             self.report.memos += 1
 
 
+@at_import_boundary(path_arg=1)
 def import_qdpx(
     project: Project,
     path: str | os.PathLike[str],

@@ -13,6 +13,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.boundary import quiet
 from workbench.i18n import _
 from workbench.interop import extension, xmlsafe
 from workbench.interop.archive import Limits, SafeArchive, open_archive
@@ -26,6 +27,7 @@ from workbench.interop.qdpx_report import (
     count_ignored,
 )
 from workbench.interop.textmap import SourceText, source_text
+from workbench.limits import MAX_DOCUMENT_ARCHIVE_BYTES, MAX_DOCUMENT_ELEMENTS
 from workbench.store.errors import InputFileError
 from workbench.textnorm import normalise
 
@@ -135,9 +137,16 @@ class _Reader:
         pick = in_sources or matches
         return pick[0] if len(pick) == 1 else None
 
-    def decode(self, data: bytes, what: str) -> str:
+    def decode(self, data: bytes, what: str, member: str) -> str:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16")
+            try:
+                return data.decode("utf-16")
+            except UnicodeDecodeError as exc:
+                raise InputFileError(
+                    _("not valid UTF-16 text (byte {at})").format(at=exc.start + 2),
+                    source=self.source,
+                    place=member,
+                ) from None
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -149,15 +158,24 @@ class _Reader:
 
         data = self.archive.read(member)
         remaining = Limits(
-            max_total=max(self.archive.limits.max_total - self.archive._read_total, 0),
+            max_total=min(
+                max(self.archive.limits.max_total - self.archive._read_total, 0),
+                MAX_DOCUMENT_ARCHIVE_BYTES,
+            ),
             max_ratio=self.archive.limits.max_ratio,
         )
         with open_archive(f"{self.source}:{member}", remaining, data=data) as inner:
             for name in inner.members():
-                if name.lower().endswith(".xml"):
-                    xmlsafe.parse(inner.read(name), source=f"{self.source}:{member}:{name}")
+                if name.lower().endswith((".xml", ".rels")):
+                    xmlsafe.check_xml(
+                        inner.read(name),
+                        source=f"{self.source}:{member}:{name}",
+                        max_elements=MAX_DOCUMENT_ELEMENTS,
+                    )
         try:
-            doc = DocxDocument(io.BytesIO(data))
+            with quiet():
+                doc = DocxDocument(io.BytesIO(data))
+                paragraphs = [p.text for p in doc.paragraphs]
         except Exception as exc:  # python-docx raises many kinds for broken files
             raise InputFileError(
                 _("cannot read the Word file: {exc}").format(exc=exc),
@@ -169,7 +187,7 @@ class _Reader:
                 what=what, basename=posixpath.basename(member)
             )
         )
-        return "\n".join(p.text for p in doc.paragraphs)
+        return "\n".join(paragraphs)
 
     def source_raw_text(self, el: Any, what: str) -> str | None:
         inline = xmlsafe.child(el, "PlainTextContent")
@@ -179,14 +197,14 @@ class _Reader:
         if plain:
             member = self.member_for(plain)
             if member:
-                return self.decode(self.archive.read(member), what)
+                return self.decode(self.archive.read(member), what, member)
         rich = xmlsafe.attr(el, "richTextPath")
         if rich:
             member = self.member_for(rich)
             if member and member.lower().endswith(".docx"):
                 return self.docx_text(member, what)
             if member and member.lower().endswith(".txt"):
-                return self.decode(self.archive.read(member), what)
+                return self.decode(self.archive.read(member), what, member)
             if member:
                 self.skip(
                     what,
@@ -467,7 +485,7 @@ def read_qdpx(
         parsed = _Reader(archive, report).read(root)
         member = archive.find(extension.NAME)
         if member:
-            parsed.extension = extension.parse(archive.read(member), f"{path}:{member}")
+            parsed.extension = extension.parse(archive.read(member), str(path))
             if parsed.extension is None:
                 report.notes.append(
                     _("{member}: not a workbench extension this version reads; ignored").format(

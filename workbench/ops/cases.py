@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from workbench.boundary import at_import_boundary
 from workbench.i18n import _
+from workbench.limits import MAX_CSV_COLUMNS
 from workbench.store.connection import now
 from workbench.store.errors import InputFileError, WorkbenchError
 from workbench.store.model import Document
@@ -81,6 +83,19 @@ def stored_value(typ: str, value: str) -> str | None:
     return value
 
 
+def check_columns(count: int, source: str, place: str = "row 1") -> None:
+    """Refuse a CSV of more than ``MAX_CSV_COLUMNS`` columns before its rows are read (a cases
+    file of 100,000 columns took minutes: each column is an attribute of every case)."""
+    if count > MAX_CSV_COLUMNS:
+        raise InputFileError(
+            _("too many columns ({count:,}; the limit is {limit:,})").format(
+                count=count, limit=MAX_CSV_COLUMNS
+            ),
+            source=source,
+            place=place,
+        )
+
+
 def widen(old: str, new: str) -> str:
     """The type that holds values of both ``old`` and ``new`` (text holds everything)."""
     if old == new:
@@ -90,6 +105,7 @@ def widen(old: str, new: str) -> str:
     return "text"
 
 
+@at_import_boundary(path_arg=0)
 def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (row number, values) of a cases CSV, validated; nothing is written."""
     from workbench.ingest.encoding import decode_bytes
@@ -105,15 +121,17 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
             _("cannot read ({strerror})").format(strerror=exc.strerror), source=str(path)
         ) from None
     text = decode_bytes(data, source).text
-    first = text.splitlines()[0] if text.splitlines() else ""
+    first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
+        check_columns(len(header), source)  # before any row is read
         if not any(h.lower() in KEY_COLUMNS for h in header):
             raise InputFileError(
                 _("no 'participant' (or 'case') column in the header"), source=source, place="row 1"
             )
+        seen_columns: set[str] = set()
         for i, name in enumerate(header):
             if not name:
                 raise InputFileError(
@@ -121,12 +139,13 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
                     source=source,
                     place="row 1",
                 )
-            if name.lower() in (h.lower() for h in header[:i]):
+            if name.lower() in seen_columns:
                 raise InputFileError(
                     _("column {name!r} appears twice").format(name=name),
                     source=source,
                     place="row 1",
                 )
+            seen_columns.add(name.lower())
         rows: list[tuple[int, list[str]]] = []
         key = next(i for i, h in enumerate(header) if h.lower() in KEY_COLUMNS)
         seen: dict[str, int] = {}
@@ -171,6 +190,7 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
     return header, rows
 
 
+@at_import_boundary(path_arg=1)
 def import_cases_csv(project: Project, path: str | os.PathLike[str]) -> CasesImport:
     """Create or update the cases and attributes of a CSV file, all or nothing."""
     header, rows = read_cases_csv(path)

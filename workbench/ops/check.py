@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from workbench.i18n import N_, _
 from workbench.ops.coding import MEMO_TARGETS
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 from workbench.textnorm import sha256
 
 MAX_LISTED = 20
@@ -48,6 +48,7 @@ class CheckReport:
         return not self.problems
 
 
+@read_snapshot
 def check_project(project: Project) -> CheckReport:
     report = CheckReport()
     q = project.conn.execute

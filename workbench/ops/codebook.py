@@ -23,8 +23,10 @@ from typing import Any
 
 import yaml
 
+from workbench.boundary import at_import_boundary
 from workbench.files import write_atomic
 from workbench.i18n import _
+from workbench.limits import MAX_YAML_ALIAS_NODES
 from workbench.ops.codebook_load import (  # the parsed file and its loading live there
     SETTING_PREFIX,
     Codebook,
@@ -34,7 +36,7 @@ from workbench.ops.codebook_load import (  # the parsed file and its loading liv
 )
 from workbench.ops.codes import COLOUR, coding_counts
 from workbench.store.errors import CodebookError, WorkbenchError
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 TOP_KEYS = ("name", "description", "languages", "codes")
 CODE_KEYS = (
@@ -120,10 +122,73 @@ def check_codebook(
         ]
     except RecursionError:  # the YAML composer recurses once per level of nesting
         return None, [_too_deep(text)]
+    problem = _graph_problem(root)
+    if problem is not None:
+        return None, [problem]
     try:
         return _Checker(text, source).run(root)
     except RecursionError:
         return None, [_too_deep(text)]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _graph_problem(root: yaml.Node | None) -> Problem | None:
+    """What makes the composed node graph unsafe to walk, before it is walked.
+
+    Aliases make the graph share nodes: a 1.6 KB file that doubles a code tree 24 levels
+    deep expands to 16 million codes (a "billion laughs"), and an alias inside its own anchor
+    never ends. The expanded size is counted once per distinct node (linear in the file), and
+    more than ``MAX_YAML_ALIAS_NODES`` nodes added by aliases is refused. A lone surrogate
+    (``"\\ud800"``) is valid YAML but no text a project can store.
+    """
+    if root is None:
+        return None
+    size: dict[int, int] = {}
+    distinct = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in _child_nodes(node))
+            continue
+        if key in size:
+            continue
+        if key in open_nodes:
+            return Problem(_line(node), _("an alias refers to the entry it is inside (a loop)"))
+        distinct += 1
+        if isinstance(node, yaml.ScalarNode):
+            if _SURROGATE.search(node.value):
+                return Problem(
+                    _line(node), _("the text holds an invalid character (a lone surrogate)")
+                )
+            size[key] = 1
+            continue
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _child_nodes(node) if id(c) not in size)
+    added = size[id(root)] - distinct
+    if added > MAX_YAML_ALIAS_NODES:
+        return Problem(
+            1,
+            _(
+                "the codebook's aliases expand it by {added:,} entries (the limit is "
+                "{limit:,}); write the entries out"
+            ).format(added=added, limit=MAX_YAML_ALIAS_NODES),
+        )
+    return None
+
+
+def _child_nodes(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _too_deep(text: str) -> Problem:
@@ -478,6 +543,7 @@ class _Checker:
 # --------------------------------------------------------------------------- loading
 
 
+@at_import_boundary(path_arg=1)
 def load_codebook(project: Project, path: str | os.PathLike[str]) -> LoadReport:
     """Load a codebook file (YAML, or REFI-QDA ``.qdc``) into the project, as one action.
 
@@ -506,6 +572,9 @@ class _Flow(list):
 
 
 class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # never write an alias: the reader counts them, and people read the file
+
     def increase_indent(self, flow: bool = False, indentless: bool = False):
         return super().increase_indent(flow, False)
 
@@ -598,6 +667,7 @@ def export_codebook(project: Project, path: str | os.PathLike[str]) -> int:
 # --------------------------------------------------------------------------- listings
 
 
+@read_snapshot
 def code_rows(project: Project) -> list[dict[str, Any]]:
     """One row per code, parents first: path, description, count (own codings) and more.
 

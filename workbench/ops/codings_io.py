@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.boundary import at_import_boundary
+from workbench.cells import neutral_record, restore
 from workbench.files import write_atomic
 from workbench.i18n import _
+from workbench.ops.cases import check_columns
 from workbench.ops.duplicates import Folding
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, UnknownCodeError
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 from workbench.store.queries import normalise_path
 from workbench.textnorm import normalise
 
@@ -32,6 +35,7 @@ EXPORT_COLUMNS = ("document", "code", "coder", "start", "end", "text", "memo", "
 REQUIRED = ("document", "code", "coder")
 
 
+@read_snapshot
 def coding_rows(project: Project, selection: Selection | None = None) -> list[dict[str, object]]:
     """One row per coding ``selection`` keeps (all when None), by document, position, code."""
     keep: set[int] | None = None
@@ -67,15 +71,20 @@ def coding_rows(project: Project, selection: Selection | None = None) -> list[di
 
 
 def export_codings_csv(
-    project: Project, path: str | os.PathLike[str], selection: Selection | None = None
+    project: Project,
+    path: str | os.PathLike[str],
+    selection: Selection | None = None,
+    *,
+    raw: bool = False,
 ) -> int:
     """Write every coding ``selection`` keeps (all when None) to ``path`` (UTF-8 CSV); return
-    the number of rows."""
+    the number of rows. Cells a spreadsheet would evaluate are neutralised unless ``raw``
+    (``workbench.cells``); ``codings import`` reads them back either way."""
     rows = coding_rows(project, selection)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(neutral_record(row, raw=raw) for row in rows)
     write_atomic(path, buf.getvalue().encode("utf-8"))
     return len(rows)
 
@@ -121,6 +130,11 @@ def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Ro
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         raise InputFileError(_("the file is empty"), source=source, place="row 1") from None
+    except csv.Error as exc:
+        raise InputFileError(
+            _("malformed CSV: {exc}").format(exc=exc), source=source, place="row 1"
+        ) from None
+    check_columns(len(header), source)
     missing = [c for c in REQUIRED if c not in header]
     if missing or not ({"text"} <= set(header) or {"start", "end"} <= set(header)):
         need = ", ".join(missing) if missing else "text (or start and end)"
@@ -139,7 +153,10 @@ def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Ro
             if not any(v.strip() for v in values):
                 continue
             place = f"row {number}"
-            record = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
+            # cells neutralised for spreadsheets on export ("'=...") read back as written
+            record = {
+                h: restore(values[i]) if i < len(values) else "" for i, h in enumerate(header)
+            }
             name = record["document"].strip()
             if name not in docs:
                 raise InputFileError(
@@ -234,6 +251,7 @@ class CodingsImport:
     folded: int
 
 
+@at_import_boundary(path_arg=1)
 def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> CodingsImport:
     """Add the codings of a CSV file as one undoable action; say how many were added and
     how many folded.

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.boundary import at_import_boundary
 from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ops.documents import add_document, unique_name
@@ -465,6 +466,7 @@ class _Merger:
                 self.r.done_marks_added += 1
 
 
+@at_import_boundary(path_arg=1)
 def merge(project: Project, other_path: str | Path, *, dry_run: bool = False) -> MergeReport:
     """Bring the other project's documents, codes, coders, codings, memos and done marks here."""
     other_path = Path(other_path)

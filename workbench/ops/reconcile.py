@@ -26,7 +26,7 @@ from workbench.i18n import _
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Coding
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 DEFAULT_CONSENSUS = "consensus"
 KEEP_CHOICES = ("a", "b", "both", "none")
@@ -74,6 +74,7 @@ class Disagreement:
         return [c for c in self.codings if c.coder == coder]
 
 
+@read_snapshot
 def disagreements(
     project: Project,
     *,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from workbench.store.project import Project
+from workbench.store.project import Project, read_snapshot
 
 
+@read_snapshot
 def project_stats(project: Project) -> dict:
     """Counts of documents, cases, codes, memos and codings per coder (also done marks)."""
     q = project.conn.execute

@@ -9,12 +9,16 @@ redone, even after a restart (``workbench.store.actionlog``). Its reads live in
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import os
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
@@ -31,6 +35,9 @@ from workbench.store.connection import (
 from workbench.store.errors import ProjectBusy, ProjectError
 from workbench.store.migrations import SCHEMA_VERSION, migrations
 from workbench.store.queries import Queries
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Project(ActionLog, Queries):
@@ -49,6 +56,12 @@ class Project(ActionLog, Queries):
         #: it may raise (``BusyCancelled``) to give up, or report the wait to the user
         self.on_busy: Callable[[float], None] | None = None
         self._text_cache: dict[int, str] = {}
+        #: the thread inside ``reading()`` (a read transaction holding one snapshot) and the
+        #: thread inside ``transaction()``: the app shares this connection between its screen
+        #: and the worker that waits for a busy project, so they take turns (see ``reading``)
+        self._reader: int | None = None
+        self._writer: int | None = None
+        self._turns = threading.Condition()
 
     # ------------------------------------------------------------------ opening
 
@@ -173,12 +186,66 @@ class Project(ActionLog, Queries):
                 time.sleep(min(0.05 * attempt, 0.5))
 
     @contextlib.contextmanager
+    def reading(self) -> Iterator[Project]:
+        """One snapshot for a read that spans several statements.
+
+        A listing that reads the coders' names, then the codings, in two statements sees two
+        states of a project others are writing to: a coding by a coder who arrived in
+        between has no name (``workbench codings`` failed with ``KeyError``), a report counts
+        codings of codes it did not list. Inside ``reading()`` every statement reads the
+        state as of its first one (a deferred read transaction in WAL mode: writers go on
+        and are not blocked). Nested calls, and calls inside a write, share the outer one.
+        A write may not start inside a read snapshot: it would write on a stale state.
+        """
+        me = threading.get_ident()
+        with self._turns:
+            if self._reader == me or self._writer is not None or self.conn.in_transaction:
+                # nested, inside a write, or another thread is writing on this connection (the
+                # app's waiting worker): read beside it, never wait for it on the screen
+                owner = False
+            else:
+                self._reader, owner = me, True
+        if not owner:
+            yield self
+            return
+        try:
+            self.conn.execute("BEGIN")  # deferred: the first read fixes the snapshot
+            yield self
+        finally:
+            try:
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")  # nothing was written: this ends the snapshot
+            finally:
+                with self._turns:
+                    self._reader = None
+                    self._turns.notify_all()
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[Project]:
         """One all-or-nothing write. Nested calls become savepoints.
 
         ``BEGIN IMMEDIATE`` takes the write lock up front, so two writers queue on the busy
         timeout instead of failing half-way when a read lock cannot be upgraded.
         """
+        me = threading.get_ident()
+        if self._reader == me:
+            raise RuntimeError("a write inside a read snapshot (Project.reading)")
+        with self._turns:  # a screen's read in progress ends in milliseconds: wait for it
+            self._turns.wait_for(lambda: self._reader is None)
+            outer = self._writer is None
+            if outer:
+                self._writer = me
+        try:
+            with self._write() as project:
+                yield project
+        finally:
+            if outer:
+                with self._turns:
+                    self._writer = None
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Project]:
+        """``transaction``'s body, under the project's lock."""
         if self.conn.in_transaction:
             name = f"sp_{uuid.uuid4().hex}"
             self.conn.execute(f"SAVEPOINT {name}")
@@ -201,3 +268,36 @@ class Project(ActionLog, Queries):
             self._text_cache.clear()
             raise
         self._retry_busy(lambda: self.conn.execute("COMMIT"))
+
+
+def read_snapshot(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run ``fn(project, ...)`` inside ``project.reading()``; a generator keeps the snapshot
+    until it is exhausted or closed. Every multi-statement reader of the core wears it."""
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def stream(*args: P.args, **kwargs: P.kwargs):  # type: ignore[no-untyped-def]
+            with _project_of(args, kwargs).reading():
+                yield from fn(*args, **kwargs)  # type: ignore[misc]
+
+        return stream  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def read(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _project_of(args, kwargs).reading():
+            return fn(*args, **kwargs)
+
+    return read
+
+
+def _project_of(args: tuple[object, ...], kwargs: dict[str, object]) -> Any:
+    """The project a reader was given; a call without one (a rule checked before any read)
+    runs without a snapshot."""
+    project = args[0] if args else kwargs.get("project")
+    return project if isinstance(project, Project) else _NoProject()
+
+
+class _NoProject:
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        yield None

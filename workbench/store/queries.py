@@ -123,6 +123,10 @@ class Queries:
     # ----------------------------------------------------------------- cases
 
     def cases(self) -> list[Case]:
+        with self.reading():  # type: ignore[attr-defined]
+            return self._cases()
+
+    def _cases(self) -> list[Case]:
         attrs: dict[int, dict[str, object]] = {}
         for case_id, name, typ, value in self.conn.execute(
             "SELECT ca.case_id, a.name, a.type, ca.value FROM case_attributes ca "

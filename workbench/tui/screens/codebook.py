@@ -62,8 +62,11 @@ class CodebookScreen(WorkbenchScreen):
             self.code_tree.move_cursor(self.code_tree.root.children[0])
 
     def refresh_data(self) -> None:
-        self.codes = self.project.codes()
-        self.counts = core.coding_counts(self.project, self.wb.coder_id if self.wb.blind else None)
+        with self.project.reading():  # the codes and their counts from one state
+            self.codes = self.project.codes()
+            self.counts = core.coding_counts(
+                self.project, self.wb.coder_id if self.wb.blind else None
+            )
         self.colours = code_colours(self.codes)
         self.code_tree.populate(self.codes, self.counts, self.colours)
         self.show_details()

@@ -258,9 +258,10 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         if not self.is_mounted:
             return
         self.usage_cache.clear()
-        self._load_codes()
-        self._load_codings()
-        self._load_suggestions()
+        with self.project.reading():  # codes, codings and suggestions of one state
+            self._load_codes()
+            self._load_codings()
+            self._load_suggestions()
         self.view.set_colours(self.colours)
         self.view.set_code_names({c.id: c.name for c in self.codes})
         self.view.set_coder_labels(coder_initials(self.coder_names))

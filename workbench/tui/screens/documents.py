@@ -103,7 +103,8 @@ class DocumentsScreen(WorkbenchScreen):
         table = self.query_one(DataTable)
         row_before = table.cursor_row
         coders = [self.wb.coder] if self.wb.blind else None
-        self.rows = self.progress.rows(self.project, coders, defer=defer)
+        with self.project.reading():  # every row from one state of the project
+            self.rows = self.progress.rows(self.project, coders, defer=defer)
         keys, attributes, coders_shown = self._layout()
         cells = {str(r.document_id): self._cells(r, attributes, coders_shown) for r in self.rows}
         if self.paging is not None and keys == self.columns and list(cells) == list(self.cells):
