@@ -50,6 +50,8 @@ class Agreement:
     overlap: float | None = None  # segment units: minimum overlap, percent of the longer
     bootstrap: dict[str, Any] | None = None  # of the pooled alpha, when requested
     draws: int | None = None  # bootstrap resamples requested (blocks may still be None)
+    unitizing: dict[str, Any] | None = None  # unit "unitizing": |uα, Cuα, domains, documents
+    statistics: dict[str, Any] | None = None  # --statistic gamma / ac1: one block each
 
     @property
     def kappa_method(self) -> str:
@@ -75,7 +77,17 @@ class Agreement:
             out["overall"]["bootstrap"] = self.bootstrap
         if self.variable is not None:
             out["variable"] = self.variable
+        if self.unitizing is not None:
+            out["unitizing"] = self.unitizing
+        if self.statistics:
+            out.update(self.statistics)
         return out
+
+    def statistic_lines(self) -> list[str]:
+        """One line per extra statistic (gamma, AC1) and per unitizing coefficient."""
+        from workbench.analysis.methods import statistic_lines
+
+        return statistic_lines(self)
 
     def variable_line(self) -> str:
         """One line on the group variable, for tables and the methods paragraph."""
@@ -122,7 +134,9 @@ class Agreement:
         return out
 
     def columns(self) -> list[str]:
-        if self.unit == "segment":
+        if self.unit == "unitizing":
+            counts = []
+        elif self.unit == "segment":
             counts = ["segments_a", "matched_a", "segments_b", "matched_b"]
         elif self.unit == "frequency":
             counts = ["equal", "differ"]
@@ -141,6 +155,9 @@ class Agreement:
                 f"coded segment (matched by a segment of the same code overlapping at "
                 f"least {self.overlap:g} % of the longer)"
             )
+        if self.unit == "unitizing":
+            grain = (self.unitizing or {}).get("grain", "char")
+            return f"the continuum of each document's {'words' if grain == 'word' else 'characters'}"
         return {
             "char": "character",
             "presence": "code presence per document",
@@ -173,7 +190,8 @@ class Agreement:
         """A pipe table ready for a paper, its footnote, and the methods paragraph last."""
         two = len(self.coders) == 2
         kappa = "Brennan–Prediger κ" if self.unit == "segment" else "Cohen's κ"
-        head = ["Code", "Units", "Agreement (%)", kappa, "Krippendorff's α"]
+        alpha_name = "Krippendorff's uα" if self.unit == "unitizing" else "Krippendorff's α"
+        head = ["Code", "Units", "Agreement (%)", kappa, alpha_name]
         if self.draws:
             head.append("α 95 % CI")
         if not two:
@@ -208,6 +226,9 @@ class Agreement:
         text = "\n".join(lines) + "\n\n" + self.footnote() + "\n"
         if self.variable is not None:
             text += "\n" + self.variable_line() + "\n"
+        extra = self.statistic_lines()
+        if extra:
+            text += "\n" + "\n".join(f"- {line}" for line in extra) + "\n"
         return text + "\n" + self.methods() + "\n"
 
 

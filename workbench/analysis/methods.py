@@ -48,6 +48,124 @@ def _interval(block: dict[str, Any] | None) -> str:
     )
 
 
+REFERENCES = {
+    "alpha_u": "Krippendorff (1995, 2004)",
+    "family": "Krippendorff, Mathet, Bouvry and Widlöcher (2016)",
+    "ac1": "Gwet (2008, 2014)",
+    "gamma": "Mathet, Widlöcher and Métivier (2015)",
+}
+
+
+def statistic_lines(result: Any) -> list[str]:
+    """One line per unitizing coefficient and extra statistic, each naming its reference."""
+    from workbench.i18n import _
+
+    lines: list[str] = []
+    u = result.unitizing
+    if u is not None:
+        lines.append(
+            _(
+                "uα over all codes {alpha} ({ref}); |uα (coded against not coded) {binary}, "
+                "Cuα (which domain, where passages meet) {cu} ({family})."
+            ).format(
+                alpha=_f(u["alpha_u"], 3),
+                ref=REFERENCES["alpha_u"],
+                binary=_f(u["alpha_u_binary"], 3),
+                cu=_f(u["alpha_Cu"], 3),
+                family=REFERENCES["family"],
+            )
+        )
+        for d in u["domains"]:
+            lines.append(
+                _("Domain {domain}: |uα {binary}, cuα {cu}.").format(
+                    domain=d["domain"], binary=_f(d["alpha_u_binary"], 3), cu=_f(d["alpha_cu"], 3)
+                )
+            )
+    stats = result.statistics or {}
+    if "ac1" in stats:
+        lines.append(
+            _("Gwet's AC1 pooled over the codes applied {value} ({ref}).").format(
+                value=_f(stats["ac1"]["overall"], 3), ref=REFERENCES["ac1"]
+            )
+        )
+        v = stats["ac1"].get("variable")
+        if v is not None:
+            lines.append(
+                _("{name} on the variable ({weights} weights) {value}.").format(
+                    name=v["statistic"], weights=v["weights"], value=_f(v["value"], 3)
+                )
+            )
+    if "gamma" in stats:
+        g = stats["gamma"]
+        lines.append(
+            _(
+                "Mathet's gamma {value} (alpha {a:g}, beta {b:g}, {n} random continua; {ref})."
+            ).format(
+                value=_f(g["value"], 3),
+                a=g["dissimilarity"]["alpha"],
+                b=g["dissimilarity"]["beta"],
+                n=g["samples"],
+                ref=REFERENCES["gamma"],
+            )
+        )
+    return lines
+
+
+def _unitizing_paragraph(result: Any, parts: list[str]) -> str:
+    from workbench.i18n import _
+
+    u = result.unitizing
+    grain = _("words") if u["grain"] == "word" else _("characters")
+    used = [c for c in result.codes if c.used]
+    parts.append(
+        _(
+            "The coders chose their own passages. Agreement was computed over the continuum of "
+            "each document's {grain} ({length} in all) with Krippendorff's unitizing alpha uα "
+            "per code ({ref}), pooled over the {n} codes applied, and with the coefficients of "
+            "{family}: |uα for coded against not coded text, cuα for the codes within each "
+            "domain (a top-level code and its subcodes) and Cuα for the domains, where the "
+            "coders' passages meet."
+        ).format(
+            grain=grain,
+            length=u["length"],
+            ref=REFERENCES["alpha_u"],
+            n=len(used),
+            family=REFERENCES["family"],
+        )
+    )
+    parts.append(
+        _("Pooled uα {alpha}{interval}; |uα {binary}; Cuα {cu}.").format(
+            alpha=_f(result.alpha, 3),
+            interval=_interval(result.bootstrap),
+            binary=_f(u["alpha_u_binary"], 3),
+            cu=_f(u["alpha_Cu"], 3),
+        )
+    )
+    return " ".join(parts + _extra_sentences(result))
+
+
+def _extra_sentences(result: Any) -> list[str]:
+    from workbench.i18n import _
+
+    stats = result.statistics or {}
+    out = []
+    if "ac1" in stats:
+        out.append(
+            _("Gwet's AC1 ({ref}), which does not depend on how rare a code is, was {value}.").format(
+                ref=REFERENCES["ac1"], value=_f(stats["ac1"]["overall"], 3)
+            )
+        )
+    if "gamma" in stats:
+        g = stats["gamma"]
+        out.append(
+            _(
+                "Mathet's gamma ({ref}), which aligns the coders' passages by position and code, "
+                "was {value}."
+            ).format(ref=REFERENCES["gamma"], value=_f(g["value"], 3))
+        )
+    return out
+
+
 def methods_paragraph(result: Any) -> str:
     """One quotable paragraph for an ``agreement.Agreement``."""
     coders = NUMBERS.get(len(result.coders), str(len(result.coders)))
@@ -55,6 +173,8 @@ def methods_paragraph(result: Any) -> str:
     used = [c for c in result.codes if c.used]
     docs = f"{n_docs} document{'s' * (n_docs != 1)}"
     parts = [f"{coders} coders ({_names(result.coders)}) coded {docs} independently."]
+    if result.unit == "unitizing":
+        return _unitizing_paragraph(result, parts)
     if result.unit == "segment":
         parts.append(
             f"Agreement was assessed on coded segments: a segment counted as matched when the "
@@ -68,7 +188,7 @@ def methods_paragraph(result: Any) -> str:
             f"Over {sum(c.units for c in used)} segments, percent agreement was "
             f"{_f(result.percent, 1)} % and kappa {_f(result.kappa)}."
         )
-        return " ".join(parts)
+        return " ".join(parts + _extra_sentences(result))
     unit = UNIT_WORDS.get(result.unit, f"{result.unit} units")
     measures = (
         "percent agreement, Cohen's kappa and Krippendorff's alpha"
@@ -108,7 +228,7 @@ def methods_paragraph(result: Any) -> str:
             f"{_f(v['alpha'], 3)} over {v['pairable_units']} pairable units"
             f"{_interval(v.get('bootstrap'))}."
         )
-    return " ".join(parts)
+    return " ".join(parts + _extra_sentences(result))
 
 
-__all__ = ["methods_paragraph"]
+__all__ = ["REFERENCES", "methods_paragraph", "statistic_lines"]

@@ -7,7 +7,13 @@ import json
 import click
 
 from workbench.analysis.units import AGREEMENT_COMPARISONS as UNITS
-from workbench.cli.common import emit, format_option, open_project, where_option
+from workbench.cli.common import (
+    emit,
+    exclude_models_option,
+    format_option,
+    open_project,
+    where_option,
+)
 
 
 def _comparison_options(fn):
@@ -90,11 +96,62 @@ def _comparison_options(fn):
     help="Add a 95 % interval for every alpha and P(alpha < 0.667 / 0.800) from N "
     "bootstrap resamples (Hayes & Krippendorff 2007).",
 )
-@click.option("--seed", type=int, default=None, help="Seed for --bootstrap (reproducible).")
+@click.option(
+    "--seed", type=int, default=None, help="Seed for --bootstrap and gamma's sampling (reproducible)."
+)
+@click.option(
+    "--grain",
+    type=click.Choice(["char", "word"]),
+    default="char",
+    show_default=True,
+    help="With --unit unitizing: the continuum is the document's characters or its words.",
+)
+@click.option(
+    "--statistic",
+    "statistics",
+    type=click.Choice(["gamma", "ac1"]),
+    multiple=True,
+    help="Also compute Gwet's AC1 (AC2 with --group and a level) or Mathet's gamma "
+    "(needs the 'gamma' extra); repeat for both.",
+)
+@click.option("--gamma-alpha", type=float, default=None, help="Gamma: weight of positions [1].")
+@click.option("--gamma-beta", type=float, default=None, help="Gamma: weight of codes [1].")
+@click.option(
+    "--gamma-delta-empty", type=float, default=None, help="Gamma: cost of an unmatched passage [1]."
+)
+@click.option(
+    "--gamma-samples",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Gamma: random continua for the expected disorder [30].",
+)
+@click.option("--gamma-fast", is_flag=True, help="Gamma: the faster approximate algorithm.")
+@exclude_models_option
 @format_option("markdown")
 @click.pass_context
 def agree_cmd(
-    ctx, coders, unit, overlap, codes, depth, docs, group, missing, level, draws, seed, where, fmt
+    ctx,
+    coders,
+    unit,
+    overlap,
+    codes,
+    depth,
+    docs,
+    group,
+    missing,
+    level,
+    draws,
+    seed,
+    grain,
+    statistics,
+    gamma_alpha,
+    gamma_beta,
+    gamma_delta_empty,
+    gamma_samples,
+    gamma_fast,
+    exclude_models,
+    where,
+    fmt,
 ) -> None:
     """Inter-coder agreement per code and overall: percent, Cohen's kappa, Krippendorff's alpha.
 
@@ -107,6 +164,7 @@ def agree_cmd(
     result = agreement(
         project,
         coders=split_list(coders),
+        exclude_models=exclude_models,
         unit=unit,
         codes=split_list(codes),
         depth=depth,
@@ -118,6 +176,15 @@ def agree_cmd(
         bootstrap=draws,
         seed=seed,
         where=where,
+        grain=grain,
+        statistics=statistics,
+        gamma_options={
+            "alpha": gamma_alpha,
+            "beta": gamma_beta,
+            "delta_empty": gamma_delta_empty,
+            "samples": gamma_samples,
+            "fast": gamma_fast or None,
+        },
     )
     if fmt == "markdown":
         click.echo(result.to_markdown(), nl=False)
@@ -133,6 +200,8 @@ def agree_cmd(
     )
     if fmt == "table":
         click.echo(result.footnote())
+        for line in result.statistic_lines():
+            click.echo(line)
     if result.variable is not None:
         click.echo(result.variable_line(), err=fmt == "csv")
         for c in result.variable["conflicts"]:
@@ -146,9 +215,12 @@ def agree_cmd(
 @click.command("disagreements")
 @_comparison_options
 @click.option("--doc", "document", default=None, help="Only this document.")
+@exclude_models_option
 @format_option()
 @click.pass_context
-def disagreements_cmd(ctx, coders, unit, overlap, codes, depth, docs, where, document, fmt) -> None:
+def disagreements_cmd(
+    ctx, coders, unit, overlap, codes, depth, docs, where, document, exclude_models, fmt
+) -> None:
     """List where coders disagree: document, unit (start-end), code, who applied it, text.
 
     With --unit segment: every coded segment the other coder did not match (--overlap).
@@ -160,6 +232,7 @@ def disagreements_cmd(ctx, coders, unit, overlap, codes, depth, docs, where, doc
     items = disagreements(
         project,
         coders=split_list(coders),
+        exclude_models=exclude_models,
         unit=unit,
         codes=split_list(codes),
         depth=depth,

@@ -43,6 +43,15 @@ def where_option(fn):
     return click.option("--where", "where", multiple=True, metavar="KEY=VALUE", help=WHERE_HELP)(fn)
 
 
+def exclude_models_option(fn):
+    """``--exclude-models``: leave coders marked as the suggestion model out of a comparison."""
+    return click.option(
+        "--exclude-models",
+        is_flag=True,
+        help="Leave out coders that are the suggestion model ('suggest as-coder').",
+    )(fn)
+
+
 def open_project(ctx: click.Context, *, create: bool = False) -> Project:
     """Open the project named by ``--project``; it is closed when the command ends.
 

@@ -159,6 +159,66 @@ def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
             click.echo(f"note: {note}")
 
 
+@suggest_cmd.command("as-coder")
+@click.argument("name", default="model")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Lowest calibrated score written as a coding.",
+)
+@click.option(
+    "--suggester",
+    type=click.Choice(["rules", "learned", "both"]),
+    default="both",
+    show_default=True,
+    help="Keyword and speaker rules, the trained model, or both.",
+)
+@where_option
+@format_option()
+@click.pass_context
+def as_coder_cmd(ctx, name, min_score, suggester, where, fmt) -> None:
+    """Write the model's suggestions as the codings of coder NAME, marked as a model.
+
+    NAME's earlier codings are replaced (one undoable action); its codings never train the
+    model; compare it with 'workbench agree --coders NAME,maria' or leave it out with
+    --exclude-models.
+    """
+    from workbench.i18n import _
+    from workbench.suggest.as_coder import write_model_coder
+
+    project = open_project(ctx)
+    summary = write_model_coder(
+        project, name, min_score=min_score, where=where, suggester=suggester
+    )
+    rows = [{"code": path, "codings": n} for path, n in sorted(summary.by_code.items())]
+    if fmt == "json":
+        value = {
+            "coder": summary.coder,
+            "documents": summary.documents,
+            "written": summary.written,
+            "removed": summary.removed,
+            "source": summary.source,
+            "codes": rows,
+        }
+        emit(rows, fmt, json_value=value)
+        return
+    emit(rows, fmt, columns=["code", "codings"], title=_("Codings written for the model coder"))
+    if fmt == "table":
+        click.echo(
+            _(
+                "{coder}: {written} coding(s) written in {documents} document(s), "
+                "{removed} earlier one(s) removed; undo with 'workbench undo'"
+            ).format(
+                coder=summary.coder,
+                written=summary.written,
+                documents=summary.documents,
+                removed=summary.removed,
+            )
+        )
+
+
 @suggest_cmd.command("list")
 @click.option("--doc", "document", default=None, help="Only this document.")
 @click.option("--code", "code", default=None, help="Only this code (path).")

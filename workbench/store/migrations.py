@@ -13,7 +13,7 @@ MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 @migrations(name="0001_initial")
@@ -262,3 +262,13 @@ def m0005_coder_state_word_counts(db: Database) -> None:
         "UPDATE documents SET words = ? WHERE id = ?",
         [(len(text.split()), doc_id) for doc_id, text in rows],
     )
+
+
+@migrations(name="0011_model_coders")
+def m0011_model_coders(db: Database) -> None:
+    """A coder can be the suggestion model: ``model`` holds how its codings were made (JSON).
+
+    NULL for a person. A model coder's codings are kept out of training, are rewritten whole
+    by each ``suggest as-coder`` call, and ``--exclude-models`` leaves them out of comparisons.
+    """
+    db.execute("ALTER TABLE coders ADD COLUMN model TEXT")
