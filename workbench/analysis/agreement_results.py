@@ -157,7 +157,9 @@ class Agreement:
             )
         if self.unit == "unitizing":
             grain = (self.unitizing or {}).get("grain", "char")
-            return f"the continuum of each document's {'words' if grain == 'word' else 'characters'}"
+            return (
+                f"the continuum of each document's {'words' if grain == 'word' else 'characters'}"
+            )
         return {
             "char": "character",
             "presence": "code presence per document",

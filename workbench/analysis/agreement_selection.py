@@ -131,9 +131,7 @@ def select(
                 documents.append(doc)
         doc_ids = {d.id for d in documents}
         if chosen is None:
-            chosen = [
-                c for c in project.coders() if people(c) and coded.get(c.id, set()) & doc_ids
-            ]
+            chosen = [c for c in project.coders() if people(c) and coded.get(c.id, set()) & doc_ids]
     else:
         if chosen is None:
             chosen = [

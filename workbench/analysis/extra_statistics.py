@@ -30,17 +30,28 @@ from workbench.store.errors import WorkbenchError
 STATISTICS = ("gamma", "ac1")
 AC1_UNITS = ("char", "sentence", "turn", "document", "presence")
 GAMMA_UNITS = ("char", "unitizing", "segment")
-GAMMA_DEFAULTS = {"alpha": 1.0, "beta": 1.0, "delta_empty": 1.0, "samples": 30, "fast": False}
-LEVEL_WEIGHTS = {"nominal": "identity", "ordinal": "ordinal", "interval": "quadratic", "ratio": "ratio"}
+GAMMA_DEFAULTS = {
+    "alpha": 1.0,
+    "beta": 1.0,
+    "delta_empty": 1.0,
+    "samples": 30,
+    "fast": False,
+    "sampler": "statistical",
+}
+GAMMA_SAMPLERS = ("statistical", "shuffle")
+LEVEL_WEIGHTS = {
+    "nominal": "identity",
+    "ordinal": "ordinal",
+    "interval": "quadratic",
+    "ratio": "ratio",
+}
 
 
 def check_statistics(statistics: Sequence[str], unit: str) -> None:
     """One-line errors for an unknown statistic or one that the unit cannot give."""
     for name in statistics:
         if name not in STATISTICS:
-            raise WorkbenchError(
-                f"unknown statistic {name!r}; use one of {', '.join(STATISTICS)}"
-            )
+            raise WorkbenchError(f"unknown statistic {name!r}; use one of {', '.join(STATISTICS)}")
         if name == "ac1" and unit not in AC1_UNITS:
             raise WorkbenchError(
                 f"--statistic ac1 needs units every coder rates (use --unit "
@@ -137,8 +148,8 @@ def _ac_from_hist(hist: np.ndarray) -> dict[str, float] | None:
     if units_paired == 0:
         return None
     with np.errstate(divide="ignore", invalid="ignore"):
-        agree = (j * (j - 1) + (m - j) * (m - j - 1)) / (m * (m - 1))
-        share = j / m
+        agree = np.nan_to_num((j * (j - 1) + (m - j) * (m - j - 1)) / (m * (m - 1)))
+        share = np.nan_to_num(j / m)
     pa = float(np.sum(np.where(paired, n * agree, 0.0)) / units_paired)
     rated = (m >= 1) & valid
     pi1 = float(np.sum(np.where(rated, n * share, 0.0)) / np.sum(np.where(rated, n, 0.0)))
@@ -222,6 +233,10 @@ def compute_gamma(
             "--statistic gamma needs pygamma-agreement: pip install 'workbench[gamma]'"
         ) from exc
     opts = {**GAMMA_DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
+    if opts["sampler"] not in GAMMA_SAMPLERS:
+        raise WorkbenchError(
+            f"unknown gamma sampler {opts['sampler']!r}; use {', '.join(GAMMA_SAMPLERS)}"
+        )
     by_coder = {name: 0 for name in coders}
     continuum = pa.Continuum()
     for coder, start, end, code in units:
@@ -235,6 +250,7 @@ def compute_gamma(
             "delta_empty": opts["delta_empty"],
         },
         "samples": int(opts["samples"]),
+        "sampler": opts["sampler"],
         "fast": bool(opts["fast"]),
         "seed": seed,
         "units": by_coder,
@@ -249,8 +265,13 @@ def compute_gamma(
     try:
         if seed is not None:
             np.random.seed(seed)
+        sampler = (
+            pa.ShuffleContinuumSampler()
+            if opts["sampler"] == "shuffle"
+            else pa.StatisticalContinuumSampler()
+        )
         result = continuum.compute_gamma(
-            dissimilarity, n_samples=int(opts["samples"]), fast=bool(opts["fast"])
+            dissimilarity, n_samples=int(opts["samples"]), fast=bool(opts["fast"]), sampler=sampler
         )
     finally:
         np.random.set_state(state)

@@ -151,9 +151,9 @@ def _extra_sentences(result: Any) -> list[str]:
     out = []
     if "ac1" in stats:
         out.append(
-            _("Gwet's AC1 ({ref}), which does not depend on how rare a code is, was {value}.").format(
-                ref=REFERENCES["ac1"], value=_f(stats["ac1"]["overall"], 3)
-            )
+            _(
+                "Gwet's AC1 ({ref}), which does not depend on how rare a code is, was {value}."
+            ).format(ref=REFERENCES["ac1"], value=_f(stats["ac1"]["overall"], 3))
         )
     if "gamma" in stats:
         g = stats["gamma"]

@@ -185,7 +185,13 @@ def summarise_unitizing(
         }
         rows.append(
             CodeAgreement(
-                code.path, total_length, None, None, um.alpha(p.observed, p.expected), counts, used[r]
+                code.path,
+                total_length,
+                None,
+                None,
+                um.alpha(p.observed, p.expected),
+                counts,
+                used[r],
             )
         )
     used_rows = [r for r in range(n_rows) if used[r]]
@@ -223,7 +229,9 @@ def summarise_unitizing(
                 "document": doc.name,
                 "length": doc.length,
                 "alpha_u": _round(
-                    um.pooled_u_alpha([per_code[r][i] for r in used_rows if per_code[r][i].passages])
+                    um.pooled_u_alpha(
+                        [per_code[r][i] for r in used_rows if per_code[r][i].passages]
+                    )
                 ),
                 "alpha_u_binary": _round(um.u_alpha_coincidences(binary_docs[i])),
                 "alpha_Cu": _round(um.cu_alpha(cu_docs[i])),

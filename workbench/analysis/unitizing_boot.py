@@ -63,7 +63,9 @@ def _u_parts(stats: Sequence[um.UStats], w: np.ndarray) -> tuple[np.ndarray, np.
     observed = np.divide(2.0 * (w @ dist), m * (m - 1) * lw**2, where=lw > 0, out=np.zeros(len(w)))
     n = w @ count
     b = np.einsum("di,ij,dj->d", w, cross, w)
-    numerator = np.divide(2.0, lw, where=lw > 0, out=np.zeros(len(w))) * ((n - 1) * (w @ within) + b)
+    numerator = np.divide(2.0, lw, where=lw > 0, out=np.zeros(len(w))) * (
+        (n - 1) * (w @ within) + b
+    )
     denominator = m * lw * (m * lw - 1.0) - w @ squares
     expected = np.divide(numerator, denominator, where=denominator > 0, out=np.zeros(len(w)))
     return observed, expected
@@ -76,9 +78,7 @@ def _ratio(observed: np.ndarray, expected: np.ndarray) -> np.ndarray | None:
     return 1.0 - observed[ok] / expected[ok]
 
 
-def _family_draws(
-    parts: Sequence[um.Coincidences], w: np.ndarray, fn: Any
-) -> np.ndarray | None:
+def _family_draws(parts: Sequence[um.Coincidences], w: np.ndarray, fn: Any) -> np.ndarray | None:
     values = parts[0].values
     observed = np.stack([p.observed for p in parts])
     squares = np.stack([p.passage_squares for p in parts])

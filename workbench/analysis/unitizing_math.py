@@ -275,7 +275,8 @@ def _passage_squares(
 ) -> None:
     """Add one coder's passages (runs of one value, unbroken by a conflict) to the corrections."""
     run_value, run_length, run_valued = 0, 0.0, 0.0
-    for value, width, share in zip(values.tolist(), widths.tolist(), others_valued.tolist()):
+    cells = zip(values.tolist(), widths.tolist(), others_valued.tolist(), strict=True)
+    for value, width, share in cells:
         if value == run_value and width > 0 and value:
             run_length += width
             run_valued += width * share

@@ -97,7 +97,10 @@ def _comparison_options(fn):
     "bootstrap resamples (Hayes & Krippendorff 2007).",
 )
 @click.option(
-    "--seed", type=int, default=None, help="Seed for --bootstrap and gamma's sampling (reproducible)."
+    "--seed",
+    type=int,
+    default=None,
+    help="Seed for --bootstrap and gamma's sampling (reproducible).",
 )
 @click.option(
     "--grain",
@@ -125,6 +128,12 @@ def _comparison_options(fn):
     default=None,
     help="Gamma: random continua for the expected disorder [30].",
 )
+@click.option(
+    "--gamma-sampler",
+    type=click.Choice(["statistical", "shuffle"]),
+    default=None,
+    help="Gamma: how random continua are drawn [statistical].",
+)
 @click.option("--gamma-fast", is_flag=True, help="Gamma: the faster approximate algorithm.")
 @exclude_models_option
 @format_option("markdown")
@@ -148,6 +157,7 @@ def agree_cmd(
     gamma_beta,
     gamma_delta_empty,
     gamma_samples,
+    gamma_sampler,
     gamma_fast,
     exclude_models,
     where,
@@ -183,6 +193,7 @@ def agree_cmd(
             "beta": gamma_beta,
             "delta_empty": gamma_delta_empty,
             "samples": gamma_samples,
+            "sampler": gamma_sampler,
             "fast": gamma_fast or None,
         },
     )
