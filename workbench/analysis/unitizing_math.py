@@ -101,6 +101,7 @@ class UStats:
     gaps: list[int] = field(default_factory=list)
 
     def add(self, other: UStats) -> None:
+        self._expected = None
         self.length += other.length
         self.distance += other.distance
         self.passages.extend(other.passages)
@@ -112,13 +113,21 @@ class UStats:
         m, n = self.coders, self.length
         return 2.0 * self.distance / (m * (m - 1) * n * n) if n else 0.0
 
+    _expected: float | None = None
+
     @property
     def expected(self) -> float:
-        """uDe: every passage placed at random in every gap, or beside the other passages.
+        """uDe (computed once): every passage placed at random in every gap, or beside the
+        other passages.
 
         (2/L) Σ_g [(N - 1)(2ℓ³ - 3ℓ² + ℓ)/3 + ℓ² Σ_{gaps h, ℓ_h ≥ ℓ} (ℓ_h - ℓ + 1)] divided
         by m L (m L - 1) - Σ_g ℓ (ℓ - 1), over the N passages g of all coders.
         """
+        if self._expected is None:
+            self._expected = self._compute_expected()
+        return self._expected
+
+    def _compute_expected(self) -> float:
         if not self.passages or not self.length:
             return 0.0
         m, n = self.coders, self.length
@@ -229,72 +238,71 @@ def coincidences(
 
     A coder's passages of one value are merged; where one coder gives two values to the same
     stretch, that stretch is a conflict and is left out of the continuum for every coder.
+    The continuum is cut at every passage boundary into pieces, and everything is counted
+    per piece with numpy (a document costs a handful of array operations, not a loop).
     """
     m = len(layers)
     out = Coincidences(values)
-    cuts = {0, length}
+    cuts = [0, length]
     for layer in layers:
         for start, end, _ in layer:
-            cuts.update((max(0, min(start, length)), max(0, min(end, length))))
-    points = np.array(sorted(cuts), dtype=np.int64)
+            cuts.extend((max(0, min(start, length)), max(0, min(end, length))))
+    points = np.unique(np.asarray(cuts, dtype=np.int64))
     widths = np.diff(points)
-    if not len(widths):
+    n = len(widths)
+    if not n:
         return out
-    value_of = np.zeros((m, len(widths)), dtype=np.int64)
-    conflict = np.zeros(len(widths), dtype=bool)
+    value_of = np.zeros((m, n), dtype=np.int64)
+    conflict = np.zeros(n, dtype=bool)
     for i, layer in enumerate(layers):
-        seen = np.zeros(len(widths), dtype=np.int64)
-        for start, end, value in layer:
-            a = int(np.searchsorted(points, max(0, start)))
-            b = int(np.searchsorted(points, min(end, length)))
-            if b <= a:
-                continue
-            clash = (seen[a:b] != 0) & (seen[a:b] != value)
-            conflict[a:b] |= clash
-            seen[a:b] = np.where(seen[a:b] == 0, value, seen[a:b])
-        value_of[i] = seen
-    keep = ~conflict
+        if not layer:
+            continue
+        arr = np.asarray(layer, dtype=np.int64).reshape(-1, 3)
+        a = np.searchsorted(points, np.clip(arr[:, 0], 0, length))
+        b = np.searchsorted(points, np.clip(arr[:, 1], 0, length))
+        keep = b > a
+        a, b, v = a[keep], b[keep], arr[keep, 2]
+        count = np.zeros(n + 1, dtype=np.int64)
+        total = np.zeros(n + 1, dtype=np.int64)
+        np.add.at(count, a, 1)
+        np.add.at(count, b, -1)
+        np.add.at(total, a, v)
+        np.add.at(total, b, -v)
+        count, total = np.cumsum(count)[:n], np.cumsum(total)[:n]
+        conflict |= count >= 2
+        value_of[i] = np.where(count == 1, total, 0)
     out.conflicts = int(widths[conflict].sum())
-    w = np.where(keep, widths, 0).astype(np.float64)
+    w = np.where(conflict, 0, widths).astype(np.float64)
+    size = values * values
     for i in range(m):
         for j in range(m):
             if i != j:
-                np.add.at(out.observed, (value_of[i], value_of[j]), w / (m - 1))
+                flat = np.bincount(value_of[i] * values + value_of[j], weights=w, minlength=size)
+                out.observed += flat.reshape(values, values) / (m - 1)
+    valued = (value_of > 0).sum(axis=0)
     for i in range(m):
-        others_valued = np.zeros(len(widths))
-        for j in range(m):
-            if j != i:
-                others_valued += value_of[j] > 0
-        others_valued /= max(m - 1, 1)
-        _passage_squares(out, value_of[i], w, others_valued)
+        others = (valued - (value_of[i] > 0)) / max(m - 1, 1)
+        _passage_squares(out, value_of[i], w, others, conflict)
     return out
 
 
 def _passage_squares(
-    out: Coincidences, values: np.ndarray, widths: np.ndarray, others_valued: np.ndarray
+    out: Coincidences,
+    values: np.ndarray,
+    widths: np.ndarray,
+    others_valued: np.ndarray,
+    conflict: np.ndarray,
 ) -> None:
     """Add one coder's passages (runs of one value, unbroken by a conflict) to the corrections."""
-    run_value, run_length, run_valued = 0, 0.0, 0.0
-    cells = zip(values.tolist(), widths.tolist(), others_valued.tolist(), strict=True)
-    for value, width, share in cells:
-        if value == run_value and width > 0 and value:
-            run_length += width
-            run_valued += width * share
-            continue
-        if run_value:
-            out.passage_squares[run_value] += run_length**2
-            out.valued_squares[run_value] += run_valued**2
-        if width == 0:  # a conflict (left out) ends the passage
-            run_value, run_length, run_valued = 0, 0.0, 0.0
-            continue
-        if value == 0:
-            out.passage_squares[0] += width
-        run_value, run_length, run_valued = value, width, width * share
-        if not value:
-            run_value, run_length, run_valued = 0, 0.0, 0.0
-    if run_value:
-        out.passage_squares[run_value] += run_length**2
-        out.valued_squares[run_value] += run_valued**2
+    key = np.where(conflict, -1, values)
+    out.passage_squares[0] += float(widths[key == 0].sum())
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    run_key = key[starts]
+    lengths = np.add.reduceat(widths, starts)
+    shared = np.add.reduceat(widths * others_valued, starts)
+    passage = run_key > 0
+    np.add.at(out.passage_squares, run_key[passage], lengths[passage] ** 2)
+    np.add.at(out.valued_squares, run_key[passage], shared[passage] ** 2)
 
 
 __all__ = [

@@ -45,6 +45,11 @@ TOL = 1e-3  # liblinear stopping tolerance: 1e-4 took twice as long for the same
 INNER_FOLDS = 3
 MIN_TUNING_DOCUMENTS = 10
 CONTEXT_WEIGHT = 1.0
+# The code's own text as a prior: each regression also sees how similar a unit (and its
+# neighbours) is to the code's "name. description", one column each, so the description
+# counts as one strong feature instead of one positive among hundreds (benchmarks/
+# bench_suggest.py, the oral-history shape: MAP 0.29 without, see docs/suggestions.md).
+PRIOR_SCALE = 3.0
 # Threads fitting codes side by side: liblinear releases the GIL, but its random generator is
 # shared, so two threads give results that differ in the fifth decimal from run to run. One
 # thread keeps evaluations exactly repeatable.
@@ -294,6 +299,29 @@ def _regression() -> Any:
     )
 
 
+def _with_prior(x: Any, prior: np.ndarray | None, width: int) -> Any:
+    """``x`` with two more columns: the unit's and its neighbours' similarity to the code's
+    own text (``prior``, the own block of "name. description", times ``PRIOR_SCALE``)."""
+    import scipy.sparse as sp
+
+    if prior is None:
+        return x
+    own = np.asarray(x[:, :width] @ prior).reshape(-1, 1)
+    near = np.asarray(x[:, width : 2 * width] @ prior).reshape(-1, 1)
+    return sp.hstack([x, sp.csr_matrix(np.hstack([own, near]) * PRIOR_SCALE)], format="csr")
+
+
+def _fold_prior(coef: np.ndarray, prior: np.ndarray | None, width: int) -> np.ndarray:
+    """The two similarity columns folded back into the n-gram weights: similarity is linear
+    in the unit's row, so scoring needs nothing new."""
+    if prior is None:
+        return coef
+    out = coef[:-2].copy()
+    out[:width] += coef[-2] * PRIOR_SCALE * prior
+    out[width : 2 * width] += coef[-1] * PRIOR_SCALE * prior
+    return out
+
+
 def _fit_one(x: Any, y: np.ndarray, extra: Any) -> tuple[np.ndarray, float]:
     import scipy.sparse as sp
 
@@ -497,10 +525,15 @@ def _fit_code(
     known = np.flatnonzero(y_all != UNKNOWN)
     y = (y_all[known] == 1).astype(np.int32)
     text = data.code_texts.get(code)
+    width = featurizer.width
     extra = featurizer.code_rows([text]) if text else None
-    xc = x[known]
+    prior = None
+    if extra is not None and PRIOR_SCALE > 0:
+        prior = np.asarray(featurizer.own([text]).todense()).ravel().astype(np.float32)
+        extra = _with_prior(extra, prior, width)
+    xc = _with_prior(x[known], prior, width)
     coef, intercept = _fit_one(xc, y, extra)
-    model = CodeModel(code, coef, intercept, positives=int(y.sum()))
+    model = CodeModel(code, _fold_prior(coef, prior, width), intercept, positives=int(y.sum()))
     g = groups[known]
     model.documents = len(set(g[y == 1].tolist()))
     n_groups = len(set(g.tolist()))

@@ -411,6 +411,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         show=True,
         label="Reconcile",
     ),
+    _a(
+        "agree-gamma",
+        "gamma",
+        "Compute Mathet's gamma (slow; needs the gamma extra)",
+        "g",
+        "agreement",
+        show=True,
+        label="Gamma",
+    ),
     _a("agree-back", "back", "Back", "escape", "agreement", show=True, label="Back"),
     # ---- reconciliation screen
     _a("keep-a", "keep('a')", "Keep coder A's coding", "a", "reconcile", show=True, label="Keep A"),
