@@ -259,3 +259,38 @@ def test_markdown_names_the_coefficients_and_their_references(tmp_path):
     assert "Krippendorff (1995, 2004)" in text and "Widlöcher (2016)" in text
     assert "|uα" in text and "cuα" in text and "Cuα" in text
     assert "0.859" in text
+
+
+def test_binary_and_cu_alpha_by_hand(tmp_path):
+    """|uα: L = 10, a codes 0-4, b codes 2-6: l_Xφ = l_φX = 4, l_XX = 4, l_φφ = 8; S_X = 32,
+    S_φ = 12 (gap lengths); e_Xφ = 8 · 12 / (20 - 44/20) = 5.393; |uα = 1 - 8 / 10.787 = 0.258.
+
+    cuα: L = 20, a codes X 0-10 and Y 10-20, b codes X 0-5 and Y 5-15. Valued coincidences
+    l_XX = 10, l_XY = l_YX = 5, l_YY = 10; the parts of each passage that meet the other
+    coder's passages: a's X 10, a's Y 5, b's X 5, b's Y 10, so S*_X = 125, S*_Y = 125;
+    e_XY = 15 · 15 / (30 - 250/30) = 10.385; cuα = 1 - 10 / 20.769 = 0.519."""
+    _project(tmp_path / "a.db", 10, {"X": {"a": [(0, 4)], "b": [(2, 6)]}})
+    assert (
+        round(_cli(tmp_path / "a.db", "--unit", "unitizing")["unitizing"]["alpha_u_binary"], 3)
+        == 0.258
+    )
+    _project(
+        tmp_path / "b.db",
+        20,
+        {"D/X": {"a": [(0, 10)], "b": [(0, 5)]}, "D/Y": {"a": [(10, 20)], "b": [(5, 15)]}},
+    )
+    [dom] = _cli(tmp_path / "b.db", "--unit", "unitizing")["unitizing"]["domains"]
+    assert round(dom["alpha_cu"], 3) == 0.519
+
+
+def test_a_document_one_coder_never_touched_is_missing_not_disagreement(tmp_path):
+    with Project.open(tmp_path / "p.db") as p:
+        plain_doc(p, "BOTH", 100)
+        plain_doc(p, "ONLY_A", 100)
+        codes(p, "X")
+        code(p, "BOTH", "X", [(10, 30)], "a")
+        code(p, "BOTH", "X", [(10, 30)], "b")
+        code(p, "ONLY_A", "X", [(10, 30)], "a")
+        result = agreement(p, unit="unitizing", coders=["a", "b"], docs=["BOTH", "ONLY_A"])
+    assert [d["document"] for d in result.unitizing["documents"]] == ["BOTH"]
+    assert result.alpha == 1.0

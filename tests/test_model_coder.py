@@ -115,3 +115,15 @@ def test_cli_as_coder_and_exclude_models_on_agree_and_disagreements(tmp_path):
         human_items = disagreements(p, unit="sentence", exclude_models=True)
     assert {i.code for i in all_items} == {"Talk"}
     assert len(human_items) == 30 < len(all_items)  # maria 1-10, james 6-15, per interview
+
+
+def test_a_named_model_coder_is_left_out_with_exclude_models(tmp_path):
+    _project(tmp_path / "p.db")
+    with Project.open(tmp_path / "p.db") as p:
+        write_model_coder(p, "model", suggester="rules")
+        with pytest.raises(WorkbenchError, match="at least two coders"):
+            agreement(p, unit="sentence", coders=["model", "maria"], exclude_models=True)
+        kept = agreement(
+            p, unit="sentence", coders=["model", "maria", "james"], exclude_models=True
+        )
+    assert kept.coders == ("maria", "james")
