@@ -127,3 +127,20 @@ def test_a_named_model_coder_is_left_out_with_exclude_models(tmp_path):
             p, unit="sentence", coders=["model", "maria", "james"], exclude_models=True
         )
     assert kept.coders == ("maria", "james")
+
+
+def test_exclude_models_on_figures_leaves_the_models_codings_out(tmp_path):
+    _project(tmp_path / "p.db")
+    with Project.open(tmp_path / "p.db") as p:
+        p.conn.execute("UPDATE codes SET keywords = ? WHERE name = 'Silence'", ('{"en": ["here"]}',))
+        write_model_coder(p, "model", suggester="rules")  # Talk and Silence on one sentence
+    db = str(tmp_path / "p.db")
+
+    def pairs(*extra: str) -> str:
+        out = CliRunner().invoke(cli, ["-p", db, "cooccur", "--format", "json", *extra])
+        assert out.exit_code == 0, out.output
+        return out.output
+
+    assert "Silence" in pairs()
+    assert "Silence" not in pairs("--exclude-models")
+    assert pairs("--exclude-models") == pairs("--coder", "maria", "--coder", "james")

@@ -9,6 +9,7 @@ import click
 
 from workbench.cli.common import emit, open_project, render
 from workbench.cli.figure_options import (
+    figure_coders,
     figure_record,
     figure_style,
     filter_options,
@@ -135,10 +136,10 @@ def cooccur_cmd(
     from workbench.analysis.cooccurrence import cooccurrence
 
     options = _cooccurrence_options(mode, unit, distance)
-    selection = _selection(coders, codes, depth, where)
     if fmt == "xlsx" and not out:
         raise WorkbenchError("--format xlsx needs --out FILE.xlsx")
     project = open_project(ctx)
+    selection = _selection(figure_coders(ctx, project, coders), codes, depth, where)
     result = cooccurrence(project, options, selection)
     if heatmap:
         from workbench.export.figures import figure_format, write_figure
@@ -224,7 +225,7 @@ def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, wh
         raise WorkbenchError(f"use one of {', '.join(NETWORK_FORMATS)}", source=out)
     options = _cooccurrence_options(mode, unit, distance)
     project = open_project(ctx)
-    selection = _selection(coders, codes, depth, where)
+    selection = _selection(figure_coders(ctx, project, coders), codes, depth, where)
     result = cooccurrence(project, options, selection)
     if not result.codes:
         nothing_to_draw(_("no codings in the selection"))
