@@ -18,6 +18,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.agree_helpers import code, codes, done, plain_doc
 from workbench.analysis import unitizing_math as um
@@ -294,3 +296,34 @@ def test_a_document_one_coder_never_touched_is_missing_not_disagreement(tmp_path
         result = agreement(p, unit="unitizing", coders=["a", "b"], docs=["BOTH", "ONLY_A"])
     assert [d["document"] for d in result.unitizing["documents"]] == ["BOTH"]
     assert result.alpha == 1.0
+
+
+def _spans(draw_list: list[int], length: int) -> list[tuple[int, int]]:
+    points = sorted({min(max(x, 0), length) for x in draw_list})
+    return [(a, b) for a, b in zip(points[::2], points[1::2], strict=False) if b > a]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(5, 60),
+    st.lists(st.integers(0, 60), max_size=8),
+    st.lists(st.integers(0, 60), max_size=8),
+    st.lists(st.integers(1, 3), min_size=8, max_size=8),
+)
+def test_random_cuts_stay_in_range_and_identical_cuts_give_one(length, a, b, values):
+    pa, pb = _spans(a, length), _spans(b, length)
+    stats = um.continuum_stats([pa, pb], length)
+    value = um.alpha(stats.observed, stats.expected)
+    assert value is None or value <= 1.0 + 1e-9
+    same = um.continuum_stats([pa, pa], length)
+    if pa:
+        assert um.alpha(same.observed, same.expected) == 1.0
+    layer_a = [(s, e, values[i]) for i, (s, e) in enumerate(pa)]
+    layer_b = [(s, e, values[i]) for i, (s, e) in enumerate(pb)]
+    c = um.coincidences([layer_a, layer_b], length, 4)
+    for coefficient in (um.u_alpha_coincidences(c), um.cu_alpha(c)):
+        assert coefficient is None or coefficient <= 1.0 + 1e-9
+    twin = um.coincidences([layer_a, layer_a], length, 4)
+    assert twin.conflicts == 0
+    assert um.u_alpha_coincidences(twin) in (None, 1.0)
+    assert um.cu_alpha(twin) in (None, 1.0)

@@ -132,7 +132,9 @@ def test_a_named_model_coder_is_left_out_with_exclude_models(tmp_path):
 def test_exclude_models_on_figures_leaves_the_models_codings_out(tmp_path):
     _project(tmp_path / "p.db")
     with Project.open(tmp_path / "p.db") as p:
-        p.conn.execute("UPDATE codes SET keywords = ? WHERE name = 'Silence'", ('{"en": ["here"]}',))
+        p.conn.execute(
+            "UPDATE codes SET keywords = ? WHERE name = 'Silence'", ('{"en": ["here"]}',)
+        )
         write_model_coder(p, "model", suggester="rules")  # Talk and Silence on one sentence
     db = str(tmp_path / "p.db")
 
