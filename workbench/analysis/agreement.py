@@ -261,7 +261,14 @@ def agreement(
         project, sel, unit, base, group, level, missing, overlap, bootstrap, seed, rng, grain
     )
     return extra.add_statistics(
-        project, sel, result, statistics, seed=seed, gamma_options=gamma_options, grain=grain
+        project,
+        sel,
+        result,
+        statistics,
+        seed=seed,
+        gamma_options=gamma_options,
+        grain=grain,
+        hists=lambda: tally(project, sel).hist,
     )
 
 

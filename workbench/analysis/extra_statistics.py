@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -163,17 +163,15 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 6)
 
 
-def _ac1_block(project: Any, sel: Any, result: Any, unit: str) -> dict[str, Any]:
-    from workbench.analysis.agreement import tally
-
-    t = tally(project, sel)
+def _ac1_block(project: Any, sel: Any, result: Any, hists: np.ndarray) -> dict[str, Any]:
+    """AC1 per code from each code's (m, j) histogram (``agreement.tally``), and pooled."""
     codes = []
-    pooled = np.zeros_like(t.hist[0]) if len(t.hist) else np.zeros((1, 1), dtype=np.int64)
+    pooled = np.zeros_like(hists[0]) if len(hists) else np.zeros((1, 1), dtype=np.int64)
     for r, row in enumerate(result.codes):
-        one = _ac_from_hist(t.hist[r])
+        one = _ac_from_hist(hists[r])
         codes.append({"code": row.code, "ac1": _round(one["ac"]) if one else None})
         if row.used:
-            pooled = pooled + t.hist[r]
+            pooled = pooled + hists[r]
     overall = _ac_from_hist(pooled) if result.codes else None
     block: dict[str, Any] = {
         "statistic": "Gwet's AC1",
@@ -290,13 +288,19 @@ def add_statistics(
     seed: int | None = None,
     gamma_options: dict[str, Any] | None = None,
     grain: str = "char",
+    hists: Callable[[], np.ndarray] | None = None,
 ) -> Any:
-    """``result`` with a ``gamma`` and/or ``ac1`` block (JSON keys of the same names)."""
+    """``result`` with a ``gamma`` and/or ``ac1`` block (JSON keys of the same names).
+
+    ``hists`` gives the codes' unit histograms for AC1 (``agreement.tally``; passed in, so
+    this module never imports the one that calls it)."""
     if not statistics:
         return result
     blocks: dict[str, Any] = dict(result.statistics or {})
     if "ac1" in statistics:
-        blocks["ac1"] = _ac1_block(project, sel, result, result.unit)
+        if hists is None:
+            raise WorkbenchError("AC1 needs the units compared")
+        blocks["ac1"] = _ac1_block(project, sel, result, hists())
     if "gamma" in statistics:
         units, _ = gamma_continuum(sel)
         blocks["gamma"] = compute_gamma(units, sel.coder_names, gamma_options or {}, seed)
