@@ -106,6 +106,15 @@ def train_cmd(ctx, unit, coders, kind, epochs, embeddings) -> None:
     )
 
 
+suggester_option = click.option(
+    "--suggester",
+    type=click.Choice(["rules", "learned", "both"]),
+    default="both",
+    show_default=True,
+    help="Keyword and speaker rules, the trained model, or both.",
+)
+
+
 @suggest_cmd.command("run")
 @click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
 @click.option("--code", "code", default=None, help="Only this code (path).")
@@ -117,13 +126,7 @@ def train_cmd(ctx, unit, coders, kind, epochs, embeddings) -> None:
     help="Lowest calibrated score to store (a rule's precision on your coding, the "
     "model's probability; the model also keeps to each code's threshold).",
 )
-@click.option(
-    "--suggester",
-    type=click.Choice(["rules", "learned", "both"]),
-    default="both",
-    show_default=True,
-    help="Keyword and speaker rules, the trained model, or both.",
-)
+@suggester_option
 @format_option()
 @click.pass_context
 def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
@@ -168,13 +171,7 @@ def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
     show_default=True,
     help="Lowest calibrated score written as a coding.",
 )
-@click.option(
-    "--suggester",
-    type=click.Choice(["rules", "learned", "both"]),
-    default="both",
-    show_default=True,
-    help="Keyword and speaker rules, the trained model, or both.",
-)
+@suggester_option
 @where_option
 @format_option()
 @click.pass_context
