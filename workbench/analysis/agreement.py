@@ -40,6 +40,7 @@ from workbench.analysis.units import (
     merge_intervals,
     units_touched,
 )
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -230,7 +231,7 @@ def agreement(
     check_agree_unit(unit)
     extra.check_statistics(statistics, unit)
     if grain != "char" and unit != "unitizing":
-        raise WorkbenchError("--grain applies to --unit unitizing only")
+        raise WorkbenchError(_("--grain applies to --unit unitizing only"))
     var.check_level(level, missing)
     if group is None and (level != "nominal" or missing != "none"):
         raise WorkbenchError("--level and --missing describe a variable: name it with --group")

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 
 STATISTICS = ("gamma", "ac1")
@@ -51,16 +52,23 @@ def check_statistics(statistics: Sequence[str], unit: str) -> None:
     """One-line errors for an unknown statistic or one that the unit cannot give."""
     for name in statistics:
         if name not in STATISTICS:
-            raise WorkbenchError(f"unknown statistic {name!r}; use one of {', '.join(STATISTICS)}")
+            raise WorkbenchError(
+                _("unknown statistic {name!r}; use one of {choices}").format(
+                    name=name, choices=", ".join(STATISTICS)
+                )
+            )
         if name == "ac1" and unit not in AC1_UNITS:
             raise WorkbenchError(
-                f"--statistic ac1 needs units every coder rates (use --unit "
-                f"{', '.join(AC1_UNITS)}), not {unit}"
+                _(
+                    "--statistic ac1 needs units every coder rates (use --unit {units}), not {unit}"
+                ).format(units=", ".join(AC1_UNITS), unit=unit)
             )
         if name == "gamma" and unit not in GAMMA_UNITS:
             raise WorkbenchError(
-                f"--statistic gamma compares the coded passages themselves (use --unit "
-                f"{', '.join(GAMMA_UNITS)}), not {unit}"
+                _(
+                    "--statistic gamma compares the coded passages themselves (use --unit "
+                    "{units}), not {unit}"
+                ).format(units=", ".join(GAMMA_UNITS), unit=unit)
             )
 
 
@@ -85,13 +93,13 @@ def gwet_weights(kind: str, categories: Sequence[float]) -> np.ndarray:
         w = np.abs(ck - cl)
     elif kind == "ratio":
         if (c == 0).any():
-            raise WorkbenchError("ratio weights need values other than 0")
+            raise WorkbenchError(_("ratio weights need values other than 0"))
         w = ((ck - cl) / (ck + cl)) ** 2
     elif kind == "bipolar":
         denominator = (ck + cl - 2 * lo) * (2 * hi - ck - cl)
         w = np.divide((ck - cl) ** 2, denominator, out=np.zeros_like(ck), where=k != el)
     else:
-        raise WorkbenchError(f"unknown weights {kind!r}")
+        raise WorkbenchError(_("unknown weights {kind!r}").format(kind=kind))
     return 1.0 - w / w.max() if w.max() > 0 else np.eye(q)
 
 
@@ -228,12 +236,14 @@ def compute_gamma(
         from pyannote.core import Segment
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise WorkbenchError(
-            "--statistic gamma needs pygamma-agreement: pip install 'workbench[gamma]'"
+            _("--statistic gamma needs pygamma-agreement: pip install 'workbench[gamma]'")
         ) from exc
     opts = {**GAMMA_DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
     if opts["sampler"] not in GAMMA_SAMPLERS:
         raise WorkbenchError(
-            f"unknown gamma sampler {opts['sampler']!r}; use {', '.join(GAMMA_SAMPLERS)}"
+            _("unknown gamma sampler {name!r}; use {choices}").format(
+                name=opts["sampler"], choices=", ".join(GAMMA_SAMPLERS)
+            )
         )
     by_coder = {name: 0 for name in coders}
     continuum = pa.Continuum()
@@ -299,10 +309,10 @@ def add_statistics(
     blocks: dict[str, Any] = dict(result.statistics or {})
     if "ac1" in statistics:
         if hists is None:
-            raise WorkbenchError("AC1 needs the units compared")
+            raise WorkbenchError(_("AC1 needs the units compared"))
         blocks["ac1"] = _ac1_block(project, sel, result, hists())
     if "gamma" in statistics:
-        units, _ = gamma_continuum(sel)
+        units, _length = gamma_continuum(sel)
         blocks["gamma"] = compute_gamma(units, sel.coder_names, gamma_options or {}, seed)
     return replace(result, statistics=blocks)
 

@@ -27,6 +27,7 @@ from workbench.analysis import unitizing_math as um
 from workbench.analysis.agreement_results import Agreement, CodeAgreement
 from workbench.analysis.agreement_selection import Selection
 from workbench.analysis.units import merge_intervals
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -36,7 +37,11 @@ WORD = re.compile(r"\w+")
 
 def check_grain(grain: str) -> str:
     if grain not in GRAINS:
-        raise WorkbenchError(f"unknown grain {grain!r}; use one of {', '.join(GRAINS)}")
+        raise WorkbenchError(
+            _("unknown grain {grain!r}; use one of {choices}").format(
+                grain=grain, choices=", ".join(GRAINS)
+            )
+        )
     return grain
 
 

@@ -14,6 +14,7 @@ from workbench.cli.common import (
     open_project,
     where_option,
 )
+from workbench.i18n import N_
 
 
 def _comparison_options(fn):
@@ -100,41 +101,46 @@ def _comparison_options(fn):
     "--seed",
     type=int,
     default=None,
-    help="Seed for --bootstrap and gamma's sampling (reproducible).",
+    help=N_("Seed for --bootstrap and gamma's sampling (reproducible)."),
 )
 @click.option(
     "--grain",
     type=click.Choice(["char", "word"]),
     default="char",
     show_default=True,
-    help="With --unit unitizing: the continuum is the document's characters or its words.",
+    help=N_("With --unit unitizing: the continuum is the document's characters or its words."),
 )
 @click.option(
     "--statistic",
     "statistics",
     type=click.Choice(["gamma", "ac1"]),
     multiple=True,
-    help="Also compute Gwet's AC1 (AC2 with --group and a level) or Mathet's gamma "
-    "(needs the 'gamma' extra); repeat for both.",
+    help=N_(
+        "Also compute Gwet's AC1 (AC2 with --group and a level) or Mathet's gamma "
+        "(needs the 'gamma' extra); repeat for both."
+    ),
 )
-@click.option("--gamma-alpha", type=float, default=None, help="Gamma: weight of positions [1].")
-@click.option("--gamma-beta", type=float, default=None, help="Gamma: weight of codes [1].")
+@click.option("--gamma-alpha", type=float, default=None, help=N_("Gamma: weight of positions [1]."))
+@click.option("--gamma-beta", type=float, default=None, help=N_("Gamma: weight of codes [1]."))
 @click.option(
-    "--gamma-delta-empty", type=float, default=None, help="Gamma: cost of an unmatched passage [1]."
+    "--gamma-delta-empty",
+    type=float,
+    default=None,
+    help=N_("Gamma: cost of an unmatched passage [1]."),
 )
 @click.option(
     "--gamma-samples",
     type=click.IntRange(min=2),
     default=None,
-    help="Gamma: random continua for the expected disorder [30].",
+    help=N_("Gamma: random continua for the expected disorder [30]."),
 )
 @click.option(
     "--gamma-sampler",
     type=click.Choice(["statistical", "shuffle"]),
     default=None,
-    help="Gamma: how random continua are drawn [statistical].",
+    help=N_("Gamma: how random continua are drawn [statistical]."),
 )
-@click.option("--gamma-fast", is_flag=True, help="Gamma: the faster approximate algorithm.")
+@click.option("--gamma-fast", is_flag=True, help=N_("Gamma: the faster approximate algorithm."))
 @exclude_models_option
 @format_option("markdown")
 @click.pass_context

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from workbench.i18n import N_
 from workbench.store.connection import BATCH_MAX_WAIT
 from workbench.store.project import Project
 
@@ -48,7 +49,7 @@ def exclude_models_option(fn):
     return click.option(
         "--exclude-models",
         is_flag=True,
-        help="Leave out coders that are the suggestion model ('suggest as-coder').",
+        help=N_("Leave out coders that are the suggestion model ('suggest as-coder')."),
     )(fn)
 
 

@@ -82,7 +82,7 @@ def filter_options(fn):
             is_flag=True,
             expose_value=False,
             callback=_remember_exclude_models,
-            help="Leave out coders that are the suggestion model ('suggest as-coder').",
+            help=N_("Leave out coders that are the suggestion model ('suggest as-coder')."),
         ),
     ]
     for option in reversed(options):

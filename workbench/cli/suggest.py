@@ -9,6 +9,7 @@ import click
 
 from workbench.analysis.units import SUGGEST_UNITS as UNITS
 from workbench.cli.common import emit, format_option, open_project, where_option
+from workbench.i18n import N_
 
 
 def _bar(description: str):
@@ -111,7 +112,7 @@ suggester_option = click.option(
     type=click.Choice(["rules", "learned", "both"]),
     default="both",
     show_default=True,
-    help="Keyword and speaker rules, the trained model, or both.",
+    help=N_("Keyword and speaker rules, the trained model, or both."),
 )
 
 
@@ -169,7 +170,7 @@ def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
     type=click.FloatRange(0, 1),
     default=0.0,
     show_default=True,
-    help="Lowest calibrated score written as a coding.",
+    help=N_("Lowest calibrated score written as a coding."),
 )
 @suggester_option
 @where_option

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.analysis import filters
+from workbench.i18n import _
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -46,7 +47,7 @@ def model_coder_names(project: Project) -> set[str]:
 def _check_name(project: Project, name: str) -> None:
     name = name.strip()
     if not name:
-        raise WorkbenchError("a model coder needs a name")
+        raise WorkbenchError(_("a model coder needs a name"))
     for coder in project.coders():
         if coder.name == name and not coder.is_model:
             used = project.conn.execute(
@@ -54,8 +55,10 @@ def _check_name(project: Project, name: str) -> None:
             ).fetchone()
             if used:
                 raise WorkbenchError(
-                    f"{name!r} is a person who has coded; the model writes only as a coder of "
-                    "its own (choose another name, e.g. 'model')"
+                    _(
+                        "{name!r} is a person who has coded; the model writes only as a coder "
+                        "of its own (choose another name, e.g. 'model')"
+                    ).format(name=name)
                 )
 
 
@@ -70,7 +73,8 @@ def _candidates(
     model = load_learned(project) if suggester in ("learned", "both") else None
     if suggester == "learned" and model is None:
         raise WorkbenchError(
-            "no trained model yet; run 'workbench suggest train' first", source=str(project.path)
+            _("no trained model yet; run 'workbench suggest train' first"),
+            source=str(project.path),
         )
     if model is not None:
         meta = learned_status(project, model) or {}
@@ -95,9 +99,11 @@ def write_model_coder(
 ) -> ModelCoderSummary:
     """Replace coder ``name``'s codings by what the suggesters propose; one undoable action."""
     if not 0.0 <= min_score <= 1.0:
-        raise WorkbenchError("--min-score must be between 0 and 1")
+        raise WorkbenchError(_("--min-score must be between 0 and 1"))
     if suggester not in ("rules", "learned", "both"):
-        raise WorkbenchError(f"unknown suggester {suggester!r}; use rules, learned or both")
+        raise WorkbenchError(
+            _("unknown suggester {name!r}; use rules, learned or both").format(name=suggester)
+        )
     name = name.strip()
     _check_name(project, name)
     scope = filters.Selection.build(where=where)
