@@ -62,7 +62,7 @@ def _u_parts(stats: Sequence[um.UStats], w: np.ndarray) -> tuple[np.ndarray, np.
     lw = w @ length
     observed = np.divide(2.0 * (w @ dist), m * (m - 1) * lw**2, where=lw > 0, out=np.zeros(len(w)))
     n = w @ count
-    b = np.einsum("di,ij,dj->d", w, cross, w)
+    b = ((w @ cross) * w).sum(axis=1)  # w_d · cross · w_d for every draw, through BLAS
     numerator = np.divide(2.0, lw, where=lw > 0, out=np.zeros(len(w))) * (
         (n - 1) * (w @ within) + b
     )
