@@ -196,3 +196,28 @@ def test_the_methods_paragraph_names_gamma_and_ac1_with_references(tmp_path):
     assert "Gwet (2008, 2014)" in text and "Gwet's AC1 (" in text
     assert "Mathet's gamma (Mathet, Widlöcher and Métivier (2015)" in text
     assert "Mathet's gamma 0.450 (alpha 3, beta 1, 30 random continua" in text
+
+
+def test_the_statistics_speak_the_reports_language_and_decimal_mark(tmp_path):
+    """AC1, AC2's weights and gamma's parameters in Spanish with a decimal comma."""
+    from workbench.i18n import speaking
+
+    with Project.open(tmp_path / "p.db") as p:
+        spans = sentence_doc(p, "D", 10)
+        codes(p, "X")
+        code(p, "D", "X", spans[:4], "one")
+        code(p, "D", "X", spans[2:6], "two")
+        done(p, "D", "one", "two")
+        result = agreement(p, unit="sentence", statistics=["ac1"])
+    gamma = {"statistic": "Mathet's gamma", "value": 0.45, "samples": 30}
+    gamma["dissimilarity"] = {"alpha": 0.5, "beta": 1.0, "delta_empty": 1.0}
+    ac1 = {**result.statistics["ac1"]}
+    ac1["variable"] = {"statistic": "Gwet's AC2", "weights": "quadratic", "value": 0.25}
+    stats = {"ac1": ac1, "gamma": gamma}
+    with speaking("es", decimal="comma"):
+        text = replace(result, statistics=stats).to_markdown()
+    assert "AC2 de Gwet sobre la variable (pesos cuadráticos) 0,250." in text
+    assert "gamma de Mathet 0,450 (alfa 0,5, beta 1, 30 continuos aleatorios" in text
+    assert "(Mathet, Widlöcher y Métivier (2015))" in text
+    assert "El AC1 de Gwet (Gwet (2008, 2014)), que no depende" in text
+    assert "Gwet's" not in text and "0.45" not in text

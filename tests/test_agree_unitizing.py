@@ -15,6 +15,7 @@ observed disagreements of all four are reproduced exactly.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -261,6 +262,25 @@ def test_markdown_names_the_coefficients_and_their_references(tmp_path):
     assert "Krippendorff (1995, 2004)" in text and "Widlöcher (2016)" in text
     assert "|uα" in text and "cuα" in text and "Cuα" in text
     assert "0.859" in text
+
+
+def test_markdown_in_spanish_with_a_decimal_comma(tmp_path):
+    """The unitizing table, its lines and the methods paragraph in the report's language:
+    the field's Spanish terms, 'y' in the references, every figure with a decimal comma."""
+    _project(tmp_path / "p.db", 300, K2004)
+    args = ["--unit", "unitizing", "--format", "markdown", "--lang", "es", "--decimal", "comma"]
+    out = CliRunner().invoke(cli, ["-p", str(tmp_path / "p.db"), "agree", *args])
+    assert out.exit_code == 0, out.output
+    text = out.output
+    assert text.startswith("| Código | Unidades | Acuerdo (%) | κ de Cohen | uα de Krippendorff |")
+    assert "Unidad: el continuo de caracteres de cada documento." in text
+    assert "Krippendorff, Mathet, Bouvry y Widlöcher (2016)" in text
+    assert "alfa de unitización de Krippendorff uα" in text
+    paragraph = text.strip().splitlines()[-1]
+    assert paragraph.startswith("Dos codificadores (")
+    assert "uα agrupado 0,859" in paragraph
+    assert not re.search(r"\d\.\d", paragraph)
+    assert "0,859" in text and "0.859" not in text
 
 
 def test_binary_and_cu_alpha_by_hand(tmp_path):

@@ -98,12 +98,9 @@ def write_model_coder(
     suggester: str = "both",
 ) -> ModelCoderSummary:
     """Replace coder ``name``'s codings by what the suggesters propose; one undoable action."""
-    if not 0.0 <= min_score <= 1.0:
-        raise WorkbenchError(_("--min-score must be between 0 and 1"))
-    if suggester not in ("rules", "learned", "both"):
-        raise WorkbenchError(
-            _("unknown suggester {name!r}; use rules, learned or both").format(name=suggester)
-        )
+    from workbench.suggest.run import check_suggester
+
+    check_suggester(suggester, min_score)
     name = name.strip()
     _check_name(project, name)
     scope = filters.Selection.build(where=where)
@@ -125,7 +122,9 @@ def write_model_coder(
         r[0] for r in project.conn.execute("SELECT id FROM codings WHERE coder_id = ?", (coder_id,))
     ]
     summary = ModelCoderSummary(name, len(docs), len(cands), len(old), source=source)
-    with project.action("model-coder", f"write the model's coding as {name}", coder=name) as act:
+    with project.action(
+        "model-coder", _("write the model's coding as {name}").format(name=name), coder=name
+    ) as act:
         for coding_id in old:
             for memo in project.memos("coding", coding_id):
                 act.delete("memos", memo.id)
