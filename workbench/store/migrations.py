@@ -7,7 +7,7 @@ code to prove the upgrade keeps the data.
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from workbench.store.sqlite_utils_lean import Database, Migrations
 
 MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
