@@ -7,7 +7,11 @@ from a straightforward per-unit Python loop, checking they are equal.
     python benchmarks/bench_agreement.py          # full size (target: under 5 s)
 
 It also times ``bootstrap=1000`` (Hayes & Krippendorff's bootstrap, 1,000 draws per code and
-overall) on the same project: the target is a few seconds.
+overall) on the same project: the target is a few seconds; the unitizing alphas (``--unit
+unitizing``: uα per code, |uα, cuα, Cuα) for the three coders, with their document bootstrap;
+and Mathet's gamma (pygamma-agreement, when installed) on the codings of 10 and of 50 of the
+documents for two coders, from which the cost for all 500 is extrapolated (the alignment is a
+mixed-integer programme: computing it on all 500 takes far longer than the rest together).
     python benchmarks/bench_agreement.py --quick  # 40 documents, a few seconds
 """
 
@@ -215,8 +219,60 @@ def main() -> None:
         f"{booted.bootstrap['ci95'] if booted.bootstrap else '-'})  target: seconds: "
         f"{'met' if boot_time < 10 else 'MISSED'}"
     )
+    t0 = time.perf_counter()
+    unitizing = agreement(p, unit="unitizing", coders=list(CODERS))
+    u_time = time.perf_counter() - t0
+    print(
+        f"unitizing alphas, 3 coders, {n_docs} documents: {u_time:.3f} s (ratio to a sentence "
+        f"comparison {u_time / max(fast / 2, 1e-9):.1f}x); uα "
+        f"{_f(unitizing.alpha).strip()}, |uα {unitizing.unitizing['alpha_u_binary']}, "
+        f"Cuα {unitizing.unitizing['alpha_Cu']}"
+    )
+    t0 = time.perf_counter()
+    agreement(p, unit="unitizing", coders=list(CODERS), bootstrap=1000, seed=1)
+    print(f"unitizing with a 1,000-draw document bootstrap: {time.perf_counter() - t0:.3f} s")
+    gamma_cost(p, n_docs, fast / 2)
     print("all per-code figures equal" if not mismatches else f"{mismatches} codes differ")
     sys.exit(1 if mismatches else 0)
+
+
+def gamma_cost(p: Project, n_docs: int, baseline: float) -> None:
+    """Time gamma on the first 10 and 50 documents (two coders) and extrapolate to all."""
+    try:
+        import pygamma_agreement  # noqa: F401
+    except ImportError:
+        print("gamma: pygamma-agreement not installed (pip install 'workbench[gamma]')")
+        return
+    names = [d.name for d in p.documents()]
+    t0 = time.perf_counter()
+    agreement(p, unit="unitizing", coders=list(CODERS[:2]), docs=names[:1], statistics=["gamma"])
+    print(f"gamma: import and first call {time.perf_counter() - t0:.1f} s")
+    times = {}
+    for n in (10, 50):
+        if n > len(names):
+            break
+        t0 = time.perf_counter()
+        g = agreement(
+            p,
+            unit="unitizing",
+            coders=list(CODERS[:2]),
+            docs=names[:n],
+            statistics=["gamma"],
+            seed=1,
+        )
+        times[n] = time.perf_counter() - t0
+        units = sum(g.statistics["gamma"]["units"].values())
+        print(
+            f"gamma, {n} documents ({units} codings): {times[n]:.1f} s, "
+            f"gamma {g.statistics['gamma']['value']}"
+        )
+    if len(times) == 2:
+        per_doc = (times[50] - times[10]) / 40
+        print(
+            f"gamma for all {n_docs} documents, extrapolated linearly: about "
+            f"{times[10] + per_doc * (n_docs - 10):.0f} s (ratio to the sentence comparison "
+            f"{(times[10] + per_doc * (n_docs - 10)) / max(baseline, 1e-9):.0f}x)"
+        )
 
 
 def _f(value: float | None) -> str:

@@ -2,6 +2,12 @@
 10 % of the English one (the translation layer loads a catalog and translates the help texts
 when shown, not at import).
 
+Also a command's own help (``workbench agree --help``), which imports the project store and
+with it sqlite-utils: sqlite-utils imports pandas whenever it is installed (the ``gamma``
+extra brings it), so the store imports it with pandas hidden
+(``workbench.store.sqlite_utils_lean``). The benchmark says whether pandas was loaded and
+times sqlite-utils imported both ways.
+
 Prints the median of several runs beside a bare ``python -c pass`` baseline measured in the
 same process, so the ratio says what workbench itself adds.
 """
@@ -9,6 +15,7 @@ same process, so the ratio says what workbench itself adds.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
 import subprocess
 import sys
@@ -39,6 +46,26 @@ def main() -> None:
         f"workbench --lang es --help: {spanish * 1000:6.1f} ms  "
         f"{spanish / help_time:5.2f}x the English help"
     )
+    command_help = median_seconds([sys.executable, "-m", "workbench", "agree", "--help"], runs)
+    print(
+        f"workbench agree --help:    {command_help * 1000:7.1f} ms  "
+        f"ratio {command_help / baseline:4.1f}x"
+    )
+    # the store as the commands import it, and with sqlite-utils imported first (as it would
+    # be without workbench.store.sqlite_utils_lean: pandas comes along when installed)
+    lean = median_seconds([sys.executable, "-c", "import workbench.store.project"], runs)
+    plain = median_seconds([sys.executable, "-c", "import sqlite_utils, workbench.store"], runs)
+    has_pandas = importlib.util.find_spec("pandas") is not None
+    print(f"import the store:          {lean * 1000:7.1f} ms  ratio {lean / baseline:4.1f}x")
+    print(
+        f"sqlite-utils imported plainly: {plain * 1000:5.1f} ms  {plain / lean:4.2f}x the store "
+        f"(pandas {'installed' if has_pandas else 'not installed'})"
+    )
+    probe = "import sys, workbench.store.project; print('pandas' in sys.modules)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    print(f"pandas loaded by the store: {loaded}")
     print(f"floor 300 ms: {'met' if help_time < 0.3 else 'NOT met'}")
     print(f"Spanish within 10 %: {'met' if spanish < 1.1 * help_time else 'NOT met'}")
 

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 UI_MODULES = ("textual", "click", "rich")
 HEAVY_MODULES = (
     "spacy",
@@ -131,6 +133,32 @@ def test_help_imports_no_heavy_library():
         "try:\n    cli.main(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass"
     )
     assert not loaded & set(HEAVY_MODULES), loaded & set(HEAVY_MODULES)
+
+
+def test_a_commands_help_and_the_store_import_no_heavy_library():
+    """A command's help imports the store, and the store sqlite-utils, which imports pandas
+    whenever it is installed (the gamma extra): the store hides it for that import only."""
+    loaded = loaded_after(
+        "from workbench.cli import cli\n"
+        "try:\n    cli.main(['agree', '--help'], standalone_mode=False)\nexcept SystemExit:\n"
+        "    pass\n"
+        "import workbench.store.project"
+    )
+    assert "sqlite_utils" in loaded
+    assert not loaded & set(HEAVY_MODULES), loaded & set(HEAVY_MODULES)
+
+
+def test_pandas_imports_normally_after_the_store():
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:  # installed? (asked of the metadata: this process has imported the store already)
+        version("pandas")
+    except PackageNotFoundError:
+        pytest.skip("pandas is not installed (the gamma extra brings it)")
+    loaded = loaded_after(
+        "import workbench.store.project\nimport pandas\nassert pandas.DataFrame({'a': [1]}).size"
+    )
+    assert "pandas" in loaded
 
 
 def test_no_import_circle_outside_the_app():

@@ -32,7 +32,12 @@ def test_old_project_opens_upgraded_with_data_intact(fixture, tmp_path):
         [doc] = p.documents()
         assert doc.name == "rosa"
         text = p.text(doc.id)
-        got = sorted((p.code_by_id(c.code_id).path, text[c.start : c.end]) for c in p.codings())
+        people = {c.id for c in p.coders() if not c.is_model}
+        got = sorted(
+            (p.code_by_id(c.code_id).path, text[c.start : c.end])
+            for c in p.codings()
+            if c.coder_id in people
+        )
         assert got == [
             ("Decentralization/Budget execution", "The region executed only half "),
             ("Representation/Selecting representatives", "We held an election in each province."),
@@ -41,3 +46,26 @@ def test_old_project_opens_upgraded_with_data_intact(fixture, tmp_path):
         assert [m.text for m in p.memos("coding")] == ["elections by province"]
         assert p.cases()[0].attributes == {"region": "Piura", "interview_year": 2023}
         assert p.undo() is not None  # the action log came along too
+
+
+def _version(fixture: Path) -> int:
+    return int(fixture.stem.removeprefix("schema-v"))
+
+
+@pytest.mark.parametrize("fixture", [f for f in FIXTURES if _version(f) >= 7], ids=lambda f: f.stem)
+def test_model_coder_and_languages_survive_the_upgrade(fixture, tmp_path):
+    """From version 7 a fixture holds a model coder (``suggest as-coder``) beside people, and a
+    coder's app language (version 6): both are kept, and the model's codings stay its own."""
+    from workbench.analysis.filters import without_models
+    from workbench.ops.coderstate import coder_language
+
+    path = tmp_path / fixture.name
+    shutil.copyfile(fixture, path)
+    with Project.open(path, create=False) as p:
+        coders = {c.name: c for c in p.coders()}
+        assert coders["model"].is_model and not coders["maria"].is_model
+        assert '"suggester": "rules"' in coders["model"].model
+        assert coder_language(p, "ana") == "es"
+        mine = [c for c in p.codings() if c.coder_id == coders["model"].id]
+        assert len(mine) >= 1
+        assert set(without_models(p, ())) == {"ana", "james", "maria"}

@@ -144,6 +144,8 @@ ERRORS = [
     (["code", "apply", "--doc", "NOPE", "--code", "X", "--start", "0", "--end", "5"], {"NOPE"}),
     (["codebook", "rename", "No/Such", "Other"], {"No", "Such", "Other"}),
     (["memo", "add", "text", "--code", "Nope"], {"Nope"}),
+    (["agree", "--unit", "sentence", "--statistic", "gamma"], {"char", "unitizing", "segment"}),
+    (["suggest", "as-coder", "maria"], {"maria", "model"}),
 ]
 
 

@@ -105,7 +105,7 @@ def test_unit_lists_come_from_one_place():
     assert (
         choices(agree_cmd)
         == units.AGREEMENT_COMPARISONS
-        == (*units.AGREEMENT_UNITS, "segment", "presence", "frequency")
+        == (*units.AGREEMENT_UNITS, "segment", "presence", "frequency", "unitizing")
     )
     assert choices(cooccur_cmd) == choices(units_cmd) == units.SPAN_UNITS
     assert choices(evaluate_cmd) == units.SUGGEST_UNITS == ("sentence", "turn")

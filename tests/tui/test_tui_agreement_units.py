@@ -42,7 +42,9 @@ def test_header_follows_the_unit_through_every_unit(project_path: Path) -> None:
 
 def test_methods_paragraph_under_the_table(project_path: Path) -> None:
     with Project.open(project_path) as other:
-        expected = agreement(other, unit="sentence")
+        # the screen adds Gwet's AC1 wherever the unit has one (its command says --statistic ac1)
+        expected = agreement(other, unit="sentence", statistics=["ac1"])
+        assert "Gwet's AC1" in expected.methods()
 
     async def script(app: WorkbenchApp, pilot) -> None:
         await app.run_action("analysis('agreement')")

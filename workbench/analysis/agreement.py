@@ -211,6 +211,10 @@ def agreement(
     bootstrap: int | None = None,
     seed: int | None = None,
     where: Sequence[str | tuple[str, str]] = (),
+    grain: str = "char",
+    statistics: Sequence[str] = (),
+    gamma_options: dict[str, Any] | None = None,
+    exclude_models: bool = False,
 ) -> Agreement:
     """Agreement between coders per code and overall; see ``docs/agreement.md``.
 
@@ -218,11 +222,17 @@ def agreement(
     (``workbench.analysis.variable``): the result's ``variable`` block holds its alpha at
     ``level``, with ``missing`` deciding what a unit without a value is. ``bootstrap`` draws
     that many resamples (``workbench.analysis.bootstrap``) for a 95 % interval of every alpha,
-    reproducible with ``seed``.
+    reproducible with ``seed``. ``unit="unitizing"`` gives Krippendorff's unitizing alphas over
+    the continuum of characters or words (``grain``); ``statistics`` adds ``gamma`` (Mathet's
+    gamma, ``gamma_options`` for its dissimilarity) and ``ac1`` (Gwet's AC1/AC2).
     """
+    from workbench.analysis import extra_statistics as extra
     from workbench.analysis import variable as var
 
     check_agree_unit(unit)
+    extra.check_statistics(statistics, unit)
+    if grain != "char" and unit != "unitizing":
+        raise WorkbenchError(_("--grain applies to --unit unitizing only"))
     var.check_level(level, missing)
     if group is None and (level != "nominal" or missing != "none"):
         raise WorkbenchError(_("--level and --missing describe a variable: name it with --group"))
@@ -241,9 +251,52 @@ def agreement(
         boot.check_draws(bootstrap)
     base = UNIT_BASE.get(unit, unit)
     sel = select(
-        project, coders=coders, unit=base, codes=codes, depth=depth, docs=docs, where=where
+        project,
+        coders=coders,
+        unit=base,
+        codes=codes,
+        depth=depth,
+        docs=docs,
+        where=where,
+        exclude_models=exclude_models,
     )
     rng = np.random.default_rng(seed)
+    result = _compare(
+        project, sel, unit, base, group, level, missing, overlap, bootstrap, seed, rng, grain
+    )
+    return extra.add_statistics(
+        project,
+        sel,
+        result,
+        statistics,
+        seed=seed,
+        gamma_options=gamma_options,
+        grain=grain,
+        hists=lambda: tally(project, sel).hist,
+    )
+
+
+def _compare(
+    project: Project,
+    sel: Selection,
+    unit: str,
+    base: str,
+    group: str | None,
+    level: str,
+    missing: str,
+    overlap: float | None,
+    bootstrap: int | None,
+    seed: int | None,
+    rng: np.random.Generator,
+    grain: str,
+) -> Agreement:
+    """The comparison ``unit`` names, on the selection."""
+    from workbench.analysis import variable as var
+
+    if unit == "unitizing":
+        from workbench.analysis.unitizing import summarise_unitizing
+
+        return summarise_unitizing(project, sel, grain, bootstrap, seed)
     if unit == "segment":
         return summarise_segments(sel, DEFAULT_OVERLAP if overlap is None else overlap)
     if unit == "frequency":
@@ -342,7 +395,12 @@ def _bootstrap_frequency(
 
 
 AGREE_UNITS = AGREEMENT_COMPARISONS
-UNIT_BASE = {"segment": "document", "presence": "document", "frequency": "document"}
+UNIT_BASE = {
+    "segment": "document",
+    "presence": "document",
+    "frequency": "document",
+    "unitizing": "char",
+}
 
 
 def check_agree_unit(unit: str) -> str:

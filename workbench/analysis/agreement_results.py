@@ -51,6 +51,8 @@ class Agreement:
     overlap: float | None = None  # segment units: minimum overlap, percent of the longer
     bootstrap: dict[str, Any] | None = None  # of the pooled alpha, when requested
     draws: int | None = None  # bootstrap resamples requested (blocks may still be None)
+    unitizing: dict[str, Any] | None = None  # unit "unitizing": |uα, Cuα, domains, documents
+    statistics: dict[str, Any] | None = None  # --statistic gamma / ac1: one block each
 
     @property
     def kappa_method(self) -> str:
@@ -76,7 +78,17 @@ class Agreement:
             out["overall"]["bootstrap"] = self.bootstrap
         if self.variable is not None:
             out["variable"] = self.variable
+        if self.unitizing is not None:
+            out["unitizing"] = self.unitizing
+        if self.statistics:
+            out.update(self.statistics)
         return out
+
+    def statistic_lines(self) -> list[str]:
+        """One line per extra statistic (gamma, AC1) and per unitizing coefficient."""
+        from workbench.analysis.methods import statistic_lines
+
+        return statistic_lines(self)
 
     def variable_line(self) -> str:
         """One line on the group variable, for tables and the methods paragraph."""
@@ -136,7 +148,9 @@ class Agreement:
         return out
 
     def columns(self) -> list[str]:
-        if self.unit == "segment":
+        if self.unit == "unitizing":
+            counts = []
+        elif self.unit == "segment":
             counts = ["segments_a", "matched_a", "segments_b", "matched_b"]
         elif self.unit == "frequency":
             counts = ["equal", "differ"]
@@ -155,6 +169,10 @@ class Agreement:
                 "coded segment (matched by a segment of the same code overlapping at least "
                 "{overlap} % of the longer)"
             ).format(overlap=f"{self.overlap:g}")
+        if self.unit == "unitizing":
+            if (self.unitizing or {}).get("grain", "char") == "word":
+                return _("the continuum of each document's words")
+            return _("the continuum of each document's characters")
         return _(UNIT_LABELS[self.unit]) if self.unit in UNIT_LABELS else self.unit
 
     def footnote(self) -> str:
@@ -187,7 +205,8 @@ class Agreement:
         """A pipe table ready for a paper, its footnote, and the methods paragraph last."""
         two = len(self.coders) == 2
         kappa = _("Brennan–Prediger κ") if self.unit == "segment" else _("Cohen's κ")
-        head = [_("Code"), _("Units"), _("Agreement (%)"), kappa, _("Krippendorff's α")]
+        alpha_name = _("Krippendorff's uα") if self.unit == "unitizing" else _("Krippendorff's α")
+        head = [_("Code"), _("Units"), _("Agreement (%)"), kappa, alpha_name]
         if self.draws:
             head.append(_("α 95 % CI"))
         if not two:
@@ -222,6 +241,9 @@ class Agreement:
         text = "\n".join(lines) + "\n\n" + self.footnote() + "\n"
         if self.variable is not None:
             text += "\n" + self.variable_line() + "\n"
+        extra = self.statistic_lines()
+        if extra:
+            text += "\n" + "\n".join(f"- {line}" for line in extra) + "\n"
         return text + "\n" + self.methods() + "\n"
 
 
@@ -254,6 +276,7 @@ UNIT_LABELS = {
     "document": N_("document"),
     "presence": N_("code presence per document"),
     "frequency": N_("code frequency per document"),
+    "unitizing": N_("unitizing"),
 }
 
 

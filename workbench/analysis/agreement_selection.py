@@ -104,8 +104,12 @@ def select(
     depth: int | None = None,
     docs: Sequence[str] | None = None,
     where: Sequence[str | tuple[str, str]] = (),
+    exclude_models: bool = False,
 ) -> Selection:
     """Decide what to compare, with a one-line error when the comparison cannot be made.
+
+    ``exclude_models`` leaves out coders marked as the suggestion model (``suggest as-coder``),
+    whether named or chosen by default.
 
     ``where`` narrows the compared documents exactly as in every other command
     (``analysis.filters``, ``docs/selection.md``): case attributes and ``document=NAME``.
@@ -119,6 +123,9 @@ def select(
         done = {k: v & in_scope.keys() for k, v in done.items()}
         coded = {k: v & in_scope.keys() for k, v in coded.items()}
     chosen = _coder_list(project, coders) if coders else None
+    if chosen is not None and exclude_models:
+        chosen = [c for c in chosen if not c.is_model]
+    people = (lambda c: not c.is_model) if exclude_models else (lambda c: True)
     if docs:
         documents: list[Document] = []
         for name in docs:
@@ -127,10 +134,14 @@ def select(
                 documents.append(doc)
         doc_ids = {d.id for d in documents}
         if chosen is None:
-            chosen = [c for c in project.coders() if coded.get(c.id, set()) & doc_ids]
+            chosen = [c for c in project.coders() if people(c) and coded.get(c.id, set()) & doc_ids]
     else:
         if chosen is None:
-            chosen = [c for c in project.coders() if done.get(c.id, set()) & coded.get(c.id, set())]
+            chosen = [
+                c
+                for c in project.coders()
+                if people(c) and done.get(c.id, set()) & coded.get(c.id, set())
+            ]
         if len(chosen) >= 2:
             common = set.intersection(*(done.get(c.id, set()) for c in chosen))
             if not common:

@@ -307,6 +307,18 @@ def selected_documents(project: Project, selection: Selection = EVERYTHING) -> d
     return document_scope(project, selection.where, selection.documents)
 
 
+def without_models(project: Project, coders: Sequence[str]) -> tuple[str, ...]:
+    """``coders`` less the coders that are the suggestion model (``suggest as-coder``); when
+    none are named, every person. Unchanged when the project has no model coder."""
+    everyone = project.coders()
+    models = {c.name for c in everyone if c.is_model}
+    if not models:
+        return tuple(coders)
+    if coders:
+        return tuple(c for c in coders if c.strip() not in models)
+    return tuple(c.name for c in everyone if c.name not in models)
+
+
 def check_selection(project: Project, selection: Selection) -> None:
     """Raise the one-line error for the first unknown coder, code, document, attribute or
     value in ``selection``, before any work is done."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.i18n import N_, _, ngettext, number
+from workbench.i18n import N_, _, decimal_mark, ngettext, number
 
 NUMBERS = {2: N_("Two"), 3: N_("Three"), 4: N_("Four"), 5: N_("Five"), 6: N_("Six")}
 
@@ -56,6 +56,144 @@ def _interval(block: dict[str, Any] | None) -> str:
     )
 
 
+#: the works each statistic is quoted from: (authors, year); "and" is the report's language
+REFERENCES = {
+    "alpha_u": (("Krippendorff",), "1995, 2004"),
+    "family": (("Krippendorff", "Mathet", "Bouvry", "Widlöcher"), "2016"),
+    "ac1": (("Gwet",), "2008, 2014"),
+    "gamma": (("Mathet", "Widlöcher", "Métivier"), "2015"),
+}
+
+#: Gwet's weights on a variable's values, in words (``ac1.variable.weights`` in the JSON)
+WEIGHTS = {
+    "identity": N_("identity weights"),
+    "ordinal": N_("ordinal weights"),
+    "quadratic": N_("quadratic weights"),
+    "linear": N_("linear weights"),
+    "ratio": N_("ratio weights"),
+    "bipolar": N_("bipolar weights"),
+}
+
+#: the statistics' names as the JSON gives them, in the report's language
+STATISTIC_NAMES = {"Gwet's AC1": N_("Gwet's AC1"), "Gwet's AC2": N_("Gwet's AC2")}
+
+
+def references(key: str) -> str:
+    """``Krippendorff, Mathet, Bouvry and Widlöcher (2016)``, with the report's word for and."""
+    authors, years = REFERENCES[key]
+    return f"{_names(authors)} ({years})"
+
+
+def _g(value: float) -> str:
+    """A parameter as typed (``0.5``, ``1``), with the report's decimal mark."""
+    text = f"{value:g}"
+    return text if decimal_mark() == "." else text.replace(".", decimal_mark())
+
+
+def statistic_lines(result: Any) -> list[str]:
+    """One line per unitizing coefficient and extra statistic, each naming its reference."""
+    lines: list[str] = []
+    u = result.unitizing
+    if u is not None:
+        lines.append(
+            _(
+                "uα over all codes {alpha} ({ref}); |uα (coded against not coded) {binary}, "
+                "Cuα (which domain, where passages meet) {cu} ({family})."
+            ).format(
+                alpha=_f(u["alpha_u"], 3),
+                ref=references("alpha_u"),
+                binary=_f(u["alpha_u_binary"], 3),
+                cu=_f(u["alpha_Cu"], 3),
+                family=references("family"),
+            )
+        )
+        for d in u["domains"]:
+            lines.append(
+                _("Domain {domain}: |uα {binary}, cuα {cu}.").format(
+                    domain=d["domain"], binary=_f(d["alpha_u_binary"], 3), cu=_f(d["alpha_cu"], 3)
+                )
+            )
+    stats = result.statistics or {}
+    if "ac1" in stats:
+        lines.append(
+            _("Gwet's AC1 pooled over the codes applied {value} ({ref}).").format(
+                value=_f(stats["ac1"]["overall"], 3), ref=references("ac1")
+            )
+        )
+        v = stats["ac1"].get("variable")
+        if v is not None:
+            lines.append(
+                _("{name} on the variable ({weights}) {value}.").format(
+                    name=_(STATISTIC_NAMES.get(v["statistic"], v["statistic"])),
+                    weights=_(WEIGHTS[v["weights"]]) if v["weights"] in WEIGHTS else v["weights"],
+                    value=_f(v["value"], 3),
+                )
+            )
+    if "gamma" in stats:
+        g = stats["gamma"]
+        lines.append(
+            _("Mathet's gamma {value} (alpha {a}, beta {b}, {n} random continua; {ref}).").format(
+                value=_f(g["value"], 3),
+                a=_g(g["dissimilarity"]["alpha"]),
+                b=_g(g["dissimilarity"]["beta"]),
+                n=g["samples"],
+                ref=references("gamma"),
+            )
+        )
+    return lines
+
+
+def _unitizing_paragraph(result: Any, parts: list[str]) -> str:
+    u = result.unitizing
+    grain = _("words") if u["grain"] == "word" else _("characters")
+    used = [c for c in result.codes if c.used]
+    parts.append(
+        _(
+            "The coders chose their own passages. Agreement was computed over the continuum of "
+            "each document's {grain} ({length} in all) with Krippendorff's unitizing alpha uα "
+            "per code ({ref}), pooled over the {n} codes applied, and with the coefficients of "
+            "{family}: |uα for coded against not coded text, cuα for the codes within each "
+            "domain (a top-level code and its subcodes) and Cuα for the domains, where the "
+            "coders' passages meet."
+        ).format(
+            grain=grain,
+            length=u["length"],
+            ref=references("alpha_u"),
+            n=len(used),
+            family=references("family"),
+        )
+    )
+    parts.append(
+        _("Pooled uα {alpha}{interval}; |uα {binary}; Cuα {cu}.").format(
+            alpha=_f(result.alpha, 3),
+            interval=_interval(result.bootstrap),
+            binary=_f(u["alpha_u_binary"], 3),
+            cu=_f(u["alpha_Cu"], 3),
+        )
+    )
+    return " ".join(parts + _extra_sentences(result))
+
+
+def _extra_sentences(result: Any) -> list[str]:
+    stats = result.statistics or {}
+    out = []
+    if "ac1" in stats:
+        out.append(
+            _(
+                "Gwet's AC1 ({ref}), which does not depend on how rare a code is, was {value}."
+            ).format(ref=references("ac1"), value=_f(stats["ac1"]["overall"], 3))
+        )
+    if "gamma" in stats:
+        g = stats["gamma"]
+        out.append(
+            _(
+                "Mathet's gamma ({ref}), which aligns the coders' passages by position and code, "
+                "was {value}."
+            ).format(ref=references("gamma"), value=_f(g["value"], 3))
+        )
+    return out
+
+
 def methods_paragraph(result: Any) -> str:
     """One quotable paragraph for an ``agreement.Agreement``, in the language of the report
     being written (``i18n.speaking``) with its decimal mark."""
@@ -69,6 +207,8 @@ def methods_paragraph(result: Any) -> str:
             coders=coders, names=_names(result.coders), documents=docs
         )
     ]
+    if result.unit == "unitizing":
+        return _unitizing_paragraph(result, parts)
     if result.unit == "segment":
         parts.append(
             _(
@@ -88,7 +228,7 @@ def methods_paragraph(result: Any) -> str:
                 kappa=_f(result.kappa),
             )
         )
-        return " ".join(parts)
+        return " ".join(parts + _extra_sentences(result))
     unit = _(UNIT_WORDS[result.unit]) if result.unit in UNIT_WORDS else result.unit
     measures = (
         _("percent agreement, Cohen's kappa and Krippendorff's alpha")
@@ -155,7 +295,7 @@ def methods_paragraph(result: Any) -> str:
                 interval=_interval(v.get("bootstrap")),
             )
         )
-    return " ".join(parts)
+    return " ".join(parts + _extra_sentences(result))
 
 
 #: levels of measurement in words
@@ -166,4 +306,4 @@ LEVELS = {
     "ratio": N_("ratio"),
 }
 
-__all__ = ["methods_paragraph"]
+__all__ = ["methods_paragraph", "references", "statistic_lines"]

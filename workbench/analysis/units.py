@@ -32,9 +32,10 @@ KINDS = ("char", "sentence", "turn", "paragraph", "document")
 SPAN_UNITS = ("sentence", "turn", "paragraph", "document")
 #: units agreement is computed over
 AGREEMENT_UNITS = ("char", "sentence", "turn", "document")
-#: agreement comparisons beyond units: segments matched by overlap, and per document the
-#: presence (the ``document`` unit under MAXQDA's name) or frequency of each code
-AGREEMENT_COMPARISONS = (*AGREEMENT_UNITS, "segment", "presence", "frequency")
+#: agreement comparisons beyond units: segments matched by overlap, per document the
+#: presence (the ``document`` unit under MAXQDA's name) or frequency of each code, and
+#: unitizing (Krippendorff's alphas over the passages coders chose on the continuum)
+AGREEMENT_COMPARISONS = (*AGREEMENT_UNITS, "segment", "presence", "frequency", "unitizing")
 #: units the suggesters learn from and score
 SUGGEST_UNITS = ("sentence", "turn")
 #: each unit in words, plural, for messages and reports (the option values stay English)

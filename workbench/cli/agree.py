@@ -7,7 +7,13 @@ import json
 import click
 
 from workbench.analysis.units import AGREEMENT_COMPARISONS as UNITS
-from workbench.cli.common import emit, format_option, open_project, where_option
+from workbench.cli.common import (
+    emit,
+    exclude_models_option,
+    format_option,
+    open_project,
+    where_option,
+)
 from workbench.cli.localise import output_language_options
 from workbench.i18n import N_, _, speaking
 
@@ -26,7 +32,8 @@ def _comparison_options(fn):
         show_default=True,
         help=N_(
             "Unit of analysis: characters, sentences, turns, documents; coded segments "
-            "matched by overlap; code presence or frequency per document."
+            "matched by overlap; code presence or frequency per document; unitizing: the "
+            "passages each coder chose, on the document's continuum (Krippendorff's uα)."
         ),
     )(fn)
     fn = click.option(
@@ -112,7 +119,51 @@ def _comparison_options(fn):
         "bootstrap resamples (Hayes & Krippendorff 2007)."
     ),
 )
-@click.option("--seed", type=int, default=None, help=N_("Seed for --bootstrap (reproducible)."))
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    help=N_("Seed for --bootstrap and gamma's sampling (reproducible)."),
+)
+@click.option(
+    "--grain",
+    type=click.Choice(["char", "word"]),
+    default="char",
+    show_default=True,
+    help=N_("With --unit unitizing: the continuum is the document's characters or its words."),
+)
+@click.option(
+    "--statistic",
+    "statistics",
+    type=click.Choice(["gamma", "ac1"]),
+    multiple=True,
+    help=N_(
+        "Also compute Gwet's AC1 (AC2 with --group and a level) or Mathet's gamma "
+        "(needs the 'gamma' extra); repeat for both."
+    ),
+)
+@click.option("--gamma-alpha", type=float, default=None, help=N_("Gamma: weight of positions [1]."))
+@click.option("--gamma-beta", type=float, default=None, help=N_("Gamma: weight of codes [1]."))
+@click.option(
+    "--gamma-delta-empty",
+    type=float,
+    default=None,
+    help=N_("Gamma: cost of an unmatched passage [1]."),
+)
+@click.option(
+    "--gamma-samples",
+    type=click.IntRange(min=2),
+    default=None,
+    help=N_("Gamma: random continua for the expected disorder [30]."),
+)
+@click.option(
+    "--gamma-sampler",
+    type=click.Choice(["statistical", "shuffle"]),
+    default=None,
+    help=N_("Gamma: how random continua are drawn [statistical]."),
+)
+@click.option("--gamma-fast", is_flag=True, help=N_("Gamma: the faster approximate algorithm."))
+@exclude_models_option
 @format_option("markdown")
 @output_language_options
 @click.pass_context
@@ -129,6 +180,15 @@ def agree_cmd(
     level,
     draws,
     seed,
+    grain,
+    statistics,
+    gamma_alpha,
+    gamma_beta,
+    gamma_delta_empty,
+    gamma_samples,
+    gamma_sampler,
+    gamma_fast,
+    exclude_models,
     where,
     fmt,
     lang,
@@ -140,6 +200,7 @@ def agree_cmd(
     result = agreement(
         project,
         coders=split_list(coders),
+        exclude_models=exclude_models,
         unit=unit,
         codes=split_list(codes),
         depth=depth,
@@ -151,6 +212,16 @@ def agree_cmd(
         bootstrap=draws,
         seed=seed,
         where=where,
+        grain=grain,
+        statistics=statistics,
+        gamma_options={
+            "alpha": gamma_alpha,
+            "beta": gamma_beta,
+            "delta_empty": gamma_delta_empty,
+            "samples": gamma_samples,
+            "sampler": gamma_sampler,
+            "fast": gamma_fast or None,
+        },
     )
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -174,6 +245,8 @@ def _print_agreement(result, unit: str, fmt: str) -> None:
     )
     if fmt == "table":
         click.echo(result.footnote())
+        for line in result.statistic_lines():
+            click.echo(line)
     if result.variable is not None:
         click.echo(result.variable_line(), err=fmt == "csv")
         for c in result.variable["conflicts"]:
@@ -198,9 +271,12 @@ def _print_agreement(result, unit: str, fmt: str) -> None:
 )
 @_comparison_options
 @click.option("--doc", "document", default=None, help=N_("Only this document."))
+@exclude_models_option
 @format_option()
 @click.pass_context
-def disagreements_cmd(ctx, coders, unit, overlap, codes, depth, docs, where, document, fmt) -> None:
+def disagreements_cmd(
+    ctx, coders, unit, overlap, codes, depth, docs, where, document, exclude_models, fmt
+) -> None:
     from workbench.analysis.agreement import split_list
     from workbench.ops.reconcile import disagreements, summary_rows
 
@@ -208,6 +284,7 @@ def disagreements_cmd(ctx, coders, unit, overlap, codes, depth, docs, where, doc
     items = disagreements(
         project,
         coders=split_list(coders),
+        exclude_models=exclude_models,
         unit=unit,
         codes=split_list(codes),
         depth=depth,

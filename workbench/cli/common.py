@@ -149,6 +149,15 @@ def where_option(fn):
     return click.option("--where", "where", multiple=True, metavar="KEY=VALUE", help=WHERE_HELP)(fn)
 
 
+#: the help of every command's ``--exclude-models`` (comparisons and figures)
+EXCLUDE_MODELS_HELP = N_("Leave out coders that are the suggestion model ('suggest as-coder').")
+
+
+def exclude_models_option(fn):
+    """``--exclude-models``: leave coders marked as the suggestion model out of a comparison."""
+    return click.option("--exclude-models", is_flag=True, help=EXCLUDE_MODELS_HELP)(fn)
+
+
 def open_project(ctx: click.Context, *, create: bool = False, snapshot: bool = False) -> Project:
     """Open the project named by ``--project``; it is closed when the command ends.
 

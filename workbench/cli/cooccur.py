@@ -9,6 +9,7 @@ import click
 
 from workbench.cli.common import emit, open_project, raw_option, render
 from workbench.cli.figure_options import (
+    figure_coders,
     figure_record,
     figure_style,
     filter_options,
@@ -143,10 +144,10 @@ def cooccur_cmd(
     from workbench.analysis.cooccurrence import cooccurrence
 
     options = _cooccurrence_options(mode, unit, distance)
-    selection = _selection(coders, codes, depth, where)
     if fmt == "xlsx" and not out:
         raise WorkbenchError(_("--format xlsx needs --out FILE.xlsx"))
     project = open_project(ctx, snapshot=True)
+    selection = _selection(figure_coders(ctx, project, coders), codes, depth, where)
     result = cooccurrence(project, options, selection)
     if heatmap:
         from workbench.export.figures import figure_format, write_figure
@@ -236,7 +237,7 @@ def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, wh
         )
     options = _cooccurrence_options(mode, unit, distance)
     project = open_project(ctx, snapshot=True)
-    selection = _selection(coders, codes, depth, where)
+    selection = _selection(figure_coders(ctx, project, coders), codes, depth, where)
     result = cooccurrence(project, options, selection)
     if not result.codes:
         nothing_to_draw(_("no codings in the selection"))

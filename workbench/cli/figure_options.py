@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from workbench.analysis.units import SPAN_UNITS
-from workbench.cli.common import where_option
+from workbench.cli.common import EXCLUDE_MODELS_HELP, where_option
 from workbench.i18n import N_, _
 
 #: the default text size of a figure without --size, in points (12 px)
@@ -79,10 +79,31 @@ def filter_options(fn):
             help=N_("Roll codes up to their ancestor at this depth (1 = groups)."),
         ),
         where_option,
+        click.option(
+            "--exclude-models",
+            is_flag=True,
+            expose_value=False,
+            callback=_remember_exclude_models,
+            help=EXCLUDE_MODELS_HELP,
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+def _remember_exclude_models(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta["exclude_models"] = value
+    return value
+
+
+def figure_coders(ctx: click.Context, project, coders) -> tuple[str, ...]:
+    """The ``--coder`` names, less the model coders when ``--exclude-models`` was given."""
+    if not ctx.meta.get("exclude_models"):
+        return tuple(coders)
+    from workbench.analysis.filters import without_models
+
+    return without_models(project, coders)
 
 
 def style_options(fn):

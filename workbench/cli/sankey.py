@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 
 from workbench.cli.common import open_project
 from workbench.cli.cooccur import _cooccurrence_options
 from workbench.cli.figure_options import (
+    figure_coders,
     figure_record,
     figure_style,
     filter_options,
@@ -164,6 +167,8 @@ def sankey_cmd(
     request.check()
     options = request.options
     project = open_project(ctx, snapshot=True)
+    if ctx.meta.get("exclude_models"):
+        request = replace(request, coders=figure_coders(ctx, project, coders))
     data, selection, what = sankey_data(project, request)
     from workbench.export.figures import write_figure
     from workbench.export.sankey import sankey_figure

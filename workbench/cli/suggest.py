@@ -130,6 +130,15 @@ def train_cmd(ctx, unit, coders, kind, epochs, embeddings) -> None:
     )
 
 
+suggester_option = click.option(
+    "--suggester",
+    type=click.Choice(["rules", "learned", "both"]),
+    default="both",
+    show_default=True,
+    help=N_("Keyword and speaker rules, the trained model, or both."),
+)
+
+
 @suggest_cmd.command(
     "run", help=N_("Score documents and store open suggestions; print a summary per code.")
 )
@@ -145,13 +154,7 @@ def train_cmd(ctx, unit, coders, kind, epochs, embeddings) -> None:
         "model's probability; the model also keeps to each code's threshold)."
     ),
 )
-@click.option(
-    "--suggester",
-    type=click.Choice(["rules", "learned", "both"]),
-    default="both",
-    show_default=True,
-    help=N_("Keyword and speaker rules, the trained model, or both."),
-)
+@suggester_option
 @format_option()
 @click.pass_context
 def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
@@ -192,6 +195,61 @@ def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
         )
         for note in summary.notes:
             click.echo(_("note: {note}").format(note=note))
+
+
+@suggest_cmd.command(
+    "as-coder",
+    help=N_(
+        "Write the model's suggestions as the codings of coder NAME, marked as a model.\n"
+        "\nNAME's earlier codings are replaced (one undoable action); its codings never train "
+        "the model; compare it with 'workbench agree --coders NAME,maria' or leave it out with "
+        "--exclude-models."
+    ),
+)
+@click.argument("name", default="model")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help=N_("Lowest calibrated score written as a coding."),
+)
+@suggester_option
+@where_option
+@format_option()
+@click.pass_context
+def as_coder_cmd(ctx, name, min_score, suggester, where, fmt) -> None:
+    from workbench.suggest.as_coder import write_model_coder
+
+    project = open_project(ctx)
+    summary = write_model_coder(
+        project, name, min_score=min_score, where=where, suggester=suggester
+    )
+    rows = [{"code": path, "codings": n} for path, n in sorted(summary.by_code.items())]
+    if fmt == "json":
+        value = {
+            "coder": summary.coder,
+            "documents": summary.documents,
+            "written": summary.written,
+            "removed": summary.removed,
+            "source": summary.source,
+            "codes": rows,
+        }
+        emit(rows, fmt, json_value=value)
+        return
+    emit(rows, fmt, columns=["code", "codings"], title=_("Codings written for the model coder"))
+    if fmt == "table":
+        click.echo(
+            _(
+                "{coder}: {written} coding(s) written in {documents} document(s), "
+                "{removed} earlier one(s) removed; undo with 'workbench undo'"
+            ).format(
+                coder=summary.coder,
+                written=summary.written,
+                documents=summary.documents,
+                removed=summary.removed,
+            )
+        )
 
 
 @suggest_cmd.command("list", help=N_("List suggestions with their score, reason and text."))

@@ -86,6 +86,7 @@ def disagreements(
     document: str | None = None,
     overlap: float | None = None,
     where: Sequence[str | tuple[str, str]] = (),
+    exclude_models: bool = False,
 ) -> list[Disagreement]:
     """Every disagreement, by document, position and code (same selection rules as agreement).
 
@@ -104,6 +105,7 @@ def disagreements(
         depth=depth,
         docs=docs,
         where=where,
+        exclude_models=exclude_models,
     )
     only = project.document(document).id if document else None
     if only is not None and only not in {d.id for d in sel.documents}:
@@ -113,7 +115,7 @@ def disagreements(
             ).format(document=document)
         )
     code_paths = {c.id: c.path for c in project.codes()}
-    if unit == "char":
+    if unit in ("char", "unitizing"):
         items = _char_items(project, sel, code_paths, only)
     elif unit == "segment":
         items = _segment_items(

@@ -7,7 +7,7 @@ code to prove the upgrade keeps the data.
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from workbench.store.sqlite_utils_lean import Database, Migrations
 
 from workbench.i18n import _
 from workbench.store.connection import now
@@ -16,7 +16,7 @@ MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 @migrations(name="0001_initial")
@@ -316,3 +316,13 @@ def m0008_coder_language(db: Database) -> None:
     the project per coder, so two coders on one team server may differ. NULL: the language
     the app was started in (``--lang``, ``WORKBENCH_LANG``, the locale)."""
     db.execute("ALTER TABLE coders ADD COLUMN language TEXT")
+
+
+@migrations(name="0011_model_coders")
+def m0011_model_coders(db: Database) -> None:
+    """A coder can be the suggestion model: ``model`` holds how its codings were made (JSON).
+
+    NULL for a person. A model coder's codings are kept out of training, are rewritten whole
+    by each ``suggest as-coder`` call, and ``--exclude-models`` leaves them out of comparisons.
+    """
+    db.execute("ALTER TABLE coders ADD COLUMN model TEXT")

@@ -77,6 +77,11 @@ class Code:
 class Coder:
     id: int
     name: str
+    model: str | None = None  # how a model coder's codings were made (JSON); None: a person
+
+    @property
+    def is_model(self) -> bool:
+        return self.model is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from sqlite_utils import Database
-
 from workbench.i18n import _
 from workbench.store.actionlog import ActionLog
 from workbench.store.connection import (
@@ -35,6 +33,7 @@ from workbench.store.connection import (
 from workbench.store.errors import ProjectBusy, ProjectError
 from workbench.store.migrations import SCHEMA_VERSION, migrations
 from workbench.store.queries import Queries
+from workbench.store.sqlite_utils_lean import Database
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -43,7 +43,9 @@ class Queries:
     # ---------------------------------------------------------------- coders
 
     def coders(self) -> list[Coder]:
-        return [Coder(*r) for r in self.conn.execute("SELECT id, name FROM coders ORDER BY name")]
+        return [
+            Coder(*r) for r in self.conn.execute("SELECT id, name, model FROM coders ORDER BY name")
+        ]
 
     def coder_id(self, name: str, *, create: bool = True) -> int:
         """The id of coder ``name``, created on first use (coders are just names)."""

@@ -91,6 +91,19 @@ def saved_rule_precision(model: Any) -> dict[tuple[int, str], tuple[float, int]]
     return {(int(c), str(r)): (float(p), int(n)) for c, r, p, n in rows}
 
 
+def check_suggester(suggester: str, min_score: float) -> None:
+    """The one-line errors for a ``--suggester`` or ``--min-score`` out of range (suggesting
+    and writing the model as a coder take the same two)."""
+    if suggester not in SUGGESTERS:
+        raise WorkbenchError(
+            _("unknown suggester {suggester!r}; use {items}").format(
+                suggester=suggester, items=", ".join(SUGGESTERS)
+            )
+        )
+    if not 0.0 <= min_score <= 1.0:
+        raise WorkbenchError(_("--min-score must be between 0 and 1"))
+
+
 def run_suggestions(
     project: Project,
     *,
@@ -100,14 +113,7 @@ def run_suggestions(
     suggester: str = "both",
 ) -> RunSummary:
     """Score ``documents`` (default all) for ``code`` (default all codes) and store the result."""
-    if suggester not in SUGGESTERS:
-        raise WorkbenchError(
-            _("unknown suggester {suggester!r}; use {items}").format(
-                suggester=suggester, items=", ".join(SUGGESTERS)
-            )
-        )
-    if not 0.0 <= min_score <= 1.0:
-        raise WorkbenchError(_("--min-score must be between 0 and 1"))
+    check_suggester(suggester, min_score)
     docs = [project.document(d) for d in documents] if documents else project.documents()
     all_codes = project.codes()
     codes = all_codes

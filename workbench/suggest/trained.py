@@ -94,7 +94,7 @@ def training_set(
     if codes is None:
         codes = sorted({c for u in units for c in u.positive})
     texts = {c: code_text(project.code_by_id(c)) for c in codes}
-    return TrainingSet(rows_of(project, units, unit), label_arrays(units, codes), texts)
+    return TrainingSet(rows_of(project, units, unit), label_arrays(units, codes), texts, unit)
 
 
 @dataclass

@@ -34,10 +34,15 @@ def check_unit(unit: str) -> str:
 
 
 def coder_ids(project: Project, coders: Sequence[str] | None) -> list[int] | None:
-    """Ids of the named coders (None: every coder). Unknown names are an error."""
+    """Ids of the named coders (None: every coder). Unknown names are an error.
+
+    The model never learns from itself: a coder marked as a model (``suggest as-coder``) is
+    left out, named or not.
+    """
+    models = {c.id for c in project.coders() if c.is_model}
     if not coders:
-        return None
-    return list(filters.coder_ids(project, coders))
+        return [c.id for c in project.coders() if c.id not in models] if models else None
+    return [i for i in filters.coder_ids(project, coders) if i not in models]
 
 
 def unit_spans(project: Project, document_id: int, unit: str) -> list[tuple[int, int]]:

@@ -513,6 +513,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         show=True,
         label=N_("Reconcile"),
     ),
+    _a(
+        "agree-gamma",
+        "gamma",
+        N_("Compute Mathet's gamma (slow; needs the gamma extra)"),
+        "g",
+        "agreement",
+        show=True,
+        label=N_("Gamma"),
+    ),
     _a("agree-back", "back", N_("Back"), "escape", "agreement", show=True, label=N_("Back")),
     # ---- reconciliation screen
     _a(

@@ -77,6 +77,7 @@ class AgreementScreen(WorkbenchScreen):
         self.unit = unit
         self.result: Agreement | None = None
         self.error = ""
+        self.with_gamma = False  # gamma takes seconds: computed on request (g), in a thread
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,12 +102,60 @@ class AgreementScreen(WorkbenchScreen):
             self.result, self.error = None, _(BLIND_NOTE)
         else:
             try:
-                self.result = agreement(self.project, coders=self.coders, unit=self.unit)
+                self.result = agreement(
+                    self.project, coders=self.coders, unit=self.unit, statistics=self.statistics()
+                )
                 self.error = ""
             except WorkbenchError as exc:
                 self.result, self.error = None, str(exc)
         self.fill()
         self.wb.update_status()  # the header names the unit shown
+
+    def statistics(self, gamma: bool = False) -> list[str]:
+        """AC1 wherever the unit has one; gamma only when asked for (it is slow)."""
+        from workbench.analysis.extra_statistics import AC1_UNITS, GAMMA_UNITS
+
+        out = ["ac1"] if self.unit in AC1_UNITS else []
+        if (gamma or self.with_gamma) and self.unit in GAMMA_UNITS:
+            out.append("gamma")
+        return out
+
+    def action_gamma(self) -> None:
+        from workbench.analysis.extra_statistics import GAMMA_UNITS
+
+        if self.unit not in GAMMA_UNITS:
+            self.notify(
+                _("Gamma compares passages: switch to {units} (t)").format(
+                    units=", ".join(GAMMA_UNITS)
+                ),
+                timeout=3,
+            )
+            return
+        if self.wb.blind or self.result is None:
+            return
+        self.notify(_("Computing gamma…"), timeout=2)
+        coders, unit, stats = list(self.result.coders), self.unit, self.statistics(gamma=True)
+        path = self.project.path
+
+        def work() -> None:
+            from workbench.store.project import Project
+
+            try:
+                with Project.open(path, create=False) as project:
+                    result = agreement(project, coders=coders, unit=unit, statistics=stats)
+            except WorkbenchError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error")
+                return
+            self.app.call_from_thread(self._show_gamma, unit, result)
+
+        self.run_worker(work, thread=True, exclusive=True, group="gamma")
+
+    def _show_gamma(self, unit: str, result: Agreement) -> None:
+        if unit != self.unit:
+            return  # the unit changed meanwhile: the figures belong to another table
+        self.with_gamma = True
+        self.result = result
+        self.fill()
 
     def rows(self) -> list[dict[str, Any]]:
         return self.result.rows() if self.result else []
@@ -155,6 +204,8 @@ class AgreementScreen(WorkbenchScreen):
         letters = "  ".join(f"{chr(65 + i)} = {name}" for i, name in enumerate(result.coders))
         text.append(f"  ({letters})\n")
         text.append(f"{result.footnote()}\n")
+        for line in result.statistic_lines():
+            text.append(f"{line}\n")
         text.append(_("The same figures: {command}").format(command=self.command()), style="dim")
         note.update(text)
 
@@ -162,6 +213,8 @@ class AgreementScreen(WorkbenchScreen):
         args = ["workbench", "agree", "--unit", self.unit]
         if self.result is not None:
             args += ["--coders", ",".join(self.result.coders)]
+            for name in self.result.statistics or {}:
+                args += ["--statistic", name]
         return shlex.join(args)
 
     def action_cycle_unit(self) -> None:
