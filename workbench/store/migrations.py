@@ -7,10 +7,9 @@ code to prove the upgrade keeps the data.
 
 from __future__ import annotations
 
-from workbench.store.sqlite_utils_lean import Database, Migrations
-
 from workbench.i18n import _
 from workbench.store.connection import now
+from workbench.store.sqlite_utils_lean import Database, Migrations
 
 MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
