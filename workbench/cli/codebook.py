@@ -25,10 +25,11 @@ def codebook_cmd() -> None:
 @click.pass_context
 def load_cmd(ctx: click.Context, file: str) -> None:
     """Add and update codes from FILE (.yaml, or REFI-QDA .qdc). Never deletes a code."""
-    from workbench.ops.codebook import LoadReport, load_codebook, load_parsed, read_codebook
+    from workbench.interop.codebook_files import is_qdc, load_codebook_file
+    from workbench.ops.codebook import LoadReport, load_parsed, read_codebook
 
-    if file.lower().endswith(".qdc"):
-        report = load_codebook(open_project(ctx, create=True), file)
+    if is_qdc(file):
+        report = load_codebook_file(open_project(ctx, create=True), file)
     else:
         book = read_codebook(file)  # a broken file fails before the project is even opened
         report = load_parsed(open_project(ctx, create=True), book)
@@ -52,12 +53,12 @@ def load_cmd(ctx: click.Context, file: str) -> None:
 @click.pass_context
 def export_cmd(ctx: click.Context, file: str, force: bool) -> None:
     """Write the codebook to FILE (.yaml, or REFI-QDA .qdc)."""
-    from workbench.ops.codebook import export_codebook
+    from workbench.interop.codebook_files import export_codebook_file
 
     if Path(file).exists() and not force:
         raise CodebookError("exists already; use --force to overwrite it", source=file)
     project = open_project(ctx)
-    n = export_codebook(project, file)
+    n = export_codebook_file(project, file)
     click.echo(f"wrote {n} codes to {file}")
 
 

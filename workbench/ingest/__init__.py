@@ -1,8 +1,9 @@
-"""Importing transcripts: one reader per file format, and the all-or-nothing import.
+"""Reading transcripts: one reader per file format.
 
 ``read_transcript`` turns a file into a ``ParsedTranscript`` (normalised text plus speaker
-turns); ``import_files`` reads every file first and only then stores them all in one
-transaction, so one bad file among fifty leaves the project exactly as it was.
+turns) and writes nothing. Storing is an operation on the project:
+``workbench.ops.imports.import_files`` reads every file through here first and only then
+stores them all in one transaction, so one bad file among fifty leaves the project as it was.
 
 Readers are imported lazily: python-docx and odfpy pull in XML libraries that a command
 which never reads a .docx should not pay for.
@@ -12,14 +13,10 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
-from workbench.store.errors import DuplicateDocumentError, InputFileError, WorkbenchError
-from workbench.store.model import Document
-from workbench.store.project import Project
-from workbench.textnorm import sha256
+from workbench.store.errors import InputFileError
 
 # suffix -> (module, reader function)
 READERS: dict[str, tuple[str, str]] = {
@@ -34,15 +31,11 @@ READERS: dict[str, tuple[str, str]] = {
 SUFFIXES = tuple(READERS)
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
-Progress = Callable[[str, int, int], None]
-"""``progress(stage, done, total)``; stage is ``"read"`` or ``"store"``."""
-
 __all__ = [
     "ParsedTranscript",
     "ParsedTurn",
     "READERS",
     "SUFFIXES",
-    "import_files",
     "read_transcript",
     "document_name",
 ]
@@ -84,92 +77,3 @@ def read_transcript(path: str | os.PathLike[str]) -> ParsedTranscript:
 def document_name(path: str | os.PathLike[str]) -> str:
     """The default document name: the file name without its extension (the participant id)."""
     return Path(path).stem
-
-
-def import_files(
-    project: Project,
-    paths: Sequence[str | os.PathLike[str]],
-    *,
-    case: str | None = None,
-    name: str | None = None,
-    force: bool = False,
-    progress: Progress | None = None,
-    language: str | None = None,
-) -> list[Document]:
-    """Import ``paths`` as new documents: all of them, or (on any error) none.
-
-    Every file is read and checked before anything is written; the documents are then stored
-    in one transaction. A document whose name matches an existing case joins that case unless
-    ``case`` is given. ``name`` renames a single imported file. ``language`` sets the
-    project's language first (only allowed while it has no documents), in the same transaction.
-    """
-    from workbench.ops.documents import add_document, check_language, set_language
-
-    if language:
-        check_language(project, language)  # before any file is read
-
-    paths = [Path(p) for p in paths]
-    if not paths:
-        raise WorkbenchError("no files to import")
-    if name is not None and len(paths) != 1:
-        raise WorkbenchError("--name needs exactly one file")
-    parsed: list[tuple[Path, str, ParsedTranscript]] = []
-    for i, path in enumerate(paths):
-        parsed.append((path, name or document_name(path), read_transcript(path)))
-        if progress:
-            progress("read", i + 1, len(paths))
-    _check_duplicates(project, parsed, force=force)
-    known_cases = {c[0] for c in project.conn.execute("SELECT name FROM cases")}
-    documents: list[Document] = []
-    with project.transaction():
-        if language:
-            set_language(project, language)  # undone with the import if a document fails
-        for i, (path, doc_name, transcript) in enumerate(parsed):
-            doc_case = case if case is not None else (doc_name if doc_name in known_cases else None)
-            documents.append(
-                add_document(
-                    project, transcript, name=doc_name, case=doc_case, source_path=path, force=force
-                )
-            )
-            if progress:
-                progress("store", i + 1, len(parsed))
-    return documents
-
-
-def _check_duplicates(
-    project: Project, parsed: list[tuple[Path, str, ParsedTranscript]], *, force: bool
-) -> None:
-    """Refuse re-imports and name clashes before writing anything (unless ``force``)."""
-    if force:
-        return
-    seen_text: dict[str, str] = {}
-    seen_name: dict[str, str] = {}
-    for path, doc_name, transcript in parsed:
-        digest = sha256(transcript.text)
-        row = project.conn.execute(
-            "SELECT name FROM documents WHERE sha256 = ?", (digest,)
-        ).fetchone()
-        if row:
-            raise DuplicateDocumentError(
-                f"the same text is already in the project as {row[0]!r} "
-                "(use --force to import it again)",
-                source=path.name,
-            )
-        if digest in seen_text:
-            raise DuplicateDocumentError(
-                f"the same text as {seen_text[digest]} (use --force to import both)",
-                source=path.name,
-            )
-        if project.conn.execute("SELECT 1 FROM documents WHERE name = ?", (doc_name,)).fetchone():
-            raise DuplicateDocumentError(
-                f"a document named {doc_name!r} exists already (use --name or --force)",
-                source=path.name,
-            )
-        if doc_name in seen_name:
-            raise DuplicateDocumentError(
-                f"two files would both be named {doc_name!r} ({seen_name[doc_name]} and "
-                f"{path.name}); import them separately with --name",
-                source=path.name,
-            )
-        seen_text[digest] = path.name
-        seen_name[doc_name] = path.name

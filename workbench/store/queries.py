@@ -11,10 +11,10 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from workbench.analysis.units import unit_rows
 from workbench.store.connection import now
 from workbench.store.errors import ProjectError, UnknownCodeError, UnknownDocumentError
 from workbench.store.model import Case, Code, Coder, Coding, Document, Memo, Turn, Unit
+from workbench.textnorm import enumerate_paragraphs
 
 
 class Queries:
@@ -111,11 +111,30 @@ class Queries:
 
     def units(self, document_id: int, kind: str) -> list[Unit]:
         """The spans analyses count over: sentences, turns, paragraphs or the whole document
-        (read by ``analysis.units``, the one unit module)."""
+        (``workbench.analysis.units`` is the unit model built on these rows)."""
         return [
             Unit(document_id, kind, seq, start, end)
-            for seq, start, end in unit_rows(self, document_id, kind)
+            for seq, start, end in self.unit_rows(document_id, kind)
         ]
+
+    def unit_rows(self, document_id: int, kind: str) -> list[tuple[int, int, int]]:
+        """``(seq, start, end)`` of the document's units of ``kind``, in order.
+
+        Sentences and turns are stored at import; paragraphs are found in the text; the
+        ``document`` unit is the whole text. Which kinds a command accepts, and the error for
+        the others, belong to ``analysis.units.check_unit``.
+        """
+        if kind in ("sentence", "turn"):
+            table = "sentences" if kind == "sentence" else "turns"
+            return self.conn.execute(
+                f'SELECT seq, start, "end" FROM {table} WHERE document_id = ? ORDER BY seq',
+                (document_id,),
+            ).fetchall()
+        if kind == "paragraph":
+            return list(enumerate_paragraphs(self.text(document_id)))
+        if kind == "document":
+            return [(0, 0, self.document(document_id).length)]
+        raise ProjectError(f"no stored unit {kind!r}")
 
     # ----------------------------------------------------------------- cases
 
