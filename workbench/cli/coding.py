@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 
 import click
 
-from workbench.cli.common import emit, emit_stream, format_option, open_project, stream_table
+from workbench.cli.common import (
+    emit,
+    emit_stream,
+    format_option,
+    open_project,
+    stream_table,
+    where_option,
+)
 
 
 def _coder_option():
@@ -36,13 +42,14 @@ def code_apply(
 ) -> None:
     """Code the span [START, END) of DOC with CODE."""
     from workbench.ops.coding import apply_code
+    from workbench.ops.retrieval import excerpt
 
     project = open_project(ctx)
     coder = coder or project.default_coder()
     coding_id = apply_code(project, doc, code_path, start, end, coder=coder, memo=memo)
     text = project.text(project.document(doc).id)[start:end]
     click.echo(
-        f"coding {coding_id}: {code_path} on {doc} [{start}, {end}) by {coder}: {_excerpt(text)}"
+        f"coding {coding_id}: {code_path} on {doc} [{start}, {end}) by {coder}: {excerpt(text)}"
     )
 
 
@@ -70,66 +77,24 @@ def code_remove(ctx, coding_id, doc, code_path, start, end, coder) -> None:
     click.echo(f"removed {n} coding(s)")
 
 
-def _excerpt(text: str, width: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def coding_rows(
-    project,
-    *,
-    doc: str | None = None,
-    code: str | None = None,
-    coder: str | None = None,
-    full_text: bool = False,
-) -> list[dict]:
-    """Rows of (document, code path, coder, start, end, text) for listings and exports."""
-    return list(iter_coding_rows(project, doc=doc, code=code, coder=coder, full_text=full_text))
-
-
-def iter_coding_rows(
-    project,
-    *,
-    doc: str | None = None,
-    code: str | None = None,
-    coder: str | None = None,
-    full_text: bool = False,
-) -> Iterator[dict]:
-    """``coding_rows`` one at a time: a listing of 200k codings never holds them all."""
-    paths = {c.id: c.path for c in project.codes()}
-    coders = {c.id: c.name for c in project.coders()}
-    docs = {d.id: d.name for d in project.documents()}
-    codings = project.iter_codings(
-        document_id=project.document(doc).id if doc else None,
-        coder_id=project.coder_id(coder, create=False) if coder else None,
-        code_id=project.code(code).id if code else None,
-    )
-    for c in codings:
-        text = project.text(c.document_id)[c.start : c.end]
-        yield {
-            "id": c.id,
-            "document": docs[c.document_id],
-            "code": paths[c.code_id],
-            "coder": coders[c.coder_id],
-            "start": c.start,
-            "end": c.end,
-            "text": text if full_text else _excerpt(text),
-        }
-
-
 @click.group("codings", invoke_without_command=True)
 @click.option("--doc", default=None, help="Only this document.")
 @click.option("--code", "code_path", default=None, help="Only this code (exact path).")
 @_coder_option()
+@where_option
 @format_option()
 @click.pass_context
-def codings_cmd(ctx, doc, code_path, coder, fmt) -> None:
+def codings_cmd(ctx, doc, code_path, coder, where, fmt) -> None:
     """List codings: document, code path, coder, start, end, text."""
     if ctx.invoked_subcommand is not None:
         return
+    from workbench.ops.retrieval import LISTING_COLUMNS, iter_listing
+
     project = open_project(ctx)
-    rows = iter_coding_rows(project, doc=doc, code=code_path, coder=coder, full_text=fmt != "table")
-    columns = ["document", "code", "coder", "start", "end", "text"]
+    rows = iter_listing(
+        project, doc=doc, code=code_path, coder=coder, where=where, full_text=fmt != "table"
+    )
+    columns = list(LISTING_COLUMNS)
     if fmt == "table":
         widths = {
             "document": max((len(d.name) for d in project.documents()), default=8),

@@ -16,9 +16,15 @@ from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
     from workbench.analysis.cooccurrence import Options
+    from workbench.export.figures import FigureStyle
     from workbench.export.sankey_flows import SankeyData
     from workbench.store.project import Project
+
+#: how the nodes of each column are ordered: codebook order then fewer crossings, or codebook
+ORDERS = ("crossings", "codebook")
 
 
 @dataclass(frozen=True)
@@ -137,3 +143,35 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
     else:
         what = "Co-occurrence of code groups" if depth == 1 else "Co-occurrence of codes"
     return data, selection, what
+
+
+@dataclass(frozen=True)
+class SankeyDrawing:
+    """A drawn Sankey diagram with the nodes and links it shows, the selection they come from
+    and one line saying what it shows."""
+
+    figure: go.Figure
+    data: SankeyData
+    selection: Selection
+    what: str
+
+
+def draw_sankey(
+    project: Project,
+    request: SankeyRequest,
+    style: FigureStyle,
+    *,
+    labels: str = "leaf",
+    order: str = "crossings",
+) -> SankeyDrawing:
+    """The figure ``request`` asks for, drawn in ``style``: what ``workbench sankey`` writes
+    and what the Python API returns."""
+    from workbench.export.sankey import sankey_figure
+    from workbench.export.sankey_flows import order_columns
+
+    if order not in ORDERS:
+        raise WorkbenchError(f"--order is one of {', '.join(ORDERS)}, not {order!r}")
+    data, selection, what = sankey_data(project, request)
+    if order == "crossings":
+        data = order_columns(data)
+    return SankeyDrawing(sankey_figure(data, style, labels), data, selection, what)
