@@ -9,6 +9,7 @@ command line would otherwise agree with itself.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import shutil
 import sys
@@ -20,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 import workbench
+from tests.conftest import REPO
 from tests.figure_helpers import plotly_json
 from workbench.api import CodeAgreement, CodePair, Coding, Document, Records, Suggestion
 from workbench.cli import cli
@@ -29,7 +31,7 @@ from workbench.store.errors import WorkbenchError
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("api") / "demo").project
+    return build_demo(tmp_path_factory.mktemp("api") / "workbench-demo").project
 
 
 @pytest.fixture(scope="module")
@@ -402,3 +404,19 @@ def test_records_to_pandas_keeps_every_field(api):
     assert list(frame.columns) == [f.name for f in fields(Coding)]
     assert len(frame) == len(api.codings(coder="maria"))
     assert "workbench --project" in api.documents()._repr_html_()
+
+
+def test_the_python_page_runs_as_written(demo, monkeypatch):
+    """docs/python.md's Python blocks, in order, in one namespace, beside the demo."""
+    text = (REPO / "docs" / "python.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) >= 6
+    monkeypatch.chdir(demo.parent.parent)
+    namespace: dict[str, Any] = {}
+    for block in blocks:
+        exec(compile(block, "docs/python.md", "exec"), namespace)  # noqa: S102
+    assert namespace["table"].to_numpy().sum() == len(namespace["project"].codings())
+    assert (demo.parent.parent / "groups.html").stat().st_size > 0
+    matrix = (demo.parent.parent / "cooccurrence.csv").read_text(encoding="utf-8")
+    assert matrix.splitlines()[0].split(",")[1:] == namespace["result"].codes
+    namespace["project"].close()
