@@ -32,6 +32,7 @@ from collections import Counter
 from typing import Any
 
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
+from workbench.interop import history
 from workbench.interop.archive import Limits
 from workbench.interop.ids import norm_guid
 from workbench.interop.positions import Choice, Reading, Span, choose
@@ -554,15 +555,18 @@ def import_qdpx(
                 source=str(project.path),
             )
     parsed = read_qdpx(path, report, limits)
-    with project.action("import-qdpx", f"import {os.path.basename(str(path))}", undoable=False):
-        writer = _Writer(project, parsed, report, merge, positions)
-        writer.settings()
-        writer.users()
-        code_ids = writer.codes()
-        source_case = writer.cases()
-        writer.documents(source_case)
-        targets = writer.codings(code_ids)
-        writer.memos(targets)
-        writer.restore()
-        report.coders_added = len(writer.new_names["coders"])
+    with project.transaction():
+        with project.action("import-qdpx", f"import {os.path.basename(str(path))}", undoable=False):
+            writer = _Writer(project, parsed, report, merge, positions)
+            writer.settings()
+            writer.users()
+            code_ids = writer.codes()
+            source_case = writer.cases()
+            writer.documents(source_case)
+            targets = writer.codings(code_ids)
+            writer.memos(targets)
+            writer.restore()
+            report.coders_added = len(writer.new_names["coders"])
+        if writer.ext:  # after the import's own entry, so undo reaches the history
+            report.notes += history.restore(project, writer.ext, merge=merge)
     return report
