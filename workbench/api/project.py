@@ -191,11 +191,9 @@ class Project:
         proximity; ``unit`` for the unit mode; ``distance`` in characters for proximity;
         ``coders``, ``codes``, ``depth``, ``where`` select codings as everywhere;
         ``measure`` (count, c, conditional) orders the pairs and fills ``matrix()``."""
-        from workbench.analysis.cooccurrence import MEASURES, Options, cooccurrence
-        from workbench.store.errors import WorkbenchError
+        from workbench.analysis.cooccurrence import CooccurrenceResult, Options, cooccurrence
 
-        if measure not in MEASURES:
-            raise WorkbenchError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+        CooccurrenceResult("", [], {}, []).rows(measure)  # an unknown measure: the one error
         options = Options.choose(mode, unit, distance)
         selection = self._selection(coders, codes, depth, where)
         result = cooccurrence(self._store, options, selection)

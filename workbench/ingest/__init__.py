@@ -15,6 +15,7 @@ import importlib
 import os
 from pathlib import Path
 
+from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.store.errors import InputFileError
 
@@ -49,24 +50,30 @@ def read_transcript(path: str | os.PathLike[str]) -> ParsedTranscript:
     if suffix not in READERS:
         shown = f"'{path.suffix}'" if path.suffix else "without a suffix"
         raise InputFileError(
-            f"unsupported file type {shown} (use {', '.join(s for s in SUFFIXES)})",
+            _("unsupported file type {shown} (use {items})").format(
+                shown=shown, items=", ".join(s for s in SUFFIXES)
+            ),
             source=source,
         )
     try:
         if path.is_dir():
-            raise InputFileError("is a directory, not a transcript", source=source)
+            raise InputFileError(_("is a directory, not a transcript"), source=source)
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InputFileError(f"too large for a transcript ({size} bytes)", source=source)
+            raise InputFileError(
+                _("too large for a transcript ({size} bytes)").format(size=size), source=source
+            )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputFileError("no such file", source=str(path)) from None
+        raise InputFileError(_("no such file"), source=str(path)) from None
     except PermissionError:
-        raise InputFileError("permission denied", source=str(path)) from None
+        raise InputFileError(_("permission denied"), source=str(path)) from None
     except OSError as exc:
-        raise InputFileError(f"cannot read ({exc.strerror})", source=str(path)) from None
+        raise InputFileError(
+            _("cannot read ({strerror})").format(strerror=exc.strerror), source=str(path)
+        ) from None
     if not data.strip():
-        raise InputFileError("empty file", source=source)
+        raise InputFileError(_("empty file"), source=source)
     module_name, function = READERS[suffix]
     reader = getattr(importlib.import_module(module_name), function)
     if function == "parse_text":

@@ -27,6 +27,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from workbench.i18n import _
 from workbench.store.errors import InputFileError, WorkbenchError
 from workbench.store.project import Project
 
@@ -78,7 +79,9 @@ class Identities:
         if row_id is None:
             return None
         if table not in IDENTITY:
-            raise Unportable(f"rows of {table!r} have no identity across projects")
+            raise Unportable(
+                _("rows of {table!r} have no identity across projects").format(table=table)
+            )
         if table not in self._by_id:
             columns = ", ".join(f'"{c}"' for c in IDENTITY[table])
             self._by_id[table] = {
@@ -117,7 +120,9 @@ class Identities:
         if key is None:
             return None
         if table not in IDENTITY:
-            raise Unportable(f"rows of {table!r} have no identity across projects")
+            raise Unportable(
+                _("rows of {table!r} have no identity across projects").format(table=table)
+            )
         if not isinstance(key, dict):
             if table not in self._by_key:
                 columns = ", ".join(f'"{c}"' for c in IDENTITY[table])
@@ -243,17 +248,20 @@ def check(ext: dict[str, Any], source: str) -> None:
     def require(ok: bool, what: str) -> None:
         if not ok:
             raise InputFileError(
-                f"malformed workbench extension: {what}",
+                _("malformed workbench extension: {what}").format(what=what),
                 source=source,
                 place="workbench/extension.json",
             )
 
     for key in ("suggestions", "reconcile_decisions"):
         rows = ext.setdefault(key, [])
-        require(isinstance(rows, list), f"{key!r} is not a list")
-        require(all(isinstance(r, dict) for r in rows), f"an item of {key!r} is not an object")
+        require(isinstance(rows, list), _("{key!r} is not a list").format(key=key))
+        require(
+            all(isinstance(r, dict) for r in rows),
+            _("an item of {key!r} is not an object").format(key=key),
+        )
     history = ext.setdefault("history", None)
-    require(history is None or isinstance(history, list), "'history' is not a list")
+    require(history is None or isinstance(history, list), _("'history' is not a list"))
     for action in history or []:
         require(
             isinstance(action, dict)
@@ -262,7 +270,9 @@ def check(ext: dict[str, Any], source: str) -> None:
             and isinstance(action.get("created_at"), str)
             and (action.get("coder") is None or isinstance(action["coder"], str))
             and (action.get("changes") is None or isinstance(action["changes"], list)),
-            "an action of 'history' is not {created_at, coder, kind, description, changes}",
+            _("an action of 'history' is not {fields}").format(
+                fields="{created_at, coder, kind, description, changes}"
+            ),
         )
         for change in action.get("changes") or []:
             require(
@@ -275,7 +285,7 @@ def check(ext: dict[str, Any], source: str) -> None:
                     else isinstance(change.get("before"), dict)
                     and isinstance(change.get("after"), dict)
                 ),
-                "a change of 'history' is not a row change of a known table",
+                _("a change of 'history' is not a row change of a known table"),
             )
 
 
@@ -291,14 +301,16 @@ def restore(project: Project, ext: dict[str, Any], *, merge: bool) -> list[str]:
     _restore_rows(project, ids, "reconcile_decisions", ext.get("reconcile_decisions") or [], merge)
     if added < len(ext.get("suggestions") or []):
         notes.append(
-            f"{len(ext['suggestions']) - added} suggestion(s) already in the project or on "
-            "codes and documents it lacks were left out"
+            _(
+                "{n} suggestion(s) already in the project or on codes and documents it lacks "
+                "were left out"
+            ).format(n=len(ext["suggestions"]) - added)
         )
     if ext.get("history_note"):
-        notes.append(f"the undo history was not exported: {ext['history_note']}")
+        notes.append(_("the undo history was not exported: {why}").format(why=ext["history_note"]))
     history = ext.get("history")
     if history and merge:
-        notes.append("the undo history of the imported project was not merged into this one")
+        notes.append(_("the undo history of the imported project was not merged into this one"))
     elif history:
         ids = Identities(project)  # the suggestions are in: identify them too
         _restore_history(project, ids, history)
@@ -356,7 +368,9 @@ def _insert(project: Project, table: str, row: dict[str, Any]) -> None:
         )
     except sqlite3.Error as exc:
         raise InputFileError(
-            f"malformed workbench extension: a row of {table!r} does not fit ({exc})",
+            _("malformed workbench extension: a row of {table!r} does not fit ({error})").format(
+                table=table, error=exc
+            ),
             place="workbench/extension.json",
         ) from None
 
@@ -368,8 +382,10 @@ def _check_values(project: Project, table: str, values: dict[str, Any]) -> None:
     for column, value in values.items():
         if column not in columns or not (value is None or isinstance(value, str | int | float)):
             raise InputFileError(
-                f"malformed workbench extension: {table}.{column} = {value!r} is not a value "
-                "of a column of the table",
+                _(
+                    "malformed workbench extension: {table}.{column} = {value!r} is not a value "
+                    "of a column of the table"
+                ).format(table=table, column=column, value=value),
                 place="workbench/extension.json",
             )
 

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from workbench.i18n import _
 from workbench.ingest import ParsedTranscript, document_name, read_transcript
 from workbench.ops.documents import add_document, check_language, set_language
 from workbench.store.errors import DuplicateDocumentError, WorkbenchError
@@ -44,9 +45,9 @@ def import_files(
 
     paths = [Path(p) for p in paths]
     if not paths:
-        raise WorkbenchError("no files to import")
+        raise WorkbenchError(_("no files to import"))
     if name is not None and len(paths) != 1:
-        raise WorkbenchError("--name needs exactly one file")
+        raise WorkbenchError(_("--name needs exactly one file"))
     parsed: list[tuple[Path, str, ParsedTranscript]] = []
     for i, path in enumerate(paths):
         parsed.append((path, name or document_name(path), read_transcript(path)))
@@ -85,24 +86,32 @@ def _check_duplicates(
         ).fetchone()
         if row:
             raise DuplicateDocumentError(
-                f"the same text is already in the project as {row[0]!r} "
-                "(use --force to import it again)",
+                _(
+                    "the same text is already in the project as {value!r} (use --force to import it "
+                    "again)"
+                ).format(value=row[0]),
                 source=path.name,
             )
         if digest in seen_text:
             raise DuplicateDocumentError(
-                f"the same text as {seen_text[digest]} (use --force to import both)",
+                _("the same text as {value} (use --force to import both)").format(
+                    value=seen_text[digest]
+                ),
                 source=path.name,
             )
         if project.conn.execute("SELECT 1 FROM documents WHERE name = ?", (doc_name,)).fetchone():
             raise DuplicateDocumentError(
-                f"a document named {doc_name!r} exists already (use --name or --force)",
+                _("a document named {doc_name!r} exists already (use --name or --force)").format(
+                    doc_name=doc_name
+                ),
                 source=path.name,
             )
         if doc_name in seen_name:
             raise DuplicateDocumentError(
-                f"two files would both be named {doc_name!r} ({seen_name[doc_name]} and "
-                f"{path.name}); import them separately with --name",
+                _(
+                    "two files would both be named {doc_name!r} ({value} and {name}); import them "
+                    "separately with --name"
+                ).format(doc_name=doc_name, value=seen_name[doc_name], name=path.name),
                 source=path.name,
             )
         seen_text[digest] = path.name

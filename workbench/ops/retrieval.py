@@ -154,10 +154,9 @@ def iter_listing(
 
     ``code`` is one exact code (not its subcodes), as the command's ``--code``; ``where``
     keeps documents whose case has the attribute values, read by the one ``--where`` reader.
+    An unknown document, code, coder, attribute or value is an error here, before the first
+    row is asked for (a listing never prints its header and then fails).
     """
-    paths = {c.id: c.path for c in project.codes()}
-    coders = {c.id: c.name for c in project.coders()}
-    docs = {d.id: d.name for d in project.documents()}
     coder_id = project.coder_id(coder, create=False) if coder else None
     code_id = project.code(code).id if code else None
     if where:
@@ -165,6 +164,20 @@ def iter_listing(
         document_ids: list[int | None] = sorted(scope)
     else:
         document_ids = [project.document(doc).id if doc else None]
+    return _listing_rows(project, document_ids, coder_id, code_id, full_text)
+
+
+def _listing_rows(
+    project: Project,
+    document_ids: list[int | None],
+    coder_id: int | None,
+    code_id: int | None,
+    full_text: bool,
+) -> Iterator[dict[str, Any]]:
+    """The rows of ``iter_listing``, made as they are read."""
+    paths = {c.id: c.path for c in project.codes()}
+    coders = {c.id: c.name for c in project.coders()}
+    docs = {d.id: d.name for d in project.documents()}
     for document_id in document_ids:
         for c in project.iter_codings(document_id=document_id, coder_id=coder_id, code_id=code_id):
             text = project.text(c.document_id)[c.start : c.end]
