@@ -264,6 +264,21 @@ def test_agreement_to_pandas_spreads_the_counts(api):
                 "11",
             ],
         ),
+        (
+            {"depth": 1, "measure": "c", "values": "c", "lang": "es", "decimal": "comma"},
+            [
+                "--depth",
+                "1",
+                "--measure",
+                "c",
+                "--values",
+                "c",
+                "--lang",
+                "es",
+                "--decimal",
+                "comma",
+            ],
+        ),
     ],
 )
 def test_sankey_is_the_figure_the_command_writes(api, demo, tmp_path, call, args):

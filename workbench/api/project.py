@@ -293,17 +293,21 @@ class Project:
         font_size: float | None = None,
         font_family: str | None = None,
         scale: float | None = None,
+        lang: str | None = None,
+        decimal: str | None = None,
     ) -> Figure:
         """A Sankey diagram of co-occurring codes (``workbench sankey``) as a plotly Figure
         that displays inline; ``fig.write_html(...)`` or ``write_image`` saves it. The options
         are the command's: ``left``/``right`` codes, or one of ``group``, ``aspect``,
         ``stages`` (``"region,Decentralization,Effectiveness"``) and ``attribute``; link
         ``measure`` and printed ``values``; print ``size`` (single, double, slide) or
-        ``width``/``height`` in pixels and ``font_size`` in points."""
+        ``width``/``height`` in pixels and ``font_size`` in points; ``lang`` the language of
+        its text and ``decimal`` its decimal mark (``point``, ``comma``)."""
         from workbench.analysis.cooccurrence import Options
         from workbench.api.figure import Figure
         from workbench.export.figures import DEFAULT_FONT_PT, style_for
         from workbench.export.sankey_request import SankeyRequest, draw_sankey
+        from workbench.i18n import speaking
 
         stage_text = stages if stages is None or isinstance(stages, str) else ",".join(stages)
         request = SankeyRequest(
@@ -337,7 +341,8 @@ class Project:
             scale=1.0 if scale is None else scale,
             given=given,
         )
-        drawing = draw_sankey(self._store, request, style, labels=labels, order=order)
+        with speaking(lang, decimal=decimal):
+            drawing = draw_sankey(self._store, request, style, labels=labels, order=order)
         args = command_args(
             ["sankey", SANKEY_FILE],
             [
@@ -360,6 +365,8 @@ class Project:
                 Option("--font-size", font_size),
                 Option("--font-family", font_family),
                 Option("--scale", scale),
+                Option("--lang", lang),
+                Option("--decimal", decimal),
             ],
         )
         record = self._record(args, drawing.selection, output=SANKEY_FILE)

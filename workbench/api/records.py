@@ -307,13 +307,20 @@ class Agreement(Made):
         """One row per code, with its counts as columns."""
         return self.codes.to_pandas()
 
-    def to_markdown(self) -> str:
-        """The pipe table, footnote and methods paragraph of ``--format markdown``."""
-        return str(self._result.to_markdown())
+    def to_markdown(self, lang: str | None = None, decimal: str | None = None) -> str:
+        """The pipe table, footnote and methods paragraph of ``--format markdown`` (in
+        ``lang``, with the ``decimal`` mark, as ``--lang`` and ``--decimal`` give them)."""
+        from workbench.i18n import speaking
 
-    def methods(self) -> str:
-        """The methods paragraph a paper can quote."""
-        return str(self._result.methods())
+        with speaking(lang, decimal=decimal):
+            return str(self._result.to_markdown())
+
+    def methods(self, lang: str | None = None, decimal: str | None = None) -> str:
+        """The methods paragraph a paper can quote (in ``lang``, with the ``decimal`` mark)."""
+        from workbench.i18n import speaking
+
+        with speaking(lang, decimal=decimal):
+            return str(self._result.methods())
 
     def _repr_html_(self) -> str:
         return self.codes._repr_html_()
