@@ -84,7 +84,9 @@ def work(p: Project) -> None:
     merge_codes(p, BUDGET, "Decentralization/Fiscal transfers")  # moves codings and memos
     doomed = apply_code(p, "NGO01", "Transparency/Corruption", 5, 40, coder="james")
     add_memo(p, "coding", doomed, "check the date", coder="james")
-    remove_coding(p, doomed)  # the coding and its memo, in one action
+    p.acting_coder = "james"
+    remove_coding(p, doomed)  # the coding and its memo, in one action (james's)
+    p.acting_coder = None
     set_document_case(p, "NGO01", "NGO-shared")
     rename_code(p, "Transparency/Corruption", "Graft")
     assert p.undo() and p.undo()  # the rename and the case: undone, waiting for redo
@@ -223,3 +225,30 @@ def test_an_unidentifiable_history_is_left_out_with_a_note(trip, tmp_path):
         last = p.conn.execute("SELECT kind FROM actions ORDER BY id DESC LIMIT 1").fetchone()
         assert last == ("import-qdpx",)  # only what the import itself logged
     assert any("'media'" in note for note in report.notes)
+
+
+def test_ids_the_history_needs_stay_free_for_its_undo(trip, tmp_path):
+    """The coding james removed is not in the copy, but undoing his removal brings it back
+    under the id the history gave it: a coding made after the import must not take that id."""
+    _, copy, _ = trip
+    work_copy = tmp_path / "work.db"
+    with Project.open(copy, read_only=True) as p:
+        p.conn.execute(f"VACUUM INTO '{work_copy}'")
+    with Project.open(work_copy) as p:
+        for start in (100, 200, 300):  # new work by someone else, after the import
+            apply_code(p, "DRS01", "Transparency/Corruption", start, start + 20, coder="zed")
+        undone = []
+        while (step := p.undo("james")) is not None and "remove" not in step:
+            undone.append(step)
+        assert step is not None, undone  # james's removal, undone
+        back = p.conn.execute(
+            "SELECT count(*) FROM codings c JOIN coders k ON k.id = c.coder_id "
+            "WHERE k.name = 'james' AND c.start = 5 AND c.\"end\" = 40"
+        ).fetchone()[0]
+        assert back == 1
+        assert (
+            p.conn.execute(
+                "SELECT count(*) FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = 'zed'"
+            ).fetchone()[0]
+            == 3
+        )
