@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
@@ -31,6 +32,8 @@ from workbench.store.connection import (
 from workbench.store.errors import ProjectBusy, ProjectError
 from workbench.store.migrations import SCHEMA_VERSION, migrations
 from workbench.store.queries import Queries
+
+T = TypeVar("T")
 
 
 class Project(ActionLog, Queries):
@@ -147,7 +150,7 @@ class Project(ActionLog, Queries):
 
     # ------------------------------------------------------------- transactions
 
-    def _retry_busy(self, fn):
+    def _retry_busy(self, fn: Callable[[], T]) -> T:
         """Run ``fn``; while SQLite stays locked past one try's busy timeout, try again.
 
         Between tries ``on_busy`` hears how long we have waited (the app shows it and lets the

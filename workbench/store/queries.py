@@ -6,13 +6,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from workbench.i18n import _
-from workbench.store.connection import now
+from workbench.store.connection import inserted_id, now
 from workbench.store.errors import ProjectError, UnknownCodeError, UnknownDocumentError
 from workbench.store.model import Case, Code, Coder, Coding, Document, Memo, Turn, Unit
 from workbench.textnorm import enumerate_paragraphs
@@ -20,6 +23,15 @@ from workbench.textnorm import enumerate_paragraphs
 
 class Queries:
     """The reads of ``Project`` (a mixin: it uses the project's connection and transactions)."""
+
+    # what the mixin uses of ``Project``, declared for the type checker
+    conn: sqlite3.Connection
+    path: Path
+    _text_cache: dict[int, str]
+
+    if TYPE_CHECKING:
+
+        def transaction(self) -> contextlib.AbstractContextManager[Any]: ...
 
     # --------------------------------------------------------------- settings
 
@@ -59,7 +71,7 @@ class Queries:
             cur = self.conn.execute(
                 "INSERT INTO coders (name, created_at) VALUES (?, ?)", (name, now())
             )
-        return cur.lastrowid
+        return inserted_id(cur)
 
     def default_coder(self) -> str:
         return os.environ.get("WORKBENCH_CODER") or self.setting("coder") or "default"
@@ -160,9 +172,11 @@ class Queries:
         if not create:
             raise ProjectError(_("no case named {name!r}").format(name=name))
         with self.transaction():
-            return self.conn.execute(
-                "INSERT INTO cases (name, created_at) VALUES (?, ?)", (name, now())
-            ).lastrowid
+            return inserted_id(
+                self.conn.execute(
+                    "INSERT INTO cases (name, created_at) VALUES (?, ?)", (name, now())
+                )
+            )
 
     # ----------------------------------------------------------------- codes
 
