@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from workbench.i18n import _
-from workbench.store.connection import now
+from workbench.store.connection import inserted_id, now
 from workbench.store.errors import InputFileError, WorkbenchError
 from workbench.store.model import Document
 from workbench.store.project import Project
@@ -204,9 +204,11 @@ def import_cases_csv(project: Project, path: str | os.PathLike[str]) -> CasesImp
                 case_id = row[0]
                 updated += 1
             else:
-                case_id = conn.execute(
-                    "INSERT INTO cases (name, created_at) VALUES (?, ?)", (participant, now())
-                ).lastrowid
+                case_id = inserted_id(
+                    conn.execute(
+                        "INSERT INTO cases (name, created_at) VALUES (?, ?)", (participant, now())
+                    )
+                )
                 created += 1
             conn.executemany(
                 "INSERT INTO case_attributes (case_id, attribute_id, value) VALUES (?, ?, ?) "

@@ -43,16 +43,16 @@ def import_files(
     if language:
         check_language(project, language)  # before any file is read
 
-    paths = [Path(p) for p in paths]
-    if not paths:
+    files = [Path(p) for p in paths]
+    if not files:
         raise WorkbenchError(_("no files to import"))
-    if name is not None and len(paths) != 1:
+    if name is not None and len(files) != 1:
         raise WorkbenchError(_("--name needs exactly one file"))
     parsed: list[tuple[Path, str, ParsedTranscript]] = []
-    for i, path in enumerate(paths):
+    for i, path in enumerate(files):
         parsed.append((path, name or document_name(path), read_transcript(path)))
         if progress:
-            progress("read", i + 1, len(paths))
+            progress("read", i + 1, len(files))
     _check_duplicates(project, parsed, force=force)
     known_cases = {c[0] for c in project.conn.execute("SELECT name FROM cases")}
     documents: list[Document] = []

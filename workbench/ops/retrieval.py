@@ -161,7 +161,7 @@ def iter_listing(
     code_id = project.code(code).id if code else None
     if where:
         scope = document_scope(project, parse_where_items(where), [doc] if doc else [])
-        document_ids: list[int | None] = sorted(scope)
+        document_ids: list[int | None] = [*sorted(scope)]
     else:
         document_ids = [project.document(doc).id if doc else None]
     return _listing_rows(project, document_ids, coder_id, code_id, full_text)
