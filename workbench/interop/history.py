@@ -108,7 +108,10 @@ class Identities:
             elif column in fks:
                 out[column] = self.key(fks[column], value)
             elif table == "memos" and column == "target_id":
-                kind = values.get("target_type") or self.memo_types.get(memo_id or values.get("id"))
+                memo = memo_id or values.get("id")
+                kind = values.get("target_type") or (
+                    self.memo_types.get(memo) if memo is not None else None
+                )
                 out[column] = self.key(MEMO_TARGETS[kind], value) if kind in MEMO_TARGETS else value
         return out
 
@@ -408,7 +411,9 @@ def _restore_history(project: Project, ids: Identities, history: list[dict[str, 
                     ids.memo_types.setdefault(local, kind)
     for action in history:
         changes = action.get("changes")
-        local = None if changes is None else [_local_change(project, ids, c) for c in changes]
+        local_changes = (
+            None if changes is None else [_local_change(project, ids, c) for c in changes]
+        )
         coder = action.get("coder")
         project.conn.execute(
             "INSERT INTO actions (created_at, coder_id, kind, description, changes, undone) "
@@ -418,7 +423,7 @@ def _restore_history(project: Project, ids: Identities, history: list[dict[str, 
                 project.coder_id(coder) if coder else None,
                 action["kind"],
                 action["description"],
-                json.dumps(local) if local is not None else "null",
+                json.dumps(local_changes) if local_changes is not None else "null",
                 int(bool(action.get("undone"))),
             ),
         )

@@ -324,7 +324,7 @@ def normalise_path(path: str) -> str:
     return "/".join(part.strip() for part in path.strip().strip("/").split("/"))
 
 
-def typed_value(typ: str, value: str | None) -> object:
+def typed_value(typ: str, value: str | None) -> str | int | float | bool | None:
     """Read a stored attribute value back through its declared type."""
     if value is None or value == "":
         return None

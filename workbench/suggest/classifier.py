@@ -197,7 +197,7 @@ class Featurizer:
     def names(self) -> np.ndarray:
         """Readable names of the unit block's columns ("word funds", "char  fun")."""
         if self._names is None:
-            out = []
+            out: list[str] = []
             for kind, vec in self.union.transformer_list:
                 out.extend(f"{kind} {n}" for n in vec.get_feature_names_out())
             self._names = np.asarray(out, dtype=object)
@@ -403,7 +403,8 @@ class Classifier:
         contrib = row.data * w[row.indices]
         order = np.argsort(-contrib)
         names = self.featurizer.names()
-        words, chars = [], []
+        words: list[str] = []
+        chars: list[str] = []
         blocks = 3 if self.featurizer.turn_block else 2
         for i in order:
             if contrib[i] <= 0:

@@ -99,7 +99,8 @@ def list_suggestions(
                 status=status, items=", ".join(STATUSES)
             )
         )
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if document is not None:
         where.append("s.document_id = ?")
         params.append(project.document(document).id)
