@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from workbench.export.fontmetrics import FONT_FAMILY
 from workbench.files import write_atomic
@@ -23,6 +23,7 @@ from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from workbench.analysis.cooccurrence import CooccurrenceResult
     from workbench.export.provenance import Record
@@ -419,7 +420,7 @@ def write_heatmap_xlsx(
     if not path.parent.exists():
         raise WorkbenchError(_("the folder does not exist"), source=str(path))
     wb = Workbook()
-    ws = wb.active
+    ws = cast("Worksheet", wb.active)  # a new workbook has one worksheet, active
     ws.title = "matrix"
     codes, cells = result.matrix(measure)
     ws.append([f"{result.mode} / {measure}", *codes])
@@ -428,8 +429,8 @@ def write_heatmap_xlsx(
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
-    for row in ws.iter_rows(min_row=2, max_col=1):
-        row[0].font = bold
+    for first_cells in ws.iter_rows(min_row=2, max_col=1):
+        first_cells[0].font = bold
     ws.column_dimensions["A"].width = max([12, *(len(c) for c in codes)]) + 2
     if codes:
         last = get_column_letter(len(codes) + 1)

@@ -256,6 +256,11 @@ def _embed_svg(path: Path, record: Record) -> None:
     path.write_text(text[: match.end()] + block + text[match.end() :], encoding="utf-8")
 
 
+def _info_dict(writer: Any) -> Any:
+    """The PDF's document information dictionary, or None (pypdf types it as any object)."""
+    return writer._info.get_object() if writer._info is not None else None
+
+
 def _embed_pdf(path: Path, record: Record) -> None:
     from pypdf import PdfWriter
     from pypdf.generic import ArrayObject, ByteStringObject, NameObject
@@ -269,7 +274,7 @@ def _embed_pdf(path: Path, record: Record) -> None:
         "/WorkbenchRecord": record.to_json(),
     }
     if not record.created:  # deterministic: no dates, an identifier from the content
-        meta = writer._info.get_object() if writer._info is not None else None
+        meta = _info_dict(writer)
         if meta is not None:
             for key in ("/CreationDate", "/ModDate"):
                 if key in meta:
@@ -278,7 +283,9 @@ def _embed_pdf(path: Path, record: Record) -> None:
     if not record.created:
         ident = ByteStringObject(hashlib.md5(record.to_json().encode()).digest())
         writer._ID = ArrayObject([ident, ident])
-        writer._info.get_object().pop(NameObject("/ModDate"), None)
+        meta = _info_dict(writer)
+        if meta is not None:
+            meta.pop(NameObject("/ModDate"), None)
     with open(path, "wb") as fh:  # a figure file, never a project file
         writer.write(fh)
 
@@ -392,8 +399,8 @@ def read_record(path: str | Path) -> Record | None:
         if suffix == ".pdf":
             from pypdf import PdfReader
 
-            info = PdfReader(str(path)).metadata or {}
-            text = info.get("/WorkbenchRecord")
+            meta = PdfReader(str(path)).metadata
+            text = meta.get("/WorkbenchRecord") if meta is not None else None
             return Record.from_json(str(text)) if text else None
         if suffix == ".docx":
             from docx import Document

@@ -125,8 +125,8 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
     selection = request.selection(scope_codes, depth)
     right_codes = code_scope(project, right, depth)[0] if right else None
     if attribute:
-        groups = case_values(project, attribute)
-        chosen, counts = frequencies_by(project, groups, options, selection)
+        value_of = case_values(project, attribute)
+        chosen, counts = frequencies_by(project, value_of, options, selection)
         shown = [c for c in chosen.codes if right_codes is None or c in right_codes]
         heading = ", ".join(right) if right else _("Code")
         data = attribute_flows(
