@@ -29,7 +29,7 @@ import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from workbench import __version__
 from workbench.i18n import N_, _, ngettext
@@ -256,11 +256,6 @@ def _embed_svg(path: Path, record: Record) -> None:
     path.write_text(text[: match.end()] + block + text[match.end() :], encoding="utf-8")
 
 
-def _info_dict(writer: Any) -> Any:
-    """The PDF's document information dictionary, or None (pypdf types it as any object)."""
-    return writer._info.get_object() if writer._info is not None else None
-
-
 def _embed_pdf(path: Path, record: Record) -> None:
     from pypdf import PdfWriter
     from pypdf.generic import ArrayObject, ByteStringObject, NameObject
@@ -274,7 +269,7 @@ def _embed_pdf(path: Path, record: Record) -> None:
         "/WorkbenchRecord": record.to_json(),
     }
     if not record.created:  # deterministic: no dates, an identifier from the content
-        meta = _info_dict(writer)
+        meta: Any = writer._info.get_object() if writer._info is not None else None
         if meta is not None:
             for key in ("/CreationDate", "/ModDate"):
                 if key in meta:
@@ -283,9 +278,7 @@ def _embed_pdf(path: Path, record: Record) -> None:
     if not record.created:
         ident = ByteStringObject(hashlib.md5(record.to_json().encode()).digest())
         writer._ID = ArrayObject([ident, ident])
-        meta = _info_dict(writer)
-        if meta is not None:
-            meta.pop(NameObject("/ModDate"), None)
+        cast(Any, writer._info).get_object().pop(NameObject("/ModDate"), None)  # added above
     with open(path, "wb") as fh:  # a figure file, never a project file
         writer.write(fh)
 
