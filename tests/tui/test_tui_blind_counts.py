@@ -89,7 +89,7 @@ def test_every_widget_that_counts_shows_only_the_coders_own_work(project_path: P
         await pilot.pause()
         codings, documents = want["usage"]["maria"]
         panel = str(screen.query_one(CodePanel).render())
-        assert f"{codings} your coding(s) in {documents} document(s)" in panel
+        assert f"{codings} of your coding(s) in {documents} document(s)" in panel
         # the code's segments
         await pilot.press("enter")
         await pilot.pause()
