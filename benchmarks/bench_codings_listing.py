@@ -32,11 +32,11 @@ RUN = textwrap.dedent("""
     if mode == "old":
         # the renderer before streaming: every row built, then one rich table
         from click.testing import CliRunner  # noqa: F401  (same imports as the command)
-        from workbench.cli.coding import coding_rows
+        from workbench.ops.retrieval import listing as coding_rows
         from workbench.cli.common import emit
         from workbench.store.project import Project
         with Project.open(path, read_only=True) as p:
-            rows = coding_rows(p)
+            rows = coding_rows(p, full_text=False)
             emit(rows, "table", columns=["document", "code", "coder", "start", "end", "text"],
                  title=f"{len(rows)} codings")
     else:

@@ -3,7 +3,7 @@
 The corpus is generated from a fixed seed (same files on every run): two or three speakers
 per interview, Spanish and English vocabulary with accents and ``¿...?`` questions, turns of
 varied length. The files are written to a temporary folder, then imported into a fresh
-project file with ``workbench.ingest.import_files`` (reading, decoding, speaker turns,
+project file with ``workbench.ops.imports.import_files`` (reading, decoding, speaker turns,
 sentence splitting, storing, search index). The baseline, measured in the same process, is
 reading and decoding the same files and nothing else.
 
@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.ingest import import_files  # noqa: E402
 from workbench.ingest.encoding import decode_bytes  # noqa: E402
+from workbench.ops.imports import import_files  # noqa: E402
 from workbench.store.project import Project  # noqa: E402
 
 WORDS_ES = (

@@ -242,7 +242,7 @@ def scenario(name: str, work: Path, scale: dict) -> str:
         Project.open(work / "empty.db").close()
         return "import workbench, open an empty project"
     if name == "transcript":
-        from workbench.ingest import import_files
+        from workbench.ops.imports import import_files
         from workbench.store.project import Project
 
         (work / "transcript.db").unlink(missing_ok=True)

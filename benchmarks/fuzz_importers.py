@@ -97,11 +97,11 @@ def _cut(data: bytes) -> bytes:
 
 def build_seeds(folder: Path) -> dict[str, bytes]:
     """One valid file of each format, made from the repository's sample material."""
-    from workbench.ingest import import_files
     from workbench.interop.qdc import export_qdc
     from workbench.interop.qdpx import export_qdpx
     from workbench.ops.codebook import load_codebook
     from workbench.ops.coding import apply_code
+    from workbench.ops.imports import import_files
     from workbench.store.project import Project
 
     transcripts = REPO / "transcripts"
@@ -333,8 +333,8 @@ class Worker:
         seeded = Project.memory()
         for name, data in (("DRS01.txt", seeds["txt"]), ("NGO01.md", seeds["md"])):
             (folder / name).write_bytes(data)
-        from workbench.ingest import import_files
         from workbench.interop.qdpx import import_qdpx
+        from workbench.ops.imports import import_files
 
         import_qdpx(seeded, folder / "seed.qdpx")
         self.seeded = seeded

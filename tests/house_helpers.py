@@ -18,12 +18,13 @@ def module_names(root: Path = PACKAGE) -> list[str]:
     return out
 
 
-def import_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
+def import_graph(root: Path = PACKAGE, *, type_checking: bool = False) -> dict[str, set[str]]:
     """Module -> the package modules it imports anywhere in its file.
 
     Lazy imports inside functions count (a circle is a circle even when deferred), and so does
     the package ``__init__`` that importing a submodule runs. Imports under ``if
-    TYPE_CHECKING:`` do not: they never run.
+    TYPE_CHECKING:`` count only with ``type_checking``: they never run, so they make no import
+    circle, but a layer that names a higher one even for its types depends on it.
     """
     names = set(module_names(root))
     graph: dict[str, set[str]] = {n: set() for n in names}
@@ -33,7 +34,11 @@ def import_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
         name = ".".join(parts[:-1] if is_package else parts)
         package = name if is_package else name.rpartition(".")[0]
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        skipped = {id(n) for top in ast.walk(tree) if _type_checking(top) for n in ast.walk(top)}
+        skipped = (
+            set()
+            if type_checking
+            else {id(n) for top in ast.walk(tree) if _type_checking(top) for n in ast.walk(top)}
+        )
         for node in ast.walk(tree):
             if id(node) in skipped:
                 continue
@@ -51,7 +56,7 @@ def import_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
             for target in targets:
                 while target and target not in names:
                     target = target.rpartition(".")[0]
-                while target and target != "workbench":
+                while target and target != root.name:
                     if target != name and not name.startswith(target + "."):
                         graph[name].add(target)
                     target = target.rpartition(".")[0]
@@ -95,3 +100,33 @@ def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
         if v not in index:
             visit(v)
     return sorted(out)
+
+
+def layer_of(module: str, layers: tuple[tuple[str, ...], ...]) -> int | None:
+    """The index in ``layers`` of the part of the package ``module`` belongs to (``store`` for
+    ``workbench.store.queries``, ``files`` for ``workbench.files``), or None if unplaced."""
+    part = module.split(".")[1] if "." in module else ""
+    for index, parts in enumerate(layers):
+        if part in parts:
+            return index
+    return None
+
+
+def upward_imports(graph: dict[str, set[str]], layers: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Every import from a module to a part of the package in the same or a higher layer.
+
+    Parts of one layer are siblings that do not import each other. Imports of the package root
+    (its version) are not in the graph; the root itself is checked on its own.
+    """
+    out = []
+    for module in sorted(graph):
+        if "." not in module:
+            continue
+        mine = layer_of(module, layers)
+        for target in sorted(graph[module]):
+            if "." not in target or target.split(".")[1] == module.split(".")[1]:
+                continue
+            theirs = layer_of(target, layers)
+            if mine is None or theirs is None or theirs >= mine:
+                out.append(f"{module} -> {target}")
+    return out

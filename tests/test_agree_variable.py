@@ -181,12 +181,12 @@ def test_value_round_trips_through_yaml_and_qdc(tmp_path):
         p.conn.execute("UPDATE codes SET value = 2.5 WHERE name = '2'")
         text = codebook_yaml(p)
         assert "value: 1\n" in text and "value: 2.5\n" in text
-        from workbench.ops.codebook import export_codebook
+        from workbench.interop.codebook_files import export_codebook_file, load_codebook_file
 
-        export_codebook(p, tmp_path / "book.qdc")
+        export_codebook_file(p, tmp_path / "book.qdc")
     for name in ("book.qdc",):
         with Project.open(tmp_path / f"fresh-{name}.db") as fresh:
-            load_codebook(fresh, tmp_path / name)
+            load_codebook_file(fresh, tmp_path / name)
             got = {c.path: c.value for c in fresh.codes()}
             assert got == {
                 "Rating": None,

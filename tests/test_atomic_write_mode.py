@@ -12,7 +12,7 @@ import stat
 import pytest
 
 from workbench.files import write_atomic
-from workbench.ops.codebook import export_codebook
+from workbench.interop.codebook_files import export_codebook_file
 from workbench.ops.codes import add_code
 
 
@@ -38,6 +38,6 @@ def test_atomic_writes_follow_the_umask(tmp_path, umask, project):
     assert mode(tmp_path / "out.bin") == expected
     add_code(project, "A")
     for name in ("book.yaml", "book.qdc"):
-        export_codebook(project, tmp_path / name)
+        export_codebook_file(project, tmp_path / name)
         assert mode(tmp_path / name) == expected, name
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left over

@@ -9,6 +9,21 @@ import sys
 import pytest
 
 UI_MODULES = ("textual", "click", "rich")
+
+# The layer order, written once: each part of the package imports only parts of lower layers
+# (docs/architecture.md says why each sits where it does). Parts of one layer are siblings
+# that never import each other. A new package or root module must be placed here.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("i18n", "textnorm", "sentences"),  # helpers that know nothing of a project
+    ("store",),  # the project file: tables, transactions, reads
+    ("files", "palette"),  # helpers that know the store's errors and records
+    ("analysis", "ingest"),  # computations over rows the store reads; transcript readers
+    ("ops",),  # what a researcher does (reconciling uses agreement; importing, the readers)
+    ("interop", "suggest", "export"),  # exchange, suggestions, figures and tables
+    ("api", "tui"),  # the Python face and the app
+    ("cli",),  # the command line (it opens the app)
+    ("__main__",),  # python -m workbench
+)
 HEAVY_MODULES = (
     "spacy",
     "plotly",
@@ -177,6 +192,110 @@ def test_the_import_graph_sees_lazy_and_package_imports():
     from tests.house_helpers import import_graph
 
     graph = import_graph()
-    assert "workbench.interop.qdc" in graph["workbench.ops.codebook"]  # imported inside _qdc()
+    assert "workbench.interop.qdc" in graph["workbench.interop.codebook_files"]  # inside _qdc()
     assert "workbench.ingest" in graph["workbench.cli.ingest"]  # lazily, in a function
     assert "workbench.store.project" not in graph["workbench.analysis.units"]  # TYPE_CHECKING only
+
+
+# ------------------------------------------------------------------------------ layers
+
+
+def test_every_part_of_the_package_has_a_layer():
+    from tests.house_helpers import PACKAGE, layer_of, module_names
+
+    unplaced = sorted(
+        {m.split(".")[1] for m in module_names() if "." in m and layer_of(m, LAYERS) is None}
+    )
+    assert unplaced == [], "place these in LAYERS (tests/test_boundaries.py)"
+    parts = [p for layer in LAYERS for p in layer]
+    assert len(parts) == len(set(parts))
+    on_disk = {
+        p.stem for p in PACKAGE.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()
+    }
+    assert set(parts) - {"api"} <= on_disk - {"__init__"}
+
+
+def test_layers_point_down_even_for_types():
+    """Read from the source, ``TYPE_CHECKING`` blocks included: a store module that names an
+    analysis type depends on the analysis layer as much as one that calls it."""
+    from tests.house_helpers import import_graph, upward_imports
+
+    assert upward_imports(import_graph(type_checking=True), LAYERS) == []
+
+
+def test_the_package_root_loads_nothing_but_offers_the_api():
+    """``import workbench.store`` runs the root ``__init__``: it must stay light, so the API it
+    re-exports is imported only when first used (or for type checkers)."""
+    import ast
+
+    from tests.house_helpers import PACKAGE
+
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    top_level = [
+        n.module
+        for n in tree.body
+        if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("workbench")
+    ] + [a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names]
+    assert top_level == []  # only ``if TYPE_CHECKING:`` and the lazy ``__getattr__`` name it
+    imported = {
+        n.module
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("workbench")
+    } | {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert imported <= {"workbench.api"}
+    loaded = loaded_after("import workbench.store.project")
+    assert "pandas" not in loaded and "plotly" not in loaded
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, workbench; print('workbench.api' in sys.modules); "
+            "workbench.open; print('workbench.api' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["False", "True"]
+
+
+def test_the_layer_check_catches_an_upward_import(tmp_path):
+    """The checker itself on a made-up package: an arrow up inside ``TYPE_CHECKING``, one
+    between siblings, one inside a function, and one from a part no layer holds."""
+    from tests.house_helpers import import_graph, upward_imports
+
+    root = tmp_path / "workbench"
+    files = {
+        "__init__.py": "",
+        "store/__init__.py": "",
+        "store/queries.py": (
+            "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from workbench.analysis.units import Unit\n"
+        ),
+        "analysis/__init__.py": "",
+        "analysis/units.py": "from workbench.store import queries\n",
+        "ingest/__init__.py": "def f():\n    from workbench.analysis import units\n",
+        "ops/__init__.py": "from ..analysis import units\n",
+        "ops/codes.py": "def g():\n    import workbench.interop.qdc\n",
+        "interop/__init__.py": "",
+        "interop/qdc.py": "from workbench.ops import codes\n",
+        "newpart/__init__.py": "from workbench.store import queries\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    found = upward_imports(import_graph(root, type_checking=True), LAYERS)
+    assert found == [
+        "workbench.ingest -> workbench.analysis",
+        "workbench.ingest -> workbench.analysis.units",
+        "workbench.newpart -> workbench.store",
+        "workbench.newpart -> workbench.store.queries",
+        "workbench.ops.codes -> workbench.interop",
+        "workbench.ops.codes -> workbench.interop.qdc",
+        "workbench.store.queries -> workbench.analysis",
+        "workbench.store.queries -> workbench.analysis.units",
+    ]
+    # without the TYPE_CHECKING block the store's arrow is invisible, as it was to the circle test
+    assert "workbench.store.queries -> workbench.analysis.units" not in upward_imports(
+        import_graph(root), LAYERS
+    )

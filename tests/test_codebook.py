@@ -453,6 +453,8 @@ def test_round_trip_property(tmp_path, groups, example):
 
 
 def test_qdc_is_handed_to_the_interop_module(project, tmp_path, monkeypatch):
+    from workbench.interop.codebook_files import export_codebook_file, load_codebook_file
+
     calls = []
     fake = types.ModuleType("workbench.interop.qdc")
     fake.load_qdc = lambda p, path: calls.append(("load", str(path))) or "loaded"
@@ -461,9 +463,16 @@ def test_qdc_is_handed_to_the_interop_module(project, tmp_path, monkeypatch):
 
     monkeypatch.setitem(sys.modules, "workbench.interop.qdc", fake)
     monkeypatch.setattr(workbench.interop, "qdc", fake, raising=False)
-    assert load_codebook(project, tmp_path / "a.qdc") == "loaded"
-    assert export_codebook(project, tmp_path / "b.qdc") == 7
-    assert calls == [("load", str(tmp_path / "a.qdc")), ("export", str(tmp_path / "b.qdc"))]
+    assert load_codebook_file(project, tmp_path / "a.QDC") == "loaded"
+    assert export_codebook_file(project, tmp_path / "b.qdc") == 7
+    assert calls == [("load", str(tmp_path / "a.QDC")), ("export", str(tmp_path / "b.qdc"))]
+    # YAML goes to the operations' own reader and writer, which refuse a .qdc outright
+    assert export_codebook_file(project, tmp_path / "c.yaml") == len(project.codes())
+    assert load_codebook_file(project, tmp_path / "c.yaml").added == []
+    for call in (load_codebook, export_codebook):
+        with pytest.raises(CodebookError, match="a .qdc file is a REFI-QDA codebook"):
+            call(project, tmp_path / "d.qdc")
+    assert not (tmp_path / "d.qdc").exists() and len(calls) == 2
 
 
 # --------------------------------------------------------------------------- shipped codebook

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from tests.core_helpers import add_interview
 from workbench.cli import cli
-from workbench.cli.coding import coding_rows
 from workbench.cli.common import stream_table
 from workbench.ops import codes
 from workbench.ops.coding import apply_code
+from workbench.ops.retrieval import listing
 from workbench.store.project import Project
 
 
@@ -53,7 +53,7 @@ def test_codings_listing_table_csv_and_json(tmp_path):
             apply_code(
                 p, "rosa", "Representation/Selecting representatives", start, start + 9, coder="ana"
             )
-        expected = coding_rows(p, full_text=True)
+        expected = listing(p, full_text=True)
     runner = CliRunner()
     table = runner.invoke(cli, ["-p", str(path), "codings"])
     assert table.exit_code == 0, table.output

@@ -13,11 +13,11 @@ from tests.conftest import file_bytes
 from tests.cooccur_helpers import small_study
 from tests.core_helpers import INTERVIEW, add_interview
 from workbench.cli import cli
-from workbench.ingest import import_files
 from workbench.ops import codes
 from workbench.ops.check import check_project
 from workbench.ops.coding import add_memo, apply_code
 from workbench.ops.documents import set_language
+from workbench.ops.imports import import_files
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 

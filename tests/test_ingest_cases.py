@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.ingest import import_files
 from workbench.ops.cases import import_cases_csv, infer_type, set_document_case
+from workbench.ops.imports import import_files
 from workbench.store.errors import InputFileError
 from workbench.store.project import Project
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from ingest_helpers import utterances, write_docx, write_odt
 
-from workbench.ingest import import_files, read_transcript
+from workbench.ingest import read_transcript
+from workbench.ops.imports import import_files
 from workbench.store.errors import DuplicateDocumentError, InputFileError
 from workbench.store.project import Project
 

@@ -28,10 +28,10 @@ from tests.reliability_helpers import (
     mutated_yaml,
     mutated_zip,
 )
-from workbench.ingest import import_files
 from workbench.interop.qdc import export_qdc, load_qdc
 from workbench.interop.qdpx import export_qdpx, import_qdpx
 from workbench.ops.codebook import load_codebook
+from workbench.ops.imports import import_files
 from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent

@@ -122,7 +122,8 @@ def test_caption_hours_of_hundreds_or_thousands_of_digits_are_one_line(
 def test_what_slips_past_a_reader_is_a_bug_report_line_not_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workbench.ingest import import_files, plain
+    from workbench.ingest import plain
+    from workbench.ops.imports import import_files
     from workbench.store.errors import InputFileError
     from workbench.store.project import Project
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import file_bytes
-from workbench.ingest import MAX_FILE_BYTES, import_files
+from workbench.ingest import MAX_FILE_BYTES
 from workbench.interop.qdc import export_qdc, load_qdc
 from workbench.ops.check import check_project
 from workbench.ops.codebook import codebook_yaml, load_codebook
+from workbench.ops.imports import import_files
 from workbench.store.errors import CodebookError, InputFileError
 from workbench.store.project import Project
 

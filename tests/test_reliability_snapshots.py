@@ -116,10 +116,10 @@ def rounds_of(names: list[str], prefix: str) -> dict[int, int]:
 
 
 def test_the_codings_listing_reads_one_state(interleaved: Project) -> None:
-    from workbench.cli.coding import iter_coding_rows
+    from workbench.ops.retrieval import iter_listing
 
     with interleaved.reading():  # as `workbench codings` holds it (open_project(snapshot=True))
-        rows = list(iter_coding_rows(interleaved, full_text=True))
+        rows = list(iter_listing(interleaved, full_text=True))
     check_rounds(rounds_of([r["coder"] for r in rows], "coder"), "codings")
     assert {r["code"] for r in rows if r["coder"] != "ana"} == {
         f"Rounds/C{n}" for n in rounds_of([r["coder"] for r in rows], "coder")

@@ -19,6 +19,9 @@ from tests.cooccur_helpers import (
     DEC,
     GROUP_COLOURS,
     PAR,
+    add_codes,
+    add_doc,
+    code,
     small_study,
 )
 from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
@@ -110,6 +113,23 @@ def test_c_measure_and_group_rollup(study):
     assert data.values == [round(4 / (4 + 3 - 4), 4)]
     with pytest.raises(WorkbenchError):
         code_flows(result, measure="conditional")
+
+
+def test_an_undefined_c_prints_a_dash_and_refuses_to_size_a_band(project):
+    """Two codings of A each overlap two of B: n12 = 4 >= n1 + n2 = 4, so c is undefined."""
+    add_doc(project, "d1")
+    add_codes(project, "A", "B")
+    for start, end in ((0, 10), (20, 30)):
+        code(project, "d1", "A", start, end)
+    for start, end in ((5, 25), (8, 28)):
+        code(project, "d1", "B", start, end)
+    result = cooccurrence(project)
+    assert result.pair("A", "B").c is None
+    data = code_flows(result, ["A"], ["B"], values="c")
+    assert data.values == [4] and data.texts == ["–"]
+    assert "c = –" in data.hovers[0]
+    with pytest.raises(WorkbenchError, match="c is undefined for A – B.*--measure count"):
+        code_flows(result, ["A"], ["B"], measure="c")
 
 
 def test_attribute_flows_are_coloured_by_their_value(study):

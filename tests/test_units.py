@@ -118,7 +118,7 @@ def test_an_unknown_unit_is_the_same_error_everywhere(doc):
 
     doc_id = doc.document("u").id
     for call in (
-        lambda: doc.units(doc_id, "word"),
+        lambda: units.unit_rows(doc, doc_id, "word"),
         lambda: unit_matrix(doc, unit="word"),
         lambda: Options(mode="unit", unit="word"),
     ):
@@ -130,3 +130,7 @@ def test_an_unknown_unit_is_the_same_error_everywhere(doc):
             call()
     with pytest.raises(WorkbenchError, match=r"unknown unit 'word'; use one of char, "):
         select(doc, unit="word")
+    # the store reads rows and does not judge a user's choice; it still refuses a kind it
+    # has no rows for rather than returning nothing
+    with pytest.raises(WorkbenchError, match=r"no stored unit 'word'"):
+        doc.units(doc_id, "word")

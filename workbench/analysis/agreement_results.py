@@ -212,7 +212,14 @@ class Agreement:
         if not two:
             head.remove(kappa)
 
-        def cells(name: str, units: int, percent, kap, alpha, block) -> str:
+        def cells(
+            name: str,
+            units: int,
+            percent: float | None,
+            kap: float | None,
+            alpha: float | None,
+            block: dict[str, Any] | None,
+        ) -> str:
             out = [name, str(units), _num(percent, 1), _num(kap, 2), _num(alpha, 2)]
             if self.draws:
                 out.append(_ci(block, 2, mark=True) or "–")

@@ -266,7 +266,7 @@ class CooccurrenceResult:
         import networkx as nx
 
         order = {code: i for i, code in enumerate(self.codes)}
-        g = nx.Graph(mode=self.mode)
+        g: nx.Graph[str] = nx.Graph(mode=self.mode)
         for code in self.codes:
             g.add_node(
                 code,

@@ -140,7 +140,8 @@ class CodingSelection:
     rollup: dict[int, int]
     coders: dict[int, str]
     documents: dict[int, str]
-    rows: list[tuple[int, int, int, int, int, int]] = field(default_factory=list)
+    # (document, coder, start, end, code, coding id); without the id when read with ids=False
+    rows: list[tuple[int, ...]] = field(default_factory=list)
 
     def codings(self) -> list[SelectedCoding]:
         codes, rollup = self.codes, self.rollup

@@ -16,12 +16,13 @@ spans and a sweep over their ends, below), never from per-character arrays.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from workbench.i18n import N_, _
 from workbench.store.errors import WorkbenchError
+from workbench.textnorm import enumerate_paragraphs as enumerate_paragraphs  # re-exported
 
 if TYPE_CHECKING:
     from workbench.store.project import Project
@@ -67,33 +68,14 @@ def check_unit(unit: str, choices: Sequence[str] = AGREEMENT_UNITS) -> str:
 # ------------------------------------------------------------------------ reading spans
 
 
-def enumerate_paragraphs(text: str) -> Iterator[tuple[int, int, int]]:
-    """(seq, start, end) of each paragraph: runs of text between blank lines."""
-    seq, pos, n = 0, 0, len(text)
-    while pos < n:
-        while pos < n and text[pos] == "\n":
-            pos += 1
-        if pos >= n:
-            break
-        end = text.find("\n\n", pos)
-        end = n if end == -1 else end
-        yield seq, pos, end
-        seq += 1
-        pos = end
-
-
 def unit_rows(project: Project, document_id: int, kind: str) -> list[tuple[int, int, int]]:
-    """``(seq, start, end)`` of every unit of ``kind`` in the document, in order."""
+    """``(seq, start, end)`` of every unit of ``kind`` in the document, in order.
+
+    The kind is checked here (the one error every command gives); the rows come from the
+    store, which reads sentences and turns from their tables and paragraphs from the text.
+    """
     check_unit(kind, SPAN_UNITS)
-    if kind in ("sentence", "turn"):
-        table = "sentences" if kind == "sentence" else "turns"
-        return project.conn.execute(
-            f'SELECT seq, start, "end" FROM {table} WHERE document_id = ? ORDER BY seq',
-            (document_id,),
-        ).fetchall()
-    if kind == "paragraph":
-        return list(enumerate_paragraphs(project.text(document_id)))
-    return [(0, 0, project.document(document_id).length)]
+    return project.unit_rows(document_id, kind)
 
 
 def spans(

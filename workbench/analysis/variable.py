@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, cast
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from workbench.store.model import Code
 from workbench.store.project import Project
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
+Level = Literal["nominal", "ordinal", "interval", "ratio"]
 MISSING = ("none", "uncoded")
 NONE_LABEL = "none"
 
@@ -215,7 +216,7 @@ def _conflicts(
                 int(units.start[u]),
                 int(units.end[u]),
                 sel.coders[int(k)].name,
-                tuple(labels[v] for v in np.nonzero(given[u, k])[0]),
+                tuple(labels[int(v)] for v in np.nonzero(given[u, k])[0]),
             )
         )
     return out
@@ -244,7 +245,7 @@ def variable_alpha(table: VariableTable) -> float | None:
     import krippendorff
 
     alpha = krippendorff.alpha(
-        value_counts=paired, value_domain=values, level_of_measurement=table.level
+        value_counts=paired, value_domain=values, level_of_measurement=cast(Level, table.level)
     )
     return None if alpha is None or np.isnan(alpha) else float(alpha)
 

@@ -31,10 +31,11 @@ def codebook_cmd() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.pass_context
 def load_cmd(ctx: click.Context, file: str) -> None:
-    from workbench.ops.codebook import LoadReport, load_codebook, load_parsed, read_codebook
+    from workbench.interop.codebook_files import is_qdc, load_codebook_file
+    from workbench.ops.codebook import LoadReport, load_parsed, read_codebook
 
-    if file.lower().endswith(".qdc"):
-        report = load_codebook(open_project(ctx, create=True), file)
+    if is_qdc(file):
+        report = load_codebook_file(open_project(ctx, create=True), file)
     else:
         book = read_codebook(file)  # a broken file fails before the project is even opened
         report = load_parsed(open_project(ctx, create=True), book)
@@ -57,12 +58,12 @@ def load_cmd(ctx: click.Context, file: str) -> None:
 @click.option("--force", "-f", is_flag=True, help=N_("Overwrite FILE if it exists."))
 @click.pass_context
 def export_cmd(ctx: click.Context, file: str, force: bool) -> None:
-    from workbench.ops.codebook import export_codebook
+    from workbench.interop.codebook_files import export_codebook_file
 
     if Path(file).exists() and not force:
         raise CodebookError(_("exists already; use --force to overwrite it"), source=file)
     project = open_project(ctx, snapshot=True)
-    n = export_codebook(project, file)
+    n = export_codebook_file(project, file)
     click.echo(_("wrote {n} codes to {file}").format(n=n, file=file))
 
 

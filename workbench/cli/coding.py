@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
 
 import click
 
@@ -51,6 +50,7 @@ def code_apply(
     ctx, doc: str, code_path: str, start: int, end: int, memo: str | None, coder: str | None
 ) -> None:
     from workbench.ops.coding import apply_code
+    from workbench.ops.retrieval import excerpt
 
     project = open_project(ctx)
     coder = coder or project.default_coder()
@@ -64,7 +64,7 @@ def code_apply(
             start=start,
             end=end,
             coder=coder,
-            excerpt=_excerpt(text),
+            excerpt=excerpt(text),
         )
     )
 
@@ -97,74 +97,6 @@ def code_remove(ctx, coding_id, doc, code_path, start, end, coder) -> None:
     click.echo(_("removed {n} coding(s)").format(n=n))
 
 
-def _excerpt(text: str, width: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def coding_rows(
-    project,
-    *,
-    doc: str | None = None,
-    code: str | None = None,
-    coder: str | None = None,
-    full_text: bool = False,
-) -> list[dict]:
-    """Rows of (document, code path, coder, start, end, text) for listings and exports."""
-    return list(iter_coding_rows(project, doc=doc, code=code, coder=coder, full_text=full_text))
-
-
-def iter_coding_rows(
-    project,
-    *,
-    doc: str | None = None,
-    code: str | None = None,
-    coder: str | None = None,
-    full_text: bool = False,
-    where: Sequence[str] = (),
-) -> Iterator[dict]:
-    """``coding_rows`` one at a time: a listing of 200k codings never holds them all.
-    ``where`` keeps the documents whose case matches (the one ``--where``): an unknown
-    attribute or value is an error here, before the first row is printed."""
-    from workbench.analysis.filters import document_scope, parse_where_items
-
-    paths = {c.id: c.path for c in project.codes()}
-    coders = {c.id: c.name for c in project.coders()}
-    docs = {d.id: d.name for d in project.documents()}
-    in_scope = document_scope(project, parse_where_items(where)) if where else None
-    codings = project.iter_codings(
-        document_id=project.document(doc).id if doc else None,
-        coder_id=project.coder_id(coder, create=False) if coder else None,
-        code_id=project.code(code).id if code else None,
-    )
-    return _coding_rows(project, codings, paths, coders, docs, in_scope, full_text)
-
-
-def _coding_rows(
-    project,
-    codings: Iterable,
-    paths: dict[int, str],
-    coders: dict[int, str],
-    docs: dict[int, str],
-    in_scope: dict[int, str] | None,
-    full_text: bool,
-) -> Iterator[dict]:
-    """The rows of ``iter_coding_rows``, made as the listing reads them."""
-    for c in codings:
-        if in_scope is not None and c.document_id not in in_scope:
-            continue
-        text = project.text(c.document_id)[c.start : c.end]
-        yield {
-            "id": c.id,
-            "document": docs[c.document_id],
-            "code": paths[c.code_id],
-            "coder": coders[c.coder_id],
-            "start": c.start,
-            "end": c.end,
-            "text": text if full_text else _excerpt(text),
-        }
-
-
 @click.group(
     "codings",
     invoke_without_command=True,
@@ -179,11 +111,13 @@ def _coding_rows(
 def codings_cmd(ctx, doc, code_path, coder, where, fmt) -> None:
     if ctx.invoked_subcommand is not None:
         return
+    from workbench.ops.retrieval import LISTING_COLUMNS, iter_listing
+
     project = open_project(ctx, snapshot=True)
-    rows = iter_coding_rows(
-        project, doc=doc, code=code_path, coder=coder, full_text=fmt != "table", where=where
+    rows = iter_listing(
+        project, doc=doc, code=code_path, coder=coder, where=where, full_text=fmt != "table"
     )
-    columns = ["document", "code", "coder", "start", "end", "text"]
+    columns = list(LISTING_COLUMNS)
     if fmt == "table":
         widths = {
             "document": max((len(d.name) for d in project.documents()), default=8),

@@ -3,17 +3,14 @@ they make, the record each file carries and the caption written beside it."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import click
 
 from workbench.analysis.units import SPAN_UNITS
 from workbench.cli.common import EXCLUDE_MODELS_HELP, where_option
+from workbench.export.figures import DEFAULT_FONT_PT
 from workbench.i18n import N_, _
-
-#: the default text size of a figure without --size, in points (12 px)
-DEFAULT_FONT_PT = 9.0
 
 
 def labels_option(help_text: str):
@@ -148,10 +145,6 @@ def given(ctx: click.Context, name: str) -> bool:
     return ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT, None)
 
 
-#: a figure without --size or --height may grow to this many times its height
-GROW_FACTOR = 4
-
-
 def figure_style(
     ctx: click.Context,
     size: str | None,
@@ -164,33 +157,20 @@ def figure_style(
     *,
     square: bool = False,
 ):
-    """The style the options describe. A print ``size`` sets width, font and resolution; a
-    height the user did not give may grow with the figure's text. ``square`` makes the
-    default print height the width (a heat map)."""
-    from workbench.export.figures import FigureStyle, points, preset_style
-    from workbench.export.fontmetrics import FONT_FAMILY
+    """The style the options describe (``export.figures.style_for``), knowing which options
+    the user typed rather than left at their defaults."""
+    from workbench.export.figures import style_for
 
-    family = font_family or FONT_FAMILY
-    height_given = given(ctx, "height")
-    if size:
-        style = preset_style(
-            size, title=title, font_family=family, height=height if height_given else None
-        )
-        if square and not height_given and size != "slide":
-            style = replace(style, height=style.width)
-        if given(ctx, "font_size"):
-            style = replace(style, font_size=points(font_size))
-        if given(ctx, "scale"):
-            style = replace(style, scale=scale, dpi=int(round(96 * scale)))
-        return style
-    return FigureStyle(
+    return style_for(
+        size=size,
         title=title,
         width=width,
         height=height,
-        font_size=points(font_size),
-        font_family=family,
+        font_size=font_size,
+        font_family=font_family,
         scale=scale,
-        max_height=None if height_given else height * GROW_FACTOR,
+        given={name for name in ("height", "font_size", "scale") if given(ctx, name)},
+        square=square,
     )
 
 

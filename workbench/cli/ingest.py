@@ -81,7 +81,7 @@ def import_cmd(
 
 
 def _import(project, files, *, language, progress=None, **options):
-    from workbench.ingest import import_files
+    from workbench.ops.imports import import_files
 
     return import_files(project, files, progress=progress, language=language, **options)
 

@@ -147,7 +147,7 @@ def sankey_cmd(
     # the figure, its caption and what the command says, in the figure's language
     ctx.with_resource(speaking(lang, decimal=decimal))
     figure_format(out)
-    from workbench.export.sankey_request import SankeyRequest, sankey_data
+    from workbench.export.sankey_request import SankeyRequest, draw_sankey
 
     request = SankeyRequest(
         options=_cooccurrence_options(mode, unit, distance),
@@ -169,15 +169,12 @@ def sankey_cmd(
     project = open_project(ctx, snapshot=True)
     if ctx.meta.get("exclude_models"):
         request = replace(request, coders=figure_coders(ctx, project, coders))
-    data, selection, what = sankey_data(project, request)
-    from workbench.export.figures import write_figure
-    from workbench.export.sankey import sankey_figure
-    from workbench.export.sankey_flows import drawn_counts, order_columns
-
-    if order == "crossings":
-        data = order_columns(data)
     style = figure_style(ctx, size, title, width, height, font_size, font_family, scale)
-    fig = sankey_figure(data, style, labels)
+    drawing = draw_sankey(project, request, style, labels=labels, order=order)
+    fig, data, selection, what = drawing.figure, drawing.data, drawing.selection, drawing.what
+    from workbench.export.figures import write_figure
+    from workbench.export.sankey_flows import drawn_counts
+
     extra = {
         "measure": measure,
         "values": values or (measure if not attribute else "count"),

@@ -272,29 +272,15 @@ def as_coder_cmd(ctx, name, min_score, suggester, where, fmt) -> None:
 @format_option()
 @click.pass_context
 def list_cmd(ctx, document, code, order, status, fmt) -> None:
-    from workbench.suggest.review import list_suggestions
+    from workbench.suggest.review import list_suggestions, suggestion_rows
 
     project = open_project(ctx)
     items = list_suggestions(project, document, order=order, status=status, code=code)
-    rows = []
-    for s in items:
-        text = project.text(s.document_id)[s.start : s.end]
-        rows.append(
-            {
-                "id": s.id,
-                "document": s.document,
-                "start": s.start,
-                "end": s.end,
-                "code": s.code,
-                "score": round(s.score, 3),
-                "suggester": s.suggester,
-                "reason": s.reason,
-                "status": s.status,
-                "coder": s.coder,
-                "coding_id": s.coding_id,
-                "text": text if fmt != "table" or len(text) <= 80 else text[:77] + "...",
-            }
-        )
+    rows = suggestion_rows(project, items)
+    if fmt == "table":
+        for row in rows:
+            if len(row["text"]) > 80:
+                row["text"] = row["text"][:77] + "..."
     columns = ["id", "document", "start", "end", "code", "score", "reason", "text"]
     if status != "open":
         columns.insert(6, "status")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 import os
 import shutil
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from workbench.cells import xlsx_append
 from workbench.export.fontmetrics import FONT_FAMILY
@@ -23,6 +24,7 @@ from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from workbench.analysis.cooccurrence import CooccurrenceResult
     from workbench.export.provenance import Record
@@ -143,6 +145,56 @@ def preset_style(
         size=size,
         max_height=grow,
         min_font=points(MIN_PRINT_PT),
+    )
+
+
+#: the default text size of a figure without a print size, in points (12 px)
+DEFAULT_FONT_PT = 9.0
+#: a figure without a print size or a height given may grow to this many times its height
+GROW_FACTOR = 4
+
+
+def style_for(
+    *,
+    size: str | None = None,
+    title: str | None = None,
+    width: int = 1000,
+    height: int = 700,
+    font_size: float = DEFAULT_FONT_PT,
+    font_family: str | None = None,
+    scale: float = 1.0,
+    given: Collection[str] = (),
+    square: bool = False,
+) -> FigureStyle:
+    """The style a figure command's options describe (``--size``, ``--width`` ...).
+
+    ``given`` names the options the user set (``height``, ``font_size``, ``scale``), as
+    opposed to their defaults: a print ``size`` sets width, font and resolution unless those
+    were given; a height not given may grow with the figure's text. ``square`` makes the
+    default print height the width (a heat map). The command line and the Python API both
+    call this, so one set of options draws the same figure.
+    """
+    family = font_family or FONT_FAMILY
+    height_given = "height" in given
+    if size:
+        style = preset_style(
+            size, title=title, font_family=family, height=height if height_given else None
+        )
+        if square and not height_given and size != "slide":
+            style = replace(style, height=style.width)
+        if "font_size" in given:
+            style = replace(style, font_size=points(font_size))
+        if "scale" in given:
+            style = replace(style, scale=scale, dpi=int(round(96 * scale)))
+        return style
+    return FigureStyle(
+        title=title,
+        width=width,
+        height=height,
+        font_size=points(font_size),
+        font_family=family,
+        scale=scale,
+        max_height=None if height_given else height * GROW_FACTOR,
     )
 
 
@@ -369,7 +421,7 @@ def write_heatmap_xlsx(
     if not path.parent.exists():
         raise WorkbenchError(_("the folder does not exist"), source=str(path))
     wb = Workbook()
-    ws = wb.active
+    ws = cast("Worksheet", wb.active)  # a new workbook has one worksheet, active
     ws.title = "matrix"
     codes, cells = result.matrix(measure)
     xlsx_append(ws, [f"{result.mode} / {measure}", *codes])
@@ -378,8 +430,8 @@ def write_heatmap_xlsx(
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
-    for row in ws.iter_rows(min_row=2, max_col=1):
-        row[0].font = bold
+    for first_cells in ws.iter_rows(min_row=2, max_col=1):
+        first_cells[0].font = bold
     ws.column_dimensions["A"].width = max([12, *(len(c) for c in codes)]) + 2
     if codes:
         last = get_column_letter(len(codes) + 1)

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from workbench.cells import xlsx_append
 from workbench.export.provenance import (
@@ -36,6 +36,9 @@ from workbench.files import write_atomic
 from workbench.i18n import _, number
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project, read_snapshot
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 CODEBOOK_FORMATS = (".md", ".html", ".docx", ".xlsx")
 FREQUENCY_FORMATS = (".md", ".docx", ".xlsx")
@@ -188,7 +191,8 @@ def frequency_table(
     for v in values:
         header += [f"{v}: n", _("{value}: % docs").format(value=v)]
     header += [_("Total") + ": n", _("{value}: % docs").format(value=_("Total"))]
-    rows, group_rows = [], set()
+    rows: list[list[Any]] = []
+    group_rows: set[int] = set()
     total_docs = len(in_scope)
     for code in codes:
         ids = tree[code.id]
@@ -394,7 +398,7 @@ def render_xlsx(table: Table, record: Record | None = None) -> bytes:
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
-    ws = book.active
+    ws = cast("Worksheet", book.active)  # a new workbook has one worksheet, active
     ws.title = table.title[:31]
     xlsx_append(ws, table.header)
     bold = Font(bold=True)

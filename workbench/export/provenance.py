@@ -29,7 +29,7 @@ import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from workbench import __version__
 from workbench.cells import xlsx_append
@@ -270,7 +270,7 @@ def _embed_pdf(path: Path, record: Record) -> None:
         "/WorkbenchRecord": record.to_json(),
     }
     if not record.created:  # deterministic: no dates, an identifier from the content
-        meta = writer._info.get_object() if writer._info is not None else None
+        meta: Any = writer._info.get_object() if writer._info is not None else None
         if meta is not None:
             for key in ("/CreationDate", "/ModDate"):
                 if key in meta:
@@ -279,7 +279,7 @@ def _embed_pdf(path: Path, record: Record) -> None:
     if not record.created:
         ident = ByteStringObject(hashlib.md5(record.to_json().encode()).digest())
         writer._ID = ArrayObject([ident, ident])
-        writer._info.get_object().pop(NameObject("/ModDate"), None)
+        cast(Any, writer._info).get_object().pop(NameObject("/ModDate"), None)  # added above
     with open(path, "wb") as fh:  # a figure file, never a project file
         writer.write(fh)
 
@@ -393,8 +393,8 @@ def read_record(path: str | Path) -> Record | None:
         if suffix == ".pdf":
             from pypdf import PdfReader
 
-            info = PdfReader(str(path)).metadata or {}
-            text = info.get("/WorkbenchRecord")
+            meta = PdfReader(str(path)).metadata
+            text = meta.get("/WorkbenchRecord") if meta is not None else None
             return Record.from_json(str(text)) if text else None
         if suffix == ".docx":
             from docx import Document

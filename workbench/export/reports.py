@@ -111,7 +111,7 @@ def quotations(
     chosen = select_codes(project, codes)
     all_codes = [c for c in project.codes() if c.id in chosen]
     docs = {d.id: d for d in project.documents()}
-    cases = {c.id: c.name for c in project.cases()}
+    cases: dict[int | None, str] = {c.id: c.name for c in project.cases()}
     coders = {c.id: c.name for c in project.coders()}
     locator = _Locator(project)
     by_code: dict[int, dict[tuple[int, int, int], Quotation]] = {}

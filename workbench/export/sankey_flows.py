@@ -4,7 +4,7 @@ co-occurring codes, case attributes or stages, and its columns ordered by baryce
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -71,7 +71,10 @@ class SankeyData:
         return [lab for lab, col in zip(self.labels, self.columns, strict=True) if col == column]
 
 
-def _fmt(value: float, kind: str) -> str:
+def _fmt(value: float | None, kind: str) -> str:
+    """A link's printed value; a dash for a c-coefficient that is undefined."""
+    if value is None:
+        return "–"
     if kind == "count":
         return str(int(value))
     if kind == "conditional":
@@ -84,7 +87,7 @@ class _Flow:
     a: str
     b: str
     width: float
-    shown: float
+    shown: float | None  # None: an undefined c, printed as a dash
     hover: str
     count: int = 0  # co-occurrences (or codings, for an attribute) the link stands for
 
@@ -182,7 +185,14 @@ def _check(measure: str, values: str | None) -> str:
 def _pair_flow(result: CooccurrenceResult, a: str, b: str, measure: str, values: str) -> _Flow:
     p = result.pair(a, b)
     assert p is not None
-    width = round(float(p.c), 4) if measure == "c" else p.count
+    if measure == "c" and p.c is None:
+        raise WorkbenchError(
+            _(
+                "c is undefined for {a} – {b}: they meet {count} times, as often as their "
+                "codings together or more; draw it with --measure count"
+            ).format(a=a, b=b, count=p.count)
+        )
+    width = round(p.c, 4) if measure == "c" and p.c is not None else p.count
     shown = {
         "count": p.count,
         "c": p.c,
@@ -193,7 +203,7 @@ def _pair_flow(result: CooccurrenceResult, a: str, b: str, measure: str, values:
         a=a,
         b=b,
         count=p.count,
-        c=number(p.c, 2),
+        c=_fmt(p.c, "c"),
         share=f"{result.value(a, b, 'conditional'):.0%}",
     )
     return _Flow(a, b, width, shown, hover, p.count)
@@ -314,7 +324,7 @@ def _natural(values: Sequence[str]) -> list[str]:
 
 
 def _attribute_links(
-    counts: dict[str, dict[str, int]], codes: Sequence[str], values: str, attribute: str
+    counts: Mapping[str, Mapping[str, int]], codes: Sequence[str], values: str, attribute: str
 ) -> list[_Flow]:
     flows = []
     for value in _natural(list(counts)):
@@ -350,7 +360,7 @@ def _attribute_links(
 
 
 def attribute_flows(
-    counts: dict[str, dict[str, int]],
+    counts: Mapping[str, Mapping[str, int]],
     codes: Sequence[str],
     colours: dict[str, str],
     values: str = "count",
@@ -384,7 +394,7 @@ def attribute_flows(
     )
 
 
-def _totals(counts: dict[str, dict[str, int]]) -> dict[str, int]:
+def _totals(counts: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
     out: dict[str, int] = {}
     for per_code in counts.values():
         for code, n in per_code.items():

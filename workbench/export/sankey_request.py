@@ -17,9 +17,15 @@ from workbench.store.errors import WorkbenchError
 from workbench.store.project import read_snapshot
 
 if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
     from workbench.analysis.cooccurrence import Options
+    from workbench.export.figures import FigureStyle
     from workbench.export.sankey_flows import SankeyData
     from workbench.store.project import Project
+
+#: how the nodes of each column are ordered: codebook order then fewer crossings, or codebook
+ORDERS = ("crossings", "codebook")
 
 
 @dataclass(frozen=True)
@@ -121,8 +127,8 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
     selection = request.selection(scope_codes, depth)
     right_codes = code_scope(project, right, depth)[0] if right else None
     if attribute:
-        groups = case_values(project, attribute)
-        chosen, counts = frequencies_by(project, groups, options, selection)
+        value_of = case_values(project, attribute)
+        chosen, counts = frequencies_by(project, value_of, options, selection)
         shown = [c for c in chosen.codes if right_codes is None or c in right_codes]
         heading = ", ".join(right) if right else _("Code")
         data = attribute_flows(
@@ -155,3 +161,39 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
     else:
         what = _("Co-occurrence of code groups") if depth == 1 else _("Co-occurrence of codes")
     return data, selection, what
+
+
+@dataclass(frozen=True)
+class SankeyDrawing:
+    """A drawn Sankey diagram with the nodes and links it shows, the selection they come from
+    and one line saying what it shows."""
+
+    figure: go.Figure
+    data: SankeyData
+    selection: Selection
+    what: str
+
+
+def draw_sankey(
+    project: Project,
+    request: SankeyRequest,
+    style: FigureStyle,
+    *,
+    labels: str = "leaf",
+    order: str = "crossings",
+) -> SankeyDrawing:
+    """The figure ``request`` asks for, drawn in ``style``: what ``workbench sankey`` writes
+    and what the Python API returns."""
+    from workbench.export.sankey import sankey_figure
+    from workbench.export.sankey_flows import order_columns
+
+    if order not in ORDERS:
+        raise WorkbenchError(
+            _("--order is one of {items}, not {order!r}").format(
+                items=", ".join(ORDERS), order=order
+            )
+        )
+    data, selection, what = sankey_data(project, request)
+    if order == "crossings":
+        data = order_columns(data)
+    return SankeyDrawing(sankey_figure(data, style, labels), data, selection, what)

@@ -44,7 +44,7 @@ class Band:
     y1: float
     width: float
 
-    def centre(self, x: np.ndarray | float) -> np.ndarray:
+    def centre(self, x: np.ndarray) -> np.ndarray:
         """The centre line's y at ``x``: the horizontal-tangent cubic the path draws."""
         return np.interp(
             x, self.x0 + (self.x1 - self.x0) * _XS, self.y0 + (self.y1 - self.y0) * _YS

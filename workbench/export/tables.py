@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from workbench.analysis.filters import (
     Selection,
@@ -33,8 +34,11 @@ from workbench.cells import neutral_row, xlsx_append
 from workbench.files import write_atomic
 from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
-from workbench.store.model import Coding
+from workbench.store.model import Case, Coding
 from workbench.store.project import Project, read_snapshot
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 NO_CASE = "(no case)"
 MISSING = "(missing)"
@@ -147,7 +151,7 @@ def frequency_matrix(
         raise WorkbenchError(
             _("--count must be codings or documents, not {count!r}").format(count=count)
         )
-    cases = {c.id: c for c in project.cases()}
+    cases: dict[int | None, Case] = {c.id: c for c in project.cases()}
     if by != "case":
         check_attribute(project, by)  # the same one-line error as an unknown --where key
     column_of: dict[int, str] = {}
@@ -200,7 +204,7 @@ def write_table(
         from openpyxl.styles import Font
 
         book = Workbook()
-        ws = book.active
+        ws = cast("Worksheet", book.active)  # a new workbook has one worksheet, active
         ws.title = sheet[:31]
         for row in rows:
             xlsx_append(ws, row)

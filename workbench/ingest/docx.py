@@ -10,6 +10,7 @@ whose first cell is short (the usual "speaker | what was said" layout) becomes
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from workbench.boundary import quiet
@@ -59,9 +60,9 @@ def _blocks(document: Any):
             yield item.text
 
 
-def _table_rows(table: Any):
+def _table_rows(table: Any) -> Iterator[str]:
     for row in table.rows:
-        cells = []
+        cells: list[str] = []
         for cell in row.cells:
             value = "\n".join(p.text for p in cell.paragraphs).strip()
             if not cells or value != cells[-1]:  # merged cells repeat their text

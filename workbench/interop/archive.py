@@ -9,6 +9,7 @@ a budget, or when a large member expands suspiciously far (a zip bomb).
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import zipfile
@@ -115,7 +116,7 @@ def check_member_name(name: str) -> str | None:
 
 
 def open_archive(
-    path: str | Path, limits: Limits | None = None, *, data: bytes | None = None
+    path: str | os.PathLike[str], limits: Limits | None = None, *, data: bytes | None = None
 ) -> SafeArchive:
     """Open and check the archive at ``path`` (or the bytes ``data``, named ``path``)."""
     import io

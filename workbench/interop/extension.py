@@ -16,7 +16,9 @@ elements that are there:
 - ``documents``: GUID -> language, source file and format, metadata, import time, speaker
   turns (``[speaker, start, end, time_start, time_end]``), sentences (``[start, end]``) and
   done marks (``[coder, done, updated_at]``);
-- ``codings``: GUID -> how the coding was made (``manual``, ``suggestion``, ``import``).
+- ``codings``: GUID -> how the coding was made (``manual``, ``suggestion``, ``import``);
+- ``suggestions``, ``reconcile_decisions`` and ``history`` (the action log, for undo): see
+  ``workbench.interop.history``.
 
 Offsets in the extension are always code points into the stored (normalised) text.
 """
@@ -29,6 +31,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.i18n import _
+from workbench.interop import history
 from workbench.interop.ids import norm_guid
 from workbench.store.errors import InputFileError
 from workbench.store.project import Project
@@ -115,6 +118,7 @@ def collect(project: Project, positions: str) -> dict[str, Any]:
             norm_guid(g) or g: s
             for g, s in conn.execute("SELECT guid, source FROM codings WHERE source != 'manual'")
         },
+        **history.collect(project),
     }
 
 
@@ -263,4 +267,5 @@ def parse(data: bytes, source: str) -> dict[str, Any] | None:
         _document(doc, source, guid)
     for guid, code in ext["codes"].items():
         _code(code, source, guid)
+    history.check(ext, source)
     return ext

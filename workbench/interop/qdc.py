@@ -128,8 +128,10 @@ def codebook_element(project: Project) -> Any:
     if not codes:
         raise CodebookError(_("the codebook is empty; there is nothing to export"))
     ns = xmlsafe.CODEBOOK_NS
+    # None names the default namespace (lxml-stubs allow only str keys)
+    default_ns: Any = {None: ns}
     root = etree.Element(
-        f"{{{ns}}}CodeBook", {"origin": f"workbench {__version__}"}, nsmap={None: ns}
+        f"{{{ns}}}CodeBook", {"origin": f"workbench {__version__}"}, nsmap=default_ns
     )
     append_codes(etree.SubElement(root, f"{{{ns}}}Codes"), ns, codes)
     sets = code_sets(codes)

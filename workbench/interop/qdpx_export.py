@@ -132,10 +132,11 @@ def project_element(
     name = project.setting("codebook.name") or (
         Path(str(project.path)).stem if str(project.path) != ":memory:" else "workbench"
     )
+    default_ns: Any = {None: ns}  # None names the default namespace (lxml-stubs allow str keys)
     root = etree.Element(
         f"{{{ns}}}Project",
         {"name": name, "origin": f"workbench {__version__}", "creationDateTime": now()},
-        nsmap={None: ns},
+        nsmap=default_ns,
     )
     coders = {
         cid: cname for cid, cname in conn.execute("SELECT id, name FROM coders ORDER BY name")

@@ -34,6 +34,7 @@ from typing import Any
 from workbench.boundary import at_import_boundary
 from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
+from workbench.interop import history
 from workbench.interop.archive import Limits
 from workbench.interop.ids import norm_guid
 from workbench.interop.positions import Choice, Reading, Span, choose
@@ -42,7 +43,7 @@ from workbench.interop.qdpx_report import ImportReport
 from workbench.interop.textmap import UNITS
 from workbench.ops.codebook import Codebook, load_parsed
 from workbench.ops.documents import add_document
-from workbench.store.connection import new_guid, now
+from workbench.store.connection import inserted_id, new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 from workbench.textnorm import sha256
@@ -181,7 +182,7 @@ class _Writer:
                 (key, value),
             )
 
-    def codes(self) -> dict[str, int]:
+    def codes(self) -> dict[str, int | None]:
         """Load the codebook; return file code reference -> code id."""
         entries = self.p.codes.walk()
         if not entries:
@@ -223,9 +224,11 @@ class _Writer:
             ).fetchone()
             if row is None:
                 row = (
-                    self.conn.execute(
-                        "INSERT INTO attributes (name, type) VALUES (?, ?)", (name, typ)
-                    ).lastrowid,
+                    inserted_id(
+                        self.conn.execute(
+                            "INSERT INTO attributes (name, type) VALUES (?, ?)", (name, typ)
+                        )
+                    ),
                     typ,
                 )
             elif row[1] != typ:
@@ -237,7 +240,7 @@ class _Writer:
                 )
             attr_ids[key] = row
         source_case: dict[str, str] = {}
-        seen = Counter()
+        seen: Counter[str] = Counter()
         for case in self.p.cases:
             seen[case.name] += 1
             if not self.conn.execute("SELECT 1 FROM cases WHERE name = ?", (case.name,)).fetchone():
@@ -410,9 +413,9 @@ class _Writer:
             self.report.coders.append(name)
         return self.coder_ids[name]
 
-    def codings(self, code_ids: dict[str, int]) -> dict[str, tuple[str, int]]:
+    def codings(self, code_ids: dict[str, int | None]) -> dict[str, tuple[str, int | None]]:
         """Store codings; return note reference -> (target type, id) for their notes."""
-        targets: dict[str, tuple[str, int]] = {}
+        targets: dict[str, tuple[str, int | None]] = {}
         present = {
             tuple(r[1:]): r[0]
             for r in self.conn.execute(
@@ -480,20 +483,22 @@ class _Writer:
                     how = (
                         self.ext.get("codings", {}).get(guid) or "manual" if self.ext else "import"
                     )
-                    coding_id = self.conn.execute(
-                        'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", '
-                        "source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            guid,
-                            src.doc_id,
-                            code_id,
-                            coder_id,
-                            start,
-                            end,
-                            how,
-                            self.stamp(coding.created or sel.created, sel.place),
-                        ),
-                    ).lastrowid
+                    coding_id = inserted_id(
+                        self.conn.execute(
+                            "INSERT INTO codings (guid, document_id, code_id, coder_id, start, "
+                            '"end", source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+                            (
+                                guid,
+                                src.doc_id,
+                                code_id,
+                                coder_id,
+                                start,
+                                end,
+                                how,
+                                self.stamp(coding.created or sel.created, sel.place),
+                            ),
+                        )
+                    )
                     taken.add(guid)
                     present[key] = coding_id
                     first_id = first_id or coding_id
@@ -540,7 +545,7 @@ class _Writer:
             )
         return choice
 
-    def memos(self, targets: dict[str, tuple[str, int]]) -> None:
+    def memos(self, targets: dict[str, tuple[str, int | None]]) -> None:
         for entry_key, refs in self.p.code_notes.items():
             code_id = self.entry_ids.get(entry_key)
             for ref in refs:
@@ -609,19 +614,22 @@ def import_qdpx(
                 source=str(project.path),
             )
     parsed = read_qdpx(path, report, limits)
-    with project.action(
-        "import-qdpx",
-        _("import {basename}").format(basename=os.path.basename(str(path))),
-        undoable=False,
-    ):
-        writer = _Writer(project, parsed, report, merge, positions)
-        writer.settings()
-        writer.users()
-        code_ids = writer.codes()
-        source_case = writer.cases()
-        writer.documents(source_case)
-        targets = writer.codings(code_ids)
-        writer.memos(targets)
-        writer.restore()
-        report.coders_added = len(writer.new_names["coders"])
+    with project.transaction():
+        with project.action(
+            "import-qdpx",
+            _("import {basename}").format(basename=os.path.basename(str(path))),
+            undoable=False,
+        ):
+            writer = _Writer(project, parsed, report, merge, positions)
+            writer.settings()
+            writer.users()
+            code_ids = writer.codes()
+            source_case = writer.cases()
+            writer.documents(source_case)
+            targets = writer.codings(code_ids)
+            writer.memos(targets)
+            writer.restore()
+            report.coders_added = len(writer.new_names["coders"])
+        if writer.ext:  # after the import's own entry, so undo reaches the history
+            report.notes += history.restore(project, writer.ext, merge=merge)
     return report

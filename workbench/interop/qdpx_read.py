@@ -392,7 +392,7 @@ class _Reader:
                     continue
                 if value_el is not None:
                     values.append((key, value_el))
-            sources = [
+            source_refs = [
                 ref_key(xmlsafe.attr(r, "targetGUID")) for r in xmlsafe.children(case, "SourceRef")
             ]
             if (
@@ -404,9 +404,9 @@ class _Reader:
                     "references to selections or codes of a case are "
                     "not kept (cases hold whole documents here)",
                 )
-            cases.append(_Case(name, values, [s for s in sources if s]))
+            cases.append(_Case(name, values, [s for s in source_refs if s]))
 
-        sources = []
+        sources: list[_Source] = []
         sources_el = xmlsafe.child(root, "Sources")
         for n, el in enumerate(list(sources_el) if sources_el is not None else [], start=1):
             kind = xmlsafe.local(el)

@@ -33,7 +33,9 @@ class SourceText:
     _crlf_two: list[int]  # raw code point offset -> normalised offset
     _crlf_one: list[int]  # offset counting each CRLF as one character -> normalised offset
     one: str = ""  # the raw text with each CRLF as one LF (what ``_crlf_one`` indexes)
-    _tables: dict[tuple[str, bool], tuple[list[int], ...]] = field(default_factory=dict, repr=False)
+    _tables: dict[tuple[str, bool], tuple[list[int], list[int], list[int], list[int]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def has_crlf(self) -> bool:

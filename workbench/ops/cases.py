@@ -20,7 +20,7 @@ from pathlib import Path
 from workbench.boundary import at_import_boundary
 from workbench.i18n import _
 from workbench.limits import MAX_CSV_COLUMNS
-from workbench.store.connection import now
+from workbench.store.connection import inserted_id, now
 from workbench.store.errors import InputFileError, WorkbenchError
 from workbench.store.model import Document
 from workbench.store.project import Project
@@ -224,9 +224,11 @@ def import_cases_csv(project: Project, path: str | os.PathLike[str]) -> CasesImp
                 case_id = row[0]
                 updated += 1
             else:
-                case_id = conn.execute(
-                    "INSERT INTO cases (name, created_at) VALUES (?, ?)", (participant, now())
-                ).lastrowid
+                case_id = inserted_id(
+                    conn.execute(
+                        "INSERT INTO cases (name, created_at) VALUES (?, ?)", (participant, now())
+                    )
+                )
                 created += 1
             conn.executemany(
                 "INSERT INTO case_attributes (case_id, attribute_id, value) VALUES (?, ?, ?) "

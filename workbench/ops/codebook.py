@@ -7,8 +7,9 @@ file. The whole file is validated before anything is written, and every problem 
 ``file:line: reason`` so it can be fixed in an editor at once.
 
 The format is documented in ``docs/codebooks.md``. Matching and writing a parsed codebook is
-``workbench.ops.codebook_load`` (shared with REFI-QDA). ``.qdc`` (REFI-QDA) files are handed to
-``workbench.interop.qdc``.
+``workbench.ops.codebook_load`` (shared with REFI-QDA). ``.qdc`` (REFI-QDA) files are read
+and written by ``workbench.interop.qdc``; ``workbench.interop.codebook_files`` chooses between
+the two by suffix.
 """
 
 from __future__ import annotations
@@ -545,23 +546,28 @@ class _Checker:
 
 @at_import_boundary(path_arg=1)
 def load_codebook(project: Project, path: str | os.PathLike[str]) -> LoadReport:
-    """Load a codebook file (YAML, or REFI-QDA ``.qdc``) into the project, as one action.
+    """Load a YAML codebook file into the project, as one action.
 
     New codes are added; codes already in the project (same GUID, else same path) get the
     fields the file sets. Codes the file does not list are kept and reported. The file is
-    validated completely before anything is written.
+    validated completely before anything is written. A REFI-QDA ``.qdc`` file is read by
+    ``workbench.interop.codebook_files``, which chooses the reader by the file's suffix.
     """
-    if str(path).lower().endswith(".qdc"):
-        return _qdc().load_qdc(project, path)
+    _refuse_qdc(path)
     book = read_codebook(path)
     return load_parsed(project, book)
 
 
-def _qdc():
-    """The REFI-QDA codebook module, imported only when a .qdc file is named (it needs lxml)."""
-    from workbench.interop import qdc
-
-    return qdc
+def _refuse_qdc(path: str | os.PathLike[str]) -> None:
+    """A .qdc is XML: reading it as YAML would give a confusing error about the wrong thing."""
+    if str(path).lower().endswith(".qdc"):
+        raise CodebookError(
+            _(
+                "a .qdc file is a REFI-QDA codebook; load or write it through "
+                "workbench.interop.codebook_files"
+            ),
+            source=str(path),
+        )
 
 
 # --------------------------------------------------------------------------- exporting
@@ -575,7 +581,7 @@ class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True  # never write an alias: the reader counts them, and people read the file
 
-    def increase_indent(self, flow: bool = False, indentless: bool = False):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         return super().increase_indent(flow, False)
 
 
@@ -651,12 +657,11 @@ def codebook_yaml(project: Project) -> str:
 
 
 def export_codebook(project: Project, path: str | os.PathLike[str]) -> int:
-    """Write the codebook to ``path`` (YAML, or REFI-QDA when it ends in ``.qdc``).
+    """Write the codebook to ``path`` as YAML (``.qdc``: ``workbench.interop.codebook_files``).
 
     Returns the number of codes written. The file is replaced atomically.
     """
-    if str(path).lower().endswith(".qdc"):
-        return _qdc().export_qdc(project, path)
+    _refuse_qdc(path)
     try:
         write_atomic(path, codebook_yaml(project).encode("utf-8"))
     except WorkbenchError as exc:

@@ -114,8 +114,8 @@ def _plan(project: Project, book: Codebook) -> tuple[list[_Target], list[Code]]:
     existing = project.codes()
     by_guid = {c.guid.upper(): c for c in existing}
     children: dict[int | None, dict[str, Code]] = {}
-    for code in existing:
-        children.setdefault(code.parent_id, {})[code.name] = code
+    for known in existing:
+        children.setdefault(known.parent_id, {})[known.name] = known
     file_guids = {e.guid for _unused, e in book.walk() if e.guid}
     claimed: set[int] = set()
     targets: list[_Target] = []
@@ -125,7 +125,9 @@ def _plan(project: Project, book: Codebook) -> tuple[list[_Target], list[Code]]:
         parent = by_entry[id(parent_entry)] if parent_entry else None
         code = by_guid.get(entry.guid) if entry.guid else None
         if code is None and (parent is None or parent.code is not None):
-            candidate = children.get(parent.code.id if parent else None, {}).get(entry.name)
+            candidate = children.get(parent.code.id if parent and parent.code else None, {}).get(
+                entry.name
+            )
             if (
                 candidate is not None
                 and candidate.id not in claimed
@@ -232,6 +234,7 @@ def load_parsed(project: Project, book: Codebook) -> LoadReport:
         # never trip the unique sibling-name index half-way through.
         for target, diff in changes:
             if "name" in diff or "parent_id" in diff:
+                assert target.code is not None  # only matched codes have changes
                 act.update("codes", target.code.id, name=_TMP_NAME.format(id=target.code.id))
         diffs = {id(t): d for t, d in changes}
         for target in targets:

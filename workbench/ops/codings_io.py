@@ -48,7 +48,8 @@ def coding_rows(project: Project, selection: Selection | None = None) -> list[di
     coders = {c.id: c.name for c in project.coders()}
     memos: dict[int, list[str]] = {}
     for memo in project.memos("coding"):
-        memos.setdefault(memo.target_id, []).append(memo.text)
+        if memo.target_id is not None:  # a coding's memo always names its coding
+            memos.setdefault(memo.target_id, []).append(memo.text)
     rows = []
     for c in project.codings():
         if keep is not None and c.id not in keep:

@@ -13,7 +13,7 @@ from pathlib import Path
 from workbench.analysis.units import enumerate_paragraphs
 from workbench.i18n import _
 from workbench.sentences import split_spans
-from workbench.store.connection import new_guid, now
+from workbench.store.connection import inserted_id, new_guid, now
 from workbench.store.errors import DuplicateDocumentError, WorkbenchError
 from workbench.store.model import Document, ParsedTranscript
 from workbench.store.project import Project
@@ -141,7 +141,7 @@ def add_document(
                 word_count(text),
             ),
         )
-        doc_id = cur.lastrowid
+        doc_id = inserted_id(cur)
         project.conn.executemany(
             'INSERT INTO turns (document_id, seq, speaker, start, "end", time_start, time_end) '
             "VALUES (?,?,?,?,?,?,?)",

@@ -60,7 +60,7 @@ class Folding:
         self.present: set[CodingKey] = set(keys)
         if project is not None:
             self.present.update(
-                tuple(r)  # type: ignore[misc]
+                tuple(r)
                 for r in project.conn.execute(
                     'SELECT document_id, code_id, coder_id, start, "end" FROM codings'
                 )

@@ -24,7 +24,7 @@ from workbench.boundary import at_import_boundary
 from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ops.documents import add_document, unique_name
-from workbench.store.connection import new_guid, now
+from workbench.store.connection import inserted_id, new_guid, now
 from workbench.store.errors import ProjectError
 from workbench.store.model import Code
 from workbench.store.project import Project
@@ -135,9 +135,11 @@ class _Merger:
             return next(self._fake)
         cols = ", ".join(f'"{c}"' for c in row)
         marks = ", ".join("?" for _unused in row)
-        return self.p.conn.execute(
-            f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
-        ).lastrowid
+        return inserted_id(
+            self.p.conn.execute(
+                f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
+            )
+        )
 
     def one(self, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
         return self.p.conn.execute(sql, params).fetchone()

@@ -9,14 +9,17 @@ speaker and the coder, filtered through the one selection every analysis uses
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from workbench.analysis.filters import Selection, select
+from workbench.analysis.filters import Selection, document_scope, parse_where_items, select
 from workbench.store.project import Project
 
 #: characters of context either side of a segment
 CONTEXT = 60
+#: the columns of a codings listing (``workbench codings``; its JSON adds ``id``)
+LISTING_COLUMNS = ("document", "code", "coder", "start", "end", "text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,3 +157,67 @@ def _clip_right(text: str, lo: int, hi: int) -> str:
         hi = space if space != -1 else hi
     lead = " " if hi > lo and text[lo].isspace() else ""
     return lead + " ".join(text[lo:hi].split())
+
+
+def excerpt(text: str, width: int = 80) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def iter_listing(
+    project: Project,
+    *,
+    doc: str | None = None,
+    code: str | None = None,
+    coder: str | None = None,
+    where: Sequence[str | tuple[str, str]] = (),
+    full_text: bool = True,
+) -> Iterator[dict[str, Any]]:
+    """The codings listing (``workbench codings``) one row at a time, so 200k codings are
+    never held at once: id, document, code path, coder, start, end and the coded text (an
+    80-character excerpt unless ``full_text``), by document id and position.
+
+    ``code`` is one exact code (not its subcodes), as the command's ``--code``; ``where``
+    keeps documents whose case has the attribute values, read by the one ``--where`` reader.
+    An unknown document, code, coder, attribute or value is an error here, before the first
+    row is asked for (a listing never prints its header and then fails).
+    """
+    coder_id = project.coder_id(coder, create=False) if coder else None
+    code_id = project.code(code).id if code else None
+    if where:
+        scope = document_scope(project, parse_where_items(where), [doc] if doc else [])
+        document_ids: list[int | None] = [*sorted(scope)]
+    else:
+        document_ids = [project.document(doc).id if doc else None]
+    return _listing_rows(project, document_ids, coder_id, code_id, full_text)
+
+
+def _listing_rows(
+    project: Project,
+    document_ids: list[int | None],
+    coder_id: int | None,
+    code_id: int | None,
+    full_text: bool,
+) -> Iterator[dict[str, Any]]:
+    """The rows of ``iter_listing``, made as they are read."""
+    paths = {c.id: c.path for c in project.codes()}
+    coders = {c.id: c.name for c in project.coders()}
+    docs = {d.id: d.name for d in project.documents()}
+    for document_id in document_ids:
+        for c in project.iter_codings(document_id=document_id, coder_id=coder_id, code_id=code_id):
+            text = project.text(c.document_id)[c.start : c.end]
+            yield {
+                "id": c.id,
+                "document": docs[c.document_id],
+                "code": paths[c.code_id],
+                "coder": coders[c.coder_id],
+                "start": c.start,
+                "end": c.end,
+                "text": text if full_text else excerpt(text),
+            }
+
+
+def listing(project: Project, **filters: Any) -> list[dict[str, Any]]:
+    """``iter_listing`` as a list."""
+    return list(iter_listing(project, **filters))

@@ -17,11 +17,15 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from workbench.i18n import _
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 ROLES = ("coder", "lead")
 MIN_PASSWORD = 8
@@ -41,7 +45,7 @@ class User:
         return self.role == "lead"
 
 
-def _hasher():
+def _hasher() -> PasswordHasher:
     from argon2 import PasswordHasher  # lazy: only sign-in and `users add` need it
 
     return PasswordHasher()

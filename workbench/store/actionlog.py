@@ -14,15 +14,23 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from workbench.i18n import _
-from workbench.store.connection import now
+from workbench.store.connection import inserted_id, now
 from workbench.store.errors import ProjectError
-
-if TYPE_CHECKING:
-    from workbench.store.project import Project
 
 
 class ActionLog:
     """Undo and redo for ``Project`` (a mixin: it uses the project's connection and transactions)."""
+
+    # what the mixin uses of ``Project``, declared for the type checker
+    conn: sqlite3.Connection
+    acting_coder: str | None
+    _text_cache: dict[int, str]
+
+    if TYPE_CHECKING:
+
+        def transaction(self) -> contextlib.AbstractContextManager[Any]: ...
+
+        def coder_id(self, name: str, *, create: bool = True) -> int: ...
 
     @contextlib.contextmanager
     def action(
@@ -194,7 +202,7 @@ class ActionLog:
 class ActionRecorder:
     """Writes rows and remembers each change so the action can be undone and redone."""
 
-    def __init__(self, project: Project, undoable: bool):
+    def __init__(self, project: ActionLog, undoable: bool):
         self.project = project
         self.undoable = undoable
         self.changes: list[dict[str, Any]] = []
@@ -207,11 +215,10 @@ class ActionRecorder:
         cur = self.project.conn.execute(
             f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
         )
+        row_id = inserted_id(cur)
         if self.undoable:
-            self.changes.append(
-                {"table": table, "op": "insert", "row": {**row, "id": cur.lastrowid}}
-            )
-        return cur.lastrowid
+            self.changes.append({"table": table, "op": "insert", "row": {**row, "id": row_id}})
+        return row_id
 
     def delete(self, table: str, row_id: int) -> None:
         cur = self.project.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,))

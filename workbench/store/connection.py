@@ -37,6 +37,14 @@ def new_guid() -> str:
     return str(uuid.uuid4()).upper()
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an ``INSERT`` just made (``lastrowid``, typed as always there)."""
+    row_id = cursor.lastrowid
+    if row_id is None:  # pragma: no cover - SQLite gives every inserted row an id
+        raise ProjectError("the database did not say which row it inserted")
+    return row_id
+
+
 def default_project_path() -> Path:
     return Path(os.environ.get("WORKBENCH_PROJECT") or DEFAULT_PROJECT)
 

@@ -38,6 +38,8 @@ from workbench.store.sqlite_utils_lean import Database
 P = ParamSpec("P")
 R = TypeVar("R")
 
+T = TypeVar("T")
+
 
 class Project(ActionLog, Queries):
     """An open project file. Use ``Project.open(path)``; close it or use it as a context."""
@@ -159,7 +161,7 @@ class Project(ActionLog, Queries):
 
     # ------------------------------------------------------------- transactions
 
-    def _retry_busy(self, fn):
+    def _retry_busy(self, fn: Callable[[], T]) -> T:
         """Run ``fn``; while SQLite stays locked past one try's busy timeout, try again.
 
         Between tries ``on_busy`` hears how long we have waited (the app shows it and lets the
@@ -275,9 +277,9 @@ def read_snapshot(fn: Callable[P, R]) -> Callable[P, R]:
     if inspect.isgeneratorfunction(fn):
 
         @functools.wraps(fn)
-        def stream(*args: P.args, **kwargs: P.kwargs):  # type: ignore[no-untyped-def]
+        def stream(*args: P.args, **kwargs: P.kwargs) -> Iterator[Any]:
             with _project_of(args, kwargs).reading():
-                yield from fn(*args, **kwargs)  # type: ignore[misc]
+                yield from fn(*args, **kwargs)
 
         return stream  # type: ignore[return-value]
 

@@ -6,20 +6,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from workbench.analysis.units import unit_rows
 from workbench.i18n import _
-from workbench.store.connection import now
+from workbench.store.connection import inserted_id, now
 from workbench.store.errors import ProjectError, UnknownCodeError, UnknownDocumentError
 from workbench.store.model import Case, Code, Coder, Coding, Document, Memo, Turn, Unit
+from workbench.textnorm import enumerate_paragraphs
 
 
 class Queries:
     """The reads of ``Project`` (a mixin: it uses the project's connection and transactions)."""
+
+    # what the mixin uses of ``Project``, declared for the type checker
+    conn: sqlite3.Connection
+    path: Path
+    _text_cache: dict[int, str]
+
+    if TYPE_CHECKING:
+
+        def transaction(self) -> contextlib.AbstractContextManager[Any]: ...
 
     # --------------------------------------------------------------- settings
 
@@ -61,7 +73,7 @@ class Queries:
             cur = self.conn.execute(
                 "INSERT INTO coders (name, created_at) VALUES (?, ?)", (name, now())
             )
-        return cur.lastrowid
+        return inserted_id(cur)
 
     def default_coder(self) -> str:
         return os.environ.get("WORKBENCH_CODER") or self.setting("coder") or "default"
@@ -116,11 +128,30 @@ class Queries:
 
     def units(self, document_id: int, kind: str) -> list[Unit]:
         """The spans analyses count over: sentences, turns, paragraphs or the whole document
-        (read by ``analysis.units``, the one unit module)."""
+        (``workbench.analysis.units`` is the unit model built on these rows)."""
         return [
             Unit(document_id, kind, seq, start, end)
-            for seq, start, end in unit_rows(self, document_id, kind)
+            for seq, start, end in self.unit_rows(document_id, kind)
         ]
+
+    def unit_rows(self, document_id: int, kind: str) -> list[tuple[int, int, int]]:
+        """``(seq, start, end)`` of the document's units of ``kind``, in order.
+
+        Sentences and turns are stored at import; paragraphs are found in the text; the
+        ``document`` unit is the whole text. Which kinds a command accepts, and the error for
+        the others, belong to ``analysis.units.check_unit``.
+        """
+        if kind in ("sentence", "turn"):
+            table = "sentences" if kind == "sentence" else "turns"
+            return self.conn.execute(
+                f'SELECT seq, start, "end" FROM {table} WHERE document_id = ? ORDER BY seq',
+                (document_id,),
+            ).fetchall()
+        if kind == "paragraph":
+            return list(enumerate_paragraphs(self.text(document_id)))
+        if kind == "document":
+            return [(0, 0, self.document(document_id).length)]
+        raise ProjectError(_("no stored unit {kind!r}").format(kind=kind))
 
     # ----------------------------------------------------------------- cases
 
@@ -147,9 +178,11 @@ class Queries:
         if not create:
             raise ProjectError(_("no case named {name!r}").format(name=name))
         with self.transaction():
-            return self.conn.execute(
-                "INSERT INTO cases (name, created_at) VALUES (?, ?)", (name, now())
-            ).lastrowid
+            return inserted_id(
+                self.conn.execute(
+                    "INSERT INTO cases (name, created_at) VALUES (?, ?)", (name, now())
+                )
+            )
 
     # ----------------------------------------------------------------- codes
 
@@ -297,7 +330,7 @@ def normalise_path(path: str) -> str:
     return "/".join(part.strip() for part in path.strip().strip("/").split("/"))
 
 
-def typed_value(typ: str, value: str | None) -> object:
+def typed_value(typ: str, value: str | None) -> str | int | float | bool | None:
     """Read a stored attribute value back through its declared type."""
     if value is None or value == "":
         return None

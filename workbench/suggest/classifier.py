@@ -208,7 +208,7 @@ class Featurizer:
     def names(self) -> np.ndarray:
         """Readable names of the unit block's columns ("word funds", "char  fun")."""
         if self._names is None:
-            out = []
+            out: list[str] = []
             for kind, vec in self.union.transformer_list:
                 out.extend(f"{kind} {n}" for n in vec.get_feature_names_out())
             self._names = np.asarray(out, dtype=object)
@@ -442,7 +442,8 @@ class Classifier:
         contrib = row.data * w[row.indices]
         order = np.argsort(-contrib)
         names = self.featurizer.names()
-        words, chars = [], []
+        words: list[str] = []
+        chars: list[str] = []
         blocks = 3 if self.featurizer.turn_block else 2
         for i in order:
             if contrib[i] <= 0:
@@ -548,7 +549,7 @@ def _fit_code(
     prior = None
     scale = PRIOR_SCALE if data.unit == "turn" else 0.0
     if extra is not None and scale > 0:
-        prior = np.asarray(featurizer.own([text]).todense()).ravel().astype(np.float32)
+        prior = np.asarray(featurizer.own([text or ""]).todense()).ravel().astype(np.float32)
         extra = _with_prior(extra, prior, width, scale)
     xc = _with_prior(x[known], prior, width, scale)
     coef, intercept = _fit_one(xc, y, extra)

@@ -154,7 +154,7 @@ def _group_folds(project: Project, tested: Sequence[int], k: int, group: str) ->
             _("--group case: document {value!r} belongs to no case").format(value=missing[0]),
             source=str(project.path),
         )
-    case_names = {c.id: c.name for c in project.cases()}
+    case_names: dict[int | None, str] = {c.id: c.name for c in project.cases()}
     keys = sorted({cases[d] for d in tested}, key=lambda c: case_names.get(c, str(c)))
     if k > len(keys):
         raise WorkbenchError(
@@ -240,13 +240,15 @@ def evaluate(
             project, train_units, unit, sorted({c for u in train_units for c in u.positive})
         )
         clf = fit(data, embeddings=embeddings) if data.labels else None
-        probs, cuts = np.zeros((len(test), 0)), np.zeros(0)
+        probs: np.ndarray = np.zeros((len(test), 0))
+        cuts: np.ndarray = np.zeros(0)
         column: dict[int, int] = {}
         if clf is not None:
             probs = clf.scores(training_set(project, test, unit, []).rows)
             cuts = clf.thresholds if threshold is None else np.full(len(clf.models), threshold)
             column = {int(m.code): j for j, m in enumerate(clf.models)}
-        old_probs, old_column = None, {}
+        old_probs: Any = None
+        old_column: dict[int, int] = {}
         if old:
             old_probs, old_column = _old_scores(train_units, test, epochs)
         precision = rule_precision(

@@ -60,7 +60,7 @@ def blank_classifier(
     import spacy
 
     nlp = spacy.blank("xx")
-    textcat = nlp.add_pipe(
+    textcat: Any = nlp.add_pipe(  # a TrainablePipe, typed by spaCy as a plain callable
         "textcat_multilabel",
         config={
             "model": {

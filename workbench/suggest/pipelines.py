@@ -253,6 +253,7 @@ def check_named_pipeline(name: str) -> tuple[str, str]:
                     name=name, reason=reason
                 )
             ) from exc
+        assert nlp.lang, "spaCy gives every pipeline it loads a language"
         return str(folder.resolve()), nlp.lang
     if spacy.util.is_package(name):
         raise WorkbenchError(

@@ -8,7 +8,9 @@ and because (document, code, start, end) is unique, ``suggest run`` never propos
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from workbench.i18n import _
 from workbench.ops.duplicates import refuse_duplicate
@@ -98,7 +100,8 @@ def list_suggestions(
                 status=status, items=", ".join(STATUSES)
             )
         )
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if document is not None:
         where.append("s.document_id = ?")
         params.append(project.document(document).id)
@@ -243,3 +246,25 @@ def reject_all(
         for sid in ids:
             act.update("suggestions", sid, status="rejected", coder_id=coder_id, decided_at=stamp)
     return len(ids)
+
+
+def suggestion_rows(project: Project, items: Sequence[Suggestion]) -> list[dict[str, Any]]:
+    """One row per suggestion with its text, as ``workbench suggest list`` prints them (the
+    score rounded to three places)."""
+    return [
+        {
+            "id": s.id,
+            "document": s.document,
+            "start": s.start,
+            "end": s.end,
+            "code": s.code,
+            "score": round(s.score, 3),
+            "suggester": s.suggester,
+            "reason": s.reason,
+            "status": s.status,
+            "coder": s.coder,
+            "coding_id": s.coding_id,
+            "text": project.text(s.document_id)[s.start : s.end],
+        }
+        for s in items
+    ]

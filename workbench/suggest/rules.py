@@ -158,7 +158,7 @@ def speaker_candidates(
             else:
                 fired = (
                     role is not None
-                    and role == rule.role.strip().lower()
+                    and role == (rule.role or "").strip().lower()
                     and not any(fnmatch.fnmatchcase(label, g) for g in interviewers)
                 )
             if fired and turn.end > turn.start:

@@ -102,6 +102,7 @@ def similar_units(
         ]
         extra = featurizer.code_rows([code_text(wanted)])
     else:
+        assert document is not None  # exactly one of code and document, checked above
         doc = project.document(document)
         if start is None or end is None or not 0 <= start < end <= doc.length:
             raise WorkbenchError(
