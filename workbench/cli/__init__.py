@@ -12,6 +12,7 @@ import sys
 import click
 
 from workbench import __version__
+from workbench.i18n import N_
 
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (module, short help shown by --help without importing the module)
@@ -50,6 +51,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-qdpx": ("workbench.cli.export:import_qdpx_cmd", "Import a REFI-QDA project (.qdpx)."),
     "figures": ("workbench.cli.figures:figures_cmd", "Figures and tables of a folder: rerun them."),
     "report": ("workbench.cli.report:report_cmd", "Methods tables: codebook, code frequencies."),
+    "media": (
+        "workbench.cli.media:media_cmd",
+        N_("Recordings linked to documents: link, list, relink, sync."),
+    ),
     "check": ("workbench.cli.reliability:check_cmd", "Check the project file for damage."),
     "backup": ("workbench.cli.reliability:backup_cmd", "Back up the project while it is open."),
     "restore": ("workbench.cli.reliability:restore_cmd", "Restore the project from a backup."),

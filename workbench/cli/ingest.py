@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import emit, format_option, open_project
+from workbench.i18n import N_
 from workbench.ops.documents import LANGUAGES
 
 
@@ -27,6 +28,12 @@ from workbench.ops.documents import LANGUAGES
     help="Language for sentence splitting (set while the project has no documents).",
 )
 @click.option(
+    "--link-media",
+    "link_media",
+    is_flag=True,
+    help=N_("Link the recording of the same name beside each transcript (DRS01.m4a)."),
+)
+@click.option(
     "--dry-run",
     "dry_run",
     is_flag=True,
@@ -40,6 +47,7 @@ def import_cmd(
     name: str | None,
     force: bool,
     language: str | None,
+    link_media: bool,
     dry_run: bool,
 ) -> None:
     """Import transcripts (.txt, .md, .docx, .odt, .vtt, .srt) as documents.
@@ -69,11 +77,17 @@ def import_cmd(
     try:
         if len(files) > 1:
             documents = _import_with_progress(
-                project, files, case=case, force=force, language=language
+                project, files, case=case, force=force, language=language, link_media=link_media
             )
         else:
             documents = _import(
-                project, files, case=case, name=name, force=force, language=language
+                project,
+                files,
+                case=case,
+                name=name,
+                force=force,
+                language=language,
+                link_media=link_media,
             )
     except WorkbenchError:
         if not existed:  # a failed first import leaves no empty project behind
