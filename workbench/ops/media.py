@@ -492,3 +492,30 @@ def recordings_beside(transcript: str | os.PathLike[str]) -> Path | None:
             if candidate.is_file():
                 return candidate
     return None
+
+
+#: where the team server plays a document's recording (``workbench serve``)
+LISTEN_ROUTE = "/listen/{guid}"
+MEDIA_ROUTE = "/media/{guid}"
+
+
+def listen_address(project: Project, document_id: int, start: float, end: float | None) -> str:
+    """The team server's address that plays ``[start, end]`` seconds of the document's
+    recording in the browser (a path on the same server: nothing outside is asked)."""
+    row = project.conn.execute("SELECT guid FROM documents WHERE id = ?", (document_id,)).fetchone()
+    if row is None:
+        raise WorkbenchError(f"no document with id {document_id}")
+    query = f"start={max(start, 0.0):.1f}" + ("" if end is None else f"&end={max(end, 0.0):.1f}")
+    return LISTEN_ROUTE.format(guid=row[0]) + "?" + query
+
+
+def media_by_guid(project: Project, guid: str) -> tuple[MediaLink, Path] | None:
+    """The recording of the document with ``guid`` and where it is, when linked and there."""
+    row = project.conn.execute("SELECT id FROM documents WHERE guid = ?", (guid,)).fetchone()
+    if row is None:
+        return None
+    link = media_link(project, row[0])
+    if link is None:
+        return None
+    file = resolve(project, link.path)
+    return (link, file) if file.is_file() else None

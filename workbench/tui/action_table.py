@@ -6,6 +6,7 @@ Users remap keys by id in ``keys.toml``; screens build their ``BINDINGS`` from t
 
 from __future__ import annotations
 
+from workbench.i18n import N_
 from workbench.tui.action_spec import ActionSpec, _a
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -174,6 +175,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Hide or show every suggestion mark",
         "J",
         "transcript",
+    ),
+    # ---- the recording (coding screen)
+    _a(
+        "media-play",
+        "play_turn",
+        N_("Play the recording from the cursor's turn (or the selection)"),
+        "f4",
+        "coding",
+        show=True,
+        label=N_("Play"),
+    ),
+    _a("media-pause", "pause_playback", N_("Pause / resume the recording"), "f5", "coding"),
+    _a("media-back", "step_playback(-1)", N_("Recording: back a few seconds"), "f6", "coding"),
+    _a("media-forward", "step_playback(1)", N_("Recording: forward a few seconds"), "f7", "coding"),
+    _a(
+        "media-sync",
+        "sync_here",
+        N_("Sync point: the cursor's position is heard now"),
+        "f8",
+        "coding",
     ),
     # ---- transcript (cursor and selection)
     _a("cursor-left", "cursor_left", "Cursor left", "left", "transcript", palette=False),

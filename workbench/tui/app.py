@@ -11,7 +11,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import events
 from textual.app import App
@@ -31,6 +31,9 @@ from workbench.tui.session import (
     served,
     team_session,
 )
+
+if TYPE_CHECKING:
+    from workbench.ops.playback import Player
 
 T = TypeVar("T")
 #: how long a write waits in the background for a busy project before it gives up
@@ -69,6 +72,31 @@ class WorkbenchApp(App[None]):
         #: key 1-9 -> code id, the current coder's favourites (``workbench.ops.coderstate``)
         self.favourites: dict[int, int] = {}
         self.keymap_overrides = dict(keymap or {})
+        #: the player of recordings, found on first use (``media_player``)
+        self.player: Player | None = None
+        self._no_player_said = False
+
+    # ------------------------------------------------------------- media
+
+    def media_player(self) -> Player | None:
+        """The player of recordings, found on first use; without one, say once which to
+        install (``workbench.ops.playback``)."""
+        from workbench.ops.playback import find_player, missing_player_message
+
+        if self.player is None:
+            try:
+                self.player = find_player()
+            except WorkbenchError as exc:
+                self.notify(str(exc), severity="error")
+                return None
+        if self.player is None and not self._no_player_said:
+            self._no_player_said = True
+            self.notify(missing_player_message(), severity="warning", timeout=10)
+        return self.player
+
+    def on_unmount(self) -> None:
+        if self.player is not None:
+            self.player.close()
 
     # ------------------------------------------------------------- writing
 

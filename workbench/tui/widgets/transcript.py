@@ -67,6 +67,7 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         "transcript--find",
         "transcript--suggestion",
         "transcript--suggestion-margin",
+        "transcript--playing",
     }
 
     class CursorMoved(Message):
@@ -121,6 +122,8 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         self.coder_labels: dict[int, str] = {}
         self._dragging = False
         self._reveal_pending = False
+        #: the span being heard while the recording plays (marked, kept in view), or None
+        self.playing: tuple[int, int] | None = None
 
     # ------------------------------------------------------------------ loading
 
@@ -247,6 +250,30 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
             self._invalidate()
         else:
             self._touch(lines)
+
+    def set_playing(self, span: tuple[int, int] | None) -> None:
+        """Mark the span being heard (None: nothing plays) and keep it in view; only the
+        lines of the old and new spans are drawn again, the cursor stays where it is."""
+        if span == self.playing:
+            return
+        old, self.playing = self.playing, span
+        if self.lines is None:
+            return
+        for changed in (old, span):
+            if changed is not None:
+                self._touch(self.lines.lines_between(changed[0], changed[1]))
+        if span is not None:
+            self.keep_in_view(span[0])
+
+    def keep_in_view(self, offset: int) -> None:
+        """Scroll (only when needed) so the line of ``offset`` is on screen."""
+        if self.lines is None:
+            return
+        line = self.lines.line_of(offset)
+        top = round(self.scroll_offset.y)
+        height = max(self.scrollable_content_region.height, 1)
+        if not top <= line < top + height:
+            self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
 
     def _touch(self, lines: range) -> None:
         """Mark ``lines`` changed: their cached strips are no longer used."""
