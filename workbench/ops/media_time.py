@@ -193,6 +193,16 @@ def timeline(project: Project, document_id: int) -> Timeline:
     return Timeline(length[0], anchors, duration=duration)
 
 
+def timed(project: Project, document_id: int) -> Timeline | None:
+    """The document's timeline when it has any time to tell (a recording, a timestamped turn
+    or a sync point), else None: a plain transcript shows no invented times."""
+    line = timeline(project, document_id)
+    linked = project.conn.execute(
+        "SELECT 1 FROM media WHERE document_id = ?", (document_id,)
+    ).fetchone()
+    return line if linked or line.anchors else None
+
+
 def format_clock(seconds: float, *, tenths: bool = False) -> str:
     """``00:12:03`` (or ``00:12:03.4``): how times are shown in the app and in exports."""
     if tenths:

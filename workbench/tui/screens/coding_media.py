@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from workbench.i18n import _
 from workbench.ops.media import listen_address, media_link, playable_file
-from workbench.ops.media_time import Timeline, format_clock, format_span, timeline
+from workbench.ops.media_time import Timeline, format_clock, format_span, timed, timeline
 from workbench.ops.playback import STEP_SECONDS
 from workbench.store.errors import WorkbenchError
 from workbench.tui.session import served
@@ -40,7 +40,7 @@ class CodingMedia:
         """The document's recording and timeline (when it opens, and after any change)."""
         self.media = media_link(self.project, self.document_id)
         self.timeline = timeline(self.project, self.document_id)
-        self.has_times = self.media is not None or bool(self.timeline.anchors)
+        self.has_times = timed(self.project, self.document_id) is not None
 
     def time_span_text(self, start: int, end: int) -> str:
         """``[00:12:03-00:12:41]`` for a span, or "" when the document has no times at all."""
