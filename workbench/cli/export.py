@@ -6,6 +6,7 @@ import click
 
 from workbench.analysis.units import SPAN_UNITS
 from workbench.cli.common import open_project, where_option
+from workbench.i18n import N_
 
 
 @click.group(name="export")
@@ -26,12 +27,22 @@ POSITION_UNITS = ("codepoints", "utf16", "bytes")
     help="Unit of selection positions: code points (the standard), UTF-16 code units "
     "(as NVivo for Windows reads them) or UTF-8 bytes.",
 )
+@click.option(
+    "--media",
+    type=click.Choice(["link", "embed"]),
+    default="link",
+    show_default=True,
+    help=N_(
+        "Recordings: point to them from the archive (relative to the project's folder), "
+        "or put them in it."
+    ),
+)
 @click.pass_context
-def qdpx_cmd(ctx: click.Context, out: str, positions: str) -> None:
+def qdpx_cmd(ctx: click.Context, out: str, positions: str, media: str) -> None:
     """Write the whole project as a REFI-QDA project (.qdpx)."""
     from workbench.interop.qdpx import export_qdpx
 
-    summary = export_qdpx(open_project(ctx), out, positions=positions)
+    summary = export_qdpx(open_project(ctx), out, positions=positions, media=media)
     click.echo(summary.summary())
 
 

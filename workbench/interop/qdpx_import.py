@@ -29,12 +29,14 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.interop.archive import Limits
 from workbench.interop.ids import norm_guid
 from workbench.interop.positions import Choice, Reading, Span, choose
+from workbench.interop.qdpx_media import store_media
 from workbench.interop.qdpx_read import _Parsed, _Selection, _Source, read_qdpx
 from workbench.interop.qdpx_report import ImportReport
 from workbench.interop.textmap import UNITS
@@ -95,6 +97,8 @@ class _Writer:
         self.merge = merge
         self.positions = positions
         self.ext = parsed.extension or {}
+        #: recordings written from the archive (removed again if the import fails)
+        self.written_files: list[Path] = []
         self.new_names: dict[str, set[str]] = {"coders": set(), "cases": set()}
         self.coder_ids: dict[str, int] = {}
         self.entry_ids: dict[int, int | None] = {}
@@ -562,7 +566,13 @@ def import_qdpx(
         source_case = writer.cases()
         writer.documents(source_case)
         targets = writer.codings(code_ids)
-        writer.memos(targets)
-        writer.restore()
+        try:
+            store_media(writer)
+            writer.memos(targets)
+            writer.restore()
+        except BaseException:
+            for file in writer.written_files:  # recordings taken out of the archive
+                file.unlink(missing_ok=True)
+            raise
         report.coders_added = len(writer.new_names["coders"])
     return report

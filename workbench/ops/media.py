@@ -288,23 +288,11 @@ def link_media(
     time: 5 when the recording starts five seconds before the transcript's 00:00:00.
     """
     path = Path(file)
-    facts = _inspect(path)
     doc = project.document(document)
-    if offset is not None and (offset != offset or abs(offset) > 86400 * 7):
-        raise WorkbenchError(_("--offset must be a number of seconds"))
     existing = media_link(project, doc.id)
-    row = {
-        "path": stored_path(project, path),
-        "kind": facts.kind,
-        "size": facts.size,
-        "sha256": facts.sha256,
-        "mtime": facts.mtime,
-        "duration": facts.duration,
-        "time_offset": float(offset)
-        if offset is not None
-        else (existing.offset if existing else 0.0),
-        "linked_at": now(),
-    }
+    if offset is None and existing is not None:
+        offset = existing.offset
+    row = link_row(project, path, offset=offset)
     with project.action("media-link", f"link {path.name} to {doc.name}") as act:
         if existing is None:
             act.insert("media", {"document_id": doc.id, **row})
@@ -313,6 +301,23 @@ def link_media(
     found = media_link(project, doc.id)
     assert found is not None
     return found
+
+
+def link_row(project: Project, file: Path, *, offset: float | None = None) -> dict[str, object]:
+    """The ``media`` row (less the document) that links ``file``: checked and measured."""
+    if offset is not None and (offset != offset or abs(offset) > 86400 * 7):
+        raise WorkbenchError(_("--offset must be a number of seconds"))
+    facts = _inspect(file)
+    return {
+        "path": stored_path(project, file),
+        "kind": facts.kind,
+        "size": facts.size,
+        "sha256": facts.sha256,
+        "mtime": facts.mtime,
+        "duration": facts.duration,
+        "time_offset": float(offset or 0.0),
+        "linked_at": now(),
+    }
 
 
 def unlink_media(project: Project, document: str | int) -> MediaLink:
