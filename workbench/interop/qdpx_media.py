@@ -254,7 +254,7 @@ def media_file(
 def store_media(writer: Any) -> None:
     """Sync points and recordings of the imported media sources (inside the import's
     transaction; recordings written from the archive are removed again if it fails)."""
-    from workbench.ops.media import link_row
+    from workbench.ops.media import store_link
     from workbench.store.connection import new_guid, now
     from workbench.store.errors import WorkbenchError
 
@@ -294,13 +294,8 @@ def store_media(writer: Any) -> None:
             continue
         media = extra.get("media") if isinstance(extra.get("media"), dict) else {}
         try:
-            row = link_row(writer.project, file, offset=media.get("offset"))
+            store_link(writer.project, src.doc_id, file, offset=media.get("offset"))
         except WorkbenchError as exc:
             report.skipped.append(f"recording of {src.name!r}: {exc}")
             continue
-        cols = ", ".join(row)
-        conn.execute(
-            f"INSERT INTO media (document_id, {cols}) VALUES (?, {', '.join('?' for _ in row)})",
-            (src.doc_id, *row.values()),
-        )
         report.notes.append(f"source {src.name!r}: {what}")

@@ -320,6 +320,20 @@ def link_row(project: Project, file: Path, *, offset: float | None = None) -> di
     }
 
 
+def store_link(
+    project: Project, document_id: int, file: Path, *, offset: float | None = None
+) -> None:
+    """Link ``file`` inside a bulk action that is not undone link by link (an import of a
+    REFI-QDA project, the demo): the row is written directly, in the caller's transaction."""
+    row = link_row(project, file, offset=offset)
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    project.conn.execute(
+        f"INSERT INTO media (document_id, {columns}) VALUES (?, {marks})",
+        (document_id, *row.values()),
+    )
+
+
 def unlink_media(project: Project, document: str | int) -> MediaLink:
     """Forget the document's recording (its sync points stay: they belong to the text)."""
     doc = project.document(document)

@@ -74,9 +74,17 @@ class CodingMedia:
             self._open_in_browser(start, end)
             return
         try:
-            _link, file = playable_file(self.project, self.document_id)
+            link, file = playable_file(self.project, self.document_id)
         except WorkbenchError as exc:
             self.notify(str(exc), severity="warning")
+            return
+        if link.duration is not None and begin >= link.duration - 0.05:
+            self.notify(
+                _("The recording ends at {end}, before this passage").format(
+                    end=format_clock(link.duration)
+                ),
+                severity="warning",
+            )
             return
         player = self.wb.media_player()
         if player is None:
