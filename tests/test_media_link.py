@@ -187,3 +187,18 @@ def test_other_containers_are_linked_with_their_kind_and_length(tmp_path):
             link = media.link_media(p, "rosa", tmp_path / f"a{suffix}")
             assert link.kind == "audio" and link.path == f"a{suffix}"
             assert link.duration == pytest.approx(media.duration_of(spoken), abs=0.05)
+
+
+def test_the_server_address_and_what_it_serves(study):
+    with Project.open(study / "workbench.db") as p:
+        [doc] = import_files(p, [study / "DRS01.vtt"])
+        wav = study / "recordings" / "DRS01.wav"
+        media.link_media(p, "DRS01", wav)
+        guid = p.conn.execute("SELECT guid FROM documents").fetchone()[0]
+        assert media.listen_address(p, doc.id, 3.04, 7.0) == f"/listen/{guid}?start=3.0&end=7.0"
+        link, file = media.media_by_guid(p, guid)
+        assert file == wav and link.content_type == "audio/wav"
+        assert media.media_by_guid(p, "NOT-A-GUID") is None
+        # a file put in the recording's place since (another size) is not served
+        wav.write_bytes(wav.read_bytes() + b"more")
+        assert media.media_by_guid(p, guid) is None

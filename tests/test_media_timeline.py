@@ -124,3 +124,19 @@ def test_clock_formats_and_parses():
     for bad in ("", "12:75", "a:b", "-3", "1:2:3:4", "nan", "inf", "1.5:30"):
         with pytest.raises(ValueError):
             parse_clock(bad)
+
+
+def test_check_finds_a_sync_point_outside_its_document():
+    from core_helpers import add_interview
+
+    from workbench.ops.check import check_project
+    from workbench.ops.media import add_sync_point
+    from workbench.store.project import Project
+
+    with Project.memory() as p:
+        doc = add_interview(p)
+        add_sync_point(p, doc.id, doc.length, 30.0)  # the very end is a place in the text
+        assert check_project(p).ok
+        p.conn.execute("UPDATE sync_points SET position = ?", (doc.length + 1,))
+        [problem] = check_project(p).problems
+        assert "sync point" in problem and f"length {doc.length}" in problem

@@ -34,6 +34,9 @@ CONTENT_TYPES = {
     ".mp4": "video/mp4",
     ".webm": "video/webm",
 }
+#: tables and columns holding character offsets into a document's text: an operation that
+#: edits the text must move these with the codings (sync points belong to the text)
+OFFSET_COLUMNS = {"sync_points": ("position",)}
 #: statuses of a linked file, as ``media list`` reports them
 OK, MISSING, CHANGED = "ok", "missing", "changed"
 
@@ -529,7 +532,8 @@ def listen_address(project: Project, document_id: int, start: float, end: float 
 
 
 def media_by_guid(project: Project, guid: str) -> tuple[MediaLink, Path] | None:
-    """The recording of the document with ``guid`` and where it is, when linked and there."""
+    """The recording of the document with ``guid`` and where it is, when linked and there
+    with the size it was linked with (the team server serves nothing else)."""
     row = project.conn.execute("SELECT id FROM documents WHERE guid = ?", (guid,)).fetchone()
     if row is None:
         return None
@@ -537,4 +541,8 @@ def media_by_guid(project: Project, guid: str) -> tuple[MediaLink, Path] | None:
     if link is None:
         return None
     file = resolve(project, link.path)
-    return (link, file) if file.is_file() else None
+    try:  # the file linked, not whatever took its place since (a cheap check: its size)
+        same = file.is_file() and file.stat().st_size == link.size
+    except OSError:
+        return None
+    return (link, file) if same else None

@@ -151,7 +151,7 @@ class MpvPlayer:
                 return False
             try:
                 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                sock.settimeout(1.0)
+                sock.settimeout(0.5)
                 sock.connect(self.socket_path)
             except OSError:
                 sock.close()
@@ -171,7 +171,9 @@ class MpvPlayer:
         message = json.dumps({"command": list(command), "request_id": request}) + "\n"
         try:
             self._sock.sendall(message.encode())
-            deadline = time.monotonic() + 1.0
+            # the app asks four times a second on its own thread: a player that does not
+            # answer within half a second is taken as gone rather than freezing the screen
+            deadline = time.monotonic() + 0.5
             while time.monotonic() < deadline:
                 while b"\n" in self._buffer:
                     line, self._buffer = self._buffer.split(b"\n", 1)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import math
 import os
 import shlex
 import signal
@@ -362,7 +363,9 @@ class TeamServer(Server):
             end = float(request.query["end"]) if "end" in request.query else None
         except ValueError:
             raise web.HTTPBadRequest(text="start and end are seconds") from None
-        if start != start or (end is not None and (end != end or end < start)):
+        if not math.isfinite(start) or (
+            end is not None and (not math.isfinite(end) or end < start)
+        ):
             raise web.HTTPBadRequest(text="start and end are seconds")
         fragment = f"#t={start:.1f}" + (f",{end:.1f}" if end is not None else "")
         source = MEDIA_ROUTE.format(guid=request.match_info["guid"]) + fragment
