@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.i18n import _
 from workbench.interop import xmlsafe
 from workbench.interop.ids import norm_guid, stable_guid
 from workbench.ops.media import media_link, media_links, resolve
@@ -73,7 +74,9 @@ def source_path(export: MediaExport, project: Project, link: Any, guid: str) -> 
             export.files[f"sources/{name}"] = file
             return f"internal://{name}"
         export.notes.append(
-            f"recording of {link.document} not found at {link.path}; linked, not embedded"
+            _("recording of {document} not found at {path}; linked, not embedded").format(
+                document=link.document, path=link.path
+            )
         )
     if Path(link.path).is_absolute():
         return Path(link.path).as_uri()
@@ -192,10 +195,16 @@ def read_sync_points(transcript: Any, skip) -> dict[str, tuple[int, float]]:
             position = int(xmlsafe.attr(el, "position") or "")
             ms = int(xmlsafe.attr(el, "timeStamp") or "")
         except ValueError:
-            skip(f"sync point at line {el.sourceline}", "its position or time is not a number")
+            skip(
+                _("sync point at line {line}").format(line=el.sourceline),
+                _("its position or time is not a number"),
+            )
             continue
         if position < 0 or ms < 0:
-            skip(f"sync point at line {el.sourceline}", "negative position or time")
+            skip(
+                _("sync point at line {line}").format(line=el.sourceline),
+                _("negative position or time"),
+            )
             continue
         if key:
             points[key] = (position, ms / 1000)
@@ -213,14 +222,16 @@ def media_file(
 
     path = (info.path or "").strip()
     if not path:
-        return None, "the source names no recording"
+        return None, _("the source names no recording")
     lower = path.lower()
     if lower.startswith("internal://"):
         suffix = Path(path).suffix.lower()
         if info.data is None:
-            return None, f"its recording {path!r} is not in the archive"
+            return None, _("its recording {path!r} is not in the archive").format(path=path)
         if suffix not in SUFFIXES:
-            return None, f"its recording {path!r} is not a kind workbench can link"
+            return None, _("its recording {path!r} is not a kind workbench can link").format(
+                path=path
+            )
         folder = project_folder(project) / "recordings"
         folder.mkdir(exist_ok=True)
         safe = "".join(c for c in name if c.isalnum() or c in " -_").strip() or "recording"
@@ -231,7 +242,9 @@ def media_file(
             n += 1
         write_atomic(target, info.data)
         written.append(target)
-        return target, "recording written to " + os.path.relpath(target, project_folder(project))
+        return target, _("recording written to {path}").format(
+            path=os.path.relpath(target, project_folder(project))
+        )
     if lower.startswith("relative://"):
         relative = path[len("relative://") :].replace("\\", "/")
         bases = [Path(info.base_path)] if info.base_path else []
@@ -239,16 +252,16 @@ def media_file(
         for base in bases:
             candidate = base / relative
             if candidate.is_file():
-                return candidate, "recording linked"
-        return None, f"its recording {relative!r} was not found"
+                return candidate, _("recording linked")
+        return None, _("its recording {path!r} was not found").format(path=relative)
     if lower.startswith("file:"):
         from urllib.parse import unquote, urlsplit
 
         path = unquote(urlsplit(path).path)
     candidate = Path(path)
     if candidate.is_file():
-        return candidate, "recording linked"
-    return None, f"its recording {path!r} was not found"
+        return candidate, _("recording linked")
+    return None, _("its recording {path!r} was not found").format(path=path)
 
 
 def store_media(writer: Any) -> None:
@@ -276,7 +289,9 @@ def store_media(writer: Any) -> None:
                 mapped = src.text.map(position, crlf_as_one=reading.crlf_as_one, unit=reading.unit)
                 if mapped is None:
                     report.skipped.append(
-                        f"sync point of {src.name!r} at {position}: outside the text"
+                        _("sync point of {name!r} at {position}: outside the text").format(
+                            name=src.name, position=position
+                        )
                     )
                     continue
                 points.append((mapped, seconds))
@@ -290,12 +305,18 @@ def store_media(writer: Any) -> None:
             continue  # merged into a document that has its recording already
         file, what = media_file(writer.project, info, Path(report.source), src.name, written)
         if file is None:
-            report.notes.append(f"source {src.name!r}: {what}; link it with 'workbench media link'")
+            report.notes.append(
+                _("source {name!r}: {what}; link it with 'workbench media link'").format(
+                    name=src.name, what=what
+                )
+            )
             continue
         media = extra.get("media") if isinstance(extra.get("media"), dict) else {}
         try:
             store_link(writer.project, src.doc_id, file, offset=media.get("offset"))
         except WorkbenchError as exc:
-            report.skipped.append(f"recording of {src.name!r}: {exc}")
+            report.skipped.append(
+                _("recording of {name!r}: {reason}").format(name=src.name, reason=exc)
+            )
             continue
-        report.notes.append(f"source {src.name!r}: {what}")
+        report.notes.append(_("source {name!r}: {what}").format(name=src.name, what=what))

@@ -13,6 +13,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.i18n import _
 from workbench.interop import extension, xmlsafe
 from workbench.interop.archive import Limits, SafeArchive, open_archive
 from workbench.interop.ids import norm_guid
@@ -283,17 +284,19 @@ class _Reader:
         what = f"{kind} {name!r}" if name else f"{kind} {index} ({place})"
         transcripts = list(xmlsafe.children(el, "Transcript"))
         if not transcripts:
-            self.skip(what, "it has no transcript (workbench codes text)")
+            self.skip(what, _("it has no transcript (workbench codes text)"))
             return None
         if len(transcripts) > 1:
-            self.report.notes.append(f"{what}: only its first transcript was imported")
+            self.report.notes.append(
+                _("{what}: only its first transcript was imported").format(what=what)
+            )
         transcript = transcripts[0]
         raw = self.source_raw_text(transcript, what)
         if raw is None:
             return None
         text = source_text(raw)
         if not text.text.strip():
-            self.skip(what, "its transcript is empty")
+            self.skip(what, _("its transcript is empty"))
             return None
         name = name or (xmlsafe.attr(transcript, "name") or "").strip() or f"Recording {index}"
         user = ref_key(xmlsafe.attr(el, "creatingUser"))
@@ -304,7 +307,10 @@ class _Reader:
             first = points.get(norm_guid(xmlsafe.attr(sel, "fromSyncPoint")) or "")
             last = points.get(norm_guid(xmlsafe.attr(sel, "toSyncPoint")) or "")
             if first is None or last is None:
-                self.skip(f"selection at {splace}", "its sync points are missing")
+                self.skip(
+                    _("selection at {place}").format(place=splace),
+                    _("its sync points are missing"),
+                )
                 continue
             sel_user = ref_key(xmlsafe.attr(sel, "creatingUser")) or user
             selections.append(
@@ -321,8 +327,10 @@ class _Reader:
         for timed in ("AudioSelection", "VideoSelection"):
             for sel in xmlsafe.children(el, timed):
                 self.skip(
-                    f"{timed} at {name}, line {sel.sourceline}",
-                    "a coded stretch of the recording without a place in the transcript",
+                    _("{element} at {name}, line {line}").format(
+                        element=timed, name=name, line=sel.sourceline
+                    ),
+                    _("a coded stretch of the recording without a place in the transcript"),
                 )
         path = xmlsafe.attr(el, "path") or xmlsafe.attr(el, "currentPath")
         data = None
