@@ -203,3 +203,4 @@ def test_a_foreign_audio_source_with_sync_points_and_a_missing_recording(tmp_pat
         assert media_links(q) == []
         assert any("not found" in n and "media link" in n for n in report.notes)
         assert any("AudioSelection" in s for s in report.skipped)
+        assert not report.ignored  # everything else of the media source was read

@@ -39,8 +39,9 @@ class CodingMedia:
     def load_media(self) -> None:
         """The document's recording and timeline (when it opens, and after any change)."""
         self.media = media_link(self.project, self.document_id)
-        self.timeline = timeline(self.project, self.document_id)
-        self.has_times = timed(self.project, self.document_id) is not None
+        found = timed(self.project, self.document_id)
+        self.has_times = found is not None
+        self.timeline = found if found is not None else timeline(self.project, self.document_id)
 
     def time_span_text(self, start: int, end: int) -> str:
         """``[00:12:03-00:12:41]`` for a span, or "" when the document has no times at all."""
