@@ -18,6 +18,38 @@ needs_tools = pytest.mark.skipif(
 )
 
 
+#: a three-turn interview whose cues start at 0, 3 and 7 seconds and end at 10
+INTERVIEW_VTT = """WEBVTT
+
+00:00:00.000 --> 00:00:03.000
+Ana: Hello and welcome to the interview.
+
+00:00:03.000 --> 00:00:07.000
+Luis: Thank you. I work at the regional health office.
+
+00:00:07.000 --> 00:00:10.000
+Ana: How are the representatives chosen?
+"""
+#: what each turn says and how long it lasts, to speak it at the cues' times
+INTERVIEW_TURNS = [
+    ("Hello and welcome to the interview.", 3.0),
+    ("Thank you. I work at the regional health office.", 4.0),
+    ("How are the representatives chosen?", 3.0),
+]
+
+
+def use_stub_player(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make the stub mpv (``tests/stub_mpv.py``) the player; return the file it logs to."""
+    from stub_mpv import install_stub_mpv
+
+    from workbench.ops import playback
+
+    log = folder / "player.log"
+    monkeypatch.setenv("STUB_PLAYER_LOG", str(log))
+    monkeypatch.setenv(playback.PLAYER_ENV, str(install_stub_mpv(folder)))
+    return log
+
+
 def speak(text: str, out: Path, *, rate: int = 16000) -> Path:
     """``text`` spoken by espeak-ng, as mono WAV at ``rate`` Hz (sox converts the suffix)."""
     raw = out.with_name(out.stem + ".raw-speech.wav")

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from media_helpers import interview_recording, needs_tools, speak
+from media_helpers import INTERVIEW_TURNS, INTERVIEW_VTT, interview_recording, needs_tools, speak
 
 from workbench.ingest import import_files
 from workbench.ops import media
@@ -17,29 +17,14 @@ from workbench.store.project import Project
 
 pytestmark = needs_tools
 
-VTT = """WEBVTT
-
-00:00:00.000 --> 00:00:03.000
-Ana: Hello and welcome to the interview.
-
-00:00:03.000 --> 00:00:07.000
-Luis: Thank you. I work at the regional health office.
-
-00:00:07.000 --> 00:00:10.000
-Ana: How are the representatives chosen?
-"""
-TURNS = [
-    ("Hello and welcome to the interview.", 3.0),
-    ("Thank you. I work at the regional health office.", 4.0),
-    ("How are the representatives chosen?", 3.0),
-]
+VTT = INTERVIEW_VTT
 
 
 @pytest.fixture(scope="module")
 def recording(tmp_path_factory) -> Path:
     """A ten-second interview: turns start at 0, 3 and 7 seconds, as the VTT says."""
     folder = tmp_path_factory.mktemp("recording")
-    return interview_recording(folder, TURNS, "DRS01.wav")
+    return interview_recording(folder, INTERVIEW_TURNS, "DRS01.wav")
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from media_helpers import needs_tools, silence, speak
-from stub_mpv import install_stub_mpv
+from media_helpers import needs_tools, silence, speak, use_stub_player
 
 from workbench.ops import playback
 from workbench.ops.playback import CommandPlayer, MpvPlayer, find_player
@@ -23,10 +22,7 @@ def entries(log: Path) -> list[dict]:
 
 @pytest.fixture
 def stub(tmp_path, monkeypatch) -> Path:
-    log = tmp_path / "player.log"
-    monkeypatch.setenv("STUB_PLAYER_LOG", str(log))
-    monkeypatch.setenv(playback.PLAYER_ENV, str(install_stub_mpv(tmp_path)))
-    return log
+    return use_stub_player(tmp_path, monkeypatch)
 
 
 def test_stub_mpv_is_started_at_the_time_and_driven_over_ipc(stub, tmp_path):

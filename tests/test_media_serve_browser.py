@@ -30,6 +30,7 @@ from workbench.store.project import Project  # noqa: E402
 pytestmark = [pytest.mark.browser, needs_tools]
 
 CHROMIUM = chromium_path()
+
 VTT = """WEBVTT
 
 00:00:00.000 --> 00:00:03.000

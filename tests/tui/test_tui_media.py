@@ -12,8 +12,7 @@ from tui_pilot import SIZE
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from media_helpers import needs_tools, silence  # noqa: E402
-from stub_mpv import install_stub_mpv  # noqa: E402
+from media_helpers import INTERVIEW_VTT, needs_tools, silence, use_stub_player  # noqa: E402
 
 from workbench.ingest import import_files  # noqa: E402
 from workbench.ops import playback  # noqa: E402
@@ -25,17 +24,7 @@ from workbench.tui.app import WorkbenchApp  # noqa: E402
 
 pytestmark = needs_tools
 
-VTT = """WEBVTT
-
-00:00:00.000 --> 00:00:03.000
-Ana: Hello and welcome to the interview.
-
-00:00:03.000 --> 00:00:07.000
-Luis: Thank you. I work at the regional health office.
-
-00:00:07.000 --> 00:00:10.000
-Ana: How are the representatives chosen?
-"""
+VTT = INTERVIEW_VTT
 
 
 @pytest.fixture
@@ -55,10 +44,7 @@ def linked(tmp_path) -> Path:
 
 @pytest.fixture
 def stub_log(tmp_path, monkeypatch) -> Path:
-    log = tmp_path / "player.log"
-    monkeypatch.setenv("STUB_PLAYER_LOG", str(log))
-    monkeypatch.setenv(playback.PLAYER_ENV, str(install_stub_mpv(tmp_path)))
-    return log
+    return use_stub_player(tmp_path, monkeypatch)
 
 
 def log_entries(log: Path) -> list[dict]:

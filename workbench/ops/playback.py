@@ -87,7 +87,32 @@ def _end(process: subprocess.Popen | None) -> None:
         process.wait(2)
 
 
-class MpvPlayer:
+class _PlayerProcess:
+    """What both kinds of player share: one child process, and whether it is paused."""
+
+    process: subprocess.Popen | None = None
+    _paused = False
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def _spawn(self, argv: list[str]) -> None:
+        """Start the player in a session of its own, its output discarded."""
+        self.process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
+class MpvPlayer(_PlayerProcess):
     """mpv over its JSON IPC socket (one process for the whole session)."""
 
     name = "mpv"
@@ -117,14 +142,6 @@ class MpvPlayer:
             str(file),
         ]
 
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    @property
-    def paused(self) -> bool:
-        return self._paused
-
     def play(self, file: Path, start: float) -> None:
         if self.running and self.file == file and self._connected():
             self._send("seek", start, "absolute")
@@ -133,13 +150,7 @@ class MpvPlayer:
             return
         self.stop()
         self.file = file
-        self.process = subprocess.Popen(
-            self.command_line(file, start),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        self._spawn(self.command_line(file, start))
         self._paused = False
 
     def _connected(self) -> bool:
@@ -230,7 +241,7 @@ class MpvPlayer:
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
-class CommandPlayer:
+class CommandPlayer(_PlayerProcess):
     """A player started at a time and driven through its process (ffplay, or a template)."""
 
     def __init__(self, template: list[str], name: str) -> None:
@@ -257,26 +268,12 @@ class CommandPlayer:
         values = {"file": str(file), "start": _start_text(start)}
         return [part.format(**values) for part in self.template]
 
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    @property
-    def paused(self) -> bool:
-        return self._paused
-
     def play(self, file: Path, start: float) -> None:
         self.stop()
         self.file = file
         self._start, self._played, self._paused = max(start, 0.0), 0.0, False
         self._clock = time.monotonic()
-        self.process = subprocess.Popen(
-            self.command_line(file, start),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        self._spawn(self.command_line(file, start))
 
     def pause(self) -> None:
         if self.running and not self._paused:
