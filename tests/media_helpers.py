@@ -38,14 +38,16 @@ INTERVIEW_TURNS = [
 ]
 
 
-def use_stub_player(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Make the stub mpv (``tests/stub_mpv.py``) the player; return the file it logs to."""
+def use_stub_player(folder: Path, monkeypatch: pytest.MonkeyPatch, *, frozen: bool = True) -> Path:
+    """Make the stub mpv (``tests/stub_mpv.py``) the player; return the file it logs to.
+    ``frozen``: its clock stands still, so what a test sees does not depend on the load."""
     from stub_mpv import install_stub_mpv
 
     from workbench.ops import playback
 
     log = folder / "player.log"
     monkeypatch.setenv("STUB_PLAYER_LOG", str(log))
+    monkeypatch.setenv("STUB_PLAYER_FROZEN", "1" if frozen else "0")
     monkeypatch.setenv(playback.PLAYER_ENV, str(install_stub_mpv(folder)))
     return log
 

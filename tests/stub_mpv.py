@@ -4,7 +4,8 @@ Installed by tests as an executable named ``mpv`` (``install_stub_mpv``). It app
 line per event to ``$STUB_PLAYER_LOG``: ``{"argv": [...]}`` when it starts, then
 ``{"command": [...]}`` per IPC command. It answers ``get_property time-pos`` like mpv would
 (the start time plus the time played, honouring pause and seeks) and quits on ``quit``, on
-SIGTERM, or after a minute on its own.
+SIGTERM, or after a minute on its own. With ``STUB_PLAYER_FROZEN=1`` its clock stands still
+(the position is the start time plus the seeks), so tests do not depend on the machine's load.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ def main() -> None:
     server.listen(1)
     server.settimeout(60)
     clock, played, paused = time.monotonic(), 0.0, False
+    frozen = os.environ.get("STUB_PLAYER_FROZEN") == "1"
 
     def now() -> float:
-        return start + played + (0.0 if paused else time.monotonic() - clock)
+        running = 0.0 if paused or frozen else time.monotonic() - clock
+        return start + played + running
 
     deadline = time.monotonic() + 60
     conn, _ = server.accept()
@@ -54,7 +57,7 @@ def main() -> None:
             if command[0] == "get_property" and command[1] == "time-pos":
                 data = now()
             elif command[:2] == ["set_property", "pause"]:
-                if command[2] and not paused:
+                if command[2] and not paused and not frozen:
                     played += time.monotonic() - clock
                 elif not command[2] and paused:
                     clock = time.monotonic()

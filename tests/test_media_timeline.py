@@ -87,6 +87,9 @@ def test_position_at_is_the_inverse():
     assert line.position_at(6.0) == 50
     assert line.position_at(2.0) == 20
     assert line.position_at(8.5) == 75  # 6 + 25 * 0.1
+    # a turn ending when the next starts: the time belongs to the turn that starts
+    line = Timeline(100, turn_anchors([(5, 40, 0.0, 3.0), (48, 96, 3.0, 7.0)]))
+    assert line.position_at(3.0) == 48
 
 
 @given(

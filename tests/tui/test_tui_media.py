@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -79,9 +78,7 @@ def test_f4_plays_from_the_cursors_turn_and_the_screen_follows(linked, stub_log)
         await pilot.press("f4")
         await pilot.pause(0.3)
         assert view.playing == (second[0], second[1])
-        # the time heard: from 3 s on (a loaded machine may take a moment to draw it)
-        heard = re.search(r"▶ 00:00:(\d\d\.\d) / 00:00:10", app.sub_title)
-        assert heard and 3.0 <= float(heard.group(1)) < 7.0
+        assert "▶ 00:00:03.0 / 00:00:10" in app.sub_title  # the stub's clock stands still
         await pilot.press("f5")  # pause
         await pilot.pause()
         assert "⏸" in app.sub_title
@@ -104,8 +101,7 @@ def test_f4_plays_from_the_cursors_turn_and_the_screen_follows(linked, stub_log)
     commands = [e["command"] for e in log if "command" in e]
     assert ["set_property", "pause", True] in commands
     seek = next(c for c in commands if c[0] == "seek")
-    # five seconds on from where it was paused (a moment after 3 s)
-    assert 3.0 <= seek[1] - playback.STEP_SECONDS <= 4.5 and seek[2] == "absolute"
+    assert seek == ["seek", 3.0 + playback.STEP_SECONDS, "absolute"]  # five seconds on
     assert commands[-1] == ["quit"]  # leaving the app stops the player
 
 

@@ -145,14 +145,15 @@ class Timeline:
         return self.time_at(start), self.time_at(max(end, start))
 
     def position_at(self, time: float) -> int:
-        """The first position heard at or after ``time`` (the inverse of ``time_at``)."""
+        """The last position reached by ``time`` (the inverse of ``time_at``): at a turn's
+        start time, the turn that starts, not the end of the one before, which shares it."""
         lo, hi = 0, self.length
         while lo < hi:
-            mid = (lo + hi) // 2
-            if self.time_at(mid) < time:
-                lo = mid + 1
+            mid = (lo + hi + 1) // 2
+            if self.time_at(mid) <= time:
+                lo = mid
             else:
-                hi = mid
+                hi = mid - 1
         return lo
 
 
