@@ -20,16 +20,19 @@ def _seconds(text: str, option: str) -> float:
         raise WorkbenchError(f"{option}: {exc}") from None
 
 
-@click.group("media")
+@click.group(
+    "media",
+    help=N_(
+        "Recordings linked to documents: link, list, relink, sync points.\n"
+        "\nThe project stores where each recording is (relative to the project's folder), its "
+        "size and checksum, never the recording itself. See docs/media.md."
+    ),
+)
 def media_cmd() -> None:
-    """Recordings linked to documents: link, list, relink, sync points.
-
-    The project stores where each recording is (relative to the project's folder), its size
-    and checksum, never the recording itself. See docs/media.md.
-    """
+    pass
 
 
-@media_cmd.command("link")
+@media_cmd.command("link", help=N_("Link a recording (mp3 m4a wav ogg flac mp4 webm) to DOCUMENT."))
 @click.argument("document")
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.option(
@@ -42,7 +45,6 @@ def media_cmd() -> None:
 )
 @click.pass_context
 def link_cmd(ctx: click.Context, document: str, file: str, offset: float | None) -> None:
-    """Link a recording (mp3 m4a wav ogg flac mp4 webm) to DOCUMENT."""
     from workbench.ops.media import link_media
 
     project = open_project(ctx)
@@ -55,18 +57,22 @@ def link_cmd(ctx: click.Context, document: str, file: str, offset: float | None)
     )
 
 
-@media_cmd.command("unlink")
+@media_cmd.command(
+    "unlink", help=N_("Forget DOCUMENT's recording (the file itself is left alone).")
+)
 @click.argument("document")
 @click.pass_context
 def unlink_cmd(ctx: click.Context, document: str) -> None:
-    """Forget DOCUMENT's recording (the file itself is left alone)."""
     from workbench.ops.media import unlink_media
 
     link = unlink_media(open_project(ctx), document)
     click.echo(_("{document}: unlinked {path}").format(document=link.document, path=link.path))
 
 
-@media_cmd.command("list")
+@media_cmd.command(
+    "list",
+    help=N_("Linked recordings and whether each is there (ok), missing, or changed."),
+)
 @click.option(
     "--verify",
     is_flag=True,
@@ -75,20 +81,23 @@ def unlink_cmd(ctx: click.Context, document: str) -> None:
 @format_option()
 @click.pass_context
 def list_cmd(ctx: click.Context, verify: bool, fmt: str) -> None:
-    """Linked recordings and whether each is there (ok), missing, or changed."""
     from workbench.ops.media import media_status
 
     rows = [state.as_row() for state in media_status(open_project(ctx), verify=verify)]
     columns = MEDIA_COLUMNS + (["sha256"] if fmt != "table" else [])
-    emit(rows, fmt, columns=columns, title="Recordings")
+    emit(rows, fmt, columns=columns, title=_("Recordings"))
 
 
-@media_cmd.command("relink")
+@media_cmd.command(
+    "relink",
+    help=N_(
+        "Find missing or changed recordings again by checksum under FOLDERS (default: the "
+        "project's folder), and link the files found."
+    ),
+)
 @click.argument("folders", nargs=-1, type=click.Path(file_okay=False))
 @click.pass_context
 def relink_cmd(ctx: click.Context, folders: tuple[str, ...]) -> None:
-    """Find missing or changed recordings again by checksum under FOLDERS (default: the
-    project's folder), and link the files found."""
     from workbench.ops.media import MISSING, media_status, relink
 
     project = open_project(ctx)
@@ -106,7 +115,9 @@ def relink_cmd(ctx: click.Context, folders: tuple[str, ...]) -> None:
         click.echo(_("every recording is where the project expects it"))
 
 
-@media_cmd.command("sync")
+@media_cmd.command(
+    "sync", help=N_("Pin character CHAR of DOCUMENT to a time of its recording (a sync point).")
+)
 @click.argument("document")
 @click.option("--at", "at", type=int, required=True, metavar="CHAR", help=N_("Character position."))
 @click.option(
@@ -118,7 +129,6 @@ def relink_cmd(ctx: click.Context, folders: tuple[str, ...]) -> None:
 @click.option("--remove", is_flag=True, help=N_("Remove the sync point at CHAR instead."))
 @click.pass_context
 def sync_cmd(ctx: click.Context, document: str, at: int, when: str | None, remove: bool) -> None:
-    """Pin character CHAR of DOCUMENT to a time of its recording (a sync point)."""
     from workbench.ops.media import add_sync_point, remove_sync_point
     from workbench.ops.media_time import format_clock
     from workbench.store.errors import WorkbenchError
@@ -139,7 +149,13 @@ def sync_cmd(ctx: click.Context, document: str, at: int, when: str | None, remov
     )
 
 
-@media_cmd.command("time")
+@media_cmd.command(
+    "time",
+    help=N_(
+        "The recording's time at positions of DOCUMENT, and how each is known (turn-start, "
+        "turn-end, sync, interpolated, extrapolated)."
+    ),
+)
 @click.argument("document")
 @click.option(
     "--at",
@@ -152,8 +168,6 @@ def sync_cmd(ctx: click.Context, document: str, at: int, when: str | None, remov
 @format_option()
 @click.pass_context
 def time_cmd(ctx: click.Context, document: str, positions: tuple[int, ...], fmt: str) -> None:
-    """The recording's time at positions of DOCUMENT, and how each is known (turn-start,
-    turn-end, sync, interpolated, extrapolated)."""
     from workbench.ops.media_time import format_clock, timeline
 
     project = open_project(ctx)

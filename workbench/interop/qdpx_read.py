@@ -145,7 +145,7 @@ class _Reader:
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            self.report.notes.append(f"{what}: not UTF-8; read as Windows-1252")
+            self.report.notes.append(_("{what}: not UTF-8; read as Windows-1252").format(what=what))
             return data.decode("cp1252", errors="replace")
 
     def docx_text(self, member: str, what: str) -> str:
@@ -164,10 +164,14 @@ class _Reader:
             doc = DocxDocument(io.BytesIO(data))
         except Exception as exc:  # python-docx raises many kinds for broken files
             raise InputFileError(
-                f"cannot read the Word file: {exc}", source=self.source, place=member
+                _("cannot read the Word file: {exc}").format(exc=exc),
+                source=self.source,
+                place=member,
             ) from exc
         self.report.notes.append(
-            f"{what}: text taken from {posixpath.basename(member)} (one line per paragraph)"
+            _("{what}: text taken from {basename} (one line per paragraph)").format(
+                what=what, basename=posixpath.basename(member)
+            )
         )
         return "\n".join(p.text for p in doc.paragraphs)
 
@@ -241,7 +245,9 @@ class _Reader:
                 _file_stem(xmlsafe.attr(el, "plainTextPath") or xmlsafe.attr(el, "richTextPath"))
                 or f"Source {index}"
             )
-            self.report.notes.append(f"{what} had no name; called {name!r}")
+            self.report.notes.append(
+                _("{what} had no name; called {name!r}").format(what=what, name=name)
+            )
         user = ref_key(xmlsafe.attr(el, "creatingUser"))
         selections = []
         for sel in xmlsafe.children(el, "PlainTextSelection"):
@@ -279,9 +285,13 @@ class _Reader:
         ``TranscriptSelection``s (between two sync points) its codings, and its sync points
         and recording are kept for ``qdpx_media.store_media``."""
         kind = xmlsafe.local(el)
-        place = f"line {el.sourceline}"
+        place = _("line {line}").format(line=el.sourceline)
         name = (xmlsafe.attr(el, "name") or "").strip()
-        what = f"{kind} {name!r}" if name else f"{kind} {index} ({place})"
+        what = (
+            _("{element} {name!r}").format(element=kind, name=name)
+            if name
+            else _("{element} {index} ({place})").format(element=kind, index=index, place=place)
+        )
         transcripts = list(xmlsafe.children(el, "Transcript"))
         if not transcripts:
             self.skip(what, _("it has no transcript (workbench codes text)"))
@@ -298,12 +308,16 @@ class _Reader:
         if not text.text.strip():
             self.skip(what, _("its transcript is empty"))
             return None
-        name = name or (xmlsafe.attr(transcript, "name") or "").strip() or f"Recording {index}"
+        name = (
+            name
+            or (xmlsafe.attr(transcript, "name") or "").strip()
+            or _("Recording {index}").format(index=index)
+        )
         user = ref_key(xmlsafe.attr(el, "creatingUser"))
         points = read_sync_points(transcript, self.skip)
         selections = []
         for sel in xmlsafe.children(transcript, "TranscriptSelection"):
-            splace = f"{name}, line {sel.sourceline}"
+            splace = _("{name}, line {line}").format(name=name, line=sel.sourceline)
             first = points.get(norm_guid(xmlsafe.attr(sel, "fromSyncPoint")) or "")
             last = points.get(norm_guid(xmlsafe.attr(sel, "toSyncPoint")) or "")
             if first is None or last is None:
@@ -388,7 +402,9 @@ class _Reader:
             name = (xmlsafe.attr(user, "name") or xmlsafe.attr(user, "id") or "").strip()
             if not name:
                 name = f"user-{key[:8].lower()}"
-                self.report.notes.append(f"user {n} had no name; called {name!r}")
+                self.report.notes.append(
+                    _("user {n} had no name; called {name!r}").format(n=n, name=name)
+                )
             users[key] = name
 
         book = xmlsafe.child(root, "CodeBook")
@@ -415,12 +431,20 @@ class _Reader:
                 continue
             if not name:
                 name = f"variable {n}"
-                self.report.notes.append(f"variable {n} had no name; called {name!r}")
+                self.report.notes.append(
+                    _("variable {n} had no name; called {name!r}").format(n=n, name=name)
+                )
             typ = (xmlsafe.attr(var, "typeOfVariable") or "Text").strip().lower()
             if typ not in VARIABLE_TYPES:
-                self.report.notes.append(f"variable {name!r}: unknown type {typ!r}, read as text")
+                self.report.notes.append(
+                    _("variable {name!r}: unknown type {typ!r}, read as text").format(
+                        name=name, typ=typ
+                    )
+                )
             if typ == "datetime":
-                self.report.notes.append(f"variable {name!r}: date-time values kept as text")
+                self.report.notes.append(
+                    _("variable {name!r}: date-time values kept as text").format(name=name)
+                )
             variables[key] = (name, VARIABLE_TYPES.get(typ, "text"))
 
         cases = []
@@ -431,7 +455,9 @@ class _Reader:
             name = (xmlsafe.attr(case, "name") or "").strip()
             if not name:
                 name = f"Case {n}"
-                self.report.notes.append(f"case {n} had no name; called {name!r}")
+                self.report.notes.append(
+                    _("case {n} had no name; called {name!r}").format(n=n, name=name)
+                )
             values = []
             for vv in xmlsafe.children(case, "VariableValue"):
                 ref = xmlsafe.child(vv, "VariableRef")
@@ -519,7 +545,7 @@ def _find_qde(archive: SafeArchive) -> str:
     if len(qdes) == 1:
         return qdes[0]
     raise InputFileError(
-        "not a REFI-QDA project: the archive has no project.qde", source=str(archive.path)
+        _("not a REFI-QDA project: the archive has no project.qde"), source=str(archive.path)
     )
 
 
@@ -532,7 +558,9 @@ def read_qdpx(
         root = xmlsafe.parse(archive.read(qde), source=f"{path}:{qde}")
         if xmlsafe.local(root) != "Project":
             raise InputFileError(
-                f"not a REFI-QDA project (the root is <{xmlsafe.local(root)}>)",
+                _("not a REFI-QDA project (the root is <{local}>)").format(
+                    local=xmlsafe.local(root)
+                ),
                 source=f"{path}:{qde}",
             )
         parsed = _Reader(archive, report).read(root)
@@ -541,6 +569,8 @@ def read_qdpx(
             parsed.extension = extension.parse(archive.read(member), f"{path}:{member}")
             if parsed.extension is None:
                 report.notes.append(
-                    f"{member}: not a workbench extension this version reads; ignored"
+                    _("{member}: not a workbench extension this version reads; ignored").format(
+                        member=member
+                    )
                 )
         return parsed

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, WorkbenchError
 from workbench.store.project import Project
@@ -188,7 +188,7 @@ def _inspect(path: Path) -> _FileFacts:
         raise InputFileError(_("permission denied"), source=str(path)) from None
     except OSError as exc:
         raise InputFileError(
-            _("cannot read ({reason})").format(reason=exc.strerror), source=str(path)
+            _("cannot read ({strerror})").format(strerror=exc.strerror), source=str(path)
         ) from None
     if stat.st_size == 0:
         raise InputFileError(_("empty file"), source=str(path))
@@ -296,7 +296,9 @@ def link_media(
     if offset is None and existing is not None:
         offset = existing.offset
     row = link_row(project, path, offset=offset)
-    with project.action("media-link", f"link {path.name} to {doc.name}") as act:
+    with project.action(
+        "media-link", _("link {file} to {name}").format(file=path.name, name=doc.name)
+    ) as act:
         if existing is None:
             act.insert("media", {"document_id": doc.id, **row})
         else:
@@ -343,7 +345,9 @@ def unlink_media(project: Project, document: str | int) -> MediaLink:
     link = media_link(project, doc.id)
     if link is None:
         raise WorkbenchError(_("{name} has no recording linked").format(name=doc.name))
-    with project.action("media-unlink", f"unlink the recording of {doc.name}") as act:
+    with project.action(
+        "media-unlink", _("unlink the recording of {name}").format(name=doc.name)
+    ) as act:
         act.delete("media", link.id)
     return link
 
@@ -354,7 +358,9 @@ def set_offset(project: Project, document: str | int, offset: float) -> MediaLin
     link = media_link(project, doc.id)
     if link is None:
         raise WorkbenchError(_("{name} has no recording linked").format(name=doc.name))
-    with project.action("media-offset", f"offset of {doc.name}'s recording") as act:
+    with project.action(
+        "media-offset", _("offset of the recording of {name}").format(name=doc.name)
+    ) as act:
         act.update("media", link.id, time_offset=float(offset))
     return media_link(project, doc.id)  # type: ignore[return-value]
 
@@ -418,7 +424,10 @@ def relink(project: Project, folders: list[str | os.PathLike[str]] | None = None
     if not found:
         return []
     moved: list[Relinked] = []
-    with project.action("media-relink", f"relink {len(found)} recording(s)") as act:
+    with project.action(
+        "media-relink",
+        ngettext("relink {n} recording", "relink {n} recordings", len(found)).format(n=len(found)),
+    ) as act:
         for link in lost:
             path = found.get(link.id)
             if path is None:
@@ -463,7 +472,10 @@ def add_sync_point(project: Project, document: str | int, position: int, time: f
                 ).format(position=other_position, time=other_time)
             )
     same = next((r[0] for r in rows if r[1] == position), None)
-    with project.action("media-sync", f"sync point in {doc.name} at {position}") as act:
+    with project.action(
+        "media-sync",
+        _("sync point in {name} at {position}").format(name=doc.name, position=position),
+    ) as act:
         if same is not None:
             act.update("sync_points", same, time=float(time))
             return same
@@ -489,7 +501,8 @@ def remove_sync_point(project: Project, document: str | int, position: int) -> N
             _("{name} has no sync point at {position}").format(name=doc.name, position=position)
         )
     with project.action(
-        "media-unsync", f"remove the sync point in {doc.name} at {position}"
+        "media-unsync",
+        _("remove the sync point in {name} at {position}").format(name=doc.name, position=position),
     ) as act:
         act.delete("sync_points", row[0])
 
@@ -526,7 +539,7 @@ def listen_address(project: Project, document_id: int, start: float, end: float 
     recording in the browser (a path on the same server: nothing outside is asked)."""
     row = project.conn.execute("SELECT guid FROM documents WHERE id = ?", (document_id,)).fetchone()
     if row is None:
-        raise WorkbenchError(f"no document with id {document_id}")
+        raise WorkbenchError(_("no document with id {document_id}").format(document_id=document_id))
     query = f"start={max(start, 0.0):.1f}" + ("" if end is None else f"&end={max(end, 0.0):.1f}")
     return LISTEN_ROUTE.format(guid=row[0]) + "?" + query
 

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from workbench.i18n import _
+
 if TYPE_CHECKING:
     from workbench.store.project import Project
 
@@ -178,7 +180,7 @@ def timeline(project: Project, document_id: int) -> Timeline:
     if length is None:
         from workbench.store.errors import WorkbenchError
 
-        raise WorkbenchError(f"no document with id {document_id}")
+        raise WorkbenchError(_("no document with id {document_id}").format(document_id=document_id))
     media = conn.execute(
         "SELECT time_offset, duration FROM media WHERE document_id = ?", (document_id,)
     ).fetchone()
@@ -223,23 +225,30 @@ def format_span(start: float, end: float) -> str:
 
 
 def parse_clock(text: str) -> float:
-    """Seconds from ``00:12:03.4``, ``12:03``, ``723.4`` or ``1:02:03,5``; ValueError if not."""
+    """Seconds from ``00:12:03.4``, ``12:03``, ``723.4`` or ``1:02:03,5``; ValueError if not
+    (its message in the language spoken)."""
     value = text.strip().replace(",", ".")
     if not value:
-        raise ValueError("empty time")
+        raise ValueError(_("empty time"))
+    not_a_time = _("not a time: {text!r}").format(text=text)
     parts = value.split(":")
     if len(parts) > 3:
-        raise ValueError(f"not a time: {text!r}")
+        raise ValueError(not_a_time)
     seconds = 0.0
     for i, part in enumerate(parts):
         if not part or part.startswith(("-", "+")):
-            raise ValueError(f"not a time: {text!r}")
-        number = float(part)
+            raise ValueError(not_a_time)
+        try:
+            number = float(part)
+        except ValueError:
+            raise ValueError(not_a_time) from None
         if number != number or number in (float("inf"),):  # NaN, infinity
-            raise ValueError(f"not a time: {text!r}")
+            raise ValueError(not_a_time)
         if i > 0 and number >= 60:
-            raise ValueError(f"not a time: {text!r} (minutes and seconds run to 59)")
+            raise ValueError(
+                _("not a time: {text!r} (minutes and seconds run to 59)").format(text=text)
+            )
         if i < len(parts) - 1 and not part.isdigit():
-            raise ValueError(f"not a time: {text!r}")
+            raise ValueError(not_a_time)
         seconds = seconds * 60 + number
     return seconds
