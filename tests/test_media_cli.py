@@ -75,3 +75,29 @@ def test_import_link_list_sync_time_and_relink(tmp_path, recording):
     assert wb(tmp_path, "undo").returncode == 0
     listed = json.loads(wb(tmp_path, "media", "list", "--format", "json").stdout)
     assert listed[0]["path"] == "DRS01.wav"
+
+
+def test_the_media_commands_speak_spanish(tmp_path, recording):
+    """The same commands with ``--lang es``: table headers, confirmations and one-line errors
+    in Spanish; the JSON keys and the values scripts read stay as they are."""
+    (tmp_path / "DRS01.vtt").write_text(VTT)
+    shutil.copyfile(recording, tmp_path / "DRS01.wav")
+    assert wb(tmp_path, "import", "DRS01.vtt").returncode == 0
+    done = wb(tmp_path, "--lang", "es", "media", "link", "DRS01", "DRS01.wav", "--offset", "1")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("DRS01: vinculada DRS01.wav (audio, 5.0 s)")
+    table = wb(tmp_path, "--lang", "es", "media", "list").stdout
+    assert "Grabaciones" in table and "tamaño" in table and "desfase" in table
+    listed = json.loads(wb(tmp_path, "--lang", "es", "media", "list", "--format", "json").stdout)
+    assert listed[0]["status"] == "ok" and listed[0]["offset"] == 1.0
+    bad = wb(tmp_path, "--lang", "es", "media", "sync", "DRS01", "--at", "3", "--time", "00:99")
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1
+    assert "--time" in bad.stderr and "los minutos y los segundos llegan hasta 59" in bad.stderr
+    done = wb(tmp_path, "--lang", "es", "media", "sync", "DRS01", "--at", "3", "--time", "1.5")
+    assert "DRS01: el carácter 3 se oye en 00:00:01.5" in done.stdout
+    gone = wb(tmp_path, "--lang", "es", "media", "sync", "DRS01", "--at", "4", "--remove")
+    assert gone.returncode == 1 and "DRS01 no tiene punto de sincronización en 4" in gone.stderr
+    done = wb(tmp_path, "--lang", "es", "media", "unlink", "DRS01")
+    assert done.stdout.strip() == "DRS01: desvinculada DRS01.wav"
+    log = wb(tmp_path, "--lang", "es", "undo")  # the action log names it in the language spoken
+    assert log.returncode == 0 and "desvincular la grabación de DRS01" in log.stdout
