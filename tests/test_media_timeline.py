@@ -124,7 +124,21 @@ def test_clock_formats_and_parses():
     assert parse_clock("12:03") == 723.0
     assert parse_clock("1:02:03,5") == pytest.approx(3723.5)
     assert parse_clock("723.4") == pytest.approx(723.4)
-    for bad in ("", "12:75", "a:b", "-3", "1:2:3:4", "nan", "inf", "1.5:30"):
+    assert parse_clock("00:59:59.9") == pytest.approx(3599.9)  # the last tenth of an hour
+    assert parse_clock("75") == 75.0  # plain seconds may run past 59
+    for bad in (
+        "",
+        "12:75",
+        "00:60",
+        "60:00:00:0",
+        "01:60:00",
+        "a:b",
+        "-3",
+        "1:2:3:4",
+        "nan",
+        "inf",
+        "1.5:30",
+    ):
         with pytest.raises(ValueError):
             parse_clock(bad)
 
