@@ -9,8 +9,12 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from workbench.ops.check import check_project
 from workbench.ops.demo import build_demo
+from workbench.ops.media import media_status
+from workbench.ops.media_time import timeline
 from workbench.store.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,6 +36,15 @@ def test_demo_holds_documents_cases_codebook_two_coders_and_memos(tmp_path):
         assert p.memos(), "the demo shows memos too"
         for coder in p.coders():
             assert len(p.done_documents(coder.id)) == 8
+        # one short recording, linked to INT01 beside it, whose cues it speaks at their times
+        [state] = media_status(p, verify=True)
+        assert state.status == "ok" and state.link.document == "INT01"
+        assert state.file == tmp_path / "demo" / "transcripts" / "INT01.ogg"
+        assert state.link.duration == pytest.approx(46.4, abs=0.1)
+        assert state.file.stat().st_size < 100_000
+        int01 = p.document("INT01").id
+        first = p.turns(int01)[0]
+        assert timeline(p, int01).point(first.start).time == 2.4
 
 
 def test_demo_again_keeps_work_unless_reset(tmp_path):

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from workbench.ops.check import check_project
+from workbench.ops.media import media_link, media_links, sync_points
+from workbench.ops.media_time import timeline
 from workbench.store.migrations import SCHEMA_VERSION
 from workbench.store.project import Project
 
@@ -45,6 +47,19 @@ def test_old_project_opens_upgraded_with_data_intact(fixture, tmp_path):
         assert p.code("Representation/Selecting representatives").colour == "#1F77B4"
         assert [m.text for m in p.memos("coding")] == ["elections by province"]
         assert p.cases()[0].attributes == {"region": "Piura", "interview_year": 2023}
+        if _version(fixture) >= 7:  # the recording linked to rosa and its sync points
+            link = media_link(p, doc.id)
+            assert (link.path, link.kind, link.size, link.offset) == (
+                "rosa.ogg",
+                "audio",
+                55564,
+                1.5,
+            )
+            assert link.sha256.startswith("bb8a62ffeef8")
+            assert sync_points(p, doc.id) == [(57, 4.0), (165, 21.5)]
+            assert timeline(p, doc.id).time_at(57) == 4.0
+        else:  # an older project gains the tables, empty
+            assert media_links(p) == [] and sync_points(p, doc.id) == []
         assert p.undo() is not None  # the action log came along too
 
 

@@ -66,6 +66,8 @@ EXPECTED: list[tuple[str, str, str]] = [
     ),
     ("codebook show", "stdout", r"(?m)^codebook \(workbench\.db\)\n(?s:.*)Budget execution"),
     ("codebook add", "stdout", r"^added Participation/Youth councils$"),
+    ("media list", "stdout", r"INT01 +│ transcripts/INT01(?s:.*)│ audio +│ ok +│"),
+    ("media sync", "stdout", r"^INT01: character 120 is heard at 00:00:09\.8$"),
     (
         "codebook rename",
         "stdout",

@@ -74,6 +74,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "workbench.cli.report:report_cmd",
         N_("Methods tables: codebook, code frequencies."),
     ),
+    "media": (
+        "workbench.cli.media:media_cmd",
+        N_("Recordings linked to documents: link, list, relink, sync."),
+    ),
     "check": ("workbench.cli.reliability:check_cmd", N_("Check the project file for damage.")),
     "backup": ("workbench.cli.reliability:backup_cmd", N_("Back up the project while it is open.")),
     "restore": ("workbench.cli.reliability:restore_cmd", N_("Restore the project from a backup.")),

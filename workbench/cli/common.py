@@ -92,6 +92,14 @@ TABLE_COLUMNS = (
     N_("conditional_ba"),
     N_("capped"),
     N_("overlap_warning"),
+    # media list, media time
+    N_("size"),
+    N_("duration"),
+    N_("offset"),
+    N_("position"),
+    N_("time"),
+    N_("clock"),
+    N_("source"),
 )
 
 

@@ -34,11 +34,21 @@ POSITION_UNITS = ("codepoints", "utf16", "bytes")
         "NVivo for Windows reads them) or UTF-8 bytes."
     ),
 )
+@click.option(
+    "--media",
+    type=click.Choice(["link", "embed"]),
+    default="link",
+    show_default=True,
+    help=N_(
+        "Recordings: point to them from the archive (relative to the project's folder), "
+        "or put them in it."
+    ),
+)
 @click.pass_context
-def qdpx_cmd(ctx: click.Context, out: str, positions: str) -> None:
+def qdpx_cmd(ctx: click.Context, out: str, positions: str, media: str) -> None:
     from workbench.interop.qdpx import export_qdpx
 
-    summary = export_qdpx(open_project(ctx, snapshot=True), out, positions=positions)
+    summary = export_qdpx(open_project(ctx, snapshot=True), out, positions=positions, media=media)
     click.echo(summary.summary())
 
 

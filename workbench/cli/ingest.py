@@ -36,6 +36,12 @@ from workbench.ops.documents import LANGUAGES
     help=N_("Language for sentence splitting (set while the project has no documents)."),
 )
 @click.option(
+    "--link-media",
+    "link_media",
+    is_flag=True,
+    help=N_("Link the recording of the same name beside each transcript (DRS01.m4a)."),
+)
+@click.option(
     "--dry-run",
     "dry_run",
     is_flag=True,
@@ -49,6 +55,7 @@ def import_cmd(
     name: str | None,
     force: bool,
     language: str | None,
+    link_media: bool,
     dry_run: bool,
 ) -> None:
     from workbench.ingest.summary import document_rows
@@ -67,9 +74,19 @@ def import_cmd(
         return
     project = open_project(ctx, create=True)  # removed again if the import fails
     if len(files) > 1:
-        documents = _import_with_progress(project, files, case=case, force=force, language=language)
+        documents = _import_with_progress(
+            project, files, case=case, force=force, language=language, link_media=link_media
+        )
     else:
-        documents = _import(project, files, case=case, name=name, force=force, language=language)
+        documents = _import(
+            project,
+            files,
+            case=case,
+            name=name,
+            force=force,
+            language=language,
+            link_media=link_media,
+        )
     for row in document_rows(project, [d.name for d in documents]):
         line = _(
             "{name}: {characters} characters, {turns} turns, {speakers} speakers, "

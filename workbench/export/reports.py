@@ -20,6 +20,7 @@ from workbench.analysis.filters import parse_where_items
 from workbench.export.tables import Where, select_codes, select_codings
 from workbench.files import write_atomic
 from workbench.i18n import _
+from workbench.ops.media_time import Timeline, format_span, timed
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project, read_snapshot
 
@@ -37,14 +38,17 @@ class Quotation:
     turn: int | None
     text: str
     coders: list[str] = field(default_factory=list)
+    #: ``[00:12:03-00:12:41]`` when the document has times (a recording or timestamps)
+    time_span: str | None = None
 
     def source_line(self) -> str:
-        """``rosa (case DRS01), Rosa, 57–94, sentence 2, turn 2; coded by maria``."""
+        """``rosa (case DRS01), Rosa, 57–94 [00:12:03-00:12:41], sentence 2, turn 2; coded by
+        maria`` (the time span only when the document has times)."""
         case = " " + _("(case {case})").format(case=self.case) if self.case else ""
         parts = [self.document + case]
         if self.speaker:
             parts.append(self.speaker)
-        parts.append(f"{self.start}–{self.end}")
+        parts.append(f"{self.start}–{self.end}" + (f" {self.time_span}" if self.time_span else ""))
         if self.sentence is not None:
             parts.append(_("sentence {n}").format(n=self.sentence))
         if self.turn is not None:
@@ -69,6 +73,14 @@ class _Locator:
     def __init__(self, project: Project):
         self.project = project
         self.cache: dict[int, tuple] = {}
+        self.timelines: dict[int, Timeline | None] = {}
+
+    def time_span(self, doc_id: int, start: int, end: int) -> str | None:
+        """The passage's time span, when its document has times."""
+        if doc_id not in self.timelines:
+            self.timelines[doc_id] = timed(self.project, doc_id)
+        line = self.timelines[doc_id]
+        return format_span(*line.span(start, end)) if line is not None else None
 
     def _load(self, doc_id: int) -> tuple:
         if doc_id not in self.cache:
@@ -130,6 +142,7 @@ def quotations(
                 sentence,
                 turn,
                 project.text(doc.id)[coding.start : coding.end],
+                time_span=locator.time_span(doc.id, coding.start, coding.end),
             )
             by_code[coding.code_id][key] = found
         name = coders[coding.coder_id]

@@ -14,8 +14,10 @@ elements that are there:
 - ``codes``: GUID -> description, criteria, keywords, examples, position and creation time
   exactly as stored (the ``Description`` element joins description and criteria);
 - ``documents``: GUID -> language, source file and format, metadata, import time, speaker
-  turns (``[speaker, start, end, time_start, time_end]``), sentences (``[start, end]``) and
-  done marks (``[coder, done, updated_at]``);
+  turns (``[speaker, start, end, time_start, time_end]``), sentences (``[start, end]``),
+  done marks (``[coder, done, updated_at]``), the linked recording (``media``: path, kind,
+  size, sha256, duration, offset) and the sync points by hand (``sync_points``:
+  ``[position, seconds]``);
 - ``codings``: GUID -> how the coding was made (``manual``, ``suggestion``, ``import``);
 - ``suggestions``, ``reconcile_decisions`` and ``history`` (the action log, for undo): see
   ``workbench.interop.history``.
@@ -47,6 +49,8 @@ def _local(key: str) -> bool:
 
 def collect(project: Project, positions: str) -> dict[str, Any]:
     """The extension for ``project`` as written by ``export_qdpx``."""
+    from workbench.interop.qdpx_media import extension_entry
+
     conn = project.conn
     coder_names = dict(conn.execute("SELECT id, name FROM coders"))
     documents: dict[str, Any] = {}
@@ -85,6 +89,7 @@ def collect(project: Project, positions: str) -> dict[str, Any]:
             "turns": turns,
             "sentences": sentences,
             "done": done,
+            **extension_entry(project, did),
         }
     codes = {
         norm_guid(guid) or guid: {
@@ -204,6 +209,27 @@ def _document(doc: Any, source: str, guid: str) -> None:
         ),
         source,
         _("done marks of document {guid} are not [coder, done, updated_at] rows").format(guid=guid),
+    )
+    points = doc.get("sync_points", [])
+    _check(
+        isinstance(points, list)
+        and all(
+            isinstance(p, list)
+            and len(p) == 2
+            and _int(p[0])
+            and p[1] is not None
+            and _num(p[1])
+            and p[1] >= 0
+            for p in points
+        ),
+        source,
+        _("sync points of document {guid} are not [position, seconds] rows").format(guid=guid),
+    )
+    media = doc.get("media", {})
+    _check(
+        isinstance(media, dict) and _num(media.get("offset")) and _num(media.get("duration")),
+        source,
+        _("the recording of document {guid}").format(guid=guid),
     )
 
 

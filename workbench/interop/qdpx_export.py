@@ -31,7 +31,7 @@ from typing import Any
 from workbench import __version__
 from workbench.files import write_atomic
 from workbench.i18n import _
-from workbench.interop import extension, xmlsafe
+from workbench.interop import extension, qdpx_media, xmlsafe
 from workbench.interop.ids import coder_guid, norm_guid, stable_guid
 from workbench.interop.qdc import append_codes, code_sets
 from workbench.interop.textmap import UNITS, unit_offsets
@@ -111,13 +111,21 @@ def _variable_value(typ: str, raw: str | None) -> tuple[str, str] | None:
 
 
 def project_element(
-    project: Project, summary: ExportSummary, positions: str = "codepoints"
+    project: Project,
+    summary: ExportSummary,
+    positions: str = "codepoints",
+    *,
+    media: str = "link",
+    media_files: dict[str, Path] | None = None,
 ) -> tuple[Any, dict[str, str]]:
     """The validated ``Project`` element and the source files (archive name -> text).
 
     ``positions`` is the unit selection positions count: code points (the standard's reading,
     and ours), or ``utf16`` code units as NVivo for Windows reads them, or UTF-8 ``bytes``.
+    Documents with a recording become media sources (``workbench.interop.qdpx_media``);
+    with ``media="embed"`` the recordings to put in the archive are added to ``media_files``.
     """
+    media_files = media_files if media_files is not None else {}
     from lxml import etree
 
     ns = xmlsafe.PROJECT_NS
@@ -234,42 +242,74 @@ def project_element(
     code_guid = {c.id: c.guid for c in codes}
     if docs:
         sources = sub(root, "Sources")
+        media_export = qdpx_media.prepare(project, media)
+        if media_export.links and media_export.mode == "link":
+            root.set("basePath", media_export.folder.as_posix())
         for did, _g, dname, _case, text, imported_at in docs:
             guid = doc_guid[did]
-            src = sub(
-                sources,
-                "TextSource",
-                {
-                    "guid": guid,
-                    "name": dname,
-                    "plainTextPath": f"internal://{guid}.txt",
-                    **_dt(imported_at),
-                },
-            )
             files[f"sources/{guid}.txt"] = text
-            units = unit_offsets(text, positions) if by_doc.get(did) else []
+            linked = did in media_export.links
+            units = unit_offsets(text, positions) if by_doc.get(did) or linked else []
+            selections = []
             for cid, cguid, _d, code_id, coder_id, start, end, created in by_doc.get(did, []):
                 coding_guid = _guid(cguid, "coding", str(cid))
                 user = {"creatingUser": user_guid[coder_id]} if coder_id in user_guid else {}
-                sel = sub(
-                    src,
-                    "PlainTextSelection",
+
+                def fill(sel, guid=coding_guid, user=user, made=created, code=code_id, cid=cid):
+                    coding = sub(sel, "Coding", {"guid": guid, **user, **_dt(made)})
+                    sub(coding, "CodeRef", {"targetGUID": code_guid[code]})
+                    for note in refs.get(("coding", cid), []):
+                        sub(coding, "NoteRef", {"targetGUID": note})
+
+                attrs = {
+                    "name": text[start:end][:60].replace("\n", " "),
+                    **user,
+                    **_dt(created),
+                }
+                selections.append((stable_guid("selection", coding_guid), start, end, attrs, fill))
+                summary.codings += 1
+            if linked:
+                src = qdpx_media.append_media_source(
+                    sources,
+                    sub,
+                    project,
+                    media_export,
+                    doc_id=did,
+                    guid=guid,
+                    name=dname,
+                    text_file=f"internal://{guid}.txt",
+                    units=units,
+                    attrs=_dt(imported_at),
+                    codings=selections,
+                )
+            else:
+                src = sub(
+                    sources,
+                    "TextSource",
                     {
-                        "guid": stable_guid("selection", coding_guid),
-                        "name": text[start:end][:60].replace("\n", " "),
-                        "startPosition": str(units[start]),
-                        "endPosition": str(units[end]),
-                        **user,
-                        **_dt(created),
+                        "guid": guid,
+                        "name": dname,
+                        "plainTextPath": f"internal://{guid}.txt",
+                        **_dt(imported_at),
                     },
                 )
-                coding = sub(sel, "Coding", {"guid": coding_guid, **user, **_dt(created)})
-                sub(coding, "CodeRef", {"targetGUID": code_guid[code_id]})
-                for note in refs.get(("coding", cid), []):
-                    sub(coding, "NoteRef", {"targetGUID": note})
-                summary.codings += 1
+                for sel_guid, start, end, attrs, fill_selection in selections:
+                    sel = sub(
+                        src,
+                        "PlainTextSelection",
+                        {
+                            "guid": sel_guid,
+                            "name": attrs["name"],
+                            "startPosition": str(units[start]),
+                            "endPosition": str(units[end]),
+                            **{k: v for k, v in attrs.items() if k != "name"},
+                        },
+                    )
+                    fill_selection(sel)
             for note in refs.get(("document", did), []):
                 sub(src, "NoteRef", {"targetGUID": note})
+        summary.notes.extend(media_export.notes)
+        media_files.update(media_export.files)
         summary.documents = len(docs)
 
     if memos:
@@ -306,9 +346,16 @@ def project_element(
 
 @read_snapshot
 def export_qdpx(
-    project: Project, path: str | os.PathLike[str], *, positions: str = "codepoints"
+    project: Project,
+    path: str | os.PathLike[str],
+    *,
+    positions: str = "codepoints",
+    media: str = "link",
 ) -> ExportSummary:
-    """Write the whole project to ``path`` as a ``.qdpx`` archive (positions in ``positions``)."""
+    """Write the whole project to ``path`` as a ``.qdpx`` archive (positions in ``positions``).
+
+    Recordings are pointed to from the archive (``media="link"``) or put in it (``"embed"``).
+    """
     from workbench.store.errors import WorkbenchError
 
     if positions not in UNITS:
@@ -317,13 +364,20 @@ def export_qdpx(
                 positions=positions, items=", ".join(UNITS)
             )
         )
+    if media not in qdpx_media.MEDIA_MODES:
+        raise WorkbenchError(
+            _("unknown media mode {media!r} (use link or embed)").format(media=media)
+        )
     summary = ExportSummary(str(path))
-    root, files = project_element(project, summary, positions)
+    media_files: dict[str, Path] = {}
+    root, files = project_element(project, summary, positions, media=media, media_files=media_files)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("project.qde", xmlsafe.serialise(root))
         for name, text in files.items():
             zf.writestr(name, text.encode("utf-8"))
+        for name, file in media_files.items():
+            zf.write(file, name, compress_type=zipfile.ZIP_STORED)  # already compressed
         zf.writestr(extension.NAME, extension.dumps(extension.collect(project, positions)))
     write_atomic(path, buf.getvalue())
     return summary

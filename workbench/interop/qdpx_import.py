@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from workbench.boundary import at_import_boundary
@@ -38,6 +39,7 @@ from workbench.interop import history
 from workbench.interop.archive import Limits
 from workbench.interop.ids import norm_guid
 from workbench.interop.positions import Choice, Reading, Span, choose
+from workbench.interop.qdpx_media import store_media
 from workbench.interop.qdpx_read import _Parsed, _Selection, _Source, read_qdpx
 from workbench.interop.qdpx_report import ImportReport
 from workbench.interop.textmap import UNITS
@@ -98,6 +100,8 @@ class _Writer:
         self.merge = merge
         self.positions = positions
         self.ext = parsed.extension or {}
+        #: recordings written from the archive (removed again if the import fails)
+        self.written_files: list[Path] = []
         self.new_names: dict[str, set[str]] = {"coders": set(), "cases": set()}
         self.coder_ids: dict[str, int] = {}
         self.entry_ids: dict[int, int | None] = {}
@@ -614,22 +618,30 @@ def import_qdpx(
                 source=str(project.path),
             )
     parsed = read_qdpx(path, report, limits)
-    with project.transaction():
-        with project.action(
-            "import-qdpx",
-            _("import {basename}").format(basename=os.path.basename(str(path))),
-            undoable=False,
-        ):
-            writer = _Writer(project, parsed, report, merge, positions)
-            writer.settings()
-            writer.users()
-            code_ids = writer.codes()
-            source_case = writer.cases()
-            writer.documents(source_case)
-            targets = writer.codings(code_ids)
-            writer.memos(targets)
-            writer.restore()
-            report.coders_added = len(writer.new_names["coders"])
-        if writer.ext:  # after the import's own entry, so undo reaches the history
-            report.notes += history.restore(project, writer.ext, merge=merge)
+    writer: _Writer | None = None
+    try:
+        with project.transaction():
+            with project.action(
+                "import-qdpx",
+                _("import {basename}").format(basename=os.path.basename(str(path))),
+                undoable=False,
+            ):
+                writer = _Writer(project, parsed, report, merge, positions)
+                writer.settings()
+                writer.users()
+                code_ids = writer.codes()
+                source_case = writer.cases()
+                writer.documents(source_case)
+                targets = writer.codings(code_ids)
+                store_media(writer)
+                writer.memos(targets)
+                writer.restore()
+                report.coders_added = len(writer.new_names["coders"])
+            if writer.ext:  # after the import's own entry, so undo reaches the history
+                report.notes += history.restore(project, writer.ext, merge=merge)
+    except BaseException:
+        if writer is not None:
+            for file in writer.written_files:  # recordings taken out of the archive
+                file.unlink(missing_ok=True)
+        raise
     return report

@@ -20,6 +20,7 @@ from workbench.interop.archive import Limits, SafeArchive, open_archive
 from workbench.interop.ids import norm_guid
 from workbench.interop.positions import Reading
 from workbench.interop.qdc import ParsedCodes, apply_sets, read_codes, ref_key
+from workbench.interop.qdpx_media import MediaSource, read_sync_points
 from workbench.interop.qdpx_report import (
     VALUE_ELEMENTS,
     VARIABLE_TYPES,
@@ -65,6 +66,8 @@ class _Source:
     place: str
     reading: Reading = field(default_factory=Reading)
     doc_id: int | None = None
+    #: the recording and sync points of an ``AudioSource``/``VideoSource`` (else None)
+    media: MediaSource | None = None
 
 
 @dataclass
@@ -106,6 +109,7 @@ class _Reader:
         self.archive = archive
         self.report = report
         self.source = str(archive.path)
+        self.base_path: str | None = None
 
     def skip(self, what: str, why: str) -> None:
         self.report.skipped.append(f"{what}: {why}")
@@ -294,6 +298,95 @@ class _Reader:
             place,
         )
 
+    def media_source(self, el: Any, index: int) -> _Source | None:
+        """An ``AudioSource``/``VideoSource``: its first transcript becomes the document, its
+        ``TranscriptSelection``s (between two sync points) its codings, and its sync points
+        and recording are kept for ``qdpx_media.store_media``."""
+        kind = xmlsafe.local(el)
+        place = _("line {line}").format(line=el.sourceline)
+        name = (xmlsafe.attr(el, "name") or "").strip()
+        what = (
+            _("{element} {name!r}").format(element=kind, name=name)
+            if name
+            else _("{element} {index} ({place})").format(element=kind, index=index, place=place)
+        )
+        transcripts = list(xmlsafe.children(el, "Transcript"))
+        if not transcripts:
+            self.skip(what, _("it has no transcript (workbench codes text)"))
+            return None
+        if len(transcripts) > 1:
+            self.report.notes.append(
+                _("{what}: only its first transcript was imported").format(what=what)
+            )
+        transcript = transcripts[0]
+        raw = self.source_raw_text(transcript, what)
+        if raw is None:
+            return None
+        text = source_text(raw)
+        if not text.text.strip():
+            self.skip(what, _("its transcript is empty"))
+            return None
+        name = (
+            name
+            or (xmlsafe.attr(transcript, "name") or "").strip()
+            or _("Recording {index}").format(index=index)
+        )
+        user = ref_key(xmlsafe.attr(el, "creatingUser"))
+        points = read_sync_points(transcript, self.skip)
+        selections = []
+        for sel in xmlsafe.children(transcript, "TranscriptSelection"):
+            splace = _("{name}, line {line}").format(name=name, line=sel.sourceline)
+            first = points.get(norm_guid(xmlsafe.attr(sel, "fromSyncPoint")) or "")
+            last = points.get(norm_guid(xmlsafe.attr(sel, "toSyncPoint")) or "")
+            if first is None or last is None:
+                self.skip(
+                    _("selection at {place}").format(place=splace),
+                    _("its sync points are missing"),
+                )
+                continue
+            sel_user = ref_key(xmlsafe.attr(sel, "creatingUser")) or user
+            selections.append(
+                _Selection(
+                    first[0],
+                    last[0],
+                    self.codings_of(sel, sel_user),
+                    self.note_refs(sel),
+                    splace,
+                    xmlsafe.attr(sel, "name"),
+                    xmlsafe.attr(sel, "creationDateTime"),
+                )
+            )
+        for timed in ("AudioSelection", "VideoSelection"):
+            for sel in xmlsafe.children(el, timed):
+                self.skip(
+                    _("{element} at {name}, line {line}").format(
+                        element=timed, name=name, line=sel.sourceline
+                    ),
+                    _("a coded stretch of the recording without a place in the transcript"),
+                )
+        path = xmlsafe.attr(el, "path") or xmlsafe.attr(el, "currentPath")
+        data = None
+        if path and path.strip().lower().startswith("internal://"):
+            member = self.member_for(path)
+            data = self.archive.read(member) if member else None
+        media = MediaSource(
+            "video" if kind == "VideoSource" else "audio",
+            path,
+            sorted(points.values()),
+            base_path=self.base_path,
+            data=data,
+        )
+        return _Source(
+            norm_guid(xmlsafe.attr(el, "guid")),
+            name,
+            text,
+            selections,
+            self.codings_of(el, user),
+            self.note_refs(el) + self.note_refs(transcript),
+            place,
+            media=media,
+        )
+
     def note(self, el: Any, index: int) -> _Note | None:
         guid = ref_key(xmlsafe.attr(el, "guid"))
         title = (xmlsafe.attr(el, "name") or "").strip() or None
@@ -315,6 +408,7 @@ class _Reader:
         )
 
     def read(self, root: Any) -> _Parsed:
+        self.base_path = xmlsafe.attr(root, "basePath")
         users = {}
         users_el = xmlsafe.child(root, "Users")
         for n, user in enumerate(
@@ -410,6 +504,11 @@ class _Reader:
         sources_el = xmlsafe.child(root, "Sources")
         for n, el in enumerate(list(sources_el) if sources_el is not None else [], start=1):
             kind = xmlsafe.local(el)
+            if kind in ("AudioSource", "VideoSource"):
+                parsed = self.media_source(el, n)
+                if parsed is not None:
+                    sources.append(parsed)
+                continue
             if kind != "TextSource":
                 if kind:
                     label = xmlsafe.attr(el, "name") or f"source {n}"

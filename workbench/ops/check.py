@@ -67,6 +67,7 @@ def check_project(project: Project) -> CheckReport:
     _documents(project, report)
     for table in SPAN_TABLES:
         _spans(project, table, report)
+    _sync_points(project, report)
     _search_index(project, report)
     _code_tree(project, report)
     _memos(project, report)
@@ -120,6 +121,25 @@ def _spans(project: Project, table: str, report: CheckReport) -> None:
                 )
             )
     report.checked[table] = q(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def _sync_points(project: Project, report: CheckReport) -> None:
+    """Every sync point lies inside its document's text (a position, not a span)."""
+    rows = project.conn.execute(
+        "SELECT s.id, d.name, s.position, d.length FROM sync_points s "
+        "JOIN documents d ON d.id = s.document_id WHERE s.position > d.length "
+        f"ORDER BY s.id LIMIT {MAX_LISTED}"
+    ).fetchall()
+    for row_id, name, position, length in rows:
+        report.problems.append(
+            _(
+                "sync point {row_id}: position {position} outside document {name!r} "
+                "(length {length})"
+            ).format(row_id=row_id, position=position, name=name, length=length)
+        )
+    report.checked["sync_points"] = project.conn.execute(
+        "SELECT count(*) FROM sync_points"
+    ).fetchone()[0]
 
 
 def _search_index(project: Project, report: CheckReport) -> None:

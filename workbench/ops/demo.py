@@ -17,6 +17,9 @@ from workbench.store.project import Project
 
 TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt")
 DEMO_CODEBOOK = "health-governance.yaml"
+#: the demo's recording: the first 46 seconds of INT01 spoken by espeak-ng at the cues' times
+#: (``tests/make_demo_recording.py`` makes it; 55 KB, shipped so no tool is needed)
+DEMO_RECORDING = ("INT01", "INT01.ogg")
 
 
 def bundled_dir() -> Path:
@@ -89,6 +92,7 @@ def build_demo(
             for codings_csv in sorted(transcripts.glob("codings-*.csv")):
                 import_codings_csv(project, codings_csv)
             _add_memos(project, transcripts / "memos.csv")
+            _link_recording(project, transcripts)
             coders = [c.name for c in project.coders()]
             for doc in project.documents():
                 for coder in coders:
@@ -125,6 +129,16 @@ def _add_memos(project: Project, memos_csv: Path) -> None:
             else:
                 target_id = None
             add_memo(project, kind, target_id, row["text"], coder=row["coder"] or None)
+
+
+def _link_recording(project: Project, transcripts: Path) -> None:
+    """Link the short sample recording to its interview, so F4 can be tried at once."""
+    from workbench.ops.media import store_link
+
+    name, file = DEMO_RECORDING
+    recording = transcripts / file
+    if recording.exists():
+        store_link(project, project.document(name).id, recording)
 
 
 def _case_languages(cases_csv: Path) -> dict[str, str]:

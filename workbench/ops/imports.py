@@ -33,6 +33,7 @@ def import_files(
     force: bool = False,
     progress: Progress | None = None,
     language: str | None = None,
+    link_media: bool = False,
 ) -> list[Document]:
     """Import ``paths`` as new documents: all of them, or (on any error) none.
 
@@ -40,6 +41,9 @@ def import_files(
     in one transaction. A document whose name matches an existing case joins that case unless
     ``case`` is given. ``name`` renames a single imported file. ``language`` sets the
     project's language first (only allowed while it has no documents), in the same transaction.
+    With ``link_media``, the recording of the same name beside each transcript (``DRS01.vtt``
+    and ``DRS01.m4a``) is linked to its document in the same transaction
+    (``workbench.ops.media``).
     """
     if language:
         check_language(project, language)  # before any file is read
@@ -63,16 +67,22 @@ def import_files(
         for i, (path, doc_name, transcript) in enumerate(parsed):
             doc_case = case if case is not None else (doc_name if doc_name in known_cases else None)
             with import_boundary(path.name):
-                documents.append(
-                    add_document(
-                        project,
-                        transcript,
-                        name=doc_name,
-                        case=doc_case,
-                        source_path=shown_path(path),
-                        force=force,
-                    )
+                document = add_document(
+                    project,
+                    transcript,
+                    name=doc_name,
+                    case=doc_case,
+                    source_path=shown_path(path),
+                    force=force,
                 )
+            documents.append(document)
+            if link_media:
+                from workbench.ops.media import link_media as link
+                from workbench.ops.media import recordings_beside
+
+                recording = recordings_beside(path)
+                if recording is not None:
+                    link(project, document.id, recording)
             if progress:
                 progress("store", i + 1, len(parsed))
     return documents

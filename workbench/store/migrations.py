@@ -15,7 +15,7 @@ MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 @migrations(name="0001_initial")
@@ -315,6 +315,45 @@ def m0008_coder_language(db: Database) -> None:
     the project per coder, so two coders on one team server may differ. NULL: the language
     the app was started in (``--lang``, ``WORKBENCH_LANG``, the locale)."""
     db.execute("ALTER TABLE coders ADD COLUMN language TEXT")
+
+
+@migrations(name="0010_media")
+def m0010_media(db: Database) -> None:
+    """Recordings linked to documents, and sync points placed by hand.
+
+    The project keeps where the recording is (relative to the project's folder), its size, a
+    checksum of the media file and its modification time (so a moved file is found again by
+    checksum and a changed one is noticed), never the recording itself. ``time_offset`` is
+    added to the transcript's own times to give the recording's time. A sync point says that
+    the text at ``position`` (a code point offset) is heard at ``time`` seconds of the
+    recording; the timeline interpolates between them (``workbench.ops.media_time``).
+    """
+    db.executescript(
+        """
+        CREATE TABLE media (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+            path TEXT NOT NULL CHECK (length(path) > 0),
+            kind TEXT NOT NULL CHECK (kind IN ('audio', 'video')),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            sha256 TEXT NOT NULL,
+            mtime REAL,
+            duration REAL CHECK (duration IS NULL OR duration >= 0),
+            time_offset REAL NOT NULL DEFAULT 0,
+            linked_at TEXT NOT NULL
+        );
+        CREATE INDEX media_sha256 ON media(sha256);
+        CREATE TABLE sync_points (
+            id INTEGER PRIMARY KEY,
+            guid TEXT NOT NULL UNIQUE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL CHECK (position >= 0),
+            time REAL NOT NULL CHECK (time >= 0),
+            created_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX sync_points_position ON sync_points(document_id, position);
+        """
+    )
 
 
 @migrations(name="0011_model_coders")

@@ -238,6 +238,25 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "J",
         "transcript",
     ),
+    # ---- the recording (coding screen); F4 is not in the footer, which holds the coding keys
+    # whole at 100 columns in Spanish (help and the palette list it, docs/media.md teaches it)
+    _a(
+        "media-play",
+        "play_turn",
+        N_("Play the recording from the cursor's turn (or the selection)"),
+        "f4",
+        "coding",
+    ),
+    _a("media-pause", "pause_playback", N_("Pause / resume the recording"), "f5", "coding"),
+    _a("media-back", "step_playback(-1)", N_("Recording: back a few seconds"), "f6", "coding"),
+    _a("media-forward", "step_playback(1)", N_("Recording: forward a few seconds"), "f7", "coding"),
+    _a(
+        "media-sync",
+        "sync_here",
+        N_("Sync point: the cursor's position is heard now"),
+        "f8",
+        "coding",
+    ),
     # ---- transcript (cursor and selection)
     _a("cursor-left", "cursor_left", N_("Cursor left"), "left", "transcript", palette=False),
     _a("cursor-right", "cursor_right", N_("Cursor right"), "right", "transcript", palette=False),

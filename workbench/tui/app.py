@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import events
 from textual.app import App
@@ -35,6 +35,9 @@ from workbench.tui.session import (
     team_session,
 )
 from workbench.tui.translate import LANGUAGE_NAMES, next_language, translate_bindings
+
+if TYPE_CHECKING:
+    from workbench.ops.playback import Player
 
 T = TypeVar("T")
 #: app actions the footer shows on the documents screen only (``show_navigation``)
@@ -80,6 +83,9 @@ class WorkbenchApp(App[None]):
         #: a write waiting for the lock (see ``write``): other writes queue behind it
         self._queued: list[tuple[Callable[[], object], Callable[[object], None] | None, str]] = []
         self._waiting = False
+        #: the player of recordings, found on first use (``media_player``)
+        self.player: Player | None = None
+        self._no_player_said = False
         #: the language the app was started in (``--lang``, ``WORKBENCH_LANG``, the locale):
         #: a coder who chose none reads this one
         self.start_language = language()
@@ -189,6 +195,28 @@ class WorkbenchApp(App[None]):
             self.pop_screen()
         self.push_screen(DocumentsScreen())
         self.call_after_refresh(self.update_status)
+
+    # ------------------------------------------------------------- media
+
+    def media_player(self) -> Player | None:
+        """The player of recordings, found on first use; without one, say once which to
+        install (``workbench.ops.playback``)."""
+        from workbench.ops.playback import find_player, missing_player_message
+
+        if self.player is None:
+            try:
+                self.player = find_player()
+            except WorkbenchError as exc:
+                self.notify(str(exc), severity="error")
+                return None
+        if self.player is None and not self._no_player_said:
+            self._no_player_said = True
+            self.notify(missing_player_message(), severity="warning", timeout=10)
+        return self.player
+
+    def on_unmount(self) -> None:
+        if self.player is not None:
+            self.player.close()
 
     # ------------------------------------------------------------- writing
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import math
 import os
 import shlex
 import signal
@@ -169,6 +170,8 @@ class TeamServer(Server):
                 web.post("/signout", self.handle_signout, name="signout"),
                 web.get("/ws", self.handle_websocket, name="websocket"),
                 web.get("/download/{key}", self.handle_download_signed_in, name="download"),
+                web.get("/media/{guid}", self.handle_media, name="media"),
+                web.get("/listen/{guid}", self.handle_listen, name="listen"),
                 web.static("/static", self.statics_path, show_index=False, name="static"),
             ]
         )
@@ -339,6 +342,58 @@ class TeamServer(Server):
         if self.current_user(request) is None:
             raise web.HTTPForbidden(text=_("sign in first"))
         return await self.handle_download(request)
+
+    # -------------------------------------------------------------- recordings
+
+    def _recording(self, guid: str):
+        """(link, file) of the document's recording, or None (read in a worker thread)."""
+        from workbench.ops.media import media_by_guid
+        from workbench.store.project import Project
+
+        with Project.open(self.project_path, create=False, read_only=True) as project:
+            return media_by_guid(project, guid)
+
+    async def _signed_in_recording(self, request: web.Request):
+        if self.current_user(request) is None or not self.same_origin(request):
+            raise web.HTTPForbidden(text=_("sign in first"))
+        guid = request.match_info["guid"]
+        found = await asyncio.get_running_loop().run_in_executor(None, self._recording, guid)
+        if found is None:
+            raise web.HTTPNotFound(text=_("no recording"))
+        return found
+
+    async def handle_media(self, request: web.Request) -> web.StreamResponse:
+        """The linked recording, to signed-in users only; range requests get 206 and the
+        bytes asked for (aiohttp's file response), so the browser can seek."""
+        link, file = await self._signed_in_recording(request)
+        return web.FileResponse(file, headers={"Content-Type": link.content_type})
+
+    async def handle_listen(self, request: web.Request) -> web.StreamResponse:
+        """A page that plays ``start``-``end`` seconds of the recording (the app opens it)."""
+        from workbench.ops.media import MEDIA_ROUTE
+        from workbench.ops.media_time import format_span
+
+        link, _file = await self._signed_in_recording(request)
+        try:
+            start = max(float(request.query.get("start", "0")), 0.0)
+            end = float(request.query["end"]) if "end" in request.query else None
+        except ValueError:
+            raise web.HTTPBadRequest(text=_("start and end are seconds")) from None
+        if not math.isfinite(start) or (
+            end is not None and (not math.isfinite(end) or end < start)
+        ):
+            raise web.HTTPBadRequest(text=_("start and end are seconds"))
+        fragment = f"#t={start:.1f}" + (f",{end:.1f}" if end is not None else "")
+        source = MEDIA_ROUTE.format(guid=request.match_info["guid"]) + fragment
+        body = _page(
+            "listen.html",
+            lang=language(),
+            title=f"{link.document} · {self.title}",
+            caption=f"{link.document} {format_span(start, end if end is not None else start)}",
+            element="video" if link.kind == "video" else "audio",
+            source=source,
+        )
+        return web.Response(text=body, content_type="text/html")
 
     # ----------------------------------------------------------- app sessions
 

@@ -23,6 +23,7 @@ from workbench.tui.actions import bindings
 from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.coding_edit import CodingEdits
+from workbench.tui.screens.coding_media import CodingMedia
 from workbench.tui.screens.coding_panel import CodingSide
 from workbench.tui.screens.modals import (
     NEW_CODE_ID,
@@ -36,7 +37,7 @@ from workbench.tui.widgets.codetree import CodeTree
 from workbench.tui.widgets.transcript import Mark, Span, TranscriptView
 
 
-class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
+class CodingScreen(CodingMedia, CodingSide, CodingEdits, WorkbenchScreen):
     """Code one document."""
 
     SCOPES = ("coding", "transcript")
@@ -99,6 +100,7 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         self._load_codes()
         self._load_codings()
         self._load_suggestions()
+        self.load_media()
         self.view.coder_labels = coder_initials(self.coder_names)
         self.view.load(
             text,
@@ -193,6 +195,7 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
 
     def on_unmount(self) -> None:
         self.save_position()
+        self.leave_playback()
 
     def on_resize(self, event) -> None:
         """The side column takes a share of the window: narrow terminals keep the text wide,
@@ -262,6 +265,7 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
             self._load_codes()
             self._load_codings()
             self._load_suggestions()
+        self.load_media()
         self.view.set_colours(self.colours)
         self.view.set_code_names({c.id: c.name for c in self.codes})
         self.view.set_coder_labels(coder_initials(self.coder_names))
@@ -638,4 +642,6 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         if not hasattr(self, "document"):
             return ""
         done = self.document_id in self.project.done_documents(self.wb.coder_id)
-        return f"{self.document.name} · {_('done')}" if done else self.document.name
+        status = f"{self.document.name} · {_('done')}" if done else self.document.name
+        heard = self.playback_status()
+        return f"{status} · {heard}" if heard else status

@@ -109,6 +109,9 @@ class CodingSide:
                 f"\n  {self.coder_names.get(span.coder_id, '?')} [{span.start}, {span.end})",
                 style="dim",
             )
+            when = self.time_span_text(span.start, span.end)
+            if when:
+                text.append(f" {when}", style="dim")
             memo = self.memos.get(span.id)
             if memo:
                 text.append(_("\n  memo: {value}").format(value=memo[1][:200]), style="italic")

@@ -69,6 +69,7 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         "transcript--find",
         "transcript--suggestion",
         "transcript--suggestion-margin",
+        "transcript--playing",
     }
 
     class CursorMoved(Message):
@@ -143,6 +144,8 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         self._shape_for: tuple[int, int] | None = None
         self._shape = margin_shape(0, 0)
         self._blank_margins: dict[tuple, Strip] = {}
+        #: the span being heard while the recording plays (marked, kept in view), or None
+        self.playing: tuple[int, int] | None = None
 
     # ------------------------------------------------------------------ loading
 
@@ -309,6 +312,30 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         name = min(len(self.code_names.get(span.code_id, "?")), 24)
         initials = self.coder_labels.get(span.coder_id, "") if self.show_initials else ""
         return name + (len(initials) + 1 if initials else 0)
+
+    def set_playing(self, span: tuple[int, int] | None) -> None:
+        """Mark the span being heard (None: nothing plays) and keep it in view; only the
+        lines of the old and new spans are drawn again, the cursor stays where it is."""
+        if span == self.playing:
+            return
+        old, self.playing = self.playing, span
+        if self.lines is None:
+            return
+        for changed in (old, span):
+            if changed is not None:
+                self._touch(self.lines.lines_between(changed[0], changed[1]))
+        if span is not None:
+            self.keep_in_view(span[0])
+
+    def keep_in_view(self, offset: int) -> None:
+        """Scroll (only when needed) so the line of ``offset`` is on screen."""
+        if self.lines is None:
+            return
+        line = self.lines.line_of(offset)
+        top = round(self.scroll_offset.y)
+        height = max(self.scrollable_content_region.height, 1)
+        if not top <= line < top + height:
+            self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
 
     def _touch(self, lines: Iterable[int]) -> None:
         """Mark ``lines`` changed: their cached strips are no longer used."""

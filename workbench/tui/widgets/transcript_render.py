@@ -122,6 +122,10 @@ class TranscriptRendering:
                 points.update((a, b))
         if sel is not None:
             points.update((sel[0] - start, sel[1] - start))
+        heard = None
+        if self.playing is not None and self.playing[0] < end and self.playing[1] > start:
+            heard = (max(self.playing[0], start) - start, min(self.playing[1], end) - start)
+            points.update(heard)
         hits = self._hits_on(start, end)
         for a, b in hits:
             points.update((a, b))
@@ -149,6 +153,8 @@ class TranscriptRendering:
                     style = style + Style(bold=True)  # one code, applied more than once
             if suggested and any(p[0] <= a and p[1] >= b for p in suggested):
                 style = style + self._style("suggestion")
+            if heard is not None and heard[0] <= a and heard[1] >= b:
+                style = style + self._style("playing")
             if a < label_len:
                 style = style + speaker_style
             if any(h[0] <= a and h[1] >= b for h in hits):
