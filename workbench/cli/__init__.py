@@ -26,6 +26,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Show, load, export and edit the codebook.",
     ),
     "code": ("workbench.cli.coding:code_cmd", "Apply or remove codes on spans of text."),
+    "text": (
+        "workbench.cli.text:text_cmd",
+        "Correct a transcript's text; codings follow.",
+    ),
+    "pseudonymise": (
+        "workbench.cli.pseudonymise:pseudonymise_cmd",
+        "Find identifiers, keep a key apart, release a pseudonymised copy.",
+    ),
     "codings": ("workbench.cli.coding:codings_cmd", "List codings; import them from CSV."),
     "memo": ("workbench.cli.coding:memo_cmd", "Write and list memos."),
     "done": ("workbench.cli.coding:done_cmd", "Mark a document done for a coder."),

@@ -258,11 +258,8 @@ def undo_cmd(ctx, coder: str | None) -> None:
     what = project.undo(coder)
     if what:
         click.echo(f"undone: {what}")
-    elif barrier := project.undo_barrier(coder):
-        click.echo(
-            f"cannot undo '{barrier}': imports and merges are not undoable "
-            "(restore a backup instead)"
-        )
+    elif refusal := project.undo_refusal(coder):
+        click.echo(refusal)
     else:
         click.echo("nothing to undo" + (f" for {coder}" if coder else ""))
 

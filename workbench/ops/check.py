@@ -16,11 +16,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from workbench.ops.coding import MEMO_TARGETS
+from workbench.store.anchors import span_tables
 from workbench.store.project import Project
 from workbench.textnorm import sha256
 
 MAX_LISTED = 20
-SPAN_TABLES = ("codings", "turns", "sentences", "suggestions")
 
 
 @dataclass
@@ -45,8 +45,8 @@ def check_project(project: Project) -> CheckReport:
         return report  # the invariants below would only repeat what is broken
 
     _documents(project, report)
-    for table in SPAN_TABLES:
-        _spans(project, table, report)
+    for anchored in span_tables():  # every table holding spans of a text (store.anchors)
+        _spans(project, anchored.table, report)
     _search_index(project, report)
     _code_tree(project, report)
     _memos(project, report)

@@ -328,11 +328,8 @@ class WorkbenchApp(App[None]):
             self.data_changed()
             if done:
                 self.notify(f"Undone: {done}")
-            elif barrier := self.project.undo_barrier(coder):
-                self.notify(
-                    f"Cannot undo '{barrier}': imports and merges are not undoable",
-                    severity="warning",
-                )
+            elif refusal := self.project.undo_refusal(coder):
+                self.notify(refusal, severity="warning")
             else:
                 self.notify("Nothing to undo")
 
