@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from core_helpers import INTERVIEW, add_interview
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from core_helpers import INTERVIEW, add_interview
 from text_edit_helpers import (
     all_replaced,
     apply_plain,
@@ -14,9 +13,10 @@ from text_edit_helpers import (
     fresh_project,
     snapshot,
 )
+
 from workbench.ops.check import check_project
-from workbench.ops.codes import add_code
 from workbench.ops.coderstate import last_position, save_position
+from workbench.ops.codes import add_code
 from workbench.ops.coding import add_memo, apply_code
 from workbench.ops.reanchor import Edit, Shift, check_edits
 from workbench.ops.textedit import edit_text, find_edits
@@ -145,7 +145,9 @@ def test_a_coding_emptied_at_the_very_end_of_the_text_keeps_the_last_character(
 
 
 def test_many_edits_in_one_action_are_one_undo(coded: Project) -> None:
-    cid = apply_code(coded, "rosa", "Budget", *at("The region executed only half of it."), coder="a")
+    cid = apply_code(
+        coded, "rosa", "Budget", *at("The region executed only half of it."), coder="a"
+    )
     before = snapshot(coded)
     edits = [
         Edit(*at("Rosa: We"), "Participant 03: We"),

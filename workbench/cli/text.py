@@ -24,9 +24,7 @@ def text_cmd() -> None:
     "--with", "replacement", required=True, help=N_("The new text (may be empty to delete).")
 )
 @click.option("--all", "every", is_flag=True, help=N_("With --find: every occurrence."))
-@click.option(
-    "--whole-word", is_flag=True, help=N_("With --find: only where OLD is a whole word.")
-)
+@click.option("--whole-word", is_flag=True, help=N_("With --find: only where OLD is a whole word."))
 @click.option("--why", default=None, help=N_("Reason recorded in the action log."))
 @click.option("--coder", default=None, help=N_("Who makes the edit (the action log)."))
 @click.option(

@@ -91,9 +91,9 @@ class EditResult:
             out.append(_("removed (their text is gone): {rows}").format(rows=removed))
         for k in self.kept:
             out.append(
-                _(
-                    "{table} {id}: all its text [{a}, {b}) was replaced; kept at [{c}, {d})"
-                ).format(table=k.table, id=k.id, a=k.old_start, b=k.old_end, c=k.start, d=k.end)
+                _("{table} {id}: all its text [{a}, {b}) was replaced; kept at [{c}, {d})").format(
+                    table=k.table, id=k.id, a=k.old_start, b=k.old_end, c=k.start, d=k.end
+                )
             )
         return out
 
@@ -394,9 +394,9 @@ def find_edits(
     if len(hits) > 1 and not every:
         where = ", ".join(str(s) for s, _e in hits[:5]) + (", ..." if len(hits) > 5 else "")
         raise WorkbenchError(
-            _(
-                "{old!r} occurs {n} times (at {where}); add --all, or give --start and --end"
-            ).format(old=old, n=len(hits), where=where),
+            _("{old!r} occurs {n} times (at {where}); add --all, or give --start and --end").format(
+                old=old, n=len(hits), where=where
+            ),
             source=source,
         )
     return [Edit(s, e, new) for s, e in hits]

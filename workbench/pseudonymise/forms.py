@@ -1,0 +1,231 @@
+"""Finding every written form of a key entry in a text: the one matcher apply and check share.
+
+A key entry stands for all the ways the text may write it:
+
+- letter case and accents: "Ramírez", "RAMIREZ" and "ramirez" are one name (folded to the
+  same length, so positions in the folded text are positions in the text);
+- spacing: "Red de Salud  Huamanga", "Red de Salud\\nHuamanga" and "Quispe-Mamani" match;
+- a person's name in parts: first name alone, each surname alone, first name with a surname,
+  an initial with a surname ("R. Quispe"), with or without a title before it;
+- possessives and other endings after an apostrophe ("Rosa's", "Quispe's"): only whole words
+  are replaced, and the apostrophe ends a word;
+- numbers (phones, ID numbers) whatever their separators ("984 123 456", "984-123-456").
+
+A one-word form that is also an ordinary word of Spanish or English ("Rosa": pink, "Flores":
+flowers) matches only when written capitalised; every other form matches in any case, so a
+transcriber's lowercase "quispe" is found. A part shared by two people of the key ("Rosa" in
+"Rosa Quispe" and "Rosa Vela") is left to the full names: it cannot say which one is meant.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from workbench.pseudonymise.key import KeyEntry
+
+WORD = re.compile(r"\w+")
+NUMBER_RUN = re.compile(r"\+?\d[\d .()/\-]*\d")
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "van", "von"}
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    low = ch.lower()
+    if len(low) != 1:
+        low = ch
+    base = unicodedata.normalize("NFD", low)[0]
+    return base if base.isalnum() or not low.isalnum() else low
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents, one character for one: positions carry over."""
+    text = text.translate(APOSTROPHES)
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) for c in text)
+
+
+def gap_key(gap: str) -> str:
+    """What separates two words of a form, spaces and hyphens aside ("Dr. " -> ".")."""
+    return "".join(c for c in gap if not c.isspace() and c not in "-‐‑–")
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One written form of a key entry, as folded words and what lies between them."""
+
+    words: tuple[str, ...]
+    gaps: tuple[str, ...]
+    entry: int
+    capitalised_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    entry: int
+    words: tuple[str, ...]
+
+
+def split_form(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    folded = fold(text)
+    spans = [m.span() for m in WORD.finditer(folded)]
+    words = tuple(folded[a:b] for a, b in spans)
+    gaps = tuple(gap_key(folded[b : spans[i + 1][0]]) for i, (_a, b) in enumerate(spans[:-1]))
+    return words, gaps
+
+
+def name_parts(text: str, titles: set[str]) -> list[str]:
+    """The words of a person's name, titles and particles left out ("Dr. Rosa de la Cruz"
+    -> Rosa, Cruz); hyphenated surnames give both halves."""
+    words = [w for w in WORD.findall(text.translate(APOSTROPHES)) if not w.isdigit()]
+    while words and fold(words[0]) in titles:
+        words = words[1:]
+    return [w for w in words if fold(w) not in PARTICLES and fold(w) not in titles]
+
+
+def person_forms(original: str, titles: set[str]) -> list[str]:
+    """The parts a person's name is written in: each name alone, first name with each
+    surname, each pair of names in order, an initial with each surname, the name without
+    its title."""
+    parts = name_parts(original, titles)
+    out = [p for p in parts if len(p) > 1] + [" ".join(parts)]
+    for i, a in enumerate(parts):
+        for b in parts[i + 1 :]:
+            out.append(f"{a} {b}")
+    if parts and len(parts) > 1:
+        for surname in parts[1:]:
+            out.append(f"{parts[0][0]}. {surname}")
+    return out
+
+
+def number_digits(text: str) -> str | None:
+    """The digits of a phone or ID number written with separators, else None."""
+    if not re.fullmatch(r"[\d\s().+/\-]+", text):
+        return None
+    digits = re.sub(r"\D", "", text)
+    return digits if len(digits) >= 5 else None
+
+
+class Matcher:
+    """Every form of the given key entries, found in a text as whole words."""
+
+    def __init__(self, entries: Sequence[KeyEntry], *, is_word=None):
+        from workbench.pseudonymise.lexicon import TITLES, words_of
+
+        titles = words_of("es", TITLES)
+        self.entries = list(entries)
+        self.by_first: dict[str, list[Form]] = {}
+        self.numbers: dict[str, int] = {}
+        explicit: dict[tuple[str, ...], int] = {}
+        derived: dict[tuple[tuple[str, ...], tuple[str, ...]], set[int]] = {}
+        for index, entry in enumerate(self.entries):
+            for text in entry.forms():
+                digits = number_digits(text)
+                if digits is not None:
+                    self.numbers[digits] = index
+                    continue
+                words, gaps = split_form(text)
+                if words:
+                    explicit[words] = index
+                    derived.setdefault((words, gaps), set()).add(index)
+            if entry.kind == "person":
+                for text in person_forms(entry.original, titles):
+                    words, gaps = split_form(text)
+                    if words:
+                        derived.setdefault((words, gaps), set()).add(index)
+        word_check = is_word or _is_ordinary_word
+        for (words, gaps), owners in derived.items():
+            if words in explicit:
+                owners = {explicit[words]}
+            if len(owners) != 1:
+                continue  # a first name two people share says nothing of which one
+            form = Form(
+                words,
+                gaps,
+                next(iter(owners)),
+                capitalised_only=len(words) == 1 and word_check(words[0]),
+            )
+            self.by_first.setdefault(words[0], []).append(form)
+        for forms in self.by_first.values():
+            forms.sort(key=lambda f: len(f.words), reverse=True)
+
+    def find(self, text: str) -> list[Hit]:
+        """Non-overlapping hits, leftmost first and longest at each place."""
+        hits = self._words(text) + self._numbers(text)
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        out: list[Hit] = []
+        last = -1
+        for hit in hits:
+            if hit.start < last:
+                continue
+            prev = out[-1] if out else None
+            if prev and prev.entry == hit.entry and not gap_key(text[prev.end : hit.start]):
+                # "Rosa Quispe-Mamani" found as two parts of one name: one replacement
+                hit = Hit(prev.start, hit.end, hit.entry, prev.words + hit.words)
+                out[-1] = hit
+            else:
+                out.append(hit)
+            last = hit.end
+        return out
+
+    def _words(self, text: str) -> list[Hit]:
+        if not self.by_first:
+            return []
+        folded = fold(text)
+        spans = [m.span() for m in WORD.finditer(folded)]
+        by_first = self.by_first
+        hits = []
+        for i, (a, b) in enumerate(spans):
+            forms = by_first.get(folded[a:b])
+            if not forms:
+                continue
+            for form in forms:
+                n = len(form.words)
+                if i + n > len(spans):
+                    continue
+                ok = True
+                for k in range(1, n):
+                    pa, pb = spans[i + k - 1][1], spans[i + k][0]
+                    s, e = spans[i + k]
+                    if folded[s:e] != form.words[k] or gap_key(folded[pa:pb]) != form.gaps[k - 1]:
+                        ok = False
+                        break
+                if not ok:
+                    continue
+                if form.capitalised_only and not text[a].isupper():
+                    continue
+                hits.append(Hit(a, spans[i + n - 1][1], form.entry, form.words))
+                break
+        return hits
+
+    def _numbers(self, text: str) -> list[Hit]:
+        if not self.numbers:
+            return []
+        hits = []
+        for m in NUMBER_RUN.finditer(text):
+            groups = [
+                (g.start() + m.start(), g.end() + m.start()) for g in re.finditer(r"\d+", m.group())
+            ]
+            for i in range(len(groups)):
+                digits = ""
+                for j in range(i, len(groups)):
+                    digits += text[groups[j][0] : groups[j][1]]
+                    entry = self.numbers.get(digits)
+                    if entry is not None:
+                        hits.append(Hit(groups[i][0], groups[j][1], entry, (digits,)))
+        return hits
+
+
+def _is_ordinary_word(word: str) -> bool:
+    from workbench.pseudonymise.lexicon import lexicon
+
+    return any(lexicon(lang).is_word(word) for lang in ("es", "en"))
