@@ -242,8 +242,8 @@ def apply_key(
 def unmatched_entries(project: Project, matcher: Matcher) -> list[KeyEntry]:
     """Accepted entries no form of which occurs anywhere the apply would look."""
     seen: set[int] = set()
-    for _doc_id, text in project.conn.execute("SELECT id, text FROM documents"):
-        seen.update(h.entry for h in matcher.find(text))
+    for text, language in project.conn.execute("SELECT text, language FROM documents"):
+        seen.update(h.entry for h in matcher.find(text, language or project.language))
     for value in _field_values(project):
         seen.update(h.entry for h in matcher.find(value))
     return [e for i, e in enumerate(matcher.entries) if i not in seen]
@@ -281,7 +281,7 @@ def _apply(project: Project, matcher: Matcher, replacer: Replacer, report: Apply
         index = SearchIndexRows(project)
         for doc_id, text, language in docs:
             lang = language or project.language
-            hits = matcher.find(text)
+            hits = matcher.find(text, lang)
             report.documents += 1
             if not hits:
                 continue

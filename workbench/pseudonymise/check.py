@@ -98,9 +98,10 @@ def check_project(
     files of the ``exports`` folders (or files)."""
     matcher = matcher or Matcher(key.accepted())
     out: list[Finding] = []
-    names = dict(project.conn.execute("SELECT id, name FROM documents"))
-    for doc_id, text in project.conn.execute("SELECT id, text FROM documents ORDER BY name"):
-        out += _found(matcher, text, "text", names[doc_id])
+    for name, text, language in project.conn.execute(
+        "SELECT name, text, language FROM documents ORDER BY name"
+    ):
+        out += _found(matcher, text, "text", name, language or project.language)
     for table, keys, column, _how in TEXT_FIELDS:
         where = FIELD_NAMES.get((table, column), f"{table}.{column}")
         cols = ", ".join(f'"{k}"' for k in keys)

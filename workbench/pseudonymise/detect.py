@@ -239,6 +239,18 @@ def _candidates(groups: dict[str, _Group], titles: set[str]) -> list[Candidate]:
         if folded not in people and len(set(owners)) == 1 and _kind(g) in ("person", "place"):
             merged.setdefault(owners[0], []).append(folded)
     absorbed = {f for parts in merged.values() for f in parts}
+    # a part two people share ("Efraín" of Efraín Quispe and Efraín Ccori) is a candidate of
+    # its own: written alone it names one of them, and only the reviewer can say which
+    for part, owners in parts_of.items():
+        if " " in part or len(set(owners)) < 2 or part in groups or len(part) < 2:
+            continue
+        surface = next(
+            (w for o in owners for w in groups[o].surfaces for w in w.split() if fold(w) == part),
+            part,
+        )
+        g = groups[part] = _Group(
+            Counter({"person": 1}), Counter({"shared name part": 1}), Counter({surface: 1}), [], []
+        )
     out = []
     for folded, g in groups.items():
         if folded in absorbed:
@@ -294,7 +306,7 @@ def _find_everywhere(
     matcher = Matcher(entries)
     for doc in docs:
         text = texts[doc.id]
-        for hit in matcher.find(text):
+        for hit in matcher.find(text, doc.language):
             candidates[hit.entry].occurrences.append(
                 Occurrence(
                     doc.name,

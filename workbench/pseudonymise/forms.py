@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 WORD = re.compile(r"\w+")
 NUMBER_RUN = re.compile(r"\+?\d[\d .()/\-]*\d")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+LANGUAGES = ("es", "en")
 PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "van", "von"}
 
 
@@ -64,7 +65,9 @@ class Form:
     words: tuple[str, ...]
     gaps: tuple[str, ...]
     entry: int
-    capitalised_only: bool = False
+    #: languages in which this one-word form is also an ordinary word: there it matches
+    #: only when written capitalised
+    ordinary_in: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,7 @@ class Matcher:
         self.numbers: dict[str, int] = {}
         explicit: dict[tuple[str, ...], int] = {}
         derived: dict[tuple[tuple[str, ...], tuple[str, ...]], set[int]] = {}
+        spelled: dict[tuple[str, ...], str] = {}  # a one-word form as the key writes it
         for index, entry in enumerate(self.entries):
             for text in entry.forms():
                 digits = number_digits(text)
@@ -137,30 +141,37 @@ class Matcher:
                 if words:
                     explicit[words] = index
                     derived.setdefault((words, gaps), set()).add(index)
+                    spelled.setdefault(words, text.strip())
             if entry.kind == "person":
                 for text in person_forms(entry.original, titles):
                     words, gaps = split_form(text)
                     if words:
                         derived.setdefault((words, gaps), set()).add(index)
+                        spelled.setdefault(words, text.strip())
         word_check = is_word or _is_ordinary_word
         for (words, gaps), owners in derived.items():
             if words in explicit:
                 owners = {explicit[words]}
             if len(owners) != 1:
                 continue  # a first name two people share says nothing of which one
-            form = Form(
-                words,
-                gaps,
-                next(iter(owners)),
-                capitalised_only=len(words) == 1 and word_check(words[0]),
+            # "Efraín" is no Spanish word though "efrain" is written: judge the spelling given
+            ordinary = (
+                frozenset(lang for lang in LANGUAGES if word_check(spelled[words], lang))
+                if len(words) == 1
+                else frozenset()
             )
+            form = Form(words, gaps, next(iter(owners)), ordinary)
             self.by_first.setdefault(words[0], []).append(form)
         for forms in self.by_first.values():
             forms.sort(key=lambda f: len(f.words), reverse=True)
 
-    def find(self, text: str) -> list[Hit]:
-        """Non-overlapping hits, leftmost first and longest at each place."""
-        hits = self._words(text) + self._numbers(text)
+    def find(self, text: str, language: str | None = None) -> list[Hit]:
+        """Non-overlapping hits, leftmost first and longest at each place.
+
+        ``language`` is the text's language ("Rosa" is an ordinary word only in Spanish);
+        without it a form that is a word in either language must be capitalised.
+        """
+        hits = self._words(text, language) + self._numbers(text)
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         out: list[Hit] = []
         last = -1
@@ -177,7 +188,7 @@ class Matcher:
             last = hit.end
         return out
 
-    def _words(self, text: str) -> list[Hit]:
+    def _words(self, text: str, language: str | None) -> list[Hit]:
         if not self.by_first:
             return []
         folded = fold(text)
@@ -201,7 +212,11 @@ class Matcher:
                         break
                 if not ok:
                     continue
-                if form.capitalised_only and not text[a].isupper():
+                if (
+                    form.ordinary_in
+                    and (language is None or language in form.ordinary_in)
+                    and not text[a].isupper()
+                ):
                     continue
                 hits.append(Hit(a, spans[i + n - 1][1], form.entry, form.words))
                 break
@@ -225,7 +240,7 @@ class Matcher:
         return hits
 
 
-def _is_ordinary_word(word: str) -> bool:
+def _is_ordinary_word(word: str, language: str) -> bool:
     from workbench.pseudonymise.lexicon import lexicon
 
-    return any(lexicon(lang).is_word(word) for lang in ("es", "en"))
+    return lexicon(language).is_word(word)

@@ -45,6 +45,7 @@ ID_CUE = re.compile(
 )
 PHONE_FALLBACK = re.compile(r"(?<![\d\w])(?:\+?\d{2,3}[ .-]?)?9\d{2}[ .-]?\d{3}[ .-]?\d{3}(?!\d)")
 SENTENCE_END = set(".!?:;…\n")
+NAME_OPENERS = {"saint", "st", "san", "santa", "santo", "sao", "mount", "mt", "lake", "port"}
 OPENERS = set("¿¡\"'“‘«([—–-")
 
 
@@ -111,6 +112,7 @@ class MentionFinder:
     def __init__(self, lang: str, lexicons: list[Lexicon]):
         self.lang = lang
         self.lexicons = lexicons
+        self.lexicon = next((lex for lex in lexicons if lex.lang == lang), lexicons[0])
         self.titles = words_of(lang, TITLES)
         self.institutions = words_of(lang, INSTITUTIONS)
         self.place_cues = words_of(lang, PLACE_CUES)
@@ -121,10 +123,18 @@ class MentionFinder:
     # ------------------------------------------------------------- word tests
 
     def is_word(self, word: str) -> bool:
-        return any(lex.is_word(word) for lex in self.lexicons)
+        """An ordinary word of the document's language ("Rosa" is one in Spanish text only)."""
+        return self.lexicon.is_word(word)
 
     def name_like(self, word: str) -> bool:
-        return all(lex.name_like(word) for lex in self.lexicons)
+        return self.lexicon.name_like(word)
+
+    def opens_names(self, tok: Token) -> bool:
+        """A word that, capitalised at a sentence start, mostly begins a name."""
+        if tok.folded in NAME_OPENERS:
+            return True
+        share = self.lexicon.capitalised_share(tok.text)
+        return share is not None and share > 0.5
 
     def known_name(self, folded: str) -> bool:
         return folded in self.given or folded in self.surnames
@@ -172,10 +182,11 @@ class MentionFinder:
             tok = tokens[j]
             if j > i and not tok.joined:
                 break
+            title = tok.folded in self.titles
             if (
                 tok.capitalised
-                and tok.folded not in self.titles
-                and (len(tok.text) > 1 or (j + 1 < len(tokens) and tokens[j + 1].text == "."))
+                and len(tok.text) > 1
+                and not (title and (j == i or tok.text.endswith(".")))
             ):
                 j += 1
                 count += 1
@@ -269,10 +280,16 @@ class MentionFinder:
             if not run:
                 i += 1
                 continue
-            # an ordinary word opening a sentence is no part of a name ("Pero Rosa ...")
-            while run and run[0].initial and self.is_word(run[0].text):
+            # an ordinary word opening a sentence is no part of a name ("Pero Rosa ..."),
+            # unless it is a word that mostly starts names ("San Martín", "Saint Vincent's")
+            while (
+                run
+                and run[0].initial
+                and self.is_word(run[0].text)
+                and not self.opens_names(run[0])
+            ):
                 run = run[1:]
-            while run and run[0].folded in CONNECTORS:
+            while run and run[0].folded in CONNECTORS and not run[0].capitalised:
                 run = run[1:]
             i = max(end, i + 1)
             if not run:
@@ -282,7 +299,7 @@ class MentionFinder:
                 if mention:
                     out.append(mention)
                 continue
-            if all(t.folded in NOT_IDENTIFYING or self.is_word(t.text) for t in run):
+            if all(t.folded in NOT_IDENTIFYING for t in run):
                 continue
             out.append(
                 Mention(run[0].start, run[-1].end, self._guess(run, tokens, None), "capitalised")
