@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import emit, format_option, open_project
+from workbench.cli.common import emit, format_option, open_project, require_clean_option
 from workbench.store.errors import CodebookError
 
 
@@ -49,6 +49,7 @@ def load_cmd(ctx: click.Context, file: str) -> None:
 @codebook_cmd.command("export")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--force", "-f", is_flag=True, help="Overwrite FILE if it exists.")
+@require_clean_option("file")
 @click.pass_context
 def export_cmd(ctx: click.Context, file: str, force: bool) -> None:
     """Write the codebook to FILE (.yaml, or REFI-QDA .qdc)."""

@@ -198,3 +198,48 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None, title:
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     return table
+
+
+def require_clean_option(out_param: str = "out"):
+    """``--require-clean KEY`` for a command that writes the file named by ``out_param``.
+
+    Before the command runs, the project is checked against the key (``pseudonymise
+    check``), with the output's name; after it, the written file (and its caption beside
+    it) is read back, and removed if any entry of the key is found in it. Either way the
+    command fails with one line and nothing identifying is left behind.
+    """
+    import functools
+
+    from workbench.i18n import N_
+
+    def decorate(fn):
+        @click.option(
+            "--require-clean",
+            "require_clean",
+            type=click.Path(dir_okay=False, exists=True),
+            default=None,
+            metavar="KEY",
+            help=N_(
+                "Refuse unless the project and the written file hold no entry of this "
+                "pseudonym key (see 'pseudonymise check')."
+            ),
+        )
+        @functools.wraps(fn)
+        def wrapper(*args: Any, require_clean: str | None = None, **kwargs: Any) -> Any:
+            if require_clean is None:
+                return fn(*args, **kwargs)
+            from pathlib import Path
+
+            from workbench.export.provenance import caption_path
+            from workbench.pseudonymise.check import require_clean as check
+            from workbench.pseudonymise.check import written_clean
+
+            out = Path(kwargs[out_param])
+            check(open_project(click.get_current_context()), require_clean, [out])
+            result = fn(*args, **kwargs)
+            written_clean(require_clean, [out, caption_path(out)])
+            return result
+
+        return wrapper
+
+    return decorate

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from workbench.analysis.units import SPAN_UNITS
-from workbench.cli.common import emit, open_project, render, where_option
+from workbench.cli.common import emit, open_project, render, require_clean_option, where_option
 from workbench.files import write_atomic
 from workbench.store.errors import WorkbenchError
 
@@ -364,6 +364,7 @@ def cooccur_cmd(
 )
 @filter_options
 @style_options
+@require_clean_option()
 @click.pass_context
 def sankey_cmd(
     ctx,
@@ -491,6 +492,7 @@ def _caption(out, record, what):
 @click.argument("out", type=click.Path(dir_okay=False))
 @labels_option("Node labels: the code's own name, or its whole path.")
 @filter_options
+@require_clean_option()
 @click.pass_context
 def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, where):
     """Co-occurrence network to OUT (.graphml or .gexf) for Gephi, Cytoscape or networkx.

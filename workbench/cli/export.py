@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from workbench.analysis.units import SPAN_UNITS
-from workbench.cli.common import open_project, where_option
+from workbench.cli.common import open_project, require_clean_option, where_option
+from workbench.i18n import N_
 
 
 @click.group(name="export")
@@ -26,6 +27,7 @@ POSITION_UNITS = ("codepoints", "utf16", "bytes")
     help="Unit of selection positions: code points (the standard), UTF-16 code units "
     "(as NVivo for Windows reads them) or UTF-8 bytes.",
 )
+@require_clean_option()
 @click.pass_context
 def qdpx_cmd(ctx: click.Context, out: str, positions: str) -> None:
     """Write the whole project as a REFI-QDA project (.qdpx)."""
@@ -50,15 +52,33 @@ def _coder_option(fn):
     metavar="PATH",
     help="Only these codes and their subcodes (repeatable).",
 )
+@click.option(
+    "--speakers",
+    type=click.Choice(["show", "pseudonym", "hide"]),
+    default="show",
+    show_default=True,
+    help=N_(
+        "Who spoke: the label as written, a pseudonym (from the key beside the project, "
+        "else Speaker 1, 2 ...; role labels such as Interviewer stay), or nothing."
+    ),
+)
+@require_clean_option()
 @click.pass_context
 def quotations_cmd(
-    ctx: click.Context, out: str, coder: str | None, where: tuple[str, ...], codes: tuple[str, ...]
+    ctx: click.Context,
+    out: str,
+    coder: str | None,
+    where: tuple[str, ...],
+    codes: tuple[str, ...],
+    speakers: str,
 ) -> None:
     """Quotations grouped by code, as OUT.md, OUT.html or OUT.docx."""
     from workbench.export.reports import export_quotations
 
     project = open_project(ctx)
-    n = export_quotations(project, out, coder=coder, where=where, codes=list(codes))
+    n = export_quotations(
+        project, out, coder=coder, where=where, codes=list(codes), speakers=speakers
+    )
     _record(ctx, out, project)
     click.echo(f"{out}: {n} quotations")
 
@@ -92,6 +112,7 @@ def _record(ctx: click.Context, out: str, project) -> None:
 )
 @_coder_option
 @where_option
+@require_clean_option()
 @click.pass_context
 def matrix_cmd(
     ctx: click.Context, out: str, by: str, count: str, coder: str | None, where: tuple[str, ...]
@@ -116,6 +137,7 @@ def matrix_cmd(
 )
 @_coder_option
 @where_option
+@require_clean_option()
 @click.pass_context
 def units_cmd(
     ctx: click.Context, out: str, unit: str, coder: str | None, where: tuple[str, ...]
@@ -138,6 +160,7 @@ def units_cmd(
     metavar="PATH",
     help="Only these codes and their subcodes (repeatable).",
 )
+@require_clean_option()
 @click.pass_context
 def codings_cmd(
     ctx: click.Context, out: str, coder: str | None, where: tuple[str, ...], codes: tuple[str, ...]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli.common import open_project
+from workbench.cli.common import open_project, require_clean_option
 
 
 @click.group(name="report")
@@ -33,6 +33,7 @@ def _record(ctx, out, project, counts):
     metavar="A,B",
     help="Coders compared (default: every coder who marked documents done).",
 )
+@require_clean_option()
 @click.pass_context
 def codebook_cmd(ctx: click.Context, out: str, unit: str, coders: str | None) -> None:
     """The codebook as a table (OUT.md, .html, .docx or .xlsx).
@@ -80,6 +81,7 @@ def codebook_cmd(ctx: click.Context, out: str, unit: str, coders: str | None) ->
     metavar="KEY=VALUE",
     help="Only documents whose case has this attribute value (repeatable).",
 )
+@require_clean_option()
 @click.pass_context
 def frequencies_cmd(
     ctx: click.Context, out: str, by: str, coders: tuple[str, ...], where: tuple[str, ...]

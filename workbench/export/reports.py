@@ -23,6 +23,8 @@ from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
 FORMATS = (".md", ".html", ".docx")
+#: what a quotation says of who spoke: the label as written, a pseudonym, or nothing
+SPEAKER_MODES = ("show", "pseudonym", "hide")
 
 
 @dataclass
@@ -98,11 +100,16 @@ def quotations(
     coder: str | None = None,
     where: Where = None,
     codes: Sequence[str] | None = None,
+    speakers: str = "show",
 ) -> list[Section]:
     """The sections of the report: selected codes in codebook order with their quotations.
 
     Codes without quotations are left out unless a subcode has some (their heading is kept).
+    ``speakers`` says how each quotation names who spoke (``SPEAKER_MODES``).
     """
+    if speakers not in SPEAKER_MODES:
+        raise WorkbenchError(f"--speakers is one of {', '.join(SPEAKER_MODES)}, not {speakers!r}")
+    label = SpeakerLabels(project, speakers)
     chosen = select_codes(project, codes)
     all_codes = [c for c in project.codes() if c.id in chosen]
     docs = {d.id: d for d in project.documents()}
@@ -119,7 +126,7 @@ def quotations(
             found = Quotation(
                 doc.name,
                 cases.get(doc.case_id),
-                speaker,
+                label(doc.id, speaker),
                 coding.start,
                 coding.end,
                 sentence,
@@ -146,6 +153,50 @@ def quotations(
         )
         keep[i] = has_own or has_child
     return [s for s, k in zip(sections, keep, strict=True) if k]
+
+
+class SpeakerLabels:
+    """Speaker labels as a quotation shows them.
+
+    ``pseudonym`` keeps labels that name a role (Interviewer, Entrevistadora) and writes every
+    other one as its pseudonym from the key beside the project (``NAME.key.csv``) when the key
+    has it, else as ``Speaker 1``, ``Speaker 2`` ... numbered per document in order of speaking.
+    """
+
+    def __init__(self, project: Project, mode: str):
+        self.project = project
+        self.mode = mode
+        self.numbers: dict[int, dict[str, int]] = {}
+        self.matcher = None
+        if mode == "pseudonym":
+            from workbench.pseudonymise.forms import Matcher
+            from workbench.pseudonymise.key import default_key_path, read_key
+
+            path = default_key_path(project.path)
+            if project.path.name != ":memory:" and path.exists():
+                self.matcher = Matcher(read_key(path).accepted())
+
+    def __call__(self, document_id: int, speaker: str | None) -> str | None:
+        if self.mode == "show" or speaker is None:
+            return speaker
+        if self.mode == "hide":
+            return None
+        from workbench.pseudonymise.detect import generic_speaker
+
+        if generic_speaker(speaker):
+            return speaker
+        if self.matcher is not None:
+            hits = self.matcher.find(speaker)
+            if hits:
+                entry = self.matcher.entries[hits[0].entry]
+                return entry.pseudonym
+        numbers = self.numbers.get(document_id)
+        if numbers is None:
+            numbers = self.numbers[document_id] = {}
+            for turn in self.project.turns(document_id):
+                if turn.speaker and not generic_speaker(turn.speaker):
+                    numbers.setdefault(turn.speaker, len(numbers) + 1)
+        return f"Speaker {numbers.get(speaker, len(numbers) + 1)}"
 
 
 def _filters_line(coder: str | None, where: Where, codes: Sequence[str] | None) -> str:
@@ -227,12 +278,13 @@ def export_quotations(
     where: Where = None,
     codes: Sequence[str] | None = None,
     title: str = "Quotations by code",
+    speakers: str = "show",
 ) -> int:
     """Write the quotation report to ``path`` (format by suffix); return the quotation count."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         raise WorkbenchError("write quotations as .md, .html or .docx", source=str(path))
-    sections = quotations(project, coder=coder, where=where, codes=codes)
+    sections = quotations(project, coder=coder, where=where, codes=codes, speakers=speakers)
     filters = _filters_line(coder, where, codes)
     if suffix == ".md":
         data = render_markdown(sections, title, filters).encode("utf-8")

@@ -164,12 +164,14 @@ def _xml_text(data: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", data))
 
 
-def _found(matcher: Matcher, text: str, where: str, item: str) -> list[Finding]:
+def _found(
+    matcher: Matcher, text: str, where: str, item: str, language: str | None = None
+) -> list[Finding]:
     return [
         Finding(
             where, item, h.start, h.end, text[h.start : h.end], matcher.entries[h.entry].original
         )
-        for h in matcher.find(text)
+        for h in matcher.find(text, language)
     ]
 
 
@@ -196,4 +198,24 @@ def require_clean(
                 "'workbench pseudonymise check --key {key}'"
             ).format(n=len(found), where=found[0].where, item=found[0].item, key=key_path),
             source=str(project.path),
+        )
+
+
+def written_clean(key_path: str | Path, outputs: Iterable[str | Path]) -> None:
+    """Read back files just written; remove them all and refuse (one line) if any holds an
+    entry of the key (a speaker label or a case name in a quotation, for instance)."""
+    from workbench.pseudonymise.key import read_key
+    from workbench.store.errors import WorkbenchError
+
+    matcher = Matcher(read_key(key_path).accepted())
+    paths = [Path(p) for p in outputs]
+    found = [f for p in paths if p.exists() for f in check_files(p, matcher)]
+    if found:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise WorkbenchError(
+            _(
+                "not clean: {n} occurrence(s) of the key in what was written ({item}); removed"
+            ).format(n=len(found), item=found[0].item),
+            source=str(paths[0]),
         )
