@@ -221,7 +221,7 @@ def apply_key(
         backup_project(project, backup)
         report = ApplyReport(project.path, backup=backup)
         _apply(project, matcher, Replacer(entries, styles, project.language), report)
-        _seal(project)
+        _seal(project, len(entries))
         return report
     assert out is not None
     target = Path(out)
@@ -232,7 +232,7 @@ def apply_key(
         with Project.open(target) as release:
             report = ApplyReport(target)
             _apply(release, matcher, Replacer(entries, styles, release.language), report)
-            _seal(release)
+            _seal(release, len(entries))
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -348,13 +348,19 @@ def _unique(name: str, taken: set[str]) -> str:
     return f"{name} ({n})"
 
 
-def _seal(project: Project) -> None:
+def _seal(project: Project, entries: int) -> None:
     """Leave no trace of the replaced text: no action log (its records hold the old text),
-    a search index rebuilt from the new text, and no free pages left to read."""
+    a search index rebuilt from the new text, and no free pages left to read. One action
+    remains, saying that the project was pseudonymised (it stops undo)."""
     with project.transaction():
         project.conn.execute("DELETE FROM actions")
         project.conn.execute("DELETE FROM settings WHERE key LIKE 'reserved-id.%'")
         project.conn.execute("INSERT INTO sentences_fts(sentences_fts) VALUES ('optimize')")
+    description = ngettext(
+        "pseudonymised with a key of {n} entry", "pseudonymised with a key of {n} entries", entries
+    ).format(n=entries)
+    with project.action("pseudonymise", description, undoable=False):
+        pass
     project.conn.execute("PRAGMA secure_delete = ON")
     project.conn.execute("VACUUM")
     project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
