@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 from workbench.i18n import _
@@ -96,6 +97,7 @@ class Shift:
         self.before = [0]
         for e in self.edits:
             self.before.append(self.before[-1] + len(e.text) - (e.end - e.start))
+        self._np: tuple[Any, Any, Any, Any] | None = None
 
     def end(self, x: int) -> int:
         """Where ``x`` goes as the end of a span, a unit boundary or a point (see module)."""
@@ -137,3 +139,72 @@ class Shift:
         if start < new_length:
             return start, start + 1, True
         return new_length - 1, new_length, True
+
+    # ------------------------------------------------------------------ many at once
+    # The same rules over numpy arrays: a text edit moves every position after it, and a
+    # document may hold tens of thousands of codings (benchmarks/bench_pseudonymise.py).
+
+    def _arrays(self) -> tuple[Any, Any, Any, Any]:
+        import numpy as np
+
+        if self._np is None:
+            starts = np.array(self.starts + [0], dtype=np.int64)
+            ends = np.array(self.ends + [0], dtype=np.int64)
+            before = np.array(self.before, dtype=np.int64)
+            lengths = np.array([len(e.text) for e in self.edits] + [0], dtype=np.int64)
+            self._np = (starts, ends, before, lengths)
+        return self._np
+
+    def end_many(self, xs: Any) -> Any:
+        """``end`` of every position in ``xs`` (an integer array)."""
+        import numpy as np
+
+        starts, ends, before, lengths = self._arrays()
+        n = len(self.edits)
+        k = np.searchsorted(ends[:n], xs, side="left")
+        bump = (k < n) & (ends[k] == xs) & (starts[k] < xs)
+        k = k + bump
+        inside = (k < n) & (starts[k] < xs) & (xs < ends[k])
+        return np.where(inside, starts[k] + before[k] + lengths[k], xs + before[k])
+
+    def start_many(self, xs: Any) -> Any:
+        """``start`` of every position in ``xs``."""
+        import numpy as np
+
+        starts, ends, before, _lengths = self._arrays()
+        n = len(self.edits)
+        k = np.searchsorted(ends[:n], xs, side="right")
+        inside = (k < n) & (starts[k] <= xs) & (xs < ends[k])
+        return np.where(inside, starts[k] + before[k], xs + before[k])
+
+    def replaced_many(self, a: Any, b: Any) -> Any:
+        """``replaced`` of every span ``[a[i], b[i])``: runs of touching replaced spans are
+        merged first, so a span is replaced when one merged run holds it."""
+        import numpy as np
+
+        runs: list[list[int]] = []
+        for e in self.edits:
+            if e.end == e.start:
+                continue
+            if runs and runs[-1][1] == e.start:
+                runs[-1][1] = e.end
+            else:
+                runs.append([e.start, e.end])
+        if not runs:
+            return np.zeros(len(a), dtype=bool)
+        run_starts = np.array([r[0] for r in runs], dtype=np.int64)
+        run_ends = np.array([r[1] for r in runs], dtype=np.int64)
+        k = np.searchsorted(run_starts, a, side="right") - 1
+        safe = np.maximum(k, 0)
+        return (k >= 0) & (run_ends[safe] >= b) & (b > a)
+
+    def spans_many(self, a: Any, b: Any, new_length: int) -> tuple[Any, Any, Any]:
+        """``span`` of every coded span: (starts, ends, kept at the edit point)."""
+        import numpy as np
+
+        start, end = self.start_many(a), self.end_many(b)
+        empty = end <= start
+        at_end = start >= new_length
+        new_start = np.where(empty & at_end, new_length - 1, start)
+        new_end = np.where(empty, np.where(at_end, new_length, start + 1), end)
+        return new_start, new_end, empty

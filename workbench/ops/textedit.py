@@ -163,6 +163,8 @@ def apply_edits(
 
 
 Move = tuple[Any, tuple[int, ...], tuple[int, ...] | None]  # key, old, new (None: removed)
+#: tables whose moves the edit needs afterwards (the search index, speaker labels)
+FOLLOWERS = ("sentences", "turns")
 
 
 def _reanchor(
@@ -175,44 +177,71 @@ def _reanchor(
     result: EditResult,
 ) -> list[Move]:
     """Move the rows of one registered table; returns every row's move (for the caller)."""
+    import numpy as np
+
     key, cols = anchored.key, anchored.columns
     quoted = ", ".join(f'"{c}"' for c in (*key, *cols))
     rows = project.conn.execute(
         f'SELECT {quoted} FROM "{anchored.table}" WHERE "{anchored.document}" = ?',
         (document_id,),
     ).fetchall()
-    moves: list[Move] = []
+    if not rows:
+        result.moved[anchored.table] = 0
+        return []
     n = len(key)
-    for row in rows:
-        row_key = row[0] if n == 1 else tuple(row[:n])
-        position = tuple(row[n:])
-        if anchored.rule == "point":
-            moves.append((row_key, position, (shift.end(position[0]),)))
-        elif anchored.rule == "unit":
-            a, b = position
-            new_a, new_b = shift.end(a), shift.end(b)
-            emptied = b > a and new_b == new_a
-            moves.append((row_key, position, None if emptied else (new_a, new_b)))
-        else:
-            a, b = position
-            new_a, new_b, kept = shift.span(a, b, new_length)
-            if kept or shift.replaced(a, b):
-                result.kept.append(KeptSpan(anchored.table, row_key, a, b, new_a, new_b))
-            moves.append((row_key, position, (new_a, new_b)))
-    changed = [m for m in moves if m[2] is not None and m[2] != m[1]]
-    removed = [m for m in moves if m[2] is None]
+    keys = [r[0] for r in rows] if n == 1 else [tuple(r[:n]) for r in rows]
+    old = np.array([r[n:] for r in rows], dtype=np.int64)
+    removed_mask = np.zeros(len(rows), dtype=bool)
+    if anchored.rule == "point":
+        new = shift.end_many(old[:, 0])[:, None]
+    elif anchored.rule == "unit":
+        new = np.stack([shift.end_many(old[:, 0]), shift.end_many(old[:, 1])], axis=1)
+        removed_mask = (old[:, 1] > old[:, 0]) & (new[:, 0] == new[:, 1])
+    else:
+        a, b = old[:, 0], old[:, 1]
+        new_a, new_b, emptied = shift.spans_many(a, b, new_length)
+        new = np.stack([new_a, new_b], axis=1)
+        kept = emptied | shift.replaced_many(a, b)
+        for i in np.nonzero(kept)[0].tolist():
+            result.kept.append(
+                KeptSpan(
+                    anchored.table,
+                    keys[i],
+                    int(a[i]),
+                    int(b[i]),
+                    int(new_a[i]),
+                    int(new_b[i]),
+                )
+            )
+    moved = (new != old).any(axis=1) & ~removed_mask
+    moves: list[Move] = []
+    if anchored.unique or anchored.table in FOLLOWERS or removed_mask.any():
+        old_rows, new_rows = old.tolist(), new.tolist()
+        moves = [
+            (k, tuple(o), None if gone else tuple(w))
+            for k, o, w, gone in zip(keys, old_rows, new_rows, removed_mask.tolist(), strict=True)
+        ]
     if anchored.unique:
-        changed, folded = _fold(project, anchored, document_id, moves)
-        removed += folded
-    result.moved[anchored.table] = len(changed)
-    if removed:
-        result.removed[anchored.table] = len(removed)
-    if anchored.unique:
+        changed, removed = _fold(project, anchored, document_id, moves)
+        removed += [m for m in moves if m[2] is None]
+        result.moved[anchored.table] = len(changed)
         _rewrite(project, recorder, anchored, changed, removed)
     else:
-        recorder.record_updates(anchored.table, cols, [(k, o, w) for k, o, w in changed], key=key)
+        index = np.nonzero(moved)[0]
+        result.moved[anchored.table] = len(index)
+        recorder.record_columns(
+            anchored.table,
+            cols,
+            [keys[i] for i in index.tolist()],
+            old[index].tolist(),
+            new[index].tolist(),
+            key=key,
+        )
+        removed = [moves[i] for i in np.nonzero(removed_mask)[0].tolist()]
         for row_key, _old, _new in removed:
             recorder.delete(anchored.table, row_key, key=key)
+    if removed:
+        result.removed[anchored.table] = len(removed)
     return moves
 
 

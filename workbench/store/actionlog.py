@@ -199,6 +199,9 @@ class ActionLog:
 
     def _apply_change(self, change: dict[str, Any], *, inverse: bool) -> None:
         table, op = change["table"], change["op"]
+        if op == "updates":
+            self._apply_updates(change, inverse=inverse)
+            return
         if inverse:
             op = {"insert": "delete", "delete": "insert", "update": "update"}[op]
         if op == "insert":
@@ -225,6 +228,19 @@ class ActionLog:
             self.conn.execute(
                 f'UPDATE "{table}" SET {sets} WHERE {where}', [*values.values(), *params]
             )
+        self._text_cache.clear()
+
+    def _apply_updates(self, change: dict[str, Any], *, inverse: bool) -> None:
+        """Replay a compact ``updates`` record (``record_updates``) in one statement."""
+        key, columns = change["key"], change["columns"]
+        n, m = len(key), len(columns)
+        sets = ", ".join(f'"{c}" = ?' for c in columns)
+        values = (
+            [(*row[n : n + m], *row[:n]) for row in change["rows"]]
+            if inverse
+            else [(*row[n + m :], *row[:n]) for row in change["rows"]]
+        )
+        self.conn.executemany(f'UPDATE "{change["table"]}" SET {sets} WHERE {key_where(key)}', values)
         self._text_cache.clear()
 
     def _reserve_id(self, table: str, row_id: int) -> None:
@@ -324,33 +340,49 @@ class ActionRecorder:
         *,
         key: tuple[str, ...] = ("id",),
     ) -> None:
-        """Update many rows at once: ``(row key, values before, values after)`` each.
+        """Update many rows at once: ``(row key, values before, values after)`` each."""
+        if rows:
+            keys, before, after = zip(*rows, strict=True)
+            self.record_columns(table, columns, list(keys), list(before), list(after), key=key)
+
+    def record_columns(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        keys: list[Any],
+        before: list[Any],
+        after: list[Any],
+        *,
+        key: tuple[str, ...] = ("id",),
+    ) -> None:
+        """``record_updates`` given column-wise: the keys, and each row's values before and
+        after (sequences in ``columns`` order).
 
         The caller has read the values before (a text edit moves thousands of rows), so no
-        row is read again; the log holds one ``update`` per row, as ``update`` writes it.
+        row is read again, and the log keeps one compact record for all of them.
         """
-        if not rows:
+        if not keys:
             return
         sets = ", ".join(f'"{c}" = ?' for c in columns)
+        key_columns = list(zip(*keys, strict=True)) if len(key) > 1 else [keys]
         self.project.conn.executemany(
             f'UPDATE "{table}" SET {sets} WHERE {key_where(key)}',
-            [(*after, *(row_key if len(key) > 1 else (row_key,))) for row_key, _, after in rows],
+            zip(*zip(*after, strict=True), *key_columns, strict=True),
         )
         if not self.undoable:
             return
-        for row_key, before, after in rows:
-            change: dict[str, Any] = {
+        # one record: [key..., before..., after...] per row
+        self.changes.append(
+            {
                 "table": table,
-                "op": "update",
-                "before": dict(zip(columns, before, strict=True)),
-                "after": dict(zip(columns, after, strict=True)),
+                "op": "updates",
+                "key": list(key),
+                "columns": list(columns),
+                "rows": list(
+                    zip(*key_columns, *zip(*before, strict=True), *zip(*after, strict=True), strict=True)
+                ),
             }
-            if key == ("id",):
-                change["id"] = row_key
-            else:
-                values = row_key if len(key) > 1 else (row_key,)
-                change["key"] = dict(zip(key, values, strict=True))
-            self.changes.append(change)
+        )
 
 
 def key_where(key: tuple[str, ...] | list[str]) -> str:
