@@ -45,12 +45,29 @@ def _fold_char(ch: str) -> str:
     return base if base.isalnum() or not low.isalnum() else low
 
 
+class _FoldTable(dict):
+    """``str.translate`` table filled as characters are met: each maps to one character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code).translate(APOSTROPHES))
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lowercase without accents, one character for one: positions carry over."""
-    text = text.translate(APOSTROPHES)
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD)
+
+
+@lru_cache(maxsize=262144)
+def fold_word(word: str) -> str:
+    """``fold`` for the short strings that repeat (a transcript's words)."""
+    return fold(word)
 
 
 def gap_key(gap: str) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workbench.pseudonymise.forms import fold
+from workbench.pseudonymise.forms import fold, fold_word
 from workbench.pseudonymise.lexicon import (
     CONNECTORS,
     INSTITUTIONS,
@@ -62,7 +62,7 @@ class Token:
 
     def __init__(self, start: int, end: int, text: str, initial: bool, index: int, joined: bool):
         self.start, self.end, self.text = start, end, text
-        self.folded = fold(text.rstrip("."))
+        self.folded = fold_word(text.rstrip("."))
         self.initial = initial
         self.index = index
         #: only spaces (no line break, no punctuation) separate it from the word before
@@ -70,8 +70,7 @@ class Token:
 
     @property
     def capitalised(self) -> bool:
-        t = self.text
-        return t[:1].isupper() and any(c.isalpha() for c in t)
+        return self.text[:1].isupper()  # tokens kept start with a letter or digit
 
 
 def tokens_of(text: str, lang: str, sentence_starts: set[int]) -> list[Token]:
@@ -89,12 +88,11 @@ def tokens_of(text: str, lang: str, sentence_starts: set[int]) -> list[Token]:
             continue
         if tok.idx in sentence_starts:
             initial = True
-        if all(c in OPENERS for c in t):
-            continue
-        if all(not c.isalnum() for c in t):
-            if any(c in SENTENCE_END for c in t):
-                initial = True
-            continue
+        if not t[0].isalnum():
+            if not any(c.isalnum() for c in t):
+                if any(c in SENTENCE_END for c in t):
+                    initial = True
+                continue
         gap = text[out[-1].end : tok.idx] if out else "\n"
         joined = bool(out) and (gap == "" or gap.isspace()) and "\n" not in gap
         if out and out[-1].text.endswith(".") and len(out[-1].folded) <= 3:
