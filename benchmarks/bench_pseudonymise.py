@@ -45,7 +45,9 @@ FILLER = {
         "was weak while the ministry kept control of transfers and the hospitals waited"
     ).split(),
 }
-GIVEN = "Rosa Ernesto Gladys Walter Nilda Teófilo Marleni Segundo Lorena Óscar Claire Tanisha".split()
+GIVEN = (
+    "Rosa Ernesto Gladys Walter Nilda Teófilo Marleni Segundo Lorena Óscar Claire Tanisha".split()
+)
 FAMILY = "Quispe Huamaní Yupanqui Ccori Chunga Távara Ipanaqué Yarlequé Dunmore Kowalski".split()
 PLACES = "Huanta Llochegua Pichari Sivia Ccorca Paruro Nauta Requena Catacaos Sullana".split()
 
@@ -57,7 +59,9 @@ def identities(rng: random.Random, n: int) -> list[tuple[str, str]]:
     while len(out) < n:
         roll = rng.random()
         if roll < 0.6:
-            name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}{rng.choice(['', 'a', 'o', 'ez', 'ini'])}"
+            name = (
+                f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}{rng.choice(['', 'a', 'o', 'ez', 'ini'])}"
+            )
             kind = "person"
         elif roll < 0.85:
             name = rng.choice(PLACES) + rng.choice(["", "bamba", "pata", "marca", "huasi"])
@@ -71,7 +75,9 @@ def identities(rng: random.Random, n: int) -> list[tuple[str, str]]:
     return out
 
 
-def transcript(rng: random.Random, words: int, people: list[tuple[str, str]]) -> tuple[str, str, list[ParsedTurn]]:
+def transcript(
+    rng: random.Random, words: int, people: list[tuple[str, str]]
+) -> tuple[str, str, list[ParsedTurn]]:
     lang = "es" if rng.random() < 0.6 else "en"
     filler = FILLER[lang]
     speaker = rng.choice([n for k, n in people if k == "person"] or ["Participante"])
@@ -92,7 +98,9 @@ def transcript(rng: random.Random, words: int, people: list[tuple[str, str]]) ->
             if rng.random() < 0.01:
                 body.append(f"{rng.randint(10_000_000, 99_999_999)}")
             if rng.random() < 0.01:
-                body.append(f"9{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}")
+                body.append(
+                    f"9{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
+                )
             sentence = " ".join(body)
             sentences.append(sentence[0].upper() + sentence[1:] + ".")
             count += len(body)
@@ -115,7 +123,9 @@ def naive_sentences(text: str, turns: list[ParsedTurn]) -> list[tuple[int, int]]
     return out
 
 
-def build(folder: Path, documents: int, words: int, key_size: int) -> tuple[Path, list[tuple[str, str]]]:
+def build(
+    folder: Path, documents: int, words: int, key_size: int
+) -> tuple[Path, list[tuple[str, str]]]:
     rng = random.Random(20240624)
     people = identities(rng, max(600, key_size))
     path = folder / "bench.db"
@@ -153,7 +163,7 @@ def bench_detect(path: Path) -> float:
 def bench_apply(path: Path, people: list[tuple[str, str]], folder: Path) -> float:
     from workbench.ops.backup import backup_project
     from workbench.pseudonymise.apply import apply_key
-    from workbench.pseudonymise.key import Key, KeyEntry, LABEL_STEMS
+    from workbench.pseudonymise.key import LABEL_STEMS, Key, KeyEntry
 
     key = Key(folder / "bench.key.csv")
     for i, (kind, name) in enumerate(people, 1):
@@ -166,7 +176,9 @@ def bench_apply(path: Path, people: list[tuple[str, str]], folder: Path) -> floa
         report = apply_key(project, key, out=folder / "release.db", allow_unmatched=True)
         elapsed = time.perf_counter() - start
     total = sum(report.replaced.values())
-    print(f"apply       : {elapsed:.2f} s with a {len(key.entries)}-entry key, {total:,} replacements")
+    print(
+        f"apply       : {elapsed:.2f} s with a {len(key.entries)}-entry key, {total:,} replacements"
+    )
     print(f"  baseline  : {baseline:.2f} s to copy the project with SQLite's backup")
     print(f"  ratio     : {elapsed / baseline:.0f}x the baseline")
     return elapsed
@@ -201,7 +213,9 @@ def bench_edit(folder: Path, codings: int) -> float:
                 rows,
             )
         start = time.perf_counter()
-        project.conn.execute('SELECT id, start, "end" FROM codings WHERE document_id = ?', (doc.id,)).fetchall()
+        project.conn.execute(
+            'SELECT id, start, "end" FROM codings WHERE document_id = ?', (doc.id,)
+        ).fetchall()
         baseline = time.perf_counter() - start
         start = time.perf_counter()
         result = edit_text(project, "long", [Edit(0, 0, "Nota. "), Edit(5, 9, "XY")], why="bench")
@@ -209,7 +223,9 @@ def bench_edit(folder: Path, codings: int) -> float:
         start = time.perf_counter()
         project.undo()
         undo = time.perf_counter() - start
-    print(f"edit        : {elapsed * 1000:.0f} ms, {result.moved['codings']:,} codings moved (undo {undo * 1000:.0f} ms)")
+    print(
+        f"edit        : {elapsed * 1000:.0f} ms, {result.moved['codings']:,} codings moved (undo {undo * 1000:.0f} ms)"
+    )
     print(f"  baseline  : {baseline * 1000:.1f} ms to read the document's codings")
     print(f"  ratio     : {elapsed / baseline:.0f}x the baseline")
     return elapsed
@@ -227,10 +243,14 @@ def main() -> None:
 
         start = time.perf_counter()
         lexicon("es"), lexicon("en"), given_names(), sentencizer("es"), sentencizer("en")
-        print(f"loading     : {time.perf_counter() - start:.2f} s (spaCy, lexicon, names; once per process)")
+        print(
+            f"loading     : {time.perf_counter() - start:.2f} s (spaCy, lexicon, names; once per process)"
+        )
         start = time.perf_counter()
         path, people = build(folder, documents, 10_000, key_size)
-        print(f"corpus      : {documents} documents of ~10,000 words built in {time.perf_counter() - start:.1f} s")
+        print(
+            f"corpus      : {documents} documents of ~10,000 words built in {time.perf_counter() - start:.1f} s"
+        )
         detect_s = bench_detect(path)
         apply_s = bench_apply(path, people, folder)
         edit_s = bench_edit(folder, 10_000)

@@ -23,8 +23,8 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from workbench.i18n import _
 from workbench.store.errors import WorkbenchError

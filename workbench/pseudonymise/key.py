@@ -68,6 +68,7 @@ class Key:
     def add(self, entry: KeyEntry, *, replace_existing: bool = False) -> None:
         entry = clean_entry(entry, source=str(self.path))
         found = self.find(entry.original)
+        entries = list(self.entries)
         if found is not None:
             if not replace_existing:
                 raise WorkbenchError(
@@ -76,10 +77,11 @@ class Key:
                     ),
                     source=str(self.path),
                 )
-            self.entries[self.entries.index(found)] = entry
+            entries[entries.index(found)] = entry
         else:
-            self.entries.append(entry)
-        validate(self.entries, source=str(self.path))
+            entries.append(entry)
+        validate(entries, source=str(self.path))  # the key changes only when it stays sound
+        self.entries = entries
 
     def remove(self, original: str) -> KeyEntry:
         found = self.find(original)

@@ -240,7 +240,9 @@ class ActionLog:
             if inverse
             else [(*row[n + m :], *row[:n]) for row in change["rows"]]
         )
-        self.conn.executemany(f'UPDATE "{change["table"]}" SET {sets} WHERE {key_where(key)}', values)
+        self.conn.executemany(
+            f'UPDATE "{change["table"]}" SET {sets} WHERE {key_where(key)}', values
+        )
         self._text_cache.clear()
 
     def _reserve_id(self, table: str, row_id: int) -> None:
@@ -379,7 +381,12 @@ class ActionRecorder:
                 "key": list(key),
                 "columns": list(columns),
                 "rows": list(
-                    zip(*key_columns, *zip(*before, strict=True), *zip(*after, strict=True), strict=True)
+                    zip(
+                        *key_columns,
+                        *zip(*before, strict=True),
+                        *zip(*after, strict=True),
+                        strict=True,
+                    )
                 ),
             }
         )

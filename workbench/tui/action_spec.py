@@ -18,6 +18,7 @@ SCOPES = {
     "reconcile": "Reconciliation screen",
     "suggestions": "Suggestions screen",
     "segments": "Segments of a code",
+    "pseudonymise": "Pseudonym review",
 }
 
 

@@ -24,6 +24,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("cooccurrence", "analysis('cooccurrence')", "Co-occurrence of codes", "", "app"),
     _a("agreement", "analysis('agreement')", "Agreement between coders", "", "app"),
     _a("suggestions", "analysis('suggestions')", "Code suggestions", "", "app"),
+    _a(
+        "pseudonymise",
+        "analysis('pseudonymise')",
+        "Review identifiers for the pseudonym key",
+        "",
+        "app",
+    ),
     _a("quit", "quit", "Quit", "ctrl+q", "app", priority=True),
     # ---- documents
     _a(
@@ -106,6 +113,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "coding",
         show=True,
         label="Memo",
+    ),
+    _a(
+        "edit-text",
+        "edit_text",
+        "Correct the selected text (every coding follows; one undo takes it back)",
+        "E",
+        "coding",
     ),
     _a("find", "find", "Find in the transcript", "slash", "coding", show=True, label="Find"),
     _a("find-next", "find_next", "Next match", "n", "coding"),
@@ -528,6 +542,45 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "suggestions",
     ),
     _a("suggestions-back", "back", "Back", "escape", "suggestions", show=True, label="Back"),
+    # ---- pseudonym review
+    _a(
+        "pseudonym-accept",
+        "accept",
+        "Accept: add it to the key with a pseudonym",
+        "a",
+        "pseudonymise",
+        show=True,
+        label="Accept",
+    ),
+    _a(
+        "pseudonym-reject",
+        "reject",
+        "Reject: it identifies no one (not asked again)",
+        "x",
+        "pseudonymise",
+        show=True,
+        label="Reject",
+    ),
+    _a(
+        "pseudonym-merge",
+        "merge",
+        "Merge: another spelling of an entry of the key",
+        "m",
+        "pseudonymise",
+        show=True,
+        label="Merge",
+    ),
+    _a("pseudonym-kind", "kind", "Change the candidate's kind", "k", "pseudonymise"),
+    _a(
+        "pseudonym-skip",
+        "skip",
+        "Skip to the next undecided candidate",
+        "j",
+        "pseudonymise",
+        show=True,
+        label="Skip",
+    ),
+    _a("pseudonymise-back", "back", "Back", "escape", "pseudonymise", show=True, label="Back"),
     # ---- segments of a code (retrieval)
     _a(
         "segment-open",

@@ -20,6 +20,7 @@ from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.coding_edit import CodingEdits
 from workbench.tui.screens.coding_panel import CodingSide
+from workbench.tui.screens.coding_text import CodingTextEdits
 from workbench.tui.screens.modals import (
     NEW_CODE_ID,
     ChoiceModal,
@@ -32,7 +33,7 @@ from workbench.tui.widgets.codetree import CodeTree
 from workbench.tui.widgets.transcript import Mark, Span, TranscriptView
 
 
-class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
+class CodingScreen(CodingSide, CodingEdits, CodingTextEdits, WorkbenchScreen):
     """Code one document."""
 
     SCOPES = ("coding", "transcript")
@@ -189,6 +190,10 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         """Reload codes and codings (after undo, a coder switch, blind mode, codebook edits)."""
         if not self.is_mounted:
             return
+        if self.project.document(self.document_id).sha256 != self.document.sha256:
+            self._load_codes()
+            lo = self.view.selection[0]
+            self.reload_text(select=(lo, lo))  # the text changed (an undone correction)
         self._load_codes()
         self._load_codings()
         self._load_suggestions()
