@@ -20,54 +20,21 @@ transcriber's lowercase "quispe" is found. A part shared by two people of the ke
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from workbench.pseudonymise.folding import APOSTROPHES, fold, fold_word
+
+__all__ = ["fold", "fold_word"]
 
 if TYPE_CHECKING:
     from workbench.pseudonymise.key import KeyEntry
 
 WORD = re.compile(r"\w+")
 NUMBER_RUN = re.compile(r"\+?\d[\d .()/\-]*\d")
-APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 LANGUAGES = ("es", "en")
 PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "van", "von"}
-
-
-@lru_cache(maxsize=65536)
-def _fold_char(ch: str) -> str:
-    low = ch.lower()
-    if len(low) != 1:
-        low = ch
-    base = unicodedata.normalize("NFD", low)[0]
-    return base if base.isalnum() or not low.isalnum() else low
-
-
-class _FoldTable(dict):
-    """``str.translate`` table filled as characters are met: each maps to one character."""
-
-    def __missing__(self, code: int) -> str:
-        folded = _fold_char(chr(code).translate(APOSTROPHES))
-        self[code] = folded
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents, one character for one: positions carry over."""
-    if text.isascii():
-        return text.lower()
-    return text.translate(_FOLD)
-
-
-@lru_cache(maxsize=262144)
-def fold_word(word: str) -> str:
-    """``fold`` for the short strings that repeat (a transcript's words)."""
-    return fold(word)
 
 
 def gap_key(gap: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from workbench.i18n import _
-from workbench.pseudonymise.forms import fold
+from workbench.pseudonymise.folding import fold
 from workbench.store.errors import InputFileError, WorkbenchError
 
 KINDS = ("person", "place", "organisation", "post", "contact", "number")

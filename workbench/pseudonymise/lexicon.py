@@ -18,7 +18,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from workbench.pseudonymise.forms import fold
+from workbench.pseudonymise.folding import fold
 
 LANGUAGES = ("es", "en")
 

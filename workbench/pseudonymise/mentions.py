@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workbench.pseudonymise.forms import fold, fold_word
+from workbench.pseudonymise.folding import fold, fold_word
 from workbench.pseudonymise.lexicon import (
     CONNECTORS,
     INSTITUTIONS,
