@@ -419,3 +419,36 @@ def test_unit_ends_keep_their_order_and_spans_never_invert(text: str, data) -> N
     for a in positions:
         for b in positions[a + 1 :]:
             assert shift.end(b) >= shift.start(a)
+
+
+@given(st.text(ALPHABET, min_size=1, max_size=40), st.data())
+def test_the_rules_over_arrays_agree_with_the_rules_one_position_at_a_time(
+    text: str, data
+) -> None:
+    import numpy as np
+
+    edits = check_edits(data.draw(edit_lists(len(text))), len(text))
+    shift = Shift(edits)
+    n = len(text)
+    new_length = max(1, len(apply_plain(text, edits)))
+    xs = np.arange(n + 1)
+    assert shift.end_many(xs).tolist() == [shift.end(x) for x in range(n + 1)]
+    assert shift.start_many(xs).tolist() == [shift.start(x) for x in range(n + 1)]
+    a, b = np.array([(i, j) for i in range(n) for j in range(i + 1, n + 1)]).T.reshape(2, -1)
+    starts, ends, emptied = shift.spans_many(a, b, new_length)
+    expected = [shift.span(int(i), int(j), new_length) for i, j in zip(a, b, strict=True)]
+    assert list(zip(starts.tolist(), ends.tolist(), emptied.tolist(), strict=True)) == expected
+    assert shift.replaced_many(a, b).tolist() == [
+        shift.replaced(int(i), int(j)) for i, j in zip(a, b, strict=True)
+    ]
+
+
+def test_undo_of_an_edit_that_removed_a_sentence_restores_it_and_its_index_row(
+    coded: Project,
+) -> None:
+    before = snapshot(coded)
+    s, e = at("The seats were shared by sector.")
+    edit_text(coded, "rosa", [Edit(s - 1, e, "")])
+    assert snapshot(coded) != before
+    coded.undo()
+    assert snapshot(coded) == before
