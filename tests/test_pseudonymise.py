@@ -338,11 +338,13 @@ def test_quotations_name_speakers_as_asked(study: Path, tmp_path: Path) -> None:
 def test_require_clean_removes_a_written_file_that_names_someone(
     study: Path, tmp_path: Path
 ) -> None:
-    key = key_of(tmp_path, KeyEntry("Entrevistadora", "Role 01", "post"))
-    release = tmp_path / "release.db"
-    apply_key(
-        Project.open(study), key_of(tmp_path, ROSA, PLACE, MAIL, PHONE, name="k2.csv"), out=release
-    )
+    """The project is clean, but the export records where it came from: a folder named
+    after the participant. The file is read back after writing, and removed."""
+    key = key_of(tmp_path, ROSA, PLACE, MAIL, PHONE)
+    folder = tmp_path / "Rosa Quispe"
+    folder.mkdir()
+    release = folder / "release.db"
+    apply_key(Project.open(study), key, out=release)
     out = tmp_path / "quotes.md"
     result = CliRunner().invoke(
         cli,
@@ -356,8 +358,33 @@ def test_require_clean_removes_a_written_file_that_names_someone(
             str(key.path),
         ],
     )
+    assert result.exit_code == 1
+    assert "in what was written" in str(result.exception)
+    assert not out.exists()
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--project",
+            str(study),
+            "export",
+            "quotations",
+            str(out),
+            "--require-clean",
+            str(key.path),
+        ],
+    )
     assert result.exit_code == 1 and "not clean" in str(result.exception)
     assert not out.exists()
+
+
+def test_check_finds_a_name_kept_only_in_the_undo_record(study: Path, tmp_path: Path) -> None:
+    """Replaced by hand with 'text replace', a name still sits in the action log."""
+    key = key_of(tmp_path, KeyEntry("Huamanga", "Place 01", "place"))
+    run(study, "text", "replace", "Rosa Quispe interview", "--find", "Huamanga", "--with", "X")
+    with Project.open(study) as p:
+        p.conn.execute("UPDATE case_attributes SET value = 'Ayacucho'")
+        found = check_project(p, key)
+    assert found and {f.where for f in found} == {"action log"}
 
 
 # ----------------------------------------------------------------------- detection
@@ -375,6 +402,21 @@ def test_detect_finds_the_kinds_the_issue_names(study: Path) -> None:
     occurrences = by_text["Rosa Quispe"]["occurrences"]
     assert "rosa quispe" in [o["text"] for o in occurrences]  # lowercase, in speech
     assert all({"document", "start", "end", "context"} <= set(o) for o in occurrences)
+
+
+def test_a_first_name_two_people_share_is_a_candidate_of_its_own(tmp_path: Path) -> None:
+    text = (
+        "Entrevistador: ¿Quién llamó?\n\nParticipante: Me llamó Efraín Quispe, el alcalde. "
+        "Su primo Efraín Ccori también. A veces efraín me llama de noche."
+    )
+    path = tmp_path / "p.db"
+    with Project.open(path) as p:
+        add_document(p, ParsedTranscript(text, turns(text)), name="d", language="es")
+    found = {
+        c["text"]: c for c in json.loads(run(path, "pseudonymise", "detect", "--format", "json"))
+    }
+    assert {"Efraín Quispe", "Efraín Ccori"} <= set(found)
+    assert [o["text"] for o in found["Efraín"]["occurrences"]] == ["efraín"]
 
 
 def test_detection_quality_on_the_benchmark_transcripts() -> None:

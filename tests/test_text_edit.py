@@ -422,9 +422,7 @@ def test_unit_ends_keep_their_order_and_spans_never_invert(text: str, data) -> N
 
 
 @given(st.text(ALPHABET, min_size=1, max_size=40), st.data())
-def test_the_rules_over_arrays_agree_with_the_rules_one_position_at_a_time(
-    text: str, data
-) -> None:
+def test_the_rules_over_arrays_agree_with_the_rules_one_position_at_a_time(text: str, data) -> None:
     import numpy as np
 
     edits = check_edits(data.draw(edit_lists(len(text))), len(text))
