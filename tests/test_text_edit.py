@@ -450,3 +450,12 @@ def test_undo_of_an_edit_that_removed_a_sentence_restores_it_and_its_index_row(
     assert snapshot(coded) != before
     coded.undo()
     assert snapshot(coded) == before
+
+
+def test_an_edit_taken_on_an_older_text_is_refused(coded: Project) -> None:
+    doc = coded.document("rosa")
+    edit_text(coded, "rosa", [Edit(0, 0, "Note. ")])  # someone else, meanwhile
+    before = snapshot(coded)
+    with pytest.raises(WorkbenchError, match="the text changed since"):
+        edit_text(coded, "rosa", [Edit(*at("Lima"), "[place]")], expect=doc.sha256)
+    assert snapshot(coded) == before

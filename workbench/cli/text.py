@@ -84,7 +84,7 @@ def replace_cmd(
     else:
         assert start is not None and end is not None
         edits = [Edit(start, end, replacement)]
-    result = edit_text(project, document.id, edits, why=why, coder=coder)
+    result = edit_text(project, document.id, edits, why=why, coder=coder, expect=document.sha256)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:

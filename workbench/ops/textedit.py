@@ -105,9 +105,12 @@ def edit_text(
     *,
     why: str | None = None,
     coder: str | None = None,
+    expect: str | None = None,
 ) -> EditResult:
     """Apply ``edits`` (old-text positions) to ``document`` as one undoable action.
 
+    ``expect`` is the sha256 of the text the positions were taken from: when someone else
+    changed the text meanwhile, the edit is refused rather than applied at the wrong place.
     Bad input (an edit outside the text, overlapping edits, an edit that would leave the
     document empty) raises one line and changes nothing.
     """
@@ -121,7 +124,7 @@ def edit_text(
     if why and why.strip():
         description += f" ({' '.join(why.split())})"
     with project.action(TEXT_EDIT_KIND, description, coder=coder) as act:
-        return apply_edits(project, act, doc.id, checked)
+        return apply_edits(project, act, doc.id, checked, expect=expect)
 
 
 def apply_edits(
@@ -131,11 +134,19 @@ def apply_edits(
     edits: Sequence[Edit],
     *,
     index: SearchIndexRows | None = None,
+    expect: str | None = None,
 ) -> EditResult:
     """The edit inside an action the caller holds (pseudonymising edits many documents in
     one action); ``index`` shares the lookup of search-index rows between documents."""
     doc = project.document(document_id)
-    old = project.conn.execute("SELECT text FROM documents WHERE id = ?", (doc.id,)).fetchone()[0]
+    old, digest = project.conn.execute(
+        "SELECT text, sha256 FROM documents WHERE id = ?", (doc.id,)
+    ).fetchone()
+    if expect is not None and expect != digest:
+        raise WorkbenchError(
+            _("the text changed since these positions were taken; look again and retry"),
+            source=doc.name,
+        )
     edits = check_edits(edits, len(old), source=doc.name)
     new = splice(old, edits)
     if not new.strip():

@@ -89,6 +89,7 @@ class CodingTextEdits:
                     [Edit(lo, hi, new)],
                     why=why or None,
                     coder=self.wb.coder,
+                    expect=self.document.sha256,
                 ),
                 done,
                 what=_("the correction"),
