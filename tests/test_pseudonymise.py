@@ -430,3 +430,16 @@ def test_detection_quality_on_the_benchmark_transcripts() -> None:
     assert result["recall"]["person"][0] >= 0.95
     assert result["recall"]["place"][0] >= 0.95
     assert result["precision_people_places"] >= 0.5
+
+
+def test_a_pseudonym_that_breaks_a_rule_of_the_project_is_one_line(
+    study: Path, tmp_path: Path
+) -> None:
+    """Code names may not hold a slash: a code named after a person, pseudonymised with one."""
+    with Project.open(study) as p:
+        add_code(p, "Rosa Quispe")
+    key = key_of(tmp_path, KeyEntry("Rosa Quispe", "P/03", "person"))
+    release = tmp_path / "release.db"
+    with pytest.raises(WorkbenchError, match="a pseudonym breaks a rule of the project"):
+        apply_key(Project.open(study), key, out=release)
+    assert not release.exists()

@@ -48,7 +48,7 @@ TEXT_FIELDS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("turns", ("id",), "speaker", "text"),
     ("memos", ("id",), "title", "text"),
     ("memos", ("id",), "text", "text"),
-    ("codes", ("id",), "name", "text"),
+    ("codes", ("id",), "name", "unique"),
     ("codes", ("id",), "description", "text"),
     ("codes", ("id",), "inclusion", "text"),
     ("codes", ("id",), "exclusion", "text"),
@@ -273,6 +273,24 @@ def replace_in(
 
 
 def _apply(project: Project, matcher: Matcher, replacer: Replacer, report: ApplyReport) -> None:
+    """Replace everywhere, in one transaction; a rule of the schema broken by a replacement
+    (a pseudonym with a slash in a code name) is one line, and nothing is written."""
+    import sqlite3
+
+    try:
+        _replace_all(project, matcher, replacer, report)
+    except sqlite3.IntegrityError as exc:
+        raise WorkbenchError(
+            _("a pseudonym breaks a rule of the project ({why}); change it in the key").format(
+                why=exc
+            ),
+            source=str(project.path),
+        ) from None
+
+
+def _replace_all(
+    project: Project, matcher: Matcher, replacer: Replacer, report: ApplyReport
+) -> None:
     from workbench.ops.reanchor import Edit
     from workbench.ops.textedit import SearchIndexRows, apply_edits
 
