@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,7 +18,7 @@ from workbench.cli.common import emit, open_project, where_option
 from workbench.i18n import N_, _
 
 
-def key_option(fn):
+def key_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--key",
         "key_path",

@@ -108,7 +108,13 @@ def quotations(
     ``speakers`` says how each quotation names who spoke (``SPEAKER_MODES``).
     """
     if speakers not in SPEAKER_MODES:
-        raise WorkbenchError(f"--speakers is one of {', '.join(SPEAKER_MODES)}, not {speakers!r}")
+        from workbench.i18n import _
+
+        raise WorkbenchError(
+            _("--speakers is one of {modes}, not {mode!r}").format(
+                modes=", ".join(SPEAKER_MODES), mode=speakers
+            )
+        )
     label = SpeakerLabels(project, speakers)
     chosen = select_codes(project, codes)
     all_codes = [c for c in project.codes() if c.id in chosen]
@@ -163,7 +169,7 @@ class SpeakerLabels:
     has it, else as ``Speaker 1``, ``Speaker 2`` ... numbered per document in order of speaking.
     """
 
-    def __init__(self, project: Project, mode: str):
+    def __init__(self, project: Project, mode: str) -> None:
         self.project = project
         self.mode = mode
         self.numbers: dict[int, dict[str, int]] = {}
@@ -196,7 +202,9 @@ class SpeakerLabels:
             for turn in self.project.turns(document_id):
                 if turn.speaker and not generic_speaker(turn.speaker):
                     numbers.setdefault(turn.speaker, len(numbers) + 1)
-        return f"Speaker {numbers.get(speaker, len(numbers) + 1)}"
+        from workbench.i18n import _
+
+        return _("Speaker {n}").format(n=numbers.get(speaker, len(numbers) + 1))
 
 
 def _filters_line(coder: str | None, where: Where, codes: Sequence[str] | None) -> str:

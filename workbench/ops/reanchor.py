@@ -89,7 +89,7 @@ def splice(text: str, edits: Sequence[Edit]) -> str:
 class Shift:
     """Old positions to new ones for one set of checked, sorted edits."""
 
-    def __init__(self, edits: Sequence[Edit]):
+    def __init__(self, edits: Sequence[Edit]) -> None:
         self.edits = list(edits)
         self.starts = [e.start for e in self.edits]
         self.ends = [e.end for e in self.edits]

@@ -355,7 +355,7 @@ class SearchIndexRows:
     first and checked, and only a miss reads the document's index rows.
     """
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project) -> None:
         self.project = project
 
     def rowids(self, document_id: int, sentence_ids: list[int]) -> dict[int, int]:

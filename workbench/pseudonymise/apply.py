@@ -15,7 +15,7 @@ import hashlib
 import json
 import random
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from typing import Any
 from workbench.i18n import _, ngettext
 from workbench.pseudonymise.forms import WORD, Hit, Matcher, fold
 from workbench.pseudonymise.key import Key, KeyEntry
+from workbench.store.actionlog import ActionRecorder
 from workbench.store.anchors import TEXT_EDIT_KIND
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -118,7 +119,9 @@ def parse_styles(items: list[str] | tuple[str, ...]) -> dict[str, str]:
 class Replacer:
     """The text that replaces one hit of one entry, in the style chosen for its kind."""
 
-    def __init__(self, entries: list[KeyEntry], styles: Mapping[str, str], language: str = "es"):
+    def __init__(
+        self, entries: list[KeyEntry], styles: Mapping[str, str], language: str = "es"
+    ) -> None:
         self.entries = entries
         self.styles = styles
         self.language = language
@@ -249,7 +252,7 @@ def unmatched_entries(project: Project, matcher: Matcher) -> list[KeyEntry]:
     return [e for i, e in enumerate(matcher.entries) if i not in seen]
 
 
-def _field_values(project: Project):
+def _field_values(project: Project) -> Iterator[str]:
     for table, _keys, column, _how in TEXT_FIELDS:
         for (value,) in project.conn.execute(f'SELECT "{column}" FROM "{table}"'):
             if isinstance(value, str) and value:
@@ -314,7 +317,16 @@ def _replace_all(
             )
 
 
-def _replace_field(project, act, table, keys, column, how, matcher, replacer) -> int:
+def _replace_field(
+    project: Project,
+    act: ActionRecorder,
+    table: str,
+    keys: tuple[str, ...],
+    column: str,
+    how: str,
+    matcher: Matcher,
+    replacer: Replacer,
+) -> int:
     cols = ", ".join(f'"{k}"' for k in keys)
     rows = project.conn.execute(
         f'SELECT {cols}, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'
@@ -344,7 +356,7 @@ def _replace_field(project, act, table, keys, column, how, matcher, replacer) ->
     return len(changes)
 
 
-def _replace_json(value: Any, matcher: Matcher, replacer) -> Any:
+def _replace_json(value: Any, matcher: Matcher, replacer: Replacer) -> Any:
     if isinstance(value, str):
         return replace_in(value, matcher, replacer)[0]
     if isinstance(value, list):

@@ -20,7 +20,7 @@ transcriber's lowercase "quispe" is found. A part shared by two people of the ke
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -105,7 +105,12 @@ def number_digits(text: str) -> str | None:
 class Matcher:
     """Every form of the given key entries, found in a text as whole words."""
 
-    def __init__(self, entries: Sequence[KeyEntry], *, is_word=None):
+    def __init__(
+        self,
+        entries: Sequence[KeyEntry],
+        *,
+        is_word: Callable[[str, str], bool] | None = None,
+    ) -> None:
         from workbench.pseudonymise.lexicon import TITLES, words_of
 
         titles = words_of("es", TITLES)

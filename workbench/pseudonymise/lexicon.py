@@ -127,7 +127,7 @@ RAREST = -17.5
 class Lexicon:
     """Spelling frequencies of one language (log probabilities, from spacy-lookups-data)."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str) -> None:
         self.lang = lang if lang in LANGUAGES else "en"
         self.table = _table()
         self._probs: dict[str, float | None] = {}

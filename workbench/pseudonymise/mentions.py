@@ -57,10 +57,16 @@ class Mention:
     reason: str
 
 
+#: mentions found from one token on, and the index of the last token they use
+Found = tuple[list[Mention], int]
+
+
 class Token:
     __slots__ = ("start", "end", "text", "folded", "initial", "index", "joined")
 
-    def __init__(self, start: int, end: int, text: str, initial: bool, index: int, joined: bool):
+    def __init__(
+        self, start: int, end: int, text: str, initial: bool, index: int, joined: bool
+    ) -> None:
         self.start, self.end, self.text = start, end, text
         self.folded = fold_word(text.rstrip("."))
         self.initial = initial
@@ -107,7 +113,7 @@ def tokens_of(text: str, lang: str, sentence_starts: set[int]) -> list[Token]:
 class MentionFinder:
     """The rules for one language (with the other's lists too: interviews mix them)."""
 
-    def __init__(self, lang: str, lexicons: list[Lexicon]):
+    def __init__(self, lang: str, lexicons: list[Lexicon]) -> None:
         self.lang = lang
         self.lexicons = lexicons
         self.lexicon = next((lex for lex in lexicons if lex.lang == lang), lexicons[0])
@@ -202,7 +208,7 @@ class MentionFinder:
             j -= 1
         return j
 
-    def _titled(self, tokens: list[Token], i: int):
+    def _titled(self, tokens: list[Token], i: int) -> Found | None:
         tok = tokens[i]
         if tok.folded not in self.titles or i + 1 >= len(tokens) or not tokens[i + 1].joined:
             return None
@@ -217,7 +223,7 @@ class MentionFinder:
             return None
         return [Mention(names[0].start, names[-1].end, "person", "title")], end - 1
 
-    def _institution(self, tokens: list[Token], i: int):
+    def _institution(self, tokens: list[Token], i: int) -> Found | None:
         tok = tokens[i]
         if not tok.capitalised or tok.folded not in self.institutions:
             return None
@@ -235,7 +241,7 @@ class MentionFinder:
             mentions.append(Mention(names[0].start, names[-1].end, "place", "institution place"))
         return mentions, end - 1
 
-    def _post(self, tokens: list[Token], i: int):
+    def _post(self, tokens: list[Token], i: int) -> Found | None:
         tok = tokens[i]
         if tok.folded not in self.posts:
             return None
