@@ -443,3 +443,50 @@ def test_a_pseudonym_that_breaks_a_rule_of_the_project_is_one_line(
     with pytest.raises(WorkbenchError, match="a pseudonym breaks a rule of the project"):
         apply_key(Project.open(study), key, out=release)
     assert not release.exists()
+
+
+@pytest.mark.parametrize(
+    "language, text, expected",
+    [
+        (
+            "es",
+            "Participante: Trabajé en la DIRESA Ayacucho y luego en la Municipalidad de Huanta. "
+            "El Ing. Teodoro Cárdenas firmó con su DNI 28314509. La señora Fortunata Yaranga "
+            "llamó al 966 412 873 desde la Red de Salud La Mar. Después volví a Huanta.",
+            {
+                "DIRESA Ayacucho": "organisation",
+                "Ayacucho": None,  # written only inside the institution's name: one entry
+                "Municipalidad de Huanta": "organisation",
+                "Huanta": "place",
+                "Teodoro Cárdenas": "person",
+                "28314509": "number",
+                "Fortunata Yaranga": "person",
+                "966 412 873": "contact",
+                "Red de Salud La Mar": "organisation",
+            },
+        ),
+        (
+            "en",
+            "Participant: I was at the Ministry of Health, then Mayor Thompson hired me. "
+            "Dr. O'Brien's report went to Sister Agnes at St James's. Email "
+            "j.doe@example.org or call +44 113 496 0721.",
+            {
+                "Ministry of Health": "organisation",
+                "Thompson": "person",
+                "O'Brien": "person",
+                "Agnes": "person",
+                "j.doe@example.org": "contact",
+                "+44 113 496 0721": "contact",
+            },
+        ),
+    ],
+)
+def test_detect_patterns(tmp_path: Path, language: str, text: str, expected: dict) -> None:
+    path = tmp_path / "p.db"
+    with Project.open(path) as p:
+        add_document(p, ParsedTranscript(text, turns(text)), name="d", language=language)
+    found = {
+        c["text"]: c["kind"]
+        for c in json.loads(run(path, "pseudonymise", "detect", "--format", "json"))
+    }
+    assert {t: found.get(t) for t in expected} == expected
