@@ -20,7 +20,7 @@ transcriber's lowercase "quispe" is found. A part shared by two people of the ke
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -153,6 +153,7 @@ class Matcher:
             self.by_first.setdefault(words[0], []).append(form)
         for forms in self.by_first.values():
             forms.sort(key=lambda f: len(f.words), reverse=True)
+        self._first: re.Pattern[str] | None = None
 
     def find(self, text: str, language: str | None = None) -> list[Hit]:
         """Non-overlapping hits, leftmost first and longest at each place.
@@ -178,27 +179,29 @@ class Matcher:
         return out
 
     def _words(self, text: str, language: str | None) -> list[Hit]:
+        """Hits of word forms. One regex built as a trie of every form's first word finds
+        the places to look (the text is not walked word by word in Python)."""
         if not self.by_first:
             return []
         folded = fold(text)
-        spans = [m.span() for m in WORD.finditer(folded)]
-        by_first = self.by_first
+        if self._first is None:
+            self._first = re.compile(r"(?<!\w)(?:" + _trie(self.by_first) + r")(?!\w)")
         hits = []
-        for i, (a, b) in enumerate(spans):
-            forms = by_first.get(folded[a:b])
-            if not forms:
-                continue
-            for form in forms:
-                n = len(form.words)
-                if i + n > len(spans):
-                    continue
+        for m in self._first.finditer(folded):
+            a, b = m.span()
+            for form in self.by_first[m.group()]:
+                end = b
                 ok = True
-                for k in range(1, n):
-                    pa, pb = spans[i + k - 1][1], spans[i + k][0]
-                    s, e = spans[i + k]
-                    if folded[s:e] != form.words[k] or gap_key(folded[pa:pb]) != form.gaps[k - 1]:
+                for k in range(1, len(form.words)):
+                    nxt = WORD.search(folded, end)
+                    if (
+                        nxt is None
+                        or nxt.group() != form.words[k]
+                        or gap_key(folded[end : nxt.start()]) != form.gaps[k - 1]
+                    ):
                         ok = False
                         break
+                    end = nxt.end()
                 if not ok:
                     continue
                 if (
@@ -207,7 +210,7 @@ class Matcher:
                     and not text[a].isupper()
                 ):
                     continue
-                hits.append(Hit(a, spans[i + n - 1][1], form.entry, form.words))
+                hits.append(Hit(a, end, form.entry, form.words))
                 break
         return hits
 
@@ -227,6 +230,29 @@ class Matcher:
                     if entry is not None:
                         hits.append(Hit(groups[i][0], groups[j][1], entry, (digits,)))
         return hits
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` shaped as a trie, so that matching reads each
+    character once instead of trying every word in turn."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return build(root)
 
 
 def _is_ordinary_word(word: str, language: str) -> bool:

@@ -45,6 +45,10 @@ ID_CUE = re.compile(
 )
 PHONE_FALLBACK = re.compile(r"(?<![\d\w])(?:\+?\d{2,3}[ .-]?)?9\d{2}[ .-]?\d{3}[ .-]?\d{3}(?!\d)")
 SENTENCE_END = set(".!?:;…\n")
+#: titles written abbreviated, whose full stop ends no sentence
+ABBREVIATED = set(
+    "dr dra sr sra srta sres ing lic prof mg abog obst enf tec gral cap mr mrs ms mx rev st sto".split()
+)
 NAME_OPENERS = {"saint", "st", "san", "santa", "santo", "sao", "mount", "mt", "lake", "port"}
 OPENERS = set("¿¡\"'“‘«([—–-")
 
@@ -80,33 +84,46 @@ class Token:
 
 
 def tokens_of(text: str, lang: str, sentence_starts: set[int]) -> list[Token]:
-    """spaCy's tokens of ``text``, each marked when it opens a sentence."""
+    """spaCy's tokens of ``text`` (words and numbers), each marked when it opens a sentence.
+
+    The tokenizer's offsets are read as one array (``Doc.to_array``): creating a spaCy
+    ``Token`` object per word costs more than all the rules together.
+    """
+    from spacy.attrs import IDX, LENGTH
+
     from workbench.sentences import sentencizer
 
     doc = sentencizer(lang).tokenizer(text)
     out: list[Token] = []
     initial = True
-    for tok in doc:
-        t = tok.text
-        if t.isspace():
-            if "\n" in t:
-                initial = True
-            continue
-        if tok.idx in sentence_starts:
+    last_end = 0
+    for idx, length in doc.to_array([IDX, LENGTH]).tolist():
+        t = text[idx : idx + length]
+        gap = text[last_end:idx]
+        if "\n" in gap:
+            initial = True
+        if idx in sentence_starts:
             initial = True
         if not t[0].isalnum():
             if not any(c.isalnum() for c in t):
-                if any(c in SENTENCE_END for c in t):
+                if t.isspace():
+                    if "\n" in t:
+                        initial = True
+                elif any(c in SENTENCE_END for c in t):
                     initial = True
                 continue
-        gap = text[out[-1].end : tok.idx] if out else "\n"
-        joined = bool(out) and (gap == "" or gap.isspace()) and "\n" not in gap
-        if out and out[-1].text.endswith(".") and len(out[-1].folded) <= 3:
-            joined = joined or gap == " "  # "Dr. Quispe", "R. Quispe"
-        out.append(Token(tok.idx, tok.idx + len(t), t, initial, len(out), joined))
+        if out:
+            before = out[-1]
+            between = text[before.end : idx]
+            joined = (between == "" or between.isspace()) and "\n" not in between
+            abbreviation = before.folded in ABBREVIATED or len(before.folded) == 1
+            if abbreviation and (between == ". " or (before.text.endswith(".") and between == " ")):
+                joined = True  # "Dr. Quispe", "R. Quispe": the full stop ends no sentence
+        else:
+            joined = False
+        out.append(Token(idx, idx + length, t, initial, len(out), joined))
         initial = False
-        if "\n" in text[tok.idx + len(t) : tok.idx + len(t) + len(tok.whitespace_)]:
-            initial = True
+        last_end = idx + length
     return out
 
 
@@ -123,6 +140,8 @@ class MentionFinder:
         self.posts = words_of(lang, POSTS)
         self.given = given_names()
         self.surnames = surnames()
+        #: words that may start a title, institution or post pattern
+        self.triggers = self.titles | self.institutions | self.posts
 
     # ------------------------------------------------------------- word tests
 
@@ -163,8 +182,12 @@ class MentionFinder:
         tokens = tokens_of(text, self.lang, sentence_starts)
         out: list[Mention] = []
         used = [False] * len(tokens)
+        triggers = self.triggers
         i = 0
         while i < len(tokens):
+            if tokens[i].folded not in triggers:
+                i += 1
+                continue
             found = self._titled(tokens, i) or self._institution(tokens, i) or self._post(tokens, i)
             if found:
                 mentions, last = found
