@@ -354,7 +354,7 @@ def _project_with(text: str, spans: list[tuple[int, int]]) -> tuple[Project, lis
     return project, ids
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario(), st.data())
 def test_any_sequence_of_edits_keeps_each_codings_text_and_undo_restores_all(
     case, data: st.DataObject

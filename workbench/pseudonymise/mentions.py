@@ -44,6 +44,8 @@ ID_CUE = re.compile(
     r"\b(?:DNI|D\.N\.I\.|RUC|documento|carn[eé]t?|pasaporte|passport|ID|NI|SSN)\b", re.I
 )
 PHONE_FALLBACK = re.compile(r"(?<![\d\w])(?:\+?\d{2,3}[ .-]?)?9\d{2}[ .-]?\d{3}[ .-]?\d{3}(?!\d)")
+#: stretches that may hold a phone number: six digits or more, with separators
+DIGIT_RUN = re.compile(r"\+?\(?\d[\d ().\-]{4,}\d")
 SENTENCE_END = set(".!?:;…\n")
 #: titles written abbreviated, whose full stop ends no sentence
 ABBREVIATED = set(
@@ -389,16 +391,20 @@ class MentionFinder:
 
 def phone_spans(text: str, lang: str) -> list[tuple[int, int]]:
     """Phone numbers by libphonenumber's matcher (Peru for Spanish text, the US and the UK
-    for English), and Peruvian mobiles written any way."""
+    for English), and Peruvian mobiles written any way. The matcher reads only the stretches
+    around runs of digits (it is slow over a whole transcript)."""
     import phonenumbers
 
     regions = ("PE",) if lang == "es" else ("US", "GB")
     spans: list[tuple[int, int]] = []
-    for region in regions:
-        for match in phonenumbers.PhoneNumberMatcher(text, region):
-            span = (match.start, match.end)
-            if span not in spans:
-                spans.append(span)
+    for run in DIGIT_RUN.finditer(text):
+        start = max(0, run.start() - 4)
+        window = text[start : run.end() + 1]
+        for region in regions:
+            for match in phonenumbers.PhoneNumberMatcher(window, region):
+                span = (start + match.start, start + match.end)
+                if span not in spans:
+                    spans.append(span)
     for m in PHONE_FALLBACK.finditer(text):
         if not any(a < m.end() and m.start() < b for a, b in spans):
             spans.append(m.span())
