@@ -234,10 +234,12 @@ def require_clean_option(out_param: str = "out"):
             from workbench.pseudonymise.check import require_clean as check
             from workbench.pseudonymise.check import written_clean
 
-            out = Path(kwargs[out_param])
-            check(open_project(click.get_current_context()), require_clean, [out])
+            named = kwargs.get(out_param)
+            out = Path(named) if named else None
+            check(open_project(click.get_current_context()), require_clean, [out] if out else [])
             result = fn(*args, **kwargs)
-            written_clean(require_clean, [out, caption_path(out)])
+            if out is not None:
+                written_clean(require_clean, [out, caption_path(out)])
             return result
 
         return wrapper
