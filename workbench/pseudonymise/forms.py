@@ -154,6 +154,14 @@ class Matcher:
         for forms in self.by_first.values():
             forms.sort(key=lambda f: len(f.words), reverse=True)
         self._first: re.Pattern[str] | None = None
+        #: first word -> [(length, {(words, gaps): form})], longest first: one look-up per
+        #: length at a hit, whatever the number of forms sharing the first word
+        self._by_length: dict[str, list[tuple[int, dict[tuple, Form]]]] = {}
+        for first, forms in self.by_first.items():
+            lengths: dict[int, dict[tuple, Form]] = {}
+            for form in forms:
+                lengths.setdefault(len(form.words), {}).setdefault((form.words, form.gaps), form)
+            self._by_length[first] = sorted(lengths.items(), reverse=True)
 
     def find(self, text: str, language: str | None = None) -> list[Hit]:
         """Non-overlapping hits, leftmost first and longest at each place.
@@ -189,20 +197,21 @@ class Matcher:
         hits = []
         for m in self._first.finditer(folded):
             a, b = m.span()
-            for form in self.by_first[m.group()]:
-                end = b
-                ok = True
-                for k in range(1, len(form.words)):
-                    nxt = WORD.search(folded, end)
-                    if (
-                        nxt is None
-                        or nxt.group() != form.words[k]
-                        or gap_key(folded[end : nxt.start()]) != form.gaps[k - 1]
-                    ):
-                        ok = False
+            following: list[tuple[str, str, int]] = []  # (word, gap before it, its end)
+            pos = b
+            for length, forms in self._by_length[m.group()]:
+                while len(following) < length - 1:
+                    nxt = WORD.search(folded, pos)
+                    if nxt is None:
                         break
-                    end = nxt.end()
-                if not ok:
+                    following.append((nxt.group(), gap_key(folded[pos : nxt.start()]), nxt.end()))
+                    pos = nxt.end()
+                if len(following) < length - 1:
+                    continue
+                words = (m.group(), *(w for w, _g, _e in following[: length - 1]))
+                gaps = tuple(g for _w, g, _e in following[: length - 1])
+                form = forms.get((words, gaps))
+                if form is None:
                     continue
                 if (
                     form.ordinary_in
@@ -210,7 +219,9 @@ class Matcher:
                     and not text[a].isupper()
                 ):
                     continue
-                hits.append(Hit(a, end, form.entry, form.words))
+                hits.append(
+                    Hit(a, following[length - 2][2] if length > 1 else b, form.entry, words)
+                )
                 break
         return hits
 
