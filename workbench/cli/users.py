@@ -7,67 +7,79 @@ import sys
 import click
 
 from workbench.cli.common import emit, format_option, open_project
+from workbench.i18n import N_, _
 
 
-@click.group("users")
+@click.group(
+    "users", help=N_("Users of the team server: each signs in as the coder of the same name.")
+)
 def users_cmd() -> None:
-    """Users of the team server: each signs in as the coder of the same name."""
+    pass
 
 
-@users_cmd.command("add")
+@users_cmd.command(
+    "add", help=N_("Add user NAME, who will sign in with a password (asked twice) or a token.")
+)
 @click.argument("name")
 @click.option(
     "--lead",
     is_flag=True,
-    help="Project lead: sees everyone's work, runs agreement, reconciles, lifts blind coding.",
+    help=N_("Project lead: sees everyone's work, runs agreement, reconciles, lifts blind coding."),
 )
 @click.option(
     "--token",
     is_flag=True,
-    help="Sign in with a random token, printed once, instead of a password.",
+    help=N_("Sign in with a random token, printed once, instead of a password."),
 )
 @click.option(
     "--password-stdin",
     is_flag=True,
-    help="Read the password from the first line of standard input (for scripts).",
+    help=N_("Read the password from the first line of standard input (for scripts)."),
 )
 @click.pass_context
 def users_add(ctx, name: str, lead: bool, token: bool, password_stdin: bool) -> None:
-    """Add user NAME, who will sign in with a password (asked twice) or a token."""
     from workbench.ops.users import add_user
 
     project = open_project(ctx)
     password = None
     if token and password_stdin:
-        raise click.UsageError("--token and --password-stdin exclude each other")
+        raise click.UsageError(_("--token and --password-stdin exclude each other"))
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     elif not token:
-        password = click.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(
+            _("Password for {name}").format(name=name), hide_input=True, confirmation_prompt=True
+        )
     secret = add_user(project, name, password=password, token=token, lead=lead)
     role = "lead" if lead else "coder"
     if secret:
-        click.echo(f"added {role} {name}; token (shown only now, keep it safe): {secret}")
+        click.echo(
+            _("added {role} {name}; token (shown only now, keep it safe): {secret}").format(
+                role=role, name=name, secret=secret
+            )
+        )
     else:
-        click.echo(f"added {role} {name}")
+        click.echo(_("added {role} {name}").format(role=role, name=name))
 
 
-@users_cmd.command("remove")
+@users_cmd.command(
+    "remove", help=N_("Remove user NAME (their codings stay, under the coder NAME).")
+)
 @click.argument("name")
 @click.pass_context
 def users_remove(ctx, name: str) -> None:
-    """Remove user NAME (their codings stay, under the coder NAME)."""
     from workbench.ops.users import remove_user
 
     remove_user(open_project(ctx), name)
-    click.echo(f"removed user {name}")
+    click.echo(_("removed user {name}").format(name=name))
 
 
-@users_cmd.command("list")
+@users_cmd.command(
+    "list", help=N_("List users, their role and how they sign in (never a password or token).")
+)
 @format_option()
 @click.pass_context
 def users_list(ctx, fmt: str) -> None:
-    """List users, their role and how they sign in (never a password or token)."""
     from workbench.ops.users import list_users
 
     rows = [

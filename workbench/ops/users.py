@@ -18,6 +18,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from workbench.i18n import _
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -69,9 +70,9 @@ def tokens_equal(given: str, stored_digest: str) -> bool:
 def _check_name(name: str) -> str:
     name = name.strip()
     if not name:
-        raise WorkbenchError("a user needs a name")
+        raise WorkbenchError(_("a user needs a name"))
     if any(ch in name for ch in "\n\r\t") or len(name) > 100:
-        raise WorkbenchError(f"not a usable user name: {name!r}")
+        raise WorkbenchError(_("not a usable user name: {name!r}").format(name=name))
     return name
 
 
@@ -90,11 +91,17 @@ def add_user(
     """
     name = _check_name(name)
     if token == (password is not None):
-        raise WorkbenchError("give a user either a password or a token")
+        raise WorkbenchError(_("give a user either a password or a token"))
     if password is not None and len(password) < MIN_PASSWORD:
-        raise WorkbenchError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise WorkbenchError(
+            _("the password needs at least {MIN_PASSWORD} characters").format(
+                MIN_PASSWORD=MIN_PASSWORD
+            )
+        )
     if project.conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-        raise WorkbenchError(f"user {name!r} exists; remove it first to change how it signs in")
+        raise WorkbenchError(
+            _("user {name!r} exists; remove it first to change how it signs in").format(name=name)
+        )
     secret = secrets.token_urlsafe(24) if token else None
     password_hash = _hasher().hash(password) if password is not None else None
     with project.transaction():
@@ -118,7 +125,7 @@ def remove_user(project: Project, name: str) -> None:
     with project.transaction():
         cur = project.conn.execute("DELETE FROM users WHERE name = ?", (name.strip(),))
         if cur.rowcount == 0:
-            raise WorkbenchError(f"no user named {name!r}")
+            raise WorkbenchError(_("no user named {name!r}").format(name=name))
 
 
 def list_users(project: Project) -> list[User]:

@@ -31,6 +31,7 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from workbench.i18n import _, language
 from workbench.tui.signin import (
     MAX_FAILURES_PER_ADDRESS,
     SESSION_COOKIE,
@@ -114,7 +115,7 @@ class TeamServer(Server):
             "workbench",
             host=host,
             port=port,
-            title=f"workbench · {project_path.name}",
+            title=_("workbench · {name}").format(name=project_path.name),
             public_url=f"{scheme}://{host}:{port}",
         )
         self.project_path = project_path
@@ -134,6 +135,7 @@ class TeamServer(Server):
     def app_command(self, user: str | None) -> str:
         """The shell command of one app session; standard error goes nowhere (see above)."""
         command = [sys.executable, "-m", "workbench", "tui", "--project", str(self.project_path)]
+        command += ["--lang", language()]  # the server's language, until the coder chooses
         coder = user if user is not None else self.open_coder
         if coder:
             command += ["--coder", coder]
@@ -145,9 +147,15 @@ class TeamServer(Server):
         )
 
     async def on_startup(self, app: web.Application) -> None:
-        who = "sign-in required" if self.sign_in else f"no sign-in (coder {self.open_coder})"
+        who = (
+            _("sign-in required")
+            if self.sign_in
+            else _("no sign-in (coder {coder})").format(coder=self.open_coder)
+        )
         print(
-            f"serving {self.project_path.name} on {self.public_url}/ ({who}; ctrl+c stops)",
+            _("serving {name} on {url}/ ({who}; ctrl+c stops)").format(
+                name=self.project_path.name, url=self.public_url, who=who
+            ),
             flush=True,
         )
 
@@ -238,7 +246,7 @@ class TeamServer(Server):
         if user is None:
             raise web.HTTPFound("/signin")
         scheme = "wss" if request.secure else "ws"
-        who = f"signed in as {user}" if user else ""
+        who = _("signed in as {user}").format(user=user) if user else ""
         body = _page(
             "app.html",
             title=self.title,
@@ -254,7 +262,15 @@ class TeamServer(Server):
         if not self.sign_in:
             raise web.HTTPFound("/")
         return web.Response(
-            text=_page("signin.html", title=self.title, error=error),
+            text=_page(
+                "signin.html",
+                lang=language(),
+                title=self.title,
+                error=error,
+                sign_in=_("Sign in"),
+                name_label=_("Name"),
+                secret_label=_("Password or token"),
+            ),
             content_type="text/html",
             status=status,
         )
@@ -263,7 +279,7 @@ class TeamServer(Server):
         if not self.sign_in:
             raise web.HTTPFound("/")
         if not self.same_origin(request):
-            raise web.HTTPForbidden(text="cross-site sign-in refused")
+            raise web.HTTPForbidden(text=_("cross-site sign-in refused"))
         form = await request.post()
         name = str(form.get("name", "")).strip()[:100]
         secret = str(form.get("secret", ""))[:1000]
@@ -272,7 +288,7 @@ class TeamServer(Server):
             log.info("sign-in refused from %s: too many failed attempts", address)
             return await self.handle_signin_page(
                 request,
-                "Too many failed attempts. Wait a quarter of an hour and try again.",
+                _("Too many failed attempts. Wait a quarter of an hour and try again."),
                 status=429,
             )
         user, known = await asyncio.get_running_loop().run_in_executor(
@@ -285,7 +301,7 @@ class TeamServer(Server):
             log.info(
                 "failed sign-in for %s from %s", repr(name) if known else "an unknown name", address
             )
-            return await self.handle_signin_page(request, "Wrong name or password.", status=401)
+            return await self.handle_signin_page(request, _("Wrong name or password."), status=401)
         self.limiter.succeeded(name)
         self.sessions.end(request.cookies.get(self.cookie))
         session_id = self.sessions.start(user)
@@ -313,7 +329,7 @@ class TeamServer(Server):
 
     async def handle_signout(self, request: web.Request) -> web.StreamResponse:
         if not self.same_origin(request):
-            raise web.HTTPForbidden(text="cross-site sign-out refused")
+            raise web.HTTPForbidden(text=_("cross-site sign-out refused"))
         self.sessions.end(request.cookies.get(self.cookie))
         response = web.Response(status=303, headers={"Location": "/signin"})
         response.del_cookie(self.cookie, path="/")
@@ -321,7 +337,7 @@ class TeamServer(Server):
 
     async def handle_download_signed_in(self, request: web.Request) -> web.StreamResponse:
         if self.current_user(request) is None:
-            raise web.HTTPForbidden(text="sign in first")
+            raise web.HTTPForbidden(text=_("sign in first"))
         return await self.handle_download(request)
 
     # ----------------------------------------------------------- app sessions
@@ -337,12 +353,12 @@ class TeamServer(Server):
         """One app session for a signed-in browser (textual-serve's, with the checks above)."""
         user = self.current_user(request)
         if user is None or not self.same_origin(request):
-            raise web.HTTPForbidden(text="sign in first")
+            raise web.HTTPForbidden(text=_("sign in first"))
         if user and not await asyncio.get_running_loop().run_in_executor(
             None, self._still_a_user, user
         ):
             self.sessions.end_user(user)
-            raise web.HTTPForbidden(text="sign in first")
+            raise web.HTTPForbidden(text=_("sign in first"))
         websocket = web.WebSocketResponse(heartbeat=15)
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
@@ -382,15 +398,16 @@ def ssl_context(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | N
     if not certfile and not keyfile:
         return None
     if not certfile:
-        raise WorkbenchError("--keyfile needs --certfile")
+        raise WorkbenchError(_("--keyfile needs --certfile"))
     for path in (certfile, keyfile):
         if path and not os.path.isfile(path):
-            raise WorkbenchError("no such file", source=path)
+            raise WorkbenchError(_("no such file"), source=path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     try:
         context.load_cert_chain(certfile, keyfile)
     except (ssl.SSLError, OSError) as exc:
         raise WorkbenchError(
-            f"cannot load the certificate: {exc.__class__.__name__}", source=certfile
+            _("cannot load the certificate: {name}").format(name=exc.__class__.__name__),
+            source=certfile,
         ) from exc
     return context

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Static, Tree
 
+from workbench.i18n import N_, _
 from workbench.ops import codes as core
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code
@@ -20,7 +21,12 @@ from workbench.tui.screens.modals import CodePickerModal, ConfirmModal, MemoModa
 from workbench.tui.widgets.codepanel import code_card
 from workbench.tui.widgets.codetree import CodeTree
 
-TOP_LEVEL = Code(id=-1, guid="", parent_id=None, name="(top level)", path="(top level)")
+TOP_LEVEL_NAME = N_("(top level)")
+
+
+def top_level() -> Code:
+    """The picker's entry for "no parent", named in the language spoken now."""
+    return Code(id=-1, guid="", parent_id=None, name=_(TOP_LEVEL_NAME), path=_(TOP_LEVEL_NAME))
 
 
 class CodebookScreen(WorkbenchScreen):
@@ -39,7 +45,7 @@ class CodebookScreen(WorkbenchScreen):
         yield Header()
         with Horizontal(id="codebook-body"):
             with Vertical(id="codebook-left"):
-                yield Input(placeholder="filter codes (f)", id="codebook-filter")
+                yield Input(placeholder=_("filter codes (f)"), id="codebook-filter")
                 yield CodeTree(id="codebook-tree")
             with VerticalScroll(id="codebook-details-box"):
                 yield Static(id="codebook-details")
@@ -72,13 +78,17 @@ class CodebookScreen(WorkbenchScreen):
         if code is None:
             box.update(
                 Text(
-                    "The codebook is empty: press a to add a code, or load one with "
-                    "'workbench codebook load FILE'.",
+                    _(
+                        "The codebook is empty: press a to add a code, or load one with 'workbench "
+                        "codebook load FILE'."
+                    ),
                     style="dim",
                 )
             )
             return
-        usage = f"colour {code.colour or '(inherited)'} · {self.counts.get(code.id, 0)} coding(s)"
+        usage = _("colour {colour} · {n} coding(s)").format(
+            colour=code.colour or _("(inherited)"), n=self.counts.get(code.id, 0)
+        )
         memos = [m.text for m in self.project.memos("code", code.id)]
         box.update(
             code_card(
@@ -86,7 +96,7 @@ class CodebookScreen(WorkbenchScreen):
                 self.colours.get(code.id, ""),
                 usage=usage,
                 memos=memos,
-                hint="No description yet: e writes one.",
+                hint=_("No description yet: e writes one."),
             )
         )
 
@@ -116,7 +126,7 @@ class CodebookScreen(WorkbenchScreen):
     def _need_code(self) -> Code | None:
         code = self.code
         if code is None:
-            self.notify("No code selected", severity="warning")
+            self.notify(_("No code selected"), severity="warning")
         return code
 
     def action_segments(self) -> None:
@@ -143,12 +153,19 @@ class CodebookScreen(WorkbenchScreen):
             if not value.strip("/"):
                 return
             path = value.strip("/") if "/" in value or not under else f"{under}/{value}"
-            self._run(lambda: core.add_code(self.project, path), f"Added {path}", select=path)
+            self._run(
+                lambda: core.add_code(self.project, path),
+                _("Added {path}").format(path=path),
+                select=path,
+            )
 
-        where = f"a name alone goes under {under}; " if under else ""
+        where = _("a name alone goes under {under}; ").format(under=under) if under else ""
         self.app.push_screen(
             PromptModal(
-                "New code", placeholder=f"{where}Group/Name is a full path; /Name is top level"
+                _("New code"),
+                placeholder=_("{where}Group/Name is a full path; /Name is top level").format(
+                    where=where
+                ),
             ),
             added,
         )
@@ -163,19 +180,20 @@ class CodebookScreen(WorkbenchScreen):
                 parent = code.path.rsplit("/", 1)[0] + "/" if "/" in code.path else ""
                 self._run(
                     lambda: core.rename_code(self.project, code.path, name),
-                    f"Renamed to {name.strip()}",
+                    _("Renamed to {strip}").format(strip=name.strip()),
                     select=parent + name.strip(),
                 )
 
         self.app.push_screen(
-            PromptModal(f"Rename {code.path}", code.name, select_all=True), renamed
+            PromptModal(_("Rename {path}").format(path=code.path), code.name, select_all=True),
+            renamed,
         )
 
     def action_move_code(self) -> None:
         code = self._need_code()
         if code is None:
             return
-        targets = [TOP_LEVEL] + [
+        targets = [top_level()] + [
             c for c in self.codes if c.id != code.id and not c.path.startswith(code.path + "/")
         ]
 
@@ -186,11 +204,13 @@ class CodebookScreen(WorkbenchScreen):
             new_path = f"{parent}/{code.name}" if parent else code.name
             self._run(
                 lambda: core.move_code(self.project, code.path, parent),
-                f"Moved to {new_path}",
+                _("Moved to {new_path}").format(new_path=new_path),
                 select=new_path,
             )
 
-        self.app.push_screen(CodePickerModal(targets, f"Move {code.path} under"), moved)
+        self.app.push_screen(
+            CodePickerModal(targets, _("Move {path} under").format(path=code.path)), moved
+        )
 
     def action_merge_code(self) -> None:
         code = self._need_code()
@@ -209,20 +229,24 @@ class CodebookScreen(WorkbenchScreen):
                 if yes:
                     self._run(
                         lambda: core.merge_codes(self.project, code.path, target.path),
-                        f"Merged {code.path} into {target.path}",
+                        _("Merged {path} into {path2}").format(path=code.path, path2=target.path),
                         select=target.path,
                     )
 
             self.app.push_screen(
                 ConfirmModal(
-                    f"Merge {code.path} into {target.path}? Its {n} coding(s) move to "
-                    f"{target.path} and {code.name} is removed.",
-                    yes="Merge",
+                    _(
+                        "Merge {path} into {path2}? Its {n} coding(s) move to {path2} and {name} is "
+                        "removed."
+                    ).format(path=code.path, path2=target.path, n=n, name=code.name),
+                    yes=_("Merge"),
                 ),
                 confirmed,
             )
 
-        self.app.push_screen(CodePickerModal(targets, f"Merge {code.path} into"), merge)
+        self.app.push_screen(
+            CodePickerModal(targets, _("Merge {path} into").format(path=code.path)), merge
+        )
 
     def action_delete_code(self) -> None:
         code = self._need_code()
@@ -230,21 +254,25 @@ class CodebookScreen(WorkbenchScreen):
             return
         subtree = [c for c in self.codes if c.id == code.id or c.path.startswith(code.path + "/")]
         codings = sum(self.counts.get(c.id, 0) for c in subtree)
-        question = f"Delete {code.path}"
         if len(subtree) > 1:
-            question += f" and its {len(subtree) - 1} subcode(s)"
-        question += "?"
+            question = _("Delete {path} and its {n} subcode(s)?").format(
+                path=code.path, n=len(subtree) - 1
+            )
+        else:
+            question = _("Delete {path}?").format(path=code.path)
         if codings:
-            question += f" {codings} coding(s) will be deleted with it (undo brings them back)."
+            question += " " + _(
+                "{n} coding(s) will be deleted with it (undo brings them back)."
+            ).format(n=codings)
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self._run(
                     lambda: core.delete_code(self.project, code.path, force=True),
-                    f"Deleted {code.path}",
+                    _("Deleted {path}").format(path=code.path),
                 )
 
-        self.app.push_screen(ConfirmModal(question, yes="Delete"), confirmed)
+        self.app.push_screen(ConfirmModal(question, yes=_("Delete")), confirmed)
 
     def action_colour_code(self) -> None:
         code = self._need_code()
@@ -257,13 +285,15 @@ class CodebookScreen(WorkbenchScreen):
             colour = value.strip() or None
             self._run(
                 lambda: core.update_code(self.project, code.path, colour=colour),
-                f"Colour of {code.name}: {colour or 'inherited'}",
+                _("Colour of {name}: {value}").format(
+                    name=code.name, value=colour or _("inherited")
+                ),
                 select=code.path,
             )
 
         self.app.push_screen(
             PromptModal(
-                f"Colour of {code.path} (#RRGGBB, empty to inherit)",
+                _("Colour of {path} (#RRGGBB, empty to inherit)").format(path=code.path),
                 code.colour or "",
                 select_all=True,
             ),
@@ -281,13 +311,14 @@ class CodebookScreen(WorkbenchScreen):
                     lambda: core.update_code(
                         self.project, code.path, description=value.strip() or None
                     ),
-                    f"Description of {code.name} saved",
+                    _("Description of {name} saved").format(name=code.name),
                     select=code.path,
                 )
 
         self.app.push_screen(
-            MemoModal(f"Description of {code.path}", code.description or ""), described
+            MemoModal(_("Description of {path}").format(path=code.path), code.description or ""),
+            described,
         )
 
     def status(self) -> str:
-        return "codebook"
+        return _("codebook")
