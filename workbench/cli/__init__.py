@@ -41,7 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "pseudonymise": (
         "workbench.cli.pseudonymise:pseudonymise_cmd",
-        N_("Find identifiers, keep a key apart, release a pseudonymised copy."),
+        N_("Find identifiers; release a pseudonymised copy."),
     ),
     "codings": ("workbench.cli.coding:codings_cmd", N_("List codings; import them from CSV.")),
     "memo": ("workbench.cli.coding:memo_cmd", N_("Write and list memos.")),

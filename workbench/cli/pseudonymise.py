@@ -54,12 +54,20 @@ def _warn_permissions(path: Path) -> None:
         )
 
 
-@click.group(name="pseudonymise")
+@click.group(
+    name="pseudonymise",
+    help=N_("Find identifiers, keep a key apart, and release a pseudonymised copy."),
+)
 def pseudonymise_cmd() -> None:
-    """Find identifiers, keep a key apart, and release a pseudonymised copy."""
+    pass
 
 
-@pseudonymise_cmd.command(name="detect")
+@pseudonymise_cmd.command(
+    name="detect",
+    help=N_(
+        "Propose candidates: people, places, organisations, posts, contacts, numbers.\n\nEach comes with its kind, every occurrence and a little context. Nothing is written."
+    ),
+)
 @where_option
 @key_option
 @click.option(
@@ -77,10 +85,6 @@ def pseudonymise_cmd() -> None:
 def detect_cmd(
     ctx: click.Context, where: tuple[str, ...], key_path: str | None, show_all: bool, fmt: str
 ) -> None:
-    """Propose candidates: people, places, organisations, posts, contacts, numbers.
-
-    Each comes with its kind, every occurrence and a little context. Nothing is written.
-    """
     from workbench.analysis.filters import Selection, selected_documents
     from workbench.pseudonymise.detect import detect
     from workbench.pseudonymise.key import Key, read_key
@@ -125,12 +129,17 @@ def detect_cmd(
     emit(rows, "table", columns=["kind", "candidate", "count", "variants", "in key", "context"])
 
 
-@pseudonymise_cmd.group(name="key")
+@pseudonymise_cmd.group(name="key", help=N_("Add, remove, list and import the entries of the key."))
 def key_cmd() -> None:
-    """Add, remove, list and import the entries of the key."""
+    pass
 
 
-@key_cmd.command(name="add")
+@key_cmd.command(
+    name="add",
+    help=N_(
+        'Add ORIGINAL to the key with its PSEUDONYM.\n\n\x08\nExample:\n  workbench pseudonymise key add "Rosa Quispe" "Participant 03" --kind person'
+    ),
+)
 @click.argument("original")
 @click.argument("pseudonym")
 @click.option(
@@ -153,12 +162,6 @@ def key_add_cmd(
     variants: tuple[str, ...],
     key_path: str | None,
 ) -> None:
-    """Add ORIGINAL to the key with its PSEUDONYM.
-
-    \b
-    Example:
-      workbench pseudonymise key add "Rosa Quispe" "Participant 03" --kind person
-    """
     from workbench.pseudonymise.key import KeyEntry, read_key, write_key
 
     path = _key_path(ctx, key_path)
@@ -168,12 +171,13 @@ def key_add_cmd(
     click.echo(_("{path}: {n} entries").format(path=path, n=len(key.entries)))
 
 
-@key_cmd.command(name="remove")
+@key_cmd.command(
+    name="remove", help=N_("Remove ORIGINAL (or the entry it is a variant of) from the key.")
+)
 @click.argument("original")
 @key_option
 @click.pass_context
 def key_remove_cmd(ctx: click.Context, original: str, key_path: str | None) -> None:
-    """Remove ORIGINAL (or the entry it is a variant of) from the key."""
     from workbench.pseudonymise.key import read_key, write_key
 
     path = _key_path(ctx, key_path)
@@ -183,7 +187,7 @@ def key_remove_cmd(ctx: click.Context, original: str, key_path: str | None) -> N
     click.echo(_("removed {original!r}").format(original=removed.original))
 
 
-@key_cmd.command(name="list")
+@key_cmd.command(name="list", help=N_("List the entries of the key."))
 @key_option
 @click.option(
     "--format",
@@ -195,7 +199,6 @@ def key_remove_cmd(ctx: click.Context, original: str, key_path: str | None) -> N
 )
 @click.pass_context
 def key_list_cmd(ctx: click.Context, key_path: str | None, fmt: str) -> None:
-    """List the entries of the key."""
     from workbench.pseudonymise.key import read_key
 
     path = _key_path(ctx, key_path)
@@ -214,12 +217,16 @@ def key_list_cmd(ctx: click.Context, key_path: str | None, fmt: str) -> None:
     emit(rows, fmt, columns=["original", "pseudonym", "kind", "variants", "status"])
 
 
-@key_cmd.command(name="import")
+@key_cmd.command(
+    name="import",
+    help=N_(
+        "Add the entries of FILE (.csv or .yaml, e.g. an edited 'detect --format csv') to the key."
+    ),
+)
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @key_option
 @click.pass_context
 def key_import_cmd(ctx: click.Context, file: str, key_path: str | None) -> None:
-    """Add the entries of FILE (.csv or .yaml, e.g. an edited 'detect --format csv') to the key."""
     from workbench.pseudonymise.key import merge_entries, read_key, write_key
 
     path = _key_path(ctx, key_path)
@@ -234,7 +241,12 @@ def key_import_cmd(ctx: click.Context, file: str, key_path: str | None) -> None:
     )
 
 
-@pseudonymise_cmd.command(name="apply")
+@pseudonymise_cmd.command(
+    name="apply",
+    help=N_(
+        "Replace every key entry, in a released copy (--out) or in the project (--in-place).\n\nCodings, memos, units and agreement carry over; the copy keeps no trace of the names.\n\n\x08\nExample:\n  workbench pseudonymise apply --key study.key.csv --out release.db --style place=generic"
+    ),
+)
 @key_option
 @click.option(
     "--out", type=click.Path(dir_okay=False), default=None, help=N_("The released copy to write.")
@@ -261,14 +273,6 @@ def apply_cmd(
     force: bool,
     allow_unmatched: bool,
 ) -> None:
-    """Replace every key entry, in a released copy (--out) or in the project (--in-place).
-
-    Codings, memos, units and agreement carry over; the copy keeps no trace of the names.
-
-    \b
-    Example:
-      workbench pseudonymise apply --key study.key.csv --out release.db --style place=generic
-    """
     from workbench.pseudonymise.apply import apply_key, parse_styles
     from workbench.pseudonymise.key import read_key
 
@@ -288,7 +292,12 @@ def apply_cmd(
         click.echo(line)
 
 
-@pseudonymise_cmd.command(name="check")
+@pseudonymise_cmd.command(
+    name="check",
+    help=N_(
+        "List every remaining occurrence of the key; exit 1 when any is found.\n\nLooks at texts, speaker labels, case names and attributes, memos, codes, document names,\nthe action log, and the exports folder beside the project (or --exports)."
+    ),
+)
 @key_option
 @click.option(
     "--exports",
@@ -307,11 +316,6 @@ def apply_cmd(
 )
 @click.pass_context
 def check_cmd(ctx: click.Context, key_path: str | None, exports: tuple[str, ...], fmt: str) -> None:
-    """List every remaining occurrence of the key; exit 1 when any is found.
-
-    Looks at texts, speaker labels, case names and attributes, memos, codes, document names,
-    the action log, and the exports folder beside the project (or --exports).
-    """
     from workbench.pseudonymise.check import check_project
     from workbench.pseudonymise.key import read_key
 

@@ -10,12 +10,19 @@ from workbench.cli.common import open_project
 from workbench.i18n import N_, _
 
 
-@click.group(name="text")
+@click.group(
+    name="text", help=N_("Correct a transcript's text; codings, units and memos follow the edit.")
+)
 def text_cmd() -> None:
-    """Correct a transcript's text; codings, units and memos follow the edit."""
+    pass
 
 
-@text_cmd.command(name="replace")
+@text_cmd.command(
+    name="replace",
+    help=N_(
+        'Replace a span (--start/--end) or a text (--find) of DOC, keeping every coding.\n\nA coding containing the edit grows or shrinks with it; a coding whose text was all\nreplaced is kept at the edit point and listed. One undo takes the whole edit back.\n\n\x08\nExamples:\n  workbench text replace DRS01 --start 120 --end 128 --with "Huancavelica"\n  workbench text replace DRS01 --find "Ernesto" --with "[Participant 01]" --all --whole-word'
+    ),
+)
 @click.argument("doc")
 @click.option("--start", type=int, default=None, help=N_("Start of the span to replace."))
 @click.option("--end", type=int, default=None, help=N_("End of the span to replace."))
@@ -49,16 +56,6 @@ def replace_cmd(
     coder: str | None,
     fmt: str,
 ) -> None:
-    """Replace a span (--start/--end) or a text (--find) of DOC, keeping every coding.
-
-    A coding containing the edit grows or shrinks with it; a coding whose text was all
-    replaced is kept at the edit point and listed. One undo takes the whole edit back.
-
-    \b
-    Examples:
-      workbench text replace DRS01 --start 120 --end 128 --with "Huancavelica"
-      workbench text replace DRS01 --find "Ernesto" --with "[Participant 01]" --all --whole-word
-    """
     from workbench.ops.reanchor import Edit
     from workbench.ops.textedit import edit_text, find_edits
     from workbench.store.errors import WorkbenchError

@@ -668,7 +668,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         label=N_("Skip"),
     ),
     _a(
-        "pseudonymise-back", "back", N_("Back"), "escape", "pseudonymise", show=True, label=N_("Back")
+        "pseudonymise-back",
+        "back",
+        N_("Back"),
+        "escape",
+        "pseudonymise",
+        show=True,
+        label=N_("Back"),
     ),
     # ---- segments of a code (retrieval)
     _a(
