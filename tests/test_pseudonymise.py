@@ -490,3 +490,58 @@ def test_detect_patterns(tmp_path: Path, language: str, text: str, expected: dic
         for c in json.loads(run(path, "pseudonymise", "detect", "--format", "json"))
     }
     assert {t: found.get(t) for t in expected} == expected
+
+
+# ------------------------------------------------- pseudonyms and names two people share
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        (
+            (KeyEntry("Rosa Quispe", "Person from Huamanga", "person"), PLACE),
+            "writes 'Huamanga', a form of the key entry 'Huamanga'",
+        ),
+        ((KeyEntry("Rosa Quispe", "Dr Quispe", "person"),), "writes 'Quispe'"),
+        ((ROSA, KeyEntry("Juan Pérez", "rosa", "person")), "a form of the key entry 'Rosa Quispe'"),
+        ((KeyEntry("Rosa Quispe", "[ ]", "person"),), "'Rosa Quispe' has no pseudonym"),
+    ],
+)
+def test_a_pseudonym_that_would_put_a_name_back_is_refused(
+    study: Path, tmp_path: Path, entries: tuple[KeyEntry, ...], message: str
+) -> None:
+    """Replacing is one pass: a pseudonym holding any form of any entry would bring a name
+    back into the release, so such a key is refused whole, in code and from the file."""
+    key = Key(tmp_path / "bad.key.csv", list(entries))
+    release = tmp_path / "release.db"
+    before = file_bytes(study)
+    with pytest.raises(WorkbenchError, match=message.replace("[", r"\[")):
+        apply_key(Project.open(study), key, out=release)
+    assert not release.exists() and file_bytes(study) == before
+    write_key(key)
+    result = CliRunner().invoke(
+        cli, ["--project", str(study), "pseudonymise", "check", "--key", str(key.path)]
+    )
+    assert result.exit_code == 1 and message in str(result.exception)
+    assert "\n" not in str(result.exception)
+
+
+def test_a_name_part_two_people_share_is_found_by_check_and_replaced_generically(
+    study: Path, tmp_path: Path
+) -> None:
+    """ "La Dra. Quispe" may be Rosa or Juan Quispe: it cannot take either one's pseudonym,
+    but it is a name all the same: check lists it and apply writes the generic [person]."""
+    juan = KeyEntry("Juan Quispe", "Participant 04", "person")
+    key = key_of(tmp_path, ROSA, juan)
+    with Project.open(study) as p:
+        text = p.text(p.documents()[0].id)
+        shared = [f for f in check_project(p, key) if f.where == "text" and f.entry == "Quispe"]
+    at = text.index("Dra. Quispe") + 5
+    assert [(f.start, f.end, f.text) for f in shared] == [(at, at + 6, "Quispe")]
+    release = tmp_path / "release.db"
+    apply_key(Project.open(study), key, out=release, allow_unmatched=True)
+    with Project.open(release) as p:
+        text = p.text(p.documents()[0].id)
+        assert "La Dra. [person] de antes" in text and "Quispe" not in text
+        assert "[Participant 03]'s idea" in text  # the full name keeps its own pseudonym
+        assert check_project(p, key) == []

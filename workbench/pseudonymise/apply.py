@@ -15,7 +15,7 @@ import hashlib
 import json
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,9 +120,16 @@ class Replacer:
     """The text that replaces one hit of one entry, in the style chosen for its kind."""
 
     def __init__(
-        self, entries: list[KeyEntry], styles: Mapping[str, str], language: str = "es"
+        self,
+        entries: list[KeyEntry],
+        styles: Mapping[str, str],
+        language: str = "es",
+        *,
+        shared: Iterable[int] = (),
     ) -> None:
         self.entries = entries
+        #: name parts two entries share (``Matcher.shared``): always the generic ``[kind]``
+        self.shared = set(shared)
         self.styles = styles
         self.language = language
         self.taken = {fold(f) for e in entries for f in e.forms()}
@@ -131,7 +138,7 @@ class Replacer:
     def __call__(self, hit: Hit, matched: str, language: str | None = None) -> str:
         entry = self.entries[hit.entry]
         style = self.styles.get(entry.kind, "label")
-        if style == "generic":
+        if style == "generic" or hit.entry in self.shared:
             return f"[{entry.kind}]"
         if style == "substitute" and entry.kind in ("person", "place"):
             return self._substitute(hit.entry, matched, language or self.language)
@@ -201,11 +208,15 @@ def apply_key(
 
     if (out is None) == (not in_place):
         raise WorkbenchError(_("give either --out RELEASE.db or --in-place"))
+    from workbench.pseudonymise.key import validate
+
     entries = key.accepted()
     if not entries:
         raise WorkbenchError(_("the key has no accepted entry"), source=str(key.path))
+    validate(key.entries, source=str(key.path))  # a key built in code, not read from a file
     styles = {**DEFAULT_STYLES, **(styles or {})}
-    matcher = Matcher(entries)
+    matcher = Matcher(entries, shared=True)
+    replacer = Replacer(matcher.entries, styles, project.language, shared=matcher.shared)
     unmatched = [] if allow_unmatched else unmatched_entries(project, matcher)
     if unmatched:
         raise WorkbenchError(
@@ -223,7 +234,7 @@ def apply_key(
         backup = project.path.with_name(f"{project.path.name}.before-pseudonymise-{stamp}")
         backup_project(project, backup)
         report = ApplyReport(project.path, backup=backup)
-        _apply(project, matcher, Replacer(entries, styles, project.language), report)
+        _apply(project, matcher, replacer, report)
         _seal(project, len(entries))
         return report
     assert out is not None
@@ -234,7 +245,7 @@ def apply_key(
     try:
         with Project.open(target) as release:
             report = ApplyReport(target)
-            _apply(release, matcher, Replacer(entries, styles, release.language), report)
+            _apply(release, matcher, replacer, report)
             _seal(release, len(entries))
     except BaseException:
         target.unlink(missing_ok=True)
@@ -249,7 +260,7 @@ def unmatched_entries(project: Project, matcher: Matcher) -> list[KeyEntry]:
         seen.update(h.entry for h in matcher.find(text, language or project.language))
     for value in _field_values(project):
         seen.update(h.entry for h in matcher.find(value))
-    return [e for i, e in enumerate(matcher.entries) if i not in seen]
+    return [e for i, e in enumerate(matcher.entries[: matcher.given]) if i not in seen]
 
 
 def _field_values(project: Project) -> Iterator[str]:

@@ -96,7 +96,7 @@ def check_project(
 ) -> list[Finding]:
     """Every remaining occurrence of the key's accepted entries in the project and in the
     files of the ``exports`` folders (or files)."""
-    matcher = matcher or Matcher(key.accepted())
+    matcher = matcher or Matcher(key.accepted(), shared=True)
     out: list[Finding] = []
     for name, text, language in project.conn.execute(
         "SELECT name, text, language FROM documents ORDER BY name"
@@ -184,7 +184,7 @@ def require_clean(
     from workbench.store.errors import WorkbenchError
 
     key = read_key(key_path)
-    matcher = Matcher(key.accepted())
+    matcher = Matcher(key.accepted(), shared=True)
     found = check_project(project, key, matcher=matcher)
     for output in outputs:
         path = Path(output)
@@ -207,7 +207,7 @@ def written_clean(key_path: str | Path, outputs: Iterable[str | Path]) -> None:
     from workbench.pseudonymise.key import read_key
     from workbench.store.errors import WorkbenchError
 
-    matcher = Matcher(read_key(key_path).accepted())
+    matcher = Matcher(read_key(key_path).accepted(), shared=True)
     paths = [Path(p) for p in outputs]
     found = [f for p in paths if p.exists() for f in check_files(p, matcher)]
     if found:

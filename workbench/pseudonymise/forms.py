@@ -110,11 +110,19 @@ class Matcher:
         entries: Sequence[KeyEntry],
         *,
         is_word: Callable[[str, str], bool] | None = None,
+        shared: bool = False,
     ) -> None:
+        """``shared``: also find the name parts two people of the key share ("Rosa" of
+        "Rosa Quispe" and "Rosa Vela"). Each such part becomes an entry of its own, after the
+        given ones (``self.shared`` maps its index to the entries that share it): it cannot
+        say who is meant, but it is still a name that must not be left in a release."""
+        from workbench.pseudonymise.key import KeyEntry
         from workbench.pseudonymise.lexicon import TITLES, words_of
 
         titles = words_of("es", TITLES)
         self.entries = list(entries)
+        self.given = len(self.entries)
+        self.shared: dict[int, tuple[int, ...]] = {}
         self.by_first: dict[str, list[Form]] = {}
         self.numbers: dict[str, int] = {}
         explicit: dict[tuple[str, ...], int] = {}
@@ -142,7 +150,10 @@ class Matcher:
             if words in explicit:
                 owners = {explicit[words]}
             if len(owners) != 1:
-                continue  # a first name two people share says nothing of which one
+                # a first name two people share says nothing of which one
+                if not shared:
+                    continue
+                owners = {self._shared_entry(spelled[words], sorted(owners), KeyEntry)}
             # "Efraín" is no Spanish word though "efrain" is written: judge the spelling given
             ordinary = (
                 frozenset(lang for lang in LANGUAGES if word_check(spelled[words], lang))
@@ -162,6 +173,18 @@ class Matcher:
             for form in forms:
                 lengths.setdefault(len(form.words), {}).setdefault((form.words, form.gaps), form)
             self._by_length[first] = sorted(lengths.items(), reverse=True)
+
+    def _shared_entry(self, spelled: str, owners: list[int], make: type[KeyEntry]) -> int:
+        """The index of the entry standing for a part ``owners`` share (made once)."""
+        for index, found in self.shared.items():
+            if fold(self.entries[index].original) == fold(spelled):
+                self.shared[index] = tuple(sorted({*found, *owners}))
+                return index
+        kinds = {self.entries[i].kind for i in owners}
+        kind = kinds.pop() if len(kinds) == 1 else "person"
+        self.entries.append(make(spelled, f"[{kind}]", kind))
+        self.shared[len(self.entries) - 1] = tuple(owners)
+        return len(self.entries) - 1
 
     def find(self, text: str, language: str | None = None) -> list[Hit]:
         """Non-overlapping hits, leftmost first and longest at each place.

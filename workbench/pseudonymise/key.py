@@ -166,14 +166,37 @@ def validate(entries: Iterable[KeyEntry], *, source: str) -> None:
                     source=source,
                 )
             owner[folded] = entry.original
-    for entry in listed:
-        if not entry.accepted:
-            continue
+    accepted = [e for e in listed if e.accepted]
+    matcher = None
+    for entry in accepted:
         bare = entry.pseudonym.strip("[] ")
+        if not bare:
+            raise WorkbenchError(
+                _("{original!r} has no pseudonym").format(original=entry.original), source=source
+            )
         if fold(bare) in owner and _accepted(listed, owner[fold(bare)]):
             raise WorkbenchError(
                 _("the pseudonym {pseudonym!r} of {original!r} is itself a key entry").format(
                     pseudonym=entry.pseudonym, original=entry.original
+                ),
+                source=source,
+            )
+        if matcher is None:
+            from workbench.pseudonymise.forms import Matcher
+
+            # every form in any letter case: a pseudonym must not bring any name back
+            matcher = Matcher(accepted, is_word=lambda _word, _language: False, shared=True)
+        hits = matcher.find(entry.pseudonym)
+        if hits:
+            raise WorkbenchError(
+                _(
+                    "the pseudonym {pseudonym!r} of {original!r} writes {found!r}, a form of "
+                    "the key entry {entry!r}"
+                ).format(
+                    pseudonym=entry.pseudonym,
+                    original=entry.original,
+                    found=entry.pseudonym[hits[0].start : hits[0].end],
+                    entry=matcher.entries[hits[0].entry].original,
                 ),
                 source=source,
             )
