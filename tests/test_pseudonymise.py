@@ -545,3 +545,30 @@ def test_a_name_part_two_people_share_is_found_by_check_and_replaced_generically
         assert "La Dra. [person] de antes" in text and "Quispe" not in text
         assert "[Participant 03]'s idea" in text  # the full name keeps its own pseudonym
         assert check_project(p, key) == []
+
+
+def test_in_place_asks_who_may_change_the_text_and_names_them(
+    study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workbench.ops.textedit as textedit
+
+    def only_the_lead(project: Project, acting_user: str | None) -> None:
+        if acting_user != "lead":
+            raise WorkbenchError("only the project's lead may change a text")
+
+    monkeypatch.setattr(textedit, "authorise_text_edit", only_the_lead)
+    key = key_of(tmp_path, ROSA, PLACE)
+    before = file_bytes(study)
+    result = CliRunner().invoke(
+        cli,
+        ["--project", str(study), "pseudonymise", "apply", "--key", str(key.path), "--in-place"],
+    )
+    assert result.exit_code == 1 and "lead" in str(result.exception)
+    assert file_bytes(study) == before
+    assert not list(study.parent.glob("study.db.before-pseudonymise-*"))
+    args = ("pseudonymise", "apply", "--key", str(key.path), "--in-place", "--coder", "lead")
+    run(study, *args)
+    with Project.open(study) as p:
+        assert p.conn.execute(
+            "SELECT c.name FROM actions a JOIN coders c ON c.id = a.coder_id"
+        ).fetchall() == [("lead",)]

@@ -459,3 +459,31 @@ def test_an_edit_taken_on_an_older_text_is_refused(coded: Project) -> None:
     with pytest.raises(WorkbenchError, match="the text changed since"):
         edit_text(coded, "rosa", [Edit(*at("Lima"), "[place]")], expect=doc.sha256)
     assert snapshot(coded) == before
+
+
+def test_the_acting_user_is_asked_about_first_and_a_refusal_changes_nothing(
+    coded: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who may change a text is decided in one place (``authorise_text_edit``), with the
+    acting user; the edit is logged under that user."""
+    import workbench.ops.textedit as textedit
+
+    asked: list[str | None] = []
+
+    def only_the_lead(project: Project, acting_user: str | None) -> None:
+        asked.append(acting_user)
+        if acting_user != "lead":
+            raise WorkbenchError("only the project's lead may change a text")
+
+    monkeypatch.setattr(textedit, "authorise_text_edit", only_the_lead)
+    apply_code(coded, "rosa", "Budget", *at("Lima"), coder="ana")
+    before = snapshot(coded)
+    with pytest.raises(WorkbenchError, match="lead"):
+        edit_text(coded, "rosa", [Edit(*at("Lima"), "Cusco")], coder="ana")
+    assert snapshot(coded) == before
+    edit_text(coded, "rosa", [Edit(*at("Lima"), "Cusco")], coder="lead", why="mis-heard")
+    assert asked == ["ana", "lead"]
+    assert coded.conn.execute(
+        "SELECT c.name, a.description FROM actions a JOIN coders c ON c.id = a.coder_id "
+        "ORDER BY a.id DESC LIMIT 1"
+    ).fetchone() == ("lead", "edit the text of rosa: 1 change (mis-heard)")

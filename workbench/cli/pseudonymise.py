@@ -263,6 +263,11 @@ def key_import_cmd(ctx: click.Context, file: str, key_path: str | None) -> None:
 )
 @click.option("--force", is_flag=True, help=N_("Overwrite an existing release file."))
 @click.option("--allow-unmatched", is_flag=True, help=N_("Go on when a key entry matches nothing."))
+@click.option(
+    "--coder",
+    default=None,
+    help=N_("Who applies the key (with --in-place, who changes the project's text)."),
+)
 @click.pass_context
 def apply_cmd(
     ctx: click.Context,
@@ -272,6 +277,7 @@ def apply_cmd(
     styles: tuple[str, ...],
     force: bool,
     allow_unmatched: bool,
+    coder: str | None,
 ) -> None:
     from workbench.pseudonymise.apply import apply_key, parse_styles
     from workbench.pseudonymise.key import read_key
@@ -287,6 +293,7 @@ def apply_cmd(
         styles=parse_styles(styles),
         overwrite=force,
         allow_unmatched=allow_unmatched,
+        acting_user=coder,
     )
     for line in report.lines():
         click.echo(line)

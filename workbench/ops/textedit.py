@@ -98,6 +98,14 @@ class EditResult:
         return out
 
 
+def authorise_text_edit(project: Project, acting_user: str | None) -> None:
+    """The one place that decides who may change a transcript's text (an edit, or
+    pseudonymising inside the project): every such operation calls it first with the acting
+    user. Changing the text is meant for a project's lead only; until the roles check of
+    ``ops/`` exists, everyone may, and this is where it is to be called."""
+    del project, acting_user
+
+
 def edit_text(
     project: Project,
     document: str | int,
@@ -109,11 +117,13 @@ def edit_text(
 ) -> EditResult:
     """Apply ``edits`` (old-text positions) to ``document`` as one undoable action.
 
-    ``expect`` is the sha256 of the text the positions were taken from: when someone else
+    ``coder`` is the acting user: the action log names them, and ``authorise_text_edit``
+    is asked first. ``expect`` is the sha256 of the text the positions were taken from: when someone else
     changed the text meanwhile, the edit is refused rather than applied at the wrong place.
     Bad input (an edit outside the text, overlapping edits, an edit that would leave the
     document empty) raises one line and changes nothing.
     """
+    authorise_text_edit(project, coder)
     doc = project.document(document)
     checked = check_edits(edits, doc.length, source=doc.name)
     if not checked:

@@ -202,9 +202,13 @@ def apply_key(
     styles: Mapping[str, str] | None = None,
     overwrite: bool = False,
     allow_unmatched: bool = False,
+    acting_user: str | None = None,
 ) -> ApplyReport:
-    """Write the released copy to ``out`` (or replace inside ``project`` when ``in_place``)."""
+    """Write the released copy to ``out`` (or replace inside ``project`` when ``in_place``,
+    which changes the project's text: ``acting_user`` must be allowed to, see
+    ``ops.textedit.authorise_text_edit``)."""
     from workbench.ops.backup import backup_project
+    from workbench.ops.textedit import authorise_text_edit
 
     if (out is None) == (not in_place):
         raise WorkbenchError(_("give either --out RELEASE.db or --in-place"))
@@ -230,12 +234,13 @@ def apply_key(
             source=str(key.path),
         )
     if in_place:
+        authorise_text_edit(project, acting_user)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         backup = project.path.with_name(f"{project.path.name}.before-pseudonymise-{stamp}")
         backup_project(project, backup)
         report = ApplyReport(project.path, backup=backup)
         _apply(project, matcher, replacer, report)
-        _seal(project, len(entries))
+        _seal(project, len(entries), coder=acting_user)
         return report
     assert out is not None
     target = Path(out)
@@ -389,7 +394,7 @@ def _unique(name: str, taken: set[str]) -> str:
     return f"{name} ({n})"
 
 
-def _seal(project: Project, entries: int) -> None:
+def _seal(project: Project, entries: int, *, coder: str | None = None) -> None:
     """Leave no trace of the replaced text: no action log (its records hold the old text),
     a search index rebuilt from the new text, and no free pages left to read. One action
     remains, saying that the project was pseudonymised (it stops undo)."""
@@ -400,7 +405,7 @@ def _seal(project: Project, entries: int) -> None:
     description = ngettext(
         "pseudonymised with a key of {n} entry", "pseudonymised with a key of {n} entries", entries
     ).format(n=entries)
-    with project.action("pseudonymise", description, undoable=False):
+    with project.action("pseudonymise", description, coder=coder, undoable=False):
         pass
     project.conn.execute("PRAGMA secure_delete = ON")
     project.conn.execute("VACUUM")
