@@ -332,7 +332,27 @@ def test_quotations_name_speakers_as_asked(study: Path, tmp_path: Path) -> None:
         assert ("Rosa Quispe, " in body) == (mode == "show")
     key_of(study.parent, ROSA)  # the key beside the project gives the pseudonym
     run(study, "export", "quotations", str(out), "--speakers", "pseudonym")
-    assert "Participant 03, " in out.read_text()
+    assert "[Participant 03], " in out.read_text()  # as the released transcript writes it
+
+
+def test_quotations_take_the_pseudonym_from_the_key_given_and_keep_a_releases_labels(
+    study: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "keys"
+    elsewhere.mkdir()
+    key = key_of(elsewhere, KeyEntry("Rosa Quispe", "Ana Flores", "person"), PLACE)
+    out = tmp_path / "q.md"
+    run(study, "export", "quotations", str(out), "--speakers", "pseudonym", "--key", str(key.path))
+    assert "[Ana Flores], " in out.read_text() and "Speaker 1" not in out.read_text()
+    release = tmp_path / "release.db"
+    apply_key(Project.open(study), key, out=release, allow_unmatched=True)
+    # the release's labels are pseudonyms already: kept, not renumbered; the key that
+    # --require-clean checks against is the one read for the pseudonyms
+    run(release, "export", "quotations", str(out), "--speakers", "pseudonym")
+    assert "[Ana Flores], " in out.read_text()
+    args = ("--speakers", "pseudonym", "--require-clean", str(key.path))
+    run(release, "export", "quotations", str(out), *args)
+    assert "[Ana Flores], " in out.read_text()
 
 
 def test_require_clean_removes_a_written_file_that_names_someone(

@@ -66,8 +66,18 @@ def _coder_option(fn):
     default="show",
     show_default=True,
     help=N_(
-        "Who spoke: the label as written, a pseudonym (from the key beside the project, "
-        "else Speaker 1, 2 ...; role labels such as Interviewer stay), or nothing."
+        "Who spoke: the label as written, a pseudonym (from the key, else Speaker 1, 2 ...; "
+        "role labels such as Interviewer stay), or nothing."
+    ),
+)
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help=N_(
+        "The pseudonym key --speakers pseudonym reads (default: the --require-clean key, "
+        "else NAME.key.csv beside the project)."
     ),
 )
 @require_clean_option()
@@ -79,15 +89,17 @@ def quotations_cmd(
     where: tuple[str, ...],
     codes: tuple[str, ...],
     speakers: str,
+    key_path: str | None,
     lang: str | None,
     decimal: str,
 ) -> None:
     from workbench.export.reports import export_quotations
 
     project = open_project(ctx)
+    key = key_path or ctx.params.get("require_clean")
     with speaking(lang, decimal=decimal):
         n = export_quotations(
-            project, out, coder=coder, where=where, codes=list(codes), speakers=speakers
+            project, out, coder=coder, where=where, codes=list(codes), speakers=speakers, key=key
         )
     _record(ctx, out, project)
     click.echo(_("{out}: {n} quotations").format(out=out, n=n))
