@@ -592,3 +592,25 @@ def test_in_place_asks_who_may_change_the_text_and_names_them(
         assert p.conn.execute(
             "SELECT c.name FROM actions a JOIN coders c ON c.id = a.coder_id"
         ).fetchall() == [("lead",)]
+
+
+def test_require_clean_reads_back_every_file_a_command_writes(study: Path, tmp_path: Path) -> None:
+    """The co-occurrence table goes to the screen, its heat map to a file that records
+    where it came from (a folder named after the participant): that file is read back too."""
+    key = key_of(tmp_path, ROSA, PLACE, MAIL, PHONE)
+    folder = tmp_path / "Rosa Quispe"
+    folder.mkdir()
+    release = folder / "release.db"
+    apply_key(Project.open(study), key, out=release)
+    with Project.open(release) as p:
+        add_code(p, "Family")
+        doc = p.documents()[0]
+        coding = p.codings()[0]
+        apply_code(p, doc.id, "Family", coding.start, coding.end, coder="ana")
+    heat = tmp_path / "heat.svg"
+    args = ["--project", str(release), "cooccur", "--heatmap", str(heat)]
+    assert CliRunner().invoke(cli, args).exit_code == 0 and "Rosa" in heat.read_text()
+    heat.unlink()
+    result = CliRunner().invoke(cli, [*args, "--require-clean", str(key.path)])
+    assert result.exit_code == 1 and "removed" in str(result.exception)
+    assert not heat.exists()

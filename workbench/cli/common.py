@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import click
@@ -276,19 +276,22 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None, title:
     return table
 
 
-def require_clean_option(out_param: str = "out"):
-    """``--require-clean KEY`` for a command that writes the file named by ``out_param``.
+def require_clean_option(*out_params: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--require-clean KEY`` for a command that writes the files named by ``out_params``
+    (default ``out``; the cooccurrence table also names ``heatmap``).
 
     Before the command runs, the project is checked against the key (``pseudonymise
-    check``), with the output's name; after it, the written file (and its caption beside
-    it) is read back, and removed if any entry of the key is found in it. Either way the
-    command fails with one line and nothing identifying is left behind.
+    check``), with the outputs' names; after it, every written file (and the caption beside
+    it) is read back, and all are removed if any entry of the key is found in one. Either
+    way the command fails with one line and nothing identifying is left behind.
     """
     import functools
 
     from workbench.i18n import N_
 
-    def decorate(fn):
+    names = out_params or ("out",)
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @click.option(
             "--require-clean",
             "require_clean",
@@ -310,12 +313,11 @@ def require_clean_option(out_param: str = "out"):
             from workbench.pseudonymise.check import require_clean as check
             from workbench.pseudonymise.check import written_clean
 
-            named = kwargs.get(out_param)
-            out = Path(named) if named else None
-            check(open_project(click.get_current_context()), require_clean, [out] if out else [])
+            outs = [Path(kwargs[n]) for n in names if kwargs.get(n)]
+            check(open_project(click.get_current_context()), require_clean, outs)
             result = fn(*args, **kwargs)
-            if out is not None:
-                written_clean(require_clean, [out, caption_path(out)])
+            if outs:
+                written_clean(require_clean, [f for out in outs for f in (out, caption_path(out))])
             return result
 
         return wrapper

@@ -111,7 +111,7 @@ PAIR_COLUMNS = [
 @size_option(N_("Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide."))
 @style_options
 @output_language_options
-@require_clean_option()
+@require_clean_option("out", "heatmap")
 @click.pass_context
 def cooccur_cmd(
     ctx,
