@@ -350,9 +350,13 @@ def test_quotations_take_the_pseudonym_from_the_key_given_and_keep_a_releases_la
     # --require-clean checks against is the one read for the pseudonyms
     run(release, "export", "quotations", str(out), "--speakers", "pseudonym")
     assert "[Ana Flores], " in out.read_text()
+    with Project.open(release) as p:  # a label pseudonymised by hand, without brackets
+        p.conn.execute("UPDATE turns SET speaker = 'Ana Flores' WHERE speaker = '[Ana Flores]'")
+    run(release, "export", "quotations", str(out), "--speakers", "pseudonym")
+    assert "Speaker 1, " in out.read_text()  # no key beside the release: not known
     args = ("--speakers", "pseudonym", "--require-clean", str(key.path))
     run(release, "export", "quotations", str(out), *args)
-    assert "[Ana Flores], " in out.read_text()
+    assert "Ana Flores, " in out.read_text() and "Speaker 1" not in out.read_text()
 
 
 def test_require_clean_removes_a_written_file_that_names_someone(
@@ -559,12 +563,25 @@ def test_a_name_part_two_people_share_is_found_by_check_and_replaced_generically
     at = text.index("Dra. Quispe") + 5
     assert [(f.start, f.end, f.text) for f in shared] == [(at, at + 6, "Quispe")]
     release = tmp_path / "release.db"
-    apply_key(Project.open(study), key, out=release, allow_unmatched=True)
+    styles = {"person": "substitute"}  # a realistic surname would invent a third person
+    apply_key(Project.open(study), key, out=release, allow_unmatched=True, styles=styles)
     with Project.open(release) as p:
         text = p.text(p.documents()[0].id)
         assert "La Dra. [person] de antes" in text and "Quispe" not in text
-        assert "[Participant 03]'s idea" in text  # the full name keeps its own pseudonym
+        assert "[person]'s idea" not in text  # the full name keeps its own substitute
         assert check_project(p, key) == []
+
+
+def test_a_shared_part_never_written_alone_is_no_unmatched_entry(tmp_path: Path) -> None:
+    text = "Entrevistadora: ¿Quiénes?\n\nParticipante: Rosa Quispe habló con Juan Quispe."
+    path = tmp_path / "p.db"
+    with Project.open(path) as p:
+        add_document(p, ParsedTranscript(text, turns(text)), name="d", language="es")
+    key = key_of(tmp_path, ROSA, KeyEntry("Juan Quispe", "Participant 04", "person"))
+    release = tmp_path / "release.db"
+    apply_key(Project.open(path), key, out=release)  # "Quispe" alone is not in the key
+    with Project.open(release) as p:
+        assert "[Participant 03] habló con [Participant 04]." in p.text(p.documents()[0].id)
 
 
 def test_in_place_asks_who_may_change_the_text_and_names_them(
