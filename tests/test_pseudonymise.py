@@ -631,3 +631,24 @@ def test_require_clean_reads_back_every_file_a_command_writes(study: Path, tmp_p
     result = CliRunner().invoke(cli, [*args, "--require-clean", str(key.path)])
     assert result.exit_code == 1 and "removed" in str(result.exception)
     assert not heat.exists()
+
+
+def test_check_reads_inside_archives_a_name_split_across_runs(tmp_path: Path) -> None:
+    """A Word file splits words into runs, ends paragraphs without a space, escapes
+    entities and writes authors in attributes: every name is still seen."""
+    import zipfile
+
+    from workbench.pseudonymise.check import check_files
+
+    docx = tmp_path / "quotes.docx"
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr(
+            "word/document.xml",
+            "<w:body><w:p><w:r><w:t>Dijo Ro</w:t></w:r><w:r><w:t xml:space='preserve'>sa "
+            "Quispe:</w:t></w:r></w:p><w:p><w:r><w:t>en el hospital &amp; la Dra. Quispe"
+            "</w:t></w:r></w:p><w:p><w:r><w:t>Entonces</w:t></w:r></w:p>"
+            '<w:comment w:author="Huamanga">x</w:comment></w:body>',
+        )
+    found = check_files(docx, Matcher([ROSA, PLACE]))
+    assert {f.text for f in found} == {"Huamanga", "Quispe", "Rosa Quispe"}
+    assert {f.item for f in found} == {f"{docx}!word/document.xml"}

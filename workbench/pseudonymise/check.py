@@ -9,6 +9,8 @@ SVG, captions, and the XML inside docx, xlsx, odt and qdpx archives), at what it
 
 from __future__ import annotations
 
+import html
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from typing import Any
 
 from workbench.i18n import _
 from workbench.pseudonymise.apply import TEXT_FIELDS
-from workbench.pseudonymise.forms import Matcher
+from workbench.pseudonymise.forms import Matcher, fold
 from workbench.pseudonymise.key import Key
 from workbench.store.project import Project
 
@@ -128,40 +130,60 @@ def check_files(path: Path, matcher: Matcher) -> list[Finding]:
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     for file in files:
         out += _found(matcher, file.name, "export file name", str(file))
-        for label, text in _file_texts(file):
-            out += _found(matcher, text, "export file", label)
+        for label, views in _file_texts(file):
+            out += _most_found(matcher, views, label)
     return out
 
 
-def _file_texts(file: Path) -> Iterator[tuple[str, str]]:
+def _most_found(matcher: Matcher, views: list[str], label: str) -> list[Finding]:
+    """Findings in one part read several ways: for each spelling of each entry, the view
+    that shows it most often (a name split across a Word file's runs shows only when tags
+    are dropped, one at the end of a paragraph only when they separate words)."""
+    best: dict[tuple[str, str], list[Finding]] = {}
+    for view in views:
+        found: dict[tuple[str, str], list[Finding]] = {}
+        for finding in _found(matcher, view, "export file", label):
+            found.setdefault((finding.entry, fold(finding.text)), []).append(finding)
+        for spelling, findings in found.items():
+            if len(findings) > len(best.get(spelling, ())):
+                best[spelling] = findings
+    return [f for findings in best.values() for f in findings]
+
+
+def _file_texts(file: Path) -> Iterator[tuple[str, list[str]]]:
     suffix = file.suffix.lower()
     try:
         if file.stat().st_size > MAX_FILE:
             return
         if suffix in TEXT_SUFFIXES:
-            yield str(file), file.read_bytes().decode("utf-8", errors="replace")
+            yield str(file), [file.read_bytes().decode("utf-8", errors="replace")]
         elif suffix in ZIP_SUFFIXES and zipfile.is_zipfile(file):
             with zipfile.ZipFile(file) as archive:
                 for info in archive.infolist():
                     if info.file_size > MAX_FILE or info.is_dir():
                         continue
-                    yield f"{file}!{info.filename}", info.filename
+                    yield f"{file}!{info.filename}", [info.filename]
                     if Path(info.filename).suffix.lower() in TEXT_SUFFIXES | {".rels", ""}:
                         data = archive.read(info).decode("utf-8", errors="replace")
-                        yield f"{file}!{info.filename}", _xml_text(data)
+                        yield f"{file}!{info.filename}", _xml_views(data)
     except (OSError, zipfile.BadZipFile):
         return
 
 
-def _xml_text(data: str) -> str:
-    """Text of an XML part with its markup dropped (a docx splits runs between tags), and
-    its entities read, so a name split across runs or written as ``&amp;`` is still seen."""
-    import html
-    import re
+TAG = re.compile(r"<[^>]*>")
+ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 
+
+def _xml_views(data: str) -> list[str]:
+    """The text of an XML part, its entities read, two ways: with the markup dropped (a
+    docx splits one word into runs) and with every tag a space, its attribute values kept
+    (paragraphs end without a space; REFI-QDA writes names in attributes)."""
     if "<" not in data:
-        return data
-    return html.unescape(re.sub(r"<[^>]+>", "", data))
+        return [data]
+
+    values = [a or b for tag in TAG.findall(data) for a, b in ATTRIBUTE.findall(tag)]
+    spaced = TAG.sub(" ", data) + "\n" + "\n".join(v for v in values if v)
+    return [html.unescape(TAG.sub("", data)), html.unescape(spaced)]
 
 
 def _found(
