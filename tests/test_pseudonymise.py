@@ -652,3 +652,18 @@ def test_check_reads_inside_archives_a_name_split_across_runs(tmp_path: Path) ->
     found = check_files(docx, Matcher([ROSA, PLACE]))
     assert {f.text for f in found} == {"Huamanga", "Quispe", "Rosa Quispe"}
     assert {f.item for f in found} == {f"{docx}!word/document.xml"}
+
+
+def test_a_key_saved_by_a_spanish_spreadsheet_reads_back(tmp_path: Path) -> None:
+    """Excel on a Spanish Windows saves CSV with semicolons, in Windows-1252."""
+    path = tmp_path / "clave.csv"
+    path.write_bytes(
+        "original;pseudonym;kind;variants;status\r\n"
+        "Ernesto Ramírez Chunga;Participant 01;person;E. Ramírez|Ramirez;accepted\r\n"
+        "Municipalidad de Huanta, Ayacucho;Organisation 01;organisation;;\r\n".encode("cp1252")
+    )
+    key = read_key(path)
+    assert [(e.original, e.pseudonym, e.kind, e.variants) for e in key.entries] == [
+        ("Ernesto Ramírez Chunga", "Participant 01", "person", ("E. Ramírez", "Ramirez")),
+        ("Municipalidad de Huanta, Ayacucho", "Organisation 01", "organisation", ()),
+    ]

@@ -221,11 +221,7 @@ def read_key(path: str | os.PathLike[str], *, missing_ok: bool = False) -> Key:
         raise InputFileError(_("no key file here"), source=str(path))
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputFileError(
-            _("not a CSV or YAML text file (not UTF-8)"), source=str(path)
-        ) from None
+        text = _decode(raw, path)
     except OSError as exc:
         raise InputFileError(
             _("cannot read: {why}").format(why=exc.strerror), source=str(path)
@@ -240,8 +236,26 @@ def read_key(path: str | os.PathLike[str], *, missing_ok: bool = False) -> Key:
     return Key(path, entries)
 
 
+def _decode(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without a byte-order mark), else Windows-1252: what Excel writes
+    when a Spanish or English Windows saves a sheet as CSV."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        if b"\x00" not in raw:
+            return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
+    raise InputFileError(_("not a CSV or YAML text file (not UTF-8)"), source=str(path))
+
+
 def _read_csv(text: str, path: Path) -> list[tuple[str, KeyEntry]]:
-    reader = csv.DictReader(io.StringIO(text))
+    first = text.splitlines()[0] if text.strip() else ""
+    # commas, or the semicolons (tabs) a spreadsheet writes where the comma is a decimal mark
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip().lower() for h in reader.fieldnames or []]
     if "original" not in header:
         raise InputFileError(
