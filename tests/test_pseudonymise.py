@@ -503,6 +503,12 @@ def test_a_pseudonym_that_breaks_a_rule_of_the_project_is_one_line(
                 "+44 113 496 0721": "contact",
             },
         ),
+        (
+            "en",
+            "Participant: The grant was 2 500 000 cedis in 1984. His number is 024 455 7781, "
+            "and the office phone (03720) 22145.",
+            {"024 455 7781": "contact", "(03720) 22145": "contact", "2 500 000": None},
+        ),
     ],
 )
 def test_detect_patterns(tmp_path: Path, language: str, text: str, expected: dict) -> None:

@@ -46,6 +46,12 @@ ID_CUE = re.compile(
 PHONE_FALLBACK = re.compile(r"(?<![\d\w])(?:\+?\d{2,3}[ .-]?)?9\d{2}[ .-]?\d{3}[ .-]?\d{3}(?!\d)")
 #: stretches that may hold a phone number: six digits or more, with separators
 DIGIT_RUN = re.compile(r"\+?\(?\d[\d ().\-]{4,}\d")
+#: words that say a number which follows is a phone, in any country's format
+PHONE_CUE = re.compile(
+    r"\b(?:phone|telephone|tel|mobile|cell|cellphone|number|whatsapp|call|ring|fax|"
+    r"tel[eé]fono|celular|cel|m[oó]vil|n[uú]mero|fono|llame|ll[aá]meme|llamar|whatsapp)\b",
+    re.I,
+)
 SENTENCE_END = set(".!?:;…\n")
 #: titles written abbreviated, whose full stop ends no sentence
 ABBREVIATED = set(
@@ -408,4 +414,14 @@ def phone_spans(text: str, lang: str) -> list[tuple[int, int]]:
     for m in PHONE_FALLBACK.finditer(text):
         if not any(a < m.end() and m.start() < b for a, b in spans):
             spans.append(m.span())
+    # any other country's number: 7 to 15 digits written as one run, after "+" or a word
+    # such as "phone", "celular" or "his number is" (a sum of money has no such word)
+    for run in DIGIT_RUN.finditer(text):
+        a, b = run.span()
+        if any(x < b and a < y for x, y in spans):
+            continue
+        digits = sum(c.isdigit() for c in run.group())
+        cued = run.group().startswith("+") or PHONE_CUE.search(text, max(0, a - 40), a)
+        if 7 <= digits <= 15 and cued:
+            spans.append((a, b))
     return spans
