@@ -210,6 +210,11 @@ def test_apply_writes_a_release_that_keeps_every_coding_and_memo(
     study: Path, tmp_path: Path
 ) -> None:
     key = key_of(tmp_path, ROSA, PLACE, MAIL, PHONE)
+    with Project.open(study) as p:
+        p.set_setting("codebook.description", "Careers of health officials in Huamanga")
+        assert [
+            f.where for f in check_project(p, key) if f.item.endswith("codebook.description")
+        ] == ["setting"]
     before = file_bytes(study)
     release = tmp_path / "release.db"
     report = apply_key(Project.open(study), key, out=release)
@@ -231,6 +236,7 @@ def test_apply_writes_a_release_that_keeps_every_coding_and_memo(
         assert {t.speaker for t in p.turns(doc.id)} == {"Entrevistadora", "[Participant 03]"}
         assert p.cases()[0].attributes == {"region": "[Place 01]"}
         assert p.code("Career").description.startswith("How [Participant 03] and")
+        assert p.setting("codebook.description") == "Careers of health officials in [Place 01]"
         assert p.conn.execute("SELECT description FROM actions").fetchall() == [
             ("pseudonymised with a key of 4 entries",)
         ]

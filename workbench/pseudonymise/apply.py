@@ -57,6 +57,7 @@ TEXT_FIELDS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("codes", ("id",), "keywords", "json"),
     ("suggestions", ("id",), "reason", "text"),
     ("reconcile_decisions", ("id",), "code", "text"),
+    ("settings", ("key",), "value", "text"),  # the codebook's name and description
 )
 
 

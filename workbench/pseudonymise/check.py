@@ -2,7 +2,7 @@
 
 Looks with the matcher apply uses (``pseudonymise.forms``) in every document's text, speaker
 labels, case names and attributes, memos, codes (names, descriptions, examples, keywords),
-document names and source paths, suggestions' reasons, the action log and settings; and in
+document names and source paths, suggestions' reasons, settings (the codebook's name and description) and the action log; and in
 export folders, at each file's name and, for files that hold text (Markdown, HTML, CSV, JSON,
 SVG, captions, and the XML inside docx, xlsx, odt and qdpx archives), at what it says.
 """
@@ -61,6 +61,7 @@ FIELD_NAMES = {
     ("codes", "keywords"): "code description",
     ("suggestions", "reason"): "suggestion",
     ("reconcile_decisions", "code"): "reconciliation",
+    ("settings", "value"): "setting",
 }
 
 
@@ -116,9 +117,6 @@ def check_project(
     ):
         out += _found(matcher, description, "action log", f"action {action_id}")
         out += _found(matcher, changes or "", "action log", f"action {action_id}")
-    for name, value in project.conn.execute("SELECT key, value FROM settings"):
-        if isinstance(value, str):
-            out += _found(matcher, value, "setting", name)
     for folder in exports:
         out += check_files(Path(folder), matcher)
     return out
