@@ -2,8 +2,8 @@
 
 Looks with the matcher apply uses (``pseudonymise.forms``) in every document's text, speaker
 labels, case names and attributes, memos, codes (names, descriptions, examples, keywords),
-document names and source paths, suggestions' reasons, settings (the codebook's name and description) and the action log; and in
-export folders, at each file's name and, for files that hold text (Markdown, HTML, CSV, JSON,
+document names and source paths, suggestions' reasons, settings (the codebook's name and
+description) and the action log; and in export folders, at each file's name and, for files that hold text (Markdown, HTML, CSV, JSON,
 SVG, captions, and the XML inside docx, xlsx, odt and qdpx archives), at what it says.
 """
 
