@@ -307,6 +307,8 @@ def test_find_refuses_an_ambiguous_text_and_a_missing_one() -> None:
         Edit(0, 4, "P")
     ]
     assert len(find_edits("Rosa, Rosas", "Rosa", "P", every=True)) == 2
+    # the text is stored composed; a name pasted with a combining accent is the same name
+    assert find_edits("Dijo Ramírez.", "Rami\u0301rez", "P") == [Edit(5, 12, "P")]
 
 
 # --------------------------------------------------------- properties over random edits

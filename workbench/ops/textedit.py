@@ -21,7 +21,7 @@ from workbench.store.actionlog import ActionRecorder
 from workbench.store.anchors import ANCHORED, TEXT_EDIT_KIND, Anchored
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
-from workbench.textnorm import sha256
+from workbench.textnorm import normalise, sha256
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,6 +435,7 @@ def find_edits(
     """
     if not old:
         raise WorkbenchError(_("--find needs some text"), source=source)
+    old = normalise(old)  # as the text is stored: "Ramírez" pasted with a combining accent
     pattern = re.escape(old)
     if whole_word:
         pattern = rf"(?<!\w){pattern}(?!\w)"
