@@ -116,7 +116,6 @@ class Matcher:
         "Rosa Quispe" and "Rosa Vela"). Each such part becomes an entry of its own, after the
         given ones (``self.shared`` maps its index to the entries that share it): it cannot
         say who is meant, but it is still a name that must not be left in a release."""
-        from workbench.pseudonymise.key import KeyEntry
         from workbench.pseudonymise.lexicon import TITLES, words_of
 
         titles = words_of("es", TITLES)
@@ -153,7 +152,7 @@ class Matcher:
                 # a first name two people share says nothing of which one
                 if not shared:
                     continue
-                owners = {self._shared_entry(spelled[words], sorted(owners), KeyEntry)}
+                owners = {self._shared_entry(spelled[words], sorted(owners))}
             # "Efraín" is no Spanish word though "efrain" is written: judge the spelling given
             ordinary = (
                 frozenset(lang for lang in LANGUAGES if word_check(spelled[words], lang))
@@ -174,15 +173,18 @@ class Matcher:
                 lengths.setdefault(len(form.words), {}).setdefault((form.words, form.gaps), form)
             self._by_length[first] = sorted(lengths.items(), reverse=True)
 
-    def _shared_entry(self, spelled: str, owners: list[int], make: type[KeyEntry]) -> int:
+    def _shared_entry(self, spelled: str, owners: list[int]) -> int:
         """The index of the entry standing for a part ``owners`` share (made once)."""
+        from dataclasses import replace
+
         for index, found in self.shared.items():
             if fold(self.entries[index].original) == fold(spelled):
                 self.shared[index] = tuple(sorted({*found, *owners}))
                 return index
         kinds = {self.entries[i].kind for i in owners}
         kind = kinds.pop() if len(kinds) == 1 else "person"
-        self.entries.append(make(spelled, f"[{kind}]", kind))
+        made = replace(self.entries[owners[0]], original=spelled, pseudonym=f"[{kind}]")
+        self.entries.append(replace(made, kind=kind, variants=(), status="accepted"))
         self.shared[len(self.entries) - 1] = tuple(owners)
         return len(self.entries) - 1
 
