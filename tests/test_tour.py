@@ -167,6 +167,15 @@ EXPECTED: list[tuple[str, str, str]] = [
         r"execution(?s:.*)rank .* document .* score",
     ),
     ("check", "stdout", rf"^ok: {N} documents, {N} codings"),
+    ("text replace", "stdout", rf"^DRS01: {N} edits?, {N} -> {N} characters$"),
+    ("pseudonymise detect", "stdout", r"^original,pseudonym,kind,variants,status,count,context$"),
+    ("pseudonymise key import", "stdout", rf"{N} added, {N} replaced, {N} entries$"),
+    (
+        "pseudonymise apply",
+        "stdout",
+        rf"^exports/release\.db: {N} occurrences replaced in {N} documents",
+    ),
+    ("-p exports/release.db pseudonymise check", "stdout", r"^clean: no entry of the key is left$"),
     ("backup", "stdout", r"^backed up to backups/monday\.db$"),
     ("restore", "stdout", r"^restored from backups/monday\.db; the previous project is saved as"),
 ]

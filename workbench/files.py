@@ -33,18 +33,19 @@ def current_umask() -> int:
     return mask
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder.
 
     ``mkstemp`` makes its file private (0600); the result gets the mode any other new file
-    would get (0666 less the umask), so an export is as readable as the user expects.
+    would get (0666 less the umask), so an export is as readable as the user expects, or
+    ``mode`` when given (a pseudonym key is kept 0600 whatever the umask).
     """
     target = Path(path)
     tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".tmp", dir=target.parent)
-        os.fchmod(fd, 0o666 & ~current_umask())
+        os.fchmod(fd, mode if mode is not None else 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, target)

@@ -152,6 +152,7 @@ def test_every_bound_action_exists_on_its_target() -> None:
     from workbench.tui.screens.coding import CodingScreen
     from workbench.tui.screens.cooccurrence import CooccurrenceScreen, QuotationsModal
     from workbench.tui.screens.documents import DocumentsScreen
+    from workbench.tui.screens.pseudonymise import PseudonymiseScreen
     from workbench.tui.screens.search import SearchScreen
     from workbench.tui.screens.segments import SegmentsScreen
     from workbench.tui.screens.suggestions import SuggestionsScreen
@@ -170,6 +171,7 @@ def test_every_bound_action_exists_on_its_target() -> None:
         "reconcile": ReconcileScreen,
         "suggestions": SuggestionsScreen,
         "segments": SegmentsScreen,
+        "pseudonymise": PseudonymiseScreen,
     }
     for action in ACTIONS:
         name = action.action.split("(")[0]

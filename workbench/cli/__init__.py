@@ -35,6 +35,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         N_("Show, load, export and edit the codebook."),
     ),
     "code": ("workbench.cli.coding:code_cmd", N_("Apply or remove codes on spans of text.")),
+    "text": (
+        "workbench.cli.text:text_cmd",
+        N_("Correct a transcript's text; codings follow."),
+    ),
+    "pseudonymise": (
+        "workbench.cli.pseudonymise:pseudonymise_cmd",
+        N_("Find identifiers; release a pseudonymised copy."),
+    ),
     "codings": ("workbench.cli.coding:codings_cmd", N_("List codings; import them from CSV.")),
     "memo": ("workbench.cli.coding:memo_cmd", N_("Write and list memos.")),
     "done": ("workbench.cli.coding:done_cmd", N_("Mark a document done for a coder.")),

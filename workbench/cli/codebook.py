@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import emit, format_option, open_project
+from workbench.cli.common import emit, format_option, open_project, require_clean_option
 from workbench.i18n import N_, _
 from workbench.store.errors import CodebookError
 
@@ -56,6 +56,7 @@ def load_cmd(ctx: click.Context, file: str) -> None:
 @codebook_cmd.command("export", help=N_("Write the codebook to FILE (.yaml, or REFI-QDA .qdc)."))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--force", "-f", is_flag=True, help=N_("Overwrite FILE if it exists."))
+@require_clean_option("file")
 @click.pass_context
 def export_cmd(ctx: click.Context, file: str, force: bool) -> None:
     from workbench.interop.codebook_files import export_codebook_file

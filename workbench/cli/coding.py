@@ -268,13 +268,8 @@ def undo_cmd(ctx, coder: str | None) -> None:
     what = project.undo(coder)
     if what:
         click.echo(_("undone: {what}").format(what=what))
-    elif barrier := project.undo_barrier(coder):
-        click.echo(
-            _(
-                "cannot undo '{barrier}': imports and merges are not undoable (restore a backup "
-                "instead)"
-            ).format(barrier=barrier)
-        )
+    elif refusal := project.undo_refusal(coder):
+        click.echo(refusal)
     else:
         click.echo(
             _("nothing to undo for {coder}").format(coder=coder) if coder else _("nothing to undo")

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -351,3 +351,52 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None, title:
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     return table
+
+
+def require_clean_option(*out_params: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--require-clean KEY`` for a command that writes the files named by ``out_params``
+    (default ``out``; the cooccurrence table also names ``heatmap``).
+
+    Before the command runs, the project is checked against the key (``pseudonymise
+    check``), with the outputs' names; after it, every written file (and the caption beside
+    it) is read back, and all are removed if any entry of the key is found in one. Either
+    way the command fails with one line and nothing identifying is left behind.
+    """
+    import functools
+
+    from workbench.i18n import N_
+
+    names = out_params or ("out",)
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @click.option(
+            "--require-clean",
+            "require_clean",
+            type=click.Path(dir_okay=False, exists=True),
+            default=None,
+            metavar="KEY",
+            help=N_(
+                "Refuse unless the project and the written file hold no entry of this "
+                "pseudonym key (see 'pseudonymise check')."
+            ),
+        )
+        @functools.wraps(fn)
+        def wrapper(*args: Any, require_clean: str | None = None, **kwargs: Any) -> Any:
+            if require_clean is None:
+                return fn(*args, **kwargs)
+            from pathlib import Path
+
+            from workbench.export.provenance import caption_path
+            from workbench.pseudonymise.check import require_clean as check
+            from workbench.pseudonymise.check import written_clean
+
+            outs = [Path(kwargs[n]) for n in names if kwargs.get(n)]
+            check(open_project(click.get_current_context()), require_clean, outs)
+            result = fn(*args, **kwargs)
+            if outs:
+                written_clean(require_clean, [f for out in outs for f in (out, caption_path(out))])
+            return result
+
+        return wrapper
+
+    return decorate

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from workbench.cli.common import emit, open_project, raw_option, render
+from workbench.cli.common import emit, open_project, raw_option, render, require_clean_option
 from workbench.cli.figure_options import (
     figure_coders,
     figure_record,
@@ -113,6 +113,7 @@ PAIR_COLUMNS = [
 @size_option(N_("Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide."))
 @style_options
 @output_language_options
+@require_clean_option("out", "heatmap")
 @click.pass_context
 def cooccur_cmd(
     ctx,
@@ -226,6 +227,7 @@ def cooccur_cmd(
 @click.argument("out", type=click.Path(dir_okay=False))
 @labels_option(N_("Node labels: the code's own name, or its whole path."))
 @filter_options
+@require_clean_option()
 @click.pass_context
 def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, where):
     from workbench.analysis.cooccurrence import cooccurrence

@@ -5,7 +5,13 @@ from __future__ import annotations
 import click
 
 from workbench.analysis.units import SPAN_UNITS, UNIT_PLURALS
-from workbench.cli.common import open_project, raw_option, raw_output, where_option
+from workbench.cli.common import (
+    open_project,
+    raw_option,
+    raw_output,
+    require_clean_option,
+    where_option,
+)
 from workbench.cli.localise import output_language_options
 from workbench.i18n import N_, _, speaking
 from workbench.limits import MAX_QDPX_BYTES, MB
@@ -44,6 +50,7 @@ POSITION_UNITS = ("codepoints", "utf16", "bytes")
         "or put them in it."
     ),
 )
+@require_clean_option()
 @click.pass_context
 def qdpx_cmd(ctx: click.Context, out: str, positions: str, media: str) -> None:
     from workbench.interop.qdpx import export_qdpx
@@ -70,6 +77,27 @@ def _coder_option(fn):
     help=N_("Only these codes and their subcodes (repeatable)."),
 )
 @output_language_options
+@click.option(
+    "--speakers",
+    type=click.Choice(["show", "pseudonym", "hide"]),
+    default="show",
+    show_default=True,
+    help=N_(
+        "Who spoke: the label as written, a pseudonym (from the key, else Speaker 1, 2 ...; "
+        "role labels such as Interviewer stay), or nothing."
+    ),
+)
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help=N_(
+        "The pseudonym key --speakers pseudonym reads (default: the --require-clean key, "
+        "else NAME.key.csv beside the project)."
+    ),
+)
+@require_clean_option()
 @click.pass_context
 def quotations_cmd(
     ctx: click.Context,
@@ -77,14 +105,19 @@ def quotations_cmd(
     coder: str | None,
     where: tuple[str, ...],
     codes: tuple[str, ...],
+    speakers: str,
+    key_path: str | None,
     lang: str | None,
     decimal: str,
 ) -> None:
     from workbench.export.reports import export_quotations
 
     project = open_project(ctx, snapshot=True)
+    key = key_path or ctx.params.get("require_clean")
     with speaking(lang, decimal=decimal):
-        n = export_quotations(project, out, coder=coder, where=where, codes=list(codes))
+        n = export_quotations(
+            project, out, coder=coder, where=where, codes=list(codes), speakers=speakers, key=key
+        )
     _record(ctx, out, project)
     click.echo(_("{out}: {n} quotations").format(out=out, n=n))
 
@@ -123,6 +156,7 @@ def _record(ctx: click.Context, out: str, project) -> None:
 @where_option
 @raw_option
 @output_language_options
+@require_clean_option()
 @click.pass_context
 def matrix_cmd(
     ctx: click.Context,
@@ -161,6 +195,7 @@ def matrix_cmd(
 @_coder_option
 @where_option
 @raw_option
+@require_clean_option()
 @click.pass_context
 def units_cmd(
     ctx: click.Context, out: str, unit: str, coder: str | None, where: tuple[str, ...]
@@ -188,6 +223,7 @@ def units_cmd(
     help=N_("Only these codes and their subcodes (repeatable)."),
 )
 @raw_option
+@require_clean_option()
 @click.pass_context
 def codings_cmd(
     ctx: click.Context, out: str, coder: str | None, where: tuple[str, ...], codes: tuple[str, ...]

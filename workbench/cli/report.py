@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli.common import open_project
+from workbench.cli.common import open_project, require_clean_option
 from workbench.cli.localise import output_language_options
 from workbench.i18n import N_, _, speaking
 
@@ -48,6 +48,7 @@ def _record(ctx, out, project, counts):
     help=N_("Coders compared (default: every coder who marked documents done)."),
 )
 @output_language_options
+@require_clean_option()
 @click.pass_context
 def codebook_cmd(
     ctx: click.Context, out: str, unit: str, coders: str | None, lang: str | None, decimal: str
@@ -98,6 +99,7 @@ def codebook_cmd(
     help=N_("Only documents whose case has this attribute value (repeatable)."),
 )
 @output_language_options
+@require_clean_option()
 @click.pass_context
 def frequencies_cmd(
     ctx: click.Context,

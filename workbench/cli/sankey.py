@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import click
 
-from workbench.cli.common import open_project
+from workbench.cli.common import open_project, require_clean_option
 from workbench.cli.cooccur import _cooccurrence_options
 from workbench.cli.figure_options import (
     figure_coders,
@@ -111,6 +111,7 @@ from workbench.i18n import N_, _, speaking
 @filter_options
 @style_options
 @output_language_options
+@require_clean_option()
 @click.pass_context
 def sankey_cmd(
     ctx,

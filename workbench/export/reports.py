@@ -15,6 +15,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workbench.analysis.filters import parse_where_items
 from workbench.export.tables import Where, select_codes, select_codings
@@ -25,6 +26,8 @@ from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project, read_snapshot
 
 FORMATS = (".md", ".html", ".docx")
+#: what a quotation says of who spoke: the label as written, a pseudonym, or nothing
+SPEAKER_MODES = ("show", "pseudonym", "hide")
 
 
 @dataclass
@@ -115,11 +118,24 @@ def quotations(
     coder: str | None = None,
     where: Where = None,
     codes: Sequence[str] | None = None,
+    speakers: str = "show",
+    key: str | Path | None = None,
 ) -> list[Section]:
     """The sections of the report: selected codes in codebook order with their quotations.
 
     Codes without quotations are left out unless a subcode has some (their heading is kept).
+    ``speakers`` says how each quotation names who spoke (``SPEAKER_MODES``); ``key`` is
+    the pseudonym key ``pseudonym`` reads (default: the one beside the project).
     """
+    if speakers not in SPEAKER_MODES:
+        from workbench.i18n import _
+
+        raise WorkbenchError(
+            _("--speakers is one of {modes}, not {mode!r}").format(
+                modes=", ".join(SPEAKER_MODES), mode=speakers
+            )
+        )
+    label = SpeakerLabels(project, speakers, key)
     chosen = select_codes(project, codes)
     all_codes = [c for c in project.codes() if c.id in chosen]
     docs = {d.id: d for d in project.documents()}
@@ -136,7 +152,7 @@ def quotations(
             found = Quotation(
                 doc.name,
                 cases.get(doc.case_id),
-                speaker,
+                label(doc.id, speaker),
                 coding.start,
                 coding.end,
                 sentence,
@@ -164,6 +180,68 @@ def quotations(
         )
         keep[i] = has_own or has_child
     return [s for s, k in zip(sections, keep, strict=True) if k]
+
+
+class SpeakerLabels:
+    """Speaker labels as a quotation shows them.
+
+    ``pseudonym`` keeps labels that name a role (Interviewer, Entrevistadora) and labels
+    already pseudonymised (``[Participant 03]``, or any pseudonym of the key); in a label
+    that names an entry of the key (``key``, else ``NAME.key.csv`` beside the project), each
+    entry is replaced as ``pseudonymise apply`` replaces it in the text, so a quotation and
+    a released transcript say the same; any other label becomes ``Speaker 1``,
+    ``Speaker 2`` ... numbered per document in order of speaking.
+    """
+
+    def __init__(self, project: Project, mode: str, key: str | Path | None = None) -> None:
+        self.project = project
+        self.mode = mode
+        self.numbers: dict[int, dict[str, int]] = {}
+        self.matcher: Any = None
+        self.replacer: Any = None
+        self.pseudonyms: set[str] = set()
+        if mode == "pseudonym":
+            from workbench.pseudonymise.apply import DEFAULT_STYLES, Replacer
+            from workbench.pseudonymise.forms import Matcher, fold
+            from workbench.pseudonymise.key import default_key_path, read_key
+
+            if key is None and project.path.name != ":memory:":
+                beside = default_key_path(project.path)
+                key = beside if beside.exists() else None
+            if key is not None:
+                entries = read_key(key).accepted()
+                self.matcher = Matcher(entries, shared=True)
+                self.replacer = Replacer(
+                    self.matcher.entries, DEFAULT_STYLES, shared=self.matcher.shared
+                )
+                self.pseudonyms = {fold(e.pseudonym.strip("[] ")) for e in entries}
+
+    def __call__(self, document_id: int, speaker: str | None) -> str | None:
+        if self.mode == "show" or speaker is None:
+            return speaker
+        if self.mode == "hide":
+            return None
+        from workbench.pseudonymise.detect import generic_speaker
+        from workbench.pseudonymise.forms import fold
+
+        bare = speaker.strip()
+        if generic_speaker(bare) or (bare.startswith("[") and bare.endswith("]")):
+            return speaker
+        if fold(bare.strip("[] ")) in self.pseudonyms:
+            return speaker
+        if self.matcher is not None:
+            from workbench.pseudonymise.apply import replace_in
+
+            replaced, hits = replace_in(speaker, self.matcher, self.replacer)
+            if hits:
+                return replaced
+        numbers = self.numbers.get(document_id)
+        if numbers is None:
+            numbers = self.numbers[document_id] = {}
+            for turn in self.project.turns(document_id):
+                if turn.speaker and not generic_speaker(turn.speaker):
+                    numbers.setdefault(turn.speaker, len(numbers) + 1)
+        return _("Speaker {n}").format(n=numbers.get(speaker, len(numbers) + 1))
 
 
 def _filters_line(coder: str | None, where: Where, codes: Sequence[str] | None) -> str:
@@ -245,6 +323,8 @@ def export_quotations(
     where: Where = None,
     codes: Sequence[str] | None = None,
     title: str | None = None,
+    speakers: str = "show",
+    key: str | Path | None = None,
 ) -> int:
     """Write the quotation report to ``path`` (format by suffix); return the quotation count.
     Its words are in the language of the report being written (``i18n.speaking``)."""
@@ -252,7 +332,9 @@ def export_quotations(
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         raise WorkbenchError(_("write quotations as .md, .html or .docx"), source=str(path))
-    sections = quotations(project, coder=coder, where=where, codes=codes)
+    sections = quotations(
+        project, coder=coder, where=where, codes=codes, speakers=speakers, key=key
+    )
     filters = _filters_line(coder, where, codes)
     if suffix == ".md":
         data = render_markdown(sections, title, filters).encode("utf-8")

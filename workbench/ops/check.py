@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 from workbench.i18n import N_, _
 from workbench.ops.coding import MEMO_TARGETS
+from workbench.store.anchors import span_tables
 from workbench.store.project import Project, read_snapshot
 from workbench.textnorm import sha256
 
 MAX_LISTED = 20
-SPAN_TABLES = ("codings", "turns", "sentences", "suggestions")
 
 
 #: what a check counts, as the report names it (``workbench check`` says them translated)
@@ -65,8 +65,8 @@ def check_project(project: Project) -> CheckReport:
         return report  # the invariants below would only repeat what is broken
 
     _documents(project, report)
-    for table in SPAN_TABLES:
-        _spans(project, table, report)
+    for anchored in span_tables():  # every table holding spans of a text (store.anchors)
+        _spans(project, anchored.table, report)
     _sync_points(project, report)
     _search_index(project, report)
     _code_tree(project, report)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from workbench.i18n import _
+from workbench.store.anchors import TEXT_EDIT_KIND
 from workbench.store.connection import inserted_id, now
 from workbench.store.errors import ProjectError
 
@@ -48,8 +49,14 @@ class ActionLog:
             recorder = ActionRecorder(self, undoable)
             yield recorder
             coder_id = self.coder_id(coder) if coder else None
-            # a new action ends the redo history of its own coder only
-            self.conn.execute("DELETE FROM actions WHERE undone = 1 AND coder_id IS ?", (coder_id,))
+            if kind == TEXT_EDIT_KIND:
+                # an undone action of anyone holds positions in the text before this edit
+                self.conn.execute("DELETE FROM actions WHERE undone = 1")
+            else:
+                # a new action ends the redo history of its own coder only
+                self.conn.execute(
+                    "DELETE FROM actions WHERE undone = 1 AND coder_id IS ?", (coder_id,)
+                )
             self.conn.execute(
                 "INSERT INTO actions (created_at, coder_id, kind, description, changes) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -69,15 +76,27 @@ class ActionLog:
         row = self.conn.execute("SELECT id FROM coders WHERE name = ?", (coder.strip(),)).fetchone()
         return None if row is None else ("coder_id = ?", (row[0],))
 
-    def _next_undo(self, coder: str | None) -> tuple[int, str, str] | None:
+    def _next_undo(self, coder: str | None) -> tuple[int, str, str, str] | None:
         where = self._coder_filter(coder)
         if where is None:
             return None
         return self.conn.execute(
-            f"SELECT id, description, changes FROM actions WHERE undone = 0 AND {where[0]} "
+            f"SELECT id, description, changes, kind FROM actions WHERE undone = 0 AND {where[0]} "
             "ORDER BY id DESC LIMIT 1",
             where[1],
         ).fetchone()
+
+    def _later_work(self, action_id: int) -> str | None:
+        """The description of a live action newer than ``action_id``, by anyone.
+
+        A text edit moves every position in its document; work done after it is positioned
+        on the edited text, so the edit can be undone (or redone) only while nothing came after.
+        """
+        row = self.conn.execute(
+            "SELECT description FROM actions WHERE undone = 0 AND id > ? ORDER BY id LIMIT 1",
+            (action_id,),
+        ).fetchone()
+        return row[0] if row else None
 
     def undo_barrier(self, coder: str | None = None) -> str | None:
         """The description of the action undo cannot pass, when that is what stops it.
@@ -85,19 +104,53 @@ class ActionLog:
         Bulk actions (imports, merges) are logged without their changes. Undo stops at them
         rather than reaching past them: an older change undone under newer bulk data could
         break it (a code removed while imported codings use it). This holds across coders:
-        a coder's action older than anyone's import is not undone either.
+        a coder's action older than anyone's import is not undone either. Text edits stop undo
+        the same way (older records hold positions in the text before the edit), and a text
+        edit itself is undone only while no one has worked after it.
         """
+        found = self._barrier(coder)
+        return found[0] if found else None
+
+    def undo_refusal(self, coder: str | None = None) -> str | None:
+        """Why undo stops (one line for the user), or None when it does not."""
+        from workbench.i18n import _
+
+        found = self._barrier(coder)
+        if found is None:
+            return None
+        what, why = found
+        if why == "edited":
+            return _(
+                "cannot undo '{what}': work was done on the text after it (restore a backup "
+                "instead)"
+            ).format(what=what)
+        if why == "edit":
+            return _(
+                "cannot undo past '{what}': older changes hold positions in the text before "
+                "that edit"
+            ).format(what=what)
+        return _(
+            "cannot undo '{what}': imports and merges are not undoable (restore a backup instead)"
+        ).format(what=what)
+
+    def _barrier(self, coder: str | None) -> tuple[str, str] | None:
+        """(description, why) of what stops undo: ``bulk``, ``edit`` (a newer text edit) or
+        ``edited`` (a text edit with work after it)."""
         row = self._next_undo(coder)
         if row is None:
             return None
         if row[2] == "null":
-            return row[1]
+            return row[1], "bulk"
+        if row[3] == TEXT_EDIT_KIND and self._later_work(row[0]) is not None:
+            return row[1], "edited"
         barrier = self.conn.execute(
-            "SELECT description FROM actions WHERE undone = 0 AND changes = 'null' AND id > ? "
-            "ORDER BY id DESC LIMIT 1",
-            (row[0],),
+            "SELECT description, kind FROM actions WHERE undone = 0 AND id > ? "
+            "AND (changes = 'null' OR kind = ?) ORDER BY id DESC LIMIT 1",
+            (row[0], TEXT_EDIT_KIND),
         ).fetchone()
-        return barrier[0] if barrier else None
+        if barrier is None:
+            return None
+        return barrier[0], ("edit" if barrier[1] == TEXT_EDIT_KIND else "bulk")
 
     def undo(self, coder: str | None = None) -> str | None:
         """Undo ``coder``'s newest action (anyone's when None); return its description.
@@ -110,7 +163,7 @@ class ActionLog:
         row = self._next_undo(coder)
         if row is None or self.undo_barrier(coder) is not None:
             return None
-        self._replay(row, inverse=True)
+        self._replay(row[:3], inverse=True)
         return row[1]
 
     def redo(self, coder: str | None = None) -> str | None:
@@ -123,13 +176,17 @@ class ActionLog:
         if where is None:
             return None
         row = self.conn.execute(
-            f"SELECT id, description, changes FROM actions WHERE undone = 1 AND {where[0]} "
-            "ORDER BY id LIMIT 1",
+            f"SELECT id, description, changes, kind FROM actions WHERE undone = 1 "
+            f"AND {where[0]} ORDER BY id LIMIT 1",
             where[1],
         ).fetchone()
         if row is None:
             return None
-        self._replay(row, inverse=False)
+        if row[3] == TEXT_EDIT_KIND and (later := self._later_work(row[0])) is not None:
+            raise ProjectError(
+                f"cannot redo '{row[1]}': '{later}' was done on the text since it was undone"
+            )
+        self._replay(row[:3], inverse=False)
         return row[1]
 
     def _replay(self, row: tuple[int, str, str], *, inverse: bool) -> None:
@@ -154,6 +211,9 @@ class ActionLog:
 
     def _apply_change(self, change: dict[str, Any], *, inverse: bool) -> None:
         table, op = change["table"], change["op"]
+        if op == "updates":
+            self._apply_updates(change, inverse=inverse)
+            return
         if inverse:
             op = {"insert": "delete", "delete": "insert", "update": "update"}[op]
         if op == "insert":
@@ -164,15 +224,37 @@ class ActionLog:
                 f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
             )
         elif op == "delete":
-            self.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (change["row"]["id"],))
-            if inverse:  # an insert taken back: its id stays reserved for a redo
+            key = change.get("key", ["id"])
+            self.conn.execute(
+                f'DELETE FROM "{table}" WHERE {key_where(key)}', [change["row"][k] for k in key]
+            )
+            if inverse and key == ["id"]:  # an insert taken back: its id stays reserved
                 self._reserve_id(table, change["row"]["id"])
         else:
             values = change["before"] if inverse else change["after"]
             sets = ", ".join(f'"{c}" = ?' for c in values)
+            if "key" in change:
+                where, params = key_where(list(change["key"])), list(change["key"].values())
+            else:
+                where, params = "id = ?", [change["id"]]
             self.conn.execute(
-                f'UPDATE "{table}" SET {sets} WHERE id = ?', [*values.values(), change["id"]]
+                f'UPDATE "{table}" SET {sets} WHERE {where}', [*values.values(), *params]
             )
+        self._text_cache.clear()
+
+    def _apply_updates(self, change: dict[str, Any], *, inverse: bool) -> None:
+        """Replay a compact ``updates`` record (``record_updates``) in one statement."""
+        key, columns = change["key"], change["columns"]
+        n, m = len(key), len(columns)
+        sets = ", ".join(f'"{c}" = ?' for c in columns)
+        values = (
+            [(*row[n : n + m], *row[:n]) for row in change["rows"]]
+            if inverse
+            else [(*row[n + m :], *row[:n]) for row in change["rows"]]
+        )
+        self.conn.executemany(
+            f'UPDATE "{change["table"]}" SET {sets} WHERE {key_where(key)}', values
+        )
         self._text_cache.clear()
 
     def _reserve_id(self, table: str, row_id: int) -> None:
@@ -220,17 +302,27 @@ class ActionRecorder:
             self.changes.append({"table": table, "op": "insert", "row": {**row, "id": row_id}})
         return row_id
 
-    def delete(self, table: str, row_id: int) -> None:
-        cur = self.project.conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,))
+    def delete(self, table: str, row_id: Any, *, key: tuple[str, ...] = ("id",)) -> None:
+        """Delete one row, found by ``key`` (``id``; a virtual table's ``rowid``; or several
+        columns, ``row_id`` then being a tuple of their values)."""
+        params = list(row_id) if len(key) > 1 else [row_id]
+        where = key_where(key)
+        picked = "*" if key == ("id",) else ", ".join(f'"{k}" AS "{k}"' for k in key) + ", *"
+        cur = self.project.conn.execute(f'SELECT {picked} FROM "{table}" WHERE {where}', params)
         values = cur.fetchone()
         if values is None:
             return
         columns = [d[0] for d in cur.description]
-        self.project.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (row_id,))
+        self.project.conn.execute(f'DELETE FROM "{table}" WHERE {where}', params)
         if self.undoable:
-            self.changes.append(
-                {"table": table, "op": "delete", "row": dict(zip(columns, values, strict=True))}
-            )
+            change: dict[str, Any] = {
+                "table": table,
+                "op": "delete",
+                "row": dict(zip(columns, values, strict=False)),
+            }
+            if key != ("id",):
+                change["key"] = list(key)
+            self.changes.append(change)
 
     def update(self, table: str, row_id: int, **after: Any) -> None:
         cols = ", ".join(f'"{c}"' for c in after)
@@ -252,3 +344,65 @@ class ActionRecorder:
                     "after": after,
                 }
             )
+
+    def record_updates(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        rows: list[tuple[Any, tuple[Any, ...], tuple[Any, ...]]],
+        *,
+        key: tuple[str, ...] = ("id",),
+    ) -> None:
+        """Update many rows at once: ``(row key, values before, values after)`` each."""
+        if rows:
+            keys, before, after = zip(*rows, strict=True)
+            self.record_columns(table, columns, list(keys), list(before), list(after), key=key)
+
+    def record_columns(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        keys: list[Any],
+        before: list[Any],
+        after: list[Any],
+        *,
+        key: tuple[str, ...] = ("id",),
+    ) -> None:
+        """``record_updates`` given column-wise: the keys, and each row's values before and
+        after (sequences in ``columns`` order).
+
+        The caller has read the values before (a text edit moves thousands of rows), so no
+        row is read again, and the log keeps one compact record for all of them.
+        """
+        if not keys:
+            return
+        sets = ", ".join(f'"{c}" = ?' for c in columns)
+        key_columns = list(zip(*keys, strict=True)) if len(key) > 1 else [keys]
+        self.project.conn.executemany(
+            f'UPDATE "{table}" SET {sets} WHERE {key_where(key)}',
+            zip(*zip(*after, strict=True), *key_columns, strict=True),
+        )
+        if not self.undoable:
+            return
+        # one record: [key..., before..., after...] per row
+        self.changes.append(
+            {
+                "table": table,
+                "op": "updates",
+                "key": list(key),
+                "columns": list(columns),
+                "rows": list(
+                    zip(
+                        *key_columns,
+                        *zip(*before, strict=True),
+                        *zip(*after, strict=True),
+                        strict=True,
+                    )
+                ),
+            }
+        )
+
+
+def key_where(key: tuple[str, ...] | list[str]) -> str:
+    """``"a" = ? AND "b" = ?`` for the key columns (``rowid`` unquoted: it is no column)."""
+    return " AND ".join(("rowid = ?" if k == "rowid" else f'"{k}" = ?') for k in key)

@@ -20,6 +20,7 @@ SCOPES = {
     "reconcile": N_("Reconciliation screen"),
     "suggestions": N_("Suggestions screen"),
     "segments": N_("Segments of a code"),
+    "pseudonymise": N_("Pseudonym review"),
 }
 
 

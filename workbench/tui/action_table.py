@@ -53,6 +53,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _a("cooccurrence", "analysis('cooccurrence')", N_("Co-occurrence of codes"), "", "app"),
     _a("agreement", "analysis('agreement')", N_("Agreement between coders"), "", "app"),
     _a("suggestions", "analysis('suggestions')", N_("Code suggestions"), "", "app"),
+    _a(
+        "pseudonymise",
+        "analysis('pseudonymise')",
+        N_("Review identifiers for the pseudonym key"),
+        "",
+        "app",
+    ),
     _a("quit", "quit", N_("Quit"), "ctrl+q", "app", priority=True),
     # ---- documents
     _a(
@@ -141,6 +148,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "coding",
         show=True,
         label=N_("Memo"),
+    ),
+    _a(
+        "edit-text",
+        "edit_text",
+        N_("Correct the selected text (every coding follows; one undo takes it back)"),
+        "E",
+        "coding",
     ),
     _a(
         "find", "find", N_("Find in the transcript"), "slash", "coding", show=True, label=N_("Find")
@@ -675,6 +689,53 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     _a(
         "suggestions-back", "back", N_("Back"), "escape", "suggestions", show=True, label=N_("Back")
+    ),
+    # ---- pseudonym review
+    _a(
+        "pseudonym-accept",
+        "accept",
+        N_("Accept: add it to the key with a pseudonym"),
+        "a",
+        "pseudonymise",
+        show=True,
+        label=N_("Accept"),
+    ),
+    _a(
+        "pseudonym-reject",
+        "reject",
+        N_("Reject: it identifies no one (not asked again)"),
+        "x",
+        "pseudonymise",
+        show=True,
+        label=N_("Reject"),
+    ),
+    _a(
+        "pseudonym-merge",
+        "merge",
+        N_("Merge: another spelling of an entry of the key"),
+        "m",
+        "pseudonymise",
+        show=True,
+        label=N_("Merge"),
+    ),
+    _a("pseudonym-kind", "kind", N_("Change the candidate's kind"), "k", "pseudonymise"),
+    _a(
+        "pseudonym-skip",
+        "skip",
+        N_("Skip to the next undecided candidate"),
+        "j",
+        "pseudonymise",
+        show=True,
+        label=N_("Skip"),
+    ),
+    _a(
+        "pseudonymise-back",
+        "back",
+        N_("Back"),
+        "escape",
+        "pseudonymise",
+        show=True,
+        label=N_("Back"),
     ),
     # ---- segments of a code (retrieval)
     _a(

@@ -537,13 +537,8 @@ class WorkbenchApp(App[None]):
             self.data_changed()
             if done:
                 self.notify(_("Undone: {done}").format(done=done))
-            elif barrier := self.project.undo_barrier(coder):
-                self.notify(
-                    _("Cannot undo '{barrier}': imports and merges are not undoable").format(
-                        barrier=barrier
-                    ),
-                    severity="warning",
-                )
+            elif refusal := self.project.undo_refusal(coder):
+                self.notify(refusal, severity="warning")
             else:
                 self.notify(_("Nothing to undo"))
 

@@ -15,6 +15,7 @@ VIEWS = {
     "cooccurrence": ("workbench.tui.screens.cooccurrence", "CooccurrenceScreen"),
     "agreement": ("workbench.tui.screens.agreement", "AgreementScreen"),
     "suggestions": ("workbench.tui.screens.suggestions", "SuggestionsScreen"),
+    "pseudonymise": ("workbench.tui.screens.pseudonymise", "PseudonymiseScreen"),
 }
 
 

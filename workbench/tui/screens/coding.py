@@ -25,6 +25,7 @@ from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.coding_edit import CodingEdits
 from workbench.tui.screens.coding_media import CodingMedia
 from workbench.tui.screens.coding_panel import CodingSide
+from workbench.tui.screens.coding_text import CodingTextEdits
 from workbench.tui.screens.modals import (
     NEW_CODE_ID,
     ChoiceModal,
@@ -37,7 +38,7 @@ from workbench.tui.widgets.codetree import CodeTree
 from workbench.tui.widgets.transcript import Mark, Span, TranscriptView
 
 
-class CodingScreen(CodingMedia, CodingSide, CodingEdits, WorkbenchScreen):
+class CodingScreen(CodingMedia, CodingSide, CodingEdits, CodingTextEdits, WorkbenchScreen):
     """Code one document."""
 
     SCOPES = ("coding", "transcript")
@@ -261,6 +262,10 @@ class CodingScreen(CodingMedia, CodingSide, CodingEdits, WorkbenchScreen):
         if not self.is_mounted:
             return
         self.usage_cache.clear()
+        if self.project.document(self.document_id).sha256 != self.document.sha256:
+            self._load_codes()
+            lo = self.view.selection[0]
+            self.reload_text(select=(lo, lo))  # the text changed (an undone correction)
         with self.project.reading():  # codes, codings and suggestions of one state
             self._load_codes()
             self._load_codings()
