@@ -112,11 +112,20 @@ def _unavailable(name: str) -> click.Command:
     envvar="WORKBENCH_READ_ONLY",
     help="Open the project for reading only: analyses and exports work, writes are refused.",
 )
+@click.option(
+    "--user",
+    "user",
+    envvar="WORKBENCH_USER",
+    default=None,
+    metavar="NAME",
+    help="Act as this user of the project (env WORKBENCH_USER): every command then gets "
+    "the answer that user's role gets in the app (see docs/serve.md).",
+)
 @click.version_option(__version__, prog_name="workbench")
 @click.pass_context
-def cli(ctx: click.Context, project_path: str, read_only: bool) -> None:
+def cli(ctx: click.Context, project_path: str, read_only: bool, user: str | None) -> None:
     """Code qualitative interviews: import, code, compare coders, analyse, export."""
-    ctx.obj = {"project_path": project_path, "read_only": read_only}
+    ctx.obj = {"project_path": project_path, "read_only": read_only, "user": user}
     if ctx.invoked_subcommand is None:
         ctx.invoke(cli.get_command(ctx, "tui"))
 

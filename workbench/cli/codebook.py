@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from workbench.i18n import _
+
 from workbench.cli.common import emit, format_option, open_project
 from workbench.store.errors import CodebookError
 
@@ -170,12 +172,14 @@ def move_cmd(ctx, path: str, parent: str | None, top: bool) -> None:
 @click.pass_context
 def merge_cmd(ctx, source: str, target: str) -> None:
     """Merge SOURCE into TARGET: its codings and subcodes move to TARGET, SOURCE goes."""
-    from workbench.ops.codes import merge_codes
+    from workbench.ops.codes import code_impact, merge_codes
 
     project = open_project(ctx)
     src, dst = project.code(source).path, project.code(target).path
+    impact = code_impact(project, source, "code.merge")
     n = merge_codes(project, source, target)
     click.echo(f"merged {src} into {dst}: {n} coding(s) re-pointed")
+    click.echo(_("moved with it: {impact}").format(impact=impact.describe()))
 
 
 @codebook_cmd.command("delete")
@@ -189,24 +193,24 @@ def delete_cmd(ctx, path: str, force: bool, yes: bool) -> None:
     Refused while any of them has codings, unless --force. At a terminal it asks first
     (skip with --yes); in scripts it needs --yes or --force. Undo with 'workbench undo'.
     """
-    from workbench.ops.codes import coding_counts, delete_code
+    from workbench.ops.codes import code_impact, delete_code
 
     project = open_project(ctx)
     code = project.code(path)
-    subtree = [c for c in project.codes() if c.id == code.id or c.path.startswith(code.path + "/")]
-    counts = coding_counts(project)
-    n_codings = sum(counts.get(c.id, 0) for c in subtree)
+    impact = code_impact(project, path, "code.delete")  # every coder's, blind or not
+    n_codings = impact.total_codings
     if n_codings and not force:
         raise CodebookError(
-            f"{code.path} has {n_codings} coding(s); merge it into another "
-            "code, or delete with --force"
+            _("{path} has {impact}; merge it into another code, or delete with --force").format(
+                path=code.path, impact=impact.describe()
+            )
         )
     if not yes:
         what = f"{code.path}"
-        if len(subtree) > 1:
-            what += f" and its {len(subtree) - 1} subcode(s)"
-        if n_codings:
-            what += f" with {n_codings} coding(s)"
+        if impact.subcodes:
+            what += f" and its {impact.subcodes} subcode(s)"
+        if n_codings or impact.total_memos:
+            what += _(" with {impact}").format(impact=impact.describe())
         if sys.stdin.isatty():
             click.confirm(f"Delete {what}?", abort=True)
         elif not force:

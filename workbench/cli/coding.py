@@ -96,9 +96,16 @@ def iter_coding_rows(
     full_text: bool = False,
 ) -> Iterator[dict]:
     """``coding_rows`` one at a time: a listing of 200k codings never holds them all."""
+    from workbench.ops.permissions import require, visible_coders
+
     paths = {c.id: c.path for c in project.codes()}
     coders = {c.id: c.name for c in project.coders()}
     docs = {d.id: d.name for d in project.documents()}
+    seen = visible_coders(project)
+    if coder and seen is not None and coder.strip() not in seen:
+        require(project, "work.read", owner=coder.strip())
+    if seen is not None and not coder:
+        coder = next(iter(seen))
     codings = project.iter_codings(
         document_id=project.document(doc).id if doc else None,
         coder_id=project.coder_id(coder, create=False) if coder else None,
@@ -129,6 +136,7 @@ def codings_cmd(ctx, doc, code_path, coder, fmt) -> None:
         return
     project = open_project(ctx)
     rows = iter_coding_rows(project, doc=doc, code=code_path, coder=coder, full_text=fmt != "table")
+    # under blind coding a signed-in coder lists their own codings (ops.permissions)
     columns = ["document", "code", "coder", "start", "end", "text"]
     if fmt == "table":
         widths = {
@@ -176,14 +184,33 @@ def memo_cmd() -> None:
 @click.option("--code", "code_path", default=None, help="Attach to this code.")
 @click.option("--coding", "coding_id", type=int, default=None, help="Attach to this coding id.")
 @click.option("--title", default=None, help="A short title shown in memo listings.")
+@click.option(
+    "--reply-to",
+    "reply_to",
+    type=int,
+    default=None,
+    help="Answer the memo with this id (a memo is its author's: others reply to it).",
+)
 @_coder_option()
 @click.pass_context
-def memo_add(ctx, text, doc, code_path, coding_id, title, coder) -> None:
-    """Write a memo (on the project when no target is given)."""
+def memo_add(ctx, text, doc, code_path, coding_id, title, reply_to, coder) -> None:
+    """Write a memo (on the project when no target is given; a reply goes where the memo it
+    answers is)."""
     from workbench.ops.coding import add_memo
     from workbench.store.errors import WorkbenchError
 
     project = open_project(ctx)
+    if reply_to is not None:
+        answered = project.conn.execute(
+            "SELECT target_type, target_id FROM memos WHERE id = ?", (reply_to,)
+        ).fetchone()
+        if answered is None:
+            raise WorkbenchError(f"no memo with id {reply_to}")
+        memo_id = add_memo(
+            project, answered[0], answered[1], text, coder=coder, title=title, reply_to=reply_to
+        )
+        click.echo(f"memo {memo_id} on {answered[0]}, replying to memo {reply_to}")
+        return
     targets = [t for t in (doc, code_path, coding_id) if t is not None]
     if len(targets) > 1:
         raise WorkbenchError("a memo attaches to one target: give one of --doc, --code, --coding")
@@ -203,13 +230,15 @@ def memo_add(ctx, text, doc, code_path, coding_id, title, coder) -> None:
 @format_option()
 @click.pass_context
 def memo_list(ctx, fmt) -> None:
-    """List every memo with what it is attached to."""
+    """List every memo with what it is attached to (under blind coding a coder's own)."""
+    from workbench.ops.coding import visible_memos
+
     project = open_project(ctx)
     docs = {d.id: d.name for d in project.documents()}
     paths = {c.id: c.path for c in project.codes()}
     coders = {c.id: c.name for c in project.coders()}
     rows = []
-    for m in project.memos():
+    for m in visible_memos(project):
         target = {"document": docs, "code": paths}.get(m.target_type, {}).get(
             m.target_id, m.target_id
         )
@@ -221,9 +250,10 @@ def memo_list(ctx, fmt) -> None:
                 "coder": coders.get(m.coder_id),
                 "title": m.title,
                 "text": m.text,
+                "reply_to": m.reply_to,
             }
         )
-    emit(rows, fmt, columns=["id", "on", "target", "coder", "title", "text"])
+    emit(rows, fmt, columns=["id", "on", "target", "coder", "title", "text", "reply_to"])
 
 
 @click.command("done")
@@ -252,13 +282,18 @@ def _undo_coder(coder: str | None) -> str | None:
 @_coder_option()
 @click.pass_context
 def undo_cmd(ctx, coder: str | None) -> None:
-    """Undo the coder's last action (also one done in the app); without a coder, the newest."""
+    """Undo the coder's last action (also one done in the app); without a coder, the newest.
+
+    Under --user, your own actions; the lead may also name another coder, and undoes the
+    newest deletion or merge of a code whoever did it."""
+    from workbench.ops import history
+
     project = open_project(ctx)
     coder = _undo_coder(coder)
-    what = project.undo(coder)
+    what = history.undo(project, coder)
     if what:
         click.echo(f"undone: {what}")
-    elif barrier := project.undo_barrier(coder):
+    elif barrier := history.undo_barrier(project, coder):
         click.echo(
             f"cannot undo '{barrier}': imports and merges are not undoable "
             "(restore a backup instead)"
@@ -272,9 +307,11 @@ def undo_cmd(ctx, coder: str | None) -> None:
 @click.pass_context
 def redo_cmd(ctx, coder: str | None) -> None:
     """Redo the action the coder undid last; without a coder, the one undone last."""
+    from workbench.ops import history
+
     project = open_project(ctx)
     coder = _undo_coder(coder)
-    what = project.redo(coder)
+    what = history.redo(project, coder)
     click.echo(
         f"redone: {what}" if what else "nothing to redo" + (f" for {coder}" if coder else "")
     )

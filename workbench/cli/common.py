@@ -61,7 +61,25 @@ def open_project(ctx: click.Context, *, create: bool = False) -> Project:
     )
     project.on_busy = _say_waiting()
     ctx.call_on_close(project.close)
+    act_as(project, obj.get("user"))
     return project
+
+
+def act_as(project: Project, name: str | None) -> None:
+    """Make ``name`` (``--user``) the acting user of ``project``: a user of it, or an error."""
+    if not name:
+        return
+    from workbench.i18n import _
+    from workbench.ops.users import normalise_name, user
+    from workbench.store.errors import WorkbenchError
+
+    found = user(project, name)
+    if found is None:
+        raise WorkbenchError(
+            _("--user: no user named {name!r} in this project").format(name=name),
+            source=str(project.path),
+        )
+    project.user = normalise_name(name)
 
 
 def _say_waiting():

@@ -45,5 +45,6 @@ def restore_cmd(ctx, backup: str) -> None:
     """Replace the project with BACKUP (checked first; the current project is kept aside)."""
     from workbench.ops.backup import restore_project
 
-    saved = restore_project(ctx.find_root().obj["project_path"], backup)
+    obj = ctx.find_root().obj
+    saved = restore_project(obj["project_path"], backup, user=obj.get("user"))
     click.echo(f"restored from {backup}; the previous project is saved as {saved}")

@@ -37,11 +37,16 @@ def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
     from workbench.store.project import Project
     from workbench.tui import run_app
 
+    from workbench.cli.common import act_as
+
     path = _project_path(ctx, project)
-    read_only = bool((ctx.find_root().obj or {}).get("read_only"))
+    obj = ctx.find_root().obj or {}
+    read_only = bool(obj.get("read_only"))
     # a clear error before the screen is taken over
-    Project.open(path, create=False, read_only=read_only).close()
-    run_app(path, coder=coder, read_only=read_only)
+    with Project.open(path, create=False, read_only=read_only) as opened:
+        act_as(opened, obj.get("user"))
+        user = opened.user
+    run_app(path, coder=coder, read_only=read_only, user=user)
 
 
 @click.command("serve")

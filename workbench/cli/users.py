@@ -22,6 +22,13 @@ def users_cmd() -> None:
     help="Project lead: sees everyone's work, runs agreement, reconciles, lifts blind coding.",
 )
 @click.option(
+    "--role",
+    type=click.Choice(["coder", "lead", "reviewer"]),
+    default=None,
+    help="coder (default): codes and writes memos as themselves; lead: as --lead; "
+    "reviewer: reads everything and changes nothing.",
+)
+@click.option(
     "--token",
     is_flag=True,
     help="Sign in with a random token, printed once, instead of a password.",
@@ -32,20 +39,31 @@ def users_cmd() -> None:
     help="Read the password from the first line of standard input (for scripts).",
 )
 @click.pass_context
-def users_add(ctx, name: str, lead: bool, token: bool, password_stdin: bool) -> None:
-    """Add user NAME, who will sign in with a password (asked twice) or a token."""
-    from workbench.ops.users import add_user
+def users_add(
+    ctx, name: str, lead: bool, role: str | None, token: bool, password_stdin: bool
+) -> None:
+    """Add user NAME, who will sign in with a password (asked twice) or a token.
+
+    A name is refused when it holds invisible characters, look-alike letters or two
+    scripts, or differs from a user's name only in letter case (see docs/serve.md).
+    """
+    from workbench.ops.permissions import require
+    from workbench.ops.users import add_user, check_name
 
     project = open_project(ctx)
+    require(project, "users.manage")
+    check_name(name)  # before a password is asked
     password = None
+    if lead and role not in (None, "lead"):
+        raise click.UsageError("--lead and --role exclude each other")
+    role = role or ("lead" if lead else "coder")
     if token and password_stdin:
         raise click.UsageError("--token and --password-stdin exclude each other")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     elif not token:
         password = click.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
-    secret = add_user(project, name, password=password, token=token, lead=lead)
-    role = "lead" if lead else "coder"
+    secret = add_user(project, name, password=password, token=token, role=role)
     if secret:
         click.echo(f"added {role} {name}; token (shown only now, keep it safe): {secret}")
     else:
@@ -56,7 +74,8 @@ def users_add(ctx, name: str, lead: bool, token: bool, password_stdin: bool) -> 
 @click.argument("name")
 @click.pass_context
 def users_remove(ctx, name: str) -> None:
-    """Remove user NAME (their codings stay, under the coder NAME)."""
+    """Remove user NAME (their codings stay, under the coder NAME). A running 'workbench
+    serve' ends their open sessions within a second."""
     from workbench.ops.users import remove_user
 
     remove_user(open_project(ctx), name)

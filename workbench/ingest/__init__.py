@@ -104,7 +104,9 @@ def import_files(
     project's language first (only allowed while it has no documents), in the same transaction.
     """
     from workbench.ops.documents import add_document, check_language, set_language
+    from workbench.ops.permissions import require
 
+    require(project, "documents.edit")  # before any file is read
     if language:
         check_language(project, language)  # before any file is read
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from workbench.ops.permissions import require
 from workbench.store.connection import now
 from workbench.store.errors import InputFileError, WorkbenchError
 from workbench.store.model import Document
@@ -156,6 +157,7 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
 
 def import_cases_csv(project: Project, path: str | os.PathLike[str]) -> CasesImport:
     """Create or update the cases and attributes of a CSV file, all or nothing."""
+    require(project, "documents.edit")
     header, rows = read_cases_csv(path)
     key = next(i for i, h in enumerate(header) if h.lower() in KEY_COLUMNS)
     columns = [(i, h) for i, h in enumerate(header) if i != key]
@@ -214,6 +216,7 @@ def import_cases_csv(project: Project, path: str | os.PathLike[str]) -> CasesImp
 
 def set_document_case(project: Project, doc: str | int | Document, case: str | None) -> Document:
     """Put a document in case ``case`` (created if new), or in no case with ``None``. Undoable."""
+    require(project, "documents.edit")
     document = doc if isinstance(doc, Document) else project.document(doc)
     if case is not None and not case.strip():
         raise WorkbenchError("a case needs a name")

@@ -7,6 +7,7 @@ coder's slots never renumber themselves, so a key keeps its meaning until the co
 
 from __future__ import annotations
 
+from workbench.ops.permissions import require
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -30,6 +31,7 @@ def pin(project: Project, coder: str, slot: int, code_id: int | None) -> None:
     """Put ``code_id`` on key ``slot`` (moving it from another slot); ``None`` clears it."""
     if slot not in SLOTS:
         raise WorkbenchError(f"favourite keys are 1 to 9, not {slot}")
+    require(project, "coder.state", owner=coder.strip())
     coder_id = project.coder_id(coder)
     with project.transaction():
         project.conn.execute(
@@ -68,6 +70,7 @@ def last_position(project: Project, coder: str, document_id: int) -> int | None:
 
 
 def save_position(project: Project, coder: str, document_id: int, cursor: int) -> None:
+    require(project, "coder.state", owner=coder.strip())
     coder_id = project.coder_id(coder)
     with project.transaction():
         project.conn.execute(

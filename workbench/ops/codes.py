@@ -10,8 +10,11 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
+from workbench.i18n import _, ngettext
+from workbench.ops.permissions import require
 from workbench.store.actionlog import ActionRecorder
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import CodebookError
@@ -79,6 +82,7 @@ def add_code(
     ``recorder`` writes into an action already open (one undo step for a code created and
     applied at once) instead of recording an action of its own.
     """
+    require(project, "codebook.edit")
     parts = [check_name(p) for p in normalise_path(path).split("/")]
     unknown = set(fields) - set(EDITABLE) - {"position"}
     if unknown:
@@ -124,6 +128,7 @@ def _next_position(project: Project, parent_id: int | None) -> int:
 
 def update_code(project: Project, path: str, **fields: Any) -> Code:
     """Change a code's description, criteria, colour, keywords or examples."""
+    require(project, "codebook.edit")
     code = _require(project, path)
     unknown = set(fields) - set(EDITABLE)
     if unknown:
@@ -134,6 +139,7 @@ def update_code(project: Project, path: str, **fields: Any) -> Code:
 
 
 def rename_code(project: Project, path: str, new_name: str) -> Code:
+    require(project, "codebook.edit")
     code = _require(project, path)
     new_name = check_name(new_name)
     parent = code.path.rsplit("/", 1)[0] + "/" if "/" in code.path else ""
@@ -146,6 +152,7 @@ def rename_code(project: Project, path: str, new_name: str) -> Code:
 
 def move_code(project: Project, path: str, new_parent: str | None) -> Code:
     """Move a code (with its subtree) under ``new_parent``, or to the top when None."""
+    require(project, "codebook.edit")
     codes = project.codes()
     code = _require(project, path)
     parent_id = None
@@ -167,6 +174,81 @@ def move_code(project: Project, path: str, new_parent: str | None) -> Code:
     return project.code_by_id(code.id)
 
 
+#: action kinds that take away every coder's work at once: the lead may undo them whoever
+#: did them (``ops.history``)
+DELETE_KIND, MERGE_KIND = "code-delete", "code-merge"
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What deleting or merging a code touches, counted over every coder, including work that
+    blind coding hides from the screen (so the question before it can say so)."""
+
+    code: str
+    subcodes: int
+    codings: dict[str, int]  # coder -> codings
+    memos: dict[str, int]  # author -> memos ("" for memos credited to nobody)
+
+    @property
+    def total_codings(self) -> int:
+        return sum(self.codings.values())
+
+    @property
+    def total_memos(self) -> int:
+        return sum(self.memos.values())
+
+    def describe(self) -> str:
+        """``23 codings (ana 12, ben 11) and 3 memos (ana 2, rosa 1)``: one line (the memos
+        left out when there are none)."""
+
+        def part(counts: dict[str, int], singular: str, plural: str) -> str:
+            total = sum(counts.values())
+            head = ngettext(singular, plural, total).format(n=total)
+            if not total:
+                return head
+            each = ", ".join(
+                f"{name or _('nobody')} {n}" for name, n in sorted(counts.items()) if n
+            )
+            return f"{head} ({each})"
+
+        codings = part(self.codings, "{n} coding", "{n} codings")
+        if not self.total_memos:
+            return codings
+        return _("{codings} and {memos}").format(
+            codings=codings, memos=part(self.memos, "{n} memo", "{n} memos")
+        )
+
+
+def code_impact(project: Project, path: str, operation: str = "code.delete") -> Impact:
+    """Every coder's codings and memos that ``operation`` on ``path`` touches: the code and
+    its subcodes for a delete, the code alone for a merge (its subcodes move, untouched).
+
+    Asked before the question is put, so someone who may not do it hears so at once.
+    """
+    require(project, operation)
+    code = _require(project, path)
+    codes = project.codes()
+    ids = _subtree_ids(codes, code) if operation == "code.delete" else [code.id]
+    marks = ",".join("?" * len(ids))
+    codings = dict(
+        project.conn.execute(
+            f"SELECT k.name, count(*) FROM codings c JOIN coders k ON k.id = c.coder_id "
+            f"WHERE c.code_id IN ({marks}) GROUP BY k.name",
+            ids,
+        )
+    )
+    memos = dict(
+        project.conn.execute(
+            f"SELECT ifnull(k.name, ''), count(*) FROM memos m LEFT JOIN coders k "
+            f"ON k.id = m.coder_id WHERE (m.target_type = 'code' AND m.target_id IN ({marks})) "
+            f"OR (m.target_type = 'coding' AND m.target_id IN "
+            f"(SELECT id FROM codings WHERE code_id IN ({marks}))) GROUP BY 1",
+            [*ids, *ids],
+        )
+    )
+    return Impact(code.path, len(ids) - 1, codings, memos)
+
+
 def merge_codes(project: Project, source: str, target: str) -> int:
     """Merge ``source`` into ``target``: codings re-pointed, children moved, source removed.
 
@@ -174,6 +256,7 @@ def merge_codes(project: Project, source: str, target: str) -> int:
     into that coding (its memos follow) rather than becoming a second, identical coding.
     Returns the number of codings re-pointed (folded ones not counted).
     """
+    require(project, "code.merge")
     src = _require(project, source)
     dst = _require(project, target)
     codes = project.codes()
@@ -187,7 +270,7 @@ def merge_codes(project: Project, source: str, target: str) -> int:
                 f"cannot merge: {dst.path} already has a subcode named {child.name!r}"
             )
     moved = 0
-    with project.action("codebook", f"merge {src.path} into {dst.path}") as act:
+    with project.action(MERGE_KIND, f"merge {src.path} into {dst.path}") as act:
         if any(_find(codes, f"{dst.path}/{child.name}") == src for child in children):
             # a child takes the name of the code merged away: free that name first
             act.update("codes", src.id, name=f"~merged-{src.id}")
@@ -226,8 +309,10 @@ def merge_codes(project: Project, source: str, target: str) -> int:
 def delete_code(project: Project, path: str, *, force: bool = False) -> int:
     """Delete a code and its subtree. Refused while any of them is coded, unless ``force``.
 
-    Returns the number of codings deleted with it.
+    Every coder's codings count, whoever may see them. Returns the number of codings deleted
+    with it; the lead may undo it, whoever did it (``ops.history``).
     """
+    impact = code_impact(project, path, "code.delete")
     code = _require(project, path)
     codes = project.codes()
     ids = _subtree_ids(codes, code)
@@ -238,9 +323,11 @@ def delete_code(project: Project, path: str, *, force: bool = False) -> int:
     ]
     if coding_ids and not force:
         raise CodebookError(
-            f"{code.path} has {len(coding_ids)} coding(s); merge it, or delete with --force"
+            _("{path} has {impact}; merge it, or delete with --force").format(
+                path=code.path, impact=impact.describe()
+            )
         )
-    with project.action("codebook", f"delete code {code.path}") as act:
+    with project.action(DELETE_KIND, f"delete code {code.path}") as act:
         for coding_id in coding_ids:
             for memo in project.memos("coding", coding_id):
                 act.delete("memos", memo.id)

@@ -6,8 +6,18 @@ CLI, the TUI and scripts all get the same guarantees from the same call.
 
 from __future__ import annotations
 
+from workbench.ops.permissions import (
+    acting_name,
+    coder_for,
+    coding_owner,
+    memo_owner,
+    require,
+    visible_coders,
+)
 from workbench.store.connection import new_guid, now
+from workbench.i18n import _
 from workbench.store.errors import ProjectError, WorkbenchError
+from workbench.store.model import Memo
 from workbench.store.project import Project
 
 
@@ -35,10 +45,11 @@ def apply_code(
 
     ``memo`` attaches a memo to the new coding in the same action, so one undo removes both.
     """
+    coder = coder_for(project, coder)
+    require(project, "coding.apply", owner=coder)
     doc = project.document(document)
     code = project.code(code_path)
     _check_span(project, doc.id, start, end)
-    coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
     with project.action(
         "apply", f"apply {code.path} to {doc.name} [{start}, {end})", coder=coder
@@ -87,9 +98,11 @@ def apply_new_code(
     undo takes back both (in-vivo and quick codes). Returns (code id, coding id)."""
     from workbench.ops.codes import add_code
 
+    coder = coder_for(project, coder)
+    require(project, "coding.apply", owner=coder)
+    require(project, "codebook.edit")
     doc = project.document(document)
     _check_span(project, doc.id, start, end)
-    coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
     path = "/".join(p.strip() for p in code_path.strip().strip("/").split("/"))
     with project.action(
@@ -154,8 +167,9 @@ def _describe_target(project: Project, target_type: str, target_id: int | None) 
 
 
 def remove_coding(project: Project, coding_id: int) -> None:
-    """Delete one coding and the memos attached to it."""
+    """Delete one coding and the memos attached to it (its coder's, or the lead's to do)."""
     what = describe_coding(project, coding_id)
+    require(project, "coding.edit", owner=coding_owner(project, coding_id))
     with project.action("remove", f"remove {what}") as act:
         for memo in project.memos("coding", coding_id):
             act.delete("memos", memo.id)
@@ -172,9 +186,11 @@ def remove_codings(
     coder: str | None = None,
 ) -> int:
     """Remove the codings of ``code_path`` by ``coder`` that lie within ``[start, end)``."""
+    coder = coder_for(project, coder)
+    require(project, "coding.edit", owner=coder)
     doc = project.document(document)
     code = project.code(code_path)
-    coder_id = project.coder_id(coder or project.default_coder())
+    coder_id = project.coder_id(coder)
     ids = [
         r[0]
         for r in project.conn.execute(
@@ -197,6 +213,7 @@ def remove_codings(
 
 def change_code(project: Project, coding_id: int, code_path: str) -> None:
     what = describe_coding(project, coding_id)
+    require(project, "coding.edit", owner=coding_owner(project, coding_id))
     code = project.code(code_path)
     with project.action("recode", f"change {what} to {code.path}") as act:
         act.update("codings", coding_id, code_id=code.id)
@@ -204,6 +221,7 @@ def change_code(project: Project, coding_id: int, code_path: str) -> None:
 
 def resize_coding(project: Project, coding_id: int, start: int, end: int) -> None:
     row = _coding_row(project, coding_id)
+    require(project, "coding.edit", owner=coding_owner(project, coding_id))
     _check_span(project, row[1], start, end)
     what = describe_coding(project, coding_id)
     with project.action("resize", f"resize {what} to [{start}, {end})") as act:
@@ -218,13 +236,29 @@ def add_memo(
     *,
     coder: str | None = None,
     title: str | None = None,
+    reply_to: int | None = None,
 ) -> int:
     """Attach a memo to the project, a document, a code or a coding.
 
     The target must exist (``check_memo_target``): a memo on nothing would make ``check``
-    report the project as damaged.
+    report the project as damaged. ``reply_to`` answers another memo (on the same target):
+    nobody edits someone else's memo, they reply to it. A signed-in user writes as
+    themselves.
     """
+    coder = coder or acting_name(project)
+    require(project, "memo.add", owner=coder)
     check_memo_target(project, target_type, target_id)
+    if target_type == "coding" and target_id is not None:
+        require(project, "work.read", owner=coding_owner(project, target_id))
+    if reply_to is not None:
+        answered = project.conn.execute(
+            "SELECT target_type, target_id FROM memos WHERE id = ?", (reply_to,)
+        ).fetchone()
+        if answered is None:
+            raise WorkbenchError(f"no memo with id {reply_to}")
+        if tuple(answered) != (target_type, target_id):
+            raise WorkbenchError(_("a reply goes on the same target as the memo it answers"))
+        require(project, "memo.reply", owner=memo_owner(project, reply_to))
     coder_id = project.coder_id(coder) if coder else None
     with project.action(
         "memo", f"memo on {_describe_target(project, target_type, target_id)}", coder=coder
@@ -241,6 +275,7 @@ def add_memo(
                 "text": text,
                 "created_at": stamp,
                 "updated_at": stamp,
+                "reply_to": reply_to,
             },
         )
 
@@ -277,17 +312,25 @@ def _memo_target(project: Project, memo_id: int) -> str:
 
 
 def edit_memo(project: Project, memo_id: int, text: str) -> None:
-    with project.action("memo", f"edit the memo on {_memo_target(project, memo_id)}") as act:
+    """Change a memo's text: only its author may (others reply, ``add_memo(reply_to=)``)."""
+    where = _memo_target(project, memo_id)
+    require(project, "memo.edit", owner=memo_owner(project, memo_id))
+    with project.action("memo", f"edit the memo on {where}") as act:
         act.update("memos", memo_id, text=text, updated_at=now())
 
 
 def delete_memo(project: Project, memo_id: int) -> None:
+    """Delete a memo: its author's to do, or the lead's."""
+    _memo_target(project, memo_id)
+    require(project, "memo.delete", owner=memo_owner(project, memo_id))
     with project.action("memo", f"delete the memo on {_memo_target(project, memo_id)}") as act:
         act.delete("memos", memo_id)
 
 
 def mark_done(project: Project, document: str | int, coder: str, done: bool = True) -> None:
     """Mark a document done (or not) for a coder; agreement counts only done documents."""
+    coder = coder_for(project, coder)
+    require(project, "document.done", owner=coder)
     doc = project.document(document)
     coder_id = project.coder_id(coder)
     with project.transaction():
@@ -297,3 +340,28 @@ def mark_done(project: Project, document: str | int, coder: str, done: bool = Tr
             "done = excluded.done, updated_at = excluded.updated_at",
             (doc.id, coder_id, int(done), now()),
         )
+
+
+def visible_memos(
+    project: Project, target_type: str | None = None, target_id: int | None = None
+) -> list[Memo]:
+    """The memos the acting user may read: under blind coding a coder sees their own and
+    those credited to nobody, not the other coders'."""
+    memos = project.memos(target_type, target_id)
+    coders = visible_coders(project)
+    if coders is None:
+        return memos
+    names = {c.id: c.name for c in project.coders()}
+    return [m for m in memos if m.coder_id is None or names.get(m.coder_id) in coders]
+
+
+def own_memo(project: Project, target_type: str, target_id: int | None, coder: str) -> Memo | None:
+    """``coder``'s newest memo on the target that answers nobody (the one ``m`` edits)."""
+    coder_id = project.conn.execute("SELECT id FROM coders WHERE name = ?", (coder,)).fetchone()
+    mine = [
+        m
+        for m in project.memos(target_type, target_id)
+        if coder_id and m.coder_id == coder_id[0] and m.reply_to is None
+    ]
+    return mine[-1] if mine else None
+

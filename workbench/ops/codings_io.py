@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.ops.permissions import require
 from workbench.files import write_atomic
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, UnknownCodeError
@@ -209,6 +210,7 @@ def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
     are left out, so importing a file twice adds nothing the second time. Coders named in the
     file are created when new.
     """
+    require(project, "codings.import")
     rows = read_codings_csv(project, path)
     present = {
         tuple(r)

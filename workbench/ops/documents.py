@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from workbench.ops.permissions import require
 from workbench.analysis.units import enumerate_paragraphs
 from workbench.sentences import split_spans
 from workbench.store.connection import new_guid, now
@@ -26,6 +27,7 @@ def set_language(project: Project, language: str) -> None:
     and changing it later would leave the stored sentences and the setting disagreeing.
     Setting the language it already has is always allowed.
     """
+    require(project, "documents.edit")
     check_language(project, language)
     if language != project.language:
         project.set_setting("language", language)
@@ -72,6 +74,7 @@ def add_document(
     ``sentences`` (start, end) spans are stored as given instead of splitting the text, so a
     document copied from another project keeps the very same sentence units.
     """
+    require(project, "documents.edit")
     text = parsed.text
     if not text.strip():
         raise WorkbenchError("the transcript has no text", source=str(source_path or name))

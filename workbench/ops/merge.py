@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.ops.permissions import require
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ops.documents import add_document, unique_name
 from workbench.store.connection import new_guid, now
@@ -428,6 +429,7 @@ class _Merger:
 
 def merge(project: Project, other_path: str | Path, *, dry_run: bool = False) -> MergeReport:
     """Bring the other project's documents, codes, coders, codings, memos and done marks here."""
+    require(project, "project.merge")
     other_path = Path(other_path)
     if (
         project.path != Path(":memory:")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from workbench.ops.permissions import require
 from workbench.analysis.agreement import UNIT_BASE, check_agree_unit
 from workbench.analysis.agreement_selection import Selection, select
 from workbench.analysis.segments import DEFAULT_OVERLAP, frequency_table, match_segments
@@ -358,6 +359,7 @@ def resolve(
     not duplicated). Returns the ids of new codings;
     when nothing changes no action is recorded.
     """
+    require(project, "reconcile")
     consensus = consensus.strip()
     if not consensus:
         raise WorkbenchError("the consensus coder needs a name")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from workbench.store.connection import now
@@ -53,15 +53,23 @@ class ActionLog:
                 ),
             )
 
-    def _coder_filter(self, coder: str | None) -> tuple[str, tuple[Any, ...]] | None:
-        """SQL and parameters selecting ``coder``'s actions; None when the coder never acted."""
+    def _coder_filter(
+        self, coder: str | None, also: Sequence[str] = ()
+    ) -> tuple[str, tuple[Any, ...]] | None:
+        """SQL and parameters selecting ``coder``'s actions, and anyone's of the kinds
+        ``also``; None when the coder never acted and no such kind is asked for."""
         if coder is None:
             return "1", ()
         row = self.conn.execute("SELECT id FROM coders WHERE name = ?", (coder.strip(),)).fetchone()
-        return None if row is None else ("coder_id = ?", (row[0],))
+        kinds = ("(kind IN (SELECT value FROM json_each(?)))", (json.dumps(list(also)),))
+        if row is None:
+            return kinds if also else None
+        if not also:
+            return "coder_id = ?", (row[0],)
+        return f"(coder_id = ? OR {kinds[0]})", (row[0], *kinds[1])
 
-    def _next_undo(self, coder: str | None) -> tuple[int, str, str] | None:
-        where = self._coder_filter(coder)
+    def _next_undo(self, coder: str | None, also: Sequence[str] = ()) -> tuple[int, str, str] | None:
+        where = self._coder_filter(coder, also)
         if where is None:
             return None
         return self.conn.execute(
@@ -70,7 +78,7 @@ class ActionLog:
             where[1],
         ).fetchone()
 
-    def undo_barrier(self, coder: str | None = None) -> str | None:
+    def undo_barrier(self, coder: str | None = None, also: Sequence[str] = ()) -> str | None:
         """The description of the action undo cannot pass, when that is what stops it.
 
         Bulk actions (imports, merges) are logged without their changes. Undo stops at them
@@ -78,7 +86,7 @@ class ActionLog:
         break it (a code removed while imported codings use it). This holds across coders:
         a coder's action older than anyone's import is not undone either.
         """
-        row = self._next_undo(coder)
+        row = self._next_undo(coder, also)
         if row is None:
             return None
         if row[2] == "null":
@@ -90,27 +98,29 @@ class ActionLog:
         ).fetchone()
         return barrier[0] if barrier else None
 
-    def undo(self, coder: str | None = None) -> str | None:
-        """Undo ``coder``'s newest action (anyone's when None); return its description.
+    def undo(self, coder: str | None = None, also: Sequence[str] = ()) -> str | None:
+        """Undo ``coder``'s newest action (anyone's when None), or anyone's newer action of
+        a kind in ``also``; return its description.
 
         None when there is nothing to undo, or when a bulk action stands in the way (see
         ``undo_barrier``). In a shared project a coder never undoes another coder's action;
         an action that other coders' later work depends on (a code they have since applied)
         is refused with one line and nothing changes.
         """
-        row = self._next_undo(coder)
-        if row is None or self.undo_barrier(coder) is not None:
+        row = self._next_undo(coder, also)
+        if row is None or self.undo_barrier(coder, also) is not None:
             return None
         self._replay(row, inverse=True)
         return row[1]
 
-    def redo(self, coder: str | None = None) -> str | None:
-        """Redo ``coder``'s action undone last (anyone's when None); return its description.
+    def redo(self, coder: str | None = None, also: Sequence[str] = ()) -> str | None:
+        """Redo ``coder``'s action undone last (anyone's when None; and anyone's of a kind in
+        ``also``); return its description.
 
         Undo takes a coder's actions back newest first, so the one undone last is the oldest
         still undone: redo replays that one, and the next redo the one after it.
         """
-        where = self._coder_filter(coder)
+        where = self._coder_filter(coder, also)
         if where is None:
             return None
         row = self.conn.execute(

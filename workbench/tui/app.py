@@ -17,6 +17,7 @@ from textual import events
 from textual.app import App
 from textual.screen import ModalScreen
 
+from workbench.i18n import _ as _t
 from workbench.store.connection import INTERACTIVE_BUSY_TIMEOUT
 from workbench.store.errors import BusyCancelled, ProjectBusy, WorkbenchError
 from workbench.store.project import Project
@@ -57,6 +58,8 @@ class WorkbenchApp(App[None]):
         self.project = project
         #: the signed-in person under ``workbench serve`` (codes only as themselves), or None
         self.team = team
+        if team is not None:  # every operation checks this person's role (ops.permissions)
+            project.user = team.user
         self.coder = (team.user if team else coder or project.default_coder()).strip()
         self.coder_id = self._coder_id(self.coder)
         project.acting_coder = self.coder  # the app's actions are its coder's (undo per coder)
@@ -190,11 +193,18 @@ class WorkbenchApp(App[None]):
         elif changed and isinstance(self.screen, DocumentsScreen):
             self.data_changed()
 
-    def team_refuses(self, what: str, *, lead_only: bool = True) -> bool:
-        """In a team session, say so and return True when this person may not ``what``."""
-        if self.team is None or (lead_only and self.team.lead):
+    def refuses(self, operation: str, *, owner: str | None = None) -> bool:
+        """Say why and return True when the acting person may not do ``operation`` (the
+        core's answer, ``ops.permissions``: the screens never decide it themselves)."""
+        from workbench.ops.permissions import refusal
+
+        try:
+            why = refusal(self.project, operation, owner=owner)
+        except WorkbenchError as exc:
+            why = str(exc)
+        if why is None:
             return False
-        self.notify(f"Only the project lead can {what}", severity="warning")
+        self.notify(why, severity="warning")
         return True
 
     # ------------------------------------------------------------- state
@@ -306,7 +316,7 @@ class WorkbenchApp(App[None]):
     def action_analysis(self, kind: str) -> None:
         from workbench.tui.screens.analysis import screen_class
 
-        if kind == "agreement" and self.team_refuses("compare coders and reconcile"):
+        if kind == "agreement" and self.refuses("agreement.read"):
             return
         screen_type = screen_class(kind)
         if isinstance(self.screen, screen_type):
@@ -322,13 +332,15 @@ class WorkbenchApp(App[None]):
         return getattr(self.screen, "undo_coder", None) or self.coder
 
     def action_undo(self) -> None:
+        from workbench.ops import history
+
         coder = self.undo_coder()
 
         def undone(done: str | None) -> None:
             self.data_changed()
             if done:
                 self.notify(f"Undone: {done}")
-            elif barrier := self.project.undo_barrier(coder):
+            elif barrier := history.undo_barrier(self.project, coder):
                 self.notify(
                     f"Cannot undo '{barrier}': imports and merges are not undoable",
                     severity="warning",
@@ -336,16 +348,18 @@ class WorkbenchApp(App[None]):
             else:
                 self.notify("Nothing to undo")
 
-        self.write(lambda: self.project.undo(coder), undone, what="the undo")
+        self.write(lambda: history.undo(self.project, coder), undone, what="the undo")
 
     def action_redo(self) -> None:
+        from workbench.ops import history
+
         coder = self.undo_coder()
 
         def redone(done: str | None) -> None:
             self.data_changed()
             self.notify(f"Redone: {done}" if done else "Nothing to redo")
 
-        self.write(lambda: self.project.redo(coder), redone, what="the redo")
+        self.write(lambda: history.redo(self.project, coder), redone, what="the redo")
 
     def action_toggle_blind(self) -> None:
         if self.team is not None and self.team.forced_blind(self.project):
@@ -365,10 +379,13 @@ class WorkbenchApp(App[None]):
         if self.team is None:
             self.notify("Blind coding for a team is set by 'workbench serve --blind'")
             return
-        if self.team_refuses("lift blind coding"):
+        if self.refuses("blind.set"):
             return
-        self.team.lift_blind(self.project)
-        self.notify("Blind coding lifted: every coder now sees everyone's work")
+        self.write(
+            lambda: self.team.lift_blind(self.project) if self.team else None,
+            lambda _: self.notify(_t("Blind coding lifted: every coder now sees everyone's work")),
+            what="lifting blind coding",
+        )
 
     def action_switch_coder(self) -> None:
         if self.team is not None:
@@ -387,14 +404,40 @@ class WorkbenchApp(App[None]):
         self.push_screen(CoderModal(coders, self.coder), chosen)
 
 
-def run(project_path: str, *, coder: str | None = None, read_only: bool = False) -> None:
+def run(
+    project_path: str,
+    *,
+    coder: str | None = None,
+    read_only: bool = False,
+    user: str | None = None,
+) -> None:
     """Open ``project_path`` and run the app until the user quits.
 
-    The app's writes try for the lock briefly (``INTERACTIVE_BUSY_TIMEOUT``) and again, so a
-    busy project never holds the screen for long in one go.
+    ``user`` (or the team server's ``WORKBENCH_SESSION_USER``) is the signed-in person: the
+    app codes as them and every operation checks their role. The app's writes try for the
+    lock briefly (``INTERACTIVE_BUSY_TIMEOUT``) and again, so a busy project never holds the
+    screen for long in one go.
     """
     keymap = load_keymap()
-    with Project.open(
-        project_path, create=False, read_only=read_only, busy_timeout=INTERACTIVE_BUSY_TIMEOUT
-    ) as project:
+    project = _open_for(project_path, read_only=read_only, user=user)
+    try:
         WorkbenchApp(project, coder=coder, keymap=keymap, team=team_session(project)).run()
+    finally:
+        project.close()
+
+
+def _open_for(path: str, *, read_only: bool, user: str | None) -> Project:
+    """The project opened for the person acting; a reviewer's read-only, so that nothing of
+    theirs is written (not even their place in a document)."""
+    project = Project.open(
+        path, create=False, read_only=read_only, busy_timeout=INTERACTIVE_BUSY_TIMEOUT
+    )
+    project.user = user
+    team = team_session(project)
+    if team is not None and team.reviewer and not project.read_only:
+        project.close()
+        project = Project.open(
+            path, create=False, read_only=True, busy_timeout=INTERACTIVE_BUSY_TIMEOUT
+        )
+        project.user = user
+    return project
