@@ -11,9 +11,8 @@ from pathlib import Path
 
 import click
 
-from workbench.i18n import _
-
 from workbench.cli.common import emit, format_option, open_project
+from workbench.i18n import _
 from workbench.store.errors import CodebookError
 
 

@@ -34,10 +34,9 @@ def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
     Keys can be remapped in ~/.config/workbench/keys.toml (or the file named by
     WORKBENCH_KEYS), one 'action-id = "keys"' per line; F1 lists the action ids.
     """
+    from workbench.cli.common import act_as
     from workbench.store.project import Project
     from workbench.tui import run_app
-
-    from workbench.cli.common import act_as
 
     path = _project_path(ctx, project)
     obj = ctx.find_root().obj or {}
@@ -90,6 +89,28 @@ def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
     default=None,
     help="The certificate's private key (PEM), if not in --certfile.",
 )
+@click.option(
+    "--read-only",
+    "read_only",
+    is_flag=True,
+    help="Sessions open the project for reading only: every write is refused "
+    "(also with the global --read-only).",
+)
+@click.option(
+    "--idle",
+    type=click.FloatRange(min=1),
+    default=30,
+    show_default=True,
+    help="Minutes without a key pressed after which a session ends.",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME[:PORT]",
+    help="Also answer requests for this host name (a reverse proxy's public name); every "
+    "other Host is refused (DNS rebinding). Repeat for several.",
+)
 @click.pass_context
 def serve_cmd(
     ctx: click.Context,
@@ -100,6 +121,9 @@ def serve_cmd(
     blind: bool,
     certfile: str | None,
     keyfile: str | None,
+    read_only: bool,
+    idle: float,
+    allow_hosts: tuple[str, ...],
 ) -> None:
     """Serve the coding app to a team's web browsers, one app per browser tab.
 
@@ -107,6 +131,8 @@ def serve_cmd(
     themselves. Without users the server only listens on this machine and everyone codes as
     --coder. See docs/serve.md.
     """
+    from workbench.cli.common import act_as
+    from workbench.i18n import _
     from workbench.ops.users import has_users, set_blind_coding
     from workbench.store.errors import WorkbenchError
     from workbench.store.project import Project
@@ -114,7 +140,12 @@ def serve_cmd(
     from workbench.tui.signin import is_loopback
 
     path = Path(_project_path(ctx, project)).resolve()
-    with Project.open(path, create=False) as opened:
+    obj = ctx.find_root().obj or {}
+    read_only = read_only or bool(obj.get("read_only"))
+    if not 0 <= port <= 65535:
+        raise WorkbenchError(_("--port must be between 0 and 65535, not {port}").format(port=port))
+    with Project.open(path, create=False, read_only=read_only) as opened:
+        act_as(opened, obj.get("user"))
         sign_in = has_users(opened)
         if not sign_in and not is_loopback(host):
             raise WorkbenchError(
@@ -124,8 +155,20 @@ def serve_cmd(
         if blind:
             if not sign_in:
                 raise WorkbenchError("--blind needs users: add them with 'workbench users add'")
+            if read_only:
+                raise WorkbenchError(
+                    _("--blind writes the team's setting; it cannot be set with --read-only")
+                )
             set_blind_coding(opened, True)
     context = ssl_context(certfile, keyfile)
     TeamServer(
-        path, host=host, port=port, open_coder=coder, sign_in=sign_in, ssl_context=context
+        path,
+        host=host,
+        port=port,
+        open_coder=coder,
+        sign_in=sign_in,
+        ssl_context=context,
+        read_only=read_only,
+        idle_minutes=idle,
+        allow_hosts=allow_hosts,
     ).serve()

@@ -39,8 +39,8 @@ from workbench.interop.qdpx_read import _Parsed, _Selection, _Source, read_qdpx
 from workbench.interop.qdpx_report import ImportReport
 from workbench.interop.textmap import UNITS
 from workbench.ops.codebook import Codebook, load_parsed
-from workbench.ops.permissions import require
 from workbench.ops.documents import add_document
+from workbench.ops.permissions import require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project

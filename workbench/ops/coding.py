@@ -6,6 +6,9 @@ CLI, the TUI and scripts all get the same guarantees from the same call.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from workbench.i18n import _
 from workbench.ops.permissions import (
     acting_name,
     coder_for,
@@ -15,7 +18,6 @@ from workbench.ops.permissions import (
     visible_coders,
 )
 from workbench.store.connection import new_guid, now
-from workbench.i18n import _
 from workbench.store.errors import ProjectError, WorkbenchError
 from workbench.store.model import Memo
 from workbench.store.project import Project
@@ -365,3 +367,51 @@ def own_memo(project: Project, target_type: str, target_id: int | None, coder: s
     ]
     return mine[-1] if mine else None
 
+
+@dataclass(frozen=True)
+class MemoDraft:
+    """What writing a memo on a target means for the acting coder: editing their own memo,
+    answering someone else's (nobody edits another's memo), or a first memo."""
+
+    target_type: str
+    target_id: int | None
+    memo_id: int | None  # their own memo, edited
+    text: str
+    reply_to: Memo | None = None  # the other person's memo answered
+    reply_author: str | None = None
+
+
+def memo_draft(project: Project, target_type: str, target_id: int | None, coder: str) -> MemoDraft:
+    """The memo ``coder`` writes on the target: their own (to edit), else a reply to the
+    newest memo they may see by someone else, else a new one."""
+    mine = own_memo(project, target_type, target_id, coder)
+    if mine is not None:
+        return MemoDraft(target_type, target_id, mine.id, mine.text)
+    names = {c.id: c.name for c in project.coders()}
+    others = [m for m in visible_memos(project, target_type, target_id) if m.coder_id is not None]
+    if others:
+        newest = others[-1]
+        return MemoDraft(target_type, target_id, None, "", newest, names.get(newest.coder_id))
+    return MemoDraft(target_type, target_id, None, "")
+
+
+def save_memo_draft(project: Project, draft: MemoDraft, text: str, coder: str) -> str:
+    """Save ``text`` as ``draft`` says (an empty text deletes one's own memo); returns what
+    was done, for the message."""
+    if draft.memo_id is not None:
+        if text.strip():
+            edit_memo(project, draft.memo_id, text)
+            return "saved"
+        delete_memo(project, draft.memo_id)
+        return "deleted"
+    if not text.strip():
+        return "nothing"
+    add_memo(
+        project,
+        draft.target_type,
+        draft.target_id,
+        text,
+        coder=coder,
+        reply_to=draft.reply_to.id if draft.reply_to else None,
+    )
+    return "replied" if draft.reply_to else "saved"

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.ops.permissions import require
 from workbench.files import write_atomic
+from workbench.ops.permissions import require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, UnknownCodeError
 from workbench.store.project import Project

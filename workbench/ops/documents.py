@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from workbench.ops.permissions import require
 from workbench.analysis.units import enumerate_paragraphs
+from workbench.ops.permissions import require
 from workbench.sentences import split_spans
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import DuplicateDocumentError, WorkbenchError

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.ops.permissions import require
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ops.documents import add_document, unique_name
+from workbench.ops.permissions import require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import ProjectError
 from workbench.store.model import Code

@@ -164,13 +164,17 @@ def refusal(project: Project, name: str, *, owner: str | None = None) -> str | N
     who = actor(project)
     rule = op.rule(who.role)
     own = owner is None or owner == who.name
-    if rule is YES or (rule is OWN and own) or (rule is SEEN and (own or not blind_coding(project))):
+    if (
+        rule is YES
+        or (rule is OWN and own)
+        or (rule is SEEN and (own or not blind_coding(project)))
+    ):
         return None
     label = who.label()
     if rule is SEEN:
-        return _(
-            "{who} may not {what}: blind coding is on until the project lead lifts it"
-        ).format(who=label, what=_(op.what))
+        return _("{who} may not {what}: blind coding is on until the project lead lifts it").format(
+            who=label, what=_(op.what)
+        )
     if name == "memo.edit":
         return _(
             "{who} may not edit {owner}'s memo: a memo is its author's; write a reply instead"
@@ -183,9 +187,7 @@ def refusal(project: Project, name: str, *, owner: str | None = None) -> str | N
         return _("{who} may not {what}: a reviewer reads and changes nothing").format(
             who=label, what=_(op.what)
         )
-    return _("{who} may not {what}: only the project lead may").format(
-        who=label, what=_(op.what)
-    )
+    return _("{who} may not {what}: only the project lead may").format(who=label, what=_(op.what))
 
 
 def require(project: Project, name: str, *, owner: str | None = None) -> Actor:

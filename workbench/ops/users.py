@@ -98,14 +98,13 @@ def check_name(name: str) -> str:
     if not name:
         raise WorkbenchError(_("a user needs a name"))
     if len(name) > MAX_NAME:
-        raise WorkbenchError(
-            _("a user name has at most {n} characters").format(n=MAX_NAME)
-        )
+        raise WorkbenchError(_("a user name has at most {n} characters").format(n=MAX_NAME))
     for ch in name:
         if ch != " " and unicodedata.category(ch)[0] in "CZ":
             raise WorkbenchError(
-                _("user name {name!r} holds an invisible or control character (U+{code:04X})")
-                .format(name=name, code=ord(ch))
+                _(
+                    "user name {name!r} holds an invisible or control character (U+{code:04X})"
+                ).format(name=name, code=ord(ch))
             )
     if unicodedata.normalize("NFKC", name) != name:
         raise WorkbenchError(

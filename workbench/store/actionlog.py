@@ -68,7 +68,9 @@ class ActionLog:
             return "coder_id = ?", (row[0],)
         return f"(coder_id = ? OR {kinds[0]})", (row[0], *kinds[1])
 
-    def _next_undo(self, coder: str | None, also: Sequence[str] = ()) -> tuple[int, str, str] | None:
+    def _next_undo(
+        self, coder: str | None, also: Sequence[str] = ()
+    ) -> tuple[int, str, str] | None:
         where = self._coder_filter(coder, also)
         if where is None:
             return None

@@ -209,11 +209,10 @@ def train(
     """Train on every document's units and save the model beside the project."""
     import joblib
 
-    from workbench.suggest.learned import codings_fingerprint
-    from workbench.suggest.rules import rule_precision
-
     from workbench.ops.permissions import require
+    from workbench.suggest.learned import codings_fingerprint
     from workbench.suggest.owner import training_coders
+    from workbench.suggest.rules import rule_precision
 
     require(project, "suggest.train")
     coders = training_coders(project, coders)
@@ -330,7 +329,6 @@ def load_model(project: Project) -> TrainedModel | None:
 def model_status(project: Project) -> dict[str, Any] | None:
     """When and on what the model was trained, and whether the codings changed since."""
     from workbench.suggest.learned import status_from_meta
-
     from workbench.suggest.units import coder_ids
 
     meta = read_meta(project)

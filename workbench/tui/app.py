@@ -141,6 +141,13 @@ class WorkbenchApp(App[None]):
 
         self.run_worker(work, thread=True, exclusive=True, group="write")
 
+    def thread_project(self) -> Project:
+        """A connection of its own for a worker thread (SQLite connections stay in their
+        thread), acting as the same person with the same role."""
+        project = Project.open(self.project.path, create=False, read_only=self.project.read_only)
+        project.user = self.project.user
+        return project
+
     def on_key(self, event: events.Key) -> None:
         """Keys typed into a screen that is no longer on top belong to the one that is.
 

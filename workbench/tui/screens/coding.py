@@ -154,7 +154,9 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         self.coder_names = {c.id: c.name for c in self.project.coders()}
         ids = {c.id for c in self.codings}
         self.memos = {
-            m.target_id: (m.id, m.text) for m in self.project.memos("coding") if m.target_id in ids
+            m.target_id: (m.id, m.text)
+            for m in core.visible_memos(self.project, "coding")
+            if m.target_id in ids
         }
 
     def _load_suggestions(self) -> None:

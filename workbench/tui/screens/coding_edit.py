@@ -11,7 +11,6 @@ from workbench.store.model import Code
 from workbench.tui.screens.modals import (
     ChoiceModal,
     CodePickerModal,
-    MemoModal,
 )
 from workbench.tui.widgets.transcript import Mark, Span
 
@@ -89,52 +88,23 @@ class CodingEdits:
         self._choose_span(sorted(candidates, key=lambda s: s.start), "Resize which coding?", resize)
 
     def action_memo(self) -> None:
+        """Write one's memo on the coding here (or on the document): one's own is edited,
+        someone else's answered (``tui.screens.memos``)."""
+        from workbench.tui.screens.memos import write_memo
+
         spans = self.view.spans_here()
         if not spans:
-            memos = self.project.memos("document", self.document_id)
-            memo = memos[0] if memos else None
-            self._edit_memo(
-                "document",
-                self.document_id,
-                memo.id if memo else None,
-                memo.text if memo else "",
-                f"Memo on {self.document.name}",
+            write_memo(
+                self, "document", self.document_id, f"Memo on {self.document.name}", self._run
             )
             return
 
         def on_span(span: Span) -> None:
-            existing = self.memos.get(span.id)
             code = self.codes_by_id.get(span.code_id)
-            self._edit_memo(
-                "coding",
-                span.id,
-                existing[0] if existing else None,
-                existing[1] if existing else "",
-                f"Memo on {code.path if code else 'coding'} [{span.start}, {span.end})",
-            )
+            title = f"Memo on {code.path if code else 'coding'} [{span.start}, {span.end})"
+            write_memo(self, "coding", span.id, title, self._run)
 
         self._choose_span(spans, "Memo on which coding?", on_span)
-
-    def _edit_memo(
-        self, target: str, target_id: int, memo_id: int | None, text: str, title: str
-    ) -> None:
-        def saved(new_text: str | None) -> None:
-            if new_text is None or new_text == text:
-                return
-            if memo_id is None:
-                if new_text.strip():
-                    self._run(
-                        lambda: core.add_memo(
-                            self.project, target, target_id, new_text, coder=self.wb.coder
-                        ),
-                        "Memo saved",
-                    )
-            elif new_text.strip():
-                self._run(lambda: core.edit_memo(self.project, memo_id, new_text), "Memo saved")
-            else:
-                self._run(lambda: core.delete_memo(self.project, memo_id), "Memo deleted")
-
-        self.app.push_screen(MemoModal(title, text), saved)
 
     # ---------------------------------------------------------- suggestions
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static, Tree
 
+from workbench.ops.coding import visible_memos
 from workbench.store.model import Code
 from workbench.tui.widgets.codepanel import CodePanel
 from workbench.tui.widgets.transcript import TranscriptView
@@ -38,7 +39,7 @@ class CodingSide:
         here = sum(1 for s in self.view.spans.values() if s.code_id == code.id)
         whose = "your " if coder_id is not None else ""
         usage = f"{codings} {whose}coding(s) in {documents} document(s) · {here} here"
-        memos = [m.text for m in self.project.memos("code", code.id)]
+        memos = [m.text for m in visible_memos(self.project, "code", code.id)]
         panel.show_code(
             code,
             self.colours.get(code.id, ""),
