@@ -22,7 +22,14 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's project, coder or theme settings."""
-    for var in ("WORKBENCH_PROJECT", "WORKBENCH_CODER", "TEXTUAL_THEME", "NO_COLOR"):
+    for var in (
+        "WORKBENCH_PROJECT",
+        "WORKBENCH_CODER",
+        "WORKBENCH_USER",
+        "WORKBENCH_SESSION_USER",
+        "TEXTUAL_THEME",
+        "NO_COLOR",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 

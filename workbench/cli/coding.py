@@ -256,6 +256,29 @@ def memo_list(ctx, fmt) -> None:
     emit(rows, fmt, columns=["id", "on", "target", "coder", "title", "text", "reply_to"])
 
 
+@memo_cmd.command("edit")
+@click.argument("memo_id", type=int)
+@click.argument("text")
+@click.pass_context
+def memo_edit(ctx, memo_id: int, text: str) -> None:
+    """Replace the text of memo MEMO_ID (your own: answer another's with --reply-to)."""
+    from workbench.ops.coding import edit_memo
+
+    edit_memo(open_project(ctx), memo_id, text)
+    click.echo(f"memo {memo_id} saved")
+
+
+@memo_cmd.command("delete")
+@click.argument("memo_id", type=int)
+@click.pass_context
+def memo_delete(ctx, memo_id: int) -> None:
+    """Delete memo MEMO_ID (your own; the lead may delete anyone's)."""
+    from workbench.ops.coding import delete_memo
+
+    delete_memo(open_project(ctx), memo_id)
+    click.echo(f"memo {memo_id} deleted")
+
+
 @click.command("done")
 @click.argument("doc")
 @_coder_option()

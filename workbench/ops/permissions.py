@@ -61,14 +61,20 @@ YES, OWN, SEEN, NO = Rule.YES, Rule.OWN, Rule.SEEN, Rule.NO
 
 @dataclass(frozen=True)
 class Operation:
-    """One row of the table: what the operation is, in words, and each role's rule."""
+    """One row of the table: what the operation is, in words, and each role's rule.
+
+    ``what`` names it in general ("write memos"), ``others`` when it touches someone else's
+    work ("write a memo as {owner}"); both are marked with N_ and translated when a refusal
+    says them.
+    """
 
     name: str
-    what: str  # marked with N_: "delete a code" (translated when a refusal says it)
+    what: str
     lead: Rule
     coder: Rule
     reviewer: Rule
     local: Rule = YES
+    others: str = ""
 
     def rule(self, role: str) -> Rule:
         return Rule(getattr(self, role))
@@ -78,11 +84,15 @@ def _table(*rows: Operation) -> dict[str, Operation]:
     return {row.name: row for row in rows}
 
 
+def _op(name: str, what: str, others: str, lead: Rule, coder: Rule, reviewer: Rule) -> Operation:
+    return Operation(name, what, lead, coder, reviewer, others=others)
+
+
 #: operation -> who may do it. ``docs/serve.md`` shows this table; the tests walk every cell.
 OPERATIONS: dict[str, Operation] = _table(
     # reading
     Operation("project.read", N_("read the codebook and the documents"), YES, YES, YES),
-    Operation("work.read", N_("see another coder's codings, memos or progress"), YES, SEEN, YES),
+    _op("work.read", N_("see other coders' work"), N_("see {owner}'s work"), YES, SEEN, YES),
     Operation("agreement.read", N_("compare coders (agreement, disagreements)"), YES, NO, YES),
     Operation("project.backup", N_("back up the project"), YES, NO, YES),
     # the codebook
@@ -95,19 +105,55 @@ OPERATIONS: dict[str, Operation] = _table(
     Operation("project.merge", N_("merge another project file into this one"), YES, NO, NO),
     Operation("project.restore", N_("restore the project from a backup"), YES, NO, NO),
     # coding
-    Operation("coding.apply", N_("code as another coder"), YES, OWN, NO),
-    Operation("coding.edit", N_("change another coder's coding"), YES, OWN, NO),
-    Operation("document.done", N_("mark a document done for another coder"), YES, OWN, NO),
-    Operation("coder.state", N_("change another coder's favourites or place"), YES, OWN, NO),
-    Operation("memo.add", N_("write a memo as another coder"), YES, OWN, NO),
-    Operation("memo.reply", N_("reply to another coder's memo"), YES, SEEN, NO),
-    Operation("memo.edit", N_("edit another person's memo"), OWN, OWN, NO, local=YES),
-    Operation("memo.delete", N_("delete another coder's memo"), YES, OWN, NO),
-    Operation("history.undo", N_("undo or redo another coder's actions"), YES, OWN, NO),
+    _op("coding.apply", N_("code passages"), N_("code as {owner}"), YES, OWN, NO),
+    _op("coding.edit", N_("change codings"), N_("change {owner}'s codings"), YES, OWN, NO),
+    _op(
+        "document.done",
+        N_("mark documents done"),
+        N_("mark documents done for {owner}"),
+        YES,
+        OWN,
+        NO,
+    ),
+    _op(
+        "coder.state",
+        N_("keep favourite codes and places"),
+        N_("change {owner}'s favourite codes or places"),
+        YES,
+        OWN,
+        NO,
+    ),
+    _op("memo.add", N_("write memos"), N_("write a memo as {owner}"), YES, OWN, NO),
+    _op("memo.reply", N_("reply to memos"), N_("reply to {owner}'s memo"), YES, SEEN, NO),
+    Operation(
+        "memo.edit",
+        N_("edit memos"),
+        OWN,
+        OWN,
+        NO,
+        local=YES,
+        others=N_("edit {owner}'s memo"),
+    ),
+    _op("memo.delete", N_("delete memos"), N_("delete {owner}'s memo"), YES, OWN, NO),
+    _op(
+        "history.undo",
+        N_("undo and redo"),
+        N_("undo or redo {owner}'s actions"),
+        YES,
+        OWN,
+        NO,
+    ),
     # suggestions
     Operation("suggest.train", N_("train the suggestion model"), YES, YES, NO),
     Operation("suggest.run", N_("run the suggesters"), YES, YES, NO),
-    Operation("suggest.decide", N_("decide another coder's suggestion"), YES, OWN, NO),
+    _op(
+        "suggest.decide",
+        N_("accept or reject suggestions"),
+        N_("accept or reject suggestions for {owner}"),
+        YES,
+        OWN,
+        NO,
+    ),
     # the team
     Operation("reconcile", N_("reconcile coders into a consensus"), YES, NO, NO),
     Operation("blind.set", N_("switch blind coding on or off for the team"), YES, NO, NO),
@@ -171,23 +217,22 @@ def refusal(project: Project, name: str, *, owner: str | None = None) -> str | N
     ):
         return None
     label = who.label()
+    doing = _(op.others).format(owner=owner) if op.others and not own else _(op.what)
     if rule is SEEN:
         return _("{who} may not {what}: blind coding is on until the project lead lifts it").format(
-            who=label, what=_(op.what)
+            who=label, what=doing
         )
-    if name == "memo.edit":
-        return _(
-            "{who} may not edit {owner}'s memo: a memo is its author's; write a reply instead"
-        ).format(who=label, owner=owner)
+    if name == "memo.edit" and rule is OWN:
+        return _("{who} may not {what}: a memo is its author's; write a reply instead").format(
+            who=label, what=doing
+        )
     if rule is OWN:
-        return _("{who} may not {what} ({owner}'s): only the project lead may").format(
-            who=label, what=_(op.what), owner=owner
-        )
+        return _("{who} may not {what}: only the project lead may").format(who=label, what=doing)
     if who.role == REVIEWER:
         return _("{who} may not {what}: a reviewer reads and changes nothing").format(
-            who=label, what=_(op.what)
+            who=label, what=doing
         )
-    return _("{who} may not {what}: only the project lead may").format(who=label, what=_(op.what))
+    return _("{who} may not {what}: only the project lead may").format(who=label, what=doing)
 
 
 def require(project: Project, name: str, *, owner: str | None = None) -> Actor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from workbench.ops.permissions import visible_coders
+from workbench.ops.permissions import require, visible_coders
 from workbench.store.project import Project
 
 
@@ -13,6 +13,7 @@ def project_stats(project: Project) -> dict:
 
     Under blind coding a coder's figures are their own: no other coder's row or count.
     """
+    require(project, "project.read")
     q = project.conn.execute
     seen = visible_coders(project)
     per_coder = [
