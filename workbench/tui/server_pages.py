@@ -158,7 +158,8 @@ class SignInPages:
         user = self.sessions.end(request.cookies.get(self.cookie))
         if user:
             log.info("%s signed out", user)
-            await self.end_user(user)
+            # the apps close while the browser follows the redirect
+            asyncio.get_running_loop().create_task(self.end_user(user))
         response = web.Response(status=303, headers={"Location": "/signin"})
         response.del_cookie(self.cookie, path="/")
         return response
