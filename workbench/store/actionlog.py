@@ -186,8 +186,9 @@ class ActionLog:
     def fresh_id(self, table: str) -> int | None:
         """An id for a new row of ``table`` that no undone action could want back.
 
-        SQLite gives a new row the largest id plus one, so a row removed by undo would see
-        its id reused, and redoing its insert would then collide. Ids up to the largest one
+        SQLite gives a new row the largest id plus one, so a row removed by undo (or by an
+        undoable delete) would see its id reused, and redoing its insert (or undoing the
+        delete) would then collide. Ids up to the largest one
         taken back by undo stay reserved; None means SQLite's own choice is safe.
         """
         row = self.conn.execute(
@@ -229,6 +230,8 @@ class ActionRecorder:
         columns = [d[0] for d in cur.description]
         self.project.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (row_id,))
         if self.undoable:
+            # a new row must not take this id, or undoing the delete could not put it back
+            self.project._reserve_id(table, row_id)
             self.changes.append(
                 {"table": table, "op": "delete", "row": dict(zip(columns, values, strict=True))}
             )
