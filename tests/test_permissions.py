@@ -133,3 +133,17 @@ def test_no_users_is_todays_behaviour(tmp_path: Path):
         memo = add_memo(p, "document", p.document("NGO01").id, "by maria", coder="maria")
         edit_memo(p, memo, "edited by whoever sits here")  # no identity: no author rule
         assert delete_code(p, "Decentralization", force=True) == 1
+
+
+def test_the_table_in_the_docs_is_the_core_table():
+    """docs/serve.md shows the permission table; it must say what the code does."""
+    import re
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "serve.md").read_text("utf-8")
+    rows = re.findall(
+        r"^\| `([a-z.]+)` \| [^|]+ \| (\w+) \| (\w+) \| (\w+) \| (\w+) \|$", page, re.M
+    )
+    documented = {name: tuple(rules) for name, *rules in rows}
+    assert documented == {
+        name: tuple(op.rule(role).value for role in ROLES) for name, op in perms.OPERATIONS.items()
+    }

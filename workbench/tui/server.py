@@ -27,6 +27,7 @@ import shlex
 import signal
 import ssl
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from aiohttp import WSMsgType, web
@@ -163,6 +164,9 @@ class TeamServer(SignInPages, Server):
         self.limiter = FailureLimiter()  # per name
         self.address_limiter = FailureLimiter(limit=MAX_FAILURES_PER_ADDRESS)
         self.hosts = HostCheck(self.bind_host, tuple(allow_hosts))
+        self.verifier = ThreadPoolExecutor(
+            max_workers=max(1, os.cpu_count() or 1), thread_name_prefix="signin"
+        )
         self.live: set[SessionAppService] = set()
         self._watcher: asyncio.Task | None = None
         self._set_port(port)
@@ -239,6 +243,7 @@ class TeamServer(SignInPages, Server):
         """Server stopping: end every app session (none is left running on its own)."""
         if self._watcher is not None:
             self._watcher.cancel()
+        self.verifier.shutdown(wait=False, cancel_futures=True)
         await asyncio.gather(*(service.end() for service in list(self.live)))
 
     @web.middleware

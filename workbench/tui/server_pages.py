@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,9 @@ class SignInPages:
     sessions: Sessions
     limiter: FailureLimiter
     address_limiter: FailureLimiter
+    #: runs the password checks: one thread per core, so parallel attempts queue rather
+    #: than each hold Argon2's 64 MiB at once
+    verifier: ThreadPoolExecutor
 
     if TYPE_CHECKING:  # provided by the server class and textual-serve's Server
 
@@ -116,7 +120,7 @@ class SignInPages:
                 status=429,
             )
         user, known = await asyncio.get_running_loop().run_in_executor(
-            None, self._verify, name, secret
+            self.verifier, self._verify, name, secret
         )
         if user is None:
             # an unknown "name" may be a password typed in the wrong box: never log it
