@@ -247,15 +247,24 @@ class WorkbenchApp(App[None]):
         from workbench.ops.coderstate import pin_if_free
 
         if code_id not in self.favourites.values() and len(self.favourites) < 9:
-            pin_if_free(self.project, self.coder, code_id)
+            try:
+                pin_if_free(self.project, self.coder, code_id)
+            except WorkbenchError:
+                return  # a preference: never in the way of the coding just made
             self.load_favourites()
 
-    def pin(self, slot: int, code_id: int | None) -> None:
-        """Put a code on key ``slot`` for the current coder (None clears the key)."""
+    def pin(self, slot: int, code_id: int | None) -> bool:
+        """Put a code on key ``slot`` for the current coder (None clears the key); False
+        (and said why) when it was not done."""
         from workbench.ops.coderstate import pin
 
-        pin(self.project, self.coder, slot, code_id)
+        try:
+            pin(self.project, self.coder, slot, code_id)
+        except WorkbenchError as exc:  # a reviewer keeps no favourites; a busy project
+            self.notify(str(exc), severity="warning")
+            return False
         self.load_favourites()
+        return True
 
     def set_coder(self, name: str) -> None:
         name = name.strip()

@@ -416,10 +416,9 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
             if index is None:
                 return
             if index < len(slots):
-                self.wb.pin(slots[index], code.id)
-                self.notify(f"Key {slots[index]}: {code.path}", timeout=2)
-            else:
-                self.wb.pin(pinned[0], None)
+                if self.wb.pin(slots[index], code.id):
+                    self.notify(f"Key {slots[index]}: {code.path}", timeout=2)
+            elif self.wb.pin(pinned[0], None):
                 self.notify(f"Key {pinned[0]} is free", timeout=2)
             self.update_side()
 
