@@ -228,19 +228,34 @@ async def _closed_within(ws, seconds: float) -> float:
             return time.monotonic() - started
 
 
-def test_signing_out_closes_the_open_app_session_within_a_second(team_path: Path):
+def test_signing_out_closes_the_open_app_sessions_within_a_second(team_path: Path):
+    """Sign out in one browser: that browser's app and the same person's app in another
+    browser (another cookie) both close."""
+    import aiohttp
+
     async def scenario(client, server):
         ws, _ = await _open_session(client, "maria")
-        assert len(server.live) == 1
-        closing = asyncio.ensure_future(_closed_within(ws, 1.0))  # timed from the click
-        signed_out = await client.post("/signout", allow_redirects=False)
-        assert signed_out.status == 303 and signed_out.headers["Location"] == "/signin"
-        took = await closing
-        page = await client.get("/", allow_redirects=False)
-        return took, page.status
+        # a second browser with its own cookie (the jar must take cookies from an address)
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as elsewhere:
+            ok = await elsewhere.post(
+                client.make_url("/signin"),
+                data={"name": "maria", "secret": PASSWORD},
+                allow_redirects=False,
+            )
+            assert ok.status == 303
+            other = await elsewhere.ws_connect(client.make_url("/ws?width=80&height=24"))
+            assert (await other.receive(timeout=60)).type.name in ("BINARY", "TEXT")
+            assert len(server.live) == 2
+            closing = [asyncio.ensure_future(_closed_within(w, 1.0)) for w in (ws, other)]
+            signed_out = await client.post("/signout", allow_redirects=False)
+            assert signed_out.status == 303 and signed_out.headers["Location"] == "/signin"
+            took = [await c for c in closing]
+            page = await client.get("/", allow_redirects=False)
+            elsewhere_page = await elsewhere.get(client.make_url("/"), allow_redirects=False)
+        return took, page.status, elsewhere_page.status
 
-    took, page = serve_in_process(team_path, scenario)
-    assert took < 1.0 and page == 302
+    took, page, elsewhere_page = serve_in_process(team_path, scenario)
+    assert max(took) < 1.0 and page == elsewhere_page == 302
 
 
 def test_removing_a_user_closes_their_open_app_session_within_a_second(team_path: Path):
