@@ -13,10 +13,11 @@ import argparse
 import statistics
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 
-def synthetic(groups: int, subcodes: int):
+def synthetic(groups: int, subcodes: int, every: int = 5):
     from workbench.analysis.cooccurrence import CooccurrenceResult, Pair, coefficients
 
     codes = [f"G{g}/Code {s}" for g in range(groups) for s in range(subcodes)]
@@ -24,8 +25,8 @@ def synthetic(groups: int, subcodes: int):
     pairs = []
     for i, a in enumerate(codes):
         for b in codes[i + 1 :]:
-            if (hash((a, b)) % 5) == 0:
-                n = 1 + hash(a + b) % 4
+            if (zlib.crc32(f"{a}|{b}".encode()) % every) == 0:
+                n = 1 + zlib.crc32(f"{b}|{a}".encode()) % 4
                 c, ab, ba, capped = coefficients(n, freq[a], freq[b])
                 lo, hi = sorted((a, b))
                 pairs.append(Pair(lo, hi, n, c, ab, ba, capped))
@@ -50,20 +51,28 @@ def main() -> None:
     from workbench.export.figures import find_browser, preset_style, write_figure
     from workbench.export.sankey import sankey_figure
     from workbench.export.sankey_flows import code_flows, order_columns
-    from workbench.export.sankey_layout import needed_height
+    from workbench.export.sankey_layout import layout
 
-    result = synthetic(4 if quick else 7, 5 if quick else 8)
+    # about the demo's size (22 codes, 50 links): a figure a paper prints
+    result = synthetic(4 if quick else 5, 5, every=5)
     runs = 3 if quick else 5
     data = order_columns(code_flows(result))
     style = preset_style("double")
-    style = type(style)(**{**style.__dict__, "height": needed_height(data, style)})
     t_data = timed(lambda: order_columns(code_flows(result)), runs)
+    t_layout = timed(lambda: layout(data, style), runs)
     t_fig = timed(lambda: sankey_figure(data, style), runs)
     fig = sankey_figure(data, style)
+    lay = layout(data, style)
+    inside = sum(v.inside for v in lay.values)
     out = Path(tempfile.mkdtemp())
     t_html = timed(lambda: write_figure(fig, out / "f.html", style), runs)
     print(f"{len(result.codes)} codes, {data.node_count} nodes, {data.link_count} links")
+    print(
+        f"values: {inside} inside their bands, {len(lay.values) - inside} beside with a "
+        f"leader; figure {lay.width:.0f} x {lay.height:.0f} px"
+    )
     print(f"flows + ordering:        {t_data * 1000:8.1f} ms")
+    print(f"layout (values placed):  {t_layout * 1000:8.1f} ms")
     print(f"layout -> plotly figure: {t_fig * 1000:8.1f} ms")
     print(f"HTML file:               {t_html * 1000:8.1f} ms")
     if find_browser() is None:

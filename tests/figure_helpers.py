@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -13,8 +14,25 @@ from click.testing import CliRunner
 from workbench.cli import cli
 from workbench.ops.demo import build_demo
 
-# Generous width of a character, in em: a text box from it is at least as wide as the text.
-WIDE_EM = 0.65
+# The figures' font, measured by FreeType from the font file itself (not from the table the
+# layout uses): DejaVu Sans is what the figures name first and what CI installs.
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# plotly.js draws lines of annotation text 1.3 em apart
+LINE_EM = 1.3
+
+
+def measure(text: str, size: float, bold: bool = False) -> float:
+    """Width in pixels of one line of ``text`` in DejaVu Sans at ``size`` pixels."""
+    from functools import lru_cache
+
+    from PIL import ImageFont
+
+    @lru_cache(maxsize=64)
+    def font(px: float, heavy: bool) -> ImageFont.FreeTypeFont:
+        name = "DejaVuSans-Bold.ttf" if heavy else "DejaVuSans.ttf"
+        return ImageFont.truetype(str(FONT_DIR / name), 100)
+
+    return font(size, bold).getlength(text) * size / 100
 
 
 def demo_workspace(root: Path) -> Path:
@@ -62,11 +80,12 @@ def band_ends(path: str) -> tuple[float, float, float, float, float]:
 
 
 def text_box(ann: dict[str, Any], layout: dict[str, Any]) -> tuple[float, float, float, float]:
-    """(left, right, top, bottom) that surely holds the annotation's text (y down)."""
+    """(left, right, top, bottom) of the annotation's text (y down), measured in its font."""
     size = ann.get("font", {}).get("size") or layout["font"]["size"]
-    lines = [re.sub(r"<[^>]+>", "", line) for line in ann["text"].split("<br>")]
-    width = max(len(line) for line in lines) * WIDE_EM * size
-    height = len(lines) * 1.25 * size
+    bold = "<b>" in ann["text"]
+    lines = [html.unescape(re.sub(r"<[^>]+>", "", line)) for line in ann["text"].split("<br>")]
+    width = max(measure(line, size, bold) for line in lines)
+    height = len(lines) * LINE_EM * size
     x, y = ann["x"], ann["y"]
     left = {"left": x, "right": x - width, "center": x - width / 2}[ann.get("xanchor", "center")]
     top = {"top": y, "bottom": y - height, "middle": y - height / 2}[ann.get("yanchor", "middle")]

@@ -150,7 +150,8 @@ def _codebook(project, path):
 
 def _figure(project, path):
     from workbench.analysis.cooccurrence import cooccurrence
-    from workbench.export.figures import heatmap_figure, write_figure
+    from workbench.export.figures import write_figure
+    from workbench.export.heatmap import heatmap_figure
 
     write_figure(heatmap_figure(cooccurrence(project)), path)
 
@@ -200,7 +201,11 @@ def test_a_distance_means_proximity_and_is_refused_with_another_mode():
 @pytest.mark.parametrize(
     ("asked", "message"),
     [
-        ({"group": "A", "stages": "region,A,B"}, "choose one of --group, --stages and --attribute"),
+        (
+            {"group": "A", "stages": "region,A,B"},
+            "choose one of --group, --aspect, --stages and --attribute",
+        ),
+        ({"aspect": "A", "right": ("B",)}, "--aspect chooses the codes"),
         ({"group": "A", "left": ("B",)}, "drop --left/--right"),
         ({"attribute": "region", "left": ("A",)}, "attribute values on the left"),
         ({"attribute": "region", "measure": "c"}, "attribute flows are counts"),

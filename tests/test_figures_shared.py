@@ -65,11 +65,13 @@ def sankey_colours(root: Path) -> dict[str, str]:
 def test_heatmap_uses_codebook_order_leaf_labels_and_code_colours(made):
     root, order, fp = made
     data, layout = plotly_json((root / "h.html").read_text(encoding="utf-8"))
-    ticks = layout["xaxis"]["ticktext"]
+    # a lower triangle: rows from the second code, columns up to the one before last
+    ticks = layout["yaxis"]["ticktext"]
     swatches = [re.search(r"color:(#[0-9A-Fa-f]{6})", t).group(1) for t in ticks]
     names = [re.sub(r"<[^>]+>", "", t).replace("■", "").strip() for t in ticks]
-    assert names == [p.rsplit("/", 1)[-1] for p in order]
-    assert data[0]["x"] == order
+    assert names == [p.rsplit("/", 1)[-1] for p in order[1:]]
+    assert layout["xaxis"]["ticktext"] == [p.rsplit("/", 1)[-1] for p in order[:-1]]
+    assert data[0]["y"] == order[1:] and data[0]["x"] == order[:-1]
     colours = sankey_colours(root)
     for name, colour in zip(names, swatches, strict=True):
         if name in colours:

@@ -52,9 +52,9 @@ def test_codebook_docx_holds_definitions_counts_and_agreement(demo, tmp_path):
     out = tmp_path / "codebook.docx"
     run(demo, "report", "codebook", str(out), "--unit", "sentence")
     header, rows, table = docx_rows(out)
-    assert header[:9] == [
+    # the demo's codebook has two levels: groups (Category) and their codes (Code)
+    assert header[:8] == [
         "Category",
-        "Subcategory",
         "Code",
         "Definition",
         "Inclusion",
@@ -81,18 +81,20 @@ def test_codebook_docx_holds_definitions_counts_and_agreement(demo, tmp_path):
     for row in rows:
         if row[0]:
             group, path = row[0], row[0]
+            assert row[1] == ""
         else:
             path = f"{group}/{row[1]}"
+            assert row[1]  # the Code column is filled on every code's row
         entry = entries[path]
         assert (
-            row[3] == " ".join(entry["description"].split()).strip()
-            or row[3] == entry["description"].strip()
+            row[2] == " ".join(entry["description"].split()).strip()
+            or row[2] == entry["description"].strip()
         )
-        assert row[4] == (entry.get("inclusion") or "").strip()
-        assert row[6] == (entry.get("examples") or [""])[0].strip()
-        assert int(row[7]) == n[path] and int(row[8]) == len(docs[path])
+        assert row[3] == (entry.get("inclusion") or "").strip()
+        assert row[5] == (entry.get("examples") or [""])[0].strip()
+        assert int(row[6]) == n[path] and int(row[7]) == len(docs[path])
         if path in kappa and kappa[path] is not None:
-            assert row[9] == f"{kappa[path]:.2f}"
+            assert row[8] == f"{kappa[path]:.2f}"
     from docx import Document
 
     assert "sha256:" in Document(str(out)).core_properties.keywords
@@ -141,9 +143,11 @@ def test_frequencies_by_region_hand_counted(tmp_path):
     table = {r[0].strip(): r[1:] for r in rows[1:]}
     # Loreto (NGO01, james): Budget, Civil, Barriers, Autonomy; Piura (DRS01, maria):
     # Budget, Civil, Autonomy
-    assert table["Decentralization"] == [2, "100%", 2, "100%", 4, "100%"]
-    assert table["Participation"] == [2, "100%", 1, "100%", 3, "100%"]
-    assert table["Barriers to participation"] == [1, "100%", 0, "0%", 1, "50%"]
+    # counts and shares are numbers, shown as percentages by their cell format
+    assert table["Decentralization"] == [2, 1, 2, 1, 4, 1]
+    assert table["Participation"] == [2, 1, 1, 1, 3, 1]
+    assert table["Barriers to participation"] == [1, 1, 0, 0, 1, 0.5]
+    assert [c.number_format for c in ws[4][1:3]] == ["0", "0%"]
     assert ws["A2"].font.b and not ws["A3"].font.b  # group rows bold
     assert book.properties.keywords.startswith("sha256:")
 

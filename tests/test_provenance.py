@@ -31,12 +31,15 @@ def project_fingerprint(path: Path) -> str:
 
 
 def png_text(path: Path) -> dict[str, str]:
-    """iTXt chunks of a PNG, read with a loop of our own."""
+    """tEXt and iTXt chunks of a PNG, read with a loop of our own."""
     data = path.read_bytes()
     out, pos = {}, 8
     while pos < len(data):
         (n,) = struct.unpack(">I", data[pos : pos + 4])
         kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + n]
+        if kind == b"tEXt":
+            key, text = body.split(b"\0", 1)
+            out[key.decode()] = text.decode("latin-1")
         if kind == b"iTXt":
             key, rest = body.split(b"\0", 1)
             # flag, method, language\0, translated keyword\0, text
@@ -79,9 +82,11 @@ def test_html_carries_command_fingerprint_and_caption(demo, tmp_path):
     assert record["command"] == f"workbench --project {demo} sankey {out} --depth 1"
     assert record["fingerprint"] == project_fingerprint(demo)
     assert 'name="workbench:command"' in page
-    caption = (tmp_path / "groups.caption.md").read_text(encoding="utf-8")
+    caption = (tmp_path / "groups.html.caption.md").read_text(encoding="utf-8")
     codings = json.loads(run(demo, "codings", "--format", "json"))
-    assert f"8 documents, 2 coders (james, maria), {len(codings)} codings" in caption
+    assert "From 8 documents, 2 coders (james, maria)." in caption
+    # every code is drawn here: the codings drawn are all the codings
+    assert f"Drawn: 7 codes ({len(codings)} codings)" in caption
     assert "overlap" in caption and "number of co-occurrences" in caption
     assert record["command"] in caption
 

@@ -146,6 +146,11 @@ EXPECTED: list[tuple[str, str, str]] = [
         "stderr",
         rf"^wrote exports/effectiveness\.pdf: {N} nodes, {N} links$",
     ),
+    (
+        "sankey exports/participation.pdf",
+        "stderr",
+        rf"^wrote exports/participation\.pdf: {N} nodes, {N} links$",
+    ),
     ("sankey exports/stages.png", "stderr", rf"^wrote exports/stages\.png: {N} nodes, {N} links$"),
     ("report codebook", "stderr", rf"^wrote exports/codebook\.docx: {N} codes$"),
     ("report frequencies", "stderr", rf"^wrote exports/by-region\.xlsx: {N} codes x {N} values$"),

@@ -241,9 +241,16 @@ class CooccurrenceResult:
         return list(self.codes), cells
 
     def graph(self) -> networkx.Graph:
-        """Codes as nodes (frequency, colour), meeting pairs as edges (count, c, conditionals)."""
+        """Codes as nodes (frequency, colour), meeting pairs as edges (count, c, conditionals).
+
+        Nodes come in codebook order and each edge runs from the code earlier in it (its
+        source, as GraphML and GEXF files write it) to the later one (its target):
+        ``conditional_ab`` is the share of the source's occurrences that meet the target,
+        ``conditional_ba`` the target's that meet the source.
+        """
         import networkx as nx
 
+        order = {code: i for i, code in enumerate(self.codes)}
         g = nx.Graph(mode=self.mode)
         for code in self.codes:
             g.add_node(
@@ -252,14 +259,15 @@ class CooccurrenceResult:
                 frequency=self.frequencies[code],
                 colour=self.colours.get(code, "#999999"),
             )
-        for p in self.pairs:
+        for p in sorted(self.pairs, key=lambda p: sorted((order[p.a], order[p.b]))):
             extra = {} if p.c is None else {"c": p.c}
+            forward = order[p.a] < order[p.b]
             g.add_edge(
-                p.a,
-                p.b,
+                p.a if forward else p.b,
+                p.b if forward else p.a,
                 count=p.count,
-                conditional_ab=p.conditional_ab,
-                conditional_ba=p.conditional_ba,
+                conditional_ab=p.conditional_ab if forward else p.conditional_ba,
+                conditional_ba=p.conditional_ba if forward else p.conditional_ab,
                 weight=p.count,
                 overlap_warning=p.overlap_warning,
                 **extra,

@@ -37,7 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("workbench.cli.tui:serve_cmd", "Serve the coding app in a browser."),
     "users": ("workbench.cli.users:users_cmd", "Users who may sign in to 'workbench serve'."),
     "cooccur": ("workbench.cli.cooccur:cooccur_cmd", "Code co-occurrence table."),
-    "sankey": ("workbench.cli.cooccur:sankey_cmd", "Sankey diagram of co-occurring codes."),
+    "sankey": ("workbench.cli.sankey:sankey_cmd", "Sankey diagram of co-occurring codes."),
     "network": ("workbench.cli.cooccur:network_cmd", "Co-occurrence network (graphml, gexf)."),
     "agree": ("workbench.cli.agree:agree_cmd", "Inter-coder agreement per code."),
     "disagreements": (

@@ -13,9 +13,11 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from workbench.export.fontmetrics import FONT_FAMILY
 from workbench.files import write_atomic
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -32,16 +34,30 @@ NO_BROWSER = "no Chrome/Chromium found for SVG/PDF/PNG export; install chromium 
 
 @dataclass(frozen=True)
 class FigureStyle:
-    """Title, size in pixels, font and scale (PNG pixels per layout pixel) for a figure."""
+    """Title, size and font in layout pixels (CSS pixels, 96 per inch), and scale (PNG pixels
+    per layout pixel) for a figure.
+
+    ``max_height`` lets a laid-out figure grow taller than ``height`` (up to it) when its
+    text needs room; None keeps the height fixed. ``min_font`` is the smallest text size (in
+    pixels) the figure may print. A PNG always records its resolution, ``dpi`` (96 x scale
+    unless a print size set it).
+    """
 
     title: str | None = None
     width: int = 1000
     height: int = 700
     font_size: float = 12
-    font_family: str = "Arial, Helvetica, sans-serif"
+    font_family: str = FONT_FAMILY
     scale: float = 1.0
-    dpi: int | None = None  # written into PNG files (pHYs) when a print size was chosen
+    dpi: int | None = None
     size: str | None = None  # the preset this style came from, for captions
+    max_height: int | None = None
+    min_font: float = 0.0
+
+    @property
+    def png_dpi(self) -> int:
+        """The resolution written into a PNG: the preset's, else 96 per layout pixel."""
+        return self.dpi or int(round(96 * self.scale))
 
     def __post_init__(self) -> None:
         if self.width < 100 or self.height < 100:
@@ -71,6 +87,10 @@ DEFAULT_STYLE = FigureStyle()
 # across the page are the smallest most journals accept; a slide is 1280 x 720 at 18 px.
 PX_PER_MM = 96 / 25.4
 PT = 96 / 72
+#: the smallest text a print figure carries (journals ask for 6 to 7 pt at printed size)
+MIN_PRINT_PT = 7
+#: the tallest a print figure may grow: a journal page's text height
+MAX_PRINT_HEIGHT_MM = 240
 SIZES: dict[str, dict[str, float]] = {
     "single": {"width_mm": 85, "font_pt": 7, "dpi": 300},
     "double": {"width_mm": 175, "font_pt": 8, "dpi": 300},
@@ -78,29 +98,37 @@ SIZES: dict[str, dict[str, float]] = {
 }
 
 
+def points(pt: float) -> float:
+    """Layout pixels of a font size given in points."""
+    return round(pt * PT, 2)
+
+
 def preset_style(
     size: str,
     *,
     title: str | None = None,
-    font_family: str = "Arial, Helvetica, sans-serif",
+    font_family: str = FONT_FAMILY,
     height: int | None = None,
 ) -> FigureStyle:
     """The style for a journal column (``single``, ``double``) or a ``slide``.
 
-    Print presets leave the height to the figure (``height`` 0 here means "as tall as the
-    content needs"; callers fill it in) unless one is given.
+    Print presets leave the height to the figure (it may grow up to a page's text height)
+    unless one is given; a slide is 1280 x 720.
     """
     if size not in SIZES:
         raise WorkbenchError(f"--size is one of {', '.join(SIZES)}, not {size!r}")
     p = SIZES[size]
     dpi = int(p["dpi"])
+    grow: int | None = None
     if size == "slide":
         width, font = int(p["width_px"]), float(p["font_px"])
         height = height or int(p["height_px"])
     else:
         width = int(round(p["width_mm"] * PX_PER_MM))
-        font = round(p["font_pt"] * PT, 2)
-        height = height or max(100, int(round(width * 0.75)))
+        font = points(p["font_pt"])
+        if not height:
+            height = max(100, int(round(width * 0.75)))
+            grow = int(round(MAX_PRINT_HEIGHT_MM * PX_PER_MM))
     return FigureStyle(
         title=title,
         width=width,
@@ -110,12 +138,9 @@ def preset_style(
         scale=dpi / 96,
         dpi=dpi,
         size=size,
+        max_height=grow,
+        min_font=points(MIN_PRINT_PT),
     )
-
-
-# Average advance of a character in Arial/Helvetica, in em, with headroom: labels are placed
-# from this estimate, so it errs wide (capitals and accents included).
-CHAR_EM = 0.58
 
 
 def display_labels(paths: list[str], labels: str = "leaf") -> list[str]:
@@ -130,11 +155,6 @@ def display_labels(paths: list[str], labels: str = "leaf") -> list[str]:
         return list(paths)
     leaves = [p.rsplit("/", 1)[-1] for p in paths]
     return [p if leaves.count(leaf) > 1 else leaf for p, leaf in zip(paths, leaves, strict=True)]
-
-
-def text_width(text: str, font_size: float) -> float:
-    """Estimated width in pixels of one line of ``text`` at ``font_size``."""
-    return len(text) * CHAR_EM * font_size
 
 
 def find_browser() -> str | None:
@@ -230,80 +250,96 @@ def write_figure(
                 full_html=True,
                 include_mathjax=False,
                 config={"displaylogo": False, "responsive": True},
+                div_id="workbench-figure",
             )
         else:
             _ensure_server()
-            import kaleido
-
-            try:
-                kaleido.write_fig_sync(
-                    fig,
-                    path=str(tmp),
-                    opts={
-                        "format": suffix[1:],
-                        "width": fig.layout.width or style.width,
-                        "height": fig.layout.height or style.height,
-                        # scale multiplies pixels; vector formats keep layout size
-                        "scale": style.scale if suffix == ".png" else 1,
-                    },
-                )
-            except Exception as exc:  # kaleido reports browser trouble in many types
-                raise WorkbenchError(f"static export failed: {exc}", source=str(path)) from exc
+            _write_static(fig, tmp, suffix, style, path)
         if record is not None:
             from workbench.export.provenance import embed
 
-            embed(tmp, record, suffix, dpi=style.dpi)
-        write_atomic(path, tmp.read_bytes())
+            embed(tmp, record, suffix, dpi=style.png_dpi)
+        elif suffix == ".png":
+            from workbench.export.provenance import set_png_dpi
+
+            set_png_dpi(tmp, style.png_dpi)
+        data = tmp.read_bytes()
+        if suffix == ".svg" and record is not None and not record.created:
+            data = stable_svg(data)
+        write_atomic(path, data)
     return path
 
 
-def heatmap_figure(
-    result: CooccurrenceResult,
-    measure: str = "count",
-    style: FigureStyle = DEFAULT_STYLE,
-    labels: str = "leaf",
-) -> go.Figure:
-    """The co-occurrence matrix as a heat map, each cell labelled with its value.
+def stable_svg(data: bytes) -> bytes:
+    """An SVG from plotly with its random figure identifier (in the ids of its clip paths
+    and definitions) replaced by a fixed one: same figure, same bytes."""
+    import re
 
-    With ``conditional`` a cell reads "share of the row code's occurrences that meet the column
-    code", so the map is not symmetric. The diagonal is left empty: it is no co-occurrence.
-    Codes run in codebook order, named as in the Sankey (``labels``), each with a swatch of
-    its code colour; cells use a single-hue scale from 0 to the largest value, readable with
-    colour blindness and in grey.
-    """
-    import plotly.graph_objects as go
+    text = data.decode("utf-8")
+    found = re.search(r'id="defs-([0-9a-f]{6})"', text)
+    if found:
+        text = text.replace(found.group(1), "wbfig0")
+    return text.encode("utf-8")
 
-    codes, cells = result.matrix(measure)
-    z: list[list[Any]] = [
-        [None if i == j else v for j, v in enumerate(row)] for i, row in enumerate(cells)
-    ]
-    names = display_labels(codes, labels)
-    ticks = [
-        f'<span style="color:{result.colours.get(c, "#999999")}">■</span> {n}'
-        for c, n in zip(codes, names, strict=True)
-    ]
-    text_format = "%{z}" if measure == "count" else "%{z:.2f}"
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=codes,
-            y=codes,
-            colorscale="Blues",
-            hoverongaps=False,
-            texttemplate=text_format,
-            colorbar={"title": {"text": measure}},
-            zmin=0,
-            textfont={"size": max(6, style.font_size * 0.85)},
+
+MAGIC = {".png": b"\x89PNG", ".pdf": b"%PDF", ".svg": b"<svg"}
+
+
+def _write_static(fig: go.Figure, tmp: Path, suffix: str, style: FigureStyle, path: Path) -> None:
+    """One static file through the shared kaleido server. What the browser side reports
+    (errors it logs and goes on from, such as a message it could not decode) is caught and
+    becomes one line; a file that is not what was asked for is refused."""
+    import logging
+
+    import kaleido
+
+    caught: list[logging.LogRecord] = []
+
+    class _Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            caught.append(record)
+
+    handler = _Catch(level=logging.ERROR)
+    loggers = [logging.getLogger(name) for name in ("choreographer", "kaleido", "logistro")]
+    saved = [(lg, lg.propagate, list(lg.handlers)) for lg in loggers]
+    for lg in loggers:
+        lg.handlers = [handler]
+        lg.propagate = False
+    try:
+        kaleido.write_fig_sync(
+            fig,
+            path=str(tmp),
+            opts={
+                "format": suffix[1:],
+                "width": fig.layout.width or style.width,
+                "height": fig.layout.height or style.height,
+                # scale multiplies pixels; vector formats keep layout size
+                "scale": style.scale if suffix == ".png" else 1,
+            },
         )
-    )
-    fig.update_xaxes(tickmode="array", tickvals=codes, ticktext=ticks, tickangle=-45)
-    fig.update_yaxes(tickmode="array", tickvals=codes, ticktext=ticks, autorange="reversed")
-    style.apply(fig)
-    fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 40 if style.title else 10, "b": 10},
-        meta={"heatmap": {"codes": codes, "labels": names, "measure": measure}},
-    )
-    return fig
+    except Exception as exc:  # kaleido reports browser trouble in many types
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise WorkbenchError(
+            _("static export failed: {why}").format(why=message), source=str(path)
+        ) from None
+    finally:
+        for lg, propagate, handlers in saved:
+            lg.handlers = handlers
+            lg.propagate = propagate
+    if caught:
+        first = " ".join(caught[0].getMessage().split())
+        raise WorkbenchError(
+            _("static export failed: the browser reported: {why}").format(why=first),
+            source=str(path),
+        )
+    head = tmp.read_bytes()[:200] if tmp.exists() else b""
+    if MAGIC[suffix] not in head:
+        raise WorkbenchError(
+            _("static export failed: the browser returned no {kind} file").format(
+                kind=suffix[1:].upper()
+            ),
+            source=str(path),
+        )
 
 
 def write_heatmap_xlsx(
@@ -369,5 +405,7 @@ def write_heatmap_xlsx(
         set_xlsx_record(wb, record)
     out = io.BytesIO()
     wb.save(out)
-    write_atomic(path, out.getvalue())
+    from workbench.export.provenance import office_bytes
+
+    write_atomic(path, office_bytes(out.getvalue(), record))
     return path

@@ -27,6 +27,7 @@ from workbench.export.provenance import (
     Record,
     html_head,
     markdown_footer,
+    office_bytes,
     set_docx_record,
     set_xlsx_record,
 )
@@ -49,6 +50,23 @@ class Table:
     group_rows: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     wide: bool = False  # landscape in Word
+    #: per column: "text", "int", "ratio" (two decimals) or "share" (a percentage); numbers
+    #: stay numbers (None for none) until a writer formats them
+    kinds: list[str] = field(default_factory=list)
+
+    def kind(self, column: int) -> str:
+        return self.kinds[column] if column < len(self.kinds) else "text"
+
+    def text(self, column: int, value: Any) -> str:
+        """How a cell reads in Markdown, HTML and Word."""
+        kind = self.kind(column)
+        if value is None:
+            return "–" if kind != "text" else ""
+        if kind == "ratio":
+            return f"{value:.2f}"
+        if kind == "share":
+            return f"{100 * value:.0f}%"
+        return str(value)
 
 
 def _subtree(codes: Sequence[Any]) -> dict[int, list[int]]:
@@ -60,10 +78,6 @@ def _subtree(codes: Sequence[Any]) -> dict[int, list[int]]:
         for depth in range(1, len(parts) + 1):
             out[by_path["/".join(parts[:depth])]].append(c.id)
     return out
-
-
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
 
 
 def codebook_table(
@@ -93,10 +107,12 @@ def codebook_table(
         notes.append("Agreement: " + leaf.footnote())
     except WorkbenchError as exc:
         notes.append(f"Agreement not computed: {exc}.")
+    max_depth = max((c.depth for c in codes), default=1)
+    levels_named = ["Category", "Subcategory", "Code"][-min(max_depth, 3) :]
+    if max_depth == 2:
+        levels_named = ["Category", "Code"]
     header = [
-        "Category",
-        "Subcategory",
-        "Code",
+        *levels_named,
         "Definition",
         "Inclusion",
         "Exclusion",
@@ -110,11 +126,10 @@ def codebook_table(
     group_rows: set[int] = set()
     for code in codes:
         parts = code.path.split("/")
-        levels = [
-            parts[0] if len(parts) == 1 else "",
-            parts[1] if len(parts) == 2 else "",
-            "/".join(parts[2:]),
-        ]
+        # one column per level, the last ("Code") holding the deeper levels' path
+        levels = [""] * len(levels_named)
+        place = min(len(parts), len(levels)) - 1
+        levels[place] = "/".join(parts[place:])
         ids = tree[code.id]
         n_codings = sum(codings[i] for i in ids)
         n_docs = len(set().union(*(docs[i] for i in ids)))
@@ -129,7 +144,7 @@ def codebook_table(
         ]
         if per_code:
             found = per_code.get(code.path)
-            row += [_fmt(found.kappa if found else None), _fmt(found.alpha if found else None)]
+            row += [found.kappa if found else None, found.alpha if found else None]
         if code.parent_id is None:
             group_rows.add(len(rows))
         rows.append(row)
@@ -138,7 +153,8 @@ def codebook_table(
         "Codings: all coders' codings of the code and its subcodes. Documents: "
         "documents holding at least one of them.",
     )
-    return Table("Codebook", header, rows, group_rows, notes, wide=True)
+    kinds = ["text"] * (len(levels_named) + 4) + ["int", "int"] + ["ratio", "ratio"]
+    return Table("Codebook", header, rows, group_rows, notes, wide=True, kinds=kinds)
 
 
 def frequency_table(
@@ -191,13 +207,20 @@ def frequency_table(
         notes.append("Coders: " + ", ".join(coders) + ".")
     if where:
         notes.append("Selection: " + "; ".join(where) + ".")
+    kinds = ["text"] + ["int", "share"] * (len(values) + 1)
     return Table(
-        f"Code frequencies by {attribute}", header, rows, group_rows, notes, wide=len(values) > 3
+        f"Code frequencies by {attribute}",
+        header,
+        rows,
+        group_rows,
+        notes,
+        wide=len(values) > 3,
+        kinds=kinds,
     )
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f}%" if whole else "–"
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
 
 
 def _natural_key(v: str) -> tuple:
@@ -221,14 +244,11 @@ def render_markdown(table: Table, record: Record | None = None) -> str:
         "",
         "| " + " | ".join(table.header) + " |",
         "|"
-        + "|".join(
-            "---:" if isinstance(v, int) else ":---"
-            for v in (table.rows[0] if table.rows else table.header)
-        )
+        + "|".join(":---" if table.kind(j) == "text" else "---:" for j in range(len(table.header)))
         + "|",
     ]
     for i, row in enumerate(table.rows):
-        cells = [cell(v) for v in row]
+        cells = [cell(table.text(j, v)) for j, v in enumerate(row)]
         if i in table.group_rows:
             cells = [f"**{c}**" if c and j < 3 else c for j, c in enumerate(cells)]
         lines.append("| " + " | ".join(cells) + " |")
@@ -256,8 +276,10 @@ def render_html(table: Table, record: Record | None = None) -> str:
     for i, row in enumerate(table.rows):
         cls = ' class="group"' if i in table.group_rows else ""
         cells = "".join(
-            f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{e(str(v))}</td>"
-            for v in row
+            f"<td>{e(table.text(j, v))}</td>"
+            if table.kind(j) == "text"
+            else f'<td class="n">{e(table.text(j, v))}</td>'
+            for j, v in enumerate(row)
         )
         out.append(f"<tr{cls}>{cells}</tr>")
     out.append("</tbody></table>")
@@ -275,6 +297,7 @@ def render_docx(table: Table, record: Record | None = None) -> bytes:
     """A Word document with one real table: header row repeated on each page, group rows bold."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -297,14 +320,17 @@ def render_docx(table: Table, record: Record | None = None) -> bytes:
         run.bold = True
     for i, row in enumerate(table.rows):
         cells = grid.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            run = cell.paragraphs[0].add_run(str(value))
+        for j, (cell, value) in enumerate(zip(cells, row, strict=True)):
+            run = cell.paragraphs[0].add_run(table.text(j, value))
             run.bold = i in table.group_rows
     for row in grid.rows:
-        for cell in row.cells:
+        for j, cell in enumerate(row.cells):
             for p in cell.paragraphs:
+                if table.kind(j) != "text":
+                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 for run in p.runs:
                     run.font.size = Pt(8)
+    _docx_widths(grid, table, doc.sections[0])
     for note in table.notes:
         doc.add_paragraph(note).runs[0].font.size = Pt(9)
     if record:
@@ -320,6 +346,35 @@ def render_docx(table: Table, record: Record | None = None) -> bytes:
     return out.getvalue()
 
 
+def column_weights(table: Table) -> list[float]:
+    """How wide each column should be relative to the others, from its content: the
+    longest word (a column is never narrower) and the average text length, so a definition
+    gets room and a count column stays narrow."""
+    weights = []
+    for j, name in enumerate(table.header):
+        texts = [table.text(j, r[j]) for r in table.rows] or [""]
+        longest_word = max([len(w) for t in [name, *texts] for w in (t.split() or [""])], default=1)
+        average = sum(len(t) for t in texts) / len(texts)
+        weights.append(max(longest_word, min(average, 60), 3))
+    return weights
+
+
+def _docx_widths(grid: Any, table: Table, section: Any) -> None:
+    """Column widths by content, within the page's text width (Word honours the widths
+    of a table without autofit on each cell)."""
+    from docx.shared import Emu
+
+    usable = section.page_width - section.left_margin - section.right_margin
+    weights = column_weights(table)
+    total = sum(weights)
+    grid.autofit = False
+    for j, weight in enumerate(weights):
+        width = Emu(int(usable * weight / total))
+        grid.columns[j].width = width
+        for cell in grid.columns[j].cells:
+            cell.width = width
+
+
 def render_xlsx(table: Table, record: Record | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -332,17 +387,20 @@ def render_xlsx(table: Table, record: Record | None = None) -> bytes:
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
+    formats = {"int": "0", "ratio": "0.00", "share": "0%"}
     for i, row in enumerate(table.rows):
         ws.append(row)
-        if i in table.group_rows:
-            for cell in ws[ws.max_row]:
+        for j, cell in enumerate(ws[ws.max_row]):
+            if table.kind(j) in formats:
+                cell.number_format = formats[table.kind(j)]
+            if i in table.group_rows:
                 cell.font = bold
     wrap = Alignment(wrap_text=True, vertical="top")
-    for col, name in enumerate(table.header, start=1):
-        longest = max([len(name), *(len(str(r[col - 1])) for r in table.rows)])
-        ws.column_dimensions[get_column_letter(col)].width = min(60, max(8, longest + 2))
+    right = Alignment(horizontal="right", vertical="top")
+    for col, weight in enumerate(column_weights(table), start=1):
+        ws.column_dimensions[get_column_letter(col)].width = min(60, max(8, weight + 2))
         for cells in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-            cells[0].alignment = wrap
+            cells[0].alignment = wrap if table.kind(col - 1) == "text" else right
     ws.freeze_panes = "B2"
     notes = book.create_sheet("notes")
     for note in table.notes:
@@ -373,8 +431,8 @@ def write_table(
     elif suffix == ".html":
         data = render_html(table, record).encode("utf-8")
     elif suffix == ".docx":
-        data = render_docx(table, record)
+        data = office_bytes(render_docx(table, record), record)
     else:
-        data = render_xlsx(table, record)
+        data = office_bytes(render_xlsx(table, record), record)
     write_atomic(path, data)
     return path

@@ -44,12 +44,18 @@ def write_network(
         )
     if not path.parent.exists():
         raise WorkbenchError("the folder does not exist", source=str(path))
+    if not result.codes:
+        raise WorkbenchError("nothing to draw: no codings in the selection", source=str(path))
     graph = result.graph()
     for code, name in zip(result.codes, display_labels(result.codes, labels), strict=True):
         graph.nodes[code]["label"] = name
         graph.nodes[code]["path"] = code
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+    import tempfile
+
+    from workbench.files import write_atomic
+
+    with tempfile.TemporaryDirectory(prefix="workbench-network-") as scratch:
+        tmp = Path(scratch) / f"network{suffix}"
         if suffix == ".graphml":
             if record is not None:
                 graph.graph.update(
@@ -66,20 +72,23 @@ def write_network(
                     "size": float(data["frequency"]),
                 }
             nx.write_gexf(graph, tmp)
-            if record is not None:
-                _gexf_meta(tmp, record)
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+            _gexf_meta(tmp, record)
+        write_atomic(path, tmp.read_bytes())
     return path
 
 
-def _gexf_meta(path: Path, record: Record) -> None:
-    """Put the record in GEXF's ``<meta>``: description (JSON) and keywords (fingerprint)."""
+def _gexf_meta(path: Path, record: Record | None) -> None:
+    """Put the record in GEXF's ``<meta>``: description (JSON) and keywords (fingerprint);
+    without a creation time when the record has none (a deterministic rerun)."""
+    import re
     from xml.sax.saxutils import escape
 
     text = path.read_text(encoding="utf-8")
+    if record is None or not record.created:
+        text = re.sub(r'\s*lastmodifieddate="[^"]*"', "", text, count=1)
+    if record is None:
+        path.write_text(text, encoding="utf-8")
+        return
     block = (
         f"<description>{escape(record.to_json())}</description>"
         f"<keywords>{escape(record.fingerprint)}</keywords>"

@@ -138,14 +138,47 @@ def embed(
         doc = Document(str(path))
         set_docx_record(doc, record)
         doc.save(str(path))
+        path.write_bytes(office_bytes(path.read_bytes(), record))
     elif suffix == ".xlsx":
         from openpyxl import load_workbook
 
         book = load_workbook(path)
         set_xlsx_record(book, record)
         book.save(path)
+        path.write_bytes(office_bytes(path.read_bytes(), record))
     else:
         raise WorkbenchError(f"cannot record provenance in {suffix} files", source=str(path))
+
+
+#: the time a deterministic Office file claims (a zip entry cannot be dated before 1980)
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+FIXED_DATE = "1980-01-01T00:00:00Z"
+
+
+def office_bytes(data: bytes, record: Record | None) -> bytes:
+    """A Word or Excel file as written, or, for a deterministic record (no creation time),
+    the same package with fixed zip entry times and document dates, so the same content
+    gives the same bytes."""
+    if record is None or record.created:
+        return data
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = body.decode("utf-8")
+                text = re.sub(
+                    r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rf"\g<1>{FIXED_DATE}\2", text
+                )
+                body = text.encode("utf-8")
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, body)
+    return out.getvalue()
 
 
 def set_docx_record(doc: Any, record: Record) -> None:
@@ -222,17 +255,27 @@ def _embed_svg(path: Path, record: Record) -> None:
 
 def _embed_pdf(path: Path, record: Record) -> None:
     from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
     writer = PdfWriter(clone_from=str(path))
-    writer.add_metadata(
-        {
-            "/Title": str(record.counts.get("title") or Path(record.output).stem),
-            "/Creator": f"workbench {record.version}",
-            "/Subject": record.summary(),
-            "/Keywords": record.fingerprint,
-            "/WorkbenchRecord": record.to_json(),
-        }
-    )
+    info = {
+        "/Title": str(record.counts.get("title") or Path(record.output).stem),
+        "/Creator": f"workbench {record.version}",
+        "/Subject": record.summary(),
+        "/Keywords": record.fingerprint,
+        "/WorkbenchRecord": record.to_json(),
+    }
+    if not record.created:  # deterministic: no dates, an identifier from the content
+        meta = writer._info.get_object() if writer._info is not None else None
+        if meta is not None:
+            for key in ("/CreationDate", "/ModDate"):
+                if key in meta:
+                    del meta[key]
+    writer.add_metadata(info)
+    if not record.created:
+        ident = ByteStringObject(hashlib.md5(record.to_json().encode()).digest())
+        writer._ID = ArrayObject([ident, ident])
+        writer._info.get_object().pop(NameObject("/ModDate"), None)
     with open(path, "wb") as fh:  # a figure file, never a project file
         writer.write(fh)
 
@@ -250,6 +293,12 @@ def _itxt(keyword: str, text: str) -> bytes:
     return _chunk(b"iTXt", keyword.encode("latin-1") + b"\0\0\0\0\0" + text.encode("utf-8"))
 
 
+def _text(keyword: str, text: str) -> bytes:
+    """A tEXt chunk (Latin-1, what ImageMagick 6 and most viewers read); characters
+    outside Latin-1 become ``?``."""
+    return _chunk(b"tEXt", keyword.encode("latin-1") + b"\0" + text.encode("latin-1", "replace"))
+
+
 def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     """(type, data) of each chunk of a PNG file."""
     if data[:8] != b"\x89PNG\r\n\x1a\n":
@@ -262,20 +311,39 @@ def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     return out
 
 
-def _embed_png(path: Path, record: Record, dpi: int | None = None) -> None:
+OUR_PNG_TEXT = (RECORD_KEY.encode(), b"Comment", b"Title", b"Software", b"Source")
+
+
+def _rewrite_png(path: Path, extra: bytes) -> None:
+    """The PNG with our text and resolution chunks replaced by ``extra`` (after IHDR)."""
     data = path.read_bytes()
     chunks = [
         (k, d)
         for k, d in png_chunks(data)
-        if k != b"pHYs"
-        and not (k == b"iTXt" and d.split(b"\0", 1)[0] in (RECORD_KEY.encode(), b"Comment"))
+        if k != b"pHYs" and not (k in (b"iTXt", b"tEXt") and d.split(b"\0", 1)[0] in OUR_PNG_TEXT)
     ]
-    extra = _itxt(RECORD_KEY, record.to_json()) + _itxt("Comment", record.summary())
-    if dpi:
-        per_metre = int(round(dpi / 0.0254))
-        extra = _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)) + extra
     body = b"".join(_chunk(k, d) for k, d in chunks[1:])
     path.write_bytes(data[:8] + _chunk(*chunks[0]) + extra + body)
+
+
+def _phys(dpi: int) -> bytes:
+    per_metre = int(round(dpi / 0.0254))
+    return _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
+
+
+def set_png_dpi(path: str | Path, dpi: int) -> None:
+    """Record a PNG's resolution (pHYs), so a word processor places it at its size."""
+    _rewrite_png(Path(path), _phys(dpi))
+
+
+def _embed_png(path: Path, record: Record, dpi: int | None = None) -> None:
+    extra = _phys(dpi or 96)
+    ascii_record = json.dumps(json.loads(record.to_json()), ensure_ascii=True, sort_keys=True)
+    extra += _text(RECORD_KEY, ascii_record) + _text("Comment", record.summary())
+    extra += _text("Software", f"workbench {record.version}") + _text("Source", record.command)
+    if record.counts.get("title"):
+        extra += _text("Title", str(record.counts["title"]))
+    _rewrite_png(path, extra)
 
 
 def markdown_footer(record: Record) -> str:
@@ -313,6 +381,8 @@ def read_record(path: str | Path) -> Record | None:
             return Record.from_json(m.group(1)) if m else None
         if suffix == ".png":
             for kind, data in png_chunks(path.read_bytes()):
+                if kind == b"tEXt" and data.startswith(RECORD_KEY.encode() + b"\0"):
+                    return Record.from_json(data.split(b"\0", 1)[1].decode("latin-1"))
                 if kind == b"iTXt" and data.startswith(RECORD_KEY.encode() + b"\0"):
                     return Record.from_json(data.split(b"\0", 5)[5].decode("utf-8"))
             return None
@@ -362,47 +432,146 @@ MEASURES = {
     "c": "c-coefficient n12 / (n1 + n2 - n12)",
     "conditional": "share of the left code's occurrences that meet the right code",
 }
+#: what a band measures, by the name ``SankeyData.gaps`` gives it
+BANDS = {
+    "co-occurrences": "number of co-occurrences",
+    "c": "c-coefficient n12 / (n1 + n2 - n12)",
+    "codings": "number of codings of the code in the documents of that value",
+    "units": "number of units holding the code in the documents of that value",
+}
+CAPTION_MARK = "workbench-caption"
 
 
 def caption_path(path: str | Path) -> Path:
+    """The caption sidecar of one output file: ``NAME.caption.md`` beside ``NAME`` (with its
+    extension, so the PNG and the PDF of one figure each keep their own)."""
     path = Path(path)
-    return path.with_name(path.stem + ".caption.md")
+    return path.with_name(path.name + ".caption.md")
+
+
+def _how(mode: str) -> str:
+    if mode.startswith("proximity:"):
+        return f"codings at most {mode.split(':')[1]} characters apart"
+    return MODES.get(mode, mode)
+
+
+def _drawn_sentences(drawn: dict[str, Any], counts: dict[str, Any]) -> list[str]:
+    """What the figure draws, counted from the figure itself."""
+    kind = drawn.get("kind")
+    noun = drawn.get("noun", "codings")
+    out: list[str] = []
+    if kind == "sankey":
+        out.append(
+            f"Drawn: {drawn['codes']} codes ({drawn['codings']} {noun}) and {drawn['links']} links."
+        )
+        for gap in drawn.get("gaps", []):
+            measure = BANDS.get(gap["measure"], gap["measure"])
+            total = (
+                f", {gap['total']} {gap['measure']} in all"
+                if gap["measure"] in ("co-occurrences", "codings", "units")
+                else f" (the links stand for {gap['total']} co-occurrences)"
+            )
+            out.append(
+                f"Bands, \u201c{gap['from']}\u201d to \u201c{gap['to']}\u201d: "
+                f"{gap['links']} links, width = {measure}{total}."
+            )
+    elif kind == "heatmap":
+        out.append(
+            f"Drawn: {drawn['codes']} codes, {drawn['cells']} non-empty cells of the lower "
+            f"triangle (blank cells: the codes never meet), "
+            f"cell = {MEASURES.get(drawn['measure'], drawn['measure'])}."
+        )
+    elif kind == "network":
+        out.append(
+            f"Drawn: {drawn['nodes']} codes (nodes, {drawn['codings']} {noun}) and "
+            f"{drawn['edges']} pairs that meet (edges, weight = number of co-occurrences)."
+        )
+    unlinked = drawn.get("unlinked") or []
+    if unlinked:
+        listed = ", ".join(f"{code} ({n} {noun})" for code, n in unlinked)
+        out.append(f"Not co-occurring (not drawn): {listed}.")
+    return out
+
+
+def _numbers(values: str, measures: set[str]) -> str:
+    """What the number printed on each band says."""
+    if values == "count" and measures:
+        return "; ".join(
+            BANDS[m]
+            for m in ("codings", "units", "co-occurrences")
+            if m in measures or (m == "co-occurrences" and "c" in measures)
+        )
+    if values == "conditional" and measures & {"codings", "units"}:
+        return "share of that value's codings (of the codes shown) that are of the code"
+    return MEASURES.get(values, values)
 
 
 def caption_text(record: Record, what: str) -> str:
-    """A draft caption: what the figure shows, over which material, counted how."""
+    """A draft caption: what the figure shows and draws, over which material, counted how."""
     c = record.counts
     mode = str(c.get("mode", "overlap"))
-    if mode.startswith("proximity:"):
-        how = f"codings at most {mode.split(':')[1]} characters apart"
-    else:
-        how = MODES.get(mode, mode)
     coders = c.get("coders") or []
     parts = [f"{what}."]
     if c.get("documents") is not None:
-        parts.append(
+        material = (
             f"{c['documents']} documents, {len(coders)} coder{'s' if len(coders) != 1 else ''}"
             + (f" ({', '.join(coders)})" if coders else "")
-            + f", {c.get('codings', 0)} codings."
         )
-    if "mode" in c:
-        parts.append(f"Co-occurrence: {how} ({mode}).")
-    if c.get("measure"):
-        parts.append(f"Link width: {MEASURES.get(c['measure'], c['measure'])}.")
+        if "drawn" not in c:
+            material += f", {c.get('codings', 0)} codings"
+        parts.append(f"From {material}.")
+    drawn = c.get("drawn") or {}
+    measures = {g["measure"] for g in drawn.get("gaps", [])}
+    if "mode" in c and (not measures or measures & {"co-occurrences", "c"}):
+        parts.append(f"Co-occurrence: {_how(mode)} ({mode}).")
+    if drawn:
+        parts += _drawn_sentences(drawn, c)
     if c.get("values") and c.get("values") != "none":
-        parts.append(f"Numbers on the links: {MEASURES.get(c['values'], c['values'])}.")
+        parts.append(f"Numbers on the bands: {_numbers(c['values'], measures)}.")
     if c.get("filters"):
         parts.append(f"Selection: {c['filters']}.")
-    return (
+    made = f"- Made: {record.created} with workbench {record.version}\n" if record.created else ""
+    body = (
         f"# {Path(record.output).name}\n\n"
         f"Draft caption: {' '.join(parts)}\n\n"
         f"- Command: `{record.command}`\n"
-        f"- Project: `{record.project}`, fingerprint {record.fingerprint}\n"
-        f"- Made: {record.created} with workbench {record.version}\n"
+        f"- Project: `{record.project}`, fingerprint {record.fingerprint}\n" + made
     )
+    return body + f"\n<!-- {CAPTION_MARK} {_digest(body)} -->\n"
 
 
-def write_caption(path: str | Path, record: Record, what: str) -> Path:
+def _digest(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def caption_edited(text: str) -> bool:
+    """True when a caption file is no longer the draft workbench wrote (edited by hand)."""
+    m = re.search(rf"\n<!-- {CAPTION_MARK} (sha256:[0-9a-f]+) -->\n?$", text)
+    return m is None or _digest(text[: m.start()]) != m.group(1)
+
+
+@dataclass(frozen=True)
+class CaptionWritten:
+    """Where the draft went: ``path``, and ``kept`` the hand-edited caption left in place."""
+
+    path: Path
+    kept: Path | None = None
+
+
+def write_caption(path: str | Path, record: Record, what: str) -> CaptionWritten:
+    """Write the draft caption of ``path``; a caption edited by hand is kept, and the new
+    draft goes to ``NAME.caption.new.md`` beside it."""
+    from workbench.files import write_atomic
+
     out = caption_path(path)
-    out.write_text(caption_text(record, what), encoding="utf-8")
-    return out
+    text = caption_text(record, what)
+    try:
+        current = out.read_text(encoding="utf-8") if out.exists() else None
+    except (OSError, UnicodeDecodeError):
+        current = ""
+    if current is not None and current != text and caption_edited(current):
+        new = out.with_name(Path(path).name + ".caption.new.md")
+        write_atomic(new, text.encode("utf-8"))
+        return CaptionWritten(new, out)
+    write_atomic(out, text.encode("utf-8"))
+    return CaptionWritten(out)

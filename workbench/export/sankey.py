@@ -22,9 +22,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from workbench.export.figure_text import Text
 from workbench.export.figures import DEFAULT_STYLE, FigureStyle
 from workbench.export.sankey_flows import SankeyData
-from workbench.export.sankey_layout import band_path, layout, value_positions, wrap
+from workbench.export.sankey_layout import band_path, layout
 from workbench.palette import translucent
 
 if TYPE_CHECKING:
@@ -37,12 +38,10 @@ __all__ = ["sankey_figure"]
 def sankey_figure(
     data: SankeyData, style: FigureStyle = DEFAULT_STYLE, labels: str = "leaf"
 ) -> go.Figure:
-    """The figure: bands and nodes as shapes; labels, headings, values as annotations.
-
-    The first column's labels end left of its nodes, the last column's start right of them,
-    a middle column's are written inside its (wide, lightly tinted) nodes. Figure
-    coordinates are pixels (y down) on hidden axes, so ``layout.meta['sankey']`` can record the
-    boxes that tests compare with the annotations.
+    """The figure: bands, nodes and leaders as shapes; every text as an annotation placed
+    where ``sankey_layout.layout`` put its box (centred on the box, so the file says exactly
+    where each text is). Figure coordinates are pixels (y down) on hidden axes;
+    ``layout.meta['sankey']`` records what was drawn, for captions and tests.
     """
     import plotly.graph_objects as go
 
@@ -51,17 +50,15 @@ def sankey_figure(
             data, columns=[0 if i in set(data.sources) else 1 for i in range(len(data.labels))]
         )
     lay = layout(data, style, labels)
-    f = lay.label_font
     n_cols = max(data.columns) + 1
     shapes: list[dict[str, Any]] = []
-    annotations: list[dict[str, Any]] = []
     for k, band in enumerate(lay.links):
         shapes.append(
             {
                 "type": "path",
                 "path": band_path(band),
                 "layer": "below",
-                "fillcolor": translucent(data.colours[band.source], 0.45),
+                "fillcolor": translucent(data.colours[data.sources[k]], 0.45),
                 "line": {"width": 0},
                 "name": f"link:{k}",
             }
@@ -84,119 +81,52 @@ def sankey_figure(
                 "name": f"node:{i}",
             }
         )
-    for i, box in enumerate(lay.nodes):
-        col = data.columns[i]
-        text = "<br>".join(_escape(line) for line in lay.lines[i])
-        if col == 0:
-            x, y, anchor, yanchor = box.x0 - 0.3 * f, (box.y0 + box.y1) / 2, "right", "middle"
-        elif col == n_cols - 1:
-            x, y, anchor, yanchor = box.x1 + 0.3 * f, (box.y0 + box.y1) / 2, "left", "middle"
-        else:
-            x, y, anchor, yanchor = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, "center", "middle"
-        annotations.append(
-            {
-                "x": x,
-                "y": y,
-                "xanchor": anchor,
-                "yanchor": yanchor,
-                "align": anchor,
-                "text": text,
-                "showarrow": False,
-                "name": f"label:{i}",
-                "font": {"size": f},
-                "xref": "x",
-                "yref": "y",
-            }
-        )
-    for col, heading in enumerate(data.headings[:n_cols]):
-        boxes = [b for b, c in zip(lay.nodes, data.columns, strict=True) if c == col]
-        if col == 0:
-            x, anchor = boxes[0].x1, "right"
-        elif col == n_cols - 1:
-            x, anchor = boxes[0].x0, "left"
-        else:
-            x, anchor = (boxes[0].x0 + boxes[0].x1) / 2, "center"
-        heading_y = lay.top - 0.5 * f
-        annotations.append(
-            {
-                "x": x,
-                "y": heading_y,
-                "xanchor": anchor,
-                "yanchor": "bottom",
-                "align": anchor,
-                "text": "<br>".join(
-                    f"<b>{_escape(x)}</b>" for x in wrap(heading, f, 0.27 * lay.width)
-                ),
-                "showarrow": False,
-                "name": f"heading:{col}",
-                "font": {"size": f},
-                "xref": "x",
-                "yref": "y",
-            }
-        )
-    value_font = round(0.8 * f, 2)
-    for k, y in value_positions(lay, data, value_font).items():
-        band = lay.links[k]
-        annotations.append(
-            {
-                "x": band.x0 + 0.25 * f,
-                "y": y,
-                "text": data.texts[k],
-                "showarrow": False,
-                "name": f"value:{k}",
-                "font": {"size": value_font, "color": "#222222"},
-                "bgcolor": "rgba(255,255,255,0.75)",
-                "borderpad": 0,
-                "xanchor": "left",
-                "yanchor": "middle",
-                "xref": "x",
-                "yref": "y",
-            }
-        )
-    if style.title:
-        annotations.append(
-            {
-                "x": 0.5 * lay.width,
-                "y": 0.4 * f,
-                "xanchor": "center",
-                "yanchor": "top",
-                "text": _escape(style.title),
-                "showarrow": False,
-                "name": "title",
-                "font": {"size": round(1.2 * f, 2)},
-                "xref": "x",
-                "yref": "y",
-            }
-        )
+    for mark in lay.values:
+        if mark.leader is not None:
+            x0, y0, x1, y1 = mark.leader
+            shapes.append(
+                {
+                    "type": "line",
+                    "x0": x0,
+                    "y0": y0,
+                    "x1": x1,
+                    "y1": y1,
+                    "line": {"color": "#444444", "width": 0.75},
+                    "layer": "above",
+                    "name": f"leader:{mark.link}",
+                }
+            )
+    texts = [*lay.texts, *(m.text for m in lay.values)]
+    annotations = [_annotation(t) for t in texts]
     hover_x = [(b.x0 + b.x1) / 2 for b in lay.links]
     hover_y = [(b.y0 + b.y1) / 2 for b in lay.links]
     hover_t = list(data.hovers) if data.hovers else [""] * len(lay.links)
-    fig = go.Figure(
-        go.Scatter(
-            x=hover_x,
-            y=hover_y,
-            mode="markers",
-            hoverinfo="text",
-            hovertext=hover_t,
-            marker={"size": 12, "opacity": 0},
-            showlegend=False,
-            name="links",
-        )
-    )
-    fig.update_layout(
-        shapes=shapes,
-        annotations=annotations,
-        width=lay.width,
-        height=lay.height,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0},
-        autosize=False,
-        xaxis={"range": [0, lay.width], "visible": False, "fixedrange": True},
-        yaxis={"range": [lay.height, 0], "visible": False, "fixedrange": True},
-        font={"size": f, "family": style.font_family, "color": "#111111"},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        hovermode="closest",
-        meta={
+    trace = {
+        "type": "scatter",
+        "x": hover_x,
+        "y": hover_y,
+        "mode": "markers",
+        "hoverinfo": "text",
+        "hovertext": hover_t,
+        "marker": {"size": 12, "opacity": 0},
+        "showlegend": False,
+        "name": "links",
+        "uid": "links",
+    }
+    layout_dict = {
+        "shapes": shapes,
+        "annotations": annotations,
+        "width": lay.width,
+        "height": round(lay.height),
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0},
+        "autosize": False,
+        "xaxis": {"range": [0, lay.width], "visible": False, "fixedrange": True},
+        "yaxis": {"range": [round(lay.height), 0], "visible": False, "fixedrange": True},
+        "font": {"size": lay.label_font, "family": style.font_family, "color": "#111111"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hovermode": "closest",
+        "meta": {
             "sankey": {
                 "labels": data.labels,
                 "columns": data.columns,
@@ -205,10 +135,37 @@ def sankey_figure(
                 "sources": data.sources,
                 "targets": data.targets,
                 "values": data.values,
+                "unlinked": dict(data.unlinked),
+                "min_font": style.min_font,
             }
         },
-    )
+    }
+    # shapes and annotations are built here, known good: plotly's checking of each of
+    # them costs more than the whole layout
+    fig = go.Figure(data=[trace], layout=layout_dict, _validate=False)
     return fig
+
+
+def _annotation(t: Text) -> dict[str, Any]:
+    """An annotation centred on the text's box: plotly draws it where the layout checked it."""
+    body = "<br>".join(_escape(line) for line in t.lines)
+    if t.bold:
+        body = "<br>".join(f"<b>{_escape(line)}</b>" for line in t.lines)
+    return {
+        "x": (t.box.x0 + t.box.x1) / 2,
+        "y": (t.box.y0 + t.box.y1) / 2,
+        "xanchor": "center",
+        "yanchor": "middle",
+        "align": t.align,
+        "text": body,
+        "showarrow": False,
+        "name": t.name,
+        "font": {"size": t.font, "color": "#222222" if t.kind == "value" else "#111111"},
+        "borderpad": 0,
+        "borderwidth": 0,
+        "xref": "x",
+        "yref": "y",
+    }
 
 
 def _escape(text: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from workbench.i18n import _
 from workbench.palette import value_colours
 from workbench.store.errors import WorkbenchError
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SankeyData",
+    "aspect_flows",
     "attribute_flows",
     "code_flows",
     "group_flows",
@@ -48,6 +50,14 @@ class SankeyData:
     texts: list[str] = field(default_factory=list)
     hovers: list[str] = field(default_factory=list)
     attributes: frozenset[str] = frozenset()
+    #: codes of the requested scope drawn without a link, with their frequency
+    unlinked: tuple[tuple[str, int], ...] = ()
+    #: per pair of neighbouring columns, what its bands measure and how much they hold:
+    #: {"measure": "co-occurrences" | "c" | "codings" | "units", "links": n, "total": n}
+    gaps: tuple[dict[str, Any], ...] = ()
+    #: frequency (codings, or units in unit mode) of each code drawn as a node
+    frequencies: dict[str, int] = field(default_factory=dict)
+    noun: str = "codings"  # what a frequency counts: codings, or units in unit mode
 
     @property
     def node_count(self) -> int:
@@ -76,6 +86,7 @@ class _Flow:
     width: float
     shown: float
     hover: str
+    count: int = 0  # co-occurrences (or codings, for an attribute) the link stands for
 
 
 def _build(
@@ -85,8 +96,17 @@ def _build(
     headings: Sequence[str],
     values: str,
     attributes: frozenset[str] = frozenset(),
+    *,
+    measures: Sequence[str] = (),
+    frequencies: dict[str, int] | None = None,
+    scope: Sequence[str] = (),
+    noun: str = "codings",
 ) -> SankeyData:
-    """Nodes only for labels that carry a link; ``flows[i]`` run from column i to i + 1."""
+    """Nodes only for labels that carry a link; ``flows[i]`` run from column i to i + 1.
+
+    ``measures[i]`` names what the bands between columns i and i + 1 measure; codes of
+    ``scope`` that carry no link are kept in ``unlinked`` with their ``frequencies``.
+    """
     used: list[set[str]] = [set() for _ in columns]
     for i, between in enumerate(flows):
         for f in between:
@@ -110,6 +130,16 @@ def _build(
             widths.append(f.width)
             texts.append("" if values == "none" else _fmt(f.shown, values))
             hovers.append(f.hover)
+    frequencies = frequencies or {}
+    drawn = {x for x in labels if x not in attributes}
+    gaps = tuple(
+        {
+            "measure": measures[i] if i < len(measures) else "co-occurrences",
+            "links": len(between),
+            "total": sum(f.count for f in between),
+        }
+        for i, between in enumerate(flows)
+    )
     return SankeyData(
         labels=labels,
         colours=[colours.get(x, ATTRIBUTE_COLOUR) for x in labels],
@@ -121,6 +151,14 @@ def _build(
         texts=texts,
         hovers=hovers,
         attributes=attributes,
+        unlinked=tuple(
+            (code, int(frequencies.get(code, 0)))
+            for code in dict.fromkeys(scope)
+            if code not in drawn
+        ),
+        gaps=gaps,
+        frequencies={x: int(frequencies[x]) for x in labels if x in frequencies},
+        noun=noun,
     )
 
 
@@ -147,7 +185,11 @@ def _pair_flow(result: CooccurrenceResult, a: str, b: str, measure: str, values:
         f"{a} – {b}: {p.count} co-occurrences, c = {p.c:.2f}, "
         f"{result.value(a, b, 'conditional'):.0%} of {a}"
     )
-    return _Flow(a, b, width, shown, hover)
+    return _Flow(a, b, width, shown, hover, p.count)
+
+
+def _noun(result: CooccurrenceResult) -> str:
+    return "units" if result.mode.startswith("unit") else "codings"
 
 
 def code_flows(
@@ -157,13 +199,15 @@ def code_flows(
     measure: str = "count",
     values: str | None = None,
     headings: Sequence[str] | None = None,
+    scope: Sequence[str] | None = None,
 ) -> SankeyData:
     """One link per unordered pair of co-occurring codes, from a left code to a right code.
 
     ``left``/``right`` are rolled-up code paths from ``result.codes``; ``None`` means all.
     A pair whose codes could go either way runs from the one first in the codebook. A
     conditional share on a link is the share of the left code's occurrences that meet the
-    right code.
+    right code. Codes of ``scope`` (default: left and right) without a link are listed in
+    ``unlinked``.
     """
     values = _check(measure, values)
     order = {code: i for i, code in enumerate(result.codes)}
@@ -184,7 +228,19 @@ def code_flows(
         raise WorkbenchError("no co-occurrences between the chosen codes; nothing to draw")
     if headings is None:
         headings = ["Code", "Co-occurring code"]
-    return _build([result.codes, result.codes], [flows], result.colours, headings, values)
+    if scope is None:
+        scope = [c for c in result.codes if c in lefts or c in rights]
+    return _build(
+        [result.codes, result.codes],
+        [flows],
+        result.colours,
+        headings,
+        values,
+        measures=["c" if measure == "c" else "co-occurrences"],
+        frequencies=result.frequencies,
+        scope=scope,
+        noun=_noun(result),
+    )
 
 
 def group_flows(
@@ -201,6 +257,37 @@ def group_flows(
         )
     except WorkbenchError as exc:
         raise WorkbenchError(f"no two codes of {group} co-occur; nothing to draw") from exc
+
+
+def aspect_flows(
+    result: CooccurrenceResult, group: str, measure: str = "count", values: str | None = None
+) -> SankeyData:
+    """One group's codes (left) with every code outside the group they meet (right): the
+    figure case-study papers draw per aspect ("the Participation aspect").
+
+    ``result`` counts the group's codes at their own level and every other code as it is
+    (rolled up to the same depth); the group's codes that meet none outside it are listed as
+    not co-occurring.
+    """
+    members = [c for c in result.codes if c.startswith(group + "/")]
+    if not members:
+        raise WorkbenchError(f"{group!r} has no coded subcodes to draw")
+    others = [c for c in result.codes if not c.startswith(group + "/") and c != group]
+    leaf = group.rsplit("/", 1)[-1]
+    try:
+        return code_flows(
+            result,
+            members,
+            others,
+            measure,
+            values,
+            headings=[leaf, _("Co-occurring codes")],
+            scope=members,
+        )
+    except WorkbenchError as exc:
+        raise WorkbenchError(
+            _("no code of {group} meets a code outside it; nothing to draw").format(group=group)
+        ) from exc
 
 
 def _natural(values: Sequence[str]) -> list[str]:
@@ -237,6 +324,7 @@ def _attribute_links(
                         shown,
                         f"{attribute} = {value} → {code}: {n} ({share:.0%} of "
                         f"{value}'s codings shown)",
+                        n,
                     )
                 )
     return flows
@@ -249,11 +337,14 @@ def attribute_flows(
     values: str = "count",
     attribute: str = "attribute",
     headings: Sequence[str] | None = None,
+    frequencies: dict[str, int] | None = None,
+    noun: str = "codings",
 ) -> SankeyData:
     """Links from attribute values (left, natural order) to codes (right, codebook order).
 
     A conditional share on a link is the share of that value's codings (of the codes shown)
-    that are of the code.
+    that are of the code. Codes without codings in any value's documents are listed in
+    ``unlinked`` with their ``frequencies`` (all documents of the selection).
     """
     flows = _attribute_links(counts, codes, values, attribute)
     if not flows:
@@ -267,7 +358,19 @@ def attribute_flows(
         headings or [attribute, "Code"],
         values,
         frozenset(names),
+        measures=[noun],
+        frequencies=frequencies or _totals(counts),
+        scope=[c for c in codes if (frequencies or _totals(counts)).get(c)],
+        noun=noun,
     )
+
+
+def _totals(counts: dict[str, dict[str, int]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for per_code in counts.values():
+        for code, n in per_code.items():
+            out[code] = out.get(code, 0) + n
+    return out
 
 
 def stage_flows(
@@ -299,6 +402,13 @@ def stage_flows(
     names = {r[0] for r in project.conn.execute("SELECT name FROM attributes")}
     if stages[0] in names:
         attribute, stages = stages[0], stages[1:]
+        if measure == "c":
+            raise WorkbenchError(
+                _(
+                    "--stages starting with an attribute draws counts (codings, then "
+                    "co-occurrences) on one scale; drop --measure c"
+                )
+            )
     groups = []
     for stage in stages:
         if stage in names:
@@ -339,7 +449,24 @@ def stage_flows(
             flows.append(between)
     if not any(flows):
         raise WorkbenchError("no flows between the chosen stages; nothing to draw")
-    return _prune(_build(columns, flows, colours, headings, values, attrs))
+    noun = _noun(result)
+    measures = ([noun] if attribute else []) + ["c" if measure == "c" else "co-occurrences"] * (
+        len(groups) - 1
+    )
+    return _prune(
+        _build(
+            columns,
+            flows,
+            colours,
+            headings,
+            values,
+            attrs,
+            measures=measures,
+            frequencies=result.frequencies,
+            scope=[c for group in members for c in group],
+            noun=noun,
+        )
+    )
 
 
 def _prune(data: SankeyData) -> SankeyData:
@@ -387,3 +514,27 @@ def order_columns(data: SankeyData) -> SankeyData:
         sources=[new[s] for s in data.sources],
         targets=[new[t] for t in data.targets],
     )
+
+
+def drawn_counts(data: SankeyData) -> dict[str, Any]:
+    """What the figure draws, for its caption: codes (each once, with their frequency),
+    links, and per pair of columns what the bands measure and add up to; and the codes of
+    the scope drawn without a link."""
+    codes = list(dict.fromkeys(x for x in data.labels if x not in data.attributes))
+    headings = list(data.headings) or [""] * (max(data.columns, default=0) + 1)
+    return {
+        "kind": "sankey",
+        "codes": len(codes),
+        "codings": sum(data.frequencies.get(c, 0) for c in codes),
+        "noun": data.noun,
+        "links": data.link_count,
+        "gaps": [
+            {
+                "from": headings[i] if i < len(headings) else str(i),
+                "to": headings[i + 1] if i + 1 < len(headings) else str(i + 1),
+                **gap,
+            }
+            for i, gap in enumerate(data.gaps)
+        ],
+        "unlinked": [list(x) for x in data.unlinked],
+    }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.analysis.filters import Selection
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ class SankeyRequest:
     left: tuple[str, ...] = ()
     right: tuple[str, ...] = ()
     group: str | None = None
+    aspect: str | None = None
     stages: str | None = None
     attribute: str | None = None
     measure: str = "count"
@@ -40,10 +42,12 @@ class SankeyRequest:
 
     def check(self) -> None:
         """Refuse combinations that cannot mean one figure, before any work."""
-        if sum(bool(x) for x in (self.group, self.stages, self.attribute)) > 1:
-            raise WorkbenchError("choose one of --group, --stages and --attribute")
+        if sum(bool(x) for x in (self.group, self.aspect, self.stages, self.attribute)) > 1:
+            raise WorkbenchError(_("choose one of --group, --aspect, --stages and --attribute"))
         if (self.group or self.stages) and (self.left or self.right):
             raise WorkbenchError("--group and --stages choose the codes; drop --left/--right")
+        if self.aspect and (self.left or self.right):
+            raise WorkbenchError(_("--aspect chooses the codes; drop --left/--right"))
         if self.attribute and self.left:
             raise WorkbenchError("--attribute puts the attribute values on the left; drop --left")
         if self.attribute and self.measure != "count":
@@ -59,7 +63,13 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
     saying what the figure shows (for its caption); the figure is drawn by the caller."""
     from workbench.analysis.cooccurrence import cooccurrence, frequencies_by
     from workbench.analysis.filters import case_values, code_scope
-    from workbench.export.sankey_flows import attribute_flows, code_flows, group_flows, stage_flows
+    from workbench.export.sankey_flows import (
+        aspect_flows,
+        attribute_flows,
+        code_flows,
+        group_flows,
+        stage_flows,
+    )
 
     request.check()
     options, measure, values, depth = (
@@ -84,6 +94,15 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
         sel = request.selection([path], path.count("/") + 2)
         data = group_flows(cooccurrence(project, options, sel), path, measure, values)
         return data, sel, f"Co-occurrence of the codes of {path} with each other"
+    if request.aspect:
+        path = project.code(request.aspect).path
+        sel = request.selection(list(codes), path.count("/") + 2)
+        data = aspect_flows(cooccurrence(project, options, sel), path, measure, values)
+        what = _(
+            "Co-occurrence of the codes of the {group} aspect (left) with every code "
+            "outside it that they meet (right)"
+        ).format(group=path)
+        return data, sel, what
     scope_codes = list(codes) + list(left) + list(right) if codes else []
     selection = request.selection(scope_codes, depth)
     right_codes = code_scope(project, right, depth)[0] if right else None
@@ -93,7 +112,13 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
         shown = [c for c in chosen.codes if right_codes is None or c in right_codes]
         heading = ", ".join(right) if right else "Code"
         data = attribute_flows(
-            counts, shown, chosen.colours, values or "count", attribute, [attribute, heading]
+            counts,
+            shown,
+            chosen.colours,
+            values or "count",
+            attribute,
+            [attribute, heading],
+            noun="units" if options.mode == "unit" else "codings",
         )
         return (
             data,
