@@ -172,4 +172,3 @@ class SignInPages:
         if self.current_user(request) is None:
             raise web.HTTPForbidden(text="sign in first")
         return await self.handle_download(request)
-
