@@ -196,16 +196,12 @@ def memo_cmd() -> None:
 def memo_add(ctx, text, doc, code_path, coding_id, title, reply_to, coder) -> None:
     """Write a memo (on the project when no target is given; a reply goes where the memo it
     answers is)."""
-    from workbench.ops.coding import add_memo
+    from workbench.ops.coding import add_memo, memo_target
     from workbench.store.errors import WorkbenchError
 
     project = open_project(ctx)
     if reply_to is not None:
-        answered = project.conn.execute(
-            "SELECT target_type, target_id FROM memos WHERE id = ?", (reply_to,)
-        ).fetchone()
-        if answered is None:
-            raise WorkbenchError(f"no memo with id {reply_to}")
+        answered = memo_target(project, reply_to)
         memo_id = add_memo(
             project, answered[0], answered[1], text, coder=coder, title=title, reply_to=reply_to
         )

@@ -253,12 +253,7 @@ def add_memo(
     if target_type == "coding" and target_id is not None:
         require(project, "work.read", owner=coding_owner(project, target_id))
     if reply_to is not None:
-        answered = project.conn.execute(
-            "SELECT target_type, target_id FROM memos WHERE id = ?", (reply_to,)
-        ).fetchone()
-        if answered is None:
-            raise WorkbenchError(f"no memo with id {reply_to}")
-        if tuple(answered) != (target_type, target_id):
+        if memo_target(project, reply_to) != (target_type, target_id):
             raise WorkbenchError(_("a reply goes on the same target as the memo it answers"))
         require(project, "memo.reply", owner=memo_owner(project, reply_to))
     coder_id = project.coder_id(coder) if coder else None
@@ -280,6 +275,16 @@ def add_memo(
                 "reply_to": reply_to,
             },
         )
+
+
+def memo_target(project: Project, memo_id: int) -> tuple[str, int | None]:
+    """(target type, target id) of a memo: where a reply to it goes."""
+    row = project.conn.execute(
+        "SELECT target_type, target_id FROM memos WHERE id = ?", (memo_id,)
+    ).fetchone()
+    if row is None:
+        raise WorkbenchError(f"no memo with id {memo_id}")
+    return row[0], row[1]
 
 
 MEMO_TARGETS = {"document": "documents", "code": "codes", "coding": "codings"}
