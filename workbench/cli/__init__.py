@@ -12,6 +12,7 @@ import sys
 import click
 
 from workbench import __version__
+from workbench.i18n import N_
 
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (module, short help shown by --help without importing the module)
@@ -118,8 +119,10 @@ def _unavailable(name: str) -> click.Command:
     envvar="WORKBENCH_USER",
     default=None,
     metavar="NAME",
-    help="Act as this user of the project (env WORKBENCH_USER): every command then gets "
-    "the answer that user's role gets in the app (see docs/serve.md).",
+    help=N_(
+        "Act as this user of the project (env WORKBENCH_USER): every command then gets "
+        "the answer that user's role gets in the app (see docs/serve.md)."
+    ),
 )
 @click.version_option(__version__, prog_name="workbench")
 @click.pass_context

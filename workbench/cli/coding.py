@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import click
 
 from workbench.cli.common import emit, emit_stream, format_option, open_project, stream_table
+from workbench.i18n import N_, _
 
 
 def _coder_option():
@@ -189,7 +190,7 @@ def memo_cmd() -> None:
     "reply_to",
     type=int,
     default=None,
-    help="Answer the memo with this id (a memo is its author's: others reply to it).",
+    help=N_("Answer the memo with this id (a memo is its author's: others reply to it)."),
 )
 @_coder_option()
 @click.pass_context
@@ -205,7 +206,11 @@ def memo_add(ctx, text, doc, code_path, coding_id, title, reply_to, coder) -> No
         memo_id = add_memo(
             project, answered[0], answered[1], text, coder=coder, title=title, reply_to=reply_to
         )
-        click.echo(f"memo {memo_id} on {answered[0]}, replying to memo {reply_to}")
+        click.echo(
+            _("memo {memo} on {target}, replying to memo {answered}").format(
+                memo=memo_id, target=answered[0], answered=reply_to
+            )
+        )
         return
     targets = [t for t in (doc, code_path, coding_id) if t is not None]
     if len(targets) > 1:
@@ -261,7 +266,7 @@ def memo_edit(ctx, memo_id: int, text: str) -> None:
     from workbench.ops.coding import edit_memo
 
     edit_memo(open_project(ctx), memo_id, text)
-    click.echo(f"memo {memo_id} saved")
+    click.echo(_("memo {memo} saved").format(memo=memo_id))
 
 
 @memo_cmd.command("delete")
@@ -272,7 +277,7 @@ def memo_delete(ctx, memo_id: int) -> None:
     from workbench.ops.coding import delete_memo
 
     delete_memo(open_project(ctx), memo_id)
-    click.echo(f"memo {memo_id} deleted")
+    click.echo(_("memo {memo} deleted").format(memo=memo_id))
 
 
 @click.command("done")

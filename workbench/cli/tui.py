@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from workbench.i18n import N_
+
 
 def _project_path(ctx: click.Context, project: str | None) -> str:
     root = ctx.find_root()
@@ -93,23 +95,27 @@ def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
     "--read-only",
     "read_only",
     is_flag=True,
-    help="Sessions open the project for reading only: every write is refused "
-    "(also with the global --read-only).",
+    help=N_(
+        "Sessions open the project for reading only: every write is refused "
+        "(also with the global --read-only)."
+    ),
 )
 @click.option(
     "--idle",
     type=click.FloatRange(min=1),
     default=30,
     show_default=True,
-    help="Minutes without a key pressed after which a session ends.",
+    help=N_("Minutes without a key pressed after which a session ends."),
 )
 @click.option(
     "--allow-host",
     "allow_hosts",
     multiple=True,
     metavar="NAME[:PORT]",
-    help="Also answer requests for this host name (a reverse proxy's public name); every "
-    "other Host is refused (DNS rebinding). Repeat for several.",
+    help=N_(
+        "Also answer requests for this host name (a reverse proxy's public name); every "
+        "other Host is refused (DNS rebinding). Repeat for several."
+    ),
 )
 @click.pass_context
 def serve_cmd(

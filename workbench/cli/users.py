@@ -7,6 +7,7 @@ import sys
 import click
 
 from workbench.cli.common import emit, format_option, open_project
+from workbench.i18n import N_
 
 
 @click.group("users")
@@ -25,8 +26,10 @@ def users_cmd() -> None:
     "--role",
     type=click.Choice(["coder", "lead", "reviewer"]),
     default=None,
-    help="coder (default): codes and writes memos as themselves; lead: as --lead; "
-    "reviewer: reads everything and changes nothing.",
+    help=N_(
+        "coder (default): codes and writes memos as themselves; lead: as --lead; "
+        "reviewer: reads everything and changes nothing."
+    ),
 )
 @click.option(
     "--token",

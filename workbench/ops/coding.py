@@ -283,7 +283,7 @@ def memo_target(project: Project, memo_id: int) -> tuple[str, int | None]:
         "SELECT target_type, target_id FROM memos WHERE id = ?", (memo_id,)
     ).fetchone()
     if row is None:
-        raise WorkbenchError(f"no memo with id {memo_id}")
+        raise WorkbenchError(_("no memo with id {memo}").format(memo=memo_id))
     return row[0], row[1]
 
 
