@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ from workbench.ops.stats import project_stats  # noqa: E402
 from workbench.ops.users import add_user, set_blind_coding  # noqa: E402
 from workbench.store.errors import PermissionDenied  # noqa: E402
 from workbench.store.project import Project  # noqa: E402
+from workbench.suggest.pipelines import clear_named_pipeline  # noqa: E402
 
 # role -> (the user acting, or None for nobody signed in)
 ACTORS = {"lead": "rosa", "coder": "ana", "reviewer": "vera", "local": None}
@@ -59,6 +61,7 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "codings.import": ("yes", "no", "no", "yes"),
     "project.merge": ("yes", "no", "no", "yes"),
     "project.restore": ("yes", "no", "no", "yes"),
+    "project.settings": ("yes", "no", "no", "yes"),
     "coding.apply": ("yes", "own", "no", "yes"),
     "coding.edit": ("yes", "own", "no", "yes"),
     "document.done": ("yes", "own", "no", "yes"),
@@ -221,7 +224,7 @@ PROBES: dict[str, Callable[[Project, Team, str], object]] = {
     "project.read": lambda p, t, who: project_stats(p),
     "work.read": _select,
     "agreement.read": _agreement,
-    "project.backup": lambda p, t, who: backup_project(p, t.folder / f"b-{id(p)}.db"),
+    "project.backup": lambda p, t, who: backup_project(p, t.folder / f"b-{uuid.uuid4().hex}.db"),
     "codebook.edit": lambda p, t, who: add_code(p, "Participation/Youth councils"),
     "code.merge": lambda p, t, who: merge_codes(
         p, "Transparency/Access to information", "Representation/Seat allocation"
@@ -231,6 +234,7 @@ PROBES: dict[str, Callable[[Project, Team, str], object]] = {
     "codings.import": lambda p, t, who: import_codings_csv(p, t.codings_csv),
     "project.merge": lambda p, t, who: merge(p, t.other_project),
     "project.restore": lambda p, t, who: restore_project(p.path, t.backup, user=p.user),
+    "project.settings": lambda p, t, who: clear_named_pipeline(p),
     "coding.apply": lambda p, t, who: apply_code(
         p, "NGO01", "Transparency/Access to information", 0, 5, coder=who
     ),

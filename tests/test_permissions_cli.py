@@ -46,6 +46,7 @@ COMMANDS: dict[str, Callable[[Team, str], list[str]]] = {
     "codings.import": lambda t, who: ["codings", "import", str(t.codings_csv)],
     "project.merge": lambda t, who: ["merge", str(t.other_project)],
     "project.restore": lambda t, who: ["restore", str(t.backup)],
+    "project.settings": lambda t, who: ["suggest", "pipeline", "--clear"],
     "coding.apply": lambda t, who: [
         "code",
         "apply",
@@ -156,6 +157,13 @@ def test_a_coder_under_blind_coding_lists_only_their_own_work(team: Team):
     assert "ana's note" in memos.output and "ben's note" not in memos.output
     stats = CliRunner().invoke(cli, [*base, "stats", "--format", "json"])
     assert '"coder": "ana"' in stats.output and '"ben"' not in stats.output
+    # the whole project is everyone's work: not a blind coder's to export
+    whole = CliRunner().invoke(cli, [*base, "export", "qdpx", str(team.folder / "ana.qdpx")])
+    assert isinstance(whole.exception, PermissionDenied), whole.output
+    assert str(whole.exception) == (
+        "ana (coder) may not see other coders' work: blind coding is on until the project "
+        "lead lifts it"
+    )
     # the lead sees everyone
     lead = CliRunner().invoke(
         cli, ["--project", str(path), "--user", "rosa", "memo", "list", "--format", "json"]

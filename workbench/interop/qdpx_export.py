@@ -295,8 +295,14 @@ def project_element(
 def export_qdpx(
     project: Project, path: str | os.PathLike[str], *, positions: str = "codepoints"
 ) -> ExportSummary:
-    """Write the whole project to ``path`` as a ``.qdpx`` archive (positions in ``positions``)."""
+    """Write the whole project to ``path`` as a ``.qdpx`` archive (positions in ``positions``).
+
+    The whole project is every coder's work: a coder under blind coding may not export it.
+    """
+    from workbench.ops.permissions import require_everyones_work
     from workbench.store.errors import WorkbenchError
+
+    require_everyones_work(project)
 
     if positions not in UNITS:
         raise WorkbenchError(f"unknown position unit {positions!r} (use {', '.join(UNITS)})")

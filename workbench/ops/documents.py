@@ -27,7 +27,7 @@ def set_language(project: Project, language: str) -> None:
     and changing it later would leave the stored sentences and the setting disagreeing.
     Setting the language it already has is always allowed.
     """
-    require(project, "documents.edit")
+    require(project, "project.settings")
     check_language(project, language)
     if language != project.language:
         project.set_setting("language", language)

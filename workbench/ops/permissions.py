@@ -104,6 +104,13 @@ OPERATIONS: dict[str, Operation] = _table(
     Operation("codings.import", N_("import codings"), YES, NO, NO),
     Operation("project.merge", N_("merge another project file into this one"), YES, NO, NO),
     Operation("project.restore", N_("restore the project from a backup"), YES, NO, NO),
+    Operation(
+        "project.settings",
+        N_("change the project's settings (language, spaCy pipeline)"),
+        YES,
+        NO,
+        NO,
+    ),
     # coding
     _op("coding.apply", N_("code passages"), N_("code as {owner}"), YES, OWN, NO),
     _op("coding.edit", N_("change codings"), N_("change {owner}'s codings"), YES, OWN, NO),
@@ -259,6 +266,17 @@ def visible_coders(project: Project) -> set[str] | None:
     if who.name is None or rule is YES or (rule is SEEN and not blind_coding(project)):
         return None
     return {who.name}
+
+
+def require_everyones_work(project: Project) -> None:
+    """Refuse (one line) unless the acting user may see every coder's work, as a whole
+    project's export does."""
+    if visible_coders(project) is not None:
+        raise PermissionDenied(
+            _("{who} may not {what}: blind coding is on until the project lead lifts it").format(
+                who=actor(project).label(), what=_(OPERATIONS["work.read"].what)
+            )
+        )
 
 
 def coder_for(project: Project, coder: str | None) -> str:
