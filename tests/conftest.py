@@ -20,8 +20,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never see the developer's project, coder or theme settings."""
+def _clean_environment(monkeypatch: pytest.MonkeyPatch):
+    """Tests never see the developer's project, coder, user, theme or language settings, and
+    each starts (and leaves the process) speaking English."""
+    from workbench.i18n import set_language
+
     for var in (
         "WORKBENCH_PROJECT",
         "WORKBENCH_CODER",
@@ -31,6 +34,11 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "NO_COLOR",
     ):
         monkeypatch.delenv(var, raising=False)
+    for var in ("WORKBENCH_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    set_language("en")
+    yield
+    set_language("en")
 
 
 @pytest.fixture

@@ -30,7 +30,16 @@ from workbench.export.provenance import RECORD_FORMATS, read_record
 REPO = Path(__file__).resolve().parent.parent
 # docs/cli.md is generated from the commands' help (tests/test_cli_reference.py checks it);
 # its lines are usage, not a walk-through to run in order
-PAGES = [REPO / "README.md", *sorted(p for p in (REPO / "docs").glob("*.md") if p.name != "cli.md")]
+PAGES = [
+    REPO / "README.md",
+    REPO / "README.es.md",
+    *sorted(p for p in (REPO / "docs").glob("*.md") if p.name != "cli.md"),
+    *sorted((REPO / "docs" / "es").glob("*.md")),
+]
+#: pages in Spanish: their examples run with WORKBENCH_LANG=es, as the pages say
+SPANISH = {"README.es.md", *(p.name for p in (REPO / "docs" / "es").glob("*.md"))}
+#: the pages with a tour whose printed output is checked (tests/test_tour.py)
+TOURS = ("README.md", "README.es.md")
 OUTPUT_SUFFIXES = (
     ".html",
     ".svg",
@@ -72,7 +81,7 @@ def examples(pages=PAGES) -> list[Example]:
         for block in re.finditer(r"```[a-z]*\n(.*?)```", text, re.S):
             first = text.count("\n", 0, block.start(1)) + 1
             body = block.group(1)
-            if page.name == "README.md" and block.start() == text.index("```"):
+            if page.name in TOURS and block.start() == text.index("```"):
                 continue  # the set-up block (venv, pip, pytest) is checked by test_readme.py
             for n, line in enumerate(body.replace("\\\n", " \n").splitlines()):
                 for part in re.split(r"&&|;", line):
@@ -83,9 +92,9 @@ def examples(pages=PAGES) -> list[Example]:
 
 
 def command_of(tokens: list[str]) -> list[str]:
-    """The tokens after ``workbench`` and its ``-p/--project`` option."""
+    """The tokens after ``workbench`` and its ``-p/--project`` and ``--lang`` options."""
     rest = tokens[1:]
-    while rest and rest[0] in ("-p", "--project"):
+    while rest and rest[0] in ("-p", "--project", "--lang"):
         rest = rest[2:]
     return rest
 
@@ -178,7 +187,9 @@ def run_page(page: str, base: Path, tmp: Path, monkeypatch) -> list[str]:
     shutil.copytree(base, work)
     monkeypatch.chdir(work)
     monkeypatch.setenv("WORKBENCH_PROJECT", PAGE_PROJECT.get(page, "workbench-demo/workbench.db"))
-    if page == "README.md":
+    if page in SPANISH:
+        monkeypatch.setenv("WORKBENCH_LANG", "es")
+    if page in TOURS:
         # the tour imports "your" interviews into the demo, which holds a DRS01 and an NGO01
         for old, new in (("DRS01.docx", "DRS09.docx"), ("NGO01.vtt", "NGO09.vtt")):
             (work / "interviews" / old).rename(work / "interviews" / new)
@@ -212,7 +223,7 @@ def run_page(page: str, base: Path, tmp: Path, monkeypatch) -> list[str]:
         if redirect:
             (work / redirect).write_text(result.stdout, encoding="utf-8")
         check_output(ex, args, result, work, before)
-        if page == "README.md":
+        if page in TOURS:
             check_printed(ex, result)
         ran.append(str(ex))
     return ran
@@ -222,8 +233,8 @@ def check_printed(ex, result) -> None:
     """A tour command prints what the README says it does (``tests/test_tour.EXPECTED``)."""
     from tests.test_tour import expectation
 
-    found = expectation(" ".join(ex.tokens))
-    assert found is not None, f"{ex}: say in tests/test_tour.py EXPECTED what it prints"
+    found = expectation(" ".join(ex.tokens), ex.page)
+    assert found is not None, f"{ex}: say in tests/test_tour.py EXPECTED(_ES) what it prints"
     stream, pattern = found
     printed = result.stdout if stream == "stdout" else result.stderr
     assert re.search(pattern, printed, re.M), f"{ex}\nprinted:\n{printed[:2000]}"

@@ -383,3 +383,27 @@ def test_a_password_typed_as_the_name_is_not_logged(tmp_path, caplog):
     assert "failed sign-in for an unknown name" in caplog.text
     assert "failed sign-in for 'maria'" in caplog.text
     assert PASSWORD not in caplog.text
+
+
+def test_the_sign_in_page_and_the_sessions_speak_the_servers_language(tmp_path, fake_serve):
+    """``workbench --lang es serve``: the sign-in page, its errors and each app session (until
+    the coder chooses another language in the app) are in Spanish."""
+    from workbench.i18n import set_language
+
+    path = build_project(tmp_path / "p.db")
+    with Project.open(path) as p:
+        add_user(p, "maria", password=PASSWORD)
+    result = run(path, "--lang", "es", "serve", "--host", "0.0.0.0")
+    assert result.exit_code == 0, result.output
+    assert "--lang es --coder maria" in fake_serve["server"].app_command("maria")
+
+    async def scenario(client):
+        page = await client.get("/signin")
+        body = await page.text()
+        assert '<html lang="es">' in body and "<h1>Iniciar sesión</h1>" in body
+        assert "Contraseña o token" in body and "Sign in" not in body
+        wrong = await client.post("/signin", data={"name": "maria", "secret": "nope"})
+        assert wrong.status == 401 and "Nombre o contraseña incorrectos." in await wrong.text()
+
+    set_language("es")
+    http(path, scenario)

@@ -10,12 +10,14 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 
-def tour_commands() -> list[str]:
+def tour_commands(page: str = "README.md") -> list[str]:
     """``workbench ...`` lines from the README's code blocks after the set-up block."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / page).read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)[1:]
     commands = []
     for block in blocks:
@@ -27,13 +29,14 @@ def tour_commands() -> list[str]:
     return commands
 
 
-def test_every_tour_command_is_run_by_the_doc_examples_test():
+@pytest.mark.parametrize("page", ["README.md", "README.es.md"])
+def test_every_tour_command_is_run_by_the_doc_examples_test(page):
     """The tour runs in tests/test_doc_examples.py with every page of docs/ (and its output is
     checked there); this keeps the two readings of the README in step."""
     from tests.test_doc_examples import examples
 
-    readme = [e.tokens for e in examples() if e.page == "README.md"]
-    for command in tour_commands():
+    readme = [e.tokens for e in examples() if e.page == page]
+    for command in tour_commands(page):
         assert shlex.split(command, comments=True) in readme, command
 
 
@@ -167,10 +170,11 @@ EXPECTED: list[tuple[str, str, str]] = [
 ]
 
 
-def expectation(command: str) -> tuple[str, str] | None:
+def expectation(command: str, page: str = "README.md") -> tuple[str, str] | None:
     """The (stream, pattern) for a tour command: the longest matching start wins."""
     rest = command.removeprefix("workbench ")
-    found = [e for e in EXPECTED if rest.startswith(e[0])]
+    expected = EXPECTED_ES if page == "README.es.md" else EXPECTED
+    found = [e for e in expected if rest.startswith(e[0])]
     if not found:
         return None
     _, stream, pattern = max(found, key=lambda e: len(e[0]))
@@ -179,8 +183,97 @@ def expectation(command: str) -> tuple[str, str] | None:
 
 def test_the_tour_has_commands():
     assert len(tour_commands()) >= 30
+    assert len(tour_commands("README.es.md")) >= 20
 
 
-def test_every_tour_command_is_checked():
-    unchecked = [c for c in tour_commands() if expectation(c) is None]
-    assert unchecked == [], "say in EXPECTED what these print"
+@pytest.mark.parametrize("page", ["README.md", "README.es.md"])
+def test_every_tour_command_is_checked(page):
+    unchecked = [c for c in tour_commands(page) if expectation(c, page) is None]
+    assert unchecked == [], "say in EXPECTED (EXPECTED_ES) what these print"
+
+
+def test_the_spanish_readme_starts_with_the_same_two_commands():
+    def setup_block(name: str) -> str:
+        text = (REPO / name).read_text(encoding="utf-8")
+        return re.search(r"```sh\n(.*?)```", text, re.S).group(1)
+
+    assert setup_block("README.es.md") == setup_block("README.md")
+
+
+# What the Spanish tour prints (README.es.md, run with WORKBENCH_LANG=es as it says): the same
+# commands answer in Spanish, in the field's terms (docs/es/glosario.md).
+EXPECTED_ES: list[tuple[str, str, str]] = [
+    (
+        "import --dry-run",
+        "stdout",
+        rf"^\S+ \(txt\): {N} caracteres, {N} turnos, {N} hablantes\n"
+        r"(?:  .*\n)*  Interviewer: \d+ turnos; primero: ",
+    ),
+    ("import ", "stdout", rf"^\S+: {N} caracteres, {N} turnos, {N} hablantes, {N} oraciones"),
+    (
+        "cases import",
+        "stdout",
+        rf"^{N} casos creados, {N} actualizados; atributos: region \(text\)",
+    ),
+    ("documents", "stdout", r"nombre .* caso .* caracteres .* turnos .* hablantes .* oraciones"),
+    (
+        "codebook load",
+        "stdout",
+        rf"^codebooks/health-governance\.yaml: {N} añadidos, {N} actualizados, {N} sin cambios",
+    ),
+    ("codebook show", "stdout", r"(?m)^libro de códigos \(workbench\.db\)\n(?s:.*)con subcódigos"),
+    ("codebook add", "stdout", r"^añadido Participation/Consejos juveniles$"),
+    (
+        "codebook rename",
+        "stdout",
+        r"^renombrado Participation/Consejos juveniles como Participation/Participación juvenil$",
+    ),
+    ("codebook export", "stdout", rf"^escritos {N} códigos en mi-libro-de-codigos\.yaml$"),
+    (
+        "code apply",
+        "stdout",
+        rf"^codificación {N}: Decentralization/Budget execution en DRS01 \[120, 310\) de maria: \S",
+    ),
+    (
+        "codings --coder maria --where region=Piura",
+        "stdout",
+        r"^document,code,coder,start,end,text\n(COM01|DRS01),",
+    ),
+    ("memo add", "stdout", rf"^memo {N} sobre código$"),
+    ("done DRS01", "stdout", r"^DRS01: terminado para maria$"),
+    ("undo", "stdout", r"^deshecho: memo sobre Decentralization/Central dependency$"),
+    (
+        "agree",
+        "stdout",
+        r"^\| Código \| Unidades \| Acuerdo \(%\) \| κ de Cohen \| α de Krippendorff \|\n"
+        r"(?s:.*)\| \*\*Global\*\* \| \d+ \| \d+,\d \| \d,\d\d \| \d,\d\d \|"
+        r"(?s:.*)^Dos codificadores \(maria y james\) codificaron \d+ documentos de forma "
+        r"independiente\. (?s:.*)el alfa de Krippendorff de \d,\d\d\.$",
+    ),
+    ("disagreements", "stdout", rf"{N} desacuerdo\(s\), unidades: sentence(?s:.*)DRS02"),
+    ("cooccur --depth 1", "stdout", r"coocurrencia \(overlap\); 7 códigos"),
+    (
+        "sankey exports/grupos.html",
+        "stderr",
+        rf"^escrito exports/grupos\.html: {N} nodos, {N} enlaces$",
+    ),
+    (
+        "sankey exports/regiones.svg",
+        "stderr",
+        rf"^escrito exports/regiones\.svg: {N} nodos, {N} enlaces$",
+    ),
+    ("report codebook", "stderr", rf"^escrito exports/libro-de-codigos\.docx: {N} códigos$"),
+    (
+        "report frequencies",
+        "stderr",
+        rf"^escrito exports/por-region\.xlsx: {N} códigos x {N} valores$",
+    ),
+    ("export quotations", "stdout", rf"^exports/citas\.docx: {N} citas$"),
+    (
+        "export qdpx",
+        "stdout",
+        rf"^exports/estudio\.qdpx: {N} documentos, {N} códigos, {N} codificaciones",
+    ),
+    ("check", "stdout", rf"^correcto: {N} documentos, {N} codificaciones"),
+    ("backup", "stdout", r"^copia de seguridad en backups/lunes\.db$"),
+]

@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 
 
@@ -50,7 +51,9 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     except OSError as exc:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
-        raise WorkbenchError(f"cannot write: {exc.strerror or exc}", source=str(path)) from None
+        raise WorkbenchError(
+            _("cannot write: {value}").format(value=exc.strerror or exc), source=str(path)
+        ) from None
 
 
 def replace_folder(folder: Path, fill: Callable[[Path], None]) -> None:

@@ -40,6 +40,7 @@ from workbench.analysis.units import (
     merge_intervals,
     units_touched,
 )
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -74,7 +75,7 @@ def _tally_chars(sel: Selection, m_doc: np.ndarray, hist: np.ndarray, applied: n
         hist[:, m_doc[d], 0] += doc.length
     groups: dict[tuple[int, int], list[list[tuple[int, int]]]] = {}
     for _cid, d, row, k, start, end, _code in sel.codings.tolist():
-        layers = groups.setdefault((row, d), [[] for _ in range(n_coders)])
+        layers = groups.setdefault((row, d), [[] for _unused in range(n_coders)])
         layers[k].append((start, min(end, sel.documents[d].length)))
     for (row, d), layers in groups.items():
         m = int(m_doc[d])
@@ -223,16 +224,18 @@ def agreement(
     check_agree_unit(unit)
     var.check_level(level, missing)
     if group is None and (level != "nominal" or missing != "none"):
-        raise WorkbenchError("--level and --missing describe a variable: name it with --group")
+        raise WorkbenchError(_("--level and --missing describe a variable: name it with --group"))
     if group is not None and unit not in ("sentence", "turn", "document"):
         raise WorkbenchError(
-            f"--group compares one value per unit: use --unit sentence, turn "
-            f"or document (not {unit})"
+            _(
+                "--group compares one value per unit: use --unit sentence, turn or document (not "
+                "{unit})"
+            ).format(unit=unit)
         )
     if group is not None and not codes:
         codes = [group]
     if overlap is not None and unit != "segment":
-        raise WorkbenchError("--overlap applies to --unit segment only")
+        raise WorkbenchError(_("--overlap applies to --unit segment only"))
     if bootstrap is not None:
         boot.check_draws(bootstrap)
     base = UNIT_BASE.get(unit, unit)

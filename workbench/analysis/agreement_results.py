@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.analysis import bootstrap as boot
+from workbench.i18n import N_, _, number
 
 
 @dataclass(frozen=True)
@@ -82,14 +83,27 @@ class Agreement:
         v = self.variable
         if v is None:
             return ""
-        alpha = "undefined" if v["alpha"] is None else f"{v['alpha']:.3f}"
+        alpha = _("undefined") if v["alpha"] is None else number(v["alpha"], 3)
         named = [x for x in v["values"] if x["label"] != "none" or x["code"]]
-        return (
-            f"Variable {v['group']} ({len(named)} values, {v['level']}, uncoded = "
-            f"{'missing' if v['missing'] == 'uncoded' else 'none'}): Krippendorff's alpha "
-            f"{alpha} over {v['pairable_units']} pairable units ({v['pairable_values']} "
-            f"values{'; 95 % interval ' + _ci(v.get('bootstrap')) if v.get('bootstrap') else ''}"
-            f"); {len(v['conflicts'])} unit(s) given two values by one coder."
+        interval = (
+            "; " + _("95 % interval {interval}").format(interval=_ci(v["bootstrap"]))
+            if v.get("bootstrap")
+            else ""
+        )
+        return _(
+            "Variable {group} ({n_values} values, {level}, uncoded = {uncoded}): "
+            "Krippendorff's alpha {alpha} over {units} pairable units ({pairable} "
+            "values{interval}); {conflicts} unit(s) given two values by one coder."
+        ).format(
+            group=v["group"],
+            n_values=len(named),
+            level=v["level"],
+            uncoded=_("missing") if v["missing"] == "uncoded" else _("none"),
+            alpha=alpha,
+            units=v["pairable_units"],
+            pairable=v["pairable_values"],
+            interval=interval,
+            conflicts=len(v["conflicts"]),
         )
 
     def rows(self) -> list[dict[str, Any]]:
@@ -137,30 +151,30 @@ class Agreement:
     def unit_label(self) -> str:
         """The unit in words, for footnotes and the methods paragraph."""
         if self.unit == "segment":
-            return (
-                f"coded segment (matched by a segment of the same code overlapping at "
-                f"least {self.overlap:g} % of the longer)"
-            )
-        return {
-            "char": "character",
-            "presence": "code presence per document",
-            "frequency": "code frequency per document",
-        }.get(self.unit, self.unit)
+            return _(
+                "coded segment (matched by a segment of the same code overlapping at least "
+                "{overlap} % of the longer)"
+            ).format(overlap=f"{self.overlap:g}")
+        return _(UNIT_LABELS[self.unit]) if self.unit in UNIT_LABELS else self.unit
 
     def footnote(self) -> str:
         """Unit, coders and documents, as a line under a table in a paper."""
-        text = (
-            f"Unit: {self.unit_label}. Coders: {', '.join(self.coders)}. "
-            f"Documents ({len(self.documents)}): {', '.join(self.documents)}. "
-            "Overall figures pool the codes applied by at least one coder."
+        text = _(
+            "Unit: {unit}. Coders: {coders}. Documents ({n}): {documents}. Overall figures "
+            "pool the codes applied by at least one coder."
+        ).format(
+            unit=self.unit_label,
+            coders=", ".join(self.coders),
+            n=len(self.documents),
+            documents=", ".join(self.documents),
         )
         if self.unit == "segment":
             k = sum(1 for c in self.codes if c.used)
-            text += (
-                " Kappa: Brennan and Prediger's kappa_n with chance agreement 1/k, k = "
+            text += " " + _(
+                "Kappa: Brennan and Prediger's kappa_n with chance agreement 1/k, k = "
                 "the number of codes compared, as MAXQDA computes it for segments"
             )
-            text += f" (k = {k})." if k >= 2 else f"; undefined with k = {k}."
+            text += f" (k = {k})." if k >= 2 else "; " + _("undefined with k = {k}.").format(k=k)
         return text
 
     def methods(self) -> str:
@@ -172,17 +186,17 @@ class Agreement:
     def to_markdown(self) -> str:
         """A pipe table ready for a paper, its footnote, and the methods paragraph last."""
         two = len(self.coders) == 2
-        kappa = "Brennan–Prediger κ" if self.unit == "segment" else "Cohen's κ"
-        head = ["Code", "Units", "Agreement (%)", kappa, "Krippendorff's α"]
+        kappa = _("Brennan–Prediger κ") if self.unit == "segment" else _("Cohen's κ")
+        head = [_("Code"), _("Units"), _("Agreement (%)"), kappa, _("Krippendorff's α")]
         if self.draws:
-            head.append("α 95 % CI")
+            head.append(_("α 95 % CI"))
         if not two:
             head.remove(kappa)
 
         def cells(name: str, units: int, percent, kap, alpha, block) -> str:
-            out = [name, str(units), _fmt(percent, 1, "–"), _fmt(kap, 2, "–"), _fmt(alpha, 2, "–")]
+            out = [name, str(units), _num(percent, 1), _num(kap, 2), _num(alpha, 2)]
             if self.draws:
-                out.append(_ci(block, 2) or "–")
+                out.append(_ci(block, 2, mark=True) or "–")
             if not two:
                 del out[3]
             return "| " + " | ".join(out) + " |"
@@ -197,7 +211,7 @@ class Agreement:
             )
         lines.append(
             cells(
-                "**Overall**",
+                "**" + _("Overall") + "**",
                 sum(c.units for c in self.codes if c.used),
                 self.percent,
                 self.kappa,
@@ -211,12 +225,36 @@ class Agreement:
         return text + "\n" + self.methods() + "\n"
 
 
-def _ci(block: dict[str, Any] | None, digits: int = 3) -> str:
-    """``0.61–0.88`` from a bootstrap block; empty without one."""
+def _ci(block: dict[str, Any] | None, digits: int = 3, *, mark: bool = False) -> str:
+    """``0.61–0.88`` from a bootstrap block; empty without one. ``mark``: with the report's
+    decimal mark (``0,61–0,88`` under ``--decimal comma``), for text rather than data."""
     if not block:
         return ""
     low, high = block["ci95"]
+    if mark:
+        return f"{number(low, digits)}–{number(high, digits)}"
     return f"{low:.{digits}f}–{high:.{digits}f}"
+
+
+def _num(value: float | None, digits: int) -> str:
+    """A figure of the Markdown table, with the report's decimal mark; a dash when missing."""
+    return "–" if value is None else number(value, digits)
+
+
+def unit_word(unit: str) -> str:
+    """A unit of comparison in words, in the language spoken now (``sentence`` -> oración)."""
+    return _(UNIT_LABELS[unit]) if unit in UNIT_LABELS else unit
+
+
+#: units in words for the footnote (the others are their own name)
+UNIT_LABELS = {
+    "char": N_("character"),
+    "sentence": N_("sentence"),
+    "turn": N_("turn"),
+    "document": N_("document"),
+    "presence": N_("code presence per document"),
+    "frequency": N_("code frequency per document"),
+}
 
 
 def _boot_cells(block: dict[str, Any] | None) -> dict[str, str]:

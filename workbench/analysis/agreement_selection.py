@@ -13,6 +13,7 @@ from workbench.analysis import filters
 from workbench.analysis.units import (
     check_unit,
 )
+from workbench.i18n import _
 from workbench.ops.permissions import require
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code, Coder, Document
@@ -53,9 +54,9 @@ def code_selection(
     subtree and roll-up rules as every other analysis (``analysis.filters.code_scope``).
     """
     if depth is not None and depth < 1:
-        raise WorkbenchError(f"--depth must be 1 or more, not {depth}")
+        raise WorkbenchError(_("--depth must be 1 or more, not {depth}").format(depth=depth))
     all_codes = project.codes()
-    order, row_of, _ = filters.code_scope(project, codes or (), depth, codes=all_codes)
+    order, row_of, _unused = filters.code_scope(project, codes or (), depth, codes=all_codes)
     by_path = {c.path: c for c in all_codes}
     return [by_path[path] for path in order], row_of
 
@@ -69,7 +70,9 @@ def _coder_list(project: Project, names: Sequence[str]) -> list[Coder]:
             continue
         if name not in known:
             listed = ", ".join(sorted(known)) or "none yet"
-            raise WorkbenchError(f"no coder named {name!r} (coders: {listed})")
+            raise WorkbenchError(
+                _("no coder named {name!r} (coders: {listed})").format(name=name, listed=listed)
+            )
         if known[name] not in out:
             out.append(known[name])
     return out
@@ -137,8 +140,10 @@ def select(
                 names = ", ".join(c.name for c in chosen)
                 within = " among the selected documents" if in_scope is not None else ""
                 raise WorkbenchError(
-                    f"no document{within} is marked done by every coder compared ({names}); "
-                    "mark them with 'workbench done DOC --coder NAME' or name them with --docs"
+                    _(
+                        "no document{within} is marked done by every coder compared ({names}); mark them "
+                        "with 'workbench done DOC --coder NAME' or name them with --docs"
+                    ).format(within=within, names=names)
                 )
             documents = [d for d in project.documents() if d.id in common]
         else:
@@ -146,8 +151,10 @@ def select(
     if len(chosen) < 2:
         who = ", ".join(repr(c.name) for c in chosen) or "no coder"
         raise WorkbenchError(
-            f"agreement needs at least two coders; only {who} can be compared here "
-            "(name them with --coders A,B)"
+            _(
+                "agreement needs at least two coders; only {who} can be compared here (name them "
+                "with --coders A,B)"
+            ).format(who=who)
         )
     available = np.array(
         [

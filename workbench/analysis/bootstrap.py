@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 
 THRESHOLDS = (0.667, 0.800)
@@ -55,7 +56,7 @@ def metric(level: str, values: Sequence[float], totals: np.ndarray) -> np.ndarra
         hi = np.maximum.outer(np.arange(v.size), np.arange(v.size))
         between = cum[hi + 1] - cum[lo]  # n_lo + ... + n_hi
         return (between - (n[lo] + n[hi]) / 2.0) ** 2
-    raise WorkbenchError(f"unknown level {level!r}")
+    raise WorkbenchError(_("unknown level {level!r}").format(level=level))
 
 
 def alpha_with_metric(o: np.ndarray, delta2: np.ndarray) -> float | None:
@@ -118,7 +119,9 @@ def summary(alphas: np.ndarray | None, draws: int, seed: int | None) -> dict[str
 
 def check_draws(draws: int) -> int:
     if draws < 1:
-        raise WorkbenchError(f"--bootstrap needs a number of draws of 1 or more, not {draws}")
+        raise WorkbenchError(
+            _("--bootstrap needs a number of draws of 1 or more, not {draws}").format(draws=draws)
+        )
     return draws
 
 

@@ -43,6 +43,7 @@ from workbench.analysis.filters import (
     select,
 )
 from workbench.analysis.units import SPAN_UNITS, check_unit, spans_by_document, touched
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -63,10 +64,16 @@ class Options:
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
-            raise WorkbenchError(f"unknown mode {self.mode!r}; use one of {', '.join(MODES)}")
+            raise WorkbenchError(
+                _("unknown mode {mode!r}; use one of {items}").format(
+                    mode=self.mode, items=", ".join(MODES)
+                )
+            )
         check_unit(self.unit, SPAN_UNITS)
         if self.distance < 0:
-            raise WorkbenchError(f"distance must be 0 or more, not {self.distance}")
+            raise WorkbenchError(
+                _("distance must be 0 or more, not {distance}").format(distance=self.distance)
+            )
 
     @classmethod
     def choose(cls, mode: str | None, unit: str, distance: int | None) -> Options:
@@ -75,7 +82,7 @@ class Options:
         if mode is None:
             mode = "proximity" if distance is not None else "overlap"
         if distance is not None and mode != "proximity":
-            raise WorkbenchError("--distance applies to --mode proximity only")
+            raise WorkbenchError(_("--distance applies to --mode proximity only"))
         return cls(mode=mode, unit=unit, distance=distance or 0)
 
     @property
@@ -184,7 +191,11 @@ class CooccurrenceResult:
             return p.c if p.c is not None else float("nan")
         if measure == "conditional":
             return p.conditional_ab if row == p.a else p.conditional_ba
-        raise WorkbenchError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+        raise WorkbenchError(
+            _("unknown measure {measure!r}; use one of {items}").format(
+                measure=measure, items=", ".join(MEASURES)
+            )
+        )
 
     # ----------------------------------------------------------------- views
 
@@ -204,7 +215,11 @@ class CooccurrenceResult:
             "conditional": lambda p: (max(p.conditional_ab, p.conditional_ba), p.count),
         }
         if measure not in key:
-            raise WorkbenchError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+            raise WorkbenchError(
+                _("unknown measure {measure!r}; use one of {items}").format(
+                    measure=measure, items=", ".join(MEASURES)
+                )
+            )
         out = []
         for p in sorted(self.pairs, key=key[measure], reverse=True):
             out.append(
@@ -349,7 +364,7 @@ def count_arrays(
         group = np.zeros(n, dtype=np.int64)  # renumber the groups 0, 1, 2, ...
         np.cumsum(changes, out=group[1:])
         if (int(group[-1]) + 1) * stride >= 1 << 62:
-            raise WorkbenchError("offsets too large to count co-occurrences")
+            raise WorkbenchError(_("offsets too large to count co-occurrences"))
     key = group * stride + start
     needle = key + (end + reach - start)
 
@@ -478,7 +493,7 @@ def count_units(
     """Units containing each rolled-up code, and units containing both codes of a pair,
     per coder, summed over coders."""
     present: dict[tuple[int, int, int], set[int]] = {}
-    for doc, coder, start, end, code, *_ in rows:
+    for doc, coder, start, end, code, *_unused in rows:
         index = rollup.get(code)
         unit = units.get(doc)
         if index is None or unit is None:

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.i18n import _
+
 # Colours for codes that have none of their own (nor an ancestor with one): the palette the
 # app uses too, readable in print and for the common forms of colour blindness.
 from workbench.palette import PALETTE
@@ -58,7 +60,7 @@ class Selection:
         """A selection from user input; ``where`` items may be ``"key=value"`` strings, and
         ``document=NAME`` items join ``documents``. Empty names are dropped."""
         if depth is not None and depth < 1:
-            raise WorkbenchError(f"depth must be 1 or more, not {depth}")
+            raise WorkbenchError(_("depth must be 1 or more, not {depth}").format(depth=depth))
         pairs = parse_where_items(where)
         names = [n.strip() for n in documents if n.strip()]
         names += [value for key, value in pairs if key == DOCUMENT_KEY]
@@ -87,7 +89,7 @@ def parse_where(item: str) -> tuple[str, str]:
     """``"region=Piura"`` -> ``("region", "Piura")``: the one reader of a ``--where`` item."""
     key, sep, value = item.partition("=")
     if not sep or not key.strip():
-        raise WorkbenchError(f"--where expects attribute=value, not {item!r}")
+        raise WorkbenchError(_("--where expects attribute=value, not {item!r}").format(item=item))
     return key.strip(), value.strip()
 
 
@@ -166,7 +168,9 @@ def code_scope(
     for raw in paths:
         path = normalise_path(raw)
         if path not in by_path:
-            raise UnknownCodeError(f"no code {raw!r} in the codebook", source=str(project.path))
+            raise UnknownCodeError(
+                _("no code {raw!r} in the codebook").format(raw=raw), source=str(project.path)
+            )
         wanted.append(path)
 
     def included(path: str) -> bool:
@@ -218,7 +222,8 @@ def coder_ids(project: Project, names: Sequence[str]) -> dict[int, str]:
         if name not in known:
             listed = ", ".join(sorted(known)) or "none yet"
             raise WorkbenchError(
-                f"no coder named {name!r} (coders: {listed})", source=str(project.path)
+                _("no coder named {name!r} (coders: {listed})").format(name=name, listed=listed),
+                source=str(project.path),
             )
         out[known[name]] = name
     return out
@@ -242,7 +247,10 @@ def check_attribute(project: Project, attribute: str) -> None:
     if attribute not in names:
         listed = ", ".join(names) or "none; import a cases file first"
         raise WorkbenchError(
-            f"no case attribute {attribute!r} (attributes: {listed})", source=str(project.path)
+            _("no case attribute {attribute!r} (attributes: {listed})").format(
+                attribute=attribute, listed=listed
+            ),
+            source=str(project.path),
         )
 
 
@@ -275,7 +283,10 @@ def document_scope(
             if folded not in existing:
                 listed = ", ".join(sorted(set(existing.values()))) or "none"
                 raise WorkbenchError(
-                    f"no case has {key}={original!r} (values: {listed})", source=str(project.path)
+                    _("no case has {key}={original!r} (values: {listed})").format(
+                        key=key, original=original, listed=listed
+                    ),
+                    source=str(project.path),
                 )
         values = set(wanted_values)
         docs = {
@@ -445,7 +456,7 @@ def _read_packed(conn: Any, where: str, params: list[str]) -> tuple[Any, ...] | 
         " (SELECT min(code_id) FROM codings), (SELECT max(code_id) FROM codings)"
     ).fetchone()
     if doc0 is None:
-        return tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
+        return tuple(np.zeros(0, dtype=np.int64) for _unused in range(4))
     # ids are positive in practice; each subtraction left out saves SQLite work per coding
     doc0, coder0, code0 = (min(v, 0) for v in (doc0, coder0, code0))
     coders = coder1 - coder0 + 1
@@ -482,7 +493,9 @@ def _read_plain(project: Project, where: str, params: list[str]) -> tuple[Any, .
     ).fetchone()
     columns = tuple(_parse(t) for t in texts)
     if any(len(c) != n for c in columns):
-        raise WorkbenchError(f"could not read the codings ({n} expected)", source=str(project.path))
+        raise WorkbenchError(
+            _("could not read the codings ({n} expected)").format(n=n), source=str(project.path)
+        )
     doc, coder, start, end, code = in_sweep_order(columns)
     group = np.zeros(n, dtype=np.int64)
     if n > 1:

@@ -13,6 +13,7 @@ from workbench.analysis.filters import (
     Selection,
     select,
 )
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -51,10 +52,10 @@ def meetings(
     chosen = select(project, selection)
     for path in (a, b):
         if path not in chosen.codes:
-            raise WorkbenchError(f"code {path!r} is not in the selection")
+            raise WorkbenchError(_("code {path!r} is not in the selection").format(path=path))
     ia, ib = chosen.codes.index(a), chosen.codes.index(b)
     if ia == ib:
-        raise WorkbenchError("a code does not co-occur with itself; choose two codes")
+        raise WorkbenchError(_("a code does not co-occur with itself; choose two codes"))
     rows = [r for r in chosen.rows if chosen.rollup.get(r[4]) in (ia, ib)]
     found: list[tuple[int, int, int, int, int, int]] = []
     if options.mode == "unit":

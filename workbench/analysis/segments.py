@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 
 DEFAULT_OVERLAP = 90.0
@@ -42,7 +43,11 @@ class Segment:
 
 def check_overlap(overlap: float) -> float:
     if not 0 < overlap <= 100:
-        raise WorkbenchError(f"--overlap is a percentage above 0 and at most 100, not {overlap:g}")
+        raise WorkbenchError(
+            _("--overlap is a percentage above 0 and at most 100, not {overlap:g}").format(
+                overlap=overlap
+            )
+        )
     return float(overlap)
 
 
@@ -66,8 +71,9 @@ def match_segments(sel: Any, overlap: float) -> tuple[list[Segment], np.ndarray]
     """(segments, matched flags): whether each segment found a partner by the other coder."""
     if len(sel.coders) != 2:
         raise WorkbenchError(
-            f"--unit segment compares two coders, not {len(sel.coders)}: name them with "
-            "--coders A,B"
+            _(
+                "--unit segment compares two coders, not {n_coders}: name them with --coders A,B"
+            ).format(n_coders=len(sel.coders))
         )
     check_overlap(overlap)
     segments = segments_of(sel)
@@ -95,7 +101,7 @@ def segment_counts(sel: Any, segments: list[Segment], matched: np.ndarray) -> li
     """Per row: segments and matched segments of each of the two coders."""
     out = [
         {"units": 0, "segments_a": 0, "matched_a": 0, "segments_b": 0, "matched_b": 0}
-        for _ in sel.rows
+        for _unused in sel.rows
     ]
     for seg, hit in zip(segments, matched.tolist(), strict=True):
         if not sel.available[seg.doc].all():

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from workbench.i18n import N_, _
 from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -36,6 +37,15 @@ AGREEMENT_UNITS = ("char", "sentence", "turn", "document")
 AGREEMENT_COMPARISONS = (*AGREEMENT_UNITS, "segment", "presence", "frequency")
 #: units the suggesters learn from and score
 SUGGEST_UNITS = ("sentence", "turn")
+#: each unit in words, plural, for messages and reports (the option values stay English)
+UNIT_PLURALS = {
+    "char": N_("characters"),
+    "sentence": N_("sentences"),
+    "turn": N_("turns"),
+    "paragraph": N_("paragraphs"),
+    "document": N_("documents"),
+    "segment": N_("coded segments"),
+}
 
 # the names other modules have imported these lists by
 UNIT_KINDS = SPAN_UNITS
@@ -45,7 +55,11 @@ UNIT_CHOICES = AGREEMENT_UNITS
 def check_unit(unit: str, choices: Sequence[str] = AGREEMENT_UNITS) -> str:
     """``unit`` when it is one of ``choices``, else the one-line error every command gives."""
     if unit not in choices:
-        raise WorkbenchError(f"unknown unit {unit!r}; use one of {', '.join(choices)}")
+        raise WorkbenchError(
+            _("unknown unit {unit!r}; use one of {items}").format(
+                unit=unit, items=", ".join(choices)
+            )
+        )
     return unit
 
 
@@ -94,9 +108,11 @@ def spans(
     ``nonempty`` leaves out empty units; ``turn_fallback`` reads paragraphs for ``turn`` when
     the document has no turns (a plain text without speaker labels).
     """
-    out = [(s, e) for _, s, e in unit_rows(project, document_id, kind) if not nonempty or e > s]
+    out = [
+        (s, e) for _unused, s, e in unit_rows(project, document_id, kind) if not nonempty or e > s
+    ]
     if not out and turn_fallback and kind == "turn":
-        out = [(s, e) for _, s, e in unit_rows(project, document_id, "paragraph")]
+        out = [(s, e) for _unused, s, e in unit_rows(project, document_id, "paragraph")]
     return sorted(out)
 
 
@@ -131,7 +147,7 @@ def spans_by_document(
     else:
         for doc in wanted:
             rows = unit_rows(project, doc, kind)
-            out[doc] = ([s for _, s, _ in rows], [e for _, _, e in rows])
+            out[doc] = ([s for _unused, s, _unused in rows], [e for _unused, _unused, e in rows])
     return out
 
 
@@ -228,7 +244,7 @@ def unit_table(project: Project, document_ids: Sequence[int], kind: str) -> Unit
                 rows.append((rank[doc_id], s, e))
     else:
         for doc_id in document_ids:
-            rows.extend((rank[doc_id], s, e) for _, s, e in unit_rows(project, doc_id, kind))
+            rows.extend((rank[doc_id], s, e) for _unused, s, e in unit_rows(project, doc_id, kind))
     rows = sorted({r for r in rows if r[2] > r[1]})
     arr = np.array(rows, dtype=np.int64).reshape(-1, 3)
     return UnitTable(kind, arr[:, 0].copy(), arr[:, 1].copy(), arr[:, 2].copy())

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from workbench.analysis.units import load_units, units_touched
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code
 from workbench.store.project import Project
@@ -81,9 +82,17 @@ class VariableTable:
 
 def check_level(level: str, missing: str) -> None:
     if level not in LEVELS:
-        raise WorkbenchError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+        raise WorkbenchError(
+            _("unknown level {level!r}; use one of {items}").format(
+                level=level, items=", ".join(LEVELS)
+            )
+        )
     if missing not in MISSING:
-        raise WorkbenchError(f"unknown --missing {missing!r}; use one of {', '.join(MISSING)}")
+        raise WorkbenchError(
+            _("unknown --missing {missing!r}; use one of {items}").format(
+                missing=missing, items=", ".join(MISSING)
+            )
+        )
 
 
 def value_codes(project: Project, group: str) -> tuple[Code, list[Code], dict[int, int]]:
@@ -92,7 +101,9 @@ def value_codes(project: Project, group: str) -> tuple[Code, list[Code], dict[in
     codes = project.codes()
     values = [c for c in codes if c.parent_id == root.id]
     if not values:
-        raise WorkbenchError(f"--group {root.path!r} has no subcodes to serve as values")
+        raise WorkbenchError(
+            _("--group {path!r} has no subcodes to serve as values").format(path=root.path)
+        )
     index: dict[int, int] = {}
     for i, value in enumerate(values):
         for c in codes:
@@ -116,8 +127,10 @@ def variable_table(
     check_level(level, missing)
     if sel.unit not in ("sentence", "turn", "document"):
         raise WorkbenchError(
-            f"--group compares one value per unit: use --unit sentence, turn or document "
-            f"(not {sel.unit})"
+            _(
+                "--group compares one value per unit: use --unit sentence, turn or document (not "
+                "{unit})"
+            ).format(unit=sel.unit)
         )
     root, values, index = value_codes(project, group)
     labels = [v.path for v in values]
@@ -126,13 +139,17 @@ def variable_table(
         unvalued = [v.path for v in values if v.value is None]
         if unvalued:
             raise WorkbenchError(
-                f"--level {level} needs a numeric value on every value of {root.path!r}; "
-                f"{unvalued[0]!r} has none (set 'value:' in the codebook)"
+                _(
+                    "--level {level} needs a numeric value on every value of {path!r}; {value!r} has "
+                    "none (set 'value:' in the codebook)"
+                ).format(level=level, path=root.path, value=unvalued[0])
             )
         if missing == "none":
             raise WorkbenchError(
-                f"--level {level} needs --missing uncoded: a unit without a value of "
-                f"{root.path!r} has no place on a {level} scale"
+                _(
+                    "--level {level} needs --missing uncoded: a unit without a value of {path!r} has "
+                    "no place on a {level} scale"
+                ).format(level=level, path=root.path)
             )
         numbers = [float(v.value) for v in values]  # type: ignore[arg-type]
     n_coders = len(sel.coders)

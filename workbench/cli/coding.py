@@ -3,39 +3,53 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import click
 
-from workbench.cli.common import emit, emit_stream, format_option, open_project, stream_table
+from workbench.cli.common import (
+    emit,
+    emit_stream,
+    format_option,
+    open_project,
+    stream_table,
+    where_option,
+)
 from workbench.i18n import N_, _
+
+#: what a memo is on, as the listing and the message say it (the JSON keeps the English word)
+MEMO_TARGETS = {
+    "project": N_("project"),
+    "document": N_("document"),
+    "code": N_("code"),
+    "coding": N_("coding"),
+}
 
 
 def _coder_option():
     return click.option(
         "--coder",
         default=None,
-        help="Coder name (default: $WORKBENCH_CODER or the project's coder).",
+        help=N_("Coder name (default: $WORKBENCH_CODER or the project's coder)."),
     )
 
 
-@click.group("code")
+@click.group("code", help=N_("Apply or remove a code on a span of a document."))
 def code_cmd() -> None:
-    """Apply or remove a code on a span of a document."""
+    pass
 
 
-@code_cmd.command("apply")
-@click.option("--doc", "doc", required=True, help="Document name.")
-@click.option("--code", "code_path", required=True, help="Code path, e.g. Group/Subcode.")
-@click.option("--start", type=int, required=True, help="First character (code point offset).")
-@click.option("--end", type=int, required=True, help="End offset (exclusive).")
-@click.option("--memo", default=None, help="A memo attached to the new coding.")
+@code_cmd.command("apply", help=N_("Code the span [START, END) of DOC with CODE."))
+@click.option("--doc", "doc", required=True, help=N_("Document name."))
+@click.option("--code", "code_path", required=True, help=N_("Code path, e.g. Group/Subcode."))
+@click.option("--start", type=int, required=True, help=N_("First character (code point offset)."))
+@click.option("--end", type=int, required=True, help=N_("End offset (exclusive)."))
+@click.option("--memo", default=None, help=N_("A memo attached to the new coding."))
 @_coder_option()
 @click.pass_context
 def code_apply(
     ctx, doc: str, code_path: str, start: int, end: int, memo: str | None, coder: str | None
 ) -> None:
-    """Code the span [START, END) of DOC with CODE."""
     from workbench.ops.coding import apply_code
 
     project = open_project(ctx)
@@ -43,32 +57,44 @@ def code_apply(
     coding_id = apply_code(project, doc, code_path, start, end, coder=coder, memo=memo)
     text = project.text(project.document(doc).id)[start:end]
     click.echo(
-        f"coding {coding_id}: {code_path} on {doc} [{start}, {end}) by {coder}: {_excerpt(text)}"
+        _("coding {coding_id}: {code_path} on {doc} [{start}, {end}) by {coder}: {excerpt}").format(
+            coding_id=coding_id,
+            code_path=code_path,
+            doc=doc,
+            start=start,
+            end=end,
+            coder=coder,
+            excerpt=_excerpt(text),
+        )
     )
 
 
-@code_cmd.command("remove")
-@click.option("--id", "coding_id", type=int, default=None, help="Remove the coding with this id.")
-@click.option("--doc", "doc", default=None, help="Document name.")
-@click.option("--code", "code_path", default=None, help="Code path.")
-@click.option("--start", type=int, default=None, help="First character of the stretch.")
-@click.option("--end", type=int, default=None, help="End of the stretch (exclusive).")
+@code_cmd.command(
+    "remove",
+    help=N_("Remove a coding by --id, or this coder's codings of CODE inside [START, END) of DOC."),
+)
+@click.option(
+    "--id", "coding_id", type=int, default=None, help=N_("Remove the coding with this id.")
+)
+@click.option("--doc", "doc", default=None, help=N_("Document name."))
+@click.option("--code", "code_path", default=None, help=N_("Code path."))
+@click.option("--start", type=int, default=None, help=N_("First character of the stretch."))
+@click.option("--end", type=int, default=None, help=N_("End of the stretch (exclusive)."))
 @_coder_option()
 @click.pass_context
 def code_remove(ctx, coding_id, doc, code_path, start, end, coder) -> None:
-    """Remove a coding by --id, or this coder's codings of CODE inside [START, END) of DOC."""
     from workbench.ops.coding import remove_coding, remove_codings
     from workbench.store.errors import WorkbenchError
 
     project = open_project(ctx)
     if coding_id is not None:
         remove_coding(project, coding_id)
-        click.echo(f"removed coding {coding_id}")
+        click.echo(_("removed coding {coding_id}").format(coding_id=coding_id))
         return
     if None in (doc, code_path, start, end):
-        raise WorkbenchError("give --id, or all of --doc, --code, --start and --end")
+        raise WorkbenchError(_("give --id, or all of --doc, --code, --start and --end"))
     n = remove_codings(project, doc, code_path, start, end, coder=coder)
-    click.echo(f"removed {n} coding(s)")
+    click.echo(_("removed {n} coding(s)").format(n=n))
 
 
 def _excerpt(text: str, width: int = 80) -> str:
@@ -95,8 +121,13 @@ def iter_coding_rows(
     code: str | None = None,
     coder: str | None = None,
     full_text: bool = False,
+    where: Sequence[str] = (),
 ) -> Iterator[dict]:
-    """``coding_rows`` one at a time: a listing of 200k codings never holds them all."""
+    """``coding_rows`` one at a time: a listing of 200k codings never holds them all.
+    ``where`` keeps the documents whose case matches (the one ``--where``): an unknown
+    attribute or value is an error here, before the first row is printed. Under blind coding
+    a signed-in coder lists their own codings only (``ops.permissions``)."""
+    from workbench.analysis.filters import document_scope, parse_where_items
     from workbench.ops.permissions import require, visible_coders
 
     paths = {c.id: c.path for c in project.codes()}
@@ -107,12 +138,28 @@ def iter_coding_rows(
         require(project, "work.read", owner=coder.strip())
     if seen is not None and not coder:
         coder = next(iter(seen))
+    in_scope = document_scope(project, parse_where_items(where)) if where else None
     codings = project.iter_codings(
         document_id=project.document(doc).id if doc else None,
         coder_id=project.coder_id(coder, create=False) if coder else None,
         code_id=project.code(code).id if code else None,
     )
+    return _coding_rows(project, codings, paths, coders, docs, in_scope, full_text)
+
+
+def _coding_rows(
+    project,
+    codings: Iterable,
+    paths: dict[int, str],
+    coders: dict[int, str],
+    docs: dict[int, str],
+    in_scope: dict[int, str] | None,
+    full_text: bool,
+) -> Iterator[dict]:
+    """The rows of ``iter_coding_rows``, made as the listing reads them."""
     for c in codings:
+        if in_scope is not None and c.document_id not in in_scope:
+            continue
         text = project.text(c.document_id)[c.start : c.end]
         yield {
             "id": c.id,
@@ -125,19 +172,24 @@ def iter_coding_rows(
         }
 
 
-@click.group("codings", invoke_without_command=True)
-@click.option("--doc", default=None, help="Only this document.")
-@click.option("--code", "code_path", default=None, help="Only this code (exact path).")
+@click.group(
+    "codings",
+    invoke_without_command=True,
+    help=N_("List codings: document, code path, coder, start, end, text."),
+)
+@click.option("--doc", default=None, help=N_("Only this document."))
+@click.option("--code", "code_path", default=None, help=N_("Only this code (exact path)."))
 @_coder_option()
+@where_option
 @format_option()
 @click.pass_context
-def codings_cmd(ctx, doc, code_path, coder, fmt) -> None:
-    """List codings: document, code path, coder, start, end, text."""
+def codings_cmd(ctx, doc, code_path, coder, where, fmt) -> None:
     if ctx.invoked_subcommand is not None:
         return
     project = open_project(ctx)
-    rows = iter_coding_rows(project, doc=doc, code=code_path, coder=coder, full_text=fmt != "table")
-    # under blind coding a signed-in coder lists their own codings (ops.permissions)
+    rows = iter_coding_rows(
+        project, doc=doc, code=code_path, coder=coder, full_text=fmt != "table", where=where
+    )
     columns = ["document", "code", "coder", "start", "end", "text"]
     if fmt == "table":
         widths = {
@@ -147,7 +199,7 @@ def codings_cmd(ctx, doc, code_path, coder, fmt) -> None:
             "start": 7,
             "end": 7,
         }
-        lines = stream_table(rows, columns, widths, total_label="codings")
+        lines = stream_table(rows, columns, widths, total_label=_("codings"))
         if sys.stdout.isatty():
             click.echo_via_pager(lines)
         else:
@@ -157,34 +209,47 @@ def codings_cmd(ctx, doc, code_path, coder, fmt) -> None:
     emit_stream(rows, fmt, columns=columns)
 
 
-@codings_cmd.command("import")
+@codings_cmd.command(
+    "import",
+    help=N_(
+        "Import codings from a CSV with columns document,code,coder,start,end,text (all or "
+        "nothing)."
+    ),
+)
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
 @click.pass_context
 def codings_import(ctx, csv_file: str) -> None:
-    """Import codings from a CSV with columns document,code,coder,start,end,text (all or nothing)."""
     from workbench.ops.codings_io import UNDO_LIMIT, import_codings_csv
 
     project = open_project(ctx)
     n = import_codings_csv(project, csv_file)
-    click.echo(f"imported {n} coding(s) from {csv_file}")
+    click.echo(_("imported {n} coding(s) from {csv_file}").format(n=n, csv_file=csv_file))
     if n > UNDO_LIMIT:
         click.echo(
-            f"(more than {UNDO_LIMIT:,} rows: this import cannot be undone; "
-            "'workbench backup' before large imports)"
+            _(
+                "(more than {UNDO_LIMIT:,} rows: this import cannot be undone; 'workbench "
+                "backup' before large imports)"
+            ).format(UNDO_LIMIT=UNDO_LIMIT)
         )
 
 
-@click.group("memo")
+@click.group("memo", help=N_("Memos on the project, documents, codes and codings."))
 def memo_cmd() -> None:
-    """Memos on the project, documents, codes and codings."""
+    pass
 
 
-@memo_cmd.command("add")
+@memo_cmd.command(
+    "add",
+    help=N_(
+        "Write a memo (on the project when no target is given; a reply goes where the memo "
+        "it answers is)."
+    ),
+)
 @click.argument("text")
-@click.option("--doc", default=None, help="Attach to this document.")
-@click.option("--code", "code_path", default=None, help="Attach to this code.")
-@click.option("--coding", "coding_id", type=int, default=None, help="Attach to this coding id.")
-@click.option("--title", default=None, help="A short title shown in memo listings.")
+@click.option("--doc", default=None, help=N_("Attach to this document."))
+@click.option("--code", "code_path", default=None, help=N_("Attach to this code."))
+@click.option("--coding", "coding_id", type=int, default=None, help=N_("Attach to this coding id."))
+@click.option("--title", default=None, help=N_("A short title shown in memo listings."))
 @click.option(
     "--reply-to",
     "reply_to",
@@ -195,8 +260,6 @@ def memo_cmd() -> None:
 @_coder_option()
 @click.pass_context
 def memo_add(ctx, text, doc, code_path, coding_id, title, reply_to, coder) -> None:
-    """Write a memo (on the project when no target is given; a reply goes where the memo it
-    answers is)."""
     from workbench.ops.coding import add_memo, memo_target
     from workbench.store.errors import WorkbenchError
 
@@ -208,13 +271,15 @@ def memo_add(ctx, text, doc, code_path, coding_id, title, reply_to, coder) -> No
         )
         click.echo(
             _("memo {memo} on {target}, replying to memo {answered}").format(
-                memo=memo_id, target=answered[0], answered=reply_to
+                memo=memo_id, target=_(MEMO_TARGETS[answered[0]]), answered=reply_to
             )
         )
         return
     targets = [t for t in (doc, code_path, coding_id) if t is not None]
     if len(targets) > 1:
-        raise WorkbenchError("a memo attaches to one target: give one of --doc, --code, --coding")
+        raise WorkbenchError(
+            _("a memo attaches to one target: give one of --doc, --code, --coding")
+        )
     if doc is not None:
         target = ("document", project.document(doc).id)
     elif code_path is not None:
@@ -224,14 +289,18 @@ def memo_add(ctx, text, doc, code_path, coding_id, title, reply_to, coder) -> No
     else:
         target = ("project", None)
     memo_id = add_memo(project, *target, text, coder=coder or project.default_coder(), title=title)
-    click.echo(f"memo {memo_id} on {target[0]}")
+    click.echo(
+        _("memo {memo_id} on {target}").format(memo_id=memo_id, target=_(MEMO_TARGETS[target[0]]))
+    )
 
 
-@memo_cmd.command("list")
+@memo_cmd.command(
+    "list",
+    help=N_("List every memo with what it is attached to (under blind coding a coder's own)."),
+)
 @format_option()
 @click.pass_context
 def memo_list(ctx, fmt) -> None:
-    """List every memo with what it is attached to (under blind coding a coder's own)."""
     from workbench.ops.coding import visible_memos
 
     project = open_project(ctx)
@@ -257,42 +326,48 @@ def memo_list(ctx, fmt) -> None:
     emit(rows, fmt, columns=["id", "on", "target", "coder", "title", "text", "reply_to"])
 
 
-@memo_cmd.command("edit")
+@memo_cmd.command(
+    "edit",
+    help=N_("Replace the text of memo MEMO_ID (your own: answer another's with --reply-to)."),
+)
 @click.argument("memo_id", type=int)
 @click.argument("text")
 @click.pass_context
 def memo_edit(ctx, memo_id: int, text: str) -> None:
-    """Replace the text of memo MEMO_ID (your own: answer another's with --reply-to)."""
     from workbench.ops.coding import edit_memo
 
     edit_memo(open_project(ctx), memo_id, text)
     click.echo(_("memo {memo} saved").format(memo=memo_id))
 
 
-@memo_cmd.command("delete")
+@memo_cmd.command(
+    "delete", help=N_("Delete memo MEMO_ID (your own; the lead may delete anyone's).")
+)
 @click.argument("memo_id", type=int)
 @click.pass_context
 def memo_delete(ctx, memo_id: int) -> None:
-    """Delete memo MEMO_ID (your own; the lead may delete anyone's)."""
     from workbench.ops.coding import delete_memo
 
     delete_memo(open_project(ctx), memo_id)
     click.echo(_("memo {memo} deleted").format(memo=memo_id))
 
 
-@click.command("done")
+@click.command(
+    "done",
+    help=N_("Mark DOC as done (fully coded) for a coder; agreement counts only done documents."),
+)
 @click.argument("doc")
 @_coder_option()
-@click.option("--undo", "not_done", is_flag=True, help="Clear the done mark instead.")
+@click.option("--undo", "not_done", is_flag=True, help=N_("Clear the done mark instead."))
 @click.pass_context
 def done_cmd(ctx, doc: str, coder: str | None, not_done: bool) -> None:
-    """Mark DOC as done (fully coded) for a coder; agreement counts only done documents."""
     from workbench.ops.coding import mark_done
 
     project = open_project(ctx)
     coder = coder or project.default_coder()
     mark_done(project, doc, coder, done=not not_done)
-    click.echo(f"{doc}: {'not ' if not_done else ''}done for {coder}")
+    message = _("{doc}: not done for {coder}") if not_done else _("{doc}: done for {coder}")
+    click.echo(message.format(doc=doc, coder=coder))
 
 
 def _undo_coder(coder: str | None) -> str | None:
@@ -302,40 +377,52 @@ def _undo_coder(coder: str | None) -> str | None:
     return coder or os.environ.get("WORKBENCH_CODER") or None
 
 
-@click.command("undo")
+@click.command(
+    "undo",
+    help=N_(
+        "Undo the coder's last action (also one done in the app); without a coder, the newest."
+        " Under --user, your own actions; the lead may also name another coder, and undoes "
+        "the newest deletion or merge of a code whoever did it."
+    ),
+)
 @_coder_option()
 @click.pass_context
 def undo_cmd(ctx, coder: str | None) -> None:
-    """Undo the coder's last action (also one done in the app); without a coder, the newest.
-
-    Under --user, your own actions; the lead may also name another coder, and undoes the
-    newest deletion or merge of a code whoever did it."""
     from workbench.ops import history
 
     project = open_project(ctx)
     coder = _undo_coder(coder)
     what = history.undo(project, coder)
     if what:
-        click.echo(f"undone: {what}")
+        click.echo(_("undone: {what}").format(what=what))
     elif barrier := history.undo_barrier(project, coder):
         click.echo(
-            f"cannot undo '{barrier}': imports and merges are not undoable "
-            "(restore a backup instead)"
+            _(
+                "cannot undo '{barrier}': imports and merges are not undoable (restore a backup "
+                "instead)"
+            ).format(barrier=barrier)
         )
     else:
-        click.echo("nothing to undo" + (f" for {coder}" if coder else ""))
+        click.echo(
+            _("nothing to undo for {coder}").format(coder=coder) if coder else _("nothing to undo")
+        )
 
 
-@click.command("redo")
+@click.command(
+    "redo", help=N_("Redo the action the coder undid last; without a coder, the one undone last.")
+)
 @_coder_option()
 @click.pass_context
 def redo_cmd(ctx, coder: str | None) -> None:
-    """Redo the action the coder undid last; without a coder, the one undone last."""
     from workbench.ops import history
 
     project = open_project(ctx)
     coder = _undo_coder(coder)
     what = history.redo(project, coder)
     click.echo(
-        f"redone: {what}" if what else "nothing to redo" + (f" for {coder}" if coder else "")
+        _("redone: {what}").format(what=what)
+        if what
+        else (
+            _("nothing to redo for {coder}").format(coder=coder) if coder else _("nothing to redo")
+        )
     )

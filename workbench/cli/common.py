@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from workbench.i18n import N_, _
 from workbench.store.connection import BATCH_MAX_WAIT
 from workbench.store.project import Project
 
@@ -18,6 +19,78 @@ from workbench.store.project import Project
 BATCH_TRY = 1.0
 
 FORMATS = ("table", "csv", "json")
+
+#: column names as a table shows them (the keys of CSV and JSON rows stay English: scripts read
+#: them); marked here so that the catalogs carry them
+TABLE_COLUMNS = (
+    N_("applied_by"),
+    N_("both"),
+    N_("case"),
+    N_("characters"),
+    N_("code"),
+    N_("coder"),
+    N_("coders"),
+    N_("codings"),
+    N_("colour"),
+    N_("count"),
+    N_("created_at"),
+    N_("depth"),
+    N_("description"),
+    N_("document"),
+    N_("documents_coded"),
+    N_("documents_done"),
+    N_("end"),
+    N_("guid"),
+    N_("id"),
+    N_("kind"),
+    N_("language"),
+    N_("name"),
+    N_("not_by"),
+    N_("number"),
+    N_("on"),
+    N_("open"),
+    N_("participant"),
+    N_("path"),
+    N_("pipeline"),
+    N_("rank"),
+    N_("reason"),
+    N_("role"),
+    N_("rule"),
+    N_("score"),
+    N_("sentences"),
+    N_("setting"),
+    N_("signs_in_with"),
+    N_("spans"),
+    N_("speakers"),
+    N_("start"),
+    N_("status"),
+    N_("target"),
+    N_("text"),
+    N_("title"),
+    N_("total"),
+    N_("turns"),
+    N_("unit"),
+    N_("units"),
+    N_("percent"),
+    N_("kappa"),
+    N_("alpha"),
+    N_("only_a"),
+    N_("only_b"),
+    N_("neither"),
+    N_("all"),
+    N_("some"),
+    N_("none"),
+    N_("equal"),
+    N_("differ"),
+    N_("segments_a"),
+    N_("matched_a"),
+    N_("segments_b"),
+    N_("matched_b"),
+    N_("conditional_ab"),
+    N_("conditional_ba"),
+    N_("capped"),
+    N_("overlap_warning"),
+)
 
 
 def format_option(*extra: str, default: str = "table"):
@@ -27,11 +100,11 @@ def format_option(*extra: str, default: str = "table"):
         type=click.Choice([*FORMATS, *extra]),
         default=default,
         show_default=True,
-        help="Output format.",
+        help=N_("Output format."),
     )
 
 
-WHERE_HELP = (
+WHERE_HELP = N_(
     "Only documents whose case has this attribute value, or document=NAME; repeat "
     "a key for alternatives (see docs/selection.md)."
 )
@@ -91,8 +164,10 @@ def _say_waiting():
         if waited >= 5 and waited - said[0] >= 10:
             said[0] = waited
             click.echo(
-                f"waiting for the project: another program is writing ({waited:.0f} s; "
-                f"giving up after {BATCH_MAX_WAIT:.0f} s)",
+                _(
+                    "waiting for the project: another program is writing ({waited:.0f} s; giving up "
+                    "after {BATCH_MAX_WAIT:.0f} s)"
+                ).format(waited=waited, BATCH_MAX_WAIT=BATCH_MAX_WAIT),
                 err=True,
             )
 
@@ -139,7 +214,8 @@ def stream_table(
     import shutil
 
     term = shutil.get_terminal_size((120, 24)).columns
-    fixed = {c: min(max(widths.get(c, len(c)), len(c)), 40) for c in columns[:-1]}
+    headers = {c: _(c) for c in columns}
+    fixed = {c: min(max(widths.get(c, len(c)), len(headers[c])), 40) for c in columns[:-1]}
     last = columns[-1]
     fixed[last] = max(20, term - sum(fixed.values()) - 2 * (len(columns) - 1))
 
@@ -152,7 +228,7 @@ def stream_table(
             cells.append(text if c == last else text.ljust(fixed[c]))
         return "  ".join(cells).rstrip() + "\n"
 
-    yield line({c: c for c in columns})
+    yield line(headers)
     yield "  ".join("-" * fixed[c] for c in columns) + "\n"
     count = 0
     for row in rows:
@@ -212,7 +288,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None, title:
     columns = list(columns or (rows[0].keys() if rows else []))
     table = Table(title=title, show_lines=False)
     for col in columns:
-        table.add_column(col, overflow="fold")
+        table.add_column(_(col), overflow="fold")
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     return table

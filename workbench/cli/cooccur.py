@@ -18,8 +18,9 @@ from workbench.cli.figure_options import (
     style_options,
     write_caption,
 )
+from workbench.cli.localise import output_language_options
 from workbench.files import write_atomic
-from workbench.i18n import _
+from workbench.i18n import N_, _, speaking
 from workbench.store.errors import WorkbenchError
 
 
@@ -59,14 +60,24 @@ PAIR_COLUMNS = [
 ]
 
 
-@click.command("cooccur")
+@click.command(
+    "cooccur",
+    help=N_(
+        "Code co-occurrence: counts, c-coefficients and conditional shares per pair of "
+        "codes.\n"
+        "\n\x08\nExamples:\n  workbench cooccur\n  workbench cooccur --depth 1 --measure c --layout m"
+        "atrix\n"
+        "  workbench cooccur --mode unit --unit turn --where region=Piura --format json\n"
+        "  workbench cooccur --format xlsx --out cooccurrence.xlsx --heatmap heat.svg"
+    ),
+)
 @filter_options
 @click.option(
     "--measure",
     type=click.Choice(["count", "c", "conditional"]),
     default="count",
     show_default=True,
-    help="Sort pairs by / fill the matrix and heat map with.",
+    help=N_("Sort pairs by / fill the matrix and heat map with."),
 )
 @click.option(
     "--format",
@@ -74,31 +85,32 @@ PAIR_COLUMNS = [
     type=click.Choice(["table", "csv", "json", "xlsx"]),
     default="table",
     show_default=True,
-    help="Output format (xlsx needs --out).",
+    help=N_("Output format (xlsx needs --out)."),
 )
 @click.option(
     "--layout",
     type=click.Choice(["pairs", "matrix"]),
     default="pairs",
     show_default=True,
-    help="table/csv: one row per pair, or a code-by-code matrix.",
+    help=N_("table/csv: one row per pair, or a code-by-code matrix."),
 )
 @click.option(
     "--out",
     "out",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Write to this file instead of the screen.",
+    help=N_("Write to this file instead of the screen."),
 )
 @click.option(
     "--heatmap",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Also draw the matrix as a heat map (.html, .svg, .pdf or .png).",
+    help=N_("Also draw the matrix as a heat map (.html, .svg, .pdf or .png)."),
 )
-@labels_option("Heat map labels: the code's own name, or its path.")
-@size_option("Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide.")
+@labels_option(N_("Heat map labels: the code's own name, or its path."))
+@size_option(N_("Heat map for print: 85 mm or 175 mm wide at 300 dpi, or a slide."))
 @style_options
+@output_language_options
 @click.pass_context
 def cooccur_cmd(
     ctx,
@@ -122,22 +134,17 @@ def cooccur_cmd(
     font_size,
     font_family,
     scale,
+    lang,
+    decimal,
 ):
-    """Code co-occurrence: counts, c-coefficients and conditional shares per pair of codes.
-
-    \b
-    Examples:
-      workbench cooccur
-      workbench cooccur --depth 1 --measure c --layout matrix
-      workbench cooccur --mode unit --unit turn --where region=Piura --format json
-      workbench cooccur --format xlsx --out cooccurrence.xlsx --heatmap heat.svg
-    """
+    # tables, the heat map, its caption and the messages in the output's language
+    ctx.with_resource(speaking(lang, decimal=decimal))
     from workbench.analysis.cooccurrence import cooccurrence
 
     options = _cooccurrence_options(mode, unit, distance)
     selection = _selection(coders, codes, depth, where)
     if fmt == "xlsx" and not out:
-        raise WorkbenchError("--format xlsx needs --out FILE.xlsx")
+        raise WorkbenchError(_("--format xlsx needs --out FILE.xlsx"))
     project = open_project(ctx)
     result = cooccurrence(project, options, selection)
     if heatmap:
@@ -168,7 +175,7 @@ def cooccur_cmd(
         )
         write_figure(fig, heatmap, style, record)
         write_caption(heatmap, record, what)
-        click.echo(f"wrote {heatmap}", err=True)
+        click.echo(_("wrote {heatmap}").format(heatmap=heatmap), err=True)
     if fmt == "xlsx":
         from workbench.export.figures import write_heatmap_xlsx
 
@@ -178,7 +185,7 @@ def cooccur_cmd(
             measure,
             figure_record(ctx, out, project, options, selection, {"measure": measure}),
         )
-        click.echo(f"wrote {out}", err=True)
+        click.echo(_("wrote {out}").format(out=out), err=True)
         return
     if layout == "matrix":
         rows, columns = _matrix_rows(result, measure)
@@ -190,7 +197,9 @@ def cooccur_cmd(
             fmt,
             columns=columns,
             json_value=result.to_json(),
-            title=f"co-occurrence ({result.mode}); {len(result.codes)} codes",
+            title=_("co-occurrence ({mode}); {n_codes} codes").format(
+                mode=result.mode, n_codes=len(result.codes)
+            ),
         )
         return
     text = render(
@@ -198,30 +207,32 @@ def cooccur_cmd(
         fmt,
         columns=columns,
         json_value=result.to_json(),
-        title=f"co-occurrence ({result.mode})",
+        title=_("co-occurrence ({mode})").format(mode=result.mode),
         width=max(100, 14 * len(columns)),
     )
     write_atomic(out, text.encode("utf-8"))
-    click.echo(f"wrote {out}", err=True)
+    click.echo(_("wrote {out}").format(out=out), err=True)
 
 
-@click.command("network")
+@click.command(
+    "network",
+    help=N_(
+        "Co-occurrence network to OUT (.graphml or .gexf) for Gephi, Cytoscape or networkx.\n"
+        "\n\x08\nExample:\n  workbench network codes.gexf --depth 1"
+    ),
+)
 @click.argument("out", type=click.Path(dir_okay=False))
-@labels_option("Node labels: the code's own name, or its whole path.")
+@labels_option(N_("Node labels: the code's own name, or its whole path."))
 @filter_options
 @click.pass_context
 def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, where):
-    """Co-occurrence network to OUT (.graphml or .gexf) for Gephi, Cytoscape or networkx.
-
-    \b
-    Example:
-      workbench network codes.gexf --depth 1
-    """
     from workbench.analysis.cooccurrence import cooccurrence
     from workbench.export.network import NETWORK_FORMATS, write_network
 
     if Path(out).suffix.lower() not in NETWORK_FORMATS:
-        raise WorkbenchError(f"use one of {', '.join(NETWORK_FORMATS)}", source=out)
+        raise WorkbenchError(
+            _("use one of {items}").format(items=", ".join(NETWORK_FORMATS)), source=out
+        )
     options = _cooccurrence_options(mode, unit, distance)
     project = open_project(ctx)
     selection = _selection(coders, codes, depth, where)
@@ -241,4 +252,9 @@ def network_cmd(ctx, out, labels, mode, unit, distance, coders, codes, depth, wh
     )
     write_network(result, out, labels, record)
     write_caption(out, record, what)
-    click.echo(f"wrote {out}: {len(result.codes)} nodes, {len(result.pairs)} edges", err=True)
+    click.echo(
+        _("wrote {out}: {n_codes} nodes, {n_pairs} edges").format(
+            out=out, n_codes=len(result.codes), n_pairs=len(result.pairs)
+        ),
+        err=True,
+    )

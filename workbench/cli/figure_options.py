@@ -41,40 +41,42 @@ def filter_options(fn):
             "--mode",
             type=click.Choice(["overlap", "unit", "proximity"]),
             default=None,
-            help="How codes meet: overlapping codings (default), a shared unit, or "
-            "codings at most --distance characters apart.",
+            help=N_(
+                "How codes meet: overlapping codings (default), a shared unit, or codings at "
+                "most --distance characters apart."
+            ),
         ),
         click.option(
             "--unit",
             type=click.Choice(SPAN_UNITS),
             default="sentence",
             show_default=True,
-            help="The unit for --mode unit.",
+            help=N_("The unit for --mode unit."),
         ),
         click.option(
             "--distance",
             type=click.IntRange(min=0),
             default=None,
-            help="Largest gap in characters (--mode proximity; implies it).",
+            help=N_("Largest gap in characters (--mode proximity; implies it)."),
         ),
         click.option(
             "--coder",
             "coders",
             multiple=True,
-            help="Only this coder's codings (repeatable). Default: sum over coders.",
+            help=N_("Only this coder's codings (repeatable). Default: sum over coders."),
         ),
         click.option(
             "--codes",
             "codes",
             multiple=True,
             metavar="PATH",
-            help="Only this code and its subcodes (repeatable).",
+            help=N_("Only this code and its subcodes (repeatable)."),
         ),
         click.option(
             "--depth",
             type=click.IntRange(min=1),
             default=None,
-            help="Roll codes up to their ancestor at this depth (1 = groups).",
+            help=N_("Roll codes up to their ancestor at this depth (1 = groups)."),
         ),
         where_option,
     ]
@@ -86,8 +88,8 @@ def filter_options(fn):
 def style_options(fn):
     """Title, size, font and scale for figures fit for a journal."""
     options = [
-        click.option("--title", default=None, help="Figure title."),
-        click.option("--width", type=int, default=1000, show_default=True, help="Pixels."),
+        click.option("--title", default=None, help=N_("Figure title.")),
+        click.option("--width", type=int, default=1000, show_default=True, help=N_("Pixels.")),
         click.option(
             "--height",
             type=int,
@@ -112,7 +114,7 @@ def style_options(fn):
             type=float,
             default=1.0,
             show_default=True,
-            help="PNG pixels per layout pixel (3 gives ~300 dpi at print size).",
+            help=N_("PNG pixels per layout pixel (3 gives ~300 dpi at print size)."),
         ),
     ]
     for option in reversed(options):
@@ -185,7 +187,7 @@ def figure_record(ctx, out, project, options, selection, extra):
     if selection.codes:
         filters.append("codes " + ", ".join(selection.codes))
     if selection.depth:
-        filters.append(f"codes rolled up to depth {selection.depth}")
+        filters.append(_("codes rolled up to depth {depth}").format(depth=selection.depth))
     filters += [f"{k} = {v}" for k, v in selection.where]
     counts["filters"] = "; ".join(filters)
     counts.update({k: v for k, v in extra.items() if v is not None})

@@ -106,14 +106,25 @@ def make_record(ctx: click.Context, output: str, project: Any, counts: dict[str,
     )
 
 
-@click.group(name="figures")
+@click.group(name="figures", help=N_("Figures and tables made for a paper, kept up to date."))
 def figures_cmd() -> None:
-    """Figures and tables made for a paper, kept up to date."""
+    pass
 
 
-@figures_cmd.command(name="rerun")
+@figures_cmd.command(
+    name="rerun",
+    help=N_(
+        "Make every figure and table in FOLDER again with the command recorded inside it.\n"
+        "\nThe project is the one given with --project (or WORKBENCH_PROJECT), else the one eac"
+        "h file records. Files without a record are left alone; a command that wrote several "
+        "files runs once. Codes are followed by their identity, so a renamed or moved code "
+        "still works. Every command runs even when one fails; the end lists the failed "
+        "commands and the files still stale, and the exit status is 1 if there are any.\n"
+        "\n\x08\nExample:\n  workbench figures rerun docs/figures --deterministic"
+    ),
+)
 @click.argument("folder", type=click.Path(file_okay=False), default=".")
-@click.option("--dry-run", is_flag=True, help="List the commands without running them.")
+@click.option("--dry-run", is_flag=True, help=N_("List the commands without running them."))
 @click.option(
     "--deterministic",
     is_flag=True,
@@ -124,18 +135,6 @@ def figures_cmd() -> None:
 )
 @click.pass_context
 def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool, deterministic: bool) -> None:
-    """Make every figure and table in FOLDER again with the command recorded inside it.
-
-    The project is the one given with --project (or WORKBENCH_PROJECT), else the one each
-    file records. Files without a record are left alone; a command that wrote several files
-    runs once. Codes are followed by their identity, so a renamed or moved code still
-    works. Every command runs even when one fails; the end lists the failed commands and the
-    files still stale, and the exit status is 1 if there are any.
-
-    \b
-    Example:
-      workbench figures rerun docs/figures --deterministic
-    """
     from workbench.export.provenance import RECORD_FORMATS, fingerprint, read_record
     from workbench.store.project import Project
 
@@ -146,7 +145,7 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool, deterministic: boo
     )
     base = Path(folder)
     if not base.is_dir():
-        raise WorkbenchError("no such folder", source=folder)
+        raise WorkbenchError(_("no such folder"), source=folder)
     jobs: list[tuple[Path, str, list[str]]] = []
     seen: set[tuple[str, ...]] = set()
     failed: list[tuple[str, str]] = []
@@ -190,11 +189,11 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool, deterministic: boo
     try:
         for path, project, args in jobs:
             line = shlex.join(["workbench", "--project", project, *args])
-            click.echo(f"rerun {path.name}: {line}", err=True)
+            click.echo(_("rerun {name}: {line}").format(name=path.name, line=line), err=True)
             problem = _run(["--project", project, *args])
             if problem:
                 failed.append((path.name, problem))
-                click.echo(f"  failed: {problem}", err=True)
+                click.echo(_("  failed: {problem}").format(problem=problem), err=True)
             else:
                 ran += 1
     finally:
@@ -231,9 +230,9 @@ def _run(argv: list[str]) -> str | None:
     except click.ClickException as exc:
         return exc.format_message()
     except click.exceptions.Exit as exc:
-        return None if exc.exit_code == 0 else f"exit status {exc.exit_code}"
+        return None if exc.exit_code == 0 else _("exit status {code}").format(code=exc.exit_code)
     except click.exceptions.Abort:
-        return "aborted"
+        return _("aborted")
     return None
 
 

@@ -15,29 +15,42 @@ from workbench.cli.figure_options import (
     style_options,
     write_caption,
 )
-from workbench.i18n import N_, _
+from workbench.cli.localise import output_language_options
+from workbench.i18n import N_, _, speaking
 
 
-@click.command("sankey")
+@click.command(
+    "sankey",
+    help=N_(
+        "Sankey diagram to OUT (.html offline, .svg, .pdf, .png).\n"
+        "\n\x08\nExamples:\n  workbench sankey figure.html --left Decentralization --right Effective"
+        "ness\n"
+        '  workbench sankey figure.svg --depth 1 --title "Code groups" --font-size 14\n'
+        "  workbench sankey participation.pdf --group Participation --size single\n"
+        "  workbench sankey participation-all.pdf --aspect Participation --size double\n"
+        "  workbench sankey flows.png --stages region,Decentralization,Effectiveness --size "
+        "double\n  workbench sankey regions.pdf --attribute region --right Decentralization"
+    ),
+)
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option(
     "--left",
     multiple=True,
     metavar="PATH",
-    help="Codes (with subcodes) on the left, the table rows (repeatable). Default all.",
+    help=N_("Codes (with subcodes) on the left, the table rows (repeatable). Default all."),
 )
 @click.option(
     "--right",
     multiple=True,
     metavar="PATH",
-    help="Codes (with subcodes) on the right, the columns (repeatable). Default all.",
+    help=N_("Codes (with subcodes) on the right, the columns (repeatable). Default all."),
 )
 @click.option(
     "--group",
     "group",
     default=None,
     metavar="PATH",
-    help="The subcodes of this group with each other (one figure per aspect).",
+    help=N_("The subcodes of this group with each other (one figure per aspect)."),
 )
 @click.option(
     "--aspect",
@@ -53,43 +66,48 @@ from workbench.i18n import N_, _
     "--stages",
     default=None,
     metavar="A,B,C",
-    help="Flows over three or more columns: a case attribute (optional, first), "
-    "then code groups, e.g. region,Decentralization,Effectiveness.",
+    help=N_(
+        "Flows over three or more columns: a case attribute (optional, first), then code "
+        "groups, e.g. region,Decentralization,Effectiveness."
+    ),
 )
 @click.option(
     "--attribute",
     default=None,
-    help="Draw this case attribute's values on the left, flowing into codes.",
+    help=N_("Draw this case attribute's values on the left, flowing into codes."),
 )
 @click.option(
     "--measure",
     type=click.Choice(["count", "c"]),
     default="count",
     show_default=True,
-    help="Link width.",
+    help=N_("Link width."),
 )
 @click.option(
     "--values",
     "values",
     type=click.Choice(["count", "c", "conditional", "none"]),
     default=None,
-    help="Number printed on each link (default: the --measure).",
+    help=N_("Number printed on each link (default: the --measure)."),
 )
-@labels_option("Node labels: the code's own name, or its whole path.")
+@labels_option(N_("Node labels: the code's own name, or its whole path."))
 @click.option(
     "--order",
     type=click.Choice(["crossings", "codebook"]),
     default="crossings",
     show_default=True,
-    help="Codebook order, then fewer crossings (barycentric); or codebook order only.",
+    help=N_("Codebook order, then fewer crossings (barycentric); or codebook order only."),
 )
 @size_option(
-    "Journal presets: 85 mm or 175 mm wide at 300 dpi with print fonts, or a "
-    "1280x720 slide. Overrides --width and --font-size (--scale still sets "
-    "the PNG resolution when given: 96 dpi per 1)."
+    N_(
+        "Journal presets: 85 mm or 175 mm wide at 300 dpi with print fonts, or a "
+        "1280x720 slide. Overrides --width and --font-size (--scale still sets "
+        "the PNG resolution when given: 96 dpi per 1)."
+    )
 )
 @filter_options
 @style_options
+@output_language_options
 @click.pass_context
 def sankey_cmd(
     ctx,
@@ -118,20 +136,13 @@ def sankey_cmd(
     font_size,
     font_family,
     scale,
+    lang,
+    decimal,
 ):
-    """Sankey diagram to OUT (.html offline, .svg, .pdf, .png).
-
-    \b
-    Examples:
-      workbench sankey figure.html --left Decentralization --right Effectiveness
-      workbench sankey figure.svg --depth 1 --title "Code groups" --font-size 14
-      workbench sankey participation.pdf --group Participation --size single
-      workbench sankey participation-all.pdf --aspect Participation --size double
-      workbench sankey flows.png --stages region,Decentralization,Effectiveness --size double
-      workbench sankey regions.pdf --attribute region --right Decentralization
-    """
     from workbench.export.figures import figure_format
 
+    # the figure, its caption and what the command says, in the figure's language
+    ctx.with_resource(speaking(lang, decimal=decimal))
     figure_format(out)
     from workbench.export.sankey_request import SankeyRequest, sankey_data
 
@@ -189,4 +200,9 @@ def sankey_cmd(
             ),
             err=True,
         )
-    click.echo(f"wrote {out}: {data.node_count} nodes, {data.link_count} links", err=True)
+    click.echo(
+        _("wrote {out}: {node_count} nodes, {link_count} links").format(
+            out=out, node_count=data.node_count, link_count=data.link_count
+        ),
+        err=True,
+    )

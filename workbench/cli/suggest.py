@@ -9,6 +9,7 @@ import click
 
 from workbench.analysis.units import SUGGEST_UNITS as UNITS
 from workbench.cli.common import emit, format_option, open_project, where_option
+from workbench.i18n import N_, _
 
 
 def _bar(description: str):
@@ -32,28 +33,36 @@ def _bar(description: str):
     return bar, update
 
 
-@click.group("suggest")
+@click.group(
+    "suggest",
+    help=N_(
+        "Code suggestions, offline: keyword and speaker rules and a model trained on your "
+        "codings.\n"
+        "\nTypical loop: workbench suggest train; workbench suggest run; workbench suggest list"
+        "; workbench suggest accept ID / reject ID. Measure first with workbench suggest "
+        "evaluate."
+    ),
+)
 def suggest_cmd() -> None:
-    """Code suggestions, offline: keyword and speaker rules and a model trained on your codings.
-
-    Typical loop: workbench suggest train; workbench suggest run; workbench suggest list;
-    workbench suggest accept ID / reject ID. Measure first with workbench suggest evaluate.
-    """
+    pass
 
 
-@suggest_cmd.command("train")
+@suggest_cmd.command(
+    "train",
+    help=N_("Train the classifier on the project's codings and save it beside the project."),
+)
 @click.option(
     "--unit",
     type=click.Choice(UNITS),
     default="sentence",
     show_default=True,
-    help="Learn from sentences or whole speaker turns.",
+    help=N_("Learn from sentences or whole speaker turns."),
 )
 @click.option(
     "--coder",
     "coders",
     multiple=True,
-    help="Learn from this coder's codings only (repeatable; default every coder).",
+    help=N_("Learn from this coder's codings only (repeatable; default every coder)."),
 )
 @click.option(
     "--model",
@@ -61,24 +70,23 @@ def suggest_cmd() -> None:
     type=click.Choice(["new", "old"]),
     default="new",
     show_default=True,
-    help="new: TF-IDF and logistic regression; old: spaCy textcat (for comparison).",
+    help=N_("new: TF-IDF and logistic regression; old: spaCy textcat (for comparison)."),
 )
 @click.option(
     "--epochs",
     type=click.IntRange(min=1),
     default=10,
     show_default=True,
-    help="Epochs of the old model (the new one needs none).",
+    help=N_("Epochs of the old model (the new one needs none)."),
 )
 @click.option(
     "--embeddings",
     type=click.Choice(["wordllama"]),
     default=None,
-    help="Add static word embeddings (optional package wordllama; slower scoring).",
+    help=N_("Add static word embeddings (optional package wordllama; slower scoring)."),
 )
 @click.pass_context
 def train_cmd(ctx, unit, coders, kind, epochs, embeddings) -> None:
-    """Train the classifier on the project's codings and save it beside the project."""
     project = open_project(ctx)
     if kind == "old":
         from workbench.suggest.learned import train
@@ -89,8 +97,17 @@ def train_cmd(ctx, unit, coders, kind, epochs, embeddings) -> None:
                 project, unit=unit, coders=list(coders) or None, epochs=epochs, progress=update
             )
         click.echo(
-            f"trained on {result.units} {unit}s ({result.codings} codings, "
-            f"{result.codes} codes, {result.epochs} epochs); saved to {result.folder}"
+            _(
+                "trained on {units} {unit}s ({codings} codings, {codes} codes, {epochs} epochs); "
+                "saved to {folder}"
+            ).format(
+                units=result.units,
+                unit=unit,
+                codings=result.codings,
+                codes=result.codes,
+                epochs=result.epochs,
+                folder=result.folder,
+            )
         )
         return
     from workbench.suggest.trained import train
@@ -101,33 +118,43 @@ def train_cmd(ctx, unit, coders, kind, epochs, embeddings) -> None:
             project, unit=unit, coders=list(coders) or None, embeddings=embeddings, progress=update
         )
     click.echo(
-        f"trained on {result.units} {unit}s ({result.codings} codings, "
-        f"{result.codes} codes); saved to {result.folder}"
+        _(
+            "trained on {units} {unit}s ({codings} codings, {codes} codes); saved to {folder}"
+        ).format(
+            units=result.units,
+            unit=unit,
+            codings=result.codings,
+            codes=result.codes,
+            folder=result.folder,
+        )
     )
 
 
-@suggest_cmd.command("run")
-@click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
-@click.option("--code", "code", default=None, help="Only this code (path).")
+@suggest_cmd.command(
+    "run", help=N_("Score documents and store open suggestions; print a summary per code.")
+)
+@click.option("--doc", "docs", multiple=True, help=N_("Only this document (repeatable)."))
+@click.option("--code", "code", default=None, help=N_("Only this code (path)."))
 @click.option(
     "--min-score",
     type=click.FloatRange(0, 1),
     default=0.0,
     show_default=True,
-    help="Lowest calibrated score to store (a rule's precision on your coding, the "
-    "model's probability; the model also keeps to each code's threshold).",
+    help=N_(
+        "Lowest calibrated score to store (a rule's precision on your coding, the "
+        "model's probability; the model also keeps to each code's threshold)."
+    ),
 )
 @click.option(
     "--suggester",
     type=click.Choice(["rules", "learned", "both"]),
     default="both",
     show_default=True,
-    help="Keyword and speaker rules, the trained model, or both.",
+    help=N_("Keyword and speaker rules, the trained model, or both."),
 )
 @format_option()
 @click.pass_context
 def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
-    """Score documents and store open suggestions; print a summary per code."""
     from workbench.suggest.run import run_suggestions
 
     project = open_project(ctx)
@@ -148,38 +175,45 @@ def run_cmd(ctx, docs, code, min_score, suggester, fmt) -> None:
     if fmt == "json":
         emit(rows, fmt, json_value={**totals, "codes": rows})
         return
-    emit(rows, fmt, columns=["code", "open"], title="Open suggestions from this run")
+    emit(rows, fmt, columns=["code", "open"], title=_("Open suggestions from this run"))
     if fmt == "table":
         click.echo(
-            f"{summary.documents} document(s): {summary.added} new, {summary.kept} kept, "
-            f"{summary.removed} dropped; skipped {summary.skipped_coded} already coded "
-            f"and {summary.skipped_decided} decided before"
+            _(
+                "{documents} document(s): {added} new, {kept} kept, {removed} dropped; skipped "
+                "{skipped_coded} already coded and {skipped_decided} decided before"
+            ).format(
+                documents=summary.documents,
+                added=summary.added,
+                kept=summary.kept,
+                removed=summary.removed,
+                skipped_coded=summary.skipped_coded,
+                skipped_decided=summary.skipped_decided,
+            )
         )
         for note in summary.notes:
-            click.echo(f"note: {note}")
+            click.echo(_("note: {note}").format(note=note))
 
 
-@suggest_cmd.command("list")
-@click.option("--doc", "document", default=None, help="Only this document.")
-@click.option("--code", "code", default=None, help="Only this code (path).")
+@suggest_cmd.command("list", help=N_("List suggestions with their score, reason and text."))
+@click.option("--doc", "document", default=None, help=N_("Only this document."))
+@click.option("--code", "code", default=None, help=N_("Only this code (path)."))
 @click.option(
     "--order",
     type=click.Choice(["position", "uncertainty", "score"]),
     default="position",
     show_default=True,
-    help="Text order, least certain first, or highest score first.",
+    help=N_("Text order, least certain first, or highest score first."),
 )
 @click.option(
     "--status",
     type=click.Choice(["open", "accepted", "rejected", "all"]),
     default="open",
     show_default=True,
-    help="Which suggestions to list.",
+    help=N_("Which suggestions to list."),
 )
 @format_option()
 @click.pass_context
 def list_cmd(ctx, document, code, order, status, fmt) -> None:
-    """List suggestions with their score, reason and text."""
     from workbench.suggest.review import list_suggestions
 
     project = open_project(ctx)
@@ -210,86 +244,101 @@ def list_cmd(ctx, document, code, order, status, fmt) -> None:
         rows,
         fmt,
         columns=columns if fmt == "table" else None,
-        title=f"{len(rows)} {status} suggestion(s)",
+        title=_("{n_rows} {status} suggestion(s)").format(n_rows=len(rows), status=status),
     )
 
 
-@suggest_cmd.command("accept")
+@suggest_cmd.command(
+    "accept",
+    help=N_(
+        "Accept suggestions: each becomes a coding (source suggestion:ID); 'workbench undo' undoes."
+    ),
+)
 @click.argument("suggestion_ids", type=int, nargs=-1, required=True)
-@click.option("--coder", default=None, help="Who accepts (default: the project's coder).")
+@click.option("--coder", default=None, help=N_("Who accepts (default: the project's coder)."))
 @click.pass_context
 def accept_cmd(ctx, suggestion_ids, coder) -> None:
-    """Accept suggestions: each becomes a coding (source suggestion:ID); 'workbench undo' undoes."""
     from workbench.suggest.review import accept
 
     project = open_project(ctx)
     for sid in suggestion_ids:
         coding_id = accept(project, sid, coder)
-        click.echo(f"accepted suggestion {sid}: coding {coding_id}")
+        click.echo(
+            _("accepted suggestion {sid}: coding {coding_id}").format(sid=sid, coding_id=coding_id)
+        )
 
 
-@suggest_cmd.command("reject")
+@suggest_cmd.command(
+    "reject", help=N_("Reject suggestions: the same span is never suggested again for that code.")
+)
 @click.argument("suggestion_ids", type=int, nargs=-1, required=True)
-@click.option("--coder", default=None, help="Who rejects (default: the project's coder).")
+@click.option("--coder", default=None, help=N_("Who rejects (default: the project's coder)."))
 @click.pass_context
 def reject_cmd(ctx, suggestion_ids, coder) -> None:
-    """Reject suggestions: the same span is never suggested again for that code."""
     from workbench.suggest.review import reject
 
     project = open_project(ctx)
     for sid in suggestion_ids:
         reject(project, sid, coder)
-        click.echo(f"rejected suggestion {sid}")
+        click.echo(_("rejected suggestion {sid}").format(sid=sid))
 
 
-@suggest_cmd.command("evaluate")
+@suggest_cmd.command(
+    "evaluate",
+    help=N_(
+        "Cross-validate by document: precision, recall, F1 and average precision of the "
+        "model, the old model, the rules, both, and the suggest-everything floor."
+    ),
+)
 @click.option(
     "--folds",
     type=click.IntRange(min=2),
     default=5,
     show_default=True,
-    help="Groups of documents; each is held out once.",
+    help=N_("Groups of documents; each is held out once."),
 )
 @click.option(
     "--unit",
     type=click.Choice(UNITS),
     default="sentence",
     show_default=True,
-    help="Evaluate on sentences or whole speaker turns.",
+    help=N_("Evaluate on sentences or whole speaker turns."),
 )
 @click.option(
     "--coder",
     "coders",
     multiple=True,
-    help="Use this coder's codings only (repeatable; default every coder).",
+    help=N_("Use this coder's codings only (repeatable; default every coder)."),
 )
 @click.option(
     "--group",
     type=click.Choice(["document", "case"]),
     default="document",
     show_default=True,
-    help="Keep each document (or each case) in one fold.",
+    help=N_("Keep each document (or each case) in one fold."),
 )
 @click.option(
     "--epochs",
     type=click.IntRange(min=1),
     default=10,
     show_default=True,
-    help="Epochs of the old model.",
+    help=N_("Epochs of the old model."),
 )
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
     default=None,
-    help="Fixed probability cut for the models (default: each code's tuned "
-    "threshold; 0.5 for the old model).",
+    help=N_(
+        "Fixed probability cut for the models (default: each code's tuned threshold; 0.5 "
+        "for the old model)."
+    ),
 )
-@click.option("--no-old", is_flag=True, help="Skip the old spaCy model (faster).")
+@click.option("--no-old", is_flag=True, help=N_("Skip the old spaCy model (faster)."))
 @click.option(
     "--embeddings",
     type=click.Choice(["wordllama"]),
     default=None,
-    help="Evaluate the model with static word embeddings added.",
+    help=N_("Evaluate the model with static word embeddings added."),
 )
 @where_option
 @format_option()
@@ -297,8 +346,6 @@ def reject_cmd(ctx, suggestion_ids, coder) -> None:
 def evaluate_cmd(
     ctx, folds, unit, coders, group, epochs, threshold, no_old, embeddings, where, fmt
 ) -> None:
-    """Cross-validate by document: precision, recall, F1 and average precision of the model,
-    the old model, the rules, both, and the suggest-everything floor."""
     from workbench.analysis.filters import Selection, check_selection
     from workbench.suggest.evaluate import evaluate
 
@@ -342,52 +389,62 @@ def evaluate_cmd(
     emit(
         rows,
         fmt,
-        title=f"Held-out {unit}s, {folds}-fold cross-validation by {group} "
-        "(P, R, F1, AP: the model)",
+        title=_(
+            "Held-out {unit}s, {folds}-fold cross-validation by {group} (P, R, F1, AP: the model)"
+        ).format(unit=unit, folds=folds, group=group),
     )
     if fmt == "table":
         n = models["learned"]["macro_codes"]
         click.echo(
-            f"macro F1 and MAP over the {n} code(s) with at least "
-            f"{result['min_macro_support']} positive {unit}s"
+            _(
+                "macro F1 and MAP over the {n} code(s) with at least {min_macro_support} "
+                "positive {unit}s"
+            ).format(n=n, min_macro_support=result["min_macro_support"], unit=unit)
         )
         for name, m in models.items():
             click.echo(
-                f"{name:8} micro F1 {m['micro_f1']:.3f}  macro F1 {m['macro_f1']:.3f}  "
-                f"MAP {m['map']:.3f}"
+                _(
+                    "{name:8} micro F1 {micro_f1:.3f}  macro F1 {macro_f1:.3f}  MAP {map:.3f}"
+                ).format(name=name, micro_f1=m["micro_f1"], macro_f1=m["macro_f1"], map=m["map"])
             )
 
 
-@suggest_cmd.command("similar")
-@click.option("--code", "code", default=None, help="Rank passages like this code's codings.")
-@click.option("--doc", "document", default=None, help="Rank passages like one in this document.")
-@click.option("--start", type=int, default=None, help="Start of the passage (with --doc).")
-@click.option("--end", type=int, default=None, help="End of the passage (with --doc).")
+@suggest_cmd.command(
+    "similar",
+    help=N_(
+        "More like this: the uncoded passages most like a code (--code PATH) or like a "
+        "passage (--doc D --start N --end M), by the model's features, best first."
+    ),
+)
+@click.option("--code", "code", default=None, help=N_("Rank passages like this code's codings."))
+@click.option(
+    "--doc", "document", default=None, help=N_("Rank passages like one in this document.")
+)
+@click.option("--start", type=int, default=None, help=N_("Start of the passage (with --doc)."))
+@click.option("--end", type=int, default=None, help=N_("End of the passage (with --doc)."))
 @click.option(
     "--unit",
     type=click.Choice(UNITS),
     default="sentence",
     show_default=True,
-    help="Rank sentences or whole speaker turns.",
+    help=N_("Rank sentences or whole speaker turns."),
 )
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
     default=20,
     show_default=True,
-    help="How many passages to list.",
+    help=N_("How many passages to list."),
 )
 @format_option()
 @click.pass_context
 def similar_cmd(ctx, code, document, start, end, unit, limit, fmt) -> None:
-    """More like this: the uncoded passages most like a code (--code PATH) or like a passage
-    (--doc D --start N --end M), by the model's features, best first."""
     from workbench.suggest.similar import similar_units
 
     if (code is None) == (document is None):
-        raise click.UsageError("give --code PATH, or --doc D with --start and --end")
+        raise click.UsageError(_("give --code PATH, or --doc D with --start and --end"))
     if document is not None and (start is None or end is None):
-        raise click.UsageError("--doc needs --start and --end")
+        raise click.UsageError(_("--doc needs --start and --end"))
     project = open_project(ctx)
     found = similar_units(
         project, code=code, document=document, start=start, end=end, unit=unit, limit=limit
@@ -407,16 +464,20 @@ def similar_cmd(ctx, code, document, start, end, unit, limit, fmt) -> None:
         rows,
         fmt,
         columns=["rank", "document", "start", "end", "score", "text"],
-        title=f"{len(rows)} uncoded {unit}(s) most like "
-        + (code if code else f"{document} [{start}, {end})"),
+        title=_("{n} uncoded {unit}(s) most like {target}").format(
+            n=len(rows), unit=unit, target=code if code else f"{document} [{start}, {end})"
+        ),
     )
 
 
-@suggest_cmd.group("rules", invoke_without_command=True)
+@suggest_cmd.group(
+    "rules",
+    invoke_without_command=True,
+    help=N_("List the rules: keywords and patterns from the codebook, and speaker rules."),
+)
 @format_option()
 @click.pass_context
 def rules_cmd(ctx, fmt) -> None:
-    """List the rules: keywords and patterns from the codebook, and speaker rules."""
     if ctx.invoked_subcommand is not None:
         return
     from workbench.suggest.rules import describe_rules
@@ -428,61 +489,79 @@ def rules_cmd(ctx, fmt) -> None:
     )
 
 
-@rules_cmd.command("add")
-@click.option("--code", "code", required=True, help="The code to suggest (path).")
-@click.option("--speaker", default=None, help="Speaker label (glob, case-insensitive).")
-@click.option("--role", default=None, help="Value of the case attribute 'role'.")
+@rules_cmd.command(
+    "add", help=N_("Add a speaker rule: suggest CODE for every turn of a speaker or role.")
+)
+@click.option("--code", "code", required=True, help=N_("The code to suggest (path)."))
+@click.option("--speaker", default=None, help=N_("Speaker label (glob, case-insensitive)."))
+@click.option("--role", default=None, help=N_("Value of the case attribute 'role'."))
 @click.pass_context
 def rules_add_cmd(ctx, code, speaker, role) -> None:
-    """Add a speaker rule: suggest CODE for every turn of a speaker or role."""
     from workbench.suggest.rules import add_speaker_rule
 
     rule = add_speaker_rule(open_project(ctx), code, speaker=speaker, role=role)
-    click.echo(f"rule added: {rule.describe()} -> {rule.code}")
+    click.echo(
+        _("rule added: {describe} -> {code}").format(describe=rule.describe(), code=rule.code)
+    )
 
 
-@rules_cmd.command("remove")
+@rules_cmd.command(
+    "remove", help=N_("Remove speaker rule NUMBER (as listed by 'workbench suggest rules').")
+)
 @click.argument("number", type=int)
 @click.pass_context
 def rules_remove_cmd(ctx, number) -> None:
-    """Remove speaker rule NUMBER (as listed by 'workbench suggest rules')."""
     from workbench.suggest.rules import remove_speaker_rule
 
     rule = remove_speaker_rule(open_project(ctx), number)
-    click.echo(f"rule removed: {rule.describe()} -> {rule.code}")
+    click.echo(
+        _("rule removed: {describe} -> {code}").format(describe=rule.describe(), code=rule.code)
+    )
 
 
-@suggest_cmd.command("pipeline")
+@suggest_cmd.command(
+    "pipeline",
+    help=N_(
+        "Use an installed spaCy pipeline (package name or saved folder) for documents in its "
+        "language; without NAME, show which pipeline each language uses."
+    ),
+)
 @click.argument("name", required=False)
 @click.option(
     "--language",
     default=None,
-    help="Language the pipeline is for (default: the pipeline's own; with --clear, "
-    "only this language).",
+    help=N_(
+        "Language the pipeline is for (default: the pipeline's own; with --clear, only "
+        "this language)."
+    ),
 )
 @click.option(
-    "--clear", is_flag=True, help="Forget the named pipeline (every language unless --language)."
+    "--clear",
+    is_flag=True,
+    help=N_("Forget the named pipeline (every language unless --language)."),
 )
 @format_option()
 @click.pass_context
 def pipeline_cmd(ctx, name, language, clear, fmt) -> None:
-    """Use an installed spaCy pipeline (package name or saved folder) for documents in its
-    language; without NAME, show which pipeline each language uses."""
     from workbench.suggest import pipelines
 
     if name and clear:
-        raise click.UsageError("give a NAME or --clear, not both")
+        raise click.UsageError(_("give a NAME or --clear, not both"))
     project = open_project(ctx)
     if name:
         key, value = pipelines.set_named_pipeline(project, name, language)
         click.echo(f"{key} = {value}")
     elif clear:
         removed = pipelines.clear_named_pipeline(project, language)
-        click.echo(f"removed {', '.join(removed)}" if removed else "no named pipeline to remove")
+        click.echo(
+            _("removed {items}").format(items=", ".join(removed))
+            if removed
+            else _("no named pipeline to remove")
+        )
     else:
         emit(
             pipelines.describe_pipelines(project),
             fmt,
             columns=["language", "setting", "pipeline"],
-            title="Language pipelines",
+            title=_("Language pipelines"),
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbench.i18n import N_
+from workbench.i18n import N_, _
 
 
 def _project_path(ctx: click.Context, project: str | None) -> str:
@@ -15,27 +15,29 @@ def _project_path(ctx: click.Context, project: str | None) -> str:
     return str(Path(path))
 
 
-@click.command("tui")
+@click.command(
+    "tui",
+    help=N_(
+        "Open the coding app on the project.\n"
+        "\nKeys can be remapped in ~/.config/workbench/keys.toml (or the file named by WORKBENC"
+        "H_KEYS), one 'action-id = \"keys\"' per line; F1 lists the action ids."
+    ),
+)
 @click.option(
     "--project",
     "-p",
     "project",
     type=click.Path(dir_okay=False),
     default=None,
-    help="The project file (default: the global --project).",
+    help=N_("The project file (default: the global --project)."),
 )
 @click.option(
     "--coder",
     default=None,
-    help="Code as this coder (default: WORKBENCH_CODER, the last coder used, or 'default').",
+    help=N_("Code as this coder (default: WORKBENCH_CODER, the last coder used, or 'default')."),
 )
 @click.pass_context
 def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
-    """Open the coding app on the project.
-
-    Keys can be remapped in ~/.config/workbench/keys.toml (or the file named by
-    WORKBENCH_KEYS), one 'action-id = "keys"' per line; F1 lists the action ids.
-    """
     from workbench.cli.common import act_as
     from workbench.store.project import Project
     from workbench.tui import run_app
@@ -50,46 +52,61 @@ def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
     run_app(path, coder=coder, read_only=read_only, user=user)
 
 
-@click.command("serve")
+@click.command(
+    "serve",
+    help=N_(
+        "Serve the coding app to a team's web browsers, one app per browser tab.\n"
+        "\nWhen the project has users (see 'workbench users'), everyone signs in first and code"
+        "s as themselves. Without users the server only listens on this machine and everyone "
+        "codes as --coder. See docs/serve.md."
+    ),
+)
 @click.option(
     "--project",
     "-p",
     "project",
     type=click.Path(dir_okay=False),
     default=None,
-    help="The project file (default: the global --project).",
+    help=N_("The project file (default: the global --project)."),
 )
 @click.option(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Interface to listen on. Beyond 127.0.0.1 the project needs users "
-    "('workbench users add').",
+    help=N_(
+        "Interface to listen on. Beyond 127.0.0.1 the project needs users ('workbench users add')."
+    ),
 )
-@click.option("--port", default=8000, show_default=True, type=int, help="TCP port to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=int, help=N_("TCP port to listen on.")
+)
 @click.option(
     "--coder",
     default=None,
-    help="Without users: code as this coder. With users each person signs in and "
-    "codes as themselves.",
+    help=N_(
+        "Without users: code as this coder. With users each person signs in and codes as "
+        "themselves."
+    ),
 )
 @click.option(
     "--blind",
     is_flag=True,
-    help="Blind coding: coders see only their own codings and progress until the "
-    "project lead lifts it.",
+    help=N_(
+        "Blind coding: coders see only their own codings and progress until the project "
+        "lead lifts it."
+    ),
 )
 @click.option(
     "--certfile",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Serve HTTPS with this certificate (PEM, chain first).",
+    help=N_("Serve HTTPS with this certificate (PEM, chain first)."),
 )
 @click.option(
     "--keyfile",
     type=click.Path(dir_okay=False),
     default=None,
-    help="The certificate's private key (PEM), if not in --certfile.",
+    help=N_("The certificate's private key (PEM), if not in --certfile."),
 )
 @click.option(
     "--read-only",
@@ -131,14 +148,7 @@ def serve_cmd(
     idle: float,
     allow_hosts: tuple[str, ...],
 ) -> None:
-    """Serve the coding app to a team's web browsers, one app per browser tab.
-
-    When the project has users (see 'workbench users'), everyone signs in first and codes as
-    themselves. Without users the server only listens on this machine and everyone codes as
-    --coder. See docs/serve.md.
-    """
     from workbench.cli.common import act_as
-    from workbench.i18n import _
     from workbench.ops.users import has_users, set_blind_coding
     from workbench.store.errors import WorkbenchError
     from workbench.store.project import Project
@@ -155,12 +165,14 @@ def serve_cmd(
         sign_in = has_users(opened)
         if not sign_in and not is_loopback(host):
             raise WorkbenchError(
-                f"refusing to listen on {host} without users: add one with "
-                "'workbench users add NAME' (or keep --host 127.0.0.1)"
+                _(
+                    "refusing to listen on {host} without users: add one with 'workbench users add "
+                    "NAME' (or keep --host 127.0.0.1)"
+                ).format(host=host)
             )
         if blind:
             if not sign_in:
-                raise WorkbenchError("--blind needs users: add them with 'workbench users add'")
+                raise WorkbenchError(_("--blind needs users: add them with 'workbench users add'"))
             if read_only:
                 raise WorkbenchError(
                     _("--blind writes the team's setting; it cannot be set with --read-only")

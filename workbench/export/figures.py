@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from workbench.export.fontmetrics import FONT_FAMILY
 from workbench.files import write_atomic
-from workbench.i18n import _
+from workbench.i18n import N_, _
 from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 STATIC = (".svg", ".pdf", ".png")
 FORMATS = (".html", *STATIC)
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-NO_BROWSER = "no Chrome/Chromium found for SVG/PDF/PNG export; install chromium or export .html"
+NO_BROWSER = N_("no Chrome/Chromium found for SVG/PDF/PNG export; install chromium or export .html")
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,11 @@ class FigureStyle:
 
     def __post_init__(self) -> None:
         if self.width < 100 or self.height < 100:
-            raise WorkbenchError("width and height must be at least 100 pixels")
+            raise WorkbenchError(_("width and height must be at least 100 pixels"))
         if self.font_size < 4:
-            raise WorkbenchError("font size must be at least 4")
+            raise WorkbenchError(_("font size must be at least 4"))
         if not 0 < self.scale <= 10:
-            raise WorkbenchError("scale must be above 0 and at most 10")
+            raise WorkbenchError(_("scale must be above 0 and at most 10"))
 
     def apply(self, fig: go.Figure) -> go.Figure:
         fig.update_layout(
@@ -116,7 +116,9 @@ def preset_style(
     unless one is given; a slide is 1280 x 720.
     """
     if size not in SIZES:
-        raise WorkbenchError(f"--size is one of {', '.join(SIZES)}, not {size!r}")
+        raise WorkbenchError(
+            _("--size is one of {items}, not {size!r}").format(items=", ".join(SIZES), size=size)
+        )
     p = SIZES[size]
     dpi = int(p["dpi"])
     grow: int | None = None
@@ -150,7 +152,7 @@ def display_labels(paths: list[str], labels: str = "leaf") -> list[str]:
     figure never shows two codes under one name. Sankey, heat map and network use this.
     """
     if labels not in ("leaf", "path"):
-        raise WorkbenchError(f"--labels is leaf or path, not {labels!r}")
+        raise WorkbenchError(_("--labels is leaf or path, not {labels!r}").format(labels=labels))
     if labels == "path":
         return list(paths)
     leaves = [p.rsplit("/", 1)[-1] for p in paths]
@@ -174,7 +176,7 @@ def find_browser() -> str | None:
 def require_browser() -> str:
     browser = find_browser()
     if browser is None:
-        raise WorkbenchError(NO_BROWSER)
+        raise WorkbenchError(_(NO_BROWSER))
     return browser
 
 
@@ -210,7 +212,9 @@ def figure_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         raise WorkbenchError(
-            f"unknown figure format {suffix or '(none)'!r}; use {', '.join(FORMATS)}",
+            _("unknown figure format {value!r}; use {items}").format(
+                value=suffix or "(none)", items=", ".join(FORMATS)
+            ),
             source=str(path),
         )
     return suffix
@@ -233,7 +237,7 @@ def write_figure(
     path = Path(path)
     suffix = figure_format(path)
     if not path.parent.exists():
-        raise WorkbenchError("the folder does not exist", source=str(path))
+        raise WorkbenchError(_("the folder does not exist"), source=str(path))
     if record is not None:
         import json
 
@@ -360,9 +364,9 @@ def write_heatmap_xlsx(
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise WorkbenchError("an xlsx table needs a file name ending in .xlsx", source=str(path))
+        raise WorkbenchError(_("an xlsx table needs a file name ending in .xlsx"), source=str(path))
     if not path.parent.exists():
-        raise WorkbenchError("the folder does not exist", source=str(path))
+        raise WorkbenchError(_("the folder does not exist"), source=str(path))
     wb = Workbook()
     ws = wb.active
     ws.title = "matrix"

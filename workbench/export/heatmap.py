@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.export.figure_text import LINE, placed, refuse_if_broken, wrap
 from workbench.export.figures import DEFAULT_STYLE, FigureStyle, display_labels
 from workbench.export.fontmetrics import text_width
-from workbench.i18n import _
+from workbench.i18n import _, number
 from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def cell_text(value: float | None, measure: str) -> str:
         return ""
     if measure == "count":
         return str(int(value))
-    return f"{value:.2f}"
+    return number(value, 2)  # the figure's decimal mark (--decimal)
 
 
 def heatmap_figure(

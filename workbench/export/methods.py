@@ -32,6 +32,7 @@ from workbench.export.provenance import (
     set_xlsx_record,
 )
 from workbench.files import write_atomic
+from workbench.i18n import _, number
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -63,7 +64,7 @@ class Table:
         if value is None:
             return "–" if kind != "text" else ""
         if kind == "ratio":
-            return f"{value:.2f}"
+            return number(value, 2)  # the report's decimal mark (--decimal)
         if kind == "share":
             return f"{100 * value:.0f}%"
         return str(value)
@@ -104,24 +105,24 @@ def codebook_table(
         for depth in range(1, max_depth):
             rolled = agreement(project, coders=coders, unit=unit, depth=depth)
             per_code.update({c.code: c for c in rolled.codes if c.code.count("/") + 1 == depth})
-        notes.append("Agreement: " + leaf.footnote())
+        notes.append(_("Agreement: {footnote}").format(footnote=leaf.footnote()))
     except WorkbenchError as exc:
-        notes.append(f"Agreement not computed: {exc}.")
+        notes.append(_("Agreement not computed: {exc}.").format(exc=exc))
     max_depth = max((c.depth for c in codes), default=1)
-    levels_named = ["Category", "Subcategory", "Code"][-min(max_depth, 3) :]
+    levels_named = [_("Category"), _("Subcategory"), _("Code")][-min(max_depth, 3) :]
     if max_depth == 2:
-        levels_named = ["Category", "Code"]
+        levels_named = [_("Category"), _("Code")]
     header = [
         *levels_named,
-        "Definition",
-        "Inclusion",
-        "Exclusion",
-        "Example",
-        "Codings",
-        "Documents",
+        _("Definition"),
+        _("Inclusion"),
+        _("Exclusion"),
+        _("Example"),
+        _("Codings"),
+        _("Documents"),
     ]
     if per_code:
-        header += ["Cohen's κ", "Krippendorff's α"]
+        header += [_("Cohen's κ"), _("Krippendorff's α")]
     rows: list[list[Any]] = []
     group_rows: set[int] = set()
     for code in codes:
@@ -150,11 +151,13 @@ def codebook_table(
         rows.append(row)
     notes.insert(
         0,
-        "Codings: all coders' codings of the code and its subcodes. Documents: "
-        "documents holding at least one of them.",
+        _(
+            "Codings: all coders' codings of the code and its subcodes. Documents: "
+            "documents holding at least one of them."
+        ),
     )
     kinds = ["text"] * (len(levels_named) + 4) + ["int", "int"] + ["ratio", "ratio"]
-    return Table("Codebook", header, rows, group_rows, notes, wide=True, kinds=kinds)
+    return Table(_("Codebook"), header, rows, group_rows, notes, wide=True, kinds=kinds)
 
 
 def frequency_table(
@@ -178,10 +181,10 @@ def frequency_table(
     for doc, _coder, _start, _end, code_id in chosen.rows:
         n[(code_id, value_of.get(doc, MISSING))] += 1
         seen[code_id].add(doc)
-    header = ["Code"]
+    header = [_("Code")]
     for v in values:
-        header += [f"{v}: n", f"{v}: % docs"]
-    header += ["Total: n", "Total: % docs"]
+        header += [f"{v}: n", _("{value}: % docs").format(value=v)]
+    header += [_("Total") + ": n", _("{value}: % docs").format(value=_("Total"))]
     rows, group_rows = [], set()
     total_docs = len(in_scope)
     for code in codes:
@@ -199,17 +202,22 @@ def frequency_table(
             group_rows.add(len(rows))
         rows.append(row)
     notes = [
-        f"n: codings in documents of each {attribute} value; % docs: share of that value's "
-        "documents (" + ", ".join(f"{v} {docs_per_value[v]}" for v in values) + ") holding "
-        "the code. Group rows are subtotals of the group and its subcodes."
+        _(
+            "n: codings in documents of each {attribute} value; % docs: share of that value's "
+            "documents ({counts}) holding the code. Group rows are subtotals of the group and "
+            "its subcodes."
+        ).format(
+            attribute=attribute,
+            counts=", ".join(f"{v} {docs_per_value[v]}" for v in values),
+        )
     ]
     if coders:
-        notes.append("Coders: " + ", ".join(coders) + ".")
+        notes.append(_("Coders: {coders}.").format(coders=", ".join(coders)))
     if where:
-        notes.append("Selection: " + "; ".join(where) + ".")
+        notes.append(_("Selection: {where}.").format(where="; ".join(where)))
     kinds = ["text"] + ["int", "share"] * (len(values) + 1)
     return Table(
-        f"Code frequencies by {attribute}",
+        _("Code frequencies by {attribute}").format(attribute=attribute),
         header,
         rows,
         group_rows,
@@ -285,10 +293,10 @@ def render_html(table: Table, record: Record | None = None) -> str:
     out.append("</tbody></table>")
     out += [f"<p>{e(note)}</p>" for note in table.notes]
     if record:
-        out.append(
-            f"<p><small>Made by <code>{e(record.command)}</code> on project "
-            f"fingerprint {e(record.fingerprint)}.</small></p>"
+        made = _("Made by {command} on project fingerprint {fingerprint}.").format(
+            command=f"<code>{e(record.command)}</code>", fingerprint=e(record.fingerprint)
         )
+        out.append(f"<p><small>{made}</small></p>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -335,7 +343,9 @@ def render_docx(table: Table, record: Record | None = None) -> bytes:
         doc.add_paragraph(note).runs[0].font.size = Pt(9)
     if record:
         p = doc.add_paragraph(
-            f"Made by {record.command} on project fingerprint {record.fingerprint}."
+            _("Made by {command} on project fingerprint {fingerprint}.").format(
+                command=record.command, fingerprint=record.fingerprint
+            )
         )
         p.runs[0].font.size = Pt(8)
         set_docx_record(doc, record)
@@ -423,9 +433,11 @@ def write_table(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in formats:
-        raise WorkbenchError(f"write this report as {', '.join(formats)}", source=str(path))
+        raise WorkbenchError(
+            _("write this report as {items}").format(items=", ".join(formats)), source=str(path)
+        )
     if not path.parent.exists():
-        raise WorkbenchError("the folder does not exist", source=str(path))
+        raise WorkbenchError(_("the folder does not exist"), source=str(path))
     if suffix == ".md":
         data = render_markdown(table, record).encode("utf-8")
     elif suffix == ".html":

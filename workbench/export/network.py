@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
@@ -39,13 +40,15 @@ def write_network(
     suffix = path.suffix.lower()
     if suffix not in NETWORK_FORMATS:
         raise WorkbenchError(
-            f"unknown network format {suffix or '(none)'!r}; use {', '.join(NETWORK_FORMATS)}",
+            _("unknown network format {value!r}; use {items}").format(
+                value=suffix or "(none)", items=", ".join(NETWORK_FORMATS)
+            ),
             source=str(path),
         )
     if not path.parent.exists():
-        raise WorkbenchError("the folder does not exist", source=str(path))
+        raise WorkbenchError(_("the folder does not exist"), source=str(path))
     if not result.codes:
-        raise WorkbenchError("nothing to draw: no codings in the selection", source=str(path))
+        raise WorkbenchError(_("nothing to draw: no codings in the selection"), source=str(path))
     graph = result.graph()
     for code, name in zip(result.codes, display_labels(result.codes, labels), strict=True):
         graph.nodes[code]["label"] = name
@@ -95,5 +98,5 @@ def _gexf_meta(path: Path, record: Record | None) -> None:
     )
     head, sep, tail = text.partition("</meta>")
     if not sep:
-        raise WorkbenchError("networkx wrote no <meta> element", source=str(path))
+        raise WorkbenchError(_("networkx wrote no <meta> element"), source=str(path))
     path.write_text(head + block + sep + tail, encoding="utf-8")

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
+from workbench.i18n import N_, _, ngettext
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -147,7 +148,9 @@ def embed(
         book.save(path)
         path.write_bytes(office_bytes(path.read_bytes(), record))
     else:
-        raise WorkbenchError(f"cannot record provenance in {suffix} files", source=str(path))
+        raise WorkbenchError(
+            _("cannot record provenance in {suffix} files").format(suffix=suffix), source=str(path)
+        )
 
 
 #: the time a deterministic Office file claims (a zip entry cannot be dated before 1980)
@@ -235,7 +238,7 @@ def _embed_html(path: Path, record: Record) -> None:
     text = path.read_text(encoding="utf-8")
     match = re.search(r"<head[^>]*>", text)
     if not match:
-        raise WorkbenchError("no <head> to record provenance in", source=str(path))
+        raise WorkbenchError(_("no <head> to record provenance in"), source=str(path))
     text = text[: match.end()] + html_head(record) + text[match.end() :]
     path.write_text(text, encoding="utf-8")
 
@@ -244,7 +247,7 @@ def _embed_svg(path: Path, record: Record) -> None:
     text = path.read_text(encoding="utf-8")
     match = re.search(r"<svg\b[^>]*>", text)
     if not match:
-        raise WorkbenchError("not an SVG file", source=str(path))
+        raise WorkbenchError(_("not an SVG file"), source=str(path))
     block = (
         f"<desc>{html.escape(record.summary())}</desc><metadata>"
         f'<{RECORD_KEY} xmlns="urn:workbench:record">{html.escape(record.to_json())}'
@@ -302,7 +305,7 @@ def _text(keyword: str, text: str) -> bytes:
 def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     """(type, data) of each chunk of a PNG file."""
     if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise WorkbenchError("not a PNG file")
+        raise WorkbenchError(_("not a PNG file"))
     out, pos = [], 8
     while pos < len(data):
         (length,) = struct.unpack(">I", data[pos : pos + 4])
@@ -413,7 +416,9 @@ def read_record(path: str | Path) -> Record | None:
             book.close()
             return Record.from_json(description) if description.startswith("{") else None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise WorkbenchError(f"cannot read the record: {exc}", source=str(path)) from exc
+        raise WorkbenchError(
+            _("cannot read the record: {exc}").format(exc=exc), source=str(path)
+        ) from exc
     return None
 
 
@@ -421,25 +426,36 @@ def read_record(path: str | Path) -> Record | None:
 
 
 MODES = {
-    "overlap": "codings that share at least one character",
-    "unit:sentence": "codes applied in the same sentence",
-    "unit:turn": "codes applied in the same speaker turn",
-    "unit:paragraph": "codes applied in the same paragraph",
-    "unit:document": "codes applied in the same document",
+    "overlap": N_("codings that share at least one character"),
+    "unit:sentence": N_("codes applied in the same sentence"),
+    "unit:turn": N_("codes applied in the same speaker turn"),
+    "unit:paragraph": N_("codes applied in the same paragraph"),
+    "unit:document": N_("codes applied in the same document"),
 }
 MEASURES = {
-    "count": "number of co-occurrences",
-    "c": "c-coefficient n12 / (n1 + n2 - n12)",
-    "conditional": "share of the left code's occurrences that meet the right code",
+    "count": N_("number of co-occurrences"),
+    "c": N_("c-coefficient n12 / (n1 + n2 - n12)"),
+    "conditional": N_("share of the left code's occurrences that meet the right code"),
 }
 #: what a band measures, by the name ``SankeyData.gaps`` gives it
 BANDS = {
-    "co-occurrences": "number of co-occurrences",
-    "c": "c-coefficient n12 / (n1 + n2 - n12)",
-    "codings": "number of codings of the code in the documents of that value",
-    "units": "number of units holding the code in the documents of that value",
+    "co-occurrences": N_("number of co-occurrences"),
+    "c": N_("c-coefficient n12 / (n1 + n2 - n12)"),
+    "codings": N_("number of codings of the code in the documents of that value"),
+    "units": N_("number of units holding the code in the documents of that value"),
+}
+#: the things a figure counts, as ``drawn["noun"]`` and the band measures name them
+NOUNS = {
+    "codings": N_("codings"),
+    "units": N_("units"),
+    "co-occurrences": N_("co-occurrences"),
 }
 CAPTION_MARK = "workbench-caption"
+
+
+def _words(table: dict[str, str], key: str) -> str:
+    """A caption's phrase for ``key`` in the language of the figure (the key if unknown)."""
+    return _(table[key]) if key in table else key
 
 
 def caption_path(path: str | Path) -> Path:
@@ -451,45 +467,68 @@ def caption_path(path: str | Path) -> Path:
 
 def _how(mode: str) -> str:
     if mode.startswith("proximity:"):
-        return f"codings at most {mode.split(':')[1]} characters apart"
-    return MODES.get(mode, mode)
+        return _("codings at most {n} characters apart").format(n=mode.split(":")[1])
+    return _words(MODES, mode)
 
 
 def _drawn_sentences(drawn: dict[str, Any], counts: dict[str, Any]) -> list[str]:
     """What the figure draws, counted from the figure itself."""
     kind = drawn.get("kind")
-    noun = drawn.get("noun", "codings")
+    noun = _words(NOUNS, drawn.get("noun", "codings"))
     out: list[str] = []
     if kind == "sankey":
         out.append(
-            f"Drawn: {drawn['codes']} codes ({drawn['codings']} {noun}) and {drawn['links']} links."
+            _("Drawn: {codes} codes ({codings} {noun}) and {links} links.").format(
+                codes=drawn["codes"], codings=drawn["codings"], noun=noun, links=drawn["links"]
+            )
         )
         for gap in drawn.get("gaps", []):
-            measure = BANDS.get(gap["measure"], gap["measure"])
+            measure = _words(BANDS, gap["measure"])
             total = (
-                f", {gap['total']} {gap['measure']} in all"
+                ", "
+                + _("{total} {what} in all").format(
+                    total=gap["total"], what=_words(NOUNS, gap["measure"])
+                )
                 if gap["measure"] in ("co-occurrences", "codings", "units")
-                else f" (the links stand for {gap['total']} co-occurrences)"
+                else " "
+                + _("(the links stand for {total} co-occurrences)").format(total=gap["total"])
             )
             out.append(
-                f"Bands, \u201c{gap['from']}\u201d to \u201c{gap['to']}\u201d: "
-                f"{gap['links']} links, width = {measure}{total}."
+                _(
+                    "Bands, \u201c{start}\u201d to \u201c{end}\u201d: {links} links, width = "
+                    "{measure}{total}."
+                ).format(
+                    start=gap["from"],
+                    end=gap["to"],
+                    links=gap["links"],
+                    measure=measure,
+                    total=total,
+                )
             )
     elif kind == "heatmap":
         out.append(
-            f"Drawn: {drawn['codes']} codes, {drawn['cells']} non-empty cells of the lower "
-            f"triangle (blank cells: the codes never meet), "
-            f"cell = {MEASURES.get(drawn['measure'], drawn['measure'])}."
+            _(
+                "Drawn: {codes} codes, {cells} non-empty cells of the lower triangle (blank "
+                "cells: the codes never meet), cell = {measure}."
+            ).format(
+                codes=drawn["codes"],
+                cells=drawn["cells"],
+                measure=_words(MEASURES, drawn["measure"]),
+            )
         )
     elif kind == "network":
         out.append(
-            f"Drawn: {drawn['nodes']} codes (nodes, {drawn['codings']} {noun}) and "
-            f"{drawn['edges']} pairs that meet (edges, weight = number of co-occurrences)."
+            _(
+                "Drawn: {nodes} codes (nodes, {codings} {noun}) and {edges} pairs that meet "
+                "(edges, weight = number of co-occurrences)."
+            ).format(
+                nodes=drawn["nodes"], codings=drawn["codings"], noun=noun, edges=drawn["edges"]
+            )
         )
     unlinked = drawn.get("unlinked") or []
     if unlinked:
         listed = ", ".join(f"{code} ({n} {noun})" for code, n in unlinked)
-        out.append(f"Not co-occurring (not drawn): {listed}.")
+        out.append(_("Not co-occurring (not drawn): {codes}.").format(codes=listed))
     return out
 
 
@@ -497,45 +536,61 @@ def _numbers(values: str, measures: set[str]) -> str:
     """What the number printed on each band says."""
     if values == "count" and measures:
         return "; ".join(
-            BANDS[m]
+            _(BANDS[m])
             for m in ("codings", "units", "co-occurrences")
             if m in measures or (m == "co-occurrences" and "c" in measures)
         )
     if values == "conditional" and measures & {"codings", "units"}:
-        return "share of that value's codings (of the codes shown) that are of the code"
-    return MEASURES.get(values, values)
+        return _("share of that value's codings (of the codes shown) that are of the code")
+    return _words(MEASURES, values)
 
 
 def caption_text(record: Record, what: str) -> str:
-    """A draft caption: what the figure shows and draws, over which material, counted how."""
+    """A draft caption: what the figure shows and draws, over which material, counted how, in
+    the language of the figure being written (``i18n.speaking``)."""
     c = record.counts
     mode = str(c.get("mode", "overlap"))
     coders = c.get("coders") or []
     parts = [f"{what}."]
     if c.get("documents") is not None:
-        material = (
-            f"{c['documents']} documents, {len(coders)} coder{'s' if len(coders) != 1 else ''}"
-            + (f" ({', '.join(coders)})" if coders else "")
-        )
+        material = _("{documents} documents, {coders}").format(
+            documents=c["documents"],
+            coders=ngettext("{n} coder", "{n} coders", len(coders)).format(n=len(coders)),
+        ) + (f" ({', '.join(coders)})" if coders else "")
         if "drawn" not in c:
-            material += f", {c.get('codings', 0)} codings"
-        parts.append(f"From {material}.")
+            material += ", " + _("{n} codings").format(n=c.get("codings", 0))
+        parts.append(_("From {material}.").format(material=material))
     drawn = c.get("drawn") or {}
     measures = {g["measure"] for g in drawn.get("gaps", [])}
     if "mode" in c and (not measures or measures & {"co-occurrences", "c"}):
-        parts.append(f"Co-occurrence: {_how(mode)} ({mode}).")
+        parts.append(_("Co-occurrence: {how} ({mode}).").format(how=_how(mode), mode=mode))
     if drawn:
         parts += _drawn_sentences(drawn, c)
     if c.get("values") and c.get("values") != "none":
-        parts.append(f"Numbers on the bands: {_numbers(c['values'], measures)}.")
+        parts.append(
+            _("Numbers on the bands: {what}.").format(what=_numbers(c["values"], measures))
+        )
     if c.get("filters"):
-        parts.append(f"Selection: {c['filters']}.")
-    made = f"- Made: {record.created} with workbench {record.version}\n" if record.created else ""
+        parts.append(_("Selection: {filters}.").format(filters=c["filters"]))
+    made = (
+        _("- Made: {created} with workbench {version}").format(
+            created=record.created, version=record.version
+        )
+        + "\n"
+        if record.created
+        else ""
+    )
     body = (
         f"# {Path(record.output).name}\n\n"
-        f"Draft caption: {' '.join(parts)}\n\n"
-        f"- Command: `{record.command}`\n"
-        f"- Project: `{record.project}`, fingerprint {record.fingerprint}\n" + made
+        + _("Draft caption: {caption}").format(caption=" ".join(parts))
+        + "\n\n"
+        + _("- Command: `{command}`").format(command=record.command)
+        + "\n"
+        + _("- Project: `{project}`, fingerprint {fingerprint}").format(
+            project=record.project, fingerprint=record.fingerprint
+        )
+        + "\n"
+        + made
     )
     return body + f"\n<!-- {CAPTION_MARK} {_digest(body)} -->\n"
 

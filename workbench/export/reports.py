@@ -19,6 +19,7 @@ from pathlib import Path
 from workbench.analysis.filters import parse_where_items
 from workbench.export.tables import Where, select_codes, select_codings
 from workbench.files import write_atomic
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -39,15 +40,18 @@ class Quotation:
 
     def source_line(self) -> str:
         """``rosa (case DRS01), Rosa, 57–94, sentence 2, turn 2; coded by maria``."""
-        parts = [self.document + (f" (case {self.case})" if self.case else "")]
+        case = " " + _("(case {case})").format(case=self.case) if self.case else ""
+        parts = [self.document + case]
         if self.speaker:
             parts.append(self.speaker)
         parts.append(f"{self.start}–{self.end}")
         if self.sentence is not None:
-            parts.append(f"sentence {self.sentence}")
+            parts.append(_("sentence {n}").format(n=self.sentence))
         if self.turn is not None:
-            parts.append(f"turn {self.turn}")
-        return ", ".join(parts) + "; coded by " + ", ".join(self.coders)
+            parts.append(_("turn {n}").format(n=self.turn))
+        return _("{where}; coded by {coders}").format(
+            where=", ".join(parts), coders=", ".join(self.coders)
+        )
 
 
 @dataclass
@@ -151,12 +155,12 @@ def quotations(
 def _filters_line(coder: str | None, where: Where, codes: Sequence[str] | None) -> str:
     parts = []
     if coder:
-        parts.append(f"coder {coder}")
+        parts.append(_("coder {coder}").format(coder=coder))
     for key, value in parse_where_items(where):
         parts.append(f"{key} = {value}")
     if codes:
-        parts.append("codes " + ", ".join(codes))
-    return ("Selection: " + "; ".join(parts)) if parts else "All codings."
+        parts.append(_("codes {codes}").format(codes=", ".join(codes)))
+    return _("Selection: {where}.").format(where="; ".join(parts)) if parts else _("All codings.")
 
 
 def render_markdown(sections: list[Section], title: str, filters: str) -> str:
@@ -226,12 +230,14 @@ def export_quotations(
     coder: str | None = None,
     where: Where = None,
     codes: Sequence[str] | None = None,
-    title: str = "Quotations by code",
+    title: str | None = None,
 ) -> int:
-    """Write the quotation report to ``path`` (format by suffix); return the quotation count."""
+    """Write the quotation report to ``path`` (format by suffix); return the quotation count.
+    Its words are in the language of the report being written (``i18n.speaking``)."""
+    title = title or _("Quotations by code")
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise WorkbenchError("write quotations as .md, .html or .docx", source=str(path))
+        raise WorkbenchError(_("write quotations as .md, .html or .docx"), source=str(path))
     sections = quotations(project, coder=coder, where=where, codes=codes)
     filters = _filters_line(coder, where, codes)
     if suffix == ".md":

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from workbench.i18n import _
+from workbench.i18n import _, number
 from workbench.palette import value_colours
 from workbench.store.errors import WorkbenchError
 
@@ -76,7 +76,7 @@ def _fmt(value: float, kind: str) -> str:
         return str(int(value))
     if kind == "conditional":
         return f"{value:.0%}"
-    return f"{value:.2f}"
+    return number(value, 2)
 
 
 @dataclass
@@ -107,7 +107,7 @@ def _build(
     ``measures[i]`` names what the bands between columns i and i + 1 measure; codes of
     ``scope`` that carry no link are kept in ``unlinked`` with their ``frequencies``.
     """
-    used: list[set[str]] = [set() for _ in columns]
+    used: list[set[str]] = [set() for _unused in columns]
     for i, between in enumerate(flows):
         for f in between:
             used[i].add(f.a)
@@ -164,10 +164,18 @@ def _build(
 
 def _check(measure: str, values: str | None) -> str:
     if measure not in ("count", "c"):
-        raise WorkbenchError(f"a Sankey link is a count or a c-coefficient, not {measure!r}")
+        raise WorkbenchError(
+            _("a Sankey link is a count or a c-coefficient, not {measure!r}").format(
+                measure=measure
+            )
+        )
     values = measure if values is None else values
     if values not in VALUES:
-        raise WorkbenchError(f"link values are one of {', '.join(VALUES)}, not {values!r}")
+        raise WorkbenchError(
+            _("link values are one of {items}, not {values!r}").format(
+                items=", ".join(VALUES), values=values
+            )
+        )
     return values
 
 
@@ -181,9 +189,12 @@ def _pair_flow(result: CooccurrenceResult, a: str, b: str, measure: str, values:
         "conditional": result.value(a, b, "conditional"),
         "none": 0,
     }[values]
-    hover = (
-        f"{a} – {b}: {p.count} co-occurrences, c = {p.c:.2f}, "
-        f"{result.value(a, b, 'conditional'):.0%} of {a}"
+    hover = _("{a} – {b}: {count} co-occurrences, c = {c}, {share} of {a}").format(
+        a=a,
+        b=b,
+        count=p.count,
+        c=number(p.c, 2),
+        share=f"{result.value(a, b, 'conditional'):.0%}",
     )
     return _Flow(a, b, width, shown, hover, p.count)
 
@@ -225,9 +236,9 @@ def code_flows(
         if p.count > 0:
             flows.append(_pair_flow(result, a, b, measure, values))
     if not flows:
-        raise WorkbenchError("no co-occurrences between the chosen codes; nothing to draw")
+        raise WorkbenchError(_("no co-occurrences between the chosen codes; nothing to draw"))
     if headings is None:
-        headings = ["Code", "Co-occurring code"]
+        headings = [_("Code"), _("Co-occurring code")]
     if scope is None:
         scope = [c for c in result.codes if c in lefts or c in rights]
     return _build(
@@ -249,14 +260,16 @@ def group_flows(
     """The codes of one group with each other (``result`` rolled up to the group's children)."""
     members = [c for c in result.codes if c.startswith(group + "/")]
     if not members:
-        raise WorkbenchError(f"{group!r} has no subcodes to draw")
+        raise WorkbenchError(_("{group!r} has no subcodes to draw").format(group=group))
     try:
         leaf = group.rsplit("/", 1)[-1]
         return code_flows(
             result, members, members, measure, values, headings=[leaf, f"with {leaf}"]
         )
     except WorkbenchError as exc:
-        raise WorkbenchError(f"no two codes of {group} co-occur; nothing to draw") from exc
+        raise WorkbenchError(
+            _("no two codes of {group} co-occur; nothing to draw").format(group=group)
+        ) from exc
 
 
 def aspect_flows(
@@ -271,7 +284,7 @@ def aspect_flows(
     """
     members = [c for c in result.codes if c.startswith(group + "/")]
     if not members:
-        raise WorkbenchError(f"{group!r} has no coded subcodes to draw")
+        raise WorkbenchError(_("{group!r} has no coded subcodes to draw").format(group=group))
     others = [c for c in result.codes if not c.startswith(group + "/") and c != group]
     leaf = group.rsplit("/", 1)[-1]
     try:
@@ -313,8 +326,10 @@ def _attribute_links(
                 shown = {"count": n, "conditional": share, "none": 0}.get(values)
                 if shown is None:
                     raise WorkbenchError(
-                        "attribute links are counts or conditional shares; "
-                        "use --values count, conditional or none"
+                        _(
+                            "attribute links are counts or conditional shares; use --values count, "
+                            "conditional or none"
+                        )
                     )
                 flows.append(
                     _Flow(
@@ -322,8 +337,12 @@ def _attribute_links(
                         code,
                         n,
                         shown,
-                        f"{attribute} = {value} → {code}: {n} ({share:.0%} of "
-                        f"{value}'s codings shown)",
+                        _(
+                            "{attribute} = {value} → {code}: {n} ({share} of {value}'s codings "
+                            "shown)"
+                        ).format(
+                            attribute=attribute, value=value, code=code, n=n, share=f"{share:.0%}"
+                        ),
                         n,
                     )
                 )
@@ -348,14 +367,14 @@ def attribute_flows(
     """
     flows = _attribute_links(counts, codes, values, attribute)
     if not flows:
-        raise WorkbenchError("no codings of the chosen codes in documents with that attribute")
+        raise WorkbenchError(_("no codings of the chosen codes in documents with that attribute"))
     names = _natural(list(counts))
     palette = {**colours, **value_colours(names)}
     return _build(
         [names, list(codes)],
         [flows],
         palette,
-        headings or [attribute, "Code"],
+        headings or [attribute, _("Code")],
         values,
         frozenset(names),
         measures=[noun],
@@ -397,7 +416,7 @@ def stage_flows(
     selection = selection or EVERYTHING
     stages = [s.strip() for s in stages if s.strip()]
     if len(stages) < 2:
-        raise WorkbenchError("--stages needs two or more names, separated by commas")
+        raise WorkbenchError(_("--stages needs two or more names, separated by commas"))
     attribute = None
     names = {r[0] for r in project.conn.execute("SELECT name FROM attributes")}
     if stages[0] in names:
@@ -412,13 +431,17 @@ def stage_flows(
     groups = []
     for stage in stages:
         if stage in names:
-            raise WorkbenchError(f"--stages: the attribute {stage!r} can only come first")
+            raise WorkbenchError(
+                _("--stages: the attribute {stage!r} can only come first").format(stage=stage)
+            )
         groups.append(project.code(normalise_path(stage)).path)
     if len(set(groups)) != len(groups):
-        raise WorkbenchError("--stages names a code group twice")
+        raise WorkbenchError(_("--stages names a code group twice"))
     depths = {g.count("/") + 1 for g in groups}
     if len(depths) != 1:
-        raise WorkbenchError("--stages: the code groups must sit at the same level of the codebook")
+        raise WorkbenchError(
+            _("--stages: the code groups must sit at the same level of the codebook")
+        )
     depth = depths.pop() + 1
     chosen = replace(selection, codes=tuple(groups), depth=depth)
     result = cooccurrence(project, options, chosen)
@@ -448,7 +471,7 @@ def stage_flows(
                         between.append(_pair_flow(result, a, b, measure, values))
             flows.append(between)
     if not any(flows):
-        raise WorkbenchError("no flows between the chosen stages; nothing to draw")
+        raise WorkbenchError(_("no flows between the chosen stages; nothing to draw"))
     noun = _noun(result)
     measures = ([noun] if attribute else []) + ["c" if measure == "c" else "co-occurrences"] * (
         len(groups) - 1
@@ -474,7 +497,7 @@ def _prune(data: SankeyData) -> SankeyData:
     present = sorted(set(data.columns))
     if present == list(range(len(data.headings))):
         return data
-    raise WorkbenchError("a stage has no links to its neighbours; nothing to draw there")
+    raise WorkbenchError(_("a stage has no links to its neighbours; nothing to draw there"))
 
 
 def order_columns(data: SankeyData) -> SankeyData:

@@ -45,13 +45,15 @@ class SankeyRequest:
         if sum(bool(x) for x in (self.group, self.aspect, self.stages, self.attribute)) > 1:
             raise WorkbenchError(_("choose one of --group, --aspect, --stages and --attribute"))
         if (self.group or self.stages) and (self.left or self.right):
-            raise WorkbenchError("--group and --stages choose the codes; drop --left/--right")
+            raise WorkbenchError(_("--group and --stages choose the codes; drop --left/--right"))
         if self.aspect and (self.left or self.right):
             raise WorkbenchError(_("--aspect chooses the codes; drop --left/--right"))
         if self.attribute and self.left:
-            raise WorkbenchError("--attribute puts the attribute values on the left; drop --left")
+            raise WorkbenchError(
+                _("--attribute puts the attribute values on the left; drop --left")
+            )
         if self.attribute and self.measure != "count":
-            raise WorkbenchError("attribute flows are counts; drop --measure c")
+            raise WorkbenchError(_("attribute flows are counts; drop --measure c"))
 
     def selection(self, codes: Sequence[str], depth: int | None) -> Selection:
         """The request's coders and documents with ``codes`` at ``depth``."""
@@ -88,12 +90,22 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
         )
         groups = names[1:] if data.attributes else names
         sel = request.selection(groups, None)
-        return data, sel, "Flows from " + " through ".join(names[:-1]) + f" to {names[-1]}"
+        return (
+            data,
+            sel,
+            _("Flows from {first} to {last}").format(
+                first=_(" through ").join(names[:-1]), last=names[-1]
+            ),
+        )
     if group:
         path = project.code(group).path
         sel = request.selection([path], path.count("/") + 2)
         data = group_flows(cooccurrence(project, options, sel), path, measure, values)
-        return data, sel, f"Co-occurrence of the codes of {path} with each other"
+        return (
+            data,
+            sel,
+            _("Co-occurrence of the codes of {path} with each other").format(path=path),
+        )
     if request.aspect:
         path = project.code(request.aspect).path
         sel = request.selection(list(codes), path.count("/") + 2)
@@ -110,7 +122,7 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
         groups = case_values(project, attribute)
         chosen, counts = frequencies_by(project, groups, options, selection)
         shown = [c for c in chosen.codes if right_codes is None or c in right_codes]
-        heading = ", ".join(right) if right else "Code"
+        heading = ", ".join(right) if right else _("Code")
         data = attribute_flows(
             counts,
             shown,
@@ -123,17 +135,21 @@ def sankey_data(project: Project, request: SankeyRequest) -> tuple[SankeyData, S
         return (
             data,
             selection,
-            f"Codings of {heading.lower() if not right else heading} by {attribute}",
+            _("Codings of {codes} by {attribute}").format(
+                codes=heading if right else _("codes"), attribute=attribute
+            ),
         )
     result = cooccurrence(project, options, selection)
     left_codes = code_scope(project, left, depth)[0] if left else None
     headings = [
-        ", ".join(left) if left else "Code",
-        ", ".join(right) if right else "Co-occurring code",
+        ", ".join(left) if left else _("Code"),
+        ", ".join(right) if right else _("Co-occurring code"),
     ]
     data = code_flows(result, left_codes, right_codes, measure, values, headings)
     if left or right:
-        what = f"Co-occurrence of {headings[0]} codes (left) with {headings[1]} codes (right)"
+        what = _("Co-occurrence of {left} codes (left) with {right} codes (right)").format(
+            left=headings[0], right=headings[1]
+        )
     else:
-        what = "Co-occurrence of code groups" if depth == 1 else "Co-occurrence of codes"
+        what = _("Co-occurrence of code groups") if depth == 1 else _("Co-occurrence of codes")
     return data, selection, what

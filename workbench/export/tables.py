@@ -30,6 +30,7 @@ from workbench.analysis.filters import (
 )
 from workbench.analysis.units import SPAN_UNITS, check_unit, touched, unit_rows
 from workbench.files import write_atomic
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Coding
 from workbench.store.project import Project
@@ -141,7 +142,9 @@ def frequency_matrix(
 ) -> Matrix:
     """Code x case (``by="case"``) or code x attribute value (``by=ATTRIBUTE``) counts."""
     if count not in ("codings", "documents"):
-        raise WorkbenchError(f"--count must be codings or documents, not {count!r}")
+        raise WorkbenchError(
+            _("--count must be codings or documents, not {count!r}").format(count=count)
+        )
     cases = {c.id: c for c in project.cases()}
     if by != "case":
         check_attribute(project, by)  # the same one-line error as an unknown --where key
@@ -202,13 +205,13 @@ def write_table(
         book.save(out)
         write_atomic(path, out.getvalue())
     else:
-        raise WorkbenchError("write the table as .csv or .xlsx", source=str(path))
+        raise WorkbenchError(_("write the table as .csv or .xlsx"), source=str(path))
 
 
 def export_matrix(project: Project, path: str | os.PathLike[str], **options: object) -> Matrix:
     """Compute ``frequency_matrix(**options)`` and write it to ``path`` (CSV or XLSX)."""
     matrix = frequency_matrix(project, **options)  # type: ignore[arg-type]
-    write_table(matrix.table(), path, sheet=f"codes x {matrix.by}")
+    write_table(matrix.table(), path, sheet=_("codes x {by}").format(by=matrix.by))
     return matrix
 
 
@@ -235,8 +238,8 @@ def unit_matrix(
         if doc.id not in docs:
             continue
         rows = unit_rows(project, doc.id, unit)
-        starts, ends = [s for _, s, _ in rows], [e for _, _, e in rows]
-        flags = [[0] * len(codes) for _ in rows]
+        starts, ends = [s for _unused, s, _unused in rows], [e for _unused, _unused, e in rows]
+        flags = [[0] * len(codes) for _unused in rows]
         for coding in by_doc[doc.id]:
             for i in touched(starts, ends, coding.start, coding.end):
                 flags[i][col[coding.code_id]] = 1
@@ -250,7 +253,7 @@ def unit_matrix(
 def export_units(project: Project, path: str | os.PathLike[str], **options: object) -> int:
     """Write ``unit_matrix(**options)`` to ``path`` as CSV; return the number of units."""
     if Path(path).suffix.lower() != ".csv":
-        raise WorkbenchError("the unit matrix is written as .csv", source=str(path))
+        raise WorkbenchError(_("the unit matrix is written as .csv"), source=str(path))
     table = unit_matrix(project, **options)  # type: ignore[arg-type]
     write_table(table, path)
     return len(table) - 1

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.store.errors import DuplicateDocumentError, InputFileError, WorkbenchError
 from workbench.store.model import Document
@@ -56,24 +57,30 @@ def read_transcript(path: str | os.PathLike[str]) -> ParsedTranscript:
     if suffix not in READERS:
         shown = f"'{path.suffix}'" if path.suffix else "without a suffix"
         raise InputFileError(
-            f"unsupported file type {shown} (use {', '.join(s for s in SUFFIXES)})",
+            _("unsupported file type {shown} (use {items})").format(
+                shown=shown, items=", ".join(s for s in SUFFIXES)
+            ),
             source=source,
         )
     try:
         if path.is_dir():
-            raise InputFileError("is a directory, not a transcript", source=source)
+            raise InputFileError(_("is a directory, not a transcript"), source=source)
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InputFileError(f"too large for a transcript ({size} bytes)", source=source)
+            raise InputFileError(
+                _("too large for a transcript ({size} bytes)").format(size=size), source=source
+            )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputFileError("no such file", source=str(path)) from None
+        raise InputFileError(_("no such file"), source=str(path)) from None
     except PermissionError:
-        raise InputFileError("permission denied", source=str(path)) from None
+        raise InputFileError(_("permission denied"), source=str(path)) from None
     except OSError as exc:
-        raise InputFileError(f"cannot read ({exc.strerror})", source=str(path)) from None
+        raise InputFileError(
+            _("cannot read ({strerror})").format(strerror=exc.strerror), source=str(path)
+        ) from None
     if not data.strip():
-        raise InputFileError("empty file", source=source)
+        raise InputFileError(_("empty file"), source=source)
     module_name, function = READERS[suffix]
     reader = getattr(importlib.import_module(module_name), function)
     if function == "parse_text":
@@ -112,9 +119,9 @@ def import_files(
 
     paths = [Path(p) for p in paths]
     if not paths:
-        raise WorkbenchError("no files to import")
+        raise WorkbenchError(_("no files to import"))
     if name is not None and len(paths) != 1:
-        raise WorkbenchError("--name needs exactly one file")
+        raise WorkbenchError(_("--name needs exactly one file"))
     parsed: list[tuple[Path, str, ParsedTranscript]] = []
     for i, path in enumerate(paths):
         parsed.append((path, name or document_name(path), read_transcript(path)))
@@ -153,24 +160,32 @@ def _check_duplicates(
         ).fetchone()
         if row:
             raise DuplicateDocumentError(
-                f"the same text is already in the project as {row[0]!r} "
-                "(use --force to import it again)",
+                _(
+                    "the same text is already in the project as {value!r} (use --force to import it "
+                    "again)"
+                ).format(value=row[0]),
                 source=path.name,
             )
         if digest in seen_text:
             raise DuplicateDocumentError(
-                f"the same text as {seen_text[digest]} (use --force to import both)",
+                _("the same text as {value} (use --force to import both)").format(
+                    value=seen_text[digest]
+                ),
                 source=path.name,
             )
         if project.conn.execute("SELECT 1 FROM documents WHERE name = ?", (doc_name,)).fetchone():
             raise DuplicateDocumentError(
-                f"a document named {doc_name!r} exists already (use --name or --force)",
+                _("a document named {doc_name!r} exists already (use --name or --force)").format(
+                    doc_name=doc_name
+                ),
                 source=path.name,
             )
         if doc_name in seen_name:
             raise DuplicateDocumentError(
-                f"two files would both be named {doc_name!r} ({seen_name[doc_name]} and "
-                f"{path.name}); import them separately with --name",
+                _(
+                    "two files would both be named {doc_name!r} ({value} and {name}); import them "
+                    "separately with --name"
+                ).format(doc_name=doc_name, value=seen_name[doc_name], name=path.name),
                 source=path.name,
             )
         seen_text[digest] = path.name

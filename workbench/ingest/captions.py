@@ -21,6 +21,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ingest.encoding import decode_bytes
 from workbench.ingest.speakers import find_labels
@@ -57,7 +58,7 @@ def parse_vtt(data: bytes, source: str) -> ParsedTranscript:
     first = lines[0].strip()
     if not (first == "WEBVTT" or first.startswith(("WEBVTT ", "WEBVTT\t"))):
         raise InputFileError(
-            "not a WebVTT file (the first line must be WEBVTT)", source=source, place="line 1"
+            _("not a WebVTT file (the first line must be WEBVTT)"), source=source, place="line 1"
         )
     cues = _cues(lines, source, skip_first_block=True)
     return _transcript(cues, "vtt", decoded.encoding, source)
@@ -98,7 +99,7 @@ def _cues(lines: list[str], source: str, *, skip_first_block: bool) -> list[Cue]
         if at is None:
             if not cues:
                 raise InputFileError(
-                    "caption text before the first cue timing",
+                    _("caption text before the first cue timing"),
                     source=source,
                     place=f"line {first_line}",
                 )
@@ -107,13 +108,15 @@ def _cues(lines: list[str], source: str, *, skip_first_block: bool) -> list[Cue]
         number = first_line + at
         match = _TIMING.match(block[at])
         if match is None:
-            raise InputFileError("malformed cue timing", source=source, place=f"line {number}")
+            raise InputFileError(_("malformed cue timing"), source=source, place=f"line {number}")
         start, end = (_seconds(match.group(i), source, number) for i in (1, 2))
         if end < start:
-            raise InputFileError("cue ends before it starts", source=source, place=f"line {number}")
+            raise InputFileError(
+                _("cue ends before it starts"), source=source, place=f"line {number}"
+            )
         cues.append(Cue(number, start, end, block[at + 1 :]))
     if not cues:
-        raise InputFileError("no captions in the file", source=source)
+        raise InputFileError(_("no captions in the file"), source=source)
     return cues
 
 
@@ -121,7 +124,11 @@ def _seconds(clock: str, source: str, line: int) -> float:
     parts = clock.replace(",", ".").split(":")
     *bigger, seconds = parts
     if any(int(p) >= 60 for p in bigger[-1:]) or float(seconds) >= 60:
-        raise InputFileError(f"malformed cue timing ({clock})", source=source, place=f"line {line}")
+        raise InputFileError(
+            _("malformed cue timing ({clock})").format(clock=clock),
+            source=source,
+            place=f"line {line}",
+        )
     total = 0.0
     for part in bigger:
         total = total * 60 + int(part)
@@ -152,7 +159,7 @@ def _add(pieces: list[Piece], cue: Cue, voice: str | None, raw: str) -> None:
 def _transcript(cues: list[Cue], fmt: str, encoding: str, source: str) -> ParsedTranscript:
     pieces = _pieces(cues)
     if not pieces:
-        raise InputFileError("the captions have no text", source=source)
+        raise InputFileError(_("the captions have no text"), source=source)
     # Speaker labels inside caption text, judged over the whole file like plain text.
     joined = "\n".join(p.text for p in pieces)
     starts, pos = {}, 0

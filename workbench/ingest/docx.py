@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript
 from workbench.ingest.plain import from_text
 from workbench.ingest.speakers import MAX_NAME_CHARS
@@ -29,7 +30,7 @@ def parse_docx(data: bytes, source: str) -> ParsedTranscript:
         raise InputFileError(_reason(exc), source=source) from None
     text = "\n\n".join(b for b in blocks if b.strip())
     if not text.strip():
-        raise InputFileError("the document has no text", source=source)
+        raise InputFileError(_("the document has no text"), source=source)
     return from_text(text, source_format="docx", metadata={"paragraphs": len(blocks)})
 
 

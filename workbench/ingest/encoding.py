@@ -15,6 +15,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from workbench.i18n import _
 from workbench.store.errors import InputFileError
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -71,14 +72,14 @@ class Decoded:
 def decode_bytes(data: bytes, source: str) -> Decoded:
     """Decode ``data`` (the whole file) to text; raise ``InputFileError`` if it is not text."""
     if not data.strip():
-        raise InputFileError("empty file", source=source)
+        raise InputFileError(_("empty file"), source=source)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 text = data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
                 raise InputFileError(
-                    f"not valid {encoding.upper()} text",
+                    _("not valid {upper} text").format(upper=encoding.upper()),
                     source=source,
                     place=f"byte {exc.start + len(bom)}",
                 ) from None
@@ -89,7 +90,9 @@ def decode_bytes(data: bytes, source: str) -> Decoded:
         guessed = _utf16_without_bom(data)
         if guessed is not None:
             return _checked(data.decode(guessed), guessed, source)
-        raise InputFileError(f"binary data at byte {nul}, not a transcript", source=source)
+        raise InputFileError(
+            _("binary data at byte {nul}, not a transcript").format(nul=nul), source=source
+        )
     try:
         return _checked(data.decode("utf-8"), "utf-8", source)
     except UnicodeDecodeError:
@@ -137,14 +140,16 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def _checked(text: str, encoding: str, source: str) -> Decoded:
     """Refuse text that is mostly control characters; it was binary data after all."""
     if not text.strip():
-        raise InputFileError("empty file", source=source)
+        raise InputFileError(_("empty file"), source=source)
     sample = text[:_SAMPLE]
     controls = len(_CONTROL.findall(sample))
     if controls > _MAX_CONTROL_SHARE * len(sample):
         first = _CONTROL.search(sample)
         assert first is not None
         place = _byte_offset(text, first.start(), encoding)
-        raise InputFileError(f"binary data at byte {place}, not a transcript", source=source)
+        raise InputFileError(
+            _("binary data at byte {place}, not a transcript").format(place=place), source=source
+        )
     return Decoded(text, encoding)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript
 from workbench.ingest.plain import from_text
 from workbench.store.errors import InputFileError
@@ -46,7 +47,7 @@ def parse_odt(data: bytes, source: str) -> ParsedTranscript:
         raise InputFileError(reason, source=source) from None
     text = "\n\n".join(b for b in blocks if b.strip())
     if not text.strip():
-        raise InputFileError("the document has no text", source=source)
+        raise InputFileError(_("the document has no text"), source=source)
     return from_text(text, source_format="odt", metadata={"paragraphs": len(blocks)})
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from workbench.i18n import _, ngettext
 from workbench.ingest.base import ParsedTranscript
 
 SHOWN_CHARS = 70
@@ -35,16 +36,27 @@ class TurnReport:
     def lines(self) -> list[str]:
         named = [s for s in self.speakers if s.speaker is not None]
         out = [
-            f"{self.name} ({self.source_format}): {self.characters} characters, "
-            f"{self.turns} turns, {len(named)} speakers"
+            _(
+                "{name} ({format}): {characters} characters, {turns} turns, {speakers} speakers"
+            ).format(
+                name=self.name,
+                format=self.source_format,
+                characters=self.characters,
+                turns=self.turns,
+                speakers=len(named),
+            )
         ]
         if not self.turns:
-            out.append("  no speaker turns found: the text will be one passage")
+            out.append(_("  no speaker turns found: the text will be one passage"))
         for s in self.speakers:
-            who = s.speaker if s.speaker is not None else "(no speaker)"
+            who = s.speaker if s.speaker is not None else _("(no speaker)")
             when = f" [{clock(s.first_time)}]" if s.first_time is not None else ""
-            count = f"{s.turns} turn" + ("" if s.turns == 1 else "s")
-            out.append(f"  {who}: {count}; first{when}: {s.first_text}")
+            count = ngettext("{n} turn", "{n} turns", s.turns).format(n=s.turns)
+            out.append(
+                _("  {who}: {count}; first{when}: {first_text}").format(
+                    who=who, count=count, when=when, first_text=s.first_text
+                )
+            )
         return out
 
 

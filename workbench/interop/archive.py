@@ -16,6 +16,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.i18n import _
 from workbench.store.errors import InputFileError
 
 DEFAULT_MAX_TOTAL = 2 * 1024**3  # 2 GiB of uncompressed content
@@ -63,7 +64,7 @@ class SafeArchive:
         """A member's bytes, read in chunks so the size budget holds even if headers lie."""
         info = self.names.get(name.replace("\\", "/").lstrip("/").lower())
         if info is None:
-            raise InputFileError("missing from the archive", source=str(self.path), place=name)
+            raise InputFileError(_("missing from the archive"), source=str(self.path), place=name)
         chunks: list[bytes] = []
         size = 0
         try:
@@ -76,14 +77,16 @@ class SafeArchive:
                     self._read_total += len(chunk)
                     if size > info.file_size or self._read_total > self.limits.max_total:
                         raise InputFileError(
-                            "archive expands beyond its declared size or the size limit",
+                            _("archive expands beyond its declared size or the size limit"),
                             source=str(self.path),
                             place=info.filename,
                         )
                     chunks.append(chunk)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
             raise InputFileError(
-                f"damaged archive member: {exc}", source=str(self.path), place=info.filename
+                _("damaged archive member: {exc}").format(exc=exc),
+                source=str(self.path),
+                place=info.filename,
             ) from exc
         return b"".join(chunks)
 
@@ -111,9 +114,11 @@ def open_archive(
     try:
         zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
     except FileNotFoundError as exc:
-        raise InputFileError("no such file", source=str(path)) from exc
+        raise InputFileError(_("no such file"), source=str(path)) from exc
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputFileError("not a zip archive (a .qdpx is a zip file)", source=str(path)) from exc
+        raise InputFileError(
+            _("not a zip archive (a .qdpx is a zip file)"), source=str(path)
+        ) from exc
     archive = SafeArchive(path, zf, limits)
     try:
         total = 0
@@ -121,38 +126,57 @@ def open_archive(
             reason = check_member_name(info.filename)
             if reason:
                 raise InputFileError(
-                    f"refusing archive: member {info.filename!r} {reason}", source=str(path)
+                    _("refusing archive: member {filename!r} {reason}").format(
+                        filename=info.filename, reason=reason
+                    ),
+                    source=str(path),
                 )
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise InputFileError(
-                    f"refusing archive: member {info.filename!r} is a symbolic link",
+                    _("refusing archive: member {filename!r} is a symbolic link").format(
+                        filename=info.filename
+                    ),
                     source=str(path),
                 )
             if info.flag_bits & 0x1:
                 raise InputFileError(
-                    f"refusing archive: member {info.filename!r} is encrypted", source=str(path)
+                    _("refusing archive: member {filename!r} is encrypted").format(
+                        filename=info.filename
+                    ),
+                    source=str(path),
                 )
             if info.is_dir():
                 continue
             key = info.filename.replace("\\", "/").lower()
             if key in archive.names:
                 raise InputFileError(
-                    f"refusing archive: member {info.filename!r} appears twice", source=str(path)
+                    _("refusing archive: member {filename!r} appears twice").format(
+                        filename=info.filename
+                    ),
+                    source=str(path),
                 )
             total += info.file_size
             if total > limits.max_total:
                 raise InputFileError(
-                    f"refusing archive: it expands to more than {limits.max_total:,} bytes "
-                    "(the import size limit)",
+                    _(
+                        "refusing archive: it expands to more than {max_total:,} bytes (the import size "
+                        "limit)"
+                    ).format(max_total=limits.max_total),
                     source=str(path),
                 )
             if info.file_size > RATIO_FLOOR and info.file_size > limits.max_ratio * max(
                 info.compress_size, 1
             ):
                 raise InputFileError(
-                    f"refusing archive: member {info.filename!r} expands {info.file_size:,} bytes "
-                    f"from {info.compress_size:,} (looks like a zip bomb)",
+                    _(
+                        "refusing archive: member {filename!r} expands {file_size:,} bytes from "
+                        "{compress_size:,} (looks like a zip bomb)"
+                    ).format(
+                        filename=info.filename,
+                        file_size=info.file_size,
+                        compress_size=info.compress_size,
+                    ),
                     source=str(path),
                 )
             archive.names[key] = info

@@ -27,6 +27,7 @@ import json
 from typing import Any
 
 from workbench import __version__
+from workbench.i18n import _
 from workbench.interop.ids import norm_guid
 from workbench.store.errors import InputFileError
 from workbench.store.project import Project
@@ -122,7 +123,9 @@ def dumps(extension: dict[str, Any]) -> bytes:
 
 def _check(ok: bool, source: str, what: str) -> None:
     if not ok:
-        raise InputFileError(f"malformed workbench extension: {what}", source=source, place=NAME)
+        raise InputFileError(
+            _("malformed workbench extension: {what}").format(what=what), source=source, place=NAME
+        )
 
 
 def _int(v: Any) -> bool:
@@ -138,10 +141,18 @@ def _str(v: Any) -> bool:
 
 
 def _document(doc: Any, source: str, guid: str) -> None:
-    _check(isinstance(doc, dict), source, f"document {guid} is not an object")
+    _check(isinstance(doc, dict), source, _("document {guid} is not an object").format(guid=guid))
     for key in ("language", "source_path", "source_format", "imported_at"):
-        _check(_str(doc.get(key)), source, f"{key} of document {guid} is not text")
-    _check(isinstance(doc.get("metadata", {}), dict), source, f"metadata of document {guid}")
+        _check(
+            _str(doc.get(key)),
+            source,
+            _("{key} of document {guid} is not text").format(key=key, guid=guid),
+        )
+    _check(
+        isinstance(doc.get("metadata", {}), dict),
+        source,
+        _("metadata of document {guid}").format(guid=guid),
+    )
     turns = doc.get("turns", [])
     _check(
         isinstance(turns, list)
@@ -156,7 +167,9 @@ def _document(doc: Any, source: str, guid: str) -> None:
             for t in turns
         ),
         source,
-        f"turns of document {guid} are not [speaker, start, end, time_start, time_end] rows",
+        _(
+            "turns of document {guid} are not [speaker, start, end, time_start, time_end] rows"
+        ).format(guid=guid),
     )
     sentences = doc.get("sentences", [])
     _check(
@@ -165,7 +178,7 @@ def _document(doc: Any, source: str, guid: str) -> None:
             isinstance(r, list) and len(r) == 2 and _int(r[0]) and _int(r[1]) for r in sentences
         ),
         source,
-        f"sentences of document {guid} are not [start, end] rows",
+        _("sentences of document {guid} are not [start, end] rows").format(guid=guid),
     )
     done = doc.get("done", [])
     _check(
@@ -179,18 +192,22 @@ def _document(doc: Any, source: str, guid: str) -> None:
             for d in done
         ),
         source,
-        f"done marks of document {guid} are not [coder, done, updated_at] rows",
+        _("done marks of document {guid} are not [coder, done, updated_at] rows").format(guid=guid),
     )
 
 
 def _code(code: Any, source: str, guid: str) -> None:
-    _check(isinstance(code, dict), source, f"code {guid} is not an object")
+    _check(isinstance(code, dict), source, _("code {guid} is not an object").format(guid=guid))
     for key in ("description", "inclusion", "exclusion", "created_at"):
-        _check(_str(code.get(key)), source, f"{key} of code {guid} is not text")
+        _check(
+            _str(code.get(key)),
+            source,
+            _("{key} of code {guid} is not text").format(key=key, guid=guid),
+        )
     _check(
         code.get("position") is None or _int(code["position"]),
         source,
-        f"position of code {guid} is not a number",
+        _("position of code {guid} is not a number").format(guid=guid),
     )
     keywords = code.get("keywords", {})
     _check(
@@ -200,13 +217,13 @@ def _code(code: Any, source: str, guid: str) -> None:
             for k, v in keywords.items()
         ),
         source,
-        f"keywords of code {guid}",
+        _("keywords of code {guid}").format(guid=guid),
     )
     examples = code.get("examples", [])
     _check(
         isinstance(examples, list) and all(isinstance(e, str) for e in examples),
         source,
-        f"examples of code {guid}",
+        _("examples of code {guid}").format(guid=guid),
     )
 
 
@@ -220,18 +237,18 @@ def parse(data: bytes, source: str) -> dict[str, Any] | None:
         ext = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise InputFileError(
-            f"malformed workbench extension: {exc}", source=source, place=NAME
+            _("malformed workbench extension: {exc}").format(exc=exc), source=source, place=NAME
         ) from None
     if not isinstance(ext, dict) or ext.get("format") != FORMAT:
         return None
     for key in ("settings", "coders", "cases", "codes", "documents", "codings"):
         ext.setdefault(key, {})
-        _check(isinstance(ext[key], dict), source, f"{key!r} is not an object")
+        _check(isinstance(ext[key], dict), source, _("{key!r} is not an object").format(key=key))
     for key in ("settings", "coders", "cases", "codings"):
         _check(
             all(isinstance(k, str) and _str(v) for k, v in ext[key].items()),
             source,
-            f"{key!r} must map text to text",
+            _("{key!r} must map text to text").format(key=key),
         )
     for guid, doc in ext["documents"].items():
         _document(doc, source, guid)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from workbench.i18n import _
 from workbench.interop.textmap import UNITS, SourceText
 
 UNIT_NAMES = {"codepoints": "code points", "utf16": "UTF-16 code units", "bytes": "UTF-8 bytes"}
@@ -81,7 +82,11 @@ class Score:
         """``3 of 606 boundaries inside a word, 0 of 303 quotes differ``."""
         parts = [f"{self.midword} of {self.boundaries} boundaries inside a word"]
         if self.quotes:
-            parts.append(f"{self.quotes_wrong} of {self.quotes} quotes differ")
+            parts.append(
+                _("{quotes_wrong} of {quotes} quotes differ").format(
+                    quotes_wrong=self.quotes_wrong, quotes=self.quotes
+                )
+            )
         for count, what in (
             (self.outside, "beyond the text"),
             (self.split, "inside a character"),

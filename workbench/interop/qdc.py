@@ -22,6 +22,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.files import write_atomic
+from workbench.i18n import _
 from workbench.interop import xmlsafe
 from workbench.interop.ids import norm_guid, stable_guid
 from workbench.ops.codebook_load import Codebook, CodebookEntry, LoadReport, load_parsed
@@ -125,7 +126,7 @@ def codebook_element(project: Project) -> Any:
 
     codes = project.codes()
     if not codes:
-        raise CodebookError("the codebook is empty; there is nothing to export")
+        raise CodebookError(_("the codebook is empty; there is nothing to export"))
     ns = xmlsafe.CODEBOOK_NS
     root = etree.Element(
         f"{{{ns}}}CodeBook", {"origin": f"workbench {__version__}"}, nsmap={None: ns}
@@ -198,7 +199,7 @@ def _colour(raw: str | None, where: str, notes: list[str]) -> str | None:
         and all(c in "0123456789abcdefABCDEF" for c in value[1:])
     ):
         return value.upper()
-    notes.append(f"{where}: colour {raw!r} ignored (not #RRGGBB)")
+    notes.append(_("{where}: colour {raw!r} ignored (not #RRGGBB)").format(where=where, raw=raw))
     return None
 
 
@@ -216,18 +217,26 @@ def read_codes(codes_el: Any | None, *, source: str) -> ParsedCodes:
         if not name:
             unnamed += 1
             name = f"Unnamed code {unnamed}"
-            parsed.notes.append(f"line {line}: a code without a name was called {name!r}")
+            parsed.notes.append(
+                _("line {line}: a code without a name was called {name!r}").format(
+                    line=line, name=name
+                )
+            )
         if "/" in name:
             fixed = name.replace("/", "-")
             parsed.notes.append(
-                f"line {line}: code name {name!r} renamed {fixed!r} ('/' separates levels here)"
+                _(
+                    "line {line}: code name {name!r} renamed {fixed!r} ('/' separates levels here)"
+                ).format(line=line, name=name, fixed=fixed)
             )
             name = fixed
         if name in siblings:
             siblings[name] += 1
             fixed = f"{name} ({siblings[name]})"
             parsed.notes.append(
-                f"line {line}: a second code {name!r} at the same level was renamed {fixed!r}"
+                _(
+                    "line {line}: a second code {name!r} at the same level was renamed {fixed!r}"
+                ).format(line=line, name=name, fixed=fixed)
             )
             name = fixed
         else:
@@ -236,10 +245,16 @@ def read_codes(codes_el: Any | None, *, source: str) -> ParsedCodes:
         guid = norm_guid(raw_guid)
         if raw_guid is not None and guid is None:
             parsed.notes.append(
-                f"line {line}: {path}: GUID {raw_guid!r} is not valid; a new one was made"
+                _("line {line}: {path}: GUID {raw_guid!r} is not valid; a new one was made").format(
+                    line=line, path=path, raw_guid=raw_guid
+                )
             )
         if guid and guid in seen_guids:
-            parsed.notes.append(f"line {line}: {path}: GUID {guid} used twice; a new one was made")
+            parsed.notes.append(
+                _("line {line}: {path}: GUID {guid} used twice; a new one was made").format(
+                    line=line, path=path, guid=guid
+                )
+            )
             guid = None
         if guid:
             seen_guids.add(guid)
@@ -287,18 +302,26 @@ def apply_sets(parsed: ParsedCodes, sets_el: Any | None) -> None:
         if not members:
             parsed.ignored_sets += 1
             if refs or xmlsafe.child(set_el, "MemberSource") is not None:
-                parsed.notes.append(f"{label} skipped: it names no code of the codebook")
+                parsed.notes.append(
+                    _("{label} skipped: it names no code of the codebook").format(label=label)
+                )
             continue
         tops = {id(e) for e in parsed.entries}
         if all(id(m) in tops for m in members):
             if not name or any(e.name == name for e in parsed.entries):
                 parsed.notes.append(
-                    f"{label} skipped: a top-level code has that name (or the set has none)"
+                    _(
+                        "{label} skipped: a top-level code has that name (or the set has none)"
+                    ).format(label=label)
                 )
                 parsed.ignored_sets += 1
                 continue
             if any(id(m) in claimed for m in members):
-                parsed.notes.append(f"{label} skipped: some of its codes are in an earlier set")
+                parsed.notes.append(
+                    _("{label} skipped: some of its codes are in an earlier set").format(
+                        label=label
+                    )
+                )
                 parsed.ignored_sets += 1
                 continue
             group = CodebookEntry(
@@ -324,8 +347,10 @@ def apply_sets(parsed: ParsedCodes, sets_el: Any | None) -> None:
         if owners == {name}:
             continue  # the set mirrors an existing group (as in our own exports)
         parsed.notes.append(
-            f"{label} skipped: its codes are nested in different groups; "
-            "workbench groups codes by their hierarchy only"
+            _(
+                "{label} skipped: its codes are nested in different groups; workbench groups "
+                "codes by their hierarchy only"
+            ).format(label=label)
         )
         parsed.ignored_sets += 1
 
@@ -352,18 +377,24 @@ def read_qdc_file(path: str | os.PathLike[str]) -> tuple[Any, str]:
     try:
         size = Path(path).stat().st_size
         if size > MAX_QDC_BYTES:
-            raise InputFileError(f"too large for a codebook ({size:,} bytes)", source=source)
+            raise InputFileError(
+                _("too large for a codebook ({size:,} bytes)").format(size=size), source=source
+            )
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise InputFileError("no such file", source=source) from None
+        raise InputFileError(_("no such file"), source=source) from None
     except IsADirectoryError:
-        raise InputFileError("is a directory, not a codebook file", source=source) from None
+        raise InputFileError(_("is a directory, not a codebook file"), source=source) from None
     except OSError as exc:
-        raise InputFileError(f"cannot read: {exc.strerror}", source=source) from None
+        raise InputFileError(
+            _("cannot read: {strerror}").format(strerror=exc.strerror), source=source
+        ) from None
     root = xmlsafe.parse(data, source=source)
     if xmlsafe.local(root) != "CodeBook":
         raise InputFileError(
-            f"not a REFI-QDA codebook (the root is <{xmlsafe.local(root)}>, not <CodeBook>)",
+            _("not a REFI-QDA codebook (the root is <{local}>, not <CodeBook>)").format(
+                local=xmlsafe.local(root)
+            ),
             source=source,
         )
     return root, source
@@ -374,7 +405,7 @@ def load_qdc(project: Project, path: str | os.PathLike[str]) -> QdcLoadReport:
     root, source = read_qdc_file(path)
     parsed = read_codes(xmlsafe.child(root, "Codes"), source=source)
     if not parsed.entries:
-        raise CodebookError("the codebook has no codes", source=source)
+        raise CodebookError(_("the codebook has no codes"), source=source)
     apply_sets(parsed, xmlsafe.child(root, "Sets"))
     report = load_parsed(project, to_codebook(parsed, source=source))
     return QdcLoadReport(**vars(report), notes=parsed.notes)

@@ -30,6 +30,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.files import write_atomic
+from workbench.i18n import _
 from workbench.interop import extension, xmlsafe
 from workbench.interop.ids import coder_guid, norm_guid, stable_guid
 from workbench.interop.qdc import append_codes, code_sets
@@ -62,9 +63,17 @@ class ExportSummary:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = (
-            f"{self.path}: {self.documents} documents, {self.codes} codes, {self.codings} "
-            f"codings, {self.memos} memos, {self.cases} cases, {self.users} coders"
+        text = _(
+            "{path}: {documents} documents, {codes} codes, {codings} codings, {memos} memos, "
+            "{cases} cases, {users} coders"
+        ).format(
+            path=self.path,
+            documents=self.documents,
+            codes=self.codes,
+            codings=self.codings,
+            memos=self.memos,
+            cases=self.cases,
+            users=self.users,
         )
         if self.notes:
             text += "; " + "; ".join(self.notes)
@@ -140,7 +149,7 @@ def project_element(
     ).fetchall()
     refs: dict[tuple[str, int | None], list[str]] = {}
     memo_guid: dict[int, str] = {}
-    for mid, mguid, ttype, tid, *_ in memos:
+    for mid, mguid, ttype, tid, *_unused in memos:
         memo_guid[mid] = _guid(mguid, "memo", str(mid))
         refs.setdefault((ttype, tid), []).append(memo_guid[mid])
     doc_ids = {r[0] for r in conn.execute("SELECT id FROM documents")}
@@ -166,7 +175,7 @@ def project_element(
         summary.codes = len(codes)
 
     attributes = conn.execute("SELECT id, name, type FROM attributes ORDER BY name").fetchall()
-    var_guid = {aid: stable_guid("attribute", aname) for aid, aname, _ in attributes}
+    var_guid = {aid: stable_guid("attribute", aname) for aid, aname, _unused in attributes}
     if attributes:
         variables = sub(root, "Variables")
         for aid, aname, atype in attributes:
@@ -200,7 +209,9 @@ def project_element(
                 if typed is None:
                     if value not in (None, ""):
                         summary.notes.append(
-                            f"case {cname}: value {value!r} is not a valid {atype}; left out"
+                            _(
+                                "case {cname}: value {value!r} is not a valid {atype}; left out"
+                            ).format(cname=cname, value=value, atype=atype)
                         )
                     continue
                 vv = sub(case_el, "VariableValue")
@@ -305,7 +316,11 @@ def export_qdpx(
     require_everyones_work(project)
 
     if positions not in UNITS:
-        raise WorkbenchError(f"unknown position unit {positions!r} (use {', '.join(UNITS)})")
+        raise WorkbenchError(
+            _("unknown position unit {positions!r} (use {items})").format(
+                positions=positions, items=", ".join(UNITS)
+            )
+        )
     summary = ExportSummary(str(path))
     root, files = project_element(project, summary, positions)
     buf = io.BytesIO()

@@ -31,6 +31,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.interop.archive import Limits
 from workbench.interop.ids import norm_guid
@@ -107,11 +108,17 @@ class _Writer:
         elif user:
             name = f"user-{user[:8].lower()}"
             if name not in self.coder_ids:
-                self.report.notes.append(f"user {user} is not declared; coder named {name!r}")
+                self.report.notes.append(
+                    _("user {user} is not declared; coder named {name!r}").format(
+                        user=user, name=name
+                    )
+                )
         else:
             name = FALLBACK_CODER
             if name not in self.coder_ids:
-                self.report.notes.append(f"codings without a user were given to coder {name!r}")
+                self.report.notes.append(
+                    _("codings without a user were given to coder {name!r}").format(name=name)
+                )
         if name not in self.coder_ids:
             if not self.conn.execute("SELECT 1 FROM coders WHERE name = ?", (name,)).fetchone():
                 self.new_names["coders"].add(name)
@@ -138,8 +145,10 @@ class _Writer:
             value = value[:-1]
             if not self.dates_fixed:
                 self.report.notes.append(
-                    f"dates such as {raw!r} carry both an offset and 'Z' (as QualCoder writes "
-                    "them); read without the 'Z'"
+                    _(
+                        "dates such as {raw!r} carry both an offset and 'Z' (as QualCoder writes them); "
+                        "read without the 'Z'"
+                    ).format(raw=raw)
                 )
             self.dates_fixed = True
         from datetime import datetime
@@ -148,7 +157,9 @@ class _Writer:
             datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             self.report.notes.append(
-                f"{place}: date {raw!r} is not a date-time; the import time was used"
+                _("{place}: date {raw!r} is not a date-time; the import time was used").format(
+                    place=place, raw=raw
+                )
             )
             return now()
         return value  # kept as written, so our own round trip is exact
@@ -219,8 +230,10 @@ class _Writer:
                 )
             elif row[1] != typ:
                 self.report.notes.append(
-                    f"attribute {name!r} is {row[1]} in this project "
-                    f"({typ} in the file); values read as {row[1]}"
+                    _(
+                        "attribute {name!r} is {value} in this project ({typ} in the file); values read "
+                        "as {value}"
+                    ).format(name=name, value=row[1], typ=typ)
                 )
             attr_ids[key] = row
         source_case: dict[str, str] = {}
@@ -237,8 +250,14 @@ class _Writer:
                     value = _typed_text(typ, el)
                 except ValueError:
                     self.report.skipped.append(
-                        f"value of {self.p.variables[key][0]!r} for case {case.name!r}: "
-                        f"{''.join(el.itertext())!r} is not a valid {typ}"
+                        _(
+                            "value of {value!r} for case {name!r}: {items!r} is not a valid {typ}"
+                        ).format(
+                            value=self.p.variables[key][0],
+                            name=case.name,
+                            items="".join(el.itertext()),
+                            typ=typ,
+                        )
                     )
                     continue
                 old = self.conn.execute(
@@ -247,8 +266,14 @@ class _Writer:
                 ).fetchone()
                 if old is not None and old[0] not in (None, "") and old[0] != value:
                     self.report.notes.append(
-                        f"case {case.name!r}: kept {self.p.variables[key][0]} = {old[0]!r} "
-                        f"(the file says {value!r})"
+                        _(
+                            "case {name!r}: kept {value} = {value2!r} (the file says {value3!r})"
+                        ).format(
+                            name=case.name,
+                            value=self.p.variables[key][0],
+                            value2=old[0],
+                            value3=value,
+                        )
                     )
                     continue
                 self.conn.execute(
@@ -259,8 +284,9 @@ class _Writer:
             for ref in case.sources:
                 if ref in source_case and source_case[ref] != case.name:
                     self.report.notes.append(
-                        f"a source in cases {source_case[ref]!r} and "
-                        f"{case.name!r} was put in the first"
+                        _("a source in cases {value!r} and {name!r} was put in the first").format(
+                            value=source_case[ref], name=case.name
+                        )
                     )
                     continue
                 source_case[ref] = case.name
@@ -312,7 +338,9 @@ class _Writer:
                 )
             if doc.name != src.name:
                 self.report.notes.append(
-                    f"source {src.name!r} stored as {doc.name!r} (the name was taken)"
+                    _("source {name!r} stored as {name2!r} (the name was taken)").format(
+                        name=src.name, name2=doc.name
+                    )
                 )
                 src.name = doc.name  # later notes and the positions line use the stored name
             if src.guid and src.guid not in taken_guids:
@@ -343,8 +371,10 @@ class _Writer:
             and (sentences is None) != (not extra.get("sentences"))
         ):
             self.report.notes.append(
-                f"source {src.name!r}: the extension's turns or sentences "
-                "do not fit its text; found again"
+                _(
+                    "source {name!r}: the extension's turns or sentences do not fit its text; found "
+                    "again"
+                ).format(name=src.name)
             )
         return turns, sentences
 
@@ -407,23 +437,36 @@ class _Writer:
                         else "splits a character"
                     )
                     self.report.skipped.append(
-                        f"selection at {sel.place}: [{sel.start}, {sel.end}) {where} "
-                        f"({size} {reading.describe(crlf=False)})"
+                        _(
+                            "selection at {place}: [{start}, {end}) {where} ({size} {describe})"
+                        ).format(
+                            place=sel.place,
+                            start=sel.start,
+                            end=sel.end,
+                            where=where,
+                            size=size,
+                            describe=reading.describe(crlf=False),
+                        )
                     )
                     continue
                 if end <= start:
-                    self.report.skipped.append(f"selection at {sel.place}: it is empty")
+                    self.report.skipped.append(
+                        _("selection at {place}: it is empty").format(place=sel.place)
+                    )
                     continue
                 if not sel.codings:
-                    self.report.skipped.append(f"selection at {sel.place}: it has no coding")
+                    self.report.skipped.append(
+                        _("selection at {place}: it has no coding").format(place=sel.place)
+                    )
                     continue
                 first_id = None
                 for coding in sel.codings:
                     code_id = code_ids.get(coding.code_ref or "")
                     if code_id is None:
                         self.report.skipped.append(
-                            f"coding at {sel.place}: code {coding.code_ref!r} is not in the "
-                            "codebook"
+                            _("coding at {place}: code {code_ref!r} is not in the codebook").format(
+                                place=sel.place, code_ref=coding.code_ref
+                            )
                         )
                         continue
                     coder_id = self.coder(coding.user)
@@ -482,14 +525,18 @@ class _Writer:
         self.report.positions[src.name] = choice.describe(src.text.has_crlf)
         if choice.weak:
             self.report.notes.append(
-                f"source {src.name!r}: weak evidence for reading positions as "
-                f"{choice.reading.describe()} ({choice.evidence()}); check its codings, or "
-                "choose with --positions"
+                _(
+                    "source {name!r}: weak evidence for reading positions as {describe} "
+                    "({evidence}); check its codings, or choose with --positions"
+                ).format(
+                    name=src.name, describe=choice.reading.describe(), evidence=choice.evidence()
+                )
             )
         elif choice.mattered and choice.reading != Reading():
             self.report.notes.append(
-                f"source {src.name!r}: positions read as "
-                f"{choice.reading.describe()} ({choice.evidence()})"
+                _("source {name!r}: positions read as {describe} ({evidence})").format(
+                    name=src.name, describe=choice.reading.describe(), evidence=choice.evidence()
+                )
             )
         return choice
 
@@ -547,18 +594,28 @@ def import_qdpx(
     require(project, "codebook.edit")
     require(project, "codings.import")
     if positions is not None and positions not in UNITS:
-        raise WorkbenchError(f"unknown position unit {positions!r} (use {', '.join(UNITS)})")
+        raise WorkbenchError(
+            _("unknown position unit {positions!r} (use {items})").format(
+                positions=positions, items=", ".join(UNITS)
+            )
+        )
     report = ImportReport(str(path))
     if not merge:
         count = project.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
         if count:
             raise WorkbenchError(
-                f"the project already has {count} document(s); import into a new project, or "
-                "use --merge to add to this one",
+                _(
+                    "the project already has {count} document(s); import into a new project, or use "
+                    "--merge to add to this one"
+                ).format(count=count),
                 source=str(project.path),
             )
     parsed = read_qdpx(path, report, limits)
-    with project.action("import-qdpx", f"import {os.path.basename(str(path))}", undoable=False):
+    with project.action(
+        "import-qdpx",
+        _("import {basename}").format(basename=os.path.basename(str(path))),
+        undoable=False,
+    ):
         writer = _Writer(project, parsed, report, merge, positions)
         writer.settings()
         writer.users()

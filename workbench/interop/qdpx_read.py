@@ -13,6 +13,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.i18n import _
 from workbench.interop import extension, xmlsafe
 from workbench.interop.archive import Limits, SafeArchive, open_archive
 from workbench.interop.ids import norm_guid
@@ -140,7 +141,7 @@ class _Reader:
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            self.report.notes.append(f"{what}: not UTF-8; read as Windows-1252")
+            self.report.notes.append(_("{what}: not UTF-8; read as Windows-1252").format(what=what))
             return data.decode("cp1252", errors="replace")
 
     def docx_text(self, member: str, what: str) -> str:
@@ -159,10 +160,14 @@ class _Reader:
             doc = DocxDocument(io.BytesIO(data))
         except Exception as exc:  # python-docx raises many kinds for broken files
             raise InputFileError(
-                f"cannot read the Word file: {exc}", source=self.source, place=member
+                _("cannot read the Word file: {exc}").format(exc=exc),
+                source=self.source,
+                place=member,
             ) from exc
         self.report.notes.append(
-            f"{what}: text taken from {posixpath.basename(member)} (one line per paragraph)"
+            _("{what}: text taken from {basename} (one line per paragraph)").format(
+                what=what, basename=posixpath.basename(member)
+            )
         )
         return "\n".join(p.text for p in doc.paragraphs)
 
@@ -236,7 +241,9 @@ class _Reader:
                 _file_stem(xmlsafe.attr(el, "plainTextPath") or xmlsafe.attr(el, "richTextPath"))
                 or f"Source {index}"
             )
-            self.report.notes.append(f"{what} had no name; called {name!r}")
+            self.report.notes.append(
+                _("{what} had no name; called {name!r}").format(what=what, name=name)
+            )
         user = ref_key(xmlsafe.attr(el, "creatingUser"))
         selections = []
         for sel in xmlsafe.children(el, "PlainTextSelection"):
@@ -301,7 +308,9 @@ class _Reader:
             name = (xmlsafe.attr(user, "name") or xmlsafe.attr(user, "id") or "").strip()
             if not name:
                 name = f"user-{key[:8].lower()}"
-                self.report.notes.append(f"user {n} had no name; called {name!r}")
+                self.report.notes.append(
+                    _("user {n} had no name; called {name!r}").format(n=n, name=name)
+                )
             users[key] = name
 
         book = xmlsafe.child(root, "CodeBook")
@@ -328,12 +337,20 @@ class _Reader:
                 continue
             if not name:
                 name = f"variable {n}"
-                self.report.notes.append(f"variable {n} had no name; called {name!r}")
+                self.report.notes.append(
+                    _("variable {n} had no name; called {name!r}").format(n=n, name=name)
+                )
             typ = (xmlsafe.attr(var, "typeOfVariable") or "Text").strip().lower()
             if typ not in VARIABLE_TYPES:
-                self.report.notes.append(f"variable {name!r}: unknown type {typ!r}, read as text")
+                self.report.notes.append(
+                    _("variable {name!r}: unknown type {typ!r}, read as text").format(
+                        name=name, typ=typ
+                    )
+                )
             if typ == "datetime":
-                self.report.notes.append(f"variable {name!r}: date-time values kept as text")
+                self.report.notes.append(
+                    _("variable {name!r}: date-time values kept as text").format(name=name)
+                )
             variables[key] = (name, VARIABLE_TYPES.get(typ, "text"))
 
         cases = []
@@ -344,7 +361,9 @@ class _Reader:
             name = (xmlsafe.attr(case, "name") or "").strip()
             if not name:
                 name = f"Case {n}"
-                self.report.notes.append(f"case {n} had no name; called {name!r}")
+                self.report.notes.append(
+                    _("case {n} had no name; called {name!r}").format(n=n, name=name)
+                )
             values = []
             for vv in xmlsafe.children(case, "VariableValue"):
                 ref = xmlsafe.child(vv, "VariableRef")
@@ -427,7 +446,7 @@ def _find_qde(archive: SafeArchive) -> str:
     if len(qdes) == 1:
         return qdes[0]
     raise InputFileError(
-        "not a REFI-QDA project: the archive has no project.qde", source=str(archive.path)
+        _("not a REFI-QDA project: the archive has no project.qde"), source=str(archive.path)
     )
 
 
@@ -440,7 +459,9 @@ def read_qdpx(
         root = xmlsafe.parse(archive.read(qde), source=f"{path}:{qde}")
         if xmlsafe.local(root) != "Project":
             raise InputFileError(
-                f"not a REFI-QDA project (the root is <{xmlsafe.local(root)}>)",
+                _("not a REFI-QDA project (the root is <{local}>)").format(
+                    local=xmlsafe.local(root)
+                ),
                 source=f"{path}:{qde}",
             )
         parsed = _Reader(archive, report).read(root)
@@ -449,6 +470,8 @@ def read_qdpx(
             parsed.extension = extension.parse(archive.read(member), f"{path}:{member}")
             if parsed.extension is None:
                 report.notes.append(
-                    f"{member}: not a workbench extension this version reads; ignored"
+                    _("{member}: not a workbench extension this version reads; ignored").format(
+                        member=member
+                    )
                 )
         return parsed

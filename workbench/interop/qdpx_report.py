@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.i18n import _
 from workbench.interop import xmlsafe
 
 VARIABLE_TYPES = {
@@ -51,20 +52,24 @@ class ImportReport:
     ignored: Counter = field(default_factory=Counter)  # element kind -> how many
 
     def summary(self) -> str:
-        text = (
-            f"{self.source}: {self.documents} documents imported"
-            + (
-                f" ({self.matched_documents} matched existing ones)"
-                if self.matched_documents
-                else ""
-            )
-            + f", {self.codes_added} codes added, {self.codings} codings, "
-            f"{self.memos} memos, {self.cases} cases, {self.coders_added} coders"
+        text = _("{source}: {documents} documents imported").format(
+            source=self.source, documents=self.documents
+        )
+        if self.matched_documents:
+            text += " " + _("({n} matched existing ones)").format(n=self.matched_documents)
+        text += ", " + _(
+            "{codes} codes added, {codings} codings, {memos} memos, {cases} cases, {coders} coders"
+        ).format(
+            codes=self.codes_added,
+            codings=self.codings,
+            memos=self.memos,
+            cases=self.cases,
+            coders=self.coders_added,
         )
         if self.duplicate_codings:
-            text += f"; {self.duplicate_codings} codings were already present"
+            text += "; " + _("{n} codings were already present").format(n=self.duplicate_codings)
         if self.ignored:
-            text += f"; ignored: {self.ignored_text()}"
+            text += "; " + _("ignored: {what}").format(what=self.ignored_text())
         return text
 
     def ignored_text(self) -> str:
@@ -82,7 +87,7 @@ class ImportReport:
             where = (
                 ", ".join(repr(n) for n in names) if len(names) <= 5 else f"{len(names)} sources"
             )
-            parts.append(f"{unit} in {where}")
+            parts.append(_("{unit} in {where}").format(unit=unit, where=where))
         return "; ".join(parts)
 
     def lines(self) -> list[str]:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from workbench.i18n import _
 from workbench.store.errors import InputFileError, WorkbenchError
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
@@ -46,7 +47,7 @@ def parse(data: bytes, *, source: str) -> Any:
     upper = data.upper()
     if any(marker in upper for marker in _DOCTYPE_MARKERS):
         raise InputFileError(
-            "refusing XML with a document type declaration (entities are not allowed)",
+            _("refusing XML with a document type declaration (entities are not allowed)"),
             source=source,
         )
     try:
@@ -54,13 +55,13 @@ def parse(data: bytes, *, source: str) -> Any:
     except etree.XMLSyntaxError as exc:
         line = getattr(exc, "lineno", None)
         raise InputFileError(
-            f"malformed XML: {exc.msg if hasattr(exc, 'msg') else exc}",
+            _("malformed XML: {value}").format(value=exc.msg if hasattr(exc, "msg") else exc),
             source=source,
             place=f"line {line}" if line else None,
         ) from exc
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise InputFileError("refusing XML with a document type declaration", source=source)
+        raise InputFileError(_("refusing XML with a document type declaration"), source=source)
     return root
 
 
@@ -120,8 +121,10 @@ def validate(root: Any, schema: str) -> None:
     if not xsd.validate(root):
         error = xsd.error_log.last_error
         raise WorkbenchError(
-            f"internal error: the file would not validate against {schema}: {error.message} "
-            f"(line {error.line}); please report this"
+            _(
+                "internal error: the file would not validate against {schema}: {message} (line "
+                "{line}); please report this"
+            ).format(schema=schema, message=error.message, line=error.line)
         )
 
 

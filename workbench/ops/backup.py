@@ -10,6 +10,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from workbench.i18n import _
 from workbench.ops.check import check_project
 from workbench.ops.permissions import require
 from workbench.store.errors import ProjectError
@@ -22,10 +23,10 @@ def backup_project(project: Project, destination: str | Path, *, overwrite: bool
     destination = Path(destination)
     if project.path != Path(":memory:") and _same_file(destination, project.path):
         raise ProjectError(
-            "is the project itself; back up to another file", source=str(destination)
+            _("is the project itself; back up to another file"), source=str(destination)
         )
     if destination.exists() and not overwrite:
-        raise ProjectError("exists already (use --force to overwrite)", source=str(destination))
+        raise ProjectError(_("exists already (use --force to overwrite)"), source=str(destination))
     tmp = destination.with_name(destination.name + ".partial")
     tmp.unlink(missing_ok=True)
     target = sqlite3.connect(str(tmp))
@@ -52,13 +53,16 @@ def restore_project(
         require(current, "project.restore")
     backup = Path(backup)
     if not backup.exists():
-        raise ProjectError("no such backup file", source=str(backup))
+        raise ProjectError(_("no such backup file"), source=str(backup))
     if _same_file(backup, Path(project_path)):
-        raise ProjectError("is the project itself, not a backup of it", source=str(backup))
+        raise ProjectError(_("is the project itself, not a backup of it"), source=str(backup))
     with Project.open(backup, create=False) as candidate:
         report = check_project(candidate)
         if not report.ok:
-            raise ProjectError(f"backup fails the check: {report.problems[0]}", source=str(backup))
+            raise ProjectError(
+                _("backup fails the check: {value}").format(value=report.problems[0]),
+                source=str(backup),
+            )
     project_path = Path(project_path)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     saved = project_path.with_name(f"{project_path.name}.before-restore-{stamp}")

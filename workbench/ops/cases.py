@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from workbench.i18n import _
 from workbench.ops.permissions import require
 from workbench.store.connection import now
 from workbench.store.errors import InputFileError, WorkbenchError
@@ -99,9 +100,11 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputFileError("no such file", source=str(path)) from None
+        raise InputFileError(_("no such file"), source=str(path)) from None
     except OSError as exc:
-        raise InputFileError(f"cannot read ({exc.strerror})", source=str(path)) from None
+        raise InputFileError(
+            _("cannot read ({strerror})").format(strerror=exc.strerror), source=str(path)
+        ) from None
     text = decode_bytes(data, source).text
     first = text.splitlines()[0] if text.splitlines() else ""
     delimiter = max(",;\t", key=first.count)
@@ -110,13 +113,21 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
         header = [h.strip() for h in next(reader)]
         if not any(h.lower() in KEY_COLUMNS for h in header):
             raise InputFileError(
-                "no 'participant' (or 'case') column in the header", source=source, place="row 1"
+                _("no 'participant' (or 'case') column in the header"), source=source, place="row 1"
             )
         for i, name in enumerate(header):
             if not name:
-                raise InputFileError(f"column {i + 1} has no name", source=source, place="row 1")
+                raise InputFileError(
+                    _("column {value} has no name").format(value=i + 1),
+                    source=source,
+                    place="row 1",
+                )
             if name.lower() in (h.lower() for h in header[:i]):
-                raise InputFileError(f"column {name!r} appears twice", source=source, place="row 1")
+                raise InputFileError(
+                    _("column {name!r} appears twice").format(name=name),
+                    source=source,
+                    place="row 1",
+                )
         rows: list[tuple[int, list[str]]] = []
         key = next(i for i, h in enumerate(header) if h.lower() in KEY_COLUMNS)
         seen: dict[str, int] = {}
@@ -126,7 +137,9 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
                 continue
             if len(values) != len(header):
                 raise InputFileError(
-                    f"expected {len(header)} fields, found {len(values)}",
+                    _("expected {n_header} fields, found {n_values}").format(
+                        n_header=len(header), n_values=len(values)
+                    ),
                     source=source,
                     place=f"row {number}",
                 )
@@ -134,11 +147,13 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
             participant = values[key]
             if not participant:
                 raise InputFileError(
-                    "the participant is empty", source=source, place=f"row {number}"
+                    _("the participant is empty"), source=source, place=f"row {number}"
                 )
             if participant in seen:
                 raise InputFileError(
-                    f"participant {participant!r} appears twice (first in row {seen[participant]})",
+                    _("participant {participant!r} appears twice (first in row {value})").format(
+                        participant=participant, value=seen[participant]
+                    ),
                     source=source,
                     place=f"row {number}",
                 )
@@ -146,12 +161,14 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
             rows.append((number, values))
     except csv.Error as exc:
         raise InputFileError(
-            f"malformed CSV ({exc})", source=source, place=f"row {reader.line_num}"
+            _("malformed CSV ({exc})").format(exc=exc),
+            source=source,
+            place=f"row {reader.line_num}",
         ) from None
     except StopIteration:
-        raise InputFileError("empty file", source=source) from None
+        raise InputFileError(_("empty file"), source=source) from None
     if not rows:
-        raise InputFileError("no participants in the file", source=source)
+        raise InputFileError(_("no participants in the file"), source=source)
     return header, rows
 
 
@@ -161,17 +178,19 @@ def import_cases_csv(project: Project, path: str | os.PathLike[str]) -> CasesImp
     header, rows = read_cases_csv(path)
     key = next(i for i, h in enumerate(header) if h.lower() in KEY_COLUMNS)
     columns = [(i, h) for i, h in enumerate(header) if i != key]
-    types = {h: infer_type([values[i] for _, values in rows]) for i, h in columns}
+    types = {h: infer_type([values[i] for _unused, values in rows]) for i, h in columns}
     existing_types = dict(project.conn.execute("SELECT name, type FROM attributes"))
     final_types = {
         h: widen(existing_types[h], t) if h in existing_types else t for h, t in types.items()
     }
     created = updated = 0
     linked: list[str] = []
-    with project.action("import-cases", f"import cases from {Path(path).name}", undoable=False):
+    with project.action(
+        "import-cases", _("import cases from {name}").format(name=Path(path).name), undoable=False
+    ):
         conn = project.conn
         attribute_ids: dict[str, int] = {}
-        for _, name in columns:
+        for _unused, name in columns:
             conn.execute(
                 "INSERT INTO attributes (name, type) VALUES (?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET type = excluded.type",
@@ -180,7 +199,7 @@ def import_cases_csv(project: Project, path: str | os.PathLike[str]) -> CasesImp
             attribute_ids[name] = conn.execute(
                 "SELECT id FROM attributes WHERE name = ?", (name,)
             ).fetchone()[0]
-        for _, values in rows:
+        for _unused, values in rows:
             participant = values[key]
             row = conn.execute("SELECT id FROM cases WHERE name = ?", (participant,)).fetchone()
             if row:
@@ -219,9 +238,12 @@ def set_document_case(project: Project, doc: str | int | Document, case: str | N
     require(project, "documents.edit")
     document = doc if isinstance(doc, Document) else project.document(doc)
     if case is not None and not case.strip():
-        raise WorkbenchError("a case needs a name")
+        raise WorkbenchError(_("a case needs a name"))
     label = case.strip() if case else None
-    with project.action("set-case", f"set case of {document.name} to {label or 'none'}") as rec:
+    with project.action(
+        "set-case",
+        _("set case of {name} to {value}").format(name=document.name, value=label or "none"),
+    ) as rec:
         case_id = None
         if label:
             row = project.conn.execute("SELECT id FROM cases WHERE name = ?", (label,)).fetchone()

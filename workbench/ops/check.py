@@ -15,12 +15,27 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from workbench.i18n import N_, _
 from workbench.ops.coding import MEMO_TARGETS
 from workbench.store.project import Project
 from workbench.textnorm import sha256
 
 MAX_LISTED = 20
 SPAN_TABLES = ("codings", "turns", "sentences", "suggestions")
+
+
+#: what a check counts, as the report names it (``workbench check`` says them translated)
+CHECKED = (
+    N_("documents"),
+    N_("codings"),
+    N_("turns"),
+    N_("sentences"),
+    N_("suggestions"),
+    N_("search index rows"),
+    N_("codes"),
+    N_("memos"),
+    N_("actions"),
+)
 
 
 @dataclass
@@ -38,9 +53,13 @@ def check_project(project: Project) -> CheckReport:
     q = project.conn.execute
     for (line,) in q("PRAGMA integrity_check").fetchall():
         if line != "ok":
-            report.problems.append(f"integrity: {line}")
-    for table, rowid, parent, _ in q("PRAGMA foreign_key_check").fetchall():
-        report.problems.append(f"{table} row {rowid}: refers to a missing {parent} row")
+            report.problems.append(_("integrity: {line}").format(line=line))
+    for table, rowid, parent, _unused in q("PRAGMA foreign_key_check").fetchall():
+        report.problems.append(
+            _("{table} row {rowid}: refers to a missing {parent} row").format(
+                table=table, rowid=rowid, parent=parent
+            )
+        )
     if report.problems:
         return report  # the invariants below would only repeat what is broken
 
@@ -62,10 +81,14 @@ def _documents(project: Project, report: CheckReport) -> None:
         count += 1
         if len(text) != length:
             report.problems.append(
-                f"document {name!r}: stored length {length} but the text has {len(text)} characters"
+                _(
+                    "document {name!r}: stored length {length} but the text has {n_text} characters"
+                ).format(name=name, length=length, n_text=len(text))
             )
         if sha256(text) != digest:
-            report.problems.append(f"document {name!r}: text does not match its hash")
+            report.problems.append(
+                _("document {name!r}: text does not match its hash").format(name=name)
+            )
     report.checked["documents"] = count
 
 
@@ -83,12 +106,18 @@ def _spans(project: Project, table: str, report: CheckReport) -> None:
     for row_id, doc_id, start, end, name, length in rows:
         shown = repr(name) if name is not None else doc_id
         report.problems.append(
-            f"{table} {row_id}: span [{start}, {end}) outside document {shown} (length {length})"
+            _(
+                "{table} {row_id}: span [{start}, {end}) outside document {shown} (length {length})"
+            ).format(table=table, row_id=row_id, start=start, end=end, shown=shown, length=length)
         )
     if len(rows) == MAX_LISTED:
         more = q(f"SELECT count(*) {bad}").fetchone()[0] - MAX_LISTED
         if more:
-            report.problems.append(f"{table}: {more} more span(s) outside their document")
+            report.problems.append(
+                _("{table}: {more} more span(s) outside their document").format(
+                    table=table, more=more
+                )
+            )
     report.checked[table] = q(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
@@ -127,15 +156,22 @@ def _search_index(project: Project, report: CheckReport) -> None:
         entry = next(index, None)
     for doc_id, n in sorted(missing.items()):
         report.problems.append(
-            f"document {names.get(doc_id, doc_id)!r}: {n} sentence(s) missing from the search index"
+            _("document {get!r}: {n} sentence(s) missing from the search index").format(
+                get=names.get(doc_id, doc_id), n=n
+            )
         )
     for doc_id, n in sorted(differ.items()):
         report.problems.append(
-            f"document {names.get(doc_id, doc_id)!r}: {n} search index "
-            "row(s) do not match their sentence"
+            _("document {get!r}: {n} search index row(s) do not match their sentence").format(
+                get=names.get(doc_id, doc_id), n=n
+            )
         )
     if orphans:
-        report.problems.append(f"search index: {orphans} row(s) for sentences that do not exist")
+        report.problems.append(
+            _("search index: {orphans} row(s) for sentences that do not exist").format(
+                orphans=orphans
+            )
+        )
     report.checked["search index rows"] = rows
 
 
@@ -145,7 +181,9 @@ def _code_tree(project: Project, report: CheckReport) -> None:
         seen, node = set(), code_id
         while node is not None:
             if node in seen:
-                report.problems.append(f"code {code_id}: its parents form a cycle")
+                report.problems.append(
+                    _("code {code_id}: its parents form a cycle").format(code_id=code_id)
+                )
                 break
             seen.add(node)
             node = parents.get(node)
@@ -159,7 +197,11 @@ def _memos(project: Project, report: CheckReport) -> None:
         count += 1
         table = MEMO_TARGETS.get(kind)
         if table and not q(f"SELECT 1 FROM {table} WHERE id = ?", (target,)).fetchone():
-            report.problems.append(f"memo {memo_id}: its {kind} {target} does not exist")
+            report.problems.append(
+                _("memo {memo_id}: its {kind} {target} does not exist").format(
+                    memo_id=memo_id, kind=kind, target=target
+                )
+            )
     report.checked["memos"] = count
 
 
@@ -169,5 +211,7 @@ def _actions(project: Project, report: CheckReport) -> None:
     for (action_id,) in q(
         f"SELECT id FROM actions WHERE NOT json_valid(changes) ORDER BY id LIMIT {MAX_LISTED}"
     ):
-        report.problems.append(f"action {action_id}: its undo record is damaged")
+        report.problems.append(
+            _("action {action_id}: its undo record is damaged").format(action_id=action_id)
+        )
     report.checked["actions"] = q("SELECT count(*) FROM actions").fetchone()[0]

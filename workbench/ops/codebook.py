@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from workbench.files import write_atomic
+from workbench.i18n import _
 from workbench.ops.codebook_load import (  # the parsed file and its loading live there
     SETTING_PREFIX,
     Codebook,
@@ -74,17 +75,19 @@ def read_codebook(path: str | os.PathLike[str]) -> Codebook:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise CodebookError("no such file", source=source) from None
+        raise CodebookError(_("no such file"), source=source) from None
     except IsADirectoryError:
-        raise CodebookError("is a directory, not a codebook file", source=source) from None
+        raise CodebookError(_("is a directory, not a codebook file"), source=source) from None
     except OSError as exc:
-        raise CodebookError(f"cannot read: {exc.strerror}", source=source) from None
+        raise CodebookError(
+            _("cannot read: {strerror}").format(strerror=exc.strerror), source=source
+        ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CodebookError(
-            "not UTF-8 text (save the codebook as UTF-8)", source=source, place=str(line)
+            _("not UTF-8 text (save the codebook as UTF-8)"), source=source, place=str(line)
         ) from None
     return parse_codebook(text, source=source)
 
@@ -112,7 +115,9 @@ def check_codebook(
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         position = getattr(exc, "position", 0) or 0
         line = text.count("\n", 0, position) + 1
-        return None, [Problem(line, f"invalid YAML, {getattr(exc, 'reason', exc)}")]
+        return None, [
+            Problem(line, _("invalid YAML, {getattr}").format(getattr=getattr(exc, "reason", exc)))
+        ]
     except RecursionError:  # the YAML composer recurses once per level of nesting
         return None, [_too_deep(text)]
     try:
@@ -123,7 +128,7 @@ def check_codebook(
 
 def _too_deep(text: str) -> Problem:
     """Nesting deeper than Python's recursion allows (over 100 levels): refused, not a crash."""
-    return Problem(1, "the codebook is nested too deeply to read (keep it under 100 levels)")
+    return Problem(1, _("the codebook is nested too deeply to read (keep it under 100 levels)"))
 
 
 _YAML_HINTS = (
@@ -179,12 +184,14 @@ class _Checker:
 
     def run(self, root: yaml.Node | None) -> tuple[Codebook | None, list[Problem]]:
         if root is None:
-            return None, [Problem(1, "the codebook is empty; it needs a 'codes:' list")]
+            return None, [Problem(1, _("the codebook is empty; it needs a 'codes:' list"))]
         if not isinstance(root, yaml.MappingNode):
             return None, [
                 Problem(
                     _line(root),
-                    f"the top level must be a mapping with a 'codes:' list, not {_kind(root)}",
+                    _("the top level must be a mapping with a 'codes:' list, not {kind}").format(
+                        kind=_kind(root)
+                    ),
                 )
             ]
         items = self.mapping(root, TOP_KEYS, "codebook")
@@ -196,7 +203,7 @@ class _Checker:
         if "languages" in items:
             book.languages = self.languages(items["languages"])
         if "codes" not in items:
-            self.problem(root, "the codebook has no 'codes:' list")
+            self.problem(root, _("the codebook has no 'codes:' list"))
         else:
             book.codes = self.code_list(items["codes"], parent_path="")
         return (None if self.problems else book), self.problems
@@ -210,11 +217,14 @@ class _Checker:
         items: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, f"a key of the {what} must be text")
+                self.problem(key_node, _("a key of the {what} must be text").format(what=what))
                 continue
             key = key_node.value
             if key in items:
-                self.problem(key_node, f"key '{key}' appears twice in the {what}")
+                self.problem(
+                    key_node,
+                    _("key '{key}' appears twice in the {what}").format(key=key, what=what),
+                )
                 continue
             if key not in known:
                 close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
@@ -223,7 +233,12 @@ class _Checker:
                     if close
                     else f"; known keys: {', '.join(known)}"
                 )
-                self.problem(key_node, f"unknown key '{key}' in the {what}{hint}")
+                self.problem(
+                    key_node,
+                    _("unknown key '{key}' in the {what}{hint}").format(
+                        key=key, what=what, hint=hint
+                    ),
+                )
                 continue
             items[key] = value_node
         return items
@@ -231,7 +246,9 @@ class _Checker:
     def text(self, node: yaml.Node, what: str) -> str | None:
         """A text value; numbers and booleans are taken as written. Empty means None."""
         if not isinstance(node, yaml.ScalarNode):
-            self.problem(node, f"{what} must be text, not {_kind(node)}")
+            self.problem(
+                node, _("{what} must be text, not {kind}").format(what=what, kind=_kind(node))
+            )
             return None
         if node.tag == _NULL:
             return None
@@ -242,13 +259,21 @@ class _Checker:
         if not isinstance(node, yaml.SequenceNode):
             if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
                 return []
-            self.problem(node, f"{what} must be a list of text, not {_kind(node)}")
+            self.problem(
+                node,
+                _("{what} must be a list of text, not {kind}").format(what=what, kind=_kind(node)),
+            )
             return []
         out = []
         for item in node.value:
             if not isinstance(item, yaml.ScalarNode) or item.tag == _NULL or not item.value.strip():
                 kind = "empty" if isinstance(item, yaml.ScalarNode) else _kind(item)
-                self.problem(item, f"each entry of {what} must be non-empty text, not {kind}")
+                self.problem(
+                    item,
+                    _("each entry of {what} must be non-empty text, not {kind}").format(
+                        what=what, kind=kind
+                    ),
+                )
                 continue
             out.append(item.value.strip())
         return out
@@ -257,7 +282,9 @@ class _Checker:
         langs = self.string_list(node, "languages")
         for lang in langs:
             if not LANGUAGE.match(lang):
-                self.problem(node, f"'{lang}' is not a language code such as en or es")
+                self.problem(
+                    node, _("'{lang}' is not a language code such as en or es").format(lang=lang)
+                )
         return langs
 
     # ---- codes
@@ -269,8 +296,9 @@ class _Checker:
         if not isinstance(node, yaml.SequenceNode):
             self.problem(
                 node,
-                f"{where} must be a list of codes (lines starting with "
-                f"'- name:'), not {_kind(node)}",
+                _(
+                    "{where} must be a list of codes (lines starting with '- name:'), not {kind}"
+                ).format(where=where, kind=_kind(node)),
             )
             return []
         entries: list[CodebookEntry] = []
@@ -283,8 +311,9 @@ class _Checker:
                 under = f"under '{parent_path}'" if parent_path else "at the top level"
                 self.problem(
                     entry.line,
-                    f"duplicate code name '{entry.name}' {under} "
-                    f"(first at line {seen[entry.name]})",
+                    _("duplicate code name '{name}' {under} (first at line {value})").format(
+                        name=entry.name, under=under, value=seen[entry.name]
+                    ),
                 )
                 continue
             seen[entry.name] = entry.line
@@ -293,23 +322,30 @@ class _Checker:
 
     def code(self, node: yaml.Node, parent_path: str) -> CodebookEntry | None:
         if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"a code must be a mapping with at least 'name:', not {_kind(node)}")
+            self.problem(
+                node,
+                _("a code must be a mapping with at least 'name:', not {kind}").format(
+                    kind=_kind(node)
+                ),
+            )
             return None
         items = self.mapping(node, CODE_KEYS, "code")
         if "name" not in items:
-            self.problem(node, "a code needs a 'name'")
+            self.problem(node, _("a code needs a 'name'"))
             return None
         name_node = items["name"]
         name = self.text(name_node, "name")
         if name is None:
             if isinstance(name_node, yaml.ScalarNode):
-                self.problem(name_node, "a code name cannot be empty")
+                self.problem(name_node, _("a code name cannot be empty"))
             return None
         if "/" in name:
             self.problem(
                 name_node,
-                f"a code name cannot contain '/': '{name}' (nest it under "
-                "'codes:' of its parent instead)",
+                _(
+                    "a code name cannot contain '/': '{name}' (nest it under 'codes:' of its parent "
+                    "instead)"
+                ).format(name=name),
             )
             return None
         path = f"{parent_path}/{name}" if parent_path else name
@@ -334,7 +370,7 @@ class _Checker:
     def number(self, node: yaml.Node) -> float | None:
         """A code's numeric ``value:`` (an integer or a decimal); empty clears it."""
         if not isinstance(node, yaml.ScalarNode):
-            self.problem(node, f"value must be a number, not {_kind(node)}")
+            self.problem(node, _("value must be a number, not {kind}").format(kind=_kind(node)))
             return None
         if node.tag == _NULL or not node.value.strip():
             return None
@@ -345,8 +381,9 @@ class _Checker:
         if number is None or number != number or number in (float("inf"), float("-inf")):
             self.problem(
                 node,
-                f"value '{node.value.strip()}' is not a number (write it as 3 "
-                "or 2.5, without quotes)",
+                _("value '{strip}' is not a number (write it as 3 or 2.5, without quotes)").format(
+                    strip=node.value.strip()
+                ),
             )
             return None
         return number
@@ -357,15 +394,19 @@ class _Checker:
             if "#" in raw:
                 self.problem(
                     node,
-                    "colour is empty because an unquoted '#' starts a YAML "
-                    'comment; quote it: colour: "#RRGGBB"',
+                    _(
+                        "colour is empty because an unquoted '#' starts a YAML comment; quote it: "
+                        'colour: "#RRGGBB"'
+                    ),
                 )
             return None
         value = self.text(node, "colour")
         if value is None:
             return None
         if not COLOUR.match(value):
-            self.problem(node, f"colour '{value}' is not of the form \"#RRGGBB\"")
+            self.problem(
+                node, _("colour '{value}' is not of the form \"#RRGGBB\"").format(value=value)
+            )
             return None
         return value.upper()
 
@@ -375,8 +416,10 @@ class _Checker:
         if not isinstance(node, yaml.MappingNode):
             self.problem(
                 node,
-                "keywords must be a mapping of language to a list of words, "
-                f"e.g. en: [vote, elect], not {_kind(node)}",
+                _(
+                    "keywords must be a mapping of language to a list of words, e.g. en: [vote, "
+                    "elect], not {kind}"
+                ).format(kind=_kind(node)),
             )
             return {}
         out: dict[str, list[str]] = {}
@@ -384,20 +427,26 @@ class _Checker:
             lang = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
             if not LANGUAGE.match(lang):
                 self.problem(
-                    key_node, f"keywords: '{lang}' is not a language code such as en or es"
+                    key_node,
+                    _("keywords: '{lang}' is not a language code such as en or es").format(
+                        lang=lang
+                    ),
                 )
                 continue
             if lang in out:
-                self.problem(key_node, f"keywords: language '{lang}' appears twice")
+                self.problem(
+                    key_node, _("keywords: language '{lang}' appears twice").format(lang=lang)
+                )
                 continue
             if self.book.languages and lang not in self.book.languages:
                 self.problem(
                     key_node,
-                    f"keywords for '{lang}', but the codebook's languages "
-                    f"are {', '.join(self.book.languages)}",
+                    _("keywords for '{lang}', but the codebook's languages are {items}").format(
+                        lang=lang, items=", ".join(self.book.languages)
+                    ),
                 )
                 continue
-            out[lang] = self.string_list(value_node, f"keywords '{lang}'")
+            out[lang] = self.string_list(value_node, _("keywords '{lang}'").format(lang=lang))
         return out
 
     def guid(self, node: yaml.Node) -> str | None:
@@ -407,13 +456,20 @@ class _Checker:
         if not GUID.match(value):
             self.problem(
                 node,
-                f"guid '{value}' is not a GUID "
-                "(8-4-4-4-12 hexadecimal digits); leave it out for new codes",
+                _(
+                    "guid '{value}' is not a GUID (8-4-4-4-12 hexadecimal digits); leave it out for "
+                    "new codes"
+                ).format(value=value),
             )
             return None
         value = value.upper()
         if value in self.guids:
-            self.problem(node, f"duplicate GUID {value} (first at line {self.guids[value]})")
+            self.problem(
+                node,
+                _("duplicate GUID {value} (first at line {value2})").format(
+                    value=value, value2=self.guids[value]
+                ),
+            )
             return None
         self.guids[value] = _line(node)
         return value

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.i18n import _
 from workbench.ops.permissions import require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import CodebookError
@@ -79,14 +80,16 @@ class LoadReport:
         return bool(self.added or self.updated)
 
     def summary(self) -> str:
-        parts = [
-            f"{len(self.added)} added",
-            f"{len(self.updated)} updated",
-            f"{len(self.unchanged)} unchanged",
-        ]
-        text = f"{self.source}: " + ", ".join(parts)
+        text = _("{source}: {added} added, {updated} updated, {unchanged} unchanged").format(
+            source=self.source,
+            added=len(self.added),
+            updated=len(self.updated),
+            unchanged=len(self.unchanged),
+        )
         if self.not_in_file:
-            text += f"; {len(self.not_in_file)} code(s) of the project are not in the file (kept)"
+            text += "; " + _("{n} code(s) of the project are not in the file (kept)").format(
+                n=len(self.not_in_file)
+            )
         return text
 
 
@@ -114,7 +117,7 @@ def _plan(project: Project, book: Codebook) -> tuple[list[_Target], list[Code]]:
     children: dict[int | None, dict[str, Code]] = {}
     for code in existing:
         children.setdefault(code.parent_id, {})[code.name] = code
-    file_guids = {e.guid for _, e in book.walk() if e.guid}
+    file_guids = {e.guid for _unused, e in book.walk() if e.guid}
     claimed: set[int] = set()
     targets: list[_Target] = []
     by_entry: dict[int, _Target] = {}
@@ -147,8 +150,10 @@ def _plan(project: Project, book: Codebook) -> tuple[list[_Target], list[Code]]:
         other = slots.get((target.parent_key, target.entry.name))
         if other is not None:
             raise CodebookError(
-                f"'{target.entry.path}' would clash with the project's code '{other.path}', "
-                "which has another GUID and is not in this file; rename one of them",
+                _(
+                    "'{path}' would clash with the project's code '{path2}', which has another GUID "
+                    "and is not in this file; rename one of them"
+                ).format(path=target.entry.path, path2=other.path),
                 source=book.source,
                 place=str(target.entry.line),
             )
@@ -215,7 +220,7 @@ def load_parsed(project: Project, book: Codebook) -> LoadReport:
         value is not None and project.setting(SETTING_PREFIX + key) != value
         for key, value in meta.items()
     )
-    nothing = all(t.code is not None for t in targets) and not any(d for _, d in changes)
+    nothing = all(t.code is not None for t in targets) and not any(d for _unused, d in changes)
     if nothing:
         report.unchanged = [t.entry.path for t in targets]
         if meta_changed:
@@ -224,7 +229,7 @@ def load_parsed(project: Project, book: Codebook) -> LoadReport:
         return report
 
     label = book.name or Path(book.source).name
-    with project.action("codebook", f"load codebook {label}") as act:
+    with project.action("codebook", _("load codebook {label}").format(label=label)) as act:
         # First park every renamed or moved code under a unique name, so that swaps and moves
         # never trip the unique sibling-name index half-way through.
         for target, diff in changes:

@@ -7,6 +7,7 @@ coder's slots never renumber themselves, so a key keeps its meaning until the co
 
 from __future__ import annotations
 
+from workbench.i18n import _
 from workbench.ops.permissions import require
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
@@ -30,7 +31,7 @@ def favourites(project: Project, coder: str) -> dict[int, int]:
 def pin(project: Project, coder: str, slot: int, code_id: int | None) -> None:
     """Put ``code_id`` on key ``slot`` (moving it from another slot); ``None`` clears it."""
     if slot not in SLOTS:
-        raise WorkbenchError(f"favourite keys are 1 to 9, not {slot}")
+        raise WorkbenchError(_("favourite keys are 1 to 9, not {slot}").format(slot=slot))
     require(project, "coder.state", owner=coder.strip())
     coder_id = project.coder_id(coder)
     with project.transaction():
@@ -79,3 +80,28 @@ def save_position(project: Project, coder: str, document_id: int, cursor: int) -
             "cursor = excluded.cursor, updated_at = excluded.updated_at",
             (coder_id, document_id, max(0, cursor), now()),
         )
+
+
+def coder_language(project: Project, coder: str) -> str | None:
+    """The language the coder chose for the app, or None (the app's own language)."""
+    row = project.conn.execute(
+        "SELECT language FROM coders WHERE name = ?", (coder.strip(),)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def set_coder_language(project: Project, coder: str, lang: str | None) -> None:
+    """Keep ``lang`` (a language with a catalog, or None to follow the app) for the coder."""
+    from workbench.i18n import _, available_languages, normalise_language
+
+    require(project, "coder.state", owner=coder.strip())
+    code = normalise_language(lang) if lang else None
+    if lang and code not in available_languages():
+        raise WorkbenchError(
+            _("no translation for {language!r}; available: {known}").format(
+                language=lang, known=", ".join(available_languages())
+            )
+        )
+    coder_id = project.coder_id(coder)
+    with project.transaction():
+        project.conn.execute("UPDATE coders SET language = ? WHERE id = ?", (code, coder_id))

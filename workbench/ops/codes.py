@@ -29,9 +29,9 @@ EDITABLE = ("description", "inclusion", "exclusion", "colour", "keywords", "exam
 def check_name(name: str) -> str:
     name = name.strip()
     if not name:
-        raise CodebookError("a code name cannot be empty")
+        raise CodebookError(_("a code name cannot be empty"))
     if "/" in name:
-        raise CodebookError(f"a code name cannot contain '/': {name!r}")
+        raise CodebookError(_("a code name cannot contain '/': {name!r}").format(name=name))
     return name
 
 
@@ -39,7 +39,7 @@ def check_colour(colour: str | None) -> str | None:
     if colour is None:
         return None
     if not COLOUR.match(colour):
-        raise CodebookError(f"colour {colour!r} is not of the form #RRGGBB")
+        raise CodebookError(_("colour {colour!r} is not of the form #RRGGBB").format(colour=colour))
     return colour.upper()
 
 
@@ -86,16 +86,18 @@ def add_code(
     parts = [check_name(p) for p in normalise_path(path).split("/")]
     unknown = set(fields) - set(EDITABLE) - {"position"}
     if unknown:
-        raise CodebookError(f"unknown code field(s): {', '.join(sorted(unknown))}")
+        raise CodebookError(
+            _("unknown code field(s): {items}").format(items=", ".join(sorted(unknown)))
+        )
     codes = project.codes()
     if _find(codes, "/".join(parts)):
-        raise CodebookError(f"code {'/'.join(parts)!r} exists already")
+        raise CodebookError(_("code {items!r} exists already").format(items="/".join(parts)))
     if guid and any(c.guid.upper() == guid.upper() for c in codes):
-        raise CodebookError(f"GUID {guid} belongs to another code already")
+        raise CodebookError(_("GUID {guid} belongs to another code already").format(guid=guid))
     action = (
         contextlib.nullcontext(recorder)
         if recorder is not None
-        else project.action("codebook", f"add code {'/'.join(parts)}")
+        else project.action("codebook", _("add code {items}").format(items="/".join(parts)))
     )
     with action as act:
         parent_id = None
@@ -132,8 +134,10 @@ def update_code(project: Project, path: str, **fields: Any) -> Code:
     code = _require(project, path)
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise CodebookError(f"unknown code field(s): {', '.join(sorted(unknown))}")
-    with project.action("codebook", f"edit code {code.path}") as act:
+        raise CodebookError(
+            _("unknown code field(s): {items}").format(items=", ".join(sorted(unknown)))
+        )
+    with project.action("codebook", _("edit code {path}").format(path=code.path)) as act:
         act.update("codes", code.id, **_encode(fields))
     return project.code_by_id(code.id)
 
@@ -144,8 +148,10 @@ def rename_code(project: Project, path: str, new_name: str) -> Code:
     new_name = check_name(new_name)
     parent = code.path.rsplit("/", 1)[0] + "/" if "/" in code.path else ""
     if new_name != code.name and _find(project.codes(), parent + new_name):
-        raise CodebookError(f"code {parent + new_name!r} exists already")
-    with project.action("codebook", f"rename {code.path} to {new_name}") as act:
+        raise CodebookError(_("code {value!r} exists already").format(value=parent + new_name))
+    with project.action(
+        "codebook", _("rename {path} to {new_name}").format(path=code.path, new_name=new_name)
+    ) as act:
         act.update("codes", code.id, name=new_name)
     return project.code_by_id(code.id)
 
@@ -159,15 +165,22 @@ def move_code(project: Project, path: str, new_parent: str | None) -> Code:
     if new_parent:
         parent = _require(project, new_parent)
         if parent.id in _subtree_ids(codes, code):
-            raise CodebookError(f"cannot move {code.path} under itself ({parent.path})")
+            raise CodebookError(
+                _("cannot move {path} under itself ({path2})").format(
+                    path=code.path, path2=parent.path
+                )
+            )
         parent_id = parent.id
         target = f"{parent.path}/{code.name}"
     else:
         target = code.name
     existing = _find(codes, target)
     if existing and existing.id != code.id:
-        raise CodebookError(f"code {target!r} exists already")
-    with project.action("codebook", f"move {code.path} to {new_parent or 'top level'}") as act:
+        raise CodebookError(_("code {target!r} exists already").format(target=target))
+    with project.action(
+        "codebook",
+        _("move {path} to {value}").format(path=code.path, value=new_parent or "top level"),
+    ) as act:
         act.update(
             "codes", code.id, parent_id=parent_id, position=_next_position(project, parent_id)
         )
@@ -261,16 +274,22 @@ def merge_codes(project: Project, source: str, target: str) -> int:
     dst = _require(project, target)
     codes = project.codes()
     if src.id == dst.id or dst.id in _subtree_ids(codes, src):
-        raise CodebookError(f"cannot merge {src.path} into itself or its own subcode")
+        raise CodebookError(
+            _("cannot merge {path} into itself or its own subcode").format(path=src.path)
+        )
     children = [c for c in codes if c.parent_id == src.id]
     for child in children:
         clash = _find(codes, f"{dst.path}/{child.name}")
         if clash and clash.id != src.id:
             raise CodebookError(
-                f"cannot merge: {dst.path} already has a subcode named {child.name!r}"
+                _("cannot merge: {path} already has a subcode named {name!r}").format(
+                    path=dst.path, name=child.name
+                )
             )
     moved = 0
-    with project.action(MERGE_KIND, f"merge {src.path} into {dst.path}") as act:
+    with project.action(
+        MERGE_KIND, _("merge {path} into {path2}").format(path=src.path, path2=dst.path)
+    ) as act:
         if any(_find(codes, f"{dst.path}/{child.name}") == src for child in children):
             # a child takes the name of the code merged away: free that name first
             act.update("codes", src.id, name=f"~merged-{src.id}")
@@ -327,7 +346,7 @@ def delete_code(project: Project, path: str, *, force: bool = False) -> int:
                 path=code.path, impact=impact.describe()
             )
         )
-    with project.action(DELETE_KIND, f"delete code {code.path}") as act:
+    with project.action(DELETE_KIND, _("delete code {path}").format(path=code.path)) as act:
         for coding_id in coding_ids:
             for memo in project.memos("coding", coding_id):
                 act.delete("memos", memo.id)

@@ -27,7 +27,9 @@ def _check_span(project: Project, document_id: int, start: int, end: int) -> Non
     length = project.document(document_id).length
     if not (0 <= start < end <= length):
         raise WorkbenchError(
-            f"span [{start}, {end}) is outside the text (0 to {length}) or empty",
+            _("span [{start}, {end}) is outside the text (0 to {length}) or empty").format(
+                start=start, end=end, length=length
+            ),
             source=project.document(document_id).name,
         )
 
@@ -54,7 +56,11 @@ def apply_code(
     _check_span(project, doc.id, start, end)
     coder_id = project.coder_id(coder)
     with project.action(
-        "apply", f"apply {code.path} to {doc.name} [{start}, {end})", coder=coder
+        "apply",
+        _("apply {path} to {name} [{start}, {end})").format(
+            path=code.path, name=doc.name, start=start, end=end
+        ),
+        coder=coder,
     ) as act:
         stamp = now()
         coding_id = act.insert(
@@ -108,7 +114,11 @@ def apply_new_code(
     coder_id = project.coder_id(coder)
     path = "/".join(p.strip() for p in code_path.strip().strip("/").split("/"))
     with project.action(
-        "apply", f"create {path} and apply it to {doc.name} [{start}, {end})", coder=coder
+        "apply",
+        _("create {path} and apply it to {name} [{start}, {end})").format(
+            path=path, name=doc.name, start=start, end=end
+        ),
+        coder=coder,
     ) as act:
         code = add_code(project, path, recorder=act)
         coding_id = act.insert(
@@ -143,7 +153,7 @@ def _coding_row(project: Project, coding_id: int) -> tuple:
         (coding_id,),
     ).fetchone()
     if row is None:
-        raise ProjectError(f"no coding with id {coding_id}")
+        raise ProjectError(_("no coding with id {coding_id}").format(coding_id=coding_id))
     return row
 
 
@@ -172,7 +182,7 @@ def remove_coding(project: Project, coding_id: int) -> None:
     """Delete one coding and the memos attached to it (its coder's, or the lead's to do)."""
     what = describe_coding(project, coding_id)
     require(project, "coding.edit", owner=coding_owner(project, coding_id))
-    with project.action("remove", f"remove {what}") as act:
+    with project.action("remove", _("remove {what}").format(what=what)) as act:
         for memo in project.memos("coding", coding_id):
             act.delete("memos", memo.id)
         act.delete("codings", coding_id)
@@ -203,9 +213,14 @@ def remove_codings(
     ]
     if not ids:
         raise WorkbenchError(
-            f"no coding of {code.path} within [{start}, {end}) by this coder", source=doc.name
+            _("no coding of {path} within [{start}, {end}) by this coder").format(
+                path=code.path, start=start, end=end
+            ),
+            source=doc.name,
         )
-    with project.action("remove", f"remove {len(ids)} coding(s) of {code.path}") as act:
+    with project.action(
+        "remove", _("remove {n_ids} coding(s) of {path}").format(n_ids=len(ids), path=code.path)
+    ) as act:
         for coding_id in ids:
             for memo in project.memos("coding", coding_id):
                 act.delete("memos", memo.id)
@@ -217,7 +232,9 @@ def change_code(project: Project, coding_id: int, code_path: str) -> None:
     what = describe_coding(project, coding_id)
     require(project, "coding.edit", owner=coding_owner(project, coding_id))
     code = project.code(code_path)
-    with project.action("recode", f"change {what} to {code.path}") as act:
+    with project.action(
+        "recode", _("change {what} to {path}").format(what=what, path=code.path)
+    ) as act:
         act.update("codings", coding_id, code_id=code.id)
 
 
@@ -226,7 +243,9 @@ def resize_coding(project: Project, coding_id: int, start: int, end: int) -> Non
     require(project, "coding.edit", owner=coding_owner(project, coding_id))
     _check_span(project, row[1], start, end)
     what = describe_coding(project, coding_id)
-    with project.action("resize", f"resize {what} to [{start}, {end})") as act:
+    with project.action(
+        "resize", _("resize {what} to [{start}, {end})").format(what=what, start=start, end=end)
+    ) as act:
         act.update("codings", coding_id, start=start, end=end)
 
 
@@ -258,7 +277,11 @@ def add_memo(
         require(project, "memo.reply", owner=memo_owner(project, reply_to))
     coder_id = project.coder_id(coder) if coder else None
     with project.action(
-        "memo", f"memo on {_describe_target(project, target_type, target_id)}", coder=coder
+        "memo",
+        _("memo on {describe_target}").format(
+            describe_target=_describe_target(project, target_type, target_id)
+        ),
+        coder=coder,
     ) as act:
         stamp = now()
         return act.insert(
@@ -295,18 +318,24 @@ def check_memo_target(project: Project, target_type: str, target_id: int | None)
     no id; every other target needs one)."""
     if target_type == "project":
         if target_id is not None:
-            raise WorkbenchError("a memo on the project takes no target id")
+            raise WorkbenchError(_("a memo on the project takes no target id"))
         return
     table = MEMO_TARGETS.get(target_type)
     if table is None:
         raise WorkbenchError(
-            f"memos attach to project, document, code or coding, not {target_type!r}"
+            _("memos attach to project, document, code or coding, not {target_type!r}").format(
+                target_type=target_type
+            )
         )
     if (
         target_id is None
         or not project.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)).fetchone()
     ):
-        raise WorkbenchError(f"no {target_type} with id {target_id}")
+        raise WorkbenchError(
+            _("no {target_type} with id {target_id}").format(
+                target_type=target_type, target_id=target_id
+            )
+        )
 
 
 def _memo_target(project: Project, memo_id: int) -> str:
@@ -314,7 +343,7 @@ def _memo_target(project: Project, memo_id: int) -> str:
         "SELECT target_type, target_id FROM memos WHERE id = ?", (memo_id,)
     ).fetchone()
     if row is None:
-        raise ProjectError(f"no memo with id {memo_id}")
+        raise ProjectError(_("no memo with id {memo_id}").format(memo_id=memo_id))
     return _describe_target(project, row[0], row[1])
 
 
@@ -322,15 +351,19 @@ def edit_memo(project: Project, memo_id: int, text: str) -> None:
     """Change a memo's text: only its author may (others reply, ``add_memo(reply_to=)``)."""
     where = _memo_target(project, memo_id)
     require(project, "memo.edit", owner=memo_owner(project, memo_id))
-    with project.action("memo", f"edit the memo on {where}") as act:
+    with project.action(
+        "memo", _("edit the memo on {memo_target}").format(memo_target=where)
+    ) as act:
         act.update("memos", memo_id, text=text, updated_at=now())
 
 
 def delete_memo(project: Project, memo_id: int) -> None:
     """Delete a memo: its author's to do, or the lead's."""
-    _memo_target(project, memo_id)
+    where = _memo_target(project, memo_id)
     require(project, "memo.delete", owner=memo_owner(project, memo_id))
-    with project.action("memo", f"delete the memo on {_memo_target(project, memo_id)}") as act:
+    with project.action(
+        "memo", _("delete the memo on {memo_target}").format(memo_target=where)
+    ) as act:
         act.delete("memos", memo_id)
 
 

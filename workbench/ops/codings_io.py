@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.files import write_atomic
+from workbench.i18n import _
 from workbench.ops.permissions import require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, UnknownCodeError
@@ -94,7 +95,9 @@ def _int(value: str, what: str, source: str, place: str) -> int:
         return int(value.strip())
     except ValueError:
         raise InputFileError(
-            f"{what} {value!r} is not a whole number", source=source, place=place
+            _("{what} {value!r} is not a whole number").format(what=what, value=value),
+            source=source,
+            place=place,
         ) from None
 
 
@@ -104,23 +107,27 @@ def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Ro
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        raise InputFileError("no such file", source=source) from None
+        raise InputFileError(_("no such file"), source=source) from None
     except OSError as exc:
-        raise InputFileError(f"cannot read: {exc.strerror}", source=source) from None
+        raise InputFileError(
+            _("cannot read: {strerror}").format(strerror=exc.strerror), source=source
+        ) from None
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputFileError("not UTF-8 text (save the CSV as UTF-8)", source=source) from None
+        raise InputFileError(_("not UTF-8 text (save the CSV as UTF-8)"), source=source) from None
     reader = csv.reader(io.StringIO(content, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise InputFileError("the file is empty", source=source, place="row 1") from None
+        raise InputFileError(_("the file is empty"), source=source, place="row 1") from None
     missing = [c for c in REQUIRED if c not in header]
     if missing or not ({"text"} <= set(header) or {"start", "end"} <= set(header)):
         need = ", ".join(missing) if missing else "text (or start and end)"
         raise InputFileError(
-            f"missing column(s): {need}; expected document,code,coder,start,end,text",
+            _("missing column(s): {need}; expected document,code,coder,start,end,text").format(
+                need=need
+            ),
             source=source,
             place="row 1",
         )
@@ -135,21 +142,25 @@ def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Ro
             record = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
             name = record["document"].strip()
             if name not in docs:
-                raise InputFileError(f"unknown document {name!r}", source=source, place=place)
+                raise InputFileError(
+                    _("unknown document {name!r}").format(name=name), source=source, place=place
+                )
             doc = docs[name]
             path_ = normalise_path(record["code"])
             if path_ not in codes:
-                raise UnknownCodeError(f"unknown code {path_!r}", source=source, place=place)
+                raise UnknownCodeError(
+                    _("unknown code {path!r}").format(path=path_), source=source, place=place
+                )
             coder = record["coder"].strip()
             if not coder:
-                raise InputFileError("the coder is empty", source=source, place=place)
+                raise InputFileError(_("the coder is empty"), source=source, place=place)
             start_s, end_s = record.get("start", "").strip(), record.get("end", "").strip()
             text = normalise(record.get("text", ""))
             body = project.text(doc.id)
             if not start_s and not end_s:
                 if not text.strip():
                     raise InputFileError(
-                        "give start and end, or the text to find", source=source, place=place
+                        _("give start and end, or the text to find"), source=source, place=place
                     )
                 found = body.find(text)
                 if found < 0:
@@ -158,26 +169,40 @@ def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Ro
                     text = stripped
                 if found < 0:
                     raise InputFileError(
-                        f"text {_short(text)!r} not found in {name!r}", source=source, place=place
+                        _("text {short!r} not found in {name!r}").format(
+                            short=_short(text), name=name
+                        ),
+                        source=source,
+                        place=place,
                     )
                 start, end = found, found + len(text)
             elif not start_s or not end_s:
                 raise InputFileError(
-                    "give both start and end, or neither", source=source, place=place
+                    _("give both start and end, or neither"), source=source, place=place
                 )
             else:
                 start = _int(start_s, "start", source, place)
                 end = _int(end_s, "end", source, place)
                 if not 0 <= start < end <= doc.length:
                     raise InputFileError(
-                        f"span [{start}, {end}) is outside {name!r} (0 to {doc.length}) or empty",
+                        _(
+                            "span [{start}, {end}) is outside {name!r} (0 to {length}) or empty"
+                        ).format(start=start, end=end, name=name, length=doc.length),
                         source=source,
                         place=place,
                     )
                 if text and body[start:end] != text:
                     raise InputFileError(
-                        f"text {_short(text)!r} does not match {name!r} at [{start}, {end}), "
-                        f"which reads {_short(body[start:end])!r}",
+                        _(
+                            "text {short!r} does not match {name!r} at [{start}, {end}), which reads "
+                            "{short2!r}"
+                        ).format(
+                            short=_short(text),
+                            name=name,
+                            start=start,
+                            end=end,
+                            short2=_short(body[start:end]),
+                        ),
                         source=source,
                         place=place,
                     )
@@ -186,7 +211,7 @@ def read_codings_csv(project: Project, path: str | os.PathLike[str]) -> list[_Ro
             )
     except csv.Error as exc:
         raise InputFileError(
-            f"malformed CSV: {exc}", source=source, place=f"row {reader.line_num}"
+            _("malformed CSV: {exc}").format(exc=exc), source=source, place=f"row {reader.line_num}"
         ) from None
     return rows
 
@@ -220,7 +245,9 @@ def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> int:
     }
     added = 0
     with project.action(
-        "import-codings", f"import codings from {Path(path).name}", undoable=len(rows) <= UNDO_LIMIT
+        "import-codings",
+        _("import codings from {name}").format(name=Path(path).name),
+        undoable=len(rows) <= UNDO_LIMIT,
     ) as act:
         coder_ids: dict[str, int] = {}
         for row in rows:

@@ -11,6 +11,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -24,7 +25,7 @@ def bundled_dir() -> Path:
     for candidate in (package / "_bundled", package.parent):
         if (candidate / "codebooks").is_dir() and (candidate / "transcripts").is_dir():
             return candidate
-    raise WorkbenchError("the bundled sample content is missing from this installation")
+    raise WorkbenchError(_("the bundled sample content is missing from this installation"))
 
 
 @dataclass
@@ -36,12 +37,15 @@ class DemoSummary:
     codings: dict[str, int] = field(default_factory=dict)
 
 
-def build_demo(folder: str | Path, *, reset: bool = False) -> DemoSummary:
+def build_demo(
+    folder: str | Path, *, reset: bool = False, first_language: str | None = None
+) -> DemoSummary:
     """Create (or reuse) the demo workspace in ``folder`` and return what it holds.
 
     The folder gets ``workbench.db``, copies of the transcripts and codebook, and an empty
     ``exports/``. An existing demo project is reused unless ``reset`` is given, so coding done
-    in the demo is never thrown away by running the command again.
+    in the demo is never thrown away by running the command again. ``first_language`` (``es``
+    for the Spanish demo) lists the interviews in that language first.
     """
     from workbench.ingest import read_transcript
     from workbench.ops.cases import import_cases_csv
@@ -55,6 +59,7 @@ def build_demo(folder: str | Path, *, reset: bool = False) -> DemoSummary:
     db_path = folder / "workbench.db"
     if db_path.exists() and not reset:
         with Project.open(db_path, create=False) as project:
+            _list_first(project, first_language)
             return summarise(project, folder)
     folder.mkdir(parents=True, exist_ok=True)
     for sub in ("transcripts", "codebooks"):
@@ -88,7 +93,20 @@ def build_demo(folder: str | Path, *, reset: bool = False) -> DemoSummary:
             for doc in project.documents():
                 for coder in coders:
                     mark_done(project, doc.id, coder)
+        _list_first(project, first_language)
         return summarise(project, folder)
+
+
+def _list_first(project: Project, language: str | None) -> None:
+    """Interviews in ``language`` first on the documents screen (None: by name only)."""
+    from workbench.ops.progress import FIRST_LANGUAGE_SETTING
+
+    if (project.setting(FIRST_LANGUAGE_SETTING) or None) == (language or None):
+        return
+    with project.transaction():
+        project.conn.execute("DELETE FROM settings WHERE key = ?", (FIRST_LANGUAGE_SETTING,))
+        if language:
+            project.set_setting(FIRST_LANGUAGE_SETTING, language)
 
 
 def _add_memos(project: Project, memos_csv: Path) -> None:

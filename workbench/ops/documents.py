@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from workbench.analysis.units import enumerate_paragraphs
+from workbench.i18n import _
 from workbench.ops.permissions import require
 from workbench.sentences import split_spans
 from workbench.store.connection import new_guid, now
@@ -36,14 +37,20 @@ def set_language(project: Project, language: str) -> None:
 def check_language(project: Project, language: str) -> None:
     """Raise the one-line error ``set_language`` would, without changing anything."""
     if language not in LANGUAGES:
-        raise WorkbenchError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+        raise WorkbenchError(
+            _("unknown language {language!r}; use one of {items}").format(
+                language=language, items=", ".join(LANGUAGES)
+            )
+        )
     if (
         language != project.language
         and project.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone()
     ):
         raise WorkbenchError(
-            f"the project's language is {project.language!r} and it has documents "
-            "already; --language only applies to a new project",
+            _(
+                "the project's language is {language!r} and it has documents already; --language "
+                "only applies to a new project"
+            ).format(language=project.language),
             source=str(project.path),
         )
 
@@ -77,7 +84,7 @@ def add_document(
     require(project, "documents.edit")
     text = parsed.text
     if not text.strip():
-        raise WorkbenchError("the transcript has no text", source=str(source_path or name))
+        raise WorkbenchError(_("the transcript has no text"), source=str(source_path or name))
     digest = sha256(text)
     if not force:
         row = project.conn.execute(
@@ -85,24 +92,29 @@ def add_document(
         ).fetchone()
         if row:
             raise DuplicateDocumentError(
-                f"the same text is already in the project as {row[0]!r} (use --force to import again)",
+                _(
+                    "the same text is already in the project as {value!r} (use --force to import "
+                    "again)"
+                ).format(value=row[0]),
                 source=str(source_path or name),
             )
     language = language or project.language
     turn_spans = [(t.start, t.end) for t in parsed.turns] or [
-        (s, e) for _, s, e in enumerate_paragraphs(text)
+        (s, e) for _unused, s, e in enumerate_paragraphs(text)
     ]
     if sentences is None:
         sentences = list(split_spans(text, turn_spans, language))
     else:
         sentences = [(int(s), int(e)) for s, e in sentences]
-    with project.action("import", f"import {name}", undoable=False):
+    with project.action("import", _("import {name}").format(name=name), undoable=False):
         case_id = project.case_id(case) if case else None
         doc_name = name
         if project.conn.execute("SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone():
             if not force:
                 raise DuplicateDocumentError(
-                    f"a document named {name!r} exists already (use --name or --force)",
+                    _("a document named {name!r} exists already (use --name or --force)").format(
+                        name=name
+                    ),
                     source=str(source_path or name),
                 )
             doc_name = unique_name(project, name)

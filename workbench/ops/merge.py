@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ops.documents import add_document, unique_name
 from workbench.ops.permissions import require
@@ -50,21 +51,34 @@ class MergeReport:
 
     def lines(self) -> list[str]:
         """A short human-readable account, one fact per line."""
-        verb = "would add" if self.dry_run else "added"
+        verb = _("would add") if self.dry_run else _("added")
+
+        def names(items: list[str]) -> str:
+            return f" ({', '.join(items)})" if items else ""
+
+        merging = _("merging {source}").format(source=self.source)
         out = [
-            f"{'dry run: ' if self.dry_run else ''}merging {self.source}",
-            f"documents: {self.documents_matched} matched, {verb} {len(self.documents_added)}"
-            + (f" ({', '.join(self.documents_added)})" if self.documents_added else ""),
-            f"codes: {self.codes_matched} matched, {verb} {len(self.codes_added)}"
-            + (f" ({', '.join(self.codes_added)})" if self.codes_added else ""),
-            f"coders: {verb} {len(self.coders_added)}"
-            + (f" ({', '.join(self.coders_added)})" if self.coders_added else ""),
-            f"cases: {verb} {len(self.cases_added)}",
-            f"codings: {verb} {self.codings_added}, {self.codings_identical} identical already here",
-            f"memos: {verb} {self.memos_added}, {self.memos_identical} identical already here",
-            f"done marks: {verb} {self.done_marks_added}",
+            _("dry run: {merging}").format(merging=merging) if self.dry_run else merging,
+            _("documents: {matched} matched, {verb} {n}").format(
+                matched=self.documents_matched, verb=verb, n=len(self.documents_added)
+            )
+            + names(self.documents_added),
+            _("codes: {matched} matched, {verb} {n}").format(
+                matched=self.codes_matched, verb=verb, n=len(self.codes_added)
+            )
+            + names(self.codes_added),
+            _("coders: {verb} {n}").format(verb=verb, n=len(self.coders_added))
+            + names(self.coders_added),
+            _("cases: {verb} {n}").format(verb=verb, n=len(self.cases_added)),
+            _("codings: {verb} {n}, {identical} identical already here").format(
+                verb=verb, n=self.codings_added, identical=self.codings_identical
+            ),
+            _("memos: {verb} {n}, {identical} identical already here").format(
+                verb=verb, n=self.memos_added, identical=self.memos_identical
+            ),
+            _("done marks: {verb} {n}").format(verb=verb, n=self.done_marks_added),
         ]
-        out += [f"conflict: {c}" for c in self.conflicts]
+        out += [_("conflict: {what}").format(what=c) for c in self.conflicts]
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -75,9 +89,9 @@ def open_other(path: str | Path) -> Project:
     """The other project, copied into memory so that reading it never changes the file."""
     path = Path(path)
     if not path.exists():
-        raise ProjectError("no such project file", source=str(path))
+        raise ProjectError(_("no such project file"), source=str(path))
     if path.is_dir():
-        raise ProjectError("is a directory, not a project file", source=str(path))
+        raise ProjectError(_("is a directory, not a project file"), source=str(path))
     # Only SQLite reads the file (never a plain open: see docs/reliability.md, the lock rule).
     try:
         src = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -89,11 +103,15 @@ def open_other(path: str | Path) -> Project:
         tables = {r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc):
-            raise ProjectError("not a workbench project (not SQLite)", source=str(path)) from None
-        raise ProjectError(f"cannot read project: {exc}", source=str(path)) from exc
+            raise ProjectError(
+                _("not a workbench project (not SQLite)"), source=str(path)
+            ) from None
+        raise ProjectError(
+            _("cannot read project: {exc}").format(exc=exc), source=str(path)
+        ) from exc
     if not {"documents", "codes", "codings", "coders"} <= tables:
         mem.close()
-        raise ProjectError("not a workbench project (no documents or codings)", source=str(path))
+        raise ProjectError(_("not a workbench project (no documents or codings)"), source=str(path))
     mem.execute("PRAGMA foreign_keys = ON")
     other = Project(path, mem)
     other._migrate()
@@ -116,7 +134,7 @@ class _Merger:
         if not self.write:
             return next(self._fake)
         cols = ", ".join(f'"{c}"' for c in row)
-        marks = ", ".join("?" for _ in row)
+        marks = ", ".join("?" for _unused in row)
         return self.p.conn.execute(
             f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
         ).lastrowid
@@ -169,8 +187,16 @@ class _Merger:
                 self.insert("attributes", {"name": name, "type": typ})
             elif attr_types[name] != typ:
                 self.r.conflicts.append(
-                    f"attribute {name!r} is {typ} there but {attr_types[name]} here; "
-                    f"value {value!r} of case {case_name} kept as here"
+                    _(
+                        "attribute {name!r} is {typ} there but {value} here; value {value2!r} of case "
+                        "{case_name} kept as here"
+                    ).format(
+                        name=name,
+                        typ=typ,
+                        value=attr_types[name],
+                        value2=value,
+                        case_name=case_name,
+                    )
                 )
                 continue
             attr = self.one("SELECT id FROM attributes WHERE name = ?", (name,))
@@ -191,7 +217,9 @@ class _Merger:
                     )
             elif mine[0] != value:
                 self.r.conflicts.append(
-                    f"case {case_name}: {name} is {value!r} there but {mine[0]!r} here; kept here"
+                    _(
+                        "case {case_name}: {name} is {value!r} there but {value2!r} here; kept here"
+                    ).format(case_name=case_name, name=name, value=value, value2=mine[0])
                 )
 
     # -- documents
@@ -206,7 +234,9 @@ class _Merger:
                 self.r.documents_matched += 1
                 if row[1] != name:
                     self.r.conflicts.append(
-                        f"document {name!r} has the same text as {row[1]!r} here; matched"
+                        _("document {name!r} has the same text as {value!r} here; matched").format(
+                            name=name, value=row[1]
+                        )
                     )
                 if case_id is not None and row[2] is None and self.write:
                     self.p.conn.execute(
@@ -218,7 +248,9 @@ class _Merger:
             if self.one("SELECT 1 FROM documents WHERE name = ?", (name,)):
                 new_name = unique_name(self.p, name)
                 self.r.conflicts.append(
-                    f"document {name!r} has a different text there; added as {new_name!r}"
+                    _("document {name!r} has a different text there; added as {new_name!r}").format(
+                        name=name, new_name=new_name
+                    )
                 )
             self.r.documents_added.append(new_name)
             if not self.write:
@@ -264,7 +296,9 @@ class _Merger:
             if hit is not None:
                 if hit.path != code.path:
                     self.r.conflicts.append(
-                        f"code {code.path!r} has the GUID of {hit.path!r} here; matched by GUID"
+                        _("code {path!r} has the GUID of {path2!r} here; matched by GUID").format(
+                            path=code.path, path2=hit.path
+                        )
                     )
                 self.code_map[code.id] = hit.id
                 self.r.codes_matched += 1
@@ -272,7 +306,9 @@ class _Merger:
             hit = by_path.get(code.path)
             if hit is not None:
                 self.r.conflicts.append(
-                    f"code {code.path!r} has a different GUID here; matched by path"
+                    _("code {path!r} has a different GUID here; matched by path").format(
+                        path=code.path
+                    )
                 )
                 self.code_map[code.id] = hit.id
                 self.r.codes_matched += 1
@@ -281,8 +317,10 @@ class _Merger:
             sibling = children.get((parent, code.name))
             if sibling is not None:
                 self.r.conflicts.append(
-                    f"code {code.path!r} lands on an existing code after its parent was matched "
-                    "by GUID; matched by name"
+                    _(
+                        "code {path!r} lands on an existing code after its parent was matched by GUID; "
+                        "matched by name"
+                    ).format(path=code.path)
                 )
                 self.code_map[code.id] = sibling
                 self.r.codes_matched += 1
@@ -370,8 +408,9 @@ class _Merger:
                 target = targets[ttype][tid]
             else:
                 self.r.conflicts.append(
-                    f"memo {title or guid!r} points at a missing {ttype}; "
-                    "brought over as a project memo"
+                    _(
+                        "memo {value!r} points at a missing {ttype}; brought over as a project memo"
+                    ).format(value=title or guid, ttype=ttype)
                 )
                 ttype, target = "project", None
             coder_id = self.coder_map.get(coder) if coder is not None else None
@@ -436,14 +475,16 @@ def merge(project: Project, other_path: str | Path, *, dry_run: bool = False) ->
         and other_path.exists()
         and other_path.resolve() == Path(project.path).resolve()
     ):
-        raise ProjectError("cannot merge a project into itself", source=str(other_path))
+        raise ProjectError(_("cannot merge a project into itself"), source=str(other_path))
     other = open_other(other_path)
     try:
         report = MergeReport(str(other_path), dry_run)
         if dry_run:
             _Merger(project, other, report, write=False).run()
             return report
-        with project.action("merge", f"merge {other_path.name}", undoable=False):
+        with project.action(
+            "merge", _("merge {name}").format(name=other_path.name), undoable=False
+        ):
             _Merger(project, other, report, write=True).run()
         return report
     finally:

@@ -125,6 +125,10 @@ class ProgressCache:
             self._fingerprints[key] = fingerprints[key]
 
 
+#: project setting: documents in this language are listed first (the Spanish demo sets ``es``)
+FIRST_LANGUAGE_SETTING = "documents_first_language"
+
+
 def _rows(
     project: Project, counts: dict[tuple[int, int], tuple[int, int]], coders: list[str] | None
 ) -> list[DocumentProgress]:
@@ -138,8 +142,11 @@ def _rows(
         )
     }
     rows = []
+    first = project.setting(FIRST_LANGUAGE_SETTING)
+    order = "(COALESCE(language, '') != ?), name" if first else "name"
     for doc_id, name, case_id, length, words in project.conn.execute(
-        "SELECT id, name, case_id, length, words FROM documents ORDER BY name"
+        f"SELECT id, name, case_id, length, words FROM documents ORDER BY {order}",
+        (first,) if first else (),
     ):
         case = cases.get(case_id) if case_id is not None else None
         per_coder = {}

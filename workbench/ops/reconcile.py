@@ -22,6 +22,7 @@ from workbench.analysis.agreement import UNIT_BASE, check_agree_unit
 from workbench.analysis.agreement_selection import Selection, select
 from workbench.analysis.segments import DEFAULT_OVERLAP, frequency_table, match_segments
 from workbench.analysis.units import coverage_segments, load_units, merge_intervals, units_touched
+from workbench.i18n import _
 from workbench.ops.permissions import require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
@@ -94,7 +95,7 @@ def disagreements(
     """
     check_agree_unit(unit)
     if overlap is not None and unit != "segment":
-        raise WorkbenchError("--overlap applies to --unit segment only")
+        raise WorkbenchError(_("--overlap applies to --unit segment only"))
     sel = select(
         project,
         coders=coders,
@@ -107,7 +108,9 @@ def disagreements(
     only = project.document(document).id if document else None
     if only is not None and only not in {d.id for d in sel.documents}:
         raise WorkbenchError(
-            f"{document!r} is not among the compared documents (not marked done by every coder?)"
+            _(
+                "{document!r} is not among the compared documents (not marked done by every coder?)"
+            ).format(document=document)
         )
     code_paths = {c.id: c.path for c in project.codes()}
     if unit == "char":
@@ -318,12 +321,15 @@ def chosen_spans(item: Disagreement, keep: str) -> list[tuple[int, int, int]]:
     if keep in ("a", "b"):
         index = 0 if keep == "a" else 1
         if index >= len(item.coders):
-            raise WorkbenchError(f"there is no coder {keep!r} in this comparison")
+            raise WorkbenchError(
+                _("there is no coder {keep!r} in this comparison").format(keep=keep)
+            )
         keep = item.coders[index]
     if keep not in item.coders:
         raise WorkbenchError(
-            f"keep one of a, b, both, none or a compared coder ({', '.join(item.coders)}), "
-            f"not {keep!r}"
+            _("keep one of a, b, both, none or a compared coder ({items}), not {keep!r}").format(
+                items=", ".join(item.coders), keep=keep
+            )
         )
     return sorted({(s.code_id, s.start, s.end) for s in item.spans_of(keep)})
 
@@ -362,10 +368,12 @@ def resolve(
     require(project, "reconcile")
     consensus = consensus.strip()
     if not consensus:
-        raise WorkbenchError("the consensus coder needs a name")
+        raise WorkbenchError(_("the consensus coder needs a name"))
     if consensus in item.coders:
         raise WorkbenchError(
-            f"the consensus coder must not be one of the compared coders ({consensus!r})"
+            _("the consensus coder must not be one of the compared coders ({consensus!r})").format(
+                consensus=consensus
+            )
         )
     wanted = chosen_spans(item, keep)
     existing = consensus_codings(project, item, consensus)

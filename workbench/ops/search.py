@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from workbench.i18n import _
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -70,7 +71,7 @@ def code_hits(
     coder_id = project.coder_id(coder)
     hits = list(hits)
     if not hits:
-        raise WorkbenchError("there are no hits to code")
+        raise WorkbenchError(_("there are no hits to code"))
     existing = {
         (r[0], r[1], r[2])
         for r in project.conn.execute(
@@ -80,7 +81,9 @@ def code_hits(
     }
     done = 0
     with project.action(
-        "apply", f"code {len(hits)} search hit(s) with {code.path}", coder=coder
+        "apply",
+        _("code {n_hits} search hit(s) with {path}").format(n_hits=len(hits), path=code.path),
+        coder=coder,
     ) as act:
         for hit in hits:
             if (hit.document_id, hit.start, hit.end) in existing:

@@ -149,11 +149,17 @@ def add_user(
         )
     name = check_name(name)
     if token == (password is not None):
-        raise WorkbenchError("give a user either a password or a token")
+        raise WorkbenchError(_("give a user either a password or a token"))
     if password is not None and len(password) < MIN_PASSWORD:
-        raise WorkbenchError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise WorkbenchError(
+            _("the password needs at least {MIN_PASSWORD} characters").format(
+                MIN_PASSWORD=MIN_PASSWORD
+            )
+        )
     if project.conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-        raise WorkbenchError(f"user {name!r} exists; remove it first to change how it signs in")
+        raise WorkbenchError(
+            _("user {name!r} exists; remove it first to change how it signs in").format(name=name)
+        )
     for (other,) in project.conn.execute("SELECT name FROM users"):
         if _skeleton(other) == _skeleton(name):
             raise WorkbenchError(
@@ -187,7 +193,7 @@ def remove_user(project: Project, name: str) -> None:
     with project.transaction():
         cur = project.conn.execute("DELETE FROM users WHERE name = ?", (normalise_name(name),))
         if cur.rowcount == 0:
-            raise WorkbenchError(f"no user named {name!r}")
+            raise WorkbenchError(_("no user named {name!r}").format(name=name))
 
 
 def list_users(project: Project) -> list[User]:

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from workbench.i18n import _
 from workbench.store.connection import now
 from workbench.store.errors import ProjectError
 
@@ -148,8 +149,11 @@ class ActionLog:
         except sqlite3.IntegrityError as exc:
             self._text_cache.clear()
             raise ProjectError(
-                f"cannot {'undo' if inverse else 'redo'} '{row[1]}': later changes depend on it "
-                f"({exc})"
+                (
+                    _("cannot undo '{action}': later changes depend on it ({exc})")
+                    if inverse
+                    else _("cannot redo '{action}': later changes depend on it ({exc})")
+                ).format(action=row[1], exc=exc)
             ) from None
 
     def _apply_change(self, change: dict[str, Any], *, inverse: bool) -> None:
@@ -159,7 +163,7 @@ class ActionLog:
         if op == "insert":
             row = change["row"]
             cols = ", ".join(f'"{c}"' for c in row)
-            marks = ", ".join("?" for _ in row)
+            marks = ", ".join("?" for _unused in row)
             self.conn.execute(
                 f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
             )
@@ -212,7 +216,7 @@ class ActionRecorder:
         if "id" not in row and (fresh := self.project.fresh_id(table)) is not None:
             row = {"id": fresh, **row}
         cols = ", ".join(f'"{c}"' for c in row)
-        marks = ", ".join("?" for _ in row)
+        marks = ", ".join("?" for _unused in row)
         cur = self.project.conn.execute(
             f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', list(row.values())
         )

@@ -13,6 +13,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from workbench.i18n import _
 from workbench.store.errors import ProjectError
 
 DEFAULT_PROJECT = "workbench.db"
@@ -72,8 +73,10 @@ def connect(path: Path, *, read_only: bool, busy_timeout: float) -> sqlite3.Conn
             conn.close()
             if "not a database" in str(exc):
                 raise ProjectError(
-                    "not a workbench project (not SQLite)", source=str(path)
+                    _("not a workbench project (not SQLite)"), source=str(path)
                 ) from None
             if n == len(targets):
-                raise ProjectError(f"cannot open project: {exc}", source=str(path)) from exc
+                raise ProjectError(
+                    _("cannot open project: {exc}").format(exc=exc), source=str(path)
+                ) from exc
     raise AssertionError("unreachable")

@@ -13,7 +13,7 @@ MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 @migrations(name="0001_initial")
@@ -299,3 +299,11 @@ def m0007_roles(db: Database) -> None:
             ON suggestions(document_id, code_id, start, "end", ifnull(for_coder_id, 0));
         """
     )
+
+
+@migrations(name="0008_coder_language")
+def m0008_coder_language(db: Database) -> None:
+    """The language each coder reads the app in (``ops.coderstate.coder_language``): kept in
+    the project per coder, so two coders on one team server may differ. NULL: the language
+    the app was started in (``--lang``, ``WORKBENCH_LANG``, the locale)."""
+    db.execute("ALTER TABLE coders ADD COLUMN language TEXT")

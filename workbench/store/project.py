@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from workbench.i18n import _
 from workbench.store.actionlog import ActionLog
 from workbench.store.connection import (
     BUSY_TIMEOUT_MS,
@@ -77,11 +78,11 @@ class Project(ActionLog, Queries):
         """
         path = Path(path) if path is not None else default_project_path()
         if path.is_dir():
-            raise ProjectError("is a directory, not a project file", source=str(path))
+            raise ProjectError(_("is a directory, not a project file"), source=str(path))
         exists = path.exists()
         if not exists and (read_only or not create):
             raise ProjectError(
-                "no project here; run 'workbench import' or 'workbench demo' first",
+                _("no project here; run 'workbench import' or 'workbench demo' first"),
                 source=str(path),
             )
         read_only = read_only or (exists and not writable(path))
@@ -110,17 +111,23 @@ class Project(ActionLog, Queries):
             pending = migrations.pending(self.db)
             if pending and self.read_only:
                 raise ProjectError(
-                    "written by an older workbench and open read-only; open it once with write "
-                    "access to upgrade it",
+                    _(
+                        "written by an older workbench and open read-only; open it once with write "
+                        "access to upgrade it"
+                    ),
                     source=str(self.path),
                 )
             if pending:
                 self._retry_busy(lambda: migrations.apply(self.db))
         except sqlite3.DatabaseError as exc:
-            raise ProjectError(f"cannot read project: {exc}", source=str(self.path)) from exc
+            raise ProjectError(
+                _("cannot read project: {exc}").format(exc=exc), source=str(self.path)
+            ) from exc
         if self.schema_version() > SCHEMA_VERSION:
             raise ProjectError(
-                f"written by a newer workbench (schema {self.schema_version()}); upgrade workbench",
+                _(
+                    "written by a newer workbench (schema {schema_version}); upgrade workbench"
+                ).format(schema_version=self.schema_version()),
                 source=str(self.path),
             )
 
@@ -161,7 +168,7 @@ class Project(ActionLog, Queries):
                 waited = time.monotonic() - started
                 if waited >= self.max_wait:
                     raise ProjectBusy(
-                        "the project is busy (another program keeps writing to it); try again"
+                        _("the project is busy (another program keeps writing to it); try again")
                     ) from exc
                 if self.on_busy is not None:
                     self.on_busy(waited)

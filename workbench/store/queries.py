@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from workbench.analysis.units import unit_rows
+from workbench.i18n import _
 from workbench.store.connection import now
 from workbench.store.errors import ProjectError, UnknownCodeError, UnknownDocumentError
 from workbench.store.model import Case, Code, Coder, Coding, Document, Memo, Turn, Unit
@@ -48,12 +49,12 @@ class Queries:
         """The id of coder ``name``, created on first use (coders are just names)."""
         name = name.strip()
         if not name:
-            raise ProjectError("a coder needs a name")
+            raise ProjectError(_("a coder needs a name"))
         row = self.conn.execute("SELECT id FROM coders WHERE name = ?", (name,)).fetchone()
         if row:
             return row[0]
         if not create:
-            raise ProjectError(f"no coder named {name!r}")
+            raise ProjectError(_("no coder named {name!r}").format(name=name))
         with self.transaction():
             cur = self.conn.execute(
                 "INSERT INTO coders (name, created_at) VALUES (?, ?)", (name, now())
@@ -85,7 +86,7 @@ class Queries:
             ).fetchone()
         if row is None:
             raise UnknownDocumentError(
-                f"no document named {ref!r} in the project", source=str(self.path)
+                _("no document named {ref!r} in the project").format(ref=ref), source=str(self.path)
             )
         return Document(*row)
 
@@ -96,7 +97,9 @@ class Queries:
                 "SELECT text FROM documents WHERE id = ?", (document_id,)
             ).fetchone()
             if row is None:
-                raise UnknownDocumentError(f"no document with id {document_id}")
+                raise UnknownDocumentError(
+                    _("no document with id {document_id}").format(document_id=document_id)
+                )
             text = row[0]
             if len(self._text_cache) > 32:
                 self._text_cache.clear()
@@ -138,7 +141,7 @@ class Queries:
         if row:
             return row[0]
         if not create:
-            raise ProjectError(f"no case named {name!r}")
+            raise ProjectError(_("no case named {name!r}").format(name=name))
         with self.transaction():
             return self.conn.execute(
                 "INSERT INTO cases (name, created_at) VALUES (?, ?)", (name, now())
@@ -178,7 +181,9 @@ class Queries:
                 (parent_id, name),
             ).fetchone()
             if row is None:
-                raise UnknownCodeError(f"no code {path!r} in the codebook", source=str(self.path))
+                raise UnknownCodeError(
+                    _("no code {path!r} in the codebook").format(path=path), source=str(self.path)
+                )
             parent_id = row[0]
         return self.code_by_id(parent_id)
 
@@ -187,7 +192,7 @@ class Queries:
             f"SELECT {self._CODE_COLUMNS} FROM codes WHERE id = ?", (code_id,)
         ).fetchone()
         if row is None:
-            raise UnknownCodeError(f"no code with id {code_id}")
+            raise UnknownCodeError(_("no code with id {code_id}").format(code_id=code_id))
         names, parent, seen = [row[3]], row[2], {code_id}
         while parent is not None and parent not in seen:
             seen.add(parent)

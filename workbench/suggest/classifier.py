@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from workbench.i18n import _
+
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (3, 5)
 MIN_DF = 2
@@ -190,7 +192,7 @@ class Featurizer:
 
     @property
     def width(self) -> int:
-        return sum(len(v.vocabulary_) for _, v in self.union.transformer_list)
+        return sum(len(v.vocabulary_) for _unused, v in self.union.transformer_list)
 
     def names(self) -> np.ndarray:
         """Readable names of the unit block's columns ("word funds", "char  fun")."""
@@ -320,7 +322,7 @@ def _platt(d: np.ndarray, y: np.ndarray, steps: int = 50) -> tuple[float, float]
     t = np.where(y == 1, (pos + 1) / (pos + 2), 1 / (neg + 2)).astype(np.float64)
     d = d.astype(np.float64)
     a, b = 1.0, 0.0
-    for _ in range(steps):
+    for _unused in range(steps):
         p = _sigmoid(a * d + b)
         w = np.maximum(p * (1 - p), 1e-12)
         g = np.array([np.dot(p - t, d), np.sum(p - t)])
@@ -410,7 +412,7 @@ class Classifier:
             if col >= blocks * width:  # an embedding dimension: no words to show
                 continue
             where = "" if col < width else " (nearby)"
-            kind, _, gram = str(names[col % width]).partition(" ")
+            kind, _unused, gram = str(names[col % width]).partition(" ")
             label = f"'{gram.strip()}'{where}"
             (words if kind == "word" else chars).append(label)
             if len(words) >= n:
@@ -441,8 +443,10 @@ def load_wordllama() -> Any:
         from workbench.store.errors import WorkbenchError
 
         raise WorkbenchError(
-            "static embeddings need the optional package wordllama "
-            "(pip install 'workbench[embeddings]')"
+            _(
+                "static embeddings need the optional package wordllama (pip install "
+                "'workbench[embeddings]')"
+            )
         ) from exc
     return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 

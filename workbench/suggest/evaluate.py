@@ -36,6 +36,7 @@ import numpy as np
 
 from workbench.analysis.filters import Selection, selected_documents
 from workbench.analysis.units import touched
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 from workbench.suggest.rules import RuleSuggester, rule_precision
@@ -139,8 +140,10 @@ def _group_folds(project: Project, tested: Sequence[int], k: int, group: str) ->
     if group == "document":
         if k > len(tested):
             raise WorkbenchError(
-                f"--folds {k} is more than the {len(tested)} documents that "
-                "can be tested (marked done)",
+                _(
+                    "--folds {k} is more than the {n_tested} documents that can be tested (marked "
+                    "done)"
+                ).format(k=k, n_tested=len(tested)),
                 source=str(project.path),
             )
         return folds_of(tested, names, k)
@@ -148,13 +151,16 @@ def _group_folds(project: Project, tested: Sequence[int], k: int, group: str) ->
     missing = [names[d] for d in tested if cases.get(d) is None]
     if missing:
         raise WorkbenchError(
-            f"--group case: document {missing[0]!r} belongs to no case", source=str(project.path)
+            _("--group case: document {value!r} belongs to no case").format(value=missing[0]),
+            source=str(project.path),
         )
     case_names = {c.id: c.name for c in project.cases()}
     keys = sorted({cases[d] for d in tested}, key=lambda c: case_names.get(c, str(c)))
     if k > len(keys):
         raise WorkbenchError(
-            f"--folds {k} is more than the {len(keys)} cases that can be tested",
+            _("--folds {k} is more than the {n_keys} cases that can be tested").format(
+                k=k, n_keys=len(keys)
+            ),
             source=str(project.path),
         )
     fold_of = {c: i % k for i, c in enumerate(keys)}
@@ -194,10 +200,10 @@ def evaluate(
     check_unit(unit)
     check_embeddings(embeddings)
     if group not in GROUPS:
-        raise WorkbenchError(f"unknown group {group!r}; use document or case")
+        raise WorkbenchError(_("unknown group {group!r}; use document or case").format(group=group))
     coder_ids(project, coders)  # unknown names fail before any work
     if folds < 2:
-        raise WorkbenchError("--folds must be at least 2")
+        raise WorkbenchError(_("--folds must be at least 2"))
     selection = Selection.build(where=where)
     documents = (
         list(selected_documents(project, selection)) if selection.filters_documents else None
@@ -206,7 +212,7 @@ def evaluate(
     labels = sorted({c for u in units for c in u.positive})
     if not labels:
         raise WorkbenchError(
-            "nothing to evaluate: the project has no codings", source=str(project.path)
+            _("nothing to evaluate: the project has no codings"), source=str(project.path)
         )
     by_doc: dict[int, list[LabelledUnit]] = {}
     for u in units:
@@ -289,8 +295,8 @@ def _old_scores(
     if not fold_labels or not pairs:
         return np.zeros((len(test), 0)), {}
     nlp = old_model.fit(
-        [u.text for u, _ in pairs],
-        [c for _, c in pairs],
+        [u.text for u, _unused in pairs],
+        [c for _unused, c in pairs],
         [str(c) for c in fold_labels],
         epochs=epochs,
     )

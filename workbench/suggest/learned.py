@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.files import replace_folder
+from workbench.i18n import _
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -92,7 +93,7 @@ def fit(
     from thinc.api import Adam
 
     if not labels:
-        raise WorkbenchError("nothing to learn from: no unit is coded with any code")
+        raise WorkbenchError(_("nothing to learn from: no unit is coded with any code"))
     spacy.util.fix_random_seed(seed)
     nlp = blank_classifier(labels)
     docs = nlp.tokenizer.pipe((features(t) for t in texts), batch_size=1000)
@@ -103,7 +104,7 @@ def fit(
     optimizer = Adam(LEARN_RATE, use_averages=False)
     rng = random.Random(seed)
     total, done = len(examples) * epochs, 0
-    for _ in range(epochs):
+    for _unused in range(epochs):
         rng.shuffle(examples)
         for batch in spacy.util.minibatch(examples, size=BATCH_SIZE):
             # textcat.update directly: nlp.update would copy every example first.
@@ -174,7 +175,7 @@ def train(
     coders = training_coders(project, coders)
     check_unit(unit)
     if epochs < 1:
-        raise WorkbenchError("--epochs must be at least 1")
+        raise WorkbenchError(_("--epochs must be at least 1"))
     ids = coder_ids(project, coders)
     units = labelled_units(project, unit, coders=coders)
     labels = sorted({c for u in units for c in u.positive})
@@ -182,16 +183,16 @@ def train(
     train_units = [(u, cats_for(u, labels)) for u in units]
     train_units = [(u, c) for u, c in train_units if c]
     if not labels or not train_units:
-        raise WorkbenchError("nothing to learn from: code some passages first")
+        raise WorkbenchError(_("nothing to learn from: code some passages first"))
     nlp = fit(
-        [u.text for u, _ in train_units],
-        [c for _, c in train_units],
+        [u.text for u, _unused in train_units],
+        [c for _unused, c in train_units],
         [str(c) for c in labels],
         epochs=epochs,
         progress=progress,
     )
     coding_ids, digest = codings_fingerprint(project, ids)
-    positives = {paths[c]: sum(1 for u, _ in train_units if c in u.positive) for c in labels}
+    positives = {paths[c]: sum(1 for u, _unused in train_units if c in u.positive) for c in labels}
     meta = {
         "version": MODEL_VERSION,
         "created_at": now(),
@@ -286,7 +287,9 @@ def load_model(project: Project) -> LearnedModel | None:
         nlp = spacy.load(folder)
     except Exception as exc:  # a damaged folder: say so instead of a traceback
         raise WorkbenchError(
-            f"cannot load the trained model ({exc}); run 'workbench suggest train' again",
+            _("cannot load the trained model ({exc}); run 'workbench suggest train' again").format(
+                exc=exc
+            ),
             source=str(folder),
         ) from exc
     return LearnedModel(nlp, meta, folder)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.files import replace_folder
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 
@@ -109,7 +110,7 @@ def build_pipeline(lang: str) -> Any:
     try:
         nlp = spacy.blank(lang)
     except Exception as exc:  # spaCy raises ImportError/KeyError flavours for unknown codes
-        raise WorkbenchError(f"spaCy has no language {lang!r}") from exc
+        raise WorkbenchError(_("spaCy has no language {lang!r}").format(lang=lang)) from exc
     nlp.add_pipe("sentencizer")
     nlp.add_pipe(LEMMATIZER)
     try:
@@ -166,7 +167,9 @@ def _installed_model(project: Project, lang: str) -> Any | None:
     register_components()  # a named folder may hold a pipeline saved by workbench
     if not spacy.util.is_package(name) and not Path(name).is_dir():
         raise WorkbenchError(
-            f"the spaCy pipeline {name!r} named in the project settings is not installed",
+            _("the spaCy pipeline {name!r} named in the project settings is not installed").format(
+                name=name
+            ),
             place="setting spacy_model",
         )
     key = f"model:{name}"
@@ -246,14 +249,20 @@ def check_named_pipeline(name: str) -> tuple[str, str]:
         except Exception as exc:  # spaCy raises IOError, ValueError, config errors...
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise WorkbenchError(
-                f"the folder {name!r} does not hold a saved spaCy pipeline ({reason})"
+                _("the folder {name!r} does not hold a saved spaCy pipeline ({reason})").format(
+                    name=name, reason=reason
+                )
             ) from exc
         return str(folder.resolve()), nlp.lang
     if spacy.util.is_package(name):
-        raise WorkbenchError(f"{name!r} is an installed package but not a spaCy pipeline")
+        raise WorkbenchError(
+            _("{name!r} is an installed package but not a spaCy pipeline").format(name=name)
+        )
     raise WorkbenchError(
-        f"no installed spaCy pipeline or pipeline folder named {name!r} "
-        "(workbench never downloads one; install it with pip first)"
+        _(
+            "no installed spaCy pipeline or pipeline folder named {name!r} (workbench never "
+            "downloads one; install it with pip first)"
+        ).format(name=name)
     )
 
 
@@ -271,7 +280,9 @@ def set_named_pipeline(project: Project, name: str, language: str | None = None)
         language = language.strip().lower()
         if language != lang:
             raise WorkbenchError(
-                f"the spaCy pipeline {name!r} is for language {lang!r}, not {language!r}"
+                _("the spaCy pipeline {name!r} is for language {lang!r}, not {language!r}").format(
+                    name=name, lang=lang, language=language
+                )
             )
     key = f"{SETTING}.{lang}"
     project.set_setting(key, value)
@@ -286,7 +297,7 @@ def clear_named_pipeline(project: Project, language: str | None = None) -> list[
     require(project, "project.settings")
     keys = [
         key
-        for key, _ in named_pipeline_settings(project)
+        for key, _unused in named_pipeline_settings(project)
         if language is None or key == f"{SETTING}.{language.strip().lower()}"
     ]
     with project.transaction():

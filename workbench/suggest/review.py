@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.i18n import _
 from workbench.ops.permissions import acting_name, coder_for, require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
@@ -89,9 +90,15 @@ def list_suggestions(
     review queue: the ones a decision teaches the model most about). ``score``: highest first.
     """
     if order not in ORDERS:
-        raise WorkbenchError(f"unknown order {order!r}; use {', '.join(ORDERS)}")
+        raise WorkbenchError(
+            _("unknown order {order!r}; use {items}").format(order=order, items=", ".join(ORDERS))
+        )
     if status not in STATUSES:
-        raise WorkbenchError(f"unknown status {status!r}; use {', '.join(STATUSES)}")
+        raise WorkbenchError(
+            _("unknown status {status!r}; use {items}").format(
+                status=status, items=", ".join(STATUSES)
+            )
+        )
     where, params = [], []
     if document is not None:
         where.append("s.document_id = ?")
@@ -130,7 +137,10 @@ def get_suggestion(project: Project, suggestion_id: int) -> Suggestion:
         "SELECT " + _SELECT + " WHERE s.id = ? AND " + clause, (suggestion_id, *args)
     ).fetchall()
     if not rows:
-        raise WorkbenchError(f"no suggestion with id {suggestion_id}", source=str(project.path))
+        raise WorkbenchError(
+            _("no suggestion with id {suggestion_id}").format(suggestion_id=suggestion_id),
+            source=str(project.path),
+        )
     return _rows_to_suggestions(project, rows)[0]
 
 
@@ -138,7 +148,10 @@ def _open(project: Project, suggestion_id: int) -> Suggestion:
     s = get_suggestion(project, suggestion_id)
     if s.status != "open":
         raise WorkbenchError(
-            f"suggestion {suggestion_id} was {s.status} already", source=str(project.path)
+            _("suggestion {suggestion_id} was {status} already").format(
+                suggestion_id=suggestion_id, status=s.status
+            ),
+            source=str(project.path),
         )
     return s
 
@@ -164,13 +177,17 @@ def accept(
     doc = project.document(s.document_id)
     if not 0 <= start < end <= doc.length:
         raise WorkbenchError(
-            f"span [{start}, {end}) is outside the text (0 to {doc.length}) or empty",
+            _("span [{start}, {end}) is outside the text (0 to {length}) or empty").format(
+                start=start, end=end, length=doc.length
+            ),
             source=doc.name,
         )
     coder_id = project.coder_id(coder)
     with project.action(
         "suggestion",
-        f"accept suggestion {s.id}: {s.code} in {s.document} [{start}, {end})",
+        _("accept suggestion {id}: {code} in {document} [{start}, {end})").format(
+            id=s.id, code=s.code, document=s.document, start=start, end=end
+        ),
         coder=coder,
     ) as act:
         coding_id = act.insert(
@@ -205,7 +222,9 @@ def reject(project: Project, suggestion_id: int, coder: str | None = None) -> No
     coder_id = project.coder_id(coder)
     with project.action(
         "suggestion",
-        f"reject suggestion {s.id}: {s.code} in {s.document} [{s.start}, {s.end})",
+        _("reject suggestion {id}: {code} in {document} [{start}, {end})").format(
+            id=s.id, code=s.code, document=s.document, start=s.start, end=s.end
+        ),
         coder=coder,
     ) as act:
         act.update("suggestions", s.id, status="rejected", coder_id=coder_id, decided_at=now())
@@ -234,7 +253,11 @@ def reject_all(
     coder_id = project.coder_id(coder)
     stamp = now()
     with project.action(
-        "suggestion", f"reject {len(ids)} suggestion(s) of {target.path} in {doc.name}", coder=coder
+        "suggestion",
+        _("reject {n_ids} suggestion(s) of {path} in {name}").format(
+            n_ids=len(ids), path=target.path, name=doc.name
+        ),
+        coder=coder,
     ) as act:
         for sid in ids:
             act.update("suggestions", sid, status="rejected", coder_id=coder_id, decided_at=stamp)

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code
 from workbench.store.project import Project
@@ -68,15 +69,19 @@ def speaker_rules(project: Project) -> list[SpeakerRule]:
         ]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise WorkbenchError(
-            f"malformed speaker rules ({exc}); expected a JSON list of "
-            '{"code": ..., "speaker"|"role": ...}',
+            _(
+                'malformed speaker rules ({exc}); expected a JSON list of {{"code": ..., '
+                '"speaker"|"role": ...}}'
+            ).format(exc=exc),
             source=str(project.path),
             place=f"setting {SPEAKER_RULES}",
         ) from exc
     for rule in rules:
         if bool(rule.speaker) == bool(rule.role):
             raise WorkbenchError(
-                f"speaker rule for {rule.code!r} needs exactly one of speaker or role",
+                _("speaker rule for {code!r} needs exactly one of speaker or role").format(
+                    code=rule.code
+                ),
                 source=str(project.path),
                 place=f"setting {SPEAKER_RULES}",
             )
@@ -93,7 +98,7 @@ def add_speaker_rule(
 ) -> SpeakerRule:
     """Add a rule (the code must exist); return it."""
     if bool(speaker) == bool(role):
-        raise WorkbenchError("give exactly one of --speaker or --role")
+        raise WorkbenchError(_("give exactly one of --speaker or --role"))
     rule = SpeakerRule(code=project.code(code).path, speaker=speaker, role=role)
     rules = speaker_rules(project)
     if rule not in rules:
@@ -105,7 +110,11 @@ def remove_speaker_rule(project: Project, number: int) -> SpeakerRule:
     """Remove the rule listed as ``number`` (1-based)."""
     rules = speaker_rules(project)
     if not 1 <= number <= len(rules):
-        raise WorkbenchError(f"no speaker rule number {number} (there are {len(rules)})")
+        raise WorkbenchError(
+            _("no speaker rule number {number} (there are {n_rules})").format(
+                number=number, n_rules=len(rules)
+            )
+        )
     removed = rules.pop(number - 1)
     _save_speaker_rules(project, rules)
     return removed
@@ -197,7 +206,9 @@ class KeywordRules:
                         self.regexes.append((code.id, pattern, re.compile(pattern, re.I)))
                     except re.error as exc:
                         raise WorkbenchError(
-                            f"bad regular expression {pattern!r}: {exc}",
+                            _("bad regular expression {pattern!r}: {exc}").format(
+                                pattern=pattern, exc=exc
+                            ),
                             source=str(project.path),
                             place=f"code {code.path} keywords {lang}",
                         ) from exc
@@ -219,11 +230,11 @@ class KeywordRules:
         """For each text, the codes whose rules fired -> the reasons (first fired first)."""
         results: list[dict[int, list[str]]] = []
         if self.empty:
-            return [{} for _ in texts]
+            return [{} for _unused in texts]
         docs = (
             self.nlp.pipe(texts, batch_size=batch_size, disable=self.disable)
             if self.keys
-            else (None for _ in texts)
+            else (None for _unused in texts)
         )
         for text, doc in zip(texts, docs, strict=True):
             fired: dict[int, list[str]] = {}

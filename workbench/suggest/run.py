@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.i18n import _
 from workbench.ops.permissions import require
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
@@ -109,9 +110,13 @@ def run_suggestions(
     require(project, "suggest.run")
     owner = suggestion_owner(project)
     if suggester not in SUGGESTERS:
-        raise WorkbenchError(f"unknown suggester {suggester!r}; use {', '.join(SUGGESTERS)}")
+        raise WorkbenchError(
+            _("unknown suggester {suggester!r}; use {items}").format(
+                suggester=suggester, items=", ".join(SUGGESTERS)
+            )
+        )
     if not 0.0 <= min_score <= 1.0:
-        raise WorkbenchError("--min-score must be between 0 and 1")
+        raise WorkbenchError(_("--min-score must be between 0 and 1"))
     docs = [project.document(d) for d in documents] if documents else project.documents()
     all_codes = project.codes()
     codes = all_codes
@@ -140,17 +145,19 @@ def run_suggestions(
         if model is None:
             if suggester == "learned":
                 raise WorkbenchError(
-                    "no trained model yet; run 'workbench suggest train' first",
+                    _("no trained model yet; run 'workbench suggest train' first"),
                     source=str(project.path),
                 )
-            summary.notes.append("no trained model: rules only (run 'workbench suggest train')")
+            summary.notes.append(_("no trained model: rules only (run 'workbench suggest train')"))
             run_kinds.discard("learned")
         else:
             summary.model = learned_status(project, model)
             if summary.model and summary.model["stale"]:
                 summary.notes.append(
-                    "the codings changed since the model was trained; "
-                    "'workbench suggest train' would bring it up to date"
+                    _(
+                        "the codings changed since the model was trained; 'workbench suggest train' "
+                        "would bring it up to date"
+                    )
                 )
             for doc in docs:
                 cands.extend(

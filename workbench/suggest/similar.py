@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.i18n import _
 from workbench.ops.permissions import visible_coders
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -71,12 +72,12 @@ def similar_units(
 
     check_unit(unit)
     if (code is None) == (document is None):
-        raise WorkbenchError("give a code, or a document with --start and --end")
+        raise WorkbenchError(_("give a code, or a document with --start and --end"))
     if limit < 1:
-        raise WorkbenchError("--limit must be at least 1")
+        raise WorkbenchError(_("--limit must be at least 1"))
     spans, rows = _all_units(project, unit)
     if not rows:
-        raise WorkbenchError("the project has no documents", source=str(project.path))
+        raise WorkbenchError(_("the project has no documents"), source=str(project.path))
     model = load_model(project)
     featurizer = model.classifier.featurizer if model is not None else None
     if featurizer is None:
@@ -108,14 +109,19 @@ def similar_units(
         doc = project.document(document)
         if start is None or end is None or not 0 <= start < end <= doc.length:
             raise WorkbenchError(
-                f"--start and --end must give a passage inside the text (0 to {doc.length})",
+                _("--start and --end must give a passage inside the text (0 to {length})").format(
+                    length=doc.length
+                ),
                 source=doc.name,
             )
         query_idx = [
             i for i, (d, s, e) in enumerate(spans) if d == doc.id and intersects(s, e, start, end)
         ]
         if not query_idx:
-            raise WorkbenchError(f"no {unit} lies in [{start}, {end})", source=doc.name)
+            raise WorkbenchError(
+                _("no {unit} lies in [{start}, {end})").format(unit=unit, start=start, end=end),
+                source=doc.name,
+            )
     parts = [x[query_idx]] if query_idx else []
     if extra is not None:
         parts.append(normalize(extra))
@@ -133,7 +139,7 @@ def similar_units(
         if len(out) >= limit or scores[i] <= 0:
             break
         d, s, e = spans[i]
-        if i in own or any(intersects(s, e, a, b) for a, b, _ in codings.get(d, ())):
+        if i in own or any(intersects(s, e, a, b) for a, b, _unused in codings.get(d, ())):
             continue
         out.append(Similar(d, names[d], s, e, round(float(scores[i]), 4), rows[i].text))
     return out

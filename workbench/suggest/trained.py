@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from workbench.files import replace_folder
+from workbench.i18n import _
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -53,7 +54,7 @@ def turn_keys(
     if not turns:
         return [None] * len(spans)
     starts = [t.start for t in turns]
-    return [turns[max(bisect.bisect_right(starts, s) - 1, 0)].seq for s, _ in spans]
+    return [turns[max(bisect.bisect_right(starts, s) - 1, 0)].seq for s, _unused in spans]
 
 
 def rows_of(project: Project, units: Sequence[LabelledUnit], unit: str) -> list[UnitRow]:
@@ -194,7 +195,11 @@ EMBEDDINGS = (None, "wordllama")
 
 def check_embeddings(embeddings: str | None) -> str | None:
     if embeddings not in EMBEDDINGS:
-        raise WorkbenchError(f"unknown embeddings {embeddings!r}; use wordllama (or none)")
+        raise WorkbenchError(
+            _("unknown embeddings {embeddings!r}; use wordllama (or none)").format(
+                embeddings=embeddings
+            )
+        )
     return embeddings
 
 
@@ -223,7 +228,7 @@ def train(
     data = training_set(project, units, unit)
     if not data.labels:
         raise WorkbenchError(
-            "nothing to learn from: code some passages first", source=str(project.path)
+            _("nothing to learn from: code some passages first"), source=str(project.path)
         )
     clf = fit(data, progress=progress, embeddings=embeddings)
     own = clf.featurizer.own([u.text for u in units])
@@ -320,7 +325,9 @@ def load_model(project: Project) -> TrainedModel | None:
         saved = joblib.load(folder / MODEL_FILE)
     except Exception as exc:  # a damaged folder: say so instead of a traceback
         raise WorkbenchError(
-            f"cannot load the trained model ({exc}); run 'workbench suggest train' again",
+            _("cannot load the trained model ({exc}); run 'workbench suggest train' again").format(
+                exc=exc
+            ),
             source=str(folder),
         ) from exc
     return TrainedModel(saved["classifier"], meta, saved["exemplars"])

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.i18n import N_
+
 #: scope -> what it covers, in the order help and docs list them
 SCOPES = {
-    "app": "Everywhere",
-    "documents": "Documents screen",
-    "coding": "Coding screen",
-    "transcript": "Coding screen, transcript focused",
-    "codebook": "Codebook screen",
-    "search": "Search screen",
-    "cooccurrence": "Co-occurrence screen",
-    "quotations": "Quotations where two codes meet",
-    "agreement": "Agreement screen",
-    "reconcile": "Reconciliation screen",
-    "suggestions": "Suggestions screen",
-    "segments": "Segments of a code",
+    "app": N_("Everywhere"),
+    "documents": N_("Documents screen"),
+    "coding": N_("Coding screen"),
+    "transcript": N_("Coding screen, transcript focused"),
+    "codebook": N_("Codebook screen"),
+    "search": N_("Search screen"),
+    "cooccurrence": N_("Co-occurrence screen"),
+    "quotations": N_("Quotations where two codes meet"),
+    "agreement": N_("Agreement screen"),
+    "reconcile": N_("Reconciliation screen"),
+    "suggestions": N_("Suggestions screen"),
+    "segments": N_("Segments of a code"),
 }
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from textual.binding import Binding
 
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.tui.action_spec import SCOPES, ActionSpec
 from workbench.tui.action_table import ACTIONS
@@ -68,19 +69,26 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
         else:
             data = tomllib.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise WorkbenchError(f"cannot read key map: {exc}", source=str(path)) from exc
+        raise WorkbenchError(
+            _("cannot read key map: {exc}").format(exc=exc), source=str(path)
+        ) from exc
     if not isinstance(data, dict):
-        raise WorkbenchError("the key map must map action ids to keys", source=str(path))
+        raise WorkbenchError(_("the key map must map action ids to keys"), source=str(path))
     if isinstance(data.get("keys"), dict):
         data = {**{k: v for k, v in data.items() if k != "keys"}, **data["keys"]}
     keymap: dict[str, str] = {}
     for action_id, keys in data.items():
         if action_id not in BY_ID:
-            raise WorkbenchError(f"unknown action id {action_id!r}", source=str(path))
+            raise WorkbenchError(
+                _("unknown action id {action_id!r}").format(action_id=action_id), source=str(path)
+            )
         if isinstance(keys, list):
             keys = ",".join(str(k) for k in keys)
         if not isinstance(keys, str) or not keys.strip():
-            raise WorkbenchError(f"keys for {action_id!r} must be a string", source=str(path))
+            raise WorkbenchError(
+                _("keys for {action_id!r} must be a string").format(action_id=action_id),
+                source=str(path),
+            )
         keymap[action_id] = keys.replace(" ", "")
     return keymap
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from textual import events
 from textual.app import App
-from textual.screen import ModalScreen
+from textual.command import CommandPalette
+from textual.screen import ModalScreen, Screen
 
-from workbench.i18n import _ as _t
+from workbench.i18n import _, language, set_language
 from workbench.store.connection import INTERACTIVE_BUSY_TIMEOUT
 from workbench.store.errors import BusyCancelled, ProjectBusy, WorkbenchError
 from workbench.store.project import Project
@@ -32,8 +34,11 @@ from workbench.tui.session import (
     served,
     team_session,
 )
+from workbench.tui.translate import LANGUAGE_NAMES, next_language, translate_bindings
 
 T = TypeVar("T")
+#: app actions the footer shows on the documents screen only (``show_navigation``)
+NAVIGATION = ("documents", "codebook", "search")
 #: how long a write waits in the background for a busy project before it gives up
 WAIT_LIMIT = 600.0
 
@@ -72,6 +77,78 @@ class WorkbenchApp(App[None]):
         #: key 1-9 -> code id, the current coder's favourites (``workbench.ops.coderstate``)
         self.favourites: dict[int, int] = {}
         self.keymap_overrides = dict(keymap or {})
+        #: the language the app was started in (``--lang``, ``WORKBENCH_LANG``, the locale):
+        #: a coder who chose none reads this one
+        self.start_language = language()
+        self.speak_coders_language()
+
+    # ------------------------------------------------------------- language
+
+    def speak_coders_language(self) -> None:
+        """Speak the language the current coder chose (kept in the project), else the one the
+        app was started in; the app's own key labels follow."""
+        from workbench.ops.coderstate import coder_language
+
+        set_language(coder_language(self.project, self.coder) or self.start_language)
+        translate_bindings(self)
+
+    def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
+        """Every screen's key labels in the language spoken when it is shown."""
+        if isinstance(screen, Screen):
+            translate_bindings(screen)
+            self.show_navigation(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def pop_screen(self):  # type: ignore[override]
+        result = super().pop_screen()
+        self.show_navigation(self.screen)
+        self.screen.refresh_bindings()
+        return result
+
+    def show_navigation(self, screen: Screen) -> None:
+        """The footer lists the keys that move between screens (documents, codebook, search)
+        on the documents screen only; elsewhere the screen's own keys and F1 need the room
+        (Spanish labels run a quarter longer; the footer must hold at 100 columns). The keys
+        work everywhere, and help and the palette list them."""
+        home = isinstance(screen, DocumentsScreen) or not isinstance(screen, WorkbenchScreen)
+        bindings = self._bindings
+        bindings.key_to_bindings = {
+            key: [
+                replace(b, show=home) if b.id in NAVIGATION and b.show != home else b for b in group
+            ]
+            for key, group in bindings.key_to_bindings.items()
+        }
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
+            )
+
+    def action_switch_language(self) -> None:
+        """Move to the next language and keep the choice for this coder (a preference, not
+        research data: no undo entry). The screens are made again in the new language."""
+        from workbench.ops.coderstate import set_coder_language
+
+        chosen = next_language(language())
+        if not self.project.read_only:
+            try:
+                set_coder_language(self.project, self.coder, chosen)
+            except WorkbenchError as exc:
+                self.notify(str(exc), severity="error")
+                return
+        set_language(chosen)
+        translate_bindings(self)
+        self.rebuild_screens()
+        self.notify(_("Language: {name}").format(name=LANGUAGE_NAMES.get(chosen, chosen)))
+
+    def rebuild_screens(self) -> None:
+        """Make the documents screen again (the screens above it close): every word on it is
+        produced when a screen is composed."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(DocumentsScreen())
+        self.call_after_refresh(self.update_status)
 
     # ------------------------------------------------------------- writing
 
@@ -80,7 +157,7 @@ class WorkbenchApp(App[None]):
         fn: Callable[[], T],
         done: Callable[[T], None] | None = None,
         *,
-        what: str = "the change",
+        what: str | None = None,
     ) -> bool | None:
         """Run the write ``fn``; when another program holds the project, wait in a worker.
 
@@ -90,6 +167,7 @@ class WorkbenchApp(App[None]):
         user presses Escape (nothing is written). Returns True when written at once, None
         when waiting, False on an error (already shown).
         """
+        what = what or _("the change")
         try:
             result = fn()
         except ProjectBusy:
@@ -114,7 +192,9 @@ class WorkbenchApp(App[None]):
 
         def on_busy(waited: float) -> None:
             if cancel.is_set():
-                raise BusyCancelled(f"stopped waiting for the project; {what} was not saved")
+                raise BusyCancelled(
+                    _("stopped waiting for the project; {what} was not saved").format(what=what)
+                )
             self.call_from_thread(dialog.show_wait, waited)
 
         def finish(outcome: tuple[str, object]) -> None:
@@ -170,7 +250,7 @@ class WorkbenchApp(App[None]):
         is the one the palette lists, so Quit appears once."""
         for command in super().get_system_commands(screen):
             if command.title != "Quit":
-                yield command
+                yield command._replace(title=_(command.title), help=_(command.help))
 
     def on_mount(self) -> None:
         if self.keymap_overrides:
@@ -196,7 +276,7 @@ class WorkbenchApp(App[None]):
             self.blind = blind
             self.data_changed()
             if not blind:
-                self.notify("The lead lifted blind coding: every coder's work is shown")
+                self.notify(_("The lead lifted blind coding: every coder's work is shown"))
         elif changed and isinstance(self.screen, DocumentsScreen):
             self.data_changed()
 
@@ -220,11 +300,11 @@ class WorkbenchApp(App[None]):
         """Header line: project, coder (and blind mode), where we are."""
         screen = self.screen
         where = screen.status() if hasattr(screen, "status") else ""
-        blind = " (blind)" if self.blind else ""
-        read_only = " · READ ONLY" if self.project.read_only else ""
-        self.sub_title = (
-            f"{Path(str(self.project.path)).name}{read_only} · coder: "
-            f"{self.coder}{blind}" + (f" · {where}" if where else "")
+        blind = " " + _("(blind)") if self.blind else ""
+        read_only = " · " + _("READ ONLY") if self.project.read_only else ""
+        coder = _("coder: {coder}").format(coder=self.coder)
+        self.sub_title = f"{Path(str(self.project.path)).name}{read_only} · {coder}{blind}" + (
+            f" · {where}" if where else ""
         )
 
     def _coder_id(self, name: str) -> int:
@@ -281,8 +361,16 @@ class WorkbenchApp(App[None]):
         self.project.acting_coder = name
         self.project.set_setting("coder", name)
         self.load_favourites()
+        if self.coder_language_differs():
+            self.speak_coders_language()
+            self.rebuild_screens()
         self.data_changed()
-        self.notify(f"Coding as {name}")
+        self.notify(_("Coding as {name}").format(name=name))
+
+    def coder_language_differs(self) -> bool:
+        from workbench.ops.coderstate import coder_language
+
+        return (coder_language(self.project, self.coder) or self.start_language) != language()
 
     def data_changed(self) -> None:
         """Something changed under every screen: reload the one shown."""
@@ -355,16 +443,18 @@ class WorkbenchApp(App[None]):
         def undone(done: str | None) -> None:
             self.data_changed()
             if done:
-                self.notify(f"Undone: {done}")
+                self.notify(_("Undone: {done}").format(done=done))
             elif barrier := history.undo_barrier(self.project, coder):
                 self.notify(
-                    f"Cannot undo '{barrier}': imports and merges are not undoable",
+                    _("Cannot undo '{barrier}': imports and merges are not undoable").format(
+                        barrier=barrier
+                    ),
                     severity="warning",
                 )
             else:
-                self.notify("Nothing to undo")
+                self.notify(_("Nothing to undo"))
 
-        self.write(lambda: history.undo(self.project, coder), undone, what="the undo")
+        self.write(lambda: history.undo(self.project, coder), undone, what=_("the undo"))
 
     def action_redo(self) -> None:
         from workbench.ops import history
@@ -373,40 +463,44 @@ class WorkbenchApp(App[None]):
 
         def redone(done: str | None) -> None:
             self.data_changed()
-            self.notify(f"Redone: {done}" if done else "Nothing to redo")
+            self.notify(_("Redone: {done}").format(done=done) if done else _("Nothing to redo"))
 
-        self.write(lambda: history.redo(self.project, coder), redone, what="the redo")
+        self.write(lambda: history.redo(self.project, coder), redone, what=_("the redo"))
 
     def action_toggle_blind(self) -> None:
         if self.team is not None and self.team.forced_blind(self.project):
             self.notify(
-                "Blind coding is on for the team until the lead lifts it", severity="warning"
+                _("Blind coding is on for the team until the lead lifts it"), severity="warning"
             )
             return
         self.blind = not self.blind
         self.data_changed()
         self.notify(
-            "Blind mode: only your codings are shown"
+            _("Blind mode: only your codings are shown")
             if self.blind
-            else "Blind mode off: every coder's codings are shown"
+            else _("Blind mode off: every coder's codings are shown")
         )
 
     def action_lift_blind(self) -> None:
         if self.team is None:
-            self.notify("Blind coding for a team is set by 'workbench serve --blind'")
+            self.notify(_("Blind coding for a team is set by 'workbench serve --blind'"))
             return
         if self.refuses("blind.set"):
             return
         self.write(
             lambda: self.team.lift_blind(self.project) if self.team else None,
-            lambda _: self.notify(_t("Blind coding lifted: every coder now sees everyone's work")),
-            what="lifting blind coding",
+            lambda _done: self.notify(
+                _("Blind coding lifted: every coder now sees everyone's work")
+            ),
+            what=_("lifting blind coding"),
         )
 
     def action_switch_coder(self) -> None:
         if self.team is not None:
             self.notify(
-                f"Signed in as {self.coder}: sign in as another user to code as them",
+                _("Signed in as {coder}: sign in as another user to code as them").format(
+                    coder=self.coder
+                ),
                 severity="warning",
             )
             return

@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from workbench.i18n import _
 from workbench.tui.actions import actions_in, display_keys, effective_keys
 
 
@@ -37,18 +38,22 @@ class WorkbenchCommands(Provider):
             keys = display_keys(effective_keys(action, keymap))
             help_text = f"{keys}  ·  {action.id}" if keys else action.id
             commands.append(
-                (action.description, help_text, partial(target.run_action, action.action))
+                (_(action.description), help_text, partial(target.run_action, action.action))
             )
         if isinstance(screen, CodingScreen):
             for code in screen.codes:
                 commands.append(
-                    (f"Apply code: {code.path}", "codes the selection", partial(screen.apply, code))
+                    (
+                        _("Apply code: {path}").format(path=code.path),
+                        _("codes the selection"),
+                        partial(screen.apply, code),
+                    )
                 )
         if isinstance(screen, DocumentsScreen):
             for row in screen.rows:
                 commands.append(
                     (
-                        f"Open document: {row.name}",
+                        _("Open document: {name}").format(name=row.name),
                         row.case or "",
                         partial(app.open_document, row.document_id),
                     )

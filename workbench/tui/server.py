@@ -34,7 +34,7 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from workbench.i18n import _
+from workbench.i18n import _, language
 from workbench.ops.permissions import SESSION_USER_ENV
 from workbench.tui.hosts import HostCheck
 from workbench.tui.server_pages import SignInPages
@@ -152,7 +152,7 @@ class TeamServer(SignInPages, Server):
             "workbench",
             host=self.bind_host,
             port=port,
-            title=f"workbench · {project_path.name}",
+            title=_("workbench · {name}").format(name=project_path.name),
             public_url="",
         )
         self.project_path = project_path
@@ -189,6 +189,7 @@ class TeamServer(SignInPages, Server):
         if self.read_only:
             command.append("--read-only")
         command += ["tui", "--project", str(self.project_path)]
+        command += ["--lang", language()]  # the server's language, until the coder chooses
         coder = user if user is not None else self.open_coder
         if coder:
             command += ["--coder", coder]
@@ -205,10 +206,17 @@ class TeamServer(SignInPages, Server):
     def announce(self) -> None:
         """The line saying where the server listens (the real port), and a warning when
         passwords would cross a network in plain text."""
-        who = "sign-in required" if self.sign_in else f"no sign-in (coder {self.open_coder})"
-        mode = ", read-only" if self.read_only else ""
+        who = (
+            _("sign-in required")
+            if self.sign_in
+            else _("no sign-in (coder {coder})").format(coder=self.open_coder)
+        )
+        if self.read_only:
+            who = _("{who}, read-only").format(who=who)
         print(
-            f"serving {self.project_path.name} on {self.public_url}/ ({who}{mode}; ctrl+c stops)",
+            _("serving {name} on {url}/ ({who}; ctrl+c stops)").format(
+                name=self.project_path.name, url=self.public_url, who=who
+            ),
             flush=True,
         )
         if self.ssl_context is None and not is_loopback(self.bind_host):
@@ -255,7 +263,7 @@ class TeamServer(SignInPages, Server):
         if not self.hosts.allowed(request.headers.get("Host"), local_ip, local_port):
             log.info("refused a request for another host from %s", self.client(request))
             response: web.StreamResponse = web.Response(
-                status=421, text="this server does not answer for that host name"
+                status=421, text=_("this server does not answer for that host name")
             )
         else:
             try:
@@ -266,7 +274,7 @@ class TeamServer(SignInPages, Server):
                 raise
             except Exception as error:  # the message could quote project data: type only
                 log.error("request %s failed: %s", request.path, type(error).__name__)
-                response = web.Response(status=500, text="internal error")
+                response = web.Response(status=500, text=_("internal error"))
         if not response.prepared:
             response.headers.update(SECURITY_HEADERS)
             if not request.path.startswith("/static/"):
@@ -385,14 +393,14 @@ class TeamServer(SignInPages, Server):
         """One app session for a signed-in browser (textual-serve's, with the checks above)."""
         user = self.current_user(request)
         if user is None or not self.same_origin(request):
-            raise web.HTTPForbidden(text="sign in first")
+            raise web.HTTPForbidden(text=_("sign in first"))
         stamp = None
         if user:
             stamps = await asyncio.get_running_loop().run_in_executor(None, self._user_stamps)
             stamp = stamps.get(user)
             if stamp is None:
                 self.sessions.end_user(user)
-                raise web.HTTPForbidden(text="sign in first")
+                raise web.HTTPForbidden(text=_("sign in first"))
         session_id = request.cookies.get(self.cookie) if user else None
         websocket = web.WebSocketResponse(heartbeat=15)
         width = to_int(request.query.get("width", "80"), 80)
@@ -436,15 +444,16 @@ def ssl_context(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | N
     if not certfile and not keyfile:
         return None
     if not certfile:
-        raise WorkbenchError("--keyfile needs --certfile")
+        raise WorkbenchError(_("--keyfile needs --certfile"))
     for path in (certfile, keyfile):
         if path and not os.path.isfile(path):
-            raise WorkbenchError("no such file", source=path)
+            raise WorkbenchError(_("no such file"), source=path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     try:
         context.load_cert_chain(certfile, keyfile)
     except (ssl.SSLError, OSError) as exc:
         raise WorkbenchError(
-            f"cannot load the certificate: {exc.__class__.__name__}", source=certfile
+            _("cannot load the certificate: {name}").format(name=exc.__class__.__name__),
+            source=certfile,
         ) from exc
     return context

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from textual_serve.server import to_int
 
+from workbench.i18n import _, language
 from workbench.tui.signin import FailureLimiter, Sessions
 
 log = logging.getLogger("workbench.serve")
@@ -72,12 +73,13 @@ class SignInPages:
             raise web.HTTPFound("/signin")
         self.sessions.touch(request.cookies.get(self.cookie))
         scheme = "wss" if request.secure else "ws"
-        who = f"signed in as {user}" if user else ""
+        who = _("signed in as {user}").format(user=user) if user else ""
         body = _page(
             "app.html",
             title=self.title,
             who=who,
             signout_display="flex" if user else "none",
+            sign_out=_("Sign out"),
             websocket_url=f"{scheme}://{request.host}/ws",
             font_size=str(to_int(request.query.get("fontsize", "16"), 16)),
         )
@@ -89,7 +91,15 @@ class SignInPages:
         if not self.sign_in:
             raise web.HTTPFound("/")
         return web.Response(
-            text=_page("signin.html", title=self.title, error=error),
+            text=_page(
+                "signin.html",
+                lang=language(),
+                title=self.title,
+                error=error,
+                sign_in=_("Sign in"),
+                name_label=_("Name"),
+                secret_label=_("Password or token"),
+            ),
             content_type="text/html",
             status=status,
         )
@@ -103,7 +113,7 @@ class SignInPages:
         if not self.sign_in:
             raise web.HTTPFound("/")
         if not self.same_origin(request):
-            raise web.HTTPForbidden(text="cross-site sign-in refused")
+            raise web.HTTPForbidden(text=_("cross-site sign-in refused"))
         form = await request.post()
         name = normalise_name(str(form.get("name", "")))[:100]
         secret = str(form.get("secret", ""))[:1000]
@@ -116,7 +126,7 @@ class SignInPages:
             log.info("sign-in refused from %s: too many failed attempts", address)
             return await self.handle_signin_page(
                 request,
-                "Too many failed attempts. Wait a quarter of an hour and try again.",
+                _("Too many failed attempts. Wait a quarter of an hour and try again."),
                 status=429,
             )
         user, known = await asyncio.get_running_loop().run_in_executor(
@@ -127,7 +137,7 @@ class SignInPages:
             log.info(
                 "failed sign-in for %s from %s", repr(name) if known else "an unknown name", address
             )
-            return await self.handle_signin_page(request, "Wrong name or password.", status=401)
+            return await self.handle_signin_page(request, _("Wrong name or password."), status=401)
         self.limiter.release(name, by_name)
         self.address_limiter.release(address, by_address)
         self.sessions.end(request.cookies.get(self.cookie))
@@ -158,7 +168,7 @@ class SignInPages:
     async def handle_signout(self, request: web.Request) -> web.StreamResponse:
         """Sign out: this person's sessions end everywhere, their open apps close now."""
         if not self.same_origin(request):
-            raise web.HTTPForbidden(text="cross-site sign-out refused")
+            raise web.HTTPForbidden(text=_("cross-site sign-out refused"))
         user = self.sessions.end(request.cookies.get(self.cookie))
         if user:
             log.info("%s signed out", user)
@@ -170,5 +180,5 @@ class SignInPages:
 
     async def handle_download_signed_in(self, request: web.Request) -> web.StreamResponse:
         if self.current_user(request) is None:
-            raise web.HTTPForbidden(text="sign in first")
+            raise web.HTTPForbidden(text=_("sign in first"))
         return await self.handle_download(request)

@@ -19,8 +19,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workbench.analysis.agreement import agreement, split_list
-from workbench.analysis.agreement_results import Agreement
+from workbench.analysis.agreement_results import Agreement, unit_word
 from workbench.analysis.units import AGREEMENT_COMPARISONS
+from workbench.i18n import N_, _
 from workbench.ops.reconcile import (
     DEFAULT_CONSENSUS,
     Disagreement,
@@ -39,7 +40,7 @@ from workbench.tui.widgets.passage import PassageView
 UNITS = AGREEMENT_COMPARISONS
 #: project settings that carry the agreement unit and the walk's place across sessions
 UNIT_SETTING = "agreement.unit"
-BLIND_NOTE = (
+BLIND_NOTE = N_(
     "Blind mode is on: agreement and reconciliation show every coder's work, so "
     "they stay hidden. ctrl+b turns blind mode off."
 )
@@ -97,7 +98,7 @@ class AgreementScreen(WorkbenchScreen):
 
     def load(self) -> None:
         if self.wb.blind:
-            self.result, self.error = None, BLIND_NOTE
+            self.result, self.error = None, _(BLIND_NOTE)
         else:
             try:
                 self.result = agreement(self.project, coders=self.coders, unit=self.unit)
@@ -116,15 +117,16 @@ class AgreementScreen(WorkbenchScreen):
         note = self.query_one("#agree-note", Static)
         methods = self.query_one("#agree-methods", Static)
         methods.update(self.result.methods() if self.result is not None else "")
-        if self.result is None and self.error == BLIND_NOTE:
+        if self.result is None and self.error == _(BLIND_NOTE):
             note.update(Text(BLIND_NOTE, style="bold"))
             return
         if self.result is None:
             note.update(
                 Text(
-                    f"Agreement cannot be computed: {self.error}\n"
-                    "c chooses the coders (A,B); each must mark the documents done "
-                    "(d in the documents or coding screen).",
+                    _(
+                        "Agreement cannot be computed: {error}\nc chooses the coders (A,B); each must "
+                        "mark the documents done (d in the documents or coding screen)."
+                    ).format(error=self.error),
                     style="bold",
                 )
             )
@@ -132,25 +134,28 @@ class AgreementScreen(WorkbenchScreen):
         result = self.result
         columns = result.columns()
         for column in columns:
-            table.add_column(column, key=column)
+            table.add_column(_(column), key=column)
         for row in result.rows():
             table.add_row(
                 *(
                     Text(str(row.get(c, "")), justify="right")
                     if c in NUMBERS
-                    else str(row.get(c, ""))
+                    else (_("overall") if c == "code" and row[c] == "overall" else str(row[c]))
                     for c in columns
                 ),
                 key=str(row["code"]),
             )
         text = Text()
         text.append(
-            f"Agreement ({result.unit} units) between {', '.join(result.coders)}", style="bold"
+            _("Agreement ({unit} units) between {items}").format(
+                unit=unit_word(result.unit), items=", ".join(result.coders)
+            ),
+            style="bold",
         )
         letters = "  ".join(f"{chr(65 + i)} = {name}" for i, name in enumerate(result.coders))
         text.append(f"  ({letters})\n")
         text.append(f"{result.footnote()}\n")
-        text.append(f"The same figures: {self.command()}", style="dim")
+        text.append(_("The same figures: {command}").format(command=self.command()), style="dim")
         note.update(text)
 
     def command(self) -> str:
@@ -164,7 +169,7 @@ class AgreementScreen(WorkbenchScreen):
         self.project.set_setting(UNIT_SETTING, self.unit)
         self.refresh_data()
         self.wb.update_status()  # the header names the unit: follow the switch
-        self.notify(f"Unit: {self.unit}", timeout=2)
+        self.notify(_("Unit: {unit}").format(unit=unit_word(self.unit)), timeout=2)
 
     def action_choose_coders(self) -> None:
         current = ",".join(self.result.coders) if self.result else ",".join(self.coders or [])
@@ -177,7 +182,7 @@ class AgreementScreen(WorkbenchScreen):
 
         self.app.push_screen(
             PromptModal(
-                "Coders to compare (A,B,... empty: every coder who marked documents done)",
+                _("Coders to compare (A,B,... empty: every coder who marked documents done)"),
                 current,
                 select_all=True,
             ),
@@ -186,15 +191,15 @@ class AgreementScreen(WorkbenchScreen):
 
     def action_reconcile(self) -> None:
         if self.result is None:
-            self.notify(self.error or "Choose two coders first", severity="warning")
+            self.notify(self.error or _("Choose two coders first"), severity="warning")
             return
         self.app.push_screen(ReconcileScreen(list(self.result.coders), self.unit))
 
     def status(self) -> str:
-        return f"agreement ({self.unit})"
+        return _("agreement ({unit})").format(unit=self.unit)
 
 
-CHOICE_NAMES = {"a": "A's", "b": "B's", "both": "both", "none": "none"}
+CHOICE_NAMES = {"a": N_("A's"), "b": N_("B's"), "both": N_("both"), "none": N_("none")}
 
 
 class ReconcileScreen(WorkbenchScreen):
@@ -232,7 +237,7 @@ class ReconcileScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         if self.wb.blind:
-            self.error = BLIND_NOTE
+            self.error = _(BLIND_NOTE)
         else:
             try:
                 self.items = disagreements(self.project, coders=self.coders, unit=self.unit)
@@ -279,14 +284,14 @@ class ReconcileScreen(WorkbenchScreen):
 
     def legend(self) -> Text:
         passage = self.query_one(PassageView)
-        text = Text("Legend  ", style="bold")
+        text = Text(_("Legend  "), style="bold")
         for kind, label in (("a", " A only "), ("b", " B only "), ("both", " A and B ")):
             text.append(
                 label, style=passage.get_component_rich_style(f"passage--{kind}", partial=True)
             )
             text.append("  ")
-        text.append("bold", style="bold")
-        text.append(" = the place at hand", style="dim")
+        text.append(_("bold"), style="bold")
+        text.append(_(" = the place at hand"), style="dim")
         return text
 
     def show(self) -> None:
@@ -298,8 +303,8 @@ class ReconcileScreen(WorkbenchScreen):
         self.wb.update_status()
         item = self.item
         if item is None:
-            message = self.error or (
-                f"No disagreements between {', '.join(self.coders)} at {self.unit} units."
+            message = self.error or _("No disagreements between {coders} at {unit} units.").format(
+                coders=", ".join(self.coders), unit=unit_word(self.unit)
             )
             progress.update(Text(message, style="bold"))
             for widget in (about, legend, passage, state):
@@ -310,9 +315,22 @@ class ReconcileScreen(WorkbenchScreen):
         open_items = sum(1 for d in decided if d is None)
         progress.update(
             Text.assemble(
-                (f"Disagreement {self.index + 1} of {len(self.items)}", "bold"),
-                f"  ·  {open_items} undecided  ·  {self.unit} units  ·  A = {a}, B = {b}  ·  "
-                f"consensus coder: {self.consensus}",
+                (
+                    _("Disagreement {value} of {n_items}").format(
+                        value=self.index + 1, n_items=len(self.items)
+                    ),
+                    "bold",
+                ),
+                _(
+                    "  ·  {open_items} undecided  ·  {unit} units  ·  A = {a}, B = {b}  ·  consensus "
+                    "coder: {consensus}"
+                ).format(
+                    open_items=open_items,
+                    unit=unit_word(self.unit),
+                    a=a,
+                    b=b,
+                    consensus=self.consensus,
+                ),
             )
         )
         codes = {c.id: c for c in self.project.codes()}
@@ -320,16 +338,23 @@ class ReconcileScreen(WorkbenchScreen):
         text = Text()
         text.append(f"{item.code}\n", style="bold")
         not_by = (
-            f"; not by {', '.join(item.left_out)}" if item.left_out else " (their spans differ)"
+            "; " + _("not by {coders}").format(coders=", ".join(item.left_out))
+            if item.left_out
+            else " " + _("(their spans differ)")
         )
         text.append(
-            f"{item.document} [{item.start}, {item.end})  ·  applied by "
-            f"{', '.join(item.applied_by)}{not_by}\n"
+            _("{document} [{start}, {end})  ·  applied by {items}{not_by}\n").format(
+                document=item.document,
+                start=item.start,
+                end=item.end,
+                items=", ".join(item.applied_by),
+                not_by=not_by,
+            )
         )
         for letter, (coder, spans) in zip("ABCDEFGH", self.others_here(item).items(), strict=False):
             text.append(f"{letter} {coder}: ", style="bold")
             if not spans:
-                text.append("no code here", style="dim")
+                text.append(_("no code here"), style="dim")
             for n, (code_id, start, end) in enumerate(sorted(spans, key=lambda s: s[1:])):
                 code = codes.get(code_id)
                 if n:
@@ -348,17 +373,21 @@ class ReconcileScreen(WorkbenchScreen):
         passage.show(self.project.text(item.document_id), item.start, item.end, marks)
         existing = consensus_codings(self.project, item, self.consensus)
         choice = decided[self.index]
-        line = Text("Decision: ", style="bold")
+        line = Text(_("Decision: "), style="bold")
         if choice is None:
-            line.append("undecided", style="italic")
+            line.append(_("undecided"), style="italic")
             if existing:
-                line.append(f" (the consensus coder has {len(existing)} coding(s) here)")
+                line.append(
+                    _(" (the consensus coder has {n_existing} coding(s) here)").format(
+                        n_existing=len(existing)
+                    )
+                )
         else:
-            line.append(f"keep {CHOICE_NAMES.get(choice, choice)}")
+            line.append(_("keep {get}").format(get=_(CHOICE_NAMES.get(choice, choice))))
             kept = ", ".join(f"[{c.start}, {c.end})" for c in existing)
-            line.append(f": {kept}" if kept else " (nothing kept)")
+            line.append(f": {kept}" if kept else _(" (nothing kept)"))
         line.append(
-            "\na keep A's · b keep B's · o both · x none · n / p next / previous · u undo",
+            _("\na keep A's · b keep B's · o both · x none · n / p next / previous · u undo"),
             style="dim",
         )
         state.update(line)
@@ -366,7 +395,7 @@ class ReconcileScreen(WorkbenchScreen):
     def action_keep(self, choice: str) -> None:
         item = self.item
         if item is None:
-            self.notify("Nothing to reconcile", severity="warning")
+            self.notify(_("Nothing to reconcile"), severity="warning")
             return
         try:
             resolve(self.project, item, choice, self.consensus)
@@ -374,8 +403,12 @@ class ReconcileScreen(WorkbenchScreen):
             self.notify(str(exc), severity="error")
             return
         self.notify(
-            f"Kept {CHOICE_NAMES.get(choice, choice)} for {item.code} "
-            f"({self.index + 1} of {len(self.items)})",
+            _("Kept {get} for {code} ({value} of {n_items})").format(
+                get=_(CHOICE_NAMES.get(choice, choice)),
+                code=item.code,
+                value=self.index + 1,
+                n_items=len(self.items),
+            ),
             timeout=2,
         )
         if self.index + 1 < len(self.items):
@@ -395,4 +428,4 @@ class ReconcileScreen(WorkbenchScreen):
             self.wb.open_document(item.document_id, select=(item.start, item.end))
 
     def status(self) -> str:
-        return f"reconcile ({self.unit})"
+        return _("reconcile ({unit})").format(unit=self.unit)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Static, Tree
 
-from workbench.i18n import _, ngettext
+from workbench.i18n import N_, _, ngettext
 from workbench.ops import codes as core
 from workbench.ops.coding import visible_memos
 from workbench.store.errors import WorkbenchError
@@ -22,7 +22,12 @@ from workbench.tui.screens.modals import CodePickerModal, ConfirmModal, MemoModa
 from workbench.tui.widgets.codepanel import code_card
 from workbench.tui.widgets.codetree import CodeTree
 
-TOP_LEVEL = Code(id=-1, guid="", parent_id=None, name="(top level)", path="(top level)")
+TOP_LEVEL_NAME = N_("(top level)")
+
+
+def top_level() -> Code:
+    """The picker's entry for "no parent", named in the language spoken now."""
+    return Code(id=-1, guid="", parent_id=None, name=_(TOP_LEVEL_NAME), path=_(TOP_LEVEL_NAME))
 
 
 class CodebookScreen(WorkbenchScreen):
@@ -41,7 +46,7 @@ class CodebookScreen(WorkbenchScreen):
         yield Header()
         with Horizontal(id="codebook-body"):
             with Vertical(id="codebook-left"):
-                yield Input(placeholder="filter codes (f)", id="codebook-filter")
+                yield Input(placeholder=_("filter codes (f)"), id="codebook-filter")
                 yield CodeTree(id="codebook-tree")
             with VerticalScroll(id="codebook-details-box"):
                 yield Static(id="codebook-details")
@@ -74,13 +79,17 @@ class CodebookScreen(WorkbenchScreen):
         if code is None:
             box.update(
                 Text(
-                    "The codebook is empty: press a to add a code, or load one with "
-                    "'workbench codebook load FILE'.",
+                    _(
+                        "The codebook is empty: press a to add a code, or load one with 'workbench "
+                        "codebook load FILE'."
+                    ),
                     style="dim",
                 )
             )
             return
-        usage = f"colour {code.colour or '(inherited)'} · {self.counts.get(code.id, 0)} coding(s)"
+        usage = _("colour {colour} · {n} coding(s)").format(
+            colour=code.colour or _("(inherited)"), n=self.counts.get(code.id, 0)
+        )
         memos = [m.text for m in visible_memos(self.project, "code", code.id)]
         box.update(
             code_card(
@@ -88,7 +97,7 @@ class CodebookScreen(WorkbenchScreen):
                 self.colours.get(code.id, ""),
                 usage=usage,
                 memos=memos,
-                hint="No description yet: e writes one.",
+                hint=_("No description yet: e writes one."),
             )
         )
 
@@ -118,7 +127,7 @@ class CodebookScreen(WorkbenchScreen):
     def _need_code(self) -> Code | None:
         code = self.code
         if code is None:
-            self.notify("No code selected", severity="warning")
+            self.notify(_("No code selected"), severity="warning")
         return code
 
     def _may_edit(self) -> bool:
@@ -173,12 +182,19 @@ class CodebookScreen(WorkbenchScreen):
             if not value.strip("/"):
                 return
             path = value.strip("/") if "/" in value or not under else f"{under}/{value}"
-            self._run(lambda: core.add_code(self.project, path), f"Added {path}", select=path)
+            self._run(
+                lambda: core.add_code(self.project, path),
+                _("Added {path}").format(path=path),
+                select=path,
+            )
 
-        where = f"a name alone goes under {under}; " if under else ""
+        where = _("a name alone goes under {under}; ").format(under=under) if under else ""
         self.app.push_screen(
             PromptModal(
-                "New code", placeholder=f"{where}Group/Name is a full path; /Name is top level"
+                _("New code"),
+                placeholder=_("{where}Group/Name is a full path; /Name is top level").format(
+                    where=where
+                ),
             ),
             added,
         )
@@ -193,19 +209,20 @@ class CodebookScreen(WorkbenchScreen):
                 parent = code.path.rsplit("/", 1)[0] + "/" if "/" in code.path else ""
                 self._run(
                     lambda: core.rename_code(self.project, code.path, name),
-                    f"Renamed to {name.strip()}",
+                    _("Renamed to {strip}").format(strip=name.strip()),
                     select=parent + name.strip(),
                 )
 
         self.app.push_screen(
-            PromptModal(f"Rename {code.path}", code.name, select_all=True), renamed
+            PromptModal(_("Rename {path}").format(path=code.path), code.name, select_all=True),
+            renamed,
         )
 
     def action_move_code(self) -> None:
         code = self._need_code()
         if code is None or not self._may_edit():
             return
-        targets = [TOP_LEVEL] + [
+        targets = [top_level()] + [
             c for c in self.codes if c.id != code.id and not c.path.startswith(code.path + "/")
         ]
 
@@ -216,11 +233,13 @@ class CodebookScreen(WorkbenchScreen):
             new_path = f"{parent}/{code.name}" if parent else code.name
             self._run(
                 lambda: core.move_code(self.project, code.path, parent),
-                f"Moved to {new_path}",
+                _("Moved to {new_path}").format(new_path=new_path),
                 select=new_path,
             )
 
-        self.app.push_screen(CodePickerModal(targets, f"Move {code.path} under"), moved)
+        self.app.push_screen(
+            CodePickerModal(targets, _("Move {path} under").format(path=code.path)), moved
+        )
 
     def action_merge_code(self) -> None:
         code = self._need_code()
@@ -241,7 +260,7 @@ class CodebookScreen(WorkbenchScreen):
                 if yes:
                     self._run(
                         lambda: core.merge_codes(self.project, code.path, target.path),
-                        f"Merged {code.path} into {target.path}",
+                        _("Merged {path} into {path2}").format(path=code.path, path2=target.path),
                         select=target.path,
                     )
 
@@ -257,12 +276,14 @@ class CodebookScreen(WorkbenchScreen):
                         name=code.name,
                         hidden=self._hidden(impact),
                     ),
-                    yes="Merge",
+                    yes=_("Merge"),
                 ),
                 confirmed,
             )
 
-        self.app.push_screen(CodePickerModal(targets, f"Merge {code.path} into"), merge)
+        self.app.push_screen(
+            CodePickerModal(targets, _("Merge {path} into").format(path=code.path)), merge
+        )
 
     def action_delete_code(self) -> None:
         code = self._need_code()
@@ -271,10 +292,12 @@ class CodebookScreen(WorkbenchScreen):
         impact = self._impact(code, "code.delete")  # every coder's, blind or not
         if impact is None:
             return
-        question = f"Delete {code.path}"
         if impact.subcodes:
-            question += f" and its {impact.subcodes} subcode(s)"
-        question += "?"
+            question = _("Delete {path} and its {n} subcode(s)?").format(
+                path=code.path, n=impact.subcodes
+            )
+        else:
+            question = _("Delete {path}?").format(path=code.path)
         if impact.total_codings or impact.total_memos:
             question += " " + _(
                 "{impact} will be deleted with it.{hidden} Undo brings them back (the lead's too)."
@@ -284,10 +307,10 @@ class CodebookScreen(WorkbenchScreen):
             if yes:
                 self._run(
                     lambda: core.delete_code(self.project, code.path, force=True),
-                    f"Deleted {code.path}",
+                    _("Deleted {path}").format(path=code.path),
                 )
 
-        self.app.push_screen(ConfirmModal(question, yes="Delete"), confirmed)
+        self.app.push_screen(ConfirmModal(question, yes=_("Delete")), confirmed)
 
     def action_colour_code(self) -> None:
         code = self._need_code()
@@ -300,13 +323,15 @@ class CodebookScreen(WorkbenchScreen):
             colour = value.strip() or None
             self._run(
                 lambda: core.update_code(self.project, code.path, colour=colour),
-                f"Colour of {code.name}: {colour or 'inherited'}",
+                _("Colour of {name}: {value}").format(
+                    name=code.name, value=colour or _("inherited")
+                ),
                 select=code.path,
             )
 
         self.app.push_screen(
             PromptModal(
-                f"Colour of {code.path} (#RRGGBB, empty to inherit)",
+                _("Colour of {path} (#RRGGBB, empty to inherit)").format(path=code.path),
                 code.colour or "",
                 select_all=True,
             ),
@@ -324,13 +349,14 @@ class CodebookScreen(WorkbenchScreen):
                     lambda: core.update_code(
                         self.project, code.path, description=value.strip() or None
                     ),
-                    f"Description of {code.name} saved",
+                    _("Description of {name} saved").format(name=code.name),
                     select=code.path,
                 )
 
         self.app.push_screen(
-            MemoModal(f"Description of {code.path}", code.description or ""), described
+            MemoModal(_("Description of {path}").format(path=code.path), code.description or ""),
+            described,
         )
 
     def status(self) -> str:
-        return "codebook"
+        return _("codebook")

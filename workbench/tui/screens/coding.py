@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static, Tree
 
+from workbench.i18n import _
 from workbench.ops import coding as core
 from workbench.ops.search import find_in_text
 from workbench.ops.views import sentence_spans, turn_spans
@@ -60,7 +61,7 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         with Horizontal(id="coding-body"):
             yield TranscriptView(id="transcript")
             with Vertical(id="side"):
-                yield Input(placeholder="filter codes (f)", id="code-filter")
+                yield Input(placeholder=_("filter codes (f)"), id="code-filter")
                 yield CodeTree(id="codes")
                 yield CodePanel(id="code-panel")
                 yield Static(id="recent")
@@ -210,7 +211,7 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         lo, hi = view.selection
         if hi <= lo:
             self.notify(
-                "Select some text first (s: sentence, t: turn, shift+arrows)", severity="warning"
+                _("Select some text first (s: sentence, t: turn, shift+arrows)"), severity="warning"
             )
             return None
         applied: list[int] = []
@@ -223,13 +224,13 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
             self.code_tree.set_count(code.id, self.code_tree.counts.get(code.id, 0) + 1)
             self.wb.remember(code.id)
             self.update_side()
-            self.notify(f"Applied {code.name}", timeout=2)
+            self.notify(_("Applied {name}").format(name=code.name), timeout=2)
 
         coder = self.wb.coder
         self.wb.write(
             lambda: core.apply_code(self.project, self.document_id, code.path, lo, hi, coder=coder),
             landed,
-            what=f"applying {code.name}",
+            what=_("applying {name}").format(name=code.name),
         )
         return applied[0] if applied else None
 
@@ -265,14 +266,14 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
     def action_segments(self) -> None:
         code = self.panel_code()
         if code is None:
-            self.notify("Highlight a code in the tree first", severity="warning")
+            self.notify(_("Highlight a code in the tree first"), severity="warning")
             return
         self.open_segments(code)
 
     def _jump(self, spans: list[Span], step: int, what: str) -> None:
         """Select the next (``step`` 1) or previous (-1) of ``spans`` from the cursor."""
         if not spans:
-            self.notify(f"No {what} in this document", severity="warning")
+            self.notify(_("No {what} in this document").format(what=what), severity="warning")
             return
         order = sorted(spans, key=lambda s: (s.start, s.end, s.id))
         lo, hi = self.view.selection
@@ -288,8 +289,12 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         code = self.codes_by_id.get(target.code_id)
         n = order.index(target) + 1
         self.notify(
-            f"{code.path if code else '?'} · {self.coder_names.get(target.coder_id, '?')}"
-            f" · {n} of {len(order)}",
+            _("{value} · {get} · {n} of {n_order}").format(
+                value=code.path if code else "?",
+                get=self.coder_names.get(target.coder_id, "?"),
+                n=n,
+                n_order=len(order),
+            ),
             timeout=2,
         )
 
@@ -299,19 +304,19 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
     def action_next_same_code(self, step: int) -> None:
         code = self.panel_code()
         if code is None:
-            self.notify("Highlight a code in the tree first", severity="warning")
+            self.notify(_("Highlight a code in the tree first"), severity="warning")
             return
         self._jump(
             [s for s in self.view.spans.values() if s.code_id == code.id],
             step,
-            f"coding of {code.path}",
+            _("coding of {path}").format(path=code.path),
         )
 
     def _need_selection(self) -> bool:
         lo, hi = self.view.selection
         if hi <= lo:
             self.notify(
-                "Select some text first (s: sentence, t: turn, shift+arrows)", severity="warning"
+                _("Select some text first (s: sentence, t: turn, shift+arrows)"), severity="warning"
             )
             return False
         return True
@@ -338,7 +343,9 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
                 self.apply(code)
 
         group = self.new_code_group()
-        title = f"Apply code (a new name is created under {group or 'the top level'})"
+        title = _("Apply code (a new name is created under {group})").format(
+            group=group or _("the top level")
+        )
         self.app.push_screen(CodePickerModal(self.codes, title, new_under=group), chosen)
 
     def create_and_apply(self, path: str, *, confirm: bool = True) -> None:
@@ -360,7 +367,11 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
                 self.wb.remember(ids[0])
                 self.refresh_data()
                 self.view.select(lo, hi)
-                self.notify(f"Created {value} and applied it (one undo takes both back)")
+                self.notify(
+                    _("Created {value} and applied it (one undo takes both back)").format(
+                        value=value
+                    )
+                )
 
             # through the app's write: a busy project waits visibly instead of freezing
             self.wb.write(
@@ -368,12 +379,13 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
                     self.project, self.document_id, value, lo, hi, coder=self.wb.coder
                 ),
                 applied,
-                what="the new code",
+                what=_("the new code"),
             )
 
         if confirm:
             self.app.push_screen(
-                PromptModal("New code (Enter creates and applies it, Esc cancels)", path), confirmed
+                PromptModal(_("New code (Enter creates and applies it, Esc cancels)"), path),
+                confirmed,
             )
         else:
             confirmed(path)
@@ -385,7 +397,7 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         lo, hi = self.view.selection
         name = core.in_vivo_name(self.view.text[lo:hi])
         if not name:
-            self.notify("The selection has no words to name a code with", severity="warning")
+            self.notify(_("The selection has no words to name a code with"), severity="warning")
             return
         group = self.new_code_group()
         self.create_and_apply(f"{group}/{name}" if group else name)
@@ -393,7 +405,10 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
     def action_apply_recent(self, n: int) -> None:
         code_id = self.wb.favourites.get(n)
         if code_id not in self.codes_by_id:
-            self.notify(f"No code on key {n} yet: + pins the highlighted code", severity="warning")
+            self.notify(
+                _("No code on key {n} yet: + pins the highlighted code").format(n=n),
+                severity="warning",
+            )
             return
         self.apply(self.codes_by_id[code_id])
 
@@ -401,7 +416,7 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         """Pin the code at hand to a key 1-9 (or take it off its key)."""
         code = self.panel_code()
         if code is None:
-            self.notify("Highlight a code in the tree first", severity="warning")
+            self.notify(_("Highlight a code in the tree first"), severity="warning")
             return
         slots = list(range(1, 10))
         labels = []
@@ -410,19 +425,24 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
             labels.append(f"{n}  {held.path if held else '(free)'}")
         pinned = [n for n, c in self.wb.favourites.items() if c == code.id]
         if pinned:
-            labels.append(f"Take {code.name} off key {pinned[0]}")
+            labels.append(_("Take {name} off key {value}").format(name=code.name, value=pinned[0]))
 
         def chosen(index: int | None) -> None:
             if index is None:
                 return
             if index < len(slots):
                 if self.wb.pin(slots[index], code.id):
-                    self.notify(f"Key {slots[index]}: {code.path}", timeout=2)
+                    self.notify(
+                        _("Key {value}: {path}").format(value=slots[index], path=code.path),
+                        timeout=2,
+                    )
             elif self.wb.pin(pinned[0], None):
-                self.notify(f"Key {pinned[0]} is free", timeout=2)
+                self.notify(_("Key {value} is free").format(value=pinned[0]), timeout=2)
             self.update_side()
 
-        self.app.push_screen(ChoiceModal(f"Pin {code.path} to key", labels), chosen)
+        self.app.push_screen(
+            ChoiceModal(_("Pin {path} to key").format(path=code.path), labels), chosen
+        )
 
     # ------------------------------------------------------------- find
 
@@ -435,22 +455,26 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
             self.view.set_find(hits)
             if hits:
                 self.view.find_next()
-                self.notify(f"{len(hits)} match(es) for {needle!r}; n / N for next / previous")
+                self.notify(
+                    _("{n_hits} match(es) for {needle!r}; n / N for next / previous").format(
+                        n_hits=len(hits), needle=needle
+                    )
+                )
             elif needle.strip():
-                self.notify(f"No match for {needle!r}", severity="warning")
+                self.notify(_("No match for {needle!r}").format(needle=needle), severity="warning")
             self.view.focus()
 
         self.app.push_screen(
-            PromptModal("Find in transcript", self.find_text, select_all=True), found
+            PromptModal(_("Find in transcript"), self.find_text, select_all=True), found
         )
 
     def action_find_next(self) -> None:
         if not self.view.find_next():
-            self.notify("Nothing to find: press / first", severity="warning")
+            self.notify(_("Nothing to find: press / first"), severity="warning")
 
     def action_find_previous(self) -> None:
         if not self.view.find_next(backwards=True):
-            self.notify("Nothing to find: press / first", severity="warning")
+            self.notify(_("Nothing to find: press / first"), severity="warning")
 
     # ------------------------------------------------------------- other
 
@@ -458,14 +482,18 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         done = self.document_id in self.project.done_documents(self.wb.coder_id)
         coder = self.wb.coder
 
-        def marked(_: object) -> None:
-            self.notify(f"{self.document.name}: {'not done' if done else 'done'} for {coder}")
+        def marked(_unused: object) -> None:
+            self.notify(
+                _("{name}: {value} for {coder}").format(
+                    name=self.document.name, value=_("not done") if done else _("done"), coder=coder
+                )
+            )
             self.wb.update_status()
 
         self.wb.write(
             lambda: core.mark_done(self.project, self.document_id, coder, not done),
             marked,
-            what="the done mark",
+            what=_("the done mark"),
         )
 
     def action_filter_codes(self) -> None:
@@ -486,4 +514,4 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
         if not hasattr(self, "document"):
             return ""
         done = self.document_id in self.project.done_documents(self.wb.coder_id)
-        return f"{self.document.name}{' · done' if done else ''}"
+        return f"{self.document.name} · {_('done')}" if done else self.document.name

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from workbench.i18n import _
 from workbench.ops import coding as core
 from workbench.store.model import Code
 from workbench.tui.screens.modals import (
@@ -20,7 +21,7 @@ class CodingEdits:
 
     def _choose_span(self, spans: list[Span], title: str, then: Callable[[Span], None]) -> None:
         if not spans:
-            self.notify("No coding of yours here", severity="warning")
+            self.notify(_("No coding of yours here"), severity="warning")
             return
         if len(spans) == 1:
             then(spans[0])
@@ -43,17 +44,17 @@ class CodingEdits:
     def _run(self, fn: Callable[[], object], message: str) -> bool:
         """Write through the app (which waits visibly on a busy project); True when done now."""
 
-        def done(_: object) -> None:
+        def done(_unused: object) -> None:
             self.refresh_data()
             self.notify(message)
 
-        return bool(self.wb.write(fn, done, what="the change"))
+        return bool(self.wb.write(fn, done, what=_("the change")))
 
     def action_remove_coding(self) -> None:
         def remove(span: Span) -> None:
-            self._run(lambda: core.remove_coding(self.project, span.id), "Coding removed")
+            self._run(lambda: core.remove_coding(self.project, span.id), _("Coding removed"))
 
-        self._choose_span(self.own_spans_at_cursor(), "Remove which coding?", remove)
+        self._choose_span(self.own_spans_at_cursor(), _("Remove which coding?"), remove)
 
     def action_change_code(self) -> None:
         def change(span: Span) -> None:
@@ -61,17 +62,17 @@ class CodingEdits:
                 if code is not None:
                     self._run(
                         lambda: core.change_code(self.project, span.id, code.path),
-                        f"Changed to {code.path}",
+                        _("Changed to {path}").format(path=code.path),
                     )
 
-            self.app.push_screen(CodePickerModal(self.codes, "Change to code"), chosen)
+            self.app.push_screen(CodePickerModal(self.codes, _("Change to code")), chosen)
 
-        self._choose_span(self.own_spans_at_cursor(), "Change which coding?", change)
+        self._choose_span(self.own_spans_at_cursor(), _("Change which coding?"), change)
 
     def action_resize_coding(self) -> None:
         lo, hi = self.view.selection
         if hi <= lo:
-            self.notify("Select the new extent first, then resize", severity="warning")
+            self.notify(_("Select the new extent first, then resize"), severity="warning")
             return
         candidates = [
             s
@@ -82,10 +83,12 @@ class CodingEdits:
         def resize(span: Span) -> None:
             self._run(
                 lambda: core.resize_coding(self.project, span.id, lo, hi),
-                f"Coding resized to [{lo}, {hi})",
+                _("Coding resized to [{lo}, {hi})").format(lo=lo, hi=hi),
             )
 
-        self._choose_span(sorted(candidates, key=lambda s: s.start), "Resize which coding?", resize)
+        self._choose_span(
+            sorted(candidates, key=lambda s: s.start), _("Resize which coding?"), resize
+        )
 
     def action_memo(self) -> None:
         """Write one's memo on the coding here (or on the document): one's own is edited,
@@ -95,23 +98,29 @@ class CodingEdits:
         spans = self.view.spans_here()
         if not spans:
             write_memo(
-                self, "document", self.document_id, f"Memo on {self.document.name}", self._run
+                self,
+                "document",
+                self.document_id,
+                _("Memo on {name}").format(name=self.document.name),
+                self._run,
             )
             return
 
         def on_span(span: Span) -> None:
             code = self.codes_by_id.get(span.code_id)
-            title = f"Memo on {code.path if code else 'coding'} [{span.start}, {span.end})"
+            title = _("Memo on {what} [{start}, {end})").format(
+                what=code.path if code else _("coding"), start=span.start, end=span.end
+            )
             write_memo(self, "coding", span.id, title, self._run)
 
-        self._choose_span(spans, "Memo on which coding?", on_span)
+        self._choose_span(spans, _("Memo on which coding?"), on_span)
 
     # ---------------------------------------------------------- suggestions
 
     def _choose_mark(self, title: str, then: Callable[[Mark], None]) -> None:
         marks = self.view.marks_here()
         if not marks:
-            self.notify("No suggestion here (j goes to the next one)", severity="warning")
+            self.notify(_("No suggestion here (j goes to the next one)"), severity="warning")
             return
         if len(marks) == 1:
             then(marks[0])
@@ -140,12 +149,12 @@ class CodingEdits:
             code = self.codes_by_id.get(mark.code_id)
             if self._run(
                 lambda: accept(self.project, mark.id, self.wb.coder, start=start, end=end),
-                f"Accepted {code.name if code else 'code'}",
+                _("Accepted {value}").format(value=code.name if code else "code"),
             ):
                 self.wb.remember(mark.code_id)
                 self.update_side()
 
-        self._choose_mark("Accept which suggestion?", do)
+        self._choose_mark(_("Accept which suggestion?"), do)
 
     def action_reject_suggestion(self) -> None:
         from workbench.suggest.review import reject
@@ -153,15 +162,15 @@ class CodingEdits:
         def do(mark: Mark) -> None:
             self._run(
                 lambda: reject(self.project, mark.id, self.wb.coder),
-                "Suggestion rejected; it will not come back",
+                _("Suggestion rejected; it will not come back"),
             )
 
-        self._choose_mark("Reject which suggestion?", do)
+        self._choose_mark(_("Reject which suggestion?"), do)
 
     def action_next_suggestion(self) -> None:
         after = [m for m in self.suggestions if m.start > self.view.cursor]
         target = after[0] if after else (self.suggestions[0] if self.suggestions else None)
         if target is None:
-            self.notify("No open suggestions in this document", severity="warning")
+            self.notify(_("No open suggestions in this document"), severity="warning")
             return
         self.view.move_to(target.start)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static, Tree
 
+from workbench.i18n import _
 from workbench.ops.coding import visible_memos
 from workbench.store.model import Code
 from workbench.tui.widgets.codepanel import CodePanel
@@ -30,22 +31,27 @@ class CodingSide:
         if code is None:
             panel.show_code(
                 None,
-                hint="Highlight a code in the tree, or put the cursor in a "
-                "coding, to read its definition here (i hides this).",
+                hint=_(
+                    "Highlight a code in the tree, or put the cursor in a coding, to read its "
+                    "definition here (i hides this)."
+                ),
             )
             return
         coder_id = self.wb.coder_id if self.wb.blind else None
         codings, documents = code_usage(self.project, code.id, coder_id)
         here = sum(1 for s in self.view.spans.values() if s.code_id == code.id)
-        whose = "your " if coder_id is not None else ""
-        usage = f"{codings} {whose}coding(s) in {documents} document(s) · {here} here"
+        usage = (
+            _("{codings} of your coding(s) in {documents} document(s) · {here} here")
+            if coder_id is not None
+            else _("{codings} coding(s) in {documents} document(s) · {here} here")
+        ).format(codings=codings, documents=documents, here=here)
         memos = [m.text for m in visible_memos(self.project, "code", code.id)]
         panel.show_code(
             code,
             self.colours.get(code.id, ""),
             usage=usage,
             memos=memos,
-            hint="No description yet (F3, e writes one).",
+            hint=_("No description yet (F3, e writes one)."),
         )
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
@@ -61,7 +67,7 @@ class CodingSide:
 
     def _recent_text(self) -> Text:
         """Keys 1-9: the coder's favourite codes (+ pins the code at hand)."""
-        text = Text("Keys  ", style="bold")
+        text = Text(_("Keys  "), style="bold")
         shown = 0
         for n, code_id in sorted(self.wb.favourites.items()):
             code = self.codes_by_id.get(code_id)
@@ -73,7 +79,7 @@ class CodingSide:
             text.append("  ")
             shown += 1
         if not shown:
-            text.append("(codes you apply get keys 1-9; + pins one)", style="dim")
+            text.append(_("(codes you apply get keys 1-9; + pins one)"), style="dim")
         return text
 
     def _details_text(self) -> Text:
@@ -81,12 +87,15 @@ class CodingSide:
         lo, hi = view.selection
         text = Text()
         if hi > lo:
-            text.append(f"Selection {hi - lo} chars [{lo}, {hi})\n", style="bold")
+            text.append(
+                _("Selection {value} chars [{lo}, {hi})\n").format(value=hi - lo, lo=lo, hi=hi),
+                style="bold",
+            )
         else:
-            text.append(f"Cursor at {view.cursor}\n", style="dim")
+            text.append(_("Cursor at {cursor}\n").format(cursor=view.cursor), style="dim")
         spans = view.spans_here()
         if not spans:
-            text.append("no coding here", style="dim")
+            text.append(_("no coding here"), style="dim")
         for span in spans:
             code = self.codes_by_id.get(span.code_id)
             text.append("■ ", style=self.colours.get(span.code_id, ""))
@@ -97,15 +106,16 @@ class CodingSide:
             )
             memo = self.memos.get(span.id)
             if memo:
-                text.append(f"\n  memo: {memo[1][:200]}", style="italic")
+                text.append(_("\n  memo: {value}").format(value=memo[1][:200]), style="italic")
             text.append("\n")
         for mark in view.marks_here():
             code = self.codes_by_id.get(mark.code_id)
-            text.append("? suggested ", style="italic")
+            text.append(_("? suggested "), style="italic")
             text.append(code.path if code else "?", style="bold italic")
             text.append(
-                f"\n  score {mark.score:.2f} [{mark.start}, {mark.end}) "
-                f"y accept, X reject\n  {mark.reason[:200]}\n",
+                _("\n  score {score:.2f} [{start}, {end}) y accept, X reject\n  {value}\n").format(
+                    score=mark.score, start=mark.start, end=mark.end, value=mark.reason[:200]
+                ),
                 style="dim",
             )
         return text

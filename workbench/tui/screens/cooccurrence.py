@@ -32,6 +32,7 @@ from workbench.analysis.cooccurrence import (
 from workbench.analysis.filters import Selection
 from workbench.analysis.meetings import Meeting, meetings
 from workbench.analysis.units import SPAN_UNITS as UNIT_KINDS
+from workbench.i18n import N_, _
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 from workbench.tui.actions import bindings
@@ -41,9 +42,9 @@ SNIPPET = 90
 
 #: (row key, header) of the pair table
 COLUMNS = (
-    ("a", "Code A"),
-    ("b", "Code B"),
-    ("count", "Count"),
+    ("a", N_("Code A")),
+    ("b", N_("Code B")),
+    ("count", N_("Count")),
     ("n_a", "n A"),
     ("n_b", "n B"),
     ("c", "c"),
@@ -75,13 +76,13 @@ class CooccurFilters:
 
     def describe(self) -> str:
         parts = [self.options().label]
-        parts.append(f"coders: {', '.join(self.coders) or 'all (summed)'}")
+        parts.append(_("coders: {value}").format(value=", ".join(self.coders) or "all (summed)"))
         if self.codes:
-            parts.append(f"codes: {', '.join(self.codes)}")
+            parts.append(_("codes: {items}").format(items=", ".join(self.codes)))
         if self.depth is not None:
-            parts.append(f"depth {self.depth}")
+            parts.append(_("depth {depth}").format(depth=self.depth))
         if self.where:
-            parts.append(f"where {' and '.join(self.where)}")
+            parts.append(_("where {items}").format(items=" and ".join(self.where)))
         return " · ".join(parts)
 
     def command(self) -> str:
@@ -115,11 +116,15 @@ def parse_filters(
     try:
         dist = int(distance.strip() or 0)
     except ValueError as exc:
-        raise WorkbenchError(f"distance must be a whole number, not {distance!r}") from exc
+        raise WorkbenchError(
+            _("distance must be a whole number, not {distance!r}").format(distance=distance)
+        ) from exc
     try:
         deep = int(depth) if depth.strip() else None
     except ValueError as exc:
-        raise WorkbenchError(f"depth must be a whole number, not {depth!r}") from exc
+        raise WorkbenchError(
+            _("depth must be a whole number, not {depth!r}").format(depth=depth)
+        ) from exc
     filters = CooccurFilters(
         mode, unit, dist, split_items(coders), split_items(codes), deep, split_items(where)
     )
@@ -138,7 +143,7 @@ def exports_folder(project: Project) -> Path:
 class CooccurFilterModal(ModalScreen[CooccurFilters | None]):
     """The filters as a small form; Enter in a field or ctrl+s applies, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "apply", "Apply")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "apply", N_("Apply"))]
 
     def __init__(self, filters: CooccurFilters) -> None:
         super().__init__(classes="dialog-screen")
@@ -147,35 +152,50 @@ class CooccurFilterModal(ModalScreen[CooccurFilters | None]):
     def compose(self) -> ComposeResult:
         f = self.filters
         with Vertical(classes="dialog filters"):
-            yield Label("Co-occurrence filters", classes="dialog-title")
+            yield Label(_("Co-occurrence filters"), classes="dialog-title")
             with Horizontal(classes="form-row"):
-                yield Label("Mode", classes="form-label")
+                yield Label(_("Mode"), classes="form-label")
                 yield Select([(m, m) for m in MODES], value=f.mode, allow_blank=False, id="f-mode")
             with Horizontal(classes="form-row"):
-                yield Label("Unit", classes="form-label")
+                yield Label(_("Unit"), classes="form-label")
                 yield Select(
                     [(u, u) for u in UNIT_KINDS], value=f.unit, allow_blank=False, id="f-unit"
                 )
             fields = (
-                ("Distance", "f-distance", str(f.distance), "characters (proximity mode)"),
-                ("Coders", "f-coders", ", ".join(f.coders), "names, comma-separated; empty: all"),
-                ("Codes", "f-codes", ", ".join(f.codes), "code paths (with subcodes); empty: all"),
                 (
-                    "Depth",
+                    _("Distance"),
+                    "f-distance",
+                    str(f.distance),
+                    _("characters (proximity mode)"),
+                ),
+                (
+                    _("Coders"),
+                    "f-coders",
+                    ", ".join(f.coders),
+                    _("names, comma-separated; empty: all"),
+                ),
+                (
+                    _("Codes"),
+                    "f-codes",
+                    ", ".join(f.codes),
+                    _("code paths (with subcodes); empty: all"),
+                ),
+                (
+                    _("Depth"),
                     "f-depth",
                     "" if f.depth is None else str(f.depth),
-                    "roll up to this depth (1 = groups)",
+                    _("roll up to this depth (1 = groups)"),
                 ),
-                ("Where", "f-where", ", ".join(f.where), "attribute=value, comma-separated"),
+                (_("Where"), "f-where", ", ".join(f.where), _("attribute=value, comma-separated")),
             )
             for label, ident, value, hint in fields:
                 with Horizontal(classes="form-row"):
                     yield Label(label, classes="form-label")
                     yield Input(value, placeholder=hint, id=ident)
-            yield Label("enter or ctrl+s apply · esc cancel", classes="dialog-hint")
+            yield Label(_("enter or ctrl+s apply · esc cancel"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Apply", variant="primary", id="apply")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Apply"), variant="primary", id="apply")
+                yield Button(_("Cancel"), id="cancel")
 
     def read(self) -> CooccurFilters:
         def value(ident: str) -> str:
@@ -224,14 +244,17 @@ class QuotationsModal(ModalScreen[Meeting | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog quotations"):
             yield Label(
-                f"{self.a} × {self.b}: {len(self.found)} quotation(s)", classes="dialog-title"
+                _("{a} × {b}: {n_found} quotation(s)").format(
+                    a=self.a, b=self.b, n_found=len(self.found)
+                ),
+                classes="dialog-title",
             )
             yield DataTable(id="quotations", cursor_type="row", zebra_stripes=True)
-            yield Label("enter opens the passage · esc closes", classes="dialog-hint")
+            yield Label(_("enter opens the passage · esc closes"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Document", "Coder", "Offsets", "Text")
+        table.add_columns(_("Document"), _("Coder"), _("Offsets"), _("Text"))
         for i, m in enumerate(self.found):
             snippet = " ".join(m.text.split())
             if len(snippet) > SNIPPET:
@@ -277,7 +300,7 @@ class CooccurrenceScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for key, label in COLUMNS:
-            table.add_column(label, key=key)
+            table.add_column(_(label), key=key)
         self.load()
         table.focus()
 
@@ -320,7 +343,7 @@ class CooccurrenceScreen(WorkbenchScreen):
         table.clear()
         for row in self.ordered_rows():
             table.add_row(
-                *(self._cell(row, key) for key, _ in COLUMNS), key=f"{row['a']}\t{row['b']}"
+                *(self._cell(row, key) for key, _unused in COLUMNS), key=f"{row['a']}\t{row['b']}"
             )
         self._note()
 
@@ -338,7 +361,9 @@ class CooccurrenceScreen(WorkbenchScreen):
         if self.error:
             note.update(
                 Text(
-                    f"Co-occurrence could not be counted: {self.error}\nf changes the filters.",
+                    _("Co-occurrence could not be counted: {error}\nf changes the filters.").format(
+                        error=self.error
+                    ),
                     style="bold red",
                 )
             )
@@ -347,15 +372,23 @@ class CooccurrenceScreen(WorkbenchScreen):
         assert result is not None
         order = f"{self.sort}{' ascending' if self.ascending else ''}"
         text = Text()
-        text.append(f"Co-occurrence ({self.filters.describe()}): ", style="bold")
         text.append(
-            f"{len(result.codes)} codes, {len(self.rows)} pair(s) that meet; sorted by {order}.\n"
+            _("Co-occurrence ({describe}): ").format(describe=self.filters.describe()), style="bold"
         )
-        text.append(f"The same figures: {self.filters.command()}", style="dim")
+        text.append(
+            _("{n_codes} codes, {n_rows} pair(s) that meet; sorted by {order}.\n").format(
+                n_codes=len(result.codes), n_rows=len(self.rows), order=order
+            )
+        )
+        text.append(
+            _("The same figures: {command}").format(command=self.filters.command()), style="dim"
+        )
         if any(r.get("capped") for r in self.rows):
             text.append(
-                "\n* one coding meets several of the other code: c as ATLAS.ti reports "
-                "it (may exceed 1), shares capped at 1",
+                _(
+                    "\n* one coding meets several of the other code: c as ATLAS.ti reports it (may "
+                    "exceed 1), shares capped at 1"
+                ),
                 style="dim",
             )
         note.update(text)
@@ -399,7 +432,7 @@ class CooccurrenceScreen(WorkbenchScreen):
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        a, _, b = str(key).partition("\t")
+        a, _unused, b = str(key).partition("\t")
         return a, b
 
     def quotations_of(self, a: str, b: str) -> list[Meeting]:
@@ -412,7 +445,7 @@ class CooccurrenceScreen(WorkbenchScreen):
     def action_quotations(self) -> None:
         pair = self.selected_pair()
         if pair is None:
-            self.notify("No pair of codes meets under these filters", severity="warning")
+            self.notify(_("No pair of codes meets under these filters"), severity="warning")
             return
         try:
             found = self.quotations_of(*pair)
@@ -445,10 +478,12 @@ class CooccurrenceScreen(WorkbenchScreen):
         from workbench.export.sankey_flows import code_flows
 
         if self.result is None:
-            self.notify("Nothing to draw: fix the filters first", severity="warning")
+            self.notify(_("Nothing to draw: fix the filters first"), severity="warning")
             return None
         paths = self.export_paths()
-        style = FigureStyle(title=f"Co-occurrence of codes ({self.filters.describe()})")
+        style = FigureStyle(
+            title=_("Co-occurrence of codes ({describe})").format(describe=self.filters.describe())
+        )
         try:
             figure = sankey_figure(code_flows(self.result, measure="count"), style)
             paths[0].parent.mkdir(parents=True, exist_ok=True)
@@ -456,7 +491,7 @@ class CooccurrenceScreen(WorkbenchScreen):
         except (WorkbenchError, OSError) as exc:
             self.notify(str(exc), severity="error")
             return None
-        self.notify(f"Sankey written to {paths[0]}", timeout=8)
+        self.notify(_("Sankey written to {value}").format(value=paths[0]), timeout=8)
         if len(paths) > 1:
             self.run_worker(
                 lambda: self._export_static(figure, paths[1:], style),
@@ -479,13 +514,15 @@ class CooccurrenceScreen(WorkbenchScreen):
                 break
         if written:
             self.app.call_from_thread(
-                self.notify, f"Also written as {', '.join(written)} beside it", timeout=6
+                self.notify,
+                _("Also written as {items} beside it").format(items=", ".join(written)),
+                timeout=6,
             )
         if failed:
             self.app.call_from_thread(self.notify, failed, severity="warning")
 
     def status(self) -> str:
-        return "co-occurrence"
+        return _("co-occurrence")
 
 
 __all__ = [

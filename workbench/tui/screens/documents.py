@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workbench.i18n import _
 from workbench.ops import coding as core
 from workbench.ops.progress import DocumentProgress, ProgressCache
 from workbench.tui.actions import bindings
@@ -124,7 +125,7 @@ class DocumentsScreen(WorkbenchScreen):
             if self.paging is not None:
                 self.paging.cancel()
             table.clear(columns=True)
-            labels = ["Document", "Case", *attributes, "Words", *coders_shown]
+            labels = [_("Document"), _("Case"), *attributes, _("Words"), *coders_shown]
             for key, label in zip(keys, labels, strict=True):
                 # coder columns get a fixed width: their cells change after the list is
                 # drawn (the shares follow it) and an auto width would not follow them
@@ -141,13 +142,15 @@ class DocumentsScreen(WorkbenchScreen):
         self.columns, self.cells = keys, cells
         hint = self.query_one("#documents-hint", Static)
         if self.rows:
-            blind = " Blind mode: only your column is shown." if self.wb.blind else ""
+            blind = " " + _("Blind mode: only your column is shown.") if self.wb.blind else ""
             hint.update(
-                f"{len(self.rows)} document(s). Per coder: codings (share of text "
-                f"coded), ✓ = marked done. Enter opens, d marks done.{blind}"
+                _(
+                    "{n_rows} document(s). Per coder: codings (share of text coded), ✓ = marked "
+                    "done. Enter opens, d marks done.{blind}"
+                ).format(n_rows=len(self.rows), blind=blind)
             )
         else:
-            hint.update("No documents yet: import transcripts with 'workbench import FILES'.")
+            hint.update(_("No documents yet: import transcripts with 'workbench import FILES'."))
 
     def current(self) -> DocumentProgress | None:
         table = self.query_one(DataTable)
@@ -171,15 +174,19 @@ class DocumentsScreen(WorkbenchScreen):
         done = bool(progress and progress.done)
         coder = self.wb.coder
 
-        def marked(_: object) -> None:
+        def marked(_unused: object) -> None:
             self.refresh_data()
-            self.notify(f"{row.name}: {'not done' if done else 'done'} for {coder}")
+            self.notify(
+                _("{name}: {value} for {coder}").format(
+                    name=row.name, value=_("not done") if done else _("done"), coder=coder
+                )
+            )
 
         self.wb.write(
             lambda: core.mark_done(self.project, row.document_id, coder, not done),
             marked,
-            what="the done mark",
+            what=_("the done mark"),
         )
 
     def status(self) -> str:
-        return "documents"
+        return _("documents")

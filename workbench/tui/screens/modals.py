@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from workbench.i18n import N_, _
 from workbench.store.model import Code
 
 #: the id of the code a picker offers to create (it does not exist yet)
@@ -29,12 +30,13 @@ class ConfirmModal(ModalScreen[bool]):
     """Yes or no; Enter or ``y`` confirms, Escape or ``n`` cancels."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n,escape", "answer(False)", N_("No")),
     ]
 
-    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, *, yes: str | None = None, no: str | None = None) -> None:
         super().__init__(classes="dialog-screen")
+        yes, no = yes or _("Yes"), no or _("No")
         self.question = question
         self.yes, self.no = yes, no
 
@@ -58,7 +60,7 @@ class ConfirmModal(ModalScreen[bool]):
 class PromptModal(ModalScreen[str | None]):
     """One line of text."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(
         self, title: str, value: str = "", *, placeholder: str = "", select_all: bool = False
@@ -87,7 +89,7 @@ class PromptModal(ModalScreen[str | None]):
 class ChoiceModal(ModalScreen[int | None]):
     """Pick one of a few labelled choices; returns its index."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, choices: Sequence[str]) -> None:
         super().__init__(classes="dialog-screen")
@@ -109,14 +111,15 @@ class CodePickerModal(ModalScreen[Code | None]):
     """Fuzzy search of code paths: type a few letters, Enter applies the best match."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", N_("Cancel")),
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
     ]
 
     def __init__(
-        self, codes: Sequence[Code], title: str = "Code", *, new_under: str | None = None
+        self, codes: Sequence[Code], title: str | None = None, *, new_under: str | None = None
     ) -> None:
+        title = title or _("Code")
         super().__init__(classes="dialog-screen")
         self.codes = list(codes)
         self.title_text = title
@@ -129,7 +132,7 @@ class CodePickerModal(ModalScreen[Code | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(placeholder="type part of a code name", id="code-query")
+            yield Input(placeholder=_("type part of a code name"), id="code-query")
             yield OptionList(id="code-options")
 
     def on_mount(self) -> None:
@@ -141,7 +144,7 @@ class CodePickerModal(ModalScreen[Code | None]):
             return list(self.codes)
         matcher = Matcher(query)
         scored = [(matcher.match(c.path), i, c) for i, c in enumerate(self.codes)]
-        return [c for score, _, c in sorted(scored, key=lambda t: (-t[0], t[1])) if score > 0]
+        return [c for score, _unused, c in sorted(scored, key=lambda t: (-t[0], t[1])) if score > 0]
 
     def _fill(self, query: str) -> None:
         options = self.query_one("#code-options", OptionList)
@@ -175,9 +178,9 @@ class CodePickerModal(ModalScreen[Code | None]):
         if code.id == NEW_CODE_ID:
             return Option(
                 Text.assemble(
-                    ("+ new code: ", "bold"),
+                    (_("+ new code: "), "bold"),
                     code.path,
-                    ("\n  Enter, then confirm: created and applied", "dim"),
+                    (_("\n  Enter, then confirm: created and applied"), "dim"),
                 )
             )
         prompt = Text(code.path)
@@ -236,8 +239,8 @@ class MemoModal(ModalScreen[str | None]):
     """A memo editor: Ctrl+S saves, Escape cancels."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", show=True),
-        Binding("escape", "cancel", "Cancel", show=True),
+        Binding("ctrl+s", "save", N_("Save"), show=True),
+        Binding("escape", "cancel", N_("Cancel"), show=True),
     ]
 
     def __init__(self, title: str, text: str = "") -> None:
@@ -248,7 +251,7 @@ class MemoModal(ModalScreen[str | None]):
         with Vertical(classes="dialog memo"):
             yield Label(self.title_text, classes="dialog-title")
             yield TextArea(self.text, id="memo-text", soft_wrap=True)
-            yield Label("ctrl+s save · esc cancel", classes="dialog-hint")
+            yield Label(_("ctrl+s save · esc cancel"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
@@ -263,7 +266,7 @@ class MemoModal(ModalScreen[str | None]):
 class CoderModal(ModalScreen[str | None]):
     """Switch coder: pick a known coder or type a new name."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, coders: Sequence[str], current: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -271,9 +274,11 @@ class CoderModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Coder (now {self.current})", classes="dialog-title")
+            yield Label(
+                _("Coder (now {current})").format(current=self.current), classes="dialog-title"
+            )
             yield OptionList(*self.coders, id="coders")
-            yield Input(placeholder="or type a new coder name", id="coder-name")
+            yield Input(placeholder=_("or type a new coder name"), id="coder-name")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -300,7 +305,7 @@ class WaitModal(ModalScreen[None]):
     the pending write did not mean.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Stop waiting", show=True)]
+    BINDINGS = [Binding("escape", "cancel", N_("Stop waiting"), show=True)]
 
     def __init__(self, cancel: threading.Event, what: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -309,20 +314,24 @@ class WaitModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(
-                "Waiting for the project: another program is writing",
+                _("Waiting for the project: another program is writing"),
                 id="wait-status",
                 classes="dialog-title",
             )
             yield Label(
-                f"{self.what} will be saved as soon as it is free · esc: stop waiting "
-                "(nothing is saved)",
+                _(
+                    "{what} will be saved as soon as it is free · esc: stop waiting (nothing is "
+                    "saved)"
+                ).format(what=self.what),
                 classes="dialog-hint",
             )
 
     def show_wait(self, waited: float) -> None:
         if not self.cancel.is_set():
             self.query_one("#wait-status", Label).update(
-                f"Waiting for the project: another program is writing ({waited:.0f} s)"
+                _("Waiting for the project: another program is writing ({waited:.0f} s)").format(
+                    waited=waited
+                )
             )
 
     def on_key(self, event: events.Key) -> None:
@@ -331,4 +340,4 @@ class WaitModal(ModalScreen[None]):
 
     def action_cancel(self) -> None:
         self.cancel.set()
-        self.query_one("#wait-status", Label).update("Stopping…")
+        self.query_one("#wait-status", Label).update(_("Stopping…"))

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from workbench.i18n import _
 from workbench.ops.retrieval import ContextReader
 from workbench.ops.search import Hit, code_hits, search
 from workbench.store.errors import WorkbenchError
@@ -51,7 +52,7 @@ class SearchScreen(WorkbenchScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(self.initial_query, placeholder="search every document (words)", id="query")
+        yield Input(self.initial_query, placeholder=_("search every document (words)"), id="query")
         yield Static(id="search-summary")
         yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -59,7 +60,7 @@ class SearchScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("✓", key="mark")
-        table.add_columns("Document", "Speaker", "Passage")
+        table.add_columns(_("Document"), _("Speaker"), _("Passage"))
         self.query_one("#query", Input).focus()
         if self.initial_query:
             self.run_search(self.initial_query)
@@ -93,13 +94,14 @@ class SearchScreen(WorkbenchScreen):
         summary = self.query_one("#search-summary", Static)
         query = getattr(self, "query_string", "")
         if not query:
-            summary.update("Enter words to find the sentences that hold all of them.")
+            summary.update(_("Enter words to find the sentences that hold all of them."))
             return
         marked = f" {len(self.marked)} marked." if self.marked else ""
         summary.update(
-            f"{len(self.hits)} sentence(s) match {query!r}.{marked} Enter opens a "
-            "hit; space marks hits; A codes the marked hits (all when none is "
-            "marked)."
+            _(
+                "{n_hits} sentence(s) match {query!r}.{marked} Enter opens a hit; space marks "
+                "hits; A codes the marked hits (all when none is marked)."
+            ).format(n_hits=len(self.hits), query=query, marked=marked)
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -131,10 +133,9 @@ class SearchScreen(WorkbenchScreen):
 
     def action_code_all(self) -> None:
         if not self.hits:
-            self.notify("Search first: there are no hits to code", severity="warning")
+            self.notify(_("Search first: there are no hits to code"), severity="warning")
             return
         chosen_hits = [self.hits[i] for i in sorted(self.marked)] or list(self.hits)
-        which = "marked" if self.marked else "every"
 
         def chosen(code: Code | None) -> None:
             if code is None:
@@ -146,15 +147,24 @@ class SearchScreen(WorkbenchScreen):
                 return
             self.wb.remember(code.id)
             skipped = len(chosen_hits) - n
-            extra = f" ({skipped} already coded)" if skipped else ""
-            self.notify(f"Coded {n} hit(s) with {code.path}{extra}; undo reverts them all")
+            extra = " " + _("({n} already coded)").format(n=skipped) if skipped else ""
+            self.notify(
+                _("Coded {n} hit(s) with {path}{extra}; undo reverts them all").format(
+                    n=n, path=code.path, extra=extra
+                )
+            )
 
         self.app.push_screen(
             CodePickerModal(
-                self.project.codes(), f"Code the {which} {len(chosen_hits)} hit(s) with"
+                self.project.codes(),
+                (
+                    _("Code the {n} marked hit(s) with")
+                    if self.marked
+                    else _("Code every {n} hit(s) with")
+                ).format(n=len(chosen_hits)),
             ),
             chosen,
         )
 
     def status(self) -> str:
-        return "search"
+        return _("search")

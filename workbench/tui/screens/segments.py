@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workbench.i18n import _
 from workbench.ops import coding as core
 from workbench.ops.retrieval import Segment, segments
 from workbench.store.errors import WorkbenchError
@@ -79,7 +80,9 @@ class SegmentsScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Document", "Code", "Speaker", "Coder", "Memo", "Passage")
+        table.add_columns(
+            _("Document"), _("Code"), _("Speaker"), _("Coder"), _("Memo"), _("Passage")
+        )
         self.load()
         table.focus()
 
@@ -143,23 +146,30 @@ class SegmentsScreen(WorkbenchScreen):
 
     def _note(self, error: str = "") -> None:
         note = Text()
-        note.append(f"{len(self.items)} segment(s) of {self.code.path}", style="bold")
+        note.append(
+            _("{n_items} segment(s) of {path}").format(
+                n_items=len(self.items), path=self.code.path
+            ),
+            style="bold",
+        )
         filters = [f"coder={c}" for c in self.coder_filter()] + self.where
         if filters:
             note.append(f"  ·  {' '.join(filters)}")
         if self.wb.blind:
-            note.append("  ·  blind: only yours")
+            note.append(_("  ·  blind: only yours"))
         if error:
             note.append(f"\n{error}", style="bold red")
         note.append(
-            "\nEnter opens the passage · c recode · x uncode · m memo · f filter", style="dim"
+            _("\nEnter opens the passage · c recode · x uncode · m memo · f filter"), style="dim"
         )
         args = ["workbench", "export", "quotations", "quotations.md", "--codes", self.code.path]
         for coder in self.coder_filter()[:1]:
             args += ["--coder", coder]
         for item in self.where:
             args += ["--where", item]
-        note.append(f"\nThe same segments to a file: {shlex.join(args)}", style="dim")
+        note.append(
+            _("\nThe same segments to a file: {items}").format(items=shlex.join(args)), style="dim"
+        )
         self.query_one("#segments-note", Static).update(note)
 
     def current(self) -> Segment | None:
@@ -171,11 +181,13 @@ class SegmentsScreen(WorkbenchScreen):
     def _own(self) -> Segment | None:
         segment = self.current()
         if segment is None:
-            self.notify("No segment here", severity="warning")
+            self.notify(_("No segment here"), severity="warning")
             return None
         if segment.coder_id != self.wb.coder_id:
             self.notify(
-                f"That is {segment.coder}'s coding: only your own are edited here",
+                _("That is {coder}'s coding: only your own are edited here").format(
+                    coder=segment.coder
+                ),
                 severity="warning",
             )
             return None
@@ -207,17 +219,19 @@ class SegmentsScreen(WorkbenchScreen):
             if code is not None:
                 self._run(
                     lambda: core.change_code(self.project, segment.coding_id, code.path),
-                    f"Recoded to {code.path}",
+                    _("Recoded to {path}").format(path=code.path),
                 )
 
-        self.app.push_screen(CodePickerModal(self.project.codes(), "Recode to"), chosen)
+        self.app.push_screen(CodePickerModal(self.project.codes(), _("Recode to")), chosen)
 
     def action_uncode(self) -> None:
         segment = self._own()
         if segment is not None:
             self._run(
                 lambda: core.remove_coding(self.project, segment.coding_id),
-                f"Removed {segment.code} from {segment.document}; u undoes",
+                _("Removed {code} from {document}; u undoes").format(
+                    code=segment.code, document=segment.document
+                ),
             )
 
     def action_memo(self) -> None:
@@ -226,7 +240,9 @@ class SegmentsScreen(WorkbenchScreen):
         segment = self.current()
         if segment is None:
             return
-        title = f"Memo on {segment.code} in {segment.document}"
+        title = _("Memo on {code} in {document}").format(
+            code=segment.code, document=segment.document
+        )
         write_memo(self, "coding", segment.coding_id, title, self._run)
 
     def action_filter(self) -> None:
@@ -239,7 +255,10 @@ class SegmentsScreen(WorkbenchScreen):
             for item in value.replace(",", " ").split():
                 key, sep, val = item.partition("=")
                 if not sep:
-                    self.notify(f"Filters are attribute=value, not {item!r}", severity="error")
+                    self.notify(
+                        _("Filters are attribute=value, not {item!r}").format(item=item),
+                        severity="error",
+                    )
                     return
                 (coders if key.strip() == "coder" else where).append(
                     val.strip() if key.strip() == "coder" else item
@@ -249,7 +268,7 @@ class SegmentsScreen(WorkbenchScreen):
 
         self.app.push_screen(
             PromptModal(
-                "Filter: coder=NAME and case attributes (region=Piura), space-separated",
+                _("Filter: coder=NAME and case attributes (region=Piura), space-separated"),
                 current,
                 select_all=True,
             ),
@@ -257,4 +276,4 @@ class SegmentsScreen(WorkbenchScreen):
         )
 
     def status(self) -> str:
-        return f"segments of {self.code.path}"
+        return _("segments of {path}").format(path=self.code.path)

@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workbench.i18n import _
 from workbench.store.errors import WorkbenchError
 from workbench.suggest.review import Suggestion, accept, list_suggestions, reject, reject_all
 from workbench.suggest.run import RETRAIN_EVERY
@@ -59,7 +60,9 @@ class SuggestionsScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Document", "Offsets", "Code", "Score", "Suggester", "Reason")
+        table.add_columns(
+            _("Document"), _("Offsets"), _("Code"), _("Score"), _("Suggester"), _("Reason")
+        )
         self.load()
         table.focus()
 
@@ -115,23 +118,35 @@ class SuggestionsScreen(WorkbenchScreen):
         passage = self.query_one(PassageView)
         s = self.current()
         head = Text()
-        head.append(f"{len(self.items)} open suggestion(s), by {self.order}", style="bold")
-        head.append(f"  ·  accepting codes for {self.wb.coder}\n")
+        head.append(
+            _("{n_items} open suggestion(s), by {order}").format(
+                n_items=len(self.items), order=self.order
+            ),
+            style="bold",
+        )
+        head.append(_("  ·  accepting codes for {coder}\n").format(coder=self.wb.coder))
         if s is None:
             head.append(
-                "Nothing to review. R runs the keyword rules (and the model, when "
-                "trained) over every document; or 'workbench suggest run'.",
+                _(
+                    "Nothing to review. R runs the keyword rules (and the model, when trained) over "
+                    "every document; or 'workbench suggest run'."
+                ),
                 style="dim",
             )
             note.update(head)
             passage.update("")
             return
         row = self.query_one(DataTable).cursor_row
-        head.append(f"{row + 1} of {len(self.items)}: ", style="bold")
+        head.append(
+            _("{value} of {n_items}: ").format(value=row + 1, n_items=len(self.items)), style="bold"
+        )
         head.append(f"{s.code}", style="bold")
         head.append(
-            f"  score {s.score:.2f} (uncertainty {s.uncertainty:.2f})  ·  {s.suggester}"
-            f"  ·  {s.reason}"
+            _(
+                "  score {score:.2f} (uncertainty {uncertainty:.2f})  ·  {suggester}  ·  {reason}"
+            ).format(
+                score=s.score, uncertainty=s.uncertainty, suggester=s.suggester, reason=s.reason
+            )
         )
         note.update(head)
         passage.show(self.text_of(s.document_id), s.start, s.end, [(s.start, s.end, "suggestion")])
@@ -153,7 +168,7 @@ class SuggestionsScreen(WorkbenchScreen):
             return
         s = self.current()
         if s is None:
-            self.notify("No open suggestion here", severity="warning")
+            self.notify(_("No open suggestion here"), severity="warning")
             return
         row = self.query_one(DataTable).cursor_row
         try:
@@ -164,7 +179,10 @@ class SuggestionsScreen(WorkbenchScreen):
         self.refresh_data()
         if self.items:
             self.query_one(DataTable).move_cursor(row=min(row, len(self.items) - 1))
-        self.notify(f"{verb} {s.code} in {s.document}", timeout=2)
+        self.notify(
+            _("{verb} {code} in {document}").format(verb=verb, code=s.code, document=s.document),
+            timeout=2,
+        )
         self.decided(n)
 
     def decided(self, n: int) -> None:
@@ -179,24 +197,24 @@ class SuggestionsScreen(WorkbenchScreen):
             accept(p, s.id, self.wb.coder)
             return 1
 
-        self._decide(one, "Coded", codes=True)
+        self._decide(one, _("Coded"), codes=True)
 
     def action_reject(self) -> None:
         def one(p, s) -> int:
             reject(p, s.id, self.wb.coder)
             return 1
 
-        self._decide(one, "Rejected")
+        self._decide(one, _("Rejected"))
 
     def action_reject_code(self) -> None:
         """Reject every open suggestion of this code in this document."""
         self._decide(
             lambda p, s: reject_all(p, s.document_id, s.code_id, self.wb.coder),
-            "Rejected every suggestion of",
+            _("Rejected every suggestion of"),
         )
 
     def action_retrain(self) -> None:
-        self.notify("Retraining the model on your decisions…", timeout=2)
+        self.notify(_("Retraining the model on your decisions…"), timeout=2)
         self.run_worker(self._retrain, thread=True, exclusive=True, group="retrain")
 
     def _retrain(self) -> None:
@@ -209,14 +227,23 @@ class SuggestionsScreen(WorkbenchScreen):
             with self.wb.thread_project() as project:
                 done = retrain_and_run(project)
         except WorkbenchError as exc:
-            self.app.call_from_thread(self.notify, f"Not retrained: {exc}", severity="warning")
+            self.app.call_from_thread(
+                self.notify, _("Not retrained: {exc}").format(exc=exc), severity="warning"
+            )
             return
         took = time.perf_counter() - began
         self.app.call_from_thread(
             self.notify,
-            f"Model retrained on {done.units} units, {done.codes} codes in "
-            f"{took:.1f} s: {done.summary.added} new suggestion(s), "
-            f"{done.summary.removed} dropped",
+            _(
+                "Model retrained on {units} units, {codes} codes in {took:.1f} s: {added} new "
+                "suggestion(s), {removed} dropped"
+            ).format(
+                units=done.units,
+                codes=done.codes,
+                took=took,
+                added=done.summary.added,
+                removed=done.summary.removed,
+            ),
             timeout=5,
         )
         self.app.call_from_thread(self.refresh_data)
@@ -233,9 +260,9 @@ class SuggestionsScreen(WorkbenchScreen):
             return
         s = self.current()
         if s is None:
-            self.notify("No suggestion here to start from", severity="warning")
+            self.notify(_("No suggestion here to start from"), severity="warning")
             return
-        self.notify(f"Looking for passages like {s.code}…", timeout=2)
+        self.notify(_("Looking for passages like {code}…").format(code=s.code), timeout=2)
         self.run_worker(
             lambda: self._find_similar(s.code), thread=True, exclusive=True, group="similar"
         )
@@ -261,9 +288,11 @@ class SuggestionsScreen(WorkbenchScreen):
         table = self.query_one(DataTable)
         table.clear(columns=True)
         if queue:
-            table.add_columns("Document", "Offsets", "Code", "Score", "Suggester", "Reason")
+            table.add_columns(
+                _("Document"), _("Offsets"), _("Code"), _("Score"), _("Suggester"), _("Reason")
+            )
         else:
-            table.add_columns("Document", "Offsets", "Likeness", "Passage")
+            table.add_columns(_("Document"), _("Offsets"), _("Likeness"), _("Passage"))
 
     def _show_similar(self) -> None:
         table = self.query_one(DataTable)
@@ -288,9 +317,12 @@ class SuggestionsScreen(WorkbenchScreen):
         passage = self.query_one(PassageView)
         head = Text()
         head.append(
-            f"{len(self.similar)} uncoded passage(s) most like {self.similar_code}", style="bold"
+            _("{n_similar} uncoded passage(s) most like {similar_code}").format(
+                n_similar=len(self.similar), similar_code=self.similar_code
+            ),
+            style="bold",
         )
-        head.append("  ·  a codes it for " + str(self.wb.coder) + ", m goes back")
+        head.append("  ·  " + _("a codes it for {coder}, m goes back").format(coder=self.wb.coder))
         note.update(head)
         s = self.current_similar()
         if s is None:
@@ -316,7 +348,12 @@ class SuggestionsScreen(WorkbenchScreen):
         self.load()
         if self.similar:
             self.query_one(DataTable).move_cursor(row=min(row, len(self.similar) - 1))
-        self.notify(f"Coded {self.similar_code} in {s.document}", timeout=2)
+        self.notify(
+            _("Coded {similar_code} in {document}").format(
+                similar_code=self.similar_code, document=s.document
+            ),
+            timeout=2,
+        )
         self.decided(1)
 
     def action_skip(self) -> None:
@@ -335,7 +372,7 @@ class SuggestionsScreen(WorkbenchScreen):
             self.wb.open_document(s.document_id, select=(s.start, s.end))
 
     def action_run_suggesters(self) -> None:
-        self.notify("Running the suggesters over every document…", timeout=3)
+        self.notify(_("Running the suggesters over every document…"), timeout=3)
         self.run_worker(self._run, thread=True, exclusive=True, group="suggest")
 
     def _run(self) -> None:
@@ -348,8 +385,8 @@ class SuggestionsScreen(WorkbenchScreen):
         except WorkbenchError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        message = (
-            f"Suggesters ran: {summary.added} new, {summary.kept} kept, {summary.removed} dropped"
+        message = _("Suggesters ran: {added} new, {kept} kept, {removed} dropped").format(
+            added=summary.added, kept=summary.kept, removed=summary.removed
         )
         if summary.notes:
             message += f" ({'; '.join(summary.notes)})"
@@ -357,4 +394,4 @@ class SuggestionsScreen(WorkbenchScreen):
         self.app.call_from_thread(self.refresh_data)
 
     def status(self) -> str:
-        return "suggestions"
+        return _("suggestions")

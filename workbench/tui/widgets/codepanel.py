@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from workbench.i18n import _
 from workbench.store.model import Code
 
 
@@ -35,25 +36,25 @@ def code_card(
         text.append(usage + "\n", style="dim")
     text.append("\n")
     for title, value in (
-        ("Description", code.description),
-        ("Include", code.inclusion),
-        ("Exclude", code.exclusion),
+        (_("Description"), code.description),
+        (_("Include"), code.inclusion),
+        (_("Exclude"), code.exclusion),
     ):
         if value:
             text.append(f"{title}\n", style="bold underline")
             text.append(value.strip() + "\n\n")
     if code.examples:
-        text.append("Examples\n", style="bold underline")
+        text.append(_("Examples\n"), style="bold underline")
         for example in code.examples:
             text.append(f"“{example}”\n", style="italic")
         text.append("\n")
     if code.keywords:
-        text.append("Keywords\n", style="bold underline")
+        text.append(_("Keywords\n"), style="bold underline")
         for lang, words in code.keywords.items():
             text.append(f"{lang}: {', '.join(words)}\n")
         text.append("\n")
     for memo in memos:
-        text.append("Memo\n", style="bold underline")
+        text.append(_("Memo\n"), style="bold underline")
         text.append(memo.strip() + "\n\n", style="italic")
     if (
         not (
@@ -86,6 +87,6 @@ class CodePanel(Static):
     ) -> None:
         self.code_id = code.id if code is not None else None
         if code is None:
-            self.update(Text(hint or "No code here.", style="dim"))
+            self.update(Text(hint or _("No code here."), style="dim"))
             return
         self.update(code_card(code, colour, usage=usage, memos=memos, hint=hint))

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from workbench.i18n import _
 from workbench.store.model import Code
 
 
@@ -32,7 +33,7 @@ class CodeTree(Tree[Code]):
     """Codes as a tree; Enter selects a code (the screen decides what that does)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__("Codes", id=id, classes=classes)
+        super().__init__(_("Codes"), id=id, classes=classes)
         self.show_root = False
         self.auto_expand = False
         self.guide_depth = 2

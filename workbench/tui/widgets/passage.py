@@ -13,6 +13,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from workbench.i18n import _
+
 #: characters of context shown either side of the place at hand
 CONTEXT = 160
 #: longest stretch of the place itself that is shown (a document unit can be the whole text)
@@ -68,7 +70,7 @@ class PassageView(Static):
             out.append(text[run_start:i], style=styles[key])
             run_start = i
         if shown_end < end:
-            out.append(f" … ({end - shown_end} more characters)", style="dim")
+            out.append(_(" … ({value} more characters)").format(value=end - shown_end), style="dim")
         if hi < len(text):
             out.append("…")
         self.update(out)

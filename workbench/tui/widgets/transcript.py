@@ -21,12 +21,14 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from workbench.i18n import _
 from workbench.tui.actions import bindings
 from workbench.tui.stripes import assign_lanes, margin_shape
 from workbench.tui.textlayout import (
     Layout,
     build_layout,
 )
+from workbench.tui.translate import translate_bindings
 from workbench.tui.widgets.transcript_cursor import TranscriptCursor
 from workbench.tui.widgets.transcript_render import TranscriptRendering
 
@@ -78,6 +80,7 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        translate_bindings(self)  # its footer labels in the language spoken now
         self.text = ""
         self.turns: list[tuple[int, int, str | None]] = []
         self.sentences: list[tuple[int, int]] = []
@@ -138,8 +141,8 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         suggestions."""
         self.text = text
         self.turns = sorted(turns)
-        self._turn_spans = [(s, e) for s, e, _ in self.turns]
-        self._turn_starts = [s for s, _ in self._turn_spans]
+        self._turn_spans = [(s, e) for s, e, _unused in self.turns]
+        self._turn_starts = [s for s, _unused in self._turn_spans]
         if sentences is None:
             self.sentences, self._sentence_starts = [], []
             self._sentences_ready = False
@@ -159,7 +162,7 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
     def set_sentences(self, sentences: Sequence[tuple[int, int]]) -> None:
         """Sentence spans, for selecting and extending by sentence (may arrive after loading)."""
         self.sentences = sorted(sentences)
-        self._sentence_starts = [s for s, _ in self.sentences]
+        self._sentence_starts = [s for s, _unused in self.sentences]
         self._sentences_ready = True
 
     def _need_sentences(self) -> None:
@@ -221,9 +224,9 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
     def action_toggle_suggestions(self) -> None:
         self.set_marks_visible(not self.marks_visible)
         self.notify(
-            "Suggestions shown (j steps to the next)"
+            _("Suggestions shown (j steps to the next)")
             if self.marks_visible
-            else "Suggestions hidden (J shows them)",
+            else _("Suggestions hidden (J shows them)"),
             timeout=2,
         )
 
