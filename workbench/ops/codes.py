@@ -214,22 +214,20 @@ class Impact:
         """``23 codings (ana 12, ben 11) and 3 memos (ana 2, rosa 1)``: one line (the memos
         left out when there are none)."""
 
-        def part(counts: dict[str, int], singular: str, plural: str) -> str:
-            total = sum(counts.values())
-            head = ngettext(singular, plural, total).format(n=total)
-            if not total:
-                return head
-            each = ", ".join(
+        def each(counts: dict[str, int]) -> str:
+            return ", ".join(
                 f"{name or _('nobody')} {n}" for name, n in sorted(counts.items()) if n
             )
-            return f"{head} ({each})"
 
-        codings = part(self.codings, "{n} coding", "{n} codings")
+        total = self.total_codings
+        codings = ngettext("{n} coding", "{n} codings", total).format(n=total)
+        if total:
+            codings += f" ({each(self.codings)})"
         if not self.total_memos:
             return codings
-        return _("{codings} and {memos}").format(
-            codings=codings, memos=part(self.memos, "{n} memo", "{n} memos")
-        )
+        memos = ngettext("{n} memo", "{n} memos", self.total_memos).format(n=self.total_memos)
+        memos += f" ({each(self.memos)})"
+        return _("{codings} and {memos}").format(codings=codings, memos=memos)
 
 
 def code_impact(project: Project, path: str, operation: str = "code.delete") -> Impact:

@@ -47,6 +47,13 @@ LEAD, CODER, REVIEWER, LOCAL = "lead", "coder", "reviewer", "local"
 USER_ROLES = (CODER, LEAD, REVIEWER)
 #: every role the table answers for; ``local`` is nobody signed in (the file's owner)
 ROLES = (LEAD, CODER, REVIEWER, LOCAL)
+#: the roles in words, for refusals (translated when shown)
+ROLE_NAMES = {
+    LEAD: N_("lead"),
+    CODER: N_("coder"),
+    REVIEWER: N_("reviewer"),
+    LOCAL: N_("no one signed in"),
+}
 
 
 class Rule(StrEnum):
@@ -176,7 +183,9 @@ class Actor:
     role: str
 
     def label(self) -> str:
-        return _("{name} ({role})").format(name=self.name, role=_(self.role))
+        return _("{name} ({role})").format(
+            name=self.name, role=_(ROLE_NAMES.get(self.role, self.role))
+        )
 
 
 def acting_name(project: Project) -> str | None:
