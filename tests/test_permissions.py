@@ -147,3 +147,24 @@ def test_the_table_in_the_docs_is_the_core_table():
     assert documented == {
         name: tuple(op.rule(role).value for role in ROLES) for name, op in perms.OPERATIONS.items()
     }
+
+
+def test_speaker_rules_are_the_leads(team: Team):
+    """The suggesters' speaker rules are the team's (a project setting): a coder changes
+    none of them, the lead does."""
+    from workbench.suggest.rules import add_speaker_rule, remove_speaker_rule, speaker_rules
+
+    path = team.copy("speaker-rules")
+    with Project.open(path) as p:
+        p.user = "rosa"
+        add_speaker_rule(p, "Representation", speaker="NGO01")
+        for name in ("ana", "vera"):
+            p.user = name
+            with pytest.raises(PermissionDenied, match="only the project lead|changes nothing"):
+                add_speaker_rule(p, "Representation", role="interviewee")
+            with pytest.raises(PermissionDenied):
+                remove_speaker_rule(p, 1)
+        assert len(speaker_rules(p)) == 1
+        p.user = "rosa"
+        remove_speaker_rule(p, 1)
+        assert speaker_rules(p) == []

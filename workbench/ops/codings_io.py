@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from workbench.files import write_atomic
 from workbench.i18n import _
-from workbench.ops.permissions import require
+from workbench.ops.permissions import require, visible_coder_ids
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, UnknownCodeError
 from workbench.store.project import Project
@@ -33,18 +33,24 @@ REQUIRED = ("document", "code", "coder")
 
 
 def coding_rows(project: Project, selection: Selection | None = None) -> list[dict[str, object]]:
-    """One row per coding ``selection`` keeps (all when None), by document, position, code."""
-    keep: set[int] | None = None
-    if selection is not None:
-        from workbench.analysis.filters import select
+    """One row per coding ``selection`` keeps (all when None), by document, position, code.
 
-        keep = {row[5] for row in select(project, selection).rows}
+    Under blind coding a coder gets their own codings and memos only (``ops.permissions``).
+    """
+    keep: set[int] | None = None
+    seen = visible_coder_ids(project)
+    if selection is not None or seen is not None:
+        from workbench.analysis.filters import Selection, select
+
+        chosen = select(project, selection or Selection.build())
+        keep = {row[5] for row in chosen.rows}
     paths = {c.id: c.path for c in project.codes()}
     docs = {d.id: d.name for d in project.documents()}
     coders = {c.id: c.name for c in project.coders()}
     memos: dict[int, list[str]] = {}
     for memo in project.memos("coding"):
-        memos.setdefault(memo.target_id, []).append(memo.text)
+        if seen is None or memo.coder_id is None or memo.coder_id in seen:
+            memos.setdefault(memo.target_id, []).append(memo.text)
     rows = []
     for c in project.codings():
         if keep is not None and c.id not in keep:

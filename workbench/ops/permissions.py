@@ -113,7 +113,7 @@ OPERATIONS: dict[str, Operation] = _table(
     Operation("project.restore", N_("restore the project from a backup"), YES, NO, NO),
     Operation(
         "project.settings",
-        N_("change the project's settings (language, spaCy pipeline)"),
+        N_("change the project's settings (language, spaCy pipeline, speaker rules)"),
         YES,
         NO,
         NO,
@@ -275,6 +275,15 @@ def visible_coders(project: Project) -> set[str] | None:
     if who.name is None or rule is YES or (rule is SEEN and not blind_coding(project)):
         return None
     return {who.name}
+
+
+def visible_coder_ids(project: Project) -> set[int] | None:
+    """``visible_coders`` as coder ids (None: everyone's), for readers that count or list
+    codings and memos themselves rather than through ``analysis.filters``."""
+    seen = visible_coders(project)
+    if seen is None:
+        return None
+    return {c.id for c in project.coders() if c.name in seen}
 
 
 def require_everyones_work(project: Project) -> None:

@@ -1,0 +1,87 @@
+"""Blind coding reaches every export and table: a coder gets their own codings and memos,
+never another coder's passage, name or count; the lead (and blind coding off) gets all.
+
+The team project (``roles_helpers``) has one coding of "Representation/Selecting
+representatives" on DRS01 by each of rosa, ana, ben and vera, and james's coding of
+"Decentralization/Budget execution" from the base project.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from roles_helpers import Team, build_team
+
+from workbench.export.methods import codebook_table
+from workbench.export.reports import quotations
+from workbench.export.tables import frequency_matrix, unit_matrix
+from workbench.ops.coding import add_memo
+from workbench.ops.codings_io import export_codings_csv
+from workbench.store.project import Project
+
+SELECTING = "Representation/Selecting representatives"
+EVERYONE = {"rosa", "ana", "ben", "vera", "james"}
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory) -> Team:
+    return build_team(tmp_path_factory.mktemp("team-exports"))
+
+
+def _open(team: Team, name: str, user: str | None, blind: bool) -> Project:
+    project = Project.open(team.copy(name, blind=blind))
+    # ben's memo on ana's coding: under blind coding ana must not read it in her export
+    add_memo(project, "coding", team.coding["ana"], "ben read this differently", coder="ben")
+    add_memo(project, "coding", team.coding["ana"], "ana's own reading", coder="ana")
+    project.user = user
+    return project
+
+
+@pytest.mark.parametrize(
+    "user,blind,coders",
+    [("ana", True, {"ana"}), ("ana", False, EVERYONE), ("rosa", True, EVERYONE)],
+)
+def test_codings_csv(team: Team, tmp_path, user, blind, coders):
+    with _open(team, f"csv-{user}-{blind}", user, blind) as p:
+        out = tmp_path / "codings.csv"
+        export_codings_csv(p, out)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert {r["coder"] for r in rows} == coders
+    memo = next(r["memo"] for r in rows if r["coder"] == "ana")
+    assert "ana's own reading" in memo
+    assert ("ben read this differently" in memo) == (coders == EVERYONE)
+
+
+@pytest.mark.parametrize(
+    "user,blind,coders",
+    [("ana", True, ["ana"]), ("rosa", True, ["rosa", "ana", "ben", "vera"])],
+)
+def test_quotations_name_only_the_coders_one_may_see(team: Team, user, blind, coders):
+    with _open(team, f"quotes-{user}-{blind}", user, blind) as p:
+        sections = quotations(p, codes=[SELECTING])
+    [section] = [s for s in sections if s.quotations]
+    assert sorted(c for q in section.quotations for c in q.coders) == sorted(coders)
+
+
+@pytest.mark.parametrize("user,blind,total", [("ana", True, 1), ("vera", True, 4)])
+def test_matrices_count_only_what_one_may_see(team: Team, user, blind, total):
+    with _open(team, f"matrix-{user}-{blind}", user, blind) as p:
+        matrix = frequency_matrix(p)
+        units = unit_matrix(p, unit="turn")
+    row = matrix.rows[matrix.codes.index(SELECTING)]
+    assert row[-1] == total
+    decentral = matrix.rows[matrix.codes.index("Decentralization/Budget execution")]
+    assert decentral[-1] == (0 if user == "ana" else 1)  # james's coding
+    column = units[0].index("Decentralization/Budget execution")
+    assert sum(int(r[column]) for r in units[1:]) == (0 if user == "ana" else 1)
+
+
+@pytest.mark.parametrize("user,blind,codings", [("ana", True, 1), ("ana", False, 4)])
+def test_the_codebook_table_counts_only_what_one_may_see(team: Team, user, blind, codings):
+    with _open(team, f"codebook-{user}-{blind}", user, blind) as p:
+        table = codebook_table(p)
+    row = next(r for r in table.rows if "Selecting representatives" in r)
+    column = table.header.index("Codings")
+    assert row[column] == codings
+    assert any(("your own codings" in n) == blind for n in table.notes)
