@@ -15,7 +15,7 @@ from workbench.ops.permissions import (
     coding_owner,
     memo_owner,
     require,
-    visible_coders,
+    visible_coder_ids,
 )
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import ProjectError, WorkbenchError
@@ -388,11 +388,10 @@ def visible_memos(
     """The memos the acting user may read: under blind coding a coder sees their own and
     those credited to nobody, not the other coders'."""
     memos = project.memos(target_type, target_id)
-    coders = visible_coders(project)
-    if coders is None:
+    seen = visible_coder_ids(project)
+    if seen is None:
         return memos
-    names = {c.id: c.name for c in project.coders()}
-    return [m for m in memos if m.coder_id is None or names.get(m.coder_id) in coders]
+    return [m for m in memos if m.coder_id is None or m.coder_id in seen]
 
 
 def own_memo(project: Project, target_type: str, target_id: int | None, coder: str) -> Memo | None:
