@@ -85,3 +85,22 @@ def test_the_codebook_table_counts_only_what_one_may_see(team: Team, user, blind
     column = table.header.index("Codings")
     assert row[column] == codings
     assert any(("your own codings" in n) == blind for n in table.notes)
+
+
+@pytest.mark.parametrize(
+    "user,blind,coders",
+    [("ana", True, {"ana"}), ("ana", False, EVERYONE), ("vera", True, EVERYONE)],
+)
+def test_document_progress_shows_only_what_one_may_see(team: Team, user, blind, coders):
+    """The documents screen's per-coder columns come from the core, which narrows them."""
+    from workbench.ops.progress import document_progress
+
+    with _open(team, f"progress-{user}-{blind}", user, blind) as p:
+        rows = document_progress(p)
+        asked = document_progress(p, ["ana", "ben"])
+    drs = next(r for r in rows if r.name == "DRS01")
+    if coders == {"ana"}:
+        assert set(drs.coders) == {"ana"}
+    else:  # every coder of the project, those without work here too (maria)
+        assert EVERYONE <= set(drs.coders)
+    assert set(next(r for r in asked if r.name == "DRS01").coders) == {"ana", "ben"} & coders
