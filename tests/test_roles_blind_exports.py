@@ -104,3 +104,19 @@ def test_document_progress_shows_only_what_one_may_see(team: Team, user, blind, 
     else:  # every coder of the project, those without work here too (maria)
         assert EVERYONE <= set(drs.coders)
     assert set(next(r for r in asked if r.name == "DRS01").coders) == {"ana", "ben"} & coders
+
+
+@pytest.mark.parametrize(
+    "user,blind,count", [("ana", True, 1), ("ana", False, 4), ("rosa", True, 4)]
+)
+def test_code_counts_on_screens_come_narrowed_from_the_core(team: Team, user, blind, count):
+    """The codebook screen's counts and the code panel's usage: asked for everyone's, a coder
+    under blind coding still gets their own."""
+    from workbench.ops.codes import code_usage, coding_counts
+
+    with _open(team, f"counts-{user}-{blind}", user, blind) as p:
+        code = p.code(SELECTING).id
+        assert coding_counts(p).get(code) == count
+        assert code_usage(p, code) == (count, 1)
+        ben = p.coder_id("ben")
+        assert coding_counts(p, ben).get(code, 0) == (0 if count == 1 else 1)

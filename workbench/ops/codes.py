@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.i18n import _, ngettext
-from workbench.ops.permissions import require
+from workbench.ops.permissions import require, visible_coder_ids
 from workbench.store.actionlog import ActionRecorder
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import CodebookError
@@ -364,14 +364,27 @@ def delete_code(project: Project, path: str, *, force: bool = False) -> int:
 
 def coding_counts(project: Project, coder_id: int | None = None) -> dict[int, int]:
     """Codings per code id (not counting subcodes); one coder's only when ``coder_id`` is set
-    (blind coding shows a coder nothing of the others' work)."""
-    if coder_id is None:
+    (blind coding shows a coder nothing of the others' work: a coder under blind coding gets
+    their own counts whatever is asked, ``ops.permissions.visible_coder_ids``)."""
+    coder_ids = _counted_coders(project, coder_id)
+    if coder_ids is None:
         return dict(project.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
     return dict(
         project.conn.execute(
-            "SELECT code_id, count(*) FROM codings WHERE coder_id = ? GROUP BY code_id", (coder_id,)
+            "SELECT code_id, count(*) FROM codings "
+            "WHERE coder_id IN (SELECT value FROM json_each(?)) GROUP BY code_id",
+            (json.dumps(sorted(coder_ids)),),
         )
     )
+
+
+def _counted_coders(project: Project, coder_id: int | None) -> set[int] | None:
+    """The coders whose codings a count covers: the one asked for, narrowed to those the
+    acting user may see (None: everyone's)."""
+    seen = visible_coder_ids(project)
+    if coder_id is None:
+        return seen
+    return {coder_id} if seen is None else {coder_id} & seen
 
 
 def code_usage(project: Project, code_id: int, coder_id: int | None = None) -> tuple[int, int]:
@@ -381,9 +394,10 @@ def code_usage(project: Project, code_id: int, coder_id: int | None = None) -> t
     a code has been used before applying it again.
     """
     sql = "SELECT count(*), count(DISTINCT document_id) FROM codings WHERE code_id = ?"
-    args: list[int] = [code_id]
-    if coder_id is not None:
-        sql += " AND coder_id = ?"
-        args.append(coder_id)
+    args: list[int | str] = [code_id]
+    coder_ids = _counted_coders(project, coder_id)
+    if coder_ids is not None:
+        sql += " AND coder_id IN (SELECT value FROM json_each(?))"
+        args.append(json.dumps(sorted(coder_ids)))
     codings, documents = project.conn.execute(sql, args).fetchone()
     return int(codings), int(documents)
