@@ -72,8 +72,16 @@ def test_every_app_operation_for_every_role(team: Team, role: str) -> None:
     own_memo = team.memo[team.whose(role, True)]
     refusals = {
         op: core_refusal(team, op, role, True, False, f"app-core-{op}-{role}")
-        for op in ("codebook.edit", "code.delete", "agreement.read", "blind.set", "memo.edit")
+        for op in (
+            "codebook.edit",
+            "code.delete",
+            "code.merge",
+            "agreement.read",
+            "blind.set",
+            "memo.edit",
+        )
     }
+    merge_offered: list[bool] = []
 
     async def script(app: WorkbenchApp, pilot) -> None:
         # codebook.edit: add a code from the codebook screen
@@ -94,6 +102,15 @@ def test_every_app_operation_for_every_role(team: Team, role: str) -> None:
         await pilot.pause()
         if expected_allowed("code.delete", role, True, False):
             await pilot.press("y")
+            await pilot.pause()
+        # code.merge: M on Representation/Seat allocation offers the targets, or says why not
+        screen.code_tree.select_code(app.project.code("Representation/Seat allocation").id)
+        await pilot.pause()
+        await pilot.press("M")
+        await pilot.pause()
+        merge_offered.append(not isinstance(app.screen, CodebookScreen))
+        if merge_offered[-1]:
+            await pilot.press("escape")
             await pilot.pause()
         # agreement.read
         await app.run_action("analysis('agreement')")
@@ -119,6 +136,9 @@ def test_every_app_operation_for_every_role(team: Team, role: str) -> None:
         else:
             await pilot.press("escape")
             await pilot.pause()
+        # document.done: d marks NGO01 done (or not done) for oneself
+        await pilot.press("d")
+        await pilot.pause()
 
     said = run_as(path, user, script)
     added = read(path, "SELECT 1 FROM codes WHERE name = 'Youth councils'")
@@ -128,6 +148,21 @@ def test_every_app_operation_for_every_role(team: Team, role: str) -> None:
             assert done, (op, said)
         else:
             assert not done and refusals[op] in said, (op, said)
+    assert merge_offered == [expected_allowed("code.merge", role, True, False)], said
+    if not merge_offered[0]:
+        assert refusals["code.merge"] in said
+    me = team.whose(role, True)
+    done = read(
+        path,
+        "SELECT s.done FROM document_status s JOIN coders k ON k.id = s.coder_id "
+        "JOIN documents d ON d.id = s.document_id WHERE k.name = ? AND d.name = 'NGO01'",
+        me,
+    )
+    was_done = me in ("ana", "ben")  # the team marked NGO01 done for its two coders
+    if expected_allowed("document.done", role, True, False):
+        assert done == [(int(not was_done),)], (done, said)
+    else:
+        assert done in ([], [(int(was_done),)]), (done, said)
     if not expected_allowed("agreement.read", role, True, False):
         assert refusals["agreement.read"] in said
     if user is not None and not expected_allowed("blind.set", role, True, False):
