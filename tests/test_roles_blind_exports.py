@@ -9,6 +9,7 @@ representatives" on DRS01 by each of rosa, ana, ben and vera, and james's coding
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 from roles_helpers import Team, build_team
@@ -120,3 +121,50 @@ def test_code_counts_on_screens_come_narrowed_from_the_core(team: Team, user, bl
         assert code_usage(p, code) == (count, 1)
         ben = p.coder_id("ben")
         assert coding_counts(p, ben).get(code, 0) == (0 if count == 1 else 1)
+
+
+def test_a_rerun_acts_as_whoever_reruns_it(team: Team, tmp_path):
+    """``figures rerun`` runs the commands a folder's records hold: as the person rerunning
+    (their role, blind coding), never as nobody in particular nor as a record's ``--user``."""
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+
+    path = team.copy("rerun", blind=True)
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(cli, ["-p", str(path), *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    mine, as_rosa = folder / "quotes.md", folder / "as-rosa.md"
+    run("export", "quotations", str(mine))  # the file's owner: everyone's
+    run("--user", "rosa", "export", "quotations", str(as_rosa))  # recorded with --user rosa
+
+    def coders(file) -> set[str]:
+        text = file.read_text(encoding="utf-8")
+        return {n for line in re.findall(r"coded by (.+)", text) for n in line.split(", ")}
+
+    assert coders(mine) == coders(as_rosa) == EVERYONE
+    run("--user", "ana", "figures", "rerun", str(folder))
+    assert coders(mine) == coders(as_rosa) == {"ana"}
+    run("figures", "rerun", str(folder))  # the owner again: everyone's
+    assert coders(mine) == coders(as_rosa) == EVERYONE
+
+
+def test_a_record_never_carries_an_identity_a_rerun_obeys():
+    from workbench.cli.figures import command_args, without_user
+
+    assert command_args(["--user", "rosa", "-p", "x.db", "export", "quotations", "q.md"]) == [
+        "export",
+        "quotations",
+        "q.md",
+    ]
+    # an identity after another group option, or in a record written by hand
+    recorded = ["--lang", "es", "--user=rosa", "--read-only", "--user", "rosa", "sankey", "s.html"]
+    assert without_user(recorded) == ["--lang", "es", "--read-only", "sankey", "s.html"]
+    # a command's own options are its own
+    assert without_user(["users", "add", "--user", "x"]) == ["users", "add", "--user", "x"]
