@@ -11,8 +11,13 @@ project file per coder: lost = expected - found.
 The baseline is one session alone for a shorter time, measured in the same process; the
 ratio says how much each coder slows down when five share the server (two shared cores here).
 
+Sign-in latency: twenty people sign in at the same moment (password users: one Argon2
+verification each, the same work for every kind of name), against one sign-in alone measured
+just before on the same server; the ratio says how long the twentieth waits.
+
     python benchmarks/bench_serve.py            # one minute of five sessions
     python benchmarks/bench_serve.py --seconds 15 --baseline 10
+    python benchmarks/bench_serve.py --signin-only
 """
 
 from __future__ import annotations
@@ -164,10 +169,55 @@ def done_marks_seen(pages: dict[str, Page], path: Path, timeout: float = 60) -> 
     return {"expected": expected, **seen}
 
 
+PARALLEL_SIGNINS = 20
+SIGNIN_PASSWORD = "bench password 2025"
+
+
+def signin_latency(url: str, names: list[str]) -> tuple[list[float], list[float], list[int]]:
+    """(seconds of one sign-in at a time, of each of ``names`` signing in at once, their
+    statuses)."""
+    import asyncio
+
+    import aiohttp
+
+    async def one(session: aiohttp.ClientSession, name: str) -> tuple[float, int]:
+        began = time.perf_counter()
+        async with session.post(
+            url + "/signin",
+            data={"name": name, "secret": SIGNIN_PASSWORD},
+            allow_redirects=False,
+        ) as reply:
+            await reply.read()
+            return time.perf_counter() - began, reply.status
+
+    async def run() -> tuple[list[float], list[float], list[int]]:
+        async with aiohttp.ClientSession() as session:
+            alone = [(await one(session, names[0]))[0] for _ in range(3)]
+            together = await asyncio.gather(*(one(session, n) for n in names))
+        return alone, [t for t, _ in together], [s for _, s in together]
+
+    return asyncio.run(run())
+
+
+def report_signin(alone: list[float], together: list[float], statuses: list[int]) -> None:
+    import statistics
+
+    base = statistics.median(alone)
+    ordered = sorted(together)
+    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+    print(
+        f"sign-in alone: {base * 1000:.0f} ms (median of {len(alone)}, baseline); "
+        f"{len(together)} at once: median {statistics.median(ordered) * 1000:.0f} ms, "
+        f"p95 {p95 * 1000:.0f} ms, slowest {ordered[-1] * 1000:.0f} ms "
+        f"(ratio {ordered[-1] / base:.1f}); signed in: {statuses.count(303)}/{len(statuses)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=60.0, help="five sessions coding")
     parser.add_argument("--baseline", type=float, default=20.0, help="one session alone")
+    parser.add_argument("--signin-only", action="store_true", help="only the sign-in latency")
     args = parser.parse_args()
     executable = chromium_path()
     if executable is None:
@@ -184,9 +234,17 @@ def main() -> None:
                 project.conn.execute("DELETE FROM actions")
             tokens = {c: add_user(project, c, token=True) for c in CODERS}
             tokens["lead"] = add_user(project, "lead", token=True, lead=True)
+            people = [f"person{i:02}" for i in range(PARALLEL_SIGNINS)]
+            for name in people:
+                add_user(project, name, password=SIGNIN_PASSWORD)
+        if args.signin_only:
+            with serving(path) as url:
+                report_signin(*signin_latency(url, people))
+            return
         browser = Browser(executable, window=(1920, 1080))
         try:
             with serving(path) as url:
+                signins = signin_latency(url, people)
                 alone = run_sessions(browser, url, path, tokens, ["lead"], args.baseline)
                 alone["lead"]["page"].close()
                 team = run_sessions(browser, url, path, tokens, CODERS, args.seconds)
@@ -219,6 +277,7 @@ def main() -> None:
         f"found {total_found}, lost {lost}"
     )
     all_seen = all(seen[c] >= seen["expected"] for c in CODERS)
+    report_signin(*signins)
     print(
         f"floor zero lost: {'met' if lost == 0 else 'NOT met'}; every session saw every "
         f"done mark: {'yes' if all_seen else 'no'}"

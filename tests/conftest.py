@@ -21,11 +21,18 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch):
-    """Tests never see the developer's project, coder, theme or language settings, and each
-    starts (and leaves the process) speaking English."""
+    """Tests never see the developer's project, coder, user, theme or language settings, and
+    each starts (and leaves the process) speaking English."""
     from workbench.i18n import set_language
 
-    for var in ("WORKBENCH_PROJECT", "WORKBENCH_CODER", "TEXTUAL_THEME", "NO_COLOR"):
+    for var in (
+        "WORKBENCH_PROJECT",
+        "WORKBENCH_CODER",
+        "WORKBENCH_USER",
+        "WORKBENCH_SESSION_USER",
+        "TEXTUAL_THEME",
+        "NO_COLOR",
+    ):
         monkeypatch.delenv(var, raising=False)
     for var in ("WORKBENCH_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)

@@ -179,7 +179,10 @@ def test_delete_is_refused_while_coded_unless_forced(coded):
     refused = run_process(coded, "delete", "Representation", "--yes")
     assert refused.returncode == 1
     assert refused.stderr.count("\n") == 1
-    assert "Representation has 2 coding(s)" in refused.stderr and "--force" in refused.stderr
+    assert (
+        "Representation has 2 codings (james 1, maria 1)" in refused.stderr
+        and "--force" in refused.stderr
+    )
     assert file_bytes(coded) == before
 
     forced = run(coded, "delete", "Representation", "--force")

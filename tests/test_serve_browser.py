@@ -158,3 +158,37 @@ def _wait_for_codings(path: Path, coder: str, count: int, timeout: float = 15.0)
                 return
         time.sleep(0.2)
     raise AssertionError(f"{coder} never had {count} coding(s) in the project file")
+
+
+def test_a_read_only_server_writes_nothing_and_signing_out_ends_the_session(
+    tmp_path, browser, monkeypatch
+):
+    """``workbench --read-only serve`` (the global flag, here through its variable) used to
+    let sessions write. Then the page's Sign out button ends the app session."""
+    path = build_project(tmp_path / "p.db")
+    with Project.open(path) as project:
+        add_user(project, "maria", password=PASSWORD)
+    monkeypatch.setenv("WORKBENCH_READ_ONLY", "1")
+    with serving(path) as url:
+        page = browser.page()
+        sign_in(page, url, "maria", PASSWORD)
+        page.wait_for_screen("DRS01", "READ ONLY")
+        focus_terminal(page)
+        press_until(page, "Enter", "Each network chose")
+        page.type_text("s")
+        page.type_text("a")
+        try:  # the app may not even offer the picker on a read-only project
+            page.wait_for_screen(test=picker_open, timeout=10)
+            page.type_text("seat alloc")
+            page.press("Enter")
+        except TimeoutError:
+            pass
+        page.wait_for_screen("read-only")
+        assert app_processes(path.resolve())
+        page.expect_load()
+        page.evaluate("document.getElementById('signout-button').click()")
+        page.wait_load()
+        assert page.evaluate("location.pathname") == "/signin"
+        assert wait_for_no_app_processes(path.resolve(), timeout=5) == []
+    with Project.open(path) as project:
+        assert len(project.codings()) == 1  # james's, from the fixture: nothing added

@@ -114,7 +114,7 @@ def test_codebook_delete_coded_code_needs_confirm_and_merge(project_path: Path) 
         screen.code_tree.select_code(app.project.code("Decentralization").id)
         await pilot.press("x")
         await pilot.pause()
-        assert "1 coding(s)" in app.screen.question
+        assert "1 coding (james 1)" in app.screen.question
         await pilot.press("y")
         await pilot.pause()
         assert codings() == []

@@ -14,6 +14,7 @@ from workbench.analysis.units import (
     check_unit,
 )
 from workbench.i18n import _
+from workbench.ops.permissions import require
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code, Coder, Document
 from workbench.store.project import Project
@@ -113,7 +114,9 @@ def select(
 
     ``where`` narrows the compared documents exactly as in every other command
     (``analysis.filters``, ``docs/selection.md``): case attributes and ``document=NAME``.
+    Comparing coders is the lead's (and a reviewer's): it shows every coder's work.
     """
+    require(project, "agreement.read")
     check_unit(unit)
     scope = filters.Selection.build(coders=coders or (), codes=codes or (), where=where)
     filters.coder_ids(project, scope.coders)  # the same one-line errors as every command

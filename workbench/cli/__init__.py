@@ -179,10 +179,21 @@ def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> No
     callback=_show_version,
     help=N_("Show the version and exit."),
 )
+@click.option(
+    "--user",
+    "user",
+    envvar="WORKBENCH_USER",
+    default=None,
+    metavar="NAME",
+    help=N_(
+        "Act as this user of the project (env WORKBENCH_USER): every command then gets "
+        "the answer that user's role gets in the app (see docs/serve.md)."
+    ),
+)
 @click.pass_context
-def cli(ctx: click.Context, project_path: str, read_only: bool) -> None:
-    """The root of every command: the project file and how it is opened."""
-    ctx.obj = {"project_path": project_path, "read_only": read_only}
+def cli(ctx: click.Context, project_path: str, read_only: bool, user: str | None) -> None:
+    """The root of every command: the project file, how it is opened and who acts."""
+    ctx.obj = {"project_path": project_path, "read_only": read_only, "user": user}
     if ctx.invoked_subcommand is None:
         ctx.invoke(cli.get_command(ctx, "tui"))
 

@@ -187,12 +187,14 @@ def move_cmd(ctx, path: str, parent: str | None, top: bool) -> None:
 @click.argument("target")
 @click.pass_context
 def merge_cmd(ctx, source: str, target: str) -> None:
-    from workbench.ops.codes import merge_codes
+    from workbench.ops.codes import code_impact, merge_codes
 
     project = open_project(ctx)
     src, dst = project.code(source).path, project.code(target).path
+    impact = code_impact(project, source, "code.merge")
     n = merge_codes(project, source, target)
     click.echo(_("merged {src} into {dst}: {n} coding(s) re-pointed").format(src=src, dst=dst, n=n))
+    click.echo(_("moved with it: {impact}").format(impact=impact.describe()))
 
 
 @codebook_cmd.command(
@@ -208,26 +210,24 @@ def merge_cmd(ctx, source: str, target: str) -> None:
 @click.option("--yes", "-y", is_flag=True, help=N_("Do not ask for confirmation."))
 @click.pass_context
 def delete_cmd(ctx, path: str, force: bool, yes: bool) -> None:
-    from workbench.ops.codes import coding_counts, delete_code
+    from workbench.ops.codes import code_impact, delete_code
 
     project = open_project(ctx)
     code = project.code(path)
-    subtree = [c for c in project.codes() if c.id == code.id or c.path.startswith(code.path + "/")]
-    counts = coding_counts(project)
-    n_codings = sum(counts.get(c.id, 0) for c in subtree)
+    impact = code_impact(project, path, "code.delete")  # every coder's, blind or not
+    n_codings = impact.total_codings
     if n_codings and not force:
         raise CodebookError(
-            _(
-                "{path} has {n_codings} coding(s); merge it into another code, or delete with "
-                "--force"
-            ).format(path=code.path, n_codings=n_codings)
+            _("{path} has {impact}; merge it into another code, or delete with --force").format(
+                path=code.path, impact=impact.describe()
+            )
         )
     if not yes:
         what = code.path
-        if len(subtree) > 1:
-            what = _("{path} and its {n} subcode(s)").format(path=what, n=len(subtree) - 1)
-        if n_codings:
-            what = _("{what} with {n} coding(s)").format(what=what, n=n_codings)
+        if impact.subcodes:
+            what = _("{path} and its {n} subcode(s)").format(path=what, n=impact.subcodes)
+        if n_codings or impact.total_memos:
+            what = _("{what} with {impact}").format(what=what, impact=impact.describe())
         if sys.stdin.isatty():
             click.confirm(_("Delete {what}?").format(what=what), abort=True)
         elif not force:

@@ -170,19 +170,43 @@ def memo_cmd() -> None:
     pass
 
 
-@memo_cmd.command("add", help=N_("Write a memo (on the project when no target is given)."))
+@memo_cmd.command(
+    "add",
+    help=N_(
+        "Write a memo (on the project when no target is given; a reply goes where the memo "
+        "it answers is)."
+    ),
+)
 @click.argument("text")
 @click.option("--doc", default=None, help=N_("Attach to this document."))
 @click.option("--code", "code_path", default=None, help=N_("Attach to this code."))
 @click.option("--coding", "coding_id", type=int, default=None, help=N_("Attach to this coding id."))
 @click.option("--title", default=None, help=N_("A short title shown in memo listings."))
+@click.option(
+    "--reply-to",
+    "reply_to",
+    type=int,
+    default=None,
+    help=N_("Answer the memo with this id (a memo is its author's: others reply to it)."),
+)
 @_coder_option()
 @click.pass_context
-def memo_add(ctx, text, doc, code_path, coding_id, title, coder) -> None:
-    from workbench.ops.coding import add_memo
+def memo_add(ctx, text, doc, code_path, coding_id, title, reply_to, coder) -> None:
+    from workbench.ops.coding import add_memo, memo_target
     from workbench.store.errors import WorkbenchError
 
     project = open_project(ctx)
+    if reply_to is not None:
+        answered = memo_target(project, reply_to)
+        memo_id = add_memo(
+            project, answered[0], answered[1], text, coder=coder, title=title, reply_to=reply_to
+        )
+        click.echo(
+            _("memo {memo} on {target}, replying to memo {answered}").format(
+                memo=memo_id, target=_(MEMO_TARGETS[answered[0]]), answered=reply_to
+            )
+        )
+        return
     targets = [t for t in (doc, code_path, coding_id) if t is not None]
     if len(targets) > 1:
         raise WorkbenchError(
@@ -202,17 +226,22 @@ def memo_add(ctx, text, doc, code_path, coding_id, title, coder) -> None:
     )
 
 
-@memo_cmd.command("list", help=N_("List every memo with what it is attached to."))
+@memo_cmd.command(
+    "list",
+    help=N_("List every memo with what it is attached to (under blind coding a coder's own)."),
+)
 @format_option()
 @click.pass_context
 def memo_list(ctx, fmt) -> None:
     """List every memo with what it is attached to."""
+    from workbench.ops.coding import visible_memos
+
     project = open_project(ctx, snapshot=True)
     docs = {d.id: d.name for d in project.documents()}
     paths = {c.id: c.path for c in project.codes()}
     coders = {c.id: c.name for c in project.coders()}
     rows = []
-    for m in project.memos():
+    for m in visible_memos(project):
         target = {"document": docs, "code": paths}.get(m.target_type, {}).get(
             m.target_id, m.target_id
         )
@@ -224,9 +253,36 @@ def memo_list(ctx, fmt) -> None:
                 "coder": coders.get(m.coder_id),
                 "title": m.title,
                 "text": m.text,
+                "reply_to": m.reply_to,
             }
         )
-    emit(rows, fmt, columns=["id", "on", "target", "coder", "title", "text"])
+    emit(rows, fmt, columns=["id", "on", "target", "coder", "title", "text", "reply_to"])
+
+
+@memo_cmd.command(
+    "edit",
+    help=N_("Replace the text of memo MEMO_ID (your own: answer another's with --reply-to)."),
+)
+@click.argument("memo_id", type=int)
+@click.argument("text")
+@click.pass_context
+def memo_edit(ctx, memo_id: int, text: str) -> None:
+    from workbench.ops.coding import edit_memo
+
+    edit_memo(open_project(ctx), memo_id, text)
+    click.echo(_("memo {memo} saved").format(memo=memo_id))
+
+
+@memo_cmd.command(
+    "delete", help=N_("Delete memo MEMO_ID (your own; the lead may delete anyone's).")
+)
+@click.argument("memo_id", type=int)
+@click.pass_context
+def memo_delete(ctx, memo_id: int) -> None:
+    from workbench.ops.coding import delete_memo
+
+    delete_memo(open_project(ctx), memo_id)
+    click.echo(_("memo {memo} deleted").format(memo=memo_id))
 
 
 @click.command(
@@ -258,17 +314,21 @@ def _undo_coder(coder: str | None) -> str | None:
     "undo",
     help=N_(
         "Undo the coder's last action (also one done in the app); without a coder, the newest."
+        " Under --user, your own actions; the lead may also name another coder, and undoes "
+        "the newest deletion or merge of a code whoever did it."
     ),
 )
 @_coder_option()
 @click.pass_context
 def undo_cmd(ctx, coder: str | None) -> None:
+    from workbench.ops import history
+
     project = open_project(ctx)
     coder = _undo_coder(coder)
-    what = project.undo(coder)
+    what = history.undo(project, coder)
     if what:
         click.echo(_("undone: {what}").format(what=what))
-    elif refusal := project.undo_refusal(coder):
+    elif refusal := history.undo_refusal(project, coder):
         click.echo(refusal)
     else:
         click.echo(
@@ -282,9 +342,11 @@ def undo_cmd(ctx, coder: str | None) -> None:
 @_coder_option()
 @click.pass_context
 def redo_cmd(ctx, coder: str | None) -> None:
+    from workbench.ops import history
+
     project = open_project(ctx)
     coder = _undo_coder(coder)
-    what = project.redo(coder)
+    what = history.redo(project, coder)
     click.echo(
         _("redone: {what}").format(what=what)
         if what

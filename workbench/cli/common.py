@@ -192,6 +192,7 @@ def open_project(ctx: click.Context, *, create: bool = False, snapshot: bool = F
         ctx.with_resource(project.reading())  # ends before the project is closed
     if is_new:  # a command that fails leaves no new project behind (see forget_new_project)
         ctx.meta[NEW_PROJECT] = project
+    act_as(project, obj.get("user"))
     return project
 
 
@@ -211,6 +212,23 @@ def forget_new_project(ctx: click.Context) -> None:
     project.close()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{project.path}{suffix}").unlink(missing_ok=True)
+
+
+def act_as(project: Project, name: str | None) -> None:
+    """Make ``name`` (``--user``) the acting user of ``project``: a user of it, or an error."""
+    if not name:
+        return
+    from workbench.i18n import _
+    from workbench.ops.users import normalise_name, user
+    from workbench.store.errors import WorkbenchError
+
+    found = user(project, name)
+    if found is None:
+        raise WorkbenchError(
+            _("--user: no user named {name!r} in this project").format(name=name),
+            source=str(project.path),
+        )
+    project.user = normalise_name(name)
 
 
 def _say_waiting():

@@ -16,18 +16,49 @@ from workbench.store.errors import WorkbenchError
 PROJECT_OPTIONS = ("--project", "-p")
 
 
+#: the group option that says who acts (``--user``): not part of what a command makes, so
+#: a record leaves it out and a rerun acts as whoever reruns it, never as a record says
+USER_OPTION = "--user"
+#: the group options before a command that take a value, and those that are flags
+GROUP_VALUE_OPTIONS = (*PROJECT_OPTIONS, USER_OPTION, "--lang")
+GROUP_FLAGS = ("--read-only",)
+
+
 def command_args(argv: list[str]) -> list[str]:
-    """The arguments after the group options (``--project X``), i.e. the command itself."""
+    """The arguments after the group options (``--project X``, ``--user Y``), i.e. the
+    command itself."""
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg in PROJECT_OPTIONS:
+        if arg in PROJECT_OPTIONS or arg == USER_OPTION:
             i += 2
-        elif arg.startswith("--project="):
+        elif arg.startswith(("--project=", USER_OPTION + "=")):
             i += 1
         else:
             break
     return argv[i:]
+
+
+def without_user(args: list[str]) -> list[str]:
+    """``args`` without a ``--user`` among the group options before the command (a record
+    written before ``command_args`` left it out, or written by hand)."""
+    kept: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == USER_OPTION:
+            i += 2
+        elif arg.startswith(USER_OPTION + "="):
+            i += 1
+        elif arg in GROUP_VALUE_OPTIONS:
+            kept += args[i : i + 2]
+            i += 2
+        elif arg in GROUP_FLAGS or arg.startswith(tuple(o + "=" for o in GROUP_VALUE_OPTIONS)):
+            kept.append(arg)
+            i += 1
+        else:
+            break
+    return kept + args[i:]
 
 
 #: options whose values name codes (``--stages`` takes a comma list, its first item may be
@@ -165,7 +196,8 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool, deterministic: boo
             failed.append((path.name, _("the record does not name its output")))
             continue
         args = [
-            str(path) if a == record.output else _sibling(base, a, record.args) for a in record.args
+            str(path) if a == record.output else _sibling(base, a, record.args)
+            for a in without_user(record.args)  # a record's --user is never obeyed
         ]
         project = root.obj["project_path"] if given else record.project
         try:
@@ -182,6 +214,8 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool, deterministic: boo
         for _path, project, args in jobs:
             click.echo(shlex.join(["workbench", "--project", project, *args]))
         return
+    # the rerun acts as whoever reruns it (their role and blind coding), not as the record
+    acting = [USER_OPTION, root.obj["user"]] if (root.obj or {}).get("user") else []
     ran = 0
     saved = os.environ.get("WORKBENCH_DETERMINISTIC")
     if deterministic:
@@ -190,7 +224,7 @@ def rerun_cmd(ctx: click.Context, folder: str, dry_run: bool, deterministic: boo
         for path, project, args in jobs:
             line = shlex.join(["workbench", "--project", project, *args])
             click.echo(_("rerun {name}: {line}").format(name=path.name, line=line), err=True)
-            problem = _run(["--project", project, *args])
+            problem = _run(["--project", project, *acting, *args])
             if problem:
                 failed.append((path.name, problem))
                 click.echo(_("  failed: {problem}").format(problem=problem), err=True)

@@ -52,7 +52,8 @@ def backup_cmd(ctx, destination: str, force: bool) -> None:
 def restore_cmd(ctx, backup: str) -> None:
     from workbench.ops.backup import restore_project
 
-    saved = restore_project(ctx.find_root().obj["project_path"], backup)
+    obj = ctx.find_root().obj
+    saved = restore_project(obj["project_path"], backup, user=obj.get("user"))
     click.echo(
         _("restored from {backup}; the previous project is saved as {saved}").format(
             backup=backup, saved=saved

@@ -38,14 +38,18 @@ def _project_path(ctx: click.Context, project: str | None) -> str:
 )
 @click.pass_context
 def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
+    from workbench.cli.common import act_as
     from workbench.store.project import Project
     from workbench.tui import run_app
 
     path = _project_path(ctx, project)
-    read_only = bool((ctx.find_root().obj or {}).get("read_only"))
+    obj = ctx.find_root().obj or {}
+    read_only = bool(obj.get("read_only"))
     # a clear error before the screen is taken over
-    Project.open(path, create=False, read_only=read_only).close()
-    run_app(path, coder=coder, read_only=read_only)
+    with Project.open(path, create=False, read_only=read_only) as opened:
+        act_as(opened, obj.get("user"))
+        user = opened.user
+    run_app(path, coder=coder, read_only=read_only, user=user)
 
 
 @click.command(
@@ -104,6 +108,32 @@ def tui_cmd(ctx: click.Context, project: str | None, coder: str | None) -> None:
     default=None,
     help=N_("The certificate's private key (PEM), if not in --certfile."),
 )
+@click.option(
+    "--read-only",
+    "read_only",
+    is_flag=True,
+    help=N_(
+        "Sessions open the project for reading only: every write is refused "
+        "(also with the global --read-only)."
+    ),
+)
+@click.option(
+    "--idle",
+    type=click.FloatRange(min=1),
+    default=30,
+    show_default=True,
+    help=N_("Minutes without a key pressed after which a session ends."),
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME[:PORT]",
+    help=N_(
+        "Also answer requests for this host name (a reverse proxy's public name); every "
+        "other Host is refused (DNS rebinding). Repeat for several."
+    ),
+)
 @click.pass_context
 def serve_cmd(
     ctx: click.Context,
@@ -114,7 +144,11 @@ def serve_cmd(
     blind: bool,
     certfile: str | None,
     keyfile: str | None,
+    read_only: bool,
+    idle: float,
+    allow_hosts: tuple[str, ...],
 ) -> None:
+    from workbench.cli.common import act_as
     from workbench.ops.users import has_users, set_blind_coding
     from workbench.store.errors import WorkbenchError
     from workbench.store.project import Project
@@ -122,7 +156,12 @@ def serve_cmd(
     from workbench.tui.signin import is_loopback
 
     path = Path(_project_path(ctx, project)).resolve()
-    with Project.open(path, create=False) as opened:
+    obj = ctx.find_root().obj or {}
+    read_only = read_only or bool(obj.get("read_only"))
+    if not 0 <= port <= 65535:
+        raise WorkbenchError(_("--port must be between 0 and 65535, not {port}").format(port=port))
+    with Project.open(path, create=False, read_only=read_only) as opened:
+        act_as(opened, obj.get("user"))
         sign_in = has_users(opened)
         if not sign_in and not is_loopback(host):
             raise WorkbenchError(
@@ -134,8 +173,20 @@ def serve_cmd(
         if blind:
             if not sign_in:
                 raise WorkbenchError(_("--blind needs users: add them with 'workbench users add'"))
+            if read_only:
+                raise WorkbenchError(
+                    _("--blind writes the team's setting; it cannot be set with --read-only")
+                )
             set_blind_coding(opened, True)
     context = ssl_context(certfile, keyfile)
     TeamServer(
-        path, host=host, port=port, open_coder=coder, sign_in=sign_in, ssl_context=context
+        path,
+        host=host,
+        port=port,
+        open_coder=coder,
+        sign_in=sign_in,
+        ssl_context=context,
+        read_only=read_only,
+        idle_minutes=idle,
+        allow_hosts=allow_hosts,
     ).serve()

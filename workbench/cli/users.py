@@ -18,13 +18,27 @@ def users_cmd() -> None:
 
 
 @users_cmd.command(
-    "add", help=N_("Add user NAME, who will sign in with a password (asked twice) or a token.")
+    "add",
+    help=N_(
+        "Add user NAME, who will sign in with a password (asked twice) or a token. A name "
+        "is refused when it holds invisible characters, look-alike letters or two scripts, "
+        "or differs from a user's name only in letter case (see docs/serve.md)."
+    ),
 )
 @click.argument("name")
 @click.option(
     "--lead",
     is_flag=True,
     help=N_("Project lead: sees everyone's work, runs agreement, reconciles, lifts blind coding."),
+)
+@click.option(
+    "--role",
+    type=click.Choice(["coder", "lead", "reviewer"]),
+    default=None,
+    help=N_(
+        "coder (default): codes and writes memos as themselves; lead: as --lead; "
+        "reviewer: reads everything and changes nothing."
+    ),
 )
 @click.option(
     "--token",
@@ -37,11 +51,19 @@ def users_cmd() -> None:
     help=N_("Read the password from the first line of standard input (for scripts)."),
 )
 @click.pass_context
-def users_add(ctx, name: str, lead: bool, token: bool, password_stdin: bool) -> None:
-    from workbench.ops.users import add_user
+def users_add(
+    ctx, name: str, lead: bool, role: str | None, token: bool, password_stdin: bool
+) -> None:
+    from workbench.ops.permissions import require
+    from workbench.ops.users import add_user, check_name
 
     project = open_project(ctx)
+    require(project, "users.manage")
+    check_name(name)  # before a password is asked
     password = None
+    if lead and role not in (None, "lead"):
+        raise click.UsageError(_("--lead and --role exclude each other"))
+    role = role or ("lead" if lead else "coder")
     if token and password_stdin:
         raise click.UsageError(_("--token and --password-stdin exclude each other"))
     if password_stdin:
@@ -50,8 +72,7 @@ def users_add(ctx, name: str, lead: bool, token: bool, password_stdin: bool) -> 
         password = click.prompt(
             _("Password for {name}").format(name=name), hide_input=True, confirmation_prompt=True
         )
-    secret = add_user(project, name, password=password, token=token, lead=lead)
-    role = "lead" if lead else "coder"
+    secret = add_user(project, name, password=password, token=token, role=role)
     if secret:
         click.echo(
             _("added {role} {name}; token (shown only now, keep it safe): {secret}").format(
@@ -63,7 +84,11 @@ def users_add(ctx, name: str, lead: bool, token: bool, password_stdin: bool) -> 
 
 
 @users_cmd.command(
-    "remove", help=N_("Remove user NAME (their codings stay, under the coder NAME).")
+    "remove",
+    help=N_(
+        "Remove user NAME (their codings stay, under the coder NAME). A running 'workbench "
+        "serve' ends their open sessions within a second."
+    ),
 )
 @click.argument("name")
 @click.pass_context

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from workbench.export.provenance import (
 )
 from workbench.files import write_atomic
 from workbench.i18n import _, number
+from workbench.ops.permissions import visible_coder_ids
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project, read_snapshot
 
@@ -96,8 +98,12 @@ def codebook_table(
     tree = _subtree(codes)
     codings: dict[int, int] = defaultdict(int)
     docs: dict[int, set[int]] = defaultdict(set)
+    seen = visible_coder_ids(project)  # a coder under blind coding counts their own only
     for code_id, doc_id, n in project.conn.execute(
-        "SELECT code_id, document_id, count(*) FROM codings GROUP BY code_id, document_id"
+        "SELECT code_id, document_id, count(*) FROM codings "
+        "WHERE ? IS NULL OR coder_id IN (SELECT value FROM json_each(?)) "
+        "GROUP BY code_id, document_id",
+        (None, None) if seen is None else ("1", json.dumps(sorted(seen))),
     ):
         codings[code_id] += n
         docs[code_id].add(doc_id)
@@ -159,6 +165,11 @@ def codebook_table(
         _(
             "Codings: all coders' codings of the code and its subcodes. Documents: "
             "documents holding at least one of them."
+        )
+        if seen is None
+        else _(
+            "Codings: your own codings of the code and its subcodes (blind coding is on). "
+            "Documents: documents holding at least one of them."
         ),
     )
     kinds = ["text"] * (len(levels_named) + 4) + ["int", "int"] + ["ratio", "ratio"]

@@ -25,9 +25,9 @@ from workbench.analysis.filters import (
     check_attribute,
     check_selection,
     code_scope,
-    coder_ids,
     parse_where_items,
     selected_documents,
+    viewer_coders,
 )
 from workbench.analysis.units import SPAN_UNITS, check_unit, touched, unit_rows
 from workbench.cells import neutral_row, xlsx_append
@@ -94,10 +94,12 @@ def select_codings(
     where: Where = None,
     codes: Sequence[str] | None = None,
 ) -> list[Coding]:
-    """Codings by ``coder`` (any when None) in the selected documents and code subtrees."""
+    """Codings by ``coder`` (any the acting user may see when None: under blind coding a
+    coder's own only) in the selected documents and code subtrees."""
     selection = selection_of(coder=coder, where=where, codes=codes)
     check_selection(project, selection)
-    coder_id = next(iter(coder_ids(project, selection.coders)), None) if coder else None
+    coders, limited = viewer_coders(project, selection.coders)
+    coder_id = next(iter(coders), None) if coder or limited else None
     docs = set(selected_documents(project, selection))
     code_ids = select_codes(project, selection.codes)
     return [

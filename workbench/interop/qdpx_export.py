@@ -355,8 +355,12 @@ def export_qdpx(
     """Write the whole project to ``path`` as a ``.qdpx`` archive (positions in ``positions``).
 
     Recordings are pointed to from the archive (``media="link"``) or put in it (``"embed"``).
+    The whole project is every coder's work: a coder under blind coding may not export it.
     """
+    from workbench.ops.permissions import require_everyones_work
     from workbench.store.errors import WorkbenchError
+
+    require_everyones_work(project)
 
     if positions not in UNITS:
         raise WorkbenchError(

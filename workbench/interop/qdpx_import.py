@@ -45,6 +45,7 @@ from workbench.interop.qdpx_report import ImportReport
 from workbench.interop.textmap import UNITS
 from workbench.ops.codebook import Codebook, load_parsed
 from workbench.ops.documents import add_document
+from workbench.ops.permissions import require
 from workbench.store.connection import inserted_id, new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -600,6 +601,9 @@ def import_qdpx(
     ``positions`` (``codepoints``, ``utf16`` or ``bytes``) fixes the unit the file's selection
     positions count; by default it is decided per source from the evidence.
     """
+    require(project, "documents.edit")
+    require(project, "codebook.edit")
+    require(project, "codings.import")
     if positions is not None and positions not in UNITS:
         raise WorkbenchError(
             _("unknown position unit {positions!r} (use {items})").format(

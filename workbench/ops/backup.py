@@ -12,12 +12,14 @@ from pathlib import Path
 
 from workbench.i18n import _
 from workbench.ops.check import check_project
+from workbench.ops.permissions import require
 from workbench.store.errors import ProjectError
 from workbench.store.project import Project
 
 
 def backup_project(project: Project, destination: str | Path, *, overwrite: bool = False) -> Path:
     """Write a consistent copy of the open project to ``destination``."""
+    require(project, "project.backup")
     destination = Path(destination)
     if project.path != Path(":memory:") and _same_file(destination, project.path):
         raise ProjectError(
@@ -37,12 +39,18 @@ def backup_project(project: Project, destination: str | Path, *, overwrite: bool
     return destination
 
 
-def restore_project(project_path: str | Path, backup: str | Path) -> Path:
+def restore_project(
+    project_path: str | Path, backup: str | Path, *, user: str | None = None
+) -> Path:
     """Replace the project at ``project_path`` with ``backup``; keep the old one beside it.
 
     The backup is checked first, so a damaged backup never replaces a working project. The
-    current project is saved as ``NAME.before-restore-TIMESTAMP`` and returned.
+    current project is saved as ``NAME.before-restore-TIMESTAMP`` and returned. ``user`` is
+    the signed-in person asking (the lead's to do; None: the file's owner).
     """
+    with Project.open(project_path, create=False) as current:
+        current.user = user
+        require(current, "project.restore")
     backup = Path(backup)
     if not backup.exists():
         raise ProjectError(_("no such backup file"), source=str(backup))
@@ -59,6 +67,7 @@ def restore_project(project_path: str | Path, backup: str | Path) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     saved = project_path.with_name(f"{project_path.name}.before-restore-{stamp}")
     with Project.open(project_path) as current:
+        current.user = user
         backup_project(current, saved)
         source = sqlite3.connect(str(backup))
         try:

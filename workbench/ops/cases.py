@@ -20,6 +20,7 @@ from pathlib import Path
 from workbench.boundary import at_import_boundary
 from workbench.i18n import _
 from workbench.limits import MAX_CSV_COLUMNS
+from workbench.ops.permissions import require
 from workbench.store.connection import inserted_id, now
 from workbench.store.errors import InputFileError, WorkbenchError
 from workbench.store.model import Document
@@ -193,6 +194,7 @@ def read_cases_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[
 @at_import_boundary(path_arg=1)
 def import_cases_csv(project: Project, path: str | os.PathLike[str]) -> CasesImport:
     """Create or update the cases and attributes of a CSV file, all or nothing."""
+    require(project, "documents.edit")
     header, rows = read_cases_csv(path)
     key = next(i for i, h in enumerate(header) if h.lower() in KEY_COLUMNS)
     columns = [(i, h) for i, h in enumerate(header) if i != key]
@@ -255,6 +257,7 @@ def import_cases_csv(project: Project, path: str | os.PathLike[str]) -> CasesImp
 
 def set_document_case(project: Project, doc: str | int | Document, case: str | None) -> Document:
     """Put a document in case ``case`` (created if new), or in no case with ``None``. Undoable."""
+    require(project, "documents.edit")
     document = doc if isinstance(doc, Document) else project.document(doc)
     if case is not None and not case.strip():
         raise WorkbenchError(_("a case needs a name"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.i18n import _
+from workbench.ops.permissions import require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import CodebookError
 from workbench.store.model import Code
@@ -186,6 +187,7 @@ def _current(code: Code, key: str) -> Any:
 
 def load_parsed(project: Project, book: Codebook) -> LoadReport:
     """Load an already validated ``Codebook``; see ``load_codebook``."""
+    require(project, "codebook.edit")
     targets, kept = _plan(project, book)
     report = LoadReport(source=book.source)
     paths = {c.id: c.path for c in project.codes()}

@@ -8,6 +8,7 @@ coder's slots never renumber themselves, so a key keeps its meaning until the co
 from __future__ import annotations
 
 from workbench.i18n import _
+from workbench.ops.permissions import require
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -31,6 +32,7 @@ def pin(project: Project, coder: str, slot: int, code_id: int | None) -> None:
     """Put ``code_id`` on key ``slot`` (moving it from another slot); ``None`` clears it."""
     if slot not in SLOTS:
         raise WorkbenchError(_("favourite keys are 1 to 9, not {slot}").format(slot=slot))
+    require(project, "coder.state", owner=coder.strip())
     coder_id = project.coder_id(coder)
     with project.transaction():
         project.conn.execute(
@@ -69,6 +71,7 @@ def last_position(project: Project, coder: str, document_id: int) -> int | None:
 
 
 def save_position(project: Project, coder: str, document_id: int, cursor: int) -> None:
+    require(project, "coder.state", owner=coder.strip())
     coder_id = project.coder_id(coder)
     with project.transaction():
         project.conn.execute(
@@ -91,6 +94,7 @@ def set_coder_language(project: Project, coder: str, lang: str | None) -> None:
     """Keep ``lang`` (a language with a catalog, or None to follow the app) for the coder."""
     from workbench.i18n import _, available_languages, normalise_language
 
+    require(project, "coder.state", owner=coder.strip())
     code = normalise_language(lang) if lang else None
     if lang and code not in available_languages():
         raise WorkbenchError(

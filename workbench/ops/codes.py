@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
+from workbench.ops.permissions import require, visible_coder_ids
 from workbench.store.actionlog import ActionRecorder
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import CodebookError
@@ -80,6 +82,7 @@ def add_code(
     ``recorder`` writes into an action already open (one undo step for a code created and
     applied at once) instead of recording an action of its own.
     """
+    require(project, "codebook.edit")
     parts = [check_name(p) for p in normalise_path(path).split("/")]
     unknown = set(fields) - set(EDITABLE) - {"position"}
     if unknown:
@@ -127,6 +130,7 @@ def _next_position(project: Project, parent_id: int | None) -> int:
 
 def update_code(project: Project, path: str, **fields: Any) -> Code:
     """Change a code's description, criteria, colour, keywords or examples."""
+    require(project, "codebook.edit")
     code = _require(project, path)
     unknown = set(fields) - set(EDITABLE)
     if unknown:
@@ -139,6 +143,7 @@ def update_code(project: Project, path: str, **fields: Any) -> Code:
 
 
 def rename_code(project: Project, path: str, new_name: str) -> Code:
+    require(project, "codebook.edit")
     code = _require(project, path)
     new_name = check_name(new_name)
     parent = code.path.rsplit("/", 1)[0] + "/" if "/" in code.path else ""
@@ -153,6 +158,7 @@ def rename_code(project: Project, path: str, new_name: str) -> Code:
 
 def move_code(project: Project, path: str, new_parent: str | None) -> Code:
     """Move a code (with its subtree) under ``new_parent``, or to the top when None."""
+    require(project, "codebook.edit")
     codes = project.codes()
     code = _require(project, path)
     parent_id = None
@@ -181,6 +187,79 @@ def move_code(project: Project, path: str, new_parent: str | None) -> Code:
     return project.code_by_id(code.id)
 
 
+#: action kinds that take away every coder's work at once: the lead may undo them whoever
+#: did them (``ops.history``)
+DELETE_KIND, MERGE_KIND = "code-delete", "code-merge"
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What deleting or merging a code touches, counted over every coder, including work that
+    blind coding hides from the screen (so the question before it can say so)."""
+
+    code: str
+    subcodes: int
+    codings: dict[str, int]  # coder -> codings
+    memos: dict[str, int]  # author -> memos ("" for memos credited to nobody)
+
+    @property
+    def total_codings(self) -> int:
+        return sum(self.codings.values())
+
+    @property
+    def total_memos(self) -> int:
+        return sum(self.memos.values())
+
+    def describe(self) -> str:
+        """``23 codings (ana 12, ben 11) and 3 memos (ana 2, rosa 1)``: one line (the memos
+        left out when there are none)."""
+
+        def each(counts: dict[str, int]) -> str:
+            return ", ".join(
+                f"{name or _('nobody')} {n}" for name, n in sorted(counts.items()) if n
+            )
+
+        total = self.total_codings
+        codings = ngettext("{n} coding", "{n} codings", total).format(n=total)
+        if total:
+            codings += f" ({each(self.codings)})"
+        if not self.total_memos:
+            return codings
+        memos = ngettext("{n} memo", "{n} memos", self.total_memos).format(n=self.total_memos)
+        memos += f" ({each(self.memos)})"
+        return _("{codings} and {memos}").format(codings=codings, memos=memos)
+
+
+def code_impact(project: Project, path: str, operation: str = "code.delete") -> Impact:
+    """Every coder's codings and memos that ``operation`` on ``path`` touches: the code and
+    its subcodes for a delete, the code alone for a merge (its subcodes move, untouched).
+
+    Asked before the question is put, so someone who may not do it hears so at once.
+    """
+    require(project, operation)
+    code = _require(project, path)
+    codes = project.codes()
+    ids = _subtree_ids(codes, code) if operation == "code.delete" else [code.id]
+    marks = ",".join("?" * len(ids))
+    codings = dict(
+        project.conn.execute(
+            f"SELECT k.name, count(*) FROM codings c JOIN coders k ON k.id = c.coder_id "
+            f"WHERE c.code_id IN ({marks}) GROUP BY k.name",
+            ids,
+        )
+    )
+    memos = dict(
+        project.conn.execute(
+            f"SELECT ifnull(k.name, ''), count(*) FROM memos m LEFT JOIN coders k "
+            f"ON k.id = m.coder_id WHERE (m.target_type = 'code' AND m.target_id IN ({marks})) "
+            f"OR (m.target_type = 'coding' AND m.target_id IN "
+            f"(SELECT id FROM codings WHERE code_id IN ({marks}))) GROUP BY 1",
+            [*ids, *ids],
+        )
+    )
+    return Impact(code.path, len(ids) - 1, codings, memos)
+
+
 def merge_codes(project: Project, source: str, target: str) -> int:
     """Merge ``source`` into ``target``: codings re-pointed, children moved, source removed.
 
@@ -188,6 +267,7 @@ def merge_codes(project: Project, source: str, target: str) -> int:
     into that coding (its memos follow) rather than becoming a second, identical coding.
     Returns the number of codings re-pointed (folded ones not counted).
     """
+    require(project, "code.merge")
     src = _require(project, source)
     dst = _require(project, target)
     codes = project.codes()
@@ -206,7 +286,7 @@ def merge_codes(project: Project, source: str, target: str) -> int:
             )
     moved = 0
     with project.action(
-        "codebook", _("merge {path} into {path2}").format(path=src.path, path2=dst.path)
+        MERGE_KIND, _("merge {path} into {path2}").format(path=src.path, path2=dst.path)
     ) as act:
         if any(_find(codes, f"{dst.path}/{child.name}") == src for child in children):
             # a child takes the name of the code merged away: free that name first
@@ -246,8 +326,10 @@ def merge_codes(project: Project, source: str, target: str) -> int:
 def delete_code(project: Project, path: str, *, force: bool = False) -> int:
     """Delete a code and its subtree. Refused while any of them is coded, unless ``force``.
 
-    Returns the number of codings deleted with it.
+    Every coder's codings count, whoever may see them. Returns the number of codings deleted
+    with it; the lead may undo it, whoever did it (``ops.history``).
     """
+    impact = code_impact(project, path, "code.delete")
     code = _require(project, path)
     codes = project.codes()
     ids = _subtree_ids(codes, code)
@@ -258,11 +340,11 @@ def delete_code(project: Project, path: str, *, force: bool = False) -> int:
     ]
     if coding_ids and not force:
         raise CodebookError(
-            _("{path} has {n_coding_ids} coding(s); merge it, or delete with --force").format(
-                path=code.path, n_coding_ids=len(coding_ids)
+            _("{path} has {impact}; merge it, or delete with --force").format(
+                path=code.path, impact=impact.describe()
             )
         )
-    with project.action("codebook", _("delete code {path}").format(path=code.path)) as act:
+    with project.action(DELETE_KIND, _("delete code {path}").format(path=code.path)) as act:
         for coding_id in coding_ids:
             for memo in project.memos("coding", coding_id):
                 act.delete("memos", memo.id)
@@ -282,14 +364,27 @@ def delete_code(project: Project, path: str, *, force: bool = False) -> int:
 
 def coding_counts(project: Project, coder_id: int | None = None) -> dict[int, int]:
     """Codings per code id (not counting subcodes); one coder's only when ``coder_id`` is set
-    (blind coding shows a coder nothing of the others' work)."""
-    if coder_id is None:
+    (blind coding shows a coder nothing of the others' work: a coder under blind coding gets
+    their own counts whatever is asked, ``ops.permissions.visible_coder_ids``)."""
+    coder_ids = _counted_coders(project, coder_id)
+    if coder_ids is None:
         return dict(project.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
     return dict(
         project.conn.execute(
-            "SELECT code_id, count(*) FROM codings WHERE coder_id = ? GROUP BY code_id", (coder_id,)
+            "SELECT code_id, count(*) FROM codings "
+            "WHERE coder_id IN (SELECT value FROM json_each(?)) GROUP BY code_id",
+            (json.dumps(sorted(coder_ids)),),
         )
     )
+
+
+def _counted_coders(project: Project, coder_id: int | None) -> set[int] | None:
+    """The coders whose codings a count covers: the one asked for, narrowed to those the
+    acting user may see (None: everyone's)."""
+    seen = visible_coder_ids(project)
+    if coder_id is None:
+        return seen
+    return {coder_id} if seen is None else {coder_id} & seen
 
 
 def code_usage(project: Project, code_id: int, coder_id: int | None = None) -> tuple[int, int]:
@@ -299,9 +394,10 @@ def code_usage(project: Project, code_id: int, coder_id: int | None = None) -> t
     a code has been used before applying it again.
     """
     sql = "SELECT count(*), count(DISTINCT document_id) FROM codings WHERE code_id = ?"
-    args: list[int] = [code_id]
-    if coder_id is not None:
-        sql += " AND coder_id = ?"
-        args.append(coder_id)
+    args: list[int | str] = [code_id]
+    coder_ids = _counted_coders(project, coder_id)
+    if coder_ids is not None:
+        sql += " AND coder_id IN (SELECT value FROM json_each(?))"
+        args.append(json.dumps(sorted(coder_ids)))
     codings, documents = project.conn.execute(sql, args).fetchone()
     return int(codings), int(documents)

@@ -6,10 +6,21 @@ CLI, the TUI and scripts all get the same guarantees from the same call.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from workbench.i18n import _
 from workbench.ops.duplicates import refuse_duplicate
+from workbench.ops.permissions import (
+    acting_name,
+    coder_for,
+    coding_owner,
+    memo_owner,
+    require,
+    visible_coder_ids,
+)
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import ProjectError, WorkbenchError
+from workbench.store.model import Memo
 from workbench.store.project import Project
 
 
@@ -40,10 +51,11 @@ def apply_code(
     ``memo`` attaches a memo to the new coding in the same action, so one undo removes both.
     The same code on the same span by the same coder is refused (``refuse_duplicate``).
     """
+    coder = coder_for(project, coder)
+    require(project, "coding.apply", owner=coder)
     doc = project.document(document)
     code = project.code(code_path)
     _check_span(project, doc.id, start, end)
-    coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
     with project.action(
         "apply",
@@ -97,9 +109,11 @@ def apply_new_code(
     undo takes back both (in-vivo and quick codes). Returns (code id, coding id)."""
     from workbench.ops.codes import add_code
 
+    coder = coder_for(project, coder)
+    require(project, "coding.apply", owner=coder)
+    require(project, "codebook.edit")
     doc = project.document(document)
     _check_span(project, doc.id, start, end)
-    coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
     path = "/".join(p.strip() for p in code_path.strip().strip("/").split("/"))
     with project.action(
@@ -168,8 +182,9 @@ def _describe_target(project: Project, target_type: str, target_id: int | None) 
 
 
 def remove_coding(project: Project, coding_id: int) -> None:
-    """Delete one coding and the memos attached to it."""
+    """Delete one coding and the memos attached to it (its coder's, or the lead's to do)."""
     what = describe_coding(project, coding_id)
+    require(project, "coding.edit", owner=coding_owner(project, coding_id))
     with project.action("remove", _("remove {what}").format(what=what)) as act:
         for memo in project.memos("coding", coding_id):
             act.delete("memos", memo.id)
@@ -186,9 +201,11 @@ def remove_codings(
     coder: str | None = None,
 ) -> int:
     """Remove the codings of ``code_path`` by ``coder`` that lie within ``[start, end)``."""
+    coder = coder_for(project, coder)
+    require(project, "coding.edit", owner=coder)
     doc = project.document(document)
     code = project.code(code_path)
-    coder_id = project.coder_id(coder or project.default_coder())
+    coder_id = project.coder_id(coder)
     ids = [
         r[0]
         for r in project.conn.execute(
@@ -218,6 +235,7 @@ def change_code(project: Project, coding_id: int, code_path: str) -> None:
     """Give a coding another code; refused when its coder already has that code there."""
     row = _coding_row(project, coding_id)
     what = describe_coding(project, coding_id)
+    require(project, "coding.edit", owner=coding_owner(project, coding_id))
     code = project.code(code_path)
     with project.action(
         "recode", _("change {what} to {path}").format(what=what, path=code.path)
@@ -230,6 +248,7 @@ def resize_coding(project: Project, coding_id: int, start: int, end: int) -> Non
     """Give a coding another extent; refused when its coder already coded that extent with
     the same code."""
     row = _coding_row(project, coding_id)
+    require(project, "coding.edit", owner=coding_owner(project, coding_id))
     _check_span(project, row[1], start, end)
     what = describe_coding(project, coding_id)
     with project.action(
@@ -247,13 +266,24 @@ def add_memo(
     *,
     coder: str | None = None,
     title: str | None = None,
+    reply_to: int | None = None,
 ) -> int:
     """Attach a memo to the project, a document, a code or a coding.
 
     The target must exist (``check_memo_target``): a memo on nothing would make ``check``
-    report the project as damaged.
+    report the project as damaged. ``reply_to`` answers another memo (on the same target):
+    nobody edits someone else's memo, they reply to it. A signed-in user writes as
+    themselves.
     """
+    coder = coder or acting_name(project)
+    require(project, "memo.add", owner=coder)
     check_memo_target(project, target_type, target_id)
+    if target_type == "coding" and target_id is not None:
+        require(project, "work.read", owner=coding_owner(project, target_id))
+    if reply_to is not None:
+        if memo_target(project, reply_to) != (target_type, target_id):
+            raise WorkbenchError(_("a reply goes on the same target as the memo it answers"))
+        require(project, "memo.reply", owner=memo_owner(project, reply_to))
     coder_id = project.coder_id(coder) if coder else None
     with project.action(
         "memo",
@@ -274,8 +304,19 @@ def add_memo(
                 "text": text,
                 "created_at": stamp,
                 "updated_at": stamp,
+                "reply_to": reply_to,
             },
         )
+
+
+def memo_target(project: Project, memo_id: int) -> tuple[str, int | None]:
+    """(target type, target id) of a memo: where a reply to it goes."""
+    row = project.conn.execute(
+        "SELECT target_type, target_id FROM memos WHERE id = ?", (memo_id,)
+    ).fetchone()
+    if row is None:
+        raise WorkbenchError(_("no memo with id {memo}").format(memo=memo_id))
+    return row[0], row[1]
 
 
 MEMO_TARGETS = {"document": "documents", "code": "codes", "coding": "codings"}
@@ -316,23 +357,29 @@ def _memo_target(project: Project, memo_id: int) -> str:
 
 
 def edit_memo(project: Project, memo_id: int, text: str) -> None:
+    """Change a memo's text: only its author may (others reply, ``add_memo(reply_to=)``)."""
+    where = _memo_target(project, memo_id)
+    require(project, "memo.edit", owner=memo_owner(project, memo_id))
     with project.action(
-        "memo",
-        _("edit the memo on {memo_target}").format(memo_target=_memo_target(project, memo_id)),
+        "memo", _("edit the memo on {memo_target}").format(memo_target=where)
     ) as act:
         act.update("memos", memo_id, text=text, updated_at=now())
 
 
 def delete_memo(project: Project, memo_id: int) -> None:
+    """Delete a memo: its author's to do, or the lead's."""
+    where = _memo_target(project, memo_id)
+    require(project, "memo.delete", owner=memo_owner(project, memo_id))
     with project.action(
-        "memo",
-        _("delete the memo on {memo_target}").format(memo_target=_memo_target(project, memo_id)),
+        "memo", _("delete the memo on {memo_target}").format(memo_target=where)
     ) as act:
         act.delete("memos", memo_id)
 
 
 def mark_done(project: Project, document: str | int, coder: str, done: bool = True) -> None:
     """Mark a document done (or not) for a coder; agreement counts only done documents."""
+    coder = coder_for(project, coder)
+    require(project, "document.done", owner=coder)
     doc = project.document(document)
     coder_id = project.coder_id(coder)
     with project.transaction():
@@ -342,3 +389,75 @@ def mark_done(project: Project, document: str | int, coder: str, done: bool = Tr
             "done = excluded.done, updated_at = excluded.updated_at",
             (doc.id, coder_id, int(done), now()),
         )
+
+
+def visible_memos(
+    project: Project, target_type: str | None = None, target_id: int | None = None
+) -> list[Memo]:
+    """The memos the acting user may read: under blind coding a coder sees their own and
+    those credited to nobody, not the other coders'."""
+    memos = project.memos(target_type, target_id)
+    seen = visible_coder_ids(project)
+    if seen is None:
+        return memos
+    return [m for m in memos if m.coder_id is None or m.coder_id in seen]
+
+
+def own_memo(project: Project, target_type: str, target_id: int | None, coder: str) -> Memo | None:
+    """``coder``'s newest memo on the target that answers nobody (the one ``m`` edits)."""
+    coder_id = project.conn.execute("SELECT id FROM coders WHERE name = ?", (coder,)).fetchone()
+    mine = [
+        m
+        for m in project.memos(target_type, target_id)
+        if coder_id and m.coder_id == coder_id[0] and m.reply_to is None
+    ]
+    return mine[-1] if mine else None
+
+
+@dataclass(frozen=True)
+class MemoDraft:
+    """What writing a memo on a target means for the acting coder: editing their own memo,
+    answering someone else's (nobody edits another's memo), or a first memo."""
+
+    target_type: str
+    target_id: int | None
+    memo_id: int | None  # their own memo, edited
+    text: str
+    reply_to: Memo | None = None  # the other person's memo answered
+    reply_author: str | None = None
+
+
+def memo_draft(project: Project, target_type: str, target_id: int | None, coder: str) -> MemoDraft:
+    """The memo ``coder`` writes on the target: their own (to edit), else a reply to the
+    newest memo they may see by someone else, else a new one."""
+    mine = own_memo(project, target_type, target_id, coder)
+    if mine is not None:
+        return MemoDraft(target_type, target_id, mine.id, mine.text)
+    names = {c.id: c.name for c in project.coders()}
+    others = [m for m in visible_memos(project, target_type, target_id) if m.coder_id is not None]
+    if others:
+        newest = others[-1]
+        return MemoDraft(target_type, target_id, None, "", newest, names.get(newest.coder_id))
+    return MemoDraft(target_type, target_id, None, "")
+
+
+def save_memo_draft(project: Project, draft: MemoDraft, text: str, coder: str) -> str:
+    """Save ``text`` as ``draft`` says (an empty text deletes one's own memo); returns what
+    was done, for the message."""
+    if draft.memo_id is not None:
+        if text.strip():
+            edit_memo(project, draft.memo_id, text)
+            return "saved"
+        delete_memo(project, draft.memo_id)
+        return "deleted"
+    if not text.strip():
+        return "nothing"
+    add_memo(
+        project,
+        draft.target_type,
+        draft.target_id,
+        text,
+        coder=coder,
+        reply_to=draft.reply_to.id if draft.reply_to else None,
+    )
+    return "replied" if draft.reply_to else "saved"

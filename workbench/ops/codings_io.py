@@ -22,6 +22,7 @@ from workbench.files import write_atomic
 from workbench.i18n import _
 from workbench.ops.cases import check_columns
 from workbench.ops.duplicates import Folding
+from workbench.ops.permissions import require, visible_coder_ids
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, UnknownCodeError
 from workbench.store.project import Project, read_snapshot
@@ -37,18 +38,25 @@ REQUIRED = ("document", "code", "coder")
 
 @read_snapshot
 def coding_rows(project: Project, selection: Selection | None = None) -> list[dict[str, object]]:
-    """One row per coding ``selection`` keeps (all when None), by document, position, code."""
-    keep: set[int] | None = None
-    if selection is not None:
-        from workbench.analysis.filters import select
+    """One row per coding ``selection`` keeps (all when None), by document, position, code.
 
-        keep = {row[5] for row in select(project, selection).rows}
+    Under blind coding a coder gets their own codings and memos only (``ops.permissions``).
+    """
+    keep: set[int] | None = None
+    seen = visible_coder_ids(project)
+    if selection is not None or seen is not None:
+        from workbench.analysis.filters import Selection, select
+
+        chosen = select(project, selection or Selection.build())
+        keep = {row[5] for row in chosen.rows}
     paths = {c.id: c.path for c in project.codes()}
     docs = {d.id: d.name for d in project.documents()}
     coders = {c.id: c.name for c in project.coders()}
     memos: dict[int, list[str]] = {}
     for memo in project.memos("coding"):
-        if memo.target_id is not None:  # a coding's memo always names its coding
+        if memo.target_id is not None and (
+            seen is None or memo.coder_id is None or memo.coder_id in seen
+        ):
             memos.setdefault(memo.target_id, []).append(memo.text)
     rows = []
     for c in project.codings():
@@ -263,6 +271,7 @@ def import_codings_csv(project: Project, path: str | os.PathLike[str]) -> Coding
     code, coder and span), are folded (``workbench.ops.duplicates``), so importing a file
     twice adds nothing the second time. Coders named in the file are created when new.
     """
+    require(project, "codings.import")
     rows = read_codings_csv(project, path)
     folding = Folding(project)
     added = 0

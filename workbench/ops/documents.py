@@ -12,6 +12,7 @@ from pathlib import Path
 
 from workbench.analysis.units import enumerate_paragraphs
 from workbench.i18n import _
+from workbench.ops.permissions import require
 from workbench.sentences import split_spans
 from workbench.store.connection import inserted_id, new_guid, now
 from workbench.store.errors import DuplicateDocumentError, WorkbenchError
@@ -30,6 +31,7 @@ def set_language(project: Project, language: str) -> None:
     and changing it later would leave the stored sentences and the setting disagreeing.
     Setting the language it already has is always allowed.
     """
+    require(project, "project.settings")
     check_language(project, language)
     if language != project.language:
         project.set_setting("language", language)
@@ -82,6 +84,7 @@ def add_document(
     ``sentences`` (start, end) spans are stored as given instead of splitting the text, so a
     document copied from another project keeps the very same sentence units.
     """
+    require(project, "documents.edit")
     text = parsed.text
     if not text.strip():
         raise WorkbenchError(_("the transcript has no text"), source=str(source_path or name))

@@ -15,6 +15,7 @@ from workbench.boundary import import_boundary
 from workbench.i18n import _
 from workbench.ingest import ParsedTranscript, document_name, read_transcript, shown_path
 from workbench.ops.documents import add_document, check_language, set_language
+from workbench.ops.permissions import require
 from workbench.store.errors import DuplicateDocumentError, WorkbenchError
 from workbench.store.model import Document
 from workbench.store.project import Project
@@ -45,6 +46,7 @@ def import_files(
     and ``DRS01.m4a``) is linked to its document in the same transaction
     (``workbench.ops.media``).
     """
+    require(project, "documents.edit")  # before any file is read
     if language:
         check_language(project, language)  # before any file is read
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.i18n import _, ngettext
+from workbench.ops.permissions import require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, WorkbenchError
 from workbench.store.project import Project
@@ -290,6 +291,7 @@ def link_media(
     ``offset`` (seconds) is added to the transcript's timestamps to give the recording's
     time: 5 when the recording starts five seconds before the transcript's 00:00:00.
     """
+    require(project, "documents.edit")  # linking recordings is the lead's
     path = Path(file)
     doc = project.document(document)
     existing = media_link(project, doc.id)
@@ -341,6 +343,7 @@ def store_link(
 
 def unlink_media(project: Project, document: str | int) -> MediaLink:
     """Forget the document's recording (its sync points stay: they belong to the text)."""
+    require(project, "documents.edit")  # linking recordings is the lead's
     doc = project.document(document)
     link = media_link(project, doc.id)
     if link is None:
@@ -354,6 +357,7 @@ def unlink_media(project: Project, document: str | int) -> MediaLink:
 
 def set_offset(project: Project, document: str | int, offset: float) -> MediaLink:
     """Change how the transcript's timestamps map onto the recording."""
+    require(project, "documents.edit")  # linking recordings is the lead's
     doc = project.document(document)
     link = media_link(project, doc.id)
     if link is None:
@@ -400,6 +404,7 @@ def relink(project: Project, folders: list[str | os.PathLike[str]] | None = None
     Only files with a media suffix and the recorded size are read, so a large folder is cheap
     to search and the project file is never opened.
     """
+    require(project, "documents.edit")  # linking recordings is the lead's
     lost = [s.link for s in media_status(project) if s.status != OK]
     if not lost:
         return []
@@ -444,6 +449,7 @@ def add_sync_point(project: Project, document: str | int, position: int, time: f
     A sync point at the same position is moved to the new time. Refused when it would make
     time run backwards against another sync point (the text is heard in order).
     """
+    require(project, "documents.edit")  # linking recordings is the lead's
     doc = project.document(document)
     if not 0 <= position <= doc.length:
         raise WorkbenchError(
@@ -492,6 +498,7 @@ def add_sync_point(project: Project, document: str | int, position: int, time: f
 
 
 def remove_sync_point(project: Project, document: str | int, position: int) -> None:
+    require(project, "documents.edit")  # linking recordings is the lead's
     doc = project.document(document)
     row = project.conn.execute(
         "SELECT id FROM sync_points WHERE document_id = ? AND position = ?", (doc.id, position)

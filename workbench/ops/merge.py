@@ -24,6 +24,7 @@ from workbench.boundary import at_import_boundary
 from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ops.documents import add_document, unique_name
+from workbench.ops.permissions import require
 from workbench.store.connection import inserted_id, new_guid, now
 from workbench.store.errors import ProjectError
 from workbench.store.model import Code
@@ -471,6 +472,7 @@ class _Merger:
 @at_import_boundary(path_arg=1)
 def merge(project: Project, other_path: str | Path, *, dry_run: bool = False) -> MergeReport:
     """Bring the other project's documents, codes, coders, codings, memos and done marks here."""
+    require(project, "project.merge")
     other_path = Path(other_path)
     if (
         project.path != Path(":memory:")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from workbench.ops.permissions import visible_coders
 from workbench.store.project import Project
 
 
@@ -134,7 +135,12 @@ def _rows(
 ) -> list[DocumentProgress]:
     cases = {c.id: c for c in project.cases()}
     all_coders = {c.id: c.name for c in project.coders()}
-    wanted = {i: n for i, n in all_coders.items() if coders is None or n in coders}
+    seen = visible_coders(project)  # a coder under blind coding: their own progress only
+    wanted = {
+        i: n
+        for i, n in all_coders.items()
+        if (coders is None or n in coders) and (seen is None or n in seen)
+    }
     done = {
         (d, c)
         for d, c in project.conn.execute(

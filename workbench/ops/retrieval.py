@@ -181,8 +181,16 @@ def iter_listing(
     ``code`` is one exact code (not its subcodes), as the command's ``--code``; ``where``
     keeps documents whose case has the attribute values, read by the one ``--where`` reader.
     An unknown document, code, coder, attribute or value is an error here, before the first
-    row is asked for (a listing never prints its header and then fails).
+    row is asked for (a listing never prints its header and then fails). Under blind coding
+    a signed-in coder lists their own codings only (``ops.permissions``).
     """
+    from workbench.ops.permissions import require, visible_coders
+
+    seen = visible_coders(project)
+    if coder and seen is not None and coder.strip() not in seen:
+        require(project, "work.read", owner=coder.strip())
+    if seen is not None and not coder:
+        coder = next(iter(seen))
     coder_id = project.coder_id(coder, create=False) if coder else None
     code_id = project.code(code).id if code else None
     if where:

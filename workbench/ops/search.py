@@ -162,8 +162,11 @@ def code_hits(
     A hit this coder already coded with this exact span and code is skipped, so running the
     same search twice does not double the codings.
     """
+    from workbench.ops.permissions import coder_for, require
+
+    coder = coder_for(project, coder)
+    require(project, "coding.apply", owner=coder)
     code = project.code(code_path)
-    coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
     hits = list(hits)
     if not hits:

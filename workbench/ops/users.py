@@ -4,8 +4,17 @@ A user is a coder with a way to prove who they are: a password (stored as an Arg
 from argon2-cffi, salted per user) or a random token printed once (stored as its SHA-256: a
 token carries 192 random bits, so a slow hash adds nothing, and it is compared with
 ``hmac.compare_digest`` so the time taken does not tell how much of it was right). A user
-signs in as the coder of the same name; the ``lead`` role may see everyone's work, run
-agreement, reconcile and lift blind coding.
+signs in as the coder of the same name; what each role may do is ``ops.permissions``.
+
+Names are compared as people read them: stored in NFC, and refused when they hold an invisible
+or control character, a compatibility form (fullwidth letters, ligatures, mathematical
+letters) or letters of two scripts (a Cyrillic "а" among Latin ones), or when they differ from
+an existing user's name only in letter case. Such names could pass for someone else's in the
+action log, a reason or a sign-in form.
+
+Verifying a secret costs the same for every name: one Argon2 verification and one digest
+comparison, whether the name is a password user, a token user or no user at all, so the time
+taken does not tell them apart.
 
 Blind coding is a project setting, so every app session of the team server reads the same
 value, and the lead lifting it reaches every coder's session.
@@ -16,10 +25,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.i18n import _
+from workbench.ops.permissions import BLIND_SETTING, USER_ROLES, blind_coding, require
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
@@ -27,9 +38,12 @@ from workbench.store.project import Project
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
 
-ROLES = ("coder", "lead")
+ROLES = USER_ROLES
 MIN_PASSWORD = 8
-BLIND_SETTING = "serve_blind"
+MAX_NAME = 100
+#: scripts used together in one language's names, counted as one when looking for a mix
+SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK"}
+__all__ = ["blind_coding", "set_blind_coding", "add_user", "remove_user", "verify"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +85,49 @@ def tokens_equal(given: str, stored_digest: str) -> bool:
     return hmac.compare_digest(token_digest(given), stored_digest)
 
 
-def _check_name(name: str) -> str:
-    name = name.strip()
+def normalise_name(name: str) -> str:
+    """A name as stored and looked up: NFC, without surrounding spaces."""
+    return unicodedata.normalize("NFC", name).strip()
+
+
+def _script(ch: str) -> str:
+    """The script of a letter, from its Unicode name (LATIN, CYRILLIC, GREEK, CJK ...)."""
+    word = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+    return SCRIPT_FAMILIES.get(word, word)
+
+
+def check_name(name: str) -> str:
+    """``name`` normalised, or a one-line error saying what makes it unusable."""
+    name = normalise_name(name)
     if not name:
         raise WorkbenchError(_("a user needs a name"))
-    if any(ch in name for ch in "\n\r\t") or len(name) > 100:
-        raise WorkbenchError(_("not a usable user name: {name!r}").format(name=name))
+    if len(name) > MAX_NAME:
+        raise WorkbenchError(_("a user name has at most {n} characters").format(n=MAX_NAME))
+    for ch in name:
+        if ch != " " and unicodedata.category(ch)[0] in "CZ":
+            raise WorkbenchError(
+                _(
+                    "user name {name!r} holds an invisible or control character (U+{code:04X})"
+                ).format(name=name, code=ord(ch))
+            )
+    if unicodedata.normalize("NFKC", name) != name:
+        raise WorkbenchError(
+            _("user name {name!r} holds look-alike characters; type it in plain letters").format(
+                name=name
+            )
+        )
+    scripts = sorted({_script(ch) for ch in name if ch.isalpha()})
+    if len(scripts) > 1:
+        raise WorkbenchError(
+            _("user name {name!r} mixes scripts ({scripts}): letters of one script only").format(
+                name=name, scripts=", ".join(scripts)
+            )
+        )
     return name
+
+
+def _skeleton(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold()
 
 
 def add_user(
@@ -87,13 +137,21 @@ def add_user(
     password: str | None = None,
     token: bool = False,
     lead: bool = False,
+    role: str | None = None,
 ) -> str | None:
     """Add a user who signs in with ``password`` or, with ``token=True``, a new token.
 
-    Returns the token (shown to the person once; only its digest is kept), else None. The user
-    codes as the coder of the same name, created here if new.
+    ``role`` is coder (default), lead (also ``lead=True``) or reviewer. Returns the token
+    (shown to the person once; only its digest is kept), else None. The user codes as the
+    coder of the same name, created here if new.
     """
-    name = _check_name(name)
+    require(project, "users.manage")
+    role = role or ("lead" if lead else "coder")
+    if role not in ROLES:
+        raise WorkbenchError(
+            _("unknown role {role!r}; use {roles}").format(role=role, roles=", ".join(ROLES))
+        )
+    name = check_name(name)
     if token == (password is not None):
         raise WorkbenchError(_("give a user either a password or a token"))
     if password is not None and len(password) < MIN_PASSWORD:
@@ -106,6 +164,13 @@ def add_user(
         raise WorkbenchError(
             _("user {name!r} exists; remove it first to change how it signs in").format(name=name)
         )
+    for (other,) in project.conn.execute("SELECT name FROM users"):
+        if _skeleton(other) == _skeleton(name):
+            raise WorkbenchError(
+                _("user name {name!r} is too like the user {other!r}").format(
+                    name=name, other=other
+                )
+            )
     secret = secrets.token_urlsafe(24) if token else None
     password_hash = _hasher().hash(password) if password is not None else None
     with project.transaction():
@@ -115,7 +180,7 @@ def add_user(
             "VALUES (?, ?, ?, ?, ?)",
             (
                 name,
-                "lead" if lead else "coder",
+                role,
                 password_hash,
                 token_digest(secret) if secret else None,
                 now(),
@@ -125,9 +190,12 @@ def add_user(
 
 
 def remove_user(project: Project, name: str) -> None:
-    """Remove a user (their codings stay, under the coder of the same name)."""
+    """Remove a user (their codings stay, under the coder of the same name). Their open app
+    sessions can do nothing more from the next operation on (``permissions.actor``); the team
+    server also ends them."""
+    require(project, "users.manage")
     with project.transaction():
-        cur = project.conn.execute("DELETE FROM users WHERE name = ?", (name.strip(),))
+        cur = project.conn.execute("DELETE FROM users WHERE name = ?", (normalise_name(name),))
         if cur.rowcount == 0:
             raise WorkbenchError(_("no user named {name!r}").format(name=name))
 
@@ -145,35 +213,41 @@ def has_users(project: Project) -> bool:
 
 
 def user(project: Project, name: str) -> User | None:
+    name = normalise_name(name)
     return next((u for u in list_users(project) if u.name == name), None)
 
 
 def verify(project: Project, name: str, secret: str) -> User | None:
-    """The user when ``secret`` is their password or token, else None (never an exception)."""
+    """The user when ``secret`` is their password or token, else None (never an exception).
+
+    Every call does the same work (one Argon2 verification, one digest comparison) whatever
+    ``name`` is: a password user, a token user, or nobody.
+    """
     from argon2.exceptions import InvalidHashError, VerificationError
 
+    name = normalise_name(name)
     row = project.conn.execute(
-        "SELECT password_hash, token_hash FROM users WHERE name = ?", (name.strip(),)
+        "SELECT password_hash, token_hash FROM users WHERE name = ?", (name,)
     ).fetchone()
     password_hash, token_hash = row if row else (None, None)
-    ok = False
-    if token_hash is not None and tokens_equal(secret, token_hash):
-        ok = True
-    elif password_hash is not None or row is None:
-        try:
-            ok = _hasher().verify(password_hash or _dummy_hash(), secret) and row is not None
-        except (VerificationError, InvalidHashError):
-            ok = False
-    return user(project, name.strip()) if ok else None
+    token_ok = tokens_equal(secret, token_hash or _DUMMY_DIGEST)
+    try:
+        password_ok = _hasher().verify(password_hash or _dummy_hash(), secret)
+    except (VerificationError, InvalidHashError):
+        password_ok = False
+    ok = (token_hash is not None and token_ok) or (password_hash is not None and password_ok)
+    return user(project, name) if ok else None
+
+
+# the digest a token is compared with when the name has none (equal work, never a match:
+# no token hashes to it that anyone knows)
+_DUMMY_DIGEST = hashlib.sha256(secrets.token_bytes(32)).hexdigest()
 
 
 # ------------------------------------------------------------------ blind coding
 
 
-def blind_coding(project: Project) -> bool:
-    """Whether coders (not the lead) see only their own codings and progress."""
-    return project.setting(BLIND_SETTING) == "1"
-
-
 def set_blind_coding(project: Project, on: bool) -> None:
+    """Switch blind coding on or off for the team (the lead's, or the file's owner's)."""
+    require(project, "blind.set")
     project.set_setting(BLIND_SETTING, "1" if on else "0")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from workbench.i18n import _
@@ -69,15 +69,25 @@ class ActionLog:
                 ),
             )
 
-    def _coder_filter(self, coder: str | None) -> tuple[str, tuple[Any, ...]] | None:
-        """SQL and parameters selecting ``coder``'s actions; None when the coder never acted."""
+    def _coder_filter(
+        self, coder: str | None, also: Sequence[str] = ()
+    ) -> tuple[str, tuple[Any, ...]] | None:
+        """SQL and parameters selecting ``coder``'s actions, and anyone's of the kinds
+        ``also``; None when the coder never acted and no such kind is asked for."""
         if coder is None:
             return "1", ()
         row = self.conn.execute("SELECT id FROM coders WHERE name = ?", (coder.strip(),)).fetchone()
-        return None if row is None else ("coder_id = ?", (row[0],))
+        kinds = ("(kind IN (SELECT value FROM json_each(?)))", (json.dumps(list(also)),))
+        if row is None:
+            return kinds if also else None
+        if not also:
+            return "coder_id = ?", (row[0],)
+        return f"(coder_id = ? OR {kinds[0]})", (row[0], *kinds[1])
 
-    def _next_undo(self, coder: str | None) -> tuple[int, str, str, str] | None:
-        where = self._coder_filter(coder)
+    def _next_undo(
+        self, coder: str | None, also: Sequence[str] = ()
+    ) -> tuple[int, str, str, str] | None:
+        where = self._coder_filter(coder, also)
         if where is None:
             return None
         return self.conn.execute(
@@ -98,7 +108,7 @@ class ActionLog:
         ).fetchone()
         return row[0] if row else None
 
-    def undo_barrier(self, coder: str | None = None) -> str | None:
+    def undo_barrier(self, coder: str | None = None, also: Sequence[str] = ()) -> str | None:
         """The description of the action undo cannot pass, when that is what stops it.
 
         Bulk actions (imports, merges) are logged without their changes. Undo stops at them
@@ -108,14 +118,14 @@ class ActionLog:
         the same way (older records hold positions in the text before the edit), and a text
         edit itself is undone only while no one has worked after it.
         """
-        found = self._barrier(coder)
+        found = self._barrier(coder, also)
         return found[0] if found else None
 
-    def undo_refusal(self, coder: str | None = None) -> str | None:
+    def undo_refusal(self, coder: str | None = None, also: Sequence[str] = ()) -> str | None:
         """Why undo stops (one line for the user), or None when it does not."""
         from workbench.i18n import _
 
-        found = self._barrier(coder)
+        found = self._barrier(coder, also)
         if found is None:
             return None
         what, why = found
@@ -133,10 +143,10 @@ class ActionLog:
             "cannot undo '{what}': imports and merges are not undoable (restore a backup instead)"
         ).format(what=what)
 
-    def _barrier(self, coder: str | None) -> tuple[str, str] | None:
+    def _barrier(self, coder: str | None, also: Sequence[str] = ()) -> tuple[str, str] | None:
         """(description, why) of what stops undo: ``bulk``, ``edit`` (a newer text edit) or
         ``edited`` (a text edit with work after it)."""
-        row = self._next_undo(coder)
+        row = self._next_undo(coder, also)
         if row is None:
             return None
         if row[2] == "null":
@@ -152,27 +162,29 @@ class ActionLog:
             return None
         return barrier[0], ("edit" if barrier[1] == TEXT_EDIT_KIND else "bulk")
 
-    def undo(self, coder: str | None = None) -> str | None:
-        """Undo ``coder``'s newest action (anyone's when None); return its description.
+    def undo(self, coder: str | None = None, also: Sequence[str] = ()) -> str | None:
+        """Undo ``coder``'s newest action (anyone's when None), or anyone's newer action of
+        a kind in ``also``; return its description.
 
         None when there is nothing to undo, or when a bulk action stands in the way (see
         ``undo_barrier``). In a shared project a coder never undoes another coder's action;
         an action that other coders' later work depends on (a code they have since applied)
         is refused with one line and nothing changes.
         """
-        row = self._next_undo(coder)
-        if row is None or self.undo_barrier(coder) is not None:
+        row = self._next_undo(coder, also)
+        if row is None or self.undo_barrier(coder, also) is not None:
             return None
         self._replay(row[:3], inverse=True)
         return row[1]
 
-    def redo(self, coder: str | None = None) -> str | None:
-        """Redo ``coder``'s action undone last (anyone's when None); return its description.
+    def redo(self, coder: str | None = None, also: Sequence[str] = ()) -> str | None:
+        """Redo ``coder``'s action undone last (anyone's when None; and anyone's of a kind in
+        ``also``); return its description.
 
         Undo takes a coder's actions back newest first, so the one undone last is the oldest
         still undone: redo replays that one, and the next redo the one after it.
         """
-        where = self._coder_filter(coder)
+        where = self._coder_filter(coder, also)
         if where is None:
             return None
         row = self.conn.execute(
@@ -268,8 +280,9 @@ class ActionLog:
     def fresh_id(self, table: str) -> int | None:
         """An id for a new row of ``table`` that no undone action could want back.
 
-        SQLite gives a new row the largest id plus one, so a row removed by undo would see
-        its id reused, and redoing its insert would then collide. Ids up to the largest one
+        SQLite gives a new row the largest id plus one, so a row removed by undo (or by an
+        undoable delete) would see its id reused, and redoing its insert (or undoing the
+        delete) would then collide. Ids up to the largest one
         taken back by undo stay reserved; None means SQLite's own choice is safe.
         """
         row = self.conn.execute(
@@ -315,6 +328,9 @@ class ActionRecorder:
         columns = [d[0] for d in cur.description]
         self.project.conn.execute(f'DELETE FROM "{table}" WHERE {where}', params)
         if self.undoable:
+            if key == ("id",):
+                # a new row must not take this id, or undoing the delete could not put it back
+                self.project._reserve_id(table, row_id)
             change: dict[str, Any] = {
                 "table": table,
                 "op": "delete",

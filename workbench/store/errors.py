@@ -57,3 +57,7 @@ class ProjectBusy(ProjectError):
 
 class BusyCancelled(ProjectError):
     """The user stopped waiting for the write lock; nothing was written."""
+
+
+class PermissionDenied(WorkbenchError):
+    """The acting user's role does not allow the operation (``workbench.ops.permissions``)."""

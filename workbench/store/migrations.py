@@ -15,7 +15,7 @@ MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
 # The schema version is the number of migrations applied; bump with every new migration.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 @migrations(name="0001_initial")
@@ -307,6 +307,43 @@ def m0006_one_coding_per_span(db: Database) -> None:
                 _("fold {n} duplicate coding(s) while upgrading the project").format(n=folded),
             ],
         )
+
+
+@migrations(name="0007_roles")
+def m0007_roles(db: Database) -> None:
+    """Roles that hold (``workbench.ops.permissions``): a read-only ``reviewer`` role, replies
+    to memos, and suggestions made for one coder.
+
+    - ``users.role`` may be ``reviewer`` (SQLite cannot change a CHECK: the table is rebuilt).
+    - ``memos.reply_to``: nobody edits another person's memo; they answer it with a memo of
+      their own on the same target, pointing at the one it answers.
+    - ``suggestions.for_coder_id``: under blind coding each coder's suggestions are trained on
+      and explained by their own codings only, so they are kept apart from the team's (NULL)
+      and from each other's; a span may be proposed once per coder.
+    """
+    db.executescript(
+        """
+        CREATE TABLE users_new (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+            role TEXT NOT NULL DEFAULT 'coder' CHECK (role IN ('coder', 'lead', 'reviewer')),
+            password_hash TEXT,
+            token_hash TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (password_hash IS NOT NULL OR token_hash IS NOT NULL)
+        );
+        INSERT INTO users_new (id, name, role, password_hash, token_hash, created_at)
+            SELECT id, name, role, password_hash, token_hash, created_at FROM users;
+        DROP TABLE users;
+        ALTER TABLE users_new RENAME TO users;
+        ALTER TABLE memos ADD COLUMN reply_to INTEGER REFERENCES memos(id) ON DELETE SET NULL;
+        ALTER TABLE suggestions ADD COLUMN for_coder_id INTEGER
+            REFERENCES coders(id) ON DELETE CASCADE;
+        DROP INDEX suggestions_span;
+        CREATE UNIQUE INDEX suggestions_span
+            ON suggestions(document_id, code_id, start, "end", ifnull(for_coder_id, 0));
+        """
+    )
 
 
 @migrations(name="0008_coder_language")

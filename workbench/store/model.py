@@ -105,6 +105,7 @@ class Memo:
     text: str
     coder_id: int | None = None
     title: str | None = None
+    reply_to: int | None = None  # the memo this one answers
 
 
 # What every importer returns, before it is stored (``workbench.ingest`` fills them in).

@@ -76,7 +76,9 @@ class Queries:
         return inserted_id(cur)
 
     def default_coder(self) -> str:
-        return os.environ.get("WORKBENCH_CODER") or self.setting("coder") or "default"
+        """The signed-in user (``Project.user``), else $WORKBENCH_CODER, else the last coder."""
+        user = getattr(self, "user", None)
+        return user or os.environ.get("WORKBENCH_CODER") or self.setting("coder") or "default"
 
     # ------------------------------------------------------------- documents
 
@@ -285,7 +287,7 @@ class Queries:
     # ----------------------------------------------------------------- memos
 
     def memos(self, target_type: str | None = None, target_id: int | None = None) -> list[Memo]:
-        sql = "SELECT id, target_type, target_id, text, coder_id, title FROM memos"
+        sql = "SELECT id, target_type, target_id, text, coder_id, title, reply_to FROM memos"
         params: list[Any] = []
         if target_type is not None:
             sql += " WHERE target_type = ?"

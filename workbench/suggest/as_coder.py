@@ -97,11 +97,16 @@ def write_model_coder(
     where: Sequence[str | tuple[str, str]] = (),
     suggester: str = "both",
 ) -> ModelCoderSummary:
-    """Replace coder ``name``'s codings by what the suggesters propose; one undoable action."""
+    """Replace coder ``name``'s codings by what the suggesters propose; one undoable action.
+
+    Writing as the model is coding as someone other than oneself: the lead's (or the person
+    at the keyboard's) alone, asked first (``ops.permissions``)."""
+    from workbench.ops.permissions import require
     from workbench.suggest.run import check_suggester
 
     check_suggester(suggester, min_score)
     name = name.strip()
+    require(project, "coding.apply", owner=name)
     _check_name(project, name)
     scope = filters.Selection.build(where=where)
     docs = project.documents()

@@ -193,8 +193,10 @@ def evaluate(
     """
     from workbench.suggest import learned as old_model
     from workbench.suggest.classifier import fit
+    from workbench.suggest.owner import training_coders
     from workbench.suggest.trained import check_embeddings, training_set
 
+    coders = training_coders(project, coders)  # a coder under blind coding: their own only
     check_unit(unit)
     check_embeddings(embeddings)
     if group not in GROUPS:

@@ -168,6 +168,11 @@ def train(
     progress: Progress | None = None,
 ) -> TrainResult:
     """Train on every document's units and save the model beside the project."""
+    from workbench.ops.permissions import require
+    from workbench.suggest.owner import training_coders
+
+    require(project, "suggest.train")
+    coders = training_coders(project, coders)
     check_unit(unit)
     if epochs < 1:
         raise WorkbenchError(_("--epochs must be at least 1"))
@@ -261,7 +266,10 @@ class LearnedModel:
 
 
 def model_folder(project: Project) -> Path:
-    return storage_dir(project) / MODEL_DIR
+    """The team's model, or a coder's own under blind coding (``suggest.owner``)."""
+    from workbench.suggest.owner import folder_suffix
+
+    return storage_dir(project) / (MODEL_DIR + folder_suffix(project))
 
 
 def load_model(project: Project) -> LearnedModel | None:

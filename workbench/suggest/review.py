@@ -14,9 +14,11 @@ from typing import Any
 
 from workbench.i18n import _
 from workbench.ops.duplicates import refuse_duplicate
+from workbench.ops.permissions import acting_name, coder_for, require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
+from workbench.suggest.owner import owner_id, suggestion_owner
 
 ORDERS = ("position", "uncertainty", "score")
 STATUSES = ("open", "accepted", "rejected", "all")
@@ -108,6 +110,9 @@ def list_suggestions(
     if status != "all":
         where.append("s.status = ?")
         params.append(status)
+    clause, args = _owner_clause(project)
+    where.append(clause)
+    params.extend(args)
     if code is not None:
         where.append("s.code_id = ?")
         params.append(project.code(code).id)
@@ -120,9 +125,20 @@ def list_suggestions(
     return _rows_to_suggestions(project, project.conn.execute(sql, params).fetchall())
 
 
+def _owner_clause(project: Project) -> tuple[str, list[int | None]]:
+    """The suggestions the acting user works with: a coder's own under blind coding, else
+    the team's plus their own (kept from a time of blind coding)."""
+    owner = suggestion_owner(project)
+    if owner is not None:
+        return "s.for_coder_id IS ?", [owner_id(project, owner)]
+    me = owner_id(project, acting_name(project))
+    return "(s.for_coder_id IS NULL OR s.for_coder_id IS ?)", [me]
+
+
 def get_suggestion(project: Project, suggestion_id: int) -> Suggestion:
+    clause, args = _owner_clause(project)
     rows = project.conn.execute(
-        "SELECT " + _SELECT + " WHERE s.id = ?", (suggestion_id,)
+        "SELECT " + _SELECT + " WHERE s.id = ? AND " + clause, (suggestion_id, *args)
     ).fetchall()
     if not rows:
         raise WorkbenchError(
@@ -156,6 +172,9 @@ def accept(
 
     ``start``/``end`` let the reviewer trim the span first (the TUI's resize before accept).
     """
+    coder = coder_for(project, coder)
+    require(project, "suggest.decide", owner=coder)
+    require(project, "coding.apply", owner=coder)
     s = _open(project, suggestion_id)
     start = s.start if start is None else start
     end = s.end if end is None else end
@@ -167,7 +186,6 @@ def accept(
             ),
             source=doc.name,
         )
-    coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
     with project.action(
         "suggestion",
@@ -203,8 +221,9 @@ def accept(
 
 def reject(project: Project, suggestion_id: int, coder: str | None = None) -> None:
     """Reject an open suggestion; the same span and code is never suggested again."""
+    coder = coder_for(project, coder)
+    require(project, "suggest.decide", owner=coder)
     s = _open(project, suggestion_id)
-    coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
     with project.action(
         "suggestion",
@@ -221,19 +240,21 @@ def reject_all(
 ) -> int:
     """Reject every open suggestion of ``code`` in ``document`` as one undoable action (the
     reviewer's "not this code here"); return how many. Each rejection teaches the model."""
+    coder = coder_for(project, coder)
+    require(project, "suggest.decide", owner=coder)
     doc = project.document(document)
     target = project.code_by_id(code) if isinstance(code, int) else project.code(code)
+    clause, args = _owner_clause(project)
     ids = [
         r[0]
         for r in project.conn.execute(
-            "SELECT id FROM suggestions WHERE document_id = ? AND code_id = ? AND status = 'open' "
-            "ORDER BY start",
-            (doc.id, target.id),
+            "SELECT s.id FROM suggestions s WHERE s.document_id = ? AND s.code_id = ? "
+            "AND s.status = 'open' AND " + clause + " ORDER BY s.start",
+            (doc.id, target.id, *args),
         )
     ]
     if not ids:
         return 0
-    coder = coder or project.default_coder()
     coder_id = project.coder_id(coder)
     stamp = now()
     with project.action(

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from workbench.i18n import _
+from workbench.ops.permissions import require
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code
 from workbench.store.project import Project
@@ -96,7 +97,9 @@ def _save_speaker_rules(project: Project, rules: Sequence[SpeakerRule]) -> None:
 def add_speaker_rule(
     project: Project, code: str, *, speaker: str | None = None, role: str | None = None
 ) -> SpeakerRule:
-    """Add a rule (the code must exist); return it."""
+    """Add a rule (the code must exist); return it. The rules are the team's (a project
+    setting): the lead's to change."""
+    require(project, "project.settings")
     if bool(speaker) == bool(role):
         raise WorkbenchError(_("give exactly one of --speaker or --role"))
     rule = SpeakerRule(code=project.code(code).path, speaker=speaker, role=role)
@@ -107,7 +110,8 @@ def add_speaker_rule(
 
 
 def remove_speaker_rule(project: Project, number: int) -> SpeakerRule:
-    """Remove the rule listed as ``number`` (1-based)."""
+    """Remove the rule listed as ``number`` (1-based); the lead's, as adding one is."""
+    require(project, "project.settings")
     rules = speaker_rules(project)
     if not 1 <= number <= len(rules):
         raise WorkbenchError(

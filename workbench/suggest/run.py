@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.i18n import _
+from workbench.ops.permissions import require
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 from workbench.suggest.candidates import Candidate
+from workbench.suggest.owner import owner_id, suggestion_owner
 from workbench.suggest.rules import RuleSuggester, rule_precision
 
 SUGGESTERS = ("rules", "learned", "both")
@@ -68,7 +70,8 @@ def _merge(cands: list[Candidate]) -> dict[tuple[int, int, int, int], Candidate]
 
 
 def load_learned(project: Project) -> Any:
-    """The trained classifier, else the previous spaCy model when only that one was trained."""
+    """The trained classifier, else the previous spaCy model when only that one was trained
+    (both the acting coder's own under blind coding, ``suggest.owner``)."""
     from workbench.suggest import learned, trained
 
     model = trained.load_model(project)
@@ -112,7 +115,13 @@ def run_suggestions(
     min_score: float = 0.0,
     suggester: str = "both",
 ) -> RunSummary:
-    """Score ``documents`` (default all) for ``code`` (default all codes) and store the result."""
+    """Score ``documents`` (default all) for ``code`` (default all codes) and store the result.
+
+    Under blind coding a coder's run is their own (``suggest.owner``): their model, their
+    codings' precision for the rules, their codings left out, stored for them alone.
+    """
+    require(project, "suggest.run")
+    owner = suggestion_owner(project)
     check_suggester(suggester, min_score)
     docs = [project.document(d) for d in documents] if documents else project.documents()
     all_codes = project.codes()
@@ -129,7 +138,9 @@ def run_suggestions(
         rules = RuleSuggester(project, codes)
         precision = saved_rule_precision(model)
         if precision is None:
-            precision = rule_precision(project, rules=RuleSuggester(project))
+            precision = rule_precision(
+                project, rules=RuleSuggester(project), coders=[owner] if owner else None
+            )
         for doc in docs:
             cands.extend(
                 c
@@ -159,7 +170,7 @@ def run_suggestions(
                     model.candidates(project, doc.id, min_score=min_score, code_ids=code_ids)
                 )
     merged = _merge(cands)
-    _store(project, docs, code_ids, run_kinds, merged, summary)
+    _store(project, docs, code_ids, run_kinds, merged, summary, owner_id(project, owner))
     return summary
 
 
@@ -170,6 +181,7 @@ def _store(
     run_kinds: set[str],
     merged: dict[tuple[int, int, int, int], Candidate],
     summary: RunSummary,
+    owner: int | None = None,
 ) -> None:
     paths = {c.id: c.path for c in project.codes()}
     doc_ids = {d.id for d in docs}
@@ -177,11 +189,12 @@ def _store(
     existing: dict[tuple[int, int, int, int], tuple[int, str, str]] = {}
     for doc_id in doc_ids:
         for cd in project.codings(document_id=doc_id):
-            coded.setdefault((doc_id, cd.code_id), []).append((cd.start, cd.end))
+            if owner is None or cd.coder_id == owner:
+                coded.setdefault((doc_id, cd.code_id), []).append((cd.start, cd.end))
         for sid, code_id, start, end, status, kind in project.conn.execute(
             'SELECT id, code_id, start, "end", status, suggester FROM suggestions '
-            "WHERE document_id = ?",
-            (doc_id,),
+            "WHERE document_id = ? AND for_coder_id IS ?",
+            (doc_id, owner),
         ):
             existing[(doc_id, code_id, start, end)] = (sid, status, kind)
     inserts, updates, keep = [], [], set()
@@ -221,8 +234,9 @@ def _store(
         )
         project.conn.executemany(
             'INSERT INTO suggestions (document_id, code_id, start, "end", score, suggester, '
-            "reason, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
-            inserts,
+            "reason, status, created_at, for_coder_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+            [(*row, owner) for row in inserts],
         )
 
 

@@ -9,7 +9,7 @@ the units the passage touches; a unit's score is the cosine between its row and 
 (the neighbour and turn blocks weighed ``CONTEXT_SHARE``: they count, the unit's own words
 more).
 Units that any coding touches are left out (they are coded already), and so are the passage's
-own units.
+own units. Under blind coding a coder's codings alone count, both ways (``suggest.owner``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from workbench.i18n import _
+from workbench.ops.permissions import visible_coders
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 from workbench.suggest.candidates import intersects
@@ -89,8 +90,11 @@ def similar_units(
     weights[: featurizer.width] = 1.0
     x = normalize(x @ sp.diags(weights))
     codings: dict[int, list[tuple[int, int, int]]] = {}
+    seen = visible_coders(project)  # a coder under blind coding: their own codings only
+    names = {c.id: c.name for c in project.coders()}
     for c in project.codings():
-        codings.setdefault(c.document_id, []).append((c.start, c.end, c.code_id))
+        if seen is None or names.get(c.coder_id) in seen:
+            codings.setdefault(c.document_id, []).append((c.start, c.end, c.code_id))
     query_idx: list[int] = []
     extra = None
     if code is not None:

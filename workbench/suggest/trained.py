@@ -214,9 +214,13 @@ def train(
     """Train on every document's units and save the model beside the project."""
     import joblib
 
+    from workbench.ops.permissions import require
     from workbench.suggest.learned import codings_fingerprint
+    from workbench.suggest.owner import training_coders
     from workbench.suggest.rules import rule_precision
 
+    require(project, "suggest.train")
+    coders = training_coders(project, coders)
     check_unit(unit)
     check_embeddings(embeddings)
     ids = coder_ids(project, coders)
@@ -236,7 +240,7 @@ def train(
             [(units[i].document_id, units[i].start, units[i].end) for i in idx],
         )
     coding_ids, digest = codings_fingerprint(project, ids)
-    digest = _with_rejections(project, digest)
+    digest = _with_rejections(project, digest, ids)
     paths = {c.id: c.path for c in project.codes()}
     meta = {
         "version": MODEL_VERSION,
@@ -262,7 +266,7 @@ def train(
             [c, r, p, n] for (c, r), (p, n) in rule_precision(project, coders=coders).items()
         ],
     }
-    folder = storage_dir(project) / MODEL_DIR
+    folder = model_folder(project)
 
     def fill(tmp: Path) -> None:
         tmp.mkdir()
@@ -279,22 +283,26 @@ def train(
     )
 
 
-def _with_rejections(project: Project, digest: str) -> str:
-    """The codings' hash extended by the rejected suggestions: a rejection teaches the model
-    too, so one since training makes it stale."""
+def _with_rejections(project: Project, digest: str, coders: Sequence[int] | None = None) -> str:
+    """The codings' hash extended by the rejected suggestions (of ``coders``, default all): a
+    rejection teaches the model too, so one since training makes it stale."""
     import hashlib
 
     rejected = [
         r[0]
         for r in project.conn.execute(
-            "SELECT id FROM suggestions WHERE status = 'rejected' ORDER BY id"
+            "SELECT id, coder_id FROM suggestions WHERE status = 'rejected' ORDER BY id"
         )
+        if coders is None or r[1] in coders
     ]
     return hashlib.sha256(f"{digest}:{rejected}".encode()).hexdigest()
 
 
 def model_folder(project: Project) -> Path:
-    return storage_dir(project) / MODEL_DIR
+    """The team's model, or a coder's own under blind coding (``suggest.owner``)."""
+    from workbench.suggest.owner import folder_suffix
+
+    return storage_dir(project) / (MODEL_DIR + folder_suffix(project))
 
 
 def read_meta(project: Project) -> dict[str, Any] | None:
@@ -328,8 +336,10 @@ def load_model(project: Project) -> TrainedModel | None:
 def model_status(project: Project) -> dict[str, Any] | None:
     """When and on what the model was trained, and whether the codings changed since."""
     from workbench.suggest.learned import status_from_meta
+    from workbench.suggest.units import coder_ids
 
     meta = read_meta(project)
     if meta is None:
         return None
-    return status_from_meta(project, meta, lambda digest: _with_rejections(project, digest))
+    ids = coder_ids(project, meta.get("coders"))
+    return status_from_meta(project, meta, lambda digest: _with_rejections(project, digest, ids))

@@ -66,6 +66,8 @@ class WorkbenchApp(App[None]):
         self.project = project
         #: the signed-in person under ``workbench serve`` (codes only as themselves), or None
         self.team = team
+        if team is not None:  # every operation checks this person's role (ops.permissions)
+            project.user = team.user
         self.coder = (team.user if team else coder or project.default_coder()).strip()
         self.coder_id = self._coder_id(self.coder)
         project.acting_coder = self.coder  # the app's actions are its coder's (undo per coder)
@@ -313,6 +315,13 @@ class WorkbenchApp(App[None]):
 
         self.run_worker(work, thread=True, exclusive=True, group="write")
 
+    def thread_project(self) -> Project:
+        """A connection of its own for a worker thread (SQLite connections stay in their
+        thread), acting as the same person with the same role."""
+        project = Project.open(self.project.path, create=False, read_only=self.project.read_only)
+        project.user = self.project.user
+        return project
+
     def on_key(self, event: events.Key) -> None:
         """Keys typed into a screen that is no longer on top belong to the one that is.
 
@@ -365,11 +374,18 @@ class WorkbenchApp(App[None]):
         elif changed and isinstance(self.screen, DocumentsScreen):
             self.data_changed()
 
-    def team_refuses(self, what: str, *, lead_only: bool = True) -> bool:
-        """In a team session, say so and return True when this person may not ``what``."""
-        if self.team is None or (lead_only and self.team.lead):
+    def refuses(self, operation: str, *, owner: str | None = None) -> bool:
+        """Say why and return True when the acting person may not do ``operation`` (the
+        core's answer, ``ops.permissions``: the screens never decide it themselves)."""
+        from workbench.ops.permissions import refusal
+
+        try:
+            why = refusal(self.project, operation, owner=owner)
+        except WorkbenchError as exc:
+            why = str(exc)
+        if why is None:
             return False
-        self.notify(_("Only the project lead can {what}").format(what=what), severity="warning")
+        self.notify(why, severity="warning")
         return True
 
     # ------------------------------------------------------------- state
@@ -411,12 +427,18 @@ class WorkbenchApp(App[None]):
                 return
             self.load_favourites()
 
-    def pin(self, slot: int, code_id: int | None) -> None:
-        """Put a code on key ``slot`` for the current coder (None clears the key)."""
+    def pin(self, slot: int, code_id: int | None) -> bool:
+        """Put a code on key ``slot`` for the current coder (None clears the key); False
+        (and said why) when it was not done."""
         from workbench.ops.coderstate import pin
 
-        pin(self.project, self.coder, slot, code_id)
+        try:
+            pin(self.project, self.coder, slot, code_id)
+        except WorkbenchError as exc:  # a reviewer keeps no favourites; a busy project
+            self.notify(str(exc), severity="warning")
+            return False
         self.load_favourites()
+        return True
 
     def set_coder(self, name: str) -> None:
         """Code as ``name`` from now on (remembered in the project as the last coder).
@@ -515,7 +537,7 @@ class WorkbenchApp(App[None]):
     def action_analysis(self, kind: str) -> None:
         from workbench.tui.screens.analysis import screen_class
 
-        if kind == "agreement" and self.team_refuses(_("compare coders and reconcile")):
+        if kind == "agreement" and self.refuses("agreement.read"):
             return
         screen_type = screen_class(kind)
         if isinstance(self.screen, screen_type):
@@ -531,27 +553,31 @@ class WorkbenchApp(App[None]):
         return getattr(self.screen, "undo_coder", None) or self.coder
 
     def action_undo(self) -> None:
+        from workbench.ops import history
+
         coder = self.undo_coder()
 
         def undone(done: str | None) -> None:
             self.data_changed()
             if done:
                 self.notify(_("Undone: {done}").format(done=done))
-            elif refusal := self.project.undo_refusal(coder):
+            elif refusal := history.undo_refusal(self.project, coder):
                 self.notify(refusal, severity="warning")
             else:
                 self.notify(_("Nothing to undo"))
 
-        self.write(lambda: self.project.undo(coder), undone, what=_("the undo"))
+        self.write(lambda: history.undo(self.project, coder), undone, what=_("the undo"))
 
     def action_redo(self) -> None:
+        from workbench.ops import history
+
         coder = self.undo_coder()
 
         def redone(done: str | None) -> None:
             self.data_changed()
             self.notify(_("Redone: {done}").format(done=done) if done else _("Nothing to redo"))
 
-        self.write(lambda: self.project.redo(coder), redone, what=_("the redo"))
+        self.write(lambda: history.redo(self.project, coder), redone, what=_("the redo"))
 
     def action_toggle_blind(self) -> None:
         if self.team is not None and self.team.forced_blind(self.project):
@@ -571,10 +597,15 @@ class WorkbenchApp(App[None]):
         if self.team is None:
             self.notify(_("Blind coding for a team is set by 'workbench serve --blind'"))
             return
-        if self.team_refuses(_("lift blind coding")):
+        if self.refuses("blind.set"):
             return
-        self.team.lift_blind(self.project)
-        self.notify(_("Blind coding lifted: every coder now sees everyone's work"))
+        self.write(
+            lambda: self.team.lift_blind(self.project) if self.team else None,
+            lambda _done: self.notify(
+                _("Blind coding lifted: every coder now sees everyone's work")
+            ),
+            what=_("lifting blind coding"),
+        )
 
     def action_switch_coder(self) -> None:
         if self.team is not None:
@@ -595,21 +626,47 @@ class WorkbenchApp(App[None]):
         self.push_screen(CoderModal(coders, self.coder), chosen)
 
 
-def run(project_path: str, *, coder: str | None = None, read_only: bool = False) -> None:
+def run(
+    project_path: str,
+    *,
+    coder: str | None = None,
+    read_only: bool = False,
+    user: str | None = None,
+) -> None:
     """Open ``project_path`` and run the app until the user quits.
 
-    The app's writes try for the lock briefly (``INTERACTIVE_BUSY_TIMEOUT``) and again, so a
-    busy project never holds the screen for long in one go.
+    ``user`` (or the team server's ``WORKBENCH_SESSION_USER``) is the signed-in person: the
+    app codes as them and every operation checks their role. The app's writes try for the
+    lock briefly (``INTERACTIVE_BUSY_TIMEOUT``) and again, so a busy project never holds the
+    screen for long in one go.
     An unexpected error ends the app with one line (raised as a ``WorkbenchError``, so the
     command exits 1) and the details in a crash file (``workbench.tui.crash``).
     """
     keymap = load_keymap()
-    with Project.open(
-        project_path, create=False, read_only=read_only, busy_timeout=INTERACTIVE_BUSY_TIMEOUT
-    ) as project:
+    project = _open_for(project_path, read_only=read_only, user=user)
+    try:
         app = WorkbenchApp(project, coder=coder, keymap=keymap, team=team_session(project))
         app.run()
+    finally:
+        project.close()
     if app.crash_message:
         raise WorkbenchError(app.crash_message)
     if app.return_code:
         raise WorkbenchError(_("workbench stopped (status {code})").format(code=app.return_code))
+
+
+def _open_for(path: str, *, read_only: bool, user: str | None) -> Project:
+    """The project opened for the person acting; a reviewer's read-only, so that nothing of
+    theirs is written (not even their place in a document)."""
+    project = Project.open(
+        path, create=False, read_only=read_only, busy_timeout=INTERACTIVE_BUSY_TIMEOUT
+    )
+    project.user = user
+    team = team_session(project)
+    if team is not None and team.reviewer and not project.read_only:
+        project.close()
+        project = Project.open(
+            path, create=False, read_only=True, busy_timeout=INTERACTIVE_BUSY_TIMEOUT
+        )
+        project.user = user
+    return project

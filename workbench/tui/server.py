@@ -11,13 +11,16 @@ protocol (``AppService``, downloads, message handling) and replaces what faces t
 - its own page, which loads the terminal font from this server instead of a public font
   service, under a Content-Security-Policy that lets the page reach no other host;
 - logs that never hold interview text: the app's standard error (where a crash report would
-  print the values of local variables) is discarded, and errors are logged by type only.
+  print the values of local variables) is discarded, and errors are logged by type only;
+- every request's ``Host`` checked against the address it listens on (``tui.hosts``: DNS
+  rebinding), and the security headers on every response, errors included;
+- sessions that end for sure: signing out or being removed (``workbench users remove``, seen
+  within half a second) closes that person's open app sessions, and so does an idle session.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import math
 import os
@@ -25,31 +28,43 @@ import shlex
 import signal
 import ssl
 import sys
-from importlib.resources import files
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from workbench.i18n import _, language
+from workbench.ops.permissions import SESSION_USER_ENV
+from workbench.tui.hosts import HostCheck
+from workbench.tui.server_pages import SignInPages, _page
 from workbench.tui.signin import (
+    IDLE_MINUTES,
     MAX_FAILURES_PER_ADDRESS,
     SESSION_COOKIE,
     FailureLimiter,
     Sessions,
+    is_loopback,
 )
 
 log = logging.getLogger("workbench.serve")
-SESSION_USER_ENV = "WORKBENCH_SESSION_USER"
-PAGES = files("workbench.tui") / "pages"
-
-
-def _page(name: str, **values: str) -> str:
-    text = (PAGES / name).read_text(encoding="utf-8")
-    for key, value in values.items():
-        text = text.replace("{{" + key + "}}", html.escape(value, quote=True))
-    return text
+#: how often the server looks for removed users and idle sessions (seconds)
+WATCH_SECONDS = 0.5
+#: the headers every response carries, errors included
+SECURITY_HEADERS = {
+    # The page may load and connect only to this server: no font service, no analytics,
+    # nothing a script could be tricked into calling (textual.js fetches a 'ping' URL taken
+    # from the query string).
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",  # "no-referrer" makes Origin "null"
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 class SessionAppService(AppService):
@@ -60,9 +75,28 @@ class SessionAppService(AppService):
     app left behind would keep the project open and burn a core.
     """
 
-    def __init__(self, command: str, *, user: str | None, **kw) -> None:
+    def __init__(
+        self,
+        command: str,
+        *,
+        user: str | None,
+        session_id: str | None = None,
+        user_stamp: object = None,
+        websocket: web.WebSocketResponse | None = None,
+        **kw,
+    ) -> None:
         super().__init__(command, **kw)
         self.user = user
+        self.session_id = session_id
+        #: what the project said of the user when the session began (ended when it changes)
+        self.user_stamp = user_stamp
+        self.websocket = websocket
+
+    async def close_session(self) -> None:
+        """End this app session now: the browser's websocket closes and the app quits."""
+        if self.websocket is not None and not self.websocket.closed:
+            await self.websocket.close(message=b"session ended")
+        await self.end(grace=1.0)
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
         environment = self._build_environment(width=width, height=height)
@@ -98,7 +132,7 @@ class SessionAppService(AppService):
         return env
 
 
-class TeamServer(Server):
+class TeamServer(SignInPages, Server):
     """textual-serve with sign-in, per-user app sessions and no external requests."""
 
     def __init__(
@@ -110,23 +144,40 @@ class TeamServer(Server):
         open_coder: str | None,
         sign_in: bool,
         ssl_context: ssl.SSLContext | None = None,
+        read_only: bool = False,
+        idle_minutes: float = IDLE_MINUTES,
+        allow_hosts: tuple[str, ...] = (),
     ) -> None:
-        scheme = "https" if ssl_context else "http"
+        self.bind_host = host.strip("[]")
         super().__init__(
             "workbench",
-            host=host,
+            host=self.bind_host,
             port=port,
             title=_("workbench · {name}").format(name=project_path.name),
-            public_url=f"{scheme}://{host}:{port}",
+            public_url="",
         )
         self.project_path = project_path
         self.open_coder = open_coder
         self.sign_in = sign_in
         self.ssl_context = ssl_context
-        self.sessions = Sessions()
+        self.read_only = read_only
+        self.sessions = Sessions(idle=idle_minutes * 60)
         self.limiter = FailureLimiter()  # per name
         self.address_limiter = FailureLimiter(limit=MAX_FAILURES_PER_ADDRESS)
+        self.hosts = HostCheck(self.bind_host, tuple(allow_hosts))
+        self.verifier = ThreadPoolExecutor(
+            max_workers=max(1, os.cpu_count() or 1), thread_name_prefix="signin"
+        )
         self.live: set[SessionAppService] = set()
+        self._watcher: asyncio.Task | None = None
+        self._set_port(port)
+
+    def _set_port(self, port: int) -> None:
+        """The port really listened on (``--port 0`` picks one when the server starts)."""
+        self.port = port
+        scheme = "https" if self.ssl_context else "http"
+        shown = f"[{self.bind_host}]" if ":" in self.bind_host else self.bind_host
+        self.public_url = f"{scheme}://{shown}:{port}"
         # cookies are shared by every port of a host: one name per server keeps two servers on
         # one machine from signing each other's users out
         self.cookie = f"{SESSION_COOKIE}_{port}"
@@ -135,7 +186,10 @@ class TeamServer(Server):
 
     def app_command(self, user: str | None) -> str:
         """The shell command of one app session; standard error goes nowhere (see above)."""
-        command = [sys.executable, "-m", "workbench", "tui", "--project", str(self.project_path)]
+        command = [sys.executable, "-m", "workbench"]
+        if self.read_only:
+            command.append("--read-only")
+        command += ["tui", "--project", str(self.project_path)]
         command += ["--lang", language()]  # the server's language, until the coder chooses
         coder = user if user is not None else self.open_coder
         if coder:
@@ -148,20 +202,37 @@ class TeamServer(Server):
         )
 
     async def on_startup(self, app: web.Application) -> None:
+        self._watcher = asyncio.get_running_loop().create_task(self.watch())
+
+    def announce(self) -> None:
+        """The line saying where the server listens (the real port), and a warning when
+        passwords would cross a network in plain text."""
         who = (
             _("sign-in required")
             if self.sign_in
             else _("no sign-in (coder {coder})").format(coder=self.open_coder)
         )
+        if self.read_only:
+            who = _("{who}, read-only").format(who=who)
         print(
             _("serving {name} on {url}/ ({who}; ctrl+c stops)").format(
                 name=self.project_path.name, url=self.public_url, who=who
             ),
             flush=True,
         )
+        if self.ssl_context is None and not is_loopback(self.bind_host):
+            print(
+                _(
+                    "warning: plain HTTP on {host}: passwords, tokens, cookies and interviews "
+                    "cross the network readable; serve HTTPS (--certfile) or put an HTTPS "
+                    "proxy in front (docs/serve.md)"
+                ).format(host=self.bind_host),
+                file=sys.stderr,
+                flush=True,
+            )
 
     async def _make_app(self) -> web.Application:
-        app = web.Application(middlewares=[self.security_headers])
+        app = web.Application(middlewares=[self.guard])
         app.add_routes(
             [
                 web.get("/", self.handle_index, name="index"),
@@ -181,24 +252,36 @@ class TeamServer(Server):
 
     async def end_sessions(self, app: web.Application) -> None:
         """Server stopping: end every app session (none is left running on its own)."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+        self.verifier.shutdown(wait=False, cancel_futures=True)
         await asyncio.gather(*(service.end() for service in list(self.live)))
 
     @web.middleware
-    async def security_headers(self, request: web.Request, handler) -> web.StreamResponse:
-        response = await handler(request)
-        # The page may load and connect only to this server: no font service, no analytics,
-        # nothing a script could be tricked into calling (textual.js fetches a 'ping' URL taken
-        # from the query string).
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; script-src 'self' 'unsafe-inline'; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
-            "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        )
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" makes Origin "null"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        if not request.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
+    async def guard(self, request: web.Request, handler) -> web.StreamResponse:
+        """Every request: ``Host`` must name where we listen; every response, errors
+        included, carries the security headers."""
+        sockname = request.transport.get_extra_info("sockname") if request.transport else None
+        local_ip, local_port = (sockname[0], sockname[1]) if sockname else (None, None)
+        if not self.hosts.allowed(request.headers.get("Host"), local_ip, local_port):
+            log.info("refused a request for another host from %s", self.client(request))
+            response: web.StreamResponse = web.Response(
+                status=421, text=_("this server does not answer for that host name")
+            )
+        else:
+            try:
+                response = await handler(request)
+            except web.HTTPException as exc:
+                response = web.Response(status=exc.status, text=exc.text, headers=exc.headers)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the message could quote project data: type only
+                log.error("request %s failed: %s", request.path, type(error).__name__)
+                response = web.Response(status=500, text=_("internal error"))
+        if not response.prepared:
+            response.headers.update(SECURITY_HEADERS)
+            if not request.path.startswith("/static/"):
+                response.headers["Cache-Control"] = "no-store"
         return response
 
     def serve(self, debug: bool = False) -> None:
@@ -206,142 +289,36 @@ class TeamServer(Server):
         self.initialize_logging()
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
+        stop = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:
-                loop.add_signal_handler(sig, self.request_exit)
+                loop.add_signal_handler(sig, stop.set)
             except NotImplementedError:
                 pass
-        web.run_app(
-            self._make_app(),
-            host=self.host,
-            port=self.port,
-            ssl_context=self.ssl_context,
-            handle_signals=False,
-            loop=loop,
-            print=None,
-            access_log_format='%a "%r" %s',
-            shutdown_timeout=5,
+        try:
+            loop.run_until_complete(self._run(stop))
+        finally:
+            loop.close()
+
+    async def _run(self, stop: asyncio.Event) -> None:
+        """Listen (an address in brackets or not, port 0 for any), say where, serve until
+        asked to stop, then end every session."""
+        runner = web.AppRunner(
+            await self._make_app(), handle_signals=False, access_log_format='%a "%r" %s'
         )
+        await runner.setup()
+        site = web.TCPSite(
+            runner, self.bind_host, self.port, ssl_context=self.ssl_context, shutdown_timeout=5
+        )
+        try:
+            await site.start()
+            self._set_port(runner.addresses[0][1])
+            self.announce()
+            await stop.wait()
+        finally:
+            await runner.cleanup()
 
     # ------------------------------------------------------------ sessions
-
-    def current_user(self, request: web.Request) -> str | None:
-        """The signed-in user, or (without sign-in) the open coder's session marker ''."""
-        if not self.sign_in:
-            return ""
-        return self.sessions.user(request.cookies.get(self.cookie))
-
-    def same_origin(self, request: web.Request) -> bool:
-        """A browser's request from our own page (cross-site websockets and forms refused)."""
-        origin = request.headers.get("Origin")
-        if origin is None:
-            return True  # not sent by a browser on a cross-site request
-        # the host part only: behind a TLS reverse proxy the scheme seen here is http
-        return origin.split("://", 1)[-1] == request.host
-
-    def client(self, request: web.Request) -> str:
-        return request.remote or "?"
-
-    # -------------------------------------------------------------- pages
-
-    async def handle_index(self, request: web.Request) -> web.StreamResponse:
-        user = self.current_user(request)
-        if user is None:
-            raise web.HTTPFound("/signin")
-        scheme = "wss" if request.secure else "ws"
-        who = _("signed in as {user}").format(user=user) if user else ""
-        body = _page(
-            "app.html",
-            title=self.title,
-            who=who,
-            websocket_url=f"{scheme}://{request.host}/ws",
-            font_size=str(to_int(request.query.get("fontsize", "16"), 16)),
-        )
-        return web.Response(text=body, content_type="text/html")
-
-    async def handle_signin_page(
-        self, request: web.Request, error: str = "", status: int = 200
-    ) -> web.Response:
-        if not self.sign_in:
-            raise web.HTTPFound("/")
-        return web.Response(
-            text=_page(
-                "signin.html",
-                lang=language(),
-                title=self.title,
-                error=error,
-                sign_in=_("Sign in"),
-                name_label=_("Name"),
-                secret_label=_("Password or token"),
-            ),
-            content_type="text/html",
-            status=status,
-        )
-
-    async def handle_signin(self, request: web.Request) -> web.StreamResponse:
-        if not self.sign_in:
-            raise web.HTTPFound("/")
-        if not self.same_origin(request):
-            raise web.HTTPForbidden(text=_("cross-site sign-in refused"))
-        form = await request.post()
-        name = str(form.get("name", "")).strip()[:100]
-        secret = str(form.get("secret", ""))[:1000]
-        address = self.client(request)
-        if self.limiter.blocked(name) or self.address_limiter.blocked(address):
-            log.info("sign-in refused from %s: too many failed attempts", address)
-            return await self.handle_signin_page(
-                request,
-                _("Too many failed attempts. Wait a quarter of an hour and try again."),
-                status=429,
-            )
-        user, known = await asyncio.get_running_loop().run_in_executor(
-            None, self._verify, name, secret
-        )
-        if user is None:
-            self.limiter.failed(name)
-            self.address_limiter.failed(address)
-            # an unknown "name" may be a password typed in the wrong box: never log it
-            log.info(
-                "failed sign-in for %s from %s", repr(name) if known else "an unknown name", address
-            )
-            return await self.handle_signin_page(request, _("Wrong name or password."), status=401)
-        self.limiter.succeeded(name)
-        self.sessions.end(request.cookies.get(self.cookie))
-        session_id = self.sessions.start(user)
-        log.info("%s signed in from %s", user, address)
-        response = web.Response(status=303, headers={"Location": "/"})
-        response.set_cookie(
-            self.cookie,
-            session_id,
-            httponly=True,
-            samesite="Strict",
-            secure=request.secure,
-            path="/",
-        )
-        return response
-
-    def _verify(self, name: str, secret: str) -> tuple[str | None, bool]:
-        """(the user signed in or None, whether ``name`` is a user at all)."""
-        from workbench.ops.users import user, verify
-        from workbench.store.project import Project
-
-        with Project.open(self.project_path, create=False) as project:
-            found = verify(project, name, secret)
-            known = found is not None or user(project, name) is not None
-        return (found.name if found else None), known
-
-    async def handle_signout(self, request: web.Request) -> web.StreamResponse:
-        if not self.same_origin(request):
-            raise web.HTTPForbidden(text=_("cross-site sign-out refused"))
-        self.sessions.end(request.cookies.get(self.cookie))
-        response = web.Response(status=303, headers={"Location": "/signin"})
-        response.del_cookie(self.cookie, path="/")
-        return response
-
-    async def handle_download_signed_in(self, request: web.Request) -> web.StreamResponse:
-        if self.current_user(request) is None:
-            raise web.HTTPForbidden(text=_("sign in first"))
-        return await self.handle_download(request)
 
     # -------------------------------------------------------------- recordings
 
@@ -397,23 +374,89 @@ class TeamServer(Server):
 
     # ----------------------------------------------------------- app sessions
 
-    def _still_a_user(self, name: str) -> bool:
-        from workbench.ops.users import user
+    def _user_stamps(self) -> dict[str, tuple[str, str]]:
+        """Every user's (role, created_at): a user removed, or removed and added again,
+        no longer has the stamp their sessions began with."""
         from workbench.store.project import Project
 
-        with Project.open(self.project_path, create=False) as project:
-            return user(project, name) is not None
+        with Project.open(self.project_path, create=False, read_only=True) as project:
+            rows = project.conn.execute("SELECT name, role, created_at FROM users")
+            return {name: (role, created) for name, role, created in rows}
+
+    async def end_user(self, user: str) -> None:
+        """End every session of ``user`` and close their open apps."""
+        self.sessions.end_user(user)
+        await asyncio.gather(
+            *(service.close_session() for service in list(self.live) if service.user == user)
+        )
+
+    async def watch(self) -> None:
+        """Twice a second: close the apps of sessions that ended (idle, expired) and of
+        users removed from the project (``workbench users remove`` from another program)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(WATCH_SECONDS)
+            try:
+                self.sessions.sweep()
+                ended = [
+                    s
+                    for s in self.live
+                    if s.session_id is not None and not self.sessions.alive(s.session_id)
+                ]
+                if self.sign_in and self.live:
+                    stamps = await loop.run_in_executor(None, self._user_stamps)
+                    for service in self.live:
+                        if service.user and stamps.get(service.user) != service.user_stamp:
+                            ended.append(service)
+                            self.sessions.end_user(service.user)
+                for service in set(ended):
+                    log.info("app session closed for %s: signed out", service.user)
+                    await service.close_session()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # a busy project: try again at the next tick
+                log.error("session watch failed: %s", type(error).__name__)
+
+    async def _process_messages(
+        self, websocket: web.WebSocketResponse, app_service: AppService
+    ) -> None:
+        """textual-serve's message loop, where a key pressed (``stdin``) keeps the session
+        alive; pings and resizes do not (an open tab left alone goes idle)."""
+        session_id = getattr(app_service, "session_id", None)
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            envelope = message.json()
+            if not isinstance(envelope, list) or not envelope:
+                continue
+            kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+            if kind == "stdin" and isinstance(data, str):
+                self.sessions.touch(session_id)
+                await app_service.send_bytes(data.encode("utf-8"))
+            elif kind == "resize" and isinstance(data, dict):
+                await app_service.set_terminal_size(
+                    to_int(str(data.get("width")), 80), to_int(str(data.get("height")), 24)
+                )
+            elif kind == "ping":
+                await websocket.send_json(["pong", data])
+            elif kind == "blur":
+                await app_service.blur()
+            elif kind == "focus":
+                await app_service.focus()
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
         """One app session for a signed-in browser (textual-serve's, with the checks above)."""
         user = self.current_user(request)
         if user is None or not self.same_origin(request):
             raise web.HTTPForbidden(text=_("sign in first"))
-        if user and not await asyncio.get_running_loop().run_in_executor(
-            None, self._still_a_user, user
-        ):
-            self.sessions.end_user(user)
-            raise web.HTTPForbidden(text=_("sign in first"))
+        stamp = None
+        if user:
+            stamps = await asyncio.get_running_loop().run_in_executor(None, self._user_stamps)
+            stamp = stamps.get(user)
+            if stamp is None:
+                self.sessions.end_user(user)
+                raise web.HTTPForbidden(text=_("sign in first"))
+        session_id = request.cookies.get(self.cookie) if user else None
         websocket = web.WebSocketResponse(heartbeat=15)
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
@@ -424,6 +467,9 @@ class TeamServer(Server):
             app_service = SessionAppService(
                 self.app_command(user or None),
                 user=user or None,
+                session_id=session_id,
+                user_stamp=stamp,
+                websocket=websocket,
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,
                 close=websocket.close,

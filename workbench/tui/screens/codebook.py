@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Static, Tree
 
-from workbench.i18n import N_, _
+from workbench.i18n import N_, _, ngettext
 from workbench.ops import codes as core
+from workbench.ops.coding import visible_memos
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code
 from workbench.tui.actions import bindings
@@ -92,7 +93,7 @@ class CodebookScreen(WorkbenchScreen):
         usage = _("colour {colour} · {n} coding(s)").format(
             colour=code.colour or _("(inherited)"), n=self.counts.get(code.id, 0)
         )
-        memos = [m.text for m in self.project.memos("code", code.id)]
+        memos = [m.text for m in visible_memos(self.project, "code", code.id)]
         box.update(
             code_card(
                 code,
@@ -132,6 +133,32 @@ class CodebookScreen(WorkbenchScreen):
             self.notify(_("No code selected"), severity="warning")
         return code
 
+    def _may_edit(self) -> bool:
+        """Ask the core before a dialog opens, so a coder hears at once why not."""
+        return not self.wb.refuses("codebook.edit")
+
+    def _impact(self, code: Code, operation: str) -> core.Impact | None:
+        """What ``operation`` would take from every coder (the core's count, hidden work
+        included), or None after saying why it may not be done."""
+        try:
+            return core.code_impact(self.project, code.path, operation)
+        except WorkbenchError as exc:
+            self.notify(str(exc), severity="warning")
+            return None
+
+    def _hidden(self, impact: core.Impact) -> str:
+        """A note when blind mode hides some of what the action touches."""
+        if not self.wb.blind:
+            return ""
+        others = sum(n for name, n in impact.codings.items() if name != self.wb.coder)
+        if not others:
+            return ""
+        return " " + ngettext(
+            "{n} of them is another coder's, hidden by blind mode.",
+            "{n} of them are other coders', hidden by blind mode.",
+            others,
+        ).format(n=others)
+
     def action_segments(self) -> None:
         from workbench.tui.screens.segments import SegmentsScreen
 
@@ -148,6 +175,8 @@ class CodebookScreen(WorkbenchScreen):
         ``/`` is taken as it is from the top (a leading ``/`` makes a top-level code).
         Nothing is pre-filled: a pre-filled path turned a typed "Participation/Youth
         councils" into a grandchild of the highlighted code."""
+        if not self._may_edit():
+            return
         code = self.code
         under = code.path if code else ""
 
@@ -175,7 +204,7 @@ class CodebookScreen(WorkbenchScreen):
 
     def action_rename_code(self) -> None:
         code = self._need_code()
-        if code is None:
+        if code is None or not self._may_edit():
             return
 
         def renamed(name: str | None) -> None:
@@ -194,7 +223,7 @@ class CodebookScreen(WorkbenchScreen):
 
     def action_move_code(self) -> None:
         code = self._need_code()
-        if code is None:
+        if code is None or not self._may_edit():
             return
         targets = [top_level()] + [
             c for c in self.codes if c.id != code.id and not c.path.startswith(code.path + "/")
@@ -219,6 +248,9 @@ class CodebookScreen(WorkbenchScreen):
         code = self._need_code()
         if code is None:
             return
+        impact = self._impact(code, "code.merge")
+        if impact is None:
+            return
         targets = [
             c for c in self.codes if c.id != code.id and not c.path.startswith(code.path + "/")
         ]
@@ -226,7 +258,6 @@ class CodebookScreen(WorkbenchScreen):
         def merge(target: Code | None) -> None:
             if target is None:
                 return
-            n = self.counts.get(code.id, 0)
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
@@ -239,9 +270,15 @@ class CodebookScreen(WorkbenchScreen):
             self.app.push_screen(
                 ConfirmModal(
                     _(
-                        "Merge {path} into {path2}? Its {n} coding(s) move to {path2} and {name} is "
-                        "removed."
-                    ).format(path=code.path, path2=target.path, n=n, name=code.name),
+                        "Merge {code} into {target}? {impact} move to {target} and {name} is "
+                        "removed.{hidden} The lead can undo it."
+                    ).format(
+                        code=code.path,
+                        target=target.path,
+                        impact=impact.describe(),
+                        name=code.name,
+                        hidden=self._hidden(impact),
+                    ),
                     yes=_("Merge"),
                 ),
                 confirmed,
@@ -255,18 +292,19 @@ class CodebookScreen(WorkbenchScreen):
         code = self._need_code()
         if code is None:
             return
-        subtree = [c for c in self.codes if c.id == code.id or c.path.startswith(code.path + "/")]
-        codings = sum(self.counts.get(c.id, 0) for c in subtree)
-        if len(subtree) > 1:
+        impact = self._impact(code, "code.delete")  # every coder's, blind or not
+        if impact is None:
+            return
+        if impact.subcodes:
             question = _("Delete {path} and its {n} subcode(s)?").format(
-                path=code.path, n=len(subtree) - 1
+                path=code.path, n=impact.subcodes
             )
         else:
             question = _("Delete {path}?").format(path=code.path)
-        if codings:
+        if impact.total_codings or impact.total_memos:
             question += " " + _(
-                "{n} coding(s) will be deleted with it (undo brings them back)."
-            ).format(n=codings)
+                "{impact} will be deleted with it.{hidden} Undo brings them back (the lead's too)."
+            ).format(impact=impact.describe(), hidden=self._hidden(impact))
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -279,7 +317,7 @@ class CodebookScreen(WorkbenchScreen):
 
     def action_colour_code(self) -> None:
         code = self._need_code()
-        if code is None:
+        if code is None or not self._may_edit():
             return
 
         def coloured(value: str | None) -> None:
@@ -305,7 +343,7 @@ class CodebookScreen(WorkbenchScreen):
 
     def action_describe_code(self) -> None:
         code = self._need_code()
-        if code is None:
+        if code is None or not self._may_edit():
             return
 
         def described(value: str | None) -> None:

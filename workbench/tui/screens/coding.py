@@ -226,7 +226,9 @@ class CodingScreen(CodingMedia, CodingSide, CodingEdits, CodingTextEdits, Workbe
         self.coder_names = {c.id: c.name for c in self.project.coders()}
         ids = {c.id for c in self.codings}
         self.memos = {
-            m.target_id: (m.id, m.text) for m in self.project.memos("coding") if m.target_id in ids
+            m.target_id: (m.id, m.text)
+            for m in core.visible_memos(self.project, "coding")
+            if m.target_id in ids
         }
 
     def _load_suggestions(self) -> None:
@@ -549,12 +551,12 @@ class CodingScreen(CodingMedia, CodingSide, CodingEdits, CodingTextEdits, Workbe
             if index is None:
                 return
             if index < len(slots):
-                self.wb.pin(slots[index], code.id)
-                self.notify(
-                    _("Key {value}: {path}").format(value=slots[index], path=code.path), timeout=2
-                )
-            else:
-                self.wb.pin(pinned[0], None)
+                if self.wb.pin(slots[index], code.id):
+                    self.notify(
+                        _("Key {value}: {path}").format(value=slots[index], path=code.path),
+                        timeout=2,
+                    )
+            elif self.wb.pin(pinned[0], None):
                 self.notify(_("Key {value} is free").format(value=pinned[0]), timeout=2)
             self.update_side()
 

@@ -12,7 +12,6 @@ from workbench.store.model import Code
 from workbench.tui.screens.modals import (
     ChoiceModal,
     CodePickerModal,
-    MemoModal,
 )
 from workbench.tui.widgets.transcript import Mark, Span
 
@@ -92,54 +91,29 @@ class CodingEdits:
         )
 
     def action_memo(self) -> None:
+        """Write one's memo on the coding here (or on the document): one's own is edited,
+        someone else's answered (``tui.screens.memos``)."""
+        from workbench.tui.screens.memos import write_memo
+
         spans = self.view.spans_here()
         if not spans:
-            memos = self.project.memos("document", self.document_id)
-            memo = memos[0] if memos else None
-            self._edit_memo(
+            write_memo(
+                self,
                 "document",
                 self.document_id,
-                memo.id if memo else None,
-                memo.text if memo else "",
                 _("Memo on {name}").format(name=self.document.name),
+                self._run,
             )
             return
 
         def on_span(span: Span) -> None:
-            existing = self.memos.get(span.id)
             code = self.codes_by_id.get(span.code_id)
-            self._edit_memo(
-                "coding",
-                span.id,
-                existing[0] if existing else None,
-                existing[1] if existing else "",
-                _("Memo on {what} [{start}, {end})").format(
-                    what=code.path if code else _("coding"), start=span.start, end=span.end
-                ),
+            title = _("Memo on {what} [{start}, {end})").format(
+                what=code.path if code else _("coding"), start=span.start, end=span.end
             )
+            write_memo(self, "coding", span.id, title, self._run)
 
         self._choose_span(spans, _("Memo on which coding?"), on_span)
-
-    def _edit_memo(
-        self, target: str, target_id: int, memo_id: int | None, text: str, title: str
-    ) -> None:
-        def saved(new_text: str | None) -> None:
-            if new_text is None or new_text == text:
-                return
-            if memo_id is None:
-                if new_text.strip():
-                    self._run(
-                        lambda: core.add_memo(
-                            self.project, target, target_id, new_text, coder=self.wb.coder
-                        ),
-                        _("Memo saved"),
-                    )
-            elif new_text.strip():
-                self._run(lambda: core.edit_memo(self.project, memo_id, new_text), _("Memo saved"))
-            else:
-                self._run(lambda: core.delete_memo(self.project, memo_id), _("Memo deleted"))
-
-        self.app.push_screen(MemoModal(title, text), saved)
 
     # ---------------------------------------------------------- suggestions
 

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static, Tree
 
 from workbench.i18n import _
+from workbench.ops.coding import visible_memos
 from workbench.store.model import Code
 from workbench.tui.widgets.codepanel import CodePanel
 from workbench.tui.widgets.transcript import Span, TranscriptView
@@ -50,7 +51,7 @@ class CodingSide:
             if coder_id is not None
             else _("{codings} coding(s) in {documents} document(s) · {here} here")
         ).format(codings=codings, documents=documents, here=here)
-        memos = [m.text for m in self.project.memos("code", code.id)]
+        memos = [m.text for m in visible_memos(self.project, "code", code.id)]
         panel.show_code(
             code,
             self.colours.get(code.id, ""),

@@ -24,7 +24,7 @@ from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.screens.modals import CodePickerModal, MemoModal, PromptModal
+from workbench.tui.screens.modals import CodePickerModal, PromptModal
 from workbench.tui.widgets.paging import PagedRows
 
 #: characters of the segment itself shown in a row (the rest is in the preview pane)
@@ -140,7 +140,9 @@ class SegmentsScreen(WorkbenchScreen):
             self.items, error = [], str(exc)
         ids = {s.coding_id for s in self.items}
         self.memos = {
-            m.target_id: (m.id, m.text) for m in self.project.memos("coding") if m.target_id in ids
+            m.target_id: (m.id, m.text)
+            for m in core.visible_memos(self.project, "coding")
+            if m.target_id in ids
         }
         if self.paging is not None:
             self.paging.cancel()
@@ -288,35 +290,15 @@ class SegmentsScreen(WorkbenchScreen):
             )
 
     def action_memo(self) -> None:
+        from workbench.tui.screens.memos import write_memo
+
         segment = self.current()
         if segment is None:
             return
-        memo_id, text = self.memos.get(segment.coding_id, (None, ""))
-
-        def saved(new_text: str | None) -> None:
-            if new_text is None or new_text == text:
-                return
-            if memo_id is None:
-                self._run(
-                    lambda: core.add_memo(
-                        self.project, "coding", segment.coding_id, new_text, coder=self.wb.coder
-                    ),
-                    _("Memo saved"),
-                )
-            elif new_text.strip():
-                self._run(lambda: core.edit_memo(self.project, memo_id, new_text), _("Memo saved"))
-            else:
-                self._run(lambda: core.delete_memo(self.project, memo_id), _("Memo deleted"))
-
-        self.app.push_screen(
-            MemoModal(
-                _("Memo on {code} in {document}").format(
-                    code=segment.code, document=segment.document
-                ),
-                text,
-            ),
-            saved,
+        title = _("Memo on {code} in {document}").format(
+            code=segment.code, document=segment.document
         )
+        write_memo(self, "coding", segment.coding_id, title, self._run)
 
     def action_filter(self) -> None:
         current = " ".join([f"coder={c}" for c in self.coders] + self.where)

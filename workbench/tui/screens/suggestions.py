@@ -220,12 +220,11 @@ class SuggestionsScreen(WorkbenchScreen):
     def _retrain(self) -> None:
         import time
 
-        from workbench.store.project import Project
         from workbench.suggest.run import retrain_and_run
 
         began = time.perf_counter()
         try:
-            with Project.open(self.project.path, create=False) as project:
+            with self.wb.thread_project() as project:
                 done = retrain_and_run(project)
         except WorkbenchError as exc:
             self.app.call_from_thread(
@@ -269,11 +268,10 @@ class SuggestionsScreen(WorkbenchScreen):
         )
 
     def _find_similar(self, code: str) -> None:
-        from workbench.store.project import Project
         from workbench.suggest.similar import similar_units
 
         try:
-            with Project.open(self.project.path, create=False) as project:
+            with self.wb.thread_project() as project:
                 found = similar_units(project, code=code, limit=SIMILAR_LIMIT)
         except WorkbenchError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
@@ -378,12 +376,11 @@ class SuggestionsScreen(WorkbenchScreen):
         self.run_worker(self._run, thread=True, exclusive=True, group="suggest")
 
     def _run(self) -> None:
-        from workbench.store.project import Project
         from workbench.suggest.run import run_suggestions
 
         # a thread gets its own connection: SQLite connections stay in their thread
         try:
-            with Project.open(self.project.path, create=False) as project:
+            with self.wb.thread_project() as project:
                 summary = run_suggestions(project)
         except WorkbenchError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
