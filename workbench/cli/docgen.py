@@ -58,7 +58,15 @@ def commands() -> Iterator[tuple[list[str], click.Command, click.Context]]:
 
 
 def render() -> str:
-    """The whole reference, as Markdown."""
+    """The whole reference, as Markdown, always in English (the reference is the source
+    language, whatever language the process speaks at the time)."""
+    from workbench.i18n import speaking
+
+    with speaking("en"):
+        return _render()
+
+
+def _render() -> str:
     entries = list(commands())
     out = [HEADER, "## Commands\n"]
     for path, cmd, _ in entries[1:]:

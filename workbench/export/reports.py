@@ -144,8 +144,8 @@ def quotations(
     locator = _Locator(project)
     by_code: dict[int, dict[tuple[int, int, int], Quotation]] = {}
     for coding in select_codings(project, coder=coder, where=where, codes=codes):
-        key = (coding.document_id, coding.start, coding.end)
-        found = by_code.setdefault(coding.code_id, {}).get(key)
+        span_key = (coding.document_id, coding.start, coding.end)
+        found = by_code.setdefault(coding.code_id, {}).get(span_key)
         if found is None:
             doc = docs[coding.document_id]
             speaker, turn, sentence = locator.locate(doc.id, coding.start)
@@ -160,7 +160,7 @@ def quotations(
                 project.text(doc.id)[coding.start : coding.end],
                 time_span=locator.time_span(doc.id, coding.start, coding.end),
             )
-            by_code[coding.code_id][key] = found
+            by_code[coding.code_id][span_key] = found
         name = coders[coding.coder_id]
         if name not in found.coders:
             found.coders.append(name)

@@ -311,7 +311,8 @@ def store_media(writer: Any) -> None:
                 )
             )
             continue
-        media = extra.get("media") if isinstance(extra.get("media"), dict) else {}
+        found = extra.get("media")
+        media: dict = found if isinstance(found, dict) else {}
         try:
             store_link(writer.project, src.doc_id, file, offset=media.get("offset"))
         except WorkbenchError as exc:

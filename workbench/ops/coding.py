@@ -437,7 +437,7 @@ def memo_draft(project: Project, target_type: str, target_id: int | None, coder:
     others = [m for m in visible_memos(project, target_type, target_id) if m.coder_id is not None]
     if others:
         newest = others[-1]
-        return MemoDraft(target_type, target_id, None, "", newest, names.get(newest.coder_id))
+        return MemoDraft(target_type, target_id, None, "", newest, names.get(newest.coder_id or 0))
     return MemoDraft(target_type, target_id, None, "")
 
 

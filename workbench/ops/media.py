@@ -434,9 +434,10 @@ def relink(project: Project, folders: list[str | os.PathLike[str]] | None = None
         ngettext("relink {n} recording", "relink {n} recordings", len(found)).format(n=len(found)),
     ) as act:
         for link in lost:
-            path = found.get(link.id)
-            if path is None:
+            located = found.get(link.id)
+            if located is None:
                 continue
+            path = located
             new = stored_path(project, path)
             act.update("media", link.id, path=new, mtime=path.stat().st_mtime)
             moved.append(Relinked(link.document, link.path, new))

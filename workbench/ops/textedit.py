@@ -29,7 +29,7 @@ class KeptSpan:
     """A coded span whose every character was replaced: kept at the edit point, reported."""
 
     table: str
-    id: int
+    id: Any  # a row's key: its id, or a tuple of key columns
     old_start: int
     old_end: int
     start: int
@@ -285,7 +285,8 @@ def _fold(
         )
     }
     owner: dict[tuple, Any] = {}
-    keep, drop = [], []
+    keep: list[Move] = []
+    drop: list[Move] = []
     for move in sorted(moves, key=lambda m: m[0]):
         if move[2] is None:
             continue
@@ -352,7 +353,7 @@ def _relabel_turns(
         speaker = speakers.get(turn_id)
         at = old.rfind(speaker, gap_start, start) if speaker else -1
         gap_start = max(gap_start, end)
-        if at < 0:
+        if at < 0 or speaker is None:
             continue
         label = " ".join(new[shift.start(at) : shift.end(at + len(speaker))].split()) or None
         if label != speaker:
@@ -395,7 +396,7 @@ class SearchIndexRows:
         self, recorder: ActionRecorder, document_id: int, old: str, new: str, moves: list[Move]
     ) -> None:
         """Update the index rows of sentences whose text changed; drop those of removed ones."""
-        stale = []
+        stale: list[tuple[int, str | None]] = []
         for sid, (a, b), moved in moves:
             if moved is None:
                 stale.append((sid, None))
@@ -411,7 +412,7 @@ class SearchIndexRows:
                 list(rowids.values()),
             )
         )
-        updates = []
+        updates: list[tuple[Any, tuple[Any, ...], tuple[Any, ...]]] = []
         for sid, text in stale:
             rowid = rowids.get(sid)
             if rowid is None:

@@ -231,6 +231,7 @@ def verify(project: Project, name: str, secret: str) -> User | None:
     ).fetchone()
     password_hash, token_hash = row if row else (None, None)
     token_ok = tokens_equal(secret, token_hash or _DUMMY_DIGEST)
+    password_ok: bool
     try:
         password_ok = _hasher().verify(password_hash or _dummy_hash(), secret)
     except (VerificationError, InvalidHashError):
