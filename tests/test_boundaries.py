@@ -150,6 +150,16 @@ def test_help_imports_no_heavy_library():
     assert not loaded & set(HEAVY_MODULES), loaded & set(HEAVY_MODULES)
 
 
+def test_the_entry_points_help_does_not_open_the_store():
+    """``workbench --help`` as typed (the entry point, which knows the store's errors) loads
+    neither sqlite-utils nor numpy: importing ``workbench.store.errors`` stays light."""
+    loaded = loaded_after(
+        "import sys\nsys.argv = ['workbench', '--help']\nfrom workbench.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert not loaded & {"sqlite_utils", "numpy"}, loaded & {"sqlite_utils", "numpy"}
+
+
 def test_a_commands_help_and_the_store_import_no_heavy_library():
     """A command's help imports the store, and the store sqlite-utils, which imports pandas
     whenever it is installed (the gamma extra): the store hides it for that import only."""
