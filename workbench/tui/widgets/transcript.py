@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -142,7 +143,7 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         self._content_width = 0
         self._shape_for: tuple[int, int] | None = None
         self._shape = margin_shape(0, 0)
-        self._blank_margins: dict[tuple, Strip] = {}
+        self._blank_margins: dict[tuple, tuple[Segment, ...]] = {}
 
     # ------------------------------------------------------------------ loading
 

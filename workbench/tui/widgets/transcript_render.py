@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
@@ -96,9 +97,8 @@ class TranscriptRendering:
         if kind in (BLANK, SPEAKER):
             label = layout.labels.get(index, "") if kind == SPEAKER else ""
             style = base + self._style("speaker")
-            strip = Strip([Segment(label[:text_width], style)]).adjust_cell_length(text_width, base)
             # a coding that spans turns keeps its stripe across the gap
-            return Strip.join([strip, self._margin(index, margin, base)]) if margin else strip
+            return self._line([Segment(label[:text_width], style)], text_width, margin, index)
         start, end = layout.starts[index], layout.ends[index]
         chunk = self.text[start:end].replace("\t", " ")
         n = len(chunk)
@@ -160,12 +160,25 @@ class TranscriptRendering:
             segments.append(Segment(chunk[a:b], style))
         if cursor_col >= n:
             segments.append(Segment(" ", base + cursor_style))
-        strip = Strip(segments).adjust_cell_length(text_width, base)
-        if margin:
-            strip = Strip.join([strip, self._margin(index, margin, base)])
-        return strip
+        return self._line(segments, text_width, margin, index)
 
-    def _margin(self, index: int, width: int, base: Style) -> Strip:
+    def _line(self, segments: list[Segment], text_width: int, margin: int, index: int) -> Strip:
+        """One strip of the text's ``segments`` padded or cut to ``text_width`` cells, then the
+        margin of line ``index``. Built as one list and one ``Strip`` of known length: every
+        Strip Textual makes carries seven small caches, and joining and padding strips made
+        three per line, the larger part of drawing a new page."""
+        base = self._style("base")
+        used = sum(cell_len(segment.text) for segment in segments)
+        if used > text_width:  # wide characters the layout could not fit: cut as Textual does
+            segments = list(Strip(segments).adjust_cell_length(text_width, base))
+        elif used < text_width:
+            segments.append(Segment(" " * (text_width - used), base))
+        if margin:
+            segments.extend(self._margin(index, margin, base))
+            return Strip(segments, text_width + margin + 1)
+        return Strip(segments, text_width)
+
+    def _margin(self, index: int, width: int, base: Style) -> list[Segment] | tuple[Segment, ...]:
         """The stripes of display line ``index``: one lane per coding (a bar and a gap), the
         names placed on this line (``stripes.place_labels``) after the bars; then, when the
         line has open suggestions, a quiet "?" (in the suggestion colour while the cursor is
@@ -179,7 +192,7 @@ class TranscriptRendering:
             if blank is None:  # most lines: no coding, no name, no suggestion
                 style = base + self._style("margin")
                 rule = Segment("│" if not shape.compact else " ", style)
-                blank = Strip([rule]).adjust_cell_length(width + 1, style)
+                blank = tuple(Strip([rule]).adjust_cell_length(width + 1, style))
                 self._blank_margins = {(width, shape, base): blank}
             return blank
         style = base + self._style("margin")
@@ -240,7 +253,13 @@ class TranscriptRendering:
             look = "suggestion" if active else "suggestion-margin"
             segments.append(Segment(text, style + self._style(look)))
             used += len(text)
-        return Strip(segments).crop(0, width + 1).adjust_cell_length(width + 1, style)
+        used = sum(cell_len(segment.text) for segment in segments)
+        if used == width + 1:
+            return segments
+        if used < width + 1:
+            segments.append(Segment(" " * (width + 1 - used), style))
+            return segments
+        return list(Strip(segments).crop(0, width + 1).adjust_cell_length(width + 1, style))
 
     def _name_style(self, code_id: int) -> Style:
         """A name in the margin: its code's stripe colour, not bold (the bar is)."""
