@@ -144,6 +144,8 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         self._shape_for: tuple[int, int] | None = None
         self._shape = margin_shape(0, 0)
         self._blank_margins: dict[tuple, tuple[Segment, ...]] = {}
+        #: the page to draw ahead once the screen is idle: 1 below, -1 above, 0 none
+        self._prefetch_direction = 0
 
     # ------------------------------------------------------------------ loading
 
@@ -561,5 +563,27 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         height = max(self.scrollable_content_region.height, 1)
         if line < top:
             self.scroll_to(y=line, animate=False, immediate=True)
+            self._prefetch_after(-1)
         elif line >= top + height:
             self.scroll_to(y=line - height + 1, animate=False, immediate=True)
+            self._prefetch_after(1)
+
+    def _prefetch_after(self, direction: int) -> None:
+        """Once the screen has drawn, draw the next page in ``direction`` into the line cache:
+        the next page down (or ``]``) then finds its lines drawn, and the key costs what
+        moving the cursor costs. Only while the screen is otherwise idle, one page at most."""
+        if self._prefetch_direction == 0:
+            self.call_after_refresh(self._prefetch)
+        self._prefetch_direction = direction
+
+    def _prefetch(self) -> None:
+        direction, self._prefetch_direction = self._prefetch_direction, 0
+        layout = self.lines
+        if layout is None or not direction or not self.is_attached:
+            return
+        top = round(self.scroll_offset.y)
+        height = self.scrollable_content_region.height
+        width = self.content_width()
+        first = top + height if direction > 0 else max(top - height, 0)
+        for index in range(first, min(first + height, top if direction < 0 else len(layout))):
+            self.line_strip(index, width)
