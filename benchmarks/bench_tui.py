@@ -363,6 +363,7 @@ async def bench_screens(path: Path, code_path: str) -> dict:
 
     out: dict = {}
     real_cache, real_first = documents_screen.ProgressCache, paging.FIRST
+    real_page = documents_screen.DocumentsScreen.first_page
     with Project.open(path) as project:
         app = WorkbenchApp(project, coder="maria")
         async with app.run_test(size=SIZE) as pilot:
@@ -370,6 +371,7 @@ async def bench_screens(path: Path, code_path: str) -> dict:
             for label in ("old", "new"):
                 if label == "old":
                     documents_screen.ProgressCache, paging.FIRST = OldProgress, 10**9
+                    documents_screen.DocumentsScreen.first_page = lambda _screen: 10**9
                 try:
                     project._text_cache.clear()
                     screen = documents_screen.DocumentsScreen()
@@ -389,6 +391,7 @@ async def bench_screens(path: Path, code_path: str) -> dict:
                     await pilot.pause()
                 finally:
                     documents_screen.ProgressCache, paging.FIRST = real_cache, real_first
+                    documents_screen.DocumentsScreen.first_page = real_page
             code = project.code(code_path)
             t0 = clock()
             found = segments(project, code.path)
