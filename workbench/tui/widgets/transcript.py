@@ -584,6 +584,14 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         top = round(self.scroll_offset.y)
         height = self.scrollable_content_region.height
         width = self.content_width()
-        first = top + height if direction > 0 else max(top - height, 0)
-        for index in range(first, min(first + height, top if direction < 0 else len(layout))):
+        # as far as the next page key would take the cursor (it skips the blank lines
+        # between turns, so a page of text can be more than a page of lines)
+        goal = self._goal_column
+        reach = layout.line_of(self._vertical(self.cursor, direction * self._page()))
+        self._goal_column = goal
+        if direction > 0:
+            lines = range(top + height, min(max(reach + 1, top + 2 * height), len(layout)))
+        else:
+            lines = range(max(min(reach, top - height), 0), top)
+        for index in lines:
             self.line_strip(index, width)
