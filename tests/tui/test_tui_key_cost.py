@@ -75,7 +75,8 @@ def test_the_next_page_is_drawn_ahead_and_drawn_as_it_would_be() -> None:
                     col = view.cursor - start if index == cursor_line else -1
                     assert strip == real(index, width, None if hi <= lo else (lo, hi), col)
                 await pilot.pause()
-            # and upwards
+            # and upwards (lines drawn on the way down forgotten)
+            view._cache.clear()
             view.action_page_up()
             await pilot.pause()
             drawn.clear()

@@ -82,7 +82,11 @@ class CodingScreen(CodingSide, CodingEdits, WorkbenchScreen):
 
     @property
     def view(self) -> TranscriptView:
-        return self.query_one(TranscriptView)
+        """The transcript (found once: every key asks for it several times)."""
+        view = self.__dict__.get("_view")
+        if view is None or not view.is_attached:
+            view = self._view = self.query_one(TranscriptView)
+        return view
 
     @property
     def code_tree(self) -> CodeTree:

@@ -144,6 +144,10 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         self._shape_for: tuple[int, int] | None = None
         self._shape = margin_shape(0, 0)
         self._blank_margins: dict[tuple, tuple[Segment, ...]] = {}
+        #: (cursor, anchor) in ``_where_layout`` -> (selection start, end, cursor's line)
+        self._where_for: tuple[int, int | None] | None = None
+        self._where_layout: Layout | None = None
+        self._where: tuple[int, int, int] = (0, 0, 0)
         #: the page to draw ahead once the screen is idle: 1 below, -1 above, 0 none
         self._prefetch_direction = 0
 

@@ -71,12 +71,17 @@ class TranscriptRendering:
         layout = self.lines
         assert layout is not None
         start, end = layout.starts[index], layout.ends[index]
-        lo, hi = self.selection
+        # the selection and the cursor's line, worked out once for all the lines drawn
+        where = (self.cursor, self.sel_anchor)
+        if self._where_for != where or self._where_layout is not layout:
+            self._where_for, self._where_layout = where, layout
+            self._where = (*self.selection, layout.line_of(self.cursor))
+        lo, hi, cursor_line = self._where
         sel = (max(lo, start), min(hi, end)) if lo < end and hi > start else None
         if sel is not None and sel[0] >= sel[1]:
             sel = None
         cursor_col = -1
-        if layout.line_of(self.cursor) == index:
+        if cursor_line == index:
             cursor_col = self.cursor - start
         key = (index, width, self._version, self._line_versions.get(index, 0), sel, cursor_col)
         strip = self._cache.get(key)
