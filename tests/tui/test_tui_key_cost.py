@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 from tui_pilot import open_document, project_path, run_app
@@ -70,6 +71,8 @@ def test_the_next_page_is_drawn_ahead_and_drawn_as_it_would_be() -> None:
                 lo, hi = view.selection
                 cursor_line = view.lines.line_of(view.cursor)
                 for y, strip in enumerate(shown):
+                    # every line fills the width exactly: text, padding, margin
+                    assert sum(cell_len(s.text) for s in strip) == width == strip.cell_length
                     index = top + y
                     start = view.lines.starts[index]
                     col = view.cursor - start if index == cursor_line else -1
@@ -84,6 +87,25 @@ def test_the_next_page_is_drawn_ahead_and_drawn_as_it_would_be() -> None:
             for y in range(height):
                 view.render_line(y)
             assert len(drawn) <= 2
+
+    asyncio.run(main())
+
+
+def test_a_line_drawn_again_follows_the_selection_when_only_its_anchor_changes() -> None:
+    async def main() -> None:
+        app = ViewApp()
+        async with app.run_test(size=(120, 30)) as pilot:
+            view = app.query_one(TranscriptView)
+            text, turns, spans = long_transcript(30)
+            view.load(text, turns, None, spans, {1: "Budget", 2: "Power"}, {})
+            await pilot.pause()
+            width = view.content_width()
+            view.move_to(5)
+            view.move_to(30, extend=True)
+            selected = view.render_line(0)
+            assert selected == view._render_line(0, width, (5, 30), 30)
+            view.move_to(30)  # the same cursor, the selection gone
+            assert view.render_line(0) == view._render_line(0, width, None, 30) != selected
 
     asyncio.run(main())
 
