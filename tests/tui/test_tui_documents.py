@@ -24,6 +24,13 @@ def test_progress_cache_recomputes_only_changed_documents(project_path: Path) ->
         assert {p.coded_chars for r in first for p in r.coders.values() if p.codings} == {PENDING}
         cache.fill(project)
         rows = {r.name: r for r in cache.rows(project)}
+
+        def counts(listed) -> set[tuple[str, str, int]]:
+            return {(r.name, c, p.codings) for r in listed for c, p in r.coders.items()}
+
+        # the first list (counts alone, before any coverage) counts as the full one does
+        assert counts(first) == counts(rows.values())
+        assert any(n for _d, _c, n in counts(first))
         assert rows["DRS01"].coders["james"].coded_chars == 40
         calls = []
         real = project.conn

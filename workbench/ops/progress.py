@@ -70,6 +70,8 @@ _FINGERPRINTS = """
 SELECT document_id, coder_id, count(*), sum(start), sum("end"), max(id) FROM codings
 GROUP BY document_id, coder_id
 """
+#: per document and coder: how many codings (the list before any coverage is known)
+_COUNTS = "SELECT document_id, coder_id, count(*) FROM codings GROUP BY document_id, coder_id"
 #: ``coded_chars`` of a coder whose coverage is not computed yet (``ProgressCache``)
 PENDING = -1
 
@@ -91,12 +93,16 @@ class ProgressCache:
     def rows(
         self, project: Project, coders: list[str] | None = None, *, defer: bool = False
     ) -> list[DocumentProgress]:
+        if defer and not self._coverage:
+            # nothing known yet: counts alone (the fingerprints' sums cost twice as much)
+            counts = {(d, c): (n, PENDING) for d, c, n in project.conn.execute(_COUNTS)}
+            return _rows(project, counts, coders)
         fingerprints = {(d, c): tuple(rest) for d, c, *rest in project.conn.execute(_FINGERPRINTS)}
         stale = [k for k, v in fingerprints.items() if self._fingerprints.get(k) != v]
         for key in set(self._fingerprints) - set(fingerprints):
             self._fingerprints.pop(key, None)
             self._coverage.pop(key, None)
-        if stale and not (defer and not self._coverage):
+        if stale:
             self._update(project, stale, fingerprints)
         counts = {k: (v[0], self._coverage.get(k, PENDING)) for k, v in fingerprints.items()}
         return _rows(project, counts, coders)

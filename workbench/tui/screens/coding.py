@@ -84,7 +84,11 @@ class CodingScreen(CodingMedia, CodingSide, CodingEdits, CodingTextEdits, Workbe
 
     @property
     def view(self) -> TranscriptView:
-        return self.query_one(TranscriptView)
+        """The transcript (found once: every key asks for it several times)."""
+        view = self.__dict__.get("_view")
+        if view is None or not view.is_attached:
+            view = self._view = self.query_one(TranscriptView)
+        return view
 
     @property
     def code_tree(self) -> CodeTree:
@@ -351,18 +355,20 @@ class CodingScreen(CodingMedia, CodingSide, CodingEdits, CodingTextEdits, Workbe
             return
         self.open_segments(code)
 
-    def _jump(self, spans: list[Span], step: int, what: str) -> None:
-        """Select the next (``step`` 1) or previous (-1) of ``spans`` from where we are.
+    def _jump(self, code_id: int | None, step: int, what: str) -> None:
+        """Select the next (``step`` 1) or previous (-1) coding from where we are: of the
+        code ``code_id``, or of any code (None).
 
         Codings are taken in document order (start, end, then code and coder), and the one
         jumped to last is remembered: codings sharing one span are visited one by one rather
         than skipped as if the span were one coding. Away from it, the cursor decides. The
-        order is kept until the codings change, so a jump costs a lookup, not a sort.
+        order is kept until the codings change, so a jump costs a lookup, not a sort (nor a
+        pass over the document's codings).
         """
-        if not spans:
+        order, where, starts = self._jump_order(code_id)
+        if not order:
             self.notify(_("No {what} in this document").format(what=what), severity="warning")
             return
-        order, where, starts = self._jump_order(spans)
         lo, hi = self.view.selection
         current = self.view.spans.get(self.at_coding) if self.at_coding is not None else None
         if current is not None and (current.start, current.end) == (lo, hi) and current.id in where:
@@ -375,7 +381,8 @@ class CodingScreen(CodingMedia, CodingSide, CodingEdits, CodingTextEdits, Workbe
         target = order[index]
         self.at_coding = target.id
         self.view.select(target.start, target.end)
-        self.view.focus()
+        if not self.view.has_focus:
+            self.view.focus()
         self.panel_code_id = target.code_id
         self.update_panel()
         code = self.codes_by_id.get(target.code_id)
@@ -390,13 +397,17 @@ class CodingScreen(CodingMedia, CodingSide, CodingEdits, CodingTextEdits, Workbe
         )
 
     def _jump_order(
-        self, spans: list[Span]
+        self, code_id: int | None
     ) -> tuple[list[Span], dict[int, int], list[tuple[int, int]]]:
-        """``spans`` in jump order, each id's place in it, and the (start, end) of each."""
-        key = (self.view.spans_version, tuple(sorted({s.code_id for s in spans}))[:64], len(spans))
+        """The codings shown (of ``code_id``, or all) in jump order, each id's place in it,
+        and the (start, end) of each; kept until the shown codings change."""
+        key = (self.view.spans_version, code_id)
         cached = self._jump_cache.get(key)
         if cached is None:
-            order = sorted(spans, key=self._jump_key)
+            spans = self.view.spans.values()
+            order = sorted(
+                (s for s in spans if code_id is None or s.code_id == code_id), key=self._jump_key
+            )
             cached = (
                 order,
                 {s.id: i for i, s in enumerate(order)},
@@ -411,18 +422,14 @@ class CodingScreen(CodingMedia, CodingSide, CodingEdits, CodingTextEdits, Workbe
         return (span.start, span.end, code.path if code else "", coder, span.id)
 
     def action_next_coding(self, step: int) -> None:
-        self._jump(list(self.view.spans.values()), step, _("coding"))
+        self._jump(None, step, _("coding"))
 
     def action_next_same_code(self, step: int) -> None:
         code = self.panel_code()
         if code is None:
             self.notify(_("Highlight a code in the tree first"), severity="warning")
             return
-        self._jump(
-            [s for s in self.view.spans.values() if s.code_id == code.id],
-            step,
-            _("coding of {path}").format(path=code.path),
-        )
+        self._jump(code.id, step, _("coding of {path}").format(path=code.path))
 
     def _need_selection(self) -> bool:
         lo, hi = self.view.selection

@@ -17,7 +17,7 @@ from workbench.ops import coding as core
 from workbench.ops.progress import DocumentProgress, ProgressCache
 from workbench.tui.actions import bindings
 from workbench.tui.screens.base import WorkbenchScreen
-from workbench.tui.widgets.paging import PagedRows
+from workbench.tui.widgets.paging import FIRST, PagedRows
 
 MAX_ATTRIBUTES = 3
 #: room for "1234 (100%) ✓"
@@ -118,10 +118,7 @@ class DocumentsScreen(WorkbenchScreen):
                         table.update_cell(row_key, column, Text(value))
             if not self.paging.done:
                 pending = list(cells.items())[loaded:]
-                self.paging.rows = [
-                    *self.paging.rows[:loaded],
-                    *((k, [Text(v) for v in values]) for k, values in pending),
-                ]
+                self.paging.rows = [*self.paging.rows[:loaded], *pending]
         else:
             if self.paging is not None:
                 self.paging.cancel()
@@ -132,12 +129,10 @@ class DocumentsScreen(WorkbenchScreen):
                 # drawn (the shares follow it) and an auto width would not follow them
                 width = max(len(label), CODER_WIDTH) if key.startswith("coder:") else None
                 table.add_column(label, key=key, width=width)
-            # rich Text cells: no markup parsing (a name with [brackets] stays as it is);
-            # the rows go in by pages, the first at once
-            self.paging = PagedRows(
-                table, [(k, [Text(v) for v in values]) for k, values in cells.items()]
-            )
-            self.paging.start(at_least=row_before + 1)
+            # rich Text cells: no markup parsing (a name with [brackets] stays as it is),
+            # made as their rows go in, by pages, the first at once
+            self.paging = PagedRows(table, list(cells.items()), cell=Text)
+            self.paging.start(at_least=row_before + 1, first=self.first_page())
             if self.rows:
                 table.move_cursor(row=min(max(row_before, 0), self.paging.loaded - 1))
         self.columns, self.cells = keys, cells
@@ -152,6 +147,11 @@ class DocumentsScreen(WorkbenchScreen):
             )
         else:
             hint.update(_("No documents yet: import transcripts with 'workbench import FILES'."))
+
+    def first_page(self) -> int:
+        """Rows put in the table at once: what the window can show (the table measures
+        every row it is given, and the rest follow by pages)."""
+        return min(self.app.size.height, FIRST)
 
     def current(self) -> DocumentProgress | None:
         table = self.query_one(DataTable)

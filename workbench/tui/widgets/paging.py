@@ -25,9 +25,13 @@ class PagedRows:
         rows: Sequence[tuple[str | None, Sequence[Any]]],
         *,
         on_done: Callable[[], None] | None = None,
+        cell: Callable[[Any], Any] | None = None,
     ) -> None:
         self.table = table
+        #: rows not in the table yet keep their plain values: ``cell`` makes each one what
+        #: the table shows (a rich Text, say) only as its page goes in
         self.rows = rows
+        self.cell = cell
         self.loaded = 0
         self.on_done = on_done
         self.cancelled = False
@@ -36,14 +40,16 @@ class PagedRows:
     def done(self) -> bool:
         return self.loaded >= len(self.rows)
 
-    def start(self, at_least: int = 0) -> None:
-        self.add(max(FIRST, at_least))
+    def start(self, at_least: int = 0, first: int = FIRST) -> None:
+        """Add the first page now (``first`` rows, or ``at_least``), the rest by timers."""
+        self.add(max(first, at_least))
         self._next()
 
     def add(self, count: int = PAGE) -> None:
         upto = min(len(self.rows), self.loaded + count)
+        make = self.cell
         for key, cells in self.rows[self.loaded : upto]:
-            self.table.add_row(*cells, key=key)
+            self.table.add_row(*(cells if make is None else map(make, cells)), key=key)
         self.loaded = upto
 
     def finish(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -143,7 +144,13 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         self._content_width = 0
         self._shape_for: tuple[int, int] | None = None
         self._shape = margin_shape(0, 0)
-        self._blank_margins: dict[tuple, Strip] = {}
+        self._blank_margins: dict[tuple, tuple[Segment, ...]] = {}
+        #: (cursor, anchor) in ``_where_layout`` -> (selection start, end, cursor's line)
+        self._where_for: tuple[int, int | None] | None = None
+        self._where_layout: Layout | None = None
+        self._where: tuple[int, int, int] = (0, 0, 0)
+        #: the page to draw ahead once the screen is idle: 1 below, -1 above, 0 none
+        self._prefetch_direction = 0
         #: the span being heard while the recording plays (marked, kept in view), or None
         self.playing: tuple[int, int] | None = None
 
@@ -587,5 +594,35 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         height = max(self.scrollable_content_region.height, 1)
         if line < top:
             self.scroll_to(y=line, animate=False, immediate=True)
+            self._prefetch_after(-1)
         elif line >= top + height:
             self.scroll_to(y=line - height + 1, animate=False, immediate=True)
+            self._prefetch_after(1)
+
+    def _prefetch_after(self, direction: int) -> None:
+        """Once the screen has drawn, draw the next page in ``direction`` into the line cache:
+        the next page down (or ``]``) then finds its lines drawn, and the key costs what
+        moving the cursor costs. Only while the screen is otherwise idle, one page at most."""
+        if self._prefetch_direction == 0:
+            self.call_after_refresh(self._prefetch)
+        self._prefetch_direction = direction
+
+    def _prefetch(self) -> None:
+        direction, self._prefetch_direction = self._prefetch_direction, 0
+        layout = self.lines
+        if layout is None or not direction or not self.is_attached:
+            return
+        top = round(self.scroll_offset.y)
+        height = self.scrollable_content_region.height
+        width = self.content_width()
+        # as far as the next page key would take the cursor (it skips the blank lines
+        # between turns, so a page of text can be more than a page of lines)
+        goal = self._goal_column
+        reach = layout.line_of(self._vertical(self.cursor, direction * self._page()))
+        self._goal_column = goal
+        if direction > 0:
+            lines = range(top + height, min(max(reach + 1, top + 2 * height), len(layout)))
+        else:
+            lines = range(max(min(reach, top - height), 0), top)
+        for index in lines:
+            self.line_strip(index, width)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
@@ -70,12 +71,17 @@ class TranscriptRendering:
         layout = self.lines
         assert layout is not None
         start, end = layout.starts[index], layout.ends[index]
-        lo, hi = self.selection
+        # the selection and the cursor's line, worked out once for all the lines drawn
+        where = (self.cursor, self.sel_anchor)
+        if self._where_for != where or self._where_layout is not layout:
+            self._where_for, self._where_layout = where, layout
+            self._where = (*self.selection, layout.line_of(self.cursor))
+        lo, hi, cursor_line = self._where
         sel = (max(lo, start), min(hi, end)) if lo < end and hi > start else None
         if sel is not None and sel[0] >= sel[1]:
             sel = None
         cursor_col = -1
-        if layout.line_of(self.cursor) == index:
+        if cursor_line == index:
             cursor_col = self.cursor - start
         key = (index, width, self._version, self._line_versions.get(index, 0), sel, cursor_col)
         strip = self._cache.get(key)
@@ -96,9 +102,8 @@ class TranscriptRendering:
         if kind in (BLANK, SPEAKER):
             label = layout.labels.get(index, "") if kind == SPEAKER else ""
             style = base + self._style("speaker")
-            strip = Strip([Segment(label[:text_width], style)]).adjust_cell_length(text_width, base)
             # a coding that spans turns keeps its stripe across the gap
-            return Strip.join([strip, self._margin(index, margin, base)]) if margin else strip
+            return self._line([Segment(label[:text_width], style)], text_width, margin, index)
         start, end = layout.starts[index], layout.ends[index]
         chunk = self.text[start:end].replace("\t", " ")
         n = len(chunk)
@@ -166,12 +171,25 @@ class TranscriptRendering:
             segments.append(Segment(chunk[a:b], style))
         if cursor_col >= n:
             segments.append(Segment(" ", base + cursor_style))
-        strip = Strip(segments).adjust_cell_length(text_width, base)
-        if margin:
-            strip = Strip.join([strip, self._margin(index, margin, base)])
-        return strip
+        return self._line(segments, text_width, margin, index)
 
-    def _margin(self, index: int, width: int, base: Style) -> Strip:
+    def _line(self, segments: list[Segment], text_width: int, margin: int, index: int) -> Strip:
+        """One strip of the text's ``segments`` padded or cut to ``text_width`` cells, then the
+        margin of line ``index``. Built as one list and one ``Strip`` of known length: every
+        Strip Textual makes carries seven small caches, and joining and padding strips made
+        three per line, the larger part of drawing a new page."""
+        base = self._style("base")
+        used = sum(cell_len(segment.text) for segment in segments)
+        if used > text_width:  # wide characters the layout could not fit: cut as Textual does
+            segments = list(Strip(segments).adjust_cell_length(text_width, base))
+        elif used < text_width:
+            segments.append(Segment(" " * (text_width - used), base))
+        if margin:
+            segments.extend(self._margin(index, margin, base))
+            return Strip(segments, text_width + margin + 1)
+        return Strip(segments, text_width)
+
+    def _margin(self, index: int, width: int, base: Style) -> list[Segment] | tuple[Segment, ...]:
         """The stripes of display line ``index``: one lane per coding (a bar and a gap), the
         names placed on this line (``stripes.place_labels``) after the bars; then, when the
         line has open suggestions, a quiet "?" (in the suggestion colour while the cursor is
@@ -185,7 +203,7 @@ class TranscriptRendering:
             if blank is None:  # most lines: no coding, no name, no suggestion
                 style = base + self._style("margin")
                 rule = Segment("│" if not shape.compact else " ", style)
-                blank = Strip([rule]).adjust_cell_length(width + 1, style)
+                blank = tuple(Strip([rule]).adjust_cell_length(width + 1, style))
                 self._blank_margins = {(width, shape, base): blank}
             return blank
         style = base + self._style("margin")
@@ -246,7 +264,13 @@ class TranscriptRendering:
             look = "suggestion" if active else "suggestion-margin"
             segments.append(Segment(text, style + self._style(look)))
             used += len(text)
-        return Strip(segments).crop(0, width + 1).adjust_cell_length(width + 1, style)
+        used = sum(cell_len(segment.text) for segment in segments)
+        if used == width + 1:
+            return segments
+        if used < width + 1:
+            segments.append(Segment(" " * (width + 1 - used), style))
+            return segments
+        return list(Strip(segments).crop(0, width + 1).adjust_cell_length(width + 1, style))
 
     def _name_style(self, code_id: int) -> Style:
         """A name in the margin: its code's stripe colour, not bold (the bar is)."""
