@@ -14,11 +14,13 @@ UI_MODULES = ("textual", "click", "rich")
 # (docs/architecture.md says why each sits where it does). Parts of one layer are siblings
 # that never import each other. A new package or root module must be placed here.
 LAYERS: tuple[tuple[str, ...], ...] = (
+    ("limits", "cells"),  # the declared limits of input; spreadsheet cells made inert
     ("i18n", "textnorm", "sentences"),  # helpers that know nothing of a project
     ("store",),  # the project file: tables, transactions, reads
-    ("files", "palette"),  # helpers that know the store's errors and records
+    ("files", "palette", "boundary", "guards", "permissions"),  # over the store; who may do what
     ("analysis", "ingest"),  # computations over rows the store reads; transcript readers
     ("ops",),  # what a researcher does (reconciling uses agreement; importing, the readers)
+    ("pseudonymise",),  # identifiers and the key; a release written through ops' text edit
     ("interop", "suggest", "export"),  # exchange, suggestions, figures and tables
     ("api", "tui"),  # the Python face and the app
     ("cli",),  # the command line (it opens the app)

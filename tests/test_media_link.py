@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from media_helpers import INTERVIEW_TURNS, INTERVIEW_VTT, interview_recording, needs_tools, speak
 
-from workbench.ingest import import_files
 from workbench.ops import media
+from workbench.ops.imports import import_files
 from workbench.ops.media_time import timeline
 from workbench.store.errors import InputFileError, WorkbenchError
 from workbench.store.project import Project

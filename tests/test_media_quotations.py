@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from workbench.export.reports import export_quotations
-from workbench.ingest import import_files
 from workbench.ops.codes import add_code
 from workbench.ops.coding import apply_code
+from workbench.ops.imports import import_files
 from workbench.ops.media import add_sync_point
 from workbench.store.project import Project
 

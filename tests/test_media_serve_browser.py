@@ -22,7 +22,7 @@ from media_helpers import interview_recording, needs_tools  # noqa: E402
 from serve_helpers import serving  # noqa: E402
 from test_serve_browser import PASSWORD, focus_terminal, press_until, sign_in  # noqa: E402
 
-from workbench.ingest import import_files  # noqa: E402
+from workbench.ops.imports import import_files  # noqa: E402
 from workbench.ops.media import link_media  # noqa: E402
 from workbench.ops.users import add_user  # noqa: E402
 from workbench.store.project import Project  # noqa: E402

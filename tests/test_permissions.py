@@ -22,7 +22,7 @@ from roles_helpers import (
     expected_allowed,
 )
 
-from workbench.ops import permissions as perms
+from workbench import permissions as perms
 from workbench.ops.codes import delete_code
 from workbench.ops.coding import (
     add_memo,

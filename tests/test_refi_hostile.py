@@ -10,7 +10,7 @@ from conftest import file_bytes
 from refi_helpers import make_zip
 from test_refi_import import G_SRC, qde, selection
 
-from workbench.interop.archive import Limits
+from workbench.guards.archive import Limits
 from workbench.interop.qdc import load_qdc
 from workbench.interop.qdpx import import_qdpx
 from workbench.ops.codes import add_code

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from workbench.interop import xmlsafe
+from workbench.guards import xmlsafe
 from workbench.interop.qdpx import export_qdpx, import_qdpx
 from workbench.ops.demo import build_demo
 from workbench.store.project import Project

@@ -11,10 +11,10 @@ import pytest
 from lxml import etree
 from media_helpers import interview_recording, needs_tools
 
-from workbench.ingest import import_files
 from workbench.interop.qdpx import export_qdpx, import_qdpx
 from workbench.ops.codes import add_code
 from workbench.ops.coding import apply_code
+from workbench.ops.imports import import_files
 from workbench.ops.media import add_sync_point, link_media, media_links, media_status
 from workbench.ops.media_time import timeline
 from workbench.store.project import Project

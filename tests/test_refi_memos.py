@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from tests.core_helpers import add_interview
-from workbench.interop import xmlsafe
+from workbench.guards import xmlsafe
 from workbench.interop.qdpx import export_qdpx, import_qdpx
 from workbench.ops import coding as coding_ops
 from workbench.ops.codes import add_code

@@ -17,8 +17,8 @@ from lxml import etree
 from refi_helpers import make_zip
 
 from workbench.cli import cli
+from workbench.guards import xmlsafe
 from workbench.ingest.base import ParsedTranscript
-from workbench.interop import xmlsafe
 from workbench.interop.positions import Reading, Span, choose
 from workbench.interop.qdpx import export_qdpx, import_qdpx
 from workbench.interop.textmap import source_text

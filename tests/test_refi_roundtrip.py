@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 from refi_helpers import ROSA, build, snapshot
 
-from workbench.interop import xmlsafe
+from workbench.guards import xmlsafe
 from workbench.interop.ids import coder_guid
 from workbench.interop.qdc import export_qdc, load_qdc
 from workbench.interop.qdpx import export_qdpx, import_qdpx

@@ -13,10 +13,10 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from media_helpers import INTERVIEW_VTT, needs_tools, silence, use_stub_player  # noqa: E402
 
-from workbench.ingest import import_files  # noqa: E402
 from workbench.ops import playback  # noqa: E402
 from workbench.ops.codes import add_code  # noqa: E402
 from workbench.ops.coding import apply_code  # noqa: E402
+from workbench.ops.imports import import_files  # noqa: E402
 from workbench.ops.media import link_media  # noqa: E402
 from workbench.store.project import Project  # noqa: E402
 from workbench.tui.app import WorkbenchApp  # noqa: E402

@@ -14,7 +14,7 @@ from workbench.analysis.units import (
     check_unit,
 )
 from workbench.i18n import _
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code, Coder, Document
 from workbench.store.project import Project

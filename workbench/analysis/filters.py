@@ -352,8 +352,8 @@ def scope(
 def viewer_coders(project: Project, names: Sequence[str]) -> tuple[dict[int, str], bool]:
     """``coder_ids`` for what the acting user may see: a coder under blind coding gets their
     own codings when the selection names no coder, and a one-line refusal when it names
-    another (``ops.permissions``). The flag says the coders were narrowed to their own."""
-    from workbench.ops.permissions import require, visible_coders
+    another (``workbench.permissions``). The flag says the coders were narrowed to their own."""
+    from workbench.permissions import require, visible_coders
 
     seen = visible_coders(project)
     if seen is None:

@@ -54,8 +54,8 @@ def users_cmd() -> None:
 def users_add(
     ctx, name: str, lead: bool, role: str | None, token: bool, password_stdin: bool
 ) -> None:
-    from workbench.ops.permissions import require
     from workbench.ops.users import add_user, check_name
+    from workbench.permissions import require
 
     project = open_project(ctx)
     require(project, "users.manage")

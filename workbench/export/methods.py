@@ -35,7 +35,7 @@ from workbench.export.provenance import (
 )
 from workbench.files import write_atomic
 from workbench.i18n import _, number
-from workbench.ops.permissions import visible_coder_ids
+from workbench.permissions import visible_coder_ids
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project, read_snapshot
 

@@ -4,18 +4,18 @@ python-docx and odfpy trust the file: a 1.3 MB ``.docx`` whose ``document.xml`` 
 1.2 GB took 2.5 GB of memory before it failed, and odfpy reads a malformed ``content.xml`` as
 far as it can, prints it whole and returns a text missing what came after the damage. So the
 package goes through the same archive guard as a ``.qdpx`` (member names, count, sizes, zip
-bombs; ``interop.archive``) with the tighter limits of one document, and every XML part is
+bombs; ``guards.archive``) with the tighter limits of one document, and every XML part is
 checked in one streaming pass (well-formed, no DTD, a bounded number of elements;
-``interop.xmlsafe.check_xml``) before the library builds its tree.
+``guards.xmlsafe.check_xml``) before the library builds its tree.
 """
 
 from __future__ import annotations
 
 import zipfile
 
+from workbench.guards.archive import Limits, open_archive
+from workbench.guards.xmlsafe import check_xml
 from workbench.i18n import _
-from workbench.interop.archive import Limits, open_archive
-from workbench.interop.xmlsafe import check_xml
 from workbench.limits import MAX_DOCUMENT_ARCHIVE_BYTES, MAX_DOCUMENT_ELEMENTS
 from workbench.store.errors import InputFileError
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from workbench import __version__
 from workbench.files import write_atomic
+from workbench.guards import xmlsafe
 from workbench.i18n import _
-from workbench.interop import xmlsafe
 from workbench.interop.ids import norm_guid, stable_guid
 from workbench.ops.codebook_load import Codebook, CodebookEntry, LoadReport, load_parsed
 from workbench.store.errors import CodebookError, InputFileError

@@ -6,7 +6,7 @@ The two directions live in ``qdpx_export`` and ``qdpx_import`` (with ``qdpx_read
 
 from __future__ import annotations
 
-from workbench.interop.archive import Limits
+from workbench.guards.archive import Limits
 from workbench.interop.qdpx_export import ExportSummary, export_qdpx
 from workbench.interop.qdpx_import import import_qdpx
 from workbench.interop.qdpx_read import read_qdpx

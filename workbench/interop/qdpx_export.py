@@ -30,8 +30,9 @@ from typing import Any
 
 from workbench import __version__
 from workbench.files import write_atomic
+from workbench.guards import xmlsafe
 from workbench.i18n import _
-from workbench.interop import extension, qdpx_media, xmlsafe
+from workbench.interop import extension, qdpx_media
 from workbench.interop.ids import coder_guid, norm_guid, stable_guid
 from workbench.interop.qdc import append_codes, code_sets
 from workbench.interop.textmap import UNITS, unit_offsets
@@ -357,7 +358,7 @@ def export_qdpx(
     Recordings are pointed to from the archive (``media="link"``) or put in it (``"embed"``).
     The whole project is every coder's work: a coder under blind coding may not export it.
     """
-    from workbench.ops.permissions import require_everyones_work
+    from workbench.permissions import require_everyones_work
     from workbench.store.errors import WorkbenchError
 
     require_everyones_work(project)

@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from workbench.boundary import at_import_boundary
+from workbench.guards.archive import Limits
 from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.interop import history
-from workbench.interop.archive import Limits
 from workbench.interop.ids import norm_guid
 from workbench.interop.positions import Choice, Reading, Span, choose
 from workbench.interop.qdpx_media import store_media
@@ -45,7 +45,7 @@ from workbench.interop.qdpx_report import ImportReport
 from workbench.interop.textmap import UNITS
 from workbench.ops.codebook import Codebook, load_parsed
 from workbench.ops.documents import add_document
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.store.connection import inserted_id, new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.guards import xmlsafe
 from workbench.i18n import _
-from workbench.interop import xmlsafe
 from workbench.interop.ids import norm_guid, stable_guid
 from workbench.ops.media import media_link, media_links, resolve
 from workbench.ops.media_time import timeline

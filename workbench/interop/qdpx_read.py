@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.boundary import quiet
+from workbench.guards import xmlsafe
+from workbench.guards.archive import Limits, SafeArchive, open_archive
 from workbench.i18n import _
-from workbench.interop import extension, xmlsafe
-from workbench.interop.archive import Limits, SafeArchive, open_archive
+from workbench.interop import extension
 from workbench.interop.ids import norm_guid
 from workbench.interop.positions import Reading
 from workbench.interop.qdc import ParsedCodes, apply_sets, read_codes, ref_key

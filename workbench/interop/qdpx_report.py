@@ -11,8 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.guards import xmlsafe
 from workbench.i18n import _
-from workbench.interop import xmlsafe
 
 VARIABLE_TYPES = {
     "text": "text",

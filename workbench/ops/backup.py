@@ -12,7 +12,7 @@ from pathlib import Path
 
 from workbench.i18n import _
 from workbench.ops.check import check_project
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.store.errors import ProjectError
 from workbench.store.project import Project
 

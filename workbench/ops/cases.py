@@ -20,7 +20,7 @@ from pathlib import Path
 from workbench.boundary import at_import_boundary
 from workbench.i18n import _
 from workbench.limits import MAX_CSV_COLUMNS
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.store.connection import inserted_id, now
 from workbench.store.errors import InputFileError, WorkbenchError
 from workbench.store.model import Document

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.i18n import _
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import CodebookError
 from workbench.store.model import Code

@@ -8,7 +8,7 @@ coder's slots never renumber themselves, so a key keeps its meaning until the co
 from __future__ import annotations
 
 from workbench.i18n import _
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.i18n import _, ngettext
-from workbench.ops.permissions import require, visible_coder_ids
+from workbench.permissions import require, visible_coder_ids
 from workbench.store.actionlog import ActionRecorder
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import CodebookError
@@ -365,7 +365,7 @@ def delete_code(project: Project, path: str, *, force: bool = False) -> int:
 def coding_counts(project: Project, coder_id: int | None = None) -> dict[int, int]:
     """Codings per code id (not counting subcodes); one coder's only when ``coder_id`` is set
     (blind coding shows a coder nothing of the others' work: a coder under blind coding gets
-    their own counts whatever is asked, ``ops.permissions.visible_coder_ids``)."""
+    their own counts whatever is asked, ``workbench.permissions.visible_coder_ids``)."""
     coder_ids = _counted_coders(project, coder_id)
     if coder_ids is None:
         return dict(project.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from workbench.i18n import _
 from workbench.ops.duplicates import refuse_duplicate
-from workbench.ops.permissions import (
+from workbench.permissions import (
     acting_name,
     coder_for,
     coding_owner,

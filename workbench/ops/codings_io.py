@@ -22,7 +22,7 @@ from workbench.files import write_atomic
 from workbench.i18n import _
 from workbench.ops.cases import check_columns
 from workbench.ops.duplicates import Folding
-from workbench.ops.permissions import require, visible_coder_ids
+from workbench.permissions import require, visible_coder_ids
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, UnknownCodeError
 from workbench.store.project import Project, read_snapshot
@@ -40,7 +40,7 @@ REQUIRED = ("document", "code", "coder")
 def coding_rows(project: Project, selection: Selection | None = None) -> list[dict[str, object]]:
     """One row per coding ``selection`` keeps (all when None), by document, position, code.
 
-    Under blind coding a coder gets their own codings and memos only (``ops.permissions``).
+    Under blind coding a coder gets their own codings and memos only (``workbench.permissions``).
     """
     keep: set[int] | None = None
     seen = visible_coder_ids(project)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from workbench.analysis.units import enumerate_paragraphs
 from workbench.i18n import _
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.sentences import split_spans
 from workbench.store.connection import inserted_id, new_guid, now
 from workbench.store.errors import DuplicateDocumentError, WorkbenchError

@@ -10,7 +10,7 @@ code), whoever did it, so the lead can always undo such a loss. The person at th
 from __future__ import annotations
 
 from workbench.ops.codes import DELETE_KIND, MERGE_KIND
-from workbench.ops.permissions import LEAD, LOCAL, acting_name, actor, require
+from workbench.permissions import LEAD, LOCAL, acting_name, actor, require
 from workbench.store.project import Project
 
 #: kinds of action the lead may take back whoever did them

@@ -15,7 +15,7 @@ from workbench.boundary import import_boundary
 from workbench.i18n import _
 from workbench.ingest import ParsedTranscript, document_name, read_transcript, shown_path
 from workbench.ops.documents import add_document, check_language, set_language
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.store.errors import DuplicateDocumentError, WorkbenchError
 from workbench.store.model import Document
 from workbench.store.project import Project

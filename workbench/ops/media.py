@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.i18n import _, ngettext
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import InputFileError, WorkbenchError
 from workbench.store.project import Project

@@ -24,7 +24,7 @@ from workbench.boundary import at_import_boundary
 from workbench.i18n import _
 from workbench.ingest.base import ParsedTranscript, ParsedTurn
 from workbench.ops.documents import add_document, unique_name
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.store.connection import inserted_id, new_guid, now
 from workbench.store.errors import ProjectError
 from workbench.store.model import Code

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from workbench.ops.permissions import visible_coders
+from workbench.permissions import visible_coders
 from workbench.store.project import Project
 
 

@@ -23,7 +23,7 @@ from workbench.analysis.agreement_selection import Selection, select
 from workbench.analysis.segments import DEFAULT_OVERLAP, frequency_table, match_segments
 from workbench.analysis.units import coverage_segments, load_units, merge_intervals, units_touched
 from workbench.i18n import _
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Coding

@@ -182,9 +182,9 @@ def iter_listing(
     keeps documents whose case has the attribute values, read by the one ``--where`` reader.
     An unknown document, code, coder, attribute or value is an error here, before the first
     row is asked for (a listing never prints its header and then fails). Under blind coding
-    a signed-in coder lists their own codings only (``ops.permissions``).
+    a signed-in coder lists their own codings only (``workbench.permissions``).
     """
-    from workbench.ops.permissions import require, visible_coders
+    from workbench.permissions import require, visible_coders
 
     seen = visible_coders(project)
     if coder and seen is not None and coder.strip() not in seen:

@@ -162,7 +162,7 @@ def code_hits(
     A hit this coder already coded with this exact span and code is skipped, so running the
     same search twice does not double the codings.
     """
-    from workbench.ops.permissions import coder_for, require
+    from workbench.permissions import coder_for, require
 
     coder = coder_for(project, coder)
     require(project, "coding.apply", owner=coder)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from workbench.ops.permissions import require, visible_coders
+from workbench.permissions import require, visible_coders
 from workbench.store.project import Project, read_snapshot
 
 

@@ -101,10 +101,10 @@ class EditResult:
 def authorise_text_edit(project: Project, acting_user: str | None) -> None:
     """The one place that decides who may change a transcript's text (an edit, or
     pseudonymising inside the project): every such operation calls it first with the acting
-    user. Changing the text is the lead's (``documents.edit`` in ``ops.permissions``, which
+    user. Changing the text is the lead's (``documents.edit`` in ``workbench.permissions``, which
     reads the acting user from the project: ``acting_user`` only names who the action log
     credits, and a name given on the command line confers no right)."""
-    from workbench.ops.permissions import require
+    from workbench.permissions import require
 
     del acting_user
     require(project, "documents.edit")

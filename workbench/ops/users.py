@@ -4,7 +4,7 @@ A user is a coder with a way to prove who they are: a password (stored as an Arg
 from argon2-cffi, salted per user) or a random token printed once (stored as its SHA-256: a
 token carries 192 random bits, so a slow hash adds nothing, and it is compared with
 ``hmac.compare_digest`` so the time taken does not tell how much of it was right). A user
-signs in as the coder of the same name; what each role may do is ``ops.permissions``.
+signs in as the coder of the same name; what each role may do is ``workbench.permissions``.
 
 Names are compared as people read them: stored in NFC, and refused when they hold an invisible
 or control character, a compatibility form (fullwidth letters, ligatures, mathematical
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.i18n import _
-from workbench.ops.permissions import BLIND_SETTING, USER_ROLES, blind_coding, require
+from workbench.permissions import BLIND_SETTING, USER_ROLES, blind_coding, require
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project

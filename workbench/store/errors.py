@@ -60,4 +60,4 @@ class BusyCancelled(ProjectError):
 
 
 class PermissionDenied(WorkbenchError):
-    """The acting user's role does not allow the operation (``workbench.ops.permissions``)."""
+    """The acting user's role does not allow the operation (``workbench.permissions``)."""

@@ -311,7 +311,7 @@ def m0006_one_coding_per_span(db: Database) -> None:
 
 @migrations(name="0007_roles")
 def m0007_roles(db: Database) -> None:
-    """Roles that hold (``workbench.ops.permissions``): a read-only ``reviewer`` role, replies
+    """Roles that hold (``workbench.permissions``): a read-only ``reviewer`` role, replies
     to memos, and suggestions made for one coder.
 
     - ``users.role`` may be ``reviewer`` (SQLite cannot change a CHECK: the table is rebuilt).

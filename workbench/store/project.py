@@ -51,7 +51,7 @@ class Project(ActionLog, Queries):
         self.read_only = read_only
         #: the coder whose actions these are when a call names none (the app's current coder)
         self.acting_coder: str | None = None
-        #: the signed-in person whose role ``workbench.ops.permissions`` checks before every
+        #: the signed-in person whose role ``workbench.permissions`` checks before every
         #: operation (None: the person at the keyboard, who owns the file)
         self.user: str | None = None
         self.busy_timeout = BUSY_TIMEOUT_MS / 1000

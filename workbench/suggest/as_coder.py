@@ -100,8 +100,8 @@ def write_model_coder(
     """Replace coder ``name``'s codings by what the suggesters propose; one undoable action.
 
     Writing as the model is coding as someone other than oneself: the lead's (or the person
-    at the keyboard's) alone, asked first (``ops.permissions``)."""
-    from workbench.ops.permissions import require
+    at the keyboard's) alone, asked first (``workbench.permissions``)."""
+    from workbench.permissions import require
     from workbench.suggest.run import check_suggester
 
     check_suggester(suggester, min_score)

@@ -168,7 +168,7 @@ def train(
     progress: Progress | None = None,
 ) -> TrainResult:
     """Train on every document's units and save the model beside the project."""
-    from workbench.ops.permissions import require
+    from workbench.permissions import require
     from workbench.suggest.owner import training_coders
 
     require(project, "suggest.train")

@@ -6,14 +6,14 @@ quote their own passages, the rules' precision counts their own codings, and a s
 else coded is still proposed to them. Such suggestions are stored for that coder
 (``suggestions.for_coder_id``) and their model is saved apart (``model_folder``). Everyone
 else (the lead, a reviewer, a coder when blind coding is off, the person at the keyboard)
-shares the team's suggestions and model. The rule is ``ops.permissions.visible_coders``.
+shares the team's suggestions and model. The rule is ``workbench.permissions.visible_coders``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbench.ops.permissions import require, visible_coders
+from workbench.permissions import require, visible_coders
 from workbench.store.project import Project
 
 

@@ -273,7 +273,7 @@ def set_named_pipeline(project: Project, name: str, language: str | None = None)
     ``language`` defaults to the pipeline's own; naming a different one is an error, because
     a pipeline is only ever used for documents in its own language.
     """
-    from workbench.ops.permissions import require
+    from workbench.permissions import require
 
     require(project, "project.settings")
     value, lang = check_named_pipeline(name)
@@ -293,7 +293,7 @@ def set_named_pipeline(project: Project, name: str, language: str | None = None)
 def clear_named_pipeline(project: Project, language: str | None = None) -> list[str]:
     """Remove the named pipeline for ``language`` (every one when None); return the keys
     removed. Documents then use the built-in pipeline again."""
-    from workbench.ops.permissions import require
+    from workbench.permissions import require
 
     require(project, "project.settings")
     keys = [

@@ -14,7 +14,7 @@ from typing import Any
 
 from workbench.i18n import _
 from workbench.ops.duplicates import refuse_duplicate
-from workbench.ops.permissions import acting_name, coder_for, require
+from workbench.permissions import acting_name, coder_for, require
 from workbench.store.connection import new_guid, now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from workbench.i18n import _
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code
 from workbench.store.project import Project

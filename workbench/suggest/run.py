@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.i18n import _
-from workbench.ops.permissions import require
+from workbench.permissions import require
 from workbench.store.connection import now
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project

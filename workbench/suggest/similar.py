@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from workbench.i18n import _
-from workbench.ops.permissions import visible_coders
+from workbench.permissions import visible_coders
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 from workbench.suggest.candidates import intersects

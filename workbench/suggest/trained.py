@@ -214,7 +214,7 @@ def train(
     """Train on every document's units and save the model beside the project."""
     import joblib
 
-    from workbench.ops.permissions import require
+    from workbench.permissions import require
     from workbench.suggest.learned import codings_fingerprint
     from workbench.suggest.owner import training_coders
     from workbench.suggest.rules import rule_precision

@@ -66,7 +66,7 @@ class WorkbenchApp(App[None]):
         self.project = project
         #: the signed-in person under ``workbench serve`` (codes only as themselves), or None
         self.team = team
-        if team is not None:  # every operation checks this person's role (ops.permissions)
+        if team is not None:  # every operation checks this person's role (workbench.permissions)
             project.user = team.user
         self.coder = (team.user if team else coder or project.default_coder()).strip()
         self.coder_id = self._coder_id(self.coder)
@@ -376,8 +376,8 @@ class WorkbenchApp(App[None]):
 
     def refuses(self, operation: str, *, owner: str | None = None) -> bool:
         """Say why and return True when the acting person may not do ``operation`` (the
-        core's answer, ``ops.permissions``: the screens never decide it themselves)."""
-        from workbench.ops.permissions import refusal
+        core's answer, ``workbench.permissions``: the screens never decide it themselves)."""
+        from workbench.permissions import refusal
 
         try:
             why = refusal(self.project, operation, owner=owner)

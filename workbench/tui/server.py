@@ -36,7 +36,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from workbench.i18n import _, language
-from workbench.ops.permissions import SESSION_USER_ENV
+from workbench.permissions import SESSION_USER_ENV
 from workbench.tui.hosts import HostCheck
 from workbench.tui.server_pages import SignInPages, _page
 from workbench.tui.signin import (

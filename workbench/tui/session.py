@@ -3,7 +3,7 @@
 The team server starts each app with ``WORKBENCH_SESSION_USER`` set to the person who signed
 in (``workbench --user NAME tui`` does the same on a terminal). Such a session codes only as
 that person (no coder switching), and every operation it calls checks the person's role in
-the core (``ops.permissions``): the lead may see everyone's work, run agreement, reconcile and
+the core (``workbench.permissions``): the lead may see everyone's work, run agreement, reconcile and
 lift blind coding; a coder follows the team's blind-coding setting while it runs, so the lead
 lifting it reaches every open session within a few seconds; a reviewer reads only.
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from workbench.ops.permissions import LEAD, REVIEWER, SESSION_USER_ENV, acting_name, blind_coding
 from workbench.ops.users import set_blind_coding, user
+from workbench.permissions import LEAD, REVIEWER, SESSION_USER_ENV, acting_name, blind_coding
 from workbench.store.project import Project
 
 __all__ = ["SESSION_USER_ENV", "TeamSession", "team_session"]
