@@ -88,7 +88,7 @@ def test_every_widget_that_counts_shows_only_the_coders_own_work(project_path: P
         screen.code_tree.select_code(budget)
         await pilot.pause()
         codings, documents = want["usage"]["maria"]
-        panel = str(screen.query_one(CodePanel).render())
+        panel = str(screen.query_one(CodePanel).card)
         assert f"{codings} of your coding(s) in {documents} document(s)" in panel
         # the code's segments
         await pilot.press("enter")
@@ -130,7 +130,7 @@ def test_without_blind_mode_the_same_widgets_count_everyone(project_path: Path) 
         await pilot.pause()
         codings, documents = want["usage"]["all"]
         assert f"{codings} coding(s) in {documents} document(s)" in str(
-            screen.query_one(CodePanel).render()
+            screen.query_one(CodePanel).card
         )
         await pilot.press("enter")
         await pilot.pause()

@@ -81,6 +81,11 @@ def test_every_app_operation_for_every_role(team: Team, role: str) -> None:
             "memo.edit",
         )
     }
+    if role == "reviewer":  # the session is read-only: every write key says so, by name
+        line = f"Read-only: {user} (reviewer) reads and changes nothing"
+        refusals.update(
+            {op: line for op in refusals if not expected_allowed(op, role, True, False)}
+        )
     merge_offered: list[bool] = []
 
     async def script(app: WorkbenchApp, pilot) -> None:

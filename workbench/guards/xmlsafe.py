@@ -18,7 +18,8 @@ from workbench.i18n import _
 from workbench.limits import MAX_XML_ELEMENTS
 from workbench.store.errors import InputFileError, WorkbenchError
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+#: the REFI-QDA schemas ship with the interop package that reads and writes those files
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "interop" / "schemas"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 

@@ -104,10 +104,7 @@ class WorkbenchApp(App[None]):
         """In a read-only project, say so in one line and return True (nothing opens)."""
         if not self.project.read_only:
             return False
-        self.notify(
-            _("Read-only: this project is open for reading; nothing can be changed"),
-            severity="warning",
-        )
+        self.notify(read_only_line(self.project), severity="warning")
         return True
 
     async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
@@ -670,3 +667,14 @@ def _open_for(path: str, *, read_only: bool, user: str | None) -> Project:
         )
         project.user = user
     return project
+
+
+def read_only_line(project: Project) -> str:
+    """Why nothing can be changed here: a reviewer's session (the team server opens it
+    read-only) says so by name, any other read-only project in general."""
+    from workbench.permissions import REVIEWER, actor
+
+    who = actor(project)
+    if who.role == REVIEWER:
+        return _("Read-only: {who} reads and changes nothing").format(who=who.label())
+    return _("Read-only: this project is open for reading; nothing can be changed")
