@@ -17,14 +17,16 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from roles_helpers import ACTORS, ROLES, Team, build_team, core_refusal, expected_allowed  # noqa: E402
+from textual.widgets import TextArea  # noqa: E402
 from tui_pilot import SIZE  # noqa: E402
 
 from workbench.ops.users import blind_coding  # noqa: E402
 from workbench.store.project import Project  # noqa: E402
 from workbench.tui.app import WorkbenchApp, _open_for  # noqa: E402
-from workbench.tui.screens.agreement import AgreementScreen  # noqa: E402
+from workbench.tui.screens.agreement import AgreementScreen, ReconcileScreen  # noqa: E402
 from workbench.tui.screens.codebook import CodebookScreen  # noqa: E402
 from workbench.tui.screens.coding import CodingScreen  # noqa: E402
+from workbench.tui.screens.suggestions import SuggestionsScreen  # noqa: E402
 from workbench.tui.session import team_session  # noqa: E402
 
 
@@ -204,3 +206,148 @@ def test_the_delete_question_counts_every_coders_work_even_hidden(team: Team) ->
     assert "3 of them are other coders', hidden by blind mode" in question
     with Project.open(path) as p:
         assert blind_coding(p)
+
+
+def count(path_or_conn, sql: str, *args) -> int:
+    """One number from the database: a closed file by path, or the running app's connection."""
+    if isinstance(path_or_conn, Path):
+        [(n,)] = read(path_or_conn, sql, *args)
+    else:
+        [(n,)] = path_or_conn.execute(sql, args).fetchall()
+    return int(n)
+
+
+CODINGS_OF = (
+    "SELECT count(*) FROM codings c JOIN coders k ON k.id = c.coder_id "
+    "JOIN documents d ON d.id = c.document_id WHERE k.name = ? AND d.name = ?"
+)
+CONSENSUS = (
+    "SELECT count(*) FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = 'consensus'"
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None:
+    """The coding screen's, suggestion screen's and reconciliation's keys, one run per role:
+    suggest.decide (X), memo.delete (m, text cleared), coding.apply (s, a, a code), history.undo
+    (u), memo.add (m on a document without one's memo), coding.edit (x on one's coding),
+    suggest.run (R), reconcile (r on the agreement screen, then a)."""
+    path = team.copy(f"app2-{role}")
+    user = ACTORS[role]
+    me = team.whose(role, True)
+    ops = (
+        "suggest.decide",
+        "memo.delete",
+        "coding.apply",
+        "history.undo",
+        "memo.add",
+        "coding.edit",
+        "suggest.run",
+        "reconcile",
+        "agreement.read",
+    )
+    allowed = {op: expected_allowed(op, role, True, False) for op in ops}
+    refusals = {
+        op: core_refusal(team, op, role, True, False, f"app2-core-{op}-{role}")
+        for op in ops
+        if not allowed[op]
+    }
+    if not allowed["agreement.read"]:  # no agreement screen: its refusal is all one sees
+        refusals.pop("reconcile")
+    if role == "reviewer":  # the session is read-only: every write key says so, by name
+        line = f"Read-only: {user} (reviewer) reads and changes nothing"
+        refusals.update({op: line for op in refusals if op != "agreement.read"})
+    reached: list[str] = []  # the reconciliation screen, when the agreement screen opened
+    applied: list[int] = []  # my codings of NGO01 right after the apply key, before the undo
+
+    async def script(app: WorkbenchApp, pilot) -> None:
+        # reconcile (first: before one's own coding goes): r on the agreement screen walks
+        # the disagreements, a keeps A's coding
+        await app.run_action("analysis('agreement')")
+        await pilot.pause()
+        if isinstance(app.screen, AgreementScreen):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("r")
+            await pilot.pause()
+            assert isinstance(app.screen, ReconcileScreen), (app.screen, app.screen.error)
+            reached.append("reconcile")
+            await pilot.press("a")
+            await pilot.pause()
+        # suggest.decide: X on the suggestions at the start of NGO01 (a choice when several)
+        app.open_document(app.project.document("NGO01").id, select=(0, 1))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        await pilot.press("X")
+        await pilot.pause()
+        if not isinstance(app.screen, CodingScreen):  # which suggestion: the first
+            await pilot.press("enter")
+            await pilot.pause()
+        # memo.delete: m where no coding is, then the whole text taken out, ctrl+s
+        screen.view.move_to(0)
+        await pilot.press("m")
+        await pilot.pause()
+        if not isinstance(app.screen, CodingScreen):
+            app.screen.query_one(TextArea).text = ""
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        # coding.apply: s selects the sentence, a asks for the code, then undo takes it back
+        await pilot.press("s", "a")
+        await pilot.pause()
+        if not isinstance(app.screen, CodingScreen):
+            await pilot.press(*"Access to information", "enter")
+            await pilot.pause()
+        applied.append(count(app.project.conn, CODINGS_OF, me, "NGO01"))
+        await pilot.press("u")
+        await pilot.pause()
+        # memo.add: m on DRS01 where no coding is (nobody's memo there yet)
+        app.open_document(app.project.document("DRS01").id, select=(0, 1))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert not screen.view.spans_here()
+        await pilot.press("m")
+        await pilot.pause()
+        if not isinstance(app.screen, CodingScreen):
+            await pilot.press(*"first reading", "ctrl+s")
+            await pilot.pause()
+        # coding.edit: x on the passage every person coded removes one's own coding
+        text = app.project.text(app.project.document("DRS01").id)
+        screen.view.move_to(text.index("Each network chose") + 2)
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        # suggest.run: R on the suggestions screen (a worker)
+        await app.run_action("analysis('suggestions')")
+        await pilot.pause()
+        assert isinstance(app.screen, SuggestionsScreen)
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    said = run_as(path, user, script)
+    for op, line in refusals.items():
+        assert any(line in message for message in said), (op, line, said)
+    before = count(team.template, CODINGS_OF, me, "NGO01")
+    decided = count(path, "SELECT count(*) FROM suggestions WHERE status = 'rejected'")
+    assert decided == int(allowed["suggest.decide"]), (decided, said)
+    memos_ngo = read(path, "SELECT 1 FROM memos WHERE id = ?", team.memo[me])
+    assert (memos_ngo == []) == allowed["memo.delete"], said
+    assert applied == [before + int(allowed["coding.apply"])], (applied, before, said)
+    undone = count(path, CODINGS_OF, me, "NGO01") == before
+    assert undone and (("Undone: " in " ".join(said)) == allowed["history.undo"]), said
+    added = count(
+        path,
+        "SELECT count(*) FROM memos m JOIN coders k ON k.id = m.coder_id "
+        "JOIN documents d ON d.id = m.target_id WHERE m.target_type = 'document' "
+        "AND d.name = 'DRS01' AND k.name = ? AND m.text = 'first reading'",
+        me,
+    )
+    assert added == int(allowed["memo.add"]), said
+    kept = read(path, "SELECT 1 FROM codings WHERE id = ?", team.coding[me])
+    assert (kept == []) == allowed["coding.edit"], said
+    assert any(m.startswith("Suggesters ran") for m in said) == allowed["suggest.run"], said
+    assert (reached == ["reconcile"]) == allowed["agreement.read"], said
+    reconciled = count(path, CONSENSUS)
+    assert (reconciled > 0) == allowed["reconcile"], (reconciled, said)
