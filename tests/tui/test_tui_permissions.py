@@ -4,6 +4,16 @@ refusal line in a notification and nothing changed.
 
 The session is opened as the team server opens it (``tui.app._open_for``: a reviewer's
 read-only), and the person acting is the signed-in user (``TeamSession``).
+
+Operations of ``roles_helpers.EXPECTED`` the app offers no key or palette entry for (the
+command line covers them, ``tests/test_permissions_cli.py``): ``project.backup``,
+``project.restore``, ``project.merge``, ``project.settings``, ``codings.import``,
+``users.manage``. ``documents.edit`` is offered as ``E`` (correcting the text, run here) and
+as ``f8`` (a sync point, on a document with a linked recording: not run here, the team
+project has none). Removing or changing *another* coder's coding is not
+offered either: ``x``, ``c`` and ``r`` on the coding screen and the segments' uncode and
+recode act on one's own codings only (the test presses ``x`` where only another's coding is
+left and sees it kept). ``work.read`` is no key of its own: it is what the screens list.
 """
 
 from __future__ import annotations
@@ -16,7 +26,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from roles_helpers import ACTORS, ROLES, Team, build_team, core_refusal, expected_allowed  # noqa: E402
+from roles_helpers import ACTORS, OTHER, ROLES, Team, build_team, core_refusal, expected_allowed  # noqa: E402
 from textual.widgets import TextArea  # noqa: E402
 from tui_pilot import SIZE  # noqa: E402
 
@@ -221,6 +231,9 @@ CODINGS_OF = (
     "SELECT count(*) FROM codings c JOIN coders k ON k.id = c.coder_id "
     "JOIN documents d ON d.id = c.document_id WHERE k.name = ? AND d.name = ?"
 )
+FAVOURITES = (
+    "SELECT count(*) FROM coder_favourites f JOIN coders k ON k.id = f.coder_id WHERE k.name = ?"
+)
 CONSENSUS = (
     "SELECT count(*) FROM codings c JOIN coders k ON k.id = c.coder_id WHERE k.name = 'consensus'"
 )
@@ -237,6 +250,10 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
     me = team.whose(role, True)
     ops = (
         "suggest.decide",
+        "memo.reply",
+        "coder.state",
+        "suggest.train",
+        "documents.edit",
         "memo.delete",
         "coding.apply",
         "history.undo",
@@ -292,14 +309,35 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
             app.screen.query_one(TextArea).text = ""
             await pilot.press("ctrl+s")
             await pilot.pause()
-        # coding.apply: s selects the sentence, a asks for the code, then undo takes it back
+        # memo.reply: m again, one's memo gone: the answer to the newest other person's memo
+        await pilot.press("m")
+        await pilot.pause()
+        if not isinstance(app.screen, CodingScreen):
+            await pilot.press(*"I read it differently", "ctrl+s")
+            await pilot.pause()
+        # coder.state: + pins the highlighted code to a key (1, the first offered)
+        screen.code_tree.select_code(app.project.code("Transparency/Access to information").id)
+        await pilot.pause()
+        await pilot.press("plus")
+        await pilot.pause()
+        if not isinstance(app.screen, CodingScreen):
+            await pilot.press("enter")
+            await pilot.pause()
+        screen.view.focus()
+        # coding.apply: s selects the sentence, a asks for the code; then s and the code's
+        # key 1; the undo key takes both back
+        screen.view.move_to(0)
         await pilot.press("s", "a")
         await pilot.pause()
         if not isinstance(app.screen, CodingScreen):
             await pilot.press(*"Access to information", "enter")
             await pilot.pause()
         applied.append(count(app.project.conn, CODINGS_OF, me, "NGO01"))
-        await pilot.press("u")
+        screen.view.move_to(len(screen.view.text) - 2)
+        await pilot.press("s", "1")
+        await pilot.pause()
+        applied.append(count(app.project.conn, CODINGS_OF, me, "NGO01"))
+        await pilot.press("u", "u")
         await pilot.pause()
         # memo.add: m on DRS01 where no coding is (nobody's memo there yet)
         app.open_document(app.project.document("DRS01").id, select=(0, 1))
@@ -318,6 +356,16 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
         await pilot.pause()
         await pilot.press("x")
         await pilot.pause()
+        await pilot.press("x")  # again: ben's coding is there, and not one's own
+        await pilot.pause()
+        # documents.edit: E corrects the selected text (the lead's alone)
+        screen.view.select(0, 5)
+        await pilot.press("E")
+        await pilot.pause()
+        if not isinstance(app.screen, CodingScreen):
+            app.screen.query_one(TextArea).text = "Corrected"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
         # suggest.run: R on the suggestions screen (a worker)
         await app.run_action("analysis('suggestions')")
         await pilot.pause()
@@ -325,18 +373,34 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
         await pilot.press("R")
         await app.workers.wait_for_complete()
         await pilot.pause()
+        # suggest.train: T retrains the model on the decisions (a worker)
+        await pilot.press("T")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
 
     said = run_as(path, user, script)
     for op, line in refusals.items():
         assert any(line in message for message in said), (op, line, said)
+    if role == "reviewer":  # X, m, m, +, a, 1, u, u, m, x, x, E, R, T, a (keep A): each refused
+        assert said.count(refusals["coding.apply"]) == 15, said
     before = count(team.template, CODINGS_OF, me, "NGO01")
     decided = count(path, "SELECT count(*) FROM suggestions WHERE status = 'rejected'")
     assert decided == int(allowed["suggest.decide"]), (decided, said)
     memos_ngo = read(path, "SELECT 1 FROM memos WHERE id = ?", team.memo[me])
     assert (memos_ngo == []) == allowed["memo.delete"], said
-    assert applied == [before + int(allowed["coding.apply"])], (applied, before, said)
-    undone = count(path, CODINGS_OF, me, "NGO01") == before
-    assert undone and (("Undone: " in " ".join(said)) == allowed["history.undo"]), said
+    step = int(allowed["coding.apply"])
+    assert applied == [before + step, before + 2 * step], (applied, before, said)
+    assert count(path, CODINGS_OF, me, "NGO01") == before, said
+    assert sum(m.startswith("Undone: ") for m in said) == 2 * allowed["history.undo"], said
+    replied = read(
+        path,
+        "SELECT m.reply_to FROM memos m JOIN coders k ON k.id = m.coder_id "
+        "WHERE k.name = ? AND m.text = 'I read it differently'",
+        me,
+    )
+    assert (replied != [] and None not in replied[0]) == allowed["memo.reply"], said
+    pinned = count(path, FAVOURITES, me)
+    assert (pinned > count(team.template, FAVOURITES, me)) == allowed["coder.state"], said
     added = count(
         path,
         "SELECT count(*) FROM memos m JOIN coders k ON k.id = m.coder_id "
@@ -347,6 +411,14 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
     assert added == int(allowed["memo.add"]), said
     kept = read(path, "SELECT 1 FROM codings WHERE id = ?", team.coding[me])
     assert (kept == []) == allowed["coding.edit"], said
+    assert read(path, "SELECT 1 FROM codings WHERE id = ?", team.coding[OTHER]), said
+    if role != "reviewer":  # x offers one's own codings only, whoever one is
+        assert "No coding of yours here" in said
+    with Project.open(path, create=False) as p, Project.open(team.template) as was:
+        corrected = p.text(p.document("DRS01").id) != was.text(was.document("DRS01").id)
+    assert corrected == allowed["documents.edit"], said
+    trained = any(m.startswith("Model retrained") for m in said)
+    assert trained == allowed["suggest.train"], said
     assert any(m.startswith("Suggesters ran") for m in said) == allowed["suggest.run"], said
     assert (reached == ["reconcile"]) == allowed["agreement.read"], said
     reconciled = count(path, CONSENSUS)
