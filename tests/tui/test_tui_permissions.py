@@ -254,6 +254,7 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
         "coder.state",
         "suggest.train",
         "documents.edit",
+        "codebook.edit",
         "memo.delete",
         "coding.apply",
         "history.undo",
@@ -350,6 +351,12 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
         if not isinstance(app.screen, CodingScreen):
             await pilot.press(*"first reading", "ctrl+s")
             await pilot.pause()
+        # coding.apply with codebook.edit: v makes a code of the selected words and applies it
+        await pilot.press("s", "v")
+        await pilot.pause()
+        if not isinstance(app.screen, CodingScreen):
+            await pilot.press("enter")
+            await pilot.pause()
         # coding.edit: x on the passage every person coded removes one's own coding
         text = app.project.text(app.project.document("DRS01").id)
         screen.view.move_to(text.index("Each network chose") + 2)
@@ -381,8 +388,8 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
     said = run_as(path, user, script)
     for op, line in refusals.items():
         assert any(line in message for message in said), (op, line, said)
-    if role == "reviewer":  # X, m, m, +, a, 1, u, u, m, x, x, E, R, T, a (keep A): each refused
-        assert said.count(refusals["coding.apply"]) == 15, said
+    if role == "reviewer":  # X, m, m, +, a, 1, u, u, m, v, x, x, E, R, T, a: each refused
+        assert said.count(refusals["coding.apply"]) == 16, said
     before = count(team.template, CODINGS_OF, me, "NGO01")
     decided = count(path, "SELECT count(*) FROM suggestions WHERE status = 'rejected'")
     assert decided == int(allowed["suggest.decide"]), (decided, said)
@@ -414,6 +421,9 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
     assert read(path, "SELECT 1 FROM codings WHERE id = ?", team.coding[OTHER]), said
     if role != "reviewer":  # x offers one's own codings only, whoever one is
         assert "No coding of yours here" in said
+    codes = "SELECT count(*) FROM codes"
+    in_vivo = count(path, codes) == count(team.template, codes) + 1
+    assert in_vivo == allowed["codebook.edit"], said
     with Project.open(path, create=False) as p, Project.open(team.template) as was:
         corrected = p.text(p.document("DRS01").id) != was.text(was.document("DRS01").id)
     assert corrected == allowed["documents.edit"], said
