@@ -270,6 +270,7 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
         for op in ops
         if not allowed[op]
     }
+    assert None not in refusals.values(), refusals  # the core refuses what the table forbids
     if not allowed["agreement.read"]:  # no agreement screen: its refusal is all one sees
         refusals.pop("reconcile")
     if role == "reviewer":  # the session is read-only: every write key says so, by name
