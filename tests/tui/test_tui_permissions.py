@@ -242,9 +242,12 @@ CONSENSUS = (
 @pytest.mark.parametrize("role", ROLES)
 def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None:
     """The coding screen's, suggestion screen's and reconciliation's keys, one run per role:
-    suggest.decide (X), memo.delete (m, text cleared), coding.apply (s, a, a code), history.undo
-    (u), memo.add (m on a document without one's memo), coding.edit (x on one's coding),
-    suggest.run (R), reconcile (r on the agreement screen, then a)."""
+    reconcile (r on the agreement screen, then a), suggest.decide (X), memo.delete (m, the
+    text cleared), memo.reply (m again), coder.state (+ pins a code to key 1), coding.apply
+    (s then a and a code's name; s then 1), history.undo (u twice), memo.add (m where one has
+    no memo), codebook.edit with coding.apply (v, in vivo), coding.edit (x on one's coding;
+    x again where only another's is), documents.edit (E), suggest.run (R), suggest.train (T).
+    The project is read afterwards (and once mid-run, for the apply before its undo)."""
     path = team.copy(f"app2-{role}")
     user = ACTORS[role]
     me = team.whose(role, True)
