@@ -246,7 +246,8 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
     text cleared), memo.reply (m again), coder.state (+ pins a code to key 1), coding.apply
     (s then a and a code's name; s then 1), history.undo (u twice), memo.add (m where one has
     no memo), codebook.edit with coding.apply (v, in vivo), coding.edit (x on one's coding;
-    x again where only another's is), documents.edit (E), suggest.run (R), suggest.train (T).
+    x again where only another's is), documents.edit (E), suggest.decide again (a on the
+    suggestions screen), suggest.run (R), suggest.train (T).
     The project is read afterwards (and once mid-run, for the apply before its undo)."""
     path = team.copy(f"app2-{role}")
     user = ACTORS[role]
@@ -381,6 +382,8 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
         await app.run_action("analysis('suggestions')")
         await pilot.pause()
         assert isinstance(app.screen, SuggestionsScreen)
+        await pilot.press("a")  # suggest.decide here: accept the first in the queue
+        await pilot.pause()
         await pilot.press("R")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -392,16 +395,21 @@ def test_every_other_app_operation_for_every_role(team: Team, role: str) -> None
     said = run_as(path, user, script)
     for op, line in refusals.items():
         assert any(line in message for message in said), (op, line, said)
-    if role == "reviewer":  # X, m, m, +, a, 1, u, u, m, v, x, x, E, R, T, a: each refused
-        assert said.count(refusals["coding.apply"]) == 16, said
+    if role == "reviewer":  # X, m, m, +, a, 1, u, u, m, v, x, x, E, a, R, T, a: each refused
+        assert said.count(refusals["coding.apply"]) == 17, said
     before = count(team.template, CODINGS_OF, me, "NGO01")
     decided = count(path, "SELECT count(*) FROM suggestions WHERE status = 'rejected'")
     assert decided == int(allowed["suggest.decide"]), (decided, said)
+    accepted = count(path, "SELECT count(*) FROM suggestions WHERE status = 'accepted'")
+    # nobody signed in sees only the team's suggestion, which X has rejected: an empty queue
+    queued = "No open suggestion here" not in said
+    assert queued == (role != "local"), said
+    assert accepted == int(allowed["suggest.decide"] and queued), (accepted, said)
     memos_ngo = read(path, "SELECT 1 FROM memos WHERE id = ?", team.memo[me])
     assert (memos_ngo == []) == allowed["memo.delete"], said
     step = int(allowed["coding.apply"])
     assert applied == [before + step, before + 2 * step], (applied, before, said)
-    assert count(path, CODINGS_OF, me, "NGO01") == before, said
+    assert count(path, CODINGS_OF, me, "NGO01") == before + accepted, said
     assert sum(m.startswith("Undone: ") for m in said) == 2 * allowed["history.undo"], said
     replied = read(
         path,
