@@ -12,6 +12,7 @@ from workbench.cli.common import (
     exclude_models_option,
     format_option,
     open_project,
+    report_format_option,
     where_option,
 )
 from workbench.cli.localise import output_language_options
@@ -329,14 +330,7 @@ def disagreements_cmd(
 )
 @click.argument("other", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help=N_("Show what would be merged; change nothing."))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help=N_("Output format."),
-)
+@report_format_option()
 @click.pass_context
 def merge_cmd(ctx, other: str, dry_run: bool, fmt: str) -> None:
     from workbench.ops.merge import merge

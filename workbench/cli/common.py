@@ -116,6 +116,18 @@ def format_option(*extra: str, default: str = "table"):
     return lambda fn: choice(raw_option(fn))
 
 
+def report_format_option():
+    """``--format text|json`` of the commands that report what they did (merge, text edits)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=N_("Output format."),
+    )
+
+
 RAW = "workbench.raw"
 RAW_HELP = N_(
     "Write CSV cells exactly as stored, even text a spreadsheet would run as a formula "

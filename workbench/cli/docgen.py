@@ -59,11 +59,18 @@ def commands() -> Iterator[tuple[list[str], click.Command, click.Context]]:
 
 def render() -> str:
     """The whole reference, as Markdown, always in English (the reference is the source
-    language, whatever language the process speaks at the time)."""
+    language, whatever language the process speaks at the time). The commands' help texts
+    are translated in place when a language is chosen (``localise``): they are put back into
+    English for the render, and into the process's language after it."""
+    from workbench.cli.localise import localise
     from workbench.i18n import speaking
 
-    with speaking("en"):
-        return _render()
+    try:
+        with speaking("en"):
+            localise(cli)
+            return _render()
+    finally:
+        localise(cli)
 
 
 def _render() -> str:

@@ -514,55 +514,6 @@ def similar_cmd(ctx, code, document, start, end, unit, limit, fmt) -> None:
     )
 
 
-@suggest_cmd.group(
-    "rules",
-    invoke_without_command=True,
-    help=N_("List the rules: keywords and patterns from the codebook, and speaker rules."),
-)
-@format_option()
-@click.pass_context
-def rules_cmd(ctx, fmt) -> None:
-    if ctx.invoked_subcommand is not None:
-        return
-    from workbench.suggest.rules import describe_rules
-
-    emit(
-        describe_rules(open_project(ctx)),
-        fmt,
-        columns=["number", "kind", "code", "language", "rule"],
-    )
-
-
-@rules_cmd.command(
-    "add", help=N_("Add a speaker rule: suggest CODE for every turn of a speaker or role.")
-)
-@click.option("--code", "code", required=True, help=N_("The code to suggest (path)."))
-@click.option("--speaker", default=None, help=N_("Speaker label (glob, case-insensitive)."))
-@click.option("--role", default=None, help=N_("Value of the case attribute 'role'."))
-@click.pass_context
-def rules_add_cmd(ctx, code, speaker, role) -> None:
-    from workbench.suggest.rules import add_speaker_rule
-
-    rule = add_speaker_rule(open_project(ctx), code, speaker=speaker, role=role)
-    click.echo(
-        _("rule added: {describe} -> {code}").format(describe=rule.describe(), code=rule.code)
-    )
-
-
-@rules_cmd.command(
-    "remove", help=N_("Remove speaker rule NUMBER (as listed by 'workbench suggest rules').")
-)
-@click.argument("number", type=int)
-@click.pass_context
-def rules_remove_cmd(ctx, number) -> None:
-    from workbench.suggest.rules import remove_speaker_rule
-
-    rule = remove_speaker_rule(open_project(ctx), number)
-    click.echo(
-        _("rule removed: {describe} -> {code}").format(describe=rule.describe(), code=rule.code)
-    )
-
-
 @suggest_cmd.command(
     "pipeline",
     help=N_(
@@ -609,3 +560,9 @@ def pipeline_cmd(ctx, name, language, clear, fmt) -> None:
             columns=["language", "setting", "pipeline"],
             title=_("Language pipelines"),
         )
+
+
+# the speaker-rule commands live beside (a module of their own: managing rules, not suggesting)
+from workbench.cli.suggest_rules import rules_cmd  # noqa: E402
+
+suggest_cmd.add_command(rules_cmd)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from workbench.cli.common import open_project
+from workbench.cli.common import open_project, report_format_option
 from workbench.i18n import N_, _
 
 
@@ -34,14 +34,7 @@ def text_cmd() -> None:
 @click.option("--whole-word", is_flag=True, help=N_("With --find: only where OLD is a whole word."))
 @click.option("--why", default=None, help=N_("Reason recorded in the action log."))
 @click.option("--coder", default=None, help=N_("Who makes the edit (the action log)."))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help=N_("Output format."),
-)
+@report_format_option()
 @click.pass_context
 def replace_cmd(
     ctx: click.Context,

@@ -38,12 +38,6 @@ def redo(project: Project, coder: str | None = None) -> str | None:
     return project.redo(coder, also)
 
 
-def undo_barrier(project: Project, coder: str | None = None) -> str | None:
-    """The bulk action standing in the way of ``undo``, if that is what stops it."""
-    coder, also = _whose(project, coder)
-    return project.undo_barrier(coder, also)
-
-
 def undo_refusal(project: Project, coder: str | None = None) -> str | None:
     """Why ``undo`` stops, in one line for the person (an import or merge in the way, a text
     edit others worked after), or None when it does not stop."""

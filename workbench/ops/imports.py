@@ -61,6 +61,9 @@ def import_files(
         if progress:
             progress("read", i + 1, len(files))
     _check_duplicates(project, parsed, force=force)
+    if link_media:  # ops.media reads recordings' headers: imported only when asked for
+        from workbench.ops.media import link_media as link
+        from workbench.ops.media import recordings_beside
     known_cases = {c[0] for c in project.conn.execute("SELECT name FROM cases")}
     documents: list[Document] = []
     with project.transaction():
@@ -78,13 +81,8 @@ def import_files(
                     force=force,
                 )
             documents.append(document)
-            if link_media:
-                from workbench.ops.media import link_media as link
-                from workbench.ops.media import recordings_beside
-
-                recording = recordings_beside(path)
-                if recording is not None:
-                    link(project, document.id, recording)
+            if link_media and (recording := recordings_beside(path)) is not None:
+                link(project, document.id, recording)
             if progress:
                 progress("store", i + 1, len(parsed))
     return documents

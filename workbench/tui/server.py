@@ -38,7 +38,7 @@ from textual_serve.server import Server, to_int
 from workbench.i18n import _, language
 from workbench.permissions import SESSION_USER_ENV
 from workbench.tui.hosts import HostCheck
-from workbench.tui.server_pages import SignInPages, _page
+from workbench.tui.server_pages import SignInPages, page
 from workbench.tui.signin import (
     IDLE_MINUTES,
     MAX_FAILURES_PER_ADDRESS,
@@ -362,7 +362,7 @@ class TeamServer(SignInPages, Server):
             raise web.HTTPBadRequest(text=_("start and end are seconds"))
         fragment = f"#t={start:.1f}" + (f",{end:.1f}" if end is not None else "")
         source = MEDIA_ROUTE.format(guid=request.match_info["guid"]) + fragment
-        body = _page(
+        body = page(
             "listen.html",
             lang=language(),
             title=f"{link.document} · {self.title}",

@@ -21,7 +21,7 @@ log = logging.getLogger("workbench.serve")
 PAGES = files("workbench.tui") / "pages"
 
 
-def _page(name: str, **values: str) -> str:
+def page(name: str, **values: str) -> str:
     text = (PAGES / name).read_text(encoding="utf-8")
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", html.escape(value, quote=True))
@@ -74,7 +74,7 @@ class SignInPages:
         self.sessions.touch(request.cookies.get(self.cookie))
         scheme = "wss" if request.secure else "ws"
         who = _("signed in as {user}").format(user=user) if user else ""
-        body = _page(
+        body = page(
             "app.html",
             title=self.title,
             who=who,
@@ -91,7 +91,7 @@ class SignInPages:
         if not self.sign_in:
             raise web.HTTPFound("/")
         return web.Response(
-            text=_page(
+            text=page(
                 "signin.html",
                 lang=language(),
                 title=self.title,
