@@ -9,9 +9,20 @@ Spanish and English (benchmarks/pseudonymise/*.txt).
 - Precision: the share of proposed candidates that point at a listed identifier (one of their
   occurrences overlaps one). A wrong candidate costs the reviewer one key press.
 
-The goal is recall >= 0.95 for persons and places with precision >= 0.5. The transcripts in
-``pseudonymise/heldout`` (with their own gold.yaml) were written after the rules and never
-used to tune them: they are scored apart, as an estimate of what a new study will see.
+The goal is recall >= 0.95 for persons and places with precision >= 0.5. Three sets are
+scored apart:
+
+- ``pseudonymise/``: the six transcripts the rules were first written on;
+- ``pseudonymise/heldout``: two written after those rules (Bolivia, Ghana). Their misses
+  (place names that are ordinary words, "Reading", "Tamale" opening a sentence, "the UK")
+  led to the gazetteer and the given-name rules, so they are no longer unseen;
+- ``pseudonymise/heldout2``: eight written apart from the rules by writers who never read
+  them (Peru, Colombia, Mexico, Argentina; a US oral-history archive, an NHS trust, Uganda,
+  a Jamaican focus group), with traps of their own choosing. Scored once before any rule
+  was changed for them: Spanish person recall 1.000, place 0.995, precision (persons and
+  places) 0.966; English person 0.975, place 0.983, precision 0.892. The headings, nationality
+  words, ID numbers after the word that names them and numbered institutions it showed up
+  were fixed after that first look, so later figures on it are no longer unseen either.
 
     python benchmarks/bench_pseudonymise_quality.py [--misses]
 """
@@ -132,11 +143,16 @@ def _share(by_kind: dict[str, list[int]], kinds: tuple[str, ...]) -> float:
     return n / d if d else 0.0
 
 
+#: the scored sets, and what each says of the rules
+SETS = (
+    ("transcripts the rules were written on", HERE),
+    ("held out, then used (written after the rules)", HERE / "heldout"),
+    ("held out, scored once before use (written apart from the rules)", HERE / "heldout2"),
+)
+
+
 def main() -> None:
-    for title, folder in (
-        ("transcripts the rules were written on", HERE),
-        ("held out (written after the rules, never tuned on)", HERE / "heldout"),
-    ):
+    for title, folder in SETS:
         print(f"== {title}: {folder.relative_to(HERE.parent)}")
         report(evaluate(folder))
 

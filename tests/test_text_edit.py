@@ -144,6 +144,24 @@ def test_a_coding_emptied_at_the_very_end_of_the_text_keeps_the_last_character(
     assert span_of(coded, cid) == (n - 1, n)
 
 
+def test_codings_moving_onto_the_places_others_leave_move_and_undo_in_order(
+    coded: Project,
+) -> None:
+    """One code, one coder: each coding moves to the place the next one leaves (a chain the
+    unique index would refuse, were the rows moved one by one in the wrong order)."""
+    doc = coded.document("rosa").id
+    ids = [apply_code(coded, doc, "Budget", 40 + 6 * k, 50 + 6 * k, coder="ana") for k in range(4)]
+    before = snapshot(coded)
+    spans = [span_of(coded, i) for i in ids]
+    edit_text(coded, "rosa", [Edit(0, 0, "Nota: ")], why="a note before the text")
+    assert [span_of(coded, i) for i in ids] == [(a + 6, b + 6) for a, b in spans]
+    assert [code_text(coded, i) for i in ids] == [INTERVIEW[a:b] for a, b in spans]
+    coded.undo()
+    assert snapshot(coded) == before
+    coded.redo()
+    assert [span_of(coded, i) for i in ids] == [(a + 6, b + 6) for a, b in spans]
+
+
 def test_many_edits_in_one_action_are_one_undo(coded: Project) -> None:
     cid = apply_code(
         coded, "rosa", "Budget", *at("The region executed only half of it."), coder="a"

@@ -17,7 +17,13 @@ from typing import Any
 
 from workbench.pseudonymise.forms import Matcher, fold, name_parts
 from workbench.pseudonymise.key import KINDS, Key, KeyEntry
-from workbench.pseudonymise.lexicon import GENERIC_SPEAKERS, TITLES, lexicon, words_of
+from workbench.pseudonymise.lexicon import (
+    GENERIC_SPEAKERS,
+    TITLES,
+    given_names,
+    lexicon,
+    words_of,
+)
 from workbench.pseudonymise.mentions import Mention, MentionFinder
 from workbench.store.project import Project
 
@@ -111,9 +117,11 @@ def generic_speaker(label: str) -> bool:
         return True
     if all(w in GENERIC_SPEAKERS or w.strip("0123456789#.") == "" for w in words):
         return True
-    return len(label) <= 3 or (
-        len(words) == 1 and words[0].rstrip("0123456789") in GENERIC_SPEAKERS
-    )
+    if len(words) == 1 and words[0].rstrip("0123456789.") in GENERIC_SPEAKERS:
+        return True
+    # a short label is an abbreviation ("INT", "R1", "Mod"), unless it is a given name
+    # ("PAZ", "Ana", "Leo")
+    return len(label.strip(" :.")) <= 3 and fold(label.strip(" :.")) not in given_names()
 
 
 def detect(
@@ -146,7 +154,7 @@ def detect(
         }
         for m in finder.find(text, starts):
             _add(groups, text[m.start : m.end], m, doc.name)
-        for mention in _speaker_mentions(project, doc.id, text, titles):
+        for mention in _speaker_mentions(project, doc.id, text, titles, finder):
             _add(groups, text[mention.start : mention.end], mention, doc.name)
     _attribute_mentions(project, docs, groups)
     candidates = _candidates(groups, titles)
@@ -173,22 +181,25 @@ def _add(groups: dict[str, _Group], surface: str, m: Mention, document: str) -> 
 
 
 def _speaker_mentions(
-    project: Project, document_id: int, text: str, titles: set[str]
+    project: Project, document_id: int, text: str, titles: set[str], finder: MentionFinder
 ) -> list[Mention]:
-    """Speaker labels that name people, at the place each is written before its turn."""
+    """Speaker labels that name people, at the place each is written before its turn; a
+    label of common words is a heading read as a turn ("TRANSCRIBER NOTE:", "Lugar:")."""
     out = []
     gap_start = 0
-    folded = fold(text)
+    names: dict[str, str] = {}  # label -> the name it holds ("" for a role or a heading)
     for start, end, speaker in project.conn.execute(
         'SELECT start, "end", speaker FROM turns WHERE document_id = ? ORDER BY start, seq',
         (document_id,),
     ):
-        if speaker and not generic_speaker(speaker):
-            parts = name_parts(speaker, titles)
-            name = " ".join(parts)
-            at = folded.rfind(fold(name), gap_start, start) if name else -1
+        name = names.get(speaker or "")
+        if name is None:
+            person = speaker and not generic_speaker(speaker) and not finder.plain_phrase(speaker)
+            name = names[speaker] = fold(" ".join(name_parts(speaker, titles))) if person else ""
+        if name and gap_start < start:
+            at = fold(text[gap_start:start]).rfind(name)  # the label, written before its turn
             if at >= 0:
-                out.append(Mention(at, at + len(name), "person", "speaker"))
+                out.append(Mention(gap_start + at, gap_start + at + len(name), "person", "speaker"))
         gap_start = max(gap_start, end)
     return out
 

@@ -164,14 +164,19 @@ class Matcher:
         for forms in self.by_first.values():
             forms.sort(key=lambda f: len(f.words), reverse=True)
         self._first: re.Pattern[str] | None = None
-        #: first word -> [(length, {(words, gaps): form})], longest first: one look-up per
-        #: length at a hit, whatever the number of forms sharing the first word
-        self._by_length: dict[str, list[tuple[int, dict[tuple, Form]]]] = {}
+        #: first word -> [(length, {(words, gaps): form}, {words})], longest first: one
+        #: look-up per length at a hit, whatever the number of forms sharing the first word;
+        #: the words alone are checked before what lies between them is read ("la" opens
+        #: "La Paz" and thousands of other phrases)
+        self._by_length: dict[str, list[tuple[int, dict[tuple, Form], set[tuple]]]] = {}
         for first, forms in self.by_first.items():
             lengths: dict[int, dict[tuple, Form]] = {}
             for form in forms:
                 lengths.setdefault(len(form.words), {}).setdefault((form.words, form.gaps), form)
-            self._by_length[first] = sorted(lengths.items(), reverse=True)
+            self._by_length[first] = [
+                (length, by_form, {words for words, _gaps in by_form})
+                for length, by_form in sorted(lengths.items(), reverse=True)
+            ]
 
     def _shared_entry(self, spelled: str, owners: list[int]) -> int:
         """The index of the entry standing for a part ``owners`` share (made once)."""
@@ -212,29 +217,43 @@ class Matcher:
         return out
 
     def _words(self, text: str, language: str | None) -> list[Hit]:
-        """Hits of word forms. One regex built as a trie of every form's first word finds
-        the places to look (the text is not walked word by word in Python)."""
+        """Hits of word forms. One regex, a trie of every form's words with anything but a
+        word between them, finds the places where a whole form may start (the text is not
+        walked word by word in Python, nor at every "la" that opens "La Paz"); what lies
+        between the words is then checked here."""
         if not self.by_first:
             return []
         folded = fold(text)
         if self._first is None:
-            self._first = re.compile(r"(?<!\w)(?:" + _trie(self.by_first) + r")(?!\w)")
+            patterns = {
+                r"\W+".join(re.escape(w) for w in words)
+                for by_length in self._by_length.values()
+                for _length, _forms, seqs in by_length
+                for words in seqs
+            }
+            self._first = re.compile(r"(?<!\w)(?=" + _trie(patterns) + r"(?!\w))")
         hits = []
-        for m in self._first.finditer(folded):
+        for start in self._first.finditer(folded):
+            m = WORD.match(folded, start.start())
+            if m is None or m.group() not in self._by_length:
+                continue
             a, b = m.span()
-            following: list[tuple[str, str, int]] = []  # (word, gap before it, its end)
+            following: list[tuple[str, int, int]] = []  # (word, its start, its end)
             pos = b
-            for length, forms in self._by_length[m.group()]:
+            for length, forms, sequences in self._by_length[m.group()]:
                 while len(following) < length - 1:
                     nxt = WORD.search(folded, pos)
                     if nxt is None:
                         break
-                    following.append((nxt.group(), gap_key(folded[pos : nxt.start()]), nxt.end()))
+                    following.append((nxt.group(), nxt.start(), nxt.end()))
                     pos = nxt.end()
                 if len(following) < length - 1:
                     continue
-                words = (m.group(), *(w for w, _g, _e in following[: length - 1]))
-                gaps = tuple(g for _w, g, _e in following[: length - 1])
+                words = (m.group(), *(w for w, _s, _e in following[: length - 1]))
+                if words not in sequences:
+                    continue
+                ends = [b, *(e for _w, _s, e in following)]
+                gaps = tuple(gap_key(folded[ends[k] : following[k][1]]) for k in range(length - 1))
                 form = forms.get((words, gaps))
                 if form is None:
                     continue
@@ -268,19 +287,20 @@ class Matcher:
         return hits
 
 
-def _trie(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` shaped as a trie, so that matching reads each
-    character once instead of trying every word in turn."""
+def _trie(patterns: Iterable[str]) -> str:
+    r"""``_trie`` over regex pieces: each pattern is split into its escaped characters and
+    ``\W+`` gaps, so forms sharing a beginning share a branch."""
+    token = re.compile(r"\\W\+|\\.|.", re.S)
     root: dict[str, dict] = {}
-    for word in words:
+    for pattern in patterns:
         node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
+        for piece in token.findall(pattern):
+            node = node.setdefault(piece, {})
         node[""] = {}
 
     def build(node: dict[str, dict]) -> str:
         ends = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        branches = [piece + build(child) for piece, child in sorted(node.items()) if piece]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

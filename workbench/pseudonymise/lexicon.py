@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,13 +47,17 @@ INSTITUTIONS = {
         "municipalidad gobierno ministerio universidad colegio escuela instituto asociacion "
         "federacion fundacion comite consejo mesa direccion gerencia oficina programa "
         "cooperativa sindicato empresa banco caja parroquia iglesia ong radio diario alianza "
-        "colectivo movimiento sociedad agencia consorcio"
+        "colectivo movimiento sociedad agencia consorcio sistema servicio seguro secretaria "
+        "defensoria jurisdiccion superintendencia unidad proyecto comision autoridad junta "
+        "plataforma comedor club capilla"
     ).split(),
     "en": (
         "hospital clinic centre center ministry department university college school "
         "institute association federation foundation committee council office programme "
         "program trust agency bank church parish union company radio alliance network "
-        "collective movement society consortium group"
+        "collective movement society consortium group service services assembly coalition "
+        "board commission authority unit project initiative partnership corporation club "
+        "chapel"
     ).split(),
 }
 
@@ -101,7 +106,11 @@ GENERIC_SPEAKERS = set(
         "moderator moderador moderadora facilitator facilitador facilitadora participant "
         "participante respondent informant informante speaker hablante unknown desconocido "
         "researcher investigador investigadora translator traductor traductora interpreter "
-        "interprete note nota audience publico q a p r e i"
+        "interprete note nota audience publico q a p r e i narrator narrador narradora "
+        "coordinator coordinador coordinadora coord mod int ent entr resp part fac obs "
+        "observer observador observadora notetaker relator relatora all todos todas varios "
+        "varias group grupo voices voces unidentified man woman male female hombre mujer "
+        "child nino nina crosstalk"
     ).split()
 )
 
@@ -113,9 +122,22 @@ NOT_IDENTIFYING = set(
         "wednesday thursday friday saturday sunday january february march april may june "
         "july august september october november december dios god internet covid ok okay "
         "english spanish quechua aymara castellano espanol ingles i usted ud uds ngo ngos ong "
-        "ongs un onu who oms "
+        "ongs un onu who oms nhs dni ruc curp cuit cuil rfc ine cedula ssn nin "
         "estado gobierno ministerio congreso municipalidad hospital region red salud "
-        "ministry government state council hospital health"
+        "ministry government state council hospital health "
+        "mondays tuesdays wednesdays thursdays fridays saturdays sundays "
+        "oh ah eh mm mmm hmm um uh ay mhm "
+        # faiths, whose followers and churches are named with a capital
+        "catholic catholics catolico catolica catolicos anglican anglicans methodist "
+        "methodists baptist baptists lutheran lutherans presbyterian presbyterians quaker "
+        "quakers amish mennonite mennonites moravian moravians pentecostal pentecostals "
+        "evangelical evangelicals evangelico evangelica adventist adventists adventista "
+        "mormon mormons muslim muslims hindu hindus sikh sikhs buddhist buddhists jewish jews "
+        "christians protestant protestants protestante orthodox "
+        # kin, said as a name ("Dad said", "Mamá decía")
+        "dad daddy mom mommy mum mummy mama papa grandma grandpa granny grandad mami papi "
+        # conditions, services and papers every interview mentions
+        "hiv aids vih sida tb tbc gp gps ed er icu uci sms mp mps id ids tv pc pdf ceo nhs"
     ).split()
 )
 
@@ -175,26 +197,23 @@ def lexicon(lang: str) -> Lexicon:
 
 
 class _Table:
-    """The frequency tables of both languages, read from a small SQLite file built once.
-
-    Reading the tables' JSON takes seconds and a few hundred megabytes per language; the
-    cache answers a lookup in microseconds and holds only what is asked. Without a
-    writable cache folder the tables are read into memory instead.
-    """
+    """The frequency tables of both languages, from the lookup cache (``lookup_cache``); without
+    a writable cache folder they are read into memory instead."""
 
     def __init__(self) -> None:
-        import sqlite3
+        import spacy_lookups_data
 
+        from workbench.pseudonymise.lookup_cache import open_table
+
+        version = getattr(spacy_lookups_data, "__version__", "0")
         self.memory: dict[str, dict[str, float]] | None = None
-        self.conn: sqlite3.Connection | None = None
-        path = _cache_path()
-        try:
-            if path is None:
-                raise OSError
-            if not path.exists():
-                _build_cache(path)
-            self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        except (OSError, sqlite3.Error):
+        self.conn = open_table(
+            f"lexicon-{version}.sqlite",
+            "CREATE TABLE words (lang TEXT, word TEXT, prob REAL, PRIMARY KEY (lang, word)) "
+            "WITHOUT ROWID",
+            _rows,
+        )
+        if self.conn is None:
             self.memory = {lang: _read_json(lang) for lang in LANGUAGES}
 
     def prob(self, lang: str, word: str) -> float | None:
@@ -212,49 +231,10 @@ def _table() -> _Table:
     return _Table()
 
 
-def _cache_path() -> Path | None:
-    import os
-
-    import spacy_lookups_data
-
-    version = getattr(spacy_lookups_data, "__version__", "0")
-    root = os.environ.get("WORKBENCH_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    folder = Path(root) / "workbench" if root else Path.home() / ".cache" / "workbench"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder / f"lexicon-{version}.sqlite"
-
-
-def _build_cache(path: Path) -> None:
-    """Write the cache beside its final place, then move it there (two processes building
-    at once each finish their own file; the last move wins, both files are whole)."""
-    import os
-    import sqlite3
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=".lexicon-", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        conn = sqlite3.connect(tmp)
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.execute(
-            "CREATE TABLE words (lang TEXT, word TEXT, prob REAL, PRIMARY KEY (lang, word)) "
-            "WITHOUT ROWID"
-        )
-        for lang in LANGUAGES:  # in key order: SQLite appends to the index instead of inserting
-            table = _read_json(lang)
-            conn.executemany(
-                "INSERT INTO words VALUES (?, ?, ?)", ((lang, w, table[w]) for w in sorted(table))
-            )
-        conn.commit()
-        conn.close()
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def _rows() -> Iterator[tuple[str, str, float]]:
+    for lang in LANGUAGES:  # in key order
+        table = _read_json(lang)
+        yield from ((lang, w, table[w]) for w in sorted(table))
 
 
 def _read_json(lang: str) -> dict[str, float]:
@@ -272,33 +252,53 @@ def _read_json(lang: str) -> dict[str, float]:
     }
 
 
+#: Faker's person lists read for names: Spanish- and English-speaking countries, and the other
+#: countries where health-governance studies interview in those languages (Brazil, West and East
+#: Africa, South Asia); names in other scripts are left out
+NAME_LOCALES = (
+    "es es_AR es_CL es_CO es_ES es_MX en en_GB en_IE en_IN en_KE en_NG en_NZ en_PK en_US "
+    "pt_BR pt_PT fr_FR tw_GH yo_NG ig_NG ha_NG zu_ZA sw"
+).split()
+
+
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
-    """Folded given names of Spanish- and English-speaking countries (Faker's lists)."""
+    """Folded given names (Faker's lists for ``NAME_LOCALES``)."""
     first, _last = _faker_names()
     return first
 
 
 @lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:
-    """Folded surnames of Spanish- and English-speaking countries (Faker's lists)."""
+    """Folded surnames (Faker's lists for ``NAME_LOCALES``)."""
     _first, last = _faker_names()
     return last
 
 
 def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
-    from faker.providers.person.en_GB import Provider as GB
-    from faker.providers.person.en_US import Provider as US
-    from faker.providers.person.es_ES import Provider as ES
-    from faker.providers.person.es_MX import Provider as MX
+    from importlib import import_module
 
     first: set[str] = set()
     last: set[str] = set()
-    for provider in (ES, MX, US, GB):
+    for locale in NAME_LOCALES:
+        try:
+            provider = import_module(f"faker.providers.person.{locale}").Provider
+        except ImportError:  # a locale a later Faker dropped
+            continue
         for attr in ("first_names", "first_names_male", "first_names_female"):
-            first.update(fold(n) for n in getattr(provider, attr, ()) or ())
-        last.update(fold(n) for n in getattr(provider, "last_names", ()) or ())
+            first.update(_latin(getattr(provider, attr, ())))
+        last.update(_latin(getattr(provider, "last_names", ())))
     return frozenset(first), frozenset(last)
+
+
+def _latin(names: object) -> Iterator[str]:
+    """The names of one of Faker's lists (a tuple, or a dict of weights; some locales make a
+    list a property, which has no names to read) written in the Latin alphabet, folded."""
+    if not isinstance(names, tuple | list | dict):
+        return
+    for name in names:
+        if isinstance(name, str) and name and all(ord(c) < 0x250 for c in name):
+            yield fold(name)
 
 
 def words_of(lang: str, table: dict[str, list[str]]) -> set[str]:

@@ -1,6 +1,7 @@
 """Places in one transcript that may name someone or something identifying.
 
-Rules over spaCy's tokenizer (no trained model) and the lexicon (``pseudonymise.lexicon``):
+Rules over the words of the text (``pseudonymise.tokens``; no trained model), the lexicon
+(``pseudonymise.lexicon``) and the gazetteer (``pseudonymise.gazetteer``):
 
 - a title or honorific and the capitalised words after it ("Dr. Quispe", "doña Juana");
 - an institution word and the name after it ("Red de Salud Huamanga", "Ministry of Health"),
@@ -9,19 +10,26 @@ Rules over spaCy's tokenizer (no trained model) and the lexicon (``pseudonymise.
 - words capitalised mid-sentence that are not ordinary words written with a capital
   ("Quispe", "Piura", "Claire Dunmore"; not "Estado"), and at the start of a sentence those
   that are no ordinary word at all ("Ernesto dijo ...");
-- e-mail addresses, phone numbers and national ID numbers.
+- ordinary words capitalised mid-sentence that are a given name or a town ("my mother,
+  Comfort, ...", "they went to Reading"), towns and countries that open a sentence when they
+  are rare as words ("Tamale, then ...", "May Pen was ..."), and countries' abbreviations
+  ("the UK"): the gazetteer (``pseudonymise.gazetteer``) knows them;
+- e-mail addresses, phone numbers, ID numbers and numbered roads, by their shape
+  (``pseudonymise.contacts``).
 
 Each ``Mention`` carries a reason and a guess of its kind; ``pseudonymise.detect`` groups them.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from workbench.pseudonymise.folding import fold, fold_word
+from workbench.pseudonymise.contacts import contact_mentions
+from workbench.pseudonymise.folding import fold
+from workbench.pseudonymise.gazetteer import gazetteer, place_key
 from workbench.pseudonymise.lexicon import (
     CONNECTORS,
+    GENERIC_SPEAKERS,
     INSTITUTIONS,
     NOT_IDENTIFYING,
     PLACE_CUES,
@@ -33,32 +41,43 @@ from workbench.pseudonymise.lexicon import (
     surnames,
     words_of,
 )
+from workbench.pseudonymise.tokens import Token, tokens_of
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-#: Peru's DNI and other 8-digit ID numbers, 11-digit RUC, passports, UK NI and US SSN
-ID_NUMBERS = re.compile(
-    r"(?<![\w.,])(?:\d{8}|(?:10|15|17|20)\d{9}|[A-Z]{2}\d{6}[A-D]|\d{3}-\d{2}-\d{4}|"
-    r"[A-Z]{1,2}\d{6,8})(?![\w.,]\d|\w)"
+#: a word rarer than this (log probability of its lowercase spelling) that names a town is
+#: taken for the town even where a sentence starts with it ("Tamale, then Navrongo")
+RARE_WORD = -13.0
+#: a word more common than this (log probability of its lowercase spelling) is no name even
+#: capitalised mid-sentence when only a list of towns or given names knows it ("We", "Con")
+COMMON_WORD = {"place": -7.0, "person": -6.0}
+#: words after which a given name at a sentence start stands in apposition ("Pilar, mi
+#: hermana, ..."; "Grace, my cousin, ...")
+APPOSITION = set("mi mis su sus nuestra nuestro la el una un my his her our their the a an".split())
+#: the longest acronym that may also be spelt as a word ("SIS", "PAN", "CRED")
+ACRONYM_LENGTH = 4
+#: articles after which a capitalised ordinary word is a nickname ("el Mono", "la Chata")
+NICKNAME_ARTICLES = {"el", "la"}
+#: an acronym whose lowercase spelling is more common than this is a word shouted ("NUNCA")
+SHOUTED_WORD = -9.5
+#: words that join the parts of an institution's name, not of a person's ("Salud y Deportes")
+AND_WORDS = {"y", "e", "and", "&"}
+#: first words of places' names ("San Martín", "Puerto Maldonado", "Villa Adela")
+PLACE_OPENERS = set(
+    (
+        "san santa santo sao puerto villa ciudad nueva nuevo bajo alto cerro pampa port fort "
+        "mount mt saint st lake new north south east west upper lower"
+    ).split()
 )
-ID_CUE = re.compile(
-    r"\b(?:DNI|D\.N\.I\.|RUC|documento|carn[eé]t?|pasaporte|passport|ID|NI|SSN)\b", re.I
+#: last words of places' names ("Fulton Avenue", "Marion County", "Roundhay Park")
+PLACE_TAILS = set(
+    (
+        "street st road rd avenue ave lane way drive close crescent terrace square park "
+        "county district region province state borough ward parish village town city hill "
+        "hills valley river lake bay bridge heights estate market township settlement"
+    ).split()
 )
-PHONE_FALLBACK = re.compile(r"(?<![\d\w])(?:\+?\d{2,3}[ .-]?)?9\d{2}[ .-]?\d{3}[ .-]?\d{3}(?!\d)")
-#: stretches that may hold a phone number: six digits or more, with separators
-DIGIT_RUN = re.compile(r"\+?\(?\d[\d ().\-]{4,}\d")
-#: words that say a number which follows is a phone, in any country's format
-PHONE_CUE = re.compile(
-    r"\b(?:phone|telephone|tel|mobile|cell|cellphone|number|whatsapp|call|ring|fax|"
-    r"tel[eé]fono|celular|cel|m[oó]vil|n[uú]mero|fono|llame|ll[aá]meme|llamar|whatsapp)\b",
-    re.I,
-)
-SENTENCE_END = set(".!?:;…\n")
-#: titles written abbreviated, whose full stop ends no sentence
-ABBREVIATED = set(
-    "dr dra sr sra srta sres ing lic prof mg abog obst enf tec gral cap mr mrs ms mx rev st sto".split()
-)
+#: a town this large is more often meant than a surname it shares ("Lima", "Kingston")
+LARGE_TOWN = 50_000
 NAME_OPENERS = {"saint", "st", "san", "santa", "santo", "sao", "mount", "mt", "lake", "port"}
-OPENERS = set("¿¡\"'“‘«([—–-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,68 +90,6 @@ class Mention:
 
 #: mentions found from one token on, and the index of the last token they use
 Found = tuple[list[Mention], int]
-
-
-class Token:
-    __slots__ = ("start", "end", "text", "folded", "initial", "index", "joined")
-
-    def __init__(
-        self, start: int, end: int, text: str, initial: bool, index: int, joined: bool
-    ) -> None:
-        self.start, self.end, self.text = start, end, text
-        self.folded = fold_word(text.rstrip("."))
-        self.initial = initial
-        self.index = index
-        #: only spaces (no line break, no punctuation) separate it from the word before
-        self.joined = joined
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()  # tokens kept start with a letter or digit
-
-
-def tokens_of(text: str, lang: str, sentence_starts: set[int]) -> list[Token]:
-    """spaCy's tokens of ``text`` (words and numbers), each marked when it opens a sentence.
-
-    The tokenizer's offsets are read as one array (``Doc.to_array``): creating a spaCy
-    ``Token`` object per word costs more than all the rules together.
-    """
-    from spacy.attrs import IDX, LENGTH
-
-    from workbench.sentences import sentencizer
-
-    doc = sentencizer(lang).tokenizer(text)
-    out: list[Token] = []
-    initial = True
-    last_end = 0
-    for idx, length in doc.to_array([IDX, LENGTH]).tolist():
-        t = text[idx : idx + length]
-        gap = text[last_end:idx]
-        if "\n" in gap:
-            initial = True
-        if idx in sentence_starts:
-            initial = True
-        if not t[0].isalnum():
-            if not any(c.isalnum() for c in t):
-                if t.isspace():
-                    if "\n" in t:
-                        initial = True
-                elif any(c in SENTENCE_END for c in t):
-                    initial = True
-                continue
-        if out:
-            before = out[-1]
-            between = text[before.end : idx]
-            joined = (between == "" or between.isspace()) and "\n" not in between
-            abbreviation = before.folded in ABBREVIATED or len(before.folded) == 1
-            if abbreviation and (between == ". " or (before.text.endswith(".") and between == " ")):
-                joined = True  # "Dr. Quispe", "R. Quispe": the full stop ends no sentence
-        else:
-            joined = False
-        out.append(Token(idx, idx + length, t, initial, len(out), joined))
-        initial = False
-        last_end = idx + length
-    return out
 
 
 class MentionFinder:
@@ -148,6 +105,11 @@ class MentionFinder:
         self.posts = words_of(lang, POSTS)
         self.given = given_names()
         self.surnames = surnames()
+        self.places = gazetteer()
+        #: the text ``find`` is reading
+        self.text = ""
+        #: words that are a kind of thing, not a name, even capitalised mid-sentence
+        self.common_heads = self.titles | words_of(lang, INSTITUTIONS) | self.posts | POST_WORDS
         #: words that may start a title, institution or post pattern
         self.triggers = self.titles | self.institutions | self.posts
 
@@ -170,6 +132,14 @@ class MentionFinder:
     def known_name(self, folded: str) -> bool:
         return folded in self.given or folded in self.surnames
 
+    def rare_place(self, word: str) -> bool:
+        """A town or country whose name is no common word of the language ("Tamale", not
+        "Reading"): one even at a sentence start."""
+        if not self.places.is_place(place_key(word)):
+            return False
+        low = self.lexicon.prob(word.lower())
+        return low is None or low < RARE_WORD
+
     def strong_name(self, word: str) -> bool:
         """Even at the start of a sentence, this word is a name: a known given name or
         surname, or a word written capitalised far more often than not. (A name seen only
@@ -188,6 +158,7 @@ class MentionFinder:
 
     def find(self, text: str, sentence_starts: set[int]) -> list[Mention]:
         tokens = tokens_of(text, self.lang, sentence_starts)
+        self.text = text
         out: list[Mention] = []
         used = [False] * len(tokens)
         triggers = self.triggers
@@ -206,36 +177,42 @@ class MentionFinder:
                 continue
             i += 1
         out.extend(self._capitalised(tokens, used))
-        out.extend(self._patterns(text))
+        out.extend(Mention(*found) for found in contact_mentions(text, self.lang))
         return out
 
-    def _name_run(self, tokens: list[Token], i: int, limit: int = 4) -> int:
-        """Index past the capitalised words (joined by connectors) starting at ``i``."""
+    def _name_run(self, tokens: list[Token], i: int, limit: int = 4, joins: bool = False) -> int:
+        """Index past the capitalised words (joined by connectors) starting at ``i``; with
+        ``joins``, "y" and "and" join them too (an institution's name, not a person's)."""
         j = i
         count = 0
+        connectors = CONNECTORS | AND_WORDS if joins else CONNECTORS
         while j < len(tokens) and count < limit:
             tok = tokens[j]
             if j > i and not tok.joined:
                 break
             title = tok.folded in self.titles
+            if joins and j > i and _numbered(tokens, j):
+                # "Jurisdicción Sanitaria No. 3", "Posta 12": the number ends the name
+                return j + 1 if tok.text[:1].isdigit() else j + 2
             if (
                 tok.capitalised
                 and len(tok.text) > 1
-                and not (title and (j == i or tok.text.endswith(".")))
+                and not (title and (j == i or (tok.text.endswith(".") and not joins)))
             ):
                 j += 1
                 count += 1
                 continue
             if (
-                tok.folded in CONNECTORS
+                tok.folded in connectors
                 and j + 1 < len(tokens)
                 and tokens[j + 1].capitalised
+                and tokens[j + 1].joined
                 and j > i
             ):
                 j += 1
                 continue
             break
-        while j > i and tokens[j - 1].folded in CONNECTORS:
+        while j > i and tokens[j - 1].folded in connectors:
             j -= 1
         return j
 
@@ -250,7 +227,7 @@ class MentionFinder:
         # "Dr. Quispe" or "doctor Quispe", but not "Director Regional": the name must look
         # like a name, not like ordinary capitalised words
         names = tokens[start:end]
-        if all(self.is_word(t.text) and not self.known_name(t.folded) for t in names):
+        if all(self._plain_word(t) for t in names):
             return None
         return [Mention(names[0].start, names[-1].end, "person", "title")], end - 1
 
@@ -258,16 +235,20 @@ class MentionFinder:
         tok = tokens[i]
         if not tok.capitalised or tok.folded not in self.institutions:
             return None
-        end = self._name_run(tokens, i, limit=7)
+        end = self._name_run(tokens, i, limit=7, joins=True)
         if end - i < 2:
             return None
         mentions = [Mention(tok.start, tokens[end - 1].end, "organisation", "institution")]
         # the last capitalised words after a connector usually name the place it serves
         tail = end
-        while tail > i + 1 and tokens[tail - 1].folded not in CONNECTORS:
+        while tail > i + 1 and tokens[tail - 1].folded not in CONNECTORS | AND_WORDS:
             tail -= 1
         tail = max(tail, i + 1)
-        names = [t for t in tokens[tail:end] if t.folded not in self.institutions]
+        names = [
+            t
+            for t in tokens[tail:end]
+            if t.folded not in self.institutions and t.capitalised and t.folded not in NUMBER_SIGNS
+        ]
         if names and not all(self.is_word(t.text) for t in names):
             mentions.append(Mention(names[0].start, names[-1].end, "place", "institution place"))
         return mentions, end - 1
@@ -318,10 +299,12 @@ class MentionFinder:
             # an ordinary word opening a sentence is no part of a name ("Pero Rosa ..."),
             # unless it is a word that mostly starts names ("San Martín", "Saint Vincent's")
             while (
-                run
+                len(run) > 1
                 and run[0].initial
                 and self.is_word(run[0].text)
                 and not self.opens_names(run[0])
+                and not self._place_opens(run)
+                and not self._first_name_opens(run)
             ):
                 run = run[1:]
             while run and run[0].folded in CONNECTORS and not run[0].capitalised:
@@ -336,92 +319,187 @@ class MentionFinder:
                 continue
             if all(t.folded in NOT_IDENTIFYING for t in run):
                 continue
+            if all(t.text.isupper() for t in run) and self.plain_phrase(
+                " ".join(t.text for t in run)
+            ):
+                continue  # a heading: "INTERVIEW CODE", "SALUD RURAL"
             out.append(
                 Mention(run[0].start, run[-1].end, self._guess(run, tokens, None), "capitalised")
             )
         return out
 
+    def _place_opens(self, run: list[Token]) -> bool:
+        """The run opens with the name of a town of two words or more ("May Pen", "Spanish
+        Town"), whose first word alone is an ordinary word."""
+        for k in range(min(len(run), 4), 1, -1):
+            if self.places.is_place(place_key(" ".join(t.text for t in run[:k]))):
+                return True
+        return False
+
+    def _plain_word(self, tok: Token, lexicon: Lexicon | None = None) -> bool:
+        """A common word of the language (or of ``lexicon``) and no known name ("Regional",
+        not "Hy" or "Rosa")."""
+        lex = lexicon or self.lexicon
+        low = lex.prob(tok.text.lower())
+        return (
+            lex.is_word(tok.text)
+            and not self.known_name(tok.folded)
+            and low is not None
+            and low >= RARE_WORD
+        )
+
+    def plain_phrase(self, phrase: str) -> bool:
+        """Every word of ``phrase`` is a common word of one language and no name
+        ("INTERVIEW CODE" in a Spanish transcript too)."""
+        words = [Token(0, 0, w, False, 0, False) for w in phrase.replace(".", " ").split()]
+        return bool(words) and any(
+            all(w.folded in CONNECTORS or self._heading_word(w, lex) for w in words)
+            for lex in self.lexicons
+        )
+
+    def _heading_word(self, tok: Token, lex: Lexicon) -> bool:
+        """A word the language writes in lowercase, however rare ("transcriber"), and no name."""
+        share = lex.capitalised_share(tok.text)
+        return (
+            lex.prob(tok.text.lower()) is not None
+            and (share is None or share < 1.5)
+            and not self.known_name(tok.folded)
+        )
+
+    def _first_name_opens(self, run: list[Token]) -> bool:
+        """The run opens with a given name that is also a word, and a surname follows ("Grace
+        Whitfield", "Pilar Huamán", "Charity Aber"): the whole run is a person."""
+        second = run[1]
+        return (
+            run[0].folded in self.given
+            and not self._common(run[0].text, "person")
+            and second.folded not in CONNECTORS
+            and (second.folded in self.surnames or not self._plain_word(second))
+        )
+
+    def _in_region(self, last: Token, tokens: list[Token]) -> bool:
+        """A comma and a country or US state follow ("Dayton, Ohio", "Tarija, Bolivia")."""
+        nxt = last.index + 1
+        if nxt >= len(tokens) or self.text[last.end : tokens[nxt].start].strip() != ",":
+            return False
+        for width in (1, 2, 3):
+            words = tokens[nxt : nxt + width]
+            if len(words) == width and self.places.is_country(
+                place_key(" ".join(t.text for t in words))
+            ):
+                return True
+        return False
+
+    def _common(self, word: str, kind: str) -> bool:
+        low = self.lexicon.prob(word.lower())
+        return low is not None and low > COMMON_WORD[kind]
+
+    def _apposition(self, tok: Token, tokens: list[Token]) -> bool:
+        """``tok`` is followed by a comma and a phrase that says who it is ("Pilar, mi
+        hermana")."""
+        nxt = tok.index + 1
+        return (
+            self.text[tok.end : tok.end + 1] == ","
+            and nxt < len(tokens)
+            and tokens[nxt].folded in APPOSITION
+        )
+
     def _single(self, tok: Token, tokens: list[Token]) -> Mention | None:
         word = tok.text
-        if tok.folded in NOT_IDENTIFYING or tok.folded in self.titles:
+        if (
+            tok.folded in NOT_IDENTIFYING
+            or tok.folded in self.titles
+            or tok.folded in GENERIC_SPEAKERS
+            or tok.folded.rstrip(".º°") in NUMBER_SIGNS
+        ):
             return None
+        if self.places.demonym(tok.folded):
+            return None  # "Jamaican", "Ugandans": a nationality identifies no one
+        if self.places.is_country(place_key(word)) and (word.isupper() or "." in word):
+            return Mention(tok.start, tok.end, "place", "country")  # "UK", "EE.UU."
         if word.isupper() and len(word) > 1 or (word[:-1].isupper() and word.endswith("s")):
-            if not word.isalpha() or self.is_word(word.lower()) or len(word) > 10:
+            if not word.isalpha() or len(word) > 10:
                 return None
+            low = self.lexicon.prob(word.lower())
+            if self.is_word(word.lower()) and (
+                low is None or low > SHOUTED_WORD or len(word) > ACRONYM_LENGTH
+            ):
+                return None  # "NUNCA", "NARRATOR", "VENUE": a word shouted or a heading
             return Mention(tok.start, tok.end, "organisation", "acronym")
         if tok.initial:
-            if not self.strong_name(word):
-                return None
-        elif not self.name_like(word):
+            if self.strong_name(word):
+                return Mention(tok.start, tok.end, self._guess([tok], tokens, None), "capitalised")
+            if self.rare_place(word):
+                return Mention(tok.start, tok.end, "place", "place name")
+            if tok.folded in self.given and self._apposition(tok, tokens):
+                return Mention(tok.start, tok.end, "person", "given name")
             return None
-        return Mention(tok.start, tok.end, self._guess([tok], tokens, None), "capitalised")
+        if self.name_like(word):
+            return Mention(tok.start, tok.end, self._guess([tok], tokens, None), "capitalised")
+        # an ordinary word written with a capital mid-sentence: a name when it is a given
+        # name or a town ("Comfort", "Reading"), not when it is a kind of thing ("Hospital")
+        if tok.folded in self.common_heads:
+            return None
+        if tok.folded in self.given and not self._common(word, "person"):
+            return Mention(tok.start, tok.end, "person", "given name")
+        before = tokens[tok.index - 1] if tok.index else None
+        if before is not None and before.folded in NICKNAME_ARTICLES and tok.joined:
+            # Spanish writes no common noun capitalised after "el" or "la": "el Mono", "la
+            # Flaca" name someone (institutions, "la Municipalidad", are left out above)
+            return Mention(tok.start, tok.end, "person", "nickname")
+        if self.places.is_place(place_key(word)) and not self._common(word, "place"):
+            return Mention(tok.start, tok.end, "place", "place name")
+        return None
 
     def _guess(self, run: list[Token], tokens: list[Token], at: int | None) -> str:
-        """Person or place (or organisation) for a name found by its capitals."""
+        """Person or place (or organisation) for a name found by its capitals.
+
+        The words of the name speak first (an institution's head, a street's "Avenue", a
+        town's "San"), then the word before it ("en", "in"), then the name lists: a given
+        name or a surname after the first word makes a person, a town the gazetteer knows
+        a place."""
         first = run[0]
         index = at if at is not None else first.index
         before = tokens[index - 1].folded if index > 0 else ""
         if any(t.folded in self.institutions for t in run):
             return "organisation"
+        if len(run) > 1 and (first.folded in PLACE_OPENERS or run[-1].folded in PLACE_TAILS):
+            return "place"
+        population = self.places.population(place_key(" ".join(t.text for t in run)))
+        cue = before in self.place_cues and before not in ("de", "of")
+        if (cue or self._in_region(run[-1], tokens)) and population is not None:
+            return "place"
         if first.folded in self.given or (
             len(run) > 1 and any(t.folded in self.surnames for t in run[1:])
         ):
             return "person"
-        if before in self.place_cues and before not in ("de", "of"):
+        if cue:
+            return "place"
+        if population is not None and population >= LARGE_TOWN:
+            return "place"
+        if self._in_region(run[-1], tokens):
             return "place"
         if len(run) == 1 and first.folded in self.surnames:
             return "person"
-        if before in self.place_cues:
+        if before in self.place_cues or population is not None:
             return "place"
         names = [t for t in run if t.folded not in CONNECTORS]
-        if len(run) > 1 and len(names) == len(run) and not any(self.is_word(t.text) for t in names):
-            return "person"
+        if len(run) > 1 and len(names) == len(run) and not self.is_word(run[-1].text):
+            return "person"  # "Gift Oryem": places of two words say so ("Bog Walk", "Old Harbour")
         return "place"
 
-    def _patterns(self, text: str) -> list[Mention]:
-        out = [Mention(m.start(), m.end(), "contact", "e-mail") for m in EMAIL.finditer(text)]
-        taken = [(m.start, m.end) for m in out]
-        for start, end in phone_spans(text, self.lang):
-            if not any(a < end and start < b for a, b in taken):
-                out.append(Mention(start, end, "contact", "phone"))
-                taken.append((start, end))
-        for m in ID_NUMBERS.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            cue = ID_CUE.search(text, max(0, m.start() - 30), m.start())
-            digits_only = m.group().isdigit()
-            if cue or (digits_only and len(m.group()) in (8, 11)):
-                out.append(Mention(m.start(), m.end(), "number", "id number"))
-        return out
+
+NUMBER_SIGNS = {"no", "n", "nº", "n°", "num", "numero", "nro"}
 
 
-def phone_spans(text: str, lang: str) -> list[tuple[int, int]]:
-    """Phone numbers by libphonenumber's matcher (Peru for Spanish text, the US and the UK
-    for English), and Peruvian mobiles written any way. The matcher reads only the stretches
-    around runs of digits (it is slow over a whole transcript)."""
-    import phonenumbers
-
-    regions = ("PE",) if lang == "es" else ("US", "GB")
-    spans: list[tuple[int, int]] = []
-    for run in DIGIT_RUN.finditer(text):
-        start = max(0, run.start() - 4)
-        window = text[start : run.end() + 1]
-        for region in regions:
-            for match in phonenumbers.PhoneNumberMatcher(window, region):
-                span = (start + match.start, start + match.end)
-                if span not in spans:
-                    spans.append(span)
-    for m in PHONE_FALLBACK.finditer(text):
-        if not any(a < m.end() and m.start() < b for a, b in spans):
-            spans.append(m.span())
-    # any other country's number: 7 to 15 digits written as one run, after "+" or a word
-    # such as "phone", "celular" or "his number is" (a sum of money has no such word)
-    for run in DIGIT_RUN.finditer(text):
-        a, b = run.span()
-        if any(x < b and a < y for x, y in spans):
-            continue
-        digits = sum(c.isdigit() for c in run.group())
-        cued = run.group().startswith("+") or PHONE_CUE.search(text, max(0, a - 40), a)
-        if 7 <= digits <= 15 and cued:
-            spans.append((a, b))
-    return spans
+def _numbered(tokens: list[Token], j: int) -> bool:
+    """Token ``j`` is a number ("3") or a number sign with its number ("No. 3")."""
+    tok = tokens[j]
+    if tok.text.isdigit():
+        return True
+    return (
+        tok.folded in NUMBER_SIGNS
+        and j + 1 < len(tokens)
+        and tokens[j + 1].text.isdigit()
+        and tokens[j + 1].start - tok.end <= 2
+    )
