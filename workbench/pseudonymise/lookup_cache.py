@@ -29,6 +29,18 @@ def cache_path(name: str) -> Path | None:
     return folder / name
 
 
+def cache_name(stem: str, source: str, *packages: str) -> str:
+    """The cache file for ``stem``: named after the versions of the ``packages`` its data
+    comes from and a digest of ``source`` (the module that builds it), so a new release of
+    either, or a changed rule, builds a new file instead of reading a stale one."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()[:10]
+    versions = "-".join(version(package) for package in packages)
+    return f"{stem}-{versions}-{digest}.sqlite"
+
+
 def open_table(
     name: str, create: str, rows: Callable[[], Iterable[tuple[object, ...]]]
 ) -> sqlite3.Connection | None:
@@ -63,6 +75,19 @@ def _build(path: Path, create: str, rows: Callable[[], Iterable[tuple[object, ..
         conn.commit()
         conn.close()
         os.replace(tmp, path)
+        _remove_older(path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _remove_older(path: Path) -> None:
+    """Other files of the same table (stale versions): a process still reading one keeps it
+    open until it closes."""
+    stem = path.name.split("-", 1)[0]
+    for other in path.parent.glob(f"{stem}-*.sqlite"):
+        if other != path:
+            try:
+                other.unlink()
+            except OSError:
+                pass
