@@ -21,8 +21,9 @@ scored apart:
   a Jamaican focus group), with traps of their own choosing. Scored once before any rule
   was changed for them: Spanish person recall 1.000, place 0.995, precision (persons and
   places) 0.966; English person 0.975, place 0.983, precision 0.892. The headings, nationality
-  words, ID numbers after the word that names them and numbered institutions it showed up
-  were fixed after that first look, so later figures on it are no longer unseen either.
+  words, ID numbers after the word that names them, numbered institutions, hyphenated names
+  and places named after a title it showed up were fixed after that first look, so later
+  figures on it are no longer unseen either.
 
     python benchmarks/bench_pseudonymise_quality.py [--misses]
 """

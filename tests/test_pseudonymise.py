@@ -548,7 +548,9 @@ def test_a_pseudonym_that_breaks_a_rule_of_the_project_is_one_line(
             "Participante: Pilar, mi hermana, trabajaba en la Jurisdicción Sanitaria No. 3. "
             "El Mono llegó tarde, con el Mono siempre es así. Mi cédula es 34.545.218 y el "
             "CUIT 30-71548239-4. La CURP RASH720514HOCMNC08. Fuimos por la Ruta 3 hasta La "
-            "Paz. Los sábados el SIS no atiende, NUNCA.",
+            "Paz. Los sábados el SIS no atiende, NUNCA. Los hospitales pasaron a "
+            "IMSS-Bienestar; la doctora Owusu-Ansah llegó. Trabajé en Coronel Portillo y "
+            "en Madre de Dios.",
             {
                 "Pilar": "person",
                 "Jurisdicción Sanitaria No. 3": "organisation",
@@ -560,6 +562,12 @@ def test_a_pseudonym_that_breaks_a_rule_of_the_project_is_one_line(
                 "La Paz": "place",
                 "SIS": "organisation",
                 "NUNCA": None,
+                # a compound name is one candidate, hyphen and all
+                "IMSS-Bienestar": "organisation",
+                "Owusu-Ansah": "person",
+                # places named after a title keep it
+                "Coronel Portillo": "place",
+                "Madre de Dios": "place",
             },
         ),
     ],

@@ -75,6 +75,12 @@ PLACE_TAILS = set(
         "hills valley river lake bay bridge heights estate market township settlement"
     ).split()
 )
+#: words after which a title opens the name of a place, not a person's ("en Coronel Portillo")
+INTO_PLACE = {"en", "desde", "hacia", "in", "from"}
+#: kinds of place whose name follows "de" ("provincia de General Sarmiento")
+PLACE_TYPES = set(
+    "provincia distrito region departamento municipio comunidad pueblo ciudad".split()
+)
 #: a town this large is more often meant than a surname it shares ("Lima", "Kingston")
 LARGE_TOWN = 50_000
 NAME_OPENERS = {"saint", "st", "san", "santa", "santo", "sao", "mount", "mt", "lake", "port"}
@@ -220,6 +226,9 @@ class MentionFinder:
         tok = tokens[i]
         if tok.folded not in self.titles or i + 1 >= len(tokens) or not tokens[i + 1].joined:
             return None
+        place = self._named_after_a_title(tokens, i)
+        if place:
+            return place
         start = i + 1
         end = self._name_run(tokens, start, limit=4)
         if end == start:
@@ -230,6 +239,22 @@ class MentionFinder:
         if all(self._plain_word(t) for t in names):
             return None
         return [Mention(names[0].start, names[-1].end, "person", "title")], end - 1
+
+    def _named_after_a_title(self, tokens: list[Token], i: int) -> Found | None:
+        """A place whose name opens with a title ("en Coronel Portillo", "en Madre de Dios",
+        "provincia de General Sarmiento"): the title is part of the name, so it is kept."""
+        tok = tokens[i]
+        before = tokens[i - 1].folded if i else ""
+        after_type = before == "de" and i > 1 and tokens[i - 2].folded in PLACE_TYPES
+        if not tok.capitalised or tok.initial or not (before in INTO_PLACE or after_type):
+            return None
+        start = i + 1
+        if tokens[start].folded in CONNECTORS and start + 1 < len(tokens):
+            start += 1  # "Madre de Dios"
+        end = self._name_run(tokens, start, limit=3)
+        if end == start or not tokens[start].joined:
+            return None
+        return [Mention(tok.start, tokens[end - 1].end, "place", "place name")], end - 1
 
     def _institution(self, tokens: list[Token], i: int) -> Found | None:
         tok = tokens[i]
@@ -463,6 +488,9 @@ class MentionFinder:
         before = tokens[index - 1].folded if index > 0 else ""
         if any(t.folded in self.institutions for t in run):
             return "organisation"
+        acronyms = sum(len(t.text) > 1 and t.text.isupper() for t in run)
+        if 0 < acronyms < len(run):
+            return "organisation"  # "IMSS-Bienestar", "SEDES La Paz" (not "ROSA MAMANI")
         if len(run) > 1 and (first.folded in PLACE_OPENERS or run[-1].folded in PLACE_TAILS):
             return "place"
         population = self.places.population(place_key(" ".join(t.text for t in run)))

@@ -2,7 +2,8 @@
 
 One regex reads the words (spaCy's tokenizer, and a Python object per punctuation mark,
 cost a third of detection); what lies between two words says whether the second opens a
-sentence and whether the two are joined by spaces only (as the words of one name are).
+sentence and whether the two are joined by spaces or a hyphen only (as the words of one name
+are).
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def tokens_of(text: str, lang: str, sentence_starts: set[int]) -> list[Token]:
             initial, joined = start in sentence_starts, True
         else:
             initial = previous is None or start in sentence_starts or bool(BREAKS.search(gap))
-            joined = previous is not None and gap.isspace() and "\n" not in gap
+            # spaces, or the hyphen of a compound name ("Owusu-Ansah", "IMSS-Bienestar")
+            joined = previous is not None and (gap == "-" or (gap.isspace() and "\n" not in gap))
         token = Token(start, end, word, initial, len(out), joined)
         out.append(token)
         previous = token
