@@ -110,6 +110,14 @@ def test_list_reports_missing_and_changed_files_and_relink_finds_moved_ones(stud
         moved.write_bytes(bytes(data))
         assert [s.status for s in media.media_status(p, verify=True)] == ["changed"]
         assert media.relink(p) == []  # nothing with the recorded checksum anywhere now
+        # a folder that is not there is said, whether or not anything is missing
+        with pytest.raises(WorkbenchError, match="not a folder"):
+            media.relink(p, [study / "no-such-folder"])
+        moved.write_bytes(data[:-1] + bytes([data[-1] ^ 0xFF]))
+        media.relink(p)
+        assert [s.status for s in media.media_status(p)] == ["ok"]
+        with pytest.raises(WorkbenchError, match="not a folder"):
+            media.relink(p, [study / "no-such-folder"])
 
 
 def test_a_moved_project_with_its_recordings_still_finds_them(study, tmp_path):

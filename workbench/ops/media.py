@@ -405,13 +405,13 @@ def relink(project: Project, folders: list[str | os.PathLike[str]] | None = None
     to search and the project file is never opened.
     """
     require(project, "documents.edit")  # linking recordings is the lead's
+    roots = [Path(f) for f in folders] if folders else [project_folder(project)]
+    for root in roots:  # a mistyped folder is said even when nothing is missing
+        if not root.is_dir():
+            raise WorkbenchError(_("not a folder"), source=str(root))
     lost = [s.link for s in media_status(project) if s.status != OK]
     if not lost:
         return []
-    roots = [Path(f) for f in folders] if folders else [project_folder(project)]
-    for root in roots:
-        if not root.is_dir():
-            raise WorkbenchError(_("not a folder"), source=str(root))
     wanted = {(link.size, link.sha256): link for link in lost}
     by_size = {link.size for link in lost}
     found: dict[int, Path] = {}
