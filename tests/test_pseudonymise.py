@@ -132,6 +132,35 @@ def test_key_commands_keep_the_key_private_and_apart(study: Path) -> None:
     assert b"Participant 03" not in file_bytes(study)
 
 
+def test_a_key_entry_that_is_one_of_the_commonest_words_is_warned_of(study: Path) -> None:
+    """ "La" accepted by mistake would replace every capitalised "La" of a release."""
+
+    def stderr_of(*args: str) -> str:
+        result = CliRunner().invoke(cli, ["--project", str(study), *args])
+        assert result.exit_code == 0, result.output
+        return result.stderr
+
+    quiet = stderr_of("pseudonymise", "key", "add", "Rosa Quispe", "Participant 03")
+    assert "commonest" not in quiet
+    warned = stderr_of("pseudonymise", "key", "add", "La", "Place 09", "--kind", "place")
+    assert "'La' is one of the commonest words of Spanish" in warned
+    warned = stderr_of(
+        "pseudonymise", "key", "add", "William Ross", "Participant 04", "--variant", "Will"
+    )
+    assert "'Will' is one of the commonest words of English" in warned
+    release = study.with_name("release.db")
+    warned = stderr_of(
+        "pseudonymise",
+        "apply",
+        "--out",
+        str(release),
+        "--allow-unmatched",
+        "--style",
+        "place=generic",
+    )
+    assert "'La'" in warned and "'Will'" in warned and "Rosa" not in warned
+
+
 def test_a_yaml_key_reads_back_what_was_written(tmp_path: Path) -> None:
     key = key_of(tmp_path, ROSA, KeyEntry("Lima", "", "place", status="rejected"), name="k.yaml")
     again = read_key(tmp_path / "k.yaml")

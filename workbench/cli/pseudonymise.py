@@ -10,12 +10,15 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from workbench.cli.common import emit, open_project, where_option
 from workbench.i18n import N_, _
+
+if TYPE_CHECKING:
+    from workbench.pseudonymise.key import Key
 
 
 def key_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -52,6 +55,23 @@ def _warn_permissions(path: Path) -> None:
             ),
             err=True,
         )
+
+
+def _warn_common_words(key: Key) -> None:
+    from workbench.pseudonymise.key import common_word_forms
+
+    messages = {
+        "es": N_(
+            "warning: the key entry {form!r} is one of the commonest words of Spanish: apply "
+            "replaces it wherever it is written with a capital"
+        ),
+        "en": N_(
+            "warning: the key entry {form!r} is one of the commonest words of English: apply "
+            "replaces it wherever it is written with a capital"
+        ),
+    }
+    for form, lang in common_word_forms(key):
+        click.echo(_(messages[lang]).format(form=form), err=True)
 
 
 @click.group(
@@ -169,6 +189,7 @@ def key_add_cmd(
     key.add(KeyEntry(original, pseudonym, kind, tuple(variants)))
     write_key(key)
     click.echo(_("{path}: {n} entries").format(path=path, n=len(key.entries)))
+    _warn_common_words(key)
 
 
 @key_cmd.command(
@@ -239,6 +260,7 @@ def key_import_cmd(ctx: click.Context, file: str, key_path: str | None) -> None:
             path=path, added=added, replaced=replaced, n=len(key.entries)
         )
     )
+    _warn_common_words(key)
 
 
 @pseudonymise_cmd.command(
@@ -285,6 +307,7 @@ def apply_cmd(
     path = _key_path(ctx, key_path)
     key = read_key(path)
     _warn_permissions(path)
+    _warn_common_words(key)
     report = apply_key(
         open_project(ctx),
         key,

@@ -114,6 +114,32 @@ LABEL_STEMS = {
 }
 
 
+#: a one-word form more common than this (log probability, in Spanish or English) is one of
+#: the commonest words of the language: "La", "The", "Will"
+COMMONEST = -8.0
+
+
+def common_word_forms(key: Key) -> list[tuple[str, str]]:
+    """(form, language) for each accepted one-word form that is among the commonest words of
+    Spanish or English. ``apply`` replaces such a form wherever it is written with a
+    capital ("La" at every sentence start), which is rarely what was meant: the commands
+    that add to a key or apply it warn of it."""
+    from workbench.pseudonymise.lexicon import LANGUAGES, lexicon
+
+    out = []
+    for entry in key.accepted():
+        for form in entry.forms():
+            word = form.strip()
+            if not word or len(word.split()) > 1 or any(c.isdigit() for c in word):
+                continue
+            for lang in LANGUAGES:
+                prob = lexicon(lang).prob(word.lower())
+                if prob is not None and prob > COMMONEST:
+                    out.append((word, lang))
+                    break
+    return out
+
+
 def default_key_path(project_path: str | os.PathLike[str]) -> Path:
     """``study.key.csv`` beside ``study.db``: apart from the project, never inside it."""
     path = Path(project_path)
