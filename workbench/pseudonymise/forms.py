@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 WORD = re.compile(r"\w+")
 NUMBER_RUN = re.compile(r"\+?\d[\d .()/\-]*\d")
 LANGUAGES = ("es", "en")
-PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "van", "von"}
+#: small words inside names that are no name alone ("Rosa de la Cruz", "El Sayed")
+PARTICLES = set("de del la las los el al y e da das do dos van von".split())
 
 
 def gap_key(gap: str) -> str:
@@ -52,6 +53,9 @@ class Form:
     #: languages in which this one-word form is also an ordinary word: there it matches
     #: only when written capitalised
     ordinary_in: frozenset[str] = frozenset()
+    #: an acronym that is also a word ("HIS", "SUS"): it matches only written in capitals,
+    #: never the "His" that opens a sentence
+    acronym: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +163,15 @@ class Matcher:
                 if len(words) == 1
                 else frozenset()
             )
-            form = Form(words, gaps, next(iter(owners)), ordinary)
+            owner = next(iter(owners))
+            written = spelled[words]
+            acronym = (
+                bool(ordinary)
+                and len(written) > 1
+                and written.isupper()
+                and self.entries[owner].kind != "person"
+            )
+            form = Form(words, gaps, owner, ordinary, acronym)
             self.by_first.setdefault(words[0], []).append(form)
         for forms in self.by_first.values():
             forms.sort(key=lambda f: len(f.words), reverse=True)
@@ -262,6 +274,8 @@ class Matcher:
                     and (language is None or language in form.ordinary_in)
                     and not text[a].isupper()
                 ):
+                    continue
+                if form.acronym and not text[a:b].isupper():
                     continue
                 hits.append(
                     Hit(a, following[length - 2][2] if length > 1 else b, form.entry, words)

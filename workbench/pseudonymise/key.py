@@ -132,6 +132,8 @@ def common_word_forms(key: Key) -> list[tuple[str, str]]:
             word = form.strip()
             if not word or len(word.split()) > 1 or any(c.isdigit() for c in word):
                 continue
+            if word.isupper() and len(word) > 1 and entry.kind != "person":
+                continue  # an acronym: replaced only where written in capitals ("HIS")
             for lang in LANGUAGES:
                 prob = lexicon(lang).prob(word.lower())
                 if prob is not None and prob > COMMONEST:
