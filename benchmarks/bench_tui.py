@@ -198,9 +198,9 @@ async def bench_view(path: Path, doc_id: int, code_path: str, presses: int) -> d
                 view.action_select_sentence()
 
             # the durable write (one transaction, fsync'd) is timed apart from the screen work
-            import workbench.tui.screens.coding as coding_screen
+            import workbench.tui.screens.coding_apply as coding_apply
 
-            real_apply = coding_screen.core.apply_code
+            real_apply = coding_apply.core.apply_code
             writes: list[float] = []
 
             def timed_apply(*args, **kwargs):
@@ -210,7 +210,7 @@ async def bench_view(path: Path, doc_id: int, code_path: str, presses: int) -> d
                 finally:
                     writes.append((clock() - t) * 1000)
 
-            coding_screen.core.apply_code = timed_apply
+            coding_apply.core.apply_code = timed_apply
             try:
                 applied = await time_keys(
                     pilot,
@@ -221,7 +221,7 @@ async def bench_view(path: Path, doc_id: int, code_path: str, presses: int) -> d
                     follow=follow,
                 )
             finally:
-                coding_screen.core.apply_code = real_apply
+                coding_apply.core.apply_code = real_apply
             total = applied["apply code"]
             out["keys"]["apply code (screen)"] = [t - w for t, w in zip(total, writes, strict=True)]
             out["keys"]["apply code (total)"] = total

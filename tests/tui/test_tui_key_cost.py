@@ -17,7 +17,8 @@ from textual.widgets import DataTable
 from tui_pilot import open_document, project_path, run_app
 
 from workbench.tui.widgets.paging import PagedRows
-from workbench.tui.widgets.transcript import Span, TranscriptView
+from workbench.tui.widgets.transcript import TranscriptView
+from workbench.tui.widgets.transcript_index import Span
 
 __all__ = ["project_path"]
 

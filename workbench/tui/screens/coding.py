@@ -2,43 +2,51 @@
 
 Every change goes through the core (``workbench.ops.coding``), one undoable action each, and is on
 disk when the call returns; the screen then updates only what changed in the view.
+
+This module holds the screen's layout, its data (loading, reloading, the cursor kept per coder)
+and its small actions; each larger job is a mixin beside it, one module each: ``coding_apply``
+(applying codes), ``coding_navigation`` (jumps, segments, find), ``coding_edit`` (changing
+codings and suggestions), ``coding_text`` (correcting the text), ``coding_media`` (the
+recording) and ``coding_panel`` (the side column).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Static, Tree
+from textual.widgets import Footer, Header, Input, Static
 
 from workbench.i18n import _
 from workbench.ops import coding as core
-from workbench.ops.search import find_in_text
 from workbench.ops.views import sentence_spans, turn_spans
 from workbench.store.errors import WorkbenchError
 from workbench.store.model import Code, Coding
 from workbench.tui.actions import bindings
 from workbench.tui.colours import code_colours
 from workbench.tui.screens.base import WorkbenchScreen
+from workbench.tui.screens.coding_apply import CodingApply
 from workbench.tui.screens.coding_edit import CodingEdits
 from workbench.tui.screens.coding_media import CodingMedia
+from workbench.tui.screens.coding_navigation import CodingNavigation
 from workbench.tui.screens.coding_panel import CodingSide
 from workbench.tui.screens.coding_text import CodingTextEdits
-from workbench.tui.screens.modals import (
-    NEW_CODE_ID,
-    ChoiceModal,
-    CodePickerModal,
-    PromptModal,
-)
 from workbench.tui.stripes import coder_initials
 from workbench.tui.widgets.codepanel import CodePanel
 from workbench.tui.widgets.codetree import CodeTree
-from workbench.tui.widgets.transcript import Mark, Span, TranscriptView
+from workbench.tui.widgets.transcript import TranscriptView
+from workbench.tui.widgets.transcript_index import Mark, Span
 
 
-class CodingScreen(CodingMedia, CodingSide, CodingEdits, CodingTextEdits, WorkbenchScreen):
+class CodingScreen(
+    CodingApply,
+    CodingNavigation,
+    CodingMedia,
+    CodingSide,
+    CodingEdits,
+    CodingTextEdits,
+    WorkbenchScreen,
+):
     """Code one document."""
 
     SCOPES = ("coding", "transcript")
@@ -285,323 +293,6 @@ class CodingScreen(CodingMedia, CodingSide, CodingEdits, CodingTextEdits, Workbe
         self._fill_tree()
         self.update_side()
         self.update_legend()
-
-    # ------------------------------------------------------------- applying
-
-    def apply(self, code: Code) -> int | None:
-        """Code the selection with ``code``; returns the new coding id."""
-        view = self.view
-        lo, hi = view.selection
-        if hi <= lo:
-            self.notify(
-                _("Select some text first (s: sentence, t: turn, shift+arrows)"), severity="warning"
-            )
-            return None
-        applied: list[int] = []
-
-        def landed(coding_id: int) -> None:
-            applied.append(coding_id)
-            self.usage_cache.clear()
-            coder_id = self.wb.coder_id
-            self.codings.append(Coding(coding_id, self.document_id, code.id, coder_id, lo, hi))
-            view.add_span(Span(coding_id, code.id, coder_id, lo, hi))
-            self.code_tree.set_count(code.id, self.code_tree.counts.get(code.id, 0) + 1)
-            self.wb.remember(code.id)
-            self.update_side()
-            self.update_legend()
-            self.notify(_("Applied {name}").format(name=code.name), timeout=2)
-
-        coder = self.wb.coder
-        self.wb.write(
-            lambda: core.apply_code(self.project, self.document_id, code.path, lo, hi, coder=coder),
-            landed,
-            what=_("applying {name}").format(name=code.name),
-        )
-        return applied[0] if applied else None
-
-    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
-        """Enter on a code applies it to the selection; without one, lists its segments."""
-        code = event.node.data
-        if not isinstance(code, Code):
-            return
-        lo, hi = self.view.selection
-        if hi > lo:
-            self.apply(code)
-        else:
-            self.open_segments(code)
-
-    # ------------------------------------------------------------ retrieval
-
-    def panel_code(self) -> Code | None:
-        """The code at hand: highlighted in the tree, else the innermost under the cursor."""
-        if self.code_tree.has_focus and self.code_tree.highlighted_code is not None:
-            return self.code_tree.highlighted_code
-        span = self.span_at_hand()
-        if span is not None:
-            return self.codes_by_id.get(span.code_id)
-        code = self.codes_by_id.get(self.panel_code_id) if self.panel_code_id else None
-        return code or self.code_tree.highlighted_code
-
-    def open_segments(self, code: Code) -> None:
-        from workbench.tui.screens.segments import SegmentsScreen
-
-        self.app.push_screen(SegmentsScreen(code))
-        self.call_after_refresh(self.wb.update_status)
-
-    def action_segments(self) -> None:
-        code = self.panel_code()
-        if code is None:
-            self.notify(_("Highlight a code in the tree first"), severity="warning")
-            return
-        self.open_segments(code)
-
-    def _jump(self, code_id: int | None, step: int, what: str) -> None:
-        """Select the next (``step`` 1) or previous (-1) coding from where we are: of the
-        code ``code_id``, or of any code (None).
-
-        Codings are taken in document order (start, end, then code and coder), and the one
-        jumped to last is remembered: codings sharing one span are visited one by one rather
-        than skipped as if the span were one coding. Away from it, the cursor decides. The
-        order is kept until the codings change, so a jump costs a lookup, not a sort (nor a
-        pass over the document's codings).
-        """
-        order, where, starts = self._jump_order(code_id)
-        if not order:
-            self.notify(_("No {what} in this document").format(what=what), severity="warning")
-            return
-        lo, hi = self.view.selection
-        current = self.view.spans.get(self.at_coding) if self.at_coding is not None else None
-        if current is not None and (current.start, current.end) == (lo, hi) and current.id in where:
-            index = (where[current.id] + step) % len(order)
-        elif step > 0:
-            index = bisect_right(starts, (lo, hi))
-            index = index if index < len(order) else 0
-        else:
-            index = bisect_left(starts, (lo, hi)) - 1
-        target = order[index]
-        self.at_coding = target.id
-        self.view.select(target.start, target.end)
-        if not self.view.has_focus:
-            self.view.focus()
-        self.panel_code_id = target.code_id
-        self.update_panel()
-        code = self.codes_by_id.get(target.code_id)
-        self.notify(
-            _("{value} · {get} · {n} of {n_order}").format(
-                value=code.path if code else "?",
-                get=self.coder_names.get(target.coder_id, "?"),
-                n=index % len(order) + 1,
-                n_order=len(order),
-            ),
-            timeout=2,
-        )
-
-    def _jump_order(
-        self, code_id: int | None
-    ) -> tuple[list[Span], dict[int, int], list[tuple[int, int]]]:
-        """The codings shown (of ``code_id``, or all) in jump order, each id's place in it,
-        and the (start, end) of each; kept until the shown codings change."""
-        key = (self.view.spans_version, code_id)
-        cached = self._jump_cache.get(key)
-        if cached is None:
-            spans = self.view.spans.values()
-            order = sorted(
-                (s for s in spans if code_id is None or s.code_id == code_id), key=self._jump_key
-            )
-            cached = (
-                order,
-                {s.id: i for i, s in enumerate(order)},
-                [(s.start, s.end) for s in order],
-            )
-            self._jump_cache = {key: cached}
-        return cached
-
-    def _jump_key(self, span: Span) -> tuple[int, int, str, str, int]:
-        code = self.codes_by_id.get(span.code_id)
-        coder = self.coder_names.get(span.coder_id, "")
-        return (span.start, span.end, code.path if code else "", coder, span.id)
-
-    def action_next_coding(self, step: int) -> None:
-        self._jump(None, step, _("coding"))
-
-    def action_next_same_code(self, step: int) -> None:
-        code = self.panel_code()
-        if code is None:
-            self.notify(_("Highlight a code in the tree first"), severity="warning")
-            return
-        self._jump(code.id, step, _("coding of {path}").format(path=code.path))
-
-    def _need_selection(self) -> bool:
-        lo, hi = self.view.selection
-        if hi <= lo:
-            self.notify(
-                _("Select some text first (s: sentence, t: turn, shift+arrows)"), severity="warning"
-            )
-            return False
-        return True
-
-    def new_code_group(self) -> str:
-        """Where new codes go: the highlighted tree code's group (itself when top-level)."""
-        code = self.code_tree.highlighted_code
-        if code is None:
-            return ""
-        if code.parent_id is None:
-            return code.path
-        return code.path.rsplit("/", 1)[0]
-
-    def action_apply_code(self) -> None:
-        if not self._need_selection():
-            return
-
-        def chosen(code: Code | None) -> None:
-            if code is None:
-                return
-            if code.id == NEW_CODE_ID:
-                self.create_and_apply(code.path)
-            else:
-                self.apply(code)
-
-        group = self.new_code_group()
-        title = _("Apply code (a new name is created under {group})").format(
-            group=group or _("the top level")
-        )
-        self.app.push_screen(CodePickerModal(self.codes, title, new_under=group), chosen)
-
-    def create_and_apply(self, path: str, *, confirm: bool = True) -> None:
-        """Create the code ``path`` and apply it to the selection (one undo step), after the
-        coder confirms (or edits) the path."""
-        lo, hi = self.view.selection
-
-        def confirmed(value: str | None) -> None:
-            value = (value or "").strip().strip("/")
-            if not value:
-                return
-            existing = next((c for c in self.codes if c.path == value), None)
-            if existing is not None:
-                self.view.select(lo, hi)
-                self.apply(existing)
-                return
-
-            def applied(ids: tuple[int, int]) -> None:
-                self.wb.remember(ids[0])
-                self.refresh_data()
-                self.view.select(lo, hi)
-                self.notify(
-                    _("Created {value} and applied it (one undo takes both back)").format(
-                        value=value
-                    )
-                )
-
-            # through the app's write: a busy project waits visibly instead of freezing
-            self.wb.write(
-                lambda: core.apply_new_code(
-                    self.project, self.document_id, value, lo, hi, coder=self.wb.coder
-                ),
-                applied,
-                what=_("the new code"),
-            )
-
-        if confirm:
-            self.app.push_screen(
-                PromptModal(_("New code (Enter creates and applies it, Esc cancels)"), path),
-                confirmed,
-            )
-        else:
-            confirmed(path)
-
-    def action_in_vivo(self) -> None:
-        """A new code named with the selected words, under the highlighted group."""
-        if not self._need_selection():
-            return
-        lo, hi = self.view.selection
-        name = core.in_vivo_name(self.view.text[lo:hi])
-        if not name:
-            self.notify(_("The selection has no words to name a code with"), severity="warning")
-            return
-        whole = " ".join(self.view.text[lo:hi].split())
-        if len(whole) > len(name) + 2:  # cut at a word: say so, the prompt lets it grow
-            self.notify(
-                _(
-                    "A code name is at most {n} characters: cut to {name!r}; edit it if you like"
-                ).format(n=60, name=name),
-                timeout=4,
-            )
-        group = self.new_code_group()
-        self.create_and_apply(f"{group}/{name}" if group else name)
-
-    def action_apply_recent(self, n: int) -> None:
-        code_id = self.wb.favourites.get(n)
-        if code_id not in self.codes_by_id:
-            self.notify(
-                _("No code on key {n} yet: + pins the highlighted code").format(n=n),
-                severity="warning",
-            )
-            return
-        self.apply(self.codes_by_id[code_id])
-
-    def action_pin_favourite(self) -> None:
-        """Pin the code at hand to a key 1-9 (or take it off its key)."""
-        code = self.panel_code()
-        if code is None:
-            self.notify(_("Highlight a code in the tree first"), severity="warning")
-            return
-        slots = list(range(1, 10))
-        labels = []
-        for n in slots:
-            held = self.codes_by_id.get(self.wb.favourites.get(n, -1))
-            labels.append(f"{n}  {held.path if held else '(free)'}")
-        pinned = [n for n, c in self.wb.favourites.items() if c == code.id]
-        if pinned:
-            labels.append(_("Take {name} off key {value}").format(name=code.name, value=pinned[0]))
-
-        def chosen(index: int | None) -> None:
-            if index is None:
-                return
-            if index < len(slots):
-                if self.wb.pin(slots[index], code.id):
-                    self.notify(
-                        _("Key {value}: {path}").format(value=slots[index], path=code.path),
-                        timeout=2,
-                    )
-            elif self.wb.pin(pinned[0], None):
-                self.notify(_("Key {value} is free").format(value=pinned[0]), timeout=2)
-            self.update_side()
-
-        self.app.push_screen(
-            ChoiceModal(_("Pin {path} to key").format(path=code.path), labels), chosen
-        )
-
-    # ------------------------------------------------------------- find
-
-    def action_find(self) -> None:
-        def found(needle: str | None) -> None:
-            if needle is None:
-                return
-            self.find_text = needle
-            hits = find_in_text(self.view.text, needle)
-            self.view.set_find(hits)
-            if hits:
-                self.view.find_next()
-                self.notify(
-                    _("{n_hits} match(es) for {needle!r}; n / N for next / previous").format(
-                        n_hits=len(hits), needle=needle
-                    )
-                )
-            elif needle.strip():
-                self.notify(_("No match for {needle!r}").format(needle=needle), severity="warning")
-            self.view.focus()
-
-        self.app.push_screen(
-            PromptModal(_("Find in transcript"), self.find_text, select_all=True), found
-        )
-
-    def action_find_next(self) -> None:
-        if not self.view.find_next():
-            self.notify(_("Nothing to find: press / first"), severity="warning")
-
-    def action_find_previous(self) -> None:
-        if not self.view.find_next(backwards=True):
-            self.notify(_("Nothing to find: press / first"), severity="warning")
 
     # ------------------------------------------------------------- other
 

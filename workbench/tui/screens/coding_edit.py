@@ -13,7 +13,7 @@ from workbench.tui.screens.modals import (
     ChoiceModal,
     CodePickerModal,
 )
-from workbench.tui.widgets.transcript import Mark, Span
+from workbench.tui.widgets.transcript_index import Mark, Span
 
 
 class CodingEdits:

@@ -9,7 +9,8 @@ from workbench.i18n import _
 from workbench.ops.coding import visible_memos
 from workbench.store.model import Code
 from workbench.tui.widgets.codepanel import CodePanel
-from workbench.tui.widgets.transcript import Span, TranscriptView
+from workbench.tui.widgets.transcript import TranscriptView
+from workbench.tui.widgets.transcript_index import Span
 
 
 class CodingSide:

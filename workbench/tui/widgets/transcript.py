@@ -5,12 +5,16 @@ This view soft-wraps the text once per width (``textlayout``), keeps a per-line 
 coded spans, and renders only the visible lines, caching each rendered line (an LRU of strips
 keyed by everything that can change its look). A key press that moves the cursor re-renders
 the two lines it touches; the rest come from the cache.
+
+The widget is this module's state, loading, layout and scrolling over three mixins, one job
+each, so each stays small enough to read whole: ``transcript_index`` (what is coded where, per
+line, and the margin's lanes), ``transcript_cursor`` (moving the cursor and the selection) and
+``transcript_render`` (drawing a line). They share the widget's attributes, set up here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,40 +28,20 @@ from textual.strip import Strip
 
 from workbench.i18n import _
 from workbench.tui.actions import bindings
-from workbench.tui.stripes import MarginShape, assign_lanes, margin_shape, place_labels
+from workbench.tui.stripes import MarginShape, margin_shape
 from workbench.tui.textlayout import (
     Layout,
     build_layout,
 )
 from workbench.tui.translate import translate_bindings
 from workbench.tui.widgets.transcript_cursor import TranscriptCursor
+from workbench.tui.widgets.transcript_index import Mark, Span, TranscriptIndex
 from workbench.tui.widgets.transcript_render import TranscriptRendering
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A coding as the view needs it."""
-
-    id: int
-    code_id: int
-    coder_id: int
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """An open suggestion as the view needs it: drawn apart from codings, never editable."""
-
-    id: int
-    code_id: int
-    start: int
-    end: int
-    score: float
-    reason: str
-
-
-class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focus=True):
+class TranscriptView(
+    TranscriptRendering, TranscriptCursor, TranscriptIndex, ScrollView, can_focus=True
+):
     """A read-only transcript with a cursor, a selection and coloured coded spans."""
 
     BINDINGS: list[Binding] = bindings("transcript")
@@ -210,51 +194,6 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         self._tints.clear()
         self._stripes.clear()
 
-    def set_coder_labels(self, labels: dict[int, str]) -> None:
-        """Coder id -> initials written beside each stripe."""
-        self.coder_labels = dict(labels)
-        self._assign_lanes()
-        self._invalidate()
-
-    def set_code_names(self, code_names: dict[int, str]) -> None:
-        self.code_names = dict(code_names)
-        self._assign_lanes()
-        self._invalidate()
-
-    def set_spans(self, spans: Iterable[Span]) -> None:
-        """Replace every coded span shown (after undo, a coder switch, blind mode...)."""
-        self.spans = {s.id: s for s in spans}
-        self.spans_version += 1
-        self._reindex()
-        self._invalidate()
-
-    def add_span(self, span: Span) -> None:
-        """Show one more coded span; only the lines it covers are redrawn."""
-        self.spans[span.id] = span
-        self.spans_version += 1
-        if self.lines is not None:
-            lines = self.lines.lines_between(span.start, span.end)
-            for line in lines:
-                ids = self.line_index.setdefault(line, [])
-                ids.append(span.id)
-                ids.sort(key=lambda i: (self.spans[i].start, -self.spans[i].end))
-            self._place_one(span)
-
-    def set_marks(self, marks: Iterable[Mark]) -> None:
-        """Replace the suggestion marks shown (after a run, an accept or reject, an undo)."""
-        self.marks = {m.id: m for m in marks}
-        self._reindex_marks()
-        self.active_marks = frozenset()
-        self._update_active_marks()
-        self._invalidate()
-
-    def set_marks_visible(self, visible: bool) -> None:
-        """Show or hide every suggestion mark (the suggestions themselves stay open)."""
-        self.marks_visible = visible
-        self.active_marks = frozenset()
-        self._update_active_marks()
-        self._invalidate()
-
     def action_toggle_suggestions(self) -> None:
         self.set_marks_visible(not self.marks_visible)
         self.notify(
@@ -263,62 +202,6 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
             else _("Suggestions hidden (J shows them)"),
             timeout=2,
         )
-
-    def _update_active_marks(self) -> None:
-        """Redraw the suggestions the cursor stepped into or out of."""
-        new = frozenset(m.id for m in self.marks_at()) if self.marks_visible else frozenset()
-        if new == self.active_marks:
-            return
-        changed = [self.marks[i] for i in new ^ self.active_marks if i in self.marks]
-        self.active_marks = new
-        if self.lines is not None:
-            for mark in changed:
-                self._touch(self.lines.lines_between(mark.start, mark.end))
-
-    def _place_one(self, span: Span) -> None:
-        """After one span came: give it the lowest lane free over its lines and a place for
-        its name, redrawing only those lines. Only when it needs a new lane (the bars change
-        width) or brings a second coder (names gain initials) is everything redrawn. The
-        cost stays that of the span's own lines, whatever the document's size."""
-        layout = self.lines
-        assert layout is not None
-        first, last = layout.line_of(span.start), layout.line_of(max(span.end - 1, span.start))
-        taken = {
-            self.lanes[i]
-            for line in range(first, last + 1)
-            for i in self.line_index.get(line, ())
-            if i != span.id and i in self.lanes
-        }
-        lane = next(n for n in range(len(taken) + 1) if n not in taken)
-        self.lanes[span.id] = lane
-        initials = self.show_initials or any(
-            s.coder_id != span.coder_id for s in self.spans.values()
-        )
-        if lane >= self.lane_count or initials != self.show_initials:
-            self._assign_lanes()
-            self._invalidate()
-            return
-        touched = set(range(first, last + 1))
-        placed = place_labels(
-            [(span.id, first, last, lane)],
-            self.margin().label_room,
-            {span.id: self._label_width(span)},
-            used={
-                line: max(c + w + 1 for c, w, _ in self.label_index.get(line, ()))
-                for line in range(first, last + 1)
-                if self.label_index.get(line)
-            },
-        )
-        for line, entries in placed.items():
-            self.label_index.setdefault(line, []).extend(entries)
-        self._touch(touched)
-
-    def _label_width(self, span: Span) -> int:
-        """The width a coding's name would like: its code's name (up to 24 columns) and,
-        when several coders are shown, a space and the coder's initials."""
-        name = min(len(self.code_names.get(span.code_id, "?")), 24)
-        initials = self.coder_labels.get(span.coder_id, "") if self.show_initials else ""
-        return name + (len(initials) + 1 if initials else 0)
 
     def set_playing(self, span: tuple[int, int] | None) -> None:
         """Mark the span being heard (None: nothing plays) and keep it in view; only the
@@ -383,45 +266,6 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         self._version += 1
         self.refresh()
 
-    def _reindex(self) -> None:
-        index: dict[int, list[int]] = {}
-        layout = self.lines
-        if layout is not None:
-            for span in sorted(self.spans.values(), key=lambda s: (s.start, -s.end)):
-                for line in layout.lines_between(span.start, span.end):
-                    index.setdefault(line, []).append(span.id)
-        self.line_index = index
-        self._assign_lanes()
-        self._reindex_marks()
-
-    def _assign_lanes(self) -> None:
-        layout = self.lines
-        if layout is None:
-            self.lanes, self.lane_count = {}, 0
-            return
-        extents = {
-            s.id: (layout.line_of(s.start), layout.line_of(max(s.end - 1, s.start)))
-            for s in self.spans.values()
-        }
-        self.lanes = assign_lanes((key, a, b) for key, (a, b) in extents.items())
-        self.lane_count = max(self.lanes.values(), default=-1) + 1
-        self.show_initials = len({s.coder_id for s in self.spans.values()}) > 1
-        shape = self.margin()
-        self.label_index = place_labels(
-            ((key, a, b, self.lanes[key]) for key, (a, b) in extents.items()),
-            shape.label_room,
-            {key: self._label_width(span) for key, span in self.spans.items()},
-        )
-
-    def _reindex_marks(self) -> None:
-        index: dict[int, list[int]] = {}
-        layout = self.lines
-        if layout is not None:
-            for mark in sorted(self.marks.values(), key=lambda m: (m.start, -m.end)):
-                for line in layout.lines_between(mark.start, mark.end):
-                    index.setdefault(line, []).append(mark.id)
-        self.mark_index = index
-
     def content_width(self) -> int:
         """Columns inside padding and scrollbar (the vertical scrollbar is always there), kept
         per widget size: asked for on every line drawn, and Textual works it out each time."""
@@ -441,16 +285,6 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
 
     def _margin_width(self) -> int:
         return self.margin().width
-
-    def codes_on_screen(self) -> list[int]:
-        """The codes of the codings on the lines shown, in order of first appearance (the
-        legend names them when the margin has no room for names)."""
-        top = round(self.scroll_offset.y)
-        seen: dict[int, None] = {}
-        for line in range(top, top + self.scrollable_content_region.height):
-            for span_id in self.line_index.get(line, ()):
-                seen.setdefault(self.spans[span_id].code_id, None)
-        return list(seen)
 
     def _text_width(self) -> int:
         width = self.scrollable_content_region.width
@@ -472,56 +306,6 @@ class TranscriptView(TranscriptRendering, TranscriptCursor, ScrollView, can_focu
         if self.sel_anchor is None or self.sel_anchor == self.cursor:
             return (self.cursor, self.cursor)
         return (min(self.sel_anchor, self.cursor), max(self.sel_anchor, self.cursor))
-
-    def spans_at(self, offset: int | None = None) -> list[Span]:
-        """The coded spans covering ``offset`` (default: the cursor), innermost last."""
-        offset = self.cursor if offset is None else offset
-        if self.lines is None:
-            return []
-        line = self.lines.line_of(offset)
-        return [
-            self.spans[i]
-            for i in self.line_index.get(line, ())
-            if self.spans[i].start <= offset < self.spans[i].end
-        ]
-
-    def marks_at(self, offset: int | None = None) -> list[Mark]:
-        """The open suggestions covering ``offset`` (default: the cursor)."""
-        offset = self.cursor if offset is None else offset
-        if self.lines is None or not self.marks:
-            return []
-        line = self.lines.line_of(offset)
-        return [
-            self.marks[i]
-            for i in self.mark_index.get(line, ())
-            if self.marks[i].start <= offset < self.marks[i].end
-        ]
-
-    def marks_here(self) -> list[Mark]:
-        """Suggestions overlapping the selection, else those at the cursor."""
-        lo, hi = self.selection
-        if hi <= lo or self.lines is None:
-            return self.marks_at()
-        seen: dict[int, Mark] = {}
-        for line in self.lines.lines_between(lo, hi):
-            for mark_id in self.mark_index.get(line, ()):
-                mark = self.marks[mark_id]
-                if mark.start < hi and mark.end > lo:
-                    seen[mark_id] = mark
-        return sorted(seen.values(), key=lambda m: (m.start, -m.end))
-
-    def spans_here(self) -> list[Span]:
-        """The spans the next edit is about: those overlapping the selection, else at the cursor."""
-        lo, hi = self.selection
-        if hi <= lo or self.lines is None:
-            return self.spans_at()
-        seen: dict[int, Span] = {}
-        for line in self.lines.lines_between(lo, hi):
-            for span_id in self.line_index.get(line, ()):
-                span = self.spans[span_id]
-                if span.start < hi and span.end > lo:
-                    seen[span_id] = span
-        return sorted(seen.values(), key=lambda s: (s.start, -s.end))
 
     def move_to(self, offset: int, *, extend: bool = False, keep_goal: bool = False) -> None:
         """Move the cursor; with ``extend`` the selection grows from its anchor."""

@@ -23,7 +23,7 @@ from workbench.tui.textlayout import (
 )
 
 if TYPE_CHECKING:
-    from workbench.tui.widgets.transcript import Span
+    from workbench.tui.widgets.transcript_index import Span
 
 
 class TranscriptRendering:
