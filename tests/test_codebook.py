@@ -15,12 +15,11 @@ from tests.conftest import REPO, file_bytes
 from workbench.ingest.base import ParsedTranscript
 from workbench.ops.codebook import (
     check_codebook,
-    codebook_yaml,
-    export_codebook,
     load_codebook,
     parse_codebook,
     read_codebook,
 )
+from workbench.ops.codebook_export import codebook_yaml, export_codebook
 from workbench.ops.coding import apply_code
 from workbench.ops.documents import add_document
 from workbench.store.errors import CodebookError
