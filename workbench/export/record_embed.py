@@ -187,10 +187,6 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     )
 
 
-def _itxt(keyword: str, text: str) -> bytes:
-    return _chunk(b"iTXt", keyword.encode("latin-1") + b"\0\0\0\0\0" + text.encode("utf-8"))
-
-
 def _text(keyword: str, text: str) -> bytes:
     """A tEXt chunk (Latin-1, what ImageMagick 6 and most viewers read); characters
     outside Latin-1 become ``?``."""
