@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from tests.agree_helpers import code, codes, done, sentence_doc
 from workbench.analysis.agreement import agreement
 from workbench.cli import cli
-from workbench.ops.codebook import codebook_yaml, load_codebook
+from workbench.ops.codebook import load_codebook
+from workbench.ops.codebook_export import codebook_yaml
 from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
 

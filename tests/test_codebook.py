@@ -15,12 +15,11 @@ from tests.conftest import REPO, file_bytes
 from workbench.ingest.base import ParsedTranscript
 from workbench.ops.codebook import (
     check_codebook,
-    codebook_yaml,
-    export_codebook,
     load_codebook,
     parse_codebook,
     read_codebook,
 )
+from workbench.ops.codebook_export import codebook_yaml, export_codebook
 from workbench.ops.coding import apply_code
 from workbench.ops.documents import add_document
 from workbench.store.errors import CodebookError
@@ -408,6 +407,43 @@ def test_export_of_codes_added_by_hand(project, tmp_path):
     fresh = Project.memory()
     load_codebook(fresh, write(tmp_path, text, "hand.yaml"))
     assert snapshot(fresh) == snapshot(project)
+
+
+def test_long_texts_are_written_folded_and_short_ones_plain(project, tmp_path):
+    """A description longer than a line is a folded block people can read; both load back
+    exactly as they were."""
+    from workbench.ops.codes import add_code
+
+    long = " ".join(["participation"] * 10)  # 139 characters on one line
+    add_code(project, "Long", description=long)
+    add_code(project, "Short", description="Brief.")
+    text = codebook_yaml(project)
+    assert "description: >" in text
+    assert "description: Brief." in text
+    fresh = Project.memory()
+    load_codebook(fresh, write(tmp_path, text, "long.yaml"))
+    assert fresh.code("Long").description == long
+    assert fresh.code("Short").description == "Brief."
+
+
+def test_an_unforeseen_failure_while_loading_is_one_line_naming_the_file(
+    project, tmp_path, monkeypatch
+):
+    """Whatever slips past the reader comes out as the import boundary's line, and the
+    project is left as it was."""
+    from workbench.ops import codebook
+    from workbench.store.errors import InputFileError
+
+    def broken(text: str, *, source: str = "<codebook>") -> None:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(codebook, "parse_codebook", broken)
+    path = write(tmp_path, "codes:\n  - name: A\n")
+    with pytest.raises(InputFileError) as info:
+        codebook.load_codebook(project, path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert "this is a bug" in str(info.value) and "KeyError" in str(info.value)
+    assert project.codes() == []
 
 
 names = (

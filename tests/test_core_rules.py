@@ -143,7 +143,7 @@ def test_cooccur_writes_with_the_one_renderer(study_file, tmp_path):
 
 
 def _codebook(project, path):
-    from workbench.ops.codebook import export_codebook
+    from workbench.ops.codebook_export import export_codebook
 
     export_codebook(project, path)
 

@@ -123,7 +123,7 @@ def skip_reason(ex: Example) -> str | None:
 def prepare(root: Path) -> Path:
     """The demo workspace plus the files the pages' examples read, made from the demo."""
     project = demo_workspace(root)
-    for name in ("exports", "backups", "interviews"):
+    for name in ("exports", "backups", "interviews", "recordings"):
         (root / name).mkdir()
     shutil.copytree(REPO / "transcripts", root / "transcripts")
     shutil.copytree(REPO / "codebooks", root / "codebooks")

@@ -266,3 +266,22 @@ def test_rerun_moves_every_output_of_one_command_together(demo, tmp_path):
     assert str(moved / "t.xlsx") in listed[0] and str(moved / "h.html") in listed[0]
     run(demo, "figures", "rerun", str(moved))
     assert not made.exists()
+
+
+def test_a_caption_counts_as_edited_when_its_text_or_its_mark_changed():
+    from workbench.export.captions import caption_edited, caption_text
+    from workbench.export.record import Record
+
+    record = Record(
+        "workbench sankey out.html",
+        ["sankey", "out.html"],
+        "out.html",
+        "study.db",
+        "sha256:0123456789abcdef",
+        counts={"documents": 2, "coders": ["ana"], "codings": 5},
+    )
+    draft = caption_text(record, "Codes by region")
+    assert not caption_edited(draft)
+    assert caption_edited(draft.replace("Codes by region", "Codes by province"))
+    body, mark, _ = draft.rpartition("\n<!-- workbench-caption ")
+    assert mark and caption_edited(body + "\n")  # the mark deleted with the draft's end

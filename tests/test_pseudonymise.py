@@ -593,7 +593,7 @@ def test_a_pseudonym_that_breaks_a_rule_of_the_project_is_one_line(
             "CUIT 30-71548239-4. La CURP RASH720514HOCMNC08. Fuimos por la Ruta 3 hasta La "
             "Paz. Los sábados el SIS no atiende, NUNCA. Los hospitales pasaron a "
             "IMSS-Bienestar; la doctora Owusu-Ansah llegó. Trabajé en Coronel Portillo y "
-            "en Madre de Dios. Al final llegó el Niño.",
+            "en Madre de Dios. Al final llegó el Niño. Marchamos hasta la Plaza de Armas.",
             {
                 "Pilar": "person",
                 "Jurisdicción Sanitaria No. 3": "organisation",
@@ -613,6 +613,7 @@ def test_a_pseudonym_that_breaks_a_rule_of_the_project_is_one_line(
                 "Madre de Dios": "place",
                 # "al" and "del", which the spelling tables count as rare, are words
                 "Al": None,
+                "Plaza de Armas": "place",
             },
         ),
     ],

@@ -182,3 +182,24 @@ def test_skipped_items_are_reported_with_reasons(project, tmp_path):
     assert "lies outside the text" in text
     assert "source 'lost'" in text and "not in the archive" in text
     assert len(report.skipped) == 4
+
+
+def test_boolean_values_written_as_digits_are_read(project, tmp_path):
+    """xs:boolean allows ``1`` and ``0`` as well as ``true`` and ``false`` (any case); other
+    text is skipped with its reason rather than guessed."""
+    var = "99999999-0000-0000-0000-000000000001"
+    values = [("one", "1"), ("zero", "0"), ("upper", "TRUE"), ("odd", "yes")]
+    cases = "".join(
+        f'<Case guid="{G_SEL}{n}" name="{name}"><VariableValue>'
+        f'<VariableRef targetGUID="{var}"/><BooleanValue>{value}</BooleanValue>'
+        "</VariableValue></Case>"
+        for n, (name, value) in enumerate(values)
+    )
+    body = (
+        f'<Variables><Variable guid="{var}" name="official" typeOfVariable="Boolean"/>'
+        f"</Variables><Cases>{cases}</Cases>"
+    )
+    report = import_qdpx(project, make_zip(tmp_path / "b.qdpx", {"project.qde": qde(body)}))
+    official = {c.name: c.attributes.get("official") for c in project.cases()}
+    assert official == {"one": True, "zero": False, "upper": True, "odd": None}
+    assert any("'odd'" in s and "is not a valid boolean" in s for s in report.skipped)

@@ -16,7 +16,8 @@ from tests.conftest import file_bytes
 from workbench.ingest import MAX_FILE_BYTES
 from workbench.interop.qdc import export_qdc, load_qdc
 from workbench.ops.check import check_project
-from workbench.ops.codebook import codebook_yaml, load_codebook
+from workbench.ops.codebook import load_codebook
+from workbench.ops.codebook_export import codebook_yaml
 from workbench.ops.imports import import_files
 from workbench.store.errors import CodebookError, InputFileError
 from workbench.store.project import Project

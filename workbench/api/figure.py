@@ -10,7 +10,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from workbench.export.provenance import Record
+from workbench.export.record import Record
 
 
 class Figure(go.Figure):

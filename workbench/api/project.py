@@ -31,7 +31,7 @@ from workbench.store.project import Project as StoreProject
 if TYPE_CHECKING:
     from workbench.analysis.filters import Selection
     from workbench.api.figure import Figure
-    from workbench.export.provenance import Record
+    from workbench.export.record import Record
 
 #: ``where=`` takes "key=value" strings, (key, value) pairs, or a mapping of key to one value
 #: or several (alternatives)
@@ -412,7 +412,8 @@ class Project:
 
     def _record(self, args: list[str], selection: Selection | None, output: str = "") -> Record:
         """The provenance of a result: the command line, the project, its fingerprint now."""
-        from workbench.export.provenance import Record, fingerprint, now_text, selection_counts
+        from workbench.export.provenance import fingerprint, now_text, selection_counts
+        from workbench.export.record import Record
 
         argv = ["workbench", "--project", self.path, *args]
         counts = selection_counts(self._store, selection) if selection is not None else {}

@@ -24,7 +24,7 @@ from workbench.store.errors import WorkbenchError
 if TYPE_CHECKING:
     import pandas
 
-    from workbench.export.provenance import Record
+    from workbench.export.record import Record
 
 R = TypeVar("R")
 

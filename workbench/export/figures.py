@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
     from workbench.analysis.cooccurrence import CooccurrenceResult
-    from workbench.export.provenance import Record
+    from workbench.export.record import Record
 
 STATIC = (".svg", ".pdf", ".png")
 FORMATS = (".html", *STATIC)
@@ -313,11 +313,11 @@ def write_figure(
             _ensure_server()
             _write_static(fig, tmp, suffix, style, path)
         if record is not None:
-            from workbench.export.provenance import embed
+            from workbench.export.record_embed import embed
 
             embed(tmp, record, suffix, dpi=style.png_dpi)
         elif suffix == ".png":
-            from workbench.export.provenance import set_png_dpi
+            from workbench.export.record_embed import set_png_dpi
 
             set_png_dpi(tmp, style.png_dpi)
         data = tmp.read_bytes()
@@ -457,12 +457,12 @@ def write_heatmap_xlsx(
     for code in codes:
         xlsx_append(freq, [code, result.frequencies[code]])
     if record is not None:
-        from workbench.export.provenance import set_xlsx_record
+        from workbench.export.record_embed import set_xlsx_record
 
         set_xlsx_record(wb, record)
     out = io.BytesIO()
     wb.save(out)
-    from workbench.export.provenance import office_bytes
+    from workbench.export.record_embed import office_bytes
 
     write_atomic(path, office_bytes(out.getvalue(), record))
     return path

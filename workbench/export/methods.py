@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from workbench.cells import xlsx_append
-from workbench.export.provenance import (
-    Record,
+from workbench.export.record import Record
+from workbench.export.record_embed import (
     html_head,
     markdown_footer,
     office_bytes,

@@ -18,7 +18,7 @@ from workbench.store.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.analysis.cooccurrence import CooccurrenceResult
-    from workbench.export.provenance import Record
+    from workbench.export.record import Record
 
 NETWORK_FORMATS = (".graphml", ".gexf")
 

@@ -3,8 +3,8 @@ REFI-QDA ``.qdc``.
 
 The choice lives here, above the operations, because the ``.qdc`` side is REFI-QDA's (and
 needs lxml, imported only when such a file is named); ``workbench.ops.codebook`` reads and
-writes YAML alone and knows nothing of other tools' formats. The command line and the Python
-API both call these two functions.
+``workbench.ops.codebook_export`` writes YAML alone, and neither knows other tools' formats.
+The command line and the Python API both call these two functions.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 from types import ModuleType
 
-from workbench.ops.codebook import export_codebook, load_codebook
+from workbench.ops.codebook import load_codebook
+from workbench.ops.codebook_export import export_codebook
 from workbench.ops.codebook_load import LoadReport
 from workbench.store.project import Project
 

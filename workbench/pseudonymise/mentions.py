@@ -64,7 +64,9 @@ AND_WORDS = {"y", "e", "and", "&"}
 PLACE_OPENERS = set(
     (
         "san santa santo sao puerto villa ciudad nueva nuevo bajo alto cerro pampa port fort "
-        "mount mt saint st lake new north south east west upper lower"
+        "mount mt saint st lake new north south east west upper lower plaza parque avenida "
+        "av calle jiron pasaje barrio mercado rio lago laguna valle puente playa hacienda "
+        "caserio comunidad anexo asentamiento urbanizacion"
     ).split()
 )
 #: last words of places' names ("Fulton Avenue", "Marion County", "Roundhay Park")

@@ -3,27 +3,32 @@
 The app owns the ``Project`` connection and the session state every screen shares: who is
 coding, whether other coders' work is hidden, and the coder's favourite codes behind keys 1-9
 (kept in the project per coder, so a key means the same code tomorrow).
+
+This module holds the app itself (its state, mounting, keys, navigation between screens,
+undo and redo) and ``run``, which opens the project for the person acting. Its other jobs
+are mixins of their own: who acts (``app_coder``), the language and key labels
+(``app_language``), and writing to a read-only or busy project (``app_writes``).
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
-from textual.command import CommandPalette
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 
-from workbench.i18n import _, language, set_language
+from workbench.i18n import _, language
 from workbench.store.connection import INTERACTIVE_BUSY_TIMEOUT
-from workbench.store.errors import BusyCancelled, ProjectBusy, WorkbenchError
+from workbench.store.errors import WorkbenchError
 from workbench.store.project import Project
-from workbench.tui.actions import bindings, load_keymap, writes
+from workbench.tui.actions import bindings, load_keymap
+from workbench.tui.app_coder import CoderSession
+from workbench.tui.app_language import AppLanguage
+from workbench.tui.app_writes import ProjectWrites
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.documents import DocumentsScreen
@@ -34,19 +39,12 @@ from workbench.tui.session import (
     served,
     team_session,
 )
-from workbench.tui.translate import LANGUAGE_NAMES, next_language, translate_bindings
 
 if TYPE_CHECKING:
     from workbench.ops.playback import Player
 
-T = TypeVar("T")
-#: app actions the footer shows on the documents screen only (``show_navigation``)
-NAVIGATION = ("documents", "codebook", "search")
-#: how long a write waits in the background for a busy project before it gives up
-WAIT_LIMIT = 600.0
 
-
-class WorkbenchApp(App[None]):
+class WorkbenchApp(CoderSession, AppLanguage, ProjectWrites, App[None]):
     """Code qualitative interviews."""
 
     CSS_PATH = "app.tcss"
@@ -93,27 +91,7 @@ class WorkbenchApp(App[None]):
         self.start_language = language()
         self.speak_coders_language()
 
-    @property
-    def waiting(self) -> bool:
-        """Whether a write is waiting for the project (later writes queue behind it)."""
-        return self._waiting
-
-    # ------------------------------------------------------------- read-only, crashes
-
-    def refuse_read_only(self) -> bool:
-        """In a read-only project, say so in one line and return True (nothing opens)."""
-        if not self.project.read_only:
-            return False
-        self.notify(read_only_line(self.project), severity="warning")
-        return True
-
-    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
-        """Every action passes here (keys and palette alike): a read-only project refuses
-        the ones that write before they open any dialog."""
-        if isinstance(action, str) and self.project.read_only and writes(action):
-            self.refuse_read_only()
-            return True
-        return await super().run_action(action, default_namespace, namespaces)
+    # ------------------------------------------------------------- crashes
 
     def _handle_exception(self, error: Exception) -> None:
         """An error nobody foresaw: a crash file without interview text, one line to print,
@@ -126,74 +104,6 @@ class WorkbenchApp(App[None]):
             self._exception = error
             self._exception_event.set()
         self._close_messages_no_wait()
-
-    # ------------------------------------------------------------- language
-
-    def speak_coders_language(self) -> None:
-        """Speak the language the current coder chose (kept in the project), else the one the
-        app was started in; the app's own key labels follow."""
-        from workbench.ops.coderstate import coder_language
-
-        set_language(coder_language(self.project, self.coder) or self.start_language)
-        translate_bindings(self)
-
-    def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
-        """Every screen's key labels in the language spoken when it is shown."""
-        if isinstance(screen, Screen):
-            translate_bindings(screen)
-            self.show_navigation(screen)
-        return super().push_screen(screen, *args, **kwargs)
-
-    def pop_screen(self):  # type: ignore[override]
-        result = super().pop_screen()
-        self.show_navigation(self.screen)
-        self.screen.refresh_bindings()
-        return result
-
-    def show_navigation(self, screen: Screen) -> None:
-        """The footer lists the keys that move between screens (documents, codebook, search)
-        on the documents screen only; elsewhere the screen's own keys and F1 need the room
-        (Spanish labels run a quarter longer; the footer must hold at 100 columns). The keys
-        work everywhere, and help and the palette list them."""
-        home = isinstance(screen, DocumentsScreen) or not isinstance(screen, WorkbenchScreen)
-        bindings = self._bindings
-        bindings.key_to_bindings = {
-            key: [
-                replace(b, show=home) if b.id in NAVIGATION and b.show != home else b for b in group
-            ]
-            for key, group in bindings.key_to_bindings.items()
-        }
-
-    def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(
-                CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
-            )
-
-    def action_switch_language(self) -> None:
-        """Move to the next language and keep the choice for this coder (a preference, not
-        research data: no undo entry). The screens are made again in the new language."""
-        from workbench.ops.coderstate import set_coder_language
-
-        chosen = next_language(language())
-        if not self.project.read_only:
-            try:
-                set_coder_language(self.project, self.coder, chosen)
-            except WorkbenchError as exc:
-                self.notify(str(exc), severity="error")
-                return
-        set_language(chosen)
-        translate_bindings(self)
-        self.rebuild_screens()
-        self.notify(_("Language: {name}").format(name=LANGUAGE_NAMES.get(chosen, chosen)))
-
-    def rebuild_screens(self) -> None:
-        """Make the documents screen again (the screens above it close): every word on it is
-        produced when a screen is composed."""
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.push_screen(DocumentsScreen())
-        self.call_after_refresh(self.update_status)
 
     # ------------------------------------------------------------- media
 
@@ -217,107 +127,7 @@ class WorkbenchApp(App[None]):
         if self.player is not None:
             self.player.close()
 
-    # ------------------------------------------------------------- writing
-
-    def write(
-        self,
-        fn: Callable[[], T],
-        done: Callable[[T], None] | None = None,
-        *,
-        what: str | None = None,
-    ) -> bool | None:
-        """Run the write ``fn``; when another program holds the project, wait in a worker.
-
-        The first try runs at once and gives up after one short busy timeout. Then a dialog
-        says "waiting for the project: another program is writing" while a worker tries
-        again until the lock is free (``done`` then runs, as after a write at once) or the
-        user presses Escape (nothing is written). Returns True when written at once, None
-        when waiting, False on an error (already shown). While one write waits, later ones
-        queue behind it in order (a coder switch, a memo, a done mark...) and run when it
-        lands; stopping the wait drops them all, and says so.
-        """
-        what = what or _("the change")
-        if self.refuse_read_only():
-            return False
-        if self._waiting:
-            self._queued.append((fn, done, what))  # type: ignore[arg-type]
-            self.notify(
-                _("Queued: {what} is saved after the change that is waiting").format(what=what),
-                timeout=2,
-            )
-            return None
-        try:
-            result = fn()
-        except ProjectBusy:
-            self._wait_and_write(fn, done, what)
-            return None
-        except WorkbenchError as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        if done is not None:
-            done(result)
-        return True
-
-    def _wait_and_write(
-        self, fn: Callable[[], T], done: Callable[[T], None] | None, what: str
-    ) -> None:
-        from workbench.tui.screens.modals import WaitModal
-
-        cancel = threading.Event()
-        dialog = WaitModal(cancel, what)
-        self._waiting = True
-        self.push_screen(dialog)
-        project = self.project
-
-        def on_busy(waited: float) -> None:
-            if cancel.is_set():
-                raise BusyCancelled(
-                    _("stopped waiting for the project; {what} was not saved").format(what=what)
-                )
-            self.call_from_thread(dialog.show_wait, waited)
-
-        def finish(outcome: tuple[str, object]) -> None:
-            if self.screen is dialog:
-                dialog.dismiss()
-            self._waiting = False
-            kind, value = outcome
-            queued, self._queued = self._queued, []
-            if kind == "ok":
-                if done is not None:
-                    done(value)  # type: ignore[arg-type]
-                # after this callback returns: an error there must not fail the waiting worker
-                for next_fn, next_done, next_what in queued:
-                    self.call_later(self.write, next_fn, next_done, what=next_what)
-            else:
-                self.notify(str(value), severity="warning" if kind == "cancelled" else "error")
-                if queued:
-                    self.notify(
-                        _("Not saved either: {what}").format(
-                            what=", ".join(w for _f, _d, w in queued)
-                        ),
-                        severity="warning",
-                    )
-
-        def work() -> None:
-            project.on_busy, project.max_wait = on_busy, WAIT_LIMIT
-            try:
-                outcome: tuple[str, object] = ("ok", fn())
-            except BusyCancelled as exc:
-                outcome = ("cancelled", exc)
-            except WorkbenchError as exc:
-                outcome = ("error", exc)
-            finally:
-                project.on_busy, project.max_wait = None, 0
-            self.call_from_thread(finish, outcome)
-
-        self.run_worker(work, thread=True, exclusive=True, group="write")
-
-    def thread_project(self) -> Project:
-        """A connection of its own for a worker thread (SQLite connections stay in their
-        thread), acting as the same person with the same role."""
-        project = Project.open(self.project.path, create=False, read_only=self.project.read_only)
-        project.user = self.project.user
-        return project
+    # ------------------------------------------------------------- keys, mounting
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed into a screen that is no longer on top belong to the one that is.
@@ -336,13 +146,6 @@ class WorkbenchApp(App[None]):
         event.prevent_default()
         (self.focused or self.screen)._forward_event(events.Key(event.key, event.character))
 
-    def get_system_commands(self, screen):
-        """Textual's own palette entries, less its Quit: the registry's quit (with its key)
-        is the one the palette lists, so Quit appears once."""
-        for command in super().get_system_commands(screen):
-            if command.title != "Quit":
-                yield command._replace(title=_(command.title), help=_(command.help))
-
     def on_mount(self) -> None:
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
@@ -356,35 +159,6 @@ class WorkbenchApp(App[None]):
             server = os.getppid()
             self.set_interval(POLL_SECONDS, lambda: os.getppid() != server and self.exit())
 
-    def follow_team(self) -> None:
-        """Team session: follow blind coding as the lead sets it, and show the others' work
-        (codings, done marks) on the documents screen as they commit it."""
-        assert self.team is not None
-        blind = self.team.forced_blind(self.project)
-        version = data_version(self.project)
-        changed, self._seen_version = version != self._seen_version, version
-        if blind != self.blind and not self.team.lead:
-            self.blind = blind
-            self.data_changed()
-            if not blind:
-                self.notify(_("The lead lifted blind coding: every coder's work is shown"))
-        elif changed and isinstance(self.screen, DocumentsScreen):
-            self.data_changed()
-
-    def refuses(self, operation: str, *, owner: str | None = None) -> bool:
-        """Say why and return True when the acting person may not do ``operation`` (the
-        core's answer, ``workbench.permissions``: the screens never decide it themselves)."""
-        from workbench.permissions import refusal
-
-        try:
-            why = refusal(self.project, operation, owner=owner)
-        except WorkbenchError as exc:
-            why = str(exc)
-        if why is None:
-            return False
-        self.notify(why, severity="warning")
-        return True
-
     # ------------------------------------------------------------- state
 
     def update_status(self) -> None:
@@ -397,94 +171,6 @@ class WorkbenchApp(App[None]):
         self.sub_title = f"{Path(str(self.project.path)).name}{read_only} · {coder}{blind}" + (
             f" · {where}" if where else ""
         )
-
-    def _coder_id(self, name: str) -> int:
-        """The coder's id; a read-only project cannot add a coder, so a new one owns nothing."""
-        if self.project.read_only:
-            try:
-                return self.project.coder_id(name, create=False)
-            except WorkbenchError:
-                return -1
-        return self.project.coder_id(name)
-
-    def load_favourites(self) -> None:
-        from workbench.ops.coderstate import favourites
-
-        self.favourites = favourites(self.project, self.coder)
-
-    def remember(self, code_id: int) -> None:
-        """A code was applied: give it the first free key 1-9 if it has none (keys that are
-        taken keep their code)."""
-        from workbench.ops.coderstate import pin_if_free
-
-        if code_id not in self.favourites.values() and len(self.favourites) < 9:
-            try:
-                pin_if_free(self.project, self.coder, code_id)
-            except WorkbenchError:  # a busy project: the key waits for the next coding
-                return
-            self.load_favourites()
-
-    def pin(self, slot: int, code_id: int | None) -> bool:
-        """Put a code on key ``slot`` for the current coder (None clears the key); False
-        (and said why) when it was not done."""
-        from workbench.ops.coderstate import pin
-
-        try:
-            pin(self.project, self.coder, slot, code_id)
-        except WorkbenchError as exc:  # a reviewer keeps no favourites; a busy project
-            self.notify(str(exc), severity="warning")
-            return False
-        self.load_favourites()
-        return True
-
-    def set_coder(self, name: str) -> None:
-        """Code as ``name`` from now on (remembered in the project as the last coder).
-
-        A read-only project can show the work of a coder it knows, but adds none and
-        remembers nothing. The choice is a write like any other: while the project is busy
-        it waits (and queues) the same way, and the app keeps its coder until it lands.
-        """
-        name = name.strip()
-        if not name:
-            return
-        if self.project.read_only:
-            try:
-                self.coder_id = self.project.coder_id(name, create=False)
-            except WorkbenchError:
-                self.notify(
-                    _("Read-only: {name} has not coded in this project").format(name=name),
-                    severity="warning",
-                )
-                return
-            self._became(name)
-            return
-
-        def remember() -> int:
-            with self.project.transaction():
-                coder_id = self.project.coder_id(name)
-                self.project.set_setting("coder", name)
-            return coder_id
-
-        def landed(coder_id: int) -> None:
-            self.coder_id = coder_id
-            self._became(name)
-
-        self.write(remember, landed, what=_("the switch to {name}").format(name=name))
-
-    def _became(self, name: str) -> None:
-        self.coder = name
-        self.project.acting_coder = name
-        self.load_favourites()
-        if self.coder_language_differs():
-            self.speak_coders_language()
-            self.rebuild_screens()
-        self.data_changed()
-        self.notify(_("Coding as {name}").format(name=name))
-
-    def coder_language_differs(self) -> bool:
-        from workbench.ops.coderstate import coder_language
-
-        return (coder_language(self.project, self.coder) or self.start_language) != language()
 
     def data_changed(self) -> None:
         """Something changed under every screen: reload the one shown."""
@@ -576,52 +262,6 @@ class WorkbenchApp(App[None]):
 
         self.write(lambda: history.redo(self.project, coder), redone, what=_("the redo"))
 
-    def action_toggle_blind(self) -> None:
-        if self.team is not None and self.team.forced_blind(self.project):
-            self.notify(
-                _("Blind coding is on for the team until the lead lifts it"), severity="warning"
-            )
-            return
-        self.blind = not self.blind
-        self.data_changed()
-        self.notify(
-            _("Blind mode: only your codings are shown")
-            if self.blind
-            else _("Blind mode off: every coder's codings are shown")
-        )
-
-    def action_lift_blind(self) -> None:
-        if self.team is None:
-            self.notify(_("Blind coding for a team is set by 'workbench serve --blind'"))
-            return
-        if self.refuses("blind.set"):
-            return
-        self.write(
-            lambda: self.team.lift_blind(self.project) if self.team else None,
-            lambda _done: self.notify(
-                _("Blind coding lifted: every coder now sees everyone's work")
-            ),
-            what=_("lifting blind coding"),
-        )
-
-    def action_switch_coder(self) -> None:
-        if self.team is not None:
-            self.notify(
-                _("Signed in as {coder}: sign in as another user to code as them").format(
-                    coder=self.coder
-                ),
-                severity="warning",
-            )
-            return
-        from workbench.tui.screens.modals import CoderModal
-
-        def chosen(name: str | None) -> None:
-            if name:
-                self.set_coder(name)
-
-        coders = [c.name for c in self.project.coders()]
-        self.push_screen(CoderModal(coders, self.coder), chosen)
-
 
 def run(
     project_path: str,
@@ -667,14 +307,3 @@ def _open_for(path: str, *, read_only: bool, user: str | None) -> Project:
         )
         project.user = user
     return project
-
-
-def read_only_line(project: Project) -> str:
-    """Why nothing can be changed here: a reviewer's session (the team server opens it
-    read-only) says so by name, any other read-only project in general."""
-    from workbench.permissions import REVIEWER, actor
-
-    who = actor(project)
-    if who.role == REVIEWER:
-        return _("Read-only: {who} reads and changes nothing").format(who=who.label())
-    return _("Read-only: this project is open for reading; nothing can be changed")
