@@ -117,7 +117,7 @@ class MentionFinder:
         #: the text ``find`` is reading
         self.text = ""
         #: words that are a kind of thing, not a name, even capitalised mid-sentence
-        self.common_heads = self.titles | words_of(lang, INSTITUTIONS) | self.posts | POST_WORDS
+        self.common_heads = self.titles | self.institutions | self.posts | POST_WORDS
         #: words that may start a title, institution or post pattern
         self.triggers = self.titles | self.institutions | self.posts
 
@@ -165,7 +165,7 @@ class MentionFinder:
     # ----------------------------------------------------------------- finding
 
     def find(self, text: str, sentence_starts: set[int]) -> list[Mention]:
-        tokens = tokens_of(text, self.lang, sentence_starts)
+        tokens = tokens_of(text, sentence_starts)
         self.text = text
         out: list[Mention] = []
         used = [False] * len(tokens)

@@ -59,17 +59,16 @@ WORD_TOKEN = re.compile(
 WORD_RUN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*\.?")
 
 
-def tokens_of(text: str, lang: str, sentence_starts: set[int]) -> list[Token]:
+def tokens_of(text: str, sentence_starts: set[int]) -> list[Token]:
     """The words of ``text``, each marked when it opens a sentence (a line, a sentence the
     project split, or what follows a full stop, a colon, a quotation mark or a bracket).
 
     One regex reads the words (spaCy's tokenizer, and a Python object per punctuation
     mark, cost a third of detection); what lies between two words decides the rest. A
     full stop is kept with the word before it only for a title or an initial ("Dr.
-    Quispe", "R. Quispe"), where it ends no sentence. ``lang`` is kept for the callers:
-    the rules are the same in Spanish and English.
+    Quispe", "R. Quispe"), where it ends no sentence. The rules are the same in Spanish and
+    English.
     """
-    del lang
     out: list[Token] = []
     last_end = 0
     previous: Token | None = None
